@@ -1,0 +1,133 @@
+"""The `aidiscover` command line.
+
+    aidiscover services up|down|status [--only neo4j|redis]
+    aidiscover discover aws [--region R ...]
+    aidiscover serve
+    aidiscover demo
+    aidiscover worker | beat
+    aidiscover config
+
+Expected failures (``AIDiscoverError``) print one line, ``error: <cause and fix>``, and exit 2;
+anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from app.errors import AIDiscoverError
+from app.settings import Settings, load_settings, settings_table
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Settings, argparse.Namespace], int]
+
+
+def _services(settings: Settings, args: argparse.Namespace) -> int:
+    from graph.server import services
+
+    names = tuple(args.only) if args.only else services.ALL_SERVICES
+    action = {"up": services.up, "down": services.down, "status": services.status}[args.action]
+    statuses = action(settings, names)
+    for st in statuses:
+        print(st.line())
+    if args.action == "status" and not all(st.running for st in statuses):
+        return 1
+    return 0
+
+
+def _discover(settings: Settings, args: argparse.Namespace) -> int:
+    from ingest.run import discover_aws
+
+    report = discover_aws(settings, regions=tuple(args.region) if args.region else None)
+    print(report.summary())
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    from app.server import serve
+
+    serve(settings)
+    return 0
+
+
+def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    from app.demo import run_demo
+
+    return run_demo(settings, serve_api=not args.no_serve)
+
+
+def _worker(settings: Settings, args: argparse.Namespace) -> int:
+    from ingest.tasks import run_worker
+
+    return run_worker(settings, concurrency=args.concurrency)
+
+
+def _beat(settings: Settings, args: argparse.Namespace) -> int:
+    from ingest.tasks import run_beat
+
+    return run_beat(settings)
+
+
+def _config(settings: Settings, args: argparse.Namespace) -> int:
+    for row in settings_table():
+        print(f"{row.env:32} {row.default:28} {row.description}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="aidiscover", description="Multi-cloud resource knowledge graph.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("services", help="start, stop or inspect the local Neo4j and Redis")
+    p.add_argument("action", choices=["up", "down", "status"])
+    p.add_argument("--only", action="append", choices=["neo4j", "redis"], help="limit to one service")
+    p.set_defaults(handler=_services)
+
+    p = sub.add_parser("discover", help="discover a cloud estate into the graph")
+    p.add_argument("provider", choices=["aws"])
+    p.add_argument("--region", action="append", help="region to discover (repeatable); default: settings")
+    p.set_defaults(handler=_discover)
+
+    p = sub.add_parser("serve", help="serve the GraphQL API and the viewer")
+    p.set_defaults(handler=_serve)
+
+    p = sub.add_parser("demo", help="services up, seed and discover a demo estate, serve the API")
+    p.add_argument("--no-serve", action="store_true", help="stop after discovery (print the summary only)")
+    p.set_defaults(handler=_demo)
+
+    p = sub.add_parser("worker", help="run a Celery worker for discovery tasks")
+    p.add_argument("--concurrency", type=int, default=2)
+    p.set_defaults(handler=_worker)
+
+    p = sub.add_parser("beat", help="run the Celery beat scheduler")
+    p.set_defaults(handler=_beat)
+
+    p = sub.add_parser("config", help="print every setting, its variable and default")
+    p.set_defaults(handler=_config)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        level = logging.DEBUG if args.verbose else getattr(logging, settings.log_level)
+        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        handler: Handler = args.handler
+        return handler(settings, args)
+    except AIDiscoverError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

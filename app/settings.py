@@ -1,0 +1,239 @@
+"""Every setting AI-Discover reads, in one place, from the environment.
+
+Names are ``AIDISCOVER_<FIELD>`` except for the standard ones other tools share (``NEO4J_URI``,
+``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``, ``REDIS_URL`` and the ``AWS_*`` family).
+``load_settings()`` validates them and turns pydantic's report into a one-line :class:`ConfigError`
+naming the variable and what it accepts. ``ENV_NAMES`` maps each field to its variable so the README,
+docker-compose.yml and the tests can be checked against this module.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
+
+from app.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_NEO4J_PASSWORD = "aidiscover-dev"  # documented in README; change it anywhere but a laptop
+
+
+def _env(name: str) -> AliasChoices:
+    return AliasChoices(name, name.lower())
+
+
+class Settings(BaseSettings):
+    """Typed settings. Field descriptions become the README's configuration table."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="AIDISCOVER_", frozen=True, populate_by_name=True, extra="ignore"
+    )
+
+    # --- local data and services -------------------------------------------------------------
+    data_dir: Path = Field(
+        PROJECT_ROOT / ".data",
+        description="Where local services keep their state (Neo4j under neo4j/, Redis under redis/).",
+    )
+    neo4j_home: Path | None = Field(
+        None, description="Neo4j's home: jars, conf, data and logs. Default: <data_dir>/neo4j."
+    )
+    neo4j_uri: str = Field(
+        "bolt://127.0.0.1:7687",
+        validation_alias=_env("NEO4J_URI"),
+        description="Bolt URI of Neo4j. `services up` listens on its host and port.",
+    )
+    neo4j_user: str = Field("neo4j", validation_alias=_env("NEO4J_USER"), description="Neo4j user.")
+    neo4j_password: str = Field(
+        DEFAULT_NEO4J_PASSWORD,
+        validation_alias=_env("NEO4J_PASSWORD"),
+        description="Neo4j password; set as the initial password when `services up` creates the database.",
+        repr=False,
+    )
+    neo4j_database: str = Field(
+        "neo4j", validation_alias=_env("NEO4J_DATABASE"), description="Database name used for every query."
+    )
+    neo4j_http_port: int = Field(7474, ge=1, le=65535, description="HTTP port of the local Neo4j server.")
+    neo4j_heap: str = Field("1g", pattern=r"^\d+[kmgKMG]$", description="Java heap of the local Neo4j (e.g. 1g).")
+    neo4j_pagecache: str = Field(
+        "512m", pattern=r"^\d+[kmgKMG]$", description="Page cache of the local Neo4j (e.g. 512m)."
+    )
+    neo4j_start_timeout: float = Field(
+        120.0, gt=0, description="Seconds `services up` waits for Neo4j to accept Bolt connections."
+    )
+    redis_url: str = Field(
+        "redis://127.0.0.1:6379/0",
+        validation_alias=_env("REDIS_URL"),
+        description="Redis URL (Celery broker, results, progress).",
+    )
+    java_home: Path | None = Field(
+        None,
+        validation_alias=_env("JAVA_HOME"),
+        description="JDK used to run Neo4j; default: `java` on PATH.",
+    )
+
+    # --- API -----------------------------------------------------------------------------------
+    api_host: str = Field("127.0.0.1", description="Address the API binds to.")
+    api_port: int = Field(8000, ge=1, le=65535, description="Port the API binds to.")
+
+    # --- ingest --------------------------------------------------------------------------------
+    write_batch_size: int = Field(1000, ge=1, le=100_000, description="Rows per UNWIND write transaction.")
+    aws_endpoint_url: str | None = Field(
+        None,
+        validation_alias=_env("AWS_ENDPOINT_URL"),
+        description="Endpoint for every AWS service (boto3's own variable; a moto server in tests and the demo).",
+    )
+    aws_regions: Annotated[tuple[str, ...], NoDecode] = Field(
+        (),
+        description="Comma-separated AWS regions to discover; empty: every region `describe_regions` returns.",
+    )
+    aws_default_region: str = Field(
+        "us-east-1",
+        validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION", "aws_default_region"),
+        description="Region for global calls (STS, describe_regions); boto3's AWS_REGION / AWS_DEFAULT_REGION.",
+    )
+    aws_profile: str | None = Field(
+        None, validation_alias=_env("AWS_PROFILE"), description="AWS shared-config profile (boto3's own)."
+    )
+    aws_max_attempts: int = Field(
+        8, ge=1, le=50, description="botocore attempts per call in adaptive retry mode (throttling backoff)."
+    )
+    aws_connect_timeout: float = Field(5.0, gt=0, description="Seconds to wait for an AWS endpoint to connect.")
+
+    # --- logging -------------------------------------------------------------------------------
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Log level.")
+
+    @field_validator("neo4j_uri")
+    @classmethod
+    def _check_neo4j_uri(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in {"bolt", "neo4j", "bolt+s", "neo4j+s", "bolt+ssc", "neo4j+ssc"}:
+            raise ValueError("must look like bolt://HOST:PORT (schemes: bolt, neo4j, with +s/+ssc)")
+        if not parts.hostname:
+            raise ValueError("has no host; use e.g. bolt://127.0.0.1:7687")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in {"redis", "rediss"} or not parts.hostname:
+            raise ValueError("must look like redis://HOST:PORT/DB")
+        return value
+
+    @field_validator("aws_endpoint_url")
+    @classmethod
+    def _check_endpoint(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ValueError("must be an http(s) URL such as http://127.0.0.1:5000")
+        return value
+
+    @field_validator("aws_regions", mode="before")
+    @classmethod
+    def _split_regions(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(r.strip() for r in value.split(",") if r.strip())
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    # --- derived values ------------------------------------------------------------------------
+    @property
+    def neo4j_dir(self) -> Path:
+        return self.neo4j_home or self.data_dir / "neo4j"
+
+    @property
+    def redis_dir(self) -> Path:
+        return self.data_dir / "redis"
+
+    @property
+    def bolt_address(self) -> tuple[str, int]:
+        parts = urlsplit(self.neo4j_uri)
+        return parts.hostname or "127.0.0.1", parts.port or 7687
+
+    @property
+    def redis_address(self) -> tuple[str, int]:
+        parts = urlsplit(self.redis_url)
+        return parts.hostname or "127.0.0.1", parts.port or 6379
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{self.api_host}:{self.api_port}"
+
+
+@dataclass(frozen=True)
+class SettingDoc:
+    """One row of the configuration table."""
+
+    env: str
+    default: str
+    description: str
+
+
+def _env_name(name: str) -> str:
+    field = Settings.model_fields[name]
+    alias = field.validation_alias
+    if isinstance(alias, AliasChoices):
+        first = alias.choices[0]
+        return str(first)
+    return f"AIDISCOVER_{name.upper()}"
+
+
+ENV_NAMES: dict[str, str] = {name: _env_name(name) for name in Settings.model_fields}
+_SECRET_FIELDS = frozenset({"neo4j_password"})
+_FIELD_BY_ALIAS: dict[str, str] = {
+    str(choice).lower(): name
+    for name, field in Settings.model_fields.items()
+    if isinstance(field.validation_alias, AliasChoices)
+    for choice in field.validation_alias.choices
+}
+
+
+def settings_table() -> list[SettingDoc]:
+    """Environment variable, default and description of every setting (for README and `aidiscover config`)."""
+    rows = []
+    for name, field in Settings.model_fields.items():
+        default = field.default
+        if isinstance(default, Path):
+            shown = str(default.relative_to(PROJECT_ROOT)) if default.is_relative_to(PROJECT_ROOT) else str(default)
+        elif default in (None, ()):
+            shown = ""
+        else:
+            shown = str(default)
+        rows.append(SettingDoc(ENV_NAMES[name], shown, field.description or ""))
+    return rows
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Read and validate settings; a bad value raises ConfigError naming the variable and the fix."""
+    saved = None
+    if environ is not None:
+        saved = dict(os.environ)
+        os.environ.clear()
+        os.environ.update(environ)
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = str(first["loc"][0]) if first["loc"] else "?"
+        field = _FIELD_BY_ALIAS.get(loc.lower(), loc)
+        name = ENV_NAMES.get(field, loc.upper())
+        shown = "***" if field in _SECRET_FIELDS else repr(first.get("input"))
+        raise ConfigError(f"{name}={shown} is invalid: {first['msg']}; fix or unset {name}") from None
+    except SettingsError as exc:
+        raise ConfigError(f"{exc}; fix the variable or unset it") from None
+    finally:
+        if saved is not None:
+            os.environ.clear()
+            os.environ.update(saved)
