@@ -21,7 +21,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, Settin
 from app.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_NEO4J_PASSWORD = "aidiscover-dev"  # documented in README; change it anywhere but a laptop
+DEFAULT_NEO4J_PASSWORD = "aidiscover-dev"  # noqa: S105 - documented in README; change it anywhere but a laptop
 
 
 def _env(name: str) -> AliasChoices:

@@ -1,0 +1,109 @@
+"""One Neo4j driver per process, with the database always named and driver errors translated.
+
+:class:`Graph` is the only way the rest of the code talks to Neo4j. ``read`` runs in a READ
+transaction (the server refuses writes there), ``write`` in a WRITE one, both with the driver's
+retries for transient failures. Connection and auth failures become one-line errors from
+``app.errors`` that say what to run or set.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from types import TracebackType
+from typing import Any, LiteralString, TypeVar
+
+import neo4j
+from neo4j import GraphDatabase, ManagedTransaction, RoutingControl
+from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable
+
+from app.errors import GraphError, Neo4jAuthError, ServiceError
+from app.settings import Settings
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+Params = Mapping[str, object]
+
+
+class Graph:
+    """A driver bound to one database. Use as a context manager or call ``close()``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.uri = settings.neo4j_uri
+        self.database = settings.neo4j_database
+        self._user = settings.neo4j_user
+        self._driver = GraphDatabase.driver(
+            settings.neo4j_uri,
+            auth=(settings.neo4j_user, settings.neo4j_password),
+            connection_timeout=10.0,
+            max_transaction_retry_time=30.0,
+            notifications_min_severity="OFF",
+        )
+
+    def __enter__(self) -> Graph:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def verify(self) -> None:
+        """Check that Neo4j answers and accepts our credentials."""
+        with self._translated():
+            self._driver.verify_connectivity()
+
+    def read(self, query: LiteralString, params: Params | None = None) -> list[neo4j.Record]:
+        """Run a read-only query in a READ transaction and return all records."""
+        with self._translated():
+            result = self._driver.execute_query(
+                query, dict(params or {}), database_=self.database, routing_=RoutingControl.READ
+            )
+            return list(result.records)
+
+    def write(self, query: LiteralString, params: Params | None = None) -> neo4j.ResultSummary:
+        """Run one write query in a WRITE transaction (retried on transient errors)."""
+        with self._translated():
+            result = self._driver.execute_query(
+                query, dict(params or {}), database_=self.database, routing_=RoutingControl.WRITE
+            )
+            return result.summary
+
+    def write_tx(self, work: Callable[[ManagedTransaction], T]) -> T:
+        """Run a unit of work in one managed write transaction."""
+        with self._translated(), self._driver.session(database=self.database) as session:
+            return session.execute_write(work)
+
+    def _translated(self) -> _Translate:
+        return _Translate(self.uri, self._user)
+
+
+class _Translate:
+    """Context manager turning driver exceptions into the project's one-line errors."""
+
+    def __init__(self, uri: str, user: str) -> None:
+        self.uri, self.user = uri, user
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        if exc is None:
+            return
+        if isinstance(exc, AuthError):
+            raise Neo4jAuthError(
+                f"Neo4j at {self.uri} rejected the credentials of user {self.user!r}: "
+                "set NEO4J_USER / NEO4J_PASSWORD to the database's ones"
+            ) from exc
+        if isinstance(exc, ServiceUnavailable):
+            raise ServiceError(
+                f"Neo4j does not answer at {self.uri}: run `aidiscover services up` or fix NEO4J_URI"
+            ) from exc
+        if isinstance(exc, ClientError) and exc.code == "Neo.ClientError.Database.DatabaseNotFound":
+            raise GraphError(f"{exc.message}; set NEO4J_DATABASE to an existing database") from exc
+        if isinstance(exc, Neo4jError):
+            raise GraphError(f"Neo4j refused a query ({exc.code}): {exc.message}") from exc

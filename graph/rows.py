@@ -1,0 +1,43 @@
+"""The rows that ingest transforms hand to the graph writer: typed, frozen, schema-checked on write."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+PropValue = str | int | float | bool | datetime | tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class NodeRow:
+    """One node to MERGE: its label, its key and its properties (``None`` removes a property)."""
+
+    label: str
+    id: str
+    props: Mapping[str, PropValue]
+
+
+@dataclass(frozen=True)
+class EdgeRow:
+    """One relationship to MERGE between two nodes identified by label and id."""
+
+    type: str
+    source_label: str
+    source_id: str
+    target_label: str
+    target_id: str
+    props: Mapping[str, PropValue] | None = None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one ingest unit covered: cleanup never reaches outside it."""
+
+    provider: str
+    account: str
+    region: str
+    labels: tuple[str, ...]
+
+    def describe(self) -> str:
+        return f"{self.provider}/{self.account}/{self.region}/{'+'.join(self.labels)}"

@@ -1,0 +1,219 @@
+"""Batched writes generated from the schema, and cleanup scoped to what a sync covered.
+
+Nodes: ``UNWIND $rows MERGE (n:<Label> {id}) SET n = props`` in batches of ``batch_size`` per
+transaction; properties a resource lost since the last sync are removed, ``first_seen`` survives.
+Edges: both ends are MATCHed (an edge to a node nobody wrote is counted as skipped, never invented).
+Cleanup: after a unit succeeded, nodes of its labels in its account and region, and edges leaving
+them, that an *older* generation wrote are deleted. Nothing outside the scope is touched, and a
+newer concurrent sync's data survives an older one's cleanup.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import cast
+
+from app.errors import SchemaError
+from graph.neo4j.client import Graph
+from graph.rows import EdgeRow, NodeRow, PropValue, Scope
+from graph.schema import RESOURCE_LABEL, STAMP_PROPERTIES, NodeKind, Property, Schema
+
+log = logging.getLogger(__name__)
+
+_PY_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "int": (int,),
+    "float": (float, int),
+    "bool": (bool,),
+    "string[]": (tuple, list),
+    "datetime": (datetime,),
+}
+
+
+@dataclass(frozen=True)
+class SyncStamp:
+    """The generation and time a sync writes with. Generations increase with time."""
+
+    generation: int
+    at: datetime
+
+    @classmethod
+    def now(cls) -> SyncStamp:
+        return cls(generation=time.time_ns() // 1000, at=datetime.now(UTC))
+
+
+@dataclass(frozen=True)
+class EdgeCounts:
+    written: int
+    skipped: int
+
+
+@dataclass(frozen=True)
+class CleanupCounts:
+    nodes: int
+    edges: int
+
+
+def node_merge_cypher(kind: NodeKind) -> str:
+    extra = f", n:{RESOURCE_LABEL}" if kind.resource else ""
+    return (
+        "UNWIND $rows AS row "
+        f"MERGE (n:{kind.label} {{id: row.id}}) "
+        "WITH n, row, coalesce(n.first_seen, $at) AS first_seen "
+        "SET n = row.props "
+        f"SET n.id = row.id, n.first_seen = first_seen, n.last_seen = $at, n.last_sync = $gen{extra} "
+        "RETURN count(n) AS written"
+    )
+
+
+def edge_merge_cypher(type_: str, source: str, target: str) -> str:
+    return (
+        "UNWIND $rows AS row "
+        f"MATCH (a:{source} {{id: row.source}}) MATCH (b:{target} {{id: row.target}}) "
+        f"MERGE (a)-[r:{type_}]->(b) "
+        "WITH r, row, coalesce(r.first_seen, $at) AS first_seen "
+        "SET r = row.props "
+        "SET r.first_seen = first_seen, r.last_seen = $at, r.last_sync = $gen "
+        "RETURN count(r) AS written"
+    )
+
+
+def node_cleanup_cypher(label: str) -> str:
+    return (
+        f"MATCH (n:{label} {{account: $account, region: $region}}) WHERE n.last_sync < $gen "
+        "WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
+    )
+
+
+def edge_cleanup_cypher(type_: str, source: str, target: str) -> str:
+    return (
+        f"MATCH (:{source} {{account: $account, region: $region}})-[r:{type_}]->(:{target}) "
+        "WHERE r.last_sync < $gen WITH r LIMIT $limit DELETE r RETURN count(*) AS deleted"
+    )
+
+
+class GraphWriter:
+    """Writes schema-checked rows in batches; one instance per sync unit is fine."""
+
+    def __init__(self, graph: Graph, schema: Schema, batch_size: int = 1000) -> None:
+        if batch_size < 1:
+            raise SchemaError("batch_size must be at least 1; set AIDISCOVER_WRITE_BATCH_SIZE")
+        self.graph = graph
+        self.schema = schema
+        self.batch_size = batch_size
+
+    def nodes(self, rows: Iterable[NodeRow], stamp: SyncStamp) -> int:
+        """MERGE nodes, streaming: at most one batch per label is held in memory."""
+        pending: dict[str, list[dict[str, object]]] = defaultdict(list)
+        written = 0
+        for row in rows:
+            kind = self.schema.node(row.label)
+            batch = pending[row.label]
+            batch.append({"id": row.id, "props": self._node_props(kind, row)})
+            if len(batch) >= self.batch_size:
+                written += self._run(node_merge_cypher(kind), batch, stamp)
+                batch.clear()
+        for label, batch in pending.items():
+            if batch:
+                written += self._run(node_merge_cypher(self.schema.node(label)), batch, stamp)
+        return written
+
+    def edges(self, rows: Iterable[EdgeRow], stamp: SyncStamp) -> EdgeCounts:
+        """MERGE relationships whose both ends exist; count the ones whose ends are missing."""
+        pending: dict[tuple[str, str, str], list[dict[str, object]]] = defaultdict(list)
+        given = written = 0
+        for row in rows:
+            key = (row.type, row.source_label, row.target_label)
+            rel = self.schema.relationship(*key)
+            batch = pending[key]
+            props = _checked_props(rel.type, rel.properties, row.props or {})
+            batch.append({"source": row.source_id, "target": row.target_id, "props": props})
+            given += 1
+            if len(batch) >= self.batch_size:
+                written += self._run(edge_merge_cypher(*key), batch, stamp)
+                batch.clear()
+        for key, batch in pending.items():
+            if batch:
+                written += self._run(edge_merge_cypher(*key), batch, stamp)
+        if given != written:
+            log.info("%s of %s edges skipped: an end node was not written", given - written, given)
+        return EdgeCounts(written=written, skipped=given - written)
+
+    def cleanup(self, scope: Scope, stamp: SyncStamp, limit: int = 10_000) -> CleanupCounts:
+        """Delete what the scope's labels held before this generation and this sync did not see."""
+        params: dict[str, object] = {
+            "account": scope.account, "region": scope.region, "gen": stamp.generation, "limit": limit
+        }
+        edges = 0
+        for rel in self.schema.relationships:
+            if rel.source in scope.labels:
+                edges += _repeat(self.graph, edge_cleanup_cypher(rel.type, rel.source, rel.target), params, limit)
+        nodes = 0
+        for label in scope.labels:
+            self.schema.node(label)
+            nodes += _repeat(self.graph, node_cleanup_cypher(label), params, limit)
+        if nodes or edges:
+            log.info("cleanup %s: %s stale nodes, %s stale edges removed", scope.describe(), nodes, edges)
+        return CleanupCounts(nodes=nodes, edges=edges)
+
+    def _node_props(self, kind: NodeKind, row: NodeRow) -> dict[str, object]:
+        props: dict[str, PropValue] = dict(row.props)
+        if kind.resource:
+            props["kind"] = kind.label
+            if kind.provider != "any":
+                props["provider"] = kind.provider
+            for required in ("account", "region", "name"):
+                if not props.get(required):
+                    raise SchemaError(f"{kind.label} {row.id!r} has no {required!r}; the transform must set it")
+        return _checked_props(kind.label, self.schema.properties_of(kind.label), props)
+
+    def _run(self, cypher: str, batch: Sequence[dict[str, object]], stamp: SyncStamp) -> int:
+        # Labels and types come from the declared schema (checked identifiers), values are parameters.
+        written = self.graph.write_tx(
+            lambda tx: tx.run(
+                cypher, rows=list(batch), at=stamp.at, gen=stamp.generation
+            ).single(strict=True)["written"]
+        )
+        return int(written)
+
+
+def _repeat(graph: Graph, cypher: str, params: dict[str, object], limit: int) -> int:
+    """Run a LIMITed delete until nothing is left, so one huge delete never holds every lock."""
+    total = 0
+    while True:
+        deleted = int(
+            graph.write_tx(lambda tx: tx.run(cypher, params).single(strict=True)["deleted"])
+        )
+        total += deleted
+        if deleted < limit:
+            return total
+
+
+def _checked_props(owner: str, declared: Iterable[Property], props: Mapping[str, PropValue]) -> dict[str, object]:
+    """Props as Neo4j parameters, after checking each is declared and of its declared type."""
+    by_name = {p.name: p for p in declared}
+    out: dict[str, object] = {}
+    for name, value in props.items():
+        prop = by_name.get(name)
+        if prop is None or name in STAMP_PROPERTIES or name == "id":
+            raise SchemaError(
+                f"{owner} has no writable property {name!r}; declare it in graph/schema or drop it from the transform"
+            )
+        if value is None:
+            continue
+        if not isinstance(value, _PY_TYPES[prop.type]) or (prop.type in ("int", "float") and isinstance(value, bool)):
+            raise SchemaError(
+                f"{owner}.{name} must be {prop.type}, got {type(value).__name__} {value!r:.60}; fix the transform"
+            )
+        if prop.type == "string[]":
+            out[name] = [str(v) for v in cast(Iterable[object], value)]
+        elif prop.type == "datetime" and isinstance(value, datetime) and value.tzinfo is None:
+            raise SchemaError(f"{owner}.{name} is a naive datetime; give it a timezone (UTC)")
+        else:
+            out[name] = value
+    return out

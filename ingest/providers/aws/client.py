@@ -1,0 +1,111 @@
+"""boto3 clients built from settings, and botocore failures turned into the project's errors.
+
+Clients use botocore's *adaptive* retry mode (client-side rate limiting plus exponential backoff on
+throttling) and honour ``AWS_ENDPOINT_URL`` so the same code reads real AWS or a moto server.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import (
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    PartialCredentialsError,
+)
+
+from app.errors import ConfigError, DiscoveryError, EndpointUnreachable
+from app.settings import Settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_ec2 import EC2Client
+    from mypy_boto3_sts import STSClient
+
+log = logging.getLogger(__name__)
+
+# Error codes that mean "this region or service is closed to us": a job warning, not a failure.
+SKIPPABLE_CODES = frozenset(
+    {
+        "AccessDenied",
+        "AccessDeniedException",
+        "UnauthorizedOperation",
+        "AuthFailure",
+        "OptInRequired",
+        "UnrecognizedClientException",
+        "InvalidClientTokenId",
+    }
+)
+
+
+def partition_for(region: str) -> str:
+    """The ARN partition a region belongs to."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+class AwsClients:
+    """Makes boto3 clients for one set of credentials. Clients are thread-safe; the session is not,
+    so every client is created here, from the calling thread."""
+
+    def __init__(self, settings: Settings, session: boto3.Session | None = None) -> None:
+        self.settings = settings
+        self.session = session or boto3.Session(profile_name=settings.aws_profile)
+        self.config = Config(
+            retries={"mode": "adaptive", "max_attempts": settings.aws_max_attempts},
+            connect_timeout=settings.aws_connect_timeout,
+            read_timeout=60,
+        )
+
+    def _client(self, service: str, region: str) -> Any:
+        return self.session.client(
+            service,  # type: ignore[call-overload]
+            region_name=region,
+            endpoint_url=self.settings.aws_endpoint_url,
+            config=self.config,
+        )
+
+    def ec2(self, region: str) -> EC2Client:
+        client: EC2Client = self._client("ec2", region)
+        return client
+
+    def sts(self) -> STSClient:
+        client: STSClient = self._client("sts", self.settings.aws_default_region)
+        return client
+
+
+def error_code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+@contextmanager
+def aws_errors(endpoint: str | None) -> Iterator[None]:
+    """Translate failures that stop a whole discovery into one-line project errors."""
+    where = endpoint or "AWS"
+    try:
+        yield
+    except (EndpointConnectionError, ConnectTimeoutError) as exc:
+        raise EndpointUnreachable(
+            f"AWS endpoint {where} does not answer ({exc.__class__.__name__}): start it, or fix AWS_ENDPOINT_URL"
+            " / your network"
+        ) from None
+    except (NoCredentialsError, PartialCredentialsError):
+        raise ConfigError(
+            "no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+        ) from None
+    except ClientError as exc:
+        if error_code(exc) in SKIPPABLE_CODES:
+            raise DiscoveryError(
+                f"AWS refused {exc.operation_name} ({error_code(exc)}): grant the read-only permissions"
+                " listed in README, or use other credentials"
+            ) from None
+        raise
