@@ -16,7 +16,8 @@ import boto3
 
 if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
-    from mypy_boto3_ec2.type_defs import IpPermissionTypeDef
+    from mypy_boto3_ec2.literals import ResourceTypeType
+    from mypy_boto3_ec2.type_defs import IpPermissionTypeDef, TagSpecificationTypeDef, TagTypeDef
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +35,10 @@ class DemoEstate:
     instances: dict[str, str]
 
 
-def _tags(name: str, **extra: str) -> list[dict[str, str]]:
-    return [{"Key": "Name", "Value": name}] + [{"Key": k, "Value": v} for k, v in sorted(extra.items())]
+def _spec(resource_type: ResourceTypeType, name: str, tags: dict[str, str]) -> list[TagSpecificationTypeDef]:
+    pairs: list[TagTypeDef] = [{"Key": "Name", "Value": name}]
+    pairs += [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
+    return [{"ResourceType": resource_type, "Tags": pairs}]
 
 
 def _client(endpoint_url: str, region: str) -> EC2Client:
@@ -68,20 +71,17 @@ def seed_demo_estate(endpoint_url: str) -> DemoEstate:
     ec2 = _client(endpoint_url, "us-east-1")
     image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
     prod = {"env": "prod", "team": "platform"}
-    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16", TagSpecifications=[
-        {"ResourceType": "vpc", "Tags": _tags("prod-vpc", **prod)}])["Vpc"]["VpcId"]  # type: ignore[list-item]
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16", TagSpecifications=_spec("vpc", "prod-vpc", prod))["Vpc"]["VpcId"]
     vpcs["prod-vpc"] = vpc
     for name, cidr, public in (("public-a", "10.0.1.0/24", True), ("private-a", "10.0.2.0/24", False),
                                ("data-a", "10.0.3.0/24", False)):
-        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone="us-east-1a", TagSpecifications=[
-            {"ResourceType": "subnet", "Tags": _tags(name, **prod)}])["Subnet"]["SubnetId"]  # type: ignore[list-item]
+        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone="us-east-1a", TagSpecifications=_spec("subnet", name, prod))["Subnet"]["SubnetId"]
         if public:
             ec2.modify_subnet_attribute(SubnetId=subnet, MapPublicIpOnLaunch={"Value": True})
         subnets[name] = subnet
 
     def group(name: str, description: str, rules: list[IpPermissionTypeDef], vpc_id: str = vpc) -> str:
-        gid = ec2.create_security_group(GroupName=name, Description=description, VpcId=vpc_id, TagSpecifications=[
-            {"ResourceType": "security-group", "Tags": _tags(name, **prod)}])["GroupId"]  # type: ignore[list-item]
+        gid = ec2.create_security_group(GroupName=name, Description=description, VpcId=vpc_id, TagSpecifications=_spec("security-group", name, prod))["GroupId"]
         if rules:
             ec2.authorize_security_group_ingress(GroupId=gid, IpPermissions=rules)
         groups[name] = gid
@@ -98,8 +98,7 @@ def seed_demo_estate(endpoint_url: str) -> DemoEstate:
         reservation = client.run_instances(
             ImageId=ami, InstanceType=itype, MinCount=1, MaxCount=1,  # type: ignore[arg-type]
             SubnetId=subnets[subnet], SecurityGroupIds=[groups[group_name]],
-            TagSpecifications=[{"ResourceType": "instance",
-                                "Tags": _tags(name, role=role, **tags)}],  # type: ignore[list-item]
+            TagSpecifications=_spec("instance", name, {**tags, "role": role}),
         )
         instances[name] = reservation["Instances"][0]["InstanceId"]
 
@@ -112,12 +111,12 @@ def seed_demo_estate(endpoint_url: str) -> DemoEstate:
     eu = _client(endpoint_url, "eu-west-1")
     eu_image = eu.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
     staging = {"env": "staging", "team": "payments"}
-    vpc_eu = eu.create_vpc(CidrBlock="10.1.0.0/16", TagSpecifications=[
-        {"ResourceType": "vpc", "Tags": _tags("staging-vpc", **staging)}])["Vpc"]["VpcId"]  # type: ignore[list-item]
+    vpc_eu = eu.create_vpc(CidrBlock="10.1.0.0/16", TagSpecifications=_spec("vpc", "staging-vpc", staging))["Vpc"]["VpcId"]
     vpcs["staging-vpc"] = vpc_eu
-    subnets["staging-a"] = eu.create_subnet(VpcId=vpc_eu, CidrBlock="10.1.1.0/24", AvailabilityZone="eu-west-1a",
-                                            TagSpecifications=[{"ResourceType": "subnet", "Tags": _tags(
-                                                "staging-a", **staging)}])["Subnet"]["SubnetId"]  # type: ignore[list-item]
+    subnets["staging-a"] = eu.create_subnet(
+        VpcId=vpc_eu, CidrBlock="10.1.1.0/24", AvailabilityZone="eu-west-1a",
+        TagSpecifications=_spec("subnet", "staging-a", staging),
+    )["Subnet"]["SubnetId"]
     gid = eu.create_security_group(GroupName="staging-app-sg", Description="Staging app", VpcId=vpc_eu)["GroupId"]
     eu.authorize_security_group_ingress(GroupId=gid, IpPermissions=[_tcp(8080, cidr="10.1.0.0/16", note="vpc")])
     groups["staging-app-sg"] = gid

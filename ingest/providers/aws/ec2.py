@@ -197,9 +197,9 @@ def _rules(
     for pl in perm.get("PrefixListIds", []):
         pl_id = pl.get("PrefixListId", "")
         peers.append((pl_id, {"prefix_list_id": pl_id, "rule_description": pl.get("Description")}, None))
-    for peer, extra, peer_arn in peers:
+    for peer, extra, maybe_peer_arn in peers:
         rule_id = f"{group_arn}/{direction}/{protocol}/{ports}/{peer}"
-        yield _Rule(NodeRow("SecurityGroupRule", rule_id, {**base, **extra}), peer_arn)
+        yield _Rule(NodeRow("SecurityGroupRule", rule_id, {**base, **extra}), maybe_peer_arn)
 
 
 def transform_instances(instances: Iterable[InstanceTypeDef], account: str, region: str) -> Transformed:
