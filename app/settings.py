@@ -31,9 +31,7 @@ def _env(name: str) -> AliasChoices:
 class Settings(BaseSettings):
     """Typed settings. Field descriptions become the README's configuration table."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="AIDISCOVER_", frozen=True, populate_by_name=True, extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="AIDISCOVER_", frozen=True, populate_by_name=True, extra="ignore")
 
     # --- local data and services -------------------------------------------------------------
     data_dir: Path = Field(

@@ -147,7 +147,10 @@ class GraphWriter:
     def cleanup(self, scope: Scope, stamp: SyncStamp, limit: int = 10_000) -> CleanupCounts:
         """Delete what the scope's labels held before this generation and this sync did not see."""
         params: dict[str, object] = {
-            "account": scope.account, "region": scope.region, "gen": stamp.generation, "limit": limit
+            "account": scope.account,
+            "region": scope.region,
+            "gen": stamp.generation,
+            "limit": limit,
         }
         edges = 0
         for rel in self.schema.relationships:
@@ -175,9 +178,9 @@ class GraphWriter:
     def _run(self, cypher: str, batch: Sequence[dict[str, object]], stamp: SyncStamp) -> int:
         # Labels and types come from the declared schema (checked identifiers), values are parameters.
         written = self.graph.write_tx(
-            lambda tx: tx.run(
-                cypher, rows=list(batch), at=stamp.at, gen=stamp.generation
-            ).single(strict=True)["written"]
+            lambda tx: tx.run(cypher, rows=list(batch), at=stamp.at, gen=stamp.generation).single(strict=True)[
+                "written"
+            ]
         )
         return int(written)
 
@@ -186,9 +189,7 @@ def _repeat(graph: Graph, cypher: str, params: dict[str, object], limit: int) ->
     """Run a LIMITed delete until nothing is left, so one huge delete never holds every lock."""
     total = 0
     while True:
-        deleted = int(
-            graph.write_tx(lambda tx: tx.run(cypher, params).single(strict=True)["deleted"])
-        )
+        deleted = int(graph.write_tx(lambda tx: tx.run(cypher, params).single(strict=True)["deleted"]))
         total += deleted
         if deleted < limit:
             return total

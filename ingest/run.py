@@ -85,8 +85,7 @@ def discover_aws(
         units: list[UnitResult] = []
         with ThreadPoolExecutor(max_workers=min(MAX_REGION_WORKERS, len(chosen)) or 1) as pool:
             futures = {
-                region: pool.submit(_run_unit, ec2_clients[region], writer, account, region, stamp)
-                for region in chosen
+                region: pool.submit(_run_unit, ec2_clients[region], writer, account, region, stamp) for region in chosen
             }
             for region, future in futures.items():
                 with aws_errors(settings.aws_endpoint_url):

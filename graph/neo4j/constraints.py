@@ -18,8 +18,7 @@ log = logging.getLogger(__name__)
 def schema_statements(schema: Schema) -> list[str]:
     """The DDL for ``schema``, each statement idempotent (IF NOT EXISTS)."""
     statements = [
-        f"CREATE CONSTRAINT {RESOURCE_LABEL.lower()}_id IF NOT EXISTS "
-        f"FOR (n:{RESOURCE_LABEL}) REQUIRE n.id IS UNIQUE"
+        f"CREATE CONSTRAINT {RESOURCE_LABEL.lower()}_id IF NOT EXISTS FOR (n:{RESOURCE_LABEL}) REQUIRE n.id IS UNIQUE"
     ]
     for prop in schema.common:
         if prop.indexed and prop.name != "id":
@@ -29,9 +28,7 @@ def schema_statements(schema: Schema) -> list[str]:
             )
     for kind in schema.nodes:
         base = kind.label.lower()
-        statements.append(
-            f"CREATE CONSTRAINT {base}_id IF NOT EXISTS FOR (n:{kind.label}) REQUIRE n.id IS UNIQUE"
-        )
+        statements.append(f"CREATE CONSTRAINT {base}_id IF NOT EXISTS FOR (n:{kind.label}) REQUIRE n.id IS UNIQUE")
         for prop in kind.properties:
             if prop.indexed and prop.name != "id":
                 statements.append(

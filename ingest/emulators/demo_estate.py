@@ -73,31 +73,53 @@ def seed_demo_estate(endpoint_url: str) -> DemoEstate:
     prod = {"env": "prod", "team": "platform"}
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16", TagSpecifications=_spec("vpc", "prod-vpc", prod))["Vpc"]["VpcId"]
     vpcs["prod-vpc"] = vpc
-    for name, cidr, public in (("public-a", "10.0.1.0/24", True), ("private-a", "10.0.2.0/24", False),
-                               ("data-a", "10.0.3.0/24", False)):
-        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone="us-east-1a", TagSpecifications=_spec("subnet", name, prod))["Subnet"]["SubnetId"]
+    for name, cidr, public in (
+        ("public-a", "10.0.1.0/24", True),
+        ("private-a", "10.0.2.0/24", False),
+        ("data-a", "10.0.3.0/24", False),
+    ):
+        subnet = ec2.create_subnet(
+            VpcId=vpc, CidrBlock=cidr, AvailabilityZone="us-east-1a", TagSpecifications=_spec("subnet", name, prod)
+        )["Subnet"]["SubnetId"]
         if public:
             ec2.modify_subnet_attribute(SubnetId=subnet, MapPublicIpOnLaunch={"Value": True})
         subnets[name] = subnet
 
     def group(name: str, description: str, rules: list[IpPermissionTypeDef], vpc_id: str = vpc) -> str:
-        gid = ec2.create_security_group(GroupName=name, Description=description, VpcId=vpc_id, TagSpecifications=_spec("security-group", name, prod))["GroupId"]
+        gid = ec2.create_security_group(
+            GroupName=name, Description=description, VpcId=vpc_id, TagSpecifications=_spec("security-group", name, prod)
+        )["GroupId"]
         if rules:
             ec2.authorize_security_group_ingress(GroupId=gid, IpPermissions=rules)
         groups[name] = gid
         return gid
 
-    web = group("web-sg", "HTTPS from the internet", [_tcp(443, cidr="0.0.0.0/0", note="public HTTPS"),
-                                                     _tcp(80, cidr="0.0.0.0/0", note="redirect to HTTPS")])
+    web = group(
+        "web-sg",
+        "HTTPS from the internet",
+        [_tcp(443, cidr="0.0.0.0/0", note="public HTTPS"), _tcp(80, cidr="0.0.0.0/0", note="redirect to HTTPS")],
+    )
     app = group("app-sg", "App tier, from the web tier only", [_tcp(8080, group=web, note="from web")])
     group("db-sg", "PostgreSQL, from the app tier only", [_tcp(5432, group=app, note="from app")])
     group("bastion-sg", "SSH for operators", [_tcp(22, cidr="0.0.0.0/0", note="TODO: restrict")])
 
-    def launch(name: str, subnet: str, group_name: str, itype: str, role: str, client: EC2Client = ec2,
-               ami: str = image, tags: dict[str, str] = prod) -> None:
+    def launch(
+        name: str,
+        subnet: str,
+        group_name: str,
+        itype: str,
+        role: str,
+        client: EC2Client = ec2,
+        ami: str = image,
+        tags: dict[str, str] = prod,
+    ) -> None:
         reservation = client.run_instances(
-            ImageId=ami, InstanceType=itype, MinCount=1, MaxCount=1,  # type: ignore[arg-type]
-            SubnetId=subnets[subnet], SecurityGroupIds=[groups[group_name]],
+            ImageId=ami,
+            InstanceType=itype,
+            MinCount=1,
+            MaxCount=1,  # type: ignore[arg-type]
+            SubnetId=subnets[subnet],
+            SecurityGroupIds=[groups[group_name]],
             TagSpecifications=_spec("instance", name, {**tags, "role": role}),
         )
         instances[name] = reservation["Instances"][0]["InstanceId"]
@@ -111,16 +133,19 @@ def seed_demo_estate(endpoint_url: str) -> DemoEstate:
     eu = _client(endpoint_url, "eu-west-1")
     eu_image = eu.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
     staging = {"env": "staging", "team": "payments"}
-    vpc_eu = eu.create_vpc(CidrBlock="10.1.0.0/16", TagSpecifications=_spec("vpc", "staging-vpc", staging))["Vpc"]["VpcId"]
+    vpc_eu = eu.create_vpc(CidrBlock="10.1.0.0/16", TagSpecifications=_spec("vpc", "staging-vpc", staging))["Vpc"][
+        "VpcId"
+    ]
     vpcs["staging-vpc"] = vpc_eu
     subnets["staging-a"] = eu.create_subnet(
-        VpcId=vpc_eu, CidrBlock="10.1.1.0/24", AvailabilityZone="eu-west-1a",
+        VpcId=vpc_eu,
+        CidrBlock="10.1.1.0/24",
+        AvailabilityZone="eu-west-1a",
         TagSpecifications=_spec("subnet", "staging-a", staging),
     )["Subnet"]["SubnetId"]
     gid = eu.create_security_group(GroupName="staging-app-sg", Description="Staging app", VpcId=vpc_eu)["GroupId"]
     eu.authorize_security_group_ingress(GroupId=gid, IpPermissions=[_tcp(8080, cidr="10.1.0.0/16", note="vpc")])
     groups["staging-app-sg"] = gid
-    launch("staging-app-1", "staging-a", "staging-app-sg", "t3.medium", "app", client=eu, ami=eu_image,
-           tags=staging)
+    launch("staging-app-1", "staging-a", "staging-app-sg", "t3.medium", "app", client=eu, ami=eu_image, tags=staging)
     log.info("demo estate seeded: %s instances in %s", len(instances), ", ".join(DEMO_REGIONS))
     return DemoEstate(vpcs, subnets, groups, instances)

@@ -66,9 +66,7 @@ def get_ec2(client: EC2Client) -> Ec2Payload:
     """Read every page of each describe call for one region."""
     vpcs = [v for page in client.get_paginator("describe_vpcs").paginate() for v in page["Vpcs"]]
     subnets = [s for page in client.get_paginator("describe_subnets").paginate() for s in page["Subnets"]]
-    groups = [
-        g for page in client.get_paginator("describe_security_groups").paginate() for g in page["SecurityGroups"]
-    ]
+    groups = [g for page in client.get_paginator("describe_security_groups").paginate() for g in page["SecurityGroups"]]
     instances = [
         i
         for page in client.get_paginator("describe_instances").paginate()
