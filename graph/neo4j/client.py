@@ -73,6 +73,11 @@ class Graph:
             )
             return result.summary
 
+    def run_implicit(self, query: LiteralString, params: Params | None = None) -> neo4j.ResultSummary:
+        """Run in an auto-commit transaction: needed by ``CALL { ... } IN TRANSACTIONS`` batches."""
+        with self._translated(), self._driver.session(database=self.database) as session:
+            return session.run(query, dict(params or {})).consume()
+
     def write_tx(self, work: Callable[[ManagedTransaction], T]) -> T:
         """Run a unit of work in one managed write transaction."""
         with self._translated(), self._driver.session(database=self.database) as session:
