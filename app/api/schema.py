@@ -1,0 +1,122 @@
+"""The Strawberry schema: queries over the graph, typed from the schema declaration.
+
+Expected failures (bad cursor, unknown kind, Neo4j down) reach clients with their one-line message;
+anything else is masked as "Unexpected error." and logged with its traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors, QueryDepthLimiter
+from strawberry.types import ExecutionContext, Info
+
+from app.api.context import Context
+from app.api.generated import NODE_TYPES, to_graphql
+from app.api.types import (
+    PageInfo,
+    Resource,
+    ResourceConnection,
+    ResourceEdge,
+    ResourceFilterInput,
+)
+from app.errors import AIDiscoverError
+from graph.schema import SCHEMA
+from queries.resources import ResourceFilter, TagFilter, encode_cursor, get_resource, search_resources
+
+log = logging.getLogger(__name__)
+SCHEMA_FILE = Path(__file__).with_name("schema.graphql")
+MAX_DEPTH = 12
+
+
+@strawberry.type(description="A node kind declared in the schema.")
+class KindInfo:
+    label: str
+    provider: str
+    service: str
+    description: str
+    resource: bool
+
+
+def _to_filter(flt: ResourceFilterInput | None) -> ResourceFilter:
+    if flt is None:
+        return ResourceFilter()
+    return ResourceFilter(
+        providers=tuple(flt.providers or ()),
+        accounts=tuple(flt.accounts or ()),
+        regions=tuple(flt.regions or ()),
+        kinds=tuple(flt.kinds or ()),
+        tags=tuple(TagFilter(t.key, t.value) for t in flt.tags or ()),
+        search=flt.search or None,
+    )
+
+
+def _as_resource(node: object) -> Resource:
+    if not isinstance(node, Resource):
+        raise TypeError(f"{type(node).__name__} is not a Resource")
+    return node
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Resources matching `filter`, ordered by id; page with `first` and `after`.")
+    async def resources(
+        self,
+        info: Info[Context, None],
+        filter: ResourceFilterInput | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> ResourceConnection:
+        page = await asyncio.to_thread(search_resources, info.context.graph, _to_filter(filter), first, after)
+        edges = [ResourceEdge(cursor=encode_cursor(r.id), node=_as_resource(to_graphql(r))) for r in page.items]
+        return ResourceConnection(
+            edges=edges,
+            page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor),
+            total_count=page.total,
+        )
+
+    @strawberry.field(description="One resource by id, or null.")
+    async def resource(self, info: Info[Context, None], id: strawberry.ID) -> Resource | None:
+        record = await asyncio.to_thread(get_resource, info.context.graph, str(id))
+        return _as_resource(to_graphql(record)) if record else None
+
+    @strawberry.field(description="Every node kind the graph schema declares.")
+    def kinds(self) -> list[KindInfo]:
+        return [KindInfo(label=k.label, provider=k.provider, service=k.service, description=k.description,
+                         resource=k.resource) for k in SCHEMA.nodes]  # fmt: skip
+
+
+def _should_mask(error: GraphQLError) -> bool:
+    return not isinstance(error.original_error, AIDiscoverError)
+
+
+class _Schema(strawberry.Schema):
+    """Logs expected errors as one line; only unexpected ones get a traceback."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        unexpected = []
+        for error in errors:
+            if isinstance(error.original_error, AIDiscoverError):
+                log.info("GraphQL request refused: %s", error.message)
+            else:
+                unexpected.append(error)
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
+def build_schema() -> strawberry.Schema:
+    return _Schema(
+        query=Query,
+        types=list(NODE_TYPES.values()),
+        extensions=[
+            QueryDepthLimiter(max_depth=MAX_DEPTH),  # type: ignore[list-item]  # instances are accepted
+            MaskErrors(should_mask_error=_should_mask),  # type: ignore[list-item]
+        ],
+    )
+
+
+schema = build_schema()

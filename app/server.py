@@ -1,0 +1,103 @@
+"""The Starlette application: GraphQL at /graphql (GraphiQL on GET), probes, and the web pages.
+
+/graphql   the API (POST), GraphiQL (GET from a browser)
+/health    the process is up
+/ready     Neo4j and Redis answer (503 with the failing one otherwise)
+/          the landing page from web/static
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import redis
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from strawberry.asgi import GraphQL
+
+from app.api.context import Context
+from app.api.schema import schema
+from app.errors import AIDiscoverError
+from app.settings import Settings
+from graph.neo4j.client import Graph
+from web import STATIC_DIR
+
+log = logging.getLogger(__name__)
+
+
+class _GraphQL(GraphQL[Context, None]):
+    def __init__(self, graph: Graph) -> None:
+        super().__init__(schema, graphql_ide="graphiql")
+        self.graph = graph
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        return Context(graph=self.graph)
+
+
+def _check_redis(url: str) -> None:
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        client.ping()
+    finally:
+        client.close()
+
+
+def create_app(settings: Settings, graph: Graph | None = None) -> Starlette:
+    """Build the ASGI app; it owns (and closes) its Neo4j driver unless one is passed in."""
+    graph_ = graph or Graph(settings)
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def ready(request: Request) -> Response:
+        checks: dict[str, str] = {}
+        try:
+            await asyncio.to_thread(graph_.verify)
+            checks["neo4j"] = "ok"
+        except AIDiscoverError as exc:
+            checks["neo4j"] = str(exc)
+        try:
+            await asyncio.to_thread(_check_redis, settings.redis_url)
+            checks["redis"] = "ok"
+        except redis.RedisError as exc:
+            checks["redis"] = f"Redis does not answer at {settings.redis_url} ({exc}); run `aidiscover services up`"
+        ok = all(v == "ok" for v in checks.values())
+        return JSONResponse(
+            {"status": "ready" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503
+        )
+
+    async def index(request: Request) -> Response:
+        return FileResponse(STATIC_DIR / "index.html")
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        if graph is None:
+            graph_.close()
+
+    gql = _GraphQL(graph_)
+    return Starlette(
+        routes=[
+            Route("/graphql", gql, methods=["GET", "POST"]),
+            Route("/health", health),
+            Route("/ready", ready),
+            Route("/", index),
+            Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+        ],
+        lifespan=lifespan,
+    )
+
+
+def serve(settings: Settings) -> None:
+    """Serve the API in the foreground until interrupted."""
+    app = create_app(settings)
+    log.info("serving GraphQL on %s/graphql", settings.api_url)
+    uvicorn.run(app, host=settings.api_host, port=settings.api_port, log_level=settings.log_level.lower())

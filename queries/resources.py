@@ -1,0 +1,179 @@
+"""Search resources with filters and keyset pagination; read neighbours in batches.
+
+Pagination is by ``id`` order: a cursor is the opaque (base64) id of the last item seen, so pages
+stay correct while the graph changes and deep pages cost the same as the first.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from app.errors import QueryInputError
+from graph.neo4j.client import Graph
+from graph.schema import SCHEMA
+from queries.records import NodeRecord, node_record
+
+Direction = Literal["OUT", "IN", "BOTH"]
+MAX_PAGE = 1000
+MAX_NEIGHBORS = 1000
+
+
+@dataclass(frozen=True)
+class TagFilter:
+    key: str
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class ResourceFilter:
+    """Every given field narrows the result; values within one field are alternatives."""
+
+    providers: tuple[str, ...] = ()
+    accounts: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    tags: tuple[TagFilter, ...] = ()
+    search: str | None = None
+
+
+@dataclass(frozen=True)
+class ResourcePage:
+    items: tuple[NodeRecord, ...]
+    total: int
+    has_next: bool
+    end_cursor: str | None
+
+
+@dataclass(frozen=True)
+class Neighbor:
+    source_id: str
+    type: str
+    direction: Literal["OUT", "IN"]
+    node: NodeRecord
+
+
+@dataclass(frozen=True)
+class NeighborQuery:
+    direction: Direction = "BOTH"
+    types: tuple[str, ...] = ()
+    limit: int = 100
+    _checked: bool = field(default=False, repr=False, compare=False)
+
+
+def encode_cursor(node_id: str) -> str:
+    return base64.urlsafe_b64encode(f"id:{node_id}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> str:
+    try:
+        raw = base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raw = ""
+    if not raw.startswith("id:"):
+        raise QueryInputError(f"cursor {cursor!r} is not one this API returned; pass a pageInfo.endCursor value")
+    return raw[3:]
+
+
+_WHERE = """
+WHERE (size($providers) = 0 OR n.provider IN $providers)
+  AND (size($accounts) = 0 OR n.account IN $accounts)
+  AND (size($regions) = 0 OR n.region IN $regions)
+  AND (size($kinds) = 0 OR n.kind IN $kinds)
+  AND ($search IS NULL OR toLower(n.name) CONTAINS $search OR toLower(n.id) CONTAINS $search)
+  AND all(t IN $tags WHERE
+        CASE WHEN t.value IS NULL
+             THEN any(x IN coalesce(n.tags, []) WHERE x STARTS WITH t.key + '=')
+             ELSE (t.key + '=' + t.value) IN coalesce(n.tags, []) END)
+"""
+
+_PAGE = "MATCH (n:Resource)" + _WHERE + " AND ($after IS NULL OR n.id > $after) RETURN n ORDER BY n.id LIMIT $limit"
+_COUNT = "MATCH (n:Resource)" + _WHERE + " RETURN count(n) AS total"
+
+
+def _filter_params(flt: ResourceFilter) -> dict[str, object]:
+    known = {k.label for k in SCHEMA.resource_kinds()}
+    unknown = [k for k in flt.kinds if k not in known]
+    if unknown:
+        raise QueryInputError(f"unknown kind(s) {', '.join(unknown)}; known kinds: {', '.join(sorted(known))}")
+    if any(not t.key for t in flt.tags):
+        raise QueryInputError("a tag filter needs a non-empty key")
+    return {
+        "providers": list(flt.providers),
+        "accounts": list(flt.accounts),
+        "regions": list(flt.regions),
+        "kinds": list(flt.kinds),
+        "tags": [{"key": t.key, "value": t.value} for t in flt.tags],
+        "search": flt.search.lower() if flt.search else None,
+    }
+
+
+def search_resources(
+    graph: Graph, flt: ResourceFilter | None = None, first: int = 50, after: str | None = None
+) -> ResourcePage:
+    """One page of resources matching ``flt``, ordered by id, with the total count."""
+    if not 1 <= first <= MAX_PAGE:
+        raise QueryInputError(f"first must be between 1 and {MAX_PAGE}, got {first}")
+    params = _filter_params(flt or ResourceFilter())
+    params["after"] = decode_cursor(after) if after else None
+    params["limit"] = first + 1
+    rows = graph.read(_PAGE, params)
+    total = int(graph.read(_COUNT, params)[0]["total"])
+    items = tuple(node_record(r["n"]) for r in rows[:first])
+    return ResourcePage(
+        items=items,
+        total=total,
+        has_next=len(rows) > first,
+        end_cursor=encode_cursor(items[-1].id) if items else None,
+    )
+
+
+def get_resource(graph: Graph, resource_id: str) -> NodeRecord | None:
+    rows = graph.read("MATCH (n:Resource {id: $id}) RETURN n", {"id": resource_id})
+    return node_record(rows[0]["n"]) if rows else None
+
+
+def check_neighbor_query(query: NeighborQuery) -> NeighborQuery:
+    known = set(SCHEMA.relationship_types())
+    unknown = [t for t in query.types if t not in known]
+    if unknown:
+        raise QueryInputError(f"unknown relationship type(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    if not 1 <= query.limit <= MAX_NEIGHBORS:
+        raise QueryInputError(f"first must be between 1 and {MAX_NEIGHBORS}, got {query.limit}")
+    return query
+
+
+def _neighbor_cypher(label: str) -> str:
+    # The label comes from the declared schema (a checked identifier); values are parameters.
+    return (
+        f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) "
+        "CALL (n) { "
+        "  MATCH (n)-[r]-(m) "
+        "  WHERE (size($types) = 0 OR type(r) IN $types) "
+        "    AND ($direction = 'BOTH' OR ($direction = 'OUT') = (startNode(r) = n)) "
+        "  RETURN r, m ORDER BY type(r), m.id LIMIT $limit "
+        "} "
+        "RETURN id, type(r) AS type, startNode(r) = n AS outgoing, m"
+    )
+
+
+def neighbors(
+    graph: Graph, keys: Sequence[tuple[str, str]], query: NeighborQuery
+) -> dict[tuple[str, str], list[Neighbor]]:
+    """Neighbours of many nodes at once; ``keys`` are (kind, id) pairs. One round trip per kind."""
+    check_neighbor_query(query)
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for kind, node_id in keys:
+        SCHEMA.node(kind)
+        by_kind[kind].append(node_id)
+    out: dict[tuple[str, str], list[Neighbor]] = {key: [] for key in keys}
+    params = {"types": list(query.types), "direction": query.direction, "limit": query.limit}
+    for kind, ids in by_kind.items():
+        for row in graph.read(_neighbor_cypher(kind), {**params, "ids": ids}):
+            direction: Literal["OUT", "IN"] = "OUT" if row["outgoing"] else "IN"
+            out[(kind, row["id"])].append(Neighbor(row["id"], row["type"], direction, node_record(row["m"])))
+    return out
