@@ -50,16 +50,33 @@ def _discover(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    from app.demo import check_api_port
     from app.server import serve
 
+    check_api_port(settings)
     serve(settings)
     return 0
 
 
 def _demo(settings: Settings, args: argparse.Namespace) -> int:
-    from app.demo import run_demo
+    from app.demo import check_api_port, prepare_demo
+    from ingest.emulators.moto_server import MotoServer
 
-    return run_demo(settings, serve_api=not args.no_serve)
+    if not args.no_serve:
+        check_api_port(settings)
+    moto = MotoServer()
+    try:
+        result = prepare_demo(settings, moto)
+        for line in result.lines(settings):
+            print(line, flush=True)
+        if not args.no_serve:
+            from app.server import serve
+
+            print("serving; press Ctrl-C to stop", flush=True)
+            serve(settings)
+    finally:
+        moto.stop()
+    return 0
 
 
 def _worker(settings: Settings, args: argparse.Namespace) -> int:

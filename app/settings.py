@@ -81,6 +81,9 @@ class Settings(BaseSettings):
 
     # --- ingest --------------------------------------------------------------------------------
     write_batch_size: int = Field(1000, ge=1, le=100_000, description="Rows per UNWIND write transaction.")
+    discovery_interval_minutes: int = Field(
+        0, ge=0, description="Minutes between scheduled discoveries (Celery beat); 0 turns the schedule off."
+    )
     aws_endpoint_url: str | None = Field(
         None,
         validation_alias=_env("AWS_ENDPOINT_URL"),

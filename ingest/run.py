@@ -65,11 +65,14 @@ class DiscoveryReport:
 
 
 def discover_aws(
-    settings: Settings, regions: tuple[str, ...] | None = None, graph: Graph | None = None
+    settings: Settings,
+    regions: tuple[str, ...] | None = None,
+    graph: Graph | None = None,
+    clients: AwsClients | None = None,
 ) -> DiscoveryReport:
     """Discover the account the configured credentials belong to into the graph."""
     started = time.monotonic()
-    clients = AwsClients(settings)
+    clients = clients or AwsClients(settings)
     with aws_errors(settings.aws_endpoint_url):
         account = clients.sts().get_caller_identity()["Account"]
         chosen = regions or settings.aws_regions or _enabled_regions(clients)

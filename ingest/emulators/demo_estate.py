@@ -16,7 +16,7 @@ import boto3
 
 if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
-    from mypy_boto3_ec2.literals import ResourceTypeType
+    from mypy_boto3_ec2.literals import InstanceTypeType, ResourceTypeType
     from mypy_boto3_ec2.type_defs import IpPermissionTypeDef, TagSpecificationTypeDef, TagTypeDef
 
 log = logging.getLogger(__name__)
@@ -107,7 +107,7 @@ def seed_demo_estate(endpoint_url: str) -> DemoEstate:
         name: str,
         subnet: str,
         group_name: str,
-        itype: str,
+        itype: InstanceTypeType,
         role: str,
         client: EC2Client = ec2,
         ami: str = image,
@@ -117,7 +117,7 @@ def seed_demo_estate(endpoint_url: str) -> DemoEstate:
             ImageId=ami,
             InstanceType=itype,
             MinCount=1,
-            MaxCount=1,  # type: ignore[arg-type]
+            MaxCount=1,
             SubnetId=subnets[subnet],
             SecurityGroupIds=[groups[group_name]],
             TagSpecifications=_spec("instance", name, {**tags, "role": role}),

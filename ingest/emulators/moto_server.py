@@ -33,7 +33,9 @@ class MotoServer:
             pass
 
     def stop(self) -> None:
-        self._server.stop()
+        if self.url:
+            self._server.stop()
+            self.url = ""
 
     def __enter__(self) -> MotoServer:
         self.start()
