@@ -1,0 +1,67 @@
+# AI-Discover: the two set-up commands are `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: help install system-deps services down status demo test lint typecheck pytest bench clean
+
+help:
+	@echo "make demo    services up, demo AWS estate discovered, API served, URLs printed"
+	@echo "make test    install, services up, ruff + mypy + pytest against real Neo4j and Redis"
+	@echo "make bench   benchmarks -> bench/results/*.json and docs/benchmarks.md"
+	@echo "make down    stop the local Neo4j and Redis"
+
+# Debian packages a fresh machine lacks: Redis, Maven, a Java 17 runtime (Neo4j 5.26 needs 17 or 21).
+system-deps:
+	@missing=""; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v mvn >/dev/null || missing="$$missing maven"; \
+	command -v java >/dev/null || missing="$$missing openjdk-17-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "error: missing$$missing; install with: sudo apt-get install$$missing" >&2; exit 1; \
+	  fi; \
+	fi
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip setuptools wheel
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+install: system-deps $(STAMP)
+
+services: install
+	$(BIN)/aidiscover services up
+
+status:
+	$(BIN)/aidiscover services status
+
+down:
+	$(BIN)/aidiscover services down
+
+demo: services
+	$(BIN)/aidiscover demo
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: services
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+bench: services
+	$(BIN)/python bench/bench_services.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache *.egg-info
