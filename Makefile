@@ -5,7 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help install system-deps services down status demo test lint typecheck pytest bench clean
+# The committed GraphQL schema; a test fails when it drifts from the code.
+schema: install
+	$(BIN)/python -c 'from app.api.schema import SCHEMA_FILE, export_sdl; SCHEMA_FILE.write_text(export_sdl())'
+
+.PHONY: schema help install system-deps services down status demo test lint typecheck pytest bench clean
 
 help:
 	@echo "make demo    services up, demo AWS estate discovered, API served, URLs printed"

@@ -137,6 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         level = logging.DEBUG if args.verbose else getattr(logging, settings.log_level)
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        for noisy in ("botocore", "boto3", "urllib3", "neo4j"):
+            logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
         handler: Handler = args.handler
         return handler(settings, args)
     except AIDiscoverError as exc:

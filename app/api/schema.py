@@ -113,10 +113,15 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         types=list(NODE_TYPES.values()),
         extensions=[
-            QueryDepthLimiter(max_depth=MAX_DEPTH),  # type: ignore[list-item]  # instances are accepted
-            MaskErrors(should_mask_error=_should_mask),  # type: ignore[list-item]
+            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+            lambda: MaskErrors(should_mask_error=_should_mask),
         ],
     )
 
 
 schema = build_schema()
+
+
+def export_sdl() -> str:
+    """The schema in GraphQL SDL, as committed in app/api/schema.graphql (`make schema` rewrites it)."""
+    return schema.as_str() + "\n"

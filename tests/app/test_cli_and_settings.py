@@ -1,0 +1,137 @@
+"""Settings validation and the CLI's one-line errors for expected failures (no tracebacks)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.errors import ConfigError
+from app.settings import ENV_NAMES, Settings, load_settings, settings_table
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args], capture_output=True, text=True, env=full_env, cwd=ROOT, timeout=120
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_defaults_and_standard_variable_names() -> None:
+    s = load_settings({})
+    assert s.neo4j_uri == "bolt://127.0.0.1:7687"
+    assert s.bolt_address == ("127.0.0.1", 7687)
+    assert s.redis_address == ("127.0.0.1", 6379)
+    assert s.neo4j_dir == s.data_dir / "neo4j"
+    assert ENV_NAMES["neo4j_password"] == "NEO4J_PASSWORD"
+    assert ENV_NAMES["redis_url"] == "REDIS_URL"
+    assert ENV_NAMES["aws_endpoint_url"] == "AWS_ENDPOINT_URL"
+    assert ENV_NAMES["api_port"] == "AIDISCOVER_API_PORT"
+
+
+def test_environment_overrides_and_region_lists() -> None:
+    s = load_settings(
+        {"NEO4J_URI": "bolt://db:7000", "AIDISCOVER_AWS_REGIONS": "us-east-1, eu-west-1", "AWS_REGION": "eu-west-1"}
+    )
+    assert s.bolt_address == ("db", 7000)
+    assert s.aws_regions == ("us-east-1", "eu-west-1")
+    assert s.aws_default_region == "eu-west-1"
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"NEO4J_URI": "http://x:1"}, "NEO4J_URI='http://x:1' is invalid"),
+        ({"AIDISCOVER_API_PORT": "eighty"}, "AIDISCOVER_API_PORT='eighty' is invalid"),
+        ({"REDIS_URL": "localhost"}, "REDIS_URL='localhost' is invalid"),
+        ({"AWS_ENDPOINT_URL": "127.0.0.1:5000"}, "AWS_ENDPOINT_URL='127.0.0.1:5000' is invalid"),
+        ({"AIDISCOVER_NEO4J_HEAP": "lots"}, "AIDISCOVER_NEO4J_HEAP='lots' is invalid"),
+    ],
+)
+def test_bad_settings_name_the_variable(env: dict[str, str], expected: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_settings(env)
+    assert expected in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_secret_values_are_never_echoed() -> None:
+    assert "hunter2" not in repr(load_settings({"NEO4J_PASSWORD": "hunter2"}))
+
+
+def test_settings_table_covers_every_field() -> None:
+    assert [row.env for row in settings_table()] == [ENV_NAMES[name] for name in Settings.model_fields]
+
+
+def test_readme_configuration_table_lists_every_variable() -> None:
+    readme = (ROOT / "README.md").read_text()
+    missing = [name for name in ENV_NAMES.values() if f"`{name}`" not in readme]
+    assert not missing, f"README's configuration table lacks {missing}"
+
+
+def test_cli_bad_setting_is_one_line_without_traceback() -> None:
+    result = run_cli("config", env={"NEO4J_URI": "http://nope"})
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: NEO4J_URI='http://nope' is invalid")
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cli_unreachable_aws_endpoint_is_one_line(settings: Settings) -> None:
+    port = free_port()
+    result = run_cli(
+        "discover",
+        "aws",
+        "--region",
+        "us-east-1",
+        env={"AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}", "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "y"},
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"error: AWS endpoint http://127.0.0.1:{port} does not answer (EndpointConnectionError): start it, "
+        "or fix AWS_ENDPOINT_URL / your network"
+    )
+
+
+def test_cli_wrong_neo4j_password_is_one_line(moto: object, settings: Settings) -> None:
+    env = {"NEO4J_PASSWORD": "definitely-wrong", "AWS_ENDPOINT_URL": os.environ["AWS_ENDPOINT_URL"]}
+    result = run_cli("discover", "aws", "--region", "us-east-1", env=env)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        f"error: Neo4j at {settings.neo4j_uri} rejected the credentials of user 'neo4j': "
+        "set NEO4J_USER / NEO4J_PASSWORD to the database's ones"
+    )
+
+
+def test_cli_neo4j_down_is_one_line(moto: object) -> None:
+    env = {"NEO4J_URI": f"bolt://127.0.0.1:{free_port()}", "AWS_ENDPOINT_URL": os.environ["AWS_ENDPOINT_URL"]}
+    result = run_cli("discover", "aws", "--region", "us-east-1", env=env)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "does not answer" in result.stderr
+    assert "aidiscover services up" in result.stderr
+
+
+def test_cli_serve_refuses_a_taken_port() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        result = run_cli("serve", env={"AIDISCOVER_API_PORT": str(port)})
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"error: 127.0.0.1:{port} is in use by another program: stop it, or set AIDISCOVER_API_PORT"
+    )

@@ -1,0 +1,217 @@
+"""The GraphQL API served over real HTTP (uvicorn on a loopback port) on a graph discovered from moto."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import httpx
+import pytest
+import uvicorn
+
+from app.server import create_app
+from app.settings import Settings
+from graph.neo4j.client import Graph, Params
+from ingest.emulators.demo_estate import DEMO_REGIONS, DemoEstate, seed_demo_estate
+from ingest.emulators.moto_server import MotoServer
+from ingest.providers.aws.client import AwsClients
+from ingest.run import discover_aws
+
+
+class CountingGraph(Graph):
+    """The real graph, counting read round trips (to prove DataLoader batching)."""
+
+    reads = 0
+
+    def read(self, query: Any, params: Params | None = None) -> Any:
+        type(self).reads += 1
+        return super().read(query, params)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def estate(_moto: MotoServer, _session_graph: Graph, settings: Settings) -> DemoEstate:
+    """Seeded and discovered once for the module: these tests only read."""
+    _moto.reset()
+    _session_graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    estate = seed_demo_estate(_moto.url)
+    aws = settings.model_copy(update={"aws_endpoint_url": _moto.url})
+    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")
+    discover_aws(aws, regions=DEMO_REGIONS, graph=_session_graph, clients=AwsClients(aws, session))
+    return estate
+
+
+@pytest.fixture(scope="module")
+def api(settings: Settings, estate: DemoEstate) -> Iterator[str]:
+    port = _free_port()
+    graph = CountingGraph(settings)
+    config = uvicorn.Config(create_app(settings, graph), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+    graph.close()
+
+
+def gql(api: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    response = httpx.post(f"{api}/graphql", json={"query": query, "variables": variables or {}}, timeout=30)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+INSTANCE_QUERY = """
+query($name: String!) {
+  resources(filter: {kinds: ["EC2Instance"], search: $name}) {
+    totalCount
+    edges { node {
+      id name region account provider
+      ... on EC2Instance { instanceId instanceType state }
+      neighbors(direction: OUT) {
+        type
+        node {
+          kind
+          ... on Resource { name }
+          ... on SecurityGroup { groupName }
+          neighbors(direction: OUT, types: ["IN_VPC"]) { type node { kind ... on VPC { name cidrBlock } } }
+        }
+      }
+    } }
+  }
+}
+"""
+
+
+def test_instance_with_its_subnet_vpc_and_security_group_over_http(api: str, estate: DemoEstate) -> None:
+    body = gql(api, INSTANCE_QUERY, {"name": "bastion"})
+    assert "errors" not in body
+    conn = body["data"]["resources"]
+    assert conn["totalCount"] == 1
+    node = conn["edges"][0]["node"]
+    assert node["name"] == "bastion"
+    assert node["instanceId"] == estate.instances["bastion"]
+    assert node["id"] == f"arn:aws:ec2:us-east-1:123456789012:instance/{estate.instances['bastion']}"
+    assert (node["provider"], node["account"], node["region"]) == ("aws", "123456789012", "us-east-1")
+    by_type = {n["type"]: n["node"] for n in node["neighbors"]}
+    assert set(by_type) == {"IN_SUBNET", "MEMBER_OF_SECURITY_GROUP"}
+    subnet = by_type["IN_SUBNET"]
+    assert (subnet["kind"], subnet["name"]) == ("Subnet", "public-a")
+    assert subnet["neighbors"] == [{"type": "IN_VPC", "node": {"kind": "VPC", "name": "prod-vpc", "cidrBlock": "10.0.0.0/16"}}]
+    group = by_type["MEMBER_OF_SECURITY_GROUP"]
+    assert (group["kind"], group["groupName"]) == ("SecurityGroup", "bastion-sg")
+    assert group["neighbors"][0]["node"]["name"] == "prod-vpc"
+
+
+def test_security_group_rules_are_typed_neighbours(api: str) -> None:
+    query = """{ resources(filter: {kinds: ["SecurityGroup"], search: "db-sg"}) { edges { node {
+        neighbors(types: ["HAS_RULE"]) { node { ... on SecurityGroupRule {
+            direction protocol fromPort toPort cidr peerGroupId
+            neighbors(types: ["ALLOWS_FROM"], direction: OUT) { node { ... on Resource { name } } } } } } } } } }"""
+    body = gql(api, query)
+    rules = [n["node"] for n in body["data"]["resources"]["edges"][0]["node"]["neighbors"]]
+    ingress = [r for r in rules if r["direction"] == "ingress"]
+    assert len(ingress) == 1
+    rule = ingress[0]
+    assert (rule["protocol"], rule["fromPort"], rule["toPort"], rule["cidr"]) == ("tcp", 5432, 5432, None)
+    assert rule["neighbors"] == [{"node": {"name": "app-sg"}}]
+
+
+def test_pages_cover_every_instance_once_in_id_order(api: str, estate: DemoEstate) -> None:
+    query = """query($after: String) { resources(filter: {kinds: ["EC2Instance"]}, first: 2, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id } } } }"""
+    seen: list[str] = []
+    after = None
+    pages = 0
+    while True:
+        conn = gql(api, query, {"after": after})["data"]["resources"]
+        assert conn["totalCount"] == len(estate.instances)
+        seen += [e["node"]["id"] for e in conn["edges"]]
+        pages += 1
+        if not conn["pageInfo"]["hasNextPage"]:
+            break
+        after = conn["pageInfo"]["endCursor"]
+    assert pages == 3
+    assert seen == sorted(seen)
+    assert sorted(i.rsplit("/", 1)[1] for i in seen) == sorted(estate.instances.values())
+
+
+def test_filters_by_tag_region_and_provider(api: str) -> None:
+    query = """query($f: ResourceFilterInput) { resources(filter: $f, first: 100) { totalCount edges { node {
+        name region tags { key value } } } } }"""
+    staging = gql(api, query, {"f": {"tags": [{"key": "env", "value": "staging"}]}})["data"]["resources"]
+    names = sorted(e["node"]["name"] for e in staging["edges"])
+    assert names == ["staging-a", "staging-app-1", "staging-vpc"]
+    assert all({"key": "env", "value": "staging"} in e["node"]["tags"] for e in staging["edges"])
+    eu = gql(api, query, {"f": {"regions": ["eu-west-1"], "kinds": ["EC2Instance"]}})["data"]["resources"]
+    assert [e["node"]["name"] for e in eu["edges"]] == ["staging-app-1"]
+    none = gql(api, query, {"f": {"providers": ["azure"]}})["data"]["resources"]
+    assert none == {"totalCount": 0, "edges": []}
+
+
+def test_nested_neighbours_are_batched_not_n_plus_one(api: str) -> None:
+    CountingGraph.reads = 0
+    body = gql(api, "{ resources(filter: {kinds: [\"EC2Instance\"]}) { edges { node { neighbors { type } } } } }")
+    assert len(body["data"]["resources"]["edges"]) == 6
+    # one page query + one count query + one neighbour query for all six instances
+    assert CountingGraph.reads == 3
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('{ resources(after: "bm9wZQ") { totalCount } }', "is not one this API returned"),
+        ('{ resources(filter: {kinds: ["Nope"]}) { totalCount } }', "unknown kind(s) Nope; known kinds: EC2Instance"),
+        ("{ resources(first: 0) { totalCount } }", "first must be between 1 and 1000, got 0"),
+        (
+            '{ resources { edges { node { neighbors(types: ["NOPE"]) { type } } } } }',
+            "unknown relationship type(s) NOPE",
+        ),
+    ],
+)
+def test_bad_arguments_get_a_message_that_says_how_to_fix_them(api: str, query: str, expected: str) -> None:
+    body = gql(api, query)
+    messages = [e["message"] for e in body["errors"]]
+    assert any(expected in m for m in messages), messages
+
+
+def test_health_ready_and_graphiql(api: str) -> None:
+    assert httpx.get(f"{api}/health").json() == {"status": "ok"}
+    ready = httpx.get(f"{api}/ready")
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ready", "checks": {"neo4j": "ok", "redis": "ok"}}
+    page = httpx.get(f"{api}/graphql", headers={"accept": "text/html"})
+    assert page.status_code == 200
+    assert "graphiql" in page.text.lower()
+    assert "AI-Discover" in httpx.get(f"{api}/").text
+
+
+def test_ready_is_503_and_names_redis_when_redis_is_down(settings: Settings, _session_graph: Graph) -> None:
+    broken = settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{_free_port()}/0"})
+
+    async def call() -> httpx.Response:
+        transport = httpx.ASGITransport(app=create_app(broken, _session_graph))
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await client.get("/ready")
+
+    response = asyncio.run(call())
+    assert response.status_code == 503
+    checks = response.json()["checks"]
+    assert checks["neo4j"] == "ok"
+    assert "Redis does not answer" in checks["redis"]
+    assert "aidiscover services up" in checks["redis"]
