@@ -28,6 +28,8 @@ from app.api.schema import schema
 from app.errors import AIDiscoverError
 from app.settings import Settings
 from graph.neo4j.client import Graph
+from graph.neo4j.constraints import ensure_schema
+from graph.schema import SCHEMA
 from web import STATIC_DIR
 
 log = logging.getLogger(__name__)
@@ -79,6 +81,10 @@ def create_app(settings: Settings, graph: Graph | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            await asyncio.to_thread(ensure_schema, graph_, SCHEMA)
+        except AIDiscoverError as exc:  # serve anyway: /ready reports it, queries say what to do
+            log.warning("could not ensure the graph schema at start-up: %s", exc)
         yield
         if graph is None:
             graph_.close()

@@ -166,13 +166,15 @@ class GraphWriter:
 
     def _node_props(self, kind: NodeKind, row: NodeRow) -> dict[str, object]:
         props: dict[str, PropValue] = dict(row.props)
+        required: tuple[str, ...] = ("account", "region")  # cleanup finds stale rows by these
         if kind.resource:
             props["kind"] = kind.label
             if kind.provider != "any":
                 props["provider"] = kind.provider
-            for required in ("account", "region", "name"):
-                if not props.get(required):
-                    raise SchemaError(f"{kind.label} {row.id!r} has no {required!r}; the transform must set it")
+            required += ("name",)
+        for name in required:
+            if not props.get(name):
+                raise SchemaError(f"{kind.label} {row.id!r} has no {name!r}; the transform must set it")
         return _checked_props(kind.label, self.schema.properties_of(kind.label), props)
 
     def _run(self, cypher: str, batch: Sequence[dict[str, object]], stamp: SyncStamp) -> int:

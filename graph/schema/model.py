@@ -73,11 +73,14 @@ class Schema:
 
     def __post_init__(self) -> None:
         by_label: dict[str, NodeKind] = {}
+        lowered = {RESOURCE_LABEL.lower()}
         common_names = {p.name for p in self.common}
         for kind in self.nodes:
             _check_ident(kind.label, "label")
-            if kind.label in by_label or kind.label == RESOURCE_LABEL:
-                raise SchemaError(f"label {kind.label!r} is declared twice; keep one declaration")
+            if kind.label.lower() in lowered:
+                # constraint and index names are derived from the lower-cased label
+                raise SchemaError(f"label {kind.label!r} is declared twice (ignoring case); keep one declaration")
+            lowered.add(kind.label.lower())
             by_label[kind.label] = kind
             names = [p.name for p in kind.properties]
             for name in names:

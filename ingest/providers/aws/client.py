@@ -44,12 +44,21 @@ SKIPPABLE_CODES = frozenset(
 )
 
 
+_PARTITIONS = (
+    ("cn-", "aws-cn"),
+    ("us-gov-", "aws-us-gov"),
+    ("us-isob-", "aws-iso-b"),
+    ("us-isof-", "aws-iso-f"),
+    ("eu-isoe-", "aws-iso-e"),
+    ("us-iso-", "aws-iso"),
+)
+
+
 def partition_for(region: str) -> str:
     """The ARN partition a region belongs to."""
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
+    for prefix, partition in _PARTITIONS:
+        if region.startswith(prefix):
+            return partition
     return "aws"
 
 

@@ -8,7 +8,7 @@ VPCs before the things that point at them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -200,9 +200,20 @@ def _rules(
         yield _Rule(NodeRow("SecurityGroupRule", rule_id, {**base, **extra}), maybe_peer_arn)
 
 
-def transform_instances(instances: Iterable[InstanceTypeDef], account: str, region: str) -> Transformed:
+def transform_instances(
+    instances: Iterable[InstanceTypeDef],
+    account: str,
+    region: str,
+    known_ids: Mapping[str, str] | None = None,
+) -> Transformed:
+    """Instances and their edges. ``known_ids`` maps subnet and group ids to the node ids their own
+    transforms chose (a subnet shared from another account is keyed by its owner's ARN).
+    Terminated instances are skipped: describe_instances lists them for a while after they are gone."""
+    known = known_ids or {}
     nodes, edges = [], []
     for inst in instances:
+        if inst.get("State", {}).get("Name") == "terminated":
+            continue
         instance_id = inst["InstanceId"]
         node_id = arn(region, account, f"instance/{instance_id}")
         tags = inst.get("Tags")
@@ -220,21 +231,25 @@ def transform_instances(instances: Iterable[InstanceTypeDef], account: str, regi
         )  # fmt: skip
         nodes.append(NodeRow("EC2Instance", node_id, props))
         if inst.get("SubnetId"):
-            subnet_arn = arn(region, account, f"subnet/{inst['SubnetId']}")
+            subnet_arn = known.get(inst["SubnetId"]) or arn(region, account, f"subnet/{inst['SubnetId']}")
             edges.append(EdgeRow("IN_SUBNET", "EC2Instance", node_id, "Subnet", subnet_arn))
         for sg in inst.get("SecurityGroups", []):
-            sg_arn = arn(region, account, f"security-group/{sg.get('GroupId', '')}")
+            group_id = sg.get("GroupId", "")
+            sg_arn = known.get(group_id) or arn(region, account, f"security-group/{group_id}")
             edges.append(EdgeRow("MEMBER_OF_SECURITY_GROUP", "EC2Instance", node_id, "SecurityGroup", sg_arn))
     return Transformed(tuple(nodes), tuple(edges))
 
 
 def transform_ec2(payload: Ec2Payload, account: str, region: str) -> Transformed:
-    parts = (
-        transform_vpcs(payload.vpcs, account, region),
-        transform_subnets(payload.subnets, account, region),
-        transform_security_groups(payload.security_groups, account, region),
-        transform_instances(payload.instances, account, region),
-    )
+    vpcs = transform_vpcs(payload.vpcs, account, region)
+    subnets = transform_subnets(payload.subnets, account, region)
+    groups = transform_security_groups(payload.security_groups, account, region)
+    known = {
+        str(row.props.get("subnet_id") or row.props.get("group_id")): row.id
+        for row in (*subnets.nodes, *groups.nodes)
+        if row.label in ("Subnet", "SecurityGroup")
+    }
+    parts = (vpcs, subnets, groups, transform_instances(payload.instances, account, region, known))
     return Transformed(
         tuple(n for p in parts for n in p.nodes),
         tuple(e for p in parts for e in p.edges),

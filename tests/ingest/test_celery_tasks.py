@@ -1,0 +1,68 @@
+"""A discovery queued on Redis and run by a real Celery worker process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.settings import Settings
+from graph.neo4j.client import Graph
+from ingest.emulators.demo_estate import seed_demo_estate
+from ingest.emulators.moto_server import MotoServer
+from ingest.tasks import DISCOVER_AWS, make_celery
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def worker_settings(settings: Settings) -> Settings:
+    # a Redis database of its own, so queued messages of other runs never reach this worker
+    base = settings.redis_url.rsplit("/", 1)[0]
+    return settings.model_copy(update={"redis_url": f"{base}/14"})
+
+
+@pytest.fixture
+def worker(worker_settings: Settings, moto: MotoServer) -> Iterator[subprocess.Popen[str]]:
+    env = {**os.environ, "REDIS_URL": worker_settings.redis_url, "AIDISCOVER_LOG_LEVEL": "WARNING"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "worker", "--concurrency", "1"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    yield proc
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_worker_process_runs_a_queued_discovery_into_the_graph(
+    worker: subprocess.Popen[str], worker_settings: Settings, moto: MotoServer, graph: Graph
+) -> None:
+    seed_demo_estate(moto.url)
+    app = make_celery(worker_settings)
+    app.control.purge()
+    result = app.send_task(DISCOVER_AWS, kwargs={"regions": ["eu-west-1"]})
+    try:
+        outcome = result.get(timeout=90)
+    except Exception:
+        worker.terminate()
+        output = worker.communicate(timeout=10)[0]
+        raise AssertionError(f"worker failed; its output:\n{output[-3000:]}") from None
+    assert outcome["account"] == "123456789012"
+    assert outcome["regions"] == ["eu-west-1"]
+    nodes = graph.read("MATCH (n) WHERE n.region = 'eu-west-1' RETURN count(n) AS c")[0]["c"]
+    assert outcome["nodes"] == nodes
+    names = {r["name"] for r in graph.read("MATCH (n:EC2Instance) RETURN n.name AS name")}
+    assert names == {"staging-app-1"}
