@@ -23,7 +23,7 @@ def settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
-def _session_graph(settings: Settings) -> Iterator[Graph]:
+def session_graph(settings: Settings) -> Iterator[Graph]:
     graph = Graph(settings)
     graph.verify()
     ensure_schema(graph, SCHEMA)
@@ -32,27 +32,27 @@ def _session_graph(settings: Settings) -> Iterator[Graph]:
 
 
 @pytest.fixture
-def graph(_session_graph: Graph) -> Graph:
+def graph(session_graph: Graph) -> Graph:
     """The real Neo4j, emptied before the test (constraints and indexes stay)."""
-    _session_graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
-    return _session_graph
+    session_graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    return session_graph
 
 
 @pytest.fixture(scope="session")
-def _moto() -> Iterator[MotoServer]:
+def moto_server() -> Iterator[MotoServer]:
     with MotoServer() as server:
         yield server
 
 
 @pytest.fixture
-def moto(_moto: MotoServer, monkeypatch: pytest.MonkeyPatch) -> MotoServer:
+def moto(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> MotoServer:
     """A moto server emptied before the test, with boto3's variables pointing at it."""
-    _moto.reset()
-    monkeypatch.setenv("AWS_ENDPOINT_URL", _moto.url)
+    moto_server.reset()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server.url)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.delenv("AWS_PROFILE", raising=False)
-    return _moto
+    return moto_server
 
 
 @pytest.fixture

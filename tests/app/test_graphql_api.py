@@ -40,14 +40,14 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def estate(_moto: MotoServer, _session_graph: Graph, settings: Settings) -> DemoEstate:
+def estate(moto_server: MotoServer, session_graph: Graph, settings: Settings) -> DemoEstate:
     """Seeded and discovered once for the module: these tests only read."""
-    _moto.reset()
-    _session_graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
-    estate = seed_demo_estate(_moto.url)
-    aws = settings.model_copy(update={"aws_endpoint_url": _moto.url})
+    moto_server.reset()
+    session_graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    estate = seed_demo_estate(moto_server.url)
+    aws = settings.model_copy(update={"aws_endpoint_url": moto_server.url})
     session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")
-    discover_aws(aws, regions=DEMO_REGIONS, graph=_session_graph, clients=AwsClients(aws, session))
+    discover_aws(aws, regions=DEMO_REGIONS, graph=session_graph, clients=AwsClients(aws, session))
     return estate
 
 
@@ -112,7 +112,9 @@ def test_instance_with_its_subnet_vpc_and_security_group_over_http(api: str, est
     assert set(by_type) == {"IN_SUBNET", "MEMBER_OF_SECURITY_GROUP"}
     subnet = by_type["IN_SUBNET"]
     assert (subnet["kind"], subnet["name"]) == ("Subnet", "public-a")
-    assert subnet["neighbors"] == [{"type": "IN_VPC", "node": {"kind": "VPC", "name": "prod-vpc", "cidrBlock": "10.0.0.0/16"}}]
+    assert subnet["neighbors"] == [
+        {"type": "IN_VPC", "node": {"kind": "VPC", "name": "prod-vpc", "cidrBlock": "10.0.0.0/16"}}
+    ]
     group = by_type["MEMBER_OF_SECURITY_GROUP"]
     assert (group["kind"], group["groupName"]) == ("SecurityGroup", "bastion-sg")
     assert group["neighbors"][0]["node"]["name"] == "prod-vpc"
@@ -166,7 +168,7 @@ def test_filters_by_tag_region_and_provider(api: str) -> None:
 
 def test_nested_neighbours_are_batched_not_n_plus_one(api: str) -> None:
     CountingGraph.reads = 0
-    body = gql(api, "{ resources(filter: {kinds: [\"EC2Instance\"]}) { edges { node { neighbors { type } } } } }")
+    body = gql(api, '{ resources(filter: {kinds: ["EC2Instance"]}) { edges { node { neighbors { type } } } } }')
     assert len(body["data"]["resources"]["edges"]) == 6
     # one page query + one count query + one neighbour query for all six instances
     assert CountingGraph.reads == 3
@@ -201,11 +203,11 @@ def test_health_ready_and_graphiql(api: str) -> None:
     assert "AI-Discover" in httpx.get(f"{api}/").text
 
 
-def test_ready_is_503_and_names_redis_when_redis_is_down(settings: Settings, _session_graph: Graph) -> None:
+def test_ready_is_503_and_names_redis_when_redis_is_down(settings: Settings, session_graph: Graph) -> None:
     broken = settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{_free_port()}/0"})
 
     async def call() -> httpx.Response:
-        transport = httpx.ASGITransport(app=create_app(broken, _session_graph))
+        transport = httpx.ASGITransport(app=create_app(broken, session_graph))
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             return await client.get("/ready")
 
