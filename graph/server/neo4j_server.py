@@ -1,0 +1,375 @@
+"""The local Neo4j Community server: jars from Maven, a generated neo4j.conf, a detached JVM.
+
+Layout under ``settings.neo4j_dir`` (the "home")::
+
+    lib/        every runtime jar, from `mvn dependency:copy-dependencies` on graph/server/pom.xml;
+                lib/.pom.sha256 records which pom they came from, so Maven runs again only when it changes
+    plugins/    apoc-core and apoc-common (APOC must be in the plugin dir and on the classpath)
+    conf/       neo4j.conf, rewritten from the settings at every start
+    data/       the databases; its initial password is set from NEO4J_PASSWORD before the first start
+    logs/       neo4j.log, debug.log, ... and console.log (the JVM's stdout and stderr)
+    run/        neo4j.pid
+
+``start()`` is idempotent and returns once Bolt accepts the configured credentials.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import logging
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from neo4j import Driver, GraphDatabase
+from neo4j.exceptions import AuthError, DriverError, Neo4jError
+
+from app.errors import Neo4jAuthError, PortInUseError, ServiceError, ServiceStartTimeout, ToolMissingError
+from app.settings import Settings
+from graph.server import processes
+
+log = logging.getLogger(__name__)
+
+POM = Path(__file__).resolve().parent / "pom.xml"
+STAMP_NAME = ".pom.sha256"
+ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
+ADMIN_TOOL = "org.neo4j.cli.AdminTool"
+APOC_JARS = ("apoc-core-*.jar", "apoc-common-*.jar")
+MAVEN_TIMEOUT = 1800.0
+STOP_GRACE = 30.0
+JVM_OPENS = (
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--add-opens=java.base/java.lang=ALL-UNNAMED",
+)
+JVM_FLAGS = (
+    "-XX:+UseG1GC",
+    "-XX:-OmitStackTraceInFastThrow",
+    "-XX:+ExitOnOutOfMemoryError",
+    "-Djdk.nio.maxCachedBufferSize=1024",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+    "-Dlog4j2.disable.jmx=true",
+    "-Dfile.encoding=UTF-8",
+)
+
+
+def pom_digest() -> str:
+    """sha256 of graph/server/pom.xml: the stamp that says which pom lib/ was resolved from."""
+    return hashlib.sha256(POM.read_bytes()).hexdigest()
+
+
+def render_conf(settings: Settings, home: Path) -> str:
+    """neo4j.conf for the local server, from the settings (no secrets in it)."""
+    host, bolt_port = settings.bolt_address
+    lines = [
+        "# Written by `aidiscover services up` at every start; edit the settings, not this file.",
+        f"server.bolt.listen_address={host}:{bolt_port}",
+        f"server.http.listen_address={host}:{settings.neo4j_http_port}",
+        "server.https.enabled=false",
+        f"server.directories.data={home / 'data'}",
+        f"server.directories.logs={home / 'logs'}",
+        f"server.directories.plugins={home / 'plugins'}",
+        f"server.memory.heap.initial_size={settings.neo4j_heap}",
+        f"server.memory.heap.max_size={settings.neo4j_heap}",
+        f"server.memory.pagecache.size={settings.neo4j_pagecache}",
+        "dbms.security.auth_enabled=true",
+        "dbms.security.procedures.unrestricted=apoc.*",
+        "dbms.usage_report.enabled=false",
+        # Bolt otherwise waits 5 s twice for idle thread pools at shutdown: `services down` takes 2 s, not 10.
+        "internal.server.bolt.thread_pool_shutdown_wait_time=1s",
+        "internal.server.bolt.connection_shutdown_wait_time=1s",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+class Neo4jServer:
+    """Resolve, configure, start, stop and inspect the local Neo4j of one ``Settings``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.home = settings.neo4j_dir.resolve()
+        self.lib = self.home / "lib"
+        self.plugins = self.home / "plugins"
+        self.conf_dir = self.home / "conf"
+        self.data = self.home / "data"
+        self.logs = self.home / "logs"
+        self.pidfile = self.home / "run" / "neo4j.pid"
+        self.neo4j_log = self.logs / "neo4j.log"
+        self.console_log = self.logs / "console.log"
+
+    # --- addresses -----------------------------------------------------------------------------
+    @property
+    def uri(self) -> str:
+        return self.settings.neo4j_uri
+
+    @property
+    def http_url(self) -> str:
+        return f"http://{self.settings.bolt_address[0]}:{self.settings.neo4j_http_port}"
+
+    # --- tools ---------------------------------------------------------------------------------
+    def java(self) -> str:
+        """Path of the java executable: $JAVA_HOME/bin/java, else `java` on PATH."""
+        if self.settings.java_home is not None:
+            candidate = self.settings.java_home / "bin" / "java"
+            if not os.access(candidate, os.X_OK):
+                raise ToolMissingError(
+                    f"JAVA_HOME={self.settings.java_home} has no bin/java; point it at a JDK 17 or 21, or unset it"
+                )
+            return str(candidate)
+        found = shutil.which("java")
+        if found is None:
+            raise ToolMissingError(
+                "java is not installed: apt-get install openjdk-17-jre-headless, or set JAVA_HOME to a JDK 17"
+            )
+        return found
+
+    def _env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k not in {"NEO4J_PASSWORD", "NEO4J_AUTH"}}
+        env["NEO4J_HOME"] = str(self.home)
+        env["NEO4J_CONF"] = str(self.conf_dir)
+        if self.settings.java_home is not None:
+            env["JAVA_HOME"] = str(self.settings.java_home)
+        return env
+
+    # --- resolve -------------------------------------------------------------------------------
+    def lib_is_current(self, digest: str | None = None) -> bool:
+        """True when lib/ holds jars resolved from the current pom."""
+        stamp = self.lib / STAMP_NAME
+        try:
+            recorded = stamp.read_text(encoding="ascii").strip()
+        except OSError:
+            return False
+        return recorded == (digest or pom_digest()) and any(self.lib.glob("neo4j-kernel-*.jar"))
+
+    def resolve(self) -> bool:
+        """Fetch Neo4j's jars with Maven unless lib/ is current; True when Maven ran."""
+        digest = pom_digest()
+        if self.lib_is_current(digest):
+            self._install_plugins()
+            return False
+        self.java()  # Maven needs it too; say so in our words
+        mvn = shutil.which("mvn")
+        if mvn is None:
+            raise ToolMissingError("mvn is not installed: apt-get install maven (it fetches Neo4j's jars once)")
+        partial = self.home / "lib.partial"
+        shutil.rmtree(partial, ignore_errors=True)
+        log.info("resolving Neo4j's jars with Maven into %s (only when graph/server/pom.xml changes)", self.lib)
+        started = time.monotonic()
+        output = self._run_maven(mvn, partial)
+        if not any(partial.glob("neo4j-kernel-*.jar")):
+            raise ServiceError(
+                f"Maven finished but {partial} holds no neo4j-kernel jar: {processes.tail_text(output)}; check {POM}"
+            )
+        (partial / STAMP_NAME).write_text(digest + "\n", encoding="ascii")
+        self._replace_lib(partial)
+        self._install_plugins()
+        log.info("resolved %d jars in %.1f s", len(list(self.lib.glob("*.jar"))), time.monotonic() - started)
+        return True
+
+    def _run_maven(self, mvn: str, output_dir: Path) -> str:
+        argv = [
+            mvn, "-q", "-B", "-Dstyle.color=never", "-f", str(POM), "dependency:copy-dependencies",
+            "-DincludeScope=runtime", f"-DoutputDirectory={output_dir}",
+        ]  # fmt: skip
+        try:
+            proc = subprocess.run(
+                argv, capture_output=True, text=True, timeout=MAVEN_TIMEOUT, env=self._env(), check=False
+            )
+        except subprocess.TimeoutExpired:
+            raise ServiceError(
+                f"Maven did not finish resolving Neo4j's jars within {MAVEN_TIMEOUT:.0f} s; "
+                "check network access to Maven Central and run `aidiscover services up` again"
+            ) from None
+        output = (proc.stdout or "") + "\n" + (proc.stderr or "")
+        if proc.returncode != 0:
+            raise ServiceError(
+                f"Maven could not resolve Neo4j's jars (exit {proc.returncode}): {processes.tail_text(output)}; "
+                f"check network access to Maven Central, or run `mvn -f {POM} dependency:copy-dependencies`"
+            )
+        return output
+
+    def _replace_lib(self, partial: Path) -> None:
+        if self.lib.is_symlink() or self.lib.is_file():
+            self.lib.unlink()
+        elif self.lib.exists():
+            shutil.rmtree(self.lib)
+        partial.rename(self.lib)
+
+    def _install_plugins(self) -> None:
+        """Copy APOC from lib/ into plugins/, replacing APOC jars of another version."""
+        self.plugins.mkdir(parents=True, exist_ok=True)
+        wanted = {jar.name: jar for pattern in APOC_JARS for jar in self.lib.glob(pattern)}
+        for present in self.plugins.glob("apoc-*.jar"):
+            if present.name not in wanted:
+                present.unlink()
+        for name, jar in wanted.items():
+            if not (self.plugins / name).exists():
+                shutil.copy2(jar, self.plugins / name)
+
+    # --- configure -----------------------------------------------------------------------------
+    def configure(self) -> None:
+        """Write conf/neo4j.conf; set the initial password when the data directory is new."""
+        for directory in (self.conf_dir, self.data, self.logs, self.plugins, self.pidfile.parent):
+            directory.mkdir(parents=True, exist_ok=True)
+        (self.conf_dir / "neo4j.conf").write_text(render_conf(self.settings, self.home), encoding="utf-8")
+        if not (self.data / "databases" / "system").exists():
+            self._set_initial_password()
+
+    def _set_initial_password(self) -> None:
+        password = self.settings.neo4j_password
+        log.info("new data directory %s: setting the initial password from NEO4J_PASSWORD", self.data)
+        argv = [self.java(), "-cp", f"{self.lib}/*", ADMIN_TOOL, "dbms", "set-initial-password", password]
+        proc = subprocess.run(  # argv holds the password: never log it
+            argv, capture_output=True, text=True, timeout=120, env=self._env(), cwd=self.home, check=False
+        )
+        if proc.returncode != 0:
+            output = processes.tail_text(proc.stdout + "\n" + proc.stderr, 3, redact=[password])
+            raise ServiceError(
+                f"neo4j-admin could not set the initial password (exit {proc.returncode}): {output}; "
+                "NEO4J_PASSWORD must be at least 8 characters"
+            )
+
+    # --- process -------------------------------------------------------------------------------
+    def _argv(self) -> list[str]:
+        heap = self.settings.neo4j_heap
+        classpath = f"{self.plugins}/*:{self.lib}/*"
+        return [
+            self.java(), f"-Xmx{heap}", f"-Xms{heap}", *JVM_OPENS, *JVM_FLAGS, "-cp", classpath,
+            ENTRY_POINT, f"--home-dir={self.home}", f"--config-dir={self.conf_dir}",
+        ]  # fmt: skip
+
+    def running_pid(self) -> int | None:
+        """Pid of our live Neo4j, or None (a stale pidfile is left alone; see ``_live_pid``)."""
+        pid = processes.read_pid(self.pidfile)
+        if pid is not None and processes.is_our_process(pid, argv=(ENTRY_POINT, f"--home-dir={self.home}")):
+            return pid
+        return None
+
+    def _live_pid(self) -> int | None:
+        """Like ``running_pid`` but removes a stale pidfile, with a log line."""
+        pid = self.running_pid()
+        if pid is None and self.pidfile.exists():
+            log.warning(
+                "removing stale pidfile %s: pid %s is not a running Neo4j of %s",
+                self.pidfile, processes.read_pid(self.pidfile), self.home,
+            )  # fmt: skip
+            processes.remove_pid(self.pidfile)
+        return pid
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Serialise start and stop between processes sharing this home."""
+        self.home.mkdir(parents=True, exist_ok=True)
+        with (self.home / ".lock").open("a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def _check_ports(self) -> None:
+        host, bolt_port = self.settings.bolt_address
+        for port, variable in ((bolt_port, "NEO4J_URI"), (self.settings.neo4j_http_port, "AIDISCOVER_NEO4J_HTTP_PORT")):
+            if processes.port_held(host, port):
+                raise PortInUseError(
+                    f"{host}:{port} is already in use by another program (not the Neo4j of {self.home}); "
+                    f"stop that program or change {variable}"
+                )
+
+    def start(self) -> float | None:
+        """Start Neo4j and wait for Bolt; seconds taken, or None when it was already running."""
+        with self._locked():
+            pid = self._live_pid()
+            if pid is not None:
+                log.info("Neo4j already running (pid %s, home %s)", pid, self.home)
+                self._wait_ready(pid, stop_on_timeout=False)
+                return None
+            started = time.monotonic()
+            self._check_ports()
+            self.resolve()
+            self.configure()
+            pid = processes.spawn_detached(self._argv(), self.console_log, cwd=self.home, env=self._env())
+            processes.write_pid(self.pidfile, pid)
+            log.info("started Neo4j (pid %s, home %s); waiting for %s", pid, self.home, self.uri)
+            self._wait_ready(pid, stop_on_timeout=True)
+            seconds = time.monotonic() - started
+            log.info("Neo4j ready at %s in %.1f s", self.uri, seconds)
+            return seconds
+
+    def _log_tail(self) -> str:
+        text = f"last lines of {self.neo4j_log}: {processes.tail(self.neo4j_log, 3)}"
+        console = processes.tail(self.console_log, 3)
+        if console not in {"(empty)", "(no log yet)"}:
+            text += f" | console: {console}"
+        return text
+
+    def _wait_ready(self, pid: int, *, stop_on_timeout: bool) -> None:
+        timeout = self.settings.neo4j_start_timeout
+        deadline = time.monotonic() + timeout
+        host, http_port = self.settings.bolt_address[0], self.settings.neo4j_http_port
+        auth = (self.settings.neo4j_user, self.settings.neo4j_password)
+        with GraphDatabase.driver(self.uri, auth=auth, connection_timeout=2.0) as driver:
+            while True:
+                if not processes.pid_alive(pid):
+                    processes.remove_pid(self.pidfile)
+                    raise ServiceError(
+                        f"Neo4j (pid {pid}) exited while starting; {self._log_tail()}; "
+                        "fix the cause and run `aidiscover services up` again"
+                    )
+                # Bolt opens before HTTP; "started" means both answer and Bolt takes our credentials.
+                if processes.port_listening(host, http_port) and self._accepts(driver):
+                    return
+                if time.monotonic() >= deadline:
+                    break
+                time.sleep(0.25)
+        if stop_on_timeout:
+            processes.terminate(pid, STOP_GRACE)
+            processes.remove_pid(self.pidfile)
+        raise ServiceStartTimeout(
+            f"Neo4j did not accept Bolt connections at {self.uri} within {timeout:.0f} s"
+            f"{' (stopped it)' if stop_on_timeout else ''}; {self._log_tail()}; "
+            "read that log, or raise AIDISCOVER_NEO4J_START_TIMEOUT on a slow machine"
+        )
+
+    def _accepts(self, driver: Driver) -> bool:
+        """True when Bolt accepts our credentials; Neo4jAuthError when it rejects them."""
+        try:
+            driver.verify_connectivity()
+        except AuthError:
+            raise Neo4jAuthError(
+                f"Neo4j at {self.uri} rejected the password for user {self.settings.neo4j_user}: "
+                f"NEO4J_PASSWORD differs from the one {self.data} was created with; set it back, "
+                f"or run `aidiscover services down` and delete {self.data} to start empty"
+            ) from None
+        except (DriverError, Neo4jError, OSError) as exc:
+            log.debug("Bolt not ready yet: %s", exc)
+            return False
+        return True
+
+    def stop(self) -> bool:
+        """Stop our Neo4j (SIGTERM, then SIGKILL after 30 s); True when one was running."""
+        with self._locked():
+            pid = self._live_pid()
+            if pid is None:
+                return False
+            log.info("stopping Neo4j (pid %s)", pid)
+            started = time.monotonic()
+            if processes.terminate(pid, STOP_GRACE):
+                log.warning("Neo4j (pid %s) had to be killed; it will recover its store on next start", pid)
+            processes.remove_pid(self.pidfile)
+            log.info("Neo4j stopped in %.1f s", time.monotonic() - started)
+            return True
+
+    def port_holder_note(self) -> str | None:
+        """A note when Neo4j is not ours but something listens on its Bolt or HTTP port."""
+        host, bolt_port = self.settings.bolt_address
+        for port in (bolt_port, self.settings.neo4j_http_port):
+            if processes.port_listening(host, port):
+                return f"{host}:{port} is held by another program"
+        return None

@@ -1,0 +1,166 @@
+"""The local Redis (Celery broker, results, progress): used if one answers, brought up when nothing does.
+
+When something already answers PING at REDIS_URL's host and port (a system redis, a container), it is
+used as is and never stopped by us (``managed`` is False). Otherwise ``redis-server`` is started in the
+foreground mode (``daemonize no``) but detached in its own session, from a config file written under
+``settings.redis_dir`` (so a password from REDIS_URL never shows in ``ps``), without persistence: this
+Redis holds only transient task state.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from urllib.parse import unquote, urlsplit
+
+import redis
+
+from app.errors import PortInUseError, ServiceError, ServiceStartTimeout, ToolMissingError
+from app.settings import Settings
+from graph.server import processes
+
+log = logging.getLogger(__name__)
+
+START_TIMEOUT = 30.0
+STOP_GRACE = 15.0
+
+
+class RedisServer:
+    """Start, stop and inspect the Redis at ``settings.redis_url``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.host, self.port = settings.redis_address
+        self.dir = settings.redis_dir.resolve()
+        self.pidfile = self.dir / "redis.pid"
+        self.logfile = self.dir / "redis.log"
+        self.conf = self.dir / "redis.conf"
+
+    @property
+    def address(self) -> str:
+        return f"redis://{self.host}:{self.port}"
+
+    # --- probing -------------------------------------------------------------------------------
+    def answers(self) -> bool:
+        """True when a Redis at REDIS_URL answers PING with REDIS_URL's credentials."""
+        client = redis.Redis.from_url(self.settings.redis_url, socket_timeout=1.0, socket_connect_timeout=1.0)
+        try:
+            return bool(client.ping())
+        except redis.AuthenticationError:
+            raise ServiceError(
+                f"Redis at {self.host}:{self.port} rejected the credentials in REDIS_URL; fix REDIS_URL's "
+                "password, or stop that Redis so `services up` can start one"
+            ) from None
+        except (redis.RedisError, OSError) as exc:
+            log.debug("no Redis answer at %s:%s: %s", self.host, self.port, exc)
+            return False
+        finally:
+            client.close()
+
+    def running_pid(self) -> int | None:
+        """Pid of the redis-server we started for this directory, or None."""
+        pid = processes.read_pid(self.pidfile)
+        if pid is not None and processes.is_our_process(pid, contains=("redis-server",), cwd=self.dir):
+            return pid
+        return None
+
+    def _live_pid(self) -> int | None:
+        pid = self.running_pid()
+        if pid is None and self.pidfile.exists():
+            log.warning("removing stale pidfile %s: pid %s is not our redis-server", self.pidfile,
+                        processes.read_pid(self.pidfile))  # fmt: skip
+            processes.remove_pid(self.pidfile)
+        return pid
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        with (self.dir / ".lock").open("a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    # --- lifecycle -----------------------------------------------------------------------------
+    def _write_conf(self) -> None:
+        password = urlsplit(self.settings.redis_url).password
+        lines = [
+            "# Written by `aidiscover services up` at every start.",
+            f"bind {self.host}",
+            f"port {self.port}",
+            "daemonize no",
+            f"dir {self.dir}",
+            f"logfile {self.logfile}",
+            f"pidfile {self.pidfile}",
+            'save ""',
+            "appendonly no",
+        ]
+        if password:
+            lines.append(f'requirepass "{unquote(password)}"')
+        fd = os.open(self.conf, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write("\n".join(lines) + "\n")
+
+    def start(self) -> float | None:
+        """Make sure a Redis answers at REDIS_URL; seconds taken when we started one, else None."""
+        with self._locked():
+            pid = self._live_pid()
+            if pid is not None:
+                log.info("Redis already running (pid %s)", pid)
+                self._wait_ready(pid)
+                return None
+            if self.answers():
+                log.info("Redis already answers at %s:%s; using it (not started by aidiscover)",
+                         self.host, self.port)  # fmt: skip
+                return None
+            if processes.port_held(self.host, self.port):
+                raise PortInUseError(
+                    f"{self.host}:{self.port} is held by a program that does not answer Redis PING; "
+                    "stop that program or change REDIS_URL"
+                )
+            exe = shutil.which("redis-server")
+            if exe is None:
+                raise ToolMissingError("redis-server is not installed: apt-get install redis-server")
+            started = time.monotonic()
+            self._write_conf()
+            pid = processes.spawn_detached([exe, str(self.conf)], self.dir / "console.log", cwd=self.dir)
+            processes.write_pid(self.pidfile, pid)
+            self._wait_ready(pid)
+            seconds = time.monotonic() - started
+            log.info("started Redis (pid %s) at %s:%s in %.2f s", pid, self.host, self.port, seconds)
+            return seconds
+
+    def _wait_ready(self, pid: int) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if not processes.pid_alive(pid):
+                processes.remove_pid(self.pidfile)
+                raise ServiceError(
+                    f"redis-server (pid {pid}) exited while starting; last lines of {self.logfile}: "
+                    f"{processes.tail(self.logfile, 3)}; fix the cause and run `aidiscover services up` again"
+                )
+            if self.answers():
+                return
+            if time.monotonic() >= deadline:
+                raise ServiceStartTimeout(
+                    f"redis-server (pid {pid}) did not answer PING at {self.host}:{self.port} within "
+                    f"{START_TIMEOUT:.0f} s; read {self.logfile}"
+                )
+            time.sleep(0.05)
+
+    def stop(self) -> bool:
+        """Stop the redis-server we started (never one we merely used); True when one was running."""
+        with self._locked():
+            pid = self._live_pid()
+            if pid is None:
+                return False
+            log.info("stopping Redis (pid %s)", pid)
+            processes.terminate(pid, STOP_GRACE)
+            processes.remove_pid(self.pidfile)
+            return True

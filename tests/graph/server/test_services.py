@@ -1,0 +1,275 @@
+"""Real lifecycle tests of `services up|down|status` on free ports and temporary directories.
+
+They never touch the shared Neo4j and Redis on the default ports. Neo4j's jars are resolved once per
+session into a temporary home and every test home links to that lib/ (its stamp travels with it).
+Neo4j starts cost ~8 s each; this module starts a real Neo4j three times.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from app.errors import Neo4jAuthError, PortInUseError, ServiceError, ServiceStartTimeout
+from app.settings import Settings
+from graph.server import processes, services
+from graph.server.neo4j_server import Neo4jServer
+
+PASSWORD_A = "first-password-a"
+PASSWORD_B = "second-password-b"
+
+MakeSettings = Callable[..., Settings]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def dead_pid() -> int:
+    """The pid of a process that has exited (and was reaped)."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+@pytest.fixture
+def listening_socket() -> Iterator[socket.socket]:
+    """A plain TCP listener that never speaks any protocol."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(8)
+        yield sock
+
+
+@pytest.fixture(scope="session")
+def resolved_lib(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """lib/ resolved once by Maven (from ~/.m2 after the first time) for every test home to link to."""
+    home = tmp_path_factory.mktemp("neo4j-lib") / "neo4j"
+    Neo4jServer(Settings(neo4j_home=home)).resolve()
+    return home / "lib"
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path) -> Iterator[MakeSettings]:
+    """Build Settings on free ports under tmp_path; stop whatever they started at teardown."""
+    made: list[Settings] = []
+    ports = {"bolt": free_port(), "http": free_port(), "redis": free_port()}
+
+    def make(name: str = "a", password: str = PASSWORD_A, **overrides: object) -> Settings:
+        fields: dict[str, object] = {
+            "data_dir": tmp_path / name,
+            "neo4j_home": tmp_path / name / "neo4j",
+            "neo4j_uri": f"bolt://127.0.0.1:{ports['bolt']}",
+            "neo4j_http_port": ports["http"],
+            "redis_url": f"redis://127.0.0.1:{ports['redis']}/0",
+            "neo4j_password": password,
+            "neo4j_heap": "512m",
+            "neo4j_pagecache": "64m",
+            "neo4j_start_timeout": 90.0,
+        }
+        fields.update(overrides)
+        settings = Settings(**fields)  # type: ignore[arg-type]
+        made.append(settings)
+        return settings
+
+    yield make
+    for settings in made:
+        try:
+            services.down(settings, services.ALL_SERVICES)
+        except ServiceError as exc:
+            logging.getLogger(__name__).warning("teardown: %s", exc)
+
+
+def link_lib(settings: Settings, lib: Path) -> None:
+    home = settings.neo4j_dir
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "lib").exists():
+        (home / "lib").symlink_to(lib, target_is_directory=True)
+
+
+def fake_java_home(tmp_path: Path, behaviour: str) -> Path:
+    """A JAVA_HOME whose java runs the real one for neo4j-admin but ``behaviour`` for the server."""
+    real = shutil.which("java")
+    assert real is not None
+    home = tmp_path / "fake-jdk"
+    (home / "bin").mkdir(parents=True)
+    script = home / "bin" / "java"
+    script.write_text(
+        '#!/bin/sh\ncase "$*" in *AdminTool*) exec ' + real + ' "$@";; esac\n' + behaviour + "\n",
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    return home
+
+
+# --- Neo4j ---------------------------------------------------------------------------------------
+@pytest.mark.neo4j
+def test_neo4j_up_status_noop_down(
+    make_settings: MakeSettings, resolved_lib: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = make_settings()
+    link_lib(settings, resolved_lib)
+    stale = dead_pid()
+    processes.write_pid(Neo4jServer(settings).pidfile, stale)
+
+    with caplog.at_level(logging.WARNING, logger="graph.server.neo4j_server"):
+        [first] = services.up(settings, ["neo4j"])
+    assert any("stale pidfile" in r.getMessage() for r in caplog.records)
+    assert first.running
+    assert first.managed
+    assert first.pid not in (None, stale)
+    assert first.seconds is not None
+    assert first.seconds > 0
+    assert "started in" in first.line()
+    assert f"pid {first.pid}" in first.line()
+
+    [state] = services.status(settings, ["neo4j"])
+    assert state.running
+    assert state.pid == first.pid
+    assert f"http://127.0.0.1:{settings.neo4j_http_port}" in state.line()
+
+    [again] = services.up(settings, ["neo4j"])
+    assert again.running
+    assert again.pid == first.pid
+    assert again.seconds is None
+
+    [stopped] = services.down(settings, ["neo4j"])
+    assert not stopped.running
+    assert stopped.pid is None
+    assert first.pid is not None
+    assert not processes.pid_alive(first.pid)
+    assert not processes.port_listening(*settings.bolt_address)
+    assert not Neo4jServer(settings).pidfile.exists()
+    [after] = services.status(settings, ["neo4j"])
+    assert not after.running
+
+
+@pytest.mark.neo4j
+def test_neo4j_wrong_password_for_existing_data(make_settings: MakeSettings, resolved_lib: Path) -> None:
+    created = make_settings(password=PASSWORD_A)
+    link_lib(created, resolved_lib)
+    services.up(created, ["neo4j"])
+    services.down(created, ["neo4j"])
+
+    changed = make_settings(password=PASSWORD_B)  # same home, other password
+    assert changed.neo4j_dir == created.neo4j_dir
+    with pytest.raises(Neo4jAuthError) as err:
+        services.up(changed, ["neo4j"])
+    message = str(err.value)
+    assert created.neo4j_uri in message
+    assert str(Neo4jServer(created).data) in message
+    assert PASSWORD_A not in message
+    assert PASSWORD_B not in message
+    assert "\n" not in message
+
+    [stopped] = services.down(changed, ["neo4j"])  # it runs (with the old password) until stopped
+    assert not stopped.running
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("which", ["bolt", "http"])
+def test_neo4j_port_held_by_another_program(
+    make_settings: MakeSettings, listening_socket: socket.socket, which: str
+) -> None:
+    port = listening_socket.getsockname()[1]
+    held = {"neo4j_uri": f"bolt://127.0.0.1:{port}"} if which == "bolt" else {"neo4j_http_port": port}
+    settings = make_settings(**held)
+    with pytest.raises(PortInUseError, match=rf"127\.0\.0\.1:{port} .*(NEO4J_URI|NEO4J_HTTP_PORT)"):
+        services.up(settings, ["neo4j"])
+    assert not Neo4jServer(settings).pidfile.exists()
+
+
+@pytest.mark.neo4j
+def test_neo4j_exit_during_start_is_reported(make_settings: MakeSettings, resolved_lib: Path, tmp_path: Path) -> None:
+    java_home = fake_java_home(tmp_path, 'echo "Error: boom from the fake JVM" >&2; exit 3')
+    settings = make_settings(java_home=java_home)
+    link_lib(settings, resolved_lib)
+    with pytest.raises(ServiceError, match=r"exited while starting.*boom from the fake JVM") as err:
+        services.up(settings, ["neo4j"])
+    assert "\n" not in str(err.value)
+    assert not Neo4jServer(settings).pidfile.exists()
+
+
+@pytest.mark.neo4j
+def test_neo4j_start_timeout_stops_the_process(make_settings: MakeSettings, resolved_lib: Path, tmp_path: Path) -> None:
+    java_home = fake_java_home(tmp_path, "exec sleep 60")
+    settings = make_settings(java_home=java_home, neo4j_start_timeout=1.0)
+    link_lib(settings, resolved_lib)
+    with pytest.raises(ServiceStartTimeout, match=r"within 1 s \(stopped it\).*neo4j\.log") as err:
+        services.up(settings, ["neo4j"])
+    assert str(settings.neo4j_dir / "logs" / "neo4j.log") in str(err.value)
+    assert not Neo4jServer(settings).pidfile.exists()
+
+
+# --- Redis ---------------------------------------------------------------------------------------
+@pytest.mark.redis
+def test_redis_up_noop_down(make_settings: MakeSettings) -> None:
+    settings = make_settings()
+    pidfile = settings.redis_dir / "redis.pid"
+    processes.write_pid(pidfile, os.getpid())  # a live pid that is not our redis: a recycled one
+
+    [first] = services.up(settings, ["redis"])
+    assert first.running
+    assert first.managed
+    assert first.pid not in (None, os.getpid())
+    assert redis.Redis.from_url(settings.redis_url).ping()
+
+    [again] = services.up(settings, ["redis"])
+    assert again.pid == first.pid
+    assert again.seconds is None
+    [state] = services.status(settings, ["redis"])
+    assert state.running
+    assert state.pid == first.pid
+
+    [stopped] = services.down(settings, ["redis"])
+    assert not stopped.running
+    assert first.pid is not None
+    assert not processes.pid_alive(first.pid)
+    assert not processes.port_listening(*settings.redis_address)
+
+
+@pytest.mark.redis
+def test_redis_answering_elsewhere_is_used_not_stopped(make_settings: MakeSettings) -> None:
+    owner = make_settings("owner")
+    [started] = services.up(owner, ["redis"])
+    user = make_settings("user")  # same URL, other directory: it did not start that redis
+
+    [used] = services.up(user, ["redis"])
+    assert used.running
+    assert not used.managed
+    assert used.pid is None
+    assert "external" in used.line()
+    [left] = services.down(user, ["redis"])
+    assert left.running
+    assert started.pid is not None
+    assert processes.pid_alive(started.pid)
+
+    [stopped] = services.down(owner, ["redis"])
+    assert not stopped.running
+
+
+@pytest.mark.redis
+def test_redis_port_held_by_non_redis(make_settings: MakeSettings, listening_socket: socket.socket) -> None:
+    port = listening_socket.getsockname()[1]
+    settings = make_settings(redis_url=f"redis://127.0.0.1:{port}/0")
+    with pytest.raises(PortInUseError, match=rf"127\.0\.0\.1:{port} .*REDIS_URL"):
+        services.up(settings, ["redis"])
+
+
+def test_status_line_is_one_line() -> None:
+    status = services.ServiceStatus("neo4j", True, True, 1234, "bolt://127.0.0.1:7687", "http://x", 7.93)
+    assert status.line().split() == [
+        "neo4j", "up", "pid", "1234", "bolt://127.0.0.1:7687", "http://x", "(started", "in", "7.9", "s)",
+    ]  # fmt: skip
+    assert "\n" not in services.ServiceStatus("redis", False, False, None, "r").line()
