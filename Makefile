@@ -9,7 +9,12 @@ STAMP := $(VENV)/.installed
 schema: install
 	$(BIN)/python -c 'from app.api.schema import SCHEMA_FILE, export_sdl; SCHEMA_FILE.write_text(export_sdl())'
 
-.PHONY: schema help install system-deps services down status demo test lint typecheck pytest bench clean
+# Tests run against a Neo4j and Redis of their own (own data dir and ports): they wipe the graph
+# per test, and must never touch the graph `make demo` or your own discoveries built.
+TEST_ENV := AIDISCOVER_DATA_DIR=$(CURDIR)/.data/test NEO4J_URI=bolt://127.0.0.1:7688 \
+	AIDISCOVER_NEO4J_HTTP_PORT=7475 REDIS_URL=redis://127.0.0.1:6380/0
+
+.PHONY: schema help install system-deps services test-services down status demo test lint typecheck pytest bench clean
 
 help:
 	@echo "make demo    services up, demo AWS estate discovered, API served, URLs printed"
@@ -48,6 +53,7 @@ status:
 
 down:
 	$(BIN)/aidiscover services down
+	$(TEST_ENV) $(BIN)/aidiscover services down
 
 demo: services
 	$(BIN)/aidiscover demo
@@ -59,8 +65,11 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: services
-	$(BIN)/pytest
+test-services: install
+	$(TEST_ENV) $(BIN)/aidiscover services up
+
+pytest: test-services
+	$(TEST_ENV) $(BIN)/pytest
 
 test: lint typecheck pytest
 
