@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from graph.schema.common import SCOPED_PROPERTIES
 from graph.schema.model import NodeKind, Property, RelType
 
 P = Property
@@ -85,8 +86,6 @@ SECURITY_GROUP_RULE = NodeKind(
     resource=False,
     properties=(
         P("id", "string", "Group ARN + direction + protocol + ports + peer: stable across syncs.", indexed=True),
-        P("account", "string", "AWS account id (for scoping).", indexed=True),
-        P("region", "string", "Region (for scoping).", indexed=True),
         P("group_id", "string", "The security group the rule belongs to."),
         P("direction", "string", "ingress or egress."),
         P("protocol", "string", "IP protocol: tcp, udp, icmp, a number, or -1 for all."),
@@ -96,9 +95,7 @@ SECURITY_GROUP_RULE = NodeKind(
         P("peer_group_id", "string", "Security group the rule allows, when the peer is a group."),
         P("prefix_list_id", "string", "Managed prefix list the rule allows, when the peer is one."),
         P("rule_description", "string", "The rule's own description."),
-        P("first_seen", "datetime", "When discovery first saw the rule."),
-        P("last_seen", "datetime", "When discovery last saw the rule."),
-        P("last_sync", "int", "Generation of the sync that last wrote the rule."),
+        *SCOPED_PROPERTIES,
     ),
 )
 

@@ -17,5 +17,10 @@ RESOURCE_PROPERTIES: tuple[Property, ...] = (
     Property("last_sync", "int", "Generation of the sync that last wrote the node (for scoped cleanup)."),
 )
 
+# What a node that is part of a resource (not a Resource itself) carries for scoped cleanup.
+SCOPED_PROPERTIES: tuple[Property, ...] = tuple(
+    p for p in RESOURCE_PROPERTIES if p.name in {"account", "region", "first_seen", "last_seen", "last_sync"}
+)
+
 # Written by the graph writer itself, never by a transform.
 STAMP_PROPERTIES = frozenset({"first_seen", "last_seen", "last_sync"})

@@ -16,14 +16,12 @@ Layout under ``settings.neo4j_dir`` (the "home")::
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import logging
 import os
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 from neo4j import Driver, GraphDatabase
@@ -253,25 +251,11 @@ class Neo4jServer:
 
     def _live_pid(self) -> int | None:
         """Like ``running_pid`` but removes a stale pidfile, with a log line."""
-        pid = self.running_pid()
-        if pid is None and self.pidfile.exists():
-            log.warning(
-                "removing stale pidfile %s: pid %s is not a running Neo4j of %s",
-                self.pidfile, processes.read_pid(self.pidfile), self.home,
-            )  # fmt: skip
-            processes.remove_pid(self.pidfile)
-        return pid
+        return processes.drop_stale_pidfile(self.pidfile, self.running_pid(), f"Neo4j of {self.home}")
 
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
+    def _locked(self) -> contextlib.AbstractContextManager[None]:
         """Serialise start and stop between processes sharing this home."""
-        self.home.mkdir(parents=True, exist_ok=True)
-        with (self.home / ".lock").open("a") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+        return processes.dir_lock(self.home)
 
     def _check_ports(self) -> None:
         host, bolt_port = self.settings.bolt_address

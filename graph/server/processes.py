@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import logging
 import os
 import signal
 import socket
 import subprocess
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -219,3 +220,23 @@ def tail_text(text: str, lines: int = 5, redact: Sequence[str] = ()) -> str:
         if secret:
             joined = joined.replace(secret, "***")
     return joined
+
+
+@contextlib.contextmanager
+def dir_lock(directory: Path) -> Iterator[None]:
+    """An exclusive lock on ``directory`` shared by every process: start and stop never interleave."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with (directory / ".lock").open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def drop_stale_pidfile(pidfile: Path, live_pid: int | None, what: str) -> int | None:
+    """Remove ``pidfile`` (with a log line) when it names no live ``what``; return ``live_pid``."""
+    if live_pid is None and pidfile.exists():
+        log.warning("removing stale pidfile %s: pid %s is not a running %s", pidfile, read_pid(pidfile), what)
+        remove_pid(pidfile)
+    return live_pid

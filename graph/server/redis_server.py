@@ -10,12 +10,10 @@ Redis holds only transient task state.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
 import os
 import shutil
 import time
-from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
 import redis
@@ -70,22 +68,10 @@ class RedisServer:
         return None
 
     def _live_pid(self) -> int | None:
-        pid = self.running_pid()
-        if pid is None and self.pidfile.exists():
-            log.warning("removing stale pidfile %s: pid %s is not our redis-server", self.pidfile,
-                        processes.read_pid(self.pidfile))  # fmt: skip
-            processes.remove_pid(self.pidfile)
-        return pid
+        return processes.drop_stale_pidfile(self.pidfile, self.running_pid(), "redis-server of ours")
 
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        self.dir.mkdir(parents=True, exist_ok=True)
-        with (self.dir / ".lock").open("a") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+    def _locked(self) -> contextlib.AbstractContextManager[None]:
+        return processes.dir_lock(self.dir)
 
     # --- lifecycle -----------------------------------------------------------------------------
     def _write_conf(self) -> None:
