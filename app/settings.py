@@ -101,10 +101,27 @@ class Settings(BaseSettings):
     aws_profile: str | None = Field(
         None, validation_alias=_env("AWS_PROFILE"), description="AWS shared-config profile (boto3's own)."
     )
+    aws_max_workers: int = Field(
+        8, ge=1, le=64, description="Parallel AWS units (service x region) per discovery: the bounded fetch pool."
+    )
     aws_max_attempts: int = Field(
         8, ge=1, le=50, description="botocore attempts per call in adaptive retry mode (throttling backoff)."
     )
     aws_connect_timeout: float = Field(5.0, gt=0, description="Seconds to wait for an AWS endpoint to connect.")
+
+    azure_endpoint: str = Field(
+        "https://management.azure.com",
+        description="Azure Resource Manager endpoint (Resource Graph is under it); a local server in tests.",
+    )
+    azure_subscriptions: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="Comma-separated Azure subscription ids to discover."
+    )
+    gcp_endpoint: str | None = Field(
+        None, description="Cloud Asset API endpoint; default: Google's. A local server in tests and the demo."
+    )
+    gcp_scopes: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="Comma-separated Cloud Asset scopes: projects/P, folders/F or organizations/O."
+    )
 
     # --- logging -------------------------------------------------------------------------------
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Log level.")
@@ -137,7 +154,7 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL such as http://127.0.0.1:5000")
         return value
 
-    @field_validator("aws_regions", mode="before")
+    @field_validator("aws_regions", "azure_subscriptions", "gcp_scopes", mode="before")
     @classmethod
     def _split_regions(cls, value: object) -> object:
         if isinstance(value, str):

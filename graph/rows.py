@@ -31,8 +31,25 @@ class EdgeRow:
 
 
 @dataclass(frozen=True)
+class Transformed:
+    """What a pure transform hands to the writer: every node is written before any edge."""
+
+    nodes: tuple[NodeRow, ...] = ()
+    edges: tuple[EdgeRow, ...] = ()
+
+    def __add__(self, other: Transformed) -> Transformed:
+        return Transformed(self.nodes + other.nodes, self.edges + other.edges)
+
+
+ALL_REGIONS = "*"
+
+
+@dataclass(frozen=True)
 class Scope:
-    """What one ingest unit covered: cleanup never reaches outside it."""
+    """What one ingest unit covered: cleanup never reaches outside it.
+
+    ``region`` is ALL_REGIONS for units that read every region at once (Azure Resource Graph,
+    GCP Cloud Asset Inventory); their cleanup covers the account's nodes of those labels everywhere."""
 
     provider: str
     account: str

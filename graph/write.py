@@ -20,7 +20,7 @@ from typing import cast
 
 from app.errors import SchemaError
 from graph.neo4j.client import Graph
-from graph.rows import EdgeRow, NodeRow, PropValue, Scope
+from graph.rows import ALL_REGIONS, EdgeRow, NodeRow, PropValue, Scope, Transformed
 from graph.schema import RESOURCE_LABEL, STAMP_PROPERTIES, NodeKind, Property, Schema
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,26 @@ class CleanupCounts:
     edges: int
 
 
+@dataclass(frozen=True)
+class UnitCounts:
+    """What one ingest unit wrote and removed."""
+
+    nodes: int
+    edges: int
+    skipped_edges: int
+    removed_nodes: int
+    removed_edges: int
+
+
+def load_unit(writer: GraphWriter, rows: Transformed, scope: Scope, stamp: SyncStamp) -> UnitCounts:
+    """Load a unit's rows (nodes, then edges), then remove what its scope held before and it did not see.
+    Call only after the unit's fetch succeeded: a failed unit must remove nothing."""
+    nodes = writer.nodes(rows.nodes, stamp)
+    edges = writer.edges(rows.edges, stamp)
+    removed = writer.cleanup(scope, stamp)
+    return UnitCounts(nodes, edges.written, edges.skipped, removed.nodes, removed.edges)
+
+
 def node_merge_cypher(kind: NodeKind) -> str:
     extra = f", n:{RESOURCE_LABEL}" if kind.resource else ""
     return (
@@ -83,16 +103,20 @@ def edge_merge_cypher(type_: str, source: str, target: str) -> str:
     )
 
 
-def node_cleanup_cypher(label: str) -> str:
+def _scope_match(all_regions: bool) -> str:
+    return "{account: $account}" if all_regions else "{account: $account, region: $region}"
+
+
+def node_cleanup_cypher(label: str, all_regions: bool = False) -> str:
     return (
-        f"MATCH (n:{label} {{account: $account, region: $region}}) WHERE n.last_sync < $gen "
+        f"MATCH (n:{label} {_scope_match(all_regions)}) WHERE n.last_sync < $gen "
         "WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
     )
 
 
-def edge_cleanup_cypher(type_: str, source: str, target: str) -> str:
+def edge_cleanup_cypher(type_: str, source: str, target: str, all_regions: bool = False) -> str:
     return (
-        f"MATCH (:{source} {{account: $account, region: $region}})-[r:{type_}]->(:{target}) "
+        f"MATCH (:{source} {_scope_match(all_regions)})-[r:{type_}]->(:{target}) "
         "WHERE r.last_sync < $gen WITH r LIMIT $limit DELETE r RETURN count(*) AS deleted"
     )
 
@@ -152,14 +176,16 @@ class GraphWriter:
             "gen": stamp.generation,
             "limit": limit,
         }
+        all_regions = scope.region == ALL_REGIONS
         edges = 0
         for rel in self.schema.relationships:
             if rel.source in scope.labels:
-                edges += _repeat(self.graph, edge_cleanup_cypher(rel.type, rel.source, rel.target), params, limit)
+                cypher = edge_cleanup_cypher(rel.type, rel.source, rel.target, all_regions)
+                edges += _repeat(self.graph, cypher, params, limit)
         nodes = 0
         for label in scope.labels:
             self.schema.node(label)
-            nodes += _repeat(self.graph, node_cleanup_cypher(label), params, limit)
+            nodes += _repeat(self.graph, node_cleanup_cypher(label, all_regions), params, limit)
         if nodes or edges:
             log.info("cleanup %s: %s stale nodes, %s stale edges removed", scope.describe(), nodes, edges)
         return CleanupCounts(nodes=nodes, edges=edges)

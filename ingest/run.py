@@ -1,16 +1,17 @@
-"""Run a discovery of one AWS account: every region in parallel (bounded), one unit per region.
+"""Run a discovery of one AWS account: every (region, unit) pair in a bounded thread pool.
 
-A unit that AWS refuses (AccessDenied, region not opted in) becomes a warning on the report while
-the others go on; an unreachable endpoint or missing credentials stop the run with a one-line error.
+Global units (IAM, Route53, CloudFront) run once per account. A unit AWS refuses (AccessDenied,
+region not opted in) becomes a warning on the report while the others go on, and removes nothing;
+an unreachable endpoint or missing credentials stop the run with a one-line error.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
@@ -19,25 +20,11 @@ from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
 from graph.schema import SCHEMA
 from graph.write import GraphWriter, SyncStamp
-from ingest.providers.aws import ec2
 from ingest.providers.aws.client import SKIPPABLE_CODES, AwsClients, aws_errors, error_code
-
-if TYPE_CHECKING:
-    from mypy_boto3_ec2 import EC2Client
+from ingest.providers.aws.registry import ALL_UNITS
+from ingest.providers.aws.unit import GLOBAL_REGION, AwsUnit, UnitResult, run_unit
 
 log = logging.getLogger(__name__)
-
-MAX_REGION_WORKERS = 4
-
-
-@dataclass(frozen=True)
-class UnitResult:
-    provider: str
-    account: str
-    region: str
-    service: str
-    counts: ec2.UnitCounts
-    seconds: float
 
 
 @dataclass(frozen=True)
@@ -69,6 +56,7 @@ def discover_aws(
     regions: tuple[str, ...] | None = None,
     graph: Graph | None = None,
     clients: AwsClients | None = None,
+    units: Sequence[AwsUnit] = ALL_UNITS,
 ) -> DiscoveryReport:
     """Discover the account the configured credentials belong to into the graph."""
     started = time.monotonic()
@@ -83,32 +71,27 @@ def discover_aws(
         ensure_schema(graph, SCHEMA)
         writer = GraphWriter(graph, SCHEMA, settings.write_batch_size)
         stamp = SyncStamp.now()
-        ec2_clients = {region: clients.ec2(region) for region in chosen}
+        work = [(u, GLOBAL_REGION) for u in units if u.global_service]
+        work += [(u, region) for region in chosen for u in units if not u.global_service]
+        results: list[UnitResult] = []
         warnings: list[str] = []
-        units: list[UnitResult] = []
-        with ThreadPoolExecutor(max_workers=min(MAX_REGION_WORKERS, len(chosen)) or 1) as pool:
-            futures = {
-                region: pool.submit(_run_unit, ec2_clients[region], writer, account, region, stamp) for region in chosen
-            }
-            for region, future in futures.items():
+        with ThreadPoolExecutor(max_workers=max(1, min(settings.aws_max_workers, len(work)))) as pool:
+            futures: list[tuple[AwsUnit, str, Future[UnitResult]]] = [
+                (u, region, pool.submit(run_unit, u, clients, writer, account, region, stamp)) for u, region in work
+            ]
+            for unit, region, future in futures:
                 with aws_errors(settings.aws_endpoint_url):
                     try:
-                        units.append(future.result())
+                        results.append(future.result())
                     except ClientError as exc:
                         if error_code(exc) not in SKIPPABLE_CODES:
                             raise
-                        warnings.append(f"ec2 in {region}: {error_code(exc)}; skipped, nothing removed")
-                        log.warning("ec2 in %s skipped: %s", region, error_code(exc))
+                        warnings.append(f"{unit.service} in {region}: {error_code(exc)}; skipped, nothing removed")
+                        log.warning("%s in %s skipped: %s", unit.service, region, error_code(exc))
     finally:
         if own_graph:
             graph.close()
-    return DiscoveryReport(account, tuple(chosen), tuple(units), tuple(warnings), time.monotonic() - started)
-
-
-def _run_unit(client: EC2Client, writer: GraphWriter, account: str, region: str, stamp: SyncStamp) -> UnitResult:
-    started = time.monotonic()
-    counts = ec2.sync_ec2(client, writer, account, region, stamp)
-    return UnitResult("aws", account, region, "ec2", counts, time.monotonic() - started)
+    return DiscoveryReport(account, tuple(chosen), tuple(results), tuple(warnings), time.monotonic() - started)
 
 
 def _enabled_regions(clients: AwsClients) -> tuple[str, ...]:

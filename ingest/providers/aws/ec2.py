@@ -1,8 +1,7 @@
 """EC2 networking and compute: VPCs, subnets, security groups with their rules, instances.
 
-get (paginated boto3 calls) -> transform (pure: API payloads to NodeRow/EdgeRow) -> load (the
-graph writer) -> cleanup (scoped to this account and region). Nodes are written before edges, and
-VPCs before the things that point at them.
+get (paginated boto3 calls) -> transform (pure: API payloads to NodeRow/EdgeRow); the generic
+unit runner loads (nodes before edges) and cleans up, scoped to this account and region.
 """
 
 from __future__ import annotations
@@ -12,9 +11,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from graph.rows import EdgeRow, NodeRow, PropValue, Scope
-from graph.write import GraphWriter, SyncStamp
-from ingest.providers.aws.client import partition_for
+from graph.rows import EdgeRow, NodeRow, PropValue, Transformed
+from ingest.providers.aws.client import AwsClients, partition_for
+from ingest.providers.aws.unit import AwsUnit
 
 if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
@@ -33,14 +32,6 @@ LABELS = ("VPC", "Subnet", "SecurityGroup", "SecurityGroupRule", "EC2Instance")
 
 
 @dataclass(frozen=True)
-class Transformed:
-    """Rows for the writer: every node before any edge."""
-
-    nodes: tuple[NodeRow, ...]
-    edges: tuple[EdgeRow, ...]
-
-
-@dataclass(frozen=True)
 class Ec2Payload:
     """What one account and region returned."""
 
@@ -48,15 +39,6 @@ class Ec2Payload:
     subnets: Sequence[SubnetTypeDef]
     security_groups: Sequence[SecurityGroupTypeDef]
     instances: Sequence[InstanceTypeDef]
-
-
-@dataclass(frozen=True)
-class UnitCounts:
-    nodes: int
-    edges: int
-    skipped_edges: int
-    removed_nodes: int
-    removed_edges: int
 
 
 # --- get -------------------------------------------------------------------------------------------
@@ -256,22 +238,11 @@ def transform_ec2(payload: Ec2Payload, account: str, region: str) -> Transformed
     )
 
 
-# --- load and cleanup ------------------------------------------------------------------------------
+# --- the unit ---------------------------------------------------------------------------------------
 
 
-def load_ec2(writer: GraphWriter, rows: Transformed, scope: Scope, stamp: SyncStamp) -> UnitCounts:
-    """Write nodes, then edges; then remove what this scope held before and this sync did not see."""
-    nodes = writer.nodes(rows.nodes, stamp)
-    edges = writer.edges(rows.edges, stamp)
-    removed = writer.cleanup(scope, stamp)
-    return UnitCounts(nodes, edges.written, edges.skipped, removed.nodes, removed.edges)
+def fetch_ec2(clients: AwsClients, region: str) -> Ec2Payload:
+    return get_ec2(clients.ec2(region))
 
 
-def sync_ec2(client: EC2Client, writer: GraphWriter, account: str, region: str, stamp: SyncStamp) -> UnitCounts:
-    """One unit: EC2 of one account in one region."""
-    payload = get_ec2(client)
-    rows = transform_ec2(payload, account, region)
-    scope = Scope("aws", account, region, LABELS)
-    counts = load_ec2(writer, rows, scope, stamp)
-    log.info("ec2 %s/%s: %s nodes, %s edges", account, region, counts.nodes, counts.edges)
-    return counts
+UNITS = (AwsUnit("ec2", LABELS, fetch_ec2, transform_ec2),)

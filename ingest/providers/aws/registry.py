@@ -1,0 +1,16 @@
+"""Every AWS unit, in the order they run within a region (a unit's edges may point at nodes an
+earlier unit wrote: the networking units come first)."""
+
+from __future__ import annotations
+
+from ingest.providers.aws import compute, data, ec2, edge, identity, network
+from ingest.providers.aws.unit import AwsUnit
+
+ALL_UNITS: tuple[AwsUnit, ...] = (*ec2.UNITS, *network.UNITS, *compute.UNITS, *data.UNITS, *identity.UNITS, *edge.UNITS)
+
+
+def unit(service: str) -> AwsUnit:
+    for candidate in ALL_UNITS:
+        if candidate.service == service:
+            return candidate
+    raise KeyError(f"no AWS unit {service!r}; known: {', '.join(u.service for u in ALL_UNITS)}")

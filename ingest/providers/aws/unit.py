@@ -1,0 +1,63 @@
+"""An AWS ingest unit: one service in one account and region, as data.
+
+A unit declares the labels it owns, a ``fetch`` (boto3 I/O, every page) and a pure ``transform``
+(payload -> rows). ``run_unit`` does the rest the same way for every service: load nodes, then
+edges, then remove what the unit's scope held before and this sync did not see. Global services
+(IAM, Route53, CloudFront) run once per account with region ``global``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from graph.rows import Scope, Transformed
+from graph.write import GraphWriter, SyncStamp, UnitCounts, load_unit
+from ingest.providers.aws.client import AwsClients
+
+log = logging.getLogger(__name__)
+
+GLOBAL_REGION = "global"
+
+Fetch = Callable[[AwsClients, str], Any]
+Transform = Callable[[Any, str, str], Transformed]
+
+
+@dataclass(frozen=True)
+class AwsUnit:
+    """One service's unit. ``fetch(clients, region)`` returns a payload; ``transform(payload, account,
+    region)`` is pure and returns the rows; ``labels`` are the node labels the unit owns (its cleanup scope)."""
+
+    service: str
+    labels: tuple[str, ...]
+    fetch: Fetch
+    transform: Transform
+    global_service: bool = False
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    provider: str
+    account: str
+    region: str
+    service: str
+    counts: UnitCounts
+    seconds: float
+
+
+def run_unit(
+    unit: AwsUnit, clients: AwsClients, writer: GraphWriter, account: str, region: str, stamp: SyncStamp
+) -> UnitResult:
+    """fetch -> transform -> load -> cleanup for one account and region. Raises whatever fetch raises,
+    before anything is written or removed."""
+    started = time.monotonic()
+    payload = unit.fetch(clients, region)
+    rows = unit.transform(payload, account, region)
+    counts = load_unit(writer, rows, Scope("aws", account, region, unit.labels), stamp)
+    seconds = time.monotonic() - started
+    log.info("%s %s/%s: %s nodes, %s edges in %.2f s", unit.service, account, region, counts.nodes, counts.edges,
+             seconds)  # fmt: skip
+    return UnitResult("aws", account, region, unit.service, counts, seconds)
