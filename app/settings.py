@@ -109,6 +109,7 @@ class Settings(BaseSettings):
     )
     aws_connect_timeout: float = Field(5.0, gt=0, description="Seconds to wait for an AWS endpoint to connect.")
 
+    # --- azure (the Azure work may add fields in this block) ---------------------------------------
     azure_endpoint: str = Field(
         "https://management.azure.com",
         description="Azure Resource Manager endpoint (Resource Graph is under it); a local server in tests.",
@@ -116,6 +117,7 @@ class Settings(BaseSettings):
     azure_subscriptions: Annotated[tuple[str, ...], NoDecode] = Field(
         (), description="Comma-separated Azure subscription ids to discover."
     )
+    # --- gcp (the GCP work may add fields in this block) -------------------------------------------
     gcp_endpoint: str | None = Field(
         None, description="Cloud Asset API endpoint; default: Google's. A local server in tests and the demo."
     )
