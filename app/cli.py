@@ -40,13 +40,19 @@ def _services(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _discover(settings: Settings, args: argparse.Namespace) -> int:
-    from ingest.run import discover_aws
+    from ingest.run import discover_aws_accounts
 
-    report = discover_aws(settings, regions=tuple(args.region) if args.region else None)
-    print(report.summary())
-    for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    return 0
+    reports = discover_aws_accounts(settings, regions=tuple(args.region) if args.region else None)
+    failed = False
+    for report in reports:
+        if report.account:
+            print(report.summary())
+        for warning in report.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        for error in report.errors:
+            print(f"error: {error}", file=sys.stderr)
+        failed = failed or bool(report.errors) or not report.account
+    return 1 if failed else 0
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:

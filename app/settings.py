@@ -101,6 +101,18 @@ class Settings(BaseSettings):
     aws_profile: str | None = Field(
         None, validation_alias=_env("AWS_PROFILE"), description="AWS shared-config profile (boto3's own)."
     )
+    aws_profiles: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="Comma-separated AWS profiles, one account each (in addition to the roles below)."
+    )
+    aws_role_arns: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="Comma-separated IAM role ARNs to assume, one account each."
+    )
+    aws_external_id: str | None = Field(
+        None, repr=False, description="External id passed when assuming the roles above."
+    )
+    aws_organization_role: str | None = Field(
+        None, description="Role name to assume in every ACTIVE account AWS Organizations lists."
+    )
     aws_max_workers: int = Field(
         8, ge=1, le=64, description="Parallel AWS units (service x region) per discovery: the bounded fetch pool."
     )
@@ -156,7 +168,7 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL such as http://127.0.0.1:5000")
         return value
 
-    @field_validator("aws_regions", "azure_subscriptions", "gcp_scopes", mode="before")
+    @field_validator("aws_regions", "aws_profiles", "aws_role_arns", "azure_subscriptions", "gcp_scopes", mode="before")
     @classmethod
     def _split_regions(cls, value: object) -> object:
         if isinstance(value, str):
@@ -211,7 +223,7 @@ def _env_name(name: str) -> str:
 
 
 ENV_NAMES: dict[str, str] = {name: _env_name(name) for name in Settings.model_fields}
-_SECRET_FIELDS = frozenset({"neo4j_password"})
+_SECRET_FIELDS = frozenset(name for name, field in Settings.model_fields.items() if not field.repr)
 _FIELD_BY_ALIAS: dict[str, str] = {
     str(choice).lower(): name
     for name, field in Settings.model_fields.items()

@@ -1,8 +1,10 @@
-"""Run a discovery of one AWS account: every (region, unit) pair in a bounded thread pool.
+"""Discover AWS accounts: every (account, region, unit) in one bounded thread pool.
 
 Global units (IAM, Route53, CloudFront) run once per account. A unit AWS refuses (AccessDenied,
-region not opted in) becomes a warning on the report while the others go on, and removes nothing;
-an unreachable endpoint or missing credentials stop the run with a one-line error.
+region not opted in), whose regional endpoint does not answer, or that fails in any other way,
+becomes a warning or an error on its account's report while everything else goes on; a failed
+unit removes nothing. An account whose credentials fail is reported and skipped. Only an endpoint
+that does not answer at all (the first STS call) stops the run with a one-line error.
 """
 
 from __future__ import annotations
@@ -11,20 +13,31 @@ import logging
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
 
+from app.errors import AIDiscoverError
 from app.settings import Settings
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
 from graph.schema import SCHEMA
 from graph.write import GraphWriter, SyncStamp
+from ingest.providers.aws.accounts import AwsTarget, aws_targets
 from ingest.providers.aws.client import SKIPPABLE_CODES, AwsClients, aws_errors, error_code
 from ingest.providers.aws.registry import ALL_UNITS
 from ingest.providers.aws.unit import GLOBAL_REGION, AwsUnit, UnitResult, run_unit
 
 log = logging.getLogger(__name__)
+
+UNREACHABLE = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, ConnectionClosedError)
 
 
 @dataclass(frozen=True)
@@ -34,6 +47,8 @@ class DiscoveryReport:
     units: tuple[UnitResult, ...]
     warnings: tuple[str, ...]
     seconds: float
+    errors: tuple[str, ...] = ()
+    source: str = ""
 
     @property
     def nodes(self) -> int:
@@ -48,7 +63,18 @@ class DiscoveryReport:
             f"discovered aws account {self.account}: {self.nodes} nodes and {self.edges} edges "
             f"in {len(self.regions)} region(s) in {self.seconds:.1f} s"
             + (f", {len(self.warnings)} warning(s)" if self.warnings else "")
+            + (f", {len(self.errors)} error(s)" if self.errors else "")
         )
+
+
+@dataclass
+class _Account:
+    target: AwsTarget
+    account: str = ""
+    regions: tuple[str, ...] = ()
+    results: list[UnitResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
 
 
 def discover_aws(
@@ -58,12 +84,26 @@ def discover_aws(
     clients: AwsClients | None = None,
     units: Sequence[AwsUnit] = ALL_UNITS,
 ) -> DiscoveryReport:
-    """Discover the account the configured credentials belong to into the graph."""
+    """Discover the one account ``clients`` (default: the default credentials) belong to."""
+    target = AwsTarget("default credentials", clients or AwsClients(settings))
+    report = discover_aws_accounts(settings, regions, graph, [target], units)[0]
+    if not report.account:  # the only account failed: say why instead of returning an empty report
+        raise AIDiscoverError(report.warnings[0] if report.warnings else "AWS discovery failed")
+    return report
+
+
+def discover_aws_accounts(
+    settings: Settings,
+    regions: tuple[str, ...] | None = None,
+    graph: Graph | None = None,
+    targets: Sequence[AwsTarget] | None = None,
+    units: Sequence[AwsUnit] = ALL_UNITS,
+) -> list[DiscoveryReport]:
+    """Discover every configured account (see ``ingest.providers.aws.accounts``); one report each."""
     started = time.monotonic()
-    clients = clients or AwsClients(settings)
-    with aws_errors(settings.aws_endpoint_url):
-        account = clients.sts().get_caller_identity()["Account"]
-        chosen = regions or settings.aws_regions or _enabled_regions(clients)
+    accounts = [_Account(t) for t in (targets if targets is not None else aws_targets(settings))]
+    for acc in accounts:
+        _resolve(acc, settings, regions)
     own_graph = graph is None
     graph = graph or Graph(settings)
     try:
@@ -71,27 +111,61 @@ def discover_aws(
         ensure_schema(graph, SCHEMA)
         writer = GraphWriter(graph, SCHEMA, settings.write_batch_size)
         stamp = SyncStamp.now()
-        work = [(u, GLOBAL_REGION) for u in units if u.global_service]
-        work += [(u, region) for region in chosen for u in units if not u.global_service]
-        results: list[UnitResult] = []
-        warnings: list[str] = []
+        work = [(acc, unit, region) for acc in accounts if acc.account for unit, region in _work(units, acc.regions)]
         with ThreadPoolExecutor(max_workers=max(1, min(settings.aws_max_workers, len(work)))) as pool:
-            futures: list[tuple[AwsUnit, str, Future[UnitResult]]] = [
-                (u, region, pool.submit(run_unit, u, clients, writer, account, region, stamp)) for u, region in work
+            futures: list[tuple[_Account, AwsUnit, str, Future[UnitResult]]] = [
+                (acc, unit, region, pool.submit(run_unit, unit, acc.target.clients, writer, acc.account, region, stamp))
+                for acc, unit, region in work
             ]
-            for unit, region, future in futures:
-                with aws_errors(settings.aws_endpoint_url):
-                    try:
-                        results.append(future.result())
-                    except ClientError as exc:
-                        if error_code(exc) not in SKIPPABLE_CODES:
-                            raise
-                        warnings.append(f"{unit.service} in {region}: {error_code(exc)}; skipped, nothing removed")
-                        log.warning("%s in %s skipped: %s", unit.service, region, error_code(exc))
+            for acc, unit, region, future in futures:
+                _collect(acc, unit, region, future)
     finally:
         if own_graph:
             graph.close()
-    return DiscoveryReport(account, tuple(chosen), tuple(results), tuple(warnings), time.monotonic() - started)
+    seconds = time.monotonic() - started
+    return [
+        DiscoveryReport(
+            a.account, a.regions, tuple(a.results), tuple(a.warnings), seconds, tuple(a.errors), a.target.source
+        )
+        for a in accounts
+    ]
+
+
+def _work(units: Sequence[AwsUnit], regions: Sequence[str]) -> list[tuple[AwsUnit, str]]:
+    work = [(u, GLOBAL_REGION) for u in units if u.global_service]
+    return work + [(u, region) for region in regions for u in units if not u.global_service]
+
+
+def _resolve(acc: _Account, settings: Settings, regions: tuple[str, ...] | None) -> None:
+    """Find the account id and regions; a credentials failure is that account's warning only."""
+    clients = acc.target.clients
+    with aws_errors(settings.aws_endpoint_url):  # an endpoint that does not answer at all stops the run
+        try:
+            acc.account = clients.sts().get_caller_identity()["Account"]
+            acc.regions = regions or settings.aws_regions or _enabled_regions(clients)
+        except ClientError as exc:
+            acc.account = ""
+            acc.warnings.append(f"{acc.target.source}: {error_code(exc)} ({exc}); account skipped, nothing removed")
+            log.warning("%s skipped: %s", acc.target.source, error_code(exc))
+
+
+def _collect(acc: _Account, unit: AwsUnit, region: str, future: Future[UnitResult]) -> None:
+    where = f"{unit.service} in {region}"
+    try:
+        acc.results.append(future.result())
+    except ClientError as exc:
+        code = error_code(exc)
+        if code in SKIPPABLE_CODES:
+            acc.warnings.append(f"{where}: {code}; skipped, nothing removed")
+        else:
+            acc.warnings.append(f"{where}: AWS error {code}: {exc}; skipped, nothing removed")
+        log.warning("%s of %s skipped: %s", where, acc.account, code)
+    except UNREACHABLE as exc:
+        acc.warnings.append(f"{where}: endpoint unreachable ({exc.__class__.__name__}); skipped, nothing removed")
+        log.warning("%s of %s unreachable: %s", where, acc.account, exc)
+    except (BotoCoreError, AIDiscoverError, ValueError, KeyError, TypeError) as exc:
+        acc.errors.append(f"{where}: {exc.__class__.__name__}: {exc}; skipped, nothing removed")
+        log.exception("%s of %s failed", where, acc.account)
 
 
 def _enabled_regions(clients: AwsClients) -> tuple[str, ...]:

@@ -75,7 +75,8 @@ class AwsClients:
             read_timeout=60,
         )
 
-    def _client(self, service: str, region: str) -> Any:
+    def client(self, service: str, region: str) -> Any:
+        """A client for any service; type it at the call site with the mypy_boto3 stub."""
         return self.session.client(
             service,  # type: ignore[call-overload]
             region_name=region,
@@ -83,12 +84,14 @@ class AwsClients:
             config=self.config,
         )
 
+    _client = client  # older name, kept for callers written before `client` was public
+
     def ec2(self, region: str) -> EC2Client:
-        client: EC2Client = self._client("ec2", region)
+        client: EC2Client = self.client("ec2", region)
         return client
 
     def sts(self) -> STSClient:
-        client: STSClient = self._client("sts", self.settings.aws_default_region)
+        client: STSClient = self.client("sts", self.settings.aws_default_region)
         return client
 
 

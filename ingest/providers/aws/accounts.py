@@ -1,0 +1,83 @@
+"""Which AWS accounts to discover, and a boto3 session for each.
+
+Sources, combined: the default credentials (when nothing else is configured), each profile in
+``AIDISCOVER_AWS_PROFILES``, each role in ``AIDISCOVER_AWS_ROLE_ARNS`` (assumed from the default
+session, with ``AIDISCOVER_AWS_EXTERNAL_ID`` when set), and, with ``AIDISCOVER_AWS_ORGANIZATION_ROLE``,
+that role in every ACTIVE account AWS Organizations lists. Assumed-role credentials refresh
+themselves before they expire, so a long discovery never runs on stale keys.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import boto3
+import botocore.session
+from botocore.credentials import DeferredRefreshableCredentials
+
+from app.settings import Settings
+from ingest.providers.aws.client import AwsClients, partition_for
+
+if TYPE_CHECKING:
+    from mypy_boto3_sts import STSClient
+
+log = logging.getLogger(__name__)
+
+SESSION_NAME = "aidiscover"
+
+
+@dataclass(frozen=True)
+class AwsTarget:
+    """One account to discover: how it was configured, and its clients."""
+
+    source: str
+    clients: AwsClients
+
+
+def _assumed_session(sts: STSClient, role_arn: str, external_id: str | None, region: str) -> boto3.Session:
+    def refresh() -> dict[str, str]:
+        kwargs = {"RoleArn": role_arn, "RoleSessionName": SESSION_NAME}
+        if external_id:
+            kwargs["ExternalId"] = external_id
+        creds = sts.assume_role(**kwargs)["Credentials"]  # type: ignore[arg-type]
+        expiry: datetime = creds["Expiration"]
+        return {
+            "access_key": creds["AccessKeyId"],
+            "secret_key": creds["SecretAccessKey"],
+            "token": creds["SessionToken"],
+            "expiry_time": expiry.isoformat(),
+        }
+
+    # Deferred: nothing is called until the first request, so a role that cannot be assumed fails
+    # that account's discovery (a warning) and not the whole list of accounts.
+    credentials = DeferredRefreshableCredentials(refresh_using=refresh, method="sts-assume-role")
+    core = botocore.session.get_session()
+    core._credentials = credentials  # type: ignore[attr-defined]  # the usual way to give a botocore session refreshable credentials
+    return boto3.Session(botocore_session=core, region_name=region)
+
+
+def aws_targets(settings: Settings, base: boto3.Session | None = None) -> list[AwsTarget]:
+    """Every configured account. Nothing configured means the default credentials' own account."""
+    targets: list[AwsTarget] = []
+    base_session = base or boto3.Session(profile_name=settings.aws_profile)
+    for profile in settings.aws_profiles:
+        targets.append(AwsTarget(f"profile {profile}", AwsClients(settings, boto3.Session(profile_name=profile))))
+    base_clients = AwsClients(settings, base_session)
+    roles = list(settings.aws_role_arns)
+    if settings.aws_organization_role:
+        org = base_clients.client("organizations", settings.aws_default_region)
+        partition = partition_for(settings.aws_default_region)
+        for page in org.get_paginator("list_accounts").paginate():
+            for account in page["Accounts"]:
+                if account.get("Status") == "ACTIVE":
+                    roles.append(f"arn:{partition}:iam::{account['Id']}:role/{settings.aws_organization_role}")
+    sts = base_clients.sts()
+    for role_arn in dict.fromkeys(roles):  # keep order, drop repeats
+        session = _assumed_session(sts, role_arn, settings.aws_external_id, settings.aws_default_region)
+        targets.append(AwsTarget(f"role {role_arn}", AwsClients(settings, session)))
+    if not targets:
+        targets.append(AwsTarget("default credentials", base_clients))
+    return targets

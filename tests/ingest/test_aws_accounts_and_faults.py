@@ -1,0 +1,136 @@
+"""Many accounts, and the sync going on through AccessDenied, throttling and an unreachable region.
+
+AWS is a real moto server; faults come from a proxy in front of it that answers the way AWS does
+(see ingest/emulators/aws_faults.py). Discovery reaches both only through AWS_ENDPOINT_URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import boto3
+import pytest
+
+from app.settings import Settings
+from graph.neo4j.client import Graph
+from ingest.emulators.aws_faults import FaultProxy, FaultRule
+from ingest.emulators.demo_estate import DEMO_ACCOUNT, DEMO_REGIONS, seed_demo_estate
+from ingest.emulators.moto_server import MotoServer
+from ingest.providers.aws.accounts import aws_targets
+from ingest.providers.aws.registry import unit
+from ingest.run import discover_aws_accounts
+
+EC2_ONLY = (unit("ec2"),)
+OTHER_ACCOUNT = "111111111111"
+
+
+@pytest.fixture
+def proxy(moto: MotoServer) -> Iterator[FaultProxy]:
+    fault_proxy = FaultProxy(moto.url)
+    fault_proxy.start()
+    yield fault_proxy
+    fault_proxy.stop()
+
+
+def via(settings: Settings, proxy: FaultProxy, **changes: object) -> Settings:
+    return settings.model_copy(update={"aws_endpoint_url": proxy.url, **changes})
+
+
+def names(graph: Graph, label: str, account: str) -> set[str]:
+    rows = graph.read(f"MATCH (n:{label} {{account: $a}}) RETURN n.name AS name", {"a": account})  # type: ignore[arg-type]
+    return {r["name"] for r in rows}
+
+
+def test_roles_in_two_accounts_are_discovered_side_by_side(
+    aws_settings: Settings, moto: MotoServer, graph: Graph
+) -> None:
+    seed_demo_estate(moto.url)
+    role = f"arn:aws:iam::{OTHER_ACCOUNT}:role/aidiscover-audit"
+    sts = boto3.client("sts", endpoint_url=moto.url, region_name="us-east-1")
+    creds = sts.assume_role(RoleArn=role, RoleSessionName="seed")["Credentials"]
+    other = boto3.client(
+        "ec2",
+        endpoint_url=moto.url,
+        region_name="us-east-1",
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
+    other.create_vpc(CidrBlock="10.9.0.0/16", TagSpecifications=[
+        {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": "audit-vpc"}]}])  # fmt: skip
+    settings = aws_settings.model_copy(
+        update={"aws_role_arns": (f"arn:aws:iam::{DEMO_ACCOUNT}:role/aidiscover-audit", role)}
+    )
+    reports = discover_aws_accounts(settings, regions=("us-east-1",), graph=graph, units=EC2_ONLY)
+    assert [r.account for r in reports] == [DEMO_ACCOUNT, OTHER_ACCOUNT]
+    assert [r.source for r in reports] == [f"role arn:aws:iam::{DEMO_ACCOUNT}:role/aidiscover-audit", f"role {role}"]
+    assert all(not r.warnings and not r.errors for r in reports)
+    assert "audit-vpc" in names(graph, "VPC", OTHER_ACCOUNT)
+    assert "audit-vpc" not in names(graph, "VPC", DEMO_ACCOUNT)
+    assert {"web-1", "web-2", "app-1", "db-1", "bastion"} == names(graph, "EC2Instance", DEMO_ACCOUNT)
+    assert names(graph, "EC2Instance", OTHER_ACCOUNT) == set()
+
+
+def test_an_account_whose_role_cannot_be_assumed_is_reported_and_the_others_sync(
+    aws_settings: Settings, moto: MotoServer, proxy: FaultProxy, graph: Graph
+) -> None:
+    seed_demo_estate(moto.url)
+    bad_role = f"arn:aws:iam::{OTHER_ACCOUNT}:role/missing"
+    proxy.rules = [FaultRule("deny", service="sts", body_contains="missing")]
+    settings = via(aws_settings, proxy, aws_role_arns=(bad_role, f"arn:aws:iam::{DEMO_ACCOUNT}:role/audit"))
+    reports = discover_aws_accounts(settings, regions=("us-east-1",), graph=graph, units=EC2_ONLY)
+    failed, ok = reports
+    assert failed.account == ""
+    assert len(failed.warnings) == 1
+    assert failed.warnings[0].startswith(f"role {bad_role}: AccessDenied")
+    assert "account skipped, nothing removed" in failed.warnings[0]
+    assert ok.account == DEMO_ACCOUNT
+    assert ok.warnings == ()
+    assert "web-1" in names(graph, "EC2Instance", DEMO_ACCOUNT)
+
+
+def test_access_denied_in_one_region_is_a_warning_and_removes_nothing_there(
+    aws_settings: Settings, moto: MotoServer, proxy: FaultProxy, graph: Graph
+) -> None:
+    seed_demo_estate(moto.url)
+    settings = via(aws_settings, proxy)
+    discover_aws_accounts(settings, regions=DEMO_REGIONS, graph=graph, units=EC2_ONLY)
+    before_eu = graph.read("MATCH (n {region: 'eu-west-1'}) RETURN count(n) AS c")[0]["c"]
+    assert before_eu > 0
+    proxy.rules = [FaultRule("deny", service="ec2", region="eu-west-1", body_contains="DescribeSecurityGroups")]
+    [report] = discover_aws_accounts(settings, regions=DEMO_REGIONS, graph=graph, units=EC2_ONLY)
+    assert report.warnings == ("ec2 in eu-west-1: UnauthorizedOperation; skipped, nothing removed",)
+    assert [(u.region, u.service) for u in report.units] == [("us-east-1", "ec2")]
+    assert graph.read("MATCH (n {region: 'eu-west-1'}) RETURN count(n) AS c")[0]["c"] == before_eu
+    assert proxy.rules[0].injected >= 1
+
+
+def test_a_throttled_share_of_calls_is_retried_and_the_sync_is_complete(
+    aws_settings: Settings, moto: MotoServer, proxy: FaultProxy, graph: Graph
+) -> None:
+    seed_demo_estate(moto.url)
+    clean = discover_aws_accounts(via(aws_settings, proxy), regions=DEMO_REGIONS, graph=graph, units=EC2_ONLY)[0]
+    proxy.rules = [FaultRule("throttle", service="ec2", every=3)]  # a third of EC2 calls answer RequestLimitExceeded
+    [report] = discover_aws_accounts(via(aws_settings, proxy), regions=DEMO_REGIONS, graph=graph, units=EC2_ONLY)
+    assert proxy.rules[0].injected >= 3
+    assert report.warnings == ()
+    assert (report.nodes, report.edges) == (clean.nodes, clean.edges)
+
+
+def test_an_unreachable_region_is_a_warning_and_the_others_complete(
+    aws_settings: Settings, moto: MotoServer, proxy: FaultProxy, graph: Graph
+) -> None:
+    seed_demo_estate(moto.url)
+    proxy.rules = [FaultRule("drop", service="ec2", region="eu-west-1")]
+    settings = via(aws_settings, proxy, aws_max_attempts=2)
+    [report] = discover_aws_accounts(settings, regions=DEMO_REGIONS, graph=graph, units=EC2_ONLY)
+    assert len(report.warnings) == 1
+    assert report.warnings[0].startswith("ec2 in eu-west-1: endpoint unreachable (")
+    assert [u.region for u in report.units] == ["us-east-1"]
+    assert "web-1" in names(graph, "EC2Instance", DEMO_ACCOUNT)
+    assert names(graph, "EC2Instance", DEMO_ACCOUNT) & {"staging-app-1"} == set()
+
+
+def test_no_accounts_configured_means_the_default_credentials(aws_settings: Settings) -> None:
+    targets = aws_targets(aws_settings)
+    assert [t.source for t in targets] == ["default credentials"]
