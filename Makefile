@@ -14,7 +14,7 @@ schema: install
 TEST_ENV := AIDISCOVER_DATA_DIR=$(CURDIR)/.data/test NEO4J_URI=bolt://127.0.0.1:7688 \
 	AIDISCOVER_NEO4J_HTTP_PORT=7475 REDIS_URL=redis://127.0.0.1:6380/0
 
-.PHONY: schema help install system-deps services test-services down status demo test lint typecheck pytest bench clean
+.PHONY: docs schema help install system-deps services test-services down status demo test lint typecheck pytest bench clean
 
 help:
 	@echo "make demo    services up, demo AWS estate discovered, API served, URLs printed"

@@ -68,6 +68,7 @@ class UnitCounts:
     skipped_edges: int
     removed_nodes: int
     removed_edges: int
+    anomalies: int = 0
 
 
 def load_unit(writer: GraphWriter, rows: Transformed, scope: Scope, stamp: SyncStamp) -> UnitCounts:
@@ -121,15 +122,41 @@ def edge_cleanup_cypher(type_: str, source: str, target: str, all_regions: bool 
     )
 
 
-class GraphWriter:
-    """Writes schema-checked rows in batches; one instance per sync unit is fine."""
+MAX_ANOMALY_MESSAGES = 20
 
-    def __init__(self, graph: Graph, schema: Schema, batch_size: int = 1000) -> None:
+
+class GraphWriter:
+    """Writes schema-checked rows in batches.
+
+    ``strict`` (the default) raises SchemaError on the first row that does not fit the schema: right
+    for tests and for code that builds rows itself. Ingest runs with ``strict=False``: a property
+    that does not fit is dropped and the resource kept with what is known, a row that cannot be
+    scoped (no account or region) is skipped, and each case is counted in ``anomalies`` (with the
+    first messages in ``anomaly_messages``) for the job to report. ``fork()`` gives a writer with
+    its own counters, one per unit.
+    """
+
+    def __init__(self, graph: Graph, schema: Schema, batch_size: int = 1000, strict: bool = True) -> None:
         if batch_size < 1:
             raise SchemaError("batch_size must be at least 1; set AIDISCOVER_WRITE_BATCH_SIZE")
         self.graph = graph
         self.schema = schema
         self.batch_size = batch_size
+        self.strict = strict
+        self.anomalies = 0
+        self.anomaly_messages: list[str] = []
+
+    def fork(self) -> GraphWriter:
+        return GraphWriter(self.graph, self.schema, self.batch_size, self.strict)
+
+    def _problem(self, message: str) -> None:
+        """A row that does not fit: raise when strict, else count it and go on."""
+        if self.strict:
+            raise SchemaError(message)
+        self.anomalies += 1
+        if len(self.anomaly_messages) < MAX_ANOMALY_MESSAGES:
+            self.anomaly_messages.append(message)
+        log.warning("anomaly: %s", message)
 
     def nodes(self, rows: Iterable[NodeRow], stamp: SyncStamp) -> int:
         """MERGE nodes, streaming: at most one batch per label is held in memory."""
@@ -137,8 +164,11 @@ class GraphWriter:
         written = 0
         for row in rows:
             kind = self.schema.node(row.label)
+            props = self._node_props(kind, row)
+            if props is None:
+                continue
             batch = pending[row.label]
-            batch.append({"id": row.id, "props": self._node_props(kind, row)})
+            batch.append({"id": row.id, "props": props})
             if len(batch) >= self.batch_size:
                 written += self._run(node_merge_cypher(kind), batch, stamp)
                 batch.clear()
@@ -155,7 +185,7 @@ class GraphWriter:
             key = (row.type, row.source_label, row.target_label)
             rel = self.schema.relationship(*key)
             batch = pending[key]
-            props = _checked_props(rel.type, rel.properties, row.props or {})
+            props = self._checked_props(rel.type, rel.properties, row.props or {})
             batch.append({"source": row.source_id, "target": row.target_id, "props": props})
             given += 1
             if len(batch) >= self.batch_size:
@@ -190,18 +220,52 @@ class GraphWriter:
             log.info("cleanup %s: %s stale nodes, %s stale edges removed", scope.describe(), nodes, edges)
         return CleanupCounts(nodes=nodes, edges=edges)
 
-    def _node_props(self, kind: NodeKind, row: NodeRow) -> dict[str, object]:
+    def _node_props(self, kind: NodeKind, row: NodeRow) -> dict[str, object] | None:
+        """The row's properties as parameters, or None when the row must be skipped."""
         props: dict[str, PropValue] = dict(row.props)
-        required: tuple[str, ...] = ("account", "region")  # cleanup finds stale rows by these
         if kind.resource:
             props["kind"] = kind.label
             if kind.provider != "any":
                 props["provider"] = kind.provider
-            required += ("name",)
-        for name in required:
+            if not props.get("name"):
+                self._problem(f"{kind.label} {row.id!r} has no 'name'; the transform must set it")
+                props["name"] = row.id  # kept with what is known
+        for name in ("account", "region"):  # cleanup finds stale rows by these: no scope, no write
             if not props.get(name):
-                raise SchemaError(f"{kind.label} {row.id!r} has no {name!r}; the transform must set it")
-        return _checked_props(kind.label, self.schema.properties_of(kind.label), props)
+                self._problem(f"{kind.label} {row.id!r} has no {name!r}; the transform must set it")
+                return None
+        return self._checked_props(kind.label, self.schema.properties_of(kind.label), props)
+
+    def _checked_props(
+        self, owner: str, declared: Iterable[Property], props: Mapping[str, PropValue]
+    ) -> dict[str, object]:
+        """Props as Neo4j parameters; each must be declared and of its declared type (else a problem)."""
+        by_name = {p.name: p for p in declared}
+        out: dict[str, object] = {}
+        for name, value in props.items():
+            prop = by_name.get(name)
+            if prop is None or name in STAMP_PROPERTIES or name == "id":
+                self._problem(
+                    f"{owner} has no writable property {name!r}; declare it in graph/schema or drop it from the "
+                    "transform"
+                )
+                continue
+            if value is None:
+                continue
+            wrong = not isinstance(value, _PY_TYPES[prop.type]) or (
+                prop.type in ("int", "float") and isinstance(value, bool)
+            )
+            if wrong:
+                self._problem(
+                    f"{owner}.{name} must be {prop.type}, got {type(value).__name__} {value!r:.60}; fix the transform"
+                )
+            elif prop.type == "string[]":
+                out[name] = [str(v) for v in cast(Iterable[object], value)]
+            elif prop.type == "datetime" and isinstance(value, datetime) and value.tzinfo is None:
+                self._problem(f"{owner}.{name} is a naive datetime; give it a timezone (UTC)")
+            else:
+                out[name] = value
+        return out
 
     def _run(self, cypher: str, batch: Sequence[dict[str, object]], stamp: SyncStamp) -> int:
         # Labels and types come from the declared schema (checked identifiers), values are parameters.
@@ -221,28 +285,3 @@ def _repeat(graph: Graph, cypher: str, params: dict[str, object], limit: int) ->
         total += deleted
         if deleted < limit:
             return total
-
-
-def _checked_props(owner: str, declared: Iterable[Property], props: Mapping[str, PropValue]) -> dict[str, object]:
-    """Props as Neo4j parameters, after checking each is declared and of its declared type."""
-    by_name = {p.name: p for p in declared}
-    out: dict[str, object] = {}
-    for name, value in props.items():
-        prop = by_name.get(name)
-        if prop is None or name in STAMP_PROPERTIES or name == "id":
-            raise SchemaError(
-                f"{owner} has no writable property {name!r}; declare it in graph/schema or drop it from the transform"
-            )
-        if value is None:
-            continue
-        if not isinstance(value, _PY_TYPES[prop.type]) or (prop.type in ("int", "float") and isinstance(value, bool)):
-            raise SchemaError(
-                f"{owner}.{name} must be {prop.type}, got {type(value).__name__} {value!r:.60}; fix the transform"
-            )
-        if prop.type == "string[]":
-            out[name] = [str(v) for v in cast(Iterable[object], value)]
-        elif prop.type == "datetime" and isinstance(value, datetime) and value.tzinfo is None:
-            raise SchemaError(f"{owner}.{name} is a naive datetime; give it a timezone (UTC)")
-        else:
-            out[name] = value
-    return out

@@ -109,7 +109,7 @@ def discover_aws_accounts(
     try:
         graph.verify()
         ensure_schema(graph, SCHEMA)
-        writer = GraphWriter(graph, SCHEMA, settings.write_batch_size)
+        writer = GraphWriter(graph, SCHEMA, settings.write_batch_size, strict=False)
         stamp = SyncStamp.now()
         work = [(acc, unit, region) for acc in accounts if acc.account for unit, region in _work(units, acc.regions)]
         with ThreadPoolExecutor(max_workers=max(1, min(settings.aws_max_workers, len(work)))) as pool:
@@ -152,7 +152,13 @@ def _resolve(acc: _Account, settings: Settings, regions: tuple[str, ...] | None)
 def _collect(acc: _Account, unit: AwsUnit, region: str, future: Future[UnitResult]) -> None:
     where = f"{unit.service} in {region}"
     try:
-        acc.results.append(future.result())
+        result = future.result()
+        acc.results.append(result)
+        if result.counts.anomalies:
+            first = "; ".join(result.anomaly_messages[:3])
+            acc.warnings.append(
+                f"{where}: {result.counts.anomalies} anomalies in the payload, kept what fits ({first})"
+            )
     except ClientError as exc:
         code = error_code(exc)
         if code in SKIPPABLE_CODES:

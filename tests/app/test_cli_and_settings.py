@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from app.docs import readme_with_config
 from app.errors import ConfigError
 from app.settings import ENV_NAMES, Settings, load_settings, settings_table
 
@@ -79,6 +80,7 @@ def test_readme_configuration_table_lists_every_variable() -> None:
     readme = (ROOT / "README.md").read_text()
     missing = [name for name in ENV_NAMES.values() if f"`{name}`" not in readme]
     assert not missing, f"README's configuration table lacks {missing}"
+    assert readme == readme_with_config(readme), "run `make docs`: README's configuration table drifted"
 
 
 def test_cli_bad_setting_is_one_line_without_traceback() -> None:

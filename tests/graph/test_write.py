@@ -403,3 +403,24 @@ def test_cleanup_deletes_in_chunks_until_nothing_stale_is_left(graph: Graph, wri
     writer.nodes([fresh], NEW)
     assert writer.cleanup(SCOPE, NEW, limit=3) == CleanupCounts(nodes=7, edges=0)
     assert all_ids(graph) == {fresh.id}
+
+
+def test_a_lenient_writer_keeps_the_resource_drops_what_does_not_fit_and_counts_it(graph: Graph) -> None:
+    lenient = GraphWriter(graph, SCHEMA, batch_size=10, strict=False)
+    rows = [
+        subnet("subnet-ok", available_ip_count=250),
+        subnet("subnet-bad", available_ip_count="lots", colour="blue"),
+        NodeRow("Subnet", _arn("subnet", "subnet-noregion"), {"account": ACCOUNT, "name": "x"}),
+    ]
+    assert lenient.nodes(rows, OLD) == 2
+    assert lenient.anomalies == 3
+    assert lenient.anomaly_messages == [
+        "Subnet.available_ip_count must be int, got str 'lots'; fix the transform",
+        "Subnet has no writable property 'colour'; declare it in graph/schema or drop it from the transform",
+        f"Subnet {_arn('subnet', 'subnet-noregion')!r} has no 'region'; the transform must set it",
+    ]
+    bad = graph.read("MATCH (n:Subnet {subnet_id: 'subnet-bad'}) RETURN n")[0]["n"]
+    assert "available_ip_count" not in bad
+    assert "colour" not in bad
+    assert bad["name"] == "subnet-bad"
+    assert lenient.fork().anomalies == 0

@@ -21,6 +21,7 @@ from graph.neo4j.client import Graph
 from ingest.emulators.demo_estate import DEMO_ACCOUNT, DemoEstate, seed_demo_estate
 from ingest.emulators.moto_server import MotoServer
 from ingest.providers.aws.ec2 import LABELS
+from ingest.providers.aws.registry import unit
 from ingest.run import DiscoveryReport, discover_aws
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ def snapshot(graph: Graph) -> Snapshot:
 
 
 def discover(settings: Settings, graph: Graph, regions: tuple[str, ...] = REGIONS) -> DiscoveryReport:
-    report = discover_aws(settings, regions=regions, graph=graph)
+    report = discover_aws(settings, regions=regions, graph=graph, units=(unit("ec2"),))  # EC2 kinds only
     assert report.warnings == ()
     assert report.account == DEMO_ACCOUNT
     return report

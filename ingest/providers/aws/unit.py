@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from graph.rows import Scope, Transformed
@@ -46,6 +46,7 @@ class UnitResult:
     service: str
     counts: UnitCounts
     seconds: float
+    anomaly_messages: tuple[str, ...] = ()
 
 
 def run_unit(
@@ -56,8 +57,10 @@ def run_unit(
     started = time.monotonic()
     payload = unit.fetch(clients, region)
     rows = unit.transform(payload, account, region)
-    counts = load_unit(writer, rows, Scope("aws", account, region, unit.labels), stamp)
+    unit_writer = writer.fork()  # its own anomaly counters
+    counts = load_unit(unit_writer, rows, Scope("aws", account, region, unit.labels), stamp)
+    counts = replace(counts, anomalies=unit_writer.anomalies)
     seconds = time.monotonic() - started
     log.info("%s %s/%s: %s nodes, %s edges in %.2f s", unit.service, account, region, counts.nodes, counts.edges,
              seconds)  # fmt: skip
-    return UnitResult("aws", account, region, unit.service, counts, seconds)
+    return UnitResult("aws", account, region, unit.service, counts, seconds, tuple(unit_writer.anomaly_messages))
