@@ -99,7 +99,18 @@ SECURITY_GROUP_RULE = NodeKind(
     ),
 )
 
-NODES = (EC2_INSTANCE, VPC, SUBNET, SECURITY_GROUP, SECURITY_GROUP_RULE)
+AWS_RESOURCE = NodeKind(
+    label="AwsResource",
+    provider="aws",
+    service="tagging",
+    description="Any other AWS resource the Resource Groups Tagging API returns (no typed kind yet).",
+    properties=(
+        P("resource_type", "string", "ARN service and resource type, e.g. logs:log-group.", indexed=True),
+        P("arn_service", "string", "The ARN's service part, e.g. kinesis."),
+    ),
+)
+
+NODES = (EC2_INSTANCE, VPC, SUBNET, SECURITY_GROUP, SECURITY_GROUP_RULE, AWS_RESOURCE)
 
 RELATIONSHIPS = (
     RelType("IN_SUBNET", "EC2Instance", "Subnet", "The instance's primary interface is in this subnet."),

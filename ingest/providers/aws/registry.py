@@ -3,10 +3,18 @@ earlier unit wrote: the networking units come first)."""
 
 from __future__ import annotations
 
-from ingest.providers.aws import compute, data, ec2, edge, identity, network
+from ingest.providers.aws import compute, data, ec2, edge, identity, network, tagging
 from ingest.providers.aws.unit import AwsUnit
 
-ALL_UNITS: tuple[AwsUnit, ...] = (*ec2.UNITS, *network.UNITS, *compute.UNITS, *data.UNITS, *identity.UNITS, *edge.UNITS)
+ALL_UNITS: tuple[AwsUnit, ...] = (
+    *ec2.UNITS,
+    *network.UNITS,
+    *compute.UNITS,
+    *data.UNITS,
+    *identity.UNITS,
+    *edge.UNITS,
+    *tagging.UNITS,
+)
 
 
 def unit(service: str) -> AwsUnit:
