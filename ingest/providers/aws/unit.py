@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from graph.rows import Scope, Transformed
+from graph.rows import ALL_REGIONS, Scope, Transformed
 from graph.write import GraphWriter, SyncStamp, UnitCounts, load_unit
 from ingest.providers.aws.client import AwsClients
 
@@ -36,6 +36,8 @@ class AwsUnit:
     fetch: Fetch
     transform: Transform
     global_service: bool = False
+    # A global listing whose nodes carry their own regions (S3 buckets): cleanup covers every region.
+    cleanup_all_regions: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,8 @@ def run_unit(
     payload = unit.fetch(clients, region)
     rows = unit.transform(payload, account, region)
     unit_writer = writer.fork()  # its own anomaly counters
-    counts = load_unit(unit_writer, rows, Scope("aws", account, region, unit.labels), stamp)
+    scope_region = ALL_REGIONS if unit.cleanup_all_regions else region
+    counts = load_unit(unit_writer, rows, Scope("aws", account, scope_region, unit.labels), stamp)
     counts = replace(counts, anomalies=unit_writer.anomalies)
     seconds = time.monotonic() - started
     log.info("%s %s/%s: %s nodes, %s edges in %.2f s", unit.service, account, region, counts.nodes, counts.edges,
