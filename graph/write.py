@@ -115,10 +115,11 @@ def node_cleanup_cypher(label: str, all_regions: bool = False) -> str:
     )
 
 
-def edge_cleanup_cypher(type_: str, source: str, target: str, all_regions: bool = False) -> str:
+def edge_cleanup_cypher(source: str, all_regions: bool = False) -> str:
+    """Stale relationships of the given types leaving ``source`` nodes in the scope: one query per label."""
     return (
-        f"MATCH (:{source} {_scope_match(all_regions)})-[r:{type_}]->(:{target}) "
-        "WHERE r.last_sync < $gen WITH r LIMIT $limit DELETE r RETURN count(*) AS deleted"
+        f"MATCH (:{source} {_scope_match(all_regions)})-[r]->() WHERE type(r) IN $types AND r.last_sync < $gen "
+        "WITH r LIMIT $limit DELETE r RETURN count(*) AS deleted"
     )
 
 
@@ -208,10 +209,11 @@ class GraphWriter:
         }
         all_regions = scope.region == ALL_REGIONS
         edges = 0
-        for rel in self.schema.relationships:
-            if rel.source in scope.labels:
-                cypher = edge_cleanup_cypher(rel.type, rel.source, rel.target, all_regions)
-                edges += _repeat(self.graph, cypher, params, limit)
+        for label in scope.labels:
+            types = sorted({rel.type for rel in self.schema.relationships if rel.source == label})
+            if types:
+                cypher = edge_cleanup_cypher(label, all_regions)
+                edges += _repeat(self.graph, cypher, {**params, "types": types}, limit)
         nodes = 0
         for label in scope.labels:
             self.schema.node(label)

@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from botocore.exceptions import (
     BotoCoreError,
@@ -33,10 +34,11 @@ from graph.write import GraphWriter, SyncStamp
 from ingest.providers.aws.accounts import AwsTarget, aws_targets
 from ingest.providers.aws.client import SKIPPABLE_CODES, AwsClients, aws_errors, error_code
 from ingest.providers.aws.registry import ALL_UNITS
-from ingest.providers.aws.unit import GLOBAL_REGION, AwsUnit, UnitResult, run_unit
+from ingest.providers.aws.unit import GLOBAL_REGION, AwsUnit, StagedUnit, UnitResult, finish_unit, stage_unit
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 UNREACHABLE = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, ConnectionClosedError)
 
 
@@ -113,12 +115,25 @@ def discover_aws_accounts(
         stamp = SyncStamp.now()
         work = [(acc, unit, region) for acc in accounts if acc.account for unit, region in _work(units, acc.regions)]
         with ThreadPoolExecutor(max_workers=max(1, min(settings.aws_max_workers, len(work)))) as pool:
-            futures: list[tuple[_Account, AwsUnit, str, Future[UnitResult]]] = [
-                (acc, unit, region, pool.submit(run_unit, unit, acc.target.clients, writer, acc.account, region, stamp))
+            # phase 1: every unit fetches and writes its nodes; phase 2: edges (all ends exist now) and cleanup
+            staged: list[tuple[_Account, AwsUnit, str, Future[StagedUnit]]] = [
+                (
+                    acc,
+                    unit,
+                    region,
+                    pool.submit(stage_unit, unit, acc.target.clients, writer, acc.account, region, stamp),
+                )
                 for acc, unit, region in work
             ]
-            for acc, unit, region, future in futures:
-                _collect(acc, unit, region, future)
+            finishing: list[tuple[_Account, AwsUnit, str, Future[UnitResult]]] = []
+            for acc, unit, region, future in staged:
+                ready = _collect(acc, unit, region, future)
+                if ready is not None:
+                    finishing.append((acc, unit, region, pool.submit(finish_unit, ready, stamp)))
+            for acc, unit, region, done in finishing:
+                result = _collect(acc, unit, region, done)
+                if result is not None:
+                    _record(acc, unit, region, result)
     finally:
         if own_graph:
             graph.close()
@@ -149,16 +164,20 @@ def _resolve(acc: _Account, settings: Settings, regions: tuple[str, ...] | None)
             log.warning("%s skipped: %s", acc.target.source, error_code(exc))
 
 
-def _collect(acc: _Account, unit: AwsUnit, region: str, future: Future[UnitResult]) -> None:
+def _record(acc: _Account, unit: AwsUnit, region: str, result: UnitResult) -> None:
+    acc.results.append(result)
+    if result.counts.anomalies:
+        first = "; ".join(result.anomaly_messages[:3])
+        acc.warnings.append(
+            f"{unit.service} in {region}: {result.counts.anomalies} anomalies in the payload, kept what fits ({first})"
+        )
+
+
+def _collect(acc: _Account, unit: AwsUnit, region: str, future: Future[T]) -> T | None:
+    """The future's result, or None with the failure recorded on the account as a warning or an error."""
     where = f"{unit.service} in {region}"
     try:
-        result = future.result()
-        acc.results.append(result)
-        if result.counts.anomalies:
-            first = "; ".join(result.anomaly_messages[:3])
-            acc.warnings.append(
-                f"{where}: {result.counts.anomalies} anomalies in the payload, kept what fits ({first})"
-            )
+        return future.result()
     except ClientError as exc:
         code = error_code(exc)
         if code in SKIPPABLE_CODES:
@@ -172,6 +191,7 @@ def _collect(acc: _Account, unit: AwsUnit, region: str, future: Future[UnitResul
     except (BotoCoreError, AIDiscoverError, ValueError, KeyError, TypeError) as exc:
         acc.errors.append(f"{where}: {exc.__class__.__name__}: {exc}; skipped, nothing removed")
         log.exception("%s of %s failed", where, acc.account)
+    return None
 
 
 def _enabled_regions(clients: AwsClients) -> tuple[str, ...]:

@@ -38,11 +38,15 @@ def schema_statements(schema: Schema) -> list[str]:
 
 
 def ensure_schema(graph: Graph, schema: Schema) -> int:
-    """Create every constraint and index of ``schema`` that is missing; return how many statements ran."""
-    statements = schema_statements(schema)
-    for statement in statements:
+    """Create every constraint and index of ``schema`` that is missing; return how many statements ran.
+    One round trip when nothing is missing (every discovery and API start calls this)."""
+    existing = {r["name"] for r in graph.read("SHOW CONSTRAINTS YIELD name")}
+    existing |= {r["name"] for r in graph.read("SHOW INDEXES YIELD name")}
+    missing = [s for s in schema_statements(schema) if s.split()[2] not in existing]
+    for statement in missing:
         # Labels and property names come from the declared schema, checked to be plain identifiers.
         graph.write(statement)
-    graph.write("CALL db.awaitIndexes(300)")
-    log.info("schema ensured: %s constraints and indexes", len(statements))
-    return len(statements)
+    if missing:
+        graph.write("CALL db.awaitIndexes(300)")
+    log.info("schema ensured: %s constraints and indexes created", len(missing))
+    return len(missing)

@@ -1,8 +1,9 @@
 """An AWS ingest unit: one service in one account and region, as data.
 
 A unit declares the labels it owns, a ``fetch`` (boto3 I/O, every page) and a pure ``transform``
-(payload -> rows). ``run_unit`` does the rest the same way for every service: load nodes, then
-edges, then remove what the unit's scope held before and this sync did not see. Global services
+(payload -> rows). The rest is the same for every service, in two phases across a whole sync:
+``stage_unit`` writes the nodes; once every unit has, ``finish_unit`` writes the edges and removes
+what the unit's scope held before and this sync did not see. Global services
 (IAM, Route53, CloudFront) run once per account with region ``global``.
 """
 
@@ -11,11 +12,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
-from graph.rows import ALL_REGIONS, Scope, Transformed
-from graph.write import GraphWriter, SyncStamp, UnitCounts, load_unit
+from graph.rows import ALL_REGIONS, EdgeRow, Scope, Transformed
+from graph.write import GraphWriter, SyncStamp, UnitCounts
 from ingest.providers.aws.client import AwsClients
 
 log = logging.getLogger(__name__)
@@ -51,19 +52,48 @@ class UnitResult:
     anomaly_messages: tuple[str, ...] = ()
 
 
-def run_unit(
+@dataclass(frozen=True)
+class StagedUnit:
+    """A unit whose nodes are written; its edges wait until every unit of the sync has written its nodes,
+    so an edge to a node another unit owns (an ENI's instance, a Route53 zone's VPC) is never missed."""
+
+    unit: AwsUnit
+    account: str
+    region: str
+    edges: tuple[EdgeRow, ...]
+    nodes: int
+    writer: GraphWriter
+    started: float
+
+
+def stage_unit(
     unit: AwsUnit, clients: AwsClients, writer: GraphWriter, account: str, region: str, stamp: SyncStamp
-) -> UnitResult:
-    """fetch -> transform -> load -> cleanup for one account and region. Raises whatever fetch raises,
-    before anything is written or removed."""
+) -> StagedUnit:
+    """Phase 1: fetch -> transform -> write nodes. Raises whatever fetch raises, before anything is written."""
     started = time.monotonic()
     payload = unit.fetch(clients, region)
     rows = unit.transform(payload, account, region)
     unit_writer = writer.fork()  # its own anomaly counters
-    scope_region = ALL_REGIONS if unit.cleanup_all_regions else region
-    counts = load_unit(unit_writer, rows, Scope("aws", account, scope_region, unit.labels), stamp)
-    counts = replace(counts, anomalies=unit_writer.anomalies)
-    seconds = time.monotonic() - started
-    log.info("%s %s/%s: %s nodes, %s edges in %.2f s", unit.service, account, region, counts.nodes, counts.edges,
-             seconds)  # fmt: skip
-    return UnitResult("aws", account, region, unit.service, counts, seconds, tuple(unit_writer.anomaly_messages))
+    nodes = unit_writer.nodes(rows.nodes, stamp)
+    return StagedUnit(unit, account, region, rows.edges, nodes, unit_writer, started)
+
+
+def finish_unit(staged: StagedUnit, stamp: SyncStamp) -> UnitResult:
+    """Phase 2, after every unit's nodes: write edges, then remove what the scope held and this sync did not see."""
+    unit, writer = staged.unit, staged.writer
+    edges = writer.edges(staged.edges, stamp)
+    scope_region = ALL_REGIONS if unit.cleanup_all_regions else staged.region
+    removed = writer.cleanup(Scope("aws", staged.account, scope_region, unit.labels), stamp)
+    counts = UnitCounts(staged.nodes, edges.written, edges.skipped, removed.nodes, removed.edges, writer.anomalies)
+    seconds = time.monotonic() - staged.started
+    log.info("%s %s/%s: %s nodes, %s edges in %.2f s", unit.service, staged.account, staged.region, counts.nodes,
+             counts.edges, seconds)  # fmt: skip
+    return UnitResult("aws", staged.account, staged.region, unit.service, counts, seconds,
+                      tuple(writer.anomaly_messages))  # fmt: skip
+
+
+def run_unit(
+    unit: AwsUnit, clients: AwsClients, writer: GraphWriter, account: str, region: str, stamp: SyncStamp
+) -> UnitResult:
+    """Both phases for one unit alone (edges to nodes other units own are written only if they exist)."""
+    return finish_unit(stage_unit(unit, clients, writer, account, region, stamp), stamp)
