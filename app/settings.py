@@ -129,6 +129,28 @@ class Settings(BaseSettings):
     azure_subscriptions: Annotated[tuple[str, ...], NoDecode] = Field(
         (), description="Comma-separated Azure subscription ids to discover."
     )
+    azure_token: str | None = Field(
+        None,
+        description="Static bearer token for Resource Graph (a local server in tests and the demo); "
+        "empty: azure-identity's DefaultAzureCredential.",
+        repr=False,
+    )
+    azure_page_size: int = Field(1000, ge=1, le=1000, description="Rows per Resource Graph page ($top).")
+    azure_max_retries: int = Field(
+        3, ge=0, le=20, description="Retries per Resource Graph call (throttling, 5xx, connection errors)."
+    )
+    azure_timeout: float = Field(30.0, gt=0, description="Seconds to wait for Resource Graph to connect and answer.")
+
+    @field_validator("azure_endpoint")
+    @classmethod
+    def _check_azure_endpoint(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if not parts.hostname or parts.scheme not in {"http", "https"}:
+            raise ValueError("must be an https URL such as https://management.azure.com")
+        if parts.scheme == "http" and parts.hostname not in {"127.0.0.1", "localhost", "::1"}:
+            raise ValueError("plain http is only allowed on a loopback host (a local server); use https")
+        return value.rstrip("/")
+
     # --- gcp (the GCP work may add fields in this block) -------------------------------------------
     gcp_endpoint: str | None = Field(
         None, description="Cloud Asset API endpoint; default: Google's. A local server in tests and the demo."
@@ -136,6 +158,22 @@ class Settings(BaseSettings):
     gcp_scopes: Annotated[tuple[str, ...], NoDecode] = Field(
         (), description="Comma-separated Cloud Asset scopes: projects/P, folders/F or organizations/O."
     )
+    gcp_anonymous: bool = Field(
+        False,
+        description="Call the Cloud Asset endpoint without credentials (a local server); "
+        "otherwise google.auth's application default credentials.",
+    )
+    gcp_page_size: int = Field(500, ge=1, le=1000, description="Cloud Asset results requested per page.")
+    gcp_asset_types: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="Comma-separated Cloud Asset types (or regexes) to discover; empty: every type."
+    )
+
+    @field_validator("gcp_asset_types", mode="before")
+    @classmethod
+    def _split_gcp_asset_types(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(t.strip() for t in value.split(",") if t.strip())
+        return value
 
     # --- logging -------------------------------------------------------------------------------
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Log level.")

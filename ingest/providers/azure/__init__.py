@@ -1,0 +1,1 @@
+"""Azure discovery through Azure Resource Graph: client, paged queries, pure transform, run."""
