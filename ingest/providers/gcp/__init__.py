@@ -1,0 +1,1 @@
+"""GCP discovery through Cloud Asset Inventory (issue 3)."""
