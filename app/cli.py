@@ -1,7 +1,7 @@
 """The `aidiscover` command line.
 
     aidiscover services up|down|status [--only neo4j|redis]
-    aidiscover discover aws [--region R ...]
+    aidiscover discover aws|azure|gcp|all [--region R ...]
     aidiscover serve
     aidiscover demo
     aidiscover worker | beat
@@ -40,19 +40,50 @@ def _services(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _discover(settings: Settings, args: argparse.Namespace) -> int:
+    """Discover the chosen provider(s); `all` means AWS plus Azure and GCP when they are configured."""
+    providers = ["aws", "azure", "gcp"] if args.provider == "all" else [args.provider]
+    if args.provider == "all":
+        providers = [p for p in providers if p == "aws" or _configured(settings, p)]
+    failed = False
+    for provider in providers:
+        failed = _discover_one(settings, provider, args) or failed
+    return 1 if failed else 0
+
+
+def _configured(settings: Settings, provider: str) -> bool:
+    return bool(settings.azure_subscriptions) if provider == "azure" else bool(settings.gcp_scopes)
+
+
+def _discover_one(settings: Settings, provider: str, args: argparse.Namespace) -> bool:
+    """Run one provider's discovery, print its summary and warnings; True when something failed."""
+    if provider == "azure":
+        from ingest.providers.azure.run import discover_azure
+
+        azure = discover_azure(settings)
+        _print_report(azure.summary(), azure.warnings, ())
+        return False
+    if provider == "gcp":
+        from ingest.providers.gcp.run import discover_gcp
+
+        gcp = discover_gcp(settings)
+        _print_report(gcp.summary(), gcp.warnings, ())
+        return False
     from ingest.run import discover_aws_accounts
 
-    reports = discover_aws_accounts(settings, regions=tuple(args.region) if args.region else None)
     failed = False
-    for report in reports:
-        if report.account:
-            print(report.summary())
-        for warning in report.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-        for error in report.errors:
-            print(f"error: {error}", file=sys.stderr)
+    for report in discover_aws_accounts(settings, regions=tuple(args.region) if args.region else None):
+        _print_report(report.summary() if report.account else "", report.warnings, report.errors)
         failed = failed or bool(report.errors) or not report.account
-    return 1 if failed else 0
+    return failed
+
+
+def _print_report(summary: str, warnings: Sequence[str], errors: Sequence[str]) -> None:
+    if summary:
+        print(summary, flush=True)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for error in errors:
+        print(f"error: {error}", file=sys.stderr)
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -65,14 +96,13 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _demo(settings: Settings, args: argparse.Namespace) -> int:
-    from app.demo import check_api_port, prepare_demo
-    from ingest.emulators.moto_server import MotoServer
+    from app.demo import DemoClouds, check_api_port, prepare_demo
 
     if not args.no_serve:
         check_api_port(settings)
-    moto = MotoServer()
+    clouds = DemoClouds()
     try:
-        result = prepare_demo(settings, moto)
+        result = prepare_demo(settings, clouds)
         for line in result.lines(settings):
             print(line, flush=True)
         if not args.no_serve:
@@ -81,7 +111,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
             print("serving; press Ctrl-C to stop", flush=True)
             serve(settings)
     finally:
-        moto.stop()
+        clouds.stop()
     return 0
 
 
@@ -114,8 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_services)
 
     p = sub.add_parser("discover", help="discover a cloud estate into the graph")
-    p.add_argument("provider", choices=["aws"])
-    p.add_argument("--region", action="append", help="region to discover (repeatable); default: settings")
+    p.add_argument("provider", choices=["aws", "azure", "gcp", "all"], help="all: AWS, plus Azure/GCP when configured")
+    p.add_argument("--region", action="append", help="AWS region to discover (repeatable); default: settings")
     p.set_defaults(handler=_discover)
 
     p = sub.add_parser("serve", help="serve the GraphQL API and the viewer")
@@ -143,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         level = logging.DEBUG if args.verbose else getattr(logging, settings.log_level)
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        for noisy in ("botocore", "boto3", "urllib3", "neo4j"):
+        for noisy in ("botocore", "boto3", "urllib3", "neo4j", "azure", "google", "werkzeug"):
             logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
         handler: Handler = args.handler
         return handler(settings, args)

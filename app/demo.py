@@ -1,14 +1,15 @@
-"""`aidiscover demo`: services up, a demo AWS estate in a moto server, discovered into the graph.
+"""`aidiscover demo`: services up, a demo estate in three local clouds, discovered into the graph.
 
-The moto server speaks the real AWS wire protocol; discovery reaches it only through settings
-(``AWS_ENDPOINT_URL``), exactly as it would reach AWS.
+AWS is a moto server (the real AWS wire protocol), Azure a local Resource Graph server and GCP a
+local Cloud Asset server, each speaking its service's REST wire format to the real SDK. Discovery
+reaches them only through settings (endpoints and credentials), exactly as it would reach the clouds.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import boto3
 
@@ -17,12 +18,36 @@ from app.settings import Settings
 from graph.neo4j.client import Graph
 from graph.server import services
 from graph.server.processes import port_listening
+from ingest.emulators.azure_estate import PROD as AZURE_PROD
+from ingest.emulators.azure_estate import SHARED as AZURE_SHARED
+from ingest.emulators.azure_estate import build_estate as azure_estate
+from ingest.emulators.azure_resource_graph import AzureResourceGraphServer
 from ingest.emulators.demo_estate import DEMO_REGIONS, seed_demo_estate
+from ingest.emulators.gcp_cloud_asset import CloudAssetServer
+from ingest.emulators.gcp_estate import ORG_ID as GCP_ORG_ID
+from ingest.emulators.gcp_estate import build_estate as gcp_estate
 from ingest.emulators.moto_server import MotoServer
 from ingest.providers.aws.client import AwsClients
+from ingest.providers.azure.run import discover_azure
+from ingest.providers.gcp.run import discover_gcp
 from ingest.run import DiscoveryReport, discover_aws
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class DemoClouds:
+    """The three local clouds; ``stop()`` stops whichever were started."""
+
+    aws: MotoServer = field(default_factory=MotoServer)
+    azure: AzureResourceGraphServer = field(default_factory=lambda: AzureResourceGraphServer(azure_estate()))
+    gcp: CloudAssetServer = field(default_factory=lambda: CloudAssetServer(gcp_estate()))
+
+    def stop(self) -> None:
+        self.aws.stop()
+        for server in (self.azure, self.gcp):
+            if server.url:
+                server.stop()
 
 
 @dataclass(frozen=True)
@@ -32,12 +57,14 @@ class DemoResult:
     resources: int
     edges: int
     seconds: float
+    summaries: tuple[str, ...] = ()
 
     def lines(self, settings: Settings) -> list[str]:
         host, _ = settings.bolt_address
         return [
+            *(f"  {line}" for line in self.summaries),
             f"demo: {self.resources} resources and {self.edges} edges in the graph "
-            f"(account {self.report.account}, {', '.join(self.report.regions)}) in {self.seconds:.1f} s",
+            f"(AWS, Azure and GCP) in {self.seconds:.1f} s",
             f"  GraphQL API + GraphiQL  {settings.api_url}/graphql",
             f"  landing page            {settings.api_url}/",
             f"  health / readiness      {settings.api_url}/health  {settings.api_url}/ready",
@@ -46,19 +73,37 @@ class DemoResult:
         ]
 
 
-def prepare_demo(settings: Settings, moto: MotoServer) -> DemoResult:
-    """Bring services up, seed the demo estate into ``moto`` (started here) and discover it."""
+def prepare_demo(settings: Settings, clouds: DemoClouds) -> DemoResult:
+    """Bring services up, start the three local clouds with the demo estate, and discover them."""
     started = time.monotonic()
     for status in services.up(settings, services.ALL_SERVICES):
         log.info("%s", status.line())
-    url = moto.start()
+    url = clouds.aws.start()
     seed_demo_estate(url)
-    demo_settings = settings.model_copy(update={"aws_endpoint_url": url, "aws_regions": DEMO_REGIONS})
+    demo = settings.model_copy(
+        update={
+            "aws_endpoint_url": url,
+            "aws_regions": DEMO_REGIONS,
+            "azure_endpoint": clouds.azure.start(),
+            "azure_token": "demo-token",  # the local Resource Graph accepts any bearer token
+            "azure_subscriptions": (AZURE_PROD, AZURE_SHARED),
+            "gcp_endpoint": clouds.gcp.start(),
+            "gcp_anonymous": True,
+            "gcp_scopes": (f"organizations/{GCP_ORG_ID}",),
+        }
+    )
     session = boto3.Session(aws_access_key_id="demo", aws_secret_access_key="demo")  # noqa: S106 - moto
     with Graph(settings) as graph:
-        report = discover_aws(demo_settings, graph=graph, clients=AwsClients(demo_settings, session))
+        report = discover_aws(demo, graph=graph, clients=AwsClients(demo, session))
+        azure = discover_azure(demo, graph=graph)
+        gcp = discover_gcp(demo, graph=graph)
         counts = graph.read("MATCH (n:Resource) RETURN count(n) AS resources, COUNT { ()-->() } AS edges")[0]
-    return DemoResult(url, report, int(counts["resources"]), int(counts["edges"]), time.monotonic() - started)
+    summaries = (report.summary(), azure.summary(), gcp.summary())
+    for warning in (*report.warnings, *azure.warnings, *gcp.warnings):
+        log.warning("demo discovery: %s", warning)
+    return DemoResult(
+        url, report, int(counts["resources"]), int(counts["edges"]), time.monotonic() - started, summaries
+    )
 
 
 def check_api_port(settings: Settings) -> None:
