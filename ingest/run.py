@@ -125,11 +125,13 @@ def discover_aws_accounts(
                 )
                 for acc, unit, region in work
             ]
-            finishing: list[tuple[_Account, AwsUnit, str, Future[UnitResult]]] = []
-            for acc, unit, region, future in staged:
-                ready = _collect(acc, unit, region, future)
-                if ready is not None:
-                    finishing.append((acc, unit, region, pool.submit(finish_unit, ready, stamp)))
+            # every unit's nodes must be written before any edge: collect all of phase 1 first
+            ready = [(acc, unit, region, _collect(acc, unit, region, future)) for acc, unit, region, future in staged]
+            finishing: list[tuple[_Account, AwsUnit, str, Future[UnitResult]]] = [
+                (acc, unit, region, pool.submit(finish_unit, done, stamp))
+                for acc, unit, region, done in ready
+                if done is not None
+            ]
             for acc, unit, region, done in finishing:
                 result = _collect(acc, unit, region, done)
                 if result is not None:
