@@ -1,9 +1,9 @@
 """Generated documentation, kept in the repository and checked for drift by tests.
 
-    python -m app.docs      (or `make docs`) rewrites:
-      README.md             the configuration table, between <!-- config:start --> and <!-- config:end -->
-      docs/coverage.md      every kind and relationship type per provider, from the schema declaration
-      app/api/schema.graphql the GraphQL schema
+python -m app.docs      (or `make docs`) rewrites:
+  README.md             the configuration table, between <!-- config:start --> and <!-- config:end -->
+  docs/coverage.md      every kind and relationship type per provider, from the schema declaration
+  app/api/schema.graphql the GraphQL schema
 """
 
 from __future__ import annotations

@@ -118,7 +118,8 @@ def node_cleanup_cypher(label: str, all_regions: bool = False) -> str:
 def edge_cleanup_cypher(source: str, all_regions: bool = False) -> str:
     """Stale relationships of the given types leaving ``source`` nodes in the scope: one query per label."""
     return (
-        f"MATCH (:{source} {_scope_match(all_regions)})-[r]->() WHERE type(r) IN $types AND r.last_sync < $gen "
+        f"MATCH (:{source} {_scope_match(all_regions)})-[r]->(b) WHERE type(r) IN $types AND r.last_sync < $gen "
+        "AND NOT any(l IN labels(b) WHERE [type(r), l] IN $derived) "
         "WITH r LIMIT $limit DELETE r RETURN count(*) AS deleted"
     )
 
@@ -210,10 +211,12 @@ class GraphWriter:
         all_regions = scope.region == ALL_REGIONS
         edges = 0
         for label in scope.labels:
-            types = sorted({rel.type for rel in self.schema.relationships if rel.source == label})
-            if types:
+            rels = [r for r in self.schema.relationships if r.source == label]
+            types = sorted({r.type for r in rels if not r.derived})
+            if types:  # a derived link may share its type with a unit's edge: told apart by target label
+                derived = [[r.type, r.target] for r in rels if r.derived]
                 cypher = edge_cleanup_cypher(label, all_regions)
-                edges += _repeat(self.graph, cypher, {**params, "types": types}, limit)
+                edges += _repeat(self.graph, cypher, {**params, "types": types, "derived": derived}, limit)
         nodes = 0
         for label in scope.labels:
             self.schema.node(label)

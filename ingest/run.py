@@ -27,6 +27,7 @@ from botocore.exceptions import (
 
 from app.errors import AIDiscoverError
 from app.settings import Settings
+from graph.links import apply_links
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
 from graph.schema import SCHEMA
@@ -136,6 +137,9 @@ def discover_aws_accounts(
                 result = _collect(acc, unit, region, done)
                 if result is not None:
                     _record(acc, unit, region, result)
+        for acc in accounts:  # edges found by matching across services (DNS names, addresses)
+            if acc.account:
+                apply_links(graph, acc.account, stamp)
     finally:
         if own_graph:
             graph.close()

@@ -60,6 +60,7 @@ class RelType:
     target: str
     description: str
     properties: tuple[Property, ...] = ()
+    derived: bool = False  # written by a link rule after the sync (graph.schema.links), not by a unit
 
 
 @dataclass(frozen=True)

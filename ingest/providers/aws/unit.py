@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.rows import ALL_REGIONS, EdgeRow, Scope, Transformed
+from graph.schema.references import edges_from_properties
 from graph.write import GraphWriter, SyncStamp, UnitCounts
 from ingest.providers.aws.client import AwsClients
 
@@ -75,7 +76,8 @@ def stage_unit(
     rows = unit.transform(payload, account, region)
     unit_writer = writer.fork()  # its own anomaly counters
     nodes = unit_writer.nodes(rows.nodes, stamp)
-    return StagedUnit(unit, account, region, rows.edges, nodes, unit_writer, started)
+    edges = rows.edges + edges_from_properties(rows.nodes)  # declared ARN references to other services
+    return StagedUnit(unit, account, region, edges, nodes, unit_writer, started)
 
 
 def finish_unit(staged: StagedUnit, stamp: SyncStamp) -> UnitResult:
