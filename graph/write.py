@@ -69,6 +69,7 @@ class UnitCounts:
     removed_nodes: int
     removed_edges: int
     anomalies: int = 0
+    unresolved_references: int = 0  # ARN references to nodes the graph does not hold (public AMIs, ...)
 
 
 def load_unit(writer: GraphWriter, rows: Transformed, scope: Scope, stamp: SyncStamp) -> UnitCounts:

@@ -124,10 +124,6 @@ RELATIONSHIPS = (
     ),
     RelType("HAS_RULE", "SecurityGroup", "SecurityGroupRule", "The group contains this rule."),
     RelType(
-        "USES_INSTANCE_PROFILE", "EC2Instance", "IAMInstanceProfile", "The instance runs with this profile's role."
-    ),
-    RelType("LAUNCHED_FROM", "EC2Instance", "AMI", "The instance was launched from this (account-owned) image."),
-    RelType(
         "ALLOWS_FROM",
         "SecurityGroupRule",
         "SecurityGroup",

@@ -103,7 +103,6 @@ NODES = (CLOUDFRONT_DISTRIBUTION, ROUTE53_HOSTED_ZONE, ROUTE53_RECORD, API_GATEW
 
 RELATIONSHIPS = (
     RelType("IN_ZONE", "Route53Record", "Route53HostedZone", "The record belongs to this hosted zone."),
-    RelType("ORIGIN", "CloudFrontDistribution", "S3Bucket", "The distribution fetches from this bucket."),
     RelType("ASSOCIATED_WITH", "Route53HostedZone", "VPC", "The private zone answers queries from this VPC."),
     RelType("ROUTES_TO", "Route53Record", "CloudFrontDistribution", "The record is an alias to this distribution."),
 )

@@ -310,8 +310,6 @@ RELATIONSHIPS = (
         "ATTACHED_TO", "EBSVolume", "EC2Instance", "The volume is attached to this instance.", ATTACHMENT_PROPERTIES
     ),
     RelType("CREATED_FROM", "EBSVolume", "EBSSnapshot", "The volume was created from this snapshot."),
-    RelType("ENCRYPTED_BY", "EBSVolume", "KMSKey", "The volume is encrypted with this KMS key."),
-    RelType("ENCRYPTED_BY", "EBSSnapshot", "KMSKey", "The snapshot is encrypted with this KMS key."),
     RelType("SNAPSHOT_OF", "EBSSnapshot", "EBSVolume", "The snapshot was taken of this volume."),
     RelType("USES_SNAPSHOT", "AMI", "EBSSnapshot", "A block device of the image is backed by this snapshot."),
     RelType("IN_VPC", "RouteTable", "VPC", "The route table belongs to this VPC."),

@@ -49,6 +49,12 @@ def instance_profile(value: str, row: NodeRow) -> str | None:
     return f"arn:aws:iam::{row.props.get('account')}:instance-profile/{value}" if value else None
 
 
+def s3_origin(value: str, row: NodeRow) -> str | None:
+    """The bucket an S3 origin domain names (bucket.s3.amazonaws.com, bucket.s3.REGION..., website endpoints)."""
+    name, sep, _ = value.partition(".s3")
+    return f"arn:aws:s3:::{name}" if sep and name else None
+
+
 def kms_key(value: str, row: NodeRow) -> str | None:
     """A key ARN as is; a bare key id becomes the key's ARN in the row's account and region."""
     if value.startswith("arn:"):
@@ -69,6 +75,14 @@ def _ref(type_: str, source: str, target: str, prop: str, description: str, reso
 
 
 REFERENCES: tuple[Reference, ...] = (
+    _ref("LAUNCHED_FROM", "EC2Instance", "AMI", "image_id", "The instance was launched from this account-owned image",
+         ami),
+    _ref("USES_INSTANCE_PROFILE", "EC2Instance", "IAMInstanceProfile", "iam_instance_profile_arn",
+         "The instance runs with this profile's role", instance_profile),
+    _ref("ENCRYPTED_BY", "EBSVolume", "KMSKey", "kms_key_id", "The volume is encrypted with this key", kms_key),
+    _ref("ENCRYPTED_BY", "EBSSnapshot", "KMSKey", "kms_key_id", "The snapshot is encrypted with this key", kms_key),
+    _ref("ORIGIN", "CloudFrontDistribution", "S3Bucket", "origins", "The distribution fetches from this bucket",
+         s3_origin),
     _ref("USES_ROLE", "LambdaFunction", "IAMRole", "role_arn", "The function runs as this role"),
     _ref("USES_ROLE", "ECSTaskDefinition", "IAMRole", "task_role_arn", "The tasks' containers run as this role"),
     _ref("USES_EXECUTION_ROLE", "ECSTaskDefinition", "IAMRole", "execution_role_arn",

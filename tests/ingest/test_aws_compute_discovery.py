@@ -19,6 +19,7 @@ import pytest
 
 from app.settings import Settings
 from graph.neo4j.client import Graph
+from graph.schema.references import REFERENCES
 from ingest.emulators.moto_server import MotoServer
 from ingest.emulators.seed_aws_compute import seed
 from ingest.providers.aws import compute
@@ -145,14 +146,18 @@ def api_counts(moto: MotoServer) -> tuple[Counter[str], Counter[tuple[str, str]]
     return nodes, +edges
 
 
+REFERENCE_PAIRS = [[ref.rel.source, ref.rel.type] for ref in REFERENCES]
+
+
 def graph_counts(graph: Graph) -> tuple[Counter[str], Counter[tuple[str, str]]]:
     nodes = Counter({label: 0 for label in OWNED})
     for r in graph.read("MATCH (n) WHERE n.kind IN $labels RETURN n.kind AS label, count(*) AS c", {"labels": OWNED}):
         nodes[r["label"]] = r["c"]
     edges: Counter[tuple[str, str]] = Counter()
     for r in graph.read(
-        "MATCH (a)-[r]->() WHERE a.kind IN $labels RETURN a.kind AS source, type(r) AS t, count(*) AS c",
-        {"labels": OWNED},
+        "MATCH (a)-[r]->() WHERE a.kind IN $labels AND NOT [a.kind, type(r)] IN $refs "
+        "RETURN a.kind AS source, type(r) AS t, count(*) AS c",
+        {"labels": OWNED, "refs": REFERENCE_PAIRS},  # cross-service references are checked in tests/graph
     ):
         edges[r["source"], r["t"]] = r["c"]
     return nodes, edges
@@ -409,4 +414,5 @@ def test_deleted_resources_and_a_deregistered_target_are_gone_after_the_next_run
 
     assert set(after.nodes) == set(before.nodes) - {tier["ecr"], mapping_id}
     gone = {(mapping_id, "INVOKES", tier["lambda"]), (tier["tg"], "TARGETS", web_2)}
+    gone |= {e for e in before.edges if e[0] == mapping_id}  # its READS_FROM reference to the queue too
     assert set(after.edges) == set(before.edges) - gone

@@ -24,6 +24,7 @@ import pytest
 
 from app.settings import Settings, load_settings
 from graph.neo4j.client import Graph
+from graph.schema.references import REFERENCES
 from ingest.emulators.moto_server import MotoServer
 from ingest.emulators.seed_aws_network import seed
 from ingest.providers.aws import network_ebs, network_vpc
@@ -193,9 +194,9 @@ def graph_counts(graph: Graph) -> tuple[dict[str, int], dict[tuple[str, str], in
     edges = {
         (r["t"], r["s"]): r["c"]
         for r in graph.read(
-            "MATCH (a)-[r]->() WITH type(r) AS t, [l IN labels(a) WHERE l IN $labels][0] AS s WHERE s IS NOT NULL "
-            "RETURN t, s, count(*) AS c",
-            {"labels": list(MY_LABELS)},
+            "MATCH (a)-[r]->() WITH type(r) AS t, [l IN labels(a) WHERE l IN $labels][0] AS s "
+            "WHERE s IS NOT NULL AND NOT [s, t] IN $refs RETURN t, s, count(*) AS c",
+            {"labels": list(MY_LABELS), "refs": [[r.rel.source, r.rel.type] for r in REFERENCES]},
         )
     }
     return nodes, edges

@@ -215,12 +215,6 @@ def transform_instances(
         if inst.get("SubnetId"):
             subnet_arn = known.get(inst["SubnetId"]) or arn(region, account, f"subnet/{inst['SubnetId']}")
             edges.append(EdgeRow("IN_SUBNET", "EC2Instance", node_id, "Subnet", subnet_arn))
-        profile_arn = inst.get("IamInstanceProfile", {}).get("Arn")
-        if profile_arn:
-            edges.append(EdgeRow("USES_INSTANCE_PROFILE", "EC2Instance", node_id, "IAMInstanceProfile", profile_arn))
-        if inst.get("ImageId"):  # an edge only when the AMI is the account's own (a node): else skipped
-            image_arn = f"arn:{partition_for(region)}:ec2:{region}::image/{inst['ImageId']}"
-            edges.append(EdgeRow("LAUNCHED_FROM", "EC2Instance", node_id, "AMI", image_arn))
         for sg in inst.get("SecurityGroups", []):
             group_id = sg.get("GroupId", "")
             sg_arn = known.get(group_id) or arn(region, account, f"security-group/{group_id}")

@@ -106,15 +106,8 @@ def origin_type(origin: OriginOutputTypeDef) -> str:
     return "custom"
 
 
-def s3_origin_bucket(domain: str) -> str | None:
-    """The bucket an S3 origin domain names (bucket.s3.amazonaws.com, bucket.s3.REGION..., website endpoints)."""
-    name, sep, _ = domain.partition(".s3")
-    return name if sep and name else None
-
-
 def transform_distributions(records: Iterable[DistributionRecord], account: str, region: str) -> Transformed:
     nodes = []
-    edges: list[EdgeRow] = []
     for record in records:
         dist = record.distribution
         dist_id = dist.get("Id", "")
@@ -133,12 +126,7 @@ def transform_distributions(records: Iterable[DistributionRecord], account: str,
             last_modified=dist.get("LastModifiedTime"),
         )  # fmt: skip
         nodes.append(NodeRow("CloudFrontDistribution", node_id, props))
-        for origin in origins:  # S3 origins name their bucket; load balancer origins are derived links
-            bucket = s3_origin_bucket(origin.get("DomainName", "")) if origin_type(origin) == "s3" else None
-            if bucket:
-                bucket_arn = f"arn:{partition_for(region)}:s3:::{bucket}"
-                edges.append(EdgeRow("ORIGIN", "CloudFrontDistribution", node_id, "S3Bucket", bucket_arn))
-    return Transformed(tuple(nodes), tuple(edges))
+    return Transformed(tuple(nodes), ())
 
 
 def transform_zones(

@@ -105,8 +105,6 @@ def transform_volumes(volumes: Iterable[VolumeTypeDef], account: str, region: st
             "attached_instance_ids": tuple(sorted({a["InstanceId"] for a in attachments})) or None,
         }  # fmt: skip
         nodes.append(NodeRow("EBSVolume", node_id, props))
-        if vol.get("KmsKeyId"):
-            edges.append(EdgeRow("ENCRYPTED_BY", "EBSVolume", node_id, "KMSKey", vol["KmsKeyId"]))
         for att in attachments:
             edge_props: dict[str, PropValue] = {
                 "device": att.get("Device"),
@@ -142,8 +140,6 @@ def transform_snapshots(snapshots: Iterable[SnapshotTypeDef], account: str, regi
             "storage_tier": snap.get("StorageTier"),
         }  # fmt: skip
         nodes.append(NodeRow("EBSSnapshot", node_id, props))
-        if snap.get("KmsKeyId"):
-            edges.append(EdgeRow("ENCRYPTED_BY", "EBSSnapshot", node_id, "KMSKey", snap["KmsKeyId"]))
         if real_volume:
             target = arn(region, account, f"volume/{real_volume}")
             edges.append(EdgeRow("SNAPSHOT_OF", "EBSSnapshot", node_id, "EBSVolume", target))

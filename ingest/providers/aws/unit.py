@@ -62,6 +62,7 @@ class StagedUnit:
     account: str
     region: str
     edges: tuple[EdgeRow, ...]
+    references: tuple[EdgeRow, ...]
     nodes: int
     writer: GraphWriter
     started: float
@@ -76,17 +77,22 @@ def stage_unit(
     rows = unit.transform(payload, account, region)
     unit_writer = writer.fork()  # its own anomaly counters
     nodes = unit_writer.nodes(rows.nodes, stamp)
-    edges = rows.edges + edges_from_properties(rows.nodes)  # declared ARN references to other services
-    return StagedUnit(unit, account, region, edges, nodes, unit_writer, started)
+    references = edges_from_properties(rows.nodes)  # declared ARN references to other services
+    return StagedUnit(unit, account, region, rows.edges, references, nodes, unit_writer, started)
 
 
 def finish_unit(staged: StagedUnit, stamp: SyncStamp) -> UnitResult:
     """Phase 2, after every unit's nodes: write edges, then remove what the scope held and this sync did not see."""
     unit, writer = staged.unit, staged.writer
     edges = writer.edges(staged.edges, stamp)
+    # a reference to what the graph does not hold (a public AMI, another account's role) is normal: not skipped
+    references = writer.edges(staged.references, stamp)
     scope_region = ALL_REGIONS if unit.cleanup_all_regions else staged.region
     removed = writer.cleanup(Scope("aws", staged.account, scope_region, unit.labels), stamp)
-    counts = UnitCounts(staged.nodes, edges.written, edges.skipped, removed.nodes, removed.edges, writer.anomalies)
+    counts = UnitCounts(
+        staged.nodes, edges.written + references.written, edges.skipped, removed.nodes, removed.edges,
+        writer.anomalies, references.skipped,
+    )  # fmt: skip
     seconds = time.monotonic() - staged.started
     log.info("%s %s/%s: %s nodes, %s edges in %.2f s", unit.service, staged.account, staged.region, counts.nodes,
              counts.edges, seconds)  # fmt: skip

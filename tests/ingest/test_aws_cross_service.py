@@ -1,0 +1,50 @@
+"""Edges across services, end to end: ARN references written by their source's unit, and derived
+links found after the sync (a Route53 alias to the load balancer)."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+
+from app.settings import Settings
+from graph.neo4j.client import Graph
+from ingest.emulators.moto_server import MotoServer
+from ingest.emulators.seed_aws_compute import seed
+from ingest.run import discover_aws
+
+REGION = "us-east-1"
+
+
+def targets(graph: Graph, source: str, rel: str) -> set[str]:
+    rows = graph.read(f"MATCH ({{id: $id}})-[:{rel}]->(b) RETURN b.id AS b", {"id": source})  # type: ignore[arg-type]
+    return {r["b"] for r in rows}
+
+
+@pytest.mark.parametrize("workers", [1, 8])
+def test_references_and_derived_links_join_the_services(
+    aws_settings: Settings, moto: MotoServer, graph: Graph, workers: int
+) -> None:
+    tier = seed(moto.url, REGION)
+    route53 = boto3.client("route53", endpoint_url=moto.url, region_name=REGION)
+    zone = route53.create_hosted_zone(Name="example.com", CallerReference="x")["HostedZone"]["Id"]
+    alias = {
+        "HostedZoneId": "Z35SXDOTRQ7X7K",
+        "DNSName": f"dualstack.{tier['alb:dns']}.",
+        "EvaluateTargetHealth": False,
+    }
+    record_set = {"Name": "www.example.com", "Type": "A", "AliasTarget": alias}
+    route53.change_resource_record_sets(
+        HostedZoneId=zone, ChangeBatch={"Changes": [{"Action": "CREATE", "ResourceRecordSet": record_set}]}
+    )
+    settings = aws_settings.model_copy(update={"aws_max_workers": workers})
+    report = discover_aws(settings, regions=(REGION,), graph=graph)
+    assert report.errors == ()
+    assert targets(graph, tier["lambda"], "USES_ROLE") == {tier["role:lambda"]}
+    mapping = graph.read("MATCH (m:LambdaEventSourceMapping) RETURN m.id AS id")[0]["id"]
+    assert targets(graph, mapping, "READS_FROM") == {tier["queue"]}
+    record = graph.read("MATCH (r:Route53Record {record_type: 'A'}) RETURN r.id AS id")[0]["id"]
+    assert targets(graph, record, "ROUTES_TO") == {tier["alb"]}
+    second = discover_aws(settings, regions=(REGION,), graph=graph)
+    assert second.errors == ()
+    assert targets(graph, record, "ROUTES_TO") == {tier["alb"]}  # kept across syncs, not re-created
+    assert graph.read("MATCH ()-[r:ROUTES_TO]->(:LoadBalancer) RETURN r.first_seen < r.last_seen AS older")[0]["older"]
