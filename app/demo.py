@@ -8,6 +8,7 @@ reaches them only through settings (endpoints and credentials), exactly as it wo
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 
@@ -18,6 +19,7 @@ from app.settings import Settings
 from graph.neo4j.client import Graph
 from graph.server import services
 from graph.server.processes import port_listening
+from ingest.emulators import seed_aws_compute, seed_aws_data, seed_aws_identity, seed_aws_network
 from ingest.emulators.azure_estate import PROD as AZURE_PROD
 from ingest.emulators.azure_estate import SHARED as AZURE_SHARED
 from ingest.emulators.azure_estate import build_estate as azure_estate
@@ -58,6 +60,7 @@ class DemoResult:
     edges: int
     seconds: float
     summaries: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     def lines(self, settings: Settings) -> list[str]:
         host, _ = settings.bolt_address
@@ -79,7 +82,15 @@ def prepare_demo(settings: Settings, clouds: DemoClouds) -> DemoResult:
     for status in services.up(settings, services.ALL_SERVICES):
         log.info("%s", status.line())
     url = clouds.aws.start()
+    # the area seeds use boto3's default credential chain: moto accepts any key, so give it one
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "demo")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "demo")
     seed_demo_estate(url)
+    # each area's realistic set around VPCs of its own (compute in eu-west-1: its queue shares a name with data's)
+    seed_aws_network.seed(url, "us-east-1")
+    seed_aws_data.seed(url, "us-east-1")
+    seed_aws_compute.seed(url, "eu-west-1")
+    seed_aws_identity.seed(url, "us-east-1")
     demo = settings.model_copy(
         update={
             "aws_endpoint_url": url,
@@ -99,11 +110,11 @@ def prepare_demo(settings: Settings, clouds: DemoClouds) -> DemoResult:
         gcp = discover_gcp(demo, graph=graph)
         counts = graph.read("MATCH (n:Resource) RETURN count(n) AS resources, COUNT { ()-->() } AS edges")[0]
     summaries = (report.summary(), azure.summary(), gcp.summary())
-    for warning in (*report.warnings, *azure.warnings, *gcp.warnings):
+    warnings = (*report.warnings, *report.errors, *azure.warnings, *gcp.warnings)
+    for warning in warnings:
         log.warning("demo discovery: %s", warning)
-    return DemoResult(
-        url, report, int(counts["resources"]), int(counts["edges"]), time.monotonic() - started, summaries
-    )
+    seconds = time.monotonic() - started
+    return DemoResult(url, report, int(counts["resources"]), int(counts["edges"]), seconds, summaries, warnings)
 
 
 def check_api_port(settings: Settings) -> None:
