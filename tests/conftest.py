@@ -6,14 +6,18 @@ when they do not answer, the tests fail with the one-line reason rather than ski
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
 from app.settings import Settings, load_settings
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
+from graph.rows import Transformed
 from graph.schema import SCHEMA
+from graph.write import GraphWriter, SyncStamp
 from ingest.emulators.moto_server import MotoServer
 
 
@@ -59,3 +63,46 @@ def moto(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> MotoServer
 def aws_settings(moto: MotoServer) -> Settings:
     """Settings read after the moto variables were set."""
     return load_settings()
+
+
+class _RecordingTx:
+    """Stands in for a Neo4j transaction: records the rows of each batch and reports them written."""
+
+    def __init__(self, batches: list[list[dict[str, Any]]]) -> None:
+        self.batches = batches
+        self._rows: list[dict[str, Any]] = []
+
+    def run(self, _cypher: str, rows: list[dict[str, Any]], **_params: Any) -> _RecordingTx:
+        self.batches.append(rows)
+        self._rows = rows
+        return self
+
+    def single(self, strict: bool) -> dict[str, int]:
+        return {"written": len(self._rows)}
+
+
+class _RecordingGraph:
+    def __init__(self) -> None:
+        self.batches: list[list[dict[str, Any]]] = []
+
+    def write_tx(self, work: Any) -> Any:
+        return work(_RecordingTx(self.batches))
+
+
+def write_offline(rows: Transformed) -> list[dict[str, Any]]:
+    """Pass ``rows`` through the strict writer's schema checks without Neo4j; return the parameter rows
+    it would send (every node and edge must be accepted)."""
+    recording = _RecordingGraph()
+    writer = GraphWriter(recording, SCHEMA)  # type: ignore[arg-type]
+    stamp = SyncStamp(generation=1, at=datetime(2026, 1, 1, tzinfo=UTC))
+    assert writer.nodes(rows.nodes, stamp) == len(rows.nodes)
+    assert writer.edges(rows.edges, stamp).written == len(rows.edges)
+    written = [row for batch in recording.batches for row in batch]
+    assert len(written) == len(rows.nodes) + len(rows.edges)
+    return written
+
+
+@pytest.fixture
+def offline_writer() -> Callable[[Transformed], list[dict[str, Any]]]:
+    """``write_offline``: the writer's schema checks on transformed rows, without a database."""
+    return write_offline

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from graph.rows import EdgeRow, NodeRow
+from graph.rows import EdgeRow, NodeRow, Transformed
 from graph.schema import SCHEMA
-from graph.write import GraphWriter, SyncStamp
 from ingest.providers.aws.client import partition_for
 from ingest.providers.aws.ec2 import (
     LABELS,
@@ -34,6 +34,8 @@ PEER_ACCOUNT = "444455556666"
 
 # boto3 turns these timestamp members into aware datetimes; the recorded JSON holds ISO 8601 strings.
 _TIMESTAMPS = frozenset({"LaunchTime", "AttachTime", "UsageOperationUpdateTime"})
+
+OfflineWriter = Callable[[Transformed], list[dict[str, Any]]]
 
 
 def _parse_timestamps(obj: dict[str, Any]) -> dict[str, Any]:
@@ -414,39 +416,9 @@ def test_ids_built_for_a_china_region_use_the_aws_cn_partition() -> None:
     assert f"arn:aws-cn:ec2:cn-north-1:{ACCOUNT}:vpc/vpc-0a1b2c3d4e5f60718" in {n.id for n in rows.nodes}
 
 
-class _Tx:
-    """Stands in for a Neo4j transaction: records the rows of each batch and reports them written."""
-
-    def __init__(self, batches: list[list[dict[str, Any]]]) -> None:
-        self.batches = batches
-        self._rows: list[dict[str, Any]] = []
-
-    def run(self, _cypher: str, rows: list[dict[str, Any]], **_params: Any) -> _Tx:
-        self.batches.append(rows)
-        self._rows = rows
-        return self
-
-    def single(self, strict: bool) -> dict[str, int]:
-        return {"written": len(self._rows)}
-
-
-class _RecordingGraph:
-    def __init__(self) -> None:
-        self.batches: list[list[dict[str, Any]]] = []
-
-    def write_tx(self, work: Any) -> Any:
-        return work(_Tx(self.batches))
-
-
-def test_every_transformed_row_passes_the_writers_schema_checks() -> None:
+def test_every_transformed_row_passes_the_writers_schema_checks(offline_writer: OfflineWriter) -> None:
     rows = transform_ec2(payload(), ACCOUNT, REGION)
-    recording = _RecordingGraph()
-    writer = GraphWriter(recording, SCHEMA)  # type: ignore[arg-type]
-    stamp = SyncStamp(generation=1, at=datetime(2024, 6, 1, tzinfo=UTC))
-    assert writer.nodes(rows.nodes, stamp) == len(rows.nodes)
-    assert writer.edges(rows.edges, stamp).written == len(rows.edges)
-    written = [row for batch in recording.batches for row in batch]
-    assert len(written) == len(rows.nodes) + len(rows.edges)
+    written = offline_writer(rows)
     web_1 = next(r for r in written if r.get("id") == WEB_1)
     assert web_1["props"]["launch_time"] == datetime(2024, 3, 14, 9, 26, 53, tzinfo=UTC)
     assert web_1["props"]["tags"] == ["Name=web-1", "env=prod", "role=web"]
