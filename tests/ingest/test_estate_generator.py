@@ -1,0 +1,95 @@
+"""The demo estate generator: deterministic, and everything in its manifest is discovered (size S, end to end)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+import pytest
+
+from app.settings import Settings
+from graph.neo4j.client import Graph
+from ingest.emulators.estate_discover import discover_estate
+from ingest.emulators.estate_generator import azure_estate_for, gcp_estate_for, generate_estate
+from ingest.emulators.estate_manifest import AWS_ACCOUNTS, AWS_REGIONS, EstateManifest, ManifestEdge
+from ingest.emulators.moto_server import MotoServer
+
+
+def test_the_same_seed_builds_the_same_azure_and_gcp_rows_and_another_seed_different_ones() -> None:
+    assert azure_estate_for("S", 7) == azure_estate_for("S", 7)
+    assert gcp_estate_for("S", 7) == gcp_estate_for("S", 7)
+    assert azure_estate_for("S", 7).resources != azure_estate_for("S", 8).resources
+    assert gcp_estate_for("S", 7).assets != gcp_estate_for("S", 8).assets
+
+
+def _aws_names_and_tags(manifest: EstateManifest) -> list[tuple[str, str, tuple[str, ...]]]:
+    return sorted((r.label, r.name, r.tags) for r in manifest.resources if r.cloud == "aws" and r.tags)
+
+
+def test_the_same_seed_creates_the_same_aws_names_and_tags(moto: MotoServer) -> None:
+    first = generate_estate("S", 3, moto.url)
+    moto.reset()
+    again = generate_estate("S", 3, moto.url)
+    moto.reset()
+    other = generate_estate("S", 4, moto.url)
+    assert _aws_names_and_tags(first) == _aws_names_and_tags(again)
+    assert _aws_names_and_tags(first) != _aws_names_and_tags(other)
+    assert [r for r in first.resources if r.cloud != "aws"] == [r for r in again.resources if r.cloud != "aws"]
+
+
+def test_size_s_has_about_300_resources_across_two_aws_accounts_and_regions(moto: MotoServer) -> None:
+    manifest = generate_estate("S", 1, moto.url)
+    assert 250 <= len(manifest.resources) <= 350
+    vpcs = [r.id for r in manifest.resources if r.label == "VPC"]
+    assert {v.split(":")[4] for v in vpcs} == set(AWS_ACCOUNTS)
+    assert {v.split(":")[3] for v in vpcs} == set(AWS_REGIONS)
+    assert len(manifest.ids("S3Bucket")) == 2 * len(AWS_ACCOUNTS)
+    decoded = json.loads(manifest.to_json())
+    assert len(decoded["resources"]) == len(manifest.resources)
+    assert len(decoded["edges"]) == len(manifest.edges)
+
+
+@pytest.fixture(scope="module")
+def discovered_s(settings: Settings, moto_server: MotoServer, session_graph: Graph) -> EstateManifest:
+    """Size S generated and discovered once for the module's end-to-end tests (moto and Neo4j emptied first)."""
+    moto_server.reset()
+    session_graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("AWS_ACCESS_KEY_ID", "testing")
+        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        env.delenv("AWS_PROFILE", raising=False)
+        manifest = generate_estate("S", 1, moto_server.url)
+        result = discover_estate(settings, session_graph, "S", 1, moto_server.url)
+    assert result.warnings == ()
+    return manifest
+
+
+@pytest.fixture
+def discovered(discovered_s: EstateManifest) -> EstateManifest:
+    return discovered_s
+
+
+def test_every_manifest_resource_of_size_s_is_discovered_and_nothing_else_of_its_kinds(
+    discovered: EstateManifest, session_graph: Graph
+) -> None:
+    for label in sorted(discovered.labels()):
+        rows = session_graph.read("MATCH (n) WHERE $label IN labels(n) RETURN n.id AS id", {"label": label})
+        assert {r["id"] for r in rows} == discovered.ids(label), label
+
+
+def test_every_manifest_edge_of_size_s_is_a_relationship(discovered: EstateManifest, session_graph: Graph) -> None:
+    wanted: dict[tuple[str, str, str], set[tuple[str, str]]] = defaultdict(set)
+    for e in discovered.edges:
+        wanted[(e.type, e.source_label, e.target_label)].add((e.source, e.target))
+    assert {"IN_SUBNET", "MEMBER_OF_SECURITY_GROUP", "IN_VPC", "HAS_NETWORK_INTERFACE", "IN_SUBNETWORK"} <= {
+        t for t, _, _ in wanted
+    }
+    for (type_, source, target), pairs in sorted(wanted.items()):
+        rows = session_graph.read(
+            "MATCH (a)-[r]->(b) WHERE type(r) = $type AND $source IN labels(a) AND $target IN labels(b) "
+            "RETURN a.id AS a, b.id AS b",
+            {"type": type_, "source": source, "target": target},
+        )
+        found = {(r["a"], r["b"]) for r in rows}
+        missing = sorted(pairs - found)[:3]
+        assert not missing, (ManifestEdge(type_, source, "", target, ""), missing)
