@@ -36,12 +36,13 @@ log = logging.getLogger(__name__)
 
 
 class _GraphQL(GraphQL[Context, None]):
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, graph: Graph, settings: Settings) -> None:
         super().__init__(schema, graphql_ide="graphiql")
         self.graph = graph
+        self.settings = settings
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        return Context(graph=self.graph)
+        return Context(graph=self.graph, settings=self.settings)
 
 
 def _check_redis(url: str) -> None:
@@ -89,7 +90,7 @@ def create_app(settings: Settings, graph: Graph | None = None) -> Starlette:
         if graph is None:
             graph_.close()
 
-    gql = _GraphQL(graph_)
+    gql = _GraphQL(graph_, settings)
     return Starlette(
         routes=[
             Route("/graphql", gql, methods=["GET", "POST"]),

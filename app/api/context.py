@@ -10,6 +10,7 @@ from strawberry.dataloader import DataLoader
 
 from app.api.generated import to_graphql
 from app.api.types import Direction, Neighbor
+from app.settings import Settings
 from graph.neo4j.client import Graph
 from queries.resources import NeighborQuery, check_neighbor_query, neighbors
 
@@ -19,6 +20,7 @@ NodeKey = tuple[str, str]  # (kind, id)
 @dataclass
 class Context:
     graph: Graph
+    settings: Settings | None = None
     _neighbor_loaders: dict[NeighborQuery, DataLoader[NodeKey, list[Neighbor]]] = field(default_factory=dict)
 
     def neighbors(self, query: NeighborQuery) -> DataLoader[NodeKey, list[Neighbor]]:

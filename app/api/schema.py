@@ -13,6 +13,7 @@ from pathlib import Path
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, QueryDepthLimiter
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, Info
 
 from app.api.context import Context
@@ -62,7 +63,7 @@ def _as_resource(node: object) -> Resource:
 
 
 @strawberry.type
-class Query:
+class ResourceQuery:
     @strawberry.field(description="Resources matching `filter`, ordered by id; page with `first` and `after`.")
     async def resources(
         self,
@@ -108,9 +109,21 @@ class _Schema(strawberry.Schema):
             super().process_errors(unexpected, execution_context)
 
 
+# Each area of the API declares its own root-field classes in its own module; they are merged here.
+# Add a class to the matching tuple to expose its fields (keep one area per module).
+QUERIES: tuple[type, ...] = (ResourceQuery,)
+MUTATIONS: tuple[type, ...] = ()
+SUBSCRIPTIONS: tuple[type, ...] = ()
+
+
 def build_schema() -> strawberry.Schema:
+    query = merge_types("Query", QUERIES)
+    mutation = merge_types("Mutation", MUTATIONS) if MUTATIONS else None
+    subscription = merge_types("Subscription", SUBSCRIPTIONS) if SUBSCRIPTIONS else None
     return _Schema(
-        query=Query,
+        query=query,
+        mutation=mutation,
+        subscription=subscription,
         types=list(NODE_TYPES.values()),
         extensions=[
             lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),

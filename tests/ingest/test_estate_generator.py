@@ -1,4 +1,4 @@
-"""The demo estate generator: deterministic, and everything in its manifest is discovered (size S, end to end)."""
+"""The demo estate generator: deterministic, and everything in its manifest is discovered (sizes S and M, end to end)."""
 
 from __future__ import annotations
 
@@ -49,27 +49,31 @@ def test_size_s_has_about_300_resources_across_two_aws_accounts_and_regions(moto
     assert len(decoded["edges"]) == len(manifest.edges)
 
 
-@pytest.fixture(scope="module")
-def discovered_s(settings: Settings, moto_server: MotoServer, session_graph: Graph) -> EstateManifest:
-    """Size S generated and discovered once for the module's end-to-end tests (moto and Neo4j emptied first)."""
+@pytest.fixture(scope="module", params=["S", "M"])
+def discovered_estate(
+    request: pytest.FixtureRequest, settings: Settings, moto_server: MotoServer, session_graph: Graph
+) -> EstateManifest:
+    """Each size generated and discovered once for the module's end-to-end tests (moto and Neo4j emptied first).
+    M is ~10k resources: this is the issue's end-to-end exact-match test at M (about two minutes)."""
+    size = request.param
     moto_server.reset()
     session_graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("AWS_ACCESS_KEY_ID", "testing")
         env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
         env.delenv("AWS_PROFILE", raising=False)
-        manifest = generate_estate("S", 1, moto_server.url)
-        result = discover_estate(settings, session_graph, "S", 1, moto_server.url)
+        manifest = generate_estate(size, 1, moto_server.url)
+        result = discover_estate(settings, session_graph, size, 1, moto_server.url)
     assert result.warnings == ()
     return manifest
 
 
 @pytest.fixture
-def discovered(discovered_s: EstateManifest) -> EstateManifest:
-    return discovered_s
+def discovered(discovered_estate: EstateManifest) -> EstateManifest:
+    return discovered_estate
 
 
-def test_every_manifest_resource_of_size_s_is_discovered_and_nothing_else_of_its_kinds(
+def test_every_manifest_resource_is_discovered_and_nothing_else_of_its_kinds(
     discovered: EstateManifest, session_graph: Graph
 ) -> None:
     for label in sorted(discovered.labels()):
@@ -77,7 +81,7 @@ def test_every_manifest_resource_of_size_s_is_discovered_and_nothing_else_of_its
         assert {r["id"] for r in rows} == discovered.ids(label), label
 
 
-def test_every_manifest_edge_of_size_s_is_a_relationship(discovered: EstateManifest, session_graph: Graph) -> None:
+def test_every_manifest_edge_is_a_relationship(discovered: EstateManifest, session_graph: Graph) -> None:
     wanted: dict[tuple[str, str, str], set[tuple[str, str]]] = defaultdict(set)
     for e in discovered.edges:
         wanted[(e.type, e.source_label, e.target_label)].add((e.source, e.target))
