@@ -15,6 +15,7 @@ anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -26,6 +27,11 @@ from app.settings import Settings, load_settings, settings_table
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Settings, argparse.Namespace], int]
+
+# Each area of the product declares its own subcommands in its own module, as a function
+# ``register(sub: argparse._SubParsersAction) -> None`` that adds parsers with ``set_defaults(handler=...)``.
+# List the module here (one line each).
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 def _services(settings: Settings, args: argparse.Namespace) -> int:
@@ -188,6 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("config", help="print every setting, its variable and default")
     p.set_defaults(handler=_config)
+
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).register(sub)
     return parser
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from strawberry.dataloader import DataLoader
 
 from app.api.generated import to_graphql
+from app.api.permissions import Principal
 from app.api.types import Direction, Neighbor
 from app.settings import Settings
 from graph.neo4j.client import Graph
@@ -21,6 +22,7 @@ NodeKey = tuple[str, str]  # (kind, id)
 class Context:
     graph: Graph
     settings: Settings | None = None
+    principal: Principal | None = None  # set by authentication; None = not signed in
     _neighbor_loaders: dict[NeighborQuery, DataLoader[NodeKey, list[Neighbor]]] = field(default_factory=dict)
 
     def neighbors(self, query: NeighborQuery) -> DataLoader[NodeKey, list[Neighbor]]:
