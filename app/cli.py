@@ -31,7 +31,9 @@ Handler = Callable[[Settings, argparse.Namespace], int]
 # Each area of the product declares its own subcommands in its own module, as a function
 # ``register(sub: argparse._SubParsersAction) -> None`` that adds parsers with ``set_defaults(handler=...)``.
 # List the module here (one line each).
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "app.cli_ops",
+)
 
 
 def _services(settings: Settings, args: argparse.Namespace) -> int:

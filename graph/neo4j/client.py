@@ -9,7 +9,7 @@ retries for transient failures. Connection and auth failures become one-line err
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
 from typing import Any, LiteralString, TypeVar
 
@@ -64,6 +64,16 @@ class Graph:
                 query, dict(params or {}), database_=self.database, routing_=RoutingControl.READ
             )
             return list(result.records)
+
+    def stream(self, query: LiteralString, params: Params | None = None) -> Iterator[neo4j.Record]:
+        """Yield records one by one from a READ transaction, so memory stays flat on large results.
+        The transaction stays open until the iterator is exhausted or closed."""
+        with (
+            self._translated(),
+            self._driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session,
+            session.begin_transaction() as tx,
+        ):
+            yield from tx.run(query, dict(params or {}))
 
     def write(self, query: LiteralString, params: Params | None = None) -> neo4j.ResultSummary:
         """Run one write query in a WRITE transaction (retried on transient errors)."""

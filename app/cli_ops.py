@@ -1,0 +1,47 @@
+"""Operations subcommands: back up the graph to a file and restore it into an empty database.
+
+aidiscover backup [--out FILE]     default: <data_dir>/backups/graph-<UTC time>.jsonl.gz
+aidiscover restore FILE            refuses a database that already holds nodes
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from app.settings import Settings
+
+
+def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    from graph.backup import backup
+    from graph.neo4j.client import Graph
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = Path(args.out) if args.out else settings.data_dir / "backups" / f"graph-{stamp}.jsonl.gz"
+    with Graph(settings) as graph:
+        summary = backup(graph, out)
+    print(f"backup: {summary.nodes} nodes and {summary.relationships} relationships -> {summary.path} "
+          f"({summary.path.stat().st_size / 1e6:.1f} MB, {summary.seconds:.1f} s)")  # fmt: skip
+    return 0
+
+
+def _restore(settings: Settings, args: argparse.Namespace) -> int:
+    from graph.backup import restore
+    from graph.neo4j.client import Graph
+
+    with Graph(settings) as graph:
+        summary = restore(graph, Path(args.file))
+    print(f"restore: {summary.nodes} nodes and {summary.relationships} relationships from {summary.path} "
+          f"({summary.seconds:.1f} s)")  # fmt: skip
+    return 0
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("backup", help="write every node and relationship of the graph to a gzip JSON-lines file")
+    p.add_argument("--out", help="file to write (default: <data dir>/backups/graph-<time>.jsonl.gz)")
+    p.set_defaults(handler=_backup)
+    p = sub.add_parser("restore", help="load a backup file into an EMPTY graph database")
+    p.add_argument("file", help="a file written by `aidiscover backup`")
+    p.set_defaults(handler=_restore)
