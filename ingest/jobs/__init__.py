@@ -1,0 +1,1 @@
+"""Discovery jobs: units fanned out over Celery, their progress, history and the post-sync hooks."""
