@@ -9,6 +9,10 @@ STAMP := $(VENV)/.installed
 schema: install
 	$(BIN)/python -c 'from app.api.schema import SCHEMA_FILE, export_sdl; SCHEMA_FILE.write_text(export_sdl())'
 
+# Generated docs: README's configuration table, docs/coverage.md and app/api/schema.graphql.
+docs: install
+	$(BIN)/python -m app.docs
+
 # Tests run against a Neo4j and Redis of their own (own data dir and ports): they wipe the graph
 # per test, and must never touch the graph `make demo` or your own discoveries built.
 TEST_ENV := AIDISCOVER_DATA_DIR=$(CURDIR)/.data/test NEO4J_URI=bolt://127.0.0.1:7688 \

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app.errors import AIDiscoverError
+from app.observability.logs import configure_logging
 from app.settings import Settings, load_settings, settings_table
 
 log = logging.getLogger(__name__)
@@ -206,10 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
-        level = logging.DEBUG if args.verbose else getattr(logging, settings.log_level)
-        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        for noisy in ("botocore", "boto3", "urllib3", "neo4j", "azure", "google", "werkzeug"):
-            logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+        configure_logging("DEBUG" if args.verbose else settings.log_level, settings.log_format)
         handler: Handler = args.handler
         return handler(settings, args)
     except AIDiscoverError as exc:

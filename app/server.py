@@ -17,6 +17,7 @@ from typing import Any
 import redis
 import uvicorn
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -26,6 +27,8 @@ from strawberry.asgi import GraphQL
 from app.api.context import Context
 from app.api.schema import schema
 from app.errors import AIDiscoverError
+from app.observability.http import RequestIdMiddleware
+from app.observability.metrics import MetricsMiddleware, deployment_registry, exposition
 from app.settings import Settings
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
@@ -77,6 +80,12 @@ def create_app(settings: Settings, graph: Graph | None = None) -> Starlette:
             {"status": "ready" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503
         )
 
+    deployment = deployment_registry(graph_, settings.redis_url)
+
+    async def metrics(request: Request) -> Response:
+        body = await asyncio.to_thread(exposition, deployment)
+        return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")
+
     async def index(request: Request) -> Response:
         return FileResponse(STATIC_DIR / "index.html")
 
@@ -96,9 +105,11 @@ def create_app(settings: Settings, graph: Graph | None = None) -> Starlette:
             Route("/graphql", gql, methods=["GET", "POST"]),
             Route("/health", health),
             Route("/ready", ready),
+            Route("/metrics", metrics),
             Route("/", index),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
+        middleware=[Middleware(RequestIdMiddleware), Middleware(MetricsMiddleware)],
         lifespan=lifespan,
     )
 

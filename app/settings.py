@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 from app.errors import ConfigError
@@ -78,6 +78,45 @@ class Settings(BaseSettings):
     # --- API -----------------------------------------------------------------------------------
     api_host: str = Field("127.0.0.1", description="Address the API binds to.")
     api_port: int = Field(8000, ge=1, le=65535, description="Port the API binds to.")
+    debug: bool = Field(False, description="Show unexpected errors' messages to API clients (never in production).")
+
+    # --- API auth and limits (app/api/auth*.py, limits.py, ratelimit.py) ----------------------------
+    auth: Literal["required", "off"] = Field(
+        "required",
+        description="required: every API call needs an API key or a bearer token; "
+        "off: every request is a local admin (single-user laptops only).",
+    )
+    jwt_secret: SecretStr | None = Field(
+        None,
+        description="Signing secret of access and refresh tokens; empty: generated once into <data_dir>/jwt-secret.",
+    )
+    access_token_minutes: int = Field(30, ge=1, le=24 * 60, description="Lifetime of an access token.")
+    refresh_token_days: int = Field(7, ge=1, le=365, description="Lifetime of a refresh token.")
+    bcrypt_rounds: int = Field(12, ge=4, le=16, description="bcrypt cost factor for new passwords and API keys.")
+    rate_limit_per_minute: int = Field(
+        100, ge=0, description="API requests per minute per caller (key, user or address); 0 turns it off."
+    )
+    login_attempts_per_minute: int = Field(
+        10, ge=1, description="Login attempts per minute per username and per client address."
+    )
+    max_query_cost: int = Field(
+        1_000_000,
+        ge=1,
+        description="Largest estimated query cost: object fields, multiplied by the first/limit of enclosing lists.",
+    )
+    query_timeout_seconds: float = Field(
+        30.0, gt=0, description="Neo4j transaction timeout for API reads; longer queries are stopped."
+    )
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="Comma-separated origins allowed to call the API from a browser (CORS); empty: CORS off."
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip())
+        return value
 
     # --- ingest --------------------------------------------------------------------------------
     write_batch_size: int = Field(1000, ge=1, le=100_000, description="Rows per UNWIND write transaction.")
@@ -175,8 +214,67 @@ class Settings(BaseSettings):
             return tuple(t.strip() for t in value.split(",") if t.strip())
         return value
 
+    # --- cloud accounts, schedules, notifications (app/accounts, app/notify, ingest/schedules) ----
+    secret_key: SecretStr | None = Field(
+        None,
+        description="Fernet key(s) encrypting stored secrets (account credentials, webhook secrets, SMTP passwords); "
+        "comma-separated, the first encrypts, all decrypt. New key: `aidiscover secrets generate-key`.",
+        repr=False,
+    )
+    schedule_reload_seconds: float = Field(
+        30.0, gt=0, le=3600, description="Seconds between beat's reloads of the schedules stored in the graph."
+    )
+    schedule_min_interval_seconds: int = Field(
+        60, ge=1, description="Shortest `@every N` schedule accepted (cron schedules run at most once a minute)."
+    )
+    notify_max_retries: int = Field(5, ge=0, le=20, description="Retries of a failed notification delivery.")
+    notify_retry_backoff: float = Field(
+        10.0, gt=0, description="Seconds before the first retry of a failed delivery; doubled at each retry."
+    )
+    notify_timeout: float = Field(10.0, gt=0, description="Seconds a webhook, Slack or SMTP delivery may take.")
+
+    # --- natural-language questions (app.nl) ----------------------------------------------------
+    llm_base_url: str = Field(
+        "https://api.deepinfra.com/v1/openai",
+        description="OpenAI-compatible endpoint for natural-language questions (a scripted local server in tests).",
+    )
+    llm_model: str = Field("meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8", description="Model name sent.")
+    llm_api_key: SecretStr | None = Field(
+        None,
+        repr=False,
+        description="API key of the LLM endpoint; empty: questions are answered by templates only.",
+    )
+    llm_timeout: float = Field(120.0, gt=0, description="Seconds per LLM call before it counts as failed.")
+    llm_max_retries: int = Field(3, ge=0, le=10, description="Retries per LLM call (429 honours Retry-After, 5xx).")
+    llm_max_concurrent: int = Field(10, ge=1, le=100, description="LLM calls in flight at once per process.")
+    llm_max_tokens: int = Field(1024, ge=64, le=2048, description="Most tokens one LLM answer may use.")
+    llm_context_window: int = Field(131072, ge=4096, description="Context window of the model, in tokens.")
+    llm_cache_ttl: int = Field(3600, ge=0, description="Seconds an LLM-produced answer stays cached in Redis.")
+    llm_breaker_failures: int = Field(5, ge=1, description="Consecutive LLM failures that open the circuit.")
+    llm_breaker_seconds: float = Field(300.0, gt=0, description="Seconds the circuit stays open before a probe.")
+    nl_query_timeout: float = Field(15.0, gt=0, description="Seconds a generated Cypher query may run.")
+    nl_row_cap: int = Field(200, ge=1, le=10_000, description="Most rows a natural-language answer returns.")
+    llm_price_input_per_mtok: float = Field(0.15, ge=0, description="USD per million prompt tokens.")
+    llm_price_output_per_mtok: float = Field(0.60, ge=0, description="USD per million completion tokens.")
+    llm_alert_daily_usd: float = Field(5.0, ge=0, description="Warn when the day's LLM cost passes this (USD).")
+    llm_alert_request_usd: float = Field(0.05, ge=0, description="Warn when one question's LLM cost passes this.")
+    llm_alert_monthly_usd: float = Field(100.0, ge=0, description="Warn when the month's projected cost passes this.")
+
+    @field_validator("llm_base_url")
+    @classmethod
+    def _check_llm_base_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if not parts.hostname or parts.scheme not in {"http", "https"}:
+            raise ValueError("must be an https URL such as https://api.deepinfra.com/v1/openai")
+        if parts.scheme == "http" and parts.hostname not in {"127.0.0.1", "localhost", "::1"}:
+            raise ValueError("plain http is only allowed on a loopback host (a local server); use https")
+        return value.rstrip("/")
+
     # --- logging -------------------------------------------------------------------------------
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Log level.")
+    log_format: Literal["text", "json"] = Field(
+        "text", description="Log lines as text, or as JSON objects carrying request and job ids (for log shippers)."
+    )
 
     @field_validator("neo4j_uri")
     @classmethod

@@ -26,6 +26,7 @@ from app.api.types import (
     ResourceFilterInput,
 )
 from app.errors import AIDiscoverError
+from app.observability.metrics import MetricsExtension
 from graph.schema import SCHEMA
 from queries.resources import ResourceFilter, TagFilter, encode_cursor, get_resource, search_resources
 
@@ -128,6 +129,7 @@ def build_schema() -> strawberry.Schema:
         extensions=[
             lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
             lambda: MaskErrors(should_mask_error=_should_mask),
+            MetricsExtension,
         ],
     )
 
