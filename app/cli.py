@@ -34,6 +34,8 @@ Handler = Callable[[Settings, argparse.Namespace], int]
 # List the module here (one line each).
 COMMAND_MODULES: tuple[str, ...] = (
     "app.cli_ops",
+    "app.cli_auth",
+    "app.cli_accounts",
 )
 
 

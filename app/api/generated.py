@@ -32,7 +32,7 @@ def _make_type(kind: NodeKind) -> type:
     annotations: dict[str, object] = {}
     namespace: dict[str, Any] = {}
     for prop in kind.properties:
-        if prop.name in _BASE_FIELDS and (kind.resource or prop.name in {"id", "kind"}):
+        if prop.secret or (prop.name in _BASE_FIELDS and (kind.resource or prop.name in {"id", "kind"})):
             continue
         annotations[prop.name] = _GQL_TYPES[prop.type]
         namespace[prop.name] = strawberry.field(default=None, description=prop.description)
@@ -51,7 +51,9 @@ def to_graphql(record: NodeRecord) -> GraphNode:
     if cls is None:
         raise LookupError(f"no GraphQL type for label {record.kind!r}; declare it in graph/schema")
     kind = SCHEMA.node(record.kind)
-    values: dict[str, object] = {"id": strawberry.ID(record.id), "kind": record.kind, "raw": dict(record.properties)}
+    hidden = {p.name for p in kind.properties if p.secret}  # ciphertext never leaves the server
+    raw = {k: v for k, v in record.properties.items() if k not in hidden}
+    values: dict[str, object] = {"id": strawberry.ID(record.id), "kind": record.kind, "raw": raw}
     if kind.resource:
         values.update(
             provider=record.str_prop("provider") or "",
@@ -63,7 +65,7 @@ def to_graphql(record: NodeRecord) -> GraphNode:
             last_seen=record.time_prop("last_seen"),
         )
     for prop in kind.properties:
-        if prop.name not in values and prop.name != "raw":
+        if prop.name not in values and prop.name != "raw" and not prop.secret:
             value = record.properties.get(prop.name)
             values[prop.name] = list(value) if isinstance(value, tuple) else value
     node: GraphNode = cls(**values)

@@ -12,12 +12,18 @@ from pathlib import Path
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, QueryDepthLimiter
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, Info
 
+from app.api.accounts import AccountMutation, AccountQuery
+from app.api.auth_api import AuthMutation, AuthQuery
 from app.api.context import Context
+from app.api.error_codes import ErrorCodes, is_unexpected
 from app.api.generated import NODE_TYPES, to_graphql
+from app.api.limits import MAX_DEPTH, QueryLimits
+from app.api.notifications import NotificationMutation, NotificationQuery
+from app.api.permissions import IsViewer
+from app.api.schedules import ScheduleMutation, ScheduleQuery
 from app.api.types import (
     PageInfo,
     Resource,
@@ -25,14 +31,13 @@ from app.api.types import (
     ResourceEdge,
     ResourceFilterInput,
 )
-from app.errors import AIDiscoverError
 from app.observability.metrics import MetricsExtension
 from graph.schema import SCHEMA
 from queries.resources import ResourceFilter, TagFilter, encode_cursor, get_resource, search_resources
 
 log = logging.getLogger(__name__)
 SCHEMA_FILE = Path(__file__).with_name("schema.graphql")
-MAX_DEPTH = 12
+__all__ = ["MAX_DEPTH", "SCHEMA_FILE", "build_schema", "export_sdl", "schema"]
 
 
 @strawberry.type(description="A node kind declared in the schema.")
@@ -65,7 +70,10 @@ def _as_resource(node: object) -> Resource:
 
 @strawberry.type
 class ResourceQuery:
-    @strawberry.field(description="Resources matching `filter`, ordered by id; page with `first` and `after`.")
+    @strawberry.field(
+        description="Resources matching `filter`, ordered by id; page with `first` and `after`.",
+        permission_classes=[IsViewer],
+    )
     async def resources(
         self,
         info: Info[Context, None],
@@ -81,19 +89,15 @@ class ResourceQuery:
             total_count=page.total,
         )
 
-    @strawberry.field(description="One resource by id, or null.")
+    @strawberry.field(description="One resource by id, or null.", permission_classes=[IsViewer])
     async def resource(self, info: Info[Context, None], id: strawberry.ID) -> Resource | None:
         record = await asyncio.to_thread(get_resource, info.context.graph, str(id))
         return _as_resource(to_graphql(record)) if record else None
 
-    @strawberry.field(description="Every node kind the graph schema declares.")
+    @strawberry.field(description="Every node kind the graph schema declares.", permission_classes=[IsViewer])
     def kinds(self) -> list[KindInfo]:
         return [KindInfo(label=k.label, provider=k.provider, service=k.service, description=k.description,
                          resource=k.resource) for k in SCHEMA.nodes]  # fmt: skip
-
-
-def _should_mask(error: GraphQLError) -> bool:
-    return not isinstance(error.original_error, AIDiscoverError)
 
 
 class _Schema(strawberry.Schema):
@@ -102,18 +106,18 @@ class _Schema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         unexpected = []
         for error in errors:
-            if isinstance(error.original_error, AIDiscoverError):
-                log.info("GraphQL request refused: %s", error.message)
-            else:
+            if is_unexpected(error):
                 unexpected.append(error)
+            else:
+                log.info("GraphQL request refused: %s", error.message)
         if unexpected:
             super().process_errors(unexpected, execution_context)
 
 
 # Each area of the API declares its own root-field classes in its own module; they are merged here.
 # Add a class to the matching tuple to expose its fields (keep one area per module).
-QUERIES: tuple[type, ...] = (ResourceQuery,)
-MUTATIONS: tuple[type, ...] = ()
+QUERIES: tuple[type, ...] = (ResourceQuery, AuthQuery, AccountQuery, ScheduleQuery, NotificationQuery)
+MUTATIONS: tuple[type, ...] = (AuthMutation, AccountMutation, ScheduleMutation, NotificationMutation)
 SUBSCRIPTIONS: tuple[type, ...] = ()
 
 
@@ -127,8 +131,8 @@ def build_schema() -> strawberry.Schema:
         subscription=subscription,
         types=list(NODE_TYPES.values()),
         extensions=[
-            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-            lambda: MaskErrors(should_mask_error=_should_mask),
+            QueryLimits,  # depth, aliases, tokens, cost (app/api/limits.py)
+            ErrorCodes,  # every error gets extensions.code; unexpected ones are masked
             MetricsExtension,
         ],
     )

@@ -5,11 +5,43 @@ Each provider area declares its kinds in its own module; they are combined here.
 
 from __future__ import annotations
 
-from graph.schema import aws, aws_compute, aws_data, aws_edge, aws_identity, aws_network, azure, gcp, links, references
+from graph.schema import (
+    accounts,
+    auth,
+    aws,
+    aws_compute,
+    aws_data,
+    aws_edge,
+    aws_identity,
+    aws_network,
+    azure,
+    dependencies,
+    findings,
+    gcp,
+    jobs,
+    links,
+    references,
+)
 from graph.schema.common import RESOURCE_PROPERTIES, STAMP_PROPERTIES
 from graph.schema.model import RESOURCE_LABEL, NodeKind, Property, PropType, RelType, Schema
 
-_MODULES = (aws, aws_network, aws_compute, aws_data, aws_identity, aws_edge, azure, gcp, links, references)
+_MODULES = (
+    aws,
+    aws_network,
+    aws_compute,
+    aws_data,
+    aws_identity,
+    aws_edge,
+    azure,
+    gcp,
+    links,
+    references,
+    accounts,
+    auth,
+    dependencies,
+    findings,
+    jobs,
+)
 
 SCHEMA = Schema(
     common=RESOURCE_PROPERTIES,

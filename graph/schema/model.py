@@ -31,6 +31,7 @@ class Property:
     type: PropType
     description: str
     indexed: bool = False
+    secret: bool = False  # ciphertext or a hash: stored, never exposed through the API
 
 
 @dataclass(frozen=True)
