@@ -1,7 +1,8 @@
 """The `aidiscover` command line.
 
     aidiscover services up|down|status [--only neo4j|redis]
-    aidiscover discover aws|azure|gcp|all [--region R ...]
+    aidiscover discover aws|azure|gcp|all [--region R ...] [--account A ...] [--via-worker]
+    aidiscover jobs [ID]
     aidiscover serve
     aidiscover demo
     aidiscover demo-estate --size S|M|L --seed N [--manifest PATH]
@@ -36,6 +37,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli_ops",
     "app.cli_auth",
     "app.cli_accounts",
+    "app.cli_jobs",
 )
 
 
@@ -53,50 +55,11 @@ def _services(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _discover(settings: Settings, args: argparse.Namespace) -> int:
-    """Discover the chosen provider(s); `all` means AWS plus Azure and GCP when they are configured."""
-    providers = ["aws", "azure", "gcp"] if args.provider == "all" else [args.provider]
-    if args.provider == "all":
-        providers = [p for p in providers if p == "aws" or _configured(settings, p)]
-    failed = False
-    for provider in providers:
-        failed = _discover_one(settings, provider, args) or failed
-    return 1 if failed else 0
+    """Discover the chosen provider(s) as a job with live progress (in this process, or --via-worker);
+    `all` means AWS plus Azure and GCP when they are configured."""
+    from app.cli_jobs import discover
 
-
-def _configured(settings: Settings, provider: str) -> bool:
-    return bool(settings.azure_subscriptions) if provider == "azure" else bool(settings.gcp_scopes)
-
-
-def _discover_one(settings: Settings, provider: str, args: argparse.Namespace) -> bool:
-    """Run one provider's discovery, print its summary and warnings; True when something failed."""
-    if provider == "azure":
-        from ingest.providers.azure.run import discover_azure
-
-        azure = discover_azure(settings)
-        _print_report(azure.summary(), azure.warnings, ())
-        return False
-    if provider == "gcp":
-        from ingest.providers.gcp.run import discover_gcp
-
-        gcp = discover_gcp(settings)
-        _print_report(gcp.summary(), gcp.warnings, ())
-        return False
-    from ingest.run import discover_aws_accounts
-
-    failed = False
-    for report in discover_aws_accounts(settings, regions=tuple(args.region) if args.region else None):
-        _print_report(report.summary() if report.account else "", report.warnings, report.errors)
-        failed = failed or bool(report.errors) or not report.account
-    return failed
-
-
-def _print_report(summary: str, warnings: Sequence[str], errors: Sequence[str]) -> None:
-    if summary:
-        print(summary, flush=True)
-    for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    for error in errors:
-        print(f"error: {error}", file=sys.stderr)
+    return discover(settings, args)
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -175,6 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("discover", help="discover a cloud estate into the graph")
     p.add_argument("provider", choices=["aws", "azure", "gcp", "all"], help="all: AWS, plus Azure/GCP when configured")
     p.add_argument("--region", action="append", help="AWS region to discover (repeatable); default: settings")
+    p.add_argument("--account", action="append", help="account / subscription / GCP scope to discover (repeatable)")
+    p.add_argument("--via-worker", action="store_true", help="queue the job for Celery workers and follow it")
+    p.add_argument("--timeout", type=float, default=3600.0, help="seconds --via-worker follows before giving up")
     p.set_defaults(handler=_discover)
 
     p = sub.add_parser("serve", help="serve the GraphQL API and the viewer")

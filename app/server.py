@@ -20,11 +20,15 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 
+from app.api.auth import Authenticator
+from app.api.auth_middleware import PRINCIPAL_KEY, AuthMiddleware
 from app.api.context import Context
+from app.api.headers import security_middleware
 from app.api.schema import schema
 from app.errors import AIDiscoverError
 from app.observability.http import RequestIdMiddleware
@@ -39,13 +43,37 @@ log = logging.getLogger(__name__)
 
 
 class _GraphQL(GraphQL[Context, None]):
-    def __init__(self, graph: Graph, settings: Settings) -> None:
+    def __init__(self, graph: Graph, settings: Settings, authenticator: Authenticator) -> None:
         super().__init__(schema, graphql_ide="graphiql")
         self.graph = graph
         self.settings = settings
+        self.authenticator = authenticator
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        return Context(graph=self.graph, settings=self.settings)
+        client = request.client.host if request.client else None
+        return Context(
+            graph=self.graph,
+            settings=self.settings,
+            principal=request.scope.get(PRINCIPAL_KEY),  # set by AuthMiddleware from the headers
+            client=client,
+            authenticator=self.authenticator,
+            connection_params={},
+        )
+
+    async def on_ws_connect(self, context: Context) -> None:
+        """graphql-transport-ws: credentials in the connection_init payload ({"authorization": "Bearer ..."}
+        or {"apiKey": "..."}) when the upgrade request carried none; without any, the socket is refused."""
+        if context.principal is None:
+            try:
+                context.principal = await asyncio.to_thread(
+                    self.authenticator.from_connection_params, context.connection_params
+                )
+            except AIDiscoverError as exc:
+                log.info("refused a websocket: %s", exc)
+                raise ConnectionRejectionError({"message": str(exc)}) from None
+        if context.principal is None:
+            message = "not signed in: send apiKey or authorization in the connection_init payload"
+            raise ConnectionRejectionError({"message": message})
 
 
 def _check_redis(url: str) -> None:
@@ -99,17 +127,28 @@ def create_app(settings: Settings, graph: Graph | None = None) -> Starlette:
         if graph is None:
             graph_.close()
 
-    gql = _GraphQL(graph_, settings)
+    authenticator = Authenticator(graph_, settings)
+    if settings.auth == "off":
+        log.warning("AIDISCOVER_AUTH=off: every API request acts as a local admin; use it on a single-user laptop only")
+    else:
+        authenticator.secret  # noqa: B018 - load or create the token secret now, not at the first login
+    gql = _GraphQL(graph_, settings, authenticator)
     return Starlette(
         routes=[
             Route("/graphql", gql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", gql),  # subscriptions over graphql-transport-ws
             Route("/health", health),
             Route("/ready", ready),
             Route("/metrics", metrics),
             Route("/", index),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
-        middleware=[Middleware(RequestIdMiddleware), Middleware(MetricsMiddleware)],
+        middleware=[
+            *security_middleware(settings),  # security headers, CORS when configured
+            Middleware(RequestIdMiddleware),
+            Middleware(MetricsMiddleware),
+            Middleware(AuthMiddleware, authenticator=authenticator),  # credentials, rate limit (/graphql)
+        ],
         lifespan=lifespan,
     )
 

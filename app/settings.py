@@ -270,6 +270,58 @@ class Settings(BaseSettings):
             raise ValueError("plain http is only allowed on a loopback host (a local server); use https")
         return value.rstrip("/")
 
+    # --- jobs and history (helper 4) ------------------------------------------------------------
+    history_enabled: bool = Field(
+        True, description="Record each resource's created / changed (old -> new) / deleted in discovery jobs."
+    )
+    history_retention_days: int = Field(
+        90, ge=0, description="Days of resource history kept (pruned after each job); 0 keeps everything."
+    )
+    job_stall_seconds: int = Field(
+        900, ge=10, description="A running job none of whose units reported for this long is marked failed."
+    )
+    job_unit_retries: int = Field(
+        6, ge=0, le=50, description="Retries (with backoff) of a job unit on transient Neo4j or Redis errors."
+    )
+    task_visibility_timeout: int = Field(
+        3600, ge=5, description="Seconds before Redis hands an unacknowledged task (dead worker) to another worker."
+    )
+
+    # --- cost, savings and reports (queries/cost, app/report) -----------------------------------
+    cost_prices_file: Path | None = Field(
+        None,
+        description="Price snapshot (JSON) to estimate with; empty: the newest of <data_dir>/prices/*.json "
+        "(written by `aidiscover prices refresh`) and the snapshot shipped in queries/cost/prices.",
+    )
+    cost_snapshot_max_age_days: int = Field(
+        90, ge=1, description="EBS snapshots older than this many days are reported as a possible saving."
+    )
+    cost_aws_pricing_url: str = Field(
+        "https://pricing.us-east-1.amazonaws.com",
+        description="AWS Price List bulk API base (offer index and per-region offer files) for `prices refresh`.",
+    )
+    cost_azure_prices_url: str = Field(
+        "https://prices.azure.com/api/retail/prices", description="Azure Retail Prices API for `prices refresh`."
+    )
+    cost_gcp_billing_url: str = Field(
+        "https://cloudbilling.googleapis.com", description="GCP Cloud Billing Catalog API base for `prices refresh`."
+    )
+    cost_gcp_api_key: SecretStr | None = Field(
+        None, repr=False, description="API key for the Cloud Billing Catalog API (GCP prices are skipped without)."
+    )
+    cost_refresh_regions: Annotated[tuple[str, ...], NoDecode] = Field(
+        ("us-east-1", "eu-west-1", "eastus", "westeurope", "us-central1", "europe-west1"),
+        description="Comma-separated regions `prices refresh` fetches (AWS, Azure and GCP names mixed).",
+    )
+    cost_refresh_timeout: float = Field(60.0, gt=0, description="Seconds per price API request.")
+
+    @field_validator("cost_refresh_regions", mode="before")
+    @classmethod
+    def _split_cost_regions(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(r.strip() for r in value.split(",") if r.strip())
+        return value
+
     # --- logging -------------------------------------------------------------------------------
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Log level.")
     log_format: Literal["text", "json"] = Field(

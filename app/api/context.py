@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from strawberry.dataloader import DataLoader
 
@@ -15,6 +16,9 @@ from app.settings import Settings
 from graph.neo4j.client import Graph
 from queries.resources import NeighborQuery, check_neighbor_query, neighbors
 
+if TYPE_CHECKING:
+    from app.api.auth import Authenticator
+
 NodeKey = tuple[str, str]  # (kind, id)
 
 
@@ -23,6 +27,9 @@ class Context:
     graph: Graph
     settings: Settings | None = None
     principal: Principal | None = None  # set by authentication; None = not signed in
+    client: str | None = None  # the caller's address (login attempts are limited per address)
+    authenticator: Authenticator | None = None  # set by the server (app.api.auth)
+    connection_params: dict[str, object] | None = None  # a websocket's connection_init payload
     _neighbor_loaders: dict[NeighborQuery, DataLoader[NodeKey, list[Neighbor]]] = field(default_factory=dict)
 
     def neighbors(self, query: NeighborQuery) -> DataLoader[NodeKey, list[Neighbor]]:

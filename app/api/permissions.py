@@ -31,6 +31,7 @@ class Principal:
     name: str
     role: Role
     via: Literal["jwt", "api_key", "local"]
+    key_id: str | None = None  # the API key's id when via == "api_key"
 
     def can(self, role: Role) -> bool:
         return _RANK[self.role] >= _RANK[role]

@@ -17,7 +17,7 @@ import neo4j
 from neo4j import GraphDatabase, ManagedTransaction, RoutingControl
 from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable
 
-from app.errors import GraphError, Neo4jAuthError, ServiceError
+from app.errors import GraphError, Neo4jAuthError, QueryTimeoutError, ServiceError
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,7 @@ class Graph:
         self.uri = settings.neo4j_uri
         self.database = settings.neo4j_database
         self._user = settings.neo4j_user
+        self.read_timeout = settings.query_timeout_seconds  # seconds; Neo4j stops longer reads
         self._driver = GraphDatabase.driver(
             settings.neo4j_uri,
             auth=(settings.neo4j_user, settings.neo4j_password),
@@ -58,10 +59,13 @@ class Graph:
             self._driver.verify_connectivity()
 
     def read(self, query: LiteralString, params: Params | None = None) -> list[neo4j.Record]:
-        """Run a read-only query in a READ transaction and return all records."""
+        """Run a read-only query in a READ transaction (stopped after ``read_timeout`` s); return all records."""
         with self._translated():
             result = self._driver.execute_query(
-                query, dict(params or {}), database_=self.database, routing_=RoutingControl.READ
+                neo4j.Query(query, timeout=self.read_timeout),
+                dict(params or {}),
+                database_=self.database,
+                routing_=RoutingControl.READ,
             )
             return list(result.records)
 
@@ -74,6 +78,11 @@ class Graph:
             session.begin_transaction() as tx,
         ):
             yield from tx.run(query, dict(params or {}))
+
+    def read_session(self) -> neo4j.Session:
+        """A session in READ access mode (the server refuses writes in its transactions), for callers that run
+        EXPLAIN and stream capped rows themselves (the NL safety gate). Use it as a context manager."""
+        return self._driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS)
 
     def write(self, query: LiteralString, params: Params | None = None) -> neo4j.ResultSummary:
         """Run one write query in a WRITE transaction (retried on transient errors)."""
@@ -117,6 +126,11 @@ class _Translate:
         if isinstance(exc, ServiceUnavailable):
             raise ServiceError(
                 f"Neo4j does not answer at {self.uri}: run `aidiscover services up` or fix NEO4J_URI"
+            ) from exc
+        if isinstance(exc, Neo4jError) and "TransactionTimedOut" in (exc.code or ""):
+            raise QueryTimeoutError(
+                "the query ran past AIDISCOVER_QUERY_TIMEOUT_SECONDS and was stopped: "
+                "narrow it (filters, smaller first/maxDepth) or raise the timeout"
             ) from exc
         if isinstance(exc, ClientError) and exc.code == "Neo.ClientError.Database.DatabaseNotFound":
             raise GraphError(f"{exc.message}; set NEO4J_DATABASE to an existing database") from exc

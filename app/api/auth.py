@@ -1,0 +1,171 @@
+"""Who is calling: API keys and bearer tokens turned into a :class:`Principal`, and sign-in.
+
+Credentials arrive as ``X-API-Key: aid_<id>_<secret>``, ``Authorization: Bearer <access token>`` (an
+API key is accepted as a bearer token too), or, for websocket subscriptions, in the ``connection_init``
+payload as ``{"authorization": "Bearer ..."}`` or ``{"apiKey": "..."}``. No credentials at all gives no
+principal (protected fields then answer UNAUTHENTICATED); wrong credentials raise :class:`AuthError`.
+
+A verified API key is remembered in this process for ``KEY_CACHE_SECONDS`` so bcrypt does not run on
+every request; revoking a key through this process forgets it at once, other processes within that time.
+With ``AIDISCOVER_AUTH=off`` every request is the local admin.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from app.api import auth_store
+from app.api.auth_tokens import TokenPair, decode_token, issue_tokens, load_jwt_secret
+from app.api.permissions import Principal
+from app.api.ratelimit import RateLimiter
+from app.errors import AuthError, RateLimitedError
+from app.settings import Settings
+from graph.neo4j.client import Graph
+
+log = logging.getLogger(__name__)
+KEY_CACHE_SECONDS = 60.0
+LOCAL_ADMIN = Principal("local", "admin", "local")
+# Compared against when the username is unknown, so a wrong name takes as long as a wrong password.
+_DUMMY_HASH = auth_store.hash_secret("not a password of anybody", 4)
+
+
+@dataclass(frozen=True)
+class _CachedKey:
+    digest: bytes
+    principal: Principal
+    until: float
+
+
+def key_principal(record: auth_store.ApiKeyRecord) -> Principal:
+    return Principal(f"api key {record.name!r} ({record.key_id})", record.role, "api_key", key_id=record.key_id)
+
+
+class Authenticator:
+    """Checks credentials against the users and keys in the graph; one per API process."""
+
+    def __init__(self, graph: Graph, settings: Settings, limiter: RateLimiter | None = None) -> None:
+        self.graph = graph
+        self.settings = settings
+        self.required = settings.auth == "required"
+        self._secret: str | None = None
+        self._keys: dict[str, _CachedKey] = {}
+        self.limiter = limiter or RateLimiter(settings.redis_url)
+
+    @property
+    def secret(self) -> str:
+        if self._secret is None:
+            self._secret = load_jwt_secret(self.settings)
+        return self._secret
+
+    # --- credentials -> principal ---------------------------------------------------------------
+
+    def from_headers(self, headers: Mapping[str, str]) -> Principal | None:
+        """The principal of an HTTP request (header names lower-case), None without credentials."""
+        if not self.required:
+            return LOCAL_ADMIN
+        api_key = headers.get("x-api-key")
+        if api_key:
+            return self.api_key(api_key)
+        authorization = headers.get("authorization")
+        if authorization:
+            return self.bearer(authorization)
+        return None
+
+    def from_connection_params(self, params: Mapping[str, object] | None) -> Principal | None:
+        """The principal of a websocket from its ``connection_init`` payload."""
+        if not self.required:
+            return LOCAL_ADMIN
+        params = params or {}
+        api_key = params.get("apiKey") or params.get("x-api-key")
+        if isinstance(api_key, str) and api_key:
+            return self.api_key(api_key)
+        authorization = params.get("authorization") or params.get("Authorization")
+        if isinstance(authorization, str) and authorization:
+            return self.bearer(authorization)
+        return None
+
+    def bearer(self, authorization: str) -> Principal:
+        scheme, _, token = authorization.strip().partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise AuthError("the Authorization header must read `Bearer <token>`; get a token from the login mutation")
+        if token.startswith(auth_store.KEY_PREFIX):
+            return self.api_key(token)
+        claims = decode_token(self.secret, token, "access")
+        return Principal(claims.username, claims.role, "jwt")
+
+    def api_key(self, key: str) -> Principal:
+        key_id, secret = auth_store.parse_api_key(key)
+        digest = hashlib.sha256(key.strip().encode()).digest()
+        cached = self._keys.get(key_id)
+        if cached and cached.until > time.monotonic() and hmac.compare_digest(cached.digest, digest):
+            return cached.principal
+        record = auth_store.get_api_key(self.graph, key_id)
+        if record is None or not auth_store.check_secret(secret, record.hash):
+            raise AuthError(f"API key {key_id} is not valid; check it, or ask an admin for a new one")
+        if record.revoked:
+            raise AuthError(f"API key {key_id} ({record.name}) was revoked; ask an admin for a new one")
+        auth_store.touch_api_key(self.graph, key_id)
+        principal = key_principal(record)
+        self._keys[key_id] = _CachedKey(digest, principal, time.monotonic() + KEY_CACHE_SECONDS)
+        return principal
+
+    def forget_key(self, key_id: str) -> None:
+        self._keys.pop(key_id, None)
+
+    # --- sign-in ----------------------------------------------------------------------------------
+
+    def login(self, username: str, password: str, client: str | None) -> TokenPair:
+        """Tokens for a right username and password; attempts are limited per username and address."""
+        limit = self.settings.login_attempts_per_minute
+        buckets = [f"login:ip:{client or 'unknown'}"]
+        valid_name = _is_username(username)
+        if valid_name:
+            buckets.append(f"login:user:{username}")
+        for bucket in buckets:
+            decision = self.limiter.hit(bucket, limit)
+            if not decision.allowed:
+                raise RateLimitedError(
+                    f"too many login attempts ({limit} a minute); retry in {decision.retry_after} s",
+                    decision.retry_after,
+                )
+        user = auth_store.get_user(self.graph, username) if valid_name else None
+        ok = auth_store.check_secret(password, user.password_hash if user else _DUMMY_HASH)
+        if user is None or not ok:
+            log.info("failed login for %r from %s", username[:64], client)
+            raise AuthError("wrong username or password; try again, or ask an admin to create your user")
+        if user.disabled:
+            raise AuthError(f"user {username!r} is disabled; ask an admin")
+        self.limiter.reset(f"login:user:{username}")
+        return issue_tokens(self.secret, user.username, user.role, self.settings)
+
+    def refresh(self, refresh_token: str) -> TokenPair:
+        """New tokens for a valid refresh token, with the user's current role."""
+        claims = decode_token(self.secret, refresh_token, "refresh")
+        user = auth_store.get_user(self.graph, claims.username)
+        if user is None or user.disabled:
+            raise AuthError(f"user {claims.username!r} no longer exists or is disabled; ask an admin")
+        return issue_tokens(self.secret, user.username, user.role, self.settings)
+
+
+def _is_username(name: str) -> bool:
+    try:
+        auth_store.check_username(name)
+    except Exception:
+        return False
+    return True
+
+
+def ensure_demo_api_key(graph: Graph, settings: Settings) -> str:
+    """A fresh admin API key named ``demo`` for `make demo` to print; older demo keys are revoked
+    (their secrets cannot be shown again)."""
+    for record in auth_store.list_api_keys(graph):
+        if record.name == "demo" and not record.revoked:
+            auth_store.revoke_api_key(graph, record.key_id)
+    created = auth_store.create_api_key(graph, "demo", "admin", "demo", settings.bcrypt_rounds)
+    return created.key

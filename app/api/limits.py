@@ -1,0 +1,217 @@
+"""Limits on what one GraphQL document may ask for, checked before anything runs.
+
+    depth    nested fields deeper than MAX_DEPTH                      QUERY_TOO_DEEP
+    aliases  more than MAX_ALIASES aliased fields                     TOO_MANY_ALIASES
+    tokens   more than MAX_TOKENS lexical tokens (parser stops)       TOO_MANY_TOKENS
+    cost     estimated cost above AIDISCOVER_MAX_QUERY_COST           QUERY_TOO_COSTLY
+
+The cost estimate counts every field that returns an object (scalars are free), multiplied by the
+page sizes of the lists around it: a field's ``first`` or ``limit`` argument (the literal, the
+variable's value, else the argument's default) multiplies everything below it. So
+``resources(first: 100) { edges { node { neighbors(first: 50) { node { id } } } } }`` costs
+1 + 100 x 3 + 100 x 50 = 5301. Introspection fields (``__schema``, ``__type``) are not counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationContext,
+    VariableNode,
+    get_named_type,
+    is_composite_type,
+)
+from graphql.language import Node
+from strawberry.extensions import SchemaExtension
+
+MAX_DEPTH = 12
+MAX_ALIASES = 20
+MAX_TOKENS = 2000
+DEFAULT_MAX_COST = 1_000_000
+PAGE_ARGUMENTS = ("first", "limit")
+
+
+def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
+    return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+
+
+def query_depth(
+    selection_set: SelectionSetNode | None,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    seen: frozenset[str] = frozenset(),
+) -> int:
+    """Levels of nested fields (a leaf counts 1; introspection fields 0)."""
+    if selection_set is None:
+        return 0
+    deepest = 0
+    for sel in selection_set.selections:
+        if isinstance(sel, FieldNode):
+            if sel.name.value.startswith("__"):
+                continue
+            deepest = max(deepest, 1 + query_depth(sel.selection_set, fragments, seen))
+        elif isinstance(sel, InlineFragmentNode):
+            deepest = max(deepest, query_depth(sel.selection_set, fragments, seen))
+        elif isinstance(sel, FragmentSpreadNode):
+            name = sel.name.value
+            if name in fragments and name not in seen:
+                deepest = max(deepest, query_depth(fragments[name].selection_set, fragments, seen | {name}))
+    return deepest
+
+
+def alias_count(document: DocumentNode) -> int:
+    return sum(1 for node in _walk(document) if isinstance(node, FieldNode) and node.alias is not None)
+
+
+def _walk(node: Node) -> Iterator[Node]:
+    yield node
+    for key in node.keys:
+        value = getattr(node, key, None)
+        if isinstance(value, Node):
+            yield from _walk(value)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                if isinstance(item, Node):
+                    yield from _walk(item)
+
+
+class _Cost:
+    """The cost estimate of one operation (see the module docstring)."""
+
+    def __init__(self, schema: GraphQLSchema, document: DocumentNode, variables: Mapping[str, Any]) -> None:
+        self.schema = schema
+        self.fragments = _fragments(document)
+        self.variables = variables
+
+    def of(self, selection_set: SelectionSetNode | None, parent: Any, factor: int, seen: frozenset[str]) -> int:
+        if selection_set is None:
+            return 0
+        total = 0
+        for sel in selection_set.selections:
+            if isinstance(sel, FieldNode):
+                total += self._field(sel, parent, factor, seen)
+            elif isinstance(sel, InlineFragmentNode):
+                cond = self.schema.get_type(sel.type_condition.name.value) if sel.type_condition else parent
+                total += self.of(sel.selection_set, cond or parent, factor, seen)
+            elif isinstance(sel, FragmentSpreadNode):
+                frag = self.fragments.get(sel.name.value)
+                if frag is not None and frag.name.value not in seen:
+                    cond = self.schema.get_type(frag.type_condition.name.value) or parent
+                    total += self.of(frag.selection_set, cond, factor, seen | {frag.name.value})
+        return total
+
+    def _field(self, node: FieldNode, parent: Any, factor: int, seen: frozenset[str]) -> int:
+        name = node.name.value
+        if name.startswith("__"):
+            return 0
+        field_def: GraphQLField | None = None
+        if isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType)):
+            field_def = parent.fields.get(name)
+        if field_def is None:  # unknown fields are reported by the standard rules
+            return 0
+        if not is_composite_type(get_named_type(field_def.type)):
+            return 0
+        inner = factor * self._page_size(node, field_def)
+        return factor + self.of(node.selection_set, get_named_type(field_def.type), inner, seen)
+
+    def _page_size(self, node: FieldNode, field_def: GraphQLField) -> int:
+        given = {arg.name.value: arg.value for arg in node.arguments or ()}
+        for name in PAGE_ARGUMENTS:
+            if name not in field_def.args:
+                continue
+            value: object = field_def.args[name].default_value
+            if name in given:
+                raw = given[name]
+                if isinstance(raw, IntValueNode):
+                    value = int(raw.value)
+                elif isinstance(raw, VariableNode):
+                    value = self.variables.get(raw.name.value, value)
+            if isinstance(value, int) and not isinstance(value, bool) and value > 1:
+                return value
+        return 1
+
+
+def query_cost(
+    schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Mapping[str, Any]
+) -> int:
+    root = schema.get_root_type(operation.operation)
+    return _Cost(schema, document, variables).of(operation.selection_set, root, 1, frozenset())
+
+
+def limits_rule(max_cost: int, variables: Mapping[str, Any]) -> type[ASTValidationRule]:
+    """A validation rule checking depth, aliases and cost of every operation in the document."""
+
+    class QueryLimitsRule(ASTValidationRule):
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+            self._check(context)
+
+        def _check(self, context: ValidationContext) -> None:
+            document = context.document
+            aliases = alias_count(document)
+            if aliases > MAX_ALIASES:
+                self.report_error(
+                    GraphQLError(
+                        f"the query uses {aliases} aliases; at most {MAX_ALIASES} are allowed: "
+                        "split it into several requests",
+                        extensions={"code": "TOO_MANY_ALIASES"},
+                    )
+                )
+            fragments = _fragments(document)
+            for op in document.definitions:
+                if not isinstance(op, OperationDefinitionNode):
+                    continue
+                label = f"operation {op.name.value!r}" if op.name else "the query"
+                depth = query_depth(op.selection_set, fragments)
+                if depth > MAX_DEPTH:
+                    self.report_error(
+                        GraphQLError(
+                            f"{label} nests fields {depth} levels deep; at most {MAX_DEPTH} are allowed: "
+                            "ask for less nesting and follow up with further queries",
+                            [op],
+                            extensions={"code": "QUERY_TOO_DEEP"},
+                        )
+                    )
+                    continue
+                try:
+                    cost = query_cost(context.schema, document, op, variables)
+                except RecursionError:  # pragma: no cover - the token limit keeps documents small
+                    cost = max_cost + 1
+                if cost > max_cost:
+                    self.report_error(
+                        GraphQLError(
+                            f"{label} may return about {cost} objects (estimated cost); the limit is {max_cost}: "
+                            "lower first/limit on nested lists, or page through fewer results per request",
+                            [op],
+                            extensions={"code": "QUERY_TOO_COSTLY", "cost": cost, "maxCost": max_cost},
+                        )
+                    )
+
+    return QueryLimitsRule
+
+
+class QueryLimits(SchemaExtension):
+    """Adds the limits rule (with this request's variables and cost limit) and the token limit."""
+
+    def on_operation(self) -> Iterator[None]:
+        ctx = self.execution_context
+        settings = getattr(ctx.context, "settings", None)
+        max_cost = int(getattr(settings, "max_query_cost", DEFAULT_MAX_COST))
+        ctx.parse_options["max_tokens"] = MAX_TOKENS
+        ctx.validation_rules = (*ctx.validation_rules, limits_rule(max_cost, dict(ctx.variables or {})))
+        yield
