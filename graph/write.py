@@ -6,6 +6,9 @@ Edges: both ends are MATCHed (an edge to a node nobody wrote is counted as skipp
 Cleanup: after a unit succeeded, nodes of its labels in its account and region, and edges leaving
 them, that an *older* generation wrote are deleted. Nothing outside the scope is touched, and a
 newer concurrent sync's data survives an older one's cleanup.
+History (``history=True``, as discovery jobs write): each batch also records which resources were
+created or changed, and cleanup which were deleted, as ``Change`` nodes (see ``graph.history``).
+Deadlocks and other transient errors are retried with backoff by the driver's managed transactions.
 """
 
 from __future__ import annotations
@@ -18,7 +21,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import cast
 
+from neo4j import ManagedTransaction
+
 from app.errors import SchemaError
+from graph.history import IGNORED, change_rows, deleted_change_clause, node_merge_history_cypher, write_changes
 from graph.neo4j.client import Graph
 from graph.rows import ALL_REGIONS, EdgeRow, NodeRow, PropValue, Scope, Transformed
 from graph.schema import RESOURCE_LABEL, STAMP_PROPERTIES, NodeKind, Property, Schema
@@ -109,10 +115,11 @@ def _scope_match(all_regions: bool) -> str:
     return "{account: $account}" if all_regions else "{account: $account, region: $region}"
 
 
-def node_cleanup_cypher(label: str, all_regions: bool = False) -> str:
+def node_cleanup_cypher(label: str, all_regions: bool = False, history: bool = False) -> str:
+    record = deleted_change_clause(label) if history else ""
     return (
         f"MATCH (n:{label} {_scope_match(all_regions)}) WHERE n.last_sync < $gen "
-        "WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
+        f"WITH n LIMIT $limit {record}DETACH DELETE n RETURN count(*) AS deleted"
     )
 
 
@@ -136,21 +143,33 @@ class GraphWriter:
     that does not fit is dropped and the resource kept with what is known, a row that cannot be
     scoped (no account or region) is skipped, and each case is counted in ``anomalies`` (with the
     first messages in ``anomaly_messages``) for the job to report. ``fork()`` gives a writer with
-    its own counters, one per unit.
+    its own counters, one per unit. ``history`` records Change nodes (tagged with ``job_id``);
+    ``changes`` counts the ones this writer recorded.
     """
 
-    def __init__(self, graph: Graph, schema: Schema, batch_size: int = 1000, strict: bool = True) -> None:
+    def __init__(
+        self,
+        graph: Graph,
+        schema: Schema,
+        batch_size: int = 1000,
+        strict: bool = True,
+        history: bool = False,
+        job_id: str = "",
+    ) -> None:
         if batch_size < 1:
             raise SchemaError("batch_size must be at least 1; set AIDISCOVER_WRITE_BATCH_SIZE")
         self.graph = graph
         self.schema = schema
         self.batch_size = batch_size
         self.strict = strict
+        self.history = history
+        self.job_id = job_id
         self.anomalies = 0
         self.anomaly_messages: list[str] = []
+        self.changes = 0
 
     def fork(self) -> GraphWriter:
-        return GraphWriter(self.graph, self.schema, self.batch_size, self.strict)
+        return GraphWriter(self.graph, self.schema, self.batch_size, self.strict, self.history, self.job_id)
 
     def _problem(self, message: str) -> None:
         """A row that does not fit: raise when strict, else count it and go on."""
@@ -173,11 +192,28 @@ class GraphWriter:
             batch = pending[row.label]
             batch.append({"id": row.id, "props": props})
             if len(batch) >= self.batch_size:
-                written += self._run(node_merge_cypher(kind), batch, stamp)
+                written += self._write_nodes(kind, batch, stamp)
                 batch.clear()
         for label, batch in pending.items():
             if batch:
-                written += self._run(node_merge_cypher(self.schema.node(label)), batch, stamp)
+                written += self._write_nodes(self.schema.node(label), batch, stamp)
+        return written
+
+    def _write_nodes(self, kind: NodeKind, batch: Sequence[dict[str, object]], stamp: SyncStamp) -> int:
+        if not self.history:
+            return self._run(node_merge_cypher(kind), batch, stamp)
+        cypher = node_merge_history_cypher(kind)
+
+        def work(tx: ManagedTransaction) -> tuple[int, int]:
+            record = tx.run(cypher, rows=list(batch), at=stamp.at, gen=stamp.generation, ignore=IGNORED).single(
+                strict=True
+            )
+            changes = change_rows(kind.label, stamp.generation, record["changes"])
+            write_changes(tx, changes, stamp.at, stamp.generation, self.job_id)
+            return int(record["written"]), len(changes)
+
+        written, changes = self.graph.write_tx(work)
+        self.changes += changes
         return written
 
     def edges(self, rows: Iterable[EdgeRow], stamp: SyncStamp) -> EdgeCounts:
@@ -208,6 +244,8 @@ class GraphWriter:
             "region": scope.region,
             "gen": stamp.generation,
             "limit": limit,
+            "at": stamp.at,
+            "job": self.job_id,
         }
         all_regions = scope.region == ALL_REGIONS
         edges = 0
@@ -221,13 +259,16 @@ class GraphWriter:
         nodes = 0
         for label in scope.labels:
             self.schema.node(label)
-            nodes += _repeat(self.graph, node_cleanup_cypher(label, all_regions), params, limit)
+            nodes += _repeat(self.graph, node_cleanup_cypher(label, all_regions, self.history), params, limit)
         if nodes or edges:
             log.info("cleanup %s: %s stale nodes, %s stale edges removed", scope.describe(), nodes, edges)
         return CleanupCounts(nodes=nodes, edges=edges)
 
     def _node_props(self, kind: NodeKind, row: NodeRow) -> dict[str, object] | None:
         """The row's properties as parameters, or None when the row must be skipped."""
+        if not row.id or not isinstance(row.id, str):
+            self._problem(f"a {kind.label} row has no id (its key); the transform must set it")
+            return None
         props: dict[str, PropValue] = dict(row.props)
         if kind.resource:
             props["kind"] = kind.label

@@ -1,24 +1,55 @@
-"""Celery on Redis: the discovery task, the worker and the beat scheduler.
+"""Celery on Redis: discovery jobs fanned out into unit tasks, the worker and the beat scheduler.
 
-The broker and result backend are ``REDIS_URL``. Tasks acknowledge late (a worker that dies
-mid-task leaves the message for another) and are idempotent: a rerun of the same discovery MERGEs
-the same nodes and its cleanup removes only what is stale. With
-``AIDISCOVER_DISCOVERY_INTERVAL_MINUTES`` > 0, beat queues a discovery that often.
+``aidiscover.start_job`` plans a job (provider x account x region x service), records it in the
+graph and starts a chord: every unit's ``job_stage`` task writes its nodes and parks its edges in
+Redis; ``job_after_stage`` then starts a chord of ``job_finish_unit`` tasks (edges, scoped cleanup)
+whose body ``job_complete`` applies the derived links, runs the post-sync hooks, prunes history,
+marks the job done and queues ``aidiscover.notify``.
+
+Tasks acknowledge late and are rejected when their worker dies, so a killed worker's unit runs again
+elsewhere (after ``AIDISCOVER_TASK_VISIBILITY_TIMEOUT``); every step is idempotent (MERGE by id, the
+job's one generation, cleanup of older generations only). Transient Neo4j/Redis failures are retried
+with exponential backoff. If Redis loses a job's state mid-way (a restart without persistence), the
+next task of the job fails it loudly; a job with no task left to notice is failed by ``reap_jobs``.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from functools import lru_cache
+from typing import Any
 
-from celery import Celery
+import redis
+from celery import Celery, Task, chord, group
 
 from app.settings import Settings, load_settings
+from graph.neo4j.client import Graph
+from graph.neo4j.constraints import ensure_schema
+from graph.schema import SCHEMA
+from graph.write import SyncStamp
+from ingest.jobs.finish import complete_job
+from ingest.jobs.model import JobRequest, UnitOutcome, UnitSpec, stamp_from_json, stamp_to_json
+from ingest.jobs.plan import plan_job
+from ingest.jobs.progress import Progress, publish
+from ingest.jobs.store import create_job, fail_job, get_job, reap_stalled, unit_finished, unit_staged, unit_started
+from ingest.jobs.units import Staged, classify, failure, finish, stage
 from ingest.run import discover_aws
 
 log = logging.getLogger(__name__)
 
 DISCOVER_AWS = "aidiscover.discover_aws"
+START_JOB = "aidiscover.start_job"
+STAGE = "aidiscover.job_stage"
+AFTER_STAGE = "aidiscover.job_after_stage"
+FINISH_UNIT = "aidiscover.job_finish_unit"
+COMPLETE = "aidiscover.job_complete"
+REAP = "aidiscover.reap_jobs"
+STATE_TTL = 2 * 86_400
+LOST = (
+    "Redis lost this job's state mid-way (restarted or flushed); units that had not finished removed nothing; "
+    "run the job again"
+)
 
 
 def make_celery(settings: Settings) -> Celery:
@@ -32,19 +63,202 @@ def make_celery(settings: Settings) -> Celery:
         accept_content=["json"],
         result_expires=timedelta(days=1),
         broker_connection_retry_on_startup=True,
+        broker_transport_options={"visibility_timeout": settings.task_visibility_timeout},
+        result_backend_transport_options={"retry_policy": {"timeout": 30.0}},
         worker_hijack_root_logger=False,
     )
+    schedule: dict[str, dict[str, Any]] = {REAP: {"task": REAP, "schedule": timedelta(minutes=1)}}
     if settings.discovery_interval_minutes > 0:
-        app.conf.beat_schedule = {
-            "discover-aws": {
-                "task": DISCOVER_AWS,
-                "schedule": timedelta(minutes=settings.discovery_interval_minutes),
-            }
+        schedule["discover-all"] = {
+            "task": START_JOB,
+            "schedule": timedelta(minutes=settings.discovery_interval_minutes),
+            "kwargs": {"provider": "all", "started_by": "interval"},
         }
+    app.conf.beat_schedule = schedule
+    retry = {"bind": True, "acks_late": True, "reject_on_worker_lost": True}
     app.task(name=DISCOVER_AWS, bind=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)(
         _discover_aws
     )
+    app.task(name=START_JOB, **retry)(_start_job)
+    app.task(name=STAGE, **retry)(_stage)
+    app.task(name=AFTER_STAGE, **retry)(_after_stage)
+    app.task(name=FINISH_UNIT, **retry)(_finish_unit)
+    app.task(name=COMPLETE, **retry)(_complete)
+    app.task(name=REAP)(_reap)
+    try:
+        from app.notify.tasks import register_tasks
+    except ImportError:  # the notification area is optional for a worker
+        log.debug("no notification tasks to register")
+    else:
+        register_tasks(app)
     return app
+
+
+@lru_cache(maxsize=4)
+def celery_app(settings: Settings) -> Celery:
+    """The shared app for ``settings`` (one per Redis URL and process)."""
+    return make_celery(settings)
+
+
+@lru_cache(maxsize=1)
+def _context() -> tuple[Settings, Graph]:
+    """One settings value and one Neo4j driver per worker process (created after the fork)."""
+    settings = load_settings()
+    return settings, Graph(settings)
+
+
+def _redis(settings: Settings) -> redis.Redis:
+    return redis.Redis.from_url(settings.redis_url, socket_connect_timeout=5, socket_timeout=10)
+
+
+def _state_key(job_id: str) -> str:
+    return f"aidiscover:job:{job_id}:state"
+
+
+def _staged_key(job_id: str, key: str) -> str:
+    return f"aidiscover:job:{job_id}:staged:{key}"
+
+
+def _report(settings: Settings, graph: Graph, job_id: str, message: str) -> None:
+    publish(settings.redis_url, Progress.of(get_job(graph, job_id), message))
+
+
+def _alive(settings: Settings, graph: Graph, job_id: str) -> bool:
+    """False (and the job failed, loudly) when Redis no longer holds the job's state."""
+    if _redis(settings).exists(_state_key(job_id)):
+        return True
+    fail_job(graph, job_id, LOST)
+    _report(settings, graph, job_id, "failed: " + LOST)
+    return False
+
+
+def _start_job(
+    self: Task, provider: str = "all", accounts: list[str] | None = None, regions: list[str] | None = None,
+    started_by: str = "unknown",
+) -> str:  # fmt: skip
+    """Plan, record and dispatch a job; returns its id (the task id, so a redelivery is the same job)."""
+    settings, graph = _context()
+    job_id = str(self.request.id)
+    r = _redis(settings)
+    if r.exists(_state_key(job_id)):
+        return job_id  # redelivered after dispatch: the units are on their way already
+    request = JobRequest(provider, tuple(accounts or ()), tuple(regions or ()), started_by)
+    ensure_schema(graph, SCHEMA)
+    plan = plan_job(request, settings)
+    stamp = SyncStamp.now()
+    create_job(graph, job_id, request, "worker", stamp, plan.units, plan.warnings)
+    r.set(_state_key(job_id), "1", ex=STATE_TTL)
+    dispatch(self.app, job_id, stamp, plan.units)
+    _report(settings, graph, job_id, "queued")
+    return job_id
+
+
+def dispatch(app: Celery, job_id: str, stamp: SyncStamp, units: tuple[UnitSpec, ...]) -> None:
+    s = stamp_to_json(stamp)
+    if not units:
+        app.signature(COMPLETE, args=([], job_id, s)).apply_async()
+        return
+    header = group(app.signature(STAGE, args=(job_id, s, u.to_json())) for u in units)
+    chord(header)(app.signature(AFTER_STAGE, args=(job_id, s)))
+
+
+def _retry_or_fail(
+    self: Task, settings: Settings, graph: Graph, job_id: str, spec: UnitSpec, exc: Exception
+) -> dict[str, object]:
+    if classify(exc) == "retry" and self.request.retries < settings.job_unit_retries:
+        log.warning("unit %s of job %s: transient failure (%s); retrying", spec.key, job_id, exc)
+        raise self.retry(exc=exc, countdown=min(60, 2**self.request.retries))
+    err = failure(spec, exc)
+    if not err.warning:
+        log.error("unit %s of job %s failed: %s", spec.key, job_id, err, exc_info=exc)
+    unit_finished(graph, job_id, UnitOutcome(spec.key, "failed", warnings=(str(err),) if err.warning else (),
+                                             errors=() if err.warning else (str(err),)))  # fmt: skip
+    _report(settings, graph, job_id, f"{spec.key} failed")
+    return {"key": spec.key, "ok": False, "accounts": []}
+
+
+def _stage(self: Task, job_id: str, stamp: dict[str, object], spec_json: dict[str, str]) -> dict[str, object]:
+    settings, graph = _context()
+    spec = UnitSpec.from_json(spec_json)
+    try:
+        if not _alive(settings, graph, job_id):
+            return {"key": spec.key, "ok": False, "accounts": []}
+        unit_started(graph, job_id, spec.key, "stage")
+        staged = stage(spec, settings, graph, stamp_from_json(stamp), job_id)
+        if not _alive(settings, graph, job_id):
+            return {"key": spec.key, "ok": False, "accounts": []}
+        _redis(settings).set(_staged_key(job_id, spec.key), staged.to_json(), ex=STATE_TTL)
+        unit_staged(graph, job_id, spec.key, staged.nodes)
+        _report(settings, graph, job_id, f"{spec.key} nodes written")
+    except Exception as exc:
+        return _retry_or_fail(self, settings, graph, job_id, spec, exc)
+    return {"key": spec.key, "ok": True, "spec": spec_json}
+
+
+def _after_stage(self: Task, results: list[dict[str, Any]], job_id: str, stamp: dict[str, object]) -> None:
+    """Every unit has written its nodes (or failed): the staged ones write edges and clean up."""
+    ready = [r for r in results if r.get("ok")]
+    if not ready:
+        self.app.signature(COMPLETE, args=([], job_id, stamp)).apply_async()
+        return
+    header = group(self.app.signature(FINISH_UNIT, args=(job_id, stamp, r["spec"])) for r in ready)
+    chord(header)(self.app.signature(COMPLETE, args=(job_id, stamp)))
+
+
+def _finish_unit(self: Task, job_id: str, stamp: dict[str, object], spec_json: dict[str, str]) -> dict[str, object]:
+    settings, graph = _context()
+    spec = UnitSpec.from_json(spec_json)
+    try:
+        if not _alive(settings, graph, job_id):
+            return {"key": spec.key, "ok": False, "accounts": []}
+        raw = _redis(settings).get(_staged_key(job_id, spec.key))
+        if raw is None:
+            fail_job(graph, job_id, LOST)
+            return {"key": spec.key, "ok": False, "accounts": []}
+        unit_started(graph, job_id, spec.key, "finish")
+        outcome = finish(Staged.from_json(raw.decode() if isinstance(raw, bytes) else str(raw)), settings, graph,
+                         stamp_from_json(stamp), job_id)  # fmt: skip
+        unit_finished(graph, job_id, outcome)
+        _report(settings, graph, job_id, f"{spec.key} done")
+    except Exception as exc:
+        return _retry_or_fail(self, settings, graph, job_id, spec, exc)
+    return {"key": spec.key, "ok": True, "accounts": list(outcome.accounts)}
+
+
+def _complete(self: Task, results: list[dict[str, Any]], job_id: str, stamp: dict[str, object]) -> str:
+    settings, graph = _context()
+    if get_job(graph, job_id).finished:
+        return job_id  # failed loudly already (Redis lost its state) or completed by a redelivery
+    accounts = {a for r in results if r.get("ok") for a in r.get("accounts", [])}
+    try:
+        job = complete_job(graph, settings, job_id, stamp_from_json(stamp), accounts)
+    except Exception as exc:
+        if classify(exc) == "retry" and self.request.retries < settings.job_unit_retries:
+            raise self.retry(exc=exc, countdown=min(60, 2**self.request.retries)) from exc
+        raise
+    r = _redis(settings)
+    for key in r.scan_iter(f"aidiscover:job:{job_id}:staged:*"):
+        r.delete(key)
+    return job.status
+
+
+def _reap(self: Task | None = None) -> list[str]:
+    settings, graph = _context()
+    return reap_stalled(graph, settings.job_stall_seconds)
+
+
+def submit_job(settings: Settings, request: JobRequest) -> str:
+    """Queue ``aidiscover.start_job``; the job id is the task id."""
+    result = celery_app(settings).send_task(
+        START_JOB,
+        kwargs={
+            "provider": request.provider,
+            "accounts": list(request.accounts) or None,
+            "regions": list(request.regions) or None,
+            "started_by": request.started_by,
+        },
+    )
+    return str(result.id)
 
 
 def _discover_aws(self: object, regions: list[str] | None = None) -> dict[str, object]:
@@ -71,5 +285,15 @@ def run_beat(settings: Settings) -> int:
     app = make_celery(settings)
     schedule = settings.data_dir / "celerybeat-schedule"
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    app.start(["beat", f"--loglevel={settings.log_level}", f"--schedule={schedule}"])
+    argv = ["beat", f"--loglevel={settings.log_level}", f"--schedule={schedule}"]
+    try:
+        import ingest.schedules  # noqa: F401  (helper 5's graph-backed schedules)
+    except ImportError:
+        log.debug("no graph scheduler; beat runs the static schedule only")
+    else:
+        argv.append("--scheduler=ingest.schedules:GraphScheduler")
+    app.start(argv)
     return 0
+
+
+app = make_celery(load_settings())

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 Hook = Callable[[Graph, Settings], None]
 
-POST_SYNC: tuple[str, ...] = ()
+POST_SYNC: tuple[str, ...] = ("queries.cost.estimate.estimate_all",)
 
 
 def load_hook(path: str) -> Hook:

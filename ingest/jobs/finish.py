@@ -1,0 +1,53 @@
+"""The end of every discovery job: derived links, post-sync hooks, history pruning, final status, events."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from app.settings import Settings
+from graph.history import prune_history
+from graph.links import apply_links
+from graph.neo4j.client import Graph
+from graph.write import SyncStamp
+from ingest.jobs.hooks import run_post_sync
+from ingest.jobs.progress import Progress, publish
+from ingest.jobs.store import JobRecord, finish_job
+
+log = logging.getLogger(__name__)
+
+NOTIFY = "aidiscover.notify"
+
+
+def complete_job(graph: Graph, settings: Settings, job_id: str, stamp: SyncStamp, accounts: Iterable[str]) -> JobRecord:
+    """Run once every unit has finished (or failed): links per AWS account, hooks, pruning; totals and status."""
+    warnings: list[str] = []
+    for account in sorted(set(accounts)):  # edges matched across services (DNS names, addresses)
+        apply_links(graph, account, stamp)
+    warnings += run_post_sync(graph, settings)
+    pruned = prune_history(graph, settings.history_retention_days)
+    job = finish_job(graph, job_id, warnings)
+    publish(settings.redis_url, Progress.of(job, f"finished; {pruned} old history record(s) pruned"))
+    notify(settings, job)
+    log.info("job %s %s: %s nodes, %s edges, %s changes", job.id, job.status, job.nodes, job.edges, job.changes)
+    return job
+
+
+def job_event(job: JobRecord) -> dict[str, object]:
+    return {
+        "type": "job.failed" if job.status == "failed" else "job.succeeded",
+        "job_id": job.id, "status": job.status, "provider": job.provider, "scope": job.scope,
+        "started_by": job.started_by, "nodes": job.nodes, "edges": job.edges, "changes": job.changes,
+        "units_total": job.units_total, "units_failed": job.units_failed,
+        "warnings": len(job.warnings), "errors": list(job.errors[:5]),
+    }  # fmt: skip
+
+
+def notify(settings: Settings, job: JobRecord) -> None:
+    """Queue ``aidiscover.notify`` with the job's event (helper 5's task); best effort."""
+    from ingest.tasks import celery_app
+
+    try:
+        celery_app(settings).send_task(NOTIFY, args=[job_event(job)])
+    except Exception as exc:  # the broker being down must not fail a job that already wrote the graph
+        log.warning("job %s: notification not queued: %s", job.id, exc)

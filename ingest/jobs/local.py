@@ -1,0 +1,113 @@
+"""Run a discovery job in this process (the CLI's default): the same units and records as a worker's.
+
+Units run in a bounded thread pool, in two phases: every unit writes its nodes, then every staged
+unit writes its edges and cleans up its scope. Transient failures (Neo4j or Redis unavailable) are
+retried with backoff; a unit that still fails is recorded as failed and removes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+from app.settings import Settings
+from graph.neo4j.client import Graph
+from graph.neo4j.constraints import ensure_schema
+from graph.schema import SCHEMA
+from graph.write import SyncStamp
+from ingest.jobs.finish import complete_job
+from ingest.jobs.model import JobRequest, UnitOutcome, UnitSpec
+from ingest.jobs.plan import plan_job
+from ingest.jobs.progress import Progress, publish
+from ingest.jobs.store import JobRecord, create_job, get_job, unit_finished, unit_staged, unit_started
+from ingest.jobs.units import Staged, classify, failure, finish, stage
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+OnProgress = Callable[[Progress], None]
+
+
+def with_retries(work: Callable[[], T], retries: int, base: float = 1.0, cap: float = 30.0) -> T:
+    """Run ``work``; on a transient error wait (exponential backoff, capped) and try again, ``retries`` times."""
+    attempt = 0
+    while True:
+        try:
+            return work()
+        except Exception as exc:
+            if classify(exc) != "retry" or attempt >= retries:
+                raise
+            delay = min(cap, base * 2**attempt)
+            attempt += 1
+            log.warning("transient failure (%s); retry %s/%s in %.1f s", exc, attempt, retries, delay)
+            time.sleep(delay)
+
+
+def run_job_local(
+    settings: Settings, request: JobRequest, on_progress: OnProgress | None = None, graph: Graph | None = None
+) -> JobRecord:
+    job_id = str(uuid.uuid4())
+    plan = plan_job(request, settings)
+    own = graph is None
+    graph = graph or Graph(settings)
+    try:
+        graph.verify()
+        ensure_schema(graph, SCHEMA)
+        stamp = SyncStamp.now()
+        create_job(graph, job_id, request, "local", stamp, plan.units, plan.warnings)
+
+        def report(message: str) -> None:
+            progress = Progress.of(get_job(graph, job_id), message)
+            publish(settings.redis_url, progress)
+            if on_progress is not None:
+                on_progress(progress)
+
+        report("planned")
+
+        def staged_unit(spec: UnitSpec) -> Staged | None:
+            try:
+                unit_started(graph, job_id, spec.key, "stage")
+                done = with_retries(lambda: stage(spec, settings, graph, stamp, job_id), settings.job_unit_retries)
+            except Exception as exc:
+                _failed(graph, job_id, spec, exc)
+                report(f"{spec.key} failed")
+                return None
+            unit_staged(graph, job_id, spec.key, done.nodes)
+            report(f"{spec.key} nodes written")
+            return done
+
+        def finished_unit(done: Staged) -> UnitOutcome | None:
+            try:
+                outcome = with_retries(lambda: finish(done, settings, graph, stamp, job_id), settings.job_unit_retries)
+            except Exception as exc:
+                _failed(graph, job_id, done.spec, exc)
+                report(f"{done.spec.key} failed")
+                return None
+            unit_finished(graph, job_id, outcome)
+            report(f"{done.spec.key} done")
+            return outcome
+
+        workers = max(1, min(settings.aws_max_workers, len(plan.units) or 1))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            staged = [s for s in pool.map(staged_unit, plan.units) if s is not None]
+            outcomes = [o for o in pool.map(finished_unit, staged) if o is not None]
+        job = complete_job(graph, settings, job_id, stamp, {a for o in outcomes for a in o.accounts})
+        if on_progress is not None:
+            on_progress(Progress.of(job, "finished"))
+        return job
+    finally:
+        if own:
+            graph.close()
+
+
+def _failed(graph: Graph, job_id: str, spec: UnitSpec, exc: Exception) -> None:
+    err = failure(spec, exc)
+    if not err.warning:
+        log.error("unit %s failed: %s", spec.key, err, exc_info=exc)
+    outcome = UnitOutcome(spec.key, "failed", warnings=(str(err),) if err.warning else (),
+                          errors=() if err.warning else (str(err),))  # fmt: skip
+    unit_finished(graph, job_id, outcome)
