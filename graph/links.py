@@ -28,7 +28,8 @@ def link_cypher(rule: LinkRule) -> str:
         f"MATCH (a:{rel.source} {{account: $account}}) {rule.match} "
         f"MERGE (a)-[r:{rel.type}]->(b) "
         "SET r.first_seen = coalesce(r.first_seen, $at), r.last_seen = $at, r.last_sync = $gen "
-        "RETURN count(DISTINCT r) AS written"
+        + (f", {rule.set} " if rule.set else "")
+        + "RETURN count(DISTINCT r) AS written"
     )
 
 

@@ -22,6 +22,7 @@ LOAD_BALANCER = NodeKind(
         P("lb_type", "string", "application, network, gateway or classic.", indexed=True),
         P("scheme", "string", "internet-facing or internal.", indexed=True),
         P("dns_name", "string", "Public or internal DNS name clients resolve.", indexed=True),
+        P("elastic_ip_allocation_ids", "string[]", "Elastic IPs of a network load balancer's zones (eipalloc-...)."),
         P("state", "string", "provisioning, active, active_impaired or failed (ELBv2 only)."),
         P("vpc_id", "string", "VPC the load balancer is in."),
         P("ip_address_type", "string", "ipv4, dualstack or dualstack-without-public-ipv4."),
@@ -229,6 +230,7 @@ ECS_TASK = NodeKind(
         P("availability_zone", "string", "Availability zone."),
         P("private_ip", "string", "Private IPv4 of its awsvpc interface."),
         P("subnet_id", "string", "Subnet of its awsvpc interface."),
+        P("network_interface_id", "string", "Its awsvpc network interface (eni-...)."),
         P("started_at", "datetime", "When the task started."),
     ),
 )

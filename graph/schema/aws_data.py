@@ -45,6 +45,7 @@ RDS_INSTANCE = NodeKind(
         P("publicly_accessible", "bool", "Whether the endpoint resolves to a public address.", indexed=True),
         P("storage_encrypted", "bool", "Whether the storage is encrypted at rest."),
         P("kms_key_id", "string", "KMS key encrypting the storage, as the API gives it."),
+        P("read_replica_source", "string", "The instance this read replica copies (identifier or ARN)."),
         P("endpoint_address", "string", "DNS name of the endpoint."),
         P("endpoint_port", "int", "Port of the endpoint."),
         P("backup_retention_period", "int", "Days automated backups are kept (0: off)."),
@@ -126,6 +127,7 @@ S3_BUCKET = NodeKind(
         P("bucket_key_enabled", "bool", "Whether S3 Bucket Keys are on for the default encryption."),
         P("versioning", "string", "Versioning status: Enabled, Suspended or Disabled (never enabled)."),
         P("mfa_delete", "string", "MFA delete status, when versioning reports it."),
+        P("notification_targets", "string[]", "Functions, queues and topics the bucket's event notifications reach."),
     ),
 )
 

@@ -63,6 +63,31 @@ def kms_key(value: str, row: NodeRow) -> str | None:
     return f"arn:aws:kms:{region}:{account}:key/{value}" if value and not value.startswith("alias/") else None
 
 
+def queue(value: str, row: NodeRow) -> str | None:
+    return value if ":sqs:" in value else None
+
+
+def topic(value: str, row: NodeRow) -> str | None:
+    return value if ":sns:" in value else None
+
+
+def rds_instance(value: str, row: NodeRow) -> str | None:
+    """A DB instance ARN as is; an identifier becomes the ARN in the row's account and region."""
+    if value.startswith("arn:"):
+        return value
+    region, account = row.props.get("region"), row.props.get("account")
+    return f"arn:aws:rds:{region}:{account}:db:{value}" if value else None
+
+
+def _ec2_id(kind: str, prefix: str) -> Resolve:
+    def resolve(value: str, row: NodeRow) -> str | None:
+        if not value.startswith(prefix):
+            return None
+        return f"arn:aws:ec2:{row.props.get('region')}:{row.props.get('account')}:{kind}/{value}"
+
+    return resolve
+
+
 @dataclass(frozen=True)
 class Reference:
     rel: RelType
@@ -108,6 +133,18 @@ REFERENCES: tuple[Reference, ...] = (
          lambda_function),
     _ref("INVOKES", "APIGatewayHttpApi", "LambdaFunction", "integration_targets",
          "An integration invokes this function", lambda_function),
+    _ref("NOTIFIES", "S3Bucket", "LambdaFunction", "notification_targets",
+         "The bucket's event notifications invoke this function", lambda_function),
+    _ref("NOTIFIES", "S3Bucket", "SQSQueue", "notification_targets",
+         "The bucket's event notifications are sent to this queue", queue),
+    _ref("NOTIFIES", "S3Bucket", "SNSTopic", "notification_targets",
+         "The bucket's event notifications are published to this topic", topic),
+    _ref("REPLICA_OF", "RDSInstance", "RDSInstance", "read_replica_source",
+         "This read replica copies that instance", rds_instance),
+    _ref("USES_ELASTIC_IP", "LoadBalancer", "ElasticIP", "elastic_ip_allocation_ids",
+         "The network load balancer's zone address is this Elastic IP", _ec2_id("elastic-ip", "eipalloc-")),
+    _ref("USES_NETWORK_INTERFACE", "ECSTask", "NetworkInterface", "network_interface_id",
+         "The task's awsvpc network interface", _ec2_id("network-interface", "eni-")),
 )  # fmt: skip
 
 NODES: tuple[()] = ()

@@ -4,9 +4,12 @@ Two accounts (the moto default one, and a second one reached through ``sts:Assum
 each, and in each region N copies of an app tier: a VPC with a public and a private subnet (two zones),
 web, app and db security groups chained web -> app -> db, web and app instances, an internet-facing ALB
 with a listener and a target group holding the web instances, a PostgreSQL RDS instance and an SQS queue.
-Misconfigurations: the first tier's app group allows SSH from 0.0.0.0/0, and each account has a bucket
-whose policy lets anyone read it. Moto's default VPC, subnets and security groups are listed afterwards,
-so the manifest holds everything discovery will find of the kinds it covers.
+Misconfigurations (recorded on the manifest): the first tier's app group allows SSH from 0.0.0.0/0, and
+each account has a bucket whose policy lets anyone read it; every instance's root volume and every
+database is encrypted. The first account's first region also holds the shared services
+(``estate_aws_services``: IAM, data stores, serverless, containers, edge). What the cloud made as side
+effects (default VPCs, main route tables, interfaces, root volumes...) is listed afterwards
+(``estate_aws_listing``), so the manifest holds everything discovery will find of the kinds it covers.
 """
 
 from __future__ import annotations
@@ -18,6 +21,10 @@ from typing import Any
 
 import boto3
 
+from ingest.emulators.estate_aws_compute import ENCRYPTED_ROOT
+from ingest.emulators.estate_aws_listing import list_global, list_region
+from ingest.emulators.estate_aws_services import seed_services
+from ingest.emulators.estate_aws_storage import BLOCK_ALL, bucket_arn, encrypt
 from ingest.emulators.estate_manifest import AUDIT_ROLE, AWS_ACCOUNTS, AWS_REGIONS, Collected
 from ingest.providers.aws.client import partition_for
 from ingest.providers.aws.ec2 import arn
@@ -61,16 +68,18 @@ def seed_aws(url: str, tiers: int, rng: random.Random, out: Collected) -> None:
     for account in AWS_ACCOUNTS:
         acc = _Account(url, account)
         for region in AWS_REGIONS:
-            for i in range(tiers):
-                _tier(acc, region, i, rng, out)
+            vpcs = [_tier(acc, region, i, rng, out) for i in range(tiers)]
+            if account == AWS_ACCOUNTS[0] and region == AWS_REGIONS[0]:
+                seed_services(acc, region, vpcs[0], out)
         _buckets(acc, rng, out)
     for account in AWS_ACCOUNTS:
         acc = _Account(url, account)
         for region in AWS_REGIONS:
-            _defaults(acc, region, out)
+            list_region(acc, region, out)
+        list_global(acc, out)
 
 
-def _tier(acc: _Account, region: str, i: int, rng: random.Random, out: Collected) -> None:
+def _tier(acc: _Account, region: str, i: int, rng: random.Random, out: Collected) -> str:
     ec2, account = acc.client("ec2", region), acc.account
     team = rng.choice(TEAMS)
     prefix = f"{team}-{region.split('-')[0]}{region[-1]}-{i:03d}"
@@ -109,6 +118,10 @@ def _tier(acc: _Account, region: str, i: int, rng: random.Random, out: Collected
     ]
     if i == 0:  # the misconfiguration: SSH open to the world
         rules.append(("app", 22, {"IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "temporary debug"}]}))
+    if i == 0:
+        out.misconfig("sg-admin-port-open-to-world", CLOUD, "SecurityGroup",
+                      arn(region, account, f"security-group/{groups['app']}"),
+                      "SSH (22) is open to 0.0.0.0/0 on the app tier's group ('temporary debug').")  # fmt: skip
     for role, port, source in rules:
         ec2.authorize_security_group_ingress(
             GroupId=groups[role], IpPermissions=[{"IpProtocol": "tcp", "FromPort": port, "ToPort": port, **source}]
@@ -119,7 +132,7 @@ def _tier(acc: _Account, region: str, i: int, rng: random.Random, out: Collected
         name = f"{prefix}-{role}"
         reply = ec2.run_instances(
             ImageId="ami-0123456789abcdef0", InstanceType=rng.choice(TYPES), MinCount=count, MaxCount=count,
-            SubnetId=subnets[subnet], SecurityGroupIds=[groups[role]],
+            SubnetId=subnets[subnet], SecurityGroupIds=[groups[role]], BlockDeviceMappings=ENCRYPTED_ROOT,
             TagSpecifications=_spec("instance", name, {**tags, "role": role}),
         )  # fmt: skip
         instances[role] = [inst["InstanceId"] for inst in reply["Instances"]]
@@ -131,6 +144,7 @@ def _tier(acc: _Account, region: str, i: int, rng: random.Random, out: Collected
             sg_arn = arn(region, account, f"security-group/{groups[role]}")
             out.edge("MEMBER_OF_SECURITY_GROUP", "EC2Instance", inst_arn, "SecurityGroup", sg_arn)
     _front_and_data(acc, region, prefix, vpc_id, subnets, groups, instances["web"], tags, out)
+    return str(vpc_id)
 
 
 def _front_and_data(
@@ -149,15 +163,18 @@ def _front_and_data(
     )["TargetGroups"][0]
     out.add(CLOUD, "TargetGroup", tg["TargetGroupArn"], f"{prefix}-tg", {"Name": f"{prefix}-alb", **tags})
     elb.register_targets(TargetGroupArn=tg["TargetGroupArn"], Targets=[{"Id": i, "Port": 80} for i in web])
-    elb.create_listener(
+    listener = elb.create_listener(
         LoadBalancerArn=lb["LoadBalancerArn"], Protocol="HTTP", Port=80,
         DefaultActions=[{"Type": "forward", "TargetGroupArn": tg["TargetGroupArn"]}],
-    )  # fmt: skip
+    )["Listeners"][0]["ListenerArn"]  # fmt: skip
+    out.add(CLOUD, "Listener", listener, f"{prefix}-alb:80")
+    out.edge("FORWARDS_TO", "Listener", listener, "TargetGroup", tg["TargetGroupArn"])
     rds = acc.client("rds", region)
     db = rds.create_db_instance(
         DBInstanceIdentifier=f"{prefix}-db", DBInstanceClass="db.t3.micro", Engine="postgres",
         MasterUsername="app", MasterUserPassword="not-a-real-password", AllocatedStorage=20,
-        VpcSecurityGroupIds=[groups["db"]], Tags=_tags(f"{prefix}-db", tags),
+        VpcSecurityGroupIds=[groups["db"]], Tags=_tags(f"{prefix}-db", tags), StorageEncrypted=True,
+        PubliclyAccessible=False,
     )["DBInstance"]  # fmt: skip
     out.add(CLOUD, "RDSInstance", db["DBInstanceArn"], f"{prefix}-db", {"Name": f"{prefix}-db", **tags})
     sqs = acc.client("sqs", region)
@@ -172,6 +189,9 @@ def _buckets(acc: _Account, rng: random.Random, out: Collected) -> None:
         name = f"estate-{acc.account}-{kind}-{rng.randrange(16**6):06x}"
         s3.create_bucket(Bucket=name)
         s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": "purpose", "Value": kind}]})
+        encrypt(s3, name)
+        if kind == "assets":
+            s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=BLOCK_ALL)
         if kind == "public-reports":  # the misconfiguration: anyone may read it
             s3.put_public_access_block(
                 Bucket=name,
@@ -186,28 +206,6 @@ def _buckets(acc: _Account, rng: random.Random, out: Collected) -> None:
                                "Resource": f"arn:aws:s3:::{name}/*"}],
             }  # fmt: skip
             s3.put_bucket_policy(Bucket=name, Policy=json.dumps(policy))
+            out.misconfig("s3-bucket-public-policy", CLOUD, "S3Bucket", bucket_arn(name),
+                          "The bucket policy lets anyone ('*') read its objects.")  # fmt: skip
         out.add(CLOUD, "S3Bucket", f"arn:{partition_for(AWS_REGIONS[0])}:s3:::{name}", name, {"purpose": kind})
-
-
-def _defaults(acc: _Account, region: str, out: Collected) -> None:
-    """Moto's default VPC, subnets and security groups (and each new VPC's default group): listed, not created."""
-    ec2, account = acc.client("ec2", region), acc.account
-    known = {r.id for r in out.resources}
-
-    def add(label: str, id_: str, name: str) -> None:
-        if id_ not in known:
-            out.add(CLOUD, label, id_, name)
-
-    for vpc in ec2.describe_vpcs()["Vpcs"]:
-        add("VPC", arn(region, account, f"vpc/{vpc['VpcId']}"), vpc["VpcId"])
-    for sn in ec2.describe_subnets()["Subnets"]:
-        sn_arn = sn.get("SubnetArn") or arn(region, account, f"subnet/{sn['SubnetId']}")
-        if sn_arn not in known:
-            add("Subnet", sn_arn, sn["SubnetId"])
-            out.edge("IN_VPC", "Subnet", sn_arn, "VPC", arn(region, account, f"vpc/{sn['VpcId']}"))
-    for sg in ec2.describe_security_groups()["SecurityGroups"]:
-        add(
-            "SecurityGroup",
-            arn(region, sg.get("OwnerId") or account, f"security-group/{sg['GroupId']}"),
-            sg["GroupName"],
-        )

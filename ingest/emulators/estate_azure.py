@@ -1,10 +1,18 @@
-"""The Azure share of the generated estate: N copies of a three-tier app in the prod subscription.
+"""The Azure share of the generated estate: the shared services and N copies of a three-tier app.
 
-Each copy: a VNet with web, app and data subnets, an NSG per subnet (web allows HTTPS from the internet,
-app allows 8080 from the web subnet, data allows 1433 from the app subnet; in every fifth copy the app NSG
-also allows SSH from the internet, a deliberate misconfiguration), and VMs with a NIC and an OS disk each
-(web VMs with a public IP). Rows are built with ``azure_estate``'s own row builders, so they have the
-shapes Resource Graph returns; the subscriptions and resource groups are ``azure_estate``'s containers.
+The base is ``azure_estate``'s whole estate (two subscriptions, VNets with peering, NSGs, VMs, a load
+balancer, an application gateway, an SQL server with databases and firewall rules, a storage account with
+a private endpoint, a Key Vault, AKS, App Service, Cosmos DB and role assignments) plus an RDP rule from
+the internet on the web NSG. Its deliberate misconfigurations are recorded on the manifest: the storage
+account allows public blob access, the SQL firewall admits 0.0.0.0-255.255.255.255, the Key Vault has
+no purge protection, the AKS API server is not private, NSGs allow SSH or RDP from anywhere.
+
+The copies are in the prod subscription. Each copy: a VNet with web, app and data subnets, an NSG per
+subnet (web allows HTTPS from the internet, app allows 8080 from the web subnet, data allows 1433 from
+the app subnet; in every fifth copy the app NSG also allows SSH from the internet, a deliberate
+misconfiguration), and VMs with a NIC and an OS disk each (web VMs with a public IP). Rows are built with
+``azure_estate``'s own row builders, so they have the shapes Resource Graph returns; the subscriptions
+and resource groups are ``azure_estate``'s containers.
 """
 
 from __future__ import annotations
@@ -15,7 +23,6 @@ from ingest.emulators.azure_estate import (
     PROD,
     AzureEstate,
     Row,
-    _containers,
     _disk,
     _nic,
     _nsg,
@@ -24,9 +31,11 @@ from ingest.emulators.azure_estate import (
     _rule,
     _subnet,
     _vm,
+    build_estate,
     res_id,
 )
 from ingest.emulators.estate_manifest import Collected
+from ingest.providers.azure.transform import label_for
 
 CLOUD = "azure"
 TIERS = (("web", "rg-web", 443, "Internet"), ("app", "rg-app", 8080, "web"), ("data", "rg-data", 1433, "app"))
@@ -35,13 +44,70 @@ OWNERS = ("payments", "search", "checkout", "platform", "identity")
 
 
 def build_azure(copies: int, rng: random.Random, out: Collected) -> AzureEstate:
-    estate = AzureEstate(containers=_containers())
+    estate = build_estate()
     for row in estate.containers:
         label = "AzureSubscription" if row["type"] == "microsoft.resources/subscriptions" else "AzureResourceGroup"
         out.add(CLOUD, label, row["id"].lower(), row["name"])
+    _base(estate, out)
     for i in range(copies):
         estate.resources += _app_copy(i, rng, out)
     return estate
+
+
+def _named(estate: AzureEstate, type_: str, name: str) -> Row:
+    return next(r for r in estate.resources if r["type"].lower() == type_ and r["name"] == name)
+
+
+def _base(estate: AzureEstate, out: Collected) -> None:
+    """Add the RDP rule, record every base row (and the children discovery makes of them), and the misconfigurations."""
+    web = _named(estate, "microsoft.network/networksecuritygroups", "nsg-web")
+    web["properties"]["securityRules"].append(
+        _rule(web["id"], "allow-rdp-internet", 130, "Allow", "Inbound", "Tcp", "Internet", "3389")
+    )
+    for row in estate.resources:
+        rid, label = row["id"].lower(), label_for(row["type"])
+        out.add(CLOUD, label, rid, row["name"])
+        props = row.get("properties") or {}
+        children: list[tuple[str, str, str]] = []
+        if label == "AzureVirtualNetwork":
+            children += [("AzureSubnet", c["id"], c["name"]) for c in props.get("subnets", [])]
+            children += [
+                ("AzureVirtualNetworkPeering", c["id"], c["name"]) for c in props.get("virtualNetworkPeerings", [])
+            ]
+        elif label == "AzureNetworkSecurityGroup":
+            rules = (*props.get("securityRules", []), *props.get("defaultSecurityRules", []))
+            children += [("AzureSecurityRule", c["id"], c["name"]) for c in rules]
+        elif label == "AzureLoadBalancer":
+            children += [
+                ("AzureLoadBalancerBackendPool", c["id"], c["name"]) for c in props.get("backendAddressPools", [])
+            ]
+        elif label == "AzureAKSCluster":
+            children += [("AzureAKSNodePool", f"{row['id']}/agentpools/{c['name']}", c["name"])
+                         for c in props.get("agentPoolProfiles", [])]  # fmt: skip
+        for child_label, child_id, name in children:
+            out.add(CLOUD, child_label, child_id.lower(), name)
+    principals: set[str] = set()
+    for row in estate.authorizations:
+        out.add(CLOUD, "AzureRoleAssignment", row["id"].lower(), row["name"])
+        principals.add(row["properties"]["principalId"].lower())
+    for principal in sorted(principals):
+        out.add(CLOUD, "AzurePrincipal", principal, principal)
+    for slug, type_, name, description in (
+        ("azure-storage-public-blob-access", "microsoft.storage/storageaccounts", "stprodassets",
+         "allowBlobPublicAccess is true: containers may allow anonymous reads."),
+        ("azure-sql-firewall-allows-all", "microsoft.sql/servers/firewallrules", "AllowAll",
+         "A server firewall rule admits 0.0.0.0 - 255.255.255.255."),
+        ("azure-key-vault-without-purge-protection", "microsoft.keyvault/vaults", "kv-prod-secrets",
+         "Purge protection is off: a deleted vault can be purged before its retention ends."),
+        ("azure-aks-not-private", "microsoft.containerservice/managedclusters", "aks-prod",
+         "The AKS API server is public (enablePrivateCluster is false)."),
+        ("azure-nsg-rdp-from-internet", "microsoft.network/networksecuritygroups", "nsg-web",
+         "Rule allow-rdp-internet allows RDP (3389) from Internet."),
+        ("azure-nsg-ssh-from-anywhere", "microsoft.network/networksecuritygroups", "nsg-app",
+         "Rule allow-ssh-anywhere allows SSH (22) from any source."),
+    ):  # fmt: skip
+        row = _named(estate, type_, name)
+        out.misconfig(slug, CLOUD, label_for(type_), row["id"].lower(), description)
 
 
 def _app_copy(i: int, rng: random.Random, out: Collected) -> list[Row]:
@@ -112,6 +178,8 @@ def _app_copy(i: int, rng: random.Random, out: Collected) -> list[Row]:
         rules = [_rule(nsg, f"allow-{tier}-{port}", 100, "Allow", "Inbound", "Tcp", src, str(port))]
         if tier == "app" and i % 5 == 0:  # the misconfiguration: SSH from anywhere
             rules.append(_rule(nsg, "allow-ssh-anywhere", 110, "Allow", "Inbound", "Tcp", "*", "22"))
+            out.misconfig("azure-nsg-ssh-from-anywhere", CLOUD, "AzureNetworkSecurityGroup", nsg.lower(),
+                          "Rule allow-ssh-anywhere allows SSH (22) from any source.")  # fmt: skip
         row = _nsg(PROD, net, nsg.rsplit("/", 1)[-1], rules, [subnet_ids[tier]], [])
         rows.append(row)
         out.add(CLOUD, "AzureNetworkSecurityGroup", nsg.lower(), nsg.rsplit("/", 1)[-1])

@@ -1,9 +1,13 @@
 """The GCP share of the generated estate: N copies of an app subnetwork with instances in the prod project.
 
-The organisation, folder, projects, ``prod-vpc`` with its subnetworks and firewalls (one allows SSH from
-0.0.0.0/0: a deliberate misconfiguration) are ``gcp_estate``'s own assets. Each copy adds a subnetwork of
-``prod-vpc`` and instances (each with its boot disk) whose interface is in that subnetwork, built with
-``gcp_estate``'s instance and disk builders, so the assets have Cloud Asset's shapes.
+The base is ``gcp_estate``'s whole estate (organisation, folder, two projects, ``prod-vpc`` with its
+subnetworks and firewalls, instances, a load balancer, GKE, Cloud SQL, Cloud Run, Cloud Functions,
+service accounts and keys, buckets, IAM policies). Its deliberate misconfigurations are recorded on the
+manifest: SSH open to 0.0.0.0/0, a bucket readable by allUsers, a GKE cluster with a public endpoint, an
+instance running as the default compute service account that holds roles/editor (and a Cloud SQL
+instance open to the internet, a Cloud Run service invokable by allUsers). Each copy adds a subnetwork of
+``prod-vpc`` and instances (each with its boot disk, running as its role's own service account) built
+with ``gcp_estate``'s instance and disk builders, so the assets have Cloud Asset's shapes.
 """
 
 from __future__ import annotations
@@ -13,41 +17,51 @@ import random
 
 from ingest.emulators.estate_manifest import Collected
 from ingest.emulators.gcp_estate import (
+    GKE_CLUSTER,
     PROD,
     REGION,
     GcpEstate,
     Json,
     _disk,
-    _hierarchy,
     _instance,
-    _prod_network,
+    build_estate,
     compute_name,
     compute_url,
 )
+from ingest.providers.gcp.transform import label_for
 
 CLOUD = "gcp"
-LABELS = {
-    "cloudresourcemanager.googleapis.com/Organization": "GCPOrganization",
-    "cloudresourcemanager.googleapis.com/Folder": "GCPFolder",
-    "cloudresourcemanager.googleapis.com/Project": "GCPProject",
-    "compute.googleapis.com/Network": "GCPNetwork",
-    "compute.googleapis.com/Subnetwork": "GCPSubnetwork",
-    "compute.googleapis.com/Firewall": "GCPFirewall",
-    "compute.googleapis.com/Instance": "GCPComputeInstance",
-    "compute.googleapis.com/Disk": "GCPDisk",
-}
 ROLES = ("web", "api", "worker", "cache")
 MACHINES = ("e2-small", "e2-medium", "n2-standard-2", "n2-standard-4")
 
 
 def build_gcp(copies: int, rng: random.Random, out: Collected) -> GcpEstate:
-    estate = GcpEstate()
-    estate.assets += _hierarchy() + _prod_network()
+    estate = build_estate()
     template = next(a for a in estate.assets if a["name"].endswith("/subnetworks/web-subnet"))
     for i in range(copies):
         estate.assets += _app_copy(i, rng, template, out)
     _record_base(estate, out)
+    _misconfigurations(estate, out)
     return estate
+
+
+def _misconfigurations(estate: GcpEstate, out: Collected) -> None:
+    def named(asset_type: str, short: str) -> str:
+        found = (a["name"] for a in estate.assets if a["assetType"] == asset_type and a["name"].endswith(f"/{short}"))
+        return str(next(found))
+
+    for slug, label, name, description in (
+        ("gcp-firewall-ssh-open-to-world", "GCPFirewall",
+         named("compute.googleapis.com/Firewall", "allow-ssh-from-anywhere"),
+         "An enabled ingress rule allows tcp:22 from 0.0.0.0/0."),
+        ("gcp-bucket-public", "GCPStorageBucket", named("storage.googleapis.com/Bucket", "acme-public-assets"),
+         "allUsers hold roles/storage.objectViewer on the bucket."),
+        ("gke-public-endpoint", "GCPGKECluster", GKE_CLUSTER,
+         "The control plane has a public endpoint (private endpoint disabled)."),
+        ("gcp-instance-default-sa-editor", "GCPComputeInstance", named("compute.googleapis.com/Instance", "bastion-1"),
+         "The instance runs as the default compute service account, which holds roles/editor on the project."),
+    ):  # fmt: skip
+        out.misconfig(slug, CLOUD, label, name, description)
 
 
 def _record_base(estate: GcpEstate, out: Collected) -> None:
@@ -55,7 +69,8 @@ def _record_base(estate: GcpEstate, out: Collected) -> None:
     for asset in estate.assets:
         if asset["name"] not in known:
             data = asset["resource"]["data"]
-            out.add(CLOUD, LABELS[asset["assetType"]], asset["name"], str(data.get("displayName") or data.get("name")))
+            name = str(data.get("displayName") or data.get("name") or asset["name"].rsplit("/", 1)[-1])
+            out.add(CLOUD, label_for(asset["assetType"]), asset["name"], name)
 
 
 def _app_copy(i: int, rng: random.Random, template: Json, out: Collected) -> list[Json]:

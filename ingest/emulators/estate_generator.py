@@ -54,7 +54,9 @@ def generate_estate(size: Size, seed: int, aws_url: str) -> EstateManifest:
     started = time.monotonic()
     gcp_estate_for(size, seed, out)
     seconds["gcp"] = round(time.monotonic() - started, 2)
-    manifest = EstateManifest(size, seed, tuple(out.resources), tuple(out.edges), seconds)
+    manifest = EstateManifest(
+        size, seed, tuple(out.resources), tuple(out.edges), seconds, tuple(sorted(out.misconfigurations))
+    )
     log.info(
         "estate %s/%s: %s resources (aws %s, azure %s, gcp %s) and %s edges; seeding times %s",
         size, seed, len(manifest.resources), manifest.count("aws"), manifest.count("azure"),

@@ -58,6 +58,21 @@ class ManifestEdge:
     target: str
 
 
+@dataclass(frozen=True, order=True)
+class Misconfiguration:
+    """One deliberate misconfiguration: what a findings rule should flag (``slug``), on which resource.
+
+    ``label`` and ``resource_id`` name the node discovery gives the resource; a toxic path names the
+    resource it starts from (the exposed instance or load balancer) and says the rest in ``description``.
+    """
+
+    slug: str
+    cloud: str
+    label: str
+    resource_id: str
+    description: str
+
+
 @dataclass(frozen=True)
 class EstateManifest:
     size: str
@@ -65,6 +80,7 @@ class EstateManifest:
     resources: tuple[ManifestResource, ...]
     edges: tuple[ManifestEdge, ...]
     seconds: dict[str, float] = field(default_factory=dict, compare=False)
+    misconfigurations: tuple[Misconfiguration, ...] = ()
 
     def ids(self, label: str) -> set[str]:
         return {r.id for r in self.resources if r.label == label}
@@ -74,6 +90,9 @@ class EstateManifest:
 
     def count(self, cloud: str) -> int:
         return sum(1 for r in self.resources if r.cloud == cloud)
+
+    def misconfigured(self, slug: str) -> set[str]:
+        return {m.resource_id for m in self.misconfigurations if m.slug == slug}
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=1, sort_keys=True)
@@ -85,6 +104,7 @@ class Collected:
 
     resources: list[ManifestResource] = field(default_factory=list)
     edges: list[ManifestEdge] = field(default_factory=list)
+    misconfigurations: list[Misconfiguration] = field(default_factory=list)
 
     def add(self, cloud: str, label: str, id_: str, name: str = "", tags: dict[str, str] | None = None) -> str:
         self.resources.append(
@@ -94,3 +114,9 @@ class Collected:
 
     def edge(self, type_: str, source_label: str, source: str, target_label: str, target: str) -> None:
         self.edges.append(ManifestEdge(type_, source_label, source, target_label, target))
+
+    def misconfig(self, slug: str, cloud: str, label: str, resource_id: str, description: str) -> None:
+        self.misconfigurations.append(Misconfiguration(slug, cloud, label, resource_id, description))
+
+    def known(self) -> set[str]:
+        return {r.id for r in self.resources}

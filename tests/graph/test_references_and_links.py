@@ -13,6 +13,9 @@ from graph.rows import EdgeRow, NodeRow
 from graph.schema import SCHEMA
 from graph.schema.references import edges_from_properties, kms_key, lambda_function, stream_table
 from graph.write import GraphWriter, SyncStamp
+from ingest.providers.aws.compute_ecs import transform_tasks
+from ingest.providers.aws.compute_elb import transform_load_balancers
+from ingest.providers.aws.data_s3 import notification_targets
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 FN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:orders"
@@ -108,3 +111,100 @@ def test_unit_cleanup_leaves_derived_links_alone(graph: Graph) -> None:
     writer.nodes([row("Route53Record", "alias", alias_target_dns="web.elb.amazonaws.com")], later)
     writer.cleanup(Scope("aws", ACCOUNT, REGION, ("Route53Record",)), later)
     assert graph.read("MATCH ()-[r:ROUTES_TO]->() RETURN count(r) AS c")[0]["c"] == 1
+
+
+def test_nlb_elastic_ips_ecs_task_interfaces_replicas_and_bucket_notifications_become_edges() -> None:
+    """Recorded payload shapes (moto returns no NLB addresses and cannot run awsvpc tasks) through the transforms."""
+    nlb = f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/net/edge/1"
+    lbs = transform_load_balancers([{
+        "LoadBalancerArn": nlb, "LoadBalancerName": "edge", "Type": "network", "Scheme": "internet-facing",
+        "AvailabilityZones": [{"ZoneName": "us-east-1a", "SubnetId": "subnet-1",
+                               "LoadBalancerAddresses": [{"IpAddress": "54.1.2.3", "AllocationId": "eipalloc-9"}]}],
+    }], {}, ACCOUNT, REGION)  # fmt: skip
+    task = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/web/abc"
+    tasks = transform_tasks([{
+        "taskArn": task, "clusterArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/web", "lastStatus": "RUNNING",
+        "attachments": [{"type": "ElasticNetworkInterface", "status": "ATTACHED", "details": [
+            {"name": "subnetId", "value": "subnet-1"}, {"name": "networkInterfaceId", "value": "eni-0abc"},
+            {"name": "privateIPv4Address", "value": "10.0.1.5"}]}],
+    }], ACCOUNT, REGION)  # fmt: skip
+    queue, topic = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders", f"arn:aws:sns:{REGION}:{ACCOUNT}:events"
+    targets = notification_targets({
+        "LambdaFunctionConfigurations": [{"LambdaFunctionArn": f"{FN}:live", "Events": ["s3:ObjectCreated:*"]}],
+        "QueueConfigurations": [{"QueueArn": queue, "Events": ["s3:ObjectRemoved:*"]}],
+        "TopicConfigurations": [{"TopicArn": topic, "Events": ["s3:ObjectCreated:Put"]}],
+    })  # fmt: skip
+    rows = [
+        *lbs.nodes, *tasks.nodes,
+        row("S3Bucket", "arn:aws:s3:::uploads", notification_targets=targets),
+        row("RDSInstance", "replica", read_replica_source="orders-db"),
+    ]  # fmt: skip
+    edges = {(e.type, e.source_id, e.target_label, e.target_id) for e in edges_from_properties(rows)}
+    assert {
+        ("USES_ELASTIC_IP", nlb, "ElasticIP", f"arn:aws:ec2:{REGION}:{ACCOUNT}:elastic-ip/eipalloc-9"),
+        (
+            "USES_NETWORK_INTERFACE",
+            task,
+            "NetworkInterface",
+            f"arn:aws:ec2:{REGION}:{ACCOUNT}:network-interface/eni-0abc",
+        ),
+        ("NOTIFIES", "arn:aws:s3:::uploads", "LambdaFunction", FN),
+        ("NOTIFIES", "arn:aws:s3:::uploads", "SQSQueue", queue),
+        ("NOTIFIES", "arn:aws:s3:::uploads", "SNSTopic", topic),
+        ("REPLICA_OF", "replica", "RDSInstance", f"arn:aws:rds:{REGION}:{ACCOUNT}:db:orders-db"),
+    } <= edges
+
+
+def test_policy_statements_link_to_the_resources_their_arn_patterns_grant_with_the_actions(graph: Graph) -> None:
+    writer = GraphWriter(graph, SCHEMA)
+    stamp = SyncStamp(1, datetime(2026, 1, 1, tzinfo=UTC))
+    table = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/orders"
+
+    def statement(id_: str, effect: str, action: str, resource: str) -> NodeRow:
+        props = {
+            "account": ACCOUNT,
+            "region": "global",
+            "effect": effect,
+            "actions": (action,),
+            "resources": (resource,),
+        }
+        return NodeRow("IAMPolicyStatement", id_, props)  # type: ignore[arg-type]
+
+    writer.nodes([
+        row("S3Bucket", "arn:aws:s3:::reports"), row("S3Bucket", "arn:aws:s3:::reports-archive"),
+        row("S3Bucket", "arn:aws:s3:::other"), row("DynamoDBTable", table),
+        statement("objects", "Allow", "s3:GetObject", "arn:aws:s3:::reports/*"),
+        statement("prefix", "Allow", "s3:List*", "arn:aws:s3:::reports*"),
+        statement("all", "Allow", "*", "*"),
+        statement("deny", "Deny", "s3:*", "*"),
+        statement("table", "Allow", "dynamodb:GetItem", f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/ord?rs"),
+    ], stamp)  # fmt: skip
+    apply_links(graph, ACCOUNT, stamp)
+    found = {
+        (r["a"], r["b"], tuple(r["actions"]))
+        for r in graph.read(
+            "MATCH (a:IAMPolicyStatement)-[r:ALLOWS_ACCESS_TO]->(b) RETURN a.id AS a, b.id AS b, r.actions AS actions"
+        )
+    }
+    everything = ["arn:aws:s3:::reports", "arn:aws:s3:::reports-archive", "arn:aws:s3:::other", table]
+    assert found == {
+        ("objects", "arn:aws:s3:::reports", ("s3:GetObject",)),
+        ("prefix", "arn:aws:s3:::reports", ("s3:List*",)),
+        ("prefix", "arn:aws:s3:::reports-archive", ("s3:List*",)),
+        ("table", table, ("dynamodb:GetItem",)),
+        *(("all", target, ("*",)) for target in everything),
+    }
+
+
+def test_a_load_balancer_interface_links_to_its_load_balancer_by_description(graph: Graph) -> None:
+    writer = GraphWriter(graph, SCHEMA)
+    stamp = SyncStamp(1, datetime(2026, 1, 1, tzinfo=UTC))
+    alb = f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/app/web/50dc6c495c0c9188"
+    eni = f"arn:aws:ec2:{REGION}:{ACCOUNT}:network-interface/eni-1"
+    writer.nodes([
+        row("LoadBalancer", alb), row("NetworkInterface", eni, description="ELB app/web/50dc6c495c0c9188"),
+        row("NetworkInterface", "plain", description="Primary network interface"),
+    ], stamp)  # fmt: skip
+    apply_links(graph, ACCOUNT, stamp)
+    rows = graph.read("MATCH (a:NetworkInterface)-[:ATTACHED_TO]->(b:LoadBalancer) RETURN a.id AS a, b.id AS b")
+    assert [(r["a"], r["b"]) for r in rows] == [(eni, alb)]

@@ -1,4 +1,4 @@
-"""The demo estate generator: deterministic, and everything in its manifest is discovered (sizes S and M, end to end)."""
+"""The demo estate generator: deterministic, and everything in its manifest is discovered (S and M, end to end)."""
 
 from __future__ import annotations
 
@@ -37,16 +37,39 @@ def test_the_same_seed_creates_the_same_aws_names_and_tags(moto: MotoServer) -> 
     assert [r for r in first.resources if r.cloud != "aws"] == [r for r in again.resources if r.cloud != "aws"]
 
 
-def test_size_s_has_about_300_resources_across_two_aws_accounts_and_regions(moto: MotoServer) -> None:
+REQUIRED_MISCONFIGURATIONS = {
+    "s3-bucket-public-policy", "s3-bucket-public-acl", "sg-admin-port-open-to-world", "sg-database-port-open-to-world",
+    "ebs-volume-not-encrypted", "rds-storage-not-encrypted", "rds-publicly-accessible",
+    "iam-user-console-without-mfa", "iam-access-key-older-than-90-days", "iam-policy-admin-wildcard",
+    "iam-role-trusts-anyone", "iam-role-trusts-foreign-account-without-condition", "lambda-function-url-without-auth",
+    "eks-public-endpoint-open-to-world", "s3-bucket-without-encryption", "kms-key-rotation-disabled",
+    "azure-storage-public-blob-access", "azure-nsg-rdp-from-internet", "azure-sql-firewall-allows-all",
+    "azure-key-vault-without-purge-protection", "azure-aks-not-private", "gcp-bucket-public",
+    "gcp-firewall-ssh-open-to-world", "gke-public-endpoint", "gcp-instance-default-sa-editor",
+    "toxic-exposed-instance-reads-sensitive-bucket", "toxic-public-load-balancer-to-admin-instance",
+}  # fmt: skip
+
+
+def test_size_s_is_a_multi_tier_estate_across_two_aws_accounts_and_regions_with_its_misconfigurations(
+    moto: MotoServer,
+) -> None:
     manifest = generate_estate("S", 1, moto.url)
-    assert 250 <= len(manifest.resources) <= 350
+    assert 450 <= len(manifest.resources) <= 750
     vpcs = [r.id for r in manifest.resources if r.label == "VPC"]
     assert {v.split(":")[4] for v in vpcs} == set(AWS_ACCOUNTS)
     assert {v.split(":")[3] for v in vpcs} == set(AWS_REGIONS)
-    assert len(manifest.ids("S3Bucket")) == 2 * len(AWS_ACCOUNTS)
+    assert len(manifest.ids("S3Bucket")) == 2 * len(AWS_ACCOUNTS) + 4  # assets, public-reports; shared services
+    assert {"IAMRole", "LambdaFunction", "EKSCluster", "AzureKeyVault", "AzureAKSCluster", "GCPGKECluster"} <= (
+        manifest.labels()
+    )
+    assert {m.slug for m in manifest.misconfigurations} >= REQUIRED_MISCONFIGURATIONS
+    assert len(manifest.misconfigurations) >= 20
+    ids = {r.id: r.label for r in manifest.resources}
+    assert all(ids.get(m.resource_id) == m.label for m in manifest.misconfigurations)
     decoded = json.loads(manifest.to_json())
     assert len(decoded["resources"]) == len(manifest.resources)
     assert len(decoded["edges"]) == len(manifest.edges)
+    assert {m["slug"] for m in decoded["misconfigurations"]} == {m.slug for m in manifest.misconfigurations}
 
 
 @pytest.fixture(scope="module", params=["S", "M"])

@@ -242,6 +242,7 @@ def transform_tasks(tasks: Iterable[TaskTypeDef], account: str, region: str) -> 
             launch_type=text(task.get("launchType")), group=text(task.get("group")),
             availability_zone=text(task.get("availabilityZone")), private_ip=text(eni.get("privateIPv4Address")),
             subnet_id=subnet_id, started_at=timestamp(task.get("startedAt")),
+            network_interface_id=text(eni.get("networkInterfaceId")),
         )  # fmt: skip
         nodes.append(NodeRow("ECSTask", task_arn, props))
         if cluster_arn:

@@ -150,6 +150,8 @@ def transform_load_balancers(
             availability_zones=strings([z.get("ZoneName") for z in zones]), subnet_ids=subnets or None,
             security_group_ids=groups or None, canonical_hosted_zone_id=text(lb.get("CanonicalHostedZoneId")),
             created_time=timestamp(lb.get("CreatedTime")),
+            elastic_ip_allocation_ids=strings([a.get("AllocationId") for z in zones
+                                               for a in (z.get("LoadBalancerAddresses") or [])]) or None,
         )  # fmt: skip
         nodes.append(NodeRow("LoadBalancer", lb_arn, props))
         edges += _placement(lb_arn, region, account, subnets, groups, vpc_id)

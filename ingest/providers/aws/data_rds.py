@@ -93,6 +93,7 @@ def transform_instances(instances: Iterable[DBInstanceTypeDef], account: str, re
             storage_type=inst.get("StorageType"), allocated_storage=inst.get("AllocatedStorage"),
             multi_az=inst.get("MultiAZ"), publicly_accessible=inst.get("PubliclyAccessible"),
             storage_encrypted=inst.get("StorageEncrypted"), kms_key_id=inst.get("KmsKeyId"),
+            read_replica_source=inst.get("ReadReplicaSourceDBInstanceIdentifier"),
             endpoint_address=endpoint.get("Address"), endpoint_port=endpoint.get("Port"),
             backup_retention_period=inst.get("BackupRetentionPeriod"),
             availability_zone=inst.get("AvailabilityZone"),

@@ -73,6 +73,7 @@ class BucketDetails:
     versioning: Mapping[str, Any] | None = None
     tags: Sequence[TagTypeDef] | None = ()
     resolved_kms_key: str | None = None
+    notifications: Mapping[str, Any] | None = None
 
 
 def bucket_region(location: str | None) -> str:
@@ -104,6 +105,7 @@ def _read_details(s3: S3Client, call: Any, bucket: BucketTypeDef, region: str) -
     encryption = call("encryption", s3.get_bucket_encryption, _NO_ENCRYPTION, {})
     versioning = call("versioning", s3.get_bucket_versioning, frozenset(), None)
     tagging = call("tagging", s3.get_bucket_tagging, _NO_TAGS, {"TagSet": []})
+    notifications = call("notifications", s3.get_bucket_notification_configuration, frozenset(), None)
     return BucketDetails(
         bucket=bucket,
         region=region,
@@ -115,6 +117,7 @@ def _read_details(s3: S3Client, call: Any, bucket: BucketTypeDef, region: str) -
         ),
         versioning={k: v for k, v in versioning.items() if k != "ResponseMetadata"} if versioning is not None else None,
         tags=tagging.get("TagSet", []) if tagging is not None else None,
+        notifications=notifications,
     )
 
 
@@ -173,6 +176,24 @@ def _bucket_key(rules: Sequence[ServerSideEncryptionRuleTypeDef] | None) -> bool
     return None
 
 
+_NOTIFICATION_KEYS = (
+    ("LambdaFunctionConfigurations", "LambdaFunctionArn"),
+    ("QueueConfigurations", "QueueArn"),
+    ("TopicConfigurations", "TopicArn"),
+)
+
+
+def notification_targets(config: Mapping[str, Any] | None) -> tuple[str, ...]:
+    """The function, queue and topic ARNs a bucket's event notifications deliver to (sorted, once each)."""
+    found = {
+        str(item[arn_key])
+        for list_key, arn_key in _NOTIFICATION_KEYS
+        for item in (config or {}).get(list_key) or ()
+        if isinstance(item, dict) and item.get(arn_key)
+    }
+    return tuple(sorted(found))
+
+
 def transform_s3(buckets: Iterable[BucketDetails], account: str, region: str) -> Transformed:
     """``region`` is the unit's (global); every node carries its bucket's own region."""
     del region
@@ -200,6 +221,7 @@ def transform_s3(buckets: Iterable[BucketDetails], account: str, region: str) ->
             kms_key_id=default.get("KMSMasterKeyID") if default else None,
             bucket_key_enabled=_bucket_key(d.encryption_rules), versioning=versioning,
             mfa_delete=d.versioning.get("MFADelete") if d.versioning else None,
+            notification_targets=notification_targets(d.notifications) or None,
         )  # fmt: skip
         nodes.append(NodeRow("S3Bucket", node_id, props))
         ref = _kms_ref(d)
