@@ -1,0 +1,117 @@
+"""Resource history: one resource's timeline, and what changed across the estate between two times.
+
+Both read the ``Change`` nodes the writer records during discovery jobs (``graph.history``): a
+resource's changes outlive the resource, so a deleted one still has its timeline.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from app.errors import QueryInputError
+from graph.neo4j.client import Graph
+
+CHANGE_TYPES = ("created", "changed", "deleted")
+MAX_FIRST = 1000
+
+
+@dataclass(frozen=True)
+class PropertyChange:
+    name: str
+    old: str  # JSON of the value before (null when absent)
+    new: str  # JSON of the value after (null when removed)
+
+
+@dataclass(frozen=True)
+class ChangeRecord:
+    resource_id: str
+    kind: str
+    name: str
+    account: str
+    region: str
+    change: str
+    at: datetime
+    job_id: str
+    properties: tuple[PropertyChange, ...]
+
+
+@dataclass(frozen=True)
+class ChangeFilter:
+    kinds: tuple[str, ...] = ()
+    accounts: tuple[str, ...] = ()
+    changes: tuple[str, ...] = ()
+
+    def check(self) -> None:
+        wrong = [c for c in self.changes if c not in CHANGE_TYPES]
+        if wrong:
+            raise QueryInputError(f"unknown change type(s) {wrong}; use {', '.join(CHANGE_TYPES)}")
+
+
+_RETURN = (
+    "RETURN c.resource_id AS resource_id, c.resource_kind AS kind, c.resource_name AS name, "
+    "c.resource_account AS account, c.resource_region AS region, c.change AS change, c.at AS at, "
+    "c.job_id AS job_id, c.changed_properties AS props, c.old AS old, c.new AS new"
+)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _record(row: Mapping[str, Any]) -> ChangeRecord:
+    old = json.loads(row["old"] or "{}")
+    new = json.loads(row["new"] or "{}")
+    props = tuple(
+        PropertyChange(name, json.dumps(old.get(name)), json.dumps(new.get(name))) for name in row["props"] or ()
+    )
+    at = row["at"]
+    return ChangeRecord(
+        row["resource_id"], row["kind"] or "", row["name"] or "", row["account"] or "", row["region"] or "",
+        row["change"], at.to_native() if hasattr(at, "to_native") else at, row["job_id"] or "", props,
+    )  # fmt: skip
+
+
+def resource_history(graph: Graph, resource_id: str, first: int = 100) -> list[ChangeRecord]:
+    """The resource's changes, oldest first (created, changed ..., deleted)."""
+    if not resource_id:
+        raise QueryInputError("give the id of a resource (its ARN, Azure id or GCP name)")
+    rows = graph.read(
+        f"MATCH (c:Change {{resource_id: $id}}) WITH c ORDER BY c.at, c.generation LIMIT $first {_RETURN}",
+        {"id": resource_id, "first": max(1, min(first, MAX_FIRST))},
+    )
+    return [_record(r) for r in rows]
+
+
+def changes_between(
+    graph: Graph,
+    since: datetime,
+    until: datetime | None = None,
+    flt: ChangeFilter | None = None,
+    first: int = 200,
+) -> list[ChangeRecord]:
+    """What changed with ``since <= at <= until`` (until: now), oldest first, optionally filtered."""
+    flt = flt or ChangeFilter()
+    flt.check()
+    start, end = _aware(since), _aware(until or datetime.now(UTC))
+    if end < start:
+        raise QueryInputError("`until` is before `since`; swap them")
+    rows = graph.read(
+        "MATCH (c:Change) WHERE c.at >= $since AND c.at <= $until "
+        "AND (size($kinds) = 0 OR c.resource_kind IN $kinds) "
+        "AND (size($accounts) = 0 OR c.resource_account IN $accounts) "
+        "AND (size($changes) = 0 OR c.change IN $changes) "
+        f"WITH c ORDER BY c.at, c.resource_id LIMIT $first {_RETURN}",
+        {
+            "since": start,
+            "until": end,
+            "kinds": list(flt.kinds),
+            "accounts": list(flt.accounts),
+            "changes": list(flt.changes),
+            "first": max(1, min(first, MAX_FIRST)),
+        },
+    )
+    return [_record(r) for r in rows]
