@@ -15,6 +15,18 @@ RESOURCE_PROPERTIES: tuple[Property, ...] = (
     Property("first_seen", "datetime", "When discovery first saw the resource."),
     Property("last_seen", "datetime", "When discovery last saw the resource."),
     Property("last_sync", "int", "Generation of the sync that last wrote the node (for scoped cleanup)."),
+    Property(
+        "monthly_cost_usd",
+        "float",
+        "Estimated monthly list-price cost in USD (730 h/month), set after each sync; absent when not priced.",
+        indexed=True,
+    ),
+    Property("cost_basis", "string", "How monthly_cost_usd was computed, or why the resource is not priced."),
+    Property(
+        "cpu_utilization_p95",
+        "float",
+        "95th-percentile CPU utilisation in percent, when a metrics source provides it (discovery does not yet).",
+    ),
 )
 
 # What a node that is part of a resource (not a Resource itself) carries for scoped cleanup.
