@@ -1,6 +1,6 @@
-"""Search resources with filters and keyset pagination; read neighbours in batches.
+"""Search resources with filters, sort and keyset pagination, facet counts; read neighbours in batches.
 
-Pagination is by ``id`` order: a cursor is the opaque (base64) id of the last item seen, so pages
+Pagination is keyset: by ``id`` order: a cursor is the opaque (base64) id of the last item seen, so pages
 stay correct while the graph changes and deep pages cost the same as the first.
 """
 
@@ -16,6 +16,16 @@ from typing import Literal
 from app.errors import QueryInputError
 from graph.neo4j.client import Graph
 from graph.schema import SCHEMA
+from queries.filters import (
+    PREDICATE_CLAUSE,
+    PropertyPredicate,
+    Sort,
+    check_sort,
+    decode_sort_cursor,
+    encode_sort_cursor,
+    keyset_clause,
+    predicate_params,
+)
 from queries.records import NodeRecord, node_record
 
 Direction = Literal["OUT", "IN", "BOTH"]
@@ -39,6 +49,7 @@ class ResourceFilter:
     kinds: tuple[str, ...] = ()
     tags: tuple[TagFilter, ...] = ()
     search: str | None = None
+    properties: tuple[PropertyPredicate, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,7 @@ class ResourcePage:
     total: int
     has_next: bool
     end_cursor: str | None
+    cursors: tuple[str, ...] = ()  # one per item, for the sort order used
 
 
 @dataclass(frozen=True)
@@ -79,20 +91,28 @@ def decode_cursor(cursor: str) -> str:
     return raw[3:]
 
 
-_WHERE = """
-WHERE (size($providers) = 0 OR n.provider IN $providers)
-  AND (size($accounts) = 0 OR n.account IN $accounts)
-  AND (size($regions) = 0 OR n.region IN $regions)
-  AND (size($kinds) = 0 OR n.kind IN $kinds)
-  AND ($search IS NULL OR toLower(n.name) CONTAINS $search OR toLower(n.id) CONTAINS $search)
-  AND all(t IN $tags WHERE
-        CASE WHEN t.value IS NULL
-             THEN any(x IN coalesce(n.tags, []) WHERE x STARTS WITH t.key + '=')
-             ELSE (t.key + '=' + t.value) IN coalesce(n.tags, []) END)
-"""
-
-_PAGE = "MATCH (n:Resource)" + _WHERE + " AND ($after IS NULL OR n.id > $after) RETURN n ORDER BY n.id LIMIT $limit"
-_COUNT = "MATCH (n:Resource)" + _WHERE + " RETURN count(n) AS total"
+def _where(flt: ResourceFilter) -> str:
+    """Only the conditions the filter sets, so the planner sees a plain label scan (or index) when it can."""
+    parts = []
+    if flt.providers:
+        parts.append("n.provider IN $providers")
+    if flt.accounts:
+        parts.append("n.account IN $accounts")
+    if flt.regions:
+        parts.append("n.region IN $regions")
+    if flt.kinds:
+        parts.append("n.kind IN $kinds")
+    if flt.search:
+        parts.append("(toLower(n.name) CONTAINS $search OR toLower(n.id) CONTAINS $search)")
+    if flt.tags:
+        parts.append(
+            "all(t IN $tags WHERE CASE WHEN t.value IS NULL "
+            "THEN any(x IN coalesce(n.tags, []) WHERE x STARTS WITH t.key + '=') "
+            "ELSE (t.key + '=' + t.value) IN coalesce(n.tags, []) END)"
+        )
+    if flt.properties:
+        parts.append(PREDICATE_CLAUSE)
+    return " AND ".join(parts) or "true"
 
 
 def _filter_params(flt: ResourceFilter) -> dict[str, object]:
@@ -109,27 +129,103 @@ def _filter_params(flt: ResourceFilter) -> dict[str, object]:
         "kinds": list(flt.kinds),
         "tags": [{"key": t.key, "value": t.value} for t in flt.tags],
         "search": flt.search.lower() if flt.search else None,
+        "preds": predicate_params(flt.properties, flt.kinds),
     }
 
 
 def search_resources(
-    graph: Graph, flt: ResourceFilter | None = None, first: int = 50, after: str | None = None
+    graph: Graph,
+    flt: ResourceFilter | None = None,
+    first: int = 50,
+    after: str | None = None,
+    sort: Sort | None = None,
 ) -> ResourcePage:
-    """One page of resources matching ``flt``, ordered by id, with the total count."""
+    """One page of resources matching ``flt``, ordered by ``sort`` (id by default; nulls last, ties by id),
+    with the total count."""
     if not 1 <= first <= MAX_PAGE:
         raise QueryInputError(f"first must be between 1 and {MAX_PAGE}, got {first}")
-    params = _filter_params(flt or ResourceFilter())
-    params["after"] = decode_cursor(after) if after else None
+    flt = flt or ResourceFilter()
+    params = _filter_params(flt)
+    where = _where(flt)
     params["limit"] = first + 1
-    rows = graph.read(_PAGE, params)
-    total = int(graph.read(_COUNT, params)[0]["total"])
+    by_id = sort is None or (sort.property == "id" and not sort.descending)
+    if by_id:
+        params["after"] = decode_cursor(after) if after else None
+        cypher = (
+            f"MATCH (n:Resource) WHERE {where} AND ($after IS NULL OR n.id > $after) "
+            "RETURN n ORDER BY n.id LIMIT $limit"
+        )
+    else:
+        assert sort is not None
+        check_sort(sort, flt.kinds)
+        value, last_id = decode_sort_cursor(after, sort) if after else (None, None)
+        params.update(sort=sort.property, after=last_id, after_value=value, after_null=value is None)
+        direction = "DESC" if sort.descending else ""
+        cypher = (
+            f"MATCH (n:Resource) WHERE {where} AND {keyset_clause(sort.descending)} "
+            f"RETURN n ORDER BY n[$sort] IS NULL, n[$sort] {direction}, n.id LIMIT $limit"
+        )
+    rows = graph.read(cypher, params)
+    count = (
+        "MATCH (n:Resource) RETURN count(n) AS total"
+        if where == "true"
+        else (f"MATCH (n:Resource) WHERE {where} RETURN count(n) AS total")
+    )
+    total = int(graph.read(count, params)[0]["total"])
     items = tuple(node_record(r["n"]) for r in rows[:first])
+    if by_id:
+        cursors = tuple(encode_cursor(i.id) for i in items)
+    else:
+        assert sort is not None
+        cursors = tuple(encode_sort_cursor(sort, _plain(i.properties.get(sort.property)), i.id) for i in items)
     return ResourcePage(
         items=items,
         total=total,
         has_next=len(rows) > first,
-        end_cursor=encode_cursor(items[-1].id) if items else None,
+        end_cursor=cursors[-1] if cursors else None,
+        cursors=cursors,
     )
+
+
+def _plain(value: object) -> object:
+    return value if isinstance(value, str | int | float | bool) or value is None else str(value)
+
+
+@dataclass(frozen=True)
+class Facet:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Counts of the resources matching a filter, by provider, kind, region and account (most first)."""
+
+    total: int
+    providers: tuple[Facet, ...]
+    kinds: tuple[Facet, ...]
+    regions: tuple[Facet, ...]
+    accounts: tuple[Facet, ...]
+
+
+def resource_facets(graph: Graph, flt: ResourceFilter | None = None) -> Facets:
+    flt = flt or ResourceFilter()
+    params = _filter_params(flt)
+    rows = graph.read(
+        f"MATCH (n:Resource) WHERE {_where(flt)} "
+        "RETURN n.provider AS p, n.kind AS k, n.region AS r, n.account AS a, count(*) AS c",
+        params,
+    )
+    sums: dict[str, dict[str, int]] = {"p": {}, "k": {}, "r": {}, "a": {}}
+    for row in rows:
+        for key, counts in sums.items():
+            value = str(row[key] or "")
+            counts[value] = counts.get(value, 0) + int(row["c"])
+
+    def facets(key: str) -> tuple[Facet, ...]:
+        return tuple(Facet(v, c) for v, c in sorted(sums[key].items(), key=lambda vc: (-vc[1], vc[0])))
+
+    return Facets(sum(sums["p"].values()), facets("p"), facets("k"), facets("r"), facets("a"))
 
 
 def get_resource(graph: Graph, resource_id: str) -> NodeRecord | None:

@@ -1,0 +1,193 @@
+"""What relationships mean for analysis, declared as data: dependency, access, entry points and data stores.
+
+Dependency (blast radius, dependencies, dependents): each :class:`Dependency` says, for a relationship
+type (optionally only between two labels), who depends on whom: ``"source"`` (the source needs the
+target: an instance needs its subnet), ``"target"`` (the target needs the source: an instance needs
+the volume attached to it) or ``"both"``. A pair-specific declaration wins over the type's default.
+Types listed in ``NOT_DEPENDENCIES`` were considered and carry no dependency (a principal holding a
+role, a volume created from a snapshot). Traversals are generated from these tables.
+
+Access (critical paths): each :class:`Access` says which way requests or data reach along an edge
+(``forward``: from source to target). :class:`CompoundHop` declares reach that no single edge shows
+(members of a security group allowed by another group's rule reach that group's members).
+:class:`EntryPoint` and :class:`DataStore` name where paths start and end, with weights used to rank.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from graph.rows import PropValue
+from graph.schema.model import NodeKind, RelType
+
+Meaning = Literal["source", "target", "both"]
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """``type`` (between ``source`` and ``target`` labels when given) means ``meaning`` depends on the other end."""
+
+    type: str
+    meaning: Meaning
+    source: str | None = None
+    target: str | None = None
+
+
+@dataclass(frozen=True)
+class Access:
+    """Along ``type`` (between the labels when given) requests or data go source -> target, or back when not forward."""
+
+    type: str
+    forward: bool = True
+    source: str | None = None
+    target: str | None = None
+
+
+@dataclass(frozen=True)
+class CompoundHop:
+    """Reach across several edges. ``match`` binds ``a`` (already bound), ``b`` (reached) and ``via`` (the node whose
+    properties say why, e.g. the allowing rule)."""
+
+    name: str
+    match: str
+    description: str
+
+
+@dataclass(frozen=True)
+class EntryPoint:
+    """Where traffic from the internet enters: nodes of ``label`` (with ``prop`` equal to ``equals``; ``equals`` None
+    means the property is set). ``exposure`` ranks entries: higher is more exposed."""
+
+    label: str
+    exposure: int
+    prop: str | None = None
+    equals: PropValue = None
+
+
+@dataclass(frozen=True)
+class DataStore:
+    """A store of data; ``sensitivity`` ranks paths that end there (5 secrets .. 1 messages)."""
+
+    label: str
+    sensitivity: int
+
+
+D = Dependency
+DEPENDENCIES: tuple[Dependency, ...] = (
+    # placement and containment: the contained needs its container
+    *(D(t, "source") for t in ("IN_SUBNET", "IN_VPC", "IN_VNET", "IN_SUBNETWORK", "IN_NETWORK", "IN_ZONE",
+                               "IN_CLUSTER", "IN_PROJECT", "IN_FOLDER", "IN_ORGANIZATION", "IN_RESOURCE_GROUP",
+                               "IN_SUBSCRIPTION", "MEMBER_OF_CLUSTER", "MEMBER_OF", "BELONGS_TO")),
+    # security and identity the source runs with
+    *(D(t, "source") for t in ("MEMBER_OF_SECURITY_GROUP", "USES_SECURITY_GROUP", "PROTECTED_BY", "RUNS_AS",
+                               "USES_ROLE", "USES_EXECUTION_ROLE", "USES_INSTANCE_PROFILE", "CONTAINS_ROLE",
+                               "HAS_POLICY", "ENCRYPTED_BY", "ROTATED_BY", "ASSIGNED_TO", "GRANTS_ACCESS_TO")),
+    D("APPLIES_TO", "target"),  # the instance is reachable only as its firewall rules allow
+    # what the source uses to run or serve
+    *(D(t, "source") for t in ("USES_DISK", "ATTACHED_DISK", "HAS_NETWORK_INTERFACE", "HAS_PUBLIC_IP",
+                               "USES_ELASTIC_IP", "USES_NETWORK_INTERFACE", "USES_LAUNCH_TEMPLATE", "USES_IMAGE",
+                               "USES_SNAPSHOT", "USES_TASK_DEFINITION", "HOSTED_ON", "CONNECTS_TO", "ACCEPTER_VPC",
+                               "REQUESTER_VPC", "ATTACHES_VPC")),
+    # request and data flow: the caller needs what it sends to or reads from
+    *(D(t, "source") for t in ("ROUTES_TO", "TARGETS", "FORWARDS_TO", "ORIGIN", "INVOKES", "RESOLVES_TO",
+                               "HAS_MEMBER", "DELIVERS_TO", "SUBSCRIBES_TO", "READS_FROM", "SENDS_FAILURES_TO")),
+    D("PART_OF", "both"),  # a listener is part of its load balancer, which serves through it
+    D("HAS_BACKEND_POOL", "both"),
+    D("MANAGES", "both"),  # the group replaces its instances; it serves through them
+    # parts owned by the source: they go with it
+    *(D(t, "target") for t in ("HAS_DATABASE", "HAS_FIREWALL_RULE", "HAS_NODE_POOL", "HAS_PEERING", "HAS_RULE",
+                               "HAS_ENTRY", "HAS_STATEMENT")),
+    D("ALLOWS_FROM", "source"),
+    # ATTACHED_TO: mostly the target needs what is attached to it
+    D("ATTACHED_TO", "target"),
+    D("ATTACHED_TO", "source", "TransitGatewayAttachment", "TransitGateway"),
+    # ASSOCIATED_WITH: a subnet needs its route table and ACL, an interface its address; a private zone its VPC
+    D("ASSOCIATED_WITH", "target"),
+    D("ASSOCIATED_WITH", "source", "Route53HostedZone", "VPC"),
+)  # fmt: skip
+
+# Considered and not a dependency: access grants, lineage, peer connectivity.
+NOT_DEPENDENCIES: tuple[str, ...] = ("HAS_ROLE", "CREATED_FROM", "SNAPSHOT_OF", "LAUNCHED_FROM", "PEERED_WITH")
+
+A = Access
+ACCESS: tuple[Access, ...] = (
+    *(A(t) for t in ("TARGETS", "FORWARDS_TO", "ORIGIN", "RESOLVES_TO", "HAS_MEMBER", "HAS_BACKEND_POOL",
+                     "MANAGES", "DELIVERS_TO", "READS_FROM", "CONNECTS_TO", "HAS_DATABASE", "RUNS_AS")),
+    *(A("ROUTES_TO", source=s) for s in ("Route53Record", "AzureLoadBalancerBackendPool", "AzureApplicationGateway",
+                                          "GCPTargetProxy", "GCPBackendService")),
+    A("INVOKES", source="APIGatewayRestApi"),
+    A("INVOKES", source="APIGatewayHttpApi"),
+    A("INVOKES", forward=False, source="LambdaEventSourceMapping"),  # the function reaches the queue via its mapping
+    A("SUBSCRIBES_TO", forward=False),  # a topic reaches its subscriptions
+    A("PART_OF", forward=False),  # a load balancer reaches its listeners
+    A("ASSOCIATED_WITH", source="ElasticIP"),
+    A("ATTACHED_TO", source="NetworkInterface", target="EC2Instance"),
+    *(A("ATTACHED_TO", forward=False, source=s) for s in ("AutoScalingGroup", "ECSService")),
+    A("HAS_PUBLIC_IP", forward=False),  # a public address reaches its interface or frontend
+    A("HAS_NETWORK_INTERFACE", forward=False),
+    A("HAS_ROLE", source="GCPServiceAccount"),  # a workload's service account reaches what it holds roles on
+)  # fmt: skip
+
+COMPOUND_HOPS: tuple[CompoundHop, ...] = (
+    CompoundHop(
+        "ALLOWED_BY_SECURITY_GROUP",
+        "MATCH (a)-[:MEMBER_OF_SECURITY_GROUP]->(:SecurityGroup)<-[:ALLOWS_FROM]-"
+        "(via:SecurityGroupRule {direction: 'ingress'})<-[:HAS_RULE]-(:SecurityGroup)"
+        "<-[:MEMBER_OF_SECURITY_GROUP]-(b:Resource) WHERE b <> a",
+        "A rule of the target's security group admits a security group of the source.",
+    ),
+    CompoundHop(
+        "SAME_GCP_NETWORK",
+        "MATCH (a:GCPComputeInstance)-[:IN_SUBNETWORK]->(:GCPSubnetwork)-[:IN_NETWORK]->(via:GCPNetwork)"
+        "<-[:IN_NETWORK]-(b:GCPCloudSQLInstance)",
+        "The instance and the database's private IP are in the same VPC network.",
+    ),
+    CompoundHop(
+        "PRIVATE_ENDPOINT_IN_VNET",
+        "MATCH (a:AzureVirtualMachine)-[:HAS_NETWORK_INTERFACE]->(:AzureNetworkInterface)-[:IN_SUBNET]->(:AzureSubnet)"
+        "-[:IN_VNET]->(vnet:AzureVirtualNetwork) "  # a second MATCH: the endpoint may share the VM's subnet
+        "MATCH (vnet)<-[:IN_VNET]-(:AzureSubnet)<-[:IN_SUBNET]-(via:AzurePrivateEndpoint)-[:CONNECTS_TO]->(b:Resource)",
+        "The VM's network holds a private endpoint of the target.",
+    ),
+)
+
+E = EntryPoint
+ENTRY_POINTS: tuple[EntryPoint, ...] = (
+    E("LoadBalancer", 3, "scheme", "internet-facing"),
+    E("CloudFrontDistribution", 3),
+    E("APIGatewayRestApi", 3),
+    E("APIGatewayHttpApi", 3),
+    E("ElasticIP", 2),
+    E("EC2Instance", 2, "public_ip"),
+    E("LambdaFunction", 2, "function_url_auth_type", "NONE"),
+    E("AzurePublicIPAddress", 2),
+    E("AzureApplicationGateway", 3),
+    E("AzureWebApp", 2, "public_network_access", "Enabled"),
+    E("GCPForwardingRule", 3, "is_external", True),
+    E("GCPCloudRunService", 2, "is_public", True),
+    E("GCPCloudFunction", 2, "is_public", True),
+    E("GCPComputeInstance", 2, "public_ip"),
+)
+
+S = DataStore
+DATA_STORES: tuple[DataStore, ...] = (
+    S("SecretsManagerSecret", 5),
+    S("AzureKeyVault", 5),
+    S("RDSInstance", 4),
+    S("RDSCluster", 4),
+    S("DynamoDBTable", 4),
+    S("AzureSqlServer", 4),
+    S("AzureSqlDatabase", 4),
+    S("AzureCosmosDBAccount", 4),
+    S("GCPCloudSQLInstance", 4),
+    S("S3Bucket", 3),
+    S("AzureStorageAccount", 3),
+    S("GCPStorageBucket", 3),
+    S("SQSQueue", 2),
+    S("SNSTopic", 1),
+)
+
+# No labels or relationships of its own: this module describes the ones the other modules declare.
+NODES: tuple[NodeKind, ...] = ()
+RELATIONSHIPS: tuple[RelType, ...] = ()
