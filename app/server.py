@@ -24,6 +24,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UNSET, UnsetType
 
 from app.api.auth import Authenticator
 from app.api.auth_middleware import PRINCIPAL_KEY, AuthMiddleware
@@ -60,7 +61,7 @@ class _GraphQL(GraphQL[Context, None]):
             connection_params={},
         )
 
-    async def on_ws_connect(self, context: Context) -> None:
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """graphql-transport-ws: credentials in the connection_init payload ({"authorization": "Bearer ..."}
         or {"apiKey": "..."}) when the upgrade request carried none; without any, the socket is refused."""
         if context.principal is None:
@@ -74,6 +75,7 @@ class _GraphQL(GraphQL[Context, None]):
         if context.principal is None:
             message = "not signed in: send apiKey or authorization in the connection_init payload"
             raise ConnectionRejectionError({"message": message})
+        return UNSET
 
 
 def _check_redis(url: str) -> None:

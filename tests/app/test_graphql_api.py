@@ -1,4 +1,7 @@
-"""The GraphQL API served over real HTTP (uvicorn on a loopback port) on a graph discovered from moto."""
+"""The GraphQL API served over real HTTP (uvicorn on a loopback port) on a graph discovered from moto.
+
+Requests carry an admin API key (created in the graph like any other); auth itself is tested in test_auth*.py.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import httpx
 import pytest
 import uvicorn
 
+from app.api import auth_store
 from app.server import create_app
 from app.settings import Settings
 from graph.neo4j.client import Graph, Params
@@ -52,8 +56,12 @@ def estate(moto_server: MotoServer, session_graph: Graph, settings: Settings) ->
     return estate
 
 
+KEYS: dict[str, str] = {}  # base URL -> the admin API key its requests send
+
+
 @pytest.fixture(scope="module")
-def api(settings: Settings, estate: DemoEstate) -> Iterator[str]:
+def api(settings: Settings, estate: DemoEstate, session_graph: Graph) -> Iterator[str]:
+    key = auth_store.create_api_key(session_graph, "tests", "admin", "tests", rounds=4).key
     port = _free_port()
     graph = CountingGraph(settings)
     config = uvicorn.Config(create_app(settings, graph), host="127.0.0.1", port=port, log_level="warning")
@@ -64,6 +72,7 @@ def api(settings: Settings, estate: DemoEstate) -> Iterator[str]:
     while not server.started:
         assert time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.05)
+    KEYS[f"http://127.0.0.1:{port}"] = key
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(10)
@@ -71,7 +80,12 @@ def api(settings: Settings, estate: DemoEstate) -> Iterator[str]:
 
 
 def gql(api: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-    response = httpx.post(f"{api}/graphql", json={"query": query, "variables": variables or {}}, timeout=30)
+    response = httpx.post(
+        f"{api}/graphql",
+        json={"query": query, "variables": variables or {}},
+        headers={"X-API-Key": KEYS[api]},
+        timeout=30,
+    )
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -168,6 +182,7 @@ def test_filters_by_tag_region_and_provider(api: str) -> None:
 
 
 def test_nested_neighbours_are_batched_not_n_plus_one(api: str) -> None:
+    gql(api, "{ kinds { label } }")  # the API key is checked (and cached) on the first request
     CountingGraph.reads = 0
     body = gql(api, '{ resources(filter: {kinds: ["EC2Instance"]}) { edges { node { neighbors { type } } } } }')
     assert len(body["data"]["resources"]["edges"]) == 6
@@ -218,3 +233,56 @@ def test_ready_is_503_and_names_redis_when_redis_is_down(settings: Settings, ses
     assert checks["neo4j"] == "ok"
     assert "Redis does not answer" in checks["redis"]
     assert "aidiscover services up" in checks["redis"]
+
+
+TOO_DEEP = "{ resources { edges { node { " + "neighbors { node { " * 6 + "id" + " } }" * 6 + " } } } }"
+TOO_COSTLY = "{ resources(first: 1000) { edges { node { neighbors(first: 1000) { node { kind } } } } } }"
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "expected"),
+    [
+        ({"query": "{ resources { edges { node { id } }"}, "BAD_QUERY", "Syntax Error"),
+        ({"query": "{ resources { nope } }"}, "BAD_QUERY", "Cannot query field 'nope'"),
+        ({"query": "{ resources(first: 5000) { totalCount } }"}, "BAD_INPUT", "first must be between 1 and 1000"),
+        (
+            {"query": "query($n: Int!) { resources(first: $n) { totalCount } }", "variables": {"n": "many"}},
+            "BAD_INPUT",
+            "Int cannot represent",
+        ),
+        ({"query": '{ resources(after: "!!") { totalCount } }'}, "BAD_INPUT", "is not one this API returned"),
+        ({"query": TOO_DEEP}, "QUERY_TOO_DEEP", "levels deep; at most 12"),
+        ({"query": TOO_COSTLY}, "QUERY_TOO_COSTLY", "estimated cost"),
+        ({"query": "{ " + " ".join(f"a{i}: kinds {{ label }}" for i in range(21)) + " }"}, "TOO_MANY_ALIASES", "21"),
+        ({"query": "{ kinds { " + "label " * 2100 + "} }"}, "TOO_MANY_TOKENS", "2000 tokens"),
+        ({"query": "mutation { nope }"}, "BAD_QUERY", "Cannot query field 'nope'"),
+    ],
+)
+def test_bad_queries_get_a_message_and_a_code_never_a_5xx(
+    api: str, body: dict[str, Any], code: str, expected: str
+) -> None:
+    response = httpx.post(f"{api}/graphql", json=body, headers={"X-API-Key": KEYS[api]}, timeout=30)
+    assert response.status_code in (200, 400), response.text
+    errors = response.json()["errors"]
+    assert [e["extensions"]["code"] for e in errors] == [code], errors
+    assert expected in errors[0]["message"]
+
+
+def test_unknown_ids_are_null_not_errors(api: str) -> None:
+    assert gql(api, '{ resource(id: "arn:aws:ec2:us-east-1:1:instance/i-nope") { id } }') == {
+        "data": {"resource": None}
+    }
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"{not json", b'{"query": 42}', b"[]", b'{"variables": {}}'],
+)
+def test_malformed_request_bodies_are_400(api: str, content: bytes) -> None:
+    response = httpx.post(
+        f"{api}/graphql",
+        content=content,
+        headers={"X-API-Key": KEYS[api], "content-type": "application/json"},
+        timeout=30,
+    )
+    assert response.status_code == 400, response.text
