@@ -1,0 +1,232 @@
+"""A question in, an answer with its evidence out: template -> cache -> LLM (gated, self-correcting) -> degraded.
+
+Every :class:`Answer` carries the Cypher that produced its rows, the rows (capped) and the ``path``:
+
+- ``template``  an intent template matched (no LLM involved);
+- ``cache``     the same question (normalised) was answered by the LLM path within the cache TTL;
+- ``llm``       the model wrote Cypher, the gate accepted it, Neo4j ran it read-only, the model summarised;
+- ``degraded``  nothing could answer (no LLM configured, circuit open, endpoint failing, or three
+  refused / failing queries); the answer says why and what to do.
+
+The model's Cypher gets up to two self-correction rounds: the gate's refusal or Neo4j's error is
+sent back with the failed query.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, replace
+from typing import Literal
+
+import redis
+
+from app.errors import GraphError, LLMError, QueryInputError, ServiceError, UnsafeCypherError
+from app.nl import examples, gate, scope, templates
+from app.nl.answer import plain_summary, summary_messages
+from app.nl.breaker import CircuitBreaker
+from app.nl.budget import Budget
+from app.nl.cache import AnswerCache
+from app.nl.gate import Row
+from app.nl.llm import LLMClient, Message
+from app.nl.prompt import generation_messages, retry_message
+from app.settings import Settings
+from graph.neo4j.client import Graph
+from graph.schema import SCHEMA
+
+log = logging.getLogger(__name__)
+Path = Literal["template", "llm", "cache", "degraded"]
+MAX_QUESTION = 500
+SELF_CORRECTIONS = 2
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str
+    cypher: str
+    rows: tuple[Row, ...]
+    path: Path
+    warnings: tuple[str, ...] = ()
+    truncated: bool = False
+    attempts: int = 0
+    cost_usd: float = 0.0
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> Answer:
+        data = json.loads(text)
+        data["rows"] = tuple(data["rows"])
+        data["warnings"] = tuple(data["warnings"])
+        return cls(**data)
+
+
+@dataclass
+class NLServices:
+    """What answering needs; one per process for the LLM client (its semaphore and breaker are shared)."""
+
+    graph: Graph
+    settings: Settings
+    llm: LLMClient | None
+    cache: AnswerCache | None
+    budget: Budget | None
+    observer: list[str] | None = field(default=None)  # every text sent to Neo4j by the gate (tests)
+
+
+_shared: dict[tuple[str, str, int], tuple[LLMClient, AnswerCache, Budget]] = {}
+_shared_lock = threading.Lock()
+
+
+def services(graph: Graph, settings: Settings) -> NLServices:
+    """The process-wide LLM client, cache and budget for these settings, around ``graph``."""
+    key = (settings.llm_base_url, settings.redis_url, id(settings))
+    with _shared_lock:
+        if key not in _shared:
+            client = redis.Redis.from_url(settings.redis_url, socket_timeout=2.0)
+            budget = Budget(client, settings)
+            breaker = CircuitBreaker(settings.llm_breaker_failures, settings.llm_breaker_seconds)
+            _shared[key] = (LLMClient(settings, breaker, budget), AnswerCache(client, settings.llm_cache_ttl), budget)
+        llm, cache, budget = _shared[key]
+    return NLServices(graph, settings, llm if llm.configured else None, cache, budget)
+
+
+@dataclass(frozen=True)
+class _Ready:
+    """Rows found by the LLM path, waiting for their summary."""
+
+    question: str
+    cypher: str
+    rows: tuple[Row, ...]
+    truncated: bool
+    warnings: tuple[str, ...]
+    attempts: int
+    cost: float
+
+
+def _check(question: str) -> str:
+    text = question.strip()
+    if not text:
+        raise QueryInputError("the question is empty; ask e.g. 'how many EC2 instances are there?'")
+    if len(text) > MAX_QUESTION:
+        raise QueryInputError(f"the question is {len(text)} characters long; keep it under {MAX_QUESTION}")
+    return text
+
+
+def _early(svc: NLServices, question: str, user: str) -> Answer | _Ready:
+    """Everything before the summary: template, cache, degraded, or rows from the gated LLM query."""
+    template = templates.match(svc.graph, question)
+    if template is not None:
+        return Answer(question, template.summary, template.cypher, template.rows[: svc.settings.nl_row_cap],
+                      "template", template.warnings, len(template.rows) > svc.settings.nl_row_cap)  # fmt: skip
+    if svc.cache is not None:
+        cached = svc.cache.get(question)
+        if cached is not None:
+            return replace(Answer.from_json(cached), path="cache", cost_usd=0.0)
+    if svc.llm is None:
+        return _degraded(question, "no template matches this question and no LLM is configured "
+                         "(set AIDISCOVER_LLM_API_KEY); try e.g. 'how many EC2 instances are there?'")  # fmt: skip
+    if svc.llm.breaker.state == "open":
+        return _degraded(question, "the LLM is unavailable (circuit open after repeated failures) and no "
+                         "template matches; try again in a few minutes or ask a template question")  # fmt: skip
+    return _generate(svc, question, user)
+
+
+def _degraded(question: str, why: str, cypher: str = "", warnings: tuple[str, ...] = ()) -> Answer:
+    return Answer(question, f"I cannot answer this now: {why}.", cypher, (), "degraded", warnings)
+
+
+def _generate(svc: NLServices, question: str, user: str) -> Answer | _Ready:
+    assert svc.llm is not None
+    messages = [Message(role, content) for role, content in  # type: ignore[arg-type]
+                generation_messages(question, examples.select(question), SCHEMA)]  # fmt: skip
+    errors: list[str] = []
+    cost = 0.0
+    last = ""
+    for attempt in range(1, SELF_CORRECTIONS + 2):
+        try:
+            completion = svc.llm.complete(messages, user=user, operation="generate_cypher")
+        except LLMError as exc:
+            return _degraded(question, str(exc), last, tuple(errors))
+        cost += completion.cost_usd
+        last = completion.text
+        try:
+            gated = gate.vet(completion.text, SCHEMA)
+            last = gated.cypher
+            result = gate.execute(
+                svc.graph, gated, timeout=svc.settings.nl_query_timeout, row_cap=svc.settings.nl_row_cap,
+                observer=svc.observer.append if svc.observer is not None else None,
+            )  # fmt: skip
+        except ServiceError:
+            raise
+        except (UnsafeCypherError, GraphError) as exc:
+            log.info("generated Cypher failed (attempt %d): %s", attempt, exc)
+            errors.append(f"attempt {attempt}: {exc}")
+            messages += [Message("assistant", completion.text), Message(*retry_message(completion.text, str(exc)))]  # type: ignore[arg-type]
+            continue
+        warnings = (*gated.corrections, *(f"corrected: {e}" for e in errors))
+        rows = scope.scrub(result.rows, SCHEMA)
+        return _Ready(question, gated.cypher, rows, result.truncated, warnings, attempt, cost)
+    return _degraded(question, "the model's queries were refused or failed three times", last, tuple(errors))
+
+
+def ask(svc: NLServices, question: str, user: str = "anonymous") -> Answer:
+    """Answer ``question`` (see the module doc for the paths)."""
+    question = _check(question)
+    early = _early(svc, question, user)
+    if isinstance(early, Answer):
+        return early
+    summary, warnings, cost = _summarise(svc, early, user)
+    return _finish(svc, early, summary, warnings, cost, user)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    text: str
+
+
+def ask_stream(svc: NLServices, question: str, user: str = "anonymous") -> Iterator[Chunk | Answer]:
+    """Like :func:`ask`, but the LLM path yields the summary in pieces (``Chunk``) before the ``Answer``."""
+    question = _check(question)
+    early = _early(svc, question, user)
+    if isinstance(early, Answer):
+        yield Chunk(early.answer)
+        yield early
+        return
+    assert svc.llm is not None
+    pieces: list[str] = []
+    try:
+        for piece in svc.llm.stream(summary_messages(early.question, early.rows, early.truncated), user=user,
+                                    operation="summarise"):  # fmt: skip
+            pieces.append(piece)
+            yield Chunk(piece)
+    except LLMError as exc:
+        text = plain_summary(early.rows, early.truncated)
+        yield Chunk(("\n" if pieces else "") + text)
+        yield _finish(svc, early, "".join(pieces) + text, (f"summary by the LLM failed: {exc}",), 0.0, user)
+        return
+    yield _finish(svc, early, "".join(pieces), (), 0.0, user)
+
+
+def _summarise(svc: NLServices, ready: _Ready, user: str) -> tuple[str, tuple[str, ...], float]:
+    assert svc.llm is not None
+    try:
+        completion = svc.llm.complete(summary_messages(ready.question, ready.rows, ready.truncated),
+                                      user=user, operation="summarise")  # fmt: skip
+    except LLMError as exc:
+        return plain_summary(ready.rows, ready.truncated), (f"summary by the LLM failed: {exc}",), 0.0
+    return completion.text.strip(), (), completion.cost_usd
+
+
+def _finish(svc: NLServices, ready: _Ready, summary: str, warnings: tuple[str, ...], cost: float, user: str) -> Answer:
+    total = ready.cost + cost
+    answer = Answer(ready.question, summary, ready.cypher, ready.rows, "llm", (*ready.warnings, *warnings),
+                    ready.truncated, ready.attempts, round(total, 6))  # fmt: skip
+    if svc.budget is not None:
+        svc.budget.check_request(user, total)
+    if svc.cache is not None and not warnings:
+        svc.cache.put(ready.question, answer.to_json())
+    return answer
