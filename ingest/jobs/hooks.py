@@ -21,7 +21,10 @@ log = logging.getLogger(__name__)
 
 Hook = Callable[[Graph, Settings], None]
 
-POST_SYNC: tuple[str, ...] = ("queries.cost.estimate.estimate_all",)
+POST_SYNC: tuple[str, ...] = (
+    "queries.findings.evaluate.evaluate_all",
+    "queries.cost.estimate.estimate_all",
+)
 
 
 def load_hook(path: str) -> Hook:
