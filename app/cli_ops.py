@@ -7,6 +7,7 @@ aidiscover restore FILE            refuses a database that already holds nodes
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,22 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _worker_ping(settings: Settings, args: argparse.Namespace) -> int:
+    import socket
+
+    from ingest.tasks import make_celery
+
+    node = args.node or f"celery@{socket.gethostname()}"
+    replies = make_celery(settings).control.ping(destination=[node], timeout=args.timeout)
+    if any(node in reply for reply in replies):
+        print(f"{node}: pong")
+        return 0
+    print(
+        f"{node} did not answer within {args.timeout} s (is the worker running and REDIS_URL right?)", file=sys.stderr
+    )
+    return 1
+
+
 def register(sub: Any) -> None:
     p = sub.add_parser("backup", help="write every node and relationship of the graph to a gzip JSON-lines file")
     p.add_argument("--out", help="file to write (default: <data dir>/backups/graph-<time>.jsonl.gz)")
@@ -45,3 +62,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("restore", help="load a backup file into an EMPTY graph database")
     p.add_argument("file", help="a file written by `aidiscover backup`")
     p.set_defaults(handler=_restore)
+    p = sub.add_parser("worker-ping", help="exit 0 when this host's Celery worker answers (for container probes)")
+    p.add_argument("--node", help="worker node name (default: celery@<this host>)")
+    p.add_argument("--timeout", type=float, default=5.0, help="seconds to wait for the answer")
+    p.set_defaults(handler=_worker_ping)
