@@ -23,6 +23,7 @@ import yaml
 from app.cli import build_parser, main
 from app.server import create_app
 from app.settings import ENV_NAMES, PROJECT_ROOT, Settings, load_settings
+from graph.neo4j.client import Graph
 
 K8S = PROJECT_ROOT / "deploy" / "k8s"
 VERSION = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["version"]
@@ -70,13 +71,13 @@ def test_every_container_runs_a_real_subcommand_of_a_versioned_image(
 
 
 def test_api_probes_hit_the_apps_health_and_ready_routes_on_the_served_port(
-    objects: dict[tuple[str, str], dict[str, Any]], settings: Settings
+    objects: dict[tuple[str, str], dict[str, Any]], settings: Settings, session_graph: Graph
 ) -> None:
     api = _container(objects, "aidiscover-api")
     ports = {p["name"]: p["containerPort"] for p in api["ports"]}
     config = objects[("ConfigMap", "aidiscover-config")]["data"]
     assert ports["http"] == int(config["AIDISCOVER_API_PORT"])
-    routes = {getattr(r, "path", None) for r in create_app(settings).routes}
+    routes = {getattr(r, "path", None) for r in create_app(settings, session_graph).routes}
     assert api["livenessProbe"]["httpGet"]["path"] == "/health"
     assert api["readinessProbe"]["httpGet"]["path"] == "/ready"
     for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
