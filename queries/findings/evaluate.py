@@ -14,6 +14,9 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
+
+from neo4j import ManagedTransaction, Record
 
 from app.errors import GraphError
 from app.settings import Settings
@@ -47,6 +50,7 @@ class Hit:
 class NewFinding:
     id: str
     rule_id: str
+    provider: str
     severity: str
     title: str
     resource_id: str
@@ -79,7 +83,7 @@ class EvaluationReport:
 
 def run_rule(graph: Graph, rule: Rule, now: datetime) -> list[Hit]:
     """The rule's hits, one per resource (the first row wins when a query returns a resource twice)."""
-    rows = graph.read(rule.cypher, {**rule.parameters(), "now": now})  # type: ignore[arg-type]
+    rows = graph.read(rule.cypher, {**rule.parameters(), "now": now})
     hits: dict[str, Hit] = {}
     for row in rows:
         resource_id = row["resource_id"]
@@ -151,6 +155,10 @@ def _row(hit: Hit) -> dict[str, object]:
     }
 
 
+def _upsert(tx: ManagedTransaction, rows: list[dict[str, object]], now: datetime, gen: int) -> list[Record]:
+    return list(tx.run(_UPSERT, rows=rows, now=now, gen=gen))
+
+
 def _batches(items: Sequence[Hit], size: int = BATCH) -> Iterable[Sequence[Hit]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -175,11 +183,11 @@ def evaluate(graph: Graph, rules: Sequence[Rule] = CATALOGUE, now: datetime | No
     reopened = 0
     for batch in _batches(hits):
         rows = [_row(hit) for hit in batch]
-        written = graph.write_tx(lambda tx, rows=rows: list(tx.run(_UPSERT, rows=rows, now=now, gen=gen)))
+        written = graph.write_tx(partial(_upsert, rows=rows, now=now, gen=gen))
         for record in written:
             if record["created"]:
                 hit = by_id[record["id"]]
-                new.append(NewFinding(hit.finding_id, hit.rule.id, hit.rule.severity, hit.rule.title,
+                new.append(NewFinding(hit.finding_id, hit.rule.id, hit.rule.provider, hit.rule.severity, hit.rule.title,
                                       hit.resource_id, hit.command))  # fmt: skip
             reopened += bool(record["reopened"])
         path_rows = [r for r in rows if r["path_ids"]]
@@ -206,14 +214,17 @@ def evaluate(graph: Graph, rules: Sequence[Rule] = CATALOGUE, now: datetime | No
 
 
 def critical_event(finding: NewFinding) -> dict[str, object]:
-    """The ``finding.critical`` event for one new critical finding (JSON-able)."""
+    """The ``finding.critical`` event for one new critical finding (JSON-able scalars; the id is stable,
+    so a receiver can drop duplicates)."""
     return {
         "type": "finding.critical",
+        "id": f"finding.critical:{finding.id}",
         "finding_id": finding.id,
-        "rule_id": finding.rule_id,
+        "rule": finding.rule_id,
         "severity": finding.severity,
+        "provider": finding.provider,
         "title": finding.title,
-        "resource_id": finding.resource_id,
+        "resource": finding.resource_id,
         "command": finding.command,
     }
 
