@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 from pydantic import SecretStr
 
 from app.accounts.crypto import generate_key
@@ -121,11 +122,19 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _authenticator(server: object, session: object, envelope: object, mechanism: str, auth_data: Any) -> AuthResult:
+    """Accept only user "notifier" with SMTP_PASSWORD (plain connections allowed: a local test server)."""
+    ok = isinstance(auth_data, LoginPassword) and auth_data.login == b"notifier" and (
+        auth_data.password == SMTP_PASSWORD.encode())  # fmt: skip
+    return AuthResult(success=ok, handled=False)
+
+
 @pytest.fixture
 def smtp() -> Iterator[tuple[Mailbox, int]]:
     box = Mailbox()
     port = _free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller = Controller(box, hostname="127.0.0.1", port=port, authenticator=_authenticator,
+                            auth_require_tls=False)  # fmt: skip
     controller.start()
     yield box, port
     controller.stop()
@@ -295,6 +304,8 @@ def test_a_worker_delivers_to_every_target_retrying_the_flaky_one_with_backoff(
             smtp_port=port,
             smtp_starttls=False,
             mail_from="aidiscover@example.org",
+            smtp_user="notifier",
+            secret=SMTP_PASSWORD,
             mail_to=("ops@example.org",),
             events=("job.failed",),
         ),
@@ -327,6 +338,20 @@ def test_a_worker_delivers_to_every_target_retrying_the_flaky_one_with_backoff(
     assert len(receivers["slack"].received) == 1  # findings-only did not get a job event
     assert len(box.messages) == 1
     assert {t.id for t in target_views(graph)} == {"hook", "flaky", "slack", "mail", "findings-only"}
+    worker_output = worker_log.read_text()
+    assert "DEBUG" in worker_output  # the worker logged at its most verbose
+    assert HOOK_SECRET not in worker_output
+    assert SMTP_PASSWORD not in worker_output
+
+
+def test_a_wrong_smtp_password_is_a_clear_error(smtp: tuple[Mailbox, int]) -> None:
+    _, port = smtp
+    mail = validate_target(TargetSpec(name="mail", kind="email", smtp_host="127.0.0.1", smtp_port=port,
+                                      smtp_starttls=False, smtp_user="notifier", secret="wrong-password",
+                                      mail_from="a@b.org", mail_to=("c@d.org",)))  # fmt: skip
+    with pytest.raises(DeliveryError, match="refused the login of 'notifier'; fix the user or password") as err:
+        deliver(mail, parse_event(JOB_EVENT), 5.0)
+    assert "wrong-password" not in str(err.value)
 
 
 def test_a_target_that_never_answers_is_failed_after_the_last_retry(
