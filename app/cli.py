@@ -38,6 +38,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli_auth",
     "app.cli_accounts",
     "app.cli_jobs",
+    "app.cli_cost",
 )
 
 

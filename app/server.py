@@ -34,6 +34,7 @@ from app.api.schema import schema
 from app.errors import AIDiscoverError
 from app.observability.http import RequestIdMiddleware
 from app.observability.metrics import MetricsMiddleware, deployment_registry, exposition
+from app.report.routes import EXPORT_PATHS, report_routes
 from app.settings import Settings
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
@@ -143,13 +144,15 @@ def create_app(settings: Settings, graph: Graph | None = None) -> Starlette:
             Route("/ready", ready),
             Route("/metrics", metrics),
             Route("/", index),
+            *report_routes(graph_, settings),  # /report.html, /exports/* (viewer role)
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         middleware=[
             *security_middleware(settings),  # security headers, CORS when configured
             Middleware(RequestIdMiddleware),
             Middleware(MetricsMiddleware),
-            Middleware(AuthMiddleware, authenticator=authenticator),  # credentials, rate limit (/graphql)
+            # credentials, rate limit: /graphql and the report and exports
+            Middleware(AuthMiddleware, authenticator=authenticator, paths=("/graphql", *EXPORT_PATHS)),
         ],
         lifespan=lifespan,
     )
