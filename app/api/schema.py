@@ -16,10 +16,16 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, Info
 
 from app.api.accounts import AccountMutation, AccountQuery
+from app.api.analysis import AnalysisQuery, to_filter, to_sort
+from app.api.analysis_types import ResourceSortInput
 from app.api.auth_api import AuthMutation, AuthQuery
 from app.api.context import Context
+from app.api.cost import CostQuery
 from app.api.error_codes import ErrorCodes, is_unexpected
+from app.api.findings import FindingMutation, FindingQuery
 from app.api.generated import NODE_TYPES, to_graphql
+from app.api.history import HistoryQuery
+from app.api.jobs import JobMutation, JobQuery, JobSubscription
 from app.api.limits import MAX_DEPTH, QueryLimits
 from app.api.notifications import NotificationMutation, NotificationQuery
 from app.api.permissions import IsViewer
@@ -33,7 +39,7 @@ from app.api.types import (
 )
 from app.observability.metrics import MetricsExtension
 from graph.schema import SCHEMA
-from queries.resources import ResourceFilter, TagFilter, encode_cursor, get_resource, search_resources
+from queries.resources import ResourceFilter, TagFilter, get_resource, search_resources
 
 log = logging.getLogger(__name__)
 SCHEMA_FILE = Path(__file__).with_name("schema.graphql")
@@ -71,7 +77,7 @@ def _as_resource(node: object) -> Resource:
 @strawberry.type
 class ResourceQuery:
     @strawberry.field(
-        description="Resources matching `filter`, ordered by id; page with `first` and `after`.",
+        description="Resources matching `filter`, ordered by id (or `sort`); page with `first` and `after`.",
         permission_classes=[IsViewer],
     )
     async def resources(
@@ -80,9 +86,15 @@ class ResourceQuery:
         filter: ResourceFilterInput | None = None,
         first: int = 50,
         after: str | None = None,
+        sort: ResourceSortInput | None = None,
     ) -> ResourceConnection:
-        page = await asyncio.to_thread(search_resources, info.context.graph, _to_filter(filter), first, after)
-        edges = [ResourceEdge(cursor=encode_cursor(r.id), node=_as_resource(to_graphql(r))) for r in page.items]
+        page = await asyncio.to_thread(
+            search_resources, info.context.graph, to_filter(filter), first, after, to_sort(sort)
+        )
+        edges = [
+            ResourceEdge(cursor=c, node=_as_resource(to_graphql(r)))
+            for r, c in zip(page.items, page.cursors, strict=True)
+        ]
         return ResourceConnection(
             edges=edges,
             page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor),
@@ -116,9 +128,14 @@ class _Schema(strawberry.Schema):
 
 # Each area of the API declares its own root-field classes in its own module; they are merged here.
 # Add a class to the matching tuple to expose its fields (keep one area per module).
-QUERIES: tuple[type, ...] = (ResourceQuery, AuthQuery, AccountQuery, ScheduleQuery, NotificationQuery)
-MUTATIONS: tuple[type, ...] = (AuthMutation, AccountMutation, ScheduleMutation, NotificationMutation)
-SUBSCRIPTIONS: tuple[type, ...] = ()
+QUERIES: tuple[type, ...] = (
+    ResourceQuery, AuthQuery, AccountQuery, ScheduleQuery, NotificationQuery, CostQuery, JobQuery, HistoryQuery,
+    AnalysisQuery, FindingQuery,
+)  # fmt: skip
+MUTATIONS: tuple[type, ...] = (
+    AuthMutation, AccountMutation, ScheduleMutation, NotificationMutation, JobMutation, FindingMutation,
+)  # fmt: skip
+SUBSCRIPTIONS: tuple[type, ...] = (JobSubscription,)
 
 
 def build_schema() -> strawberry.Schema:
