@@ -14,6 +14,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from app.api.analysis_types import PropertyPredicateInput
 from queries.resources import NeighborQuery
 
 if TYPE_CHECKING:
@@ -107,3 +108,6 @@ class ResourceFilterInput:
     kinds: list[str] | None = strawberry.field(default=None, description="Specific labels, e.g. EC2Instance.")
     tags: list[TagFilterInput] | None = None
     search: str | None = strawberry.field(default=None, description="Case-insensitive substring of name or id.")
+    properties: list[PropertyPredicateInput] | None = strawberry.field(
+        default=None, description="Conditions on declared properties, e.g. instance_type EQ t3.large, size GT 100."
+    )
