@@ -31,7 +31,7 @@ def clean_value(value: JSONValue) -> JSONValue:
     """A row value safe to show the summariser: text cleaned and capped, containers recursively."""
     if isinstance(value, str):
         text = "".join(ch for ch in unicodedata.normalize("NFKC", value) if unicodedata.category(ch)[0] != "C")
-        text = _INSTRUCTION.sub("[removed]", text)
+        text = _INSTRUCTION.sub("(removed)", text)
         text = re.sub(r"[<>{}`\[\]|\\]", " ", text)
         text = re.sub(r"\s+", " ", text).strip()
         return text if len(text) <= MAX_VALUE else text[:MAX_VALUE] + "…"

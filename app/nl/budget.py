@@ -132,7 +132,7 @@ class Budget:
         s = self.settings
         return BudgetStatus(
             day, round(float(raw.get("total", "0")), 6), round(month_total, 6),
-            round(self._projection(month_total, now), 4), s.llm_alert_daily_usd, s.llm_alert_request_usd,
+            round(self._projection(month_total, now), 6), s.llm_alert_daily_usd, s.llm_alert_request_usd,
             s.llm_alert_monthly_usd, lines, alerts,
         )  # fmt: skip
 

@@ -76,8 +76,13 @@ GLOSSARY: tuple[Term, ...] = (
     Term(("account", "subscription"), (), "every resource has account: AWS account, Azure subscription, GCP project"),
 )  # fmt: skip
 
+
+def _longest_first(term: Term) -> list[str]:
+    return sorted(term.words, key=len, reverse=True)
+
+
 _PATTERNS = tuple(
-    (term, re.compile(r"\b(?:" + "|".join(re.escape(w) + "(?:e?s)?" for w in term.words) + r")\b", re.IGNORECASE))
+    (term, re.compile(r"\b(?:" + "|".join(re.escape(w) + "(?:e?s)?" for w in _longest_first(term)) + r")\b", re.I))
     for term in GLOSSARY
 )
 

@@ -224,7 +224,7 @@ def _summarise(svc: NLServices, ready: _Ready, user: str) -> tuple[str, tuple[st
 def _finish(svc: NLServices, ready: _Ready, summary: str, warnings: tuple[str, ...], cost: float, user: str) -> Answer:
     total = ready.cost + cost
     answer = Answer(ready.question, summary, ready.cypher, ready.rows, "llm", (*ready.warnings, *warnings),
-                    ready.truncated, ready.attempts, round(total, 6))  # fmt: skip
+                    ready.truncated, ready.attempts, round(total, 9))  # fmt: skip
     if svc.budget is not None:
         svc.budget.check_request(user, total)
     if svc.cache is not None and not warnings:

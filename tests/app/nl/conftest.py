@@ -4,7 +4,7 @@ NL services wired to both. Redis is the real one; only the ``aidiscover:nl:*`` k
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import LiteralString, cast
 
 import pytest
@@ -158,6 +158,12 @@ def make_services(graph: Graph, settings: Settings, client: redis.Redis, *, llm:
         budget=budget,
         observer=[],
     )
+
+
+@pytest.fixture
+def make() -> Callable[..., NLServices]:
+    """``make(graph, settings, redis_client, llm=True)``: NL services with a fresh breaker and no sleeping."""
+    return make_services
 
 
 @pytest.fixture
