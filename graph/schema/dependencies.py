@@ -91,7 +91,9 @@ DEPENDENCIES: tuple[Dependency, ...] = (
                                "REQUESTER_VPC", "ATTACHES_VPC")),
     # request and data flow: the caller needs what it sends to or reads from
     *(D(t, "source") for t in ("ROUTES_TO", "TARGETS", "FORWARDS_TO", "ORIGIN", "INVOKES", "RESOLVES_TO",
-                               "HAS_MEMBER", "DELIVERS_TO", "SUBSCRIBES_TO", "READS_FROM", "SENDS_FAILURES_TO")),
+                               "HAS_MEMBER", "DELIVERS_TO", "SUBSCRIBES_TO", "READS_FROM", "SENDS_FAILURES_TO",
+                               "NOTIFIES")),
+    D("REPLICA_OF", "source"),  # a read replica needs its source instance
     D("PART_OF", "both"),  # a listener is part of its load balancer, which serves through it
     D("HAS_BACKEND_POOL", "both"),
     D("MANAGES", "both"),  # the group replaces its instances; it serves through them
@@ -113,7 +115,7 @@ NOT_DEPENDENCIES: tuple[str, ...] = ("HAS_ROLE", "CREATED_FROM", "SNAPSHOT_OF", 
 A = Access
 ACCESS: tuple[Access, ...] = (
     *(A(t) for t in ("TARGETS", "FORWARDS_TO", "ORIGIN", "RESOLVES_TO", "HAS_MEMBER", "HAS_BACKEND_POOL",
-                     "MANAGES", "DELIVERS_TO", "READS_FROM", "CONNECTS_TO", "HAS_DATABASE", "RUNS_AS")),
+                     "MANAGES", "DELIVERS_TO", "READS_FROM", "CONNECTS_TO", "HAS_DATABASE", "RUNS_AS", "NOTIFIES")),
     *(A("ROUTES_TO", source=s) for s in ("Route53Record", "AzureLoadBalancerBackendPool", "AzureApplicationGateway",
                                           "GCPTargetProxy", "GCPBackendService")),
     A("INVOKES", source="APIGatewayRestApi"),
