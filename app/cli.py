@@ -39,6 +39,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli_accounts",
     "app.cli_jobs",
     "app.cli_cost",
+    "app.cli_findings",
 )
 
 
