@@ -8,6 +8,7 @@ retried with backoff; a unit that still fails is recorded as failed and removes 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -60,11 +61,14 @@ def run_job_local(
         stamp = SyncStamp.now()
         create_job(graph, job_id, request, "local", stamp, plan.units, plan.warnings)
 
+        lock = threading.Lock()
+
         def report(message: str) -> None:
-            progress = Progress.of(get_job(graph, job_id), message)
-            publish(settings.redis_url, progress)
-            if on_progress is not None:
-                on_progress(progress)
+            with lock:  # one report at a time, so followers see the counts only move forward
+                progress = Progress.of(get_job(graph, job_id), message)
+                publish(settings.redis_url, progress)
+                if on_progress is not None:
+                    on_progress(progress)
 
         report("planned")
 
