@@ -23,7 +23,9 @@ from app.errors import (
     QueryInputError,
     QueryTimeoutError,
     RateLimitedError,
+    RegistrationError,
     SchemaError,
+    SecretKeyError,
     ServiceError,
 )
 
@@ -37,6 +39,8 @@ CODES: tuple[tuple[type[AIDiscoverError], str], ...] = (
     (QueryInputError, "BAD_INPUT"),
     (QueryTimeoutError, "QUERY_TIMEOUT"),
     (SchemaError, "BAD_INPUT"),
+    (RegistrationError, "BAD_INPUT"),
+    (SecretKeyError, "CONFIG_ERROR"),
     (ServiceError, "UNAVAILABLE"),
     (GraphError, "GRAPH_ERROR"),
     (ConfigError, "CONFIG_ERROR"),

@@ -6,8 +6,9 @@ Secrets are stored only as bcrypt hashes; the API never returns a hash.
 
 from __future__ import annotations
 
-from graph.schema.model import NodeKind, RelType
-from graph.schema.model import Property as P
+from graph.schema.model import NodeKind, Property, RelType
+
+P = Property
 
 USER = NodeKind(
     label="User",
@@ -19,7 +20,7 @@ USER = NodeKind(
         P("id", "string", "The username (unique).", indexed=True),
         P("username", "string", "The name used to sign in."),
         P("role", "string", "viewer, operator or admin."),
-        P("password_hash", "string", "bcrypt hash of the password; never returned by the API."),
+        P("password_hash", "string", "bcrypt hash of the password; never returned by the API.", secret=True),
         P("created_at", "datetime", "When the user was created."),
         P("disabled", "bool", "A disabled user cannot sign in or refresh tokens."),
     ),
@@ -36,7 +37,7 @@ API_KEY = NodeKind(
         P("key_id", "string", "The key id, public: lists and logs name keys by it."),
         P("name", "string", "What the key is for, given at creation."),
         P("role", "string", "viewer, operator or admin."),
-        P("hash", "string", "bcrypt hash of the secret part; never returned by the API."),
+        P("hash", "string", "bcrypt hash of the secret part; never returned by the API.", secret=True),
         P("created_at", "datetime", "When the key was created."),
         P("created_by", "string", "Who created it: a username, an API key name, or `cli`."),
         P("last_used_at", "datetime", "When the key last authenticated a request (updated at most once a minute)."),
