@@ -51,12 +51,15 @@ def test_a_sync_that_adds_changes_and_removes_resources_answers_what_changed(gra
         ("i-d", "created"),
     ]
     changed = between[0]
-    assert changed.kind == "EC2Instance" and changed.account == ACCOUNT and changed.job_id == "j2"
+    assert changed.kind == "EC2Instance"
+    assert changed.account == ACCOUNT
+    assert changed.job_id == "j2"
     assert [(p.name, json.loads(p.old), json.loads(p.new)) for p in changed.properties] == [
         ("instance_type", "t3.micro", "t3.large"),
         ("tags", ["env=dev"], ["env=prod"]),
     ]
-    assert between[1].name == "i-b" and between[1].properties == ()
+    assert between[1].name == "i-b"
+    assert between[1].properties == ()
 
     # the window before the second sync holds only the three creations
     assert [c.change for c in changes_between(graph, T1, T1 + timedelta(minutes=5))] == ["created"] * 3

@@ -48,20 +48,23 @@ def test_a_local_job_records_its_units_history_and_a_rerun_changes_nothing(
     seen: list[Progress] = []
     job = run_job_local(job_settings, JobRequest("aws", started_by="test"), on_progress=seen.append)
     assert job.status == "succeeded", (job.warnings, job.errors)
-    assert job.via == "local" and job.started_by == "test"
+    assert job.via == "local"
+    assert job.started_by == "test"
     assert job.units_total == len(job.units) == job.units_done > 10
     assert {u.status for u in job.units} == {"succeeded"}
     assert {u.key.split("/")[2] for u in job.units} == {"global", REGION}
     assert job.changes == job.nodes > 0  # the first sync: one 'created' per node written
     assert graph.read("MATCH (c:Change {change: 'created'}) RETURN count(c) AS c")[0]["c"] == job.changes
-    assert seen[-1].finished and seen[-1].units_done == job.units_total
+    assert seen[-1].finished
+    assert seen[-1].units_done == job.units_total
     staged = [p.units_staged for p in seen]
     assert staged == sorted(staged)  # progress only moves forward
     first = snapshot(graph)
 
     again = run_job_local(job_settings, JobRequest("aws", started_by="test"))
     assert again.status == "succeeded"
-    assert again.changes == 0 and again.removed_nodes == 0
+    assert again.changes == 0
+    assert again.removed_nodes == 0
     assert snapshot(graph) == first, diff(snapshot(graph), first)
     assert [j.id for j in list_jobs(graph)] == [again.id, job.id]
 
@@ -93,8 +96,10 @@ def test_a_worker_runs_a_queued_job_and_the_graph_equals_an_in_process_run(
     events = [e for e in follow(job_settings.redis_url, job_id) if e is not None]
     job = wait_for_job(graph, job_id, 120)
     assert job.status == "succeeded", (job.errors, worker.output())
-    assert job.via == "worker" and job.id == job_id
-    assert events[-1].finished and events[-1].units_done == job.units_total
+    assert job.via == "worker"
+    assert job.id == job_id
+    assert events[-1].finished
+    assert events[-1].units_done == job.units_total
     assert max(e.units_staged for e in events) == job.units_total
     assert duplicate_ids(graph) == []
     assert all(u.attempts == 1 for u in get_job(graph, job_id).units)
