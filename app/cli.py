@@ -8,6 +8,7 @@
     aidiscover demo-estate --size S|M|L --seed N [--manifest PATH]
     aidiscover worker | beat
     aidiscover config
+    aidiscover ask "QUESTION" [--json]
 
 Expected failures (``AIDiscoverError``) print one line, ``error: <cause and fix>``, and exit 2;
 anything else is a bug and keeps its traceback.
@@ -40,6 +41,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli_jobs",
     "app.cli_cost",
     "app.cli_findings",
+    "app.cli_ask",
 )
 
 

@@ -18,6 +18,7 @@ from strawberry.types import ExecutionContext, Info
 from app.api.accounts import AccountMutation, AccountQuery
 from app.api.analysis import AnalysisQuery, to_filter, to_sort
 from app.api.analysis_types import ResourceSortInput
+from app.api.ask import AskQuery, AskSubscription
 from app.api.auth_api import AuthMutation, AuthQuery
 from app.api.context import Context
 from app.api.cost import CostQuery
@@ -130,12 +131,12 @@ class _Schema(strawberry.Schema):
 # Add a class to the matching tuple to expose its fields (keep one area per module).
 QUERIES: tuple[type, ...] = (
     ResourceQuery, AuthQuery, AccountQuery, ScheduleQuery, NotificationQuery, CostQuery, JobQuery, HistoryQuery,
-    AnalysisQuery, FindingQuery,
+    AnalysisQuery, FindingQuery, AskQuery,
 )  # fmt: skip
 MUTATIONS: tuple[type, ...] = (
     AuthMutation, AccountMutation, ScheduleMutation, NotificationMutation, JobMutation, FindingMutation,
 )  # fmt: skip
-SUBSCRIPTIONS: tuple[type, ...] = (JobSubscription,)
+SUBSCRIPTIONS: tuple[type, ...] = (JobSubscription, AskSubscription)
 
 
 def build_schema() -> strawberry.Schema:

@@ -123,7 +123,7 @@ def test_budget_prices_calls_and_raises_each_alert_once(nl_settings: Settings, r
             "llm_alert_daily_usd": 0.01,
             "llm_alert_request_usd": 0.001,
             "llm_alert_monthly_usd": 1.0,
-        }  # fmt: skip
+        }
     )
     budget = Budget(redis_client, settings, now=lambda: datetime(2026, 3, 10, 12, tzinfo=UTC))
     assert budget.record("alice", "generate_cypher", 4000, 1000) == pytest.approx(0.006)

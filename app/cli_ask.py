@@ -1,0 +1,67 @@
+"""`aidiscover ask "QUESTION"`: the answer, the Cypher behind it, and its rows as a table.
+
+aidiscover ask "how many EC2 instances are there?" [--json] [--max-rows N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from app.nl.gate import Row
+from app.settings import Settings
+
+MAX_CELL = 48
+
+
+def _cell(value: object) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = " ".join(str(text).split())
+    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+
+
+def table(rows: Sequence[Row]) -> str:
+    """Rows as a plain text table (columns from the first row, in order)."""
+    if not rows:
+        return "(no rows)"
+    columns = list(rows[0])
+    cells = [[_cell(row.get(c)) for c in columns] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    return "\n".join(lines)
+
+
+def _ask(settings: Settings, args: argparse.Namespace) -> int:
+    from app.nl import pipeline
+    from graph.neo4j.client import Graph
+
+    with Graph(settings) as graph:
+        answer = pipeline.ask(pipeline.services(graph, settings), " ".join(args.question), user="cli")
+    if args.json:
+        print(answer.to_json())
+        return 0 if answer.path != "degraded" else 1
+    print(answer.answer)
+    print(f"\n[answered by: {answer.path}]")
+    for warning in answer.warnings:
+        print(f"warning: {warning}")
+    if answer.cypher:
+        print(f"\nCypher:\n{answer.cypher}")
+    shown = answer.rows[: args.max_rows]
+    more = len(answer.rows) - len(shown)
+    print(f"\nRows ({len(answer.rows)}{'+' if answer.truncated else ''}):")
+    print(table(shown))
+    if more > 0:
+        print(f"... {more} more (use --max-rows or --json)")
+    return 0 if answer.path != "degraded" else 1
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("ask", help="ask a question about the estate in plain English (answer, Cypher and rows)")
+    p.add_argument("question", nargs="+", help='the question, e.g. "which buckets are public?"')
+    p.add_argument("--json", action="store_true", help="print the whole answer as JSON")
+    p.add_argument("--max-rows", type=int, default=50, help="rows to print in the table (default 50)")
+    p.set_defaults(handler=_ask)
