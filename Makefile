@@ -26,12 +26,14 @@ help:
 	@echo "make bench   benchmarks -> bench/results/*.json and docs/benchmarks.md"
 	@echo "make down    stop the local Neo4j and Redis"
 
-# Debian packages a fresh machine lacks: Redis, Maven, a Java 17 runtime (Neo4j 5.26 needs 17 or 21).
+# Debian packages a fresh machine lacks: Redis, Maven, a Java 17 runtime (Neo4j 5.26 needs 17 or 21), Chromium
+# (headless, for the report and viewer browser tests).
 system-deps:
 	@missing=""; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	command -v mvn >/dev/null || missing="$$missing maven"; \
 	command -v java >/dev/null || missing="$$missing openjdk-17-jre-headless"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing:$$missing"; \
@@ -81,6 +83,7 @@ test: lint typecheck pytest
 bench: test-services
 	$(BIN)/python bench/bench_services.py
 	$(TEST_ENV) $(BIN)/python bench/bench_estate.py --size M --wipe-graph
+	$(TEST_ENV) $(BIN)/python bench/bench_ingest.py --wipe-graph
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache *.egg-info

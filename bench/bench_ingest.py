@@ -1,0 +1,421 @@
+"""Benchmark: the ingest write path at 10k, 100k and 1M resources, and a demo estate through Celery.
+
+    .venv/bin/python bench/bench_ingest.py --wipe-graph [--sizes 10000,100000,1000000] [--celery M|none]
+
+Part 1, the writer: a synthetic AWS estate (VPCs, subnets, security groups, instances with a volume
+and a network interface each; about 3 edges per resource) is streamed from a generator through the
+REAL ``graph.write.GraphWriter`` into the Neo4j the settings name: every node first, then every edge
+(a second pass over the same deterministic generator), so nothing but one batch per label is held in
+memory. Each size runs in a fresh subprocess, so its peak RSS (``ru_maxrss``) is its own. The same
+rows are also pushed through the writer with a recording stand-in for Neo4j, which gives the time
+spent in Python (row building and schema checks) apart from the time spent in the database.
+
+Part 2, Celery: the demo estate (size M) is generated in local AWS (moto), Azure and GCP servers and
+discovered by ``aidiscover.start_job`` on real worker processes (``aidiscover worker --concurrency
+1|2|4``); the wall time until the Job node is final and the peak RSS of the worker processes
+(sampled with psutil) are recorded.
+
+The configured database is EMPTIED before each run, hence the required ``--wipe-graph``. Results go to
+bench/results/ingest.json (a list of {name, value, unit, estate_size, machine, date}) and the
+``ingest`` section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # also runnable as `python bench/bench_ingest.py`
+    sys.path.insert(0, str(ROOT))
+
+from app.settings import Settings, load_settings  # noqa: E402
+from graph.neo4j.client import Graph  # noqa: E402
+from graph.neo4j.constraints import ensure_schema  # noqa: E402
+from graph.rows import EdgeRow, NodeRow  # noqa: E402
+from graph.schema import SCHEMA  # noqa: E402
+from graph.write import GraphWriter, SyncStamp  # noqa: E402
+
+log = logging.getLogger("bench.ingest")
+
+RESULTS = ROOT / "bench" / "results" / "ingest.json"
+DOC = ROOT / "docs" / "benchmarks.md"
+START, END = "<!-- ingest:start -->", "<!-- ingest:end -->"
+MACHINE = "2 cores, 24 GB"
+
+# one "cell" = a subnet, 4 security groups and GROUPS instance groups (instance + volume + interface)
+GROUPS = 30
+SGS = 4
+CELLS_PER_VPC = 10
+ACCOUNTS = ("100000000001", "100000000002")
+REGIONS = ("eu-west-1", "us-east-1")
+
+
+# --- the synthetic estate (deterministic, streamed) ------------------------------------------------
+def _cells(resources: int) -> int:
+    per_cell = 1 + SGS + 3 * GROUPS
+    return max(1, resources // per_cell)
+
+
+def _where(vpc: int) -> tuple[str, str]:
+    return ACCOUNTS[vpc % len(ACCOUNTS)], REGIONS[(vpc // len(ACCOUNTS)) % len(REGIONS)]
+
+
+def _arn(service: str, account: str, region: str, what: str) -> str:
+    return f"arn:aws:{service}:{region}:{account}:{what}"
+
+
+def estate_nodes(resources: int) -> Iterator[NodeRow]:
+    for cell in range(_cells(resources)):
+        vpc = cell // CELLS_PER_VPC
+        account, region = _where(vpc)
+        base = {"account": account, "region": region}
+        vpc_id = f"vpc-{vpc:08x}"
+        if cell % CELLS_PER_VPC == 0:
+            yield NodeRow("VPC", _arn("ec2", account, region, f"vpc/{vpc_id}"),
+                          {**base, "name": vpc_id, "vpc_id": vpc_id, "cidr_block": "10.0.0.0/16",
+                           "state": "available", "tags": ("team=bench",)})  # fmt: skip
+        subnet_id = f"subnet-{cell:08x}"
+        yield NodeRow("Subnet", _arn("ec2", account, region, f"subnet/{subnet_id}"),
+                      {**base, "name": subnet_id, "subnet_id": subnet_id, "vpc_id": vpc_id,
+                       "cidr_block": f"10.{cell % 256}.0.0/24", "availability_zone": f"{region}a",
+                       "available_ip_count": 200})  # fmt: skip
+        for sg in range(SGS):
+            group_id = f"sg-{cell:08x}{sg}"
+            yield NodeRow("SecurityGroup", _arn("ec2", account, region, f"security-group/{group_id}"),
+                          {**base, "name": f"sg-{sg}", "group_id": group_id, "group_name": f"tier-{sg}",
+                           "vpc_id": vpc_id, "description": "bench"})  # fmt: skip
+        for g in range(GROUPS):
+            n = cell * GROUPS + g
+            instance_id = f"i-{n:012x}"
+            yield NodeRow("EC2Instance", _arn("ec2", account, region, f"instance/{instance_id}"),
+                          {**base, "name": f"app-{n}", "instance_id": instance_id, "instance_type": "t3.micro",
+                           "state": "running", "private_ip": f"10.{cell % 256}.{g // 250}.{g % 250 + 4}",
+                           "vpc_id": vpc_id, "subnet_id": subnet_id, "availability_zone": f"{region}a",
+                           "tags": ("team=bench", f"app=app-{n % 97}")})  # fmt: skip
+            yield NodeRow("EBSVolume", _arn("ec2", account, region, f"volume/vol-{n:012x}"),
+                          {**base, "name": f"vol-{n}", "volume_id": f"vol-{n:012x}", "size": 20,
+                           "volume_type": "gp3", "iops": 3000})  # fmt: skip
+            yield NodeRow("NetworkInterface", _arn("ec2", account, region, f"network-interface/eni-{n:012x}"),
+                          {**base, "name": f"eni-{n}", "network_interface_id": f"eni-{n:012x}",
+                           "interface_type": "interface", "status": "in-use", "subnet_id": subnet_id,
+                           "vpc_id": vpc_id})  # fmt: skip
+
+
+def estate_edges(resources: int) -> Iterator[EdgeRow]:
+    for cell in range(_cells(resources)):
+        vpc = cell // CELLS_PER_VPC
+        account, region = _where(vpc)
+        vpc_arn = _arn("ec2", account, region, f"vpc/vpc-{vpc:08x}")
+        subnet = _arn("ec2", account, region, f"subnet/subnet-{cell:08x}")
+        yield EdgeRow("IN_VPC", "Subnet", subnet, "VPC", vpc_arn)
+        sgs = [_arn("ec2", account, region, f"security-group/sg-{cell:08x}{sg}") for sg in range(SGS)]
+        for sg in sgs:
+            yield EdgeRow("IN_VPC", "SecurityGroup", sg, "VPC", vpc_arn)
+        for g in range(GROUPS):
+            n = cell * GROUPS + g
+            instance = _arn("ec2", account, region, f"instance/i-{n:012x}")
+            eni = _arn("ec2", account, region, f"network-interface/eni-{n:012x}")
+            yield EdgeRow("IN_SUBNET", "EC2Instance", instance, "Subnet", subnet)
+            for sg in sgs:
+                yield EdgeRow("MEMBER_OF_SECURITY_GROUP", "EC2Instance", instance, "SecurityGroup", sg)
+            yield EdgeRow("ATTACHED_TO", "EBSVolume", _arn("ec2", account, region, f"volume/vol-{n:012x}"),
+                          "EC2Instance", instance, {"device": "/dev/xvda", "state": "attached"})  # fmt: skip
+            yield EdgeRow("IN_SUBNET", "NetworkInterface", eni, "Subnet", subnet)
+            yield EdgeRow("IN_VPC", "NetworkInterface", eni, "VPC", vpc_arn)
+            yield EdgeRow("ATTACHED_TO", "NetworkInterface", eni, "EC2Instance", instance)
+
+
+# --- part 1: one size, in its own process ---------------------------------------------------------
+class _NullTx:
+    def __init__(self) -> None:
+        self.rows = 0
+
+    def run(self, _cypher: str, rows: list[dict[str, Any]], **_params: Any) -> _NullTx:
+        self.rows = len(rows)
+        return self
+
+    def single(self, strict: bool) -> dict[str, int]:
+        return {"written": self.rows}
+
+
+class _NullGraph:
+    """Stands in for Neo4j: accepts every batch at once (measures the Python side of the writer)."""
+
+    def write_tx(self, work: Any) -> Any:
+        return work(_NullTx())
+
+
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # kB on Linux
+
+
+def run_one(resources: int, batch_size: int) -> dict[str, Any]:
+    settings = load_settings()
+    stamp = SyncStamp.now()
+    started = time.monotonic()
+    python_writer = GraphWriter(_NullGraph(), SCHEMA, batch_size)  # type: ignore[arg-type]
+    offline_nodes = python_writer.nodes(estate_nodes(resources), stamp)
+    offline_edges = python_writer.edges(estate_edges(resources), stamp).written
+    python_seconds = time.monotonic() - started
+    rss_before = peak_rss_mb()
+    with Graph(settings) as graph:
+        graph.verify()
+        graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+        ensure_schema(graph, SCHEMA)
+        writer = GraphWriter(graph, SCHEMA, batch_size)
+        t0 = time.monotonic()
+        nodes = writer.nodes(estate_nodes(resources), stamp)
+        t1 = time.monotonic()
+        edges = writer.edges(estate_edges(resources), stamp)
+        t2 = time.monotonic()
+        in_graph = graph.read("MATCH (n:Resource) RETURN count(n) AS c")[0]["c"]
+        rels = graph.read("MATCH ()-[r]->() RETURN count(r) AS c")[0]["c"]
+    assert (offline_nodes, offline_edges) == (nodes, edges.written), "the writer must write every row"
+    return {
+        "resources": nodes,
+        "edges": edges.written,
+        "skipped_edges": edges.skipped,
+        "graph_resources": int(in_graph),
+        "graph_relationships": int(rels),
+        "node_seconds": round(t1 - t0, 2),
+        "edge_seconds": round(t2 - t1, 2),
+        "seconds": round(t2 - t0, 2),
+        "python_seconds": round(python_seconds, 2),
+        "elements_per_second": round((nodes + edges.written) / (t2 - t0)),
+        "peak_rss_mb": peak_rss_mb(),
+        "rss_after_python_pass_mb": rss_before,
+        "batch_size": batch_size,
+    }
+
+
+def run_size(resources: int, batch_size: int) -> dict[str, Any]:
+    """Run one size in a fresh interpreter (its own peak RSS)."""
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__)), "--one", str(resources), "--batch-size", str(batch_size),
+         "--wipe-graph"], cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if out.returncode != 0:
+        raise SystemExit(f"size {resources} failed:\n{out.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+# --- part 2: the demo estate through Celery ------------------------------------------------------
+def _tree_rss(proc: Any) -> tuple[float, float]:
+    """(largest single process, sum) RSS in MB of a process and its children."""
+    import psutil
+
+    rss = []
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            rss.append(p.memory_info().rss / 2**20)
+        except psutil.Error:
+            continue
+    return (max(rss) if rss else 0.0), sum(rss)
+
+
+def run_celery(settings: Settings, size: str, concurrencies: tuple[int, ...]) -> list[dict[str, Any]]:
+    import psutil
+
+    from ingest.emulators.azure_estate import PROD as AZURE_PROD
+    from ingest.emulators.azure_estate import SHARED as AZURE_SHARED
+    from ingest.emulators.azure_resource_graph import AzureResourceGraphServer
+    from ingest.emulators.estate_generator import azure_estate_for, gcp_estate_for, generate_estate
+    from ingest.emulators.estate_manifest import AUDIT_ROLE, AWS_ACCOUNTS, AWS_REGIONS
+    from ingest.emulators.gcp_cloud_asset import CloudAssetServer
+    from ingest.emulators.gcp_estate import ORG_ID as GCP_ORG_ID
+    from ingest.emulators.moto_server import MotoServer
+    from ingest.tasks import START_JOB, make_celery
+
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
+    os.environ.pop("AWS_PROFILE", None)
+    base = settings.redis_url.rsplit("/", 1)[0]
+    redis_url = f"{base}/11"
+    results = []
+    with MotoServer() as moto:
+        t = time.monotonic()
+        manifest = generate_estate(size, 1, moto.url)  # type: ignore[arg-type]
+        log.info("estate %s generated in %.1f s (%s resources)", size, time.monotonic() - t, len(manifest.resources))
+        azure = AzureResourceGraphServer(azure_estate_for(size, 1))  # type: ignore[arg-type]
+        gcp = CloudAssetServer(gcp_estate_for(size, 1))  # type: ignore[arg-type]
+        env = {
+            **os.environ, "REDIS_URL": redis_url, "AIDISCOVER_LOG_LEVEL": "WARNING", "AWS_ENDPOINT_URL": moto.url,
+            "AIDISCOVER_AWS_REGIONS": ",".join(AWS_REGIONS),
+            "AIDISCOVER_AWS_ROLE_ARNS": ",".join(f"arn:aws:iam::{a}:role/{AUDIT_ROLE}" for a in AWS_ACCOUNTS),
+            "AIDISCOVER_AZURE_ENDPOINT": azure.start(), "AIDISCOVER_AZURE_TOKEN": "demo-token",
+            "AIDISCOVER_AZURE_SUBSCRIPTIONS": f"{AZURE_PROD},{AZURE_SHARED}", "AIDISCOVER_GCP_ENDPOINT": gcp.start(),
+            "AIDISCOVER_GCP_ANONYMOUS": "true", "AIDISCOVER_GCP_SCOPES": f"organizations/{GCP_ORG_ID}",
+        }  # fmt: skip
+        try:
+            app = make_celery(settings.model_copy(update={"redis_url": redis_url}))
+            with Graph(settings) as graph:
+                for n in concurrencies:
+                    graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+                    app.control.purge()
+                    worker = subprocess.Popen(
+                        [sys.executable, "-m", "app.cli", "worker", "--concurrency", str(n)], cwd=ROOT, env=env,
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                    )  # fmt: skip
+                    try:
+                        results.append(_one_celery_run(app, graph, worker, n, START_JOB, psutil))
+                    finally:
+                        os.killpg(worker.pid, signal.SIGTERM)
+                        worker.wait(60)
+        finally:
+            azure.stop()
+            gcp.stop()
+    return results
+
+
+def _one_celery_run(app: Any, graph: Graph, worker: Any, n: int, start_job: str, psutil: Any) -> dict[str, Any]:
+    proc = psutil.Process(worker.pid)
+    time.sleep(8)  # the worker boots (imports, forks its pool) before the clock starts
+    idle_max, idle_sum = _tree_rss(proc)
+    t0 = time.monotonic()
+    job_id = str(app.send_task(start_job, kwargs={"provider": "all", "started_by": "bench"}).id)
+    peak_max = peak_sum = 0.0
+    status = None
+    while time.monotonic() - t0 < 1800:
+        a, b = _tree_rss(proc)
+        peak_max, peak_sum = max(peak_max, a), max(peak_sum, b)
+        rows = graph.read("MATCH (j:Job {id: $id}) RETURN j.status AS s, j.nodes AS n, j.edges AS e", {"id": job_id})
+        if rows and rows[0]["s"] in ("succeeded", "partial", "failed"):
+            status = rows[0]
+            break
+        time.sleep(0.5)
+    seconds = time.monotonic() - t0
+    if status is None:
+        raise SystemExit(f"job {job_id} with {n} worker process(es) did not finish in 30 min")
+    log.info("celery x%s: %s in %.1f s, peak worker RSS %.0f MB", n, status["s"], seconds, peak_max)
+    return {"concurrency": n, "status": status["s"], "nodes": status["n"], "edges": status["e"],
+            "seconds": round(seconds, 1), "peak_rss_mb_largest_process": round(peak_max, 1),
+            "peak_rss_mb_all_worker_processes": round(peak_sum, 1), "idle_rss_mb_largest_process": round(idle_max, 1),
+            "idle_rss_mb_all": round(idle_sum, 1)}  # fmt: skip
+
+
+# --- results ---------------------------------------------------------------------------------------
+def records(writer: list[dict[str, Any]], celery: list[dict[str, Any]], date: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+
+    def add(name: str, value: float, unit: str, size: str) -> None:
+        out.append({"name": name, "value": value, "unit": unit, "estate_size": size, "machine": MACHINE,
+                    "date": date})  # fmt: skip
+
+    for r in writer:
+        size = str(r["resources"])
+        add("writer graph elements per second", r["elements_per_second"], "elements/s", size)
+        add("writer total seconds", r["seconds"], "s", size)
+        add("writer node phase seconds", r["node_seconds"], "s", size)
+        add("writer edge phase seconds", r["edge_seconds"], "s", size)
+        add("writer python-side seconds (no database)", r["python_seconds"], "s", size)
+        add("writer edges written", r["edges"], "edges", size)
+        add("writer process peak RSS", r["peak_rss_mb"], "MB", size)
+    for c in celery:
+        size = f"M demo estate ({c['nodes']} nodes)"
+        add(f"celery job seconds, {c['concurrency']} worker process(es)", c["seconds"], "s", size)
+        add(f"celery peak RSS largest worker process, {c['concurrency']} process(es)",
+            c["peak_rss_mb_largest_process"], "MB", size)  # fmt: skip
+        add(f"celery peak RSS all worker processes, {c['concurrency']} process(es)",
+            c["peak_rss_mb_all_worker_processes"], "MB", size)  # fmt: skip
+    return out
+
+
+def section(writer: list[dict[str, Any]], celery: list[dict[str, Any]], meta: dict[str, Any]) -> str:
+    lines = [
+        START,
+        "## Ingest write path and Celery jobs (`bench/bench_ingest.py`)",
+        "",
+        f"Measured {meta['date']} on {MACHINE} (`nproc` {meta['nproc']}); Neo4j 5.26 Community, heap "
+        f"{meta['heap']}, page cache {meta['pagecache']}, batch size {meta['batch_size']}; 1-minute load average "
+        f"{meta['load_start']} at the start and {meta['load_end']} at the end (other sessions shared the two "
+        "cores, so the figures are noisy and pessimistic). Raw figures: `bench/results/ingest.json`.",
+        "",
+        "Synthetic AWS estate streamed through the real `GraphWriter` (nodes, then edges; ~2.9 edges per resource):",
+        "",
+        "| resources | edges | total s | nodes s | edges s | Python side s | elements/s | peak RSS MB |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in writer:
+        lines.append(f"| {r['resources']} | {r['edges']} | {r['seconds']} | {r['node_seconds']} | "
+                     f"{r['edge_seconds']} | {r['python_seconds']} | {r['elements_per_second']} | "
+                     f"{r['peak_rss_mb']} |")  # fmt: skip
+    if celery:
+        lines += [
+            "",
+            "Demo estate M (two AWS accounts x two regions in moto, Azure and GCP local servers) discovered by "
+            "`aidiscover.start_job` on real worker processes:",
+            "",
+            "| worker processes | job status | nodes | edges | wall s | peak RSS largest process MB | "
+            "peak RSS all workers MB |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        for c in celery:
+            lines.append(f"| {c['concurrency']} | {c['status']} | {c['nodes']} | {c['edges']} | {c['seconds']} | "
+                         f"{c['peak_rss_mb_largest_process']} | {c['peak_rss_mb_all_worker_processes']} |")  # fmt: skip
+    lines += ["", *meta["notes"], END]
+    return "\n".join(lines)
+
+
+def write_doc(text: str) -> None:
+    doc = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
+    if START in doc and END in doc:
+        head, rest = doc.split(START, 1)
+        _, tail = rest.split(END, 1)
+        doc = head + text + tail
+    else:
+        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
+    DOC.write_text(doc)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated resource counts")
+    parser.add_argument("--batch-size", type=int, default=0, help="rows per transaction (default: the setting)")
+    parser.add_argument("--celery", default="M", help="demo estate size for the Celery part, or 'none'")
+    parser.add_argument("--concurrency", default="1,2,4", help="worker processes for the Celery part")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--notes", default="", help="a paragraph appended to the doc section")
+    parser.add_argument("--wipe-graph", action="store_true", help="required: the configured Neo4j is emptied")
+    args = parser.parse_args()
+    if not args.wipe_graph:
+        parser.error("this benchmark empties the configured Neo4j: pass --wipe-graph to confirm")
+    settings = load_settings()
+    batch = args.batch_size or settings.write_batch_size
+    if args.one:
+        logging.basicConfig(level=logging.WARNING)
+        print(json.dumps(run_one(args.one, batch)))
+        return
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    load_start = round(os.getloadavg()[0], 1)
+    writer = []
+    for size in (int(s) for s in args.sizes.split(",") if s):
+        result = run_size(size, batch)
+        log.info("writer %s: %s", size, json.dumps(result))
+        writer.append(result)
+    celery: list[dict[str, Any]] = []
+    if args.celery != "none":
+        celery = run_celery(settings, args.celery, tuple(int(c) for c in args.concurrency.split(",")))
+    date = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    meta = {"date": date, "nproc": os.cpu_count(), "heap": settings.neo4j_heap, "pagecache": settings.neo4j_pagecache,
+            "batch_size": batch, "load_start": load_start, "load_end": round(os.getloadavg()[0], 1),
+            "notes": [args.notes] if args.notes else []}  # fmt: skip
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(records(writer, celery, date), indent=2) + "\n")
+    write_doc(section(writer, celery, meta))
+
+
+if __name__ == "__main__":
+    main()
