@@ -15,7 +15,7 @@ from typing import Literal
 
 from app.errors import QueryInputError
 from graph.neo4j.client import Graph
-from graph.schema import SCHEMA
+from graph.schema import RESOURCE_LABEL, SCHEMA
 from queries.filters import (
     PREDICATE_CLAUSE,
     PropertyPredicate,
@@ -152,7 +152,7 @@ def search_resources(
     if by_id:
         params["after"] = decode_cursor(after) if after else None
         cypher = (
-            f"MATCH (n:Resource) WHERE {where} AND ($after IS NULL OR n.id > $after) "
+            f"MATCH (n:Resource) WHERE {where} {'AND n.id > $after ' if after else ''}"
             "RETURN n ORDER BY n.id LIMIT $limit"
         )
     else:
@@ -260,16 +260,18 @@ def _neighbor_cypher(label: str) -> str:
 def neighbors(
     graph: Graph, keys: Sequence[tuple[str, str]], query: NeighborQuery
 ) -> dict[tuple[str, str], list[Neighbor]]:
-    """Neighbours of many nodes at once; ``keys`` are (kind, id) pairs. One round trip per kind."""
+    """Neighbours of many nodes at once; ``keys`` are (kind, id) pairs. One round trip for every resource, one per
+    kind of the other nodes (parts of resources such as rules)."""
     check_neighbor_query(query)
-    by_kind: dict[str, list[str]] = defaultdict(list)
+    by_label: dict[str, dict[str, str]] = defaultdict(dict)  # match label -> id -> kind
     for kind, node_id in keys:
-        SCHEMA.node(kind)
-        by_kind[kind].append(node_id)
+        label = RESOURCE_LABEL if SCHEMA.node(kind).resource else kind
+        by_label[label][node_id] = kind
     out: dict[tuple[str, str], list[Neighbor]] = {key: [] for key in keys}
     params = {"types": list(query.types), "direction": query.direction, "limit": query.limit}
-    for kind, ids in by_kind.items():
-        for row in graph.read(_neighbor_cypher(kind), {**params, "ids": ids}):
+    for label, kinds in by_label.items():
+        for row in graph.read(_neighbor_cypher(label), {**params, "ids": list(kinds)}):
             direction: Literal["OUT", "IN"] = "OUT" if row["outgoing"] else "IN"
-            out[(kind, row["id"])].append(Neighbor(row["id"], row["type"], direction, node_record(row["m"])))
+            neighbour = Neighbor(row["id"], row["type"], direction, node_record(row["m"]))
+            out[(kinds[row["id"]], row["id"])].append(neighbour)
     return out

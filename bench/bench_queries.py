@@ -1,0 +1,208 @@
+"""Benchmark: latency and throughput of the analysis queries on a synthetic estate (default 100k resources).
+
+    .venv/bin/python bench/bench_queries.py --wipe-graph [--size 100000] [--runs 200]
+
+EMPTIES the Neo4j the settings name (``NEO4J_URI`` ...), writes a synthetic estate of ``--size`` resources
+(bench/synthetic_graph.py: ~2.5 relationships per node, AWS/Azure/GCP tiers in the shapes discovery
+writes) with UNWIND batches, then runs each query ``--runs`` times, one client, sequentially, on
+random targets: a page of 50 resources with their neighbours through the GraphQL schema (DataLoader
+batching included), a filtered search with a property predicate and total count, the blast radius
+(depth 6) of a random KMS key, database or instance, the shortest path between two resources of the
+same network, and the exposure paths of a random internet-facing load balancer. Reports p50/p95 in ms
+and requests/s (runs / total time). Results: bench/results/queries.json (entries of other sizes are
+kept) and the ``queries`` section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from app.api.context import Context  # noqa: E402
+from app.api.permissions import Principal  # noqa: E402
+from app.api.schema import schema  # noqa: E402
+from app.settings import load_settings  # noqa: E402
+from bench.synthetic_graph import batches, write  # noqa: E402
+from graph.neo4j.client import Graph  # noqa: E402
+from graph.neo4j.constraints import ensure_schema  # noqa: E402
+from graph.schema import SCHEMA  # noqa: E402
+from queries.blast import blast_radius  # noqa: E402
+from queries.exposure import exposure_paths  # noqa: E402
+from queries.filters import PropertyPredicate  # noqa: E402
+from queries.paths import shortest_path  # noqa: E402
+from queries.resources import ResourceFilter, encode_cursor, search_resources  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results" / "queries.json"
+DOC = ROOT / "docs" / "benchmarks.md"
+START, END = "<!-- queries:start -->", "<!-- queries:end -->"
+MACHINE = f"{os.cpu_count()} CPUs, {round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30, 1)} GB RAM"
+
+PAGE = """query($after: String) { resources(first: 50, after: $after) { edges { node { id name kind
+  neighbors(first: 20) { type direction node { id kind } } } } } }"""
+
+
+def build(graph: Graph, size: int) -> dict[str, Any]:
+    graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    ensure_schema(graph, SCHEMA)
+    started = time.perf_counter()
+    for batch in batches(size):
+        write(graph, batch)
+    seconds = time.perf_counter() - started
+    counts = (
+        graph.read("MATCH (n) RETURN count(n) AS n")[0]["n"],
+        graph.read("MATCH ()-[r]->() RETURN count(r) AS r")[0]["r"],
+    )
+    resources = graph.read("MATCH (n:Resource) RETURN count(n) AS n")[0]["n"]
+    return {"write_seconds": round(seconds, 1), "nodes": counts[0], "relationships": counts[1], "resources": resources}
+
+
+def ids_of(graph: Graph, kinds: list[str], limit: int = 5000) -> list[str]:
+    rows = graph.read(
+        "MATCH (n:Resource) WHERE n.kind IN $k RETURN n.id AS id ORDER BY n.id LIMIT $l", {"k": kinds, "l": limit}
+    )
+    return [str(r["id"]) for r in rows]
+
+
+def measure(fn: Callable[[], object], runs: int, warmup: int = 20) -> dict[str, float]:
+    for _ in range(warmup):
+        fn()
+    times = []
+    started = time.perf_counter()
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    total = time.perf_counter() - started
+    times.sort()
+    return {
+        "p50_ms": round(statistics.median(times), 2),
+        "p95_ms": round(times[int(0.95 * (len(times) - 1))], 2),
+        "requests_per_s": round(runs / total, 1),
+    }
+
+
+def run(graph: Graph, size: int, runs: int, skip: set[str]) -> dict[str, Any]:
+    rng = random.Random(7)  # noqa: S311 - reproducible targets, not secrets
+    all_ids = ids_of(graph, sorted(k.label for k in SCHEMA.resource_kinds()), 20000)
+    roots = ids_of(graph, ["KMSKey", "RDSInstance", "EC2Instance"])
+    lbs = ids_of(graph, ["LoadBalancer"])
+    web = ids_of(graph, ["EC2Instance"])
+    ctx = Context(graph=graph, settings=load_settings(), principal=Principal("bench", "viewer", "local"))
+
+    def page() -> None:
+        result = asyncio.run(schema.execute(PAGE, variable_values={"after": encode_cursor(rng.choice(all_ids))},
+                                            context_value=Context(graph=graph, settings=ctx.settings,
+                                                                  principal=ctx.principal)))  # fmt: skip
+        assert result.errors is None, result.errors
+
+    def search() -> None:
+        flt = ResourceFilter(kinds=("EC2Instance",), regions=(rng.choice(("us-east-1", "eu-west-1")),),
+                             properties=(PropertyPredicate("instance_type", "EQ", "t3.large"),))  # fmt: skip
+        search_resources(graph, flt, first=50)
+
+    def blast() -> None:
+        blast_radius(graph, rng.choice(roots), 6)
+
+    def path() -> None:
+        a = rng.choice(web)
+        b = a.rsplit("/", 1)[0] + "/db"  # the database of the same tier: same VPC
+        assert shortest_path(graph, a, b, 8) is not None
+
+    def exposure() -> None:
+        exposure_paths(graph, rng.choice(lbs))
+
+    cases = {"page_50_with_neighbours": page, "search_with_filter": search, "blast_radius_depth6": blast,
+             "shortest_path": path, "exposure_of_a_load_balancer": exposure}  # fmt: skip
+    return {name: measure(fn, runs) for name, fn in cases.items() if name not in skip}
+
+
+def write_results(size: int, built: dict[str, Any], figures: dict[str, dict[str, float]], date: str) -> None:
+    old = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
+    kept = [e for e in old if e.get("estate_size") != size]
+    machine = f"{MACHINE}, load average {os.getloadavg()[0]:.1f}"
+    new = [{"name": "write_synthetic_estate", "value": built["write_seconds"], "unit": "s", "estate_size": size,
+            "machine": machine, "date": date}]  # fmt: skip
+    for query, f in figures.items():
+        for metric, value in f.items():
+            unit = "ms" if metric.endswith("_ms") else "requests/s"
+            new.append({"name": f"{query}.{metric}", "value": value, "unit": unit, "estate_size": size,
+                        "machine": machine, "date": date})  # fmt: skip
+    RESULTS.write_text(json.dumps(sorted(kept + new, key=lambda e: (e["estate_size"], e["name"])), indent=2) + "\n")
+
+
+def section() -> str:
+    entries = json.loads(RESULTS.read_text())
+    sizes = sorted({e["estate_size"] for e in entries})
+    lines = [START, "## Analysis queries (`bench/bench_queries.py`)", ""]
+    for size in sizes:
+        es = {e["name"]: e for e in entries if e["estate_size"] == size}
+        any_e = next(iter(es.values()))
+        lines += [f"### {size:,} resources", "",
+                  f"Measured {any_e['date']} on {any_e['machine']} (other work on the machine makes the figures "
+                  f"noisy); synthetic estate written in {es['write_synthetic_estate']['value']} s. One client, "
+                  "sequential requests, random targets.", "",
+                  "| query | p50 ms | p95 ms | requests/s |", "| --- | --- | --- | --- |"]  # fmt: skip
+        for query in sorted({n.split(".")[0] for n in es if "." in n}):
+            lines.append(f"| {query} | {es[query + '.p50_ms']['value']} | {es[query + '.p95_ms']['value']} | "
+                         f"{es[query + '.requests_per_s']['value']} |")  # fmt: skip
+        lines.append("")
+    lines += [
+        "Targets: page of 50 with neighbours p95 < 50 ms at 100k; blast radius (depth <= 6) p95 < 100 ms at 1M. "
+        "The page goes through the GraphQL schema (two queries for the page and count, one batched neighbour query); "
+        "the others call the query functions. Blast radius roots are random KMS keys, databases and instances; "
+        "shortest paths join an instance and the database of its tier. Raw figures: `bench/results/queries.json`.",
+        END,
+    ]
+    return "\n".join(lines)
+
+
+def write_doc(text: str) -> None:
+    doc = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
+    if START in doc and END in doc:
+        doc = doc[: doc.index(START)] + text + doc[doc.index(END) + len(END) :]
+    else:
+        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
+    DOC.write_text(doc)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--skip", default="", help="comma-separated query names not to run")
+    parser.add_argument("--reuse-graph", action="store_true", help="measure the graph already written")
+    parser.add_argument("--wipe-graph", action="store_true", help="required: the graph is emptied first")
+    args = parser.parse_args()
+    if not args.wipe_graph and not args.reuse_graph:
+        parser.error("this benchmark EMPTIES the graph at NEO4J_URI; pass --wipe-graph to confirm")
+    graph = Graph(load_settings())
+    date = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    if args.reuse_graph:
+        built = {"write_seconds": None, "resources": graph.read("MATCH (n:Resource) RETURN count(n) AS n")[0]["n"]}
+    else:
+        built = build(graph, args.size)
+    print(f"estate: {built}", flush=True)
+    figures = run(graph, args.size, args.runs, set(filter(None, args.skip.split(","))))
+    for name, f in figures.items():
+        print(f"{name}: {f}", flush=True)
+    write_results(args.size, built, figures, date)
+    write_doc(section())
+    graph.close()
+
+
+if __name__ == "__main__":
+    main()
