@@ -6,6 +6,7 @@ arithmetic is easy to check by hand. The API's own schema is exercised over HTTP
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -25,6 +26,8 @@ from app.errors import (
     RateLimitedError,
     ServiceError,
 )
+from app.settings import Settings
+from graph.neo4j.client import Graph
 
 
 @strawberry.type
@@ -191,3 +194,14 @@ def test_codes_follow_the_error_tree() -> None:
         graphql_code = "CUSTOM"
 
     assert code_of(CustomError("x")) == "CUSTOM"
+
+
+def test_a_graph_read_past_the_timeout_is_stopped_with_a_clear_error(settings: Settings) -> None:
+    with Graph(settings.model_copy(update={"query_timeout_seconds": 0.2})) as graph:
+        assert graph.read_timeout == 0.2
+        started = time.monotonic()
+        with pytest.raises(QueryTimeoutError, match="AIDISCOVER_QUERY_TIMEOUT_SECONDS") as stopped:
+            graph.read("UNWIND range(1, 1000000000) AS x WITH x WHERE x % 7 = 3 RETURN count(x) AS n")
+        assert time.monotonic() - started < 10
+        assert code_of(stopped.value) == "QUERY_TIMEOUT"
+        assert graph.read("RETURN 1 AS one")[0]["one"] == 1  # the driver is still usable
