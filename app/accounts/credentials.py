@@ -1,0 +1,77 @@
+"""Credentials for a registered account, in the form each provider's SDK takes (for discovery).
+
+``aws_session``: a boto3 session -- the named profile, or the role assumed (with its external id)
+from the default credentials, refreshed before it expires. ``azure_credential``: a
+``ClientSecretCredential`` or ``ManagedIdentityCredential``. ``gcp_credentials``: service-account
+credentials from the stored key JSON, or application default credentials (workload identity),
+impersonating the given service account when one is set. Nothing here logs or returns a secret.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+
+from app.accounts.model import CloudAccount
+from app.errors import RegistrationError
+from app.settings import Settings
+
+CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
+
+
+def _expect(account: CloudAccount, provider: str) -> None:
+    if account.provider != provider:
+        raise RegistrationError(f"{account.id} is a {account.provider} account, not {provider}")
+
+
+def aws_session(account: CloudAccount, settings: Settings, base: boto3.Session | None = None) -> boto3.Session:
+    """A session for the account: its profile, or its role assumed from ``base`` (default credentials)."""
+    _expect(account, "aws")
+    if account.auth_method == "profile":
+        return boto3.Session(profile_name=account.profile, region_name=settings.aws_default_region)
+    from ingest.providers.aws.accounts import _assumed_session
+    from ingest.providers.aws.client import AwsClients
+
+    sts = AwsClients(settings, base).sts()
+    return _assumed_session(sts, account.role_arn, account.secret, settings.aws_default_region)
+
+
+def azure_credential(account: CloudAccount) -> Any:
+    """An azure-identity credential for the subscription."""
+    _expect(account, "azure")
+    from azure.identity import ClientSecretCredential, ManagedIdentityCredential
+
+    if account.auth_method == "service_principal":
+        if not account.secret:
+            raise RegistrationError(f"{account.id}: the client secret was not read; list accounts with list_accounts")
+        return ClientSecretCredential(account.tenant_id, account.client_id, account.secret)
+    return ManagedIdentityCredential(client_id=account.client_id) if account.client_id else ManagedIdentityCredential()
+
+
+def gcp_credentials(account: CloudAccount) -> Any:
+    """google-auth credentials for the project."""
+    _expect(account, "gcp")
+    if account.auth_method == "service_account_key":
+        from google.oauth2 import service_account
+
+        if not account.secret:
+            raise RegistrationError(f"{account.id}: the key JSON was not read; list accounts with list_accounts")
+        try:
+            return service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
+                json.loads(account.secret), scopes=[CLOUD_PLATFORM]
+            )
+        except ValueError as exc:  # a malformed private key
+            raise RegistrationError(
+                f"{account.id}: the stored key JSON is not usable ({exc.__class__.__name__})"
+            ) from None
+    import google.auth
+    from google.auth import impersonated_credentials
+
+    source, _ = google.auth.default(scopes=[CLOUD_PLATFORM])
+    if not account.client_id:
+        return source
+    return impersonated_credentials.Credentials(  # type: ignore[no-untyped-call]
+        source_credentials=source, target_principal=account.client_id, target_scopes=[CLOUD_PLATFORM]
+    )
