@@ -32,11 +32,9 @@ def test_an_aws_role_account_assumes_its_role_with_the_external_id(moto: MotoSer
 
 
 def test_an_aws_profile_account_uses_its_profile(
-    aws_settings: Settings, tmp_path: object, monkeypatch: pytest.MonkeyPatch
+    aws_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pathlib import Path
-
-    config = Path(str(tmp_path)) / "credentials"
+    config = tmp_path / "credentials"
     config.write_text("[audit]\naws_access_key_id = AKIAAUDIT\naws_secret_access_key = x\n")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(config))
     account = validate(AccountSpec(provider="aws", auth_method="profile", profile="audit", account_id="123456789012"))
