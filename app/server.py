@@ -24,7 +24,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.types.unset import UNSET, UnsetType
+from strawberry.types.unset import UnsetType
 
 from app.api.auth import Authenticator
 from app.api.auth_middleware import PRINCIPAL_KEY, AuthMiddleware
@@ -76,7 +76,7 @@ class _GraphQL(GraphQL[Context, None]):
         if context.principal is None:
             message = "not signed in: send apiKey or authorization in the connection_init payload"
             raise ConnectionRejectionError({"message": message})
-        return UNSET
+        return await super().on_ws_connect(context)  # acknowledge, no payload
 
 
 def _check_redis(url: str) -> None:
