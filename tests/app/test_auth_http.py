@@ -6,6 +6,7 @@ The API runs on a loopback port against the real Neo4j (users and keys live ther
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -215,3 +216,13 @@ def test_websocket_connection_init_authenticates(api: str, fresh: Graph) -> None
     assert ws_init(api, {"authorization": f"Bearer {admin}"}) == {"type": "connection_ack"}
     assert ws_init(api, {}) == {"closed": 4403}
     assert ws_init(api, {"apiKey": "aid_0123456789abcdef_nope"}) == {"closed": 4403}
+
+
+def test_hsts_only_on_https(api_settings: Settings, session_graph: Graph) -> None:
+    async def call(base_url: str) -> httpx.Response:
+        transport = httpx.ASGITransport(app=create_app(api_settings, session_graph))
+        async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
+            return await client.get("/health")
+
+    assert asyncio.run(call("https://aidiscover.example")).headers["strict-transport-security"].startswith("max-age=")
+    assert "strict-transport-security" not in asyncio.run(call("http://aidiscover.example")).headers
