@@ -136,7 +136,7 @@ def test_alb_node_carries_scheme_dns_type_placement_and_sorted_tags(elb: Transfo
         "availability_zones": ("us-east-1a", "us-east-1b"),
         "subnet_ids": ("subnet-0aaa1111bbbb2222c", "subnet-0ddd3333eeee4444f"),
         "security_group_ids": ("sg-0123456789abcdef0",), "canonical_hosted_zone_id": "Z35SXDOTRQ7X7K",
-        "created_time": datetime(2024, 3, 1, 10, 15, 30, 120000, tzinfo=UTC),
+        "created_time": datetime(2024, 3, 1, 10, 15, 30, 120000, tzinfo=UTC), "elastic_ip_allocation_ids": None,
     }  # fmt: skip
     assert simple_edges(elb, ALB) == {
         ("IN_SUBNET", f"{EC2}:subnet/subnet-0aaa1111bbbb2222c"),

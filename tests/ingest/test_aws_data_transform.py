@@ -251,6 +251,7 @@ def test_rds_instance_properties() -> None:
         "multi_az": True,
         "publicly_accessible": False,
         "storage_encrypted": True,
+        "read_replica_source": None,
         "kms_key_id": KEY,
         "endpoint_address": "orders-db.c9akciq32.us-west-2.rds.amazonaws.com",
         "endpoint_port": 5432,
@@ -426,6 +427,7 @@ def test_s3_private_bucket_properties_and_key_edge(monkeypatch: pytest.MonkeyPat
         "bucket_key_enabled": True,
         "versioning": "Enabled",
         "mfa_delete": "Disabled",
+        "notification_targets": ("arn:aws:sqs:us-east-1:111122223333:archive-events",),
     }
     # a bare key id is resolved in the bucket's own region
     assert ("S3Bucket", S3_ORDERS, "ENCRYPTED_BY", "KMSKey",
