@@ -24,7 +24,7 @@ S3_PUBLIC_POLICY = Rule(
     ),
     remediation="Turn on the bucket's public access block (and remove the public statement from the policy).",
     command=f"aws s3api put-public-access-block --bucket {{bucket}} --public-access-block-configuration {_PAB}",
-    covers=("aws-s3-public-bucket",),
+    covers=("s3-bucket-public-policy",),
 )
 
 S3_PUBLIC_ACL = Rule(
@@ -44,6 +44,7 @@ S3_PUBLIC_ACL = Rule(
         "aws s3api put-bucket-acl --bucket {bucket} --acl private && aws s3api put-public-access-block "
         f"--bucket {{bucket}} --public-access-block-configuration {_PAB}"
     ),
+    covers=("s3-bucket-public-acl",),
 )
 
 S3_NO_BLOCK = Rule(
@@ -81,6 +82,7 @@ S3_NO_ENCRYPTION = Rule(
         "aws s3api put-bucket-encryption --bucket {bucket} --server-side-encryption-configuration "
         '\'{{"Rules":[{{"ApplyServerSideEncryptionByDefault":{{"SSEAlgorithm":"aws:kms"}},"BucketKeyEnabled":true}}]}}\''
     ),
+    covers=("s3-bucket-without-encryption",),
 )
 
 S3_VERSIONING = Rule(
@@ -116,6 +118,7 @@ RDS_PUBLIC = Rule(
         "aws rds modify-db-instance --region {region} --db-instance-identifier {db} --no-publicly-accessible "
         "--apply-immediately"
     ),
+    covers=("rds-publicly-accessible",),
 )
 
 RDS_CLUSTER_PUBLIC = Rule(
@@ -159,6 +162,7 @@ RDS_UNENCRYPTED = Rule(
     description="The database's storage, backups and snapshots are not encrypted at rest.",
     remediation="Encryption cannot be switched on in place: restore an encrypted copy of a snapshot and cut over.",
     command=_RESTORE_ENCRYPTED,
+    covers=("rds-storage-not-encrypted",),
 )
 
 RDS_CLUSTER_UNENCRYPTED = Rule(
@@ -304,11 +308,13 @@ KMS_ROTATION = Rule(
         "MATCH (k:KMSKey {key_manager: 'CUSTOMER', rotation_enabled: false}) "
         "WHERE coalesce(k.key_spec, 'SYMMETRIC_DEFAULT') = 'SYMMETRIC_DEFAULT' "
         "AND coalesce(k.key_state, 'Enabled') = 'Enabled' AND coalesce(k.origin, 'AWS_KMS') = 'AWS_KMS' "
+        "AND NOT any(a IN coalesce(k.aliases, []) WHERE a STARTS WITH 'alias/aws/') "
         "RETURN k.id AS resource_id, {region: k.region, key_id: k.key_id} AS fields"
     ),
     description="The key's material never changes: anything it ever encrypted stays exposed to one leaked key.",
     remediation="Enable automatic yearly rotation.",
     command="aws kms enable-key-rotation --region {region} --key-id {key_id}",
+    covers=("kms-key-rotation-disabled",),
 )
 
 KMS_PENDING_DELETION_IN_USE = Rule(

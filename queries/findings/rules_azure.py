@@ -69,8 +69,8 @@ _ADMIN_RDP = ("CIS Azure 6.1",)
 _NS1 = ("Microsoft cloud security benchmark NS-1",)
 
 NSG_PORT_RULES: tuple[Rule, ...] = (
-    _nsg_port_rule("ssh", 22, "SSH", "high", _ADMIN_SSH, covers=("azure-nsg-ssh-open",)),
-    _nsg_port_rule("rdp", 3389, "RDP", "high", _ADMIN_RDP),
+    _nsg_port_rule("ssh", 22, "SSH", "high", _ADMIN_SSH, covers=("azure-nsg-ssh-from-anywhere",)),
+    _nsg_port_rule("rdp", 3389, "RDP", "high", _ADMIN_RDP, covers=("azure-nsg-rdp-from-internet",)),
     _nsg_port_rule("mssql", 1433, "SQL Server", "high", _NS1),
     _nsg_port_rule("mysql", 3306, "MySQL", "high", _NS1),
     _nsg_port_rule("postgres", 5432, "PostgreSQL", "high", _NS1),
@@ -115,6 +115,7 @@ STORAGE_BLOB_PUBLIC = Rule(
     description="Containers of the account may be made readable by anyone without credentials.",
     remediation="Disallow blob public access on the account.",
     command=f"{_SA_UPDATE} --allow-blob-public-access false",
+    covers=("azure-storage-public-blob-access",),
 )
 
 STORAGE_HTTP = Rule(
@@ -168,13 +169,13 @@ SQL_ALLOWS_ALL = Rule(
     title="Azure SQL server firewall admits every address",
     severity="critical",
     provider="azure",
-    kinds=("AzureSqlServer",),
+    kinds=("AzureSqlFirewallRule",),
     benchmarks=("CIS Azure 4.1.2",),
     cypher=(
-        "MATCH (s:AzureSqlServer)-[:HAS_FIREWALL_RULE]->(f:AzureSqlFirewallRule {allows_all: true}) "
-        "WITH s, head(collect(f)) AS f "
-        "RETURN s.id AS resource_id, {server: s.name, resource_group: s.resource_group, subscription: s.account, "
-        "rule: f.name} AS fields"
+        "MATCH (f:AzureSqlFirewallRule {allows_all: true}) "
+        "OPTIONAL MATCH (s:AzureSqlServer)-[:HAS_FIREWALL_RULE]->(f) "
+        "RETURN f.id AS resource_id, {server: coalesce(s.name, split(f.id, '/')[8]), "
+        "resource_group: f.resource_group, subscription: f.account, rule: f.name} AS fields"
     ),
     description="A server-level firewall rule spans 0.0.0.0 - 255.255.255.255: the server is open to the internet.",
     remediation="Delete the rule and admit only the addresses (or private endpoints) that need the server.",
@@ -182,6 +183,7 @@ SQL_ALLOWS_ALL = Rule(
         "az sql server firewall-rule delete --subscription {subscription} --resource-group {resource_group} "
         "--server {server} --name {rule}"
     ),
+    covers=("azure-sql-firewall-allows-all",),
 )
 
 _SQL = "{server: s.name, resource_group: s.resource_group, subscription: s.account}"
@@ -240,6 +242,7 @@ KEYVAULT_PURGE = Rule(
     description="A deleted vault or key can be purged at once: keys encrypting data could be lost for good.",
     remediation="Turn purge protection on (it cannot be turned off again).",
     command=f"{_KV_UPDATE} --enable-purge-protection true",
+    covers=("azure-key-vault-without-purge-protection",),
 )
 
 KEYVAULT_NETWORK_OPEN = Rule(
@@ -298,6 +301,32 @@ AKS_PUBLIC = Rule(
         "az aks update --subscription {subscription} --resource-group {resource_group} --name {cluster} "
         "--api-server-authorized-ip-ranges <your admin CIDRs>"
     ),
+    covers=("azure-aks-not-private",),
+)
+
+AKS_NOT_PRIVATE = Rule(
+    id="azure-aks-api-server-not-private",
+    title="AKS API server has a public endpoint",
+    severity="medium",
+    provider="azure",
+    kinds=("AzureAKSCluster",),
+    benchmarks=("CIS AKS 5.4.2",),
+    cypher=(
+        "MATCH (c:AzureAKSCluster) WHERE NOT coalesce(c.private_cluster, false) "
+        "AND size(coalesce(c.authorized_ip_ranges, [])) > 0 "
+        "RETURN c.id AS resource_id, {cluster: c.name, resource_group: c.resource_group, subscription: c.account} "
+        "AS fields"
+    ),
+    description=(
+        "The API server is reachable on a public address (restricted to authorized IP ranges): a leaked "
+        "credential or an API server flaw is one network hop from the internet."
+    ),
+    remediation="Make the cluster private (API Server VNet Integration) and reach it from inside the network.",
+    command=(
+        "az aks update --subscription {subscription} --resource-group {resource_group} --name {cluster} "
+        "--enable-apiserver-vnet-integration --enable-private-cluster"
+    ),
+    covers=("azure-aks-not-private",),
 )
 
 COSMOS_PUBLIC = Rule(
@@ -393,6 +422,7 @@ RULES: tuple[Rule, ...] = (
     KEYVAULT_NETWORK_OPEN,
     WEBAPP_HTTP,
     AKS_PUBLIC,
+    AKS_NOT_PRIVATE,
     COSMOS_PUBLIC,
     DISK_PLATFORM_KEY,
     APPGW_NO_WAF,

@@ -59,7 +59,7 @@ def _fw_rule(
 _NET = ("NIST SP 800-53 SC-7",)
 
 FIREWALL_PORT_RULES: tuple[Rule, ...] = (
-    _fw_rule("ssh", 22, "SSH", "high", ("CIS GCP 3.6",), covers=("gcp-firewall-ssh-open",)),
+    _fw_rule("ssh", 22, "SSH", "high", ("CIS GCP 3.6",), covers=("gcp-firewall-ssh-open-to-world",)),
     _fw_rule("rdp", 3389, "RDP", "high", ("CIS GCP 3.7",)),
     _fw_rule("mysql", 3306, "MySQL", "high", _NET),
     _fw_rule("postgres", 5432, "PostgreSQL", "high", _NET),
@@ -104,6 +104,7 @@ BUCKET_PUBLIC = Rule(
         "gcloud storage buckets remove-iam-policy-binding gs://{bucket} --member={member} --role={role} && "
         "gcloud storage buckets update gs://{bucket} --public-access-prevention"
     ),
+    covers=("gcp-bucket-public",),
 )
 
 BUCKET_ACLS = Rule(
@@ -174,6 +175,30 @@ GKE_PUBLIC = Rule(
         "gcloud container clusters update {cluster} --project {project} --location {location} "
         "--enable-master-authorized-networks --master-authorized-networks <your admin CIDRs>"
     ),
+    covers=("gke-public-endpoint",),
+)
+
+GKE_NOT_PRIVATE = Rule(
+    id="gcp-gke-endpoint-not-private",
+    title="GKE control plane has a public endpoint",
+    severity="medium",
+    provider="gcp",
+    kinds=("GCPGKECluster",),
+    benchmarks=("CIS GKE 5.6.4",),
+    cypher=(
+        "MATCH (c:GCPGKECluster) WHERE NOT coalesce(c.private_endpoint, false) "
+        "AND coalesce(c.master_authorized_networks_enabled, false) "
+        "AND NOT any(x IN coalesce(c.master_authorized_networks, []) WHERE x IN ['0.0.0.0/0', '::/0']) "
+        f"RETURN c.id AS resource_id, {_GKE} AS fields"
+    ),
+    description=(
+        "The control plane has a public endpoint (limited to authorized networks): it is exposed to the "
+        "internet beyond the VPC."
+    ),
+    remediation="Enable the private endpoint and turn public endpoint access off.",
+    command="gcloud container clusters update {cluster} --project {project} --location {location} "
+    "--enable-private-endpoint",
+    covers=("gke-public-endpoint",),
 )
 
 GKE_PUBLIC_NODES = Rule(
@@ -250,6 +275,7 @@ INSTANCE_DEFAULT_SA = Rule(
         "--service-account=<dedicated service account email> --scopes=cloud-platform"
     ),
     params=(("default_suffix", DEFAULT_SA_SUFFIXES[0]),),
+    covers=("gcp-instance-default-sa-editor",),
 )
 
 DEFAULT_SA_BROAD = Rule(
@@ -367,6 +393,7 @@ RULES: tuple[Rule, ...] = (
     SQL_OPEN,
     SQL_PUBLIC_IP,
     GKE_PUBLIC,
+    GKE_NOT_PRIVATE,
     GKE_PUBLIC_NODES,
     FUNCTION_PUBLIC,
     RUN_PUBLIC,

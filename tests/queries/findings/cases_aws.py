@@ -130,6 +130,15 @@ SNAPSHOT = f"arn:aws:ec2:{REGION}::snapshot/snap-1"
 ECS_SERVICE = arn("ecs", "service/prod/web")
 
 
+def _kms_rotation(bad: bool) -> Graph:
+    g = Graph()
+    g.node("KMSKey", KEY, **_KEY, rotation_enabled=not bad, aliases=["alias/app-data"])
+    # an AWS managed key (alias/aws/...) is rotated by AWS, whatever the API says of it
+    g.node("KMSKey", arn("kms", "key/ebs-default"), **{**_KEY, "key_id": "ebs-default"}, rotation_enabled=False,
+           aliases=["alias/aws/ebs"])  # fmt: skip
+    return g
+
+
 def _key_pending(bad: bool) -> Graph:
     g = Graph()
     key = g.node("KMSKey", KEY, **{**_KEY, "key_state": "PendingDeletion" if bad else "Enabled", "enabled": False})
@@ -262,7 +271,7 @@ CASES: list[Case] = [
     single("aws-sns-public-policy", "SNSTopic", TOPIC, {"policy_allows_public": True},
            {"policy_allows_public": False}, topic_name="alerts"),
     single("aws-sns-unencrypted", "SNSTopic", TOPIC, {}, {"kms_key_id": "alias/aws/sns"}, topic_name="alerts"),
-    single("aws-kms-rotation-off", "KMSKey", KEY, {"rotation_enabled": False}, {"rotation_enabled": True}, **_KEY),
+    Case("aws-kms-rotation-off", KEY, _kms_rotation),
     Case("aws-kms-key-pending-deletion-in-use", KEY, _key_pending),
     single("aws-secret-rotation-off", "SecretsManagerSecret", SECRET, {"rotation_enabled": False},
            {"rotation_enabled": True, "rotation_days": 30}, secret_name="db-password"),

@@ -1,0 +1,97 @@
+"""The rules on the demo estate (size S), generated in moto and the local Azure / GCP servers and discovered
+with the real discovery code: every seeded misconfiguration is found, and the rules that cover the seeded
+set flag nothing else. Precision and recall are printed (run with -s to see them)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+from app.settings import Settings
+from graph.neo4j.client import Graph
+from ingest.emulators.estate_discover import discover_estate
+from ingest.emulators.estate_generator import generate_estate
+from ingest.emulators.estate_manifest import EstateManifest
+from ingest.emulators.moto_server import MotoServer
+from queries.findings.catalogue import CATALOGUE
+from queries.findings.evaluate import EvaluationReport, evaluate
+
+
+@pytest.fixture(scope="module")
+def evaluated_estate(
+    settings: Settings, moto_server: MotoServer, session_graph: Graph
+) -> tuple[EstateManifest, EvaluationReport]:
+    moto_server.reset()
+    session_graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("AWS_ACCESS_KEY_ID", "testing")
+        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        env.delenv("AWS_PROFILE", raising=False)
+        manifest = generate_estate("S", 1, moto_server.url)
+        discover_estate(settings, session_graph, "S", 1, moto_server.url)
+    return manifest, evaluate(session_graph)
+
+
+def _found(graph: Graph) -> dict[str, set[str]]:
+    rows = graph.read("MATCH (f:Finding {status: 'open'}) RETURN f.rule_id AS rule, f.resource_id AS resource")
+    found: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        found[row["rule"]].add(row["resource"])
+    return found
+
+
+def test_seeded_misconfigurations_are_found_and_nothing_clean_is_flagged(
+    evaluated_estate: tuple[EstateManifest, EvaluationReport], session_graph: Graph
+) -> None:
+    manifest, report = evaluated_estate
+    assert report.failed_rules == ()
+    seeded = getattr(manifest, "misconfigurations", ())
+    assert seeded, "the estate manifest lists no seeded misconfigurations"
+    found = _found(session_graph)
+    slugs: dict[str, set[str]] = defaultdict(set)
+    for m in seeded:
+        slugs[m.slug].add(m.resource_id)
+    uncovered = sorted(s for s in slugs if not any(s in r.covers for r in CATALOGUE))
+    assert uncovered == [], f"seeded misconfigurations no rule covers: {uncovered}"
+
+    # recall: each seeded (slug, resource) is found by a rule that covers the slug
+    hits = {(slug, rid) for slug, ids in slugs.items() for rid in ids
+            if any(rid in found.get(r.id, set()) for r in CATALOGUE if slug in r.covers)}  # fmt: skip
+    missed = sorted({(slug, rid) for slug, ids in slugs.items() for rid in ids} - hits)
+    # precision: every finding of a covering rule is on a resource seeded with one of the rule's slugs
+    # (resources the manifest does not list -- made by the emulator as a side effect, e.g. the root volume of an
+    # instance an Auto Scaling group launched -- are shown apart: the manifest cannot say whether they are clean)
+    listed = {r.id for r in manifest.resources} | {rid for ids in slugs.values() for rid in ids}
+    covering = [(r.id, rid) for r in CATALOGUE if set(r.covers) & set(slugs) for rid in found.get(r.id, set())]
+    unlisted = sorted(pair for pair in covering if pair[1] not in listed)
+    flagged = {pair for pair in covering if pair[1] in listed}
+    covers = {r.id: r.covers for r in CATALOGUE}
+    wrong = sorted((rule, rid) for rule, rid in flagged if not any(rid in slugs[s] for s in covers[rule]))
+    recall = len(hits) / max(1, len(hits) + len(missed))
+    precision = (len(flagged) - len(wrong)) / max(1, len(flagged))
+    print(f"\nseeded misconfigurations: {len(seeded)} ({len(slugs)} kinds); covering rules' findings: {len(flagged)}")
+    print(f"precision {precision:.3f}  recall {recall:.3f}")
+    for slug in sorted(slugs):
+        rules = [r.id for r in CATALOGUE if slug in r.covers and found.get(r.id, set()) & slugs[slug]]
+        print(f"  {slug:<50} {len(slugs[slug])} seeded  found by {', '.join(rules) or '-'}")
+    others = {rule: ids for rule, ids in found.items() if not any(r.id == rule and r.covers for r in CATALOGUE)}
+    print("findings of rules no seeded misconfiguration covers (the estate's other weaknesses):")
+    for rule, ids in sorted(others.items()):
+        print(f"  {rule:<50} {len(ids)}")
+    print(f"missed: {missed}\nflagged but not seeded: {wrong}\nflagged, not in the manifest: {unlisted}")
+    assert missed == []
+    assert wrong == [], f"the manifest calls these resources clean, but they are flagged: {wrong}"
+    assert precision == 1.0
+    assert recall == 1.0
+
+
+def test_a_second_evaluation_of_the_same_estate_finds_nothing_new(
+    evaluated_estate: tuple[EstateManifest, EvaluationReport], session_graph: Graph
+) -> None:
+    _, first = evaluated_estate
+    again = evaluate(session_graph)
+    assert first.new != ()
+    assert again.new == ()
+    assert again.resolved == 0
+    assert again.hits == first.hits
