@@ -26,7 +26,7 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UnsetType
 
-from app.api.auth import Authenticator
+from app.api.auth import Authenticator, startup_hint
 from app.api.auth_middleware import PRINCIPAL_KEY, AuthMiddleware
 from app.api.context import Context
 from app.api.headers import security_middleware
@@ -126,6 +126,13 @@ def create_app(settings: Settings, graph: Graph | None = None) -> Starlette:
             await asyncio.to_thread(ensure_schema, graph_, SCHEMA)
         except AIDiscoverError as exc:  # serve anyway: /ready reports it, queries say what to do
             log.warning("could not ensure the graph schema at start-up: %s", exc)
+        if settings.auth == "required":
+            try:
+                hint = await asyncio.to_thread(startup_hint, graph_)
+            except AIDiscoverError:
+                hint = None
+            if hint:
+                log.warning("%s", hint)
         yield
         if graph is None:
             graph_.close()

@@ -30,8 +30,6 @@ from graph.neo4j.client import Graph
 log = logging.getLogger(__name__)
 KEY_CACHE_SECONDS = 60.0
 LOCAL_ADMIN = Principal("local", "admin", "local")
-# Compared against when the username is unknown, so a wrong name takes as long as a wrong password.
-_DUMMY_HASH = auth_store.hash_secret("not a password of anybody", 4)
 
 
 @dataclass(frozen=True)
@@ -54,6 +52,7 @@ class Authenticator:
         self.required = settings.auth == "required"
         self._secret: str | None = None
         self._keys: dict[str, _CachedKey] = {}
+        self._dummy_hash: str | None = None  # checked for unknown users: a wrong name costs a wrong password's time
         self.limiter = limiter or RateLimiter(settings.redis_url)
 
     @property
@@ -135,7 +134,9 @@ class Authenticator:
                     decision.retry_after,
                 )
         user = auth_store.get_user(self.graph, username) if valid_name else None
-        ok = auth_store.check_secret(password, user.password_hash if user else _DUMMY_HASH)
+        if user is None and self._dummy_hash is None:
+            self._dummy_hash = auth_store.hash_secret("not a password of anybody", self.settings.bcrypt_rounds)
+        ok = auth_store.check_secret(password, user.password_hash if user else self._dummy_hash or "")
         if user is None or not ok:
             log.info("failed login for %r from %s", username[:64], client)
             raise AuthError("wrong username or password; try again, or ask an admin to create your user")
@@ -159,6 +160,17 @@ def _is_username(name: str) -> bool:
     except Exception:
         return False
     return True
+
+
+def startup_hint(graph: Graph) -> str | None:
+    """What to do when nobody can sign in yet (no active API key and no user), else None."""
+    rows = graph.read(
+        "OPTIONAL MATCH (k:ApiKey) WHERE NOT coalesce(k.revoked, false) WITH count(k) AS keys "
+        "OPTIONAL MATCH (u:User) RETURN keys, count(u) AS users"
+    )
+    if rows and rows[0]["keys"] == 0 and rows[0]["users"] == 0:
+        return "no API keys or users yet: create one with `aidiscover apikeys create --name me --role admin`"
+    return None
 
 
 def ensure_demo_api_key(graph: Graph, settings: Settings) -> str:

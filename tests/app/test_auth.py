@@ -15,7 +15,7 @@ import redis
 from pydantic import SecretStr
 
 from app.api import auth_store
-from app.api.auth import LOCAL_ADMIN, Authenticator, ensure_demo_api_key
+from app.api.auth import LOCAL_ADMIN, Authenticator, ensure_demo_api_key, startup_hint
 from app.api.auth_tokens import ALGORITHM, ISSUER, decode_token, load_jwt_secret
 from app.api.context import Context
 from app.api.permissions import Principal
@@ -370,3 +370,13 @@ class _Stdin:
     def readline(self) -> str:
         line, _, self.text = self.text.partition("\n")
         return line + "\n"
+
+
+def test_startup_hint_until_somebody_can_sign_in(graph: Graph, fast: Settings) -> None:
+    assert "aidiscover apikeys create" in (startup_hint(graph) or "")
+    created = auth_store.create_api_key(graph, "ci", "viewer", "cli", fast.bcrypt_rounds)
+    assert startup_hint(graph) is None
+    auth_store.revoke_api_key(graph, created.record.key_id)
+    assert startup_hint(graph) is not None
+    auth_store.create_user(graph, "ada", "correct horse", "viewer", fast.bcrypt_rounds)
+    assert startup_hint(graph) is None
