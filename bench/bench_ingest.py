@@ -50,6 +50,7 @@ from graph.write import GraphWriter, SyncStamp  # noqa: E402
 log = logging.getLogger("bench.ingest")
 
 RESULTS = ROOT / "bench" / "results" / "ingest.json"
+RAW = ROOT / "bench" / "results" / "ingest_runs.json"  # the per-run figures the doc section is built from
 DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- ingest:start -->", "<!-- ingest:end -->"
 MACHINE = "2 cores, 24 GB"
@@ -338,7 +339,9 @@ def section(writer: list[dict[str, Any]], celery: list[dict[str, Any]], meta: di
         START,
         "## Ingest write path and Celery jobs (`bench/bench_ingest.py`)",
         "",
-        f"Measured {meta['date']} on {MACHINE} (`nproc` {meta['nproc']}); Neo4j 5.26 Community, heap "
+        f"Measured {meta['date']}"
+        + (f" (earlier sizes / the Celery part {meta['earlier']['date']})" if meta.get("earlier") else "")
+        + f" on {MACHINE} (`nproc` {meta['nproc']}); Neo4j 5.26 Community, heap "
         f"{meta['heap']}, page cache {meta['pagecache']}, batch size {meta['batch_size']}; 1-minute load average "
         f"{meta['load_start']} at the start and {meta['load_end']} at the end (other sessions shared the two "
         "cores, so the figures are noisy and pessimistic). Raw figures: `bench/results/ingest.json`.",
@@ -388,6 +391,7 @@ def main() -> None:
     parser.add_argument("--concurrency", default="1,2,4", help="worker processes for the Celery part")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--notes", default="", help="a paragraph appended to the doc section")
+    parser.add_argument("--merge", action="store_true", help="keep earlier runs of sizes / concurrencies not rerun")
     parser.add_argument("--wipe-graph", action="store_true", help="required: the configured Neo4j is emptied")
     args = parser.parse_args()
     if not args.wipe_graph:
@@ -412,7 +416,17 @@ def main() -> None:
     meta = {"date": date, "nproc": os.cpu_count(), "heap": settings.neo4j_heap, "pagecache": settings.neo4j_pagecache,
             "batch_size": batch, "load_start": load_start, "load_end": round(os.getloadavg()[0], 1),
             "notes": [args.notes] if args.notes else []}  # fmt: skip
+    if args.merge and RAW.exists():
+        old = json.loads(RAW.read_text())
+        sizes = {r["resources"] for r in writer}
+        writer = sorted([*(r for r in old["writer"] if r["resources"] not in sizes), *writer],
+                        key=lambda r: int(r["resources"]))  # fmt: skip
+        if not celery:
+            celery = old["celery"]
+        meta["notes"] = meta["notes"] or old["meta"].get("notes", [])
+        meta["earlier"] = old["meta"]
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RAW.write_text(json.dumps({"writer": writer, "celery": celery, "meta": meta}, indent=2) + "\n")
     RESULTS.write_text(json.dumps(records(writer, celery, date), indent=2) + "\n")
     write_doc(section(writer, celery, meta))
 
