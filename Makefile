@@ -18,7 +18,7 @@ docs: install
 TEST_ENV := AIDISCOVER_DATA_DIR=$(CURDIR)/.data/test NEO4J_URI=bolt://127.0.0.1:7688 \
 	AIDISCOVER_NEO4J_HTTP_PORT=7475 REDIS_URL=redis://127.0.0.1:6380/0
 
-.PHONY: docs schema help install system-deps services test-services down status demo test lint typecheck pytest bench clean
+.PHONY: eval-nl docs schema help install system-deps services test-services down status demo test lint typecheck pytest bench clean
 
 help:
 	@echo "make demo    services up, demo AWS estate discovered, API served, URLs printed"
@@ -84,6 +84,13 @@ bench: test-services
 	$(BIN)/python bench/bench_services.py
 	$(TEST_ENV) $(BIN)/python bench/bench_estate.py --size M --wipe-graph
 	$(TEST_ENV) $(BIN)/python bench/bench_ingest.py --wipe-graph
+	$(TEST_ENV) $(BIN)/python bench/bench_auth.py
+	$(TEST_ENV) $(BIN)/python bench/bench_queries.py --wipe-graph --size 100000  # 1M: --size 1000000 on a Neo4j with 2g heap
+
+# Natural-language answers against reference Cypher, on the graph and LLM endpoint configured (your demo or
+# estate; set AIDISCOVER_LLM_API_KEY for the LLM path). Report: bench/results/nl_eval.md and nl_eval.json.
+eval-nl: install
+	$(BIN)/python -m app.nl.evaluate
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache *.egg-info
