@@ -96,7 +96,8 @@ def _cost(d: ReportData) -> str:
     kinds = [(g.key, g.monthly_usd) for g in d.cost_by_kind.groups if g.monthly_usd > 0][:15]
     not_priced = [[_e(i.kind), _e(i.name), _e(i.reason)] for i in c.not_priced_items[:30]]
     return (
-        "<h2>Cost</h2>" + f'<p class="meta">Estimated monthly list price (on demand, 730 h/month), priced with '
+        '<section id="cost"><h2>Cost</h2>'
+        + f'<p class="meta">Estimated monthly list price (on demand, 730 h/month), priced with '
         f'<span id="prices-label">{_e(d.prices.label)}</span>. {_e(d.prices.source)}</p>'
         + '<div class="cards">'
         + _card(money(c.total_usd), "per month, estimated", "cost-total")
@@ -110,6 +111,7 @@ def _cost(d: ReportData) -> str:
         + "</div>"
         + "<h3>Not priced</h3>"
         + _table(["Kind", "Resource", "Why"], not_priced)
+        + "</section>"
     )
 
 
@@ -129,6 +131,19 @@ def _savings(d: ReportData) -> str:
     )
 
 
+def _summary(d: ReportData) -> str:
+    open_findings = sum(c.count for c in d.findings_by_severity)
+    return (
+        '<div class="cards">'
+        + _card(f"{d.resources:,}", "resources", "summary-resources")
+        + _card(str(len(d.exposed)), "reachable from the internet", "summary-exposed")
+        + _card(str(open_findings) if d.findings_evaluated else "not evaluated", "open findings", "summary-findings")
+        + _card(money(d.cost_by_provider.total_usd), "estimated per month", "summary-cost")
+        + _card(money(d.savings.total_usd), "possible saving per month", "summary-savings")
+        + "</div>"
+    )
+
+
 def render(d: ReportData) -> str:
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
@@ -137,6 +152,7 @@ def render(d: ReportData) -> str:
         "<h1>AI-Discover report</h1>"
         f'<p class="meta">Generated {_e(d.generated_at.strftime("%Y-%m-%d %H:%M UTC"))} from the resource graph. '
         "Exports: inventory.csv/json, findings.csv/json, costs.csv/json, savings.csv/json beside this file.</p>"
+        + _summary(d)
         + _inventory(d)
         + _exposure(d)
         + _findings(d)

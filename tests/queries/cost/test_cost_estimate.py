@@ -200,3 +200,14 @@ def test_unknown_group_and_missing_tag_key_are_refused(estimated: Graph, setting
         cost_summary(estimated, load_prices(settings), "tag", None)
     with pytest.raises(QueryInputError, match="cannot group"):
         cost_summary(estimated, load_prices(settings), "colour")  # type: ignore[arg-type]
+
+
+def test_estimation_is_a_post_sync_hook(graph: Graph, settings: Settings) -> None:
+    from ingest.jobs.hooks import POST_SYNC, run_post_sync
+
+    assert "queries.cost.estimate.estimate_all" in POST_SYNC
+    write(graph, [node("EC2Instance", "i-hooked", "eu-west-1", instance_type="t3.micro", state="running")])
+    assert run_post_sync(graph, settings, hooks=("queries.cost.estimate.estimate_all",)) == []
+    cost = resource_cost(graph, "i-hooked")
+    assert cost is not None
+    assert cost.monthly_usd == pytest.approx(0.0114 * 730)
