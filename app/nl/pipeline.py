@@ -77,13 +77,13 @@ class NLServices:
     observer: list[str] | None = field(default=None)  # every text sent to Neo4j by the gate (tests)
 
 
-_shared: dict[tuple[str, str, int], tuple[LLMClient, AnswerCache, Budget]] = {}
+_shared: dict[tuple[str, str, str, bool], tuple[LLMClient, AnswerCache, Budget]] = {}
 _shared_lock = threading.Lock()
 
 
 def services(graph: Graph, settings: Settings) -> NLServices:
     """The process-wide LLM client, cache and budget for these settings, around ``graph``."""
-    key = (settings.llm_base_url, settings.redis_url, id(settings))
+    key = (settings.llm_base_url, settings.llm_model, settings.redis_url, settings.llm_api_key is not None)
     with _shared_lock:
         if key not in _shared:
             client = redis.Redis.from_url(settings.redis_url, socket_timeout=2.0)

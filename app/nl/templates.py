@@ -22,7 +22,7 @@ from app.nl.glossary import GLOSSARY, most_specific
 from graph.neo4j.client import Graph
 from graph.schema import RESOURCE_LABEL, SCHEMA
 
-_STOP = {"all", "the", "my", "our", "of", "any", "every", "do", "we", "have", "are", "there", "is", "a", "an"}
+_STOP = {"all", "the", "my", "our", "of", "any", "every", "a", "an"}
 _PROVIDERS = {"aws": "aws", "amazon": "aws", "azure": "azure", "microsoft": "azure", "gcp": "gcp", "google": "gcp"}
 
 
@@ -83,7 +83,9 @@ def _kinds(what: str) -> tuple[str, ...] | None:
     rest = text
     for kind in SCHEMA.nodes:
         rest = re.sub(r"\b" + re.escape(kind.label.lower()) + r"s?\b", " ", rest)
-    words = sorted({w for term in GLOSSARY for w in term.words}, key=len, reverse=True)
+    # only the words of the terms that name exactly these labels: "public ip" in "instances with a public ip"
+    # is a condition the template does not apply, so the question is left to the LLM
+    words = sorted({w for term in GLOSSARY if term.labels == labels for w in term.words}, key=len, reverse=True)
     for word in words:
         rest = re.sub(r"\b" + re.escape(word) + r"(?:e?s)?\b", " ", rest)
     for name in _PROVIDERS:
@@ -338,6 +340,7 @@ def _since(graph: Graph, m: re.Match[str]) -> TemplateAnswer | None:
     return TemplateAnswer("changed_since", summary, _shown(_SINCE, params), rows)
 
 
+_WHERE = r"(?: (?:are |is )?(?:in|on) (?P<where>[\w-]+))?$"
 _X = r"(?P<x>[\w./:@=-]+(?: [\w./:@=-]+){0,3})"
 INTENTS: tuple[Intent, ...] = (
     Intent("blast_radius", re.compile(r"^(?:what is the |show the |show )?blast radius of " + _X + r"$"),
@@ -370,11 +373,11 @@ INTENTS: tuple[Intent, ...] = (
                                   r"(?P<g>kind|type|provider|cloud|region|account)$"),
            _count_group),
     Intent("count", re.compile(r"^(?:how many|count(?: the)?|number of) (?P<what>[a-z0-9 -]+?)"
-                               r"(?: are there| do we have| exist| are running)?(?: (?:in|on) (?P<where>[\w-]+))?$"),
+                               r"(?: are there| do we have| exist| are running)?" + _WHERE),
            _count_kind),
     Intent("list", re.compile(r"^(?:list|show(?: me)?|which|what)(?: are)?(?: all| the| my| our)* "
                               r"(?P<what>[a-z0-9 -]+?)"
-                              r"(?: (?:are|do we have|exist))?(?: (?:in|on) (?P<where>[\w-]+))?$"), _list_kind),
+                              r"(?: (?:are|do we have|exist))?" + _WHERE), _list_kind),
 )  # fmt: skip
 
 

@@ -46,8 +46,11 @@ class Reply:
 
 @dataclass(frozen=True)
 class Rule:
+    """Answers when ``contains`` occurs in the last user message (or equals it, with ``exact``)."""
+
     contains: str
     reply: Reply
+    exact: bool = False
 
 
 @dataclass
@@ -76,7 +79,9 @@ class ScriptedLLMServer:
                 return self._queue.popleft()
         last = _last_user_message(body)
         for rule in self.rules:
-            if rule.contains.lower() in last.lower():
+            if rule.exact and rule.contains.strip() == last.strip():
+                return rule.reply
+            if not rule.exact and rule.contains.lower() in last.lower():
                 return rule.reply
         return self.default
 
