@@ -214,15 +214,16 @@ def batches(resources: int, seed: int = 1, chunk: int = 50_000) -> Iterator[Batc
     t = 0
     vpc: dict[str, tuple[str, str]] = {}
     project: tuple[str, str] | None = None
+    vpcs = 0
     b = Batch()
     while made + b.resources < resources:
         account = f"1000000000{t % 4:02d}"
         kind = t % 3
         if kind == 0:
             scope = ("aws", account, ("us-east-1", "eu-west-1")[t // 3 % 2])
-            group = t // (3 * SHARED_EVERY)
             if t % (3 * SHARED_EVERY) == 0 or not vpc:
-                vpc = _aws_vpc(b, group, scope)
+                vpc = _aws_vpc(b, vpcs, scope)  # numbered: a VPC restarted after a batch boundary is a new one
+                vpcs += 1
             _aws_tier(b, t, scope, vpc, rng)
         elif kind == 1:
             _azure_tier(b, t, ("azure", f"sub-{t % 4}", "westeurope"))
