@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 from graph.schema import SCHEMA
-from queries.findings import rules_aws_data, rules_aws_identity, rules_aws_network, rules_azure, rules_gcp, rules_paths
+from queries.findings import (
+    rules_aws_data,
+    rules_aws_identity,
+    rules_aws_network,
+    rules_azure,
+    rules_azure_network,
+    rules_gcp,
+    rules_gcp_network,
+    rules_paths,
+)
 from queries.findings.model import SEVERITIES, Rule, check_catalogue
 
 CATALOGUE: tuple[Rule, ...] = (
     *rules_aws_network.RULES,
     *rules_aws_data.RULES,
     *rules_aws_identity.RULES,
+    *rules_azure_network.RULES,
     *rules_azure.RULES,
+    *rules_gcp_network.RULES,
     *rules_gcp.RULES,
     *rules_paths.RULES,
 )

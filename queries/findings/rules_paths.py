@@ -1,17 +1,18 @@
 """Toxic combinations: paths through the graph where each step alone may be acceptable, together not.
 
 Each row's ``path_ids`` walks real relationships (``path_rels`` names them, whatever their direction),
-from where the internet gets in to what it reaches. Until ingest stores statement -> resource edges, the
-last hop from an IAM statement to a data store is its Resource pattern matching the store's ARN; that
-hop is named ``ALLOWS`` in ``path_rels``.
+from where the internet gets in to what it reaches. The last hop from an IAM policy statement to a data
+store is the derived ALLOWS_ACCESS_TO edge (the statement's Resource pattern matches the store's ARN; the
+edge carries the statement's actions).
 """
 
 from __future__ import annotations
 
 from queries.findings.model import Rule
 from queries.findings.rules_aws_network import OPEN_CIDRS
-from queries.findings.rules_azure import INTERNET, port_match
-from queries.findings.rules_gcp import BROAD_ROLES, all_ports, rule_covers
+from queries.findings.rules_azure_network import INTERNET, port_match
+from queries.findings.rules_gcp import BROAD_ROLES
+from queries.findings.rules_gcp_network import all_ports, rule_covers
 
 # An internet-exposed EC2 instance: a public address and a group admitting the internet on some port.
 _EXPOSED_INSTANCE = (
@@ -26,12 +27,6 @@ _ROLE_CHAIN = (
 )
 _IDS = "[x IN nodes(p) | x.id]"
 _RELS = "[x IN relationships(p) | type(x)]"
-
-
-def _glob(pattern: str, target: str) -> str:
-    """Cypher: an IAM Resource pattern (``*`` and ``?`` wildcards) matches ``target`` or an object under it."""
-    rx = f"'^' + replace(replace(replace({pattern}, '.', '\\\\.'), '*', '.*'), '?', '.') + '$'"
-    return f"({pattern} = '*' OR {target} =~ {rx} OR {target} + '/x' =~ {rx})"
 
 
 _ADMIN_FIELDS = "{role: role.role_name, region: i.region, instance: i.instance_id}"
@@ -102,12 +97,10 @@ PUBLIC_FUNCTION_SECRETS = Rule(
         "MATCH (f:LambdaFunction) WHERE f.function_url_auth_type = 'NONE' "
         "OR EXISTS { MATCH (:APIGatewayRestApi|APIGatewayHttpApi)-[:INVOKES]->(f) } "
         "MATCH p = (f)-[:USES_ROLE]->(role:IAMRole)-[:HAS_POLICY]->(:IAMPolicy)-[:HAS_STATEMENT]->"
-        "(s:IAMPolicyStatement {effect: 'Allow'}) "
-        "WHERE any(a IN coalesce(s.actions, []) WHERE a IN $actions) "
-        "MATCH (secret:SecretsManagerSecret {account: f.account}) "
-        f"WHERE any(res IN coalesce(s.resources, []) WHERE {_glob('res', 'secret.id')}) "
-        "WITH f, head(collect(p)) AS p, head(collect(secret)) AS secret, head(collect(role)) AS role "
-        f"RETURN f.id AS resource_id, {_IDS} + [secret.id] AS path_ids, {_RELS} + ['ALLOWS'] AS path_rels, "
+        "(:IAMPolicyStatement {effect: 'Allow'})-[grant:ALLOWS_ACCESS_TO]->(:SecretsManagerSecret) "
+        "WHERE any(a IN coalesce(grant.actions, []) WHERE a IN $actions) "
+        "WITH f, head(collect(p)) AS p, head(collect(role)) AS role "
+        f"RETURN f.id AS resource_id, {_IDS} AS path_ids, {_RELS} AS path_rels, "
         "{role: role.role_name, function: f.function_name, region: f.region} AS fields"
     ),
     description=(
@@ -133,13 +126,12 @@ INTERNET_INSTANCE_DATA = Rule(
     kinds=("EC2Instance",),
     benchmarks=("CIS AWS Foundations 5.2",),
     cypher=(
-        _EXPOSED_INSTANCE + f"MATCH p = {_ROLE_CHAIN}(s:IAMPolicyStatement {{effect: 'Allow'}}) "
-        "WHERE any(a IN coalesce(s.actions, []) WHERE a IN $actions) "
-        "MATCH (d:S3Bucket|DynamoDBTable {account: i.account}) "
-        f"WHERE any(res IN coalesce(s.resources, []) WHERE {_glob('res', 'd.id')}) "
-        "WITH i, r, g, head(collect(p)) AS p, head(collect(d)) AS d, head(collect(role)) AS role "
-        f"RETURN i.id AS resource_id, [r.id, g.id] + {_IDS} + [d.id] AS path_ids, "
-        f"['HAS_RULE', 'MEMBER_OF_SECURITY_GROUP'] + {_RELS} + ['ALLOWS'] AS path_rels, "
+        _EXPOSED_INSTANCE + f"MATCH p = {_ROLE_CHAIN}(:IAMPolicyStatement {{effect: 'Allow'}})"
+        "-[grant:ALLOWS_ACCESS_TO]->(:S3Bucket|DynamoDBTable) "
+        "WHERE any(a IN coalesce(grant.actions, []) WHERE a IN $actions) "
+        "WITH i, r, g, head(collect(p)) AS p, head(collect(role)) AS role "
+        f"RETURN i.id AS resource_id, [r.id, g.id] + {_IDS} AS path_ids, "
+        f"['HAS_RULE', 'MEMBER_OF_SECURITY_GROUP'] + {_RELS} AS path_rels, "
         f"{_ADMIN_FIELDS} AS fields"
     ),
     description=(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from queries.findings.rules_azure import NSG_PORT_RULES
-from queries.findings.rules_gcp import FIREWALL_PORT_RULES
+from queries.findings.rules_azure_network import NSG_PORT_RULES
+from queries.findings.rules_gcp_network import FIREWALL_PORT_RULES
 from tests.queries.findings.builder import ACCOUNTS, Case, Graph, days_ago
 
 SUB = ACCOUNTS["azure"]

@@ -49,14 +49,15 @@ def _lb_admin(bad: bool) -> Graph:
     return g
 
 
-def _statement_policy(g: Graph, policy_id: str, actions: list[str], resources: list[str]) -> str:
+def _statement_policy(g: Graph, policy_id: str, actions: list[str], resources: list[str]) -> tuple[str, str]:
+    """A managed policy with one Allow statement; returns (policy, statement)."""
     policy = g.node("IAMPolicy", policy_id, policy_name=policy_id.rsplit("/", 1)[-1], is_inline=False,
                     is_aws_managed=False, attachment_count=1)  # fmt: skip
     statement = g.node("IAMPolicyStatement", f"{policy_id}/statement/0", account=ACCOUNT, region="global",
                        policy_arn=policy_id, index=0, effect="Allow", actions=actions, resources=resources,
                        has_condition=False, is_admin=False)  # fmt: skip
     g.rel(policy, "HAS_STATEMENT", statement)
-    return policy
+    return policy, statement
 
 
 FUNCTION = arn("lambda", "function:public-webhook")
@@ -69,22 +70,27 @@ def _function_secrets(bad: bool) -> Graph:
                       function_url_auth_type="NONE" if bad else "AWS_IAM",
                       role_arn=f"arn:aws:iam::{ACCOUNT}:role/webhook")  # fmt: skip
     role = g.node("IAMRole", f"arn:aws:iam::{ACCOUNT}:role/webhook", role_name="webhook")
-    policy = _statement_policy(g, f"arn:aws:iam::{ACCOUNT}:policy/read-secrets", ["secretsmanager:GetSecretValue"],
-                               [arn("secretsmanager", "secret:prod/*")])  # fmt: skip
+    actions = ["secretsmanager:GetSecretValue"]
+    policy, statement = _statement_policy(g, f"arn:aws:iam::{ACCOUNT}:policy/read-secrets", actions,
+                                          [arn("secretsmanager", "secret:prod/*")])  # fmt: skip
     g.rel(function, "USES_ROLE", role)
     g.rel(role, "HAS_POLICY", policy)
-    g.node("SecretsManagerSecret", SECRET, secret_name="prod/db-password", rotation_enabled=True)
+    secret = g.node("SecretsManagerSecret", SECRET, secret_name="prod/db-password", rotation_enabled=True)
     g.node("SecretsManagerSecret", arn("secretsmanager", "secret:dev/other-XyZ"), secret_name="dev/other")
+    g.rel(statement, "ALLOWS_ACCESS_TO", secret, actions=actions)  # as graph.links derives it (prod/* matches)
     return g
 
 
 def _instance_data(bad: bool) -> Graph:
     g = Graph()
-    policy = _statement_policy(g, f"arn:aws:iam::{ACCOUNT}:policy/sensitive-reader", ["s3:GetObject"],
-                               [f"{BUCKET}/*" if bad else "arn:aws:s3:::estate-public-*/*"])  # fmt: skip
+    policy, statement = _statement_policy(g, f"arn:aws:iam::{ACCOUNT}:policy/sensitive-reader", ["s3:GetObject"],
+                                          [f"{BUCKET}/*" if bad else "arn:aws:s3:::estate-public-*/*"])  # fmt: skip
     instance = _instance_with_role(g, "54.1.2.3", policy)
     _exposed(g, instance, world=True)
-    g.node("S3Bucket", BUCKET, bucket_name="estate-sensitive", region=REGION, tags=["data-classification=sensitive"])
+    bucket = g.node("S3Bucket", BUCKET, bucket_name="estate-sensitive", region=REGION,
+                    tags=["data-classification=sensitive"])  # fmt: skip
+    if bad:  # graph.links derives the grant only when the statement's pattern matches the bucket
+        g.rel(statement, "ALLOWS_ACCESS_TO", bucket, actions=["s3:GetObject"])
     return g
 
 
