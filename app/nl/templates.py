@@ -5,7 +5,8 @@ the query and writes a plain summary. A template answers only when it matches *c
 words it does not understand must be none (``list`` / ``count`` intents) or the whole remainder must
 name one resource (``blast radius of X``). Dependencies, blast radius and exposure call the analysis
 functions in ``queries/``; the rest is Cypher written here. Templates answer when no LLM is
-configured, when its circuit is open, and first whenever they match.
+configured, when its circuit is open, and first whenever they match. The answer's Cypher for the
+``queries/`` calls (``queries.blast.dependencies``, ``queries.exposure.exposure_paths``) names the call.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from app.nl.gate import Row, to_json
 from app.nl.glossary import GLOSSARY, most_specific
 from graph.neo4j.client import Graph
 from graph.schema import RESOURCE_LABEL, SCHEMA
+from queries.blast import dependencies
+from queries.exposure import exposure_paths
 
 _STOP = {"all", "the", "my", "our", "of", "any", "every", "a", "an"}
 _PROVIDERS = {"aws": "aws", "amazon": "aws", "azure": "azure", "microsoft": "azure", "gcp": "gcp", "google": "gcp"}
@@ -191,21 +194,11 @@ def _walk(graph: Graph, m: re.Match[str], direction: str, intent: str) -> Templa
     if root is None:
         return _missing(intent, ref)
     root_id = str(root["id"])
-    try:
-        from queries.blast import dependencies
-    except ImportError:  # the analysis module is not there: a bounded walk of our own
-        arrow = "<-[*1..3]-" if direction == "DEPENDENTS" else "-[*1..3]->"
-        query: LiteralString = (
-            "MATCH p = (x:Resource {id: $id})" + arrow + "(d:Resource) WITH d, min(length(p)) AS distance "
-            "RETURN d.id AS id, d.name AS name, d.kind AS kind, distance ORDER BY distance, kind, name"
-        )
-        rows = _run(graph, query, {"id": root_id})
-        cypher = _shown(query, {"id": root_id})
-    else:
-        result = dependencies(graph, root_id, "DEPENDENTS" if direction == "DEPENDENTS" else "DEPENDENCIES")
-        rows = tuple({"id": r.node.id, "name": r.node.name, "kind": r.node.kind, "distance": r.distance}
-                     for r in sorted(result.nodes, key=lambda r: (r.distance, r.node.kind, r.node.name)))  # fmt: skip
-        cypher = f"// queries.blast.dependencies(id={root_id!r}, direction={direction!r}, max_depth=6)"
+    result = dependencies(graph, root_id, "DEPENDENTS" if direction == "DEPENDENTS" else "DEPENDENCIES")
+    rows: tuple[Row, ...] = tuple(
+                 {"id": r.node.id, "name": r.node.name, "kind": r.node.kind, "distance": r.distance}
+                 for r in sorted(result.nodes, key=lambda r: (r.distance, r.node.kind, r.node.name)))  # fmt: skip
+    cypher = f"// queries.blast.dependencies(id={root_id!r}, direction={direction!r}, max_depth=6)"
     what = {"blast_radius": "would be affected if it went down", "dependents": "depend on it",
             "dependencies": "it depends on"}[intent]  # fmt: skip
     summary = f"{root['name']} ({root['kind']}): {len(rows)} resource(s) {what}"
@@ -225,21 +218,10 @@ def _exposure(graph: Graph, m: re.Match[str]) -> TemplateAnswer:
     if root is None:
         return _missing("exposure", ref)
     root_id = str(root["id"])
-    try:
-        from queries.exposure import exposure_paths
-    except ImportError:
-        query: LiteralString = (
-            "MATCH (x:Resource {id: $id})-[:MEMBER_OF_SECURITY_GROUP]->(g:SecurityGroup)-[:HAS_RULE]->"
-            "(r:SecurityGroupRule {direction: 'ingress'}) WHERE r.cidr IN ['0.0.0.0/0', '::/0'] "
-            "RETURN g.name AS via, r.protocol AS protocol, r.from_port AS from_port, r.to_port AS to_port"
-        )
-        rows = _run(graph, query, {"id": root_id})
-        cypher = _shown(query, {"id": root_id})
-    else:
-        paths = exposure_paths(graph, resource_id=root_id)
-        rows = tuple({"resource": p.resource.name, "protocol": p.protocol, "ports": p.ports_text,
-                      "path": " -> ".join(h.node.name for h in p.hops)} for p in paths)  # fmt: skip
-        cypher = f"// queries.exposure.exposure_paths(resource_id={root_id!r})"
+    paths = exposure_paths(graph, resource_id=root_id)
+    rows: tuple[Row, ...] = tuple({"resource": p.resource.name, "protocol": p.protocol, "ports": p.ports_text,
+                  "path": " -> ".join(h.node.name for h in p.hops)} for p in paths)  # fmt: skip
+    cypher = f"// queries.exposure.exposure_paths(resource_id={root_id!r})"
     summary = (f"{root['name']} is reachable from the internet by {len(rows)} path(s)." if rows
                else f"{root['name']} has no internet exposure path in the graph.")  # fmt: skip
     return TemplateAnswer("exposure", summary, cypher, rows, warnings)
