@@ -4,6 +4,7 @@ python -m app.docs      (or `make docs`) rewrites:
   README.md             the configuration table, between <!-- config:start --> and <!-- config:end -->
   docs/coverage.md      every kind and relationship type per provider, from the schema declaration
   app/api/schema.graphql the GraphQL schema
+  web/bloom/ai-discover.json  the Neo4j Bloom perspective
 """
 
 from __future__ import annotations
@@ -76,6 +77,11 @@ def write_all(root: Path = PROJECT_ROOT) -> None:
     coverage.parent.mkdir(parents=True, exist_ok=True)
     coverage.write_text(coverage_markdown())
     SCHEMA_FILE.write_text(export_sdl())
+    from web.perspective import PERSPECTIVE_FILE, render
+
+    bloom = root / PERSPECTIVE_FILE.relative_to(PROJECT_ROOT)
+    bloom.parent.mkdir(parents=True, exist_ok=True)
+    bloom.write_text(render())
 
 
 if __name__ == "__main__":
