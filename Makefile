@@ -87,6 +87,7 @@ bench: test-services
 	$(TEST_ENV) $(BIN)/python bench/bench_auth.py
 	$(TEST_ENV) $(BIN)/python bench/bench_queries.py --wipe-graph --size 100000  # 1M: --size 1000000 on a Neo4j with 2g heap
 	$(TEST_ENV) $(BIN)/python bench/bench_cost.py --wipe-graph --size 100000
+	$(TEST_ENV) $(BIN)/python bench/bench_findings.py --wipe-graph --size 100000
 
 # Natural-language answers against reference Cypher, on the graph and LLM endpoint configured (your demo or
 # estate; set AIDISCOVER_LLM_API_KEY for the LLM path). Report: bench/results/nl_eval.md and nl_eval.json.

@@ -25,7 +25,7 @@ _DELETE_RULES = (
     "--subscription ' + g.account + ' --resource-group ' + g.resource_group + ' --nsg-name ' + g.name "
     "+ ' --name ' + x.name)"
 )
-_SHADOWING_DENY = (
+SHADOWING_DENY = (
     "NOT EXISTS {{ MATCH (g)-[:HAS_RULE]->(d:AzureSecurityRule {{access: 'Deny', direction: 'Inbound'}}) "
     "WHERE d.priority < r.priority AND toLower(coalesce(d.protocol, '*')) IN ['tcp', '*'] "
     "AND any(s IN coalesce(d.source_prefixes, []) WHERE toLower(s) IN $internet) AND {covers} }}"
@@ -45,7 +45,7 @@ def _nsg_port_rule(
         cypher=(
             "MATCH (g:AzureNetworkSecurityGroup)-[:HAS_RULE]->(r:AzureSecurityRule {open_to_internet: true}) "
             f"WHERE toLower(coalesce(r.protocol, '*')) IN ['tcp', '*'] AND {port_match('r', '$port')} "
-            f"AND NOT {_all_ports('r')} AND {_SHADOWING_DENY.format(covers=port_match('d', '$port'))} "
+            f"AND NOT {_all_ports('r')} AND {SHADOWING_DENY.format(covers=port_match('d', '$port'))} "
             "WITH g, collect(r) AS rules "
             f"RETURN g.id AS resource_id, {{command: {_DELETE_RULES}}} AS fields"
         ),
@@ -86,7 +86,7 @@ NSG_ALL_OPEN = Rule(
     benchmarks=(*_ADMIN_RDP, *_ADMIN_SSH),
     cypher=(
         "MATCH (g:AzureNetworkSecurityGroup)-[:HAS_RULE]->(r:AzureSecurityRule {open_to_internet: true}) "
-        f"WHERE {_all_ports('r')} AND {_SHADOWING_DENY.format(covers=_all_ports('d'))} "
+        f"WHERE {_all_ports('r')} AND {SHADOWING_DENY.format(covers=_all_ports('d'))} "
         "WITH g, collect(r) AS rules "
         f"RETURN g.id AS resource_id, {{command: {_DELETE_RULES}}} AS fields"
     ),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from queries.findings.model import Rule
 from queries.findings.rules_aws_network import OPEN_CIDRS
-from queries.findings.rules_azure_network import INTERNET, port_match
+from queries.findings.rules_azure_network import INTERNET, SHADOWING_DENY, port_match
 from queries.findings.rules_gcp import BROAD_ROLES
 from queries.findings.rules_gcp_network import all_ports, rule_covers
 
@@ -202,8 +202,9 @@ AZURE_INTERNET_VM_ADMIN = Rule(
         "-[:HAS_PUBLIC_IP]->(pip:AzurePublicIPAddress) "
         "MATCH q = (nic)-[:PROTECTED_BY|IN_SUBNET*1..2]->(g:AzureNetworkSecurityGroup)"
         "-[:HAS_RULE]->(r:AzureSecurityRule {open_to_internet: true}) "
-        "WHERE toLower(coalesce(r.protocol, '*')) IN ['tcp', '*'] "
-        f"AND any(port IN $ports WHERE {port_match('r', 'port')}) "
+        "UNWIND $ports AS port WITH vm, pip, q, g, r, port "
+        f"WHERE toLower(coalesce(r.protocol, '*')) IN ['tcp', '*'] AND {port_match('r', 'port')} "
+        f"AND {SHADOWING_DENY.format(covers=port_match('d', 'port'))} "
         "WITH vm, pip, head(collect(q)) AS q, head(collect(r)) AS r, head(collect(g)) AS g "
         "RETURN vm.id AS resource_id, reverse([x IN nodes(q) | x.id]) + [vm.id] AS path_ids, "
         "reverse([x IN relationships(q) | type(x)]) + ['HAS_NETWORK_INTERFACE'] AS path_rels, "

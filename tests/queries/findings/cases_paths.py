@@ -131,7 +131,10 @@ def _azure_vm(bad: bool) -> Graph:
     subnet = g.node("AzureSubnet", az("microsoft.network/virtualnetworks", "vnet/subnets/snet-app"),
                     resource_group="rg-app")  # fmt: skip
     nsg = network_security_group(g)
-    nsg_rule(g, nsg, "allow-ssh", 100, "Allow", "*" if bad else "10.0.0.0/8", ["22"])
+    nsg_rule(g, nsg, "allow-ssh", 100, "Allow", "*", ["22"])
+    nsg_rule(g, nsg, "allow-rdp", 120, "Allow", "Internet", ["3389"])
+    if not bad:  # a higher-priority Deny shadows both
+        nsg_rule(g, nsg, "deny-admin", 90, "Deny", "Internet", ["22", "3389"])
     g.rel(vm, "HAS_NETWORK_INTERFACE", nic)
     g.rel(nic, "HAS_PUBLIC_IP", pip)
     g.rel(nic, "IN_SUBNET", subnet)

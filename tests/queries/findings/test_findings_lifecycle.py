@@ -208,3 +208,12 @@ def test_new_critical_findings_are_queued_once_as_notify_events(
     broker.delete("celery")
     evaluate_all(graph, settings)  # not new any more: nothing is sent again
     assert [t for t, _ in _queued(broker) if t == NOTIFY_TASK] == []
+
+
+def test_the_post_sync_hook_evaluates_the_rules(graph: Graph, settings: Settings, broker: redis.Redis) -> None:
+    from ingest.jobs.hooks import POST_SYNC, run_post_sync
+
+    assert "queries.findings.evaluate.evaluate_all" in POST_SYNC
+    _bucket(graph, public=True)
+    assert run_post_sync(graph, settings, hooks=["queries.findings.evaluate.evaluate_all"]) == []
+    assert _finding(graph)["status"] == "open"
