@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -91,10 +92,10 @@ def test_start_discovery_needs_an_operator_and_queues_the_task(api: str, graph: 
     client.delete("celery")
     mutation = 'mutation { startDiscovery(provider: "aws", regions: ["eu-west-1"]) { jobId startedBy } }'
     refused = gql(api, key(graph, "viewer"), mutation)
-    assert refused["errors"][0]["message"] == "jobs-viewer has role viewer; this needs role operator or above"
+    assert refused["errors"][0]["message"].endswith("has role viewer; this needs role operator or above")
     assert client.llen("celery") == 0
     queued = gql(api, key(graph, "operator"), mutation)["data"]["startDiscovery"]
-    assert queued["startedBy"] == "jobs-operator"
+    assert "jobs-operator" in queued["startedBy"]
     [raw] = client.lrange("celery", 0, -1)
     message = json.loads(raw)
     assert message["headers"]["task"] == "aidiscover.start_job"
@@ -107,8 +108,9 @@ def test_job_progress_streams_over_graphql_transport_ws_until_the_job_finishes(
     api: str, graph: Graph, api_settings: Settings
 ) -> None:
     viewer = key(graph, "viewer")
-    events = [Progress("job-ws", "running", 4, n, 0, 0, n * 10, 0, 0, n * 10, f"step {n}") for n in (1, 2, 3)]
-    events.append(Progress("job-ws", "succeeded", 4, 4, 4, 0, 40, 12, 0, 40, "finished"))
+    job_id = f"job-ws-{uuid.uuid4()}"  # a fresh channel: no earlier event stored for it
+    events = [Progress(job_id, "running", 4, n, 0, 0, n * 10, 0, 0, n * 10, f"step {n}") for n in (1, 2, 3)]
+    events.append(Progress(job_id, "succeeded", 4, 4, 4, 0, 40, 12, 0, 40, "finished"))
 
     def feed() -> None:
         time.sleep(1.0)  # after the client subscribed
@@ -120,7 +122,7 @@ def test_job_progress_streams_over_graphql_transport_ws_until_the_job_finishes(
     with connect(url, subprotocols=["graphql-transport-ws"], open_timeout=10) as ws:  # type: ignore[list-item]
         ws.send(json.dumps({"type": "connection_init", "payload": {"apiKey": viewer}}))
         assert json.loads(ws.recv(timeout=10)) == {"type": "connection_ack"}
-        query = 'subscription { jobProgress(jobId: "job-ws") { status unitsStaged unitsDone nodes finished } }'
+        query = f'subscription {{ jobProgress(jobId: "{job_id}") {{ status unitsStaged unitsDone nodes finished }} }}'
         ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query}}))
         threading.Thread(target=feed, daemon=True).start()
         received = []

@@ -62,7 +62,7 @@ def test_a_unit_reports_rejected_rows_as_one_counted_warning(graph: Graph, setti
     assert outcome.anomalies == 2
     assert outcome.warnings == (
         f"{spec.key}: 2 row(s) or properties did not fit the schema, kept the rest (a VPC row has no id (its key); "
-        "the transform must set it; Subnet has no writable property 'weight'; declare it in graph/schema or drop it "
+        "the transform must set it; IN_VPC has no writable property 'weight'; declare it in graph/schema or drop it "
         "from the transform)",
     )
     assert graph.read("MATCH (:Subnet)-[r:IN_VPC]->(:VPC) RETURN properties(r).weight AS w")[0]["w"] is None
