@@ -96,6 +96,8 @@ def discovered(discovered_estate: EstateManifest) -> EstateManifest:
     return discovered_estate
 
 
+# generating and discovering M (~11k resources) takes 3-9 min on a shared 2-core machine
+@pytest.mark.timeout(1200)
 def test_every_manifest_resource_is_discovered_and_nothing_else_of_its_kinds(
     discovered: EstateManifest, session_graph: Graph
 ) -> None:
@@ -104,6 +106,8 @@ def test_every_manifest_resource_is_discovered_and_nothing_else_of_its_kinds(
         assert {r["id"] for r in rows} == discovered.ids(label), label
 
 
+# generating and discovering M (~11k resources) takes 3-9 min on a shared 2-core machine
+@pytest.mark.timeout(1200)
 def test_every_manifest_edge_is_a_relationship(discovered: EstateManifest, session_graph: Graph) -> None:
     wanted: dict[tuple[str, str, str], set[tuple[str, str]]] = defaultdict(set)
     for e in discovered.edges:
