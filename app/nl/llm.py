@@ -3,7 +3,8 @@
 Every call goes through :meth:`LLMClient.complete` or :meth:`LLMClient.stream`: at most
 ``llm_max_concurrent`` calls in flight per process, refused at once while the circuit is open, retried
 with exponential backoff on 429 (honouring ``Retry-After``), 5xx, timeouts and malformed answers, and its
-``usage`` added to the token accounting (per user and operation). The OpenAI client's own retries are
+``usage`` added to the token accounting (per user and operation) and to the process's Prometheus
+counters (``aidiscover_llm_*``). The OpenAI client's own retries are
 off (``max_retries=0``) so this module is the only place that decides.
 """
 
@@ -23,6 +24,7 @@ from llama_index.llms.openai_like import OpenAILike
 from app.errors import LLMError
 from app.nl.breaker import CircuitBreaker
 from app.nl.budget import Budget
+from app.observability.metrics import record_llm_call
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -116,6 +118,7 @@ class LLMClient:
                 chunks.append(chunk)
         except Exception as exc:
             self.breaker.record_failure()
+            record_llm_call("error")
             raise LLMError(f"the LLM stream broke off: {exc}") from exc
         finally:
             self._release()
@@ -123,12 +126,13 @@ class LLMClient:
         self._account(user, operation, prompt, completion)
 
     def _account(self, user: str, operation: str, prompt: int, completion: int) -> float:
-        if self.budget is None:
-            return 0.0
-        return self.budget.record(user, operation, prompt, completion)
+        cost = self.budget.record(user, operation, prompt, completion) if self.budget is not None else 0.0
+        record_llm_call("ok", prompt, completion, cost)
+        return cost
 
     def _guarded(self, call: Callable[[], T], release: bool = True) -> T:
         if not self.breaker.allow():
+            record_llm_call("circuit_open")
             raise LLMError(
                 "the LLM circuit is open after repeated failures; "
                 f"it retries in {self.breaker.seconds_until_probe():.0f} s"
@@ -165,6 +169,7 @@ class LLMClient:
                 failure = f"HTTP {exc.status_code}"
                 if not retryable:
                     self.breaker.record_failure()
+                    record_llm_call("error")
                     raise LLMError(f"the LLM endpoint refused the call ({failure}); check the model and key") from exc
             except (openai.APITimeoutError, openai.APIConnectionError) as exc:
                 wait, failure = None, type(exc).__name__
@@ -175,6 +180,7 @@ class LLMClient:
                 return result
             if attempt + 1 >= attempts:
                 self.breaker.record_failure()
+                record_llm_call("error")
                 raise LLMError(f"the LLM endpoint failed {attempts} time(s), last: {failure}; try again later")
             delay = wait if wait is not None else min(0.5 * 2**attempt, 8.0)
             log.info("LLM call failed (%s); retry %d in %.1f s", failure, attempt + 1, delay)

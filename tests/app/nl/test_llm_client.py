@@ -150,3 +150,24 @@ def test_redis_down_never_fails_a_call(nl_settings: Settings, scripted: Scripted
     budget = Budget(redis.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2), nl_settings)
     scripted.push(Reply("ok"))
     assert client(nl_settings, budget).complete(HI, user="u", operation="op").text == "ok"
+
+
+def test_calls_are_counted_in_the_prometheus_metrics(nl_settings: Settings, scripted: ScriptedLLMServer) -> None:
+    from prometheus_client import REGISTRY
+
+    def sample(name: str, labels: dict[str, str] | None = None) -> float:
+        return REGISTRY.get_sample_value(name, labels or {}) or 0.0
+
+    ok, errors = (
+        sample("aidiscover_llm_calls_total", {"outcome": "ok"}),
+        sample("aidiscover_llm_calls_total", {"outcome": "error"}),
+    )
+    prompt = sample("aidiscover_llm_tokens_total", {"kind": "prompt"})
+    scripted.push(Reply("fine", prompt_tokens=321), Reply(status=400))
+    llm = client(nl_settings)
+    llm.complete(HI, user="u", operation="op")
+    with pytest.raises(LLMError):
+        llm.complete(HI, user="u", operation="op")
+    assert sample("aidiscover_llm_calls_total", {"outcome": "ok"}) == ok + 1
+    assert sample("aidiscover_llm_calls_total", {"outcome": "error"}) == errors + 1
+    assert sample("aidiscover_llm_tokens_total", {"kind": "prompt"}) == prompt + 321
