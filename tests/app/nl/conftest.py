@@ -9,6 +9,7 @@ from typing import LiteralString, cast
 
 import pytest
 import redis
+from neo4j import ManagedTransaction
 from pydantic import SecretStr
 
 from app.nl.breaker import CircuitBreaker
@@ -71,47 +72,66 @@ _EDGES = [
 
 
 def build_estate(graph: Graph) -> None:
-    """The fixture estate: resources, typed edges, security rules and two findings."""
+    """The fixture estate: resources, typed edges, security rules and three findings, in one transaction."""
+    stmts: list[tuple[LiteralString, dict[str, object]]] = []
     for label, rid, name, provider, account, region, extra in _R:
         props = {"id": rid, "name": name, "provider": provider, "account": account, "region": region,
                  "kind": label, "tags": [], **extra}  # fmt: skip
-        _create(graph, label, props, rid in RECENT)
+        stmts.append(_create(label, props, rid in RECENT))
     for src_label, src, rel, dst_label, dst in _EDGES:
-        _edge(graph, src_label, src, rel, dst_label, dst)
-    graph.write(
-        "MATCH (g:SecurityGroup {id: 'sg-web'}) "
-        "CREATE (g)-[:HAS_RULE]->(:SecurityGroupRule {id: 'sg-web-r1', direction: 'ingress', protocol: 'tcp', "
-        "from_port: 22, to_port: 22, cidr: '0.0.0.0/0'}), "
-        "(g)-[:HAS_RULE]->(:SecurityGroupRule {id: 'sg-web-r2', direction: 'ingress', protocol: 'tcp', "
-        "from_port: 443, to_port: 443, cidr: '0.0.0.0/0'})"
+        stmts.append(_edge(src_label, src, rel, dst_label, dst))
+    stmts.append(
+        (
+            "MATCH (g:SecurityGroup {id: 'sg-web'}) "
+            "CREATE (g)-[:HAS_RULE]->(:SecurityGroupRule {id: 'sg-web-r1', direction: 'ingress', protocol: 'tcp', "
+            "from_port: 22, to_port: 22, cidr: '0.0.0.0/0'}), "
+            "(g)-[:HAS_RULE]->(:SecurityGroupRule {id: 'sg-web-r2', direction: 'ingress', protocol: 'tcp', "
+            "from_port: 443, to_port: 443, cidr: '0.0.0.0/0'})",
+            {},
+        )
     )
-    graph.write(
-        "MATCH (g:SecurityGroup {id: 'sg-db'}) "
-        "CREATE (g)-[:HAS_RULE]->(:SecurityGroupRule {id: 'sg-db-r1', direction: 'ingress', protocol: 'tcp', "
-        "from_port: 5432, to_port: 5432, peer_group_id: 'sg-web'})"
+    stmts.append(
+        (
+            "MATCH (g:SecurityGroup {id: 'sg-db'}) "
+            "CREATE (g)-[:HAS_RULE]->(:SecurityGroupRule {id: 'sg-db-r1', direction: 'ingress', protocol: 'tcp', "
+            "from_port: 5432, to_port: 5432, peer_group_id: 'sg-web'})",
+            {},
+        )
     )
-    graph.write(
-        "MATCH (g:AzureNetworkSecurityGroup {name: 'nsg-api'}) "
-        "CREATE (g)-[:HAS_RULE]->(:AzureSecurityRule {id: 'nsg-api-rdp', name: 'rdp', access: 'Allow', "
-        "direction: 'Inbound', open_to_internet: true, destination_port_ranges: ['3389'], protocol: 'Tcp'})"
+    stmts.append(
+        (
+            "MATCH (g:AzureNetworkSecurityGroup {name: 'nsg-api'}) "
+            "CREATE (g)-[:HAS_RULE]->(:AzureSecurityRule {id: 'nsg-api-rdp', name: 'rdp', access: 'Allow', "
+            "direction: 'Inbound', open_to_internet: true, destination_port_ranges: ['3389'], protocol: 'Tcp'})",
+            {},
+        )
     )
-    graph.write(
-        "CREATE (:Finding {id: 'f1', severity: 'critical'}), (:Finding {id: 'f2', severity: 'high'}), "
-        "(:Finding {id: 'f3', severity: 'high'})"
+    stmts.append(
+        (
+            "CREATE (:Finding {id: 'f1', severity: 'critical'}), (:Finding {id: 'f2', severity: 'high'}), "
+            "(:Finding {id: 'f3', severity: 'high'})",
+            {},
+        )
     )
 
+    def work(tx: ManagedTransaction) -> None:
+        for cypher, params in stmts:
+            tx.run(cypher, params).consume()
 
-def _create(graph: Graph, label: str, props: dict[str, object], recent: bool) -> None:
+    graph.write_tx(work)
+
+
+def _create(label: str, props: dict[str, object], recent: bool) -> tuple[LiteralString, dict[str, object]]:
     stamp = "datetime()" if recent else "datetime('2025-01-01T00:00:00Z')"
     cypher = cast(LiteralString, f"CREATE (n:Resource:{label}) SET n = $props, n.first_seen = {stamp}")
-    graph.write(cypher, {"props": props})
+    return cypher, {"props": props}
 
 
-def _edge(graph: Graph, src_label: str, src: str, rel: str, dst_label: str, dst: str) -> None:
+def _edge(src_label: str, src: str, rel: str, dst_label: str, dst: str) -> tuple[LiteralString, dict[str, object]]:
     cypher = cast(
         LiteralString, f"MATCH (a:{src_label} {{id: $a}}), (b:{dst_label} {{id: $b}}) CREATE (a)-[:{rel}]->(b)"
     )
-    graph.write(cypher, {"a": src, "b": dst})
+    return cypher, {"a": src, "b": dst}
 
 
 @pytest.fixture
