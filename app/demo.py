@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.api.auth import ensure_demo_api_key
 from app.errors import PortInUseError
 from app.settings import Settings
 from graph.neo4j.client import Graph
@@ -24,6 +25,7 @@ from ingest.emulators.estate_discover import discover_estate
 from ingest.emulators.estate_generator import generate_estate
 from ingest.emulators.estate_manifest import EstateManifest, Size
 from ingest.emulators.moto_server import MotoServer
+from ingest.jobs.hooks import run_post_sync
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +52,9 @@ class DemoResult:
     seconds: float
     summaries: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    findings: int = 0
+    monthly_usd: float = 0.0
+    api_key: str = field(default="", repr=False)
 
     def lines(self, settings: Settings) -> list[str]:
         host, _ = settings.bolt_address
@@ -57,8 +62,9 @@ class DemoResult:
             *(f"  {line}" for line in self.summaries),
             f"demo: {self.resources} resources and {self.edges} edges in the graph "
             f"(AWS, Azure and GCP) in {self.seconds:.1f} s",
-            f"  GraphQL API + GraphiQL  {settings.api_url}/graphql",
-            f"  landing page            {settings.api_url}/",
+            f"  {self.findings} open security findings; estimated ${self.monthly_usd:,.2f} a month",
+            f"  viewer                  {settings.api_url}/   (sign in with the API key below)",
+            f"  API key (admin, demo)   {self.api_key}",
             f"  health / readiness      {settings.api_url}/health  {settings.api_url}/ready",
             f"  Neo4j Browser           http://{host}:{settings.neo4j_http_port}  (user {settings.neo4j_user})",
             f"  demo AWS (moto)         {self.aws_endpoint}",
@@ -77,13 +83,20 @@ def prepare_demo(settings: Settings, clouds: DemoClouds) -> DemoResult:
     manifest = generate_estate(DEMO_SIZE, DEMO_SEED, url)
     with Graph(settings) as graph:
         found = discover_estate(settings, graph, DEMO_SIZE, DEMO_SEED, url)
-        counts = graph.read("MATCH (n:Resource) RETURN count(n) AS resources, COUNT { ()-->() } AS edges")[0]
-    for warning in found.warnings:
+        hook_warnings = run_post_sync(graph, settings)  # findings and cost estimates
+        counts = graph.read(
+            "MATCH (n:Resource) WITH count(n) AS resources, sum(coalesce(n.monthly_cost_usd, 0.0)) AS usd "
+            "RETURN resources, usd, COUNT { ()-->() } AS edges, COUNT { (f:Finding {status: 'open'}) } AS findings"
+        )[0]
+        api_key = ensure_demo_api_key(graph, settings)
+    warnings = (*found.warnings, *hook_warnings)
+    for warning in warnings:
         log.warning("demo discovery: %s", warning)
     seconds = time.monotonic() - started
     return DemoResult(
-        url, manifest, int(counts["resources"]), int(counts["edges"]), seconds, found.summaries, found.warnings
-    )
+        url, manifest, int(counts["resources"]), int(counts["edges"]), seconds, found.summaries, warnings,
+        findings=int(counts["findings"]), monthly_usd=float(counts["usd"]), api_key=api_key,
+    )  # fmt: skip
 
 
 def check_api_port(settings: Settings) -> None:
@@ -116,8 +129,9 @@ def run_estate(settings: Settings, size: Size, seed: int, manifest: Path | None 
         if manifest is not None:
             manifest.write_text(estate.to_json())
         found = discover_estate(settings, graph, size, seed, moto.url)
+        hook_warnings = run_post_sync(graph, settings)  # findings and cost estimates
         counts = graph.read("MATCH (n:Resource) RETURN count(n) AS resources, COUNT { ()-->() } AS edges")[0]
     return EstateResult(
         int(counts["resources"]), int(counts["edges"]), len(estate.resources), time.monotonic() - started,
-        found.summaries, found.warnings,
+        found.summaries, (*found.warnings, *hook_warnings),
     )  # fmt: skip

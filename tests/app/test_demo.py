@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.api.auth import Authenticator
 from app.demo import DEMO_SEED, DEMO_SIZE, DemoClouds, prepare_demo
 from app.settings import Settings
 from graph.neo4j.client import Graph
@@ -35,4 +36,14 @@ def test_demo_discovers_the_size_s_estate_of_aws_azure_and_gcp_without_warnings(
         rows = graph.read("MATCH (n {id: $id}) RETURN labels(n) AS labels", {"id": finding.resource_id})
         assert rows, finding
         assert finding.label in rows[0]["labels"], finding
-    assert result.lines(settings)[-6].startswith(f"demo: {result.resources} resources and {result.edges} edges")
+    lines = result.lines(settings)
+    assert any(line.startswith(f"demo: {result.resources} resources and {result.edges} edges") for line in lines)
+    # the post-sync hooks ran: findings and cost estimates are in the graph, and the summary says so
+    assert result.findings == graph.read("MATCH (f:Finding {status: 'open'}) RETURN count(f) AS c")[0]["c"] > 0
+    total = graph.read("MATCH (n:Resource) RETURN sum(coalesce(n.monthly_cost_usd, 0.0)) AS usd")[0]["usd"]
+    assert result.monthly_usd == total > 0
+    # the printed demo key signs in as admin
+    assert result.api_key.startswith("aid_")
+    assert any(result.api_key in line for line in lines)
+    principal = Authenticator(graph, settings).api_key(result.api_key)
+    assert principal.role == "admin"
