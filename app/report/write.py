@@ -7,7 +7,7 @@ from pathlib import Path
 
 from app.errors import ConfigError
 from app.report.data import collect
-from app.report.exports import DATASETS, export
+from app.report.exports import DATASETS, gather, render_export
 from app.report.html import render
 from app.settings import Settings
 from graph.neo4j.client import Graph
@@ -23,10 +23,11 @@ def write_report(graph: Graph, settings: Settings, out_dir: Path) -> list[Path]:
         raise ConfigError(f"cannot create report directory {out_dir} ({exc.strerror}); choose another --out") from None
     written = [out_dir / "report.html"]
     written[0].write_text(render(collect(graph, settings)), encoding="utf-8")
+    data = gather(graph, settings)
     for dataset in DATASETS:
         for fmt in ("csv", "json"):
             path = out_dir / f"{dataset}.{fmt}"
-            path.write_text(export(graph, settings, dataset, fmt), encoding="utf-8")
+            path.write_text(render_export(data, dataset, fmt), encoding="utf-8")
             written.append(path)
     log.info("wrote the report and %s exports to %s", len(written) - 1, out_dir)
     return written

@@ -159,9 +159,8 @@ RULES: tuple[Rule, ...] = (
         "MATCH (n:Resource) WHERE (n:EC2Instance AND n.state = 'stopped') "
         "OR (n:AzureVirtualMachine AND n.power_state = 'PowerState/deallocated') "
         "OR (n:GCPComputeInstance AND n.state = 'TERMINATED') "
-        "CALL (n) { OPTIONAL MATCH (d) WHERE (d:EBSVolume AND (d)-[:ATTACHED_TO]->(n)) "
-        "OR (d:AzureDisk AND (n)-[:USES_DISK]->(d)) OR (d:GCPDisk AND (n)-[:ATTACHED_DISK]->(d)) "
-        "RETURN collect(d) AS extra } RETURN n, extra",
+        "OPTIONAL MATCH (n)-[:ATTACHED_TO|USES_DISK|ATTACHED_DISK]-(d) WHERE d:EBSVolume OR d:AzureDisk OR d:GCPDisk "
+        "RETURN n, collect(d) AS extra",
         _stopped_storage,
     ),
     Rule(
@@ -194,13 +193,16 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "idle-load-balancer",
         "Load balancers with no targets",
-        "MATCH (n:Resource) WHERE (n:LoadBalancer "
-        "AND NOT EXISTS { (n)<-[:PART_OF]-(:Listener)-[:FORWARDS_TO]->(:TargetGroup)-[:TARGETS]->() } "
-        "AND NOT EXISTS { MATCH (tg:TargetGroup)-[:TARGETS]->() WHERE n.id IN coalesce(tg.load_balancer_arns, []) } "
-        "AND NOT EXISTS { MATCH (a:AutoScalingGroup)-[:ATTACHED_TO]->(tg:TargetGroup) "
-        "WHERE n.id IN coalesce(tg.load_balancer_arns, []) } "
-        "AND NOT EXISTS { (n)-[:TARGETS]->() } AND NOT EXISTS { (:AutoScalingGroup)-[:ATTACHED_TO]->(n) }) "
-        "OR (n:AzureLoadBalancer AND NOT EXISTS { (n)-[:HAS_BACKEND_POOL]->()-[:ROUTES_TO]->() }) RETURN n",
+        # cheap anchored checks first; only the remaining candidates scan the target groups that name them
+        "MATCH (n:LoadBalancer) WHERE NOT EXISTS { (n)-[:TARGETS]->() } "
+        "AND NOT EXISTS { (:AutoScalingGroup)-[:ATTACHED_TO]->(n) } "
+        "AND NOT EXISTS { (n)<-[:PART_OF]-(:Listener)-[:FORWARDS_TO]->(tg:TargetGroup) "
+        "WHERE EXISTS { (tg)-[:TARGETS]->() } OR EXISTS { (:AutoScalingGroup)-[:ATTACHED_TO]->(tg) } } "
+        "WITH n WHERE COUNT { MATCH (tg:TargetGroup) WHERE n.id IN coalesce(tg.load_balancer_arns, []) "
+        "AND (EXISTS { (tg)-[:TARGETS]->() } OR EXISTS { (:AutoScalingGroup)-[:ATTACHED_TO]->(tg) }) } = 0 "
+        "RETURN n "
+        "UNION MATCH (n:AzureLoadBalancer) WHERE NOT EXISTS { (n)-[:HAS_BACKEND_POOL]->()-[:ROUTES_TO]->() } "
+        "RETURN n",
         _whole("no target group or backend pool of it has a target; delete it if nothing will be registered"),
     ),
     Rule(
