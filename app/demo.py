@@ -77,6 +77,7 @@ def prepare_demo(settings: Settings, clouds: DemoClouds) -> DemoResult:
     for status in services.up(settings, services.ALL_SERVICES):
         log.info("%s", status.line())
     url = clouds.aws.start()
+    clouds.aws.reset()  # moto keeps its state per process: start the demo estate from an empty AWS
     # the generator and discovery use boto3's default credential chain: moto accepts any key, so give it one
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "demo")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "demo")

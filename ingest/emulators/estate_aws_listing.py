@@ -46,7 +46,13 @@ def list_region(acc: Any, region: str, out: Collected) -> None:
         add("NetworkInterface", arn(region, account, f"network-interface/{eni['NetworkInterfaceId']}"),
             eni["NetworkInterfaceId"])  # fmt: skip
     for vol in ec2.describe_volumes()["Volumes"]:
-        add("EBSVolume", arn(region, account, f"volume/{vol['VolumeId']}"), vol["VolumeId"])
+        vol_arn = arn(region, account, f"volume/{vol['VolumeId']}")
+        if vol_arn not in known and not vol.get("Encrypted"):
+            # moto's Auto Scaling launches add an unencrypted root volume beside the launch template's
+            # encrypted one: a real unencrypted volume in this estate, so it is listed as one
+            why = "an unencrypted volume the cloud attached on its own (an Auto Scaling launch's root volume)"
+            out.misconfig("ebs-volume-not-encrypted", CLOUD, "EBSVolume", vol_arn, why)
+        add("EBSVolume", vol_arn, vol["VolumeId"])
     for snap in ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"]:
         if snap.get("OwnerId") in (None, account):
             add("EBSSnapshot", f"arn:aws:ec2:{region}::snapshot/{snap['SnapshotId']}", snap["SnapshotId"])

@@ -82,24 +82,8 @@ def test_seeded_misconfigurations_are_found_and_nothing_clean_is_flagged(
     print(f"missed: {missed}\nflagged but not seeded: {wrong}\nflagged, not in the manifest: {unlisted}")
     assert missed == []
     assert recall == 1.0
-    artifacts = _moto_asg_root_volumes(session_graph, [rid for _, rid in wrong])
-    if wrong and {rid for _, rid in wrong} <= artifacts:
-        pytest.xfail(
-            f"precision {precision:.3f}: moto's Auto Scaling launch adds an unencrypted root volume besides the "
-            f"launch template's encrypted one ({sorted(artifacts)}); the estate manifest lists it as clean"
-        )
     assert wrong == [], f"the manifest calls these resources clean, but they are flagged: {wrong}"
     assert precision == 1.0
-
-
-def _moto_asg_root_volumes(graph: Graph, ids: list[str]) -> set[str]:
-    """Unencrypted volumes attached to instances an Auto Scaling group launched (moto adds one per launch)."""
-    rows = graph.read(
-        "MATCH (v:EBSVolume {encrypted: false})-[:ATTACHED_TO]->(:EC2Instance)<-[:MANAGES]-(:AutoScalingGroup) "
-        "WHERE v.id IN $ids RETURN v.id AS id",
-        {"ids": ids},
-    )
-    return {r["id"] for r in rows}
 
 
 def test_a_second_evaluation_of_the_same_estate_finds_nothing_new(
