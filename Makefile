@@ -18,13 +18,22 @@ docs: install
 TEST_ENV := AIDISCOVER_DATA_DIR=$(CURDIR)/.data/test NEO4J_URI=bolt://127.0.0.1:7688 \
 	AIDISCOVER_NEO4J_HTTP_PORT=7475 REDIS_URL=redis://127.0.0.1:6380/0
 
-.PHONY: eval-nl docs schema help install system-deps services test-services down status demo test lint typecheck pytest bench clean
+# The web viewer (web/app, cytoscape.js bundled by esbuild) -> web/static/dist/viewer.js (git-ignored); rebuilt
+# when its sources or the lock file change.
+WEB_BUNDLE := web/static/dist/viewer.js
+$(WEB_BUNDLE): web/app/package.json web/app/package-lock.json $(wildcard web/app/src/*.js)
+	cd web/app && npm ci --no-audit --no-fund && npm run build
+
+web: $(WEB_BUNDLE)
+
+.PHONY: web eval-nl docs schema help install system-deps services test-services down status demo test lint typecheck pytest bench clean
 
 help:
 	@echo "make demo    services up, demo AWS estate discovered, API served, URLs printed"
 	@echo "make test    install, services up, ruff + mypy + pytest against real Neo4j and Redis"
 	@echo "make bench   benchmarks -> bench/results/*.json and docs/benchmarks.md"
 	@echo "make down    stop the local Neo4j and Redis"
+	@echo "make web     build the web viewer (npm ci && npm run build in web/app)"
 
 # Debian packages a fresh machine lacks: Redis, Maven, a Java 17 runtime (Neo4j 5.26 needs 17 or 21), Chromium
 # (headless, for the report and viewer browser tests).
@@ -34,6 +43,7 @@ system-deps:
 	command -v mvn >/dev/null || missing="$$missing maven"; \
 	command -v java >/dev/null || missing="$$missing openjdk-17-jre-headless"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing:$$missing"; \
@@ -61,7 +71,7 @@ down:
 	$(BIN)/aidiscover services down
 	$(TEST_ENV) $(BIN)/aidiscover services down
 
-demo: services
+demo: services web
 	$(BIN)/aidiscover demo
 
 lint: install
@@ -74,7 +84,7 @@ typecheck: install
 test-services: install
 	$(TEST_ENV) $(BIN)/aidiscover services up
 
-pytest: test-services
+pytest: test-services web
 	$(TEST_ENV) $(BIN)/pytest
 
 test: lint typecheck pytest

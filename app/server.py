@@ -3,7 +3,7 @@
 /graphql   the API (POST), GraphiQL (GET from a browser)
 /health    the process is up
 /ready     Neo4j and Redis answer (503 with the failing one otherwise)
-/          the landing page from web/static
+/          the web graph viewer (web/static/index.html + the built web/static/dist/viewer.js)
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
@@ -39,7 +39,7 @@ from app.settings import Settings
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
 from graph.schema import SCHEMA
-from web import STATIC_DIR
+from web import DIST_DIR, STATIC_DIR
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +118,8 @@ def create_app(settings: Settings, graph: Graph | None = None) -> Starlette:
         return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")
 
     async def index(request: Request) -> Response:
+        if not (DIST_DIR / "viewer.js").is_file():
+            return PlainTextResponse("the web viewer is not built: run `make web` (npm ci && npm run build)", 503)
         return FileResponse(STATIC_DIR / "index.html")
 
     @asynccontextmanager
