@@ -59,14 +59,16 @@ def _ref(row: Mapping[str, Any]) -> NodeRef:
     return NodeRef.from_row(row)
 
 
-_AWS = f"""
-MATCH (igw:InternetGateway)<-[route:ROUTES_TO]-(rt:RouteTable)-[:ASSOCIATED_WITH]->(sn:Subnet)
+_AWS_ROUTE = """MATCH (igw:InternetGateway)<-[route:ROUTES_TO]-(rt:RouteTable)-[:ASSOCIATED_WITH]->(sn:Subnet)
 WHERE any(c IN coalesce(route.destination_cidrs, []) + coalesce(route.destination_ipv6_cidrs, [])
-          WHERE c IN ['0.0.0.0/0', '::/0'])
-MATCH (res:Resource)-[:IN_SUBNET]->(sn)
+          WHERE c IN ['0.0.0.0/0', '::/0'])"""
+_AWS_RES = """MATCH (res:Resource)-[:IN_SUBNET]->(sn)
 WHERE ((res:EC2Instance AND res.public_ip IS NOT NULL) OR (res:NetworkInterface AND res.public_ip IS NOT NULL)
        OR (res:LoadBalancer AND res.scheme = 'internet-facing'))
-  AND ($id IS NULL OR res.id = $id) AND ($account IS NULL OR res.account = $account)
+  AND ($id IS NULL OR res.id = $id) AND ($account IS NULL OR res.account = $account)"""
+# With an id the walk starts at the resource (an index seek), else at the internet gateways.
+_AWS_ANCHOR = "MATCH (res:Resource {id: $id})-[:IN_SUBNET]->(sn:Subnet) WITH res, sn "
+_AWS_TAIL = f"""
 MATCH (res)-[:MEMBER_OF_SECURITY_GROUP]->(sg:SecurityGroup)-[:HAS_RULE]->(rule:SecurityGroupRule)
 WHERE rule.direction = 'ingress' AND rule.cidr IN ['0.0.0.0/0', '::/0']
 OPTIONAL MATCH (acl:NetworkAcl)-[:ASSOCIATED_WITH]->(sn)
@@ -77,6 +79,10 @@ RETURN igw {REF_PROJECTION} AS igw, rt {REF_PROJECTION} AS rt, sn {REF_PROJECTIO
         e {{.id, .rule_number, .protocol, .rule_action, .cidr, .from_port, .to_port}}] AS entries
 ORDER BY res.id, rule.id, igw.id
 """
+_AWS = f"{_AWS_ROUTE}\n{_AWS_RES}{_AWS_TAIL}"
+_AWS_BY_ID = (
+    f"{_AWS_ANCHOR}{_AWS_ROUTE}\n{_AWS_RES.replace('MATCH (res:Resource)-[:IN_SUBNET]->(sn)', 'WITH *')}{_AWS_TAIL}"
+)
 
 
 def _aws_paths(rows: Sequence[Mapping[str, Any]]) -> list[ExposurePath]:
@@ -242,7 +248,7 @@ def exposure_paths(
         provider = str(found[0]["p"])
     paths: list[ExposurePath] = []
     if provider in (None, "aws"):
-        paths += _aws_paths(graph.read(_AWS, params))
+        paths += _aws_paths(graph.read(_AWS_BY_ID if resource_id else _AWS, params))
     if provider in (None, "azure"):
         paths += _azure_paths(graph.read(_AZURE, params))
     if provider in (None, "gcp"):
