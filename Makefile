@@ -90,9 +90,10 @@ pytest: test-services web
 test: lint typecheck pytest
 
 # Benchmarks run against the test services (the estate benchmark wipes the graph it discovers into).
-bench: test-services
+bench: test-services web
 	$(BIN)/python bench/bench_services.py
 	$(TEST_ENV) $(BIN)/python bench/bench_estate.py --size M --wipe-graph
+	$(TEST_ENV) $(BIN)/python bench/bench_viewer.py  # the viewer in Chromium on the estate just discovered
 	$(TEST_ENV) $(BIN)/python bench/bench_ingest.py --wipe-graph
 	$(TEST_ENV) $(BIN)/python bench/bench_auth.py
 	$(TEST_ENV) $(BIN)/python bench/bench_queries.py --wipe-graph --size 100000  # 1M: --size 1000000 on a Neo4j with 2g heap

@@ -1,0 +1,193 @@
+"""Benchmark: the web viewer in headless Chromium on the estate already in the graph (run after bench_estate).
+
+    .venv/bin/python bench/bench_viewer.py
+
+Serves the app (uvicorn in a thread on a free port, the configured Neo4j), signs in with a fresh API key and
+times what a user waits for: the overview (every panel and the collapsed estate map), expanding the largest
+account and one of its regions on the map, a search, expanding the VPC with the most dependents, its blast
+radius drawn (cose layout) and grouping the view by VPC. Wall times are measured from the action to the
+selector that shows its result; the JS heap is Chromium's ``performance.memory``. Results:
+bench/results/viewer.json and the ``viewer`` section of docs/benchmarks.md (between ``<!-- viewer:start -->``
+and ``<!-- viewer:end -->``, appended when absent). The graph is read, never changed (besides the API key).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # also runnable as `python bench/bench_viewer.py`
+    sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+from app.api import auth_store  # noqa: E402
+from app.server import create_app  # noqa: E402
+from app.settings import load_settings  # noqa: E402
+from graph.neo4j.client import Graph  # noqa: E402
+from tests.app.auth_server import serving  # noqa: E402
+from web import DIST_DIR  # noqa: E402
+
+log = logging.getLogger("bench.viewer")
+
+RESULTS = ROOT / "bench" / "results" / "viewer.json"
+DOC = ROOT / "docs" / "benchmarks.md"
+START, END = "<!-- viewer:start -->", "<!-- viewer:end -->"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+
+
+def timed(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
+def drive(page: Page, url: str, key: str, vpc: dict[str, str]) -> dict[str, float]:
+    out: dict[str, float] = {}
+
+    def then(first: Callable[[], object], selector: str) -> Callable[[], None]:
+        def both() -> None:
+            first()
+            page.wait_for_selector(selector)
+
+        return both
+
+    def overview() -> None:
+        page.goto(f"{url}/")
+        page.fill("#api-key", key)
+        page.click("#key-signin")
+        for sel in ("#total-resources", "#cost-total", "#findings-total", "#map-status:has-text('accounts')"):
+            page.wait_for_selector(sel)
+
+    out["overview_ready_ms"] = timed(overview)
+    out["map_groups"] = page.evaluate("window.aidiscoverMap.nodes().length")
+    largest = "window.aidiscoverMap.nodes().filter(n => n.data('level') === '{}')" \
+        ".sort((a, b) => b.data('count') - a.data('count'))[0].emit('tap')"  # fmt: skip
+    tap_account = then(
+        lambda: page.evaluate(largest.format("ACCOUNT")), "#map-status:has-text('expanded'):has-text('account')"
+    )
+    out["map_expand_account_ms"] = timed(tap_account)
+    tap_region = then(
+        lambda: page.evaluate(largest.format("REGION")), "#map-status:has-text('expanded'):has-text('region')"
+    )
+    out["map_expand_region_ms"] = timed(tap_region)
+    out["map_groups_after_expanding"] = page.evaluate("window.aidiscoverMap.nodes().length")
+    page.click("#nav-explore")
+
+    def search() -> None:
+        page.fill("#search", vpc["name"])
+        page.click("#search-go")
+        page.wait_for_selector(f"#results li[data-id='{vpc['id']}']")
+
+    out["search_ms"] = timed(search)
+    page.click(f"#results li[data-id='{vpc['id']}']")
+    page.wait_for_function("n => document.querySelector('#detail-name')?.textContent === n", arg=vpc["name"])
+    out["expand_ms"] = timed(then(lambda: page.click("#expand"), "#explore-status:has-text('expanded')"))
+    out["blast_radius_ms"] = timed(then(lambda: page.click("#mode-blast"), "#blast-count"))
+    out["blast_radius_total"] = int(page.inner_text("#blast-count"))
+    out["nodes_drawn"] = page.evaluate("window.aidiscoverGraph.nodes().length")
+    group = then(lambda: page.select_option("#group-by", "vpc"), "#explore-status:has-text('group')")
+    out["group_by_vpc_ms"] = timed(group)
+    out["js_heap_mb"] = round(page.evaluate("performance.memory.usedJSHeapSize") / 2**20, 1)
+    return out
+
+
+def run() -> dict[str, Any]:
+    settings = load_settings().model_copy(update={"rate_limit_per_minute": 0, "bcrypt_rounds": 4})
+    if not (DIST_DIR / "viewer.js").is_file():
+        raise SystemExit("the viewer is not built: run `make web`")
+    with Graph(settings) as graph:
+        resources = int(graph.read("MATCH (n:Resource) RETURN count(n) AS c")[0]["c"])
+        if not resources:
+            raise SystemExit("the graph is empty: run bench/bench_estate.py (or `aidiscover demo-estate`) first")
+        rows = graph.read(
+            "MATCH (v:VPC) RETURN v.id AS id, v.name AS name, COUNT { (v)<--() } AS d ORDER BY d DESC, id LIMIT 1"
+        )
+        vpc = {"id": str(rows[0]["id"]), "name": str(rows[0]["name"])}
+        key = auth_store.create_api_key(graph, "bench-viewer", "viewer", "bench", settings.bcrypt_rounds)
+        try:
+            with serving(create_app(settings, graph)) as url, sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+                page = browser.new_page(viewport={"width": 1500, "height": 1000})
+                page.set_default_timeout(180_000)
+                figures = drive(page, url, key.key, vpc)
+                browser.close()
+        finally:
+            auth_store.revoke_api_key(graph, key.record.key_id)
+    load = os.getloadavg()[0]
+    return {"resources": resources, "vpc": vpc["name"], "figures": figures, "load_average_1m": round(load, 1)}
+
+
+def section(r: dict[str, Any]) -> str:
+    f = r["figures"]
+    rows = [
+        ("Sign-in to every overview panel and the estate map drawn", f"{f['overview_ready_ms']:,.0f} ms"),
+        ("Estate map: groups at first / after expanding an account and a region",
+         f"{f['map_groups']} / {f['map_groups_after_expanding']}"),
+        ("Expand the largest account into regions", f"{f['map_expand_account_ms']:,.0f} ms"),
+        ("Expand its largest region into kinds", f"{f['map_expand_region_ms']:,.0f} ms"),
+        ("Search (name) to results listed", f"{f['search_ms']:,.0f} ms"),
+        ("Expand the VPC's neighbours (cap 150)", f"{f['expand_ms']:,.0f} ms"),
+        (f"Blast radius of the VPC ({f['blast_radius_total']} dependents) drawn, cose layout",
+         f"{f['blast_radius_ms']:,.0f} ms"),
+        ("Group the view by VPC", f"{f['group_by_vpc_ms']:,.0f} ms"),
+        ("Nodes on screen at the end", f"{f['nodes_drawn']:,}"),
+        ("JS heap used at the end", f"{f['js_heap_mb']} MB"),
+    ]  # fmt: skip
+    return "\n".join(
+        [
+            START,
+            "## Web viewer in headless Chromium (`bench/bench_viewer.py`)",
+            "",
+            f"{r['resources']:,} resources in the graph (the estate `bench_estate.py` left), VPC `{r['vpc']}` (the one "
+            f"with the most dependents); {r['date'][:10]}, 2 cores, load average {r['load_average_1m']} at the end.",
+            "The viewer never loads the estate whole: the map starts collapsed by account (server-side `overview`) and "
+            "Explore draws search results (50 at most), neighbours on demand (150 per expand) and analysis results.",
+            "",
+            "| step | figure |",
+            "|---|---|",
+            *[f"| {a} | {b} |" for a, b in rows],
+            END,
+        ]
+    )
+
+
+def write_doc(text: str) -> None:
+    doc = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
+    if START in doc and END in doc:
+        head, rest = doc.split(START, 1)
+        _, tail = rest.split(END, 1)
+        doc = head + text + tail
+    else:
+        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
+    DOC.write_text(doc)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    result = run()
+    result["date"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    machine = f"2 CPUs, load average {result['load_average_1m']}"
+    units = {"ms": "ms", "mb": "MB"}
+    entries = [
+        {"name": name, "value": value, "unit": units.get(name.rsplit("_", 1)[-1], "count"),
+         "estate_size": result["resources"], "machine": machine, "date": result["date"]}
+        for name, value in result["figures"].items()
+    ]  # fmt: skip
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(entries, indent=2) + "\n")
+    write_doc(section(result))
+    log.info("viewer on %s resources: %s", result["resources"], json.dumps(result["figures"]))
+
+
+if __name__ == "__main__":
+    main()
