@@ -26,7 +26,7 @@ from graph.neo4j.client import Graph
 log = logging.getLogger(__name__)
 
 _VIEW = (
-    "t.id AS id, t.kind AS kind, t.events AS events, t.url AS url, t.smtp_host AS smtp_host, "
+    "t.id AS id, t.channel AS kind, t.events AS events, t.url AS url, t.smtp_host AS smtp_host, "
     "t.smtp_port AS smtp_port, t.smtp_starttls AS smtp_starttls, t.smtp_user AS smtp_user, "
     "t.mail_from AS mail_from, t.mail_to AS mail_to, t.has_secret AS has_secret, t.created_at AS created_at"
 )
@@ -40,7 +40,7 @@ def add_target(graph: Graph, settings: Settings, spec: TargetSpec) -> Notificati
         if tx.run("MATCH (t:NotificationTarget {id: $id}) RETURN t.id AS id", id=target.id).single() is not None:
             return False
         tx.run(
-            "CREATE (t:NotificationTarget {id: $id}) SET t.kind = $kind, t.events = $events, t.url = $url, "
+            "CREATE (t:NotificationTarget {id: $id}) SET t.channel = $kind, t.events = $events, t.url = $url, "
             "t.smtp_host = $smtp_host, t.smtp_port = $smtp_port, t.smtp_starttls = $smtp_starttls, "
             "t.smtp_user = $smtp_user, t.mail_from = $mail_from, t.mail_to = $mail_to, "
             "t.has_secret = $has_secret, t.secret = $secret, t.created_at = $at",

@@ -76,7 +76,7 @@ NOTIFICATION_TARGET = NodeKind(
     resource=False,
     properties=(
         _p("id", "string", "Target name.", indexed=True),
-        _p("kind", "string", "webhook | slack | email."),
+        _p("channel", "string", "webhook | slack | email."),
         _p("url", "string", "Webhook or Slack URL."),
         _p("events", "string[]", "Event types delivered: job.succeeded, job.failed, finding.critical."),
         _p("smtp_host", "string", "SMTP server host (email)."),
