@@ -7,6 +7,7 @@ docs/screenshots/viewer-*.png (shown in the README).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from ingest.emulators.estate_discover import discover_estate
 from ingest.emulators.estate_generator import generate_estate
 from ingest.emulators.moto_server import MotoServer
 from ingest.jobs.hooks import run_post_sync
+from ingest.jobs.progress import Progress, publish
 from tests.app.auth_server import serving
 from web import DIST_DIR
 
@@ -138,7 +140,7 @@ def test_sign_in_with_a_password_and_the_overview_matches_the_api(page: Page, si
     page.wait_for_selector("#map-status:has-text('accounts')")
     accounts = page.evaluate("window.aidiscoverMap.nodes().length")
     assert accounts == len(site.gql("{ overview { groups { id } } }")["overview"]["groups"])
-    page.evaluate("window.aidiscoverMap.nodes().filter(n => n.data('provider') === 'aws')[0].emit('tap')")
+    page.evaluate("void window.aidiscoverMap.nodes().filter(n => n.data('provider') === 'aws')[0].emit('tap')")
     page.wait_for_selector("#map-status:has-text('expanded')")
     assert page.evaluate("window.aidiscoverMap.nodes().filter(n => n.data('level') === 'REGION').length") >= 1
     # a viewer may not start discoveries: the button says so instead of failing later
@@ -239,3 +241,19 @@ def test_panels_say_not_available_when_the_server_lacks_their_field(page: Page, 
     node = vpc["resources"]["edges"][0]["node"]
     select(page, node["name"], node["id"])
     assert page.locator("#detail-resourceHistory [data-missing='resourceHistory']").count() == 1
+
+
+def test_a_jobs_progress_arrives_over_the_subscription(page: Page, site: Site, settings: Settings) -> None:
+    """The events are published on the job progress channel (ingest.jobs.progress.publish, as a worker does;
+    no worker runs here); the viewer follows them over graphql-transport-ws on the real server and Redis."""
+    job = f"viewer-test-{uuid.uuid4().hex[:12]}"
+    publish(settings.redis_url, Progress(job, "running", 4, 4, 1, 0, 120, 200, 0, 0, "aws/123/us-east-1/ec2 done"))
+    sign_in_with_key(page, site)
+    page.click("#nav-jobs")
+    page.fill("#job-follow-id", job)
+    page.click("#job-follow-go")
+    page.wait_for_selector("#job-status:text-is('running')")
+    assert "1/4 units, 120 nodes" in page.inner_text("#job-progress")
+    publish(settings.redis_url, Progress(job, "succeeded", 4, 4, 4, 0, 480, 800, 0, 12, "done"))
+    page.wait_for_selector("#job-status:text-is('succeeded')")
+    assert "4/4 units, 480 nodes, 800 edges" in page.inner_text("#job-progress")

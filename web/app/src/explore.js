@@ -163,8 +163,19 @@ export class Explorer {
 
   /** Draw resources by id (from the chat): the ones that exist, with the edges among them. */
   async drawIds(ids) {
-    if (!ids.length) return 0;
-    const sub = (await query("query($ids: [ID!]!) { subgraph(ids: $ids, depth: 0, limit: 500) }", { ids })).subgraph;
+    let wanted = ids.slice(0, 500);
+    let sub = null;
+    while (wanted.length && !sub) {
+      try {
+        sub = (await query("query($ids: [ID!]!) { subgraph(ids: $ids, depth: 0, limit: 500) }", { ids: wanted })).subgraph;
+      } catch (err) {
+        // rows may name things that are not resources (findings, rules): leave those out and draw the rest
+        const missing = /no resource with id '(.*?)'/.exec(err.message)?.[1];
+        if (!missing || !wanted.includes(missing)) throw err;
+        wanted = wanted.filter((i) => i !== missing);
+      }
+    }
+    if (!sub) return 0;
     this.merge(sub.nodes, sub.edges);
     this.cy.$(":selected").unselect();
     sub.nodes.forEach((n) => this.cy.getElementById(n.id).select());

@@ -80,6 +80,9 @@ export function renderJobs(root, caps, me) {
     : el("form", { id: "job-form", onsubmit: (e) => { e.preventDefault(); start(); } }, provider, accounts, regions,
       el("button", { id: "job-start", type: "submit", disabled: !operator }, "Start discovery"),
       operator ? "" : el("span", { className: "muted" }, ` you are signed in as ${me.role}: starting a discovery needs the operator role`));
-  clear(root, el("section", { className: "card" }, el("h2", {}, "Start a discovery"), form, out), el("section", { className: "card" }, el("h2", {}, "Recent jobs ", el("button", { type: "button", onclick: refresh }, "Refresh")), list));
+  const jobId = el("input", { id: "job-follow-id", placeholder: "job id", size: 38 });
+  const follow = el("form", { id: "job-follow", onsubmit: (e) => { e.preventDefault(); if (jobId.value.trim()) watch(jobId.value.trim()); } },
+    jobId, el("button", { id: "job-follow-go", type: "submit" }, "Follow"));
+  clear(root, el("section", { className: "card" }, el("h2", {}, "Start a discovery"), form, el("h3", {}, "Or follow a job already running"), follow, out), el("section", { className: "card" }, el("h2", {}, "Recent jobs ", el("button", { type: "button", onclick: refresh }, "Refresh")), list));
   refresh();
 }
