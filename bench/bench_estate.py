@@ -41,9 +41,19 @@ from ingest.emulators.moto_server import MotoServer  # noqa: E402
 
 log = logging.getLogger("bench.estate")
 
-RESULTS = ROOT / "bench" / "results" / "estate.json"
+RESULTS_DIR = ROOT / "bench" / "results"
 DOC = ROOT / "docs" / "benchmarks.md"
-START, END = "<!-- estate:start -->", "<!-- estate:end -->"
+
+
+def results_file(size: str) -> Path:
+    """estate.json for M (the size the issue asks to measure), estate_<size>.json for the others."""
+    return RESULTS_DIR / ("estate.json" if size == "M" else f"estate_{size}.json")
+
+
+def markers(size: str) -> tuple[str, str]:
+    """Each size keeps its own section of docs/benchmarks.md (M's markers predate the others)."""
+    tag = "estate" if size == "M" else f"estate-{size}"
+    return f"<!-- {tag}:start -->", f"<!-- {tag}:end -->"
 
 
 def peak_rss_mb() -> float:
@@ -120,9 +130,10 @@ def section(r: dict[str, Any]) -> str:
     res = r["resources"]
     miss = r["check"]
     aws_tiers = 4 * int(r["plan"]["aws_tiers"])
+    start, end = markers(r["size"])
     return "\n".join(
         [
-            START,
+            start,
             f"## Demo estate, size {r['size']} (`bench/bench_estate.py`)",
             "",
             f"Measured {r['date']} on {r['nproc']} CPUs (1-minute load average {r['load_average_1m_at_end']} at the "
@@ -147,16 +158,17 @@ def section(r: dict[str, Any]) -> str:
             f"at a time, here {aws_tiers} app tiers (2 accounts x 2 regions x {r['plan']['aws_tiers']}) in "
             f"{s['generate_per_cloud'].get('aws')} s. The peak RSS covers this process (moto, the local Resource "
             "Graph and Cloud Asset servers and discovery); Neo4j's JVM is separate.",
-            END,
+            end,
         ]
     )
 
 
-def write_doc(text: str) -> None:
+def write_doc(text: str, size: str) -> None:
+    start, end = markers(size)
     doc = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    if START in doc and END in doc:
-        head, rest = doc.split(START, 1)
-        _, tail = rest.split(END, 1)
+    if start in doc and end in doc:
+        head, rest = doc.split(start, 1)
+        _, tail = rest.split(end, 1)
         doc = head + text + tail
     else:
         doc = doc.rstrip("\n") + "\n\n" + text + "\n"
@@ -173,9 +185,9 @@ def main() -> None:
         parser.error("this benchmark empties the configured Neo4j: pass --wipe-graph to confirm")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     result = run(args.size, args.seed)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    write_doc(section(result))
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    results_file(args.size).write_text(json.dumps(result, indent=2) + "\n")
+    write_doc(section(result), args.size)
     log.info("estate %s: %s", args.size, json.dumps(result["seconds"]))
 
 
