@@ -257,3 +257,36 @@ def test_a_jobs_progress_arrives_over_the_subscription(page: Page, site: Site, s
     publish(settings.redis_url, Progress(job, "succeeded", 4, 4, 4, 0, 480, 800, 0, 12, "done"))
     page.wait_for_selector("#job-status:text-is('succeeded')")
     assert "4/4 units, 480 nodes, 800 edges" in page.inner_text("#job-progress")
+
+
+def test_shortest_path_critical_paths_and_the_findings_overlay(page: Page, site: Site) -> None:
+    sign_in_with_key(page, site)
+    pair = site.gql(
+        '{ exposurePaths(provider: "aws", first: 20) { resource { id name kind } hops { node { id name kind } } } }'
+    )["exposurePaths"]
+    path = next(p for p in pair if p["resource"]["kind"] == "EC2Instance")
+    start, end = path["resource"], next(h["node"] for h in path["hops"] if h["node"]["kind"] == "Subnet")
+    select(page, start["name"], start["id"])
+    page.click("#mode-path-from")
+    page.wait_for_selector("#path-from")
+    select(page, end["name"], end["id"])
+    page.click("#mode-path")
+    page.wait_for_selector("#path-steps")
+    api = site.gql(
+        "query($a: ID!, $b: ID!) { shortestPath(fromId: $a, toId: $b, maxDepth: 10) { length } }",
+        {"a": start["id"], "b": end["id"]},
+    )["shortestPath"]
+    assert page.locator("#path-steps li").count() == api["length"] >= 1
+    page.click("#mode-critical")
+    page.wait_for_selector("#critical-paths")
+    critical = site.gql("{ criticalPaths(first: 10) { paths { rank } } }")["criticalPaths"]["paths"]
+    assert page.locator("#critical-paths li").count() == len(critical) >= 1
+    assert page.evaluate("window.aidiscoverGraph.nodes('.on-path').length") >= 2
+    # the findings overlay marks the shown resources that have open findings (the exposed instance has)
+    page.check("#ov-findings")
+    page.wait_for_selector("#findings-overlay")
+    flagged = page.evaluate(f"window.aidiscoverGraph.getElementById({start['id']!r}).classes()")
+    assert any(c.startswith("sev-") for c in flagged)
+    page.check("#ov-cost")
+    page.wait_for_selector("#cost-overlay")
+    assert page.evaluate(f"window.aidiscoverGraph.getElementById({start['id']!r}).data('costSize')") > 0

@@ -314,10 +314,18 @@ export class Explorer {
     if (!on) return;
     if (!this.need("findings")) return;
     try {
-      const f = (await query("{ findings(filter: {statuses: [\"open\"]}, first: 1000) { totalCount edges { node { resourceId severity } } } }")).findings;
+      const edges = [];
+      let after = null;
+      for (let pageNo = 0; pageNo < 10; pageNo++) { // open findings, 500 a page, 5,000 at most
+        const f = (await query(`query($after: String) { findings(filter: {statuses: ["open"]}, first: 500, after: $after) {
+          pageInfo { hasNextPage endCursor } edges { node { resourceId severity } } } }`, { after })).findings;
+        edges.push(...f.edges);
+        if (!f.pageInfo.hasNextPage) break;
+        after = f.pageInfo.endCursor;
+      }
       const rank = ["info", "low", "medium", "high", "critical"];
       const worst = new Map();
-      for (const { node } of f.edges) {
+      for (const { node } of edges) {
         if (rank.indexOf(node.severity) > rank.indexOf(worst.get(node.resourceId) ?? "")) worst.set(node.resourceId, node.severity);
       }
       let marked = 0;
