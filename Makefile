@@ -95,6 +95,7 @@ bench: test-services web
 	$(TEST_ENV) $(BIN)/python bench/bench_estate.py --size M --wipe-graph
 	$(TEST_ENV) $(BIN)/python bench/bench_viewer.py  # the viewer in Chromium on the estate just discovered
 	$(TEST_ENV) $(BIN)/python bench/bench_ingest.py --wipe-graph
+	$(TEST_ENV) $(BIN)/python bench/bench_history.py --wipe-graph
 	$(TEST_ENV) $(BIN)/python bench/bench_auth.py
 	$(TEST_ENV) $(BIN)/python bench/bench_queries.py --wipe-graph --size 100000  # 1M: --size 1000000 on a Neo4j with 2g heap
 	$(TEST_ENV) $(BIN)/python bench/bench_cost.py --wipe-graph --size 100000

@@ -260,6 +260,8 @@ class GraphWriter:
         for label in scope.labels:
             self.schema.node(label)
             nodes += _repeat(self.graph, node_cleanup_cypher(label, all_regions, self.history), params, limit)
+        if self.history:
+            self.changes += nodes  # each removed node got a 'deleted' Change
         if nodes or edges:
             log.info("cleanup %s: %s stale nodes, %s stale edges removed", scope.describe(), nodes, edges)
         return CleanupCounts(nodes=nodes, edges=edges)

@@ -23,6 +23,7 @@ from typing import Any
 import redis
 from celery import Celery, Task, chord, group
 
+from app.errors import AIDiscoverError
 from app.settings import Settings, load_settings
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
@@ -144,8 +145,14 @@ def _start_job(
         return job_id  # redelivered after dispatch: the units are on their way already
     request = JobRequest(provider, tuple(accounts or ()), tuple(regions or ()), started_by)
     ensure_schema(graph, SCHEMA)
-    plan = plan_job(request, settings)
     stamp = SyncStamp.now()
+    try:
+        plan = plan_job(request, settings)
+    except AIDiscoverError as exc:  # nothing to run (endpoint down, bad settings): a failed job, said loudly
+        create_job(graph, job_id, request, "worker", stamp, ())
+        fail_job(graph, job_id, str(exc))
+        _report(settings, graph, job_id, f"failed: {exc}")
+        return job_id
     create_job(graph, job_id, request, "worker", stamp, plan.units, plan.warnings)
     r.set(_state_key(job_id), "1", ex=STATE_TTL)
     dispatch(self.app, job_id, stamp, plan.units)

@@ -101,7 +101,7 @@ def unit_started(graph: Graph, job_id: str, key: str, phase: str) -> None:
     graph.write(
         "MATCH (j:Job {id: $job})-[:HAS_UNIT]->(x:JobUnit {id: $id}) "
         "SET x.attempts = coalesce(x.attempts, 0) + CASE WHEN $phase = 'stage' THEN 1 ELSE 0 END, "
-        "x.status = CASE WHEN x.status IN ['succeeded', 'failed'] THEN x.status ELSE 'running' END, "
+        "x.status = CASE WHEN x.status IN ['succeeded', 'failed', 'staged'] THEN x.status ELSE 'running' END, "
         "x.started_at = coalesce(x.started_at, $at), j.heartbeat = $at",
         {"job": job_id, "id": f"{job_id}/{key}", "phase": phase, "at": datetime.now(UTC)},
     )

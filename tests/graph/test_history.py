@@ -42,7 +42,7 @@ def test_a_sync_that_adds_changes_and_removes_resources_answers_what_changed(gra
         S2,
         "j2",
     )
-    assert second.changes == 2  # a changed, d created (b's deletion is recorded by cleanup)
+    assert second.changes == 3  # a changed, d created, b deleted (by cleanup)
 
     between = changes_between(graph, T2, T2)
     assert [(c.resource_id.rsplit("/", 1)[1], c.change) for c in between] == [
