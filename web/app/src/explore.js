@@ -3,7 +3,7 @@
 import cytoscape from "cytoscape";
 import { query } from "./api.js";
 import { renderDetail } from "./detail.js";
-import { graphStyle } from "./style.js";
+import { DISTANCE_COLOURS, graphStyle } from "./style.js";
 import { clear, el, errorNote, notAvailable, num, status, usd } from "./util.js";
 
 const REF = "id kind name provider account region";
@@ -222,7 +222,8 @@ export class Explorer {
       this.layout();
       clear(this.modeBox, el("h3", {}, "Blast radius of ", b.root.name),
         el("p", {}, el("b", { id: "blast-count" }, String(b.total)), ` resource${b.total === 1 ? "" : "s"} depend on it${b.truncated ? " (truncated)" : ""}; coloured by distance.`),
-        el("p", { className: "muted" }, "By distance: ", b.byDistance.map((d) => `${d.key} hop${d.key === "1" ? "" : "s"}: ${d.count}`).join(", ") || "none"),
+        el("p", { className: "muted", id: "blast-legend" }, "By distance: ", b.byDistance.length ? b.byDistance.map((d) => el("span", { className: "swatch-item" },
+          el("span", { className: "swatch", style: `background:${DISTANCE_COLOURS[Math.min(Number(d.key), 8) - 1]}` }), `${d.key} hop${d.key === "1" ? "" : "s"}: ${d.count}`)) : "none"),
         el("p", { className: "muted" }, "By kind: ", b.byKind.map((d) => `${d.key} ${d.count}`).join(", ") || "none"));
     });
   }

@@ -19,7 +19,7 @@ export function estateMap(openKind) {
     const put = (o) => {
       cy.batch(() => {
         for (const g of o.groups) {
-          const label = g.level === "ACCOUNT" ? `${g.provider} ${g.account}` : g.level === "REGION" ? g.region : g.kind;
+          const label = g.level === "ACCOUNT" ? `${g.provider} ${g.account}` : g.level === "REGION" ? `${g.region} · ${g.account.slice(0, 14)}` : g.kind;
           if (cy.getElementById(g.id).empty()) {
             cy.add({ group: "nodes", data: { ...g, label: `${label} (${num(g.count)})`, size: size(g.count) }, classes: "collapsed" });
           }
