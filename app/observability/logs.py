@@ -48,16 +48,19 @@ class _TextFormatter(logging.Formatter):
 
 
 def configure_logging(level: str, fmt: str) -> None:
-    """Configure the root logger once per process (replacing earlier handlers)."""
-    handler = logging.StreamHandler()
-    if fmt == "json":
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(_TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    """Configure the root logger for this process. Like ``logging.basicConfig``, it leaves handlers that
+    someone else installed (a host application, pytest) in place and only replaces its own."""
     root = logging.getLogger()
-    for old in list(root.handlers):
+    for old in [h for h in root.handlers if getattr(h, "aidiscover", False)]:
         root.removeHandler(old)
-    root.addHandler(handler)
+    if not root.handlers:
+        handler = logging.StreamHandler()
+        handler.aidiscover = True  # type: ignore[attr-defined]
+        if fmt == "json":
+            handler.setFormatter(JsonFormatter())
+        else:
+            handler.setFormatter(_TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
     numeric = getattr(logging, level)
     root.setLevel(numeric)
     for noisy in NOISY:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import re
+import subprocess
+import sys
 
 import httpx
 import pytest
@@ -118,3 +120,19 @@ def test_operation_labels_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     names = {operation_label(f"Op{i}") for i in range(500)}
     assert "other" in names
     assert len(names) <= 201
+
+
+def test_a_process_configured_for_json_logs_writes_one_json_object_per_line() -> None:
+    code = (
+        "import logging\n"
+        "from app.observability.logs import configure_logging\n"
+        "configure_logging('INFO', 'json')\n"
+        "configure_logging('INFO', 'json')  # idempotent: still one handler\n"
+        "logging.getLogger('ingest.demo').info('discovered %s resources', 42)\n"
+        "logging.getLogger('ingest.demo').debug('not at INFO')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    lines = [json.loads(line) for line in done.stderr.splitlines()]
+    assert [(x["level"], x["logger"], x["message"]) for x in lines] == [
+        ("INFO", "ingest.demo", "discovered 42 resources")
+    ]
