@@ -169,6 +169,10 @@ def test_search_expand_and_the_blast_radius_count_is_the_apis(page: Page, site: 
     assert int(page.inner_text("#blast-count")) == api["blastRadius"]["total"] > 0
     coloured = page.evaluate("window.aidiscoverGraph.nodes('.d1, .d2, .d3, .d4, .d5, .d6').length")
     assert coloured == api["blastRadius"]["total"]
+    for layout in ("breadthfirst", "concentric", "grid", "cose"):
+        page.select_option("#layout", layout)
+        xs = page.evaluate("window.aidiscoverGraph.nodes().map(n => Math.round(n.position('x')))")
+        assert len(set(xs)) > 1, f"{layout} left every node in one column"
     page.select_option("#group-by", "vpc")
     page.wait_for_selector("#explore-status:has-text('group')")
     assert page.evaluate("window.aidiscoverGraph.nodes('.group').length") >= 1

@@ -41,6 +41,10 @@ export async function request(query, variables = {}, creds = loadCredentials()) 
   }
   const errors = (body?.errors || []).map((e) => e.message);
   if (!body || (!body.data && errors.length)) {
+    if (res.status === 401 && creds?.token) {
+      saveCredentials(null); // the access token expired (30 min by default): the next page load asks again
+      throw new ApiError("your session has expired: reload the page and sign in again");
+    }
     if (res.status === 401) throw new ApiError(errors[0] || "not signed in: give an API key or sign in");
     if (res.status === 429) throw new ApiError(errors[0] || "rate limited: wait a minute and try again");
     throw new ApiError(errors[0] || `the server answered HTTP ${res.status}`);
