@@ -16,6 +16,11 @@ COPY graph ./graph
 COPY ingest ./ingest
 COPY queries ./queries
 COPY web ./web
+# The viewer is built with npm (esbuild bundles it into web/static/dist, which pip then packages).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends nodejs npm \
+    && rm -rf /var/lib/apt/lists/* \
+    && cd web/app && npm ci --no-audit --no-fund && npm run build && rm -rf node_modules
 RUN pip install .
 
 # --- runtime: the venv only, run as an unprivileged user --------------------------------------------
