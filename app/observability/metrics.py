@@ -34,11 +34,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
 from app.errors import AIDiscoverError
+from app.observability.counters import GRAPH_WRITES_KEY
 from graph.neo4j.client import Graph
 
 log = logging.getLogger(__name__)
 
-GRAPH_WRITES_KEY = "aidiscover:metrics:graph_elements_written"
 _MAX_OPERATIONS = 200
 _OPERATION = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 
@@ -75,16 +75,6 @@ def record_llm_call(outcome: str, prompt_tokens: int = 0, completion_tokens: int
         LLM_TOKENS.labels(kind="completion").inc(completion_tokens)
     if cost_usd:
         LLM_COST.inc(cost_usd)
-
-
-def count_graph_writes(client: redis.Redis, nodes: int, edges: int) -> None:
-    """Add to the deployment-wide write counters (workers call this after each batch)."""
-    pipe = client.pipeline()
-    if nodes:
-        pipe.hincrby(GRAPH_WRITES_KEY, "nodes", nodes)
-    if edges:
-        pipe.hincrby(GRAPH_WRITES_KEY, "edges", edges)
-    pipe.execute()
 
 
 class MetricsExtension(SchemaExtension):

@@ -19,6 +19,8 @@ import redis
 from botocore.exceptions import BotoCoreError, ClientError
 
 from app.errors import Neo4jAuthError, ServiceError, UnitFailedError
+from app.observability import context
+from app.observability.counters import record_graph_writes
 from app.settings import Settings
 from graph.neo4j.client import Graph
 from graph.rows import ALL_REGIONS, EdgeRow, NodeRow, Scope
@@ -104,6 +106,11 @@ def make_writer(graph: Graph, settings: Settings, job_id: str) -> GraphWriter:
 
 def stage(spec: UnitSpec, settings: Settings, graph: Graph, stamp: SyncStamp, job_id: str) -> Staged:
     """Phase 1: fetch -> transform -> write nodes. Raises before writing anything when the fetch fails."""
+    with context.job(job_id):
+        return _stage(spec, settings, graph, stamp, job_id)
+
+
+def _stage(spec: UnitSpec, settings: Settings, graph: Graph, stamp: SyncStamp, job_id: str) -> Staged:
     started = time.monotonic()
     writer = make_writer(graph, settings, job_id)
     refs: tuple[EdgeRow, ...] = ()
@@ -130,16 +137,23 @@ def stage(spec: UnitSpec, settings: Settings, graph: Graph, stamp: SyncStamp, jo
         nodes, edges, scopes = _fetch_gcp(spec, settings)
         refs, accounts, warnings = (), (), ()
     written = writer.nodes(nodes, stamp)
+    record_graph_writes(settings.redis_url, written, 0)
     return Staged(spec, written, tuple(edges), tuple(refs), scopes, writer.anomalies, tuple(writer.anomaly_messages),
                   writer.changes, warnings, time.monotonic() - started, accounts)  # fmt: skip
 
 
 def finish(staged: Staged, settings: Settings, graph: Graph, stamp: SyncStamp, job_id: str) -> UnitOutcome:
     """Phase 2: edges, then scoped cleanup of what this generation did not see."""
+    with context.job(job_id):
+        return _finish(staged, settings, graph, stamp, job_id)
+
+
+def _finish(staged: Staged, settings: Settings, graph: Graph, stamp: SyncStamp, job_id: str) -> UnitOutcome:
     started = time.monotonic()
     writer = make_writer(graph, settings, job_id)
     edges = writer.edges(staged.edges, stamp)
     refs = writer.edges(staged.references, stamp)  # references to what the graph lacks are normal
+    record_graph_writes(settings.redis_url, 0, edges.written + refs.written)
     removed_nodes = removed_edges = 0
     for scope in staged.scopes:
         removed = writer.cleanup(scope, stamp)

@@ -12,12 +12,18 @@ import httpx
 import pytest
 import redis
 
+from app.api import auth_store
 from app.observability import context, metrics
+from app.observability.counters import GRAPH_WRITES_KEY, count_graph_writes
 from app.observability.logs import JsonFormatter
-from app.observability.metrics import GRAPH_WRITES_KEY, count_graph_writes, operation_label
+from app.observability.metrics import operation_label
 from app.server import create_app
-from app.settings import Settings
+from app.settings import Settings, load_settings
 from graph.neo4j.client import Graph
+from ingest.emulators.demo_estate import seed_demo_estate
+from ingest.emulators.moto_server import MotoServer
+from ingest.jobs.local import run_job_local
+from ingest.jobs.model import JobRequest
 
 
 def _sample(text: str, name: str, **labels: str) -> float | None:
@@ -136,3 +142,34 @@ def test_a_process_configured_for_json_logs_writes_one_json_object_per_line() ->
     assert [(x["level"], x["logger"], x["message"]) for x in lines] == [
         ("INFO", "ingest.demo", "discovered 42 resources")
     ]
+
+
+@pytest.mark.anyio
+async def test_metrics_after_a_discovery_job_and_a_few_queries(
+    moto: MotoServer, graph: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed_demo_estate(moto.url)
+    monkeypatch.setenv("AIDISCOVER_AWS_REGIONS", "eu-west-1")
+    settings = load_settings()
+    r = redis.Redis.from_url(settings.redis_url)
+    r.delete(GRAPH_WRITES_KEY)
+    job = run_job_local(settings, JobRequest("aws", started_by="metrics-test"), graph=graph)
+    assert job.status == "succeeded"
+    assert job.nodes > 0
+    key = auth_store.create_api_key(graph, "metrics", "viewer", "tests", rounds=4).key
+    app = create_app(settings, graph)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        for query in ("query Inventory { resources(first: 5) { totalCount } }", "query Jobs { discoveryJobs { id } }"):
+            answer = await client.post("/graphql", json={"query": query}, headers={"X-API-Key": key})
+            assert "errors" not in answer.json(), answer.text
+        text = (await client.get("/metrics")).text
+    r.delete(GRAPH_WRITES_KEY)
+    r.close()
+    assert _sample(text, "aidiscover_jobs", status="succeeded") == 1
+    assert _sample(text, "aidiscover_job_units", status="succeeded") == job.units_done > 0
+    assert (_sample(text, "aidiscover_job_seconds_sum", status="succeeded") or 0) > 0
+    assert _sample(text, "aidiscover_graph_elements_written_total", kind="nodes") == job.nodes
+    assert _sample(text, "aidiscover_graph_elements_written_total", kind="edges") == job.edges > 0
+    for operation in ("Inventory", "Jobs"):
+        assert (_sample(text, "aidiscover_graphql_operations_total", operation=operation, outcome="ok") or 0) >= 1
+    assert (_sample(text, "aidiscover_http_requests_total", method="POST", route="/graphql", status="200") or 0) >= 2
