@@ -10,13 +10,16 @@ impersonating the given service account when one is set. Nothing here logs or re
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 
 from app.accounts.model import CloudAccount
 from app.errors import RegistrationError
 from app.settings import Settings
+
+if TYPE_CHECKING:
+    from ingest.providers.aws.accounts import AwsTarget
 
 CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
 
@@ -75,3 +78,29 @@ def gcp_credentials(account: CloudAccount) -> Any:
     return impersonated_credentials.Credentials(  # type: ignore[no-untyped-call]
         source_credentials=source, target_principal=account.client_id, target_scopes=[CLOUD_PLATFORM]
     )
+
+
+def registered_aws_targets(settings: Settings) -> tuple[list[AwsTarget], list[str]]:
+    """An AWS discovery target per registered AWS account (profile, or role assumed with its external id),
+    and one warning per account that cannot be used (the others still sync)."""
+    from app.accounts.store import account_views, list_accounts
+    from app.errors import AIDiscoverError, SecretKeyError
+    from graph.neo4j.client import Graph
+    from ingest.providers.aws.accounts import AwsTarget
+    from ingest.providers.aws.client import AwsClients
+
+    warnings: list[str] = []
+    with Graph(settings) as graph:
+        try:
+            accounts = list_accounts(graph, settings, "aws")
+        except SecretKeyError as exc:  # accounts without a stored secret can still be used
+            accounts = [a for a in account_views(graph, "aws") if not a.has_secret]
+            warnings += [f"registered {a.id}: skipped, its secret cannot be read ({exc})"
+                         for a in account_views(graph, "aws") if a.has_secret]  # fmt: skip
+    targets = []
+    for account in accounts:
+        try:
+            targets.append(AwsTarget(f"registered {account.id}", AwsClients(settings, aws_session(account, settings))))
+        except AIDiscoverError as exc:
+            warnings.append(f"registered {account.id}: skipped ({exc})")
+    return targets, warnings

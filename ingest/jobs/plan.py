@@ -68,7 +68,7 @@ def plan_job(request: JobRequest, settings: Settings) -> Plan:
 def _plan_aws(request: JobRequest, settings: Settings, warnings: list[str]) -> list[UnitSpec]:
     units: list[UnitSpec] = []
     wanted = set(request.accounts) if request.provider in ("aws", "all") else set()
-    for target in aws_targets(settings):
+    for target in all_aws_targets(settings, warnings):
         clients = target.clients
         with aws_errors(settings.aws_endpoint_url):
             try:
@@ -89,6 +89,20 @@ def _plan_aws(request: JobRequest, settings: Settings, warnings: list[str]) -> l
     return units
 
 
+def all_aws_targets(settings: Settings, warnings: list[str]) -> list[AwsTarget]:
+    """The accounts configured in settings, plus those registered with `aidiscover accounts add` (an
+    account that cannot be used adds a warning). When accounts are registered and settings name none, the
+    default credentials are not a target of their own."""
+    from app.accounts.credentials import registered_aws_targets
+
+    registered, problems = registered_aws_targets(settings)
+    warnings += problems
+    configured = bool(settings.aws_profiles or settings.aws_role_arns or settings.aws_organization_role)
+    if registered and not configured:
+        return registered
+    return [*aws_targets(settings), *registered]
+
+
 def _enabled_regions(clients: AwsClients) -> tuple[str, ...]:
     regions = clients.ec2(clients.settings.aws_default_region).describe_regions(AllRegions=False)["Regions"]
     return tuple(sorted(r["RegionName"] for r in regions if r.get("RegionName")))
@@ -102,7 +116,7 @@ def aws_target(settings: Settings, source: str) -> AwsTarget:
     """The configured AWS target named ``source`` (cached per process: a worker builds its sessions once)."""
     with _LOCK:
         if source not in _TARGETS:
-            for target in aws_targets(settings):
+            for target in all_aws_targets(settings, []):
                 _TARGETS.setdefault(target.source, target)
         try:
             return _TARGETS[source]
