@@ -13,6 +13,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import boto3
+from botocore.exceptions import BotoCoreError, ClientError
 
 from app.accounts.model import CloudAccount
 from app.errors import RegistrationError
@@ -101,6 +102,6 @@ def registered_aws_targets(settings: Settings) -> tuple[list[AwsTarget], list[st
     for account in accounts:
         try:
             targets.append(AwsTarget(f"registered {account.id}", AwsClients(settings, aws_session(account, settings))))
-        except AIDiscoverError as exc:
+        except (AIDiscoverError, BotoCoreError, ClientError) as exc:  # e.g. a profile this machine lacks
             warnings.append(f"registered {account.id}: skipped ({exc})")
     return targets, warnings

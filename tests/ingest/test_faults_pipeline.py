@@ -36,6 +36,7 @@ Snapshot = tuple[frozenset[Any], frozenset[Any]]
 @pytest.fixture(scope="module")
 def estate() -> Iterator[MotoServer]:
     with MotoServer() as server:
+        server.reset()  # moto's state is per process: earlier modules' estates would collide with this one
         generate_estate("S", 7, server.url)
         yield server
 
