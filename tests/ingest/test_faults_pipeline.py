@@ -141,16 +141,20 @@ def test_neo4j_restarted_mid_ingest_tasks_retry_and_the_job_completes(
 ) -> None:
     worker = start_worker(workers, fault_settings, tmp_path, "w")
     job_id = submit_job(fault_settings, JobRequest("aws", started_by="test"))
-    wait_until(lambda: staged_units(graph, job_id) >= 3, 120, "three units to write their nodes")
+    wait_until(lambda: staged_units(graph, job_id) >= 1, 120, "a unit to write its nodes")
+    assert not get_job(graph, job_id).finished  # the outage below lands mid-job
     server = Neo4jServer(fault_settings)
     assert server.stop()
-    time.sleep(3)
+    time.sleep(10)  # long enough that the job's next tasks meet the outage, however fast the machine
     server.start()
     job = wait_for_job(graph, job_id, 420)
     assert job.status == "succeeded", (job.errors, worker.output())
     log = worker.log.read_text(errors="replace")
-    assert "transient failure (Neo4j does not answer" in log  # a unit hit the outage ...
-    assert "Retry in" in log  # ... and Celery retried it with backoff
+    # the outage was met and retried with backoff: within the driver's managed transaction (short outages,
+    # up to 30 s), or by Celery retrying the task (longer ones)
+    driver_retried = "Transaction failed and will be retried" in log
+    task_retried = "transient failure (Neo4j does not answer" in log and "Retry in" in log
+    assert driver_retried or task_retried, log[-3000:]
     assert_equals_clean(graph, clean)
 
 
