@@ -14,6 +14,7 @@ from typing import Literal
 
 from app.errors import QueryInputError
 from graph.schema import SCHEMA, Property
+from queries import cursors
 
 Op = Literal["EQ", "NE", "LT", "LTE", "GT", "GTE", "CONTAINS", "EXISTS"]
 OPS: tuple[Op, ...] = ("EQ", "NE", "LT", "LTE", "GT", "GTE", "CONTAINS", "EXISTS")
@@ -109,20 +110,15 @@ def check_sort(sort: Sort, kinds: tuple[str, ...]) -> Property:
 
 
 def encode_sort_cursor(sort: Sort, value: object, node_id: str) -> str:
-    import base64
-
     raw = json.dumps({"p": sort.property, "d": sort.descending, "v": value, "i": node_id}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(f"s:{raw}".encode()).decode()
+    return cursors.encode("s", raw)
 
 
 def decode_sort_cursor(cursor: str, sort: Sort) -> tuple[object, str]:
-    import base64
-    import binascii
-
+    raw = cursors.decode("s", cursor)
     try:
-        raw = base64.urlsafe_b64decode(cursor.encode()).decode()
-        data = json.loads(raw[2:]) if raw.startswith("s:") else None
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+        data = json.loads(raw) if raw is not None else None
+    except ValueError:
         data = None
     if not isinstance(data, dict) or data.get("p") != sort.property or data.get("d") != sort.descending:
         raise QueryInputError(

@@ -6,8 +6,6 @@ stay correct while the graph changes and deep pages cost the same as the first.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,6 +14,7 @@ from typing import Literal
 from app.errors import QueryInputError
 from graph.neo4j.client import Graph
 from graph.schema import RESOURCE_LABEL, SCHEMA
+from queries import cursors
 from queries.filters import (
     PREDICATE_CLAUSE,
     PropertyPredicate,
@@ -78,17 +77,14 @@ class NeighborQuery:
 
 
 def encode_cursor(node_id: str) -> str:
-    return base64.urlsafe_b64encode(f"id:{node_id}".encode()).decode()
+    return cursors.encode("id", node_id)
 
 
 def decode_cursor(cursor: str) -> str:
-    try:
-        raw = base64.urlsafe_b64decode(cursor.encode()).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raw = ""
-    if not raw.startswith("id:"):
+    node_id = cursors.decode("id", cursor)
+    if node_id is None:
         raise QueryInputError(f"cursor {cursor!r} is not one this API returned; pass a pageInfo.endCursor value")
-    return raw[3:]
+    return node_id
 
 
 def _where(flt: ResourceFilter) -> str:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 from datetime import datetime
 
 from app.errors import QueryInputError
 from graph.neo4j.client import Graph
+from queries import cursors
 from queries.findings.model import PROVIDERS, SEVERITIES
 
 STATUSES = ("open", "resolved", "suppressed")
@@ -70,7 +69,7 @@ class FindingPage:
 
 
 def encode_cursor(rank: int, finding_id: str) -> str:
-    return base64.urlsafe_b64encode(f"finding:{rank}:{finding_id}".encode()).decode()
+    return cursors.encode("finding", f"{rank}:{finding_id}")
 
 
 def cursor_of(record: FindingRecord) -> str:
@@ -81,11 +80,9 @@ def cursor_of(record: FindingRecord) -> str:
 
 def decode_cursor(cursor: str) -> tuple[int, str]:
     try:
-        kind, rank, finding_id = base64.urlsafe_b64decode(cursor.encode()).decode().split(":", 2)
-        if kind != "finding":
-            raise ValueError(kind)
+        rank, finding_id = (cursors.decode("finding", cursor) or "").split(":", 1)
         return int(rank), finding_id
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+    except ValueError:
         raise QueryInputError(
             f"cursor {cursor!r} is not one this API returned; pass a pageInfo.endCursor value"
         ) from None
