@@ -22,12 +22,6 @@ from app.api.auth import ensure_demo_api_key
 from app.server import create_app
 from app.settings import Settings
 from graph.neo4j.client import Graph
-from graph.neo4j.constraints import ensure_schema
-from graph.schema import SCHEMA
-from ingest.emulators.estate_discover import discover_estate
-from ingest.emulators.estate_generator import generate_estate
-from ingest.emulators.moto_server import MotoServer
-from ingest.jobs.hooks import run_post_sync
 from ingest.jobs.progress import Progress, publish
 from tests.app.auth_server import serving
 from web import DIST_DIR
@@ -59,18 +53,9 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site(settings: Settings, moto_server: MotoServer, session_graph: Graph) -> Iterator[Site]:
+def site(settings: Settings, demo_graph: Graph) -> Iterator[Site]:
     assert (DIST_DIR / "viewer.js").is_file(), "the viewer is not built: run `make web`"
-    moto_server.reset()
-    session_graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
-    ensure_schema(session_graph, SCHEMA)
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("AWS_ACCESS_KEY_ID", "testing")
-        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        env.delenv("AWS_PROFILE", raising=False)
-        generate_estate("S", 1, moto_server.url)
-        discover_estate(settings, session_graph, "S", 1, moto_server.url)
-    assert run_post_sync(session_graph, settings) == []
+    session_graph = demo_graph  # the demo estate, discovered, with findings and cost (tests/conftest.py)
     fast = settings.model_copy(update={"bcrypt_rounds": 4, "rate_limit_per_minute": 0, "auth": "required"})
     key = ensure_demo_api_key(session_graph, fast)
     auth_store.create_user(session_graph, "alice", PASSWORD, "viewer", 4)
