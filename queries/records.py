@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -52,14 +52,19 @@ def to_python(value: object) -> PropValue:
     return str(value)
 
 
+def _kind(labels: Iterable[str]) -> tuple[str, bool]:
+    """The specific label (the first other than Resource) and whether the node is a resource."""
+    others = sorted(label for label in labels if label != RESOURCE_LABEL)
+    return (others[0] if others else RESOURCE_LABEL), len(others) < len(set(labels))
+
+
 def node_record(node: neo4j.graph.Node) -> NodeRecord:
-    labels = set(node.labels)
-    is_resource = RESOURCE_LABEL in labels
-    specific = sorted(labels - {RESOURCE_LABEL})
+    kind, is_resource = _kind(node.labels)
     props = {key: to_python(value) for key, value in node.items()}
-    return NodeRecord(
-        id=str(props.get("id", node.element_id)),
-        kind=specific[0] if specific else RESOURCE_LABEL,
-        is_resource=is_resource,
-        properties=props,
-    )
+    return NodeRecord(id=str(props.get("id", node.element_id)), kind=kind, is_resource=is_resource, properties=props)
+
+
+def id_record(node_id: str, labels: Iterable[str]) -> NodeRecord:
+    """A record with only the node's id, kind and labels (for reads that ask for nothing more)."""
+    kind, is_resource = _kind(labels)
+    return NodeRecord(id=str(node_id), kind=kind, is_resource=is_resource, properties={"id": str(node_id)})

@@ -25,7 +25,7 @@ from queries.filters import (
     keyset_clause,
     predicate_params,
 )
-from queries.records import NodeRecord, node_record
+from queries.records import NodeRecord, id_record, node_record
 
 Direction = Literal["OUT", "IN", "BOTH"]
 MAX_PAGE = 1000
@@ -54,7 +54,7 @@ class ResourceFilter:
 @dataclass(frozen=True)
 class ResourcePage:
     items: tuple[NodeRecord, ...]
-    total: int
+    total: int | None  # None when the caller did not ask for it (``with_total=False``)
     has_next: bool
     end_cursor: str | None
     cursors: tuple[str, ...] = ()  # one per item, for the sort order used
@@ -70,9 +70,13 @@ class Neighbor:
 
 @dataclass(frozen=True)
 class NeighborQuery:
+    """Which neighbours to read. With ``properties=False`` only each neighbour's id and labels are read (its
+    record carries no other property): for callers that show nothing more, such as a graph view's edges."""
+
     direction: Direction = "BOTH"
     types: tuple[str, ...] = ()
     limit: int = 100
+    properties: bool = True
     _checked: bool = field(default=False, repr=False, compare=False)
 
 
@@ -135,9 +139,10 @@ def search_resources(
     first: int = 50,
     after: str | None = None,
     sort: Sort | None = None,
+    with_total: bool = True,
 ) -> ResourcePage:
     """One page of resources matching ``flt``, ordered by ``sort`` (id by default; nulls last, ties by id),
-    with the total count."""
+    with the total count unless ``with_total`` is False (``count_resources`` counts on its own)."""
     if not 1 <= first <= MAX_PAGE:
         raise QueryInputError(f"first must be between 1 and {MAX_PAGE}, got {first}")
     flt = flt or ResourceFilter()
@@ -162,12 +167,7 @@ def search_resources(
             f"RETURN n ORDER BY n[$sort] IS NULL, n[$sort] {direction}, n.id LIMIT $limit"
         )
     rows = graph.read(cypher, params)
-    count = (
-        "MATCH (n:Resource) RETURN count(n) AS total"
-        if where == "true"
-        else (f"MATCH (n:Resource) WHERE {where} RETURN count(n) AS total")
-    )
-    total = int(graph.read(count, params)[0]["total"])
+    total = _count(graph, where, params) if with_total else None
     items = tuple(node_record(r["n"]) for r in rows[:first])
     if by_id:
         cursors = tuple(encode_cursor(i.id) for i in items)
@@ -181,6 +181,21 @@ def search_resources(
         end_cursor=cursors[-1] if cursors else None,
         cursors=cursors,
     )
+
+
+def count_resources(graph: Graph, flt: ResourceFilter | None = None) -> int:
+    """How many resources match ``flt``."""
+    flt = flt or ResourceFilter()
+    return _count(graph, _where(flt), _filter_params(flt))
+
+
+def _count(graph: Graph, where: str, params: dict[str, object]) -> int:
+    cypher = (
+        "MATCH (n:Resource) RETURN count(n) AS total"  # the count store answers this one without a scan
+        if where == "true"
+        else f"MATCH (n:Resource) WHERE {where} RETURN count(n) AS total"
+    )
+    return int(graph.read(cypher, params)[0]["total"])
 
 
 def _plain(value: object) -> object:
@@ -239,8 +254,9 @@ def check_neighbor_query(query: NeighborQuery) -> NeighborQuery:
     return query
 
 
-def _neighbor_cypher(label: str) -> str:
+def _neighbor_cypher(label: str, properties: bool) -> str:
     # The label comes from the declared schema (a checked identifier); values are parameters.
+    node = "m" if properties else "coalesce(m.id, elementId(m)) AS mid, labels(m) AS labels"
     return (
         f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) "
         "CALL (n) { "
@@ -249,7 +265,7 @@ def _neighbor_cypher(label: str) -> str:
         "    AND ($direction = 'BOTH' OR ($direction = 'OUT') = (startNode(r) = n)) "
         "  RETURN r, m ORDER BY type(r), m.id LIMIT $limit "
         "} "
-        "RETURN id, type(r) AS type, startNode(r) = n AS outgoing, m"
+        f"RETURN id, type(r) AS type, startNode(r) = n AS outgoing, {node}"
     )
 
 
@@ -266,8 +282,9 @@ def neighbors(
     out: dict[tuple[str, str], list[Neighbor]] = {key: [] for key in keys}
     params = {"types": list(query.types), "direction": query.direction, "limit": query.limit}
     for label, kinds in by_label.items():
-        for row in graph.read(_neighbor_cypher(label), {**params, "ids": list(kinds)}):
+        for row in graph.read(_neighbor_cypher(label, query.properties), {**params, "ids": list(kinds)}):
             direction: Literal["OUT", "IN"] = "OUT" if row["outgoing"] else "IN"
-            neighbour = Neighbor(row["id"], row["type"], direction, node_record(row["m"]))
+            node = node_record(row["m"]) if query.properties else id_record(row["mid"], row["labels"])
+            neighbour = Neighbor(row["id"], row["type"], direction, node)
             out[(kinds[row["id"]], row["id"])].append(neighbour)
     return out

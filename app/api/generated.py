@@ -7,6 +7,7 @@ GraphQL docs never drift from the graph.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -45,16 +46,35 @@ def _make_type(kind: NodeKind) -> type:
 NODE_TYPES: dict[str, type] = {kind.label: _make_type(kind) for kind in SCHEMA.nodes}
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """What building one kind's object needs, worked out once per kind."""
+
+    cls: type
+    resource: bool
+    hidden: frozenset[str]  # secret properties: ciphertext never leaves the server
+    typed: tuple[str, ...]  # declared properties set as typed fields beyond the base ones
+
+
+def _shape(kind: NodeKind) -> _Shape:
+    hidden = frozenset(p.name for p in kind.properties if p.secret)
+    base = {"id", "kind", "raw"} | (_BASE_FIELDS if kind.resource else set())
+    typed = tuple(p.name for p in kind.properties if p.name not in base and not p.secret)
+    return _Shape(NODE_TYPES[kind.label], kind.resource, hidden, typed)
+
+
+_SHAPES: dict[str, _Shape] = {kind.label: _shape(kind) for kind in SCHEMA.nodes}
+
+
 def to_graphql(record: NodeRecord) -> GraphNode:
     """Build the typed GraphQL object for a node read from the graph."""
-    cls = NODE_TYPES.get(record.kind)
-    if cls is None:
+    shape = _SHAPES.get(record.kind)
+    if shape is None:
         raise LookupError(f"no GraphQL type for label {record.kind!r}; declare it in graph/schema")
-    kind = SCHEMA.node(record.kind)
-    hidden = {p.name for p in kind.properties if p.secret}  # ciphertext never leaves the server
-    raw = {k: v for k, v in record.properties.items() if k not in hidden}
+    props = record.properties
+    raw = {k: v for k, v in props.items() if k not in shape.hidden} if shape.hidden else dict(props)
     values: dict[str, object] = {"id": strawberry.ID(record.id), "kind": record.kind, "raw": raw}
-    if kind.resource:
+    if shape.resource:
         values.update(
             provider=record.str_prop("provider") or "",
             account=record.str_prop("account") or "",
@@ -64,9 +84,8 @@ def to_graphql(record: NodeRecord) -> GraphNode:
             first_seen=record.time_prop("first_seen"),
             last_seen=record.time_prop("last_seen"),
         )
-    for prop in kind.properties:
-        if prop.name not in values and prop.name != "raw" and not prop.secret:
-            value = record.properties.get(prop.name)
-            values[prop.name] = list(value) if isinstance(value, tuple) else value
-    node: GraphNode = cls(**values)
+    for name in shape.typed:
+        value = props.get(name)
+        values[name] = list(value) if isinstance(value, tuple) else value
+    node: GraphNode = shape.cls(**values)
     return node

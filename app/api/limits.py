@@ -14,11 +14,11 @@ variable's value, else the argument's default) multiplies everything below it. S
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections import OrderedDict
+from collections.abc import Hashable, Iterator, Mapping
+from typing import Any, Generic, TypeVar
 
 from graphql import (
-    ASTValidationRule,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -32,19 +32,20 @@ from graphql import (
     IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    ValidationContext,
     VariableNode,
     get_named_type,
     is_composite_type,
 )
 from graphql.language import Node
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
 
 MAX_DEPTH = 12
 MAX_ALIASES = 20
 MAX_TOKENS = 2000
 DEFAULT_MAX_COST = 1_000_000
 PAGE_ARGUMENTS = ("first", "limit")
+V = TypeVar("V")
 
 
 def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
@@ -153,65 +154,105 @@ def query_cost(
     return _Cost(schema, document, variables).of(operation.selection_set, root, 1, frozenset())
 
 
-def limits_rule(max_cost: int, variables: Mapping[str, Any]) -> type[ASTValidationRule]:
-    """A validation rule checking depth, aliases and cost of every operation in the document."""
-
-    class QueryLimitsRule(ASTValidationRule):
-        def __init__(self, context: ValidationContext) -> None:
-            super().__init__(context)
-            self._check(context)
-
-        def _check(self, context: ValidationContext) -> None:
-            document = context.document
-            aliases = alias_count(document)
-            if aliases > MAX_ALIASES:
-                self.report_error(
-                    GraphQLError(
-                        f"the query uses {aliases} aliases; at most {MAX_ALIASES} are allowed: "
-                        "split it into several requests",
-                        extensions={"code": "TOO_MANY_ALIASES"},
-                    )
+def limit_errors(
+    schema: GraphQLSchema, document: DocumentNode, max_cost: int, variables: Mapping[str, Any]
+) -> list[GraphQLError]:
+    """Depth, alias and cost errors of every operation in the document (empty when within the limits)."""
+    errors = []
+    aliases = alias_count(document)
+    if aliases > MAX_ALIASES:
+        errors.append(
+            GraphQLError(
+                f"the query uses {aliases} aliases; at most {MAX_ALIASES} are allowed: split it into several requests",
+                extensions={"code": "TOO_MANY_ALIASES"},
+            )
+        )
+    fragments = _fragments(document)
+    for op in document.definitions:
+        if not isinstance(op, OperationDefinitionNode):
+            continue
+        label = f"operation {op.name.value!r}" if op.name else "the query"
+        depth = query_depth(op.selection_set, fragments)
+        if depth > MAX_DEPTH:
+            errors.append(
+                GraphQLError(
+                    f"{label} nests fields {depth} levels deep; at most {MAX_DEPTH} are allowed: "
+                    "ask for less nesting and follow up with further queries",
+                    [op],
+                    extensions={"code": "QUERY_TOO_DEEP"},
                 )
-            fragments = _fragments(document)
-            for op in document.definitions:
-                if not isinstance(op, OperationDefinitionNode):
-                    continue
-                label = f"operation {op.name.value!r}" if op.name else "the query"
-                depth = query_depth(op.selection_set, fragments)
-                if depth > MAX_DEPTH:
-                    self.report_error(
-                        GraphQLError(
-                            f"{label} nests fields {depth} levels deep; at most {MAX_DEPTH} are allowed: "
-                            "ask for less nesting and follow up with further queries",
-                            [op],
-                            extensions={"code": "QUERY_TOO_DEEP"},
-                        )
-                    )
-                    continue
-                try:
-                    cost = query_cost(context.schema, document, op, variables)
-                except RecursionError:  # pragma: no cover - the token limit keeps documents small
-                    cost = max_cost + 1
-                if cost > max_cost:
-                    self.report_error(
-                        GraphQLError(
-                            f"{label} may return about {cost} objects (estimated cost); the limit is {max_cost}: "
-                            "lower first/limit on nested lists, or page through fewer results per request",
-                            [op],
-                            extensions={"code": "QUERY_TOO_COSTLY", "cost": cost, "maxCost": max_cost},
-                        )
-                    )
+            )
+            continue
+        try:
+            cost = query_cost(schema, document, op, variables)
+        except RecursionError:  # pragma: no cover - the token limit keeps documents small
+            cost = max_cost + 1
+        if cost > max_cost:
+            errors.append(
+                GraphQLError(
+                    f"{label} may return about {cost} objects (estimated cost); the limit is {max_cost}: "
+                    "lower first/limit on nested lists, or page through fewer results per request",
+                    [op],
+                    extensions={"code": "QUERY_TOO_COSTLY", "cost": cost, "maxCost": max_cost},
+                )
+            )
+    return errors
 
-    return QueryLimitsRule
+
+class _LRU(Generic[V]):
+    """A small bounded map from query text to what parsing or validating that text gave."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, V] = OrderedDict()
+
+    def get(self, key: Hashable) -> V | None:
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key: Hashable, value: V) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+
+# A document depends only on its text (the token limit is the same for every request), and the standard
+# rules' verdict only on the document: both are kept for recently seen query texts, so a client repeating
+# its queries (the viewer, automation) skips parsing and standard validation. The limits above depend on
+# the request's variables and settings and run every time. Only valid documents are kept.
+CACHE_SIZE = 256
+_documents: _LRU[DocumentNode] = _LRU(CACHE_SIZE)
+_valid: _LRU[bool] = _LRU(CACHE_SIZE)
 
 
 class QueryLimits(SchemaExtension):
-    """Adds the limits rule (with this request's variables and cost limit) and the token limit."""
+    """The token limit at parse time; depth, alias and cost limits (with this request's variables and cost
+    limit) with the standard validation rules."""
 
-    def on_operation(self) -> Iterator[None]:
+    def on_parse(self) -> Iterator[None]:
         ctx = self.execution_context
-        settings = getattr(ctx.context, "settings", None)
-        max_cost = int(getattr(settings, "max_query_cost", DEFAULT_MAX_COST))
         ctx.parse_options["max_tokens"] = MAX_TOKENS
-        ctx.validation_rules = (*ctx.validation_rules, limits_rule(max_cost, dict(ctx.variables or {})))
+        cached = _documents.get(ctx.query) if ctx.query and ctx.graphql_document is None else None
+        if cached is not None:
+            ctx.graphql_document = cached  # Strawberry does not parse a document that is already set
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        ctx = self.execution_context
+        document = ctx.graphql_document
+        if document is not None:
+            settings = getattr(ctx.context, "settings", None)
+            max_cost = int(getattr(settings, "max_query_cost", DEFAULT_MAX_COST))
+            errors = limit_errors(ctx.schema._schema, document, max_cost, dict(ctx.variables or {}))
+            key = (ctx.query, ctx.validation_rules) if ctx.query else None
+            if key is None or _valid.get(key) is None:
+                standard = validate_document(ctx.schema._schema, document, ctx.validation_rules)
+                if not standard and key is not None:
+                    _valid.put(key, True)
+                    _documents.put(ctx.query, document)
+                errors += standard
+            ctx.pre_execution_errors = errors  # set: Strawberry skips its own validation
         yield

@@ -7,6 +7,7 @@ anything else is masked as "Unexpected error." and logged with its traceback.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, Info
+from strawberry.types.nodes import SelectedField
 
 from app.api.accounts import AccountMutation, AccountQuery
 from app.api.analysis import AnalysisQuery, to_filter, to_sort
@@ -37,10 +39,21 @@ from app.api.types import (
     ResourceConnection,
     ResourceEdge,
     ResourceFilterInput,
+    nested_neighbor_query,
 )
+from app.errors import QueryInputError
 from app.observability.metrics import MetricsExtension
 from graph.schema import SCHEMA
-from queries.resources import ResourceFilter, TagFilter, get_resource, search_resources
+from queries.resources import Neighbor as NeighborRecord
+from queries.resources import (
+    ResourceFilter,
+    ResourcePage,
+    TagFilter,
+    count_resources,
+    get_resource,
+    neighbors,
+    search_resources,
+)
 
 log = logging.getLogger(__name__)
 SCHEMA_FILE = Path(__file__).with_name("schema.graphql")
@@ -89,9 +102,22 @@ class ResourceQuery:
         after: str | None = None,
         sort: ResourceSortInput | None = None,
     ) -> ResourceConnection:
-        page = await asyncio.to_thread(
-            search_resources, info.context.graph, to_filter(filter), first, after, to_sort(sort)
-        )
+        graph, flt = info.context.graph, to_filter(filter)
+        selected = info.selected_fields[0]
+        nested = nested_neighbor_query(selected) if isinstance(selected, SelectedField) else None
+
+        def read() -> tuple[ResourcePage, dict[tuple[str, str], list[NeighborRecord]] | None]:
+            page = search_resources(graph, flt, first, after, to_sort(sort), with_total=False)
+            if nested is None or not page.items:
+                return page, None
+            try:  # the page's neighbours in the same thread, before any field asks for them
+                return page, neighbors(graph, [(r.kind, r.id) for r in page.items], nested)
+            except QueryInputError:  # bad neighbour arguments: the neighbors fields report it
+                return page, None
+
+        page, found = await asyncio.to_thread(read)
+        if nested is not None and found is not None:
+            info.context.prime_neighbors(nested, found)
         edges = [
             ResourceEdge(cursor=c, node=_as_resource(to_graphql(r)))
             for r, c in zip(page.items, page.cursors, strict=True)
@@ -99,7 +125,7 @@ class ResourceQuery:
         return ResourceConnection(
             edges=edges,
             page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor),
-            total_count=page.total,
+            count=functools.partial(count_resources, graph, flt),
         )
 
     @strawberry.field(description="One resource by id, or null.", permission_classes=[IsViewer])

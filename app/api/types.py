@@ -6,6 +6,8 @@ Concrete types (``EC2Instance``, ``VPC``, ...) are generated from the schema dec
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, cast
@@ -13,12 +15,16 @@ from typing import TYPE_CHECKING, Annotated, cast
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField
 
 from app.api.analysis_types import PropertyPredicateInput
 from queries.resources import NeighborQuery
 
 if TYPE_CHECKING:
     from app.api.context import Context
+
+
+DEFAULT_NEIGHBORS = 100  # neighbours per node when `first` is not given
 
 
 @strawberry.enum(description="Which way a relationship points, seen from the node asked about.")
@@ -45,16 +51,61 @@ class GraphNode:
         return cast(JSON, {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in self.raw.items()})
 
     @strawberry.field(description="Adjacent nodes, batched per request. `first` caps the count per node (max 1000).")
-    async def neighbors(
+    def neighbors(
         self,
         info: Info,
         direction: Direction = Direction.BOTH,
         types: list[str] | None = None,
-        first: int = 100,
+        first: int = DEFAULT_NEIGHBORS,
     ) -> list[Neighbor]:
-        query = NeighborQuery(direction=direction.value, types=tuple(types or ()), limit=first)
         context: Context = info.context
-        return await context.neighbors(query).load((self.kind, str(self.id)))
+        query = NeighborQuery(direction.value, tuple(types or ()), first, properties=context.asks_for_properties(info))
+        key = (self.kind, str(self.id))
+        found = context.prefetched_neighbors(query, key)
+        if found is not None:  # read with the page this node came from
+            return found
+        # Otherwise batched with the other nodes of this request: graphql-core awaits the loader's future.
+        return cast(list[Neighbor], context.neighbors(query).load(key))
+
+
+_ID_FIELDS = frozenset({"id", "kind", "__typename"})
+
+
+def asks_for_properties(neighbors: SelectedField) -> bool:
+    """False when a ``neighbors`` selection asks for nothing of the neighbour beyond its id, kind and type
+    name (a graph view's edges): then only ids and labels are read. Fragments count as asking for more."""
+    for selection in neighbors.selections:
+        if not isinstance(selection, SelectedField):
+            return True
+        if selection.name == "node" and any(
+            not isinstance(sub, SelectedField) or sub.name not in _ID_FIELDS for sub in selection.selections
+        ):
+            return True
+    return False
+
+
+def nested_neighbor_query(connection: SelectedField) -> NeighborQuery | None:
+    """The neighbour query of ``edges { node { neighbors(...) } }`` under a resource connection, when it is asked
+    for once and outside fragments (then the page's neighbours can be read with the page); else None."""
+    found = [
+        field
+        for edges in connection.selections
+        if isinstance(edges, SelectedField) and edges.name == "edges"
+        for node in edges.selections
+        if isinstance(node, SelectedField) and node.name == "node"
+        for field in node.selections
+        if not isinstance(field, SelectedField) or field.name == "neighbors"
+    ]
+    if len(found) != 1 or not isinstance(found[0], SelectedField):
+        return None
+    args = found[0].arguments
+    direction = Direction(args.get("direction") or Direction.BOTH.value)
+    return NeighborQuery(
+        direction.value,
+        tuple(args.get("types") or ()),
+        int(args.get("first", DEFAULT_NEIGHBORS)),
+        properties=asks_for_properties(found[0]),
+    )
 
 
 @strawberry.interface(description="A cloud resource: it carries provider, account, region, name and tags.")
@@ -91,7 +142,11 @@ class ResourceEdge:
 class ResourceConnection:
     edges: list[ResourceEdge]
     page_info: PageInfo
-    total_count: int = strawberry.field(description="How many resources match the filter, on every page.")
+    count: strawberry.Private[Callable[[], int]]
+
+    @strawberry.field(description="How many resources match the filter, on every page (counted when asked for).")
+    async def total_count(self) -> int:
+        return await asyncio.to_thread(self.count)
 
 
 @strawberry.input(description="A tag condition: the key must exist; with a value, it must equal it.")

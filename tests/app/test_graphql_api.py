@@ -186,8 +186,36 @@ def test_nested_neighbours_are_batched_not_n_plus_one(api: str) -> None:
     CountingGraph.reads = 0
     body = gql(api, '{ resources(filter: {kinds: ["EC2Instance"]}) { edges { node { neighbors { type } } } } }')
     assert len(body["data"]["resources"]["edges"]) == 6
-    # one page query + one count query + one neighbour query for all six instances
-    assert CountingGraph.reads == 3
+    # one page query + one neighbour query for all six instances, read with the page; no count is asked for
+    assert CountingGraph.reads == 2
+    CountingGraph.reads = 0
+    gql(api, '{ resources(filter: {kinds: ["EC2Instance"]}) { totalCount edges { node { neighbors { type } } } } }')
+    assert CountingGraph.reads == 3  # the count, when asked for
+
+
+def test_neighbours_in_a_fragment_are_batched_and_equal_those_read_with_the_page(api: str) -> None:
+    plain = """{ resources(filter: {kinds: ["EC2Instance"]}) { edges { node { id
+        neighbors(first: 5) { type direction node { id kind } } } } } }"""
+    fragment = """{ resources(filter: {kinds: ["EC2Instance"]}) { edges { node { id
+        ... on EC2Instance { neighbors(first: 5) { type direction node { id kind } } } } } } }"""
+    CountingGraph.reads = 0
+    via_loader = gql(api, fragment)["data"]["resources"]["edges"]
+    assert CountingGraph.reads == 2  # page + one batched neighbour query (the loader)
+    assert gql(api, plain)["data"]["resources"]["edges"] == via_loader
+    assert sum(len(e["node"]["neighbors"]) for e in via_loader) > 6
+
+
+def test_neighbours_read_by_id_only_match_whole_neighbours(api: str) -> None:
+    query = """{ resources(filter: {kinds: ["EC2Instance"]}) { edges { node {
+        neighbors { type direction node { id kind %s } } } } } }"""
+    light = gql(api, query % "")["data"]["resources"]["edges"]
+    whole = gql(api, query % "properties")["data"]["resources"]["edges"]
+    for a, b in zip(light, whole, strict=True):
+        assert a["node"]["neighbors"] == [
+            {**n, "node": {"id": n["node"]["id"], "kind": n["node"]["kind"]}} for n in b["node"]["neighbors"]
+        ]
+        assert all(n["node"]["properties"]["id"] == n["node"]["id"] for n in b["node"]["neighbors"])
+    assert sum(len(e["node"]["neighbors"]) for e in light) > 6
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ import strawberry
 from graphql import parse
 
 from app.api.error_codes import ErrorCodes, code_of
-from app.api.limits import MAX_ALIASES, MAX_DEPTH, QueryLimits, alias_count, query_cost, query_depth
+from app.api.limits import MAX_ALIASES, MAX_DEPTH, QueryLimits, _documents, alias_count, query_cost, query_depth
 from app.errors import (
     AlreadyExistsError,
     AuthError,
@@ -205,3 +205,24 @@ def test_a_graph_read_past_the_timeout_is_stopped_with_a_clear_error(settings: S
         assert time.monotonic() - started < 10
         assert code_of(stopped.value) == "QUERY_TIMEOUT"
         assert graph.read("RETURN 1 AS one")[0]["one"] == 1  # the driver is still usable
+
+
+def test_a_repeated_query_text_is_parsed_once_but_its_cost_is_checked_with_each_requests_variables() -> None:
+    query = "query($n: Int!) { items(first: $n) { name children(first: 2) { name } } }"
+    first = run(query, {"n": 2})
+    assert first.errors is None
+    cached = _documents.get(query)
+    assert cached is not None  # kept after a valid first run
+    again = run(query, {"n": 2000})  # cost 1 + 2000 + 2000: over the limit with these variables
+    assert codes(again) == ["QUERY_TOO_COSTLY"]
+    assert _documents.get(query) is cached  # the cached document was used, not a new parse
+    assert run(query, {"n": 1}).data == {"items": [{"name": "0", "children": [{"name": "0.0"}, {"name": "0.1"}]}]}
+
+
+def test_an_invalid_query_text_is_not_cached_and_gets_the_standard_error_every_time() -> None:
+    query = "{ items { nope } }"
+    for _ in range(2):
+        result = run(query)
+        assert result.errors is not None
+        assert "Cannot query field 'nope'" in result.errors[0].message
+    assert _documents.get(query) is None
