@@ -120,6 +120,9 @@ class Settings(BaseSettings):
 
     # --- ingest --------------------------------------------------------------------------------
     write_batch_size: int = Field(1000, ge=1, le=100_000, description="Rows per UNWIND write transaction.")
+    write_parallelism: int = Field(
+        2, ge=1, le=16, description="Write transactions one ingest unit runs at once (Neo4j then uses more cores)."
+    )
     discovery_interval_minutes: int = Field(
         0, ge=0, description="Minutes between scheduled discoveries (Celery beat); 0 turns the schedule off."
     )

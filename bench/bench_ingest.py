@@ -162,7 +162,7 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # kB on Linux
 
 
-def run_one(resources: int, batch_size: int) -> dict[str, Any]:
+def run_one(resources: int, batch_size: int, parallelism: int) -> dict[str, Any]:
     settings = load_settings()
     stamp = SyncStamp.now()
     started = time.monotonic()
@@ -175,7 +175,7 @@ def run_one(resources: int, batch_size: int) -> dict[str, Any]:
         graph.verify()
         graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
         ensure_schema(graph, SCHEMA)
-        writer = GraphWriter(graph, SCHEMA, batch_size)
+        writer = GraphWriter(graph, SCHEMA, batch_size, parallelism=parallelism)
         t0 = time.monotonic()
         nodes = writer.nodes(estate_nodes(resources), stamp)
         t1 = time.monotonic()
@@ -198,14 +198,15 @@ def run_one(resources: int, batch_size: int) -> dict[str, Any]:
         "peak_rss_mb": peak_rss_mb(),
         "rss_after_python_pass_mb": rss_before,
         "batch_size": batch_size,
+        "parallelism": parallelism,
     }
 
 
-def run_size(resources: int, batch_size: int) -> dict[str, Any]:
+def run_size(resources: int, batch_size: int, parallelism: int) -> dict[str, Any]:
     """Run one size in a fresh interpreter (its own peak RSS)."""
     out = subprocess.run(
         [sys.executable, str(Path(__file__)), "--one", str(resources), "--batch-size", str(batch_size),
-         "--wipe-graph"], cwd=ROOT, capture_output=True, text=True, check=False,
+         "--parallelism", str(parallelism), "--wipe-graph"], cwd=ROOT, capture_output=True, text=True, check=False,
     )  # fmt: skip
     if out.returncode != 0:
         raise SystemExit(f"size {resources} failed:\n{out.stderr[-3000:]}")
@@ -346,7 +347,8 @@ def section(writer: list[dict[str, Any]], celery: list[dict[str, Any]], meta: di
         f"Measured {meta['date']}"
         + (f" (earlier sizes / the Celery part {meta['earlier']['date']})" if meta.get("earlier") else "")
         + f" on {MACHINE} (`nproc` {meta['nproc']}); Neo4j 5.26 Community, heap "
-        f"{meta['heap']}, page cache {meta['pagecache']}, batch size {meta['batch_size']}; 1-minute load average "
+        f"{meta['heap']}, page cache {meta['pagecache']}, batch size {meta['batch_size']}, "
+        f"{meta.get('parallelism', 1)} write transaction(s) at once; 1-minute load average "
         f"{meta['load_start']} at the start and {meta['load_end']} at the end (other sessions shared the two "
         "cores, so the figures are noisy and pessimistic). Raw figures: `bench/results/ingest.json`.",
         "",
@@ -439,6 +441,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated resource counts")
     parser.add_argument("--batch-size", type=int, default=0, help="rows per transaction (default: the setting)")
+    parser.add_argument("--parallelism", type=int, default=0, help="write transactions at once (default: the setting)")
     parser.add_argument("--celery", default="M", help="demo estate size for the Celery part, or 'none'")
     parser.add_argument("--concurrency", default="1,2,4", help="worker processes for the Celery part")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
@@ -451,9 +454,10 @@ def main() -> None:
         parser.error("this benchmark empties the configured Neo4j: pass --wipe-graph to confirm")
     settings = load_settings()
     batch = args.batch_size or settings.write_batch_size
+    parallelism = args.parallelism or settings.write_parallelism
     if args.one:
         logging.basicConfig(level=logging.WARNING)
-        print(json.dumps(run_one(args.one, batch)))
+        print(json.dumps(run_one(args.one, batch, parallelism)))
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.report_only:
@@ -464,7 +468,7 @@ def main() -> None:
     load_start = round(os.getloadavg()[0], 1)
     writer = []
     for size in (int(s) for s in args.sizes.split(",") if s):
-        result = {**run_size(size, batch), "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+        result = {**run_size(size, batch, parallelism), "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
         log.info("writer %s: %s", size, json.dumps(result))
         writer.append(result)
     celery: list[dict[str, Any]] = []
@@ -473,8 +477,8 @@ def main() -> None:
         celery = [{**c, "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")} for c in celery]
     date = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     meta = {"date": date, "nproc": os.cpu_count(), "heap": settings.neo4j_heap, "pagecache": settings.neo4j_pagecache,
-            "batch_size": batch, "load_start": load_start, "load_end": round(os.getloadavg()[0], 1),
-            "notes": [args.notes] if args.notes else []}  # fmt: skip
+            "batch_size": batch, "parallelism": parallelism, "load_start": load_start,
+            "load_end": round(os.getloadavg()[0], 1), "notes": [args.notes] if args.notes else []}  # fmt: skip
     if args.merge and RAW.exists():
         old = json.loads(RAW.read_text())
         sizes = {r["resources"] for r in writer}

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import cast
@@ -87,26 +88,36 @@ def load_unit(writer: GraphWriter, rows: Transformed, scope: Scope, stamp: SyncS
     return UnitCounts(nodes, edges.written, edges.skipped, removed.nodes, removed.edges)
 
 
-def node_merge_cypher(kind: NodeKind) -> str:
+def writable(props: Iterable[Property]) -> tuple[str, ...]:
+    """The declared properties a sync sets (the stamps and the key are set apart)."""
+    return tuple(p.name for p in props if p.name not in STAMP_PROPERTIES and p.name != "id")
+
+
+def _assign(var: str, names: Iterable[str]) -> str:
+    # One SET item per declared property: a property the row lacks is set to null, i.e. removed. Naming
+    # each one (not ``SET n = row.props``) lets the planner see the key is never written, so the plan has
+    # no Eager step and rows stream through MERGE and SET.
+    return "".join(f", {var}.{name} = row.props.{name}" for name in names)
+
+
+def node_merge_cypher(kind: NodeKind, names: Sequence[str]) -> str:
+    """MERGE a batch of ``kind`` nodes by id; ``names`` are its writable properties (``writable``)."""
     extra = f", n:{RESOURCE_LABEL}" if kind.resource else ""
     return (
         "UNWIND $rows AS row "
-        f"MERGE (n:{kind.label} {{id: row.id}}) "
-        "WITH n, row, coalesce(n.first_seen, $at) AS first_seen "
-        "SET n = row.props "
-        f"SET n.id = row.id, n.first_seen = first_seen, n.last_seen = $at, n.last_sync = $gen{extra} "
+        f"MERGE (n:{kind.label} {{id: row.id}}) ON CREATE SET n.first_seen = $at "
+        f"SET n.last_seen = $at, n.last_sync = $gen{_assign('n', names)}{extra} "
         "RETURN count(n) AS written"
     )
 
 
-def edge_merge_cypher(type_: str, source: str, target: str) -> str:
+def edge_merge_cypher(type_: str, source: str, target: str, names: Sequence[str] = ()) -> str:
+    """MERGE a batch of relationships between existing nodes; ``names`` are the type's writable properties."""
     return (
         "UNWIND $rows AS row "
         f"MATCH (a:{source} {{id: row.source}}) MATCH (b:{target} {{id: row.target}}) "
-        f"MERGE (a)-[r:{type_}]->(b) "
-        "WITH r, row, coalesce(r.first_seen, $at) AS first_seen "
-        "SET r = row.props "
-        "SET r.first_seen = first_seen, r.last_seen = $at, r.last_sync = $gen "
+        f"MERGE (a)-[r:{type_}]->(b) ON CREATE SET r.first_seen = $at "
+        f"SET r.last_seen = $at, r.last_sync = $gen{_assign('r', names)} "
         "RETURN count(r) AS written"
     )
 
@@ -155,21 +166,27 @@ class GraphWriter:
         strict: bool = True,
         history: bool = False,
         job_id: str = "",
+        parallelism: int = 1,
     ) -> None:
         if batch_size < 1:
             raise SchemaError("batch_size must be at least 1; set AIDISCOVER_WRITE_BATCH_SIZE")
+        if parallelism < 1:
+            raise SchemaError("parallelism must be at least 1; set AIDISCOVER_WRITE_PARALLELISM")
         self.graph = graph
         self.schema = schema
         self.batch_size = batch_size
         self.strict = strict
         self.history = history
         self.job_id = job_id
+        self.parallelism = parallelism
         self.anomalies = 0
         self.anomaly_messages: list[str] = []
         self.changes = 0
 
     def fork(self) -> GraphWriter:
-        return GraphWriter(self.graph, self.schema, self.batch_size, self.strict, self.history, self.job_id)
+        return GraphWriter(
+            self.graph, self.schema, self.batch_size, self.strict, self.history, self.job_id, self.parallelism
+        )
 
     def _problem(self, message: str) -> None:
         """A row that does not fit: raise when strict, else count it and go on."""
@@ -181,27 +198,30 @@ class GraphWriter:
         log.warning("anomaly: %s", message)
 
     def nodes(self, rows: Iterable[NodeRow], stamp: SyncStamp) -> int:
-        """MERGE nodes, streaming: at most one batch per label is held in memory."""
+        """MERGE nodes, streaming: at most one batch per label, plus the batches in flight, is held in memory."""
         pending: dict[str, list[dict[str, object]]] = defaultdict(list)
-        written = 0
-        for row in rows:
-            kind = self.schema.node(row.label)
-            props = self._node_props(kind, row)
-            if props is None:
-                continue
-            batch = pending[row.label]
-            batch.append({"id": row.id, "props": props})
-            if len(batch) >= self.batch_size:
-                written += self._write_nodes(kind, batch, stamp)
-                batch.clear()
-        for label, batch in pending.items():
-            if batch:
-                written += self._write_nodes(self.schema.node(label), batch, stamp)
-        return written
+        with _Batches(self.parallelism) as batches:
+            for row in rows:
+                kind = self.schema.node(row.label)
+                props = self._node_props(kind, row)
+                if props is None:
+                    continue
+                batch = pending[row.label]
+                batch.append({"id": row.id, "props": props})
+                if len(batch) >= self.batch_size:
+                    batches.submit(self._write_nodes, kind, list(batch), stamp)
+                    batch.clear()
+            for label, batch in pending.items():
+                if batch:
+                    batches.submit(self._write_nodes, self.schema.node(label), batch, stamp)
+        self.changes += batches.changes
+        return batches.written
 
-    def _write_nodes(self, kind: NodeKind, batch: Sequence[dict[str, object]], stamp: SyncStamp) -> int:
+    def _write_nodes(self, kind: NodeKind, batch: Sequence[dict[str, object]], stamp: SyncStamp) -> tuple[int, int]:
+        """Write one batch; returns (nodes written, changes recorded)."""
         if not self.history:
-            return self._run(node_merge_cypher(kind), batch, stamp)
+            cypher = node_merge_cypher(kind, writable(self.schema.properties_of(kind.label)))
+            return self._run(cypher, batch, stamp), 0
         cypher = node_merge_history_cypher(kind)
 
         def work(tx: ManagedTransaction) -> tuple[int, int]:
@@ -212,30 +232,36 @@ class GraphWriter:
             write_changes(tx, changes, stamp.at, stamp.generation, self.job_id)
             return int(record["written"]), len(changes)
 
-        written, changes = self.graph.write_tx(work)
-        self.changes += changes
-        return written
+        return self.graph.write_tx(work)
 
     def edges(self, rows: Iterable[EdgeRow], stamp: SyncStamp) -> EdgeCounts:
         """MERGE relationships whose both ends exist; count the ones whose ends are missing."""
         pending: dict[tuple[str, str, str], list[dict[str, object]]] = defaultdict(list)
-        given = written = 0
-        for row in rows:
-            key = (row.type, row.source_label, row.target_label)
-            rel = self.schema.relationship(*key)
-            batch = pending[key]
-            props = self._checked_props(rel.type, rel.properties, row.props or {})
-            batch.append({"source": row.source_id, "target": row.target_id, "props": props})
-            given += 1
-            if len(batch) >= self.batch_size:
-                written += self._run(edge_merge_cypher(*key), batch, stamp)
-                batch.clear()
-        for key, batch in pending.items():
-            if batch:
-                written += self._run(edge_merge_cypher(*key), batch, stamp)
+        given = 0
+        with _Batches(self.parallelism) as batches:
+            for row in rows:
+                key = (row.type, row.source_label, row.target_label)
+                rel = self.schema.relationship(*key)
+                batch = pending[key]
+                props = self._checked_props(rel.type, rel.properties, row.props or {})
+                batch.append({"source": row.source_id, "target": row.target_id, "props": props})
+                given += 1
+                if len(batch) >= self.batch_size:
+                    batches.submit(self._write_edges, key, list(batch), stamp)
+                    batch.clear()
+            for key, batch in pending.items():
+                if batch:
+                    batches.submit(self._write_edges, key, batch, stamp)
+        written = batches.written
         if given != written:
             log.info("%s of %s edges skipped: an end node was not written", given - written, given)
         return EdgeCounts(written=written, skipped=given - written)
+
+    def _write_edges(
+        self, key: tuple[str, str, str], batch: Sequence[dict[str, object]], stamp: SyncStamp
+    ) -> tuple[int, int]:
+        cypher = edge_merge_cypher(*key, writable(self.schema.relationship(*key).properties))
+        return self._run(cypher, batch, stamp), 0
 
     def cleanup(self, scope: Scope, stamp: SyncStamp, limit: int = 10_000) -> CleanupCounts:
         """Delete what the scope's labels held before this generation and this sync did not see."""
@@ -324,6 +350,47 @@ class GraphWriter:
             ]
         )
         return int(written)
+
+
+class _Batches:
+    """Runs write batches: inline with parallelism 1, else on that many threads (each batch its own session and
+    transaction, so Neo4j works on several at once). At most twice that many batches wait in flight, so memory
+    stays flat; leaving the ``with`` block waits for every batch and re-raises the first failure."""
+
+    def __init__(self, parallelism: int) -> None:
+        self.written = 0
+        self.changes = 0
+        self._pool = ThreadPoolExecutor(parallelism, "graph-write") if parallelism > 1 else None
+        self._in_flight: deque[Future[tuple[int, int]]] = deque()
+        self._limit = 2 * parallelism
+
+    def __enter__(self) -> _Batches:
+        return self
+
+    def submit(self, work: Callable[..., tuple[int, int]], *args: object) -> None:
+        if self._pool is None:
+            self._add(work(*args))
+            return
+        while len(self._in_flight) >= self._limit:
+            self._add(self._in_flight.popleft().result())
+        self._in_flight.append(self._pool.submit(work, *args))
+
+    def _add(self, result: tuple[int, int]) -> None:
+        self.written += result[0]
+        self.changes += result[1]
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        if self._pool is None:
+            return
+        try:
+            while self._in_flight:
+                future = self._in_flight.popleft()
+                if exc_type is None:
+                    self._add(future.result())
+                else:  # already failing: let the batches in flight finish, report the first error
+                    future.exception()
+        finally:
+            self._pool.shutdown(wait=True)
 
 
 def _repeat(graph: Graph, cypher: str, params: dict[str, object], limit: int) -> int:

@@ -112,7 +112,9 @@ def discover_aws_accounts(
     try:
         graph.verify()
         ensure_schema(graph, SCHEMA)
-        writer = GraphWriter(graph, SCHEMA, settings.write_batch_size, strict=False)
+        writer = GraphWriter(
+            graph, SCHEMA, settings.write_batch_size, strict=False, parallelism=settings.write_parallelism
+        )
         stamp = SyncStamp.now()
         work = [(acc, unit, region) for acc in accounts if acc.account for unit, region in _work(units, acc.regions)]
         with ThreadPoolExecutor(max_workers=max(1, min(settings.aws_max_workers, len(work)))) as pool:

@@ -100,8 +100,8 @@ def failure(spec: UnitSpec, exc: BaseException) -> UnitFailedError:
 
 
 def make_writer(graph: Graph, settings: Settings, job_id: str) -> GraphWriter:
-    return GraphWriter(graph, SCHEMA, settings.write_batch_size, strict=False,
-                       history=settings.history_enabled, job_id=job_id)  # fmt: skip
+    return GraphWriter(graph, SCHEMA, settings.write_batch_size, strict=False, history=settings.history_enabled,
+                       job_id=job_id, parallelism=settings.write_parallelism)  # fmt: skip
 
 
 def stage(spec: UnitSpec, settings: Settings, graph: Graph, stamp: SyncStamp, job_id: str) -> Staged:

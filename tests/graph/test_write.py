@@ -10,7 +10,7 @@ from typing import Any
 import neo4j.time
 import pytest
 
-from app.errors import SchemaError
+from app.errors import SchemaError, ServiceError
 from graph.neo4j.client import Graph
 from graph.rows import EdgeRow, NodeRow, PropValue, Scope
 from graph.schema import SCHEMA
@@ -221,6 +221,69 @@ def test_batches_smaller_than_the_row_count_write_every_row(graph: Graph, monkey
 def test_a_batch_size_below_one_is_refused(graph: Graph) -> None:
     with pytest.raises(SchemaError, match="AIDISCOVER_WRITE_BATCH_SIZE"):
         GraphWriter(graph, SCHEMA, batch_size=0)
+
+
+def _estate(cells: int) -> tuple[list[NodeRow], list[EdgeRow]]:
+    """VPCs with subnets, security groups and instances, edges to shared VPCs and groups (contended locks)."""
+    nodes: list[NodeRow] = []
+    edges: list[EdgeRow] = []
+    for c in range(cells):
+        v, g = vpc(f"vpc-{c % 3}"), group(f"sg-{c % 4}")
+        s = subnet(f"subnet-{c}")
+        nodes += [s, *([v] if c < 3 else []), *([g] if c < 4 else [])]
+        edges.append(edge("IN_VPC", s, v))
+        for i in range(5):
+            inst = instance(f"i-{c}-{i}", instance_type="t3.micro", tags=(f"cell={c}",))
+            nodes.append(inst)
+            edges += [edge("IN_SUBNET", inst, s), edge("MEMBER_OF_SECURITY_GROUP", inst, g)]
+    return nodes, edges
+
+
+def _snapshot(graph: Graph) -> tuple[list[Any], list[Any]]:
+    nodes = graph.read("MATCH (n) RETURN n.id AS id, labels(n) AS l, properties(n) AS p ORDER BY id")
+    rels = graph.read(
+        "MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS t, b.id AS b, properties(r) AS p ORDER BY a, t, b"
+    )
+    return [(r["id"], sorted(r["l"]), r["p"]) for r in nodes], [(r["a"], r["t"], r["b"], r["p"]) for r in rels]
+
+
+def test_parallel_batches_write_the_same_graph_as_one_at_a_time(graph: Graph) -> None:
+    nodes, edges = _estate(40)  # 40 subnets, 3 VPCs, 4 groups, 200 instances; 440 edges on few shared ends
+    serial = GraphWriter(graph, SCHEMA, batch_size=7)
+    assert serial.nodes(nodes, OLD) == len(nodes)
+    assert serial.edges(edges, OLD) == EdgeCounts(written=len(edges), skipped=0)
+    expected = _snapshot(graph)
+    graph.write("MATCH (n) DETACH DELETE n")
+    parallel = GraphWriter(graph, SCHEMA, batch_size=7, parallelism=4)
+    assert parallel.nodes(nodes, OLD) == len(nodes)
+    assert parallel.edges(edges, OLD) == EdgeCounts(written=len(edges), skipped=0)
+    assert _snapshot(graph) == expected
+    assert len(expected[1]) == len(edges)
+
+
+def test_a_failing_parallel_batch_fails_the_write_after_the_others_finish(
+    graph: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    nodes, _ = _estate(20)
+    real_write_tx = graph.write_tx
+    calls: list[int] = []
+
+    def failing_third(work: Callable[[Any], Any]) -> Any:
+        calls.append(1)
+        if len(calls) == 3:
+            raise ServiceError("Neo4j went away (test)")
+        return real_write_tx(work)
+
+    monkeypatch.setattr(graph, "write_tx", failing_third)
+    with pytest.raises(ServiceError, match="went away"):
+        GraphWriter(graph, SCHEMA, batch_size=5, parallelism=3).nodes(nodes, OLD)
+    written = graph.read("MATCH (n) RETURN count(n) AS c")[0]["c"]
+    assert 0 < written < len(nodes)  # the other batches committed; the failed one wrote nothing
+
+
+def test_a_parallelism_below_one_is_refused(graph: Graph) -> None:
+    with pytest.raises(SchemaError, match="AIDISCOVER_WRITE_PARALLELISM"):
+        GraphWriter(graph, SCHEMA, parallelism=0)
 
 
 # --- edges -----------------------------------------------------------------------------------------

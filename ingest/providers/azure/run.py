@@ -94,7 +94,7 @@ def discover_azure(
     try:
         graph.verify()
         ensure_schema(graph, SCHEMA)
-        writer = GraphWriter(graph, SCHEMA, settings.write_batch_size)
+        writer = GraphWriter(graph, SCHEMA, settings.write_batch_size, parallelism=settings.write_parallelism)
         stamp = SyncStamp.now()
         nodes = writer.nodes(rows.nodes, stamp)
         edges = writer.edges(rows.edges, stamp)

@@ -82,7 +82,7 @@ def discover_gcp(
     try:
         graph.verify()
         ensure_schema(graph, SCHEMA)
-        writer = GraphWriter(graph, SCHEMA, settings.write_batch_size)
+        writer = GraphWriter(graph, SCHEMA, settings.write_batch_size, parallelism=settings.write_parallelism)
         stamp = SyncStamp.now()
         for scope in chosen:
             scope_started = time.monotonic()
