@@ -21,12 +21,17 @@ import datetime as dt
 import json
 import os
 import random
+import socket
 import statistics
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import httpx
+import uvicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -35,7 +40,7 @@ if str(ROOT) not in sys.path:
 from app.api.context import Context  # noqa: E402
 from app.api.permissions import Principal  # noqa: E402
 from app.api.schema import schema  # noqa: E402
-from app.server import freeze_heap  # noqa: E402
+from app.server import create_app, freeze_heap  # noqa: E402
 from app.settings import load_settings  # noqa: E402
 from bench.synthetic_graph import batches, write  # noqa: E402
 from graph.neo4j.client import Graph  # noqa: E402
@@ -118,6 +123,15 @@ def run(graph: Graph, size: int, runs: int, skip: set[str]) -> dict[str, Any]:
         result = loop.run_until_complete(schema.execute(PAGE, variable_values=variables, context_value=request))
         assert result.errors is None, result.errors
 
+    base, stop = _serve(graph)  # the real app (auth off, no rate limit) under uvicorn, on this graph
+    client = httpx.Client(base_url=base, timeout=30)
+
+    def page_http() -> None:
+        variables = {"after": encode_cursor(rng.choice(all_ids))}
+        response = client.post("/graphql", json={"query": PAGE, "variables": variables})
+        if response.status_code != 200 or "errors" in response.json():
+            raise SystemExit(f"page over HTTP failed: {response.status_code} {response.text[:300]}")
+
     def page_query_layer() -> None:
         found = search_resources(graph, None, 50, encode_cursor(rng.choice(all_ids)))
         neighbors(graph, [(i.kind, i.id) for i in found.items], NeighborQuery(limit=20))
@@ -138,10 +152,38 @@ def run(graph: Graph, size: int, runs: int, skip: set[str]) -> dict[str, Any]:
     def exposure() -> None:
         exposure_paths(graph, rng.choice(lbs))
 
-    cases = {"page_50_with_neighbours": page, "page_50_with_neighbours_query_layer": page_query_layer,
+    cases = {"page_50_with_neighbours": page, "page_50_with_neighbours_http": page_http,
+             "page_50_with_neighbours_query_layer": page_query_layer,
              "search_with_filter": search, "blast_radius_depth6": blast,
              "shortest_path": path, "exposure_of_a_load_balancer": exposure}  # fmt: skip
-    return {name: measure(fn, runs) for name, fn in cases.items() if name not in skip}
+    try:
+        return {name: measure(fn, runs) for name, fn in cases.items() if name not in skip}
+    finally:
+        client.close()
+        stop()
+
+
+def _serve(graph: Graph) -> tuple[str, Callable[[], None]]:
+    """Serve the app on a free local port in a thread; returns its URL and a stop function."""
+    settings = load_settings().model_copy(update={"auth": "off", "rate_limit_per_minute": 0})
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, graph), host="127.0.0.1", port=port,
+                                           log_level="warning"))  # fmt: skip
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise SystemExit("the app did not start within 30 s")
+        time.sleep(0.05)
+
+    def stop() -> None:
+        server.should_exit = True
+        thread.join(10)
+
+    return f"http://127.0.0.1:{port}", stop
 
 
 def write_results(size: int, built: dict[str, Any], figures: dict[str, dict[str, float]], date: str) -> None:
@@ -170,8 +212,8 @@ def section() -> str:
         es = {e["name"]: e for e in entries if e["estate_size"] == size}
         any_e = next(iter(es.values()))
         lines += [f"### {size:,} resources", "",
-                  f"Measured {any_e['date']} on {any_e['machine']} (other work on the machine makes the figures "
-                  f"noisy); synthetic estate written in {es['write_synthetic_estate']['value']} s. One client, "
+                  f"Measured {any_e['date']} on {any_e['machine']}; synthetic estate written in "
+                  f"{es['write_synthetic_estate']['value']} s. One client, "
                   "sequential requests, random targets.", "",
                   "| query | p50 ms | p95 ms | requests/s |", "| --- | --- | --- | --- |"]  # fmt: skip
         for query in sorted({n.split(".")[0] for n in es if "." in n}):
@@ -184,8 +226,9 @@ def section() -> str:
         "heap freeze (app.server.freeze_heap): the page and its neighbours are read in one worker-thread call "
         "(only ids and labels of the neighbours, as the query asks for nothing more; no count, as it asks for no "
         "totalCount), plus Strawberry building the typed objects; page_50_with_neighbours_query_layer is the "
-        "page, its count and the whole neighbour nodes through the query functions only; the others call the "
-        "query functions. "
+        "page, its count and the whole neighbour nodes through the query functions only; "
+        "page_50_with_neighbours_http is the same GraphQL request to the real app under uvicorn (same process, "
+        "auth and rate limit off) with an httpx client, JSON both ways; the others call the query functions. "
         "Blast radius roots are random KMS keys, databases and instances; "
         "shortest paths join an instance and the database of its tier. The synthetic estate has about 2 "
         "relationships per node. Raw figures: `bench/results/queries.json`.",
