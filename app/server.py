@@ -146,6 +146,7 @@ def create_app(settings: Settings, graph: Graph | None = None) -> Starlette:
                 log.warning("%s", hint)
         freeze_heap()
         yield
+        gc.unfreeze()  # an app started and stopped in a longer-lived process (tests) leaves nothing frozen
         if graph is None:
             graph_.close()
 
