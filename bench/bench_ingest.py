@@ -408,18 +408,19 @@ def analysis(writer: list[dict[str, Any]], celery: list[dict[str, Any]]) -> list
             "**What was tried** (100k resources, quiet machine, 2026-11-27): the writer as it was, one transaction "
             "at a time with `SET n = row.props`: 19.5k elements/s. Naming every declared property in the SET "
             "(no Eager operator left in the plans): 22k. Two transactions at once (`AIDISCOVER_WRITE_PARALLELISM`, "
-            "default 2): 30-32k; three: no better (29.6k). Batches of 5,000 rows instead of 1,000: no change. "
-            "Side experiments on the same machine: dropping every secondary index (keeping the uniqueness "
-            "constraints) raised nodes from ~13k to ~16k/s in one transaction stream, and with two at once the "
-            "whole 100k run from 29.1k to 37.5k elements/s (nodes 16k to 25k/s), so index upkeep is a large part "
-            "of what parallel batches cannot overlap. Relationships with no stamp properties or with CREATE "
-            "instead of MERGE were 15-25 % faster (both would give up idempotence or history, so neither is used); the "
-            "ParallelGC collector and off-heap transaction state were no faster than G1; a 0.5 ms interpreter "
-            "switch interval gained 5-10 %. For scale: plain `UNWIND range(1, 1000) CREATE` of nodes with 8 "
-            "literal properties, no constraint and no index, took 17 ms a transaction (~58k nodes/s) in one "
-            "stream; the writer's idempotent MERGE with the schema's constraints and indexes gets about a third "
-            "of that per stream. Left to try: a first load of a very large estate through `neo4j-admin database "
-            "import` offline, and fewer secondary indexes (each one a filter or sort that queries would lose).",
+            "default 2): 30-38k over repeated runs (the JVM's first run after a start is the slowest); three or "
+            "four: no better. Batches of 2,500 or 5,000 rows instead of 1,000: no better. Side experiments on "
+            "the same machine: dropping every secondary index (keeping the uniqueness constraints) raised nodes "
+            "from ~13k to ~16k/s in one transaction stream, and the two-transaction run from 36-38k to "
+            "39-40.5k elements/s with a warm JVM. Relationships with no stamp properties or with CREATE instead "
+            "of MERGE were 15-25 % faster (both would give up idempotence or the edge stamps, so neither is "
+            "used). The ParallelGC collector and off-heap transaction state were no faster than G1; a 0.5 ms "
+            "interpreter switch interval gained 5-10 %. For scale: plain `UNWIND range(1, 1000) CREATE` of "
+            "nodes with 8 literal properties, no constraint and no index, took 17 ms a transaction (~58k "
+            "nodes/s) in one stream; the writer's idempotent MERGE with the schema's constraints and indexes "
+            "gets about a third of that per stream. Left to try: a first load of a very large estate through "
+            "`neo4j-admin database import` offline. Fewer secondary indexes would add only 5-8 % and would cost "
+            "queries their filters and sorts.",
         ]
     if celery:
         rows = sorted(celery, key=lambda c: int(c["concurrency"]))
