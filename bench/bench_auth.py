@@ -22,18 +22,14 @@ import argparse
 import datetime as dt
 import json
 import os
-import socket
 import statistics
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # also runnable as `python bench/bench_auth.py`
@@ -42,11 +38,12 @@ if str(ROOT) not in sys.path:  # also runnable as `python bench/bench_auth.py`
 from app.api import auth_store  # noqa: E402
 from app.api.auth import Authenticator  # noqa: E402
 from app.server import create_app  # noqa: E402
-from app.settings import Settings, load_settings  # noqa: E402
+from app.settings import load_settings  # noqa: E402
+from bench.doc import write_section  # noqa: E402
 from graph.neo4j.client import Graph  # noqa: E402
+from tests.app.auth_server import serving  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "auth.json"
-DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- auth:start -->", "<!-- auth:end -->"
 MACHINE = "2 cores, 24 GB"
 
@@ -58,27 +55,6 @@ def timed(fn: Callable[[], object], runs: int) -> list[float]:
         fn()
         out.append(time.perf_counter() - started)
     return out
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def serving(settings: Settings, graph: Graph) -> Iterator[str]:
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, graph), host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 def round_trips(url: str, headers: dict[str, str], runs: int) -> list[float]:
@@ -115,12 +91,12 @@ def run(requests: int) -> list[dict[str, Any]]:
             row("API key check, uncached (graph lookup + bcrypt + last_used write)", timed(uncached, 7), "ms", 1e3)
             row("rate-limit count in Redis", timed(lambda: auth.limiter.hit("bench:x", 10**9), 2000), "us", 1e6)
             auth.limiter.close()
-            with serving(settings, graph) as url:
+            with serving(create_app(settings, graph)) as url:
                 keyed = round_trips(url, {"X-API-Key": created.key}, requests)
-            with serving(settings.model_copy(update={"auth": "off"}), graph) as url:
+            with serving(create_app(settings.model_copy(update={"auth": "off"}), graph)) as url:
                 off = round_trips(url, {}, requests)
             limited = settings.model_copy(update={"rate_limit_per_minute": 10**9})
-            with serving(limited, graph) as url:
+            with serving(create_app(limited, graph)) as url:
                 counted = round_trips(url, {"X-API-Key": created.key}, requests)
             row("HTTP { me } round trip, AIDISCOVER_AUTH=off", off, "ms", 1e3)
             row("HTTP { me } round trip, cached API key, no rate limit", keyed, "ms", 1e3)
@@ -148,13 +124,7 @@ def write_doc(rows: list[dict[str, Any]], requests: int) -> None:
         "in-process cache, so bcrypt does not set the request rate.",
         END,
     ]
-    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    section = "\n".join(lines)
-    if START in text and END in text:
-        text = text[: text.index(START)] + section + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    DOC.write_text(text)
+    write_section(START, END, "\n".join(lines))
 
 
 def main() -> None:

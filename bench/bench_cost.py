@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import resource
 import sys
 import tempfile
@@ -28,6 +27,7 @@ if str(ROOT) not in sys.path:
 
 from app.report.write import write_report  # noqa: E402
 from app.settings import load_settings  # noqa: E402
+from bench.doc import machine, write_section  # noqa: E402
 from bench.synthetic_graph import batches, write  # noqa: E402
 from graph.neo4j.client import Graph  # noqa: E402
 from graph.neo4j.constraints import ensure_schema  # noqa: E402
@@ -38,14 +38,7 @@ from queries.cost.rollups import cost_summary  # noqa: E402
 from queries.cost.savings import evaluate_savings  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "cost.json"
-DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- cost:start -->", "<!-- cost:end -->"
-
-
-def machine() -> str:
-    cpus = os.cpu_count() or 0
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
-    return f"{cpus} CPUs, {mem:.1f} GB RAM, load average {os.getloadavg()[0]:.1f}"
 
 
 def timed(fn: Callable[[], object]) -> tuple[float, object]:
@@ -83,7 +76,7 @@ def main() -> None:
     new = [{"name": k, "value": v, "unit": "MB" if k.endswith("_mb") else "s", "estate_size": resources,
             "machine": machine(), "date": date} for k, v in figures.items()]  # fmt: skip
     RESULTS.write_text(json.dumps(sorted(kept + new, key=lambda e: (e["estate_size"], e["name"])), indent=2) + "\n")
-    write_doc(section())
+    write_section(START, END, section())
     graph.close()
 
 
@@ -102,15 +95,6 @@ def section() -> str:
               "other work on the machine makes the figures noisy. Raw figures: `bench/results/cost.json`.",
               END]  # fmt: skip
     return "\n".join(lines)
-
-
-def write_doc(text: str) -> None:
-    doc = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    if START in doc and END in doc:
-        doc = doc[: doc.index(START)] + text + doc[doc.index(END) + len(END) :]
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
-    DOC.write_text(doc)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ if str(ROOT) not in sys.path:  # also runnable as `python bench/bench_estate.py`
     sys.path.insert(0, str(ROOT))
 
 from app.settings import load_settings  # noqa: E402
+from bench.doc import write_section  # noqa: E402
 from graph.neo4j.client import Graph  # noqa: E402
 from ingest.emulators.estate_discover import discover_estate  # noqa: E402
 from ingest.emulators.estate_generator import generate_estate  # noqa: E402
@@ -42,7 +43,6 @@ from ingest.emulators.moto_server import MotoServer  # noqa: E402
 log = logging.getLogger("bench.estate")
 
 RESULTS_DIR = ROOT / "bench" / "results"
-DOC = ROOT / "docs" / "benchmarks.md"
 
 
 def results_file(size: str) -> Path:
@@ -164,15 +164,7 @@ def section(r: dict[str, Any]) -> str:
 
 
 def write_doc(text: str, size: str) -> None:
-    start, end = markers(size)
-    doc = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    if start in doc and end in doc:
-        head, rest = doc.split(start, 1)
-        _, tail = rest.split(end, 1)
-        doc = head + text + tail
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
-    DOC.write_text(doc)
+    write_section(*markers(size), text)
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ if str(ROOT) not in sys.path:  # also runnable as `python bench/bench_history.py
     sys.path.insert(0, str(ROOT))
 
 from app.settings import load_settings  # noqa: E402
+from bench.doc import write_section  # noqa: E402
 from graph.neo4j.client import Graph  # noqa: E402
 from graph.neo4j.constraints import ensure_schema  # noqa: E402
 from graph.rows import NodeRow, PropValue  # noqa: E402
@@ -33,7 +34,6 @@ from graph.schema import SCHEMA  # noqa: E402
 from graph.write import GraphWriter, SyncStamp  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "history.json"
-DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- history:start -->", "<!-- history:end -->"
 MACHINE = "2 cores, 24 GB"
 
@@ -93,13 +93,7 @@ def write_doc(results: list[dict[str, Any]], size: int) -> None:
         off, on = by[f"{name}, history off"], by[f"{name}, history on"]
         lines.append(f"| {name} | {off} | {on} | {100 * (off - on) / off:+.0f} % |")
     lines += ["", END]
-    section = "\n".join(lines)
-    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        text = text[: text.index(START)] + section + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOC.write_text(text)
+    write_section(START, END, "\n".join(lines))
 
 
 def main() -> None:

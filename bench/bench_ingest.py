@@ -41,6 +41,7 @@ if str(ROOT) not in sys.path:  # also runnable as `python bench/bench_ingest.py`
     sys.path.insert(0, str(ROOT))
 
 from app.settings import Settings, load_settings  # noqa: E402
+from bench.doc import write_section  # noqa: E402
 from graph.neo4j.client import Graph  # noqa: E402
 from graph.neo4j.constraints import ensure_schema  # noqa: E402
 from graph.rows import EdgeRow, NodeRow  # noqa: E402
@@ -51,7 +52,6 @@ log = logging.getLogger("bench.ingest")
 
 RESULTS = ROOT / "bench" / "results" / "ingest.json"
 RAW = ROOT / "bench" / "results" / "ingest_runs.json"  # the per-run figures the doc section is built from
-DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- ingest:start -->", "<!-- ingest:end -->"
 MACHINE = "2 cores, 24 GB"
 
@@ -437,17 +437,6 @@ def analysis(writer: list[dict[str, Any]], celery: list[dict[str, Any]]) -> list
     return out
 
 
-def write_doc(text: str) -> None:
-    doc = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    if START in doc and END in doc:
-        head, rest = doc.split(START, 1)
-        _, tail = rest.split(END, 1)
-        doc = head + text + tail
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
-    DOC.write_text(doc)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated resource counts")
@@ -474,7 +463,7 @@ def main() -> None:
     if args.report_only:
         raw = json.loads(RAW.read_text())
         RESULTS.write_text(json.dumps(records(raw["writer"], raw["celery"], raw["meta"]["date"]), indent=2) + "\n")
-        write_doc(section(raw["writer"], raw["celery"], raw["meta"]))
+        write_section(START, END, section(raw["writer"], raw["celery"], raw["meta"]))
         return
     load_start = round(os.getloadavg()[0], 1)
     writer = []
@@ -502,7 +491,7 @@ def main() -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RAW.write_text(json.dumps({"writer": writer, "celery": celery, "meta": meta}, indent=2) + "\n")
     RESULTS.write_text(json.dumps(records(writer, celery, date), indent=2) + "\n")
-    write_doc(section(writer, celery, meta))
+    write_section(START, END, section(writer, celery, meta))
 
 
 if __name__ == "__main__":

@@ -21,17 +21,15 @@ import datetime as dt
 import json
 import os
 import random
-import socket
 import statistics
 import sys
-import threading
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -42,6 +40,7 @@ from app.api.permissions import Principal  # noqa: E402
 from app.api.schema import schema  # noqa: E402
 from app.server import create_app, freeze_heap  # noqa: E402
 from app.settings import load_settings  # noqa: E402
+from bench.doc import machine, write_section  # noqa: E402
 from bench.synthetic_graph import batches, write  # noqa: E402
 from graph.neo4j.client import Graph  # noqa: E402
 from graph.neo4j.constraints import ensure_schema  # noqa: E402
@@ -57,11 +56,10 @@ from queries.resources import (  # noqa: E402
     neighbors,
     search_resources,
 )
+from tests.app.auth_server import serving  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "queries.json"
-DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- queries:start -->", "<!-- queries:end -->"
-MACHINE = f"{os.cpu_count()} CPUs, {round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30, 1)} GB RAM"
 
 PAGE = """query($after: String) { resources(first: 50, after: $after) { edges { node { id name kind
   neighbors(first: 20) { type direction node { id kind } } } } } }"""
@@ -123,8 +121,10 @@ def run(graph: Graph, size: int, runs: int, skip: set[str]) -> dict[str, Any]:
         result = loop.run_until_complete(schema.execute(PAGE, variable_values=variables, context_value=request))
         assert result.errors is None, result.errors
 
-    base, stop = _serve(graph)  # the real app (auth off, no rate limit) under uvicorn, on this graph
-    client = httpx.Client(base_url=base, timeout=30)
+    stack = ExitStack()  # the real app (auth off, no rate limit) under uvicorn, on this graph
+    plain = load_settings().model_copy(update={"auth": "off", "rate_limit_per_minute": 0})
+    base = stack.enter_context(serving(create_app(plain, graph)))
+    client = stack.enter_context(httpx.Client(base_url=base, timeout=30))
 
     def page_http() -> None:
         variables = {"after": encode_cursor(rng.choice(all_ids))}
@@ -156,34 +156,8 @@ def run(graph: Graph, size: int, runs: int, skip: set[str]) -> dict[str, Any]:
              "page_50_with_neighbours_query_layer": page_query_layer,
              "search_with_filter": search, "blast_radius_depth6": blast,
              "shortest_path": path, "exposure_of_a_load_balancer": exposure}  # fmt: skip
-    try:
+    with stack:
         return {name: measure(fn, runs) for name, fn in cases.items() if name not in skip}
-    finally:
-        client.close()
-        stop()
-
-
-def _serve(graph: Graph) -> tuple[str, Callable[[], None]]:
-    """Serve the app on a free local port in a thread; returns its URL and a stop function."""
-    settings = load_settings().model_copy(update={"auth": "off", "rate_limit_per_minute": 0})
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, graph), host="127.0.0.1", port=port,
-                                           log_level="warning"))  # fmt: skip
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise SystemExit("the app did not start within 30 s")
-        time.sleep(0.05)
-
-    def stop() -> None:
-        server.should_exit = True
-        thread.join(10)
-
-    return f"http://127.0.0.1:{port}", stop
 
 
 def write_results(size: int, built: dict[str, Any], figures: dict[str, dict[str, float]], date: str) -> None:
@@ -193,14 +167,14 @@ def write_results(size: int, built: dict[str, Any], figures: dict[str, dict[str,
     kept = [e for e in old if e.get("estate_size") != size or e["name"] not in names]  # a partial rerun keeps the rest
     heap = os.environ.get("AIDISCOVER_NEO4J_HEAP", "default")
     cache = os.environ.get("AIDISCOVER_NEO4J_PAGECACHE", "default")
-    machine = f"{MACHINE}, load average {os.getloadavg()[0]:.1f}, Neo4j heap {heap} page cache {cache}"
+    where = f"{machine()}, Neo4j heap {heap} page cache {cache}"
     new = [{"name": "write_synthetic_estate", "value": built["write_seconds"], "unit": "s", "estate_size": size,
-            "machine": machine, "date": date}] if "write_synthetic_estate" in names else []  # fmt: skip
+            "machine": where, "date": date}] if "write_synthetic_estate" in names else []  # fmt: skip
     for query, f in figures.items():
         for metric, value in f.items():
             unit = "ms" if metric.endswith("_ms") else "requests/s"
             new.append({"name": f"{query}.{metric}", "value": value, "unit": unit, "estate_size": size,
-                        "machine": machine, "date": date})  # fmt: skip
+                        "machine": where, "date": date})  # fmt: skip
     RESULTS.write_text(json.dumps(sorted(kept + new, key=lambda e: (e["estate_size"], e["name"])), indent=2) + "\n")
 
 
@@ -237,15 +211,6 @@ def section() -> str:
     return "\n".join(lines)
 
 
-def write_doc(text: str) -> None:
-    doc = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    if START in doc and END in doc:
-        doc = doc[: doc.index(START)] + text + doc[doc.index(END) + len(END) :]
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
-    DOC.write_text(doc)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, default=100_000)
@@ -267,7 +232,7 @@ def main() -> None:
     for name, f in figures.items():
         print(f"{name}: {f}", flush=True)
     write_results(args.size, built, figures, date)
-    write_doc(section())
+    write_section(START, END, section())
     graph.close()
 
 

@@ -25,7 +25,6 @@ import os
 import platform
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,23 +38,18 @@ if str(ROOT) not in sys.path:  # also runnable as `python bench/bench_services.p
     sys.path.insert(0, str(ROOT))
 
 from app.settings import Settings  # noqa: E402
+from bench.doc import DOC, write_section  # noqa: E402
 from graph.server.neo4j_server import POM, Neo4jServer  # noqa: E402
+from tests.app.auth_server import free_port  # noqa: E402
 
 log = logging.getLogger("bench.services")
 
 RESULTS = ROOT / "bench" / "results" / "services.json"
-DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- services:start -->", "<!-- services:end -->"
 BENCH_PASSWORD = secrets.token_urlsafe(16)  # throwaway databases
 
 
 # --- helpers -------------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def summary(values: list[float]) -> dict[str, Any]:
     return {
         "runs": [round(v, 2) for v in values],
@@ -226,18 +220,6 @@ def render_section(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_doc(section: str) -> None:
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        tail = rest.split(END, 1)[1]
-        text = head + section + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOC.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--maven-cold-runs", type=int, default=1)
@@ -254,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    write_doc(render_section(results))
+    write_section(START, END, render_section(results))
     log.info("wrote %s and the services section of %s", RESULTS, DOC)
     return 0
 

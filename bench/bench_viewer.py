@@ -32,6 +32,7 @@ from playwright.sync_api import Page, sync_playwright  # noqa: E402
 from app.api import auth_store  # noqa: E402
 from app.server import create_app  # noqa: E402
 from app.settings import load_settings  # noqa: E402
+from bench.doc import write_section  # noqa: E402
 from graph.neo4j.client import Graph  # noqa: E402
 from tests.app.auth_server import serving  # noqa: E402
 from web import DIST_DIR  # noqa: E402
@@ -39,7 +40,6 @@ from web import DIST_DIR  # noqa: E402
 log = logging.getLogger("bench.viewer")
 
 RESULTS = ROOT / "bench" / "results" / "viewer.json"
-DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- viewer:start -->", "<!-- viewer:end -->"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
@@ -176,17 +176,6 @@ def section(r: dict[str, Any]) -> str:
     )
 
 
-def write_doc(text: str) -> None:
-    doc = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    if START in doc and END in doc:
-        head, rest = doc.split(START, 1)
-        _, tail = rest.split(END, 1)
-        doc = head + text + tail
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
-    DOC.write_text(doc)
-
-
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     result = run()
@@ -200,7 +189,7 @@ def main() -> None:
     ]  # fmt: skip
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(entries, indent=2) + "\n")
-    write_doc(section(result))
+    write_section(START, END, section(result))
     log.info("viewer on %s resources: %s", result["resources"], json.dumps(result["figures"]))
 
 
