@@ -220,12 +220,11 @@ class _LRU(Generic[V]):
 
 
 # A document depends only on its text (the token limit is the same for every request), and the standard
-# rules' verdict only on the document: both are kept for recently seen query texts, so a client repeating
-# its queries (the viewer, automation) skips parsing and standard validation. The limits above depend on
-# the request's variables and settings and run every time. Only valid documents are kept.
+# rules' verdict only on the document and the rules: valid documents are kept, with the rules they passed,
+# for recently seen query texts, so a client repeating its queries (the viewer, automation) skips parsing
+# and standard validation. The limits above depend on the request's variables and settings and run every time.
 CACHE_SIZE = 256
-_documents: _LRU[DocumentNode] = _LRU(CACHE_SIZE)
-_valid: _LRU[bool] = _LRU(CACHE_SIZE)
+_documents: _LRU[tuple[tuple[object, ...], DocumentNode]] = _LRU(CACHE_SIZE)  # text -> (rules, document)
 
 
 class QueryLimits(SchemaExtension):
@@ -236,8 +235,8 @@ class QueryLimits(SchemaExtension):
         ctx = self.execution_context
         ctx.parse_options["max_tokens"] = MAX_TOKENS
         cached = _documents.get(ctx.query) if ctx.query and ctx.graphql_document is None else None
-        if cached is not None:
-            ctx.graphql_document = cached  # Strawberry does not parse a document that is already set
+        if cached is not None and cached[0] == tuple(ctx.validation_rules):
+            ctx.graphql_document = cached[1]  # Strawberry does not parse a document that is already set
         yield
 
     def on_validate(self) -> Iterator[None]:
@@ -247,12 +246,11 @@ class QueryLimits(SchemaExtension):
             settings = getattr(ctx.context, "settings", None)
             max_cost = int(getattr(settings, "max_query_cost", DEFAULT_MAX_COST))
             errors = limit_errors(ctx.schema._schema, document, max_cost, dict(ctx.variables or {}))
-            key = (ctx.query, ctx.validation_rules) if ctx.query else None
-            if key is None or _valid.get(key) is None:
+            cached = _documents.get(ctx.query) if ctx.query else None
+            if cached is None or cached[1] is not document:  # not the document that passed before
                 standard = validate_document(ctx.schema._schema, document, ctx.validation_rules)
-                if not standard and key is not None:
-                    _valid.put(key, True)
-                    _documents.put(ctx.query, document)
+                if not standard and ctx.query:
+                    _documents.put(ctx.query, (tuple(ctx.validation_rules), document))
                 errors += standard
             ctx.pre_execution_errors = errors  # set: Strawberry skips its own validation
         yield
