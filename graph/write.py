@@ -182,6 +182,8 @@ class GraphWriter:
         self.anomalies = 0
         self.anomaly_messages: list[str] = []
         self.changes = 0
+        # name -> declared property, per label or relationship key: built once, looked up per row
+        self._declared: dict[str | tuple[str, str, str], dict[str, Property]] = {}
 
     def fork(self) -> GraphWriter:
         return GraphWriter(
@@ -241,9 +243,8 @@ class GraphWriter:
         with _Batches(self.parallelism) as batches:
             for row in rows:
                 key = (row.type, row.source_label, row.target_label)
-                rel = self.schema.relationship(*key)
                 batch = pending[key]
-                props = self._checked_props(rel.type, rel.properties, row.props or {})
+                props = self._checked_props(row.type, self._declared_of(key), row.props or {})
                 batch.append({"source": row.source_id, "target": row.target_id, "props": props})
                 given += 1
                 if len(batch) >= self.batch_size:
@@ -309,13 +310,23 @@ class GraphWriter:
             if not props.get(name):
                 self._problem(f"{kind.label} {row.id!r} has no {name!r}; the transform must set it")
                 return None
-        return self._checked_props(kind.label, self.schema.properties_of(kind.label), props)
+        return self._checked_props(kind.label, self._declared_of(kind.label), props)
+
+    def _declared_of(self, owner: str | tuple[str, str, str]) -> dict[str, Property]:
+        """The declared properties of a label or of a (type, source, target) relationship, by name."""
+        by_name = self._declared.get(owner)
+        if by_name is None:
+            if isinstance(owner, str):
+                props = self.schema.properties_of(owner)
+            else:
+                props = self.schema.relationship(*owner).properties
+            by_name = self._declared[owner] = {p.name: p for p in props}
+        return by_name
 
     def _checked_props(
-        self, owner: str, declared: Iterable[Property], props: Mapping[str, PropValue]
+        self, owner: str, by_name: Mapping[str, Property], props: Mapping[str, PropValue]
     ) -> dict[str, object]:
         """Props as Neo4j parameters; each must be declared and of its declared type (else a problem)."""
-        by_name = {p.name: p for p in declared}
         out: dict[str, object] = {}
         for name, value in props.items():
             prop = by_name.get(name)

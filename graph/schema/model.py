@@ -72,6 +72,8 @@ class Schema:
     nodes: tuple[NodeKind, ...]
     relationships: tuple[RelType, ...]
     _by_label: dict[str, NodeKind] = field(init=False, repr=False, compare=False)
+    _by_rel: dict[tuple[str, str, str], RelType] = field(init=False, repr=False, compare=False)
+    _props: dict[str, tuple[Property, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_label: dict[str, NodeKind] = {}
@@ -90,7 +92,7 @@ class Schema:
             clash = (set(names) & common_names) if kind.resource else set()
             if clash or len(names) != len(set(names)):
                 raise SchemaError(f"{kind.label} declares {sorted(clash) or names} twice; remove the repeat")
-        seen: set[tuple[str, str, str]] = set()
+        seen: dict[tuple[str, str, str], RelType] = {}
         for rel in self.relationships:
             _check_ident(rel.type, "relationship type")
             for end in (rel.source, rel.target):
@@ -99,8 +101,12 @@ class Schema:
             key = (rel.type, rel.source, rel.target)
             if key in seen:
                 raise SchemaError(f"({rel.source})-[:{rel.type}]->({rel.target}) is declared twice")
-            seen.add(key)
+            seen[key] = rel
+        # Looked up once per written row: dictionaries built once here, not scans per row.
+        props = {k.label: (*self.common, *k.properties) if k.resource else k.properties for k in self.nodes}
         object.__setattr__(self, "_by_label", by_label)
+        object.__setattr__(self, "_by_rel", seen)
+        object.__setattr__(self, "_props", props)
 
     def node(self, label: str) -> NodeKind:
         try:
@@ -109,17 +115,18 @@ class Schema:
             raise SchemaError(f"unknown label {label!r}; known: {', '.join(sorted(self._by_label))}") from None
 
     def relationship(self, type_: str, source: str, target: str) -> RelType:
-        for rel in self.relationships:
-            if (rel.type, rel.source, rel.target) == (type_, source, target):
-                return rel
+        try:
+            return self._by_rel[(type_, source, target)]
+        except KeyError:
+            pass
         raise SchemaError(f"({source})-[:{type_}]->({target}) is not declared in graph.schema")
 
     def relationship_types(self) -> tuple[str, ...]:
         return tuple(sorted({rel.type for rel in self.relationships}))
 
     def properties_of(self, label: str) -> tuple[Property, ...]:
-        kind = self.node(label)
-        return (*self.common, *kind.properties) if kind.resource else kind.properties
+        self.node(label)  # an unknown label raises with the known ones listed
+        return self._props[label]
 
     def resource_kinds(self) -> Iterable[NodeKind]:
         return (kind for kind in self.nodes if kind.resource)
