@@ -514,3 +514,19 @@ def test_writers_of_the_same_nodes_in_opposite_orders_both_complete(
     assert graph.read("MATCH (v:VPC) RETURN count(v) AS c")[0]["c"] == 300
     retried = [r.getMessage() for r in caplog.records if "retried" in r.getMessage()]
     print(f"{len(retried)} transaction retries logged by the driver")  # deadlocks are likely, not certain
+
+
+def test_the_drivers_debug_log_names_a_batchs_size_never_its_property_values(
+    graph: Graph, writer: GraphWriter, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The driver formats each query's parameters for its debug log: a batch shows as its size only."""
+    marked = vpc("vpc-logged", cidr_block="10.99.99.0/24")
+    with caplog.at_level("DEBUG", logger="neo4j"):
+        assert writer.nodes([marked], OLD) == 1
+        assert writer.edges([edge("IN_VPC", subnet("subnet-missing"), marked)], OLD) == EdgeCounts(0, 1)
+    runs = [r.getMessage() for r in caplog.records if "C: RUN" in r.getMessage()]
+    assert any("'rows': <1 rows>" in m and "MERGE (n:VPC" in m for m in runs), runs
+    assert any("'rows': <1 rows>" in m and "MERGE (a)-[r:IN_VPC]->(b)" in m for m in runs), runs
+    assert "10.99.99.0/24" not in caplog.text
+    assert marked.id not in caplog.text
+    assert node_props(graph, marked.id)["cidr_block"] == "10.99.99.0/24"
