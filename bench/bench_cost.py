@@ -56,7 +56,7 @@ def main() -> None:
         parser.error("this benchmark EMPTIES the graph at NEO4J_URI; pass --wipe-graph to confirm")
     settings = load_settings()
     graph = Graph(settings)
-    graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    graph.wipe()
     ensure_schema(graph, SCHEMA)
     write_s, _ = timed(lambda: [write(graph, b) for b in batches(args.size)])
     resources = int(graph.read("MATCH (n:Resource) RETURN count(n) AS n")[0]["n"])

@@ -88,7 +88,7 @@ def run(size: str, seed: int) -> dict[str, Any]:
     started = time.monotonic()
     with MotoServer() as moto, Graph(settings) as graph:
         graph.verify()
-        graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+        graph.wipe()
         wiped = time.monotonic()
         manifest = generate_estate(size, seed, moto.url)  # type: ignore[arg-type]
         generated = time.monotonic()

@@ -45,7 +45,7 @@ def main() -> None:
     if not args.wipe_graph:
         parser.error("this benchmark EMPTIES the graph at NEO4J_URI; pass --wipe-graph to confirm")
     graph = Graph(load_settings())
-    graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    graph.wipe()
     ensure_schema(graph, SCHEMA)
     for batch in batches(args.size):
         write(graph, batch)

@@ -53,7 +53,7 @@ def rows(size: int, changed_every: int = 0) -> list[NodeRow]:
 
 
 def wipe(graph: Graph) -> None:
-    graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    graph.wipe()
 
 
 def timed(graph: Graph, batch: list[NodeRow], history: bool, generation: int) -> float:

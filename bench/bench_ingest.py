@@ -173,7 +173,7 @@ def run_one(resources: int, batch_size: int, parallelism: int) -> dict[str, Any]
     rss_before = peak_rss_mb()
     with Graph(settings) as graph:
         graph.verify()
-        graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+        graph.wipe()
         ensure_schema(graph, SCHEMA)
         writer = GraphWriter(graph, SCHEMA, batch_size, parallelism=parallelism)
         t0 = time.monotonic()
@@ -265,7 +265,7 @@ def run_celery(settings: Settings, size: str, concurrencies: tuple[int, ...]) ->
             app = make_celery(settings.model_copy(update={"redis_url": redis_url}))
             with Graph(settings) as graph:
                 for n in concurrencies:
-                    graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+                    graph.wipe()
                     app.control.purge()
                     worker = subprocess.Popen(
                         [sys.executable, "-m", "app.cli", "worker", "--concurrency", str(n)], cwd=ROOT, env=env,

@@ -66,7 +66,7 @@ PAGE = """query($after: String) { resources(first: 50, after: $after) { edges { 
 
 
 def build(graph: Graph, size: int) -> dict[str, Any]:
-    graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    graph.wipe()
     ensure_schema(graph, SCHEMA)
     started = time.perf_counter()
     for batch in batches(size):

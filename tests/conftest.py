@@ -38,7 +38,7 @@ def session_graph(settings: Settings) -> Iterator[Graph]:
 @pytest.fixture
 def graph(session_graph: Graph) -> Graph:
     """The real Neo4j, emptied before the test (constraints and indexes stay)."""
-    session_graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    session_graph.wipe()
     return session_graph
 
 
@@ -117,7 +117,7 @@ def demo_graph(settings: Settings, moto_server: MotoServer, session_graph: Graph
     from ingest.jobs.hooks import run_post_sync
 
     moto_server.reset()
-    session_graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    session_graph.wipe()
     with pytest.MonkeyPatch.context() as env:
         env.setenv("AWS_ACCESS_KEY_ID", "testing")
         env.setenv("AWS_SECRET_ACCESS_KEY", "testing")

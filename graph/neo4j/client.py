@@ -97,6 +97,12 @@ class Graph:
         with self._translated(), self._driver.session(database=self.database) as session:
             return session.run(query, dict(params or {})).consume()
 
+    def wipe(self) -> None:
+        """Delete everything: relationships first, then nodes, 10,000 per transaction. Bounded at any size:
+        a ``DETACH DELETE`` batch holding nodes with thousands of relationships can exceed the memory pool."""
+        self.run_implicit("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS")
+        self.run_implicit("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+
     def write_tx(self, work: Callable[[ManagedTransaction], T]) -> T:
         """Run a unit of work in one managed write transaction."""
         with self._translated(), self._driver.session(database=self.database) as session:

@@ -17,7 +17,7 @@ from tests.queries.fixture_graph import build, rid
 
 @pytest.fixture(scope="module")
 def fixture_graph(session_graph: Graph) -> Graph:
-    session_graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    session_graph.wipe()
     build(session_graph)
     return session_graph
 

@@ -48,7 +48,7 @@ def _free_port() -> int:
 def estate(moto_server: MotoServer, session_graph: Graph, settings: Settings) -> DemoEstate:
     """Seeded and discovered once for the module: these tests only read."""
     moto_server.reset()
-    session_graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    session_graph.wipe()
     estate = seed_demo_estate(moto_server.url)
     aws = settings.model_copy(update={"aws_endpoint_url": moto_server.url})
     session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")

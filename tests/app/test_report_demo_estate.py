@@ -42,7 +42,7 @@ def _price_file() -> dict[tuple[str, str, str, str], float]:
 @pytest.fixture(scope="module")
 def estate(settings: Settings, moto_server: MotoServer, session_graph: Graph) -> tuple[Graph, EstimateSummary]:
     moto_server.reset()
-    session_graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    session_graph.wipe()
     with pytest.MonkeyPatch.context() as env:
         env.setenv("AWS_ACCESS_KEY_ID", "testing")
         env.setenv("AWS_SECRET_ACCESS_KEY", "testing")

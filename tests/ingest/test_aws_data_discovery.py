@@ -94,7 +94,7 @@ def world(moto_server: MotoServer, session_graph: Graph) -> Iterator[World]:
                             ("AWS_REGION", REGION), ("MOTO_AMIS_PATH", str(AMIS))):  # fmt: skip
             mp.setenv(name, value)
         mp.delenv("AWS_PROFILE", raising=False)
-        session_graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+        session_graph.wipe()
         estate = seed(moto_server.url, REGION)
         discover(load_settings(), session_graph)
         nodes, edges = snapshot(session_graph)

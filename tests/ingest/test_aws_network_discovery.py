@@ -80,7 +80,7 @@ def net(moto_server: MotoServer, session_graph: Graph) -> Iterator[Discovered]:
         # moto's documented MOTO_AMIS_PATH replaces its AMI catalogue with one image: seeding stays fast.
         mp.setenv("MOTO_AMIS_PATH", str(AMIS))
         moto_server.reset()
-        session_graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+        session_graph.wipe()
         estate = seed(moto_server.url, REGION)
         settings = load_settings()
         assert settings.aws_max_workers == 1

@@ -84,7 +84,7 @@ def discovered(session_graph: Graph) -> Iterator[Discovered]:
     fixture of the later tests wipes the database)."""
     estate = build_estate()
     with AzureResourceGraphServer(estate) as srv, pytest.MonkeyPatch.context() as mp:
-        session_graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+        session_graph.wipe()
         report = discover(settings_for(srv, mp), session_graph)
         yield Discovered(session_graph, estate, srv, report)
 

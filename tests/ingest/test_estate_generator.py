@@ -80,7 +80,7 @@ def discovered_estate(
     M is ~10k resources: this is the issue's end-to-end exact-match test at M (about two minutes)."""
     size = request.param
     moto_server.reset()
-    session_graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    session_graph.wipe()
     with pytest.MonkeyPatch.context() as env:
         env.setenv("AWS_ACCESS_KEY_ID", "testing")
         env.setenv("AWS_SECRET_ACCESS_KEY", "testing")

@@ -79,7 +79,7 @@ def clean(fault_settings: Settings, graph: Graph, clean_runs: dict[str, Snapshot
         job = run_job_local(fault_settings, JobRequest("aws", started_by="clean"))
         assert job.status == "succeeded", job.errors
         clean_runs["all"] = snapshot(graph)
-        graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+        graph.wipe()
     return clean_runs["all"]
 
 

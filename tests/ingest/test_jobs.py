@@ -105,7 +105,7 @@ def test_a_worker_runs_a_queued_job_and_the_graph_equals_an_in_process_run(
     assert all(u.attempts == 1 for u in get_job(graph, job_id).units)
     via_worker = snapshot(graph)
 
-    graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    graph.wipe()
     local = run_job_local(job_settings, JobRequest("aws", regions=(REGION,), started_by="test"))
     assert local.status == "succeeded"
     assert snapshot(graph) == via_worker

@@ -23,7 +23,7 @@ def evaluated_estate(
     settings: Settings, moto_server: MotoServer, session_graph: Graph
 ) -> tuple[EstateManifest, EvaluationReport]:
     moto_server.reset()
-    session_graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    session_graph.wipe()
     with pytest.MonkeyPatch.context() as env:
         env.setenv("AWS_ACCESS_KEY_ID", "testing")
         env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
