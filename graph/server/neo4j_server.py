@@ -76,6 +76,7 @@ def render_conf(settings: Settings, home: Path) -> str:
         f"server.memory.heap.initial_size={settings.neo4j_heap}",
         f"server.memory.heap.max_size={settings.neo4j_heap}",
         f"server.memory.pagecache.size={settings.neo4j_pagecache}",
+        f"db.tx_log.rotation.retention_policy={settings.neo4j_tx_log_retention}",
         "dbms.security.auth_enabled=true",
         "dbms.security.procedures.unrestricted=apoc.*",
         "dbms.usage_report.enabled=false",

@@ -59,6 +59,7 @@ def test_environment_overrides_and_region_lists() -> None:
         ({"REDIS_URL": "localhost"}, "REDIS_URL='localhost' is invalid"),
         ({"AWS_ENDPOINT_URL": "127.0.0.1:5000"}, "AWS_ENDPOINT_URL='127.0.0.1:5000' is invalid"),
         ({"AIDISCOVER_NEO4J_HEAP": "lots"}, "AIDISCOVER_NEO4J_HEAP='lots' is invalid"),
+        ({"AIDISCOVER_NEO4J_TX_LOG_RETENTION": "forever"}, "AIDISCOVER_NEO4J_TX_LOG_RETENTION='forever' is invalid"),
     ],
 )
 def test_bad_settings_name_the_variable(env: dict[str, str], expected: str) -> None:

@@ -21,6 +21,7 @@ import redis
 
 from app.errors import Neo4jAuthError, PortInUseError, ServiceError, ServiceStartTimeout
 from app.settings import Settings
+from graph.neo4j.client import Graph
 from graph.server import processes, services
 from graph.server.neo4j_server import Neo4jServer
 
@@ -118,7 +119,7 @@ def fake_java_home(tmp_path: Path, behaviour: str) -> Path:
 def test_neo4j_up_status_noop_down(
     make_settings: MakeSettings, resolved_lib: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings = make_settings()
+    settings = make_settings(neo4j_tx_log_retention="3 files")
     link_lib(settings, resolved_lib)
     stale = dead_pid()
     processes.write_pid(Neo4jServer(settings).pidfile, stale)
@@ -143,6 +144,11 @@ def test_neo4j_up_status_noop_down(
     assert again.running
     assert again.pid == first.pid
     assert again.seconds is None
+    with Graph(settings) as graph:  # the rendered conf reached the server
+        [retention] = graph.read(
+            "SHOW SETTINGS YIELD name, value WHERE name = 'db.tx_log.rotation.retention_policy' RETURN value"
+        )
+    assert retention["value"] == "3 files"
 
     [stopped] = services.down(settings, ["neo4j"])
     assert not stopped.running
