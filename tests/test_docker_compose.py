@@ -41,7 +41,7 @@ AWS_CREDENTIAL_VARS = frozenset({"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "
 SETTINGS_VARS = frozenset(ENV_NAMES.values())
 FIELD_BY_VAR = {var: field for field, var in ENV_NAMES.items()}
 # Variables the official neo4j image reads: the two it documents plus neo4j.conf keys as NEO4J_<key>.
-NEO4J_IMAGE_VAR = re.compile(r"^(NEO4J_AUTH|NEO4J_PLUGINS|NEO4J_(dbms|server)_[A-Za-z0-9_]+)$")
+NEO4J_IMAGE_VAR = re.compile(r"^(NEO4J_AUTH|NEO4J_PLUGINS|NEO4J_(dbms|server|db)_[A-Za-z0-9_]+)$")
 # ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:?msg} ... as compose interpolates them.
 INTERPOLATION = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?+])(?P<arg>[^}]*))?\}")
 
