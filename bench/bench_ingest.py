@@ -46,6 +46,7 @@ from graph.neo4j.client import Graph  # noqa: E402
 from graph.neo4j.constraints import ensure_schema  # noqa: E402
 from graph.rows import EdgeRow, NodeRow  # noqa: E402
 from graph.schema import SCHEMA  # noqa: E402
+from graph.server.neo4j_server import Neo4jServer  # noqa: E402
 from graph.write import GraphWriter, SyncStamp  # noqa: E402
 
 log = logging.getLogger("bench.ingest")
@@ -162,8 +163,20 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # kB on Linux
 
 
+def _cpu_seconds(neo4j_pid: int | None) -> tuple[float | None, float]:
+    """(CPU seconds Neo4j's process has used, or None when it is not ours to see; CPU seconds of this one)."""
+    import psutil
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    if neo4j_pid is None:
+        return None, own.ru_utime + own.ru_stime
+    times = psutil.Process(neo4j_pid).cpu_times()
+    return times.user + times.system, own.ru_utime + own.ru_stime
+
+
 def run_one(resources: int, batch_size: int, parallelism: int) -> dict[str, Any]:
     settings = load_settings()
+    neo4j_pid = Neo4jServer(settings).running_pid()  # None when Neo4j runs elsewhere: no CPU figures then
     stamp = SyncStamp.now()
     started = time.monotonic()
     python_writer = GraphWriter(_NullGraph(), SCHEMA, batch_size)  # type: ignore[arg-type]
@@ -176,11 +189,13 @@ def run_one(resources: int, batch_size: int, parallelism: int) -> dict[str, Any]
         graph.wipe()
         ensure_schema(graph, SCHEMA)
         writer = GraphWriter(graph, SCHEMA, batch_size, parallelism=parallelism)
+        cpu0 = _cpu_seconds(neo4j_pid)
         t0 = time.monotonic()
         nodes = writer.nodes(estate_nodes(resources), stamp)
         t1 = time.monotonic()
         edges = writer.edges(estate_edges(resources), stamp)
         t2 = time.monotonic()
+        cpu2 = _cpu_seconds(neo4j_pid)
         in_graph = graph.read("MATCH (n:Resource) RETURN count(n) AS c")[0]["c"]
         rels = graph.read("MATCH ()-[r]->() RETURN count(r) AS c")[0]["c"]
     assert (offline_nodes, offline_edges) == (nodes, edges.written), "the writer must write every row"
@@ -197,6 +212,9 @@ def run_one(resources: int, batch_size: int, parallelism: int) -> dict[str, Any]
         "elements_per_second": round((nodes + edges.written) / (t2 - t0)),
         "peak_rss_mb": peak_rss_mb(),
         "rss_after_python_pass_mb": rss_before,
+        # CPU used while writing: the database's process and this one (rows, checks, the driver)
+        "neo4j_cpu_seconds": None if cpu0[0] is None or cpu2[0] is None else round(cpu2[0] - cpu0[0], 2),
+        "client_cpu_seconds": round(cpu2[1] - cpu0[1], 2),
         "batch_size": batch_size,
         "parallelism": parallelism,
     }
