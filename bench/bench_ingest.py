@@ -401,6 +401,28 @@ def section(writer: list[dict[str, Any]], celery: list[dict[str, Any]], meta: di
     return "\n".join(lines)
 
 
+def _cpu_budget(run: dict[str, Any]) -> list[str]:
+    """What the CPU the run used says about the most these cores could give (runs that recorded it)."""
+    neo4j, client = run.get("neo4j_cpu_seconds"), run.get("client_cpu_seconds")
+    if neo4j is None or client is None:
+        return []
+    cores = os.cpu_count() or 1
+    elements = run["resources"] + run["edges"]
+    busy = round(100 * (neo4j + client) / (cores * run["seconds"]))
+    both = round(elements * cores / (neo4j + client))
+    alone = round(elements * cores / neo4j)
+    return [
+        "",
+        f"**The ceiling on this machine.** While writing, Neo4j used {neo4j} CPU seconds and the writing process "
+        f"{client} ({round(1e6 * neo4j / elements, 1)} and {round(1e6 * client / elements, 1)} microseconds per "
+        f"element) in {run['seconds']} s: the {cores} cores were {busy} % busy (the rest is commits waiting on "
+        f"the disk and round trips). With every core busy on this same work, the rate would be at most "
+        f"{both:,} elements/s; with a client that cost nothing, Neo4j alone would top out at {alone:,}/s. "
+        f"50,000 elements/s on {cores} cores leaves at most {round(1e6 * cores / 50_000)} CPU microseconds per "
+        f"element for both, with every core busy; this run used {round(1e6 * (neo4j + client) / elements, 1)}.",
+    ]
+
+
 def analysis(writer: list[dict[str, Any]], celery: list[dict[str, Any]]) -> list[str]:
     """What the figures say, computed from them, and what would make the writer faster."""
     out: list[str] = []
@@ -415,30 +437,42 @@ def analysis(writer: list[dict[str, Any]], celery: list[dict[str, Any]]) -> list
             f"estate size ({rss}; target < 500 MB at 1M): rows are streamed, and at most one batch per label plus "
             "the batches in flight is held.",
             "",
-            f"**Where the time goes.** The Python side (building rows, the writer's schema checks, parameter "
+            f"**Where the time goes.** The Python side alone (building rows, the writer's schema checks, parameter "
             f"dicts), measured by the same rows through the writer with a stand-in for Neo4j, is "
             f"{big['python_seconds']} s of {big['seconds']} s ({share} %) at {big['resources']}, on the same two "
-            "cores as Neo4j. Neo4j takes the rest, on up to two cores: with two write transactions at once the JVM "
-            "used 140-190 % CPU and the machine stayed 20-30 % idle (vmstat), so the writer is close to what this "
-            "machine gives. Creating a node costs most: each new EC2Instance row updates two uniqueness "
-            "constraints (its label and Resource), the label indexes and about nine range-index entries.",
+            "cores as Neo4j.",
+            *_cpu_budget(big),
             "",
-            "**What was tried** (100k resources, quiet machine, 2026-11-27): the writer as it was, one transaction "
-            "at a time with `SET n = row.props`: 19.5k elements/s. Naming every declared property in the SET "
-            "(no Eager operator left in the plans): 22k. Two transactions at once (`AIDISCOVER_WRITE_PARALLELISM`, "
-            "default 2): 30-38k over repeated runs (the JVM's first run after a start is the slowest); three or "
-            "four: no better. Batches of 2,500 or 5,000 rows instead of 1,000: no better. Side experiments on "
-            "the same machine: dropping every secondary index (keeping the uniqueness constraints) raised nodes "
-            "from ~13k to ~16k/s in one transaction stream, and the two-transaction run from 36-38k to "
-            "39-40.5k elements/s with a warm JVM. Relationships with no stamp properties or with CREATE instead "
-            "of MERGE were 15-25 % faster (both would give up idempotence or the edge stamps, so neither is "
-            "used). The ParallelGC collector and off-heap transaction state were no faster than G1; a 0.5 ms "
-            "interpreter switch interval gained 5-10 %. For scale: plain `UNWIND range(1, 1000) CREATE` of "
-            "nodes with 8 literal properties, no constraint and no index, took 17 ms a transaction (~58k "
-            "nodes/s) in one stream; the writer's idempotent MERGE with the schema's constraints and indexes "
-            "gets about a third of that per stream. Left to try: a first load of a very large estate through "
-            "`neo4j-admin database import` offline. Fewer secondary indexes would add only 5-8 % and would cost "
-            "queries their filters and sorts.",
+            "**Profiles** (100k, JDK Flight Recorder on Neo4j's Bolt workers, py-spy on the writer; 2026-11-27). "
+            "Nodes: about half of Neo4j's time is the commit (turning the transaction state into record commands, "
+            "applying them, updating about a dozen index entries per node) and half is the query: adding the "
+            "`Resource` label, whose uniqueness constraint is checked with an index lookup (~14 %), the MERGE's "
+            "own locking index lookup (~10 %), setting properties and creating the node. Edges: the two locking "
+            "unique-index lookups of the end nodes (~28 %), releasing the transaction's locks at commit (~13 %) "
+            "and the relationship-count store, updated for every label pair of the two ends (~12 %). Young "
+            "garbage collections paused Neo4j for ~3 % of the write phase. On the Python side, the writer rebuilt "
+            "a dictionary of declared properties and scanned every relationship declaration for each row, and the "
+            "driver formats every query's parameters for its debug log even when that log is off; fixing the "
+            "first two and giving the batch a short repr took the Python-side time at 1M from 18.8 s to "
+            "10.8 s and the 1M run from 35.2k to 38.2k elements/s.",
+            "",
+            "**What was tried** (100k resources unless said, quiet machine, 2026-11-27): the writer as it was, one "
+            "transaction at a time with `SET n = row.props`: 19.5k elements/s. Naming every declared property in "
+            "the SET (no Eager operator left in the plans): 22k. Two transactions at once "
+            "(`AIDISCOVER_WRITE_PARALLELISM`, default 2): 30-38k over repeated runs (the JVM's first runs after a "
+            "start are the slowest); three at 1M: 40.5k against 38.2k with two, within the run-to-run spread of "
+            "about 10 % on this shared virtual machine, so the default stays 2. Batches of 2,500 or 5,000 rows "
+            "instead of 1,000: no better. Matching edge ends with a range predicate (a lookup that takes no "
+            "index lock; MERGE still locks both ends): no measurable gain. Edges stamped with `last_sync` only "
+            "(no `first_seen`/`last_seen`): within the spread, not worth losing the stamps. Dropping every "
+            "secondary index (keeping the uniqueness constraints): +5-8 % with a warm JVM, at the cost of the "
+            "queries' filters and sorts. The ParallelGC collector and off-heap transaction state: no faster than "
+            "G1. For scale: plain `UNWIND range(1, 1000) CREATE` of nodes with 8 literal properties, no "
+            "constraint and no index, took 17 ms a transaction (~58k nodes/s) in one stream; the writer's "
+            "idempotent MERGE with the schema's constraints and indexes gets about a third of that per stream. "
+            "What would go past the ceiling above is more cores for Neo4j (a separate machine, or a client on "
+            "another host), or a first load of a very large estate through `neo4j-admin database import` with "
+            "the database offline, which is not a sync path.",
         ]
     if celery:
         rows = sorted(celery, key=lambda c: int(c["concurrency"]))
