@@ -54,7 +54,7 @@ def test_round_trip_into_an_empty_database_gives_an_identical_graph(graph: Graph
     assert len(before[1]) == 6
     summary = backup(graph, tmp_path / "g.jsonl.gz")
     assert (summary.nodes, summary.relationships) == (5, 6)
-    graph.run_implicit("MATCH (n) DETACH DELETE n")
+    graph.wipe()
     restored = restore(graph, tmp_path / "g.jsonl.gz", batch=2)  # several batches, several label groups
     assert (restored.nodes, restored.relationships) == (5, 6)
     assert _dump(graph) == before
@@ -88,7 +88,7 @@ def test_damaged_or_foreign_files_are_refused_with_a_clear_error(graph: Graph, t
         restore(graph, tmp_path / "missing.gz")
     graph.write(SEED)
     backup(graph, tmp_path / "g.jsonl.gz")
-    graph.run_implicit("MATCH (n) DETACH DELETE n")
+    graph.wipe()
     damaged = tmp_path / "damaged.jsonl.gz"
     with gzip.open(tmp_path / "g.jsonl.gz", "rt") as src, gzip.open(damaged, "wt") as out:
         lines = src.readlines()
@@ -105,6 +105,6 @@ def test_cli_backup_and_restore(graph: Graph, tmp_path: Path, capsys: pytest.Cap
     assert "5 nodes and 6 relationships" in capsys.readouterr().out
     assert main(["restore", str(target)]) == 2  # not empty: refused, one line
     assert "restore only into an empty database" in capsys.readouterr().err
-    graph.run_implicit("MATCH (n) DETACH DELETE n")
+    graph.wipe()
     assert main(["restore", str(target)]) == 0
     assert _dump(graph) == before

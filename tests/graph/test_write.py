@@ -253,7 +253,7 @@ def test_parallel_batches_write_the_same_graph_as_one_at_a_time(graph: Graph) ->
     assert serial.nodes(nodes, OLD) == len(nodes)
     assert serial.edges(edges, OLD) == EdgeCounts(written=len(edges), skipped=0)
     expected = _snapshot(graph)
-    graph.write("MATCH (n) DETACH DELETE n")
+    graph.wipe()
     parallel = GraphWriter(graph, SCHEMA, batch_size=7, parallelism=4)
     assert parallel.nodes(nodes, OLD) == len(nodes)
     assert parallel.edges(edges, OLD) == EdgeCounts(written=len(edges), skipped=0)

@@ -62,7 +62,7 @@ def discovered(session_graph: Graph, shared_server: CloudAssetServer) -> Graph:
     another test changed the graph since (its nodes then carry another generation)."""
     gens = session_graph.read("MATCH (n) RETURN collect(DISTINCT n.last_sync) AS g")[0]["g"]
     if gens != [_SHARED.get("generation")]:
-        session_graph.run_implicit("MATCH (n) DETACH DELETE n")
+        session_graph.wipe()
         env = dict(os.environ, AIDISCOVER_GCP_ENDPOINT=shared_server.url, AIDISCOVER_GCP_ANONYMOUS="true")
         discover(load_settings(env), session_graph, scopes=(ORG,))
         gens = session_graph.read("MATCH (n) RETURN collect(DISTINCT n.last_sync) AS g")[0]["g"]
