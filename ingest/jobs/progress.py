@@ -97,7 +97,7 @@ def last(redis_url: str, job_id: str) -> Progress | None:
 def follow(redis_url: str, job_id: str, poll: float = 1.0) -> Iterator[Progress | None]:
     """Yield each progress event of the job (``None`` every ``poll`` seconds without one) until it finishes."""
     client = redis.Redis.from_url(redis_url, socket_connect_timeout=5)
-    pubsub = client.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
+    pubsub = client.pubsub(ignore_subscribe_messages=True)
     try:
         pubsub.subscribe(channel(job_id))
         current = last(redis_url, job_id)
@@ -141,5 +141,5 @@ async def follow_async(redis_url: str, job_id: str) -> AsyncIterator[Progress]:
             if event.finished:
                 return
     finally:
-        await pubsub.aclose()  # type: ignore[no-untyped-call]
+        await pubsub.aclose()
         await client.aclose()
