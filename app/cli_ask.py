@@ -40,7 +40,7 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
     from graph.neo4j.client import Graph
 
     with Graph(settings) as graph:
-        answer = pipeline.ask(pipeline.services(graph, settings), " ".join(args.question), user="cli")
+        answer = pipeline.ask(pipeline.services(graph, settings), " ".join(args.question), user="cli", role="admin")
     if args.json:
         print(answer.to_json())
         return 0 if answer.path != "degraded" else 1

@@ -12,7 +12,8 @@ without a traceback and the API can return it as is.
     │   └── Neo4jAuthError       Neo4j rejected the configured credentials
     ├── GraphError               Neo4j answered, but a graph operation failed
     │   ├── SchemaError          rows or queries do not match the declared schema
-    │   └── QueryTimeoutError    a query ran past AIDISCOVER_QUERY_TIMEOUT_SECONDS and was stopped
+    │   ├── QueryTimeoutError    a query ran past AIDISCOVER_QUERY_TIMEOUT_SECONDS and was stopped
+    │   └── GeneratedQueryError  Neo4j refused a model-written query (its detail is for the model, not the caller)
     ├── DiscoveryError           a cloud provider could not be read at all
     │   └── EndpointUnreachable  a provider endpoint (or emulator) does not answer
     ├── QueryInputError          a caller passed bad arguments to a graph query
@@ -87,6 +88,15 @@ class QueryInputError(AIDiscoverError):
 
 class QueryTimeoutError(GraphError):
     """A graph query ran longer than ``AIDISCOVER_QUERY_TIMEOUT_SECONDS`` and Neo4j stopped it."""
+
+
+class GeneratedQueryError(GraphError):
+    """Neo4j refused a query the model wrote. ``str(err)`` holds Neo4j's own message, which goes back to the
+    model only; callers are shown :attr:`category` (syntax, semantics, type, database), never the message."""
+
+    def __init__(self, message: str, category: str) -> None:
+        super().__init__(message)
+        self.category = category
 
 
 class NotFoundError(QueryInputError):

@@ -29,6 +29,11 @@ def _user(info: Info[Context, None]) -> str:
     return principal.name if principal is not None else "anonymous"
 
 
+def _role(info: Info[Context, None]) -> str:
+    principal = info.context.principal
+    return principal.role if principal is not None else "viewer"
+
+
 @strawberry.type(description="An answer to a question in plain English, always with the Cypher and rows behind it.")
 class Answer:
     answer: str = strawberry.field(description="The summary (written from the rows, which are treated as data).")
@@ -79,7 +84,7 @@ class AskQuery:
                       permission_classes=[IsViewer])  # fmt: skip
     async def ask(self, info: Info[Context, None], question: str) -> Answer:
         svc = pipeline.services(info.context.graph, _settings(info))
-        found = await asyncio.to_thread(pipeline.ask, svc, question, _user(info))
+        found = await asyncio.to_thread(pipeline.ask, svc, question, _user(info), _role(info))
         return to_answer(found)
 
     @strawberry.field(description="LLM token accounting and cost alerts.", permission_classes=[IsOperator])
@@ -103,7 +108,7 @@ class AskSubscription:
                              permission_classes=[IsViewer])  # fmt: skip
     async def ask_stream(self, info: Info[Context, None], question: str) -> AsyncGenerator[AskEvent, None]:
         svc = pipeline.services(info.context.graph, _settings(info))
-        events: Iterator[Chunk | pipeline.Answer] = pipeline.ask_stream(svc, question, _user(info))
+        events: Iterator[Chunk | pipeline.Answer] = pipeline.ask_stream(svc, question, _user(info), _role(info))
         done = object()
         while True:
             event = await asyncio.to_thread(next, events, done)

@@ -1,7 +1,8 @@
-"""Answers produced by the LLM, cached in Redis by normalised question and schema version.
+"""Answers produced by the LLM, cached in Redis by role, normalised question and schema version.
 
-The key is ``aidiscover:nl:answer:<schema version>:<sha256 of the normalised question>``, so a changed
-schema declaration never serves an answer written for the old one. Redis being down never fails a
+The key is ``aidiscover:nl:answer:<schema version>:<role>:<sha256 of the normalised question>``, so a changed
+schema declaration never serves an answer written for the old one, and an answer (with its rows) computed for
+one role is never served to another. Redis being down never fails a
 question: the cache is skipped with a warning.
 """
 
@@ -38,9 +39,9 @@ def schema_version(schema: Schema = SCHEMA) -> str:
     return _schema_version(schema)
 
 
-def cache_key(question: str, schema: Schema = SCHEMA) -> str:
+def cache_key(question: str, role: str, schema: Schema = SCHEMA) -> str:
     digest = hashlib.sha256(normalise_question(question).encode()).hexdigest()
-    return f"{PREFIX}{schema_version(schema)}:{digest}"
+    return f"{PREFIX}{schema_version(schema)}:{role}:{digest}"
 
 
 class AnswerCache:
@@ -48,20 +49,20 @@ class AnswerCache:
         self._redis = client
         self.ttl = ttl
 
-    def get(self, question: str) -> str | None:
+    def get(self, question: str, role: str) -> str | None:
         if self.ttl <= 0:
             return None
         try:
-            value = self._redis.get(cache_key(question))
+            value = self._redis.get(cache_key(question, role))
         except redis.RedisError as exc:
             log.warning("answer cache unavailable (%s); answering without it", exc)
             return None
         return value.decode() if isinstance(value, bytes) else None
 
-    def put(self, question: str, payload: str) -> None:
+    def put(self, question: str, role: str, payload: str) -> None:
         if self.ttl <= 0:
             return
         try:
-            self._redis.set(cache_key(question), payload, ex=self.ttl)
+            self._redis.set(cache_key(question, role), payload, ex=self.ttl)
         except redis.RedisError as exc:
             log.warning("answer cache unavailable (%s); the answer is not cached", exc)

@@ -9,7 +9,9 @@ Every :class:`Answer` carries the Cypher that produced its rows, the rows (cappe
   refused / failing queries); the answer says why and what to do.
 
 The model's Cypher gets up to two self-correction rounds: the gate's refusal or Neo4j's error is
-sent back with the failed query.
+sent back to the model with the failed query. The caller sees the gate's reasons, but of a Neo4j error
+only its category and the request id (the message can name internals); every query the model wrote is
+recorded by ``app.nl.audit``. Cached answers are keyed by the caller's role.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ from typing import Literal
 
 import redis
 
-from app.errors import GraphError, LLMError, QueryInputError, ServiceError, UnsafeCypherError
-from app.nl import examples, gate, scope, templates
+from app.errors import GeneratedQueryError, GraphError, LLMError, QueryInputError, ServiceError, UnsafeCypherError
+from app.nl import audit, examples, gate, scope, templates
 from app.nl.answer import plain_summary, summary_messages
 from app.nl.breaker import CircuitBreaker
 from app.nl.budget import Budget
@@ -32,6 +34,7 @@ from app.nl.cache import AnswerCache
 from app.nl.gate import Row
 from app.nl.llm import LLMClient, Message
 from app.nl.prompt import generation_messages, retry_message
+from app.observability import context
 from app.settings import Settings
 from graph.neo4j.client import Graph
 from graph.schema import SCHEMA
@@ -95,6 +98,14 @@ def services(graph: Graph, settings: Settings) -> NLServices:
 
 
 @dataclass(frozen=True)
+class Caller:
+    """Who asks: the name recorded in the audit log and LLM accounting, and the role answers are cached under."""
+
+    name: str = "anonymous"
+    role: str = "viewer"
+
+
+@dataclass(frozen=True)
 class _Ready:
     """Rows found by the LLM path, waiting for their summary."""
 
@@ -116,14 +127,14 @@ def _check(question: str) -> str:
     return text
 
 
-def _early(svc: NLServices, question: str, user: str) -> Answer | _Ready:
+def _early(svc: NLServices, question: str, caller: Caller) -> Answer | _Ready:
     """Everything before the summary: template, cache, degraded, or rows from the gated LLM query."""
     template = templates.match(svc.graph, question)
     if template is not None:
         return Answer(question, template.summary, template.cypher, template.rows[: svc.settings.nl_row_cap],
                       "template", template.warnings, len(template.rows) > svc.settings.nl_row_cap)  # fmt: skip
     if svc.cache is not None:
-        cached = svc.cache.get(question)
+        cached = svc.cache.get(question, caller.role)
         if cached is not None:
             return replace(Answer.from_json(cached), path="cache", cost_usd=0.0)
     if svc.llm is None:
@@ -132,14 +143,21 @@ def _early(svc: NLServices, question: str, user: str) -> Answer | _Ready:
     if svc.llm.breaker.state == "open":
         return _degraded(question, "the LLM is unavailable (circuit open after repeated failures) and no "
                          "template matches; try again in a few minutes or ask a template question")  # fmt: skip
-    return _generate(svc, question, user)
+    return _generate(svc, question, caller)
 
 
 def _degraded(question: str, why: str, cypher: str = "", warnings: tuple[str, ...] = ()) -> Answer:
     return Answer(question, f"I cannot answer this now: {why}.", cypher, (), "degraded", warnings)
 
 
-def _generate(svc: NLServices, question: str, user: str) -> Answer | _Ready:
+def _shown(exc: UnsafeCypherError | GraphError) -> str:
+    """What the caller may read of a failed attempt: the gate's reason, or a Neo4j error's category only."""
+    if isinstance(exc, GeneratedQueryError):
+        return f"the database refused the query ({exc.category}; request id {context.request_id.get() or '-'})"
+    return str(exc)
+
+
+def _generate(svc: NLServices, question: str, caller: Caller) -> Answer | _Ready:
     assert svc.llm is not None
     messages = [Message(role, content) for role, content in  # type: ignore[arg-type]
                 generation_messages(question, examples.select(question), SCHEMA)]  # fmt: skip
@@ -148,14 +166,16 @@ def _generate(svc: NLServices, question: str, user: str) -> Answer | _Ready:
     last = ""
     for attempt in range(1, SELF_CORRECTIONS + 2):
         try:
-            completion = svc.llm.complete(messages, user=user, operation="generate_cypher")
+            completion = svc.llm.complete(messages, user=caller.name, operation="generate_cypher")
         except LLMError as exc:
             return _degraded(question, str(exc), last, tuple(errors))
         cost += completion.cost_usd
         last = completion.text
+        trail = audit.QueryAudit(caller.name, caller.role, question, attempt, "refused", "", completion.text)
         try:
             gated = gate.vet(completion.text, SCHEMA)
             last = gated.cypher
+            trail = replace(trail, decision="failed", cypher=gated.cypher)
             result = gate.execute(
                 svc.graph, gated, timeout=svc.settings.nl_query_timeout, row_cap=svc.settings.nl_row_cap,
                 observer=svc.observer.append if svc.observer is not None else None,
@@ -164,23 +184,27 @@ def _generate(svc: NLServices, question: str, user: str) -> Answer | _Ready:
             raise
         except (UnsafeCypherError, GraphError) as exc:
             log.info("generated Cypher failed (attempt %d): %s", attempt, exc)
-            errors.append(f"attempt {attempt}: {exc}")
+            refused = isinstance(exc, UnsafeCypherError)
+            audit.record(replace(trail, decision="refused" if refused else "failed", reason=str(exc)))
+            errors.append(f"attempt {attempt}: {_shown(exc)}")
             messages += [Message("assistant", completion.text), Message(*retry_message(completion.text, str(exc)))]  # type: ignore[arg-type]
             continue
+        audit.record(replace(trail, decision="accepted", rows=len(result.rows), truncated=result.truncated))
         warnings = (*gated.corrections, *(f"corrected: {e}" for e in errors))
         rows = scope.scrub(result.rows, SCHEMA)
         return _Ready(question, gated.cypher, rows, result.truncated, warnings, attempt, cost)
     return _degraded(question, "the model's queries were refused or failed three times", last, tuple(errors))
 
 
-def ask(svc: NLServices, question: str, user: str = "anonymous") -> Answer:
-    """Answer ``question`` (see the module doc for the paths)."""
+def ask(svc: NLServices, question: str, user: str = "anonymous", role: str = "viewer") -> Answer:
+    """Answer ``question`` for ``user`` acting with ``role`` (see the module doc for the paths)."""
     question = _check(question)
-    early = _early(svc, question, user)
+    caller = Caller(user, role)
+    early = _early(svc, question, caller)
     if isinstance(early, Answer):
         return early
     summary, warnings, cost = _summarise(svc, early, user)
-    return _finish(svc, early, summary, warnings, cost, user)
+    return _finish(svc, early, summary, warnings, cost, caller)
 
 
 @dataclass(frozen=True)
@@ -188,10 +212,13 @@ class Chunk:
     text: str
 
 
-def ask_stream(svc: NLServices, question: str, user: str = "anonymous") -> Iterator[Chunk | Answer]:
+def ask_stream(
+    svc: NLServices, question: str, user: str = "anonymous", role: str = "viewer"
+) -> Iterator[Chunk | Answer]:
     """Like :func:`ask`, but the LLM path yields the summary in pieces (``Chunk``) before the ``Answer``."""
     question = _check(question)
-    early = _early(svc, question, user)
+    caller = Caller(user, role)
+    early = _early(svc, question, caller)
     if isinstance(early, Answer):
         yield Chunk(early.answer)
         yield early
@@ -206,9 +233,9 @@ def ask_stream(svc: NLServices, question: str, user: str = "anonymous") -> Itera
     except LLMError as exc:
         text = plain_summary(early.rows, early.truncated)
         yield Chunk(("\n" if pieces else "") + text)
-        yield _finish(svc, early, "".join(pieces) + text, (f"summary by the LLM failed: {exc}",), 0.0, user)
+        yield _finish(svc, early, "".join(pieces) + text, (f"summary by the LLM failed: {exc}",), 0.0, caller)
         return
-    yield _finish(svc, early, "".join(pieces), (), 0.0, user)
+    yield _finish(svc, early, "".join(pieces), (), 0.0, caller)
 
 
 def _summarise(svc: NLServices, ready: _Ready, user: str) -> tuple[str, tuple[str, ...], float]:
@@ -221,12 +248,14 @@ def _summarise(svc: NLServices, ready: _Ready, user: str) -> tuple[str, tuple[st
     return completion.text.strip(), (), completion.cost_usd
 
 
-def _finish(svc: NLServices, ready: _Ready, summary: str, warnings: tuple[str, ...], cost: float, user: str) -> Answer:
+def _finish(
+    svc: NLServices, ready: _Ready, summary: str, warnings: tuple[str, ...], cost: float, caller: Caller
+) -> Answer:
     total = ready.cost + cost
     answer = Answer(ready.question, summary, ready.cypher, ready.rows, "llm", (*ready.warnings, *warnings),
                     ready.truncated, ready.attempts, round(total, 9))  # fmt: skip
     if svc.budget is not None:
-        svc.budget.check_request(user, total)
+        svc.budget.check_request(caller.name, total)
     if svc.cache is not None and not warnings:
-        svc.cache.put(ready.question, answer.to_json())
+        svc.cache.put(ready.question, caller.role, answer.to_json())
     return answer

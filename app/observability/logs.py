@@ -2,8 +2,9 @@
 
 JSON lines carry ``time``, ``level``, ``logger``, ``message``, and ``request_id`` / ``job_id`` when
 the line was logged while serving a request or running a job (see ``app.observability.context``),
-plus ``exc`` with the traceback when there is one. Messages are formatted lazily by ``logging``
-as usual; nothing here adds secrets (settings never log their secret fields).
+plus ``exc`` with the traceback when there is one, and ``audit`` on the records of ``app.nl.audit``.
+Messages are formatted lazily by ``logging`` as usual; nothing here adds secrets (settings never log
+their secret fields).
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ class JsonFormatter(logging.Formatter):
             value = getattr(record, key, None) or var.get()
             if value:
                 line[key] = value
+        audit = getattr(record, "audit", None)
+        if isinstance(audit, dict):
+            line["audit"] = audit
         if record.exc_info:
             line["exc"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False, default=str)

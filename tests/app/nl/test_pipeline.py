@@ -75,7 +75,7 @@ def test_llm_answers_are_cached_by_normalised_question_and_schema_version(
     assert (first.path, again.path) == ("llm", "cache")
     assert again.rows == first.rows
     assert len(scripted.requests) == 2  # the second answer cost no LLM call
-    key = cache_key(QUESTION)
+    key = cache_key(QUESTION, "viewer")
     assert key.split(":")[3] == schema_version(SCHEMA)
     assert 0 < int(redis_client.ttl(key)) <= 3600
     assert normalise_question("  Which EC2?? ") == "which ec2"
