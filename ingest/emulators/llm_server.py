@@ -68,6 +68,12 @@ class ScriptedLLMServer:
         with self._lock:
             self._queue.extend(replies)
 
+    def reset(self) -> None:
+        """Forget queued replies and recorded requests (a server shared by many tests)."""
+        with self._lock:
+            self._queue.clear()
+            self.requests.clear()
+
     def pending(self) -> int:
         with self._lock:
             return len(self._queue)

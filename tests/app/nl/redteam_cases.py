@@ -248,7 +248,10 @@ CONTAINED: list[tuple[str, str]] = [
     ("unlabeled-both-ends", "MATCH (a)-[r]->(b) RETURN properties(a) AS a, type(r) AS t, properties(b) AS b"),
     ("var-length-untyped", "MATCH p = (a:Resource)-[*1..4]-(b) RETURN [x IN nodes(p) | properties(x)] AS p"),
     ("var-length-unbounded", "MATCH p = (a:EC2Instance)-[*]-(b) RETURN nodes(p) AS p LIMIT 50"),
-    ("shortest-path-untyped", "MATCH p = shortestPath((a:EC2Instance)-[*]-(b)) RETURN nodes(p) AS p"),
+    (
+        "shortest-path-untyped",
+        "MATCH p = shortestPath((a:EC2Instance {id: 'i-web-1'})-[*]-(b {id: 'vpc-prod'})) RETURN nodes(p) AS p",
+    ),
     ("start-end-nodes", "MATCH (a:Resource)-[r]-(b) RETURN startNode(r) AS s, endNode(r) AS e"),
     ("relationships-of-path", "MATCH p = (a:Resource)-[*1..3]-(b) RETURN [r IN relationships(p) | properties(r)] AS r"),
     ("pattern-comprehension-unlabeled", "MATCH (n:Resource) RETURN [(n)--(m) | properties(m)] AS m"),

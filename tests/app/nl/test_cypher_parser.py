@@ -25,11 +25,13 @@ CORPUS = (
         "MATCH (n:Resource) WITH n, [x IN n.tags WHERE x <> '' | toUpper(x)] AS t RETURN n.name, t, "
         "CASE WHEN n.monthly_cost_usd > 1 THEN 'a' ELSE 'b' END AS c",
         "MATCH (n:Resource) RETURN reduce(s = 0, x IN [1, 2, 3] | s + x) AS total, n{.name, .id, k: 1} AS m",
-        "MATCH (n:Resource) WHERE n.name =~ '.*prod.*' AND NOT n.id STARTS WITH 'x' RETURN n.id ORDER BY n.id DESC SKIP 2 LIMIT 3",
+        "MATCH (n:Resource) WHERE n.name =~ '.*prod.*' AND NOT n.id STARTS WITH 'x' "
+        "RETURN n.id ORDER BY n.id DESC SKIP 2 LIMIT 3",
         "MATCH p = allShortestPaths((a:EC2Instance)-[:IN_SUBNET|IN_VPC*..4]-(b:VPC)) RETURN length(p) AS l",
         "MATCH (a:EC2Instance)<-[:ATTACHED_TO]-(v:EBSVolume) RETURN -1 * v.size ^ 2 % 7 AS x, [1, 2, 3][0..2] AS s",
         "UNWIND ['a', \"b's\", 'c\\\\d\\n'] AS s RETURN s, any(x IN [s] WHERE x IS NULL) AS q",
-        "MATCH (n:Resource) RETURN count(DISTINCT n.kind) AS kinds, count(*) AS all_rows, date.truncate('month', date()) AS m",
+        "MATCH (n:Resource) RETURN count(DISTINCT n.kind) AS kinds, count(*) AS all_rows, "
+        "date.truncate('month', date()) AS m",
     ]
 )
 
@@ -70,7 +72,8 @@ def test_the_printer_keeps_grouping_and_quoting(text: str, expected: str | None)
 def test_keywords_inside_strings_are_only_text() -> None:
     tree = parse("MATCH (n:Resource) WHERE n.name = 'x DETACH DELETE n; CALL db.labels()' RETURN n.id")
     match = tree.parts[0].clauses[0]
-    assert isinstance(match, ast.Match) and isinstance(match.where, ast.Binary)
+    assert isinstance(match, ast.Match)
+    assert isinstance(match.where, ast.Binary)
     assert match.where.right == ast.Const("x DETACH DELETE n; CALL db.labels()")
 
 
@@ -111,6 +114,7 @@ def test_the_gate_refuses_on_the_tree(text: str, needle: str) -> None:
 def test_unlabeled_nodes_and_untyped_hops_are_confined_to_the_inventory() -> None:
     vetted = gate.vet("MATCH p = (a:EC2Instance)-[*1..3]-(b) RETURN nodes(p) AS n", SCHEMA).cypher
     assert "(b:Resource|" in vetted
-    assert "-[:" in vetted and "*1..3]" in vetted
+    assert "-[:" in vetted
+    assert "*1..3]" in vetted
     for hidden in ("DISCOVERS", "DELIVERED_TO", "HAS_UNIT", "User", "Job"):
         assert hidden not in vetted

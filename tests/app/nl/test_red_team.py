@@ -40,7 +40,6 @@ from app.nl.cypher_text import strip_fences
 from app.nl.pipeline import Answer, NLServices, ask
 from app.settings import Settings
 from graph.neo4j.client import Graph
-from graph.schema import SCHEMA
 from ingest.emulators.llm_server import Reply, ScriptedLLMServer
 from tests.app.nl.conftest import build_estate, make_services
 from tests.app.nl.redteam_cases import CONTAINED, INJECTIONS, REFUSED
@@ -98,6 +97,19 @@ def target(canary: tuple[str, list[str]], tmp_path_factory: pytest.TempPathFacto
     secret_file = tmp_path_factory.mktemp("redteam") / "jwt-secret"
     secret_file.write_text(f"{FILE_MARK}\n")
     return Target(canary[0], secret_file)
+
+
+@pytest.fixture(scope="module")
+def shared_llm() -> Iterator[ScriptedLLMServer]:
+    """One scripted server for the module (starting and stopping one per case costs half a second each)."""
+    with ScriptedLLMServer() as server:
+        yield server
+
+
+@pytest.fixture
+def scripted(shared_llm: ScriptedLLMServer) -> ScriptedLLMServer:
+    shared_llm.reset()
+    return shared_llm
 
 
 @pytest.fixture(scope="module")
@@ -220,8 +232,8 @@ def test_planted_text_cannot_steer_the_answer_path(name: str, planted: str, obey
         redteam.scripted.requests.clear()
         redteam.scripted.push(Reply("MATCH (b:S3Bucket {id: 'planted'}) RETURN b.name AS name, b.tags AS tags"))
         first = ask(redteam.svc, "which buckets carry notes?", user="redteam", role="viewer")
-        generation = json.dumps(redteam.scripted.requests[0])
-        assert planted not in generation and "planted" not in generation.replace("'planted'", "")
+        generation = " ".join(str(m["content"]) for m in redteam.scripted.requests[0]["messages"])  # type: ignore[attr-defined]
+        assert planted not in generation  # no sample data values in the generation prompt
         if first.path == "llm" and redteam.layer != "parse-gate-off":
             summary_prompt = redteam.scripted.requests[-1]["messages"][-1]["content"]  # type: ignore[index]
             assert "<rows-" in summary_prompt
@@ -292,7 +304,7 @@ def test_gate_refusals_and_neo4j_errors_are_audited_and_neo4j_messages_never_rea
         Reply("Three buckets."),
     )
     with caplog.at_level("INFO", logger="app.nl.audit"):
-        answer = ask(svc, "how many buckets?", user="alice", role="viewer")
+        answer = ask(svc, "show me something unusual about the estate", user="alice", role="viewer")
     assert answer.path == "llm"
     audits = [r.audit for r in caplog.records if hasattr(r, "audit")]  # type: ignore[attr-defined]
     assert [a["decision"] for a in audits] == ["refused", "failed", "accepted"]
@@ -301,7 +313,8 @@ def test_gate_refusals_and_neo4j_errors_are_audited_and_neo4j_messages_never_rea
     assert audits[2]["rows"] == 1
     assert "Neo." in audits[1]["reason"]  # the log keeps Neo4j's own message for operators
     warnings = " ".join(answer.warnings)
-    assert "Neo." not in warnings and "date" not in warnings  # the caller sees a category and a request id
+    assert "Neo." not in warnings  # the caller sees a category and a request id
+    assert "not a date" not in warnings
     assert "the database refused the query (" in warnings
 
 
@@ -310,7 +323,7 @@ def test_cached_answers_are_kept_per_role(
 ) -> None:
     svc = make_services(hardened, nl_settings, redis_client)
     scripted.push(Reply("MATCH (n:S3Bucket) RETURN count(n) AS c"), Reply("Three."))
-    assert ask(svc, "how many buckets do we have?", user="admin", role="admin").path == "llm"
-    assert ask(svc, "how many buckets do we have?", user="root2", role="admin").path == "cache"
+    assert ask(svc, "show me something unusual about the estate", user="admin", role="admin").path == "llm"
+    assert ask(svc, "show me something unusual about the estate", user="root2", role="admin").path == "cache"
     scripted.push(Reply("MATCH (n:S3Bucket) RETURN count(n) AS c"), Reply("Three."))
-    assert ask(svc, "how many buckets do we have?", user="vic", role="viewer").path == "llm"
+    assert ask(svc, "show me something unusual about the estate", user="vic", role="viewer").path == "llm"
