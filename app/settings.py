@@ -132,9 +132,9 @@ class Settings(BaseSettings):
     metrics_token: SecretStr | None = Field(
         None,
         repr=False,
-        description="Bearer token Prometheus sends to scrape /metrics (Authorization: Bearer <token>); "
-        "/metrics also accepts an operator or admin API key or access token, and refuses everybody else "
-        "(no credentials: 401, a viewer: 403).",
+        description="Bearer token (24+ characters) Prometheus sends to scrape /metrics "
+        "(Authorization: Bearer <token>); /metrics also accepts an operator or admin API key or access token, "
+        "and refuses everybody else (no credentials: 401, a viewer: 403).",
     )
     max_body_bytes: int = Field(
         1_048_576, ge=1024, description="Largest request body /graphql accepts; a larger one gets 413."
@@ -148,6 +148,18 @@ class Settings(BaseSettings):
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip())
+        return value
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _check_metrics_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if len(value.get_secret_value()) < 24:
+            raise ValueError(
+                "must be at least 24 characters; make one with "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+            )
         return value
 
     @field_validator("trusted_proxies", mode="before")

@@ -16,8 +16,9 @@ from pydantic import SecretStr
 
 from app.api import auth_store
 from app.api.ratelimit import PREFIX
+from app.errors import ConfigError
 from app.server import create_app
-from app.settings import Settings
+from app.settings import Settings, load_settings
 from graph.neo4j.client import Graph
 from tests.app.auth_server import serving
 
@@ -141,3 +142,11 @@ def test_metrics_need_the_metrics_token_or_an_operator(api: str, fresh: Graph) -
         allowed = scrape(headers)
         assert allowed.status_code == 200
         assert "aidiscover_llm_cost_usd_total" in allowed.text
+
+
+def test_the_metrics_token_must_be_long(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIDISCOVER_METRICS_TOKEN", "short")
+    with pytest.raises(ConfigError, match=r"AIDISCOVER_METRICS_TOKEN=\*\*\* is invalid.*at least 24 characters"):
+        load_settings()
+    monkeypatch.setenv("AIDISCOVER_METRICS_TOKEN", "")
+    assert load_settings().metrics_token is None
