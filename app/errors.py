@@ -17,6 +17,7 @@ without a traceback and the API can return it as is.
     ├── DiscoveryError           a cloud provider could not be read at all
     │   └── EndpointUnreachable  a provider endpoint (or emulator) does not answer
     ├── QueryInputError          a caller passed bad arguments to a graph query
+    ├── RequestBodyError         an HTTP request body is too large, not UTF-8, not JSON, or nested too deep
     ├── PriceDataError           a price snapshot is missing or malformed, or a price API answered badly
     │   ├── NotFoundError        the id, user or key asked for does not exist
     │   └── AlreadyExistsError   a user (or other named thing) of that name exists already
@@ -84,6 +85,15 @@ class EndpointUnreachable(DiscoveryError):  # noqa: N818
 
 class QueryInputError(AIDiscoverError):
     """A caller passed arguments a query cannot accept (bad cursor, unknown kind, ...)."""
+
+
+class RequestBodyError(AIDiscoverError):
+    """An HTTP request body the API will not read; ``status`` is the HTTP status, ``code`` the error code."""
+
+    def __init__(self, message: str, code: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
 
 
 class QueryTimeoutError(GraphError):

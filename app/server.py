@@ -1,9 +1,14 @@
 """The Starlette application: GraphQL at /graphql (GraphiQL on GET), probes, and the web pages.
 
-/graphql   the API (POST), GraphiQL (GET from a browser)
+/graphql   the API (POST), GraphiQL (GET from a browser, for signed-in callers: app.api.schema_access)
 /health    the process is up
 /ready     Neo4j and Redis answer (503 with the failing one otherwise)
+/metrics   Prometheus metrics, for the metrics token or an operator (app.observability.access)
 /          the web graph viewer (web/static/index.html + the built web/static/dist/viewer.js)
+
+Request bodies of /graphql are checked before GraphQL sees them (app.api.request_body), and every
+refusal there is JSON with a code. uvicorn believes proxy headers only from AIDISCOVER_TRUSTED_PROXIES
+(``uvicorn_config``), so the client address the limits count is the connecting one by default.
 """
 
 from __future__ import annotations
@@ -17,12 +22,14 @@ from typing import Any
 
 import redis
 import uvicorn
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UnsetType
@@ -30,9 +37,13 @@ from strawberry.types.unset import UnsetType
 from app.api.auth import Authenticator, startup_hint
 from app.api.auth_middleware import PRINCIPAL_KEY, AuthMiddleware
 from app.api.context import Context
+from app.api.error_codes import code_of
 from app.api.headers import security_middleware
+from app.api.request_body import BodyLimitMiddleware, check_content_type, decode_json, error_body
 from app.api.schema import schema
-from app.errors import AIDiscoverError
+from app.api.schema_access import HIDDEN_MESSAGE, hides_schema
+from app.errors import AIDiscoverError, AuthError, PermissionDenied, RequestBodyError, ServiceError
+from app.observability.access import check_metrics_access
 from app.observability.http import RequestIdMiddleware
 from app.observability.metrics import MetricsMiddleware, deployment_registry, exposition
 from app.report.routes import EXPORT_PATHS, report_routes
@@ -51,6 +62,42 @@ class _GraphQL(GraphQL[Context, None]):
         self.graph = graph
         self.settings = settings
         self.authenticator = authenticator
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Strawberry's view, with every refusal of the request itself as JSON with a code."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except RequestBodyError as exc:
+            response = _json_error(exc.status, str(exc), exc.code)
+        except HTTPException as exc:
+            code = "METHOD_NOT_ALLOWED" if exc.status_code == 405 else "BAD_REQUEST"
+            response = _json_error(exc.status_code, exc.reason, code)
+        await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """A body, or a query string's variables or extensions: a JSON object (a list is a batch, which
+        Strawberry refuses itself), checked as app.api.request_body says."""
+        value = decode_json(data, self.settings.max_json_depth)
+        if not isinstance(value, (dict, list)):
+            raise RequestBodyError(
+                f"the request's JSON is a {type(value).__name__}, not an object; send "
+                '{"query": "...", "variables": {...}}',
+                "BAD_JSON",
+            )
+        return value
+
+    async def parse_http_body(self, request: Any) -> Any:
+        if request.method == "POST":
+            check_content_type(request.content_type or "")
+        return await super().parse_http_body(request)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        if hides_schema(request.scope.get(PRINCIPAL_KEY), self.settings):
+            return _json_error(401, f"GraphiQL: {HIDDEN_MESSAGE}", "UNAUTHENTICATED")
+        return await super().render_graphql_ide(request)
 
     async def get_context(self, request: Any, response: Any) -> Context:
         client = request.client.host if request.client else None
@@ -78,6 +125,10 @@ class _GraphQL(GraphQL[Context, None]):
             message = "not signed in: send apiKey or authorization in the connection_init payload"
             raise ConnectionRejectionError({"message": message})
         return await super().on_ws_connect(context)  # acknowledge, no payload
+
+
+def _json_error(status: int, message: str, code: str) -> Response:
+    return Response(error_body(message, code), status_code=status, media_type="application/json")
 
 
 def _check_redis(url: str) -> None:
@@ -123,6 +174,15 @@ def create_app(settings: Settings, graph: Graph | None = None) -> Starlette:
     deployment = deployment_registry(graph_, settings.redis_url)
 
     async def metrics(request: Request) -> Response:
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        try:
+            await asyncio.to_thread(check_metrics_access, headers, settings, authenticator)
+        except AIDiscoverError as exc:
+            status = 403 if isinstance(exc, PermissionDenied) else 401 if isinstance(exc, AuthError) else 503
+            response = _json_error(status, str(exc), code_of(exc))
+            if status == 401:
+                response.headers["www-authenticate"] = 'Bearer realm="aidiscover"'
+            return response
         body = await asyncio.to_thread(exposition, deployment)
         return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")
 
@@ -156,7 +216,7 @@ def create_app(settings: Settings, graph: Graph | None = None) -> Starlette:
     else:
         authenticator.secret  # noqa: B018 - load or create the token secret now, not at the first login
     gql = _GraphQL(graph_, settings, authenticator)
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/graphql", gql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", gql),  # subscriptions over graphql-transport-ws
@@ -173,13 +233,36 @@ def create_app(settings: Settings, graph: Graph | None = None) -> Starlette:
             Middleware(MetricsMiddleware),
             # credentials, rate limit: /graphql and the report and exports
             Middleware(AuthMiddleware, authenticator=authenticator, paths=("/graphql", *EXPORT_PATHS)),
+            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),  # 413 before anything reads it
         ],
         lifespan=lifespan,
     )
+    app.state.settings = settings  # uvicorn_config reads it
+    return app
+
+
+def uvicorn_config(app: ASGIApp, settings: Settings, **options: Any) -> uvicorn.Config:
+    """uvicorn's configuration for the API: proxy headers (X-Forwarded-For, X-Forwarded-Proto) are read only
+    from AIDISCOVER_TRUSTED_PROXIES, the client being the right-most address there that is not a trusted
+    proxy; with none, uvicorn's own default (trust 127.0.0.1, or FORWARDED_ALLOW_IPS) is switched off, so
+    the connecting address is the client. ``options`` override the rest (host, port, log level)."""
+    trusted = list(settings.trusted_proxies)
+    defaults: dict[str, Any] = {
+        "host": settings.api_host,
+        "port": settings.api_port,
+        "log_level": settings.log_level.lower(),
+    }
+    return uvicorn.Config(app, **{**defaults, **options}, proxy_headers=bool(trusted), forwarded_allow_ips=trusted)
 
 
 def serve(settings: Settings) -> None:
     """Serve the API in the foreground until interrupted."""
     app = create_app(settings)
     log.info("serving GraphQL on %s/graphql", settings.api_url)
-    uvicorn.run(app, host=settings.api_host, port=settings.api_port, log_level=settings.log_level.lower())
+    server = uvicorn.Server(uvicorn_config(app, settings))
+    server.run()
+    if not server.started:
+        raise ServiceError(
+            f"the API did not start on {settings.api_host}:{settings.api_port} (see the log above); "
+            "free the port or set AIDISCOVER_API_PORT"
+        )

@@ -9,6 +9,7 @@ docker-compose.yml and the tests can be checked against this module.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,12 +117,68 @@ class Settings(BaseSettings):
     cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
         (), description="Comma-separated origins allowed to call the API from a browser (CORS); empty: CORS off."
     )
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = Field(
+        (),
+        description="Comma-separated addresses or networks (10.0.0.0/8) of the reverse proxies in front of the API; "
+        "only from them are X-Forwarded-For and X-Forwarded-Proto believed, and the client is the right-most "
+        "address in X-Forwarded-For that is not one of them. Empty: those headers (and Forwarded, X-Real-IP) are "
+        "ignored and the client is the connecting address (rate and login limits count per client address).",
+    )
+    public_schema: bool = Field(
+        False,
+        description="Give callers without credentials GraphiQL, introspection (__schema, __type) and "
+        "'Did you mean' suggestions in errors; off: only signed-in callers get them.",
+    )
+    metrics_token: SecretStr | None = Field(
+        None,
+        repr=False,
+        description="Bearer token (24+ characters) Prometheus sends to scrape /metrics "
+        "(Authorization: Bearer <token>); /metrics also accepts an operator or admin API key or access token, "
+        "and refuses everybody else (no credentials: 401, a viewer: 403).",
+    )
+    max_body_bytes: int = Field(
+        1_048_576, ge=1024, description="Largest request body /graphql accepts; a larger one gets 413."
+    )
+    max_json_depth: int = Field(
+        64, ge=2, le=512, description="Deepest nesting of arrays and objects in a /graphql request's JSON; deeper: 400."
+    )
 
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip())
+        return value
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _check_metrics_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if len(value.get_secret_value()) < 24:
+            raise ValueError(
+                "must be at least 24 characters; make one with "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+            )
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(p.strip() for p in value.split(",") if p.strip())
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{entry!r} is not an IP address or network; list the proxies' addresses, e.g. 10.0.0.5,10.1.0.0/16"
+                ) from None
         return value
 
     # --- ingest --------------------------------------------------------------------------------

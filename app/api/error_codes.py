@@ -24,6 +24,7 @@ from app.errors import (
     QueryTimeoutError,
     RateLimitedError,
     RegistrationError,
+    RequestBodyError,
     SchemaError,
     SecretKeyError,
     ServiceError,
@@ -40,6 +41,7 @@ CODES: tuple[tuple[type[AIDiscoverError], str], ...] = (
     (QueryTimeoutError, "QUERY_TIMEOUT"),
     (SchemaError, "BAD_INPUT"),
     (RegistrationError, "BAD_INPUT"),
+    (RequestBodyError, "BAD_REQUEST"),  # the HTTP layer answers with the error's own code (app.api.request_body)
     (SecretKeyError, "CONFIG_ERROR"),
     (ServiceError, "UNAVAILABLE"),
     (GraphError, "GRAPH_ERROR"),

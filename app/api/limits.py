@@ -37,14 +37,20 @@ from graphql import (
     is_composite_type,
 )
 from graphql.language import Node
+from graphql.validation import ASTValidationRule, validate
 from strawberry.extensions import SchemaExtension
-from strawberry.schema.schema import validate_document
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
+from strawberry.types import ExecutionContext
+
+from app.api.schema_access import IntrospectionNeedsCredentials, context_hides_schema
 
 MAX_DEPTH = 12
 MAX_ALIASES = 20
 MAX_TOKENS = 2000
 DEFAULT_MAX_COST = 1_000_000
 PAGE_ARGUMENTS = ("first", "limit")
+STRAWBERRY_RULES = (MaybeNullValidationRule, OneOfInputValidationRule)  # what strawberry's validate_document adds
 V = TypeVar("V")
 
 
@@ -224,18 +230,27 @@ class _LRU(Generic[V]):
 # for recently seen query texts, so a client repeating its queries (the viewer, automation) skips parsing
 # and standard validation. The limits above depend on the request's variables and settings and run every time.
 CACHE_SIZE = 256
-_documents: _LRU[tuple[tuple[object, ...], DocumentNode]] = _LRU(CACHE_SIZE)  # text -> (rules, document)
+_documents: _LRU[tuple[tuple[type[ASTValidationRule], ...], DocumentNode]] = _LRU(CACHE_SIZE)  # text -> (rules, doc)
+
+
+def _rules(ctx: ExecutionContext) -> tuple[type[ASTValidationRule], ...]:
+    """This request's validation rules: Strawberry's, and no introspection for a caller who may not see
+    the schema (app.api.schema_access)."""
+    if context_hides_schema(ctx.context):
+        return (*ctx.validation_rules, IntrospectionNeedsCredentials)
+    return tuple(ctx.validation_rules)
 
 
 class QueryLimits(SchemaExtension):
     """The token limit at parse time; depth, alias and cost limits (with this request's variables and cost
-    limit) with the standard validation rules."""
+    limit) with the standard validation rules (and, for callers who may not see the schema, no
+    introspection and no suggestions in the messages)."""
 
     def on_parse(self) -> Iterator[None]:
         ctx = self.execution_context
         ctx.parse_options["max_tokens"] = MAX_TOKENS
         cached = _documents.get(ctx.query) if ctx.query and ctx.graphql_document is None else None
-        if cached is not None and cached[0] == tuple(ctx.validation_rules):
+        if cached is not None and cached[0] == _rules(ctx):
             ctx.graphql_document = cached[1]  # Strawberry does not parse a document that is already set
         yield
 
@@ -246,11 +261,17 @@ class QueryLimits(SchemaExtension):
             settings = getattr(ctx.context, "settings", None)
             max_cost = int(getattr(settings, "max_query_cost", DEFAULT_MAX_COST))
             errors = limit_errors(ctx.schema._schema, document, max_cost, dict(ctx.variables or {}))
+            rules = _rules(ctx)
             cached = _documents.get(ctx.query) if ctx.query else None
-            if cached is None or cached[1] is not document:  # not the document that passed before
-                standard = validate_document(ctx.schema._schema, document, ctx.validation_rules)
+            if cached is None or cached[1] is not document or cached[0] != rules:  # not what passed before
+                standard = validate(
+                    ctx.schema._schema,
+                    document,
+                    (*rules, *STRAWBERRY_RULES),
+                    hide_suggestions=context_hides_schema(ctx.context),
+                )
                 if not standard and ctx.query:
-                    _documents.put(ctx.query, (tuple(ctx.validation_rules), document))
+                    _documents.put(ctx.query, (rules, document))
                 errors += standard
             ctx.pre_execution_errors = errors  # set: Strawberry skips its own validation
         yield

@@ -33,6 +33,7 @@ from app.api.limits import MAX_DEPTH, QueryLimits
 from app.api.notifications import NotificationMutation, NotificationQuery
 from app.api.permissions import IsViewer
 from app.api.schedules import ScheduleMutation, ScheduleQuery
+from app.api.schema_access import SuggestionFilter
 from app.api.types import (
     PageInfo,
     Resource,
@@ -177,6 +178,7 @@ def build_schema() -> strawberry.Schema:
         extensions=[
             QueryLimits,  # depth, aliases, tokens, cost (app/api/limits.py)
             ErrorCodes,  # every error gets extensions.code; unexpected ones are masked
+            SuggestionFilter,  # no "Did you mean" for callers who may not see the schema (app/api/schema_access.py)
             MetricsExtension,
         ],
     )

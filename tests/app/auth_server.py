@@ -9,7 +9,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uvicorn
+from starlette.applications import Starlette
 from starlette.types import ASGIApp
+
+from app.server import uvicorn_config
+from app.settings import Settings
 
 
 def free_port() -> int:
@@ -20,9 +24,14 @@ def free_port() -> int:
 
 @contextmanager
 def serving(app: ASGIApp) -> Iterator[str]:
-    """Serve ``app`` until the block ends; yields its base URL."""
+    """Serve ``app`` until the block ends; yields its base URL. The API's own app is served with the
+    uvicorn configuration ``aidiscover serve`` uses (proxy headers as its settings say)."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio")
+    settings = getattr(app.state, "settings", None) if isinstance(app, Starlette) else None
+    if isinstance(settings, Settings):
+        config = uvicorn_config(app, settings, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio")
+    else:
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -197,14 +197,14 @@ def test_login_attempts_are_limited_per_username_and_address(auth: Authenticator
         auth.login("someone", "wrong horse", "10.0.3.1")
 
 
-def test_fixed_window_counts_per_bucket_and_says_when_to_retry(fast: Settings) -> None:
+def test_sliding_window_counts_per_bucket_and_says_when_to_retry(fast: Settings) -> None:
     limiter = RateLimiter(fast.redis_url)
-    now = 1_000_040.0  # 20 s into a minute window (60 x 16667 = 1_000_020)
+    now = 1_000_040.0
     decisions = [limiter.hit("test:a", 3, now) for _ in range(4)]
     assert [d.allowed for d in decisions] == [True, True, True, False]
-    assert decisions[-1].retry_after == 40
+    assert decisions[-1].retry_after == 60  # until the oldest of the three leaves the window
     assert limiter.hit("test:b", 3, now).allowed
-    assert limiter.hit("test:a", 3, now + 60).allowed  # next window
+    assert limiter.hit("test:a", 3, now + 60).allowed  # a minute later
     down = RateLimiter("redis://127.0.0.1:1/0")
     assert down.hit("test:a", 1, now).allowed
     assert down.hit("test:a", 1, now).allowed

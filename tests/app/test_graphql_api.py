@@ -241,9 +241,10 @@ def test_health_ready_and_graphiql(api: str) -> None:
     ready = httpx.get(f"{api}/ready")
     assert ready.status_code == 200
     assert ready.json() == {"status": "ready", "checks": {"neo4j": "ok", "redis": "ok"}}
-    page = httpx.get(f"{api}/graphql", headers={"accept": "text/html"})
+    page = httpx.get(f"{api}/graphql", headers={"accept": "text/html", "X-API-Key": KEYS[api]})
     assert page.status_code == 200
     assert "graphiql" in page.text.lower()
+    assert httpx.get(f"{api}/graphql", headers={"accept": "text/html"}).status_code == 401  # not anonymously
     assert "AI-Discover" in httpx.get(f"{api}/").text
 
 

@@ -11,6 +11,7 @@ import sys
 import httpx
 import pytest
 import redis
+from pydantic import SecretStr
 
 from app.api import auth_store
 from app.observability import context, metrics
@@ -45,9 +46,14 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
+METRICS_TOKEN = "m" * 32
+SCRAPE = {"Authorization": f"Bearer {METRICS_TOKEN}"}  # what Prometheus sends (AIDISCOVER_METRICS_TOKEN)
+
+
 @pytest.fixture
 def client(settings: Settings, graph: Graph) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(settings, graph)), base_url="http://t")
+    scraped = settings.model_copy(update={"metrics_token": SecretStr(METRICS_TOKEN)})
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(scraped, graph)), base_url="http://t")
 
 
 @pytest.mark.anyio
@@ -58,7 +64,7 @@ async def test_metrics_count_http_requests_and_graphql_operations_by_name(client
             assert ok.status_code == 200
         bad = await client.post("/graphql", json={"query": "query MetricsBroken { noSuchField }"})
         assert bad.json()["errors"]
-        text = (await client.get("/metrics")).text
+        text = (await client.get("/metrics", headers=SCRAPE)).text
     assert (_sample(text, "aidiscover_graphql_operations_total", operation="MetricsProbe", outcome="ok") or 0) >= 3
     assert (_sample(text, "aidiscover_graphql_operations_total", operation="MetricsBroken", outcome="error") or 0) >= 1
     assert (_sample(text, "aidiscover_graphql_operation_seconds_count", operation="MetricsProbe") or 0) >= 3
@@ -80,7 +86,7 @@ async def test_metrics_read_deployment_wide_write_counters_and_jobs(
         "(:JobUnit {id: 'u1', status: 'succeeded'}), (:JobUnit {id: 'u2', status: 'succeeded'})"
     )
     async with client:
-        text = (await client.get("/metrics")).text
+        text = (await client.get("/metrics", headers=SCRAPE)).text
     assert _sample(text, "aidiscover_graph_elements_written_total", kind="nodes") == 125
     assert _sample(text, "aidiscover_graph_elements_written_total", kind="edges") == 340
     assert _sample(text, "aidiscover_jobs", status="succeeded") == 1
@@ -150,6 +156,7 @@ async def test_metrics_after_a_discovery_job_and_a_few_queries(
 ) -> None:
     seed_demo_estate(moto.url)
     monkeypatch.setenv("AIDISCOVER_AWS_REGIONS", "eu-west-1")
+    monkeypatch.setenv("AIDISCOVER_METRICS_TOKEN", METRICS_TOKEN)
     settings = load_settings()
     r = redis.Redis.from_url(settings.redis_url)
     r.delete(GRAPH_WRITES_KEY)
@@ -162,7 +169,7 @@ async def test_metrics_after_a_discovery_job_and_a_few_queries(
         for query in ("query Inventory { resources(first: 5) { totalCount } }", "query Jobs { discoveryJobs { id } }"):
             answer = await client.post("/graphql", json={"query": query}, headers={"X-API-Key": key})
             assert "errors" not in answer.json(), answer.text
-        text = (await client.get("/metrics")).text
+        text = (await client.get("/metrics", headers=SCRAPE)).text
     r.delete(GRAPH_WRITES_KEY)
     r.close()
     assert _sample(text, "aidiscover_jobs", status="succeeded") == 1
