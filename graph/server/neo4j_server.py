@@ -4,8 +4,11 @@ Layout under ``settings.neo4j_dir`` (the "home")::
 
     lib/        every runtime jar, from `mvn dependency:copy-dependencies` on graph/server/pom.xml;
                 lib/.pom.sha256 records which pom they came from, so Maven runs again only when it changes
-    plugins/    apoc-core and apoc-common (APOC must be in the plugin dir and on the classpath)
-    conf/       neo4j.conf, rewritten from the settings at every start
+    plugins/    apoc-core and apoc-common (APOC must be in the plugin dir and on the classpath); the
+                procedure allowlist registers none of it, unless ``extra_settings`` lifts the hardening
+    conf/       neo4j.conf, rewritten from the settings at every start, with the hardening of
+                ``graph.server.neo4j_hardening`` (no file URLs, no URL access, no APOC)
+    import/     LOAD CSV's file root: created empty and emptied at every start
     data/       the databases; its initial password is set from NEO4J_PASSWORD before the first start
     logs/       neo4j.log, debug.log, ... and console.log (the JVM's stdout and stderr)
     run/        neo4j.pid
@@ -22,6 +25,7 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from neo4j import Driver, GraphDatabase
@@ -30,6 +34,7 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError
 from app.errors import Neo4jAuthError, PortInUseError, ServiceError, ServiceStartTimeout, ToolMissingError
 from app.settings import Settings
 from graph.server import processes
+from graph.server.neo4j_hardening import HARDENING, IMPORT_DIR_SETTING, check_conf_settings
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +42,7 @@ POM = Path(__file__).resolve().parent / "pom.xml"
 STAMP_NAME = ".pom.sha256"
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
+IMPORT_DIR_NAME = "import"
 APOC_JARS = ("apoc-core-*.jar", "apoc-common-*.jar")
 MAVEN_TIMEOUT = 1800.0
 STOP_GRACE = 30.0
@@ -62,41 +68,57 @@ def pom_digest() -> str:
     return hashlib.sha256(POM.read_bytes()).hexdigest()
 
 
-def render_conf(settings: Settings, home: Path) -> str:
-    """neo4j.conf for the local server, from the settings (no secrets in it)."""
+def render_conf(settings: Settings, home: Path, extra: Mapping[str, str | None] | None = None) -> str:
+    """neo4j.conf for the local server, from the settings (no secrets in it), hardened.
+
+    ``extra`` adds or overrides settings; a value of None leaves that key out. Keys and values are
+    checked first (``ConfigError``).
+    """
     host, bolt_port = settings.bolt_address
-    lines = [
-        "# Written by `aidiscover services up` at every start; edit the settings, not this file.",
-        f"server.bolt.listen_address={host}:{bolt_port}",
-        f"server.http.listen_address={host}:{settings.neo4j_http_port}",
-        "server.https.enabled=false",
-        f"server.directories.data={home / 'data'}",
-        f"server.directories.logs={home / 'logs'}",
-        f"server.directories.plugins={home / 'plugins'}",
-        f"server.memory.heap.initial_size={settings.neo4j_heap}",
-        f"server.memory.heap.max_size={settings.neo4j_heap}",
-        f"server.memory.pagecache.size={settings.neo4j_pagecache}",
-        f"db.tx_log.rotation.retention_policy={settings.neo4j_tx_log_retention}",
-        "dbms.security.auth_enabled=true",
-        "dbms.security.procedures.unrestricted=apoc.*",
-        "dbms.usage_report.enabled=false",
+    conf: dict[str, str | None] = {
+        "server.bolt.listen_address": f"{host}:{bolt_port}",
+        "server.http.listen_address": f"{host}:{settings.neo4j_http_port}",
+        "server.https.enabled": "false",
+        "server.directories.data": str(home / "data"),
+        "server.directories.logs": str(home / "logs"),
+        "server.directories.plugins": str(home / "plugins"),
+        IMPORT_DIR_SETTING: str(home / IMPORT_DIR_NAME),
+        "server.memory.heap.initial_size": settings.neo4j_heap,
+        "server.memory.heap.max_size": settings.neo4j_heap,
+        "server.memory.pagecache.size": settings.neo4j_pagecache,
+        "db.tx_log.rotation.retention_policy": settings.neo4j_tx_log_retention,
+        "dbms.security.auth_enabled": "true",
+        **HARDENING,
+        "dbms.usage_report.enabled": "false",
         # Bolt otherwise waits 5 s twice for idle thread pools at shutdown: `services down` takes 2 s, not 10.
-        "internal.server.bolt.thread_pool_shutdown_wait_time=1s",
-        "internal.server.bolt.connection_shutdown_wait_time=1s",
-    ]
+        "internal.server.bolt.thread_pool_shutdown_wait_time": "1s",
+        "internal.server.bolt.connection_shutdown_wait_time": "1s",
+    }
+    if extra:
+        conf.update(extra)
+    check_conf_settings(conf)
+    lines = ["# Written by `aidiscover services up` at every start; edit the settings, not this file."]
+    lines += [f"{key}={value}" for key, value in conf.items() if value is not None]
     return "\n".join(lines) + "\n"
 
 
 class Neo4jServer:
     """Resolve, configure, start, stop and inspect the local Neo4j of one ``Settings``."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, extra_settings: Mapping[str, str | None] | None = None) -> None:
+        """``extra_settings`` adds or overrides neo4j.conf settings (None drops one); they are checked now.
+
+        The product never passes any: they exist so a test can start a server without the hardening.
+        """
         self.settings = settings
+        self.extra_settings: Mapping[str, str | None] = dict(extra_settings or {})
+        check_conf_settings(self.extra_settings)
         self.home = settings.neo4j_dir.resolve()
         self.lib = self.home / "lib"
         self.plugins = self.home / "plugins"
         self.conf_dir = self.home / "conf"
         self.data = self.home / "data"
+        self.import_dir = self.home / IMPORT_DIR_NAME
         self.logs = self.home / "logs"
         self.pidfile = self.home / "run" / "neo4j.pid"
         self.neo4j_log = self.logs / "neo4j.log"
@@ -212,13 +234,44 @@ class Neo4jServer:
                 shutil.copy2(jar, self.plugins / name)
 
     # --- configure -----------------------------------------------------------------------------
+    @property
+    def conf_file(self) -> Path:
+        return self.conf_dir / "neo4j.conf"
+
+    def render(self) -> str:
+        """The neo4j.conf this server is started with."""
+        return render_conf(self.settings, self.home, self.extra_settings)
+
     def configure(self) -> None:
-        """Write conf/neo4j.conf; set the initial password when the data directory is new."""
+        """Write conf/neo4j.conf, empty the import directory; set the initial password when the data is new."""
         for directory in (self.conf_dir, self.data, self.logs, self.plugins, self.pidfile.parent):
             directory.mkdir(parents=True, exist_ok=True)
-        (self.conf_dir / "neo4j.conf").write_text(render_conf(self.settings, self.home), encoding="utf-8")
+        self.conf_file.write_text(self.render(), encoding="utf-8")
+        self._empty_import_dir()
         if not (self.data / "databases" / "system").exists():
             self._set_initial_password()
+
+    def _empty_import_dir(self) -> None:
+        """Create the import directory, or empty it: LOAD CSV's file root holds nothing to read."""
+        self.import_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for entry in self.import_dir.iterdir():
+            log.warning("removing %s: Neo4j's import directory is kept empty", entry)
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+
+    def _warn_if_conf_is_stale(self, pid: int) -> None:
+        try:
+            current = self.conf_file.read_text(encoding="utf-8")
+        except OSError:
+            current = ""
+        if current != self.render():
+            log.warning(
+                "Neo4j (pid %s) runs with an older neo4j.conf than the settings give (e.g. without the "
+                "current hardening); run `aidiscover services down` then `aidiscover services up` to apply it",
+                pid,
+            )
 
     def _set_initial_password(self) -> None:
         password = self.settings.neo4j_password
@@ -273,6 +326,7 @@ class Neo4jServer:
             pid = self._live_pid()
             if pid is not None:
                 log.info("Neo4j already running (pid %s, home %s)", pid, self.home)
+                self._warn_if_conf_is_stale(pid)
                 self._wait_ready(pid, stop_on_timeout=False)
                 return None
             started = time.monotonic()
