@@ -46,6 +46,8 @@ IMPORT_DIR_NAME = "import"
 APOC_JARS = ("apoc-core-*.jar", "apoc-common-*.jar")
 MAVEN_TIMEOUT = 1800.0
 STOP_GRACE = 30.0
+# The only variables of ours the Neo4j process gets (plus LC_*); see Neo4jServer._server_env.
+SERVER_ENV = frozenset({"PATH", "LANG", "TZ", "TMPDIR", "JAVA_HOME"})
 JVM_OPENS = (
     "--add-opens=java.base/java.nio=ALL-UNNAMED",
     "--add-opens=java.base/java.io=ALL-UNNAMED",
@@ -151,7 +153,22 @@ class Neo4jServer:
         return found
 
     def _env(self) -> dict[str, str]:
+        """Maven's environment: ours (proxies, ~/.m2, MAVEN_OPTS) without the Neo4j password."""
         env = {k: v for k, v in os.environ.items() if k not in {"NEO4J_PASSWORD", "NEO4J_AUTH"}}
+        return self._neo4j_vars(env)
+
+    def _server_env(self) -> dict[str, str]:
+        """The JVM's and neo4j-admin's environment: a few harmless variables, never ours.
+
+        Whoever starts the services may hold the API's secrets in the environment (AIDISCOVER_SECRET_KEY,
+        the LLM key, cloud credentials); a Neo4j that inherited them would hold them in its own
+        /proc/<pid>/environ.
+        """
+        env = {k: v for k, v in os.environ.items() if k in SERVER_ENV or k.startswith("LC_")}
+        env["HOME"] = str(self.home)
+        return self._neo4j_vars(env)
+
+    def _neo4j_vars(self, env: dict[str, str]) -> dict[str, str]:
         env["NEO4J_HOME"] = str(self.home)
         env["NEO4J_CONF"] = str(self.conf_dir)
         if self.settings.java_home is not None:
@@ -278,7 +295,7 @@ class Neo4jServer:
         log.info("new data directory %s: setting the initial password from NEO4J_PASSWORD", self.data)
         argv = [self.java(), "-cp", f"{self.lib}/*", ADMIN_TOOL, "dbms", "set-initial-password", password]
         proc = subprocess.run(  # argv holds the password: never log it
-            argv, capture_output=True, text=True, timeout=120, env=self._env(), cwd=self.home, check=False
+            argv, capture_output=True, text=True, timeout=120, env=self._server_env(), cwd=self.home, check=False
         )
         if proc.returncode != 0:
             output = processes.tail_text(proc.stdout + "\n" + proc.stderr, 3, redact=[password])
@@ -333,7 +350,7 @@ class Neo4jServer:
             self._check_ports()
             self.resolve()
             self.configure()
-            pid = processes.spawn_detached(self._argv(), self.console_log, cwd=self.home, env=self._env())
+            pid = processes.spawn_detached(self._argv(), self.console_log, cwd=self.home, env=self._server_env())
             processes.write_pid(self.pidfile, pid)
             log.info("started Neo4j (pid %s, home %s); waiting for %s", pid, self.home, self.uri)
             self._wait_ready(pid, stop_on_timeout=True)

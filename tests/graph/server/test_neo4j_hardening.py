@@ -46,6 +46,7 @@ pytestmark = pytest.mark.neo4j
 
 CONFIG_LINE = re.compile(r"^\s{20,}([a-z][a-z0-9_.]+)=(.*)$", re.MULTILINE)
 SECRET = "planted-signing-secret-4f1c"
+SECRET_VARIABLE = "AWS_SECRET_ACCESS_KEY"
 APOC_CALLS = (
     "RETURN apoc.cypher.runFirstColumnMany('MATCH (n) RETURN count(n)', {}) AS x",
     "RETURN apoc.load.json('file:///etc/passwd') AS x",
@@ -108,9 +109,11 @@ def hardened(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningNeo4j]
     """A Neo4j started the way `aidiscover services up` starts one, with a jwt-secret planted in its data dir."""
     directory = tmp_path_factory.mktemp("hardened")
     (directory / "jwt-secret").write_text(SECRET + "\n", encoding="utf-8")
-    with local_neo4j(directory, free_port(), free_port()) as neo4j:
-        (neo4j.server.import_dir / "jwt-secret").write_text(SECRET + "\n", encoding="utf-8")  # after the start
-        yield neo4j
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(SECRET_VARIABLE, SECRET)  # as if `services up` ran with the API's secrets in its environment
+        with local_neo4j(directory, free_port(), free_port()) as neo4j:
+            (neo4j.server.import_dir / "jwt-secret").write_text(SECRET + "\n", encoding="utf-8")  # after the start
+            yield neo4j
 
 
 @pytest.fixture(scope="module")
@@ -204,6 +207,16 @@ def test_the_import_dir_is_emptied_at_every_start(hardened: RunningNeo4j) -> Non
     assert (server.import_dir / "jwt-secret").exists()  # planted after the start
     server.configure()  # what every start does
     assert list(server.import_dir.iterdir()) == []
+
+
+def test_neo4j_does_not_inherit_the_environment_of_whoever_started_it(hardened: RunningNeo4j) -> None:
+    pid = hardened.server.running_pid()
+    assert pid is not None
+    environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    names = {item.partition(b"=")[0].decode() for item in environ if item}
+    assert SECRET.encode() not in b"\0".join(environ)
+    assert not {name for name in names if name.startswith(("AIDISCOVER_", "AWS_", "NEO4J_PASSWORD"))}
+    assert {"NEO4J_HOME", "NEO4J_CONF", "PATH"} <= names
 
 
 # --- URLs ---------------------------------------------------------------------------------------
