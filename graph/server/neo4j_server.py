@@ -35,6 +35,7 @@ from app.errors import Neo4jAuthError, PortInUseError, ServiceError, ServiceStar
 from app.settings import Settings
 from graph.server import processes
 from graph.server.neo4j_hardening import HARDENING, IMPORT_DIR_SETTING, check_conf_settings
+from graph.server.os_user import ServiceUser, check_access, give_to, service_user
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ STAMP_NAME = ".pom.sha256"
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
 IMPORT_DIR_NAME = "import"
+RUN_AS_VARIABLE = "AIDISCOVER_NEO4J_RUN_AS"
 APOC_JARS = ("apoc-core-*.jar", "apoc-common-*.jar")
 MAVEN_TIMEOUT = 1800.0
 STOP_GRACE = 30.0
@@ -259,18 +261,31 @@ class Neo4jServer:
         """The neo4j.conf this server is started with."""
         return render_conf(self.settings, self.home, self.extra_settings)
 
-    def configure(self) -> None:
-        """Write conf/neo4j.conf, empty the import directory; set the initial password when the data is new."""
+    def run_as(self) -> ServiceUser | None:
+        """The OS user Neo4j runs as (AIDISCOVER_NEO4J_RUN_AS, created when missing); None: our own."""
+        return service_user(self.settings.neo4j_run_as, RUN_AS_VARIABLE)
+
+    def configure(self, user: ServiceUser | None = None) -> None:
+        """Write conf/neo4j.conf, empty the import directory; set the initial password when the data is new.
+
+        With a ``user``, data/ and logs/ become its own; conf/, lib/, plugins/ and import/ stay ours and
+        read-only to it (Neo4j cannot rewrite its settings nor put a file where LOAD CSV looks).
+        """
         for directory in (self.conf_dir, self.data, self.logs, self.plugins, self.pidfile.parent):
             directory.mkdir(parents=True, exist_ok=True)
         self.conf_file.write_text(self.render(), encoding="utf-8")
         self._empty_import_dir()
+        if user is not None:
+            give_to(user, (self.data, self.logs))
+            check_access(
+                user, readable=(self.home, self.lib, self.plugins, self.conf_file), writable=(self.data, self.logs)
+            )
         if not (self.data / "databases" / "system").exists():
-            self._set_initial_password()
+            self._set_initial_password(user)
 
     def _empty_import_dir(self) -> None:
         """Create the import directory, or empty it: LOAD CSV's file root holds nothing to read."""
-        self.import_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.import_dir.mkdir(mode=0o755, parents=True, exist_ok=True)
         for entry in self.import_dir.iterdir():
             log.warning("removing %s: Neo4j's import directory is kept empty", entry)
             if entry.is_dir() and not entry.is_symlink():
@@ -290,13 +305,15 @@ class Neo4jServer:
                 pid,
             )
 
-    def _set_initial_password(self) -> None:
+    def _set_initial_password(self, user: ServiceUser | None) -> None:
         password = self.settings.neo4j_password
         log.info("new data directory %s: setting the initial password from NEO4J_PASSWORD", self.data)
         argv = [self.java(), "-cp", f"{self.lib}/*", ADMIN_TOOL, "dbms", "set-initial-password", password]
         proc = subprocess.run(  # argv holds the password: never log it
-            argv, capture_output=True, text=True, timeout=120, env=self._server_env(), cwd=self.home, check=False
-        )
+            argv, capture_output=True, text=True, timeout=120, env=self._server_env(), cwd=self.home, check=False,
+            user=None if user is None else user.uid, group=None if user is None else user.gid,
+            extra_groups=None if user is None else [],
+        )  # fmt: skip
         if proc.returncode != 0:
             output = processes.tail_text(proc.stdout + "\n" + proc.stderr, 3, redact=[password])
             raise ServiceError(
@@ -349,8 +366,14 @@ class Neo4jServer:
             started = time.monotonic()
             self._check_ports()
             self.resolve()
-            self.configure()
-            pid = processes.spawn_detached(self._argv(), self.console_log, cwd=self.home, env=self._server_env())
+            user = self.run_as()
+            self.configure(user)
+            pid = processes.spawn_detached(
+                self._argv(), self.console_log, cwd=self.home, env=self._server_env(),
+                user=None if user is None else (user.uid, user.gid),
+            )  # fmt: skip
+            if user is not None:
+                log.info("Neo4j runs as the OS user %s", user.name)
             processes.write_pid(self.pidfile, pid)
             log.info("started Neo4j (pid %s, home %s); waiting for %s", pid, self.home, self.uri)
             self._wait_ready(pid, stop_on_timeout=True)

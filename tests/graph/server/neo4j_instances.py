@@ -86,9 +86,16 @@ def _link_session_lib(server: Neo4jServer) -> None:
 
 @contextmanager
 def local_neo4j(
-    directory: Path, bolt_port: int, http_port: int, extra_settings: Mapping[str, str | None] | None = None
+    directory: Path,
+    bolt_port: int,
+    http_port: int,
+    extra_settings: Mapping[str, str | None] | None = None,
+    run_as: str = "",
 ) -> Iterator[RunningNeo4j]:
-    """Start a Neo4j with data under ``directory`` (hardened unless ``extra_settings`` say otherwise)."""
+    """Start a Neo4j with data under ``directory`` (hardened unless ``extra_settings`` say otherwise).
+
+    ``run_as``: the OS user it runs as (AIDISCOVER_NEO4J_RUN_AS; needs root); empty: ours.
+    """
     settings = Settings(
         data_dir=directory,
         neo4j_home=directory / "neo4j",
@@ -98,6 +105,7 @@ def local_neo4j(
         neo4j_heap="512m",
         neo4j_pagecache="64m",
         neo4j_start_timeout=120.0,
+        neo4j_run_as=run_as,
     )
     server = Neo4jServer(settings, extra_settings)
     _link_session_lib(server)
