@@ -34,7 +34,8 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError
 from app.errors import Neo4jAuthError, PortInUseError, ServiceError, ServiceStartTimeout, ToolMissingError
 from app.settings import Settings
 from graph.server import processes
-from graph.server.neo4j_hardening import HARDENING, IMPORT_DIR_SETTING, check_conf_settings
+from graph.server.neo4j_conf import IMPORT_DIR_NAME, empty_import_dir, render_conf
+from graph.server.neo4j_hardening import check_conf_settings
 from graph.server.os_user import ServiceUser, check_access, give_to, service_user
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,6 @@ POM = Path(__file__).resolve().parent / "pom.xml"
 STAMP_NAME = ".pom.sha256"
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
-IMPORT_DIR_NAME = "import"
 RUN_AS_VARIABLE = "AIDISCOVER_NEO4J_RUN_AS"
 APOC_JARS = ("apoc-core-*.jar", "apoc-common-*.jar")
 MAVEN_TIMEOUT = 1800.0
@@ -70,40 +70,6 @@ JVM_FLAGS = (
 def pom_digest() -> str:
     """sha256 of graph/server/pom.xml: the stamp that says which pom lib/ was resolved from."""
     return hashlib.sha256(POM.read_bytes()).hexdigest()
-
-
-def render_conf(settings: Settings, home: Path, extra: Mapping[str, str | None] | None = None) -> str:
-    """neo4j.conf for the local server, from the settings (no secrets in it), hardened.
-
-    ``extra`` adds or overrides settings; a value of None leaves that key out. Keys and values are
-    checked first (``ConfigError``).
-    """
-    host, bolt_port = settings.bolt_address
-    conf: dict[str, str | None] = {
-        "server.bolt.listen_address": f"{host}:{bolt_port}",
-        "server.http.listen_address": f"{host}:{settings.neo4j_http_port}",
-        "server.https.enabled": "false",
-        "server.directories.data": str(home / "data"),
-        "server.directories.logs": str(home / "logs"),
-        "server.directories.plugins": str(home / "plugins"),
-        IMPORT_DIR_SETTING: str(home / IMPORT_DIR_NAME),
-        "server.memory.heap.initial_size": settings.neo4j_heap,
-        "server.memory.heap.max_size": settings.neo4j_heap,
-        "server.memory.pagecache.size": settings.neo4j_pagecache,
-        "db.tx_log.rotation.retention_policy": settings.neo4j_tx_log_retention,
-        "dbms.security.auth_enabled": "true",
-        **HARDENING,
-        "dbms.usage_report.enabled": "false",
-        # Bolt otherwise waits 5 s twice for idle thread pools at shutdown: `services down` takes 2 s, not 10.
-        "internal.server.bolt.thread_pool_shutdown_wait_time": "1s",
-        "internal.server.bolt.connection_shutdown_wait_time": "1s",
-    }
-    if extra:
-        conf.update(extra)
-    check_conf_settings(conf)
-    lines = ["# Written by `aidiscover services up` at every start; edit the settings, not this file."]
-    lines += [f"{key}={value}" for key, value in conf.items() if value is not None]
-    return "\n".join(lines) + "\n"
 
 
 class Neo4jServer:
@@ -274,7 +240,7 @@ class Neo4jServer:
         for directory in (self.conf_dir, self.data, self.logs, self.plugins, self.pidfile.parent):
             directory.mkdir(parents=True, exist_ok=True)
         self.conf_file.write_text(self.render(), encoding="utf-8")
-        self._empty_import_dir()
+        empty_import_dir(self.import_dir)
         if user is not None:
             give_to(user, (self.data, self.logs))
             check_access(
@@ -282,16 +248,6 @@ class Neo4jServer:
             )
         if not (self.data / "databases" / "system").exists():
             self._set_initial_password(user)
-
-    def _empty_import_dir(self) -> None:
-        """Create the import directory, or empty it: LOAD CSV's file root holds nothing to read."""
-        self.import_dir.mkdir(mode=0o755, parents=True, exist_ok=True)
-        for entry in self.import_dir.iterdir():
-            log.warning("removing %s: Neo4j's import directory is kept empty", entry)
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry)
-            else:
-                entry.unlink()
 
     def _warn_if_conf_is_stale(self, pid: int) -> None:
         try:

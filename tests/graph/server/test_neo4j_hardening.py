@@ -30,6 +30,7 @@ from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
 from graph.schema import SCHEMA
 from graph.server import services
+from graph.server.neo4j_conf import render_conf
 from graph.server.neo4j_hardening import (
     ALLOWLIST_SETTING,
     FORBIDDEN_PROCEDURE_PREFIXES,
@@ -39,7 +40,7 @@ from graph.server.neo4j_hardening import (
     UNRESTRICTED_SETTING,
     check_conf_settings,
 )
-from graph.server.neo4j_server import Neo4jServer, render_conf
+from graph.server.neo4j_server import Neo4jServer
 from tests.graph.server.neo4j_instances import RunningNeo4j, free_port, local_neo4j, permissive_neo4j
 
 pytestmark = pytest.mark.neo4j
