@@ -62,6 +62,8 @@ FILE_URLS = (
     "FILE:///etc/passwd",
     "file://localhost/etc/passwd",
     "file:///../../../../../etc/passwd",
+    "file:etc/passwd",
+    "file:///proc/self/environ",
 )
 
 
@@ -222,7 +224,12 @@ def test_neo4j_does_not_inherit_the_environment_of_whoever_started_it(hardened: 
 
 # --- URLs ---------------------------------------------------------------------------------------
 def test_load_csv_reaches_no_address_and_the_canary_hears_nothing(hardened_driver: Driver, canary: Canary) -> None:
-    for url in (canary.url(), canary.url("localhost"), canary.url("127.1"), "http://169.254.169.254/latest/meta-data/"):
+    urls = [
+        canary.url(host) for host in ("127.0.0.1", "localhost", "127.1", "2130706433", "[::1]", "[::ffff:127.0.0.1]")
+    ]
+    urls += [canary.url().replace("http:", "https:"), canary.url().replace("http:", "ftp:")]
+    urls += ["http://169.254.169.254/latest/meta-data/", "http://[fd00:ec2::254]/latest/meta-data/"]
+    for url in urls:
         error = refused(hardened_driver, f"LOAD CSV FROM '{url}' AS line RETURN line")
         assert "blocked" in str(error), (url, str(error))
     assert canary.paths == []
