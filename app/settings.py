@@ -71,6 +71,13 @@ class Settings(BaseSettings):
     neo4j_start_timeout: float = Field(
         120.0, gt=0, description="Seconds `services up` waits for Neo4j to accept Bolt connections."
     )
+    neo4j_run_as: str = Field(
+        "",
+        pattern=r"^([a-z_][a-z0-9_-]{0,31})?$",
+        description="OS user the local Neo4j runs as when `services up` runs as root (created if missing), so it "
+        "cannot read the API's files or environment; every folder above its home must be open to others "
+        "(o+x). Empty: the user running `services up`.",
+    )
     redis_url: str = Field(
         "redis://127.0.0.1:6379/0",
         validation_alias=_env("REDIS_URL"),

@@ -27,6 +27,14 @@ from packaging.specifiers import SpecifierSet
 
 from app.cli import build_parser
 from app.settings import DEFAULT_NEO4J_PASSWORD, ENV_NAMES, PROJECT_ROOT, Settings, load_settings
+from graph.server.neo4j_hardening import (
+    ALLOWLIST_SETTING,
+    FORBIDDEN_PROCEDURE_PREFIXES,
+    HARDENING,
+    IMPORT_DIR_SETTING,
+    UNRESTRICTED_SETTING,
+    docker_env_name,
+)
 
 COMPOSE_FILE = PROJECT_ROOT / "docker-compose.yml"
 DOCKERFILE = PROJECT_ROOT / "Dockerfile"
@@ -41,7 +49,7 @@ AWS_CREDENTIAL_VARS = frozenset({"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "
 SETTINGS_VARS = frozenset(ENV_NAMES.values())
 FIELD_BY_VAR = {var: field for field, var in ENV_NAMES.items()}
 # Variables the official neo4j image reads: the two it documents plus neo4j.conf keys as NEO4J_<key>.
-NEO4J_IMAGE_VAR = re.compile(r"^(NEO4J_AUTH|NEO4J_PLUGINS|NEO4J_(dbms|server|db)_[A-Za-z0-9_]+)$")
+NEO4J_IMAGE_VAR = re.compile(r"^(NEO4J_AUTH|NEO4J_PLUGINS|NEO4J_(dbms|server|db|internal)_[A-Za-z0-9_]+)$")
 # ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:?msg} ... as compose interpolates them.
 INTERPOLATION = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?+])(?P<arg>[^}]*))?\}")
 
@@ -189,12 +197,40 @@ def test_redis_image(services: dict[str, dict[str, Any]]) -> None:
     assert services["redis"]["image"] == "redis:7-alpine"
 
 
-def test_apoc_is_enabled_and_unrestricted(services: dict[str, dict[str, Any]]) -> None:
+def test_neo4j_has_the_local_servers_hardening(services: dict[str, dict[str, Any]]) -> None:
     env = _environment(services["neo4j"])
-    assert json.loads(env["NEO4J_PLUGINS"] or "") == ["apoc"]
-    assert env["NEO4J_dbms_security_procedures_unrestricted"] == "apoc.*"
-    # the pom keeps APOC equal to Neo4j; the image's plugin installer picks the matching APOC itself
+    for key, value in HARDENING.items():
+        assert env.get(docker_env_name(key)) == value, f"{docker_env_name(key)} must be {value!r}, as {key} locally"
+    assert env[docker_env_name(IMPORT_DIR_SETTING)] == "/var/lib/neo4j/import"  # the image's empty import dir
+    for name in env[docker_env_name(ALLOWLIST_SETTING)].split(","):  # type: ignore[union-attr]
+        assert not name.lower().startswith(FORBIDDEN_PROCEDURE_PREFIXES), name
+
+
+def test_nothing_makes_apoc_unrestricted(services: dict[str, dict[str, Any]]) -> None:
+    env = _environment(services["neo4j"])
+    assert docker_env_name(UNRESTRICTED_SETTING) not in env
+    assert "unrestricted" not in yaml.safe_dump(services["neo4j"]).lower()
+    # the image's plugin installer appends dbms.security.procedures.unrestricted=apoc.* for "apoc"
+    assert "NEO4J_PLUGINS" not in env
+    # the pom keeps APOC equal to Neo4j for the local server's deliberately permissive test instances
     assert _pom_property("apoc.version") == _pom_property("neo4j.version")
+
+
+def test_neo4j_runs_as_its_own_user(services: dict[str, dict[str, Any]]) -> None:
+    neo4j = services["neo4j"]
+    assert neo4j["user"] == "7474:7474"  # the image's neo4j user, never root
+    assert "no-new-privileges:true" in neo4j["security_opt"]
+
+
+def test_redis_persists_with_an_append_only_file(services: dict[str, dict[str, Any]], compose: dict[str, Any]) -> None:
+    command = services["redis"]["command"]
+    assert command[0] == "redis-server"
+    options = dict(zip(command[1::2], command[2::2], strict=True))
+    assert options == {"--appendonly": "yes", "--appendfsync": "everysec", "--dir": "/data"}
+    [mount] = services["redis"]["volumes"]
+    volume, _, path = mount.partition(":")
+    assert path == options["--dir"]
+    assert volume in compose["volumes"], f"{volume} is a bind mount, not a named volume"
 
 
 def test_neo4j_keeps_its_data_in_a_named_volume(compose: dict[str, Any]) -> None:

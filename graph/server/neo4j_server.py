@@ -4,8 +4,11 @@ Layout under ``settings.neo4j_dir`` (the "home")::
 
     lib/        every runtime jar, from `mvn dependency:copy-dependencies` on graph/server/pom.xml;
                 lib/.pom.sha256 records which pom they came from, so Maven runs again only when it changes
-    plugins/    apoc-core and apoc-common (APOC must be in the plugin dir and on the classpath)
-    conf/       neo4j.conf, rewritten from the settings at every start
+    plugins/    apoc-core and apoc-common (APOC must be in the plugin dir and on the classpath); the
+                procedure allowlist registers none of it, unless ``extra_settings`` lifts the hardening
+    conf/       neo4j.conf, rewritten from the settings at every start, with the hardening of
+                ``graph.server.neo4j_hardening`` (no file URLs, no URL access, no APOC)
+    import/     LOAD CSV's file root: created empty and emptied at every start
     data/       the databases; its initial password is set from NEO4J_PASSWORD before the first start
     logs/       neo4j.log, debug.log, ... and console.log (the JVM's stdout and stderr)
     run/        neo4j.pid
@@ -22,6 +25,7 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from neo4j import Driver, GraphDatabase
@@ -30,6 +34,9 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError
 from app.errors import Neo4jAuthError, PortInUseError, ServiceError, ServiceStartTimeout, ToolMissingError
 from app.settings import Settings
 from graph.server import processes
+from graph.server.neo4j_conf import IMPORT_DIR_NAME, empty_import_dir, render_conf
+from graph.server.neo4j_hardening import check_conf_settings
+from graph.server.os_user import ServiceUser, check_access, give_to, service_user
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +44,12 @@ POM = Path(__file__).resolve().parent / "pom.xml"
 STAMP_NAME = ".pom.sha256"
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
+RUN_AS_VARIABLE = "AIDISCOVER_NEO4J_RUN_AS"
 APOC_JARS = ("apoc-core-*.jar", "apoc-common-*.jar")
 MAVEN_TIMEOUT = 1800.0
 STOP_GRACE = 30.0
+# The only variables of ours the Neo4j process gets (plus LC_*); see Neo4jServer._server_env.
+SERVER_ENV = frozenset({"PATH", "LANG", "TZ", "TMPDIR", "JAVA_HOME"})
 JVM_OPENS = (
     "--add-opens=java.base/java.nio=ALL-UNNAMED",
     "--add-opens=java.base/java.io=ALL-UNNAMED",
@@ -62,41 +72,23 @@ def pom_digest() -> str:
     return hashlib.sha256(POM.read_bytes()).hexdigest()
 
 
-def render_conf(settings: Settings, home: Path) -> str:
-    """neo4j.conf for the local server, from the settings (no secrets in it)."""
-    host, bolt_port = settings.bolt_address
-    lines = [
-        "# Written by `aidiscover services up` at every start; edit the settings, not this file.",
-        f"server.bolt.listen_address={host}:{bolt_port}",
-        f"server.http.listen_address={host}:{settings.neo4j_http_port}",
-        "server.https.enabled=false",
-        f"server.directories.data={home / 'data'}",
-        f"server.directories.logs={home / 'logs'}",
-        f"server.directories.plugins={home / 'plugins'}",
-        f"server.memory.heap.initial_size={settings.neo4j_heap}",
-        f"server.memory.heap.max_size={settings.neo4j_heap}",
-        f"server.memory.pagecache.size={settings.neo4j_pagecache}",
-        f"db.tx_log.rotation.retention_policy={settings.neo4j_tx_log_retention}",
-        "dbms.security.auth_enabled=true",
-        "dbms.security.procedures.unrestricted=apoc.*",
-        "dbms.usage_report.enabled=false",
-        # Bolt otherwise waits 5 s twice for idle thread pools at shutdown: `services down` takes 2 s, not 10.
-        "internal.server.bolt.thread_pool_shutdown_wait_time=1s",
-        "internal.server.bolt.connection_shutdown_wait_time=1s",
-    ]
-    return "\n".join(lines) + "\n"
-
-
 class Neo4jServer:
     """Resolve, configure, start, stop and inspect the local Neo4j of one ``Settings``."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, extra_settings: Mapping[str, str | None] | None = None) -> None:
+        """``extra_settings`` adds or overrides neo4j.conf settings (None drops one); they are checked now.
+
+        The product never passes any: they exist so a test can start a server without the hardening.
+        """
         self.settings = settings
+        self.extra_settings: Mapping[str, str | None] = dict(extra_settings or {})
+        check_conf_settings(self.extra_settings)
         self.home = settings.neo4j_dir.resolve()
         self.lib = self.home / "lib"
         self.plugins = self.home / "plugins"
         self.conf_dir = self.home / "conf"
         self.data = self.home / "data"
+        self.import_dir = self.home / IMPORT_DIR_NAME
         self.logs = self.home / "logs"
         self.pidfile = self.home / "run" / "neo4j.pid"
         self.neo4j_log = self.logs / "neo4j.log"
@@ -129,7 +121,22 @@ class Neo4jServer:
         return found
 
     def _env(self) -> dict[str, str]:
+        """Maven's environment: ours (proxies, ~/.m2, MAVEN_OPTS) without the Neo4j password."""
         env = {k: v for k, v in os.environ.items() if k not in {"NEO4J_PASSWORD", "NEO4J_AUTH"}}
+        return self._neo4j_vars(env)
+
+    def _server_env(self) -> dict[str, str]:
+        """The JVM's and neo4j-admin's environment: a few harmless variables, never ours.
+
+        Whoever starts the services may hold the API's secrets in the environment (AIDISCOVER_SECRET_KEY,
+        the LLM key, cloud credentials); a Neo4j that inherited them would hold them in its own
+        /proc/<pid>/environ.
+        """
+        env = {k: v for k, v in os.environ.items() if k in SERVER_ENV or k.startswith("LC_")}
+        env["HOME"] = str(self.home)
+        return self._neo4j_vars(env)
+
+    def _neo4j_vars(self, env: dict[str, str]) -> dict[str, str]:
         env["NEO4J_HOME"] = str(self.home)
         env["NEO4J_CONF"] = str(self.conf_dir)
         if self.settings.java_home is not None:
@@ -212,21 +219,57 @@ class Neo4jServer:
                 shutil.copy2(jar, self.plugins / name)
 
     # --- configure -----------------------------------------------------------------------------
-    def configure(self) -> None:
-        """Write conf/neo4j.conf; set the initial password when the data directory is new."""
+    @property
+    def conf_file(self) -> Path:
+        return self.conf_dir / "neo4j.conf"
+
+    def render(self) -> str:
+        """The neo4j.conf this server is started with."""
+        return render_conf(self.settings, self.home, self.extra_settings)
+
+    def run_as(self) -> ServiceUser | None:
+        """The OS user Neo4j runs as (AIDISCOVER_NEO4J_RUN_AS, created when missing); None: our own."""
+        return service_user(self.settings.neo4j_run_as, RUN_AS_VARIABLE)
+
+    def configure(self, user: ServiceUser | None = None) -> None:
+        """Write conf/neo4j.conf, empty the import directory; set the initial password when the data is new.
+
+        With a ``user``, data/ and logs/ become its own; conf/, lib/, plugins/ and import/ stay ours and
+        read-only to it (Neo4j cannot rewrite its settings nor put a file where LOAD CSV looks).
+        """
         for directory in (self.conf_dir, self.data, self.logs, self.plugins, self.pidfile.parent):
             directory.mkdir(parents=True, exist_ok=True)
-        (self.conf_dir / "neo4j.conf").write_text(render_conf(self.settings, self.home), encoding="utf-8")
+        self.conf_file.write_text(self.render(), encoding="utf-8")
+        empty_import_dir(self.import_dir)
+        if user is not None:
+            give_to(user, (self.data, self.logs))
+            check_access(
+                user, readable=(self.home, self.lib, self.plugins, self.conf_file), writable=(self.data, self.logs)
+            )
         if not (self.data / "databases" / "system").exists():
-            self._set_initial_password()
+            self._set_initial_password(user)
 
-    def _set_initial_password(self) -> None:
+    def _warn_if_conf_is_stale(self, pid: int) -> None:
+        try:
+            current = self.conf_file.read_text(encoding="utf-8")
+        except OSError:
+            current = ""
+        if current != self.render():
+            log.warning(
+                "Neo4j (pid %s) runs with an older neo4j.conf than the settings give (e.g. without the "
+                "current hardening); run `aidiscover services down` then `aidiscover services up` to apply it",
+                pid,
+            )
+
+    def _set_initial_password(self, user: ServiceUser | None) -> None:
         password = self.settings.neo4j_password
         log.info("new data directory %s: setting the initial password from NEO4J_PASSWORD", self.data)
         argv = [self.java(), "-cp", f"{self.lib}/*", ADMIN_TOOL, "dbms", "set-initial-password", password]
         proc = subprocess.run(  # argv holds the password: never log it
-            argv, capture_output=True, text=True, timeout=120, env=self._env(), cwd=self.home, check=False
-        )
+            argv, capture_output=True, text=True, timeout=120, env=self._server_env(), cwd=self.home, check=False,
+            user=None if user is None else user.uid, group=None if user is None else user.gid,
+            extra_groups=None if user is None else [],
+        )  # fmt: skip
         if proc.returncode != 0:
             output = processes.tail_text(proc.stdout + "\n" + proc.stderr, 3, redact=[password])
             raise ServiceError(
@@ -273,13 +316,20 @@ class Neo4jServer:
             pid = self._live_pid()
             if pid is not None:
                 log.info("Neo4j already running (pid %s, home %s)", pid, self.home)
+                self._warn_if_conf_is_stale(pid)
                 self._wait_ready(pid, stop_on_timeout=False)
                 return None
             started = time.monotonic()
             self._check_ports()
             self.resolve()
-            self.configure()
-            pid = processes.spawn_detached(self._argv(), self.console_log, cwd=self.home, env=self._env())
+            user = self.run_as()
+            self.configure(user)
+            pid = processes.spawn_detached(
+                self._argv(), self.console_log, cwd=self.home, env=self._server_env(),
+                user=None if user is None else (user.uid, user.gid),
+            )  # fmt: skip
+            if user is not None:
+                log.info("Neo4j runs as the OS user %s", user.name)
             processes.write_pid(self.pidfile, pid)
             log.info("started Neo4j (pid %s, home %s); waiting for %s", pid, self.home, self.uri)
             self._wait_ready(pid, stop_on_timeout=True)

@@ -180,9 +180,19 @@ def terminate(pid: int, grace: float = 30.0) -> bool:
     return True
 
 
-def spawn_detached(argv: Sequence[str], logfile: Path, cwd: Path, env: dict[str, str] | None = None) -> int:
-    """Start ``argv`` in its own session (it outlives us), stdout and stderr appended to ``logfile``."""
+def spawn_detached(
+    argv: Sequence[str],
+    logfile: Path,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    user: tuple[int, int] | None = None,
+) -> int:
+    """Start ``argv`` in its own session (it outlives us), stdout and stderr appended to ``logfile``.
+
+    ``user``: (uid, gid) to run it as, with no supplementary groups (only root may pass another user).
+    """
     logfile.parent.mkdir(parents=True, exist_ok=True)
+    uid, gid = user if user is not None else (None, None)
     with logfile.open("ab") as out:
         proc = subprocess.Popen(
             list(argv),
@@ -193,6 +203,9 @@ def spawn_detached(argv: Sequence[str], logfile: Path, cwd: Path, env: dict[str,
             env=env,
             start_new_session=True,
             close_fds=True,
+            user=uid,
+            group=gid,
+            extra_groups=None if user is None else [],
         )
     # Keep no handle: the server is detached and `pid_alive` reaps it if it exits while we run.
     proc.returncode = 0  # silences Popen.__del__'s "still running" ResourceWarning

@@ -3,8 +3,12 @@
 When something already answers PING at REDIS_URL's host and port (a system redis, a container), it is
 used as is and never stopped by us (``managed`` is False). Otherwise ``redis-server`` is started in the
 foreground mode (``daemonize no``) but detached in its own session, from a config file written under
-``settings.redis_dir`` (so a password from REDIS_URL never shows in ``ps``), without persistence: this
-Redis holds only transient task state.
+``settings.redis_dir`` at every start (so a password from REDIS_URL never shows in ``ps``).
+
+It persists with an append-only file (``appendonly yes``, ``appendfsync everysec``) in
+``settings.redis_dir``: queued Celery tasks, job progress and rate-limit windows survive a crash or a
+kill of redis-server, losing at most the last second of writes. No RDB snapshots (``save ""``): the
+append-only file is the one copy.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ log = logging.getLogger(__name__)
 
 START_TIMEOUT = 30.0
 STOP_GRACE = 15.0
+APPEND_DIR = "appendonlydir"  # under settings.redis_dir
 
 
 class RedisServer:
@@ -38,6 +43,7 @@ class RedisServer:
         self.pidfile = self.dir / "redis.pid"
         self.logfile = self.dir / "redis.log"
         self.conf = self.dir / "redis.conf"
+        self.append_dir = self.dir / APPEND_DIR
 
     @property
     def address(self) -> str:
@@ -85,7 +91,9 @@ class RedisServer:
             f"logfile {self.logfile}",
             f"pidfile {self.pidfile}",
             'save ""',
-            "appendonly no",
+            "appendonly yes",
+            "appendfsync everysec",
+            f'appenddirname "{APPEND_DIR}"',
         ]
         if password:
             lines.append(f'requirepass "{unquote(password)}"')

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from app.settings import Settings
 from graph.neo4j.client import Graph
 from graph.server import processes, services
 from graph.server.neo4j_server import Neo4jServer
+from graph.server.redis_server import RedisServer
 
 PASSWORD_A = "first-password-a"
 PASSWORD_B = "second-password-b"
@@ -243,6 +245,37 @@ def test_redis_up_noop_down(make_settings: MakeSettings) -> None:
     assert first.pid is not None
     assert not processes.pid_alive(first.pid)
     assert not processes.port_listening(*settings.redis_address)
+
+
+@pytest.mark.redis
+def test_redis_keeps_its_data_when_killed(make_settings: MakeSettings) -> None:
+    """Append-only persistence: a key written before a SIGKILL is there after the next `services up`."""
+    settings = make_settings()
+    [first] = services.up(settings, ["redis"])
+    assert first.pid is not None
+    client = redis.Redis.from_url(settings.redis_url)
+    try:
+        assert client.config_get("appendonly") == {"appendonly": "yes"}
+        assert client.config_get("appendfsync") == {"appendfsync": "everysec"}
+        assert Path(client.config_get("dir")["dir"]) == settings.redis_dir.resolve()
+        client.set("job:persisted", "still-here")
+        append_dir = RedisServer(settings).append_dir
+        # everysec: wait until the write reached the append-only file, as it does within a second
+        assert processes.wait_until(
+            lambda: any(b"job:persisted" in f.read_bytes() for f in append_dir.glob("*.aof")), 5.0
+        ), f"no append-only file in {append_dir} holds the key"
+    finally:
+        client.close()
+    os.kill(first.pid, signal.SIGKILL)
+    assert processes.wait_until(lambda: not processes.pid_alive(first.pid), 10.0)
+
+    [again] = services.up(settings, ["redis"])  # the stale pidfile is dropped, a new redis-server starts
+    assert again.pid not in (None, first.pid)
+    client = redis.Redis.from_url(settings.redis_url)
+    try:
+        assert client.get("job:persisted") == b"still-here"
+    finally:
+        client.close()
 
 
 @pytest.mark.redis
