@@ -40,9 +40,12 @@ from app.nl.cypher_text import strip_fences
 from app.nl.pipeline import Answer, NLServices, ask
 from app.settings import Settings
 from graph.neo4j.client import Graph
+from graph.neo4j.constraints import ensure_schema
+from graph.schema import SCHEMA
 from ingest.emulators.llm_server import Reply, ScriptedLLMServer
 from tests.app.nl.conftest import build_estate, make_services
 from tests.app.nl.redteam_cases import CONTAINED, INJECTIONS, REFUSED
+from tests.graph.server.neo4j_instances import free_port, permissive_neo4j
 
 LAYERS = ("all", "neo4j-hardening-off", "parse-gate-off", "plan-check-off", "read-transaction-off", "secrets-in-graph")
 SECRET_MARK = "canary-secret-" + uuid.uuid4().hex
@@ -118,6 +121,18 @@ def hardened(session_graph: Graph) -> Graph:
     session_graph.wipe()
     build_estate(session_graph)
     return session_graph
+
+
+@pytest.fixture(scope="module")
+def permissive_estate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Graph]:
+    """A second Neo4j with the old, permissive settings (layer 1 off), holding the same estate."""
+    with permissive_neo4j(tmp_path_factory.mktemp("permissive"), free_port(), free_port()) as server:
+        graph = Graph(server.settings)
+        graph.verify()
+        ensure_schema(graph, SCHEMA)
+        build_estate(graph)
+        yield graph
+        graph.close()
 
 
 def counts(graph: Graph) -> tuple[int, int, int, int]:
