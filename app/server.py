@@ -36,6 +36,7 @@ from app.errors import AIDiscoverError
 from app.observability.http import RequestIdMiddleware
 from app.observability.metrics import MetricsMiddleware, deployment_registry, exposition
 from app.report.routes import EXPORT_PATHS, report_routes
+from app.secret_migration import migrate_at_startup
 from app.settings import Settings
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
@@ -137,6 +138,7 @@ def create_app(settings: Settings, graph: Graph | None = None) -> Starlette:
             await asyncio.to_thread(ensure_schema, graph_, SCHEMA)
         except AIDiscoverError as exc:  # serve anyway: /ready reports it, queries say what to do
             log.warning("could not ensure the graph schema at start-up: %s", exc)
+        await asyncio.to_thread(migrate_at_startup, graph_, settings)  # secrets out of the graph, before any read
         if settings.auth == "required":
             try:
                 hint = await asyncio.to_thread(startup_hint, graph_)

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from app.secretstore import store_of
 from app.settings import Settings, load_settings
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
@@ -37,8 +38,10 @@ def session_graph(settings: Settings) -> Iterator[Graph]:
 
 @pytest.fixture
 def graph(session_graph: Graph) -> Graph:
-    """The real Neo4j, emptied before the test (constraints and indexes stay)."""
+    """The real Neo4j, emptied before the test (constraints and indexes stay), and an empty secret store
+    (users, API keys, cloud accounts, notification targets)."""
     session_graph.wipe()
+    store_of(session_graph).clear()
     return session_graph
 
 
