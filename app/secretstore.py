@@ -120,6 +120,29 @@ class SecretStore:
                 except redis.WatchError:
                     continue
 
+    def rewrite(self, collections: tuple[Collection, ...], change: Callable[[str], str | None]) -> int:
+        """Replace every record of ``collections`` for which ``change`` returns a new value, all in one
+        transaction: an exception from ``change`` leaves every record as it was. How many were replaced."""
+        keys = [self._key(c) for c in collections]
+        with self._answering(), self._redis.pipeline() as pipe:
+            while True:
+                try:
+                    pipe.watch(*keys)  # type: ignore[no-untyped-call]
+                    updates: dict[str, dict[str, str]] = {}
+                    for key in keys:
+                        records: dict[str, str] = pipe.hgetall(key)  # type: ignore[assignment]
+                        for record_id, old in records.items():
+                            new = change(old)
+                            if new is not None:
+                                updates.setdefault(key, {})[record_id] = new
+                    pipe.multi()
+                    for key, mapping in updates.items():
+                        pipe.hset(key, mapping=mapping)
+                    pipe.execute()
+                    return sum(len(m) for m in updates.values())
+                except redis.WatchError:
+                    continue
+
     # --- the token signing secret ------------------------------------------------------------------
 
     def jwt_secret(self) -> str | None:
