@@ -137,7 +137,8 @@ class SecretStore:
                                 updates.setdefault(key, {})[record_id] = new
                     pipe.multi()
                     for key, mapping in updates.items():
-                        pipe.hset(key, mapping=mapping)
+                        for record_id, value in mapping.items():
+                            pipe.hset(key, record_id, value)
                     pipe.execute()
                     return sum(len(m) for m in updates.values())
                 except redis.WatchError:
