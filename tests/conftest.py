@@ -121,6 +121,7 @@ def demo_graph(settings: Settings, moto_server: MotoServer, session_graph: Graph
 
     moto_server.reset()
     session_graph.wipe()
+    store_of(session_graph).clear()
     with pytest.MonkeyPatch.context() as env:
         env.setenv("AWS_ACCESS_KEY_ID", "testing")
         env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
