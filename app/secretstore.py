@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal, TypeVar, get_args
+from urllib.parse import urlsplit
 
 import redis
 from pydantic import TypeAdapter
@@ -57,6 +58,8 @@ class SecretStore:
 
     def __init__(self, url: str) -> None:
         self.url = url
+        parts = urlsplit(url)
+        self.where = f"{parts.hostname}:{parts.port or 6379}"  # for messages: never the URL's password
         self._redis = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=10, decode_responses=True)
 
     def close(self) -> None:
@@ -68,7 +71,7 @@ class SecretStore:
             yield
         except redis.ConnectionError as exc:
             raise ServiceError(
-                f"the secret store (Redis at {self.url}) does not answer: run `aidiscover services up`, "
+                f"the secret store (Redis at {self.where}) does not answer: run `aidiscover services up`, "
                 "or fix REDIS_URL / AIDISCOVER_SECRETS_REDIS_URL"
             ) from exc
 

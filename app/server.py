@@ -116,6 +116,12 @@ def create_app(settings: Settings, graph: Graph | None = None) -> Starlette:
             checks["redis"] = "ok"
         except redis.RedisError as exc:
             checks["redis"] = f"Redis does not answer at {settings.redis_url} ({exc}); run `aidiscover services up`"
+        if settings.secrets_redis_url:  # a secret store of its own
+            try:
+                await asyncio.to_thread(_check_redis, settings.secrets_redis_url)
+                checks["secrets"] = "ok"
+            except redis.RedisError as exc:
+                checks["secrets"] = f"the secret store does not answer ({exc}); fix AIDISCOVER_SECRETS_REDIS_URL"
         ok = all(v == "ok" for v in checks.values())
         return JSONResponse(
             {"status": "ready" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503
@@ -156,7 +162,10 @@ def create_app(settings: Settings, graph: Graph | None = None) -> Starlette:
     if settings.auth == "off":
         log.warning("AIDISCOVER_AUTH=off: every API request acts as a local admin; use it on a single-user laptop only")
     else:
-        authenticator.secret  # noqa: B018 - load or create the token secret now, not at the first login
+        try:
+            authenticator.secret  # noqa: B018 - load or create the token secret now, not at the first login
+        except AIDiscoverError as exc:  # serve anyway: /ready names the failing store, sign-ins say what to do
+            log.warning("could not load the token signing secret at start-up: %s", exc)
     gql = _GraphQL(graph_, settings, authenticator)
     return Starlette(
         routes=[

@@ -208,7 +208,7 @@ def restore(graph: Graph, path: Path, *, batch: int = BATCH) -> BackupSummary:
     held = sum(store.count(c) for c in COLLECTIONS)
     if held:
         raise QueryInputError(
-            f"the secret store ({store.url}) already holds {held} records (users, API keys, accounts or "
+            f"the secret store ({store.where}) already holds {held} records (users, API keys, accounts or "
             "notification targets); restore only into an empty one, or point AIDISCOVER_SECRETS_REDIS_URL at one"
         )
     graph.write(f"CREATE INDEX restore_key IF NOT EXISTS FOR (n:{_RESTORE_LABEL}) ON (n._restore_n)")
