@@ -7,6 +7,7 @@ not be rotated, and users, keys, accounts and targets were nodes any graph read 
 
 from __future__ import annotations
 
+import io
 import json
 import time
 from collections.abc import Iterator
@@ -260,3 +261,26 @@ def test_rotate_secret_over_http_refuses_the_tokens_issued_before(
     assert "signed with another secret" in response.json()["errors"][0]["message"]
     fresh = post(store_api, LOGIN, u="ada", p=PASSWORD).json()["data"]["login"]["accessToken"]
     assert post(store_api, "{ me { name } }", fresh).json() == {"data": {"me": {"name": "ada"}}}
+
+
+def test_cli_users_set_changes_role_password_and_state_and_voids_tokens(
+    auth: Authenticator, graph: Graph, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AIDISCOVER_BCRYPT_ROUNDS", "4")
+    auth_store.create_user(graph, "ada", PASSWORD, "admin", 4)
+    pair = auth.login("ada", PASSWORD, "10.0.0.1")
+    assert main(["users", "set", "ada", "--role", "viewer"]) == 0
+    assert "user ada: role viewer, active; tokens issued before are refused" in capsys.readouterr().out
+    with pytest.raises(AuthError, match="predates a change"):
+        auth.bearer(f"Bearer {pair.access_token}")
+    monkeypatch.setattr("sys.stdin", io.StringIO("battery staple\n"))
+    assert main(["users", "set", "ada", "--password-stdin", "--disable"]) == 0
+    assert "role viewer, disabled" in capsys.readouterr().out
+    with pytest.raises(AuthError, match="disabled"):
+        auth.login("ada", "battery staple", "10.0.0.1")
+    assert main(["users", "set", "ada", "--enable"]) == 0
+    assert auth.login("ada", "battery staple", "10.0.0.1").expires_in > 0
+    assert main(["users", "set", "ada"]) == 2
+    assert "nothing to change" in capsys.readouterr().err
+    assert main(["users", "set", "nobody", "--enable"]) == 2
+    assert "no user 'nobody'" in capsys.readouterr().err
