@@ -1,8 +1,9 @@
 """Users and API keys, kept in the secret store (``app.secretstore``), never in the resource graph.
 
 Passwords and key secrets are stored only as bcrypt hashes. An API key reads ``aid_<key_id>_<secret>``:
-the key id finds the record, bcrypt checks the secret. A user's ``token_version`` grows with every change
-to the user (password, role, disabled); tokens carry it, so a change makes older tokens void. Functions
+the key id finds the record, bcrypt checks the secret. A user's ``token_version`` is drawn at random when
+the user is created and grows with every change (password, role, disabled); tokens carry it, so a change,
+or deleting and re-creating the user, makes older tokens void. Functions
 take the ``Graph`` of the deployment and find its store from the same settings. Every function here is
 synchronous (bcrypt and Redis block); the API calls them in a worker thread.
 """
@@ -36,7 +37,9 @@ class UserRecord:
     created_at: datetime | None
     disabled: bool
     password_hash: str = field(repr=False, default="")
-    token_version: int = 0  # grows with every change to the user; tokens carrying an older one are refused
+    # random at creation (a user re-created under the same name gets another), +1 with every change to the
+    # user; tokens carry it, and a token with another version is refused
+    token_version: int = 0
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,7 @@ def create_user(graph: Graph, username: str, password: str, role: str, rounds: i
         created_at=datetime.now(UTC),
         disabled=False,
         password_hash=hash_secret(password, rounds),
+        token_version=secrets.randbelow(2**31),
     )
     if not store_of(graph).create("users", username, to_json(USER_JSON, record)):
         raise _exists(username)
