@@ -10,7 +10,7 @@ aidiscover apikeys revoke KEY_ID
 aidiscover auth rotate-secret      new token signing secret: every token issued before is refused
 aidiscover auth migrate-secrets    move users, keys, accounts and targets out of Neo4j (exit 1 if some failed)
 
-Users, keys and the signing secret live in the secret store (``app.secretstore``); every command here
+Users, keys and the signing secret live in the secret store (``graph.secretstore``); every command here
 first moves what older versions left in Neo4j into it (``app.secret_migration``).
 """
 

@@ -27,9 +27,9 @@ from app.api.auth_tokens import SECRET_FILE, read_secret_file
 from app.errors import AIDiscoverError
 from app.notify.model import NotificationTarget
 from app.notify.store import TARGET_JSON, StoredTarget, import_target
-from app.secretstore import Collection, secret_store, store_of, store_url, to_json
 from app.settings import Settings
 from graph.neo4j.client import Graph
+from graph.secretstore import Collection, secret_store, store_of, store_url, to_json
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 The file is gzip-compressed JSON lines: a header, then one line per node (its labels and
 properties), then one line per relationship (its type, its two ends and its properties), then one
-line per record of the secret store (``app.secretstore``: its collection, id and stored JSON)::
+line per record of the secret store (``graph.secretstore``: its collection, id and stored JSON)::
 
     {"format": "aidiscover-backup", "version": 2, "created_at": ..., "nodes": N, "relationships": R, "secrets": S}
     {"n": 0, "labels": ["Resource", "EC2Instance"], "props": {...}}
@@ -40,10 +40,10 @@ from typing import IO, Any
 import neo4j.time
 
 from app.errors import GraphError, QueryInputError
-from app.secretstore import COLLECTIONS, SecretStore, StoredRecord, store_of
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
 from graph.schema import SCHEMA
+from graph.secretstore import COLLECTIONS, SecretStore, StoredRecord, store_of
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,6 @@ from celery.beat import ScheduleEntry, Scheduler
 
 from app.accounts.schedules import Schedule, list_schedules, parse_spec, record_run
 from app.errors import AIDiscoverError
-from app.secret_migration import migrate_at_startup
 from app.settings import Settings, load_settings
 from graph.neo4j.client import Graph
 
@@ -58,7 +57,6 @@ class GraphScheduler(Scheduler):  # type: ignore[misc]  # celery is untyped
     def graph(self) -> Graph:
         if self._graph is None:
             self._graph = Graph(self.settings)
-            migrate_at_startup(self._graph, self.settings)  # schedules name accounts kept in the secret store
         return self._graph
 
     def setup_schedule(self) -> None:

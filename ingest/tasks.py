@@ -24,7 +24,6 @@ import redis
 from celery import Celery, Task, chord, group
 
 from app.errors import AIDiscoverError
-from app.secret_migration import migrate_at_startup
 from app.settings import Settings, load_settings
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
@@ -106,9 +105,7 @@ def celery_app(settings: Settings) -> Celery:
 def _context() -> tuple[Settings, Graph]:
     """One settings value and one Neo4j driver per worker process (created after the fork)."""
     settings = load_settings()
-    graph = Graph(settings)
-    migrate_at_startup(graph, settings)  # secrets out of the graph before a job reads accounts
-    return settings, graph
+    return settings, Graph(settings)
 
 
 def _redis(settings: Settings) -> redis.Redis:

@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from app.secretstore import store_of
 from app.settings import Settings, load_settings
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
 from graph.rows import Transformed
 from graph.schema import SCHEMA
+from graph.secretstore import store_of
 from graph.write import GraphWriter, SyncStamp
 from ingest.emulators.moto_server import MotoServer
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from app.errors import SecretKeyError
-from app.secretstore import Collection, store_of
 from app.settings import Settings
 from graph.neo4j.client import Graph
+from graph.secretstore import Collection, store_of
 
 log = logging.getLogger(__name__)
 

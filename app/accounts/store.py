@@ -1,6 +1,6 @@
 """Cloud accounts in the secret store: register, list, remove. Secrets are encrypted before they are stored.
 
-Accounts live in the secret store (``app.secretstore``, collection ``accounts``), never in the resource
+Accounts live in the secret store (``graph.secretstore``, collection ``accounts``), never in the resource
 graph, so no graph query can read their ciphertext. ``list_accounts`` returns the accounts with their
 secrets decrypted (for discovery); ``account_views`` returns them without reading any secret (for the API
 and the CLI). Removing an account removes its schedules and keeps the resources discovered from it unless
@@ -18,9 +18,9 @@ from pydantic import TypeAdapter
 from app.accounts.crypto import secret_box
 from app.accounts.model import PROVIDERS, AccountSpec, CloudAccount, Provider, account_key, validate
 from app.errors import RegistrationError
-from app.secretstore import store_of, to_json
 from app.settings import Settings
 from graph.neo4j.client import Graph
+from graph.secretstore import store_of, to_json
 
 log = logging.getLogger(__name__)
 

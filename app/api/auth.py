@@ -28,9 +28,9 @@ from app.api.auth_tokens import Claims, TokenPair, decode_token, issue_tokens, l
 from app.api.permissions import Principal
 from app.api.ratelimit import RateLimiter
 from app.errors import AuthError, RateLimitedError
-from app.secretstore import store_of
 from app.settings import Settings
 from graph.neo4j.client import Graph
+from graph.secretstore import store_of
 
 log = logging.getLogger(__name__)
 KEY_CACHE_SECONDS = 60.0

@@ -1,4 +1,4 @@
-"""Users and API keys, kept in the secret store (``app.secretstore``), never in the resource graph.
+"""Users and API keys, kept in the secret store (``graph.secretstore``), never in the resource graph.
 
 Passwords and key secrets are stored only as bcrypt hashes. An API key reads ``aid_<key_id>_<secret>``:
 the key id finds the record, bcrypt checks the secret. A user's ``token_version`` is drawn at random when
@@ -20,8 +20,8 @@ from pydantic import TypeAdapter
 
 from app.api.permissions import ROLES, Role
 from app.errors import AlreadyExistsError, AuthError, NotFoundError, QueryInputError
-from app.secretstore import store_of, to_json
 from graph.neo4j.client import Graph
+from graph.secretstore import store_of, to_json
 
 KEY_PREFIX = "aid_"
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")

@@ -1,7 +1,7 @@
 """Bearer tokens (JWT, HS256): short access tokens, longer refresh tokens, and their signing secret.
 
 The secret comes from ``AIDISCOVER_JWT_SECRET``; when unset, it is kept in the secret store
-(``app.secretstore``; generated on first use, shared by every API process, replaced by
+(``graph.secretstore``; generated on first use, shared by every API process, replaced by
 ``aidiscover auth rotate-secret``), so tokens survive a restart. A ``<data_dir>/jwt-secret`` file left
 by older versions is adopted into the store when the store has none. The secret is never logged.
 Tokens carry the user's ``token_version`` (claim ``ver``): a change to the user voids older tokens.
@@ -22,8 +22,8 @@ import jwt
 from app.api.auth_store import check_role
 from app.api.permissions import Role
 from app.errors import AuthError, ConfigError
-from app.secretstore import secret_store
 from app.settings import Settings
+from graph.secretstore import secret_store
 
 log = logging.getLogger(__name__)
 ALGORITHM = "HS256"

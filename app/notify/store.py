@@ -1,7 +1,7 @@
 """Notification targets in the secret store, and the delivery log in the graph (Delivery nodes).
 
 Targets hold the ciphertext of signing secrets and SMTP passwords, and webhook and Slack URLs (which
-embed tokens), so they live in the secret store (``app.secretstore``, collection ``notify-targets``),
+embed tokens), so they live in the secret store (``graph.secretstore``, collection ``notify-targets``),
 never in the resource graph. A Delivery node keeps its target's name in ``target``.
 """
 
@@ -16,9 +16,9 @@ from pydantic import TypeAdapter
 from app.accounts.crypto import secret_box
 from app.errors import RegistrationError
 from app.notify.model import Delivery, DeliveryStatus, NotificationTarget, TargetSpec, validate_target
-from app.secretstore import store_of, to_json
 from app.settings import Settings
 from graph.neo4j.client import Graph
+from graph.secretstore import store_of, to_json
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 delivery log. None of these is a cloud resource (``resource=False``).
 
 Records that hold secrets (users, API keys, cloud accounts, notification targets) are not in the graph
-at all: they live in the secret store (``app.secretstore``), out of reach of any graph query. Schedules
+at all: they live in the secret store (``graph.secretstore``), out of reach of any graph query. Schedules
 and deliveries name their account or target by id.
 """
 

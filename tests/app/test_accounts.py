@@ -12,20 +12,24 @@ from app.accounts.model import AccountSpec, validate
 from app.accounts.store import account_views, get_account, list_accounts, register_account, remove_account
 from app.cli import main
 from app.errors import RegistrationError, SecretKeyError
-from app.secretstore import store_of
 from app.settings import Settings
 from graph.neo4j.client import Graph
+from graph.secretstore import store_of
 
 ROLE = "arn:aws:iam::210987654321:role/aidiscover-read"
 SP_SECRET = "sp-client-secret-Zq9!x"
 EXTERNAL_ID = "ext-id-7731-abc"
 TENANT = "8f1b6a2e-2f44-4a5e-9c1a-0d7c2b1e9f00"
 CLIENT = "0c3d9e4b-7a11-4b6e-8d2a-5e9f1a2b3c4d"
+
+
 def stored_ciphertexts(graph: Graph) -> dict[str, str]:
     """Every ciphertext kept in the secret store (accounts and notification targets), by record id."""
     store = store_of(graph)
     records = {**store.all("accounts"), **store.all("notify-targets")}
     return {k: json.loads(v)["ciphertext"] for k, v in records.items() if json.loads(v)["ciphertext"]}
+
+
 SUB = "5a3e7c90-1b2d-4e6f-8a9b-0c1d2e3f4a5b"
 
 

@@ -24,9 +24,9 @@ from app.api.ratelimit import PREFIX, RateLimiter
 from app.api.schema import schema
 from app.cli import main
 from app.errors import AlreadyExistsError, AuthError, ConfigError, NotFoundError, QueryInputError, RateLimitedError
-from app.secretstore import secret_store, store_of
 from app.settings import Settings
 from graph.neo4j.client import Graph
+from graph.secretstore import secret_store, store_of
 
 
 @pytest.fixture

@@ -32,9 +32,9 @@ from app.notify.messages import slack_payload, summary, webhook_body
 from app.notify.model import NotificationTarget, TargetSpec, parse_event, validate_target
 from app.notify.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign, verify_signature
 from app.notify.store import add_target, list_deliveries, target_views
-from app.secretstore import store_url
 from app.settings import Settings
 from graph.neo4j.client import Graph
+from graph.secretstore import store_url
 
 ROOT = Path(__file__).resolve().parents[2]
 HOOK_SECRET = "whsec-Local-Receiver-0042"

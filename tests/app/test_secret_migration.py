@@ -33,10 +33,10 @@ from app.errors import AuthError, QueryInputError
 from app.notify.model import TargetSpec
 from app.notify.store import add_target, list_deliveries, load_target
 from app.secret_migration import migrate_secrets
-from app.secretstore import COLLECTIONS, JWT_SECRET_KEY, secret_store, store_of
 from app.settings import Settings
 from graph.backup import backup, restore
 from graph.neo4j.client import Graph
+from graph.secretstore import COLLECTIONS, JWT_SECRET_KEY, secret_store, store_of
 from tests.app.auth_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]

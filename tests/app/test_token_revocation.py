@@ -32,11 +32,11 @@ from app.cli import main
 from app.errors import AuthError
 from app.notify.model import TargetSpec
 from app.notify.store import add_target
-from app.secretstore import PREFIX as STORE_PREFIX
-from app.secretstore import secret_store
 from app.server import create_app
 from app.settings import Settings
 from graph.neo4j.client import Graph
+from graph.secretstore import PREFIX as STORE_PREFIX
+from graph.secretstore import secret_store
 from tests.app.auth_server import serving
 
 PASSWORD = "correct horse"

@@ -20,9 +20,9 @@ from app.accounts.schedules import get_schedule, list_schedules, parse_spec, rem
 from app.accounts.store import register_account
 from app.cli import main
 from app.errors import RegistrationError
-from app.secretstore import store_url
 from app.settings import Settings
 from graph.neo4j.client import Graph
+from graph.secretstore import store_url
 from ingest.emulators.moto_server import MotoServer
 from ingest.schedules import PREFIX, START_JOB, GraphScheduler
 from ingest.tasks import make_celery
