@@ -111,15 +111,26 @@ def _demo_estate(settings: Settings, args: argparse.Namespace) -> int:
     return 1 if result.warnings else 0
 
 
+def _migrate_secrets(settings: Settings) -> None:
+    """Move secrets an older version left in Neo4j into the secret store before workers read accounts."""
+    from app.secret_migration import migrate_at_startup
+    from graph.neo4j.client import Graph
+
+    with Graph(settings) as graph:
+        migrate_at_startup(graph, settings)
+
+
 def _worker(settings: Settings, args: argparse.Namespace) -> int:
     from ingest.tasks import run_worker
 
+    _migrate_secrets(settings)
     return run_worker(settings, concurrency=args.concurrency)
 
 
 def _beat(settings: Settings, args: argparse.Namespace) -> int:
     from ingest.tasks import run_beat
 
+    _migrate_secrets(settings)
     return run_beat(settings)
 
 

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from app.errors import RegistrationError
+from app.secret_migration import migrate_at_startup
 from app.settings import Settings
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
@@ -32,6 +33,7 @@ def _graph(settings: Settings) -> Iterator[Graph]:
     with Graph(settings) as graph:
         graph.verify()
         ensure_schema(graph, SCHEMA)
+        migrate_at_startup(graph, settings)
         yield graph
 
 

@@ -1,7 +1,7 @@
 """Operations subcommands: back up the graph to a file and restore it into an empty database.
 
-aidiscover backup [--out FILE]     default: <data_dir>/backups/graph-<UTC time>.jsonl.gz
-aidiscover restore FILE            refuses a database that already holds nodes
+aidiscover backup [--out FILE]     default: <data_dir>/backups/graph-<UTC time>.jsonl.gz (graph + secret store)
+aidiscover restore FILE            refuses a database that holds nodes or a secret store that holds records
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ def _backup(settings: Settings, args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else settings.data_dir / "backups" / f"graph-{stamp}.jsonl.gz"
     with Graph(settings) as graph:
         summary = backup(graph, out)
-    print(f"backup: {summary.nodes} nodes and {summary.relationships} relationships -> {summary.path} "
+    print(f"backup: {summary.nodes} nodes, {summary.relationships} relationships and {summary.secrets} secret store "
+          f"records (hashes and ciphertext; keep the file private) -> {summary.path} "
           f"({summary.path.stat().st_size / 1e6:.1f} MB, {summary.seconds:.1f} s)")  # fmt: skip
     return 0
 
@@ -34,7 +35,8 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
 
     with Graph(settings) as graph:
         summary = restore(graph, Path(args.file))
-    print(f"restore: {summary.nodes} nodes and {summary.relationships} relationships from {summary.path} "
+    print(f"restore: {summary.nodes} nodes, {summary.relationships} relationships and {summary.secrets} secret store "
+          f"records from {summary.path} "
           f"({summary.seconds:.1f} s)")  # fmt: skip
     return 0
 
@@ -56,10 +58,10 @@ def _worker_ping(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("backup", help="write every node and relationship of the graph to a gzip JSON-lines file")
+    p = sub.add_parser("backup", help="write the graph and the secret store to a gzip JSON-lines file")
     p.add_argument("--out", help="file to write (default: <data dir>/backups/graph-<time>.jsonl.gz)")
     p.set_defaults(handler=_backup)
-    p = sub.add_parser("restore", help="load a backup file into an EMPTY graph database")
+    p = sub.add_parser("restore", help="load a backup file into an EMPTY graph database and secret store")
     p.add_argument("file", help="a file written by `aidiscover backup`")
     p.set_defaults(handler=_restore)
     p = sub.add_parser("worker-ping", help="exit 0 when this host's Celery worker answers (for container probes)")

@@ -47,6 +47,7 @@ from app.observability.access import check_metrics_access
 from app.observability.http import RequestIdMiddleware
 from app.observability.metrics import MetricsMiddleware, deployment_registry, exposition
 from app.report.routes import EXPORT_PATHS, report_routes
+from app.secret_migration import migrate_at_startup
 from app.settings import Settings
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
@@ -166,6 +167,12 @@ def create_app(settings: Settings, graph: Graph | None = None) -> Starlette:
             checks["redis"] = "ok"
         except redis.RedisError as exc:
             checks["redis"] = f"Redis does not answer at {settings.redis_url} ({exc}); run `aidiscover services up`"
+        if settings.secrets_redis_url:  # a secret store of its own
+            try:
+                await asyncio.to_thread(_check_redis, settings.secrets_redis_url)
+                checks["secrets"] = "ok"
+            except redis.RedisError as exc:
+                checks["secrets"] = f"the secret store does not answer ({exc}); fix AIDISCOVER_SECRETS_REDIS_URL"
         ok = all(v == "ok" for v in checks.values())
         return JSONResponse(
             {"status": "ready" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503
@@ -197,6 +204,7 @@ def create_app(settings: Settings, graph: Graph | None = None) -> Starlette:
             await asyncio.to_thread(ensure_schema, graph_, SCHEMA)
         except AIDiscoverError as exc:  # serve anyway: /ready reports it, queries say what to do
             log.warning("could not ensure the graph schema at start-up: %s", exc)
+        await asyncio.to_thread(migrate_at_startup, graph_, settings)  # secrets out of the graph, before any read
         if settings.auth == "required":
             try:
                 hint = await asyncio.to_thread(startup_hint, graph_)
@@ -214,7 +222,10 @@ def create_app(settings: Settings, graph: Graph | None = None) -> Starlette:
     if settings.auth == "off":
         log.warning("AIDISCOVER_AUTH=off: every API request acts as a local admin; use it on a single-user laptop only")
     else:
-        authenticator.secret  # noqa: B018 - load or create the token secret now, not at the first login
+        try:
+            authenticator.secret  # noqa: B018 - load or create the token secret now, not at the first login
+        except AIDiscoverError as exc:  # serve anyway: /ready names the failing store, sign-ins say what to do
+            log.warning("could not load the token signing secret at start-up: %s", exc)
     gql = _GraphQL(graph_, settings, authenticator)
     app = Starlette(
         routes=[

@@ -83,6 +83,12 @@ class Settings(BaseSettings):
         validation_alias=_env("REDIS_URL"),
         description="Redis URL (Celery broker, results, progress).",
     )
+    secrets_redis_url: str | None = Field(
+        None,
+        description="Redis URL of the secret store (users, API keys, cloud accounts, notification targets, token "
+        "signing secret); empty: REDIS_URL. It must persist (append-only file) and be shared by API and workers.",
+        repr=False,
+    )
     java_home: Path | None = Field(
         None,
         validation_alias=_env("JAVA_HOME"),
@@ -102,7 +108,8 @@ class Settings(BaseSettings):
     )
     jwt_secret: SecretStr | None = Field(
         None,
-        description="Signing secret of access and refresh tokens; empty: generated once into <data_dir>/jwt-secret.",
+        description="Signing secret of access and refresh tokens; empty: generated once into the secret store "
+        "(replace it with `aidiscover auth rotate-secret`).",
     )
     access_token_minutes: int = Field(30, ge=1, le=24 * 60, description="Lifetime of an access token.")
     refresh_token_days: int = Field(7, ge=1, le=365, description="Lifetime of a refresh token.")
@@ -411,9 +418,11 @@ class Settings(BaseSettings):
             raise ValueError("has no host; use e.g. bolt://127.0.0.1:7687")
         return value
 
-    @field_validator("redis_url")
+    @field_validator("redis_url", "secrets_redis_url")
     @classmethod
-    def _check_redis_url(cls, value: str) -> str:
+    def _check_redis_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
         parts = urlsplit(value)
         if parts.scheme not in {"redis", "rediss"} or not parts.hostname:
             raise ValueError("must look like redis://HOST:PORT/DB")

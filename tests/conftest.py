@@ -17,6 +17,7 @@ from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
 from graph.rows import Transformed
 from graph.schema import SCHEMA
+from graph.secretstore import store_of
 from graph.write import GraphWriter, SyncStamp
 from ingest.emulators.moto_server import MotoServer
 
@@ -37,8 +38,10 @@ def session_graph(settings: Settings) -> Iterator[Graph]:
 
 @pytest.fixture
 def graph(session_graph: Graph) -> Graph:
-    """The real Neo4j, emptied before the test (constraints and indexes stay)."""
+    """The real Neo4j, emptied before the test (constraints and indexes stay), and an empty secret store
+    (users, API keys, cloud accounts, notification targets)."""
     session_graph.wipe()
+    store_of(session_graph).clear()
     return session_graph
 
 
@@ -118,6 +121,7 @@ def demo_graph(settings: Settings, moto_server: MotoServer, session_graph: Graph
 
     moto_server.reset()
     session_graph.wipe()
+    store_of(session_graph).clear()
     with pytest.MonkeyPatch.context() as env:
         env.setenv("AWS_ACCESS_KEY_ID", "testing")
         env.setenv("AWS_SECRET_ACCESS_KEY", "testing")

@@ -2,22 +2,23 @@
 
 The setting holds one key, or several separated by commas: the first encrypts, every one decrypts
 (``MultiFernet``), so a new key can be rolled out before the old one is dropped.
-``rotate_secrets`` re-encrypts every stored secret under a new key in one transaction: either all
-of them move, or nothing changes.
+``rotate_secrets`` re-encrypts every stored secret (the ``ciphertext`` of the cloud accounts and
+notification targets in the secret store) under a new key in one transaction: either all of them
+move, or nothing changes.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from neo4j import ManagedTransaction
 
 from app.errors import SecretKeyError
 from app.settings import Settings
 from graph.neo4j.client import Graph
-from graph.schema import SCHEMA
+from graph.secretstore import Collection, store_of
 
 log = logging.getLogger(__name__)
 
@@ -77,42 +78,35 @@ def secret_box(settings: Settings) -> SecretBox:
     return SecretBox(configured_keys(settings))
 
 
-# Every (label, property) holding ciphertext, from the schema declaration.
-SECRET_PROPERTIES: tuple[tuple[str, str], ...] = tuple(
-    (kind.label, prop.name) for kind in SCHEMA.nodes for prop in kind.properties if prop.secret
-)
+# The secret store's collections whose records carry a top-level ``ciphertext`` (Fernet token or null).
+ENCRYPTED: tuple[Collection, ...] = ("accounts", "notify-targets")
 
 
 @dataclass(frozen=True)
 class Rotation:
     re_encrypted: int
-    labels: tuple[str, ...]
+    labels: tuple[str, ...]  # the collections holding ciphertext
 
 
 def rotate_secrets(graph: Graph, settings: Settings, new_key: str) -> Rotation:
     """Re-encrypt every stored secret with ``new_key`` (old ones decrypted with the configured keys).
 
-    All in one write transaction: a secret that none of the keys opens aborts the whole rotation.
+    All in one store transaction: a secret that none of the keys opens aborts the whole rotation.
     Afterwards set ``AIDISCOVER_SECRET_KEY`` to the new key."""
     _fernet(new_key, "--new-key")  # a clear error before anything is read
     old = configured_keys(settings)
     box = SecretBox([new_key.strip(), *old])
 
-    def work(tx: ManagedTransaction) -> int:
-        done = 0
-        for label, prop in SECRET_PROPERTIES:
-            # label and property come from the schema declaration (checked identifiers)
-            rows = tx.run(f"MATCH (n:{label}) WHERE n.{prop} IS NOT NULL RETURN n.id AS id, n.{prop} AS token").data()
-            if rows and not old:
-                raise SecretKeyError(f"{SECRET_KEY_ENV} is not set: the stored secrets cannot be read; {_HOW}")
-            updates = [{"id": r["id"], "token": box.rotate(r["token"])} for r in rows]
-            tx.run(
-                f"UNWIND $rows AS row MATCH (n:{label} {{id: row.id}}) SET n.{prop} = row.token",
-                rows=updates,
-            ).consume()
-            done += len(updates)
-        return done
+    def change(value: str) -> str | None:
+        record = json.loads(value)
+        token = record.get("ciphertext")
+        if not token:
+            return None
+        if not old:
+            raise SecretKeyError(f"{SECRET_KEY_ENV} is not set: the stored secrets cannot be read; {_HOW}")
+        record["ciphertext"] = box.rotate(token)
+        return json.dumps(record)
 
-    count = graph.write_tx(work)
+    count = store_of(graph).rewrite(ENCRYPTED, change)
     log.info("re-encrypted %s stored secret(s) with the new key", count)
-    return Rotation(count, tuple(sorted({label for label, _ in SECRET_PROPERTIES})))
+    return Rotation(count, ENCRYPTED)

@@ -1,4 +1,5 @@
-"""Discovery schedules per registered account, stored as Schedule nodes.
+"""Discovery schedules per registered account, stored as Schedule nodes (their ``account`` property names
+the account in the secret store; a schedule whose account is gone is not listed).
 
 A schedule's ``spec`` is a 5-field cron expression (minute hour day-of-month month day-of-week, UTC,
 parsed by Celery's ``crontab``) or ``@every N<s|m|h>`` for a fixed interval of at least
@@ -16,7 +17,8 @@ from datetime import UTC, datetime, timedelta
 import neo4j
 from celery.schedules import crontab, schedule
 
-from app.accounts.store import get_account
+from app.accounts.model import CloudAccount
+from app.accounts.store import account_views, get_account
 from app.errors import RegistrationError
 from app.settings import Settings
 from graph.neo4j.client import Graph
@@ -70,15 +72,15 @@ def parse_spec(spec: str, settings: Settings) -> crontab | schedule:
         raise RegistrationError(f"cron expression {spec!r} is invalid ({exc}); {example}") from None
 
 
-def _schedule(record: neo4j.Record) -> Schedule:
+def _schedule(record: neo4j.Record, account: CloudAccount) -> Schedule:
     def native(value: object) -> datetime | None:
         return value.to_native() if value is not None else None  # type: ignore[attr-defined]
 
     return Schedule(
         id=record["id"],
         account=record["account"],
-        provider=record["provider"],
-        account_id=record["account_id"],
+        provider=account.provider,
+        account_id=account.account_id,
         spec=record["spec"],
         regions=tuple(record["regions"] or ()),
         paused=bool(record["paused"]),
@@ -88,21 +90,25 @@ def _schedule(record: neo4j.Record) -> Schedule:
 
 
 _RETURN = (
-    "RETURN s.id AS id, s.account AS account, a.provider AS provider, a.account_id AS account_id, s.spec AS spec, "
-    "s.regions AS regions, s.paused AS paused, s.last_run_at AS last_run_at, s.updated_at AS updated_at"
+    "RETURN s.id AS id, s.account AS account, s.spec AS spec, s.regions AS regions, s.paused AS paused, "
+    "s.last_run_at AS last_run_at, s.updated_at AS updated_at"
 )
 
 
+def _with_accounts(graph: Graph, rows: list[neo4j.Record]) -> list[Schedule]:
+    accounts = {a.id: a for a in account_views(graph)} if rows else {}
+    return [_schedule(r, accounts[r["account"]]) for r in rows if r["account"] in accounts]
+
+
 def list_schedules(graph: Graph) -> list[Schedule]:
-    rows = graph.read("MATCH (s:Schedule)-[:DISCOVERS]->(a:CloudAccount) " + _RETURN + " ORDER BY s.id")
-    return [_schedule(r) for r in rows]
+    return _with_accounts(graph, graph.read("MATCH (s:Schedule) " + _RETURN + " ORDER BY s.id"))
 
 
 def get_schedule(graph: Graph, schedule_id: str) -> Schedule:
-    rows = graph.read("MATCH (s:Schedule {id: $id})-[:DISCOVERS]->(a:CloudAccount) " + _RETURN, {"id": schedule_id})
-    if not rows:
+    found = _with_accounts(graph, graph.read("MATCH (s:Schedule {id: $id}) " + _RETURN, {"id": schedule_id}))
+    if not found:
         raise RegistrationError(f"no schedule {schedule_id!r}; `aidiscover schedules list` shows them")
-    return _schedule(rows[0])
+    return found[0]
 
 
 def set_schedule(
@@ -126,10 +132,8 @@ def set_schedule(
     if existing and existing[0]["account"] != acc.id:
         raise RegistrationError(f"schedule {sid!r} belongs to {existing[0]['account']}; choose another id")
     graph.write(
-        "MATCH (a:CloudAccount {id: $account}) "
         "MERGE (s:Schedule {id: $id}) ON CREATE SET s.created_at = $at, s.paused = false "
-        "SET s.account = $account, s.spec = $spec, s.regions = $regions, s.updated_at = $at "
-        "MERGE (s)-[:DISCOVERS]->(a)",
+        "SET s.account = $account, s.spec = $spec, s.regions = $regions, s.updated_at = $at",
         {"id": sid, "account": acc.id, "spec": " ".join(spec.split()), "regions": list(regions),
          "at": datetime.now(UTC)},
     )  # fmt: skip

@@ -7,6 +7,10 @@ principal (protected fields then answer UNAUTHENTICATED); wrong credentials rais
 
 A verified API key is remembered in this process for ``KEY_CACHE_SECONDS`` so bcrypt does not run on
 every request; revoking a key through this process forgets it at once, other processes within that time.
+A bearer token is checked against the user store on every request (the user read is remembered for
+``USER_CACHE_SECONDS``): a deleted or disabled user, a changed role or any change that raised the user's
+``token_version`` (password, role, disabled) refuses it. The signing secret is re-read as often, so a
+rotation (``aidiscover auth rotate-secret``) reaches every process within that time.
 With ``AIDISCOVER_AUTH=off`` every request is the local admin.
 """
 
@@ -20,15 +24,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.api import auth_store
-from app.api.auth_tokens import TokenPair, decode_token, issue_tokens, load_jwt_secret
+from app.api.auth_tokens import Claims, TokenPair, decode_token, issue_tokens, load_jwt_secret
 from app.api.permissions import Principal
 from app.api.ratelimit import RateLimiter
 from app.errors import AuthError, RateLimitedError
 from app.settings import Settings
 from graph.neo4j.client import Graph
+from graph.secretstore import store_of
 
 log = logging.getLogger(__name__)
 KEY_CACHE_SECONDS = 60.0
+USER_CACHE_SECONDS = 2.0  # how long a user record and the signing secret read from the store are trusted
 LOCAL_ADMIN = Principal("local", "admin", "local")
 
 
@@ -39,27 +45,65 @@ class _CachedKey:
     until: float
 
 
+@dataclass(frozen=True)
+class _CachedUser:
+    user: auth_store.UserRecord | None
+    until: float
+
+
 def key_principal(record: auth_store.ApiKeyRecord) -> Principal:
     return Principal(f"api key {record.name!r} ({record.key_id})", record.role, "api_key", key_id=record.key_id)
 
 
 class Authenticator:
-    """Checks credentials against the users and keys in the graph; one per API process."""
+    """Checks credentials against the users and keys in the secret store; one per API process."""
 
     def __init__(self, graph: Graph, settings: Settings, limiter: RateLimiter | None = None) -> None:
         self.graph = graph
         self.settings = settings
         self.required = settings.auth == "required"
-        self._secret: str | None = None
+        self.cache_seconds = USER_CACHE_SECONDS
+        self._secret: tuple[str, float] | None = None
         self._keys: dict[str, _CachedKey] = {}
+        self._users: dict[str, _CachedUser] = {}
         self._dummy_hash: str | None = None  # checked for unknown users: a wrong name costs a wrong password's time
         self.limiter = limiter or RateLimiter(settings.redis_url)
 
     @property
     def secret(self) -> str:
-        if self._secret is None:
-            self._secret = load_jwt_secret(self.settings)
-        return self._secret
+        """The signing secret, re-read from the store every ``cache_seconds`` (rotations reach every process)."""
+        now = time.monotonic()
+        if self._secret is None or self._secret[1] <= now:
+            self._secret = (load_jwt_secret(self.settings), now + self.cache_seconds)
+        return self._secret[0]
+
+    def _user(self, username: str) -> auth_store.UserRecord | None:
+        now = time.monotonic()
+        cached = self._users.get(username)
+        if cached is None or cached.until <= now:
+            if len(self._users) > 10_000:
+                self._users.clear()
+            cached = self._users[username] = _CachedUser(
+                auth_store.get_user(self.graph, username), now + self.cache_seconds
+            )
+        return cached.user
+
+    def forget_user(self, username: str) -> None:
+        self._users.pop(username, None)
+
+    def _current(self, claims: Claims) -> auth_store.UserRecord:
+        """The user a verified token names, as stored now; AuthError when the token no longer speaks for them."""
+        user = self._user(claims.username)
+        if user is None:
+            raise AuthError(f"user {claims.username!r} does not exist (any more); sign in as an existing user")
+        if user.disabled:
+            raise AuthError(f"user {claims.username!r} is disabled; ask an admin")
+        if user.token_version != claims.version:
+            raise AuthError(
+                f"the {claims.type} token of {claims.username!r} predates a change to the user (password, role or "
+                "state); sign in again"
+            )
+        return user
 
     # --- credentials -> principal ---------------------------------------------------------------
 
@@ -96,7 +140,10 @@ class Authenticator:
         if token.startswith(auth_store.KEY_PREFIX):
             return self.api_key(token)
         claims = decode_token(self.secret, token, "access")
-        return Principal(claims.username, claims.role, "jwt")
+        user = self._current(claims)
+        if user.role != claims.role:
+            raise AuthError(f"the role of {claims.username!r} changed to {user.role}; sign in again")
+        return Principal(user.username, user.role, "jwt")
 
     def api_key(self, key: str) -> Principal:
         key_id, secret = auth_store.parse_api_key(key)
@@ -143,15 +190,15 @@ class Authenticator:
         if user.disabled:
             raise AuthError(f"user {username!r} is disabled; ask an admin")
         self.limiter.reset(f"login:user:{username}")
-        return issue_tokens(self.secret, user.username, user.role, self.settings)
+        self.forget_user(username)
+        return issue_tokens(self.secret, user.username, user.role, self.settings, user.token_version)
 
     def refresh(self, refresh_token: str) -> TokenPair:
-        """New tokens for a valid refresh token, with the user's current role."""
+        """New tokens for a valid refresh token of a user who still exists, is enabled and was not changed."""
         claims = decode_token(self.secret, refresh_token, "refresh")
-        user = auth_store.get_user(self.graph, claims.username)
-        if user is None or user.disabled:
-            raise AuthError(f"user {claims.username!r} no longer exists or is disabled; ask an admin")
-        return issue_tokens(self.secret, user.username, user.role, self.settings)
+        self.forget_user(claims.username)
+        user = self._current(claims)
+        return issue_tokens(self.secret, user.username, user.role, self.settings, user.token_version)
 
 
 def _is_username(name: str) -> bool:
@@ -164,11 +211,7 @@ def _is_username(name: str) -> bool:
 
 def startup_hint(graph: Graph) -> str | None:
     """What to do when nobody can sign in yet (no active API key and no user), else None."""
-    rows = graph.read(
-        "OPTIONAL MATCH (k:ApiKey) WHERE NOT coalesce(k.revoked, false) WITH count(k) AS keys "
-        "OPTIONAL MATCH (u:User) RETURN keys, count(u) AS users"
-    )
-    if rows and rows[0]["keys"] == 0 and rows[0]["users"] == 0:
+    if store_of(graph).count("users") == 0 and not any(not k.revoked for k in auth_store.list_api_keys(graph)):
         return "no API keys or users yet: create one with `aidiscover apikeys create --name me --role admin`"
     return None
 

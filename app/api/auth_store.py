@@ -1,24 +1,27 @@
-"""Users and API keys kept in Neo4j (labels ``User`` and ``ApiKey``, declared in graph/schema/auth.py).
+"""Users and API keys, kept in the secret store (``graph.secretstore``), never in the resource graph.
 
 Passwords and key secrets are stored only as bcrypt hashes. An API key reads ``aid_<key_id>_<secret>``:
-the key id finds the node, bcrypt checks the secret. Every function here is synchronous (bcrypt and the
-driver block); the API calls them in a worker thread.
+the key id finds the record, bcrypt checks the secret. A user's ``token_version`` is drawn at random when
+the user is created and grows with every change (password, role, disabled); tokens carry it, so a change,
+or deleting and re-creating the user, makes older tokens void. Functions
+take the ``Graph`` of the deployment and find its store from the same settings. Every function here is
+synchronous (bcrypt and Redis block); the API calls them in a worker thread.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
 
 import bcrypt
-import neo4j
+from pydantic import TypeAdapter
 
 from app.api.permissions import ROLES, Role
 from app.errors import AlreadyExistsError, AuthError, NotFoundError, QueryInputError
 from graph.neo4j.client import Graph
+from graph.secretstore import store_of, to_json
 
 KEY_PREFIX = "aid_"
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
@@ -34,6 +37,9 @@ class UserRecord:
     created_at: datetime | None
     disabled: bool
     password_hash: str = field(repr=False, default="")
+    # random at creation (a user re-created under the same name gets another), +1 with every change to the
+    # user; tokens carry it, and a token with another version is refused
+    token_version: int = 0
 
 
 @dataclass(frozen=True)
@@ -107,73 +113,85 @@ def parse_api_key(key: str) -> tuple[str, str]:
 
 # --- users ---------------------------------------------------------------------------------------
 
-
-def _native(value: Any) -> datetime | None:
-    if isinstance(value, neo4j.time.DateTime):
-        return value.to_native()
-    return value if isinstance(value, datetime) else None
+USER_JSON = TypeAdapter(UserRecord)
+KEY_JSON = TypeAdapter(ApiKeyRecord)
 
 
-def _user(node: Any) -> UserRecord:
-    return UserRecord(
-        username=str(node["username"]),
-        role=check_role(str(node["role"])),
-        created_at=_native(node.get("created_at")),
-        disabled=bool(node.get("disabled", False)),
-        password_hash=str(node.get("password_hash") or ""),
-    )
+def _exists(username: str) -> AlreadyExistsError:
+    return AlreadyExistsError(f"user {username!r} exists already; pick another name or remove it first")
+
+
+def _no_user(username: str) -> NotFoundError:
+    return NotFoundError(f"no user {username!r}; `aidiscover users list` shows who exists")
 
 
 def create_user(graph: Graph, username: str, password: str, role: str, rounds: int) -> UserRecord:
     check_username(username)
-    check_role(role)
     check_password(password)
-    props = {
-        "id": username,
-        "username": username,
-        "role": role,
-        "password_hash": hash_secret(password, rounds),
-        "created_at": datetime.now(UTC),
-        "disabled": False,
-    }
-    rows = graph.read("MATCH (u:User {id: $id}) RETURN u", {"id": username})
-    if rows:
-        raise AlreadyExistsError(f"user {username!r} exists already; pick another name or remove it first")
-    summary = graph.write("MERGE (u:User {id: $id}) ON CREATE SET u += $props", {"id": username, "props": props})
-    if summary.counters.nodes_created != 1:
-        raise AlreadyExistsError(f"user {username!r} exists already; pick another name or remove it first")
-    return _user(props)
+    record = UserRecord(
+        username=username,
+        role=check_role(role),
+        created_at=datetime.now(UTC),
+        disabled=False,
+        password_hash=hash_secret(password, rounds),
+        token_version=secrets.randbelow(2**31),
+    )
+    if not store_of(graph).create("users", username, to_json(USER_JSON, record)):
+        raise _exists(username)
+    return record
+
+
+def import_user(graph: Graph, record: UserRecord) -> bool:
+    """Store ``record`` as it is (hash included) unless the user exists; whether it was stored."""
+    return store_of(graph).create("users", record.username, to_json(USER_JSON, record))
 
 
 def get_user(graph: Graph, username: str) -> UserRecord | None:
-    rows = graph.read("MATCH (u:User {id: $id}) RETURN u", {"id": username})
-    return _user(rows[0]["u"]) if rows else None
+    value = store_of(graph).get("users", username)
+    return USER_JSON.validate_json(value) if value is not None else None
 
 
 def list_users(graph: Graph) -> list[UserRecord]:
-    return [_user(r["u"]) for r in graph.read("MATCH (u:User) RETURN u ORDER BY u.id")]
+    users = [USER_JSON.validate_json(v) for v in store_of(graph).all("users").values()]
+    return sorted(users, key=lambda u: u.username)
 
 
 def remove_user(graph: Graph, username: str) -> None:
-    summary = graph.write("MATCH (u:User {id: $id}) DETACH DELETE u", {"id": username})
-    if summary.counters.nodes_deleted == 0:
-        raise NotFoundError(f"no user {username!r}; `aidiscover users list` shows who exists")
+    if not store_of(graph).delete("users", username):
+        raise _no_user(username)
+
+
+def update_user(
+    graph: Graph,
+    username: str,
+    *,
+    role: str | None = None,
+    password: str | None = None,
+    disabled: bool | None = None,
+    rounds: int = 12,
+) -> UserRecord:
+    """Change a user's role, password or disabled flag; every token issued to the user before is void."""
+    new_role = check_role(role) if role is not None else None
+    new_hash = hash_secret(check_password(password), rounds) if password is not None else None
+
+    def change(old: str) -> str:
+        user = USER_JSON.validate_json(old)
+        user = replace(
+            user,
+            role=new_role or user.role,
+            password_hash=new_hash or user.password_hash,
+            disabled=user.disabled if disabled is None else disabled,
+            token_version=user.token_version + 1,
+        )
+        return to_json(USER_JSON, user)
+
+    value = store_of(graph).update("users", username, change)
+    if value is None:
+        raise _no_user(username)
+    return USER_JSON.validate_json(value)
 
 
 # --- API keys ------------------------------------------------------------------------------------
-
-
-def _key(node: Any) -> ApiKeyRecord:
-    return ApiKeyRecord(
-        key_id=str(node["key_id"]),
-        name=str(node.get("name") or ""),
-        role=check_role(str(node["role"])),
-        created_at=_native(node.get("created_at")),
-        created_by=str(node.get("created_by") or ""),
-        last_used_at=_native(node.get("last_used_at")),
-        revoked=bool(node.get("revoked", False)),
-        hash=str(node.get("hash") or ""),
-    )
 
 
 def create_api_key(graph: Graph, name: str, role: str, created_by: str, rounds: int) -> NewApiKey:
@@ -181,39 +199,53 @@ def create_api_key(graph: Graph, name: str, role: str, created_by: str, rounds: 
     if not 1 <= len(name) <= 64:
         raise QueryInputError("an API key needs a name of 1 to 64 characters saying what it is for")
     check_role(role)
-    key_id = secrets.token_hex(8)
-    secret = secrets.token_urlsafe(32)
-    props = {
-        "id": key_id,
-        "key_id": key_id,
-        "name": name,
-        "role": role,
-        "hash": hash_secret(secret, rounds),
-        "created_at": datetime.now(UTC),
-        "created_by": created_by,
-        "revoked": False,
-    }
-    graph.write("CREATE (k:ApiKey) SET k = $props", {"props": props})
-    return NewApiKey(key=f"{KEY_PREFIX}{key_id}_{secret}", record=_key(props))
+    store = store_of(graph)
+    while True:
+        key_id = secrets.token_hex(8)
+        secret = secrets.token_urlsafe(32)
+        record = ApiKeyRecord(
+            key_id=key_id,
+            name=name,
+            role=check_role(role),
+            created_at=datetime.now(UTC),
+            created_by=created_by,
+            last_used_at=None,
+            revoked=False,
+            hash=hash_secret(secret, rounds),
+        )
+        if store.create("apikeys", key_id, to_json(KEY_JSON, record)):  # a taken id (1 in 2^64) draws again
+            return NewApiKey(key=f"{KEY_PREFIX}{key_id}_{secret}", record=record)
+
+
+def import_api_key(graph: Graph, record: ApiKeyRecord) -> bool:
+    """Store ``record`` as it is (hash included) unless the key id exists; whether it was stored."""
+    return store_of(graph).create("apikeys", record.key_id, to_json(KEY_JSON, record))
 
 
 def get_api_key(graph: Graph, key_id: str) -> ApiKeyRecord | None:
-    rows = graph.read("MATCH (k:ApiKey {id: $id}) RETURN k", {"id": key_id})
-    return _key(rows[0]["k"]) if rows else None
+    value = store_of(graph).get("apikeys", key_id)
+    return KEY_JSON.validate_json(value) if value is not None else None
 
 
 def list_api_keys(graph: Graph) -> list[ApiKeyRecord]:
-    return [_key(r["k"]) for r in graph.read("MATCH (k:ApiKey) RETURN k ORDER BY k.created_at, k.id")]
+    keys = [KEY_JSON.validate_json(v) for v in store_of(graph).all("apikeys").values()]
+    return sorted(keys, key=lambda k: (k.created_at or datetime.min.replace(tzinfo=UTC), k.key_id))
+
+
+def _change_key(graph: Graph, key_id: str, **changes: object) -> ApiKeyRecord | None:
+    def change(old: str) -> str:
+        return to_json(KEY_JSON, replace(KEY_JSON.validate_json(old), **changes))  # type: ignore[arg-type]
+
+    value = store_of(graph).update("apikeys", key_id, change)
+    return KEY_JSON.validate_json(value) if value is not None else None
 
 
 def revoke_api_key(graph: Graph, key_id: str) -> ApiKeyRecord:
-    rows = graph.read("MATCH (k:ApiKey {id: $id}) RETURN k", {"id": key_id})
-    if not rows:
+    record = _change_key(graph, key_id, revoked=True)
+    if record is None:
         raise NotFoundError(f"no API key {key_id!r}; `aidiscover apikeys list` shows the key ids")
-    graph.write("MATCH (k:ApiKey {id: $id}) SET k.revoked = true", {"id": key_id})
-    record = _key(rows[0]["k"])
-    return ApiKeyRecord(**{**record.__dict__, "revoked": True})
+    return record
 
 
 def touch_api_key(graph: Graph, key_id: str) -> None:
-    graph.write("MATCH (k:ApiKey {id: $id}) SET k.last_used_at = $now", {"id": key_id, "now": datetime.now(UTC)})
+    _change_key(graph, key_id, last_used_at=datetime.now(UTC))

@@ -30,6 +30,7 @@ class Graph:
     """A driver bound to one database. Use as a context manager or call ``close()``."""
 
     def __init__(self, settings: Settings) -> None:
+        self.settings = settings  # the deployment's settings: stores beside the graph are found from them
         self.uri = settings.neo4j_uri
         self.database = settings.neo4j_database
         self._user = settings.neo4j_user

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from graph.schema import (
     accounts,
-    auth,
     aws,
     aws_compute,
     aws_data,
@@ -37,7 +36,6 @@ _MODULES = (
     links,
     references,
     accounts,
-    auth,
     dependencies,
     findings,
     jobs,

@@ -14,13 +14,22 @@ from app.cli import main
 from app.errors import RegistrationError, SecretKeyError
 from app.settings import Settings
 from graph.neo4j.client import Graph
+from graph.secretstore import store_of
 
 ROLE = "arn:aws:iam::210987654321:role/aidiscover-read"
 SP_SECRET = "sp-client-secret-Zq9!x"
 EXTERNAL_ID = "ext-id-7731-abc"
 TENANT = "8f1b6a2e-2f44-4a5e-9c1a-0d7c2b1e9f00"
 CLIENT = "0c3d9e4b-7a11-4b6e-8d2a-5e9f1a2b3c4d"
-SECRETS = "MATCH (n) WHERE n.secret IS NOT NULL RETURN n.id AS id, n.secret AS s"
+
+
+def stored_ciphertexts(graph: Graph) -> dict[str, str]:
+    """Every ciphertext kept in the secret store (accounts and notification targets), by record id."""
+    store = store_of(graph)
+    records = {**store.all("accounts"), **store.all("notify-targets")}
+    return {k: json.loads(v)["ciphertext"] for k, v in records.items() if json.loads(v)["ciphertext"]}
+
+
 SUB = "5a3e7c90-1b2d-4e6f-8a9b-0c1d2e3f4a5b"
 
 
@@ -106,12 +115,13 @@ def _register_three(graph: Graph, settings: Settings) -> None:
 
 def test_secrets_are_stored_encrypted_and_listed_decrypted_only_for_discovery(graph: Graph, keyed: Settings) -> None:
     _register_three(graph, keyed)
-    stored = graph.read("MATCH (a:CloudAccount) RETURN a.id AS id, a.secret AS secret ORDER BY id")
-    assert [r["id"] for r in stored] == ["aws:210987654321", f"azure:{SUB}", "gcp:shop-prod-1"]
-    raw = json.dumps([dict(r) for r in graph.read("MATCH (a:CloudAccount) RETURN properties(a) AS p")], default=str)
+    stored = stored_ciphertexts(graph)
+    assert sorted(stored) == ["aws:210987654321", f"azure:{SUB}", "gcp:shop-prod-1"]
+    raw = json.dumps(store_of(graph).all("accounts"))
     for plain in (EXTERNAL_ID, SP_SECRET, "MIIfake"):
         assert plain not in raw  # encrypted at rest
-    assert secret_box(keyed).decrypt(stored[0]["secret"]) == EXTERNAL_ID
+    assert secret_box(keyed).decrypt(stored["aws:210987654321"]) == EXTERNAL_ID
+    assert graph.read("MATCH (n) RETURN count(n) AS c")[0]["c"] == 0  # and not in the graph at all
 
     full = {a.id: a for a in list_accounts(graph, keyed)}
     assert full["aws:210987654321"].secret == EXTERNAL_ID
@@ -157,15 +167,11 @@ def test_rotation_re_encrypts_every_secret_and_the_old_key_no_longer_opens_them(
 
     add_target(graph, keyed, TargetSpec(name="hook", kind="webhook", url="http://127.0.0.1:9/x",
                                         secret="whsec-0123456789abcdef"))  # fmt: skip
-    before = {
-        r["id"]: r["s"] for r in graph.read("MATCH (n) WHERE n.secret IS NOT NULL RETURN n.id AS id, n.secret AS s")
-    }
+    before = stored_ciphertexts(graph)
     new_key = generate_key()
     rotation = rotate_secrets(graph, keyed, new_key)
     assert rotation.re_encrypted == 4
-    after = {
-        r["id"]: r["s"] for r in graph.read("MATCH (n) WHERE n.secret IS NOT NULL RETURN n.id AS id, n.secret AS s")
-    }
+    after = stored_ciphertexts(graph)
     assert before.keys() == after.keys()
     assert all(before[k] != after[k] for k in before)
     rotated = keyed.model_copy(update={"secret_key": _secret(new_key)})
@@ -179,16 +185,13 @@ def test_rotation_re_encrypts_every_secret_and_the_old_key_no_longer_opens_them(
 
 def test_rotation_with_a_key_that_opens_nothing_changes_nothing(graph: Graph, keyed: Settings) -> None:
     _register_three(graph, keyed)
-    before = sorted(
-        r["s"] for r in graph.read("MATCH (n:CloudAccount) WHERE n.secret IS NOT NULL RETURN n.secret AS s")
-    )
+    before = stored_ciphertexts(graph)
     wrong = keyed.model_copy(update={"secret_key": _secret(generate_key())})
     with pytest.raises(SecretKeyError, match="nothing was re-encrypted"):
         rotate_secrets(graph, wrong, generate_key())
     with pytest.raises(SecretKeyError, match="--new-key is not a Fernet key"):
         rotate_secrets(graph, keyed, "not-a-key")
-    after = sorted(r["s"] for r in graph.read(SECRETS))
-    assert before == after
+    assert stored_ciphertexts(graph) == before
 
 
 def _resources(graph: Graph, provider: str, account: str, n: int) -> None:

@@ -1,9 +1,10 @@
-"""Users, API keys and tokens against the real Neo4j and Redis; roles through the GraphQL schema; the CLI."""
+"""Users, API keys and tokens against the real secret store (Redis) and Neo4j; roles through the GraphQL schema;
+the CLI."""
 
 from __future__ import annotations
 
 import asyncio
-import stat
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,6 +26,7 @@ from app.cli import main
 from app.errors import AlreadyExistsError, AuthError, ConfigError, NotFoundError, QueryInputError, RateLimitedError
 from app.settings import Settings
 from graph.neo4j.client import Graph
+from graph.secretstore import secret_store, store_of
 
 
 @pytest.fixture
@@ -59,8 +61,9 @@ def codes(result: Any) -> list[str]:
 def test_users_are_stored_with_a_bcrypt_hash_only(graph: Graph, fast: Settings) -> None:
     user = auth_store.create_user(graph, "ada", "correct horse", "operator", fast.bcrypt_rounds)
     assert (user.username, user.role, user.disabled) == ("ada", "operator", False)
-    stored = graph.read("MATCH (u:User {id: 'ada'}) RETURN properties(u) AS p")[0]["p"]
+    stored = json.loads(store_of(graph).get("users", "ada") or "{}")
     assert stored["password_hash"].startswith("$2b$04$")
+    assert graph.read("MATCH (n) RETURN count(n) AS c")[0]["c"] == 0  # nothing about users in the graph
     assert "correct horse" not in str(stored)
     assert "correct horse" not in repr(auth_store.get_user(graph, "ada"))
     with pytest.raises(AlreadyExistsError, match="exists already"):
@@ -95,7 +98,7 @@ def test_api_keys_look_like_aid_id_secret_and_only_the_hash_is_stored(graph: Gra
     assert len(key_id) == 16
     assert len(secret) >= 40
     assert created.key not in repr(created)
-    stored = graph.read("MATCH (k:ApiKey {id: $id}) RETURN properties(k) AS p", {"id": key_id})[0]["p"]
+    stored = json.loads(store_of(graph).get("apikeys", key_id) or "{}")
     assert secret not in str(stored)
     assert auth_store.check_secret(secret, stored["hash"])
     assert not auth_store.check_secret(secret + "x", stored["hash"])
@@ -111,8 +114,8 @@ def test_api_key_authenticates_is_cached_and_refused_once_revoked(auth: Authenti
     principal = auth.api_key(created.key)
     assert (principal.role, principal.via, principal.key_id) == ("operator", "api_key", created.record.key_id)
     assert auth_store.get_api_key(graph, created.record.key_id).last_used_at is not None  # type: ignore[union-attr]
-    # cached: a second check does not need the graph (it is answered even with the node gone)
-    graph.write("MATCH (k:ApiKey) DETACH DELETE k")
+    # cached: a second check does not need the store (it is answered even with the record gone)
+    store_of(graph).delete("apikeys", created.record.key_id)
     assert auth.api_key(created.key) == principal
     # a wrong secret for the same id is never answered from the cache
     with pytest.raises(AuthError, match="is not valid"):
@@ -145,13 +148,17 @@ def test_login_gives_tokens_that_authenticate_and_refresh(auth: Authenticator, g
     assert claims["exp"] - claims["iat"] == 7 * 24 * 3600
     with pytest.raises(AuthError, match="not the access token"):
         auth.bearer(f"Bearer {pair.refresh_token}")
-    # the refresh picks up the user's current role
-    graph.write("MATCH (u:User {id: 'ada'}) SET u.role = 'viewer'")
     renewed = auth.refresh(pair.refresh_token)
-    assert decode_token(auth.secret, renewed.access_token, "access").role == "viewer"
-    graph.write("MATCH (u:User {id: 'ada'}) SET u.disabled = true")
-    with pytest.raises(AuthError, match="disabled"):
+    assert decode_token(auth.secret, renewed.access_token, "access").role == "admin"
+    # a change to the user voids the refresh token: signing in again gives the current role
+    auth_store.update_user(graph, "ada", role="viewer")
+    with pytest.raises(AuthError, match="predates a change to the user"):
         auth.refresh(pair.refresh_token)
+    again = auth.login("ada", "correct horse", "10.0.0.1")
+    assert decode_token(auth.secret, again.access_token, "access").role == "viewer"
+    auth_store.update_user(graph, "ada", disabled=True)
+    with pytest.raises(AuthError, match="disabled"):
+        auth.refresh(again.refresh_token)
 
 
 def test_expired_and_foreign_tokens_are_refused(auth: Authenticator) -> None:
@@ -212,10 +219,10 @@ def test_sliding_window_counts_per_bucket_and_says_when_to_retry(fast: Settings)
     down.close()
 
 
-def test_the_token_secret_is_generated_once_with_mode_0600(fast: Settings) -> None:
+def test_the_token_secret_is_generated_once_into_the_secret_store(fast: Settings) -> None:
     first = load_jwt_secret(fast)
-    path = fast.data_dir / "jwt-secret"
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert secret_store(fast).jwt_secret() == first
+    assert not (fast.data_dir / "jwt-secret").exists()  # nothing a file read on the host could find
     assert load_jwt_secret(fast) == first
     assert len(first) >= 32
     assert load_jwt_secret(fast.model_copy(update={"jwt_secret": SecretStr("s" * 32)})) == "s" * 32

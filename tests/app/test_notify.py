@@ -34,6 +34,7 @@ from app.notify.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign, verify_
 from app.notify.store import add_target, list_deliveries, target_views
 from app.settings import Settings
 from graph.neo4j.client import Graph
+from graph.secretstore import store_url
 
 ROOT = Path(__file__).resolve().parents[2]
 HOOK_SECRET = "whsec-Local-Receiver-0042"
@@ -231,7 +232,9 @@ def test_an_smtp_server_without_starttls_is_a_clear_error(smtp: tuple[Mailbox, i
 @pytest.fixture
 def notify_settings(settings: Settings) -> Settings:
     base = settings.redis_url.rsplit("/", 1)[0]
-    return settings.model_copy(update={"redis_url": f"{base}/13", "secret_key": SecretStr(generate_key())})
+    # a broker database of its own; the secret store stays the one the `graph` fixture's settings name
+    return settings.model_copy(update={"redis_url": f"{base}/13", "secret_key": SecretStr(generate_key()),
+                                       "secrets_redis_url": store_url(settings)})  # fmt: skip
 
 
 @pytest.fixture
@@ -244,7 +247,8 @@ def notify_worker(notify_settings: Settings, worker_log: Path) -> Iterator[subpr
     assert notify_settings.secret_key is not None
     env = {**os.environ, "REDIS_URL": notify_settings.redis_url, "AIDISCOVER_LOG_LEVEL": "DEBUG",
            "AIDISCOVER_SECRET_KEY": notify_settings.secret_key.get_secret_value(),
-           "AIDISCOVER_NOTIFY_RETRY_BACKOFF": "0.5", "AIDISCOVER_NOTIFY_MAX_RETRIES": "4"}  # fmt: skip
+           "AIDISCOVER_NOTIFY_RETRY_BACKOFF": "0.5", "AIDISCOVER_NOTIFY_MAX_RETRIES": "4",
+           "AIDISCOVER_SECRETS_REDIS_URL": store_url(notify_settings)}  # fmt: skip
     with worker_log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "app.cli", "-v", "worker", "--concurrency", "2"], cwd=ROOT,
                                 env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip

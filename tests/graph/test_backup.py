@@ -102,7 +102,7 @@ def test_cli_backup_and_restore(graph: Graph, tmp_path: Path, capsys: pytest.Cap
     before = _dump(graph)
     target = tmp_path / "cli.jsonl.gz"
     assert main(["backup", "--out", str(target)]) == 0
-    assert "5 nodes and 6 relationships" in capsys.readouterr().out
+    assert "5 nodes, 6 relationships and 0 secret store records" in capsys.readouterr().out
     assert main(["restore", str(target)]) == 2  # not empty: refused, one line
     assert "restore only into an empty database" in capsys.readouterr().err
     graph.wipe()

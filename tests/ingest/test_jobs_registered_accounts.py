@@ -9,6 +9,7 @@ from app.accounts.model import AccountSpec
 from app.accounts.store import register_account
 from app.settings import load_settings
 from graph.neo4j.client import Graph
+from graph.secretstore import store_of
 from ingest.emulators.demo_estate import seed_demo_estate
 from ingest.emulators.moto_server import MotoServer
 from ingest.jobs.local import run_job_local
@@ -38,7 +39,7 @@ def test_a_job_discovers_the_registered_accounts_instead_of_the_default_credenti
         assert any(f"registered aws:{FOREIGN}: skipped" in w for w in keyless.warnings), keyless.warnings
         assert {u.key.split("/")[1] for u in keyless.units} == {"123456789012"}
     finally:
-        graph.write("MATCH (a:CloudAccount) DETACH DELETE a")  # later tests run discovery outside `graph`
+        store_of(graph).clear()  # later tests run discovery outside `graph`
 
 
 def test_without_registered_accounts_a_job_uses_the_default_credentials(

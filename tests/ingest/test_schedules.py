@@ -22,6 +22,7 @@ from app.cli import main
 from app.errors import RegistrationError
 from app.settings import Settings
 from graph.neo4j.client import Graph
+from graph.secretstore import store_url
 from ingest.emulators.moto_server import MotoServer
 from ingest.schedules import PREFIX, START_JOB, GraphScheduler
 from ingest.tasks import make_celery
@@ -123,7 +124,8 @@ def beat_env(settings: Settings, moto: MotoServer, tmp_path: Path) -> dict[str, 
     base = settings.redis_url.rsplit("/", 1)[0]
     return {**os.environ, "REDIS_URL": f"{base}/12", "AIDISCOVER_LOG_LEVEL": "INFO",
             "AIDISCOVER_DATA_DIR": str(tmp_path), "AIDISCOVER_SCHEDULE_RELOAD_SECONDS": "1",
-            "AIDISCOVER_SCHEDULE_MIN_INTERVAL_SECONDS": "1", "AIDISCOVER_AWS_REGIONS": "eu-west-1"}  # fmt: skip
+            "AIDISCOVER_SCHEDULE_MIN_INTERVAL_SECONDS": "1", "AIDISCOVER_AWS_REGIONS": "eu-west-1",
+            "AIDISCOVER_SECRETS_REDIS_URL": store_url(settings)}  # own broker; the tests' secret store  # fmt: skip
 
 
 @pytest.fixture
