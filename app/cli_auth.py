@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from app.api import auth_store
-from app.api.auth import KEY_CACHE_SECONDS, USER_CACHE_SECONDS
+from app.api.auth import USER_CACHE_SECONDS
 from app.api.auth_tokens import rotate_jwt_secret
 from app.api.permissions import ROLES
 from app.errors import QueryInputError
@@ -92,7 +92,7 @@ def _apikeys(settings: Settings, args: argparse.Namespace) -> int:
             record = auth_store.revoke_api_key(graph, args.key_id)
             print(
                 f"revoked API key {record.key_id} ({record.name}); running servers refuse it within "
-                f"{KEY_CACHE_SECONDS:.0f} s"
+                f"{USER_CACHE_SECONDS:.0f} s"
             )
         else:
             for k in auth_store.list_api_keys(graph):

@@ -6,7 +6,8 @@ payload as ``{"authorization": "Bearer ..."}`` or ``{"apiKey": "..."}``. No cred
 principal (protected fields then answer UNAUTHENTICATED); wrong credentials raise :class:`AuthError`.
 
 A verified API key is remembered in this process for ``KEY_CACHE_SECONDS`` so bcrypt does not run on
-every request; revoking a key through this process forgets it at once, other processes within that time.
+every request, but its record is read again from the store after ``USER_CACHE_SECONDS``: a key revoked,
+re-created or given another role through any process is refused (or changes role) within that time.
 A bearer token is checked against the user store on every request (the user read is remembered for
 ``USER_CACHE_SECONDS``): a deleted or disabled user, a changed role or any change that raised the user's
 ``token_version`` (password, role, disabled) refuses it. The signing secret is re-read as often, so a
@@ -42,7 +43,9 @@ LOCAL_ADMIN = Principal("local", "admin", "local")
 class _CachedKey:
     digest: bytes
     principal: Principal
-    until: float
+    until: float  # bcrypt's verdict is trusted until then
+    hash: str  # the stored hash it was verified against
+    checked: float  # when the record was last read from the store
 
 
 @dataclass(frozen=True)
@@ -148,9 +151,17 @@ class Authenticator:
     def api_key(self, key: str) -> Principal:
         key_id, secret = auth_store.parse_api_key(key)
         digest = hashlib.sha256(key.strip().encode()).digest()
+        now = time.monotonic()
         cached = self._keys.get(key_id)
-        if cached and cached.until > time.monotonic() and hmac.compare_digest(cached.digest, digest):
-            return cached.principal
+        if cached and cached.until > now and hmac.compare_digest(cached.digest, digest):
+            if now - cached.checked < USER_CACHE_SECONDS:
+                return cached.principal
+            current = auth_store.get_api_key(self.graph, key_id)
+            if current is not None and not current.revoked and current.hash == cached.hash:
+                principal = key_principal(current)
+                self._keys[key_id] = _CachedKey(digest, principal, cached.until, current.hash, now)
+                return principal
+            self.forget_key(key_id)
         record = auth_store.get_api_key(self.graph, key_id)
         if record is None or not auth_store.check_secret(secret, record.hash):
             raise AuthError(f"API key {key_id} is not valid; check it, or ask an admin for a new one")
@@ -158,7 +169,7 @@ class Authenticator:
             raise AuthError(f"API key {key_id} ({record.name}) was revoked; ask an admin for a new one")
         auth_store.touch_api_key(self.graph, key_id)
         principal = key_principal(record)
-        self._keys[key_id] = _CachedKey(digest, principal, time.monotonic() + KEY_CACHE_SECONDS)
+        self._keys[key_id] = _CachedKey(digest, principal, now + KEY_CACHE_SECONDS, record.hash, now)
         return principal
 
     def forget_key(self, key_id: str) -> None:

@@ -153,6 +153,19 @@ def test_user_checks_are_cached_for_at_most_a_few_seconds(graph: Graph, fast: Se
     auth.limiter.close()
 
 
+def test_an_api_key_revoked_through_another_process_is_refused_within_seconds(graph: Graph, fast: Settings) -> None:
+    serving, elsewhere = Authenticator(graph, fast), Authenticator(graph, fast)
+    new = auth_store.create_api_key(graph, "ci", "operator", "cli", 4)
+    assert serving.api_key(new.key).role == "operator"  # verified and cached by the serving process
+    auth_store.revoke_api_key(graph, new.record.key_id)  # as `aidiscover apikeys revoke` or another replica does
+    assert elsewhere is not serving
+    time.sleep(USER_CACHE_SECONDS + 0.1)
+    with pytest.raises(AuthError, match="was revoked"):
+        serving.api_key(new.key)
+    serving.limiter.close()
+    elsewhere.limiter.close()
+
+
 def test_rotate_secret_refuses_every_token_issued_before(
     auth: Authenticator, graph: Graph, fast: Settings, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],

@@ -194,7 +194,7 @@ _SECRETS = [
     ("schedule-label", "MATCH (s:Schedule) RETURN s"),
     ("delivery-label", "MATCH (d:Delivery) RETURN d"),
     ("suppression-label", "MATCH (s:Suppression) RETURN s"),
-    ("hidden-rel-type", "MATCH (s:Resource)-[:DISCOVERS]->(a) RETURN a"),
+    ("hidden-rel-type", "MATCH (s:Resource)-[:HAS_UNIT]->(a) RETURN a"),
     ("unknown-label", "MATCH (x:Secrets) RETURN x"),
     ("unknown-rel", "MATCH (a:Resource)-[:OWNS_SECRET]->(b) RETURN b"),
     ("cyrillic-label", "MATCH (u:U\u0455er) RETURN u"),
