@@ -289,8 +289,8 @@ class Settings(BaseSettings):
     job_stall_seconds: int = Field(
         900,
         ge=10,
-        description="A running job none of whose units reported for this long, and none of whose units a live "
-        "worker holds, is marked failed by the reaper.",
+        description="A running job none of whose units reported for this long, none of whose tasks a live worker "
+        "runs and none of whose tasks is queued, is marked failed by the reaper.",
     )
     job_reap_interval: int = Field(
         30,

@@ -20,7 +20,8 @@ only the messages of a worker that stopped beating, i.e. a dead one, age past th
 refreshes the beat key of each job one of its running tasks belongs to, which tells the reaper
 that the job's units are alive however long a unit takes.
 
-A second run stays possible (a worker frozen longer than the timeout, a sweep racing an ack), and is
+A second run stays possible (a worker frozen longer than the timeout, a ``--pool=solo`` worker whose
+event loop waits for the unit it runs, Redis unreachable for longer than the timeout), and is
 harmless: every graph write is a MERGE by id with the job's one generation, cleanup removes only
 older generations, the unit's counters are SET from its outcome (never incremented) and the job's
 totals are computed from its units' states, so a unit run twice counts once (only its ``attempts``

@@ -10,12 +10,14 @@ the user sees in ``aidiscover jobs ID`` and the GraphQL job record, when:
 * it runs on workers and Redis no longer holds its state key (:func:`state_key`): Redis was flushed
   or restarted without persistence, so its queued and unacknowledged tasks are gone with it
   (:data:`LOST`); this is caught at the next run, whatever ``job_stall_seconds`` says;
-* none of its units reported (the job's ``heartbeat``) for ``job_stall_seconds`` and no live worker
-  holds one of its tasks (the worker keep-alive refreshes :func:`beat_key` for the jobs of the tasks
-  it is running): its tasks were lost some other way, or no worker serves the queue (:func:`stalled`).
+* none of its units reported (the job's ``heartbeat``) for ``job_stall_seconds``, no live worker
+  runs one of its tasks (the worker keep-alive refreshes :func:`beat_key` for the jobs of the tasks
+  it is running) and none of its tasks is in the broker, queued or unacknowledged (:func:`in_broker`):
+  its tasks were lost some other way, or the process running a local job died (:func:`stalled`).
 
-A job whose units still report, or whose unit a live worker is running however long it takes, is
-never reaped. If Redis does not answer, nothing is reaped (a Redis outage is not a lost job).
+A job whose units still report, whose unit a live worker is running however long it takes, or whose
+tasks wait in the queue behind other jobs' is never reaped. If Redis does not answer, nothing is
+reaped (a Redis outage is not a lost job).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -38,6 +41,7 @@ __all__ = [
     "Reaped",
     "Reaper",
     "beat_key",
+    "in_broker",
     "reap_jobs",
     "reap_once",
     "stalled",
@@ -47,6 +51,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 LOCK_KEY = "aidiscover:jobs:reaper"
+QUEUES = ("celery",)  # Celery's default queue: the only one the job tasks use
+UNACKED = "unacked"  # the Redis transport's hash of delivered, unacknowledged messages
+BROKER_PAGE = 1000
 LOST = (
     "Redis lost this job's state mid-way (restarted or flushed); units that had not finished removed nothing; "
     "run the job again"
@@ -65,9 +72,9 @@ def beat_key(job_id: str) -> str:
 
 def stalled(stall_seconds: int) -> str:
     return (
-        f"no unit of the job reported for {stall_seconds} s and no live worker holds one of its tasks (its queued "
-        "tasks were lost, or no worker serves the queue: start one with `aidiscover worker`); units that did not "
-        "finish removed nothing; run the job again"
+        f"no unit of the job reported for {stall_seconds} s, no worker runs one of its tasks and none is queued "
+        "(its tasks were lost, or the process running it died); units that did not finish removed nothing; run the "
+        "job again"
     )
 
 
@@ -75,6 +82,26 @@ def stalled(stall_seconds: int) -> str:
 class Reaped:
     job_id: str
     reason: str
+
+
+def in_broker(client: redis.Redis, job_ids: Iterable[str], queues: Sequence[str] = QUEUES) -> set[str]:
+    """The jobs among ``job_ids`` with a task in the broker: waiting in a queue, or delivered and not yet
+    acknowledged (held by a live worker, or by a dead one until the sweep puts it back). Every task of a
+    job carries the job's id (its root task's id, and the first argument of a unit's task)."""
+    wanted = {job_id.encode(): job_id for job_id in job_ids}
+    found: set[str] = set()
+
+    def look(raw: bytes | str) -> None:
+        data = raw if isinstance(raw, bytes) else raw.encode()
+        found.update(job_id for needle, job_id in wanted.items() if needle in data)
+
+    for queue in queues:
+        for start in range(0, int(client.llen(queue)), BROKER_PAGE):
+            for raw in client.lrange(queue, start, start + BROKER_PAGE - 1):
+                look(raw)
+    for _tag, raw in client.hscan_iter(UNACKED, count=BROKER_PAGE):
+        look(raw)
+    return found
 
 
 def reap_jobs(graph: Graph, client: redis.Redis, stall_seconds: int, now: datetime | None = None) -> list[Reaped]:
@@ -85,12 +112,16 @@ def reap_jobs(graph: Graph, client: redis.Redis, stall_seconds: int, now: dateti
         {"cutoff": cutoff},
     )
     reaped: list[Reaped] = []
+    silent: list[str] = []
     for row in rows:
         job_id = str(row["id"])
         if row["via"] == "worker" and not client.exists(state_key(job_id)):
             reaped.append(Reaped(job_id, LOST))
         elif row["old"] and not client.exists(beat_key(job_id)):
-            reaped.append(Reaped(job_id, stalled(stall_seconds)))
+            silent.append(job_id)
+    if silent:
+        queued = in_broker(client, silent)
+        reaped += [Reaped(job_id, stalled(stall_seconds)) for job_id in silent if job_id not in queued]
     for job in reaped:
         fail_job(graph, job.job_id, job.reason)
     return reaped

@@ -22,7 +22,7 @@ from ingest.emulators.moto_server import MotoServer
 from ingest.jobs.model import JobRequest, UnitSpec
 from ingest.jobs.reaping import LOCK_KEY, LOST, Reaped, beat_key, reap_once, stalled, state_key
 from ingest.jobs.store import create_job, get_job
-from ingest.tasks import celery_app, submit_job
+from ingest.tasks import STAGE, celery_app, submit_job
 from tests.ingest.jobs_support import Worker, duplicate_ids, wait_for_job, wait_until, worker_env
 
 pytestmark = pytest.mark.timeout(400)
@@ -167,12 +167,14 @@ def test_the_reaper_runs_in_one_place_at_a_time_and_spares_jobs_that_report(
     now, old = datetime.now(UTC), datetime.now(UTC) - timedelta(hours=1)
     _job(graph, "reporting", "worker", now)  # a unit reported just now
     _job(graph, "held", "worker", old)  # silent for an hour, but a live worker runs one of its units
-    _job(graph, "silent", "worker", old)  # silent, and no worker holds any of its units
+    _job(graph, "queued", "worker", old)  # silent, but its units wait in the queue behind other jobs'
+    _job(graph, "silent", "worker", old)  # silent, no worker runs any of its units, none is queued
     _job(graph, "lost", "worker", now)  # Redis lost its state (flushed, or restarted without persistence)
     _job(graph, "local", "local", now)  # runs in a CLI process: it has no state in Redis
-    for job_id in ("reporting", "held", "silent"):
+    for job_id in ("reporting", "held", "queued", "silent"):
         client.set(state_key(job_id), "dispatched")
     client.set(beat_key("held"), "1", ex=60)
+    celery_app(settings).send_task(STAGE, args=("queued", {}, {}))  # no worker runs: it stays in the queue
 
     results: list[list[Reaped] | None] = []
     barrier = threading.Barrier(8)
@@ -192,9 +194,8 @@ def test_the_reaper_runs_in_one_place_at_a_time_and_spares_jobs_that_report(
     assert len(ran) == 1  # one of eight simultaneous reapers ran
     assert sorted(ran[0], key=lambda r: r.job_id) == [Reaped("lost", LOST), Reaped("silent", stalled(900))]
     assert reap_once(settings, graph, client) is None  # and none other within the interval
-    assert {j: get_job(graph, j).status for j in ("reporting", "held", "local")} == dict.fromkeys(
-        ("reporting", "held", "local"), "running"
-    )
+    spared = ("reporting", "held", "queued", "local")
+    assert {j: get_job(graph, j).status for j in spared} == dict.fromkeys(spared, "running")
     assert get_job(graph, "silent").errors == (stalled(900),)
     assert get_job(graph, "lost").errors == (LOST,)
 
