@@ -79,7 +79,9 @@ def make_celery(settings: Settings) -> Celery:
         result_backend_transport_options={"retry_policy": {"timeout": 30.0}},
         worker_hijack_root_logger=False,
     )
-    schedule: dict[str, dict[str, Any]] = {REAP: {"task": REAP, "schedule": timedelta(minutes=1)}}
+    schedule: dict[str, dict[str, Any]] = {
+        REAP: {"task": REAP, "schedule": timedelta(seconds=settings.job_reap_interval)}
+    }
     if settings.discovery_interval_minutes > 0:
         schedule["discover-all"] = {
             "task": START_JOB,

@@ -99,14 +99,16 @@ def test_a_killed_worker_unit_runs_again_within_two_minutes_with_the_default_set
     proxy.rules.clear()  # the unit's next run is quick
     assert not get_job(graph, job_id).finished
 
-    second = start(workers, settings, tmp_path, "survivor")
+    second = start(workers, settings, tmp_path, "survivor", n=2)
     attempts = lambda: {u.key: u.attempts for u in get_job(graph, job_id).units}[key]  # noqa: E731
     wait_until(lambda: attempts() == 2, 130, "the killed unit to run again")
     retried_after = time.monotonic() - killed_at
     assert retried_after <= 120, retried_after
 
     job = wait_for_job(graph, job_id, 180)
+    finished_after = time.monotonic() - killed_at
     assert job.status == "succeeded", (job.errors, second.output())
+    assert finished_after <= 120, (retried_after, finished_after)  # and the whole job is done within 2 minutes
     assert {u.key: u.attempts for u in job.units if u.attempts != 1} == {key: 2}
     assert job.units_done == job.units_total
     assert job.nodes == sum(u.nodes for u in job.units)  # counted once, although the unit ran twice
