@@ -19,6 +19,7 @@ task left to notice within ``AIDISCOVER_JOB_REAP_INTERVAL``.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
 from datetime import timedelta
@@ -54,7 +55,7 @@ FINISH_UNIT = "aidiscover.job_finish_unit"
 COMPLETE = "aidiscover.job_complete"
 REAP = "aidiscover.reap_jobs"
 STATE_TTL = 2 * 86_400
-PLANNING, DISPATCHED = "planning", "dispatched"
+DISPATCHED = "dispatched"
 __all__ = ["LOST", "celery_app", "dispatch", "make_celery", "run_beat", "run_worker", "submit_job"]
 
 
@@ -152,13 +153,16 @@ def _start_job(
     settings, graph = _context()
     job_id = str(self.request.id)
     r = _redis(settings)
-    if r.get(state_key(job_id)) == DISPATCHED.encode():
+    state = r.get(state_key(job_id))
+    if state == DISPATCHED.encode():
         return job_id  # redelivered after dispatch: the units are on their way already
+    # Redelivered mid-way (maybe after some units were queued): plan again with the first run's stamp, so
+    # the units of both runs write one generation and neither run's cleanup removes the other's nodes.
+    stamp = stamp_from_json(json.loads(state)) if state else SyncStamp.now()
     # the state key exists before the Job node does, so the reaper never takes a job being planned for a lost one
-    r.set(state_key(job_id), PLANNING, ex=STATE_TTL)
+    r.set(state_key(job_id), json.dumps(stamp_to_json(stamp)), ex=STATE_TTL)
     request = JobRequest(provider, tuple(accounts or ()), tuple(regions or ()), started_by)
     ensure_schema(graph, SCHEMA)
-    stamp = SyncStamp.now()
     try:
         plan = plan_job(request, settings)
     except AIDiscoverError as exc:  # nothing to run (endpoint down, bad settings): a failed job, said loudly

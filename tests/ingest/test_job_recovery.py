@@ -4,6 +4,7 @@ its ``DescribeInstances`` call waits in the proxy, so the unit is mid-way for as
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -19,10 +20,10 @@ from graph.write import SyncStamp
 from ingest.emulators.aws_faults import FaultProxy, FaultRule
 from ingest.emulators.demo_estate import seed_demo_estate
 from ingest.emulators.moto_server import MotoServer
-from ingest.jobs.model import JobRequest, UnitSpec
+from ingest.jobs.model import JobRequest, UnitSpec, stamp_to_json
 from ingest.jobs.reaping import LOCK_KEY, LOST, Reaped, beat_key, reap_once, stalled, state_key
 from ingest.jobs.store import create_job, get_job
-from ingest.tasks import STAGE, celery_app, submit_job
+from ingest.tasks import STAGE, START_JOB, celery_app, submit_job
 from tests.ingest.jobs_support import Worker, duplicate_ids, wait_for_job, wait_until, worker_env
 
 pytestmark = pytest.mark.timeout(400)
@@ -203,3 +204,21 @@ def test_the_reaper_runs_in_one_place_at_a_time_and_spares_jobs_that_report(
 
     client.delete(LOCK_KEY)  # the interval is over
     assert reap_once(settings, graph, client) == []  # nothing else to reap
+
+
+def test_a_start_job_redelivered_mid_dispatch_plans_again_with_its_first_stamp(
+    env: pytest.MonkeyPatch, graph: Graph, workers: list[Worker], tmp_path: Path
+) -> None:
+    settings = fresh(load_settings())
+    job_id = "start-redelivered"
+    first = SyncStamp(time.time_ns() // 1000 - 60_000_000, datetime.now(UTC) - timedelta(minutes=1))
+    # what a start_job killed after planning, maybe after queuing some units, leaves behind
+    redis.Redis.from_url(settings.redis_url).set(state_key(job_id), json.dumps(stamp_to_json(first)))
+    kwargs = {"provider": "aws", "regions": [REGION], "started_by": "test"}
+    celery_app(settings).send_task(START_JOB, kwargs=kwargs, task_id=job_id)  # its redelivery
+    worker = start(workers, settings, tmp_path, "w")
+    job = wait_for_job(graph, job_id, 180)
+    assert job.status == "succeeded", (job.errors, worker.output())
+    generations = graph.read("MATCH (n:Resource) RETURN collect(DISTINCT n.last_sync) AS g")[0]["g"]
+    assert generations == [first.generation]  # one generation: a unit queued by the first run removes nothing
+    assert graph.read("MATCH (j:Job {id: $id}) RETURN j.generation AS g", {"id": job_id})[0]["g"] == first.generation
