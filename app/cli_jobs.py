@@ -8,6 +8,7 @@ pipe every change is a new line, so a captured run shows the whole progression.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from typing import TextIO
@@ -101,7 +102,8 @@ def _via_worker(settings: Settings, request: JobRequest, printer: ProgressPrinte
 
     from graph.neo4j.client import Graph
     from ingest.jobs.progress import follow
-    from ingest.jobs.store import get_job, reap_stalled
+    from ingest.jobs.reaping import reap_once
+    from ingest.jobs.store import get_job
     from ingest.tasks import submit_job
 
     try:
@@ -110,7 +112,8 @@ def _via_worker(settings: Settings, request: JobRequest, printer: ProgressPrinte
         raise JobError(f"cannot queue the job on {settings.redis_url} ({exc}); run `aidiscover services up`") from exc
     print(f"job {job_id} queued; following its progress (Ctrl-C stops following, not the job)", flush=True)
     deadline = time.monotonic() + timeout
-    with Graph(settings) as graph:
+    client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=5, socket_timeout=10)
+    with Graph(settings) as graph, client:
         for event in follow(settings.redis_url, job_id):
             if event is not None:
                 printer(event)
@@ -120,7 +123,8 @@ def _via_worker(settings: Settings, request: JobRequest, printer: ProgressPrinte
                 raise JobError(f"job {job_id} did not finish in {timeout:.0f} s; is a worker running "
                                "(`aidiscover worker`)? follow it with `aidiscover jobs " + job_id + "`")  # fmt: skip
             else:
-                reap_stalled(graph, settings.job_stall_seconds)
+                with contextlib.suppress(redis.RedisError):  # Redis down: the follower says so, not the reaper
+                    reap_once(settings, graph, client)
         return get_job(graph, job_id)
 
 

@@ -358,13 +358,29 @@ class Settings(BaseSettings):
         90, ge=0, description="Days of resource history kept (pruned after each job); 0 keeps everything."
     )
     job_stall_seconds: int = Field(
-        900, ge=10, description="A running job none of whose units reported for this long is marked failed."
+        900,
+        ge=10,
+        description="A running job none of whose units reported for this long, none of whose tasks a live worker "
+        "runs and none of whose tasks is queued, is marked failed by the reaper.",
+    )
+    job_reap_interval: int = Field(
+        30,
+        ge=1,
+        le=3600,
+        description="Seconds between reaper runs in the workers (one run at a time across all of them, by a Redis "
+        "lock; no beat needed): a job whose Redis state is gone (Redis flushed or restarted without persistence) is "
+        "marked failed at the next run, a stalled one after job_stall_seconds.",
     )
     job_unit_retries: int = Field(
         6, ge=0, le=50, description="Retries (with backoff) of a job unit on transient Neo4j or Redis errors."
     )
     task_visibility_timeout: int = Field(
-        3600, ge=5, description="Seconds before Redis hands an unacknowledged task (dead worker) to another worker."
+        60,
+        ge=4,
+        le=3600,
+        description="Seconds after which Redis hands the unacknowledged task of a dead worker to another worker (a "
+        "killed worker's unit runs again within this plus a sweep of at most 10 s). Live workers re-stamp the tasks "
+        "they hold every quarter of it, so a unit slower than this is not handed out twice.",
     )
 
     # --- cost, savings and reports (queries/cost, app/report) -----------------------------------

@@ -6,19 +6,25 @@ Redis; ``job_after_stage`` then starts a chord of ``job_finish_unit`` tasks (edg
 whose body ``job_complete`` applies the derived links, runs the post-sync hooks, prunes history,
 marks the job done and queues ``aidiscover.notify``.
 
-Tasks acknowledge late and are rejected when their worker dies, so a killed worker's unit runs again
-elsewhere (after ``AIDISCOVER_TASK_VISIBILITY_TIMEOUT``); every step is idempotent (MERGE by id, the
-job's one generation, cleanup of older generations only). Transient Neo4j/Redis failures are retried
-with exponential backoff. If Redis loses a job's state mid-way (a restart without persistence), the
-next task of the job fails it loudly; a job with no task left to notice is failed by ``reap_jobs``.
+Tasks acknowledge late and are rejected when their worker dies; a whole worker killed leaves its
+tasks unacknowledged in Redis, and another worker puts them back on the queue once they are older than
+``AIDISCOVER_TASK_VISIBILITY_TIMEOUT`` (60 s), while live workers re-stamp the tasks they hold so a slow
+unit is not handed out twice (the design and its cost are in ``ingest.jobs.keepalive``). Every step is
+idempotent anyway (MERGE by id, the job's one generation, cleanup of older generations only, counts
+from unit states). Transient Neo4j/Redis failures are retried with exponential backoff. If Redis loses
+a job's state mid-way (flushed, or restarted without persistence), the next task of the job fails it
+loudly, and the reaper every worker runs (``ingest.jobs.reaping``, no beat needed) fails a job with no
+task left to notice within ``AIDISCOVER_JOB_REAP_INTERVAL``.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Mapping
 from datetime import timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, ClassVar
 
 import redis
 from celery import Celery, Task, chord, group
@@ -30,10 +36,12 @@ from graph.neo4j.constraints import ensure_schema
 from graph.schema import SCHEMA
 from graph.write import SyncStamp
 from ingest.jobs.finish import complete_job
+from ingest.jobs.keepalive import JobReaper, UnackedKeepAlive, transport_options
 from ingest.jobs.model import JobRequest, UnitOutcome, UnitSpec, stamp_from_json, stamp_to_json
 from ingest.jobs.plan import plan_job
 from ingest.jobs.progress import Progress, publish
-from ingest.jobs.store import create_job, fail_job, get_job, reap_stalled, unit_finished, unit_staged, unit_started
+from ingest.jobs.reaping import LOST, reap_once, state_key
+from ingest.jobs.store import create_job, fail_job, get_job, unit_finished, unit_staged, unit_started
 from ingest.jobs.units import Staged, classify, failure, finish, stage
 from ingest.run import discover_aws
 
@@ -47,10 +55,14 @@ FINISH_UNIT = "aidiscover.job_finish_unit"
 COMPLETE = "aidiscover.job_complete"
 REAP = "aidiscover.reap_jobs"
 STATE_TTL = 2 * 86_400
-LOST = (
-    "Redis lost this job's state mid-way (restarted or flushed); units that had not finished removed nothing; "
-    "run the job again"
-)
+DISPATCHED = "dispatched"
+__all__ = ["LOST", "celery_app", "dispatch", "make_celery", "run_beat", "run_worker", "submit_job"]
+
+
+class _KeepAlive(UnackedKeepAlive):
+    """Beats for the job of each running job task (the job id's position in the task's arguments)."""
+
+    job_arg: ClassVar[Mapping[str, int]] = {STAGE: 0, FINISH_UNIT: 0, AFTER_STAGE: 1, COMPLETE: 1}
 
 
 def make_celery(settings: Settings) -> Celery:
@@ -64,11 +76,13 @@ def make_celery(settings: Settings) -> Celery:
         accept_content=["json"],
         result_expires=timedelta(days=1),
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"visibility_timeout": settings.task_visibility_timeout},
+        broker_transport_options=transport_options(settings),
         result_backend_transport_options={"retry_policy": {"timeout": 30.0}},
         worker_hijack_root_logger=False,
     )
-    schedule: dict[str, dict[str, Any]] = {REAP: {"task": REAP, "schedule": timedelta(minutes=1)}}
+    schedule: dict[str, dict[str, Any]] = {
+        REAP: {"task": REAP, "schedule": timedelta(seconds=settings.job_reap_interval)}
+    }
     if settings.discovery_interval_minutes > 0:
         schedule["discover-all"] = {
             "task": START_JOB,
@@ -76,6 +90,8 @@ def make_celery(settings: Settings) -> Celery:
             "kwargs": {"provider": "all", "started_by": "interval"},
         }
     app.conf.beat_schedule = schedule
+    app.steps["consumer"].add(_KeepAlive)
+    app.steps["worker"].add(JobReaper)
     retry = {"bind": True, "acks_late": True, "reject_on_worker_lost": True}
     app.task(name=DISCOVER_AWS, bind=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)(
         _discover_aws
@@ -112,10 +128,6 @@ def _redis(settings: Settings) -> redis.Redis:
     return redis.Redis.from_url(settings.redis_url, socket_connect_timeout=5, socket_timeout=10)
 
 
-def _state_key(job_id: str) -> str:
-    return f"aidiscover:job:{job_id}:state"
-
-
 def _staged_key(job_id: str, key: str) -> str:
     return f"aidiscover:job:{job_id}:staged:{key}"
 
@@ -126,7 +138,7 @@ def _report(settings: Settings, graph: Graph, job_id: str, message: str) -> None
 
 def _alive(settings: Settings, graph: Graph, job_id: str) -> bool:
     """False (and the job failed, loudly) when Redis no longer holds the job's state."""
-    if _redis(settings).exists(_state_key(job_id)):
+    if _redis(settings).exists(state_key(job_id)):
         return True
     fail_job(graph, job_id, LOST)
     _report(settings, graph, job_id, "failed: " + LOST)
@@ -141,11 +153,16 @@ def _start_job(
     settings, graph = _context()
     job_id = str(self.request.id)
     r = _redis(settings)
-    if r.exists(_state_key(job_id)):
+    state = r.get(state_key(job_id))
+    if state == DISPATCHED.encode():
         return job_id  # redelivered after dispatch: the units are on their way already
+    # Redelivered mid-way (maybe after some units were queued): plan again with the first run's stamp, so
+    # the units of both runs write one generation and neither run's cleanup removes the other's nodes.
+    stamp = stamp_from_json(json.loads(state)) if state else SyncStamp.now()
+    # the state key exists before the Job node does, so the reaper never takes a job being planned for a lost one
+    r.set(state_key(job_id), json.dumps(stamp_to_json(stamp)), ex=STATE_TTL)
     request = JobRequest(provider, tuple(accounts or ()), tuple(regions or ()), started_by)
     ensure_schema(graph, SCHEMA)
-    stamp = SyncStamp.now()
     try:
         plan = plan_job(request, settings)
     except AIDiscoverError as exc:  # nothing to run (endpoint down, bad settings): a failed job, said loudly
@@ -154,8 +171,8 @@ def _start_job(
         _report(settings, graph, job_id, f"failed: {exc}")
         return job_id
     create_job(graph, job_id, request, "worker", stamp, plan.units, plan.warnings)
-    r.set(_state_key(job_id), "1", ex=STATE_TTL)
     dispatch(self.app, job_id, stamp, plan.units)
+    r.set(state_key(job_id), DISPATCHED, ex=STATE_TTL)
     _report(settings, graph, job_id, "queued")
     return job_id
 
@@ -250,8 +267,9 @@ def _complete(self: Task, results: list[dict[str, Any]], job_id: str, stamp: dic
 
 
 def _reap(self: Task | None = None) -> list[str]:
+    """Beat's schedule still runs the reaper; the lock makes it a no-op when a worker reaped lately."""
     settings, graph = _context()
-    return reap_stalled(graph, settings.job_stall_seconds)
+    return [job.job_id for job in reap_once(settings, graph, _redis(settings)) or ()]
 
 
 def submit_job(settings: Settings, request: JobRequest) -> str:

@@ -4,8 +4,9 @@ It forwards every request unchanged, except those a :class:`FaultRule` matches (
 region, read from the SigV4 ``Authorization`` header, and optionally by a substring of the body,
 e.g. ``Action=DescribeSecurityGroups`` or a role ARN). A matched request is answered the way AWS
 answers: an AccessDenied / throttling error in the service's protocol (EC2's XML, the query
-protocol's ``ErrorResponse``, or JSON with ``__type``), or a dropped connection (an unreachable
-endpoint). Point ``AWS_ENDPOINT_URL`` at ``proxy.url``: discovery code cannot tell.
+protocol's ``ErrorResponse``, or JSON with ``__type``), a dropped connection (an unreachable
+endpoint), or a delay of ``delay`` seconds before the request is forwarded (a slow API). Point
+``AWS_ENDPOINT_URL`` at ``proxy.url``: discovery code cannot tell.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import http.client
 import logging
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Literal
@@ -21,7 +23,7 @@ from urllib.parse import urlsplit
 
 log = logging.getLogger(__name__)
 
-Fault = Literal["deny", "throttle", "drop"]
+Fault = Literal["deny", "throttle", "drop", "delay"]
 _CREDENTIAL = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
 
 
@@ -35,6 +37,7 @@ class FaultRule:
     region: str | None = None
     body_contains: str | None = None
     every: int = 1
+    delay: float = 0.0
     seen: int = field(default=0, init=False)
     injected: int = field(default=0, init=False)
 
@@ -84,14 +87,14 @@ class FaultProxy:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
-    def _pick(self, service: str, region: str, body: bytes) -> Fault | None:
+    def _pick(self, service: str, region: str, body: bytes) -> FaultRule | None:
         with self._lock:
             for rule in self.rules:
                 if rule.matches(service, region, body):
                     rule.seen += 1
                     if rule.seen % rule.every == 0:
                         rule.injected += 1
-                        return rule.fault
+                        return rule
         return None
 
     def start(self) -> str:
@@ -108,7 +111,11 @@ class FaultProxy:
                 body = self.rfile.read(length) if length else b""
                 match = _CREDENTIAL.search(self.headers.get("Authorization", ""))
                 region, service = (match.group(1), match.group(2)) if match else ("", "")
-                fault = proxy._pick(service, region, body)
+                rule = proxy._pick(service, region, body)
+                fault = rule.fault if rule else None
+                if rule and fault == "delay":
+                    time.sleep(rule.delay)
+                    fault = None
                 if fault == "drop":
                     self.close_connection = True
                     self.connection.close()
