@@ -26,7 +26,7 @@ $(WEB_BUNDLE): web/app/package.json web/app/package-lock.json $(wildcard web/app
 
 web: $(WEB_BUNDLE)
 
-.PHONY: web eval-nl docs schema help install system-deps services test-services down status demo test lint typecheck pytest bench clean
+.PHONY: web eval-nl docs schema help install lock system-deps services test-services down status demo test lint typecheck pytest bench clean
 
 help:
 	@echo "make demo    services up, demo AWS estate discovered, API served, URLs printed"
@@ -34,32 +34,79 @@ help:
 	@echo "make bench   benchmarks -> bench/results/*.json and docs/benchmarks.md"
 	@echo "make down    stop the local Neo4j and Redis"
 	@echo "make web     build the web viewer (npm ci && npm run build in web/app)"
+	@echo "make install .venv with exactly the locked versions (requirements.lock, hashes checked), then the project"
+	@echo "make lock    re-resolve after editing pyproject.toml's dependencies, keeping every other pin;"
+	@echo "             UPGRADE=all takes the newest of everything, UPGRADE='redis celery' of those only"
 
-# Debian packages a fresh machine lacks: Redis, Maven, a Java 17 runtime (Neo4j 5.26 needs 17 or 21), Chromium
-# (headless, for the report and viewer browser tests).
+# Debian packages a fresh machine lacks (Redis, Maven, a Java 17 runtime for Neo4j 5.26, Chromium for the
+# report and viewer browser tests, npm for the viewer bundle): listed with the versions tested in
+# deploy/debian-packages.txt. Installed by name when their command is missing (Debian's archive replaces
+# point releases); an installed version other than the tested one gets a warning.
+DEBIAN_PACKAGES := deploy/debian-packages.txt
 system-deps:
-	@missing=""; \
-	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
-	command -v mvn >/dev/null || missing="$$missing maven"; \
-	command -v java >/dev/null || missing="$$missing openjdk-17-jre-headless"; \
-	command -v chromium >/dev/null || missing="$$missing chromium"; \
-	command -v npm >/dev/null || missing="$$missing npm"; \
+	@missing=$$(grep -v '^#' $(DEBIAN_PACKAGES) | while read -r pkg tested cmd; do \
+	  if [ -n "$$pkg" ] && ! command -v "$$cmd" >/dev/null; then printf ' %s' "$$pkg"; fi; \
+	done); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
 	  else \
 	    echo "error: missing$$missing; install with: sudo apt-get install$$missing" >&2; exit 1; \
 	  fi; \
-	fi
+	fi; \
+	grep -v '^#' $(DEBIAN_PACKAGES) | while read -r pkg tested cmd; do \
+	  if [ -z "$$pkg" ] || [ "$$tested" = - ]; then continue; fi; \
+	  have=$$(dpkg-query -W -f='$${Version}' "$$pkg" 2>/dev/null) || continue; \
+	  if [ -n "$$have" ] && [ "$$have" != "$$tested" ]; then \
+	    echo "warning: Debian package $$pkg $$have is installed; the tests passed with $$tested ($(DEBIAN_PACKAGES))" >&2; \
+	  fi; \
+	done; true
 
-$(STAMP): pyproject.toml
+# Python dependencies: uv.lock is the resolution (every package, version and file hash, for any platform and
+# Python >= 3.11); requirements.lock (runtime and the dev extra) and requirements-runtime.lock (runtime only,
+# for the Docker images) are exported from it for pip, so installing needs nothing but pip. Both carry a
+# digest of pyproject.toml's dependency tables: installing refuses a lock made from other dependencies, and
+# tests/test_lock.py fails on one.
+LOCK := requirements.lock
+RUNTIME_LOCK := requirements-runtime.lock
+UV_VERSION := 0.13.9
+PYPROJECT_DIGEST := $(PYTHON) -c 'import hashlib, json, tomllib; \
+	p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+	t = {k: p.get(k) for k in ("requires-python", "dependencies", "optional-dependencies")}; \
+	print(hashlib.sha256(json.dumps(t, sort_keys=True).encode()).hexdigest())'
+
+# The project is built with the locked setuptools (no build isolation, which would fetch the newest one).
+$(STAMP): pyproject.toml $(LOCK)
+	@test "$$($(PYPROJECT_DIGEST))" = "$$(sed -n 's/^# pyproject-sha256: //p' $(LOCK))" || { \
+	  echo "error: $(LOCK) was made from other dependencies than pyproject.toml's; run \`make lock\` and commit the lock files" >&2; \
+	  exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip setuptools wheel
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
 	@touch $(STAMP)
 
 install: system-deps $(STAMP)
+
+# uv runs from a throwaway venv; `uv lock` keeps the locked version of every package the change does not
+# force to move, unless UPGRADE names packages (or `all`).
+lock:
+	@set -e; uvdir=$$(mktemp -d); trap 'rm -rf "$$uvdir"' EXIT; \
+	$(PYTHON) -m venv "$$uvdir"; "$$uvdir/bin/pip" install -q 'uv==$(UV_VERSION)'; \
+	export UV_PYTHON_DOWNLOADS=never; \
+	"$$uvdir/bin/uv" lock $(if $(filter all,$(UPGRADE)),--upgrade,$(addprefix --upgrade-package ,$(UPGRADE))); \
+	digest=$$($(PYPROJECT_DIGEST)); \
+	for out in $(LOCK) $(RUNTIME_LOCK); do \
+	  if [ "$$out" = $(LOCK) ]; then extra="--extra dev"; what="runtime and dev"; else extra=""; what="runtime only"; fi; \
+	  { echo "# Generated by 'make lock' from uv.lock (uv $(UV_VERSION)); do not edit. Dependencies: $$what."; \
+	    echo "# Install: pip install --require-hashes --no-deps -r $$out, then pip install --no-deps the project."; \
+	    echo "# pyproject-sha256: $$digest"; \
+	    "$$uvdir/bin/uv" export --quiet --frozen --no-header --no-emit-project --format requirements-txt $$extra; \
+	  } > "$$out.tmp"; \
+	  mv "$$out.tmp" "$$out"; \
+	done; \
+	echo "locked: uv.lock, $(LOCK) ($$(grep -c '^[a-z0-9]' $(LOCK)) packages), $(RUNTIME_LOCK) ($$(grep -c '^[a-z0-9]' $(RUNTIME_LOCK)))"
 
 services: install
 	$(BIN)/aidiscover services up
