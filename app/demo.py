@@ -64,7 +64,7 @@ class DemoResult:
             f"(AWS, Azure and GCP) in {self.seconds:.1f} s",
             f"  {self.findings} open security findings; estimated ${self.monthly_usd:,.2f} a month",
             f"  viewer                  {settings.api_url}/   (sign in with the API key below)",
-            f"  GraphQL API + GraphiQL  {settings.api_url}/graphql",
+            f"  GraphQL API + GraphiQL  {settings.api_url}/graphql  (send the API key below; GraphiQL needs it too)",
             f"  API key (admin, demo)   {self.api_key}",
             f"  health / readiness      {settings.api_url}/health  {settings.api_url}/ready",
             f"  Neo4j Browser           http://{host}:{settings.neo4j_http_port}  (user {settings.neo4j_user})",

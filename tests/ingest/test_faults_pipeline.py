@@ -166,7 +166,7 @@ def test_redis_restarted_mid_job_fails_the_job_loudly_and_a_rerun_completes(
     wait_until(lambda: staged_units(graph, job_id) >= 3, 120, "three units to write their nodes")
     server = RedisServer(fault_settings)
     assert server.stop()
-    server.start()  # our Redis keeps nothing on disk: the queue and the job's state are gone
+    server.start()  # the append-only file keeps the queue and the job's state up to the last second's writes
     job = wait_for_job(graph, job_id, 180, stall_seconds=30)
     if job.status == "succeeded":  # resumed after all: then it must be complete
         assert_equals_clean(graph, clean)
