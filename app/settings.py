@@ -350,7 +350,7 @@ class Settings(BaseSettings):
             raise ValueError("plain http is only allowed on a loopback host (a local server); use https")
         return value.rstrip("/")
 
-    # --- jobs and history (helper 4) ------------------------------------------------------------
+    # --- jobs and history ------------------------------------------------------------------------
     history_enabled: bool = Field(
         True, description="Record each resource's created / changed (old -> new) / deleted in discovery jobs."
     )

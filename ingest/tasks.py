@@ -312,7 +312,7 @@ def run_beat(settings: Settings) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     argv = ["beat", f"--loglevel={settings.log_level}", f"--schedule={schedule}"]
     try:
-        import ingest.schedules  # noqa: F401  (helper 5's graph-backed schedules)
+        import ingest.schedules  # noqa: F401  (the graph-backed schedules)
     except ImportError:
         log.debug("no graph scheduler; beat runs the static schedule only")
     else:

@@ -7,12 +7,10 @@ import asyncio
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import jwt
 import pytest
-import redis
 from pydantic import SecretStr
 
 from app.api import auth_store
@@ -20,23 +18,13 @@ from app.api.auth import LOCAL_ADMIN, Authenticator, ensure_demo_api_key, startu
 from app.api.auth_tokens import ALGORITHM, ISSUER, decode_token, load_jwt_secret
 from app.api.context import Context
 from app.api.permissions import Principal
-from app.api.ratelimit import PREFIX, RateLimiter
+from app.api.ratelimit import RateLimiter
 from app.api.schema import schema
 from app.cli import main
 from app.errors import AlreadyExistsError, AuthError, ConfigError, NotFoundError, QueryInputError, RateLimitedError
 from app.settings import Settings
 from graph.neo4j.client import Graph
 from graph.secretstore import secret_store, store_of
-
-
-@pytest.fixture
-def fast(settings: Settings, tmp_path: Path) -> Settings:
-    """Cheap bcrypt, a data dir of its own (the token secret is created there), empty rate-limit counters."""
-    client = redis.Redis.from_url(settings.redis_url)
-    for key in client.scan_iter(match=f"{PREFIX}*"):
-        client.delete(key)
-    client.close()
-    return settings.model_copy(update={"bcrypt_rounds": 4, "data_dir": tmp_path})
 
 
 @pytest.fixture

@@ -12,13 +12,11 @@ import json
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
 import jwt
 import pytest
-import redis
 from pydantic import SecretStr
 
 from app.accounts.crypto import generate_key
@@ -27,7 +25,6 @@ from app.accounts.store import register_account
 from app.api import auth_store
 from app.api.auth import USER_CACHE_SECONDS, Authenticator
 from app.api.auth_tokens import ALGORITHM, ISSUER
-from app.api.ratelimit import PREFIX
 from app.cli import main
 from app.errors import AuthError
 from app.notify.model import TargetSpec
@@ -40,16 +37,6 @@ from graph.secretstore import secret_store
 from tests.app.auth_server import serving
 
 PASSWORD = "correct horse"
-
-
-@pytest.fixture
-def fast(settings: Settings, tmp_path: Path) -> Settings:
-    """Cheap bcrypt, no secret override (the signing secret lives in the store), empty login counters."""
-    client = redis.Redis.from_url(settings.redis_url)
-    for key in client.scan_iter(match=f"{PREFIX}*"):
-        client.delete(key)
-    client.close()
-    return settings.model_copy(update={"bcrypt_rounds": 4, "data_dir": tmp_path, "jwt_secret": None})
 
 
 @pytest.fixture
