@@ -59,15 +59,24 @@ def _accounts_add(settings: Settings, args: argparse.Namespace) -> int:
     from app.accounts.store import register_account
 
     spec = AccountSpec(
-        provider=args.provider, auth_method=args.auth, account_id=args.id or "", name=args.name or "",
-        profile=args.profile or "", role_arn=args.role_arn or "", tenant_id=args.tenant_id or "",
-        client_id=args.client_id or "", regions=tuple(args.region or ()), secret=_read_secret(args.secret_file),
-    )  # fmt: skip
+        provider=args.provider,
+        auth_method=args.auth,
+        account_id=args.id or "",
+        name=args.name or "",
+        profile=args.profile or "",
+        role_arn=args.role_arn or "",
+        tenant_id=args.tenant_id or "",
+        client_id=args.client_id or "",
+        regions=tuple(args.region or ()),
+        secret=_read_secret(args.secret_file),
+    )
     validate(spec)  # bad input fails before Neo4j is contacted
     with _graph(settings) as graph:
         account = register_account(graph, settings, spec)
-    print(f"registered {account.id} ({account.name}), auth {account.auth_method}"
-          + (", secret stored encrypted" if account.has_secret else ""))  # fmt: skip
+    print(
+        f"registered {account.id} ({account.name}), auth {account.auth_method}"
+        + (", secret stored encrypted" if account.has_secret else "")
+    )
     return 0
 
 
@@ -78,8 +87,10 @@ def _accounts_list(settings: Settings, args: argparse.Namespace) -> int:
         accounts = account_views(graph, args.provider)
     for a in accounts:
         how = a.profile or a.role_arn or a.client_id or ""
-        print(f"{a.id:48} {a.name:24} {a.auth_method:20} {how:40} secret={'yes' if a.has_secret else 'no'} "
-              f"regions={','.join(a.regions) or 'all'}")  # fmt: skip
+        print(
+            f"{a.id:48} {a.name:24} {a.auth_method:20} {how:40} secret={'yes' if a.has_secret else 'no'} "
+            f"regions={','.join(a.regions) or 'all'}"
+        )
     if not accounts:
         print("no cloud accounts registered; add one with `aidiscover accounts add`")
     return 0
@@ -90,9 +101,14 @@ def _accounts_remove(settings: Settings, args: argparse.Namespace) -> int:
 
     with _graph(settings) as graph:
         removal = remove_account(graph, args.id, purge=args.purge)
-    print(f"removed {removal.account} and {removal.schedules} schedule(s); "
-          + (f"{removal.purged_nodes} discovered resource(s) purged" if args.purge
-             else "its discovered resources were kept (use --purge to delete them)"))  # fmt: skip
+    print(
+        f"removed {removal.account} and {removal.schedules} schedule(s); "
+        + (
+            f"{removal.purged_nodes} discovered resource(s) purged"
+            if args.purge
+            else "its discovered resources were kept (use --purge to delete them)"
+        )
+    )
     return 0
 
 
@@ -136,10 +152,18 @@ def _notify_add(settings: Settings, args: argparse.Namespace) -> int:
 
     events = tuple(e.strip() for e in (args.events or ",".join(EVENT_TYPES)).split(",") if e.strip())
     spec = TargetSpec(
-        name=args.name, kind=args.kind, url=args.url or "", events=events, smtp_host=args.smtp_host or "",
-        smtp_port=args.smtp_port, smtp_starttls=not args.no_starttls, smtp_user=args.smtp_user or "",
-        mail_from=args.mail_from or "", mail_to=tuple(args.mail_to or ()), secret=_read_secret(args.secret_file),
-    )  # fmt: skip
+        name=args.name,
+        kind=args.kind,
+        url=args.url or "",
+        events=events,
+        smtp_host=args.smtp_host or "",
+        smtp_port=args.smtp_port,
+        smtp_starttls=not args.no_starttls,
+        smtp_user=args.smtp_user or "",
+        mail_from=args.mail_from or "",
+        mail_to=tuple(args.mail_to or ()),
+        secret=_read_secret(args.secret_file),
+    )
     with _graph(settings) as graph:
         target = add_target(graph, settings, spec)
     print(f"notification target {target.id} ({target.kind}) for {', '.join(target.events)}")
@@ -152,9 +176,15 @@ def _notify_list(settings: Settings, args: argparse.Namespace) -> int:
     with _graph(settings) as graph:
         targets = target_views(graph)
     for t in targets:
-        where = t.url.split("?")[0] if t.kind == "webhook" else (
-            "hooks.slack (url hidden)" if t.kind == "slack" else f"{t.smtp_host}:{t.smtp_port} -> {','.join(t.mail_to)}"
-        )  # fmt: skip
+        where = (
+            t.url.split("?")[0]
+            if t.kind == "webhook"
+            else (
+                "hooks.slack (url hidden)"
+                if t.kind == "slack"
+                else f"{t.smtp_host}:{t.smtp_port} -> {','.join(t.mail_to)}"
+            )
+        )
         print(f"{t.id:24} {t.kind:8} {','.join(t.events):45} {where}")
     if not targets:
         print("no notification targets; add one with `aidiscover notify add`")
@@ -176,8 +206,10 @@ def _notify_log(settings: Settings, args: argparse.Namespace) -> int:
     with _graph(settings) as graph:
         rows = list_deliveries(graph, args.target, args.event, args.limit)
     for d in rows:
-        print(f"{d.at.isoformat(timespec='seconds')} {d.target:20} {d.event_type:17} attempt {d.attempt} "
-              f"{d.status:9} {d.http_status or '':3} {d.error}")  # fmt: skip
+        print(
+            f"{d.at.isoformat(timespec='seconds')} {d.target:20} {d.event_type:17} attempt {d.attempt} "
+            f"{d.status:9} {d.http_status or '':3} {d.error}"
+        )
     if not rows:
         print("no deliveries logged")
     return 0
@@ -218,8 +250,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     acts = p.add_subparsers(dest="action", required=True)
     a = acts.add_parser("add", help="register an AWS account, Azure subscription or GCP project")
     a.add_argument("--provider", required=True, help="aws | azure | gcp")
-    a.add_argument("--auth", required=True, help="aws: profile|role; azure: service_principal|managed_identity; "
-                   "gcp: service_account_key|workload_identity")  # fmt: skip
+    a.add_argument(
+        "--auth",
+        required=True,
+        help="aws: profile|role; azure: service_principal|managed_identity; gcp: service_account_key|workload_identity",
+    )
     a.add_argument("--id", help="account id / subscription id / project id (AWS role: taken from the ARN)")
     a.add_argument("--name", help="display name")
     a.add_argument("--profile", help="AWS profile (auth profile)")

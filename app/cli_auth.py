@@ -63,11 +63,19 @@ def _users(settings: Settings, args: argparse.Namespace) -> int:
             new_password = _read_password(args) if args.password or args.password_stdin else None
             if new_password is None and args.role is None and args.disabled is None:
                 raise QueryInputError("nothing to change: give --role, --password(-stdin), --disable or --enable")
-            user = auth_store.update_user(graph, args.name, role=args.role, password=new_password,
-                                          disabled=args.disabled, rounds=settings.bcrypt_rounds)  # fmt: skip
+            user = auth_store.update_user(
+                graph,
+                args.name,
+                role=args.role,
+                password=new_password,
+                disabled=args.disabled,
+                rounds=settings.bcrypt_rounds,
+            )
             state = "disabled" if user.disabled else "active"
-            print(f"user {user.username}: role {user.role}, {state}; tokens issued before are refused by running "
-                  f"servers within {USER_CACHE_SECONDS:.0f} s")  # fmt: skip
+            print(
+                f"user {user.username}: role {user.role}, {state}; tokens issued before are refused by running "
+                f"servers within {USER_CACHE_SECONDS:.0f} s"
+            )
         elif args.action == "remove":
             auth_store.remove_user(graph, args.name)
             print(f"removed user {args.name}; running servers refuse their tokens within {USER_CACHE_SECONDS:.0f} s")
@@ -117,8 +125,10 @@ def _auth(settings: Settings, args: argparse.Namespace) -> int:
     for line in summary.lines():
         print(line)
     if summary.failed:
-        print(f"{summary.failed} record(s) were left in place: the log names them; fix or delete them and run again",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"{summary.failed} record(s) were left in place: the log names them; fix or delete them and run again",
+            file=sys.stderr,
+        )
         return 1
     print("secrets are out of the graph" if summary.changed else "nothing to move: secrets are out of the graph")
     return 0

@@ -76,9 +76,14 @@ def _suppress(settings: Settings, args: argparse.Namespace) -> int:
 
     with Graph(settings) as graph:
         sup = create_suppression(
-            graph, reason=args.reason, expires_at=_expiry(args), created_by=args.by, rule_id=args.rule,
-            resource_id=args.resource, tag=args.tag,
-        )  # fmt: skip
+            graph,
+            reason=args.reason,
+            expires_at=_expiry(args),
+            created_by=args.by,
+            rule_id=args.rule,
+            resource_id=args.resource,
+            tag=args.tag,
+        )
     what = ", ".join(
         f"{k}={v}" for k, v in (("rule", sup.rule_id), ("resource", sup.resource_id), ("tag", sup.tag)) if v
     )

@@ -120,8 +120,10 @@ def _via_worker(settings: Settings, request: JobRequest, printer: ProgressPrinte
                 if event.finished:
                     break
             elif time.monotonic() > deadline:
-                raise JobError(f"job {job_id} did not finish in {timeout:.0f} s; is a worker running "
-                               "(`aidiscover worker`)? follow it with `aidiscover jobs " + job_id + "`")  # fmt: skip
+                raise JobError(
+                    f"job {job_id} did not finish in {timeout:.0f} s; is a worker running "
+                    "(`aidiscover worker`)? follow it with `aidiscover jobs " + job_id + "`"
+                )
             else:
                 with contextlib.suppress(redis.RedisError):  # Redis down: the follower says so, not the reaper
                     reap_once(settings, graph, client)
@@ -137,15 +139,19 @@ def _jobs(settings: Settings, args: argparse.Namespace) -> int:
             job = get_job(graph, args.id)
             print(summary(job))
             for unit in job.units:
-                print(f"  {unit.status:9} {unit.key}  {unit.nodes} nodes {unit.edges} edges "
-                      f"{unit.removed_nodes} removed  attempts {unit.attempts}")  # fmt: skip
+                print(
+                    f"  {unit.status:9} {unit.key}  {unit.nodes} nodes {unit.edges} edges "
+                    f"{unit.removed_nodes} removed  attempts {unit.attempts}"
+                )
             for line in (*job.warnings, *job.errors):
                 print(f"  ! {line}")
             return 0
         for job in list_jobs(graph, args.first):
             created = job.created_at.isoformat(timespec="seconds") if job.created_at else "?"
-            print(f"{created}  {job.status:9} {job.provider:5} {job.id}  by {job.started_by}  "
-                  f"{job.units_done}/{job.units_total} units  {job.nodes} nodes")  # fmt: skip
+            print(
+                f"{created}  {job.status:9} {job.provider:5} {job.id}  by {job.started_by}  "
+                f"{job.units_done}/{job.units_total} units  {job.nodes} nodes"
+            )
     return 0
 
 

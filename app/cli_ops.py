@@ -23,9 +23,11 @@ def _backup(settings: Settings, args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else settings.data_dir / "backups" / f"graph-{stamp}.jsonl.gz"
     with Graph(settings) as graph:
         summary = backup(graph, out)
-    print(f"backup: {summary.nodes} nodes, {summary.relationships} relationships and {summary.secrets} secret store "
-          f"records (hashes and ciphertext; keep the file private) -> {summary.path} "
-          f"({summary.path.stat().st_size / 1e6:.1f} MB, {summary.seconds:.1f} s)")  # fmt: skip
+    print(
+        f"backup: {summary.nodes} nodes, {summary.relationships} relationships and {summary.secrets} secret store "
+        f"records (hashes and ciphertext; keep the file private) -> {summary.path} "
+        f"({summary.path.stat().st_size / 1e6:.1f} MB, {summary.seconds:.1f} s)"
+    )
     return 0
 
 
@@ -35,9 +37,11 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
 
     with Graph(settings) as graph:
         summary = restore(graph, Path(args.file))
-    print(f"restore: {summary.nodes} nodes, {summary.relationships} relationships and {summary.secrets} secret store "
-          f"records from {summary.path} "
-          f"({summary.seconds:.1f} s)")  # fmt: skip
+    print(
+        f"restore: {summary.nodes} nodes, {summary.relationships} relationships and {summary.secrets} secret store "
+        f"records from {summary.path} "
+        f"({summary.seconds:.1f} s)"
+    )
     return 0
 
 

@@ -96,9 +96,17 @@ def prepare_demo(settings: Settings, clouds: DemoClouds) -> DemoResult:
         log.warning("demo discovery: %s", warning)
     seconds = time.monotonic() - started
     return DemoResult(
-        url, manifest, int(counts["resources"]), int(counts["edges"]), seconds, found.summaries, warnings,
-        findings=int(counts["findings"]), monthly_usd=float(counts["usd"]), api_key=api_key,
-    )  # fmt: skip
+        url,
+        manifest,
+        int(counts["resources"]),
+        int(counts["edges"]),
+        seconds,
+        found.summaries,
+        warnings,
+        findings=int(counts["findings"]),
+        monthly_usd=float(counts["usd"]),
+        api_key=api_key,
+    )
 
 
 def check_api_port(settings: Settings) -> None:
@@ -134,6 +142,10 @@ def run_estate(settings: Settings, size: Size, seed: int, manifest: Path | None 
         hook_warnings = run_post_sync(graph, settings)  # findings and cost estimates
         counts = graph.read("MATCH (n:Resource) RETURN count(n) AS resources, COUNT { ()-->() } AS edges")[0]
     return EstateResult(
-        int(counts["resources"]), int(counts["edges"]), len(estate.resources), time.monotonic() - started,
-        found.summaries, (*found.warnings, *hook_warnings),
-    )  # fmt: skip
+        int(counts["resources"]),
+        int(counts["edges"]),
+        len(estate.resources),
+        time.monotonic() - started,
+        found.summaries,
+        (*found.warnings, *hook_warnings),
+    )

@@ -47,8 +47,10 @@ class LabelCount:
     failed: int = 0  # unreadable node: left in Neo4j
 
     def line(self) -> str:
-        return (f"{self.label}: {self.moved} moved, {self.kept} already in the store, "
-                f"{self.differing} differing (store kept), {self.failed} failed")  # fmt: skip
+        return (
+            f"{self.label}: {self.moved} moved, {self.kept} already in the store, "
+            f"{self.differing} differing (store kept), {self.failed} failed"
+        )
 
 
 @dataclass(frozen=True)
@@ -80,39 +82,60 @@ def _text(props: dict[str, Any], name: str) -> str:
 
 def _user(p: dict[str, Any]) -> auth_store.UserRecord:
     return auth_store.UserRecord(
-        username=auth_store.check_username(str(p["id"])), role=auth_store.check_role(str(p["role"])),
-        created_at=_native(p.get("created_at")), disabled=bool(p.get("disabled", False)),
+        username=auth_store.check_username(str(p["id"])),
+        role=auth_store.check_role(str(p["role"])),
+        created_at=_native(p.get("created_at")),
+        disabled=bool(p.get("disabled", False)),
         password_hash=_text(p, "password_hash"),
-    )  # fmt: skip
+    )
 
 
 def _key(p: dict[str, Any]) -> auth_store.ApiKeyRecord:
     return auth_store.ApiKeyRecord(
-        key_id=str(p["id"]), name=_text(p, "name"), role=auth_store.check_role(str(p["role"])),
-        created_at=_native(p.get("created_at")), created_by=_text(p, "created_by"),
-        last_used_at=_native(p.get("last_used_at")), revoked=bool(p.get("revoked", False)), hash=_text(p, "hash"),
-    )  # fmt: skip
+        key_id=str(p["id"]),
+        name=_text(p, "name"),
+        role=auth_store.check_role(str(p["role"])),
+        created_at=_native(p.get("created_at")),
+        created_by=_text(p, "created_by"),
+        last_used_at=_native(p.get("last_used_at")),
+        revoked=bool(p.get("revoked", False)),
+        hash=_text(p, "hash"),
+    )
 
 
 def _account(p: dict[str, Any]) -> StoredAccount:
     account = CloudAccount(
-        provider=p["provider"], account_id=str(p["account_id"]), name=_text(p, "name") or str(p["account_id"]),
-        auth_method=p["auth_method"], profile=_text(p, "profile"), role_arn=_text(p, "role_arn"),
-        tenant_id=_text(p, "tenant_id"), client_id=_text(p, "client_id"), regions=tuple(p.get("regions") or ()),
-        has_secret=bool(p.get("has_secret")), created_at=_native(p.get("created_at")),
-    )  # fmt: skip
+        provider=p["provider"],
+        account_id=str(p["account_id"]),
+        name=_text(p, "name") or str(p["account_id"]),
+        auth_method=p["auth_method"],
+        profile=_text(p, "profile"),
+        role_arn=_text(p, "role_arn"),
+        tenant_id=_text(p, "tenant_id"),
+        client_id=_text(p, "client_id"),
+        regions=tuple(p.get("regions") or ()),
+        has_secret=bool(p.get("has_secret")),
+        created_at=_native(p.get("created_at")),
+    )
     stored = StoredAccount(account, p.get("secret") or None)
     return ACCOUNT_JSON.validate_json(to_json(ACCOUNT_JSON, stored))  # the store's own checks (provider, method)
 
 
 def _target(p: dict[str, Any]) -> StoredTarget:
     target = NotificationTarget(
-        id=str(p["id"]), kind=p["channel"], events=tuple(p.get("events") or ()), url=_text(p, "url"),
-        smtp_host=_text(p, "smtp_host"), smtp_port=int(p.get("smtp_port") or 0),
-        smtp_starttls=bool(p.get("smtp_starttls")), smtp_user=_text(p, "smtp_user"),
-        mail_from=_text(p, "mail_from"), mail_to=tuple(p.get("mail_to") or ()),
-        has_secret=bool(p.get("has_secret")), created_at=_native(p.get("created_at")),
-    )  # fmt: skip
+        id=str(p["id"]),
+        kind=p["channel"],
+        events=tuple(p.get("events") or ()),
+        url=_text(p, "url"),
+        smtp_host=_text(p, "smtp_host"),
+        smtp_port=int(p.get("smtp_port") or 0),
+        smtp_starttls=bool(p.get("smtp_starttls")),
+        smtp_user=_text(p, "smtp_user"),
+        mail_from=_text(p, "mail_from"),
+        mail_to=tuple(p.get("mail_to") or ()),
+        has_secret=bool(p.get("has_secret")),
+        created_at=_native(p.get("created_at")),
+    )
     stored = StoredTarget(target, p.get("secret") or None)
     return TARGET_JSON.validate_json(to_json(TARGET_JSON, stored))
 
@@ -129,15 +152,43 @@ class _Kind:
 
 
 _KINDS = (
-    _Kind("User", "users", _user, lambda r: r.username, auth_store.import_user, auth_store.USER_JSON.validate_json,
-          lambda r: replace(r, token_version=0)),
-    _Kind("ApiKey", "apikeys", _key, lambda r: r.key_id, auth_store.import_api_key,
-          auth_store.KEY_JSON.validate_json, lambda r: replace(r, last_used_at=None)),
-    _Kind("CloudAccount", "accounts", _account, lambda r: r.account.id, import_account, ACCOUNT_JSON.validate_json,
-          lambda r: r),
-    _Kind("NotificationTarget", "notify-targets", _target, lambda r: r.target.id, import_target,
-          TARGET_JSON.validate_json, lambda r: r),
-)  # fmt: skip
+    _Kind(
+        "User",
+        "users",
+        _user,
+        lambda r: r.username,
+        auth_store.import_user,
+        auth_store.USER_JSON.validate_json,
+        lambda r: replace(r, token_version=0),
+    ),
+    _Kind(
+        "ApiKey",
+        "apikeys",
+        _key,
+        lambda r: r.key_id,
+        auth_store.import_api_key,
+        auth_store.KEY_JSON.validate_json,
+        lambda r: replace(r, last_used_at=None),
+    ),
+    _Kind(
+        "CloudAccount",
+        "accounts",
+        _account,
+        lambda r: r.account.id,
+        import_account,
+        ACCOUNT_JSON.validate_json,
+        lambda r: r,
+    ),
+    _Kind(
+        "NotificationTarget",
+        "notify-targets",
+        _target,
+        lambda r: r.target.id,
+        import_target,
+        TARGET_JSON.validate_json,
+        lambda r: r,
+    ),
+)
 
 
 def _migrate_label(graph: Graph, kind: _Kind) -> LabelCount:
@@ -150,8 +201,12 @@ def _migrate_label(graph: Graph, kind: _Kind) -> LabelCount:
             record = kind.convert(dict(row["p"]))
         except (KeyError, ValueError, TypeError, AIDiscoverError) as exc:
             failed += 1
-            log.warning("a %s node (id %r) is not a readable record (%s); left in Neo4j, fix or delete it",
-                        kind.label, str(row["p"].get("id"))[:80], type(exc).__name__)  # fmt: skip
+            log.warning(
+                "a %s node (id %r) is not a readable record (%s); left in Neo4j, fix or delete it",
+                kind.label,
+                str(row["p"].get("id"))[:80],
+                type(exc).__name__,
+            )
             continue
         record_id = kind.record_id(record)
         if kind.store(graph, record):
@@ -163,8 +218,11 @@ def _migrate_label(graph: Graph, kind: _Kind) -> LabelCount:
                 kept += 1
             else:
                 differing += 1
-                log.warning("%s %r differs from the record already in the secret store; the store's is kept",
-                            kind.label, record_id)  # fmt: skip
+                log.warning(
+                    "%s %r differs from the record already in the secret store; the store's is kept",
+                    kind.label,
+                    record_id,
+                )
         done.append(row["eid"])
     if done:
         graph.write("MATCH (n) WHERE elementId(n) IN $ids DETACH DELETE n", {"ids": done})
@@ -221,14 +279,17 @@ def migrate_at_startup(graph: Graph, settings: Settings) -> MigrationSummary | N
     try:
         summary = migrate_secrets(graph, settings)
     except AIDiscoverError as exc:
-        log.warning("could not move secrets out of the graph at start-up (%s); run `aidiscover auth migrate-secrets`",
-                    exc)  # fmt: skip
+        log.warning(
+            "could not move secrets out of the graph at start-up (%s); run `aidiscover auth migrate-secrets`", exc
+        )
         with _lock:
             _done.discard(key)
         return None
     if summary.failed:
-        log.warning("%s record(s) could not be moved into the secret store; run `aidiscover auth migrate-secrets`",
-                    summary.failed)  # fmt: skip
+        log.warning(
+            "%s record(s) could not be moved into the secret store; run `aidiscover auth migrate-secrets`",
+            summary.failed,
+        )
     return summary
 
 

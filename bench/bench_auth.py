@@ -71,15 +71,27 @@ def run(requests: int) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
 
     def row(name: str, values: list[float], unit: str, scale: float) -> None:
-        rows.append({"name": name, "value": round(statistics.median(values) * scale, 3), "unit": unit,
-                     "estate_size": "none", "machine": MACHINE, "date": date})  # fmt: skip
+        rows.append(
+            {
+                "name": name,
+                "value": round(statistics.median(values) * scale, 3),
+                "unit": unit,
+                "estate_size": "none",
+                "machine": MACHINE,
+                "date": date,
+            }
+        )
 
     with Graph(settings) as graph:
         created = auth_store.create_api_key(graph, "bench", "admin", "bench", settings.bcrypt_rounds)
         try:
             secret = created.key.split("_", 2)[2]
-            row(f"bcrypt check, cost {settings.bcrypt_rounds}", timed(
-                lambda: auth_store.check_secret(secret, created.record.hash), 7), "ms", 1e3)  # fmt: skip
+            row(
+                f"bcrypt check, cost {settings.bcrypt_rounds}",
+                timed(lambda: auth_store.check_secret(secret, created.record.hash), 7),
+                "ms",
+                1e3,
+            )
             auth = Authenticator(graph, settings)
             auth.api_key(created.key)
             row("API key check, cached", timed(lambda: auth.api_key(created.key), 5000), "us", 1e6)

@@ -73,8 +73,17 @@ def main() -> None:
     date = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     entries = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
     kept = [e for e in entries if e["estate_size"] != resources]
-    new = [{"name": k, "value": v, "unit": "MB" if k.endswith("_mb") else "s", "estate_size": resources,
-            "machine": machine(), "date": date} for k, v in figures.items()]  # fmt: skip
+    new = [
+        {
+            "name": k,
+            "value": v,
+            "unit": "MB" if k.endswith("_mb") else "s",
+            "estate_size": resources,
+            "machine": machine(),
+            "date": date,
+        }
+        for k, v in figures.items()
+    ]
     RESULTS.write_text(json.dumps(sorted(kept + new, key=lambda e: (e["estate_size"], e["name"])), indent=2) + "\n")
     write_section(START, END, section())
     graph.close()
@@ -86,14 +95,22 @@ def section() -> str:
     for size in sorted({e["estate_size"] for e in entries}):
         es = {e["name"]: e for e in entries if e["estate_size"] == size}
         any_e = next(iter(es.values()))
-        lines += [f"### {size:,} resources", "", f"Measured {any_e['date']} on {any_e['machine']}; one run each.", "",
-                  "| step | value |", "| --- | --- |"]  # fmt: skip
+        lines += [
+            f"### {size:,} resources",
+            "",
+            f"Measured {any_e['date']} on {any_e['machine']}; one run each.",
+            "",
+            "| step | value |",
+            "| --- | --- |",
+        ]
         lines += [f"| {name} | {e['value']} {e['unit']} |" for name, e in sorted(es.items())]
         lines.append("")
-    lines += ["estimate_all is the post-sync hook's work (read every resource, price it, write the estimate back). "
-              "The synthetic estate seeds no waste, so savings_all_rules_s times the 15 rule queries finding nothing; "
-              "other work on the machine makes the figures noisy. Raw figures: `bench/results/cost.json`.",
-              END]  # fmt: skip
+    lines += [
+        "estimate_all is the post-sync hook's work (read every resource, price it, write the estimate back). "
+        "The synthetic estate seeds no waste, so savings_all_rules_s times the 15 rule queries finding nothing; "
+        "other work on the machine makes the figures noisy. Raw figures: `bench/results/cost.json`.",
+        END,
+    ]
     return "\n".join(lines)
 
 

@@ -73,8 +73,10 @@ def main() -> None:
     entries = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
     kept = [e for e in entries if e["estate_size"] != resources]
     unit = {"rules": "rules", "findings": "findings", "peak_rss_mb": "MB"}
-    new = [{"name": k, "value": v, "unit": unit.get(k, "s"), "estate_size": resources, "machine": machine(),
-            "date": date} for k, v in figures.items()]  # fmt: skip
+    new = [
+        {"name": k, "value": v, "unit": unit.get(k, "s"), "estate_size": resources, "machine": machine(), "date": date}
+        for k, v in figures.items()
+    ]
     RESULTS.write_text(json.dumps(sorted(kept + new, key=lambda e: (e["estate_size"], e["name"])), indent=2) + "\n")
     write_section(START, END, section())
     graph.close()
@@ -86,14 +88,22 @@ def section() -> str:
     for size in sorted({e["estate_size"] for e in entries}):
         es = {e["name"]: e for e in entries if e["estate_size"] == size}
         any_e = next(iter(es.values()))
-        lines += [f"### {size:,} resources (synthetic estate)", "",
-                  f"Measured {any_e['date']} on {any_e['machine']}; one run each.", "",
-                  "| step | value |", "| --- | --- |"]  # fmt: skip
+        lines += [
+            f"### {size:,} resources (synthetic estate)",
+            "",
+            f"Measured {any_e['date']} on {any_e['machine']}; one run each.",
+            "",
+            "| step | value |",
+            "| --- | --- |",
+        ]
         lines += [f"| {name} | {e['value']} {e['unit']} |" for name, e in sorted(es.items())]
         lines.append("")
-    lines += ["first_evaluation is the post-sync hook on a graph with no findings yet (every finding written); "
-              "second_evaluation the same graph again (every finding refreshed). Raw figures: "
-              "`bench/results/findings.json`.", END]  # fmt: skip
+    lines += [
+        "first_evaluation is the post-sync hook on a graph with no findings yet (every finding written); "
+        "second_evaluation the same graph again (every finding refreshed). Raw figures: "
+        "`bench/results/findings.json`.",
+        END,
+    ]
     return "\n".join(lines)
 
 

@@ -43,11 +43,15 @@ def rows(size: int, changed_every: int = 0) -> list[NodeRow]:
     for i in range(size):
         changed = changed_every and i % changed_every == 0
         props: dict[str, PropValue] = {
-            "account": f"{100000000000 + i % 4}", "region": "eu-west-1", "name": f"app-{i}",
+            "account": f"{100000000000 + i % 4}",
+            "region": "eu-west-1",
+            "name": f"app-{i}",
             "instance_id": f"i-{i:08x}",
-            "instance_type": "t3.large" if changed else "t3.micro", "state": "stopped" if changed else "running",
-            "private_ip": f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}", "tags": ("env=prod", f"n={i % 7}"),
-        }  # fmt: skip
+            "instance_type": "t3.large" if changed else "t3.micro",
+            "state": "stopped" if changed else "running",
+            "private_ip": f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}",
+            "tags": ("env=prod", f"n={i % 7}"),
+        }
         out.append(NodeRow("EC2Instance", f"arn:aws:ec2:eu-west-1:1:instance/i-{i:08x}", props))
     return out
 
@@ -75,20 +79,38 @@ def run(size: int, repeat: int) -> list[dict[str, Any]]:
             for history in (False, True):
                 wipe(graph)
                 label = "on" if history else "off"
-                for name, batch, gen in (("first sync", base, 1), ("unchanged resync", resync, 2),
-                                         ("10% changed resync", changed, 3)):  # fmt: skip
+                for name, batch, gen in (
+                    ("first sync", base, 1),
+                    ("unchanged resync", resync, 2),
+                    ("10% changed resync", changed, 3),
+                ):
                     seconds.setdefault(f"{name}, history {label}", []).append(timed(graph, batch, history, gen))
         wipe(graph)
-    return [{"name": name, "value": round(size / statistics.median(times)), "unit": "nodes/s",
-             "estate_size": size, "machine": MACHINE, "date": date} for name, times in seconds.items()]  # fmt: skip
+    return [
+        {
+            "name": name,
+            "value": round(size / statistics.median(times)),
+            "unit": "nodes/s",
+            "estate_size": size,
+            "machine": MACHINE,
+            "date": date,
+        }
+        for name, times in seconds.items()
+    ]
 
 
 def write_doc(results: list[dict[str, Any]], size: int) -> None:
     by = {r["name"]: r["value"] for r in results}
-    lines = [START, "## History (what recording changes costs the writer)", "",
-             f"`bench/bench_history.py --size {size}`: {size} EC2 instances through `GraphWriter` (batches of 1000), "
-             "history off vs on alternated three times (medians), on a shared 2-core machine (noisy figures).", "",
-             "| sync | history off (nodes/s) | history on (nodes/s) | cost |", "|---|---|---|---|"]  # fmt: skip
+    lines = [
+        START,
+        "## History (what recording changes costs the writer)",
+        "",
+        f"`bench/bench_history.py --size {size}`: {size} EC2 instances through `GraphWriter` (batches of 1000), "
+        "history off vs on alternated three times (medians), on a shared 2-core machine (noisy figures).",
+        "",
+        "| sync | history off (nodes/s) | history on (nodes/s) | cost |",
+        "|---|---|---|---|",
+    ]
     for name in ("first sync", "unchanged resync", "10% changed resync"):
         off, on = by[f"{name}, history off"], by[f"{name}, history on"]
         lines.append(f"| {name} | {off} | {on} | {100 * (off - on) / off:+.0f} % |")

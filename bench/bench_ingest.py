@@ -85,34 +85,90 @@ def estate_nodes(resources: int) -> Iterator[NodeRow]:
         base = {"account": account, "region": region}
         vpc_id = f"vpc-{vpc:08x}"
         if cell % CELLS_PER_VPC == 0:
-            yield NodeRow("VPC", _arn("ec2", account, region, f"vpc/{vpc_id}"),
-                          {**base, "name": vpc_id, "vpc_id": vpc_id, "cidr_block": "10.0.0.0/16",
-                           "state": "available", "tags": ("team=bench",)})  # fmt: skip
+            yield NodeRow(
+                "VPC",
+                _arn("ec2", account, region, f"vpc/{vpc_id}"),
+                {
+                    **base,
+                    "name": vpc_id,
+                    "vpc_id": vpc_id,
+                    "cidr_block": "10.0.0.0/16",
+                    "state": "available",
+                    "tags": ("team=bench",),
+                },
+            )
         subnet_id = f"subnet-{cell:08x}"
-        yield NodeRow("Subnet", _arn("ec2", account, region, f"subnet/{subnet_id}"),
-                      {**base, "name": subnet_id, "subnet_id": subnet_id, "vpc_id": vpc_id,
-                       "cidr_block": f"10.{cell % 256}.0.0/24", "availability_zone": f"{region}a",
-                       "available_ip_count": 200})  # fmt: skip
+        yield NodeRow(
+            "Subnet",
+            _arn("ec2", account, region, f"subnet/{subnet_id}"),
+            {
+                **base,
+                "name": subnet_id,
+                "subnet_id": subnet_id,
+                "vpc_id": vpc_id,
+                "cidr_block": f"10.{cell % 256}.0.0/24",
+                "availability_zone": f"{region}a",
+                "available_ip_count": 200,
+            },
+        )
         for sg in range(SGS):
             group_id = f"sg-{cell:08x}{sg}"
-            yield NodeRow("SecurityGroup", _arn("ec2", account, region, f"security-group/{group_id}"),
-                          {**base, "name": f"sg-{sg}", "group_id": group_id, "group_name": f"tier-{sg}",
-                           "vpc_id": vpc_id, "description": "bench"})  # fmt: skip
+            yield NodeRow(
+                "SecurityGroup",
+                _arn("ec2", account, region, f"security-group/{group_id}"),
+                {
+                    **base,
+                    "name": f"sg-{sg}",
+                    "group_id": group_id,
+                    "group_name": f"tier-{sg}",
+                    "vpc_id": vpc_id,
+                    "description": "bench",
+                },
+            )
         for g in range(GROUPS):
             n = cell * GROUPS + g
             instance_id = f"i-{n:012x}"
-            yield NodeRow("EC2Instance", _arn("ec2", account, region, f"instance/{instance_id}"),
-                          {**base, "name": f"app-{n}", "instance_id": instance_id, "instance_type": "t3.micro",
-                           "state": "running", "private_ip": f"10.{cell % 256}.{g // 250}.{g % 250 + 4}",
-                           "vpc_id": vpc_id, "subnet_id": subnet_id, "availability_zone": f"{region}a",
-                           "tags": ("team=bench", f"app=app-{n % 97}")})  # fmt: skip
-            yield NodeRow("EBSVolume", _arn("ec2", account, region, f"volume/vol-{n:012x}"),
-                          {**base, "name": f"vol-{n}", "volume_id": f"vol-{n:012x}", "size": 20,
-                           "volume_type": "gp3", "iops": 3000})  # fmt: skip
-            yield NodeRow("NetworkInterface", _arn("ec2", account, region, f"network-interface/eni-{n:012x}"),
-                          {**base, "name": f"eni-{n}", "network_interface_id": f"eni-{n:012x}",
-                           "interface_type": "interface", "status": "in-use", "subnet_id": subnet_id,
-                           "vpc_id": vpc_id})  # fmt: skip
+            yield NodeRow(
+                "EC2Instance",
+                _arn("ec2", account, region, f"instance/{instance_id}"),
+                {
+                    **base,
+                    "name": f"app-{n}",
+                    "instance_id": instance_id,
+                    "instance_type": "t3.micro",
+                    "state": "running",
+                    "private_ip": f"10.{cell % 256}.{g // 250}.{g % 250 + 4}",
+                    "vpc_id": vpc_id,
+                    "subnet_id": subnet_id,
+                    "availability_zone": f"{region}a",
+                    "tags": ("team=bench", f"app=app-{n % 97}"),
+                },
+            )
+            yield NodeRow(
+                "EBSVolume",
+                _arn("ec2", account, region, f"volume/vol-{n:012x}"),
+                {
+                    **base,
+                    "name": f"vol-{n}",
+                    "volume_id": f"vol-{n:012x}",
+                    "size": 20,
+                    "volume_type": "gp3",
+                    "iops": 3000,
+                },
+            )
+            yield NodeRow(
+                "NetworkInterface",
+                _arn("ec2", account, region, f"network-interface/eni-{n:012x}"),
+                {
+                    **base,
+                    "name": f"eni-{n}",
+                    "network_interface_id": f"eni-{n:012x}",
+                    "interface_type": "interface",
+                    "status": "in-use",
+                    "subnet_id": subnet_id,
+                    "vpc_id": vpc_id,
+                },
+            )
 
 
 def estate_edges(resources: int) -> Iterator[EdgeRow]:
@@ -132,8 +188,14 @@ def estate_edges(resources: int) -> Iterator[EdgeRow]:
             yield EdgeRow("IN_SUBNET", "EC2Instance", instance, "Subnet", subnet)
             for sg in sgs:
                 yield EdgeRow("MEMBER_OF_SECURITY_GROUP", "EC2Instance", instance, "SecurityGroup", sg)
-            yield EdgeRow("ATTACHED_TO", "EBSVolume", _arn("ec2", account, region, f"volume/vol-{n:012x}"),
-                          "EC2Instance", instance, {"device": "/dev/xvda", "state": "attached"})  # fmt: skip
+            yield EdgeRow(
+                "ATTACHED_TO",
+                "EBSVolume",
+                _arn("ec2", account, region, f"volume/vol-{n:012x}"),
+                "EC2Instance",
+                instance,
+                {"device": "/dev/xvda", "state": "attached"},
+            )
             yield EdgeRow("IN_SUBNET", "NetworkInterface", eni, "Subnet", subnet)
             yield EdgeRow("IN_VPC", "NetworkInterface", eni, "VPC", vpc_arn)
             yield EdgeRow("ATTACHED_TO", "NetworkInterface", eni, "EC2Instance", instance)
@@ -223,9 +285,22 @@ def run_one(resources: int, batch_size: int, parallelism: int) -> dict[str, Any]
 def run_size(resources: int, batch_size: int, parallelism: int) -> dict[str, Any]:
     """Run one size in a fresh interpreter (its own peak RSS)."""
     out = subprocess.run(
-        [sys.executable, str(Path(__file__)), "--one", str(resources), "--batch-size", str(batch_size),
-         "--parallelism", str(parallelism), "--wipe-graph"], cwd=ROOT, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            str(Path(__file__)),
+            "--one",
+            str(resources),
+            "--batch-size",
+            str(batch_size),
+            "--parallelism",
+            str(parallelism),
+            "--wipe-graph",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if out.returncode != 0:
         raise SystemExit(f"size {resources} failed:\n{out.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
@@ -272,13 +347,19 @@ def run_celery(settings: Settings, size: str, concurrencies: tuple[int, ...]) ->
         azure = AzureResourceGraphServer(azure_estate_for(size, 1))  # type: ignore[arg-type]
         gcp = CloudAssetServer(gcp_estate_for(size, 1))  # type: ignore[arg-type]
         env = {
-            **os.environ, "REDIS_URL": redis_url, "AIDISCOVER_LOG_LEVEL": "WARNING", "AWS_ENDPOINT_URL": moto.url,
+            **os.environ,
+            "REDIS_URL": redis_url,
+            "AIDISCOVER_LOG_LEVEL": "WARNING",
+            "AWS_ENDPOINT_URL": moto.url,
             "AIDISCOVER_AWS_REGIONS": ",".join(AWS_REGIONS),
             "AIDISCOVER_AWS_ROLE_ARNS": ",".join(f"arn:aws:iam::{a}:role/{AUDIT_ROLE}" for a in AWS_ACCOUNTS),
-            "AIDISCOVER_AZURE_ENDPOINT": azure.start(), "AIDISCOVER_AZURE_TOKEN": "demo-token",
-            "AIDISCOVER_AZURE_SUBSCRIPTIONS": f"{AZURE_PROD},{AZURE_SHARED}", "AIDISCOVER_GCP_ENDPOINT": gcp.start(),
-            "AIDISCOVER_GCP_ANONYMOUS": "true", "AIDISCOVER_GCP_SCOPES": f"organizations/{GCP_ORG_ID}",
-        }  # fmt: skip
+            "AIDISCOVER_AZURE_ENDPOINT": azure.start(),
+            "AIDISCOVER_AZURE_TOKEN": "demo-token",
+            "AIDISCOVER_AZURE_SUBSCRIPTIONS": f"{AZURE_PROD},{AZURE_SHARED}",
+            "AIDISCOVER_GCP_ENDPOINT": gcp.start(),
+            "AIDISCOVER_GCP_ANONYMOUS": "true",
+            "AIDISCOVER_GCP_SCOPES": f"organizations/{GCP_ORG_ID}",
+        }
         try:
             app = make_celery(settings.model_copy(update={"redis_url": redis_url}))
             with Graph(settings) as graph:
@@ -286,9 +367,13 @@ def run_celery(settings: Settings, size: str, concurrencies: tuple[int, ...]) ->
                     graph.wipe()
                     app.control.purge()
                     worker = subprocess.Popen(
-                        [sys.executable, "-m", "app.cli", "worker", "--concurrency", str(n)], cwd=ROOT, env=env,
-                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-                    )  # fmt: skip
+                        [sys.executable, "-m", "app.cli", "worker", "--concurrency", str(n)],
+                        cwd=ROOT,
+                        env=env,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                        start_new_session=True,
+                    )
                     try:
                         results.append(_one_celery_run(app, graph, worker, n, START_JOB, psutil))
                     finally:
@@ -320,10 +405,17 @@ def _one_celery_run(app: Any, graph: Graph, worker: Any, n: int, start_job: str,
     if status is None:
         raise SystemExit(f"job {job_id} with {n} worker process(es) did not finish in 30 min")
     log.info("celery x%s: %s in %.1f s, peak worker RSS %.0f MB", n, status["s"], seconds, peak_max)
-    return {"concurrency": n, "status": status["s"], "nodes": status["n"], "edges": status["e"],
-            "seconds": round(seconds, 1), "peak_rss_mb_largest_process": round(peak_max, 1),
-            "peak_rss_mb_all_worker_processes": round(peak_sum, 1), "idle_rss_mb_largest_process": round(idle_max, 1),
-            "idle_rss_mb_all": round(idle_sum, 1)}  # fmt: skip
+    return {
+        "concurrency": n,
+        "status": status["s"],
+        "nodes": status["n"],
+        "edges": status["e"],
+        "seconds": round(seconds, 1),
+        "peak_rss_mb_largest_process": round(peak_max, 1),
+        "peak_rss_mb_all_worker_processes": round(peak_sum, 1),
+        "idle_rss_mb_largest_process": round(idle_max, 1),
+        "idle_rss_mb_all": round(idle_sum, 1),
+    }
 
 
 # --- results ---------------------------------------------------------------------------------------
@@ -333,8 +425,7 @@ def records(writer: list[dict[str, Any]], celery: list[dict[str, Any]], date: st
     when = date
 
     def add(name: str, value: float, unit: str, size: str) -> None:
-        out.append({"name": name, "value": value, "unit": unit, "estate_size": size, "machine": MACHINE,
-                    "date": when})  # fmt: skip
+        out.append({"name": name, "value": value, "unit": unit, "estate_size": size, "machine": MACHINE, "date": when})
 
     for r in writer:
         when = r.get("date", date)
@@ -350,10 +441,18 @@ def records(writer: list[dict[str, Any]], celery: list[dict[str, Any]], date: st
         when = c.get("date", date)
         size = f"M demo estate ({c['nodes']} nodes)"
         add(f"celery job seconds, {c['concurrency']} worker process(es)", c["seconds"], "s", size)
-        add(f"celery peak RSS largest worker process, {c['concurrency']} process(es)",
-            c["peak_rss_mb_largest_process"], "MB", size)  # fmt: skip
-        add(f"celery peak RSS all worker processes, {c['concurrency']} process(es)",
-            c["peak_rss_mb_all_worker_processes"], "MB", size)  # fmt: skip
+        add(
+            f"celery peak RSS largest worker process, {c['concurrency']} process(es)",
+            c["peak_rss_mb_largest_process"],
+            "MB",
+            size,
+        )
+        add(
+            f"celery peak RSS all worker processes, {c['concurrency']} process(es)",
+            c["peak_rss_mb_all_worker_processes"],
+            "MB",
+            size,
+        )
     return out
 
 
@@ -381,9 +480,11 @@ def section(writer: list[dict[str, Any]], celery: list[dict[str, Any]], meta: di
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in writer:
-        lines.append(f"| {r['resources']} | {r['edges']} | {r['seconds']} | {r['node_seconds']} | "
-                     f"{r['edge_seconds']} | {r['python_seconds']} | {r['elements_per_second']} | "
-                     f"{r['peak_rss_mb']} |")  # fmt: skip
+        lines.append(
+            f"| {r['resources']} | {r['edges']} | {r['seconds']} | {r['node_seconds']} | "
+            f"{r['edge_seconds']} | {r['python_seconds']} | {r['elements_per_second']} | "
+            f"{r['peak_rss_mb']} |"
+        )
     if celery:
         lines += [
             "",
@@ -395,8 +496,10 @@ def section(writer: list[dict[str, Any]], celery: list[dict[str, Any]], meta: di
             "| --- | --- | --- | --- | --- | --- | --- |",
         ]
         for c in celery:
-            lines.append(f"| {c['concurrency']} | {c['status']} | {c['nodes']} | {c['edges']} | {c['seconds']} | "
-                         f"{c['peak_rss_mb_largest_process']} | {c['peak_rss_mb_all_worker_processes']} |")  # fmt: skip
+            lines.append(
+                f"| {c['concurrency']} | {c['status']} | {c['nodes']} | {c['edges']} | {c['seconds']} | "
+                f"{c['peak_rss_mb_largest_process']} | {c['peak_rss_mb_all_worker_processes']} |"
+            )
     lines += ["", *analysis(writer, celery), *meta["notes"], END]
     return "\n".join(lines)
 
@@ -529,14 +632,23 @@ def main() -> None:
         celery = run_celery(settings, args.celery, tuple(int(c) for c in args.concurrency.split(",")))
         celery = [{**c, "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")} for c in celery]
     date = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    meta = {"date": date, "nproc": os.cpu_count(), "heap": settings.neo4j_heap, "pagecache": settings.neo4j_pagecache,
-            "batch_size": batch, "parallelism": parallelism, "load_start": load_start,
-            "load_end": round(os.getloadavg()[0], 1), "notes": [args.notes] if args.notes else []}  # fmt: skip
+    meta = {
+        "date": date,
+        "nproc": os.cpu_count(),
+        "heap": settings.neo4j_heap,
+        "pagecache": settings.neo4j_pagecache,
+        "batch_size": batch,
+        "parallelism": parallelism,
+        "load_start": load_start,
+        "load_end": round(os.getloadavg()[0], 1),
+        "notes": [args.notes] if args.notes else [],
+    }
     if args.merge and RAW.exists():
         old = json.loads(RAW.read_text())
         sizes = {r["resources"] for r in writer}
-        writer = sorted([*(r for r in old["writer"] if r["resources"] not in sizes), *writer],
-                        key=lambda r: int(r["resources"]))  # fmt: skip
+        writer = sorted(
+            [*(r for r in old["writer"] if r["resources"] not in sizes), *writer], key=lambda r: int(r["resources"])
+        )
         if not celery:
             celery = old["celery"]
         meta["notes"] = meta["notes"] or old["meta"].get("notes", [])

@@ -137,8 +137,11 @@ def run(graph: Graph, size: int, runs: int, skip: set[str]) -> dict[str, Any]:
         neighbors(graph, [(i.kind, i.id) for i in found.items], NeighborQuery(limit=20))
 
     def search() -> None:
-        flt = ResourceFilter(kinds=("EC2Instance",), regions=(rng.choice(("us-east-1", "eu-west-1")),),
-                             properties=(PropertyPredicate("instance_type", "EQ", "t3.large"),))  # fmt: skip
+        flt = ResourceFilter(
+            kinds=("EC2Instance",),
+            regions=(rng.choice(("us-east-1", "eu-west-1")),),
+            properties=(PropertyPredicate("instance_type", "EQ", "t3.large"),),
+        )
         search_resources(graph, flt, first=50)
 
     def blast() -> None:
@@ -152,10 +155,15 @@ def run(graph: Graph, size: int, runs: int, skip: set[str]) -> dict[str, Any]:
     def exposure() -> None:
         exposure_paths(graph, rng.choice(lbs))
 
-    cases = {"page_50_with_neighbours": page, "page_50_with_neighbours_http": page_http,
-             "page_50_with_neighbours_query_layer": page_query_layer,
-             "search_with_filter": search, "blast_radius_depth6": blast,
-             "shortest_path": path, "exposure_of_a_load_balancer": exposure}  # fmt: skip
+    cases = {
+        "page_50_with_neighbours": page,
+        "page_50_with_neighbours_http": page_http,
+        "page_50_with_neighbours_query_layer": page_query_layer,
+        "search_with_filter": search,
+        "blast_radius_depth6": blast,
+        "shortest_path": path,
+        "exposure_of_a_load_balancer": exposure,
+    }
     with stack:
         return {name: measure(fn, runs) for name, fn in cases.items() if name not in skip}
 
@@ -168,13 +176,33 @@ def write_results(size: int, built: dict[str, Any], figures: dict[str, dict[str,
     heap = os.environ.get("AIDISCOVER_NEO4J_HEAP", "default")
     cache = os.environ.get("AIDISCOVER_NEO4J_PAGECACHE", "default")
     where = f"{machine()}, Neo4j heap {heap} page cache {cache}"
-    new = [{"name": "write_synthetic_estate", "value": built["write_seconds"], "unit": "s", "estate_size": size,
-            "machine": where, "date": date}] if "write_synthetic_estate" in names else []  # fmt: skip
+    new = (
+        [
+            {
+                "name": "write_synthetic_estate",
+                "value": built["write_seconds"],
+                "unit": "s",
+                "estate_size": size,
+                "machine": where,
+                "date": date,
+            }
+        ]
+        if "write_synthetic_estate" in names
+        else []
+    )
     for query, f in figures.items():
         for metric, value in f.items():
             unit = "ms" if metric.endswith("_ms") else "requests/s"
-            new.append({"name": f"{query}.{metric}", "value": value, "unit": unit, "estate_size": size,
-                        "machine": where, "date": date})  # fmt: skip
+            new.append(
+                {
+                    "name": f"{query}.{metric}",
+                    "value": value,
+                    "unit": unit,
+                    "estate_size": size,
+                    "machine": where,
+                    "date": date,
+                }
+            )
     RESULTS.write_text(json.dumps(sorted(kept + new, key=lambda e: (e["estate_size"], e["name"])), indent=2) + "\n")
 
 
@@ -185,14 +213,21 @@ def section() -> str:
     for size in sizes:
         es = {e["name"]: e for e in entries if e["estate_size"] == size}
         any_e = next(iter(es.values()))
-        lines += [f"### {size:,} resources", "",
-                  f"Measured {any_e['date']} on {any_e['machine']}; synthetic estate written in "
-                  f"{es['write_synthetic_estate']['value']} s. One client, "
-                  "sequential requests, random targets.", "",
-                  "| query | p50 ms | p95 ms | requests/s |", "| --- | --- | --- | --- |"]  # fmt: skip
+        lines += [
+            f"### {size:,} resources",
+            "",
+            f"Measured {any_e['date']} on {any_e['machine']}; synthetic estate written in "
+            f"{es['write_synthetic_estate']['value']} s. One client, "
+            "sequential requests, random targets.",
+            "",
+            "| query | p50 ms | p95 ms | requests/s |",
+            "| --- | --- | --- | --- |",
+        ]
         for query in sorted({n.split(".")[0] for n in es if "." in n}):
-            lines.append(f"| {query} | {es[query + '.p50_ms']['value']} | {es[query + '.p95_ms']['value']} | "
-                         f"{es[query + '.requests_per_s']['value']} |")  # fmt: skip
+            lines.append(
+                f"| {query} | {es[query + '.p50_ms']['value']} | {es[query + '.p95_ms']['value']} | "
+                f"{es[query + '.requests_per_s']['value']} |"
+            )
         lines.append("")
     lines += [
         "Targets: page of 50 with neighbours p95 < 50 ms at 100k; blast radius (depth <= 6) p95 < 100 ms at 1M. "

@@ -94,8 +94,17 @@ def machine_facts() -> dict[str, Any]:
 
 # --- Maven ---------------------------------------------------------------------------------------
 def maven_resolve(output_dir: Path, repo: Path | None) -> float:
-    argv = ["mvn", "-q", "-B", "-Dstyle.color=never", "-f", str(POM), "dependency:copy-dependencies",
-            "-DincludeScope=runtime", f"-DoutputDirectory={output_dir}"]  # fmt: skip
+    argv = [
+        "mvn",
+        "-q",
+        "-B",
+        "-Dstyle.color=never",
+        "-f",
+        str(POM),
+        "dependency:copy-dependencies",
+        "-DincludeScope=runtime",
+        f"-DoutputDirectory={output_dir}",
+    ]
     if repo is not None:
         argv.append(f"-Dmaven.repo.local={repo}")
     started = time.monotonic()
@@ -206,8 +215,11 @@ def render_section(results: dict[str, Any]) -> str:
         "",
         "| what | median s | runs (s) | notes |",
         "| --- | --- | --- | --- |",
-        row("Maven resolve, empty local repository", mv["cold_resolve_s"],
-            f"first `services up` on a new machine; {mv['downloaded_mb']} MB downloaded"),
+        row(
+            "Maven resolve, empty local repository",
+            mv["cold_resolve_s"],
+            f"first `services up` on a new machine; {mv['downloaded_mb']} MB downloaded",
+        ),
         row("Maven resolve, warm ~/.m2", mv["warm_resolve_s"], f"{mv['jars']} jars, {mv['lib_mb']} MB in lib/"),
         row("Neo4j cold start to Bolt-ready", n["cold_start_s"], "new data dir; includes set-initial-password"),
         row("Neo4j warm restart to Bolt-ready", n["warm_restart_s"], "existing data dir"),
@@ -216,7 +228,7 @@ def render_section(results: dict[str, Any]) -> str:
         "Bolt-ready means Bolt accepts the configured credentials and HTTP answers, which is when "
         "`aidiscover services up` returns. Maven runs only when lib/ is missing or graph/server/pom.xml changed.",
         END,
-    ]  # fmt: skip
+    ]
     return "\n".join(lines)
 
 

@@ -41,8 +41,15 @@ log = logging.getLogger("bench.viewer")
 
 RESULTS = ROOT / "bench" / "results" / "viewer.json"
 START, END = "<!-- viewer:start -->", "<!-- viewer:end -->"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def timed(action: Callable[[], object]) -> float:
@@ -70,8 +77,10 @@ def drive(page: Page, url: str, key: str, vpc: dict[str, str], busiest: dict[str
 
     out["overview_ready_ms"] = timed(overview)
     out["map_groups"] = page.evaluate("window.aidiscoverMap.nodes().length")
-    largest = "void window.aidiscoverMap.nodes().filter(n => n.data('level') === '{}')" \
-        ".sort((a, b) => b.data('count') - a.data('count'))[0].emit('tap')"  # fmt: skip
+    largest = (
+        "void window.aidiscoverMap.nodes().filter(n => n.data('level') === '{}')"
+        ".sort((a, b) => b.data('count') - a.data('count'))[0].emit('tap')"
+    )
     tap_account = then(
         lambda: page.evaluate(largest.format("ACCOUNT")), "#map-status:has-text('expanded'):has-text('account')"
     )
@@ -145,19 +154,25 @@ def section(r: dict[str, Any]) -> str:
     f = r["figures"]
     rows = [
         ("Sign-in to every overview panel and the estate map drawn", f"{f['overview_ready_ms']:,.0f} ms"),
-        ("Estate map: groups at first / after expanding an account and a region",
-         f"{f['map_groups']} / {f['map_groups_after_expanding']}"),
+        (
+            "Estate map: groups at first / after expanding an account and a region",
+            f"{f['map_groups']} / {f['map_groups_after_expanding']}",
+        ),
         ("Expand the largest account into regions", f"{f['map_expand_account_ms']:,.0f} ms"),
         ("Expand its largest region into kinds", f"{f['map_expand_region_ms']:,.0f} ms"),
         ("Search (name) to results listed", f"{f['search_ms']:,.0f} ms"),
         ("Expand the VPC's neighbours (cap 150)", f"{f['expand_ms']:,.0f} ms"),
-        (f"Blast radius of the VPC ({f['blast_radius_total']} dependents) drawn, cose layout",
-         f"{f['blast_radius_ms']:,.0f} ms"),
+        (
+            f"Blast radius of the VPC ({f['blast_radius_total']} dependents) drawn, cose layout",
+            f"{f['blast_radius_ms']:,.0f} ms",
+        ),
         ("Group the view by VPC", f"{f['group_by_vpc_ms']:,.0f} ms"),
-        (f"Expand the most connected resource ({f['busiest_nodes_drawn']} nodes drawn, cap 150)",
-         f"{f['expand_busiest_ms']:,.0f} ms"),
+        (
+            f"Expand the most connected resource ({f['busiest_nodes_drawn']} nodes drawn, cap 150)",
+            f"{f['expand_busiest_ms']:,.0f} ms",
+        ),
         ("JS heap used at the end", f"{f['js_heap_mb']} MB"),
-    ]  # fmt: skip
+    ]
     return "\n".join(
         [
             START,
@@ -183,10 +198,16 @@ def main() -> None:
     machine = f"2 CPUs, load average {result['load_average_1m']}"
     units = {"ms": "ms", "mb": "MB"}
     entries = [
-        {"name": name, "value": value, "unit": units.get(name.rsplit("_", 1)[-1], "count"),
-         "estate_size": result["resources"], "machine": machine, "date": result["date"]}
+        {
+            "name": name,
+            "value": value,
+            "unit": units.get(name.rsplit("_", 1)[-1], "count"),
+            "estate_size": result["resources"],
+            "machine": machine,
+            "date": result["date"],
+        }
         for name, value in result["figures"].items()
-    ]  # fmt: skip
+    ]
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(entries, indent=2) + "\n")
     write_section(START, END, section(result))

@@ -64,8 +64,19 @@ def _aws_vpc(b: Batch, g: int, scope: tuple[str, str, str]) -> dict[str, tuple[s
     b.edge(n["rt"], "ASSOCIATED_WITH", n["pub"])
     b.edge(n["acl"], "ASSOCIATED_WITH", n["pub"])
     for num, action in ((100, "allow"), (32767, "deny")):
-        e = ("NetworkAclEntry", b.node("NetworkAclEntry", f"{p}/acl/in/{num}", scope, rule_number=num, egress=False,
-                                       protocol="-1", rule_action=action, cidr="0.0.0.0/0"))  # fmt: skip
+        e = (
+            "NetworkAclEntry",
+            b.node(
+                "NetworkAclEntry",
+                f"{p}/acl/in/{num}",
+                scope,
+                rule_number=num,
+                egress=False,
+                protocol="-1",
+                rule_action=action,
+                cidr="0.0.0.0/0",
+            ),
+        )
         b.edge(n["acl"], "HAS_ENTRY", e)
     return n
 
@@ -86,10 +97,31 @@ def _aws_tier(
     web_sg, app_sg, db_sg = (node("SecurityGroup", s) for s in ("web-sg", "app-sg", "db-sg"))
     for sg in (web_sg, app_sg, db_sg):
         b.edge(sg, "IN_VPC", vpc["vpc"])
-    r443 = ("SecurityGroupRule", b.node("SecurityGroupRule", f"{p}/web-sg/in/443", scope, direction="ingress",
-                                        protocol="tcp", from_port=443, to_port=443, cidr="0.0.0.0/0"))  # fmt: skip
-    rdb = ("SecurityGroupRule", b.node("SecurityGroupRule", f"{p}/db-sg/in/5432", scope, direction="ingress",
-                                       protocol="tcp", from_port=5432, to_port=5432))  # fmt: skip
+    r443 = (
+        "SecurityGroupRule",
+        b.node(
+            "SecurityGroupRule",
+            f"{p}/web-sg/in/443",
+            scope,
+            direction="ingress",
+            protocol="tcp",
+            from_port=443,
+            to_port=443,
+            cidr="0.0.0.0/0",
+        ),
+    )
+    rdb = (
+        "SecurityGroupRule",
+        b.node(
+            "SecurityGroupRule",
+            f"{p}/db-sg/in/5432",
+            scope,
+            direction="ingress",
+            protocol="tcp",
+            from_port=5432,
+            to_port=5432,
+        ),
+    )
     b.edge(web_sg, "HAS_RULE", r443)
     b.edge(db_sg, "HAS_RULE", rdb)
     b.edge(rdb, "ALLOWS_FROM", app_sg)
@@ -103,8 +135,9 @@ def _aws_tier(
     b.edge(profile, "CONTAINS_ROLE", role)
     b.edge(role, "HAS_POLICY", policy)
     for i in range(4):
-        ec2 = node("EC2Instance", f"web-{i}", instance_type=rng.choice(("t3.micro", "t3.large", "m5.large")),
-                   state="running")  # fmt: skip
+        ec2 = node(
+            "EC2Instance", f"web-{i}", instance_type=rng.choice(("t3.micro", "t3.large", "m5.large")), state="running"
+        )
         vol = node("EBSVolume", f"vol-{i}", size=rng.choice((20, 50, 100)), encrypted=True)
         b.edge(tg, "TARGETS", ec2)
         b.edge(ec2, "IN_SUBNET", vpc["priv"])
@@ -154,9 +187,20 @@ def _azure_tier(b: Batch, t: int, scope: tuple[str, str, str]) -> None:
     )
     b.edge(sn, "IN_VNET", vnet)
     b.edge(sn, "PROTECTED_BY", nsg)
-    rule = ("AzureSecurityRule", b.node("AzureSecurityRule", f"{p}/nsg/https", scope, access="Allow",
-                                        direction="Inbound", priority=100, protocol="Tcp",
-                                        source_prefixes=["Internet"], destination_port_ranges=["443"]))  # fmt: skip
+    rule = (
+        "AzureSecurityRule",
+        b.node(
+            "AzureSecurityRule",
+            f"{p}/nsg/https",
+            scope,
+            access="Allow",
+            direction="Inbound",
+            priority=100,
+            protocol="Tcp",
+            source_prefixes=["Internet"],
+            destination_port_ranges=["443"],
+        ),
+    )
     b.edge(nsg, "HAS_RULE", rule)
     for i in range(3):
         vm, nic, disk = (
@@ -174,9 +218,16 @@ def _azure_tier(b: Batch, t: int, scope: tuple[str, str, str]) -> None:
     b.edge(pe, "IN_SUBNET", sn)
     b.edge(pe, "CONNECTS_TO", kv)
     for short in ("vnet", "nsg", "kv", "pe", "pip", *(f"{k}-{i}" for k in ("vm", "nic", "disk") for i in range(3))):
-        label = {"vnet": "AzureVirtualNetwork", "nsg": "AzureNetworkSecurityGroup", "kv": "AzureKeyVault",
-                 "pe": "AzurePrivateEndpoint", "pip": "AzurePublicIPAddress", "vm": "AzureVirtualMachine",
-                 "nic": "AzureNetworkInterface", "disk": "AzureDisk"}[short.split("-")[0]]  # fmt: skip
+        label = {
+            "vnet": "AzureVirtualNetwork",
+            "nsg": "AzureNetworkSecurityGroup",
+            "kv": "AzureKeyVault",
+            "pe": "AzurePrivateEndpoint",
+            "pip": "AzurePublicIPAddress",
+            "vm": "AzureVirtualMachine",
+            "nic": "AzureNetworkInterface",
+            "disk": "AzureDisk",
+        }[short.split("-")[0]]
         b.edge((label, f"{p}/{short}"), "IN_RESOURCE_GROUP", rg)
 
 
@@ -190,13 +241,24 @@ def _gcp_tier(b: Batch, t: int, scope: tuple[str, str, str], project: tuple[str,
         return made[-1]
 
     net, sub = node("GCPNetwork", "net"), node("GCPSubnetwork", "subnet")
-    fw = node("GCPFirewall", "fw-https", direction="INGRESS", priority=1000, action="allow", rules=["tcp:443"],
-              source_ranges=["0.0.0.0/0"])  # fmt: skip
+    fw = node(
+        "GCPFirewall",
+        "fw-https",
+        direction="INGRESS",
+        priority=1000,
+        action="allow",
+        rules=["tcp:443"],
+        source_ranges=["0.0.0.0/0"],
+    )
     b.edge(sub, "IN_NETWORK", net)
     b.edge(fw, "IN_NETWORK", net)
     for i in range(3):
-        vm = node("GCPComputeInstance", f"vm-{i}", machine_type="e2-medium",
-                  **({"public_ip": f"35.{t % 250}.0.1"} if i == 0 else {}))  # fmt: skip
+        vm = node(
+            "GCPComputeInstance",
+            f"vm-{i}",
+            machine_type="e2-medium",
+            **({"public_ip": f"35.{t % 250}.0.1"} if i == 0 else {}),
+        )
         disk = node("GCPDisk", f"disk-{i}")
         b.edge(vm, "IN_SUBNETWORK", sub)
         b.edge(vm, "ATTACHED_DISK", disk)

@@ -117,8 +117,14 @@ def backup(graph: Graph, path: Path) -> BackupSummary:
     index: dict[str, int] = {}
     nodes = rels = 0
     with gzip.open(tmp, "wt", encoding="utf-8") as out:
-        header = {"format": FORMAT, "version": VERSION, "created_at": started.isoformat(),
-                  "nodes": counts["n"], "relationships": counts["r"], "secrets": len(records)}  # fmt: skip
+        header = {
+            "format": FORMAT,
+            "version": VERSION,
+            "created_at": started.isoformat(),
+            "nodes": counts["n"],
+            "relationships": counts["r"],
+            "secrets": len(records),
+        }
         out.write(json.dumps(header) + "\n")
         for rec in graph.stream("MATCH (n) RETURN elementId(n) AS eid, labels(n) AS labels, properties(n) AS props"):
             index[rec["eid"]] = nodes
@@ -137,8 +143,14 @@ def backup(graph: Graph, path: Path) -> BackupSummary:
             out.write(json.dumps({"secret": record.collection, "id": record.id, "value": record.value}) + "\n")
     tmp.replace(path)
     seconds = (datetime.now(UTC) - started).total_seconds()
-    log.info("backed up %s nodes, %s relationships and %s secret store records to %s in %.1f s",
-             nodes, rels, len(records), path, seconds)  # fmt: skip
+    log.info(
+        "backed up %s nodes, %s relationships and %s secret store records to %s in %.1f s",
+        nodes,
+        rels,
+        len(records),
+        path,
+        seconds,
+    )
     return BackupSummary(path, nodes, rels, seconds, len(records))
 
 
@@ -241,11 +253,23 @@ def restore(graph: Graph, path: Path, *, batch: int = BATCH) -> BackupSummary:
     ensure_schema(graph, SCHEMA)
     _restore_secrets(store, secrets)
     if nodes != header.get("nodes") or rels != header.get("relationships"):
-        log.warning("backup header promised %s nodes / %s relationships; restored %s / %s (the graph was changing "
-                    "during the backup)", header.get("nodes"), header.get("relationships"), nodes, rels)  # fmt: skip
+        log.warning(
+            "backup header promised %s nodes / %s relationships; restored %s / %s (the graph was changing "
+            "during the backup)",
+            header.get("nodes"),
+            header.get("relationships"),
+            nodes,
+            rels,
+        )
     seconds = (datetime.now(UTC) - started).total_seconds()
-    log.info("restored %s nodes, %s relationships and %s secret store records from %s in %.1f s",
-             nodes, rels, len(secrets), path, seconds)  # fmt: skip
+    log.info(
+        "restored %s nodes, %s relationships and %s secret store records from %s in %.1f s",
+        nodes,
+        rels,
+        len(secrets),
+        path,
+        seconds,
+    )
     return BackupSummary(path, nodes, rels, seconds, len(secrets))
 
 
@@ -266,8 +290,9 @@ def _secret_records(lines: Iterator[dict[str, Any]]) -> Iterator[StoredRecord]:
 def _restore_secrets(store: SecretStore, records: list[StoredRecord]) -> None:
     for record in records:
         if not store.create(record.collection, record.id, record.value):
-            log.warning("secret store record %s %r exists already; the stored one is kept", record.collection,
-                        record.id)  # fmt: skip
+            log.warning(
+                "secret store record %s %r exists already; the stored one is kept", record.collection, record.id
+            )
 
 
 def _chain(

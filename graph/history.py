@@ -101,10 +101,18 @@ def change_rows(label: str, generation: int, found: Iterable[Mapping[str, object
         rid = str(item["id"])
         rows.append(
             ChangeRow(
-                f"{rid}|{generation}|{kind}", rid, label, str(item.get("name") or ""),
-                str(item.get("account") or ""), str(item.get("region") or ""), kind, tuple(sorted(changed)), old, new,
+                f"{rid}|{generation}|{kind}",
+                rid,
+                label,
+                str(item.get("name") or ""),
+                str(item.get("account") or ""),
+                str(item.get("region") or ""),
+                kind,
+                tuple(sorted(changed)),
+                old,
+                new,
             ).params()
-        )  # fmt: skip
+        )
     return rows
 
 

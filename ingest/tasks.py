@@ -146,9 +146,12 @@ def _alive(settings: Settings, graph: Graph, job_id: str) -> bool:
 
 
 def _start_job(
-    self: Task, provider: str = "all", accounts: list[str] | None = None, regions: list[str] | None = None,
+    self: Task,
+    provider: str = "all",
+    accounts: list[str] | None = None,
+    regions: list[str] | None = None,
     started_by: str = "unknown",
-) -> str:  # fmt: skip
+) -> str:
     """Plan, record and dispatch a job; returns its id (the task id, so a redelivery is the same job)."""
     settings, graph = _context()
     job_id = str(self.request.id)
@@ -195,8 +198,13 @@ def _retry_or_fail(
     err = failure(spec, exc)
     if not err.warning:
         log.error("unit %s of job %s failed: %s", spec.key, job_id, err, exc_info=exc)
-    unit_finished(graph, job_id, UnitOutcome(spec.key, "failed", warnings=(str(err),) if err.warning else (),
-                                             errors=() if err.warning else (str(err),)))  # fmt: skip
+    unit_finished(
+        graph,
+        job_id,
+        UnitOutcome(
+            spec.key, "failed", warnings=(str(err),) if err.warning else (), errors=() if err.warning else (str(err),)
+        ),
+    )
     _report(settings, graph, job_id, f"{spec.key} failed")
     return {"key": spec.key, "ok": False, "accounts": []}
 
@@ -240,8 +248,13 @@ def _finish_unit(self: Task, job_id: str, stamp: dict[str, object], spec_json: d
             fail_job(graph, job_id, LOST)
             return {"key": spec.key, "ok": False, "accounts": []}
         unit_started(graph, job_id, spec.key, "finish")
-        outcome = finish(Staged.from_json(raw.decode() if isinstance(raw, bytes) else str(raw)), settings, graph,
-                         stamp_from_json(stamp), job_id)  # fmt: skip
+        outcome = finish(
+            Staged.from_json(raw.decode() if isinstance(raw, bytes) else str(raw)),
+            settings,
+            graph,
+            stamp_from_json(stamp),
+            job_id,
+        )
         unit_finished(graph, job_id, outcome)
         _report(settings, graph, job_id, f"{spec.key} done")
     except Exception as exc:

@@ -98,18 +98,25 @@ def _aws_paths(rows: Sequence[Mapping[str, Any]]) -> list[ExposurePath]:
         acl_hop: ExposureHop | None = None
         if row["acl"] is not None:
             entries = [
-                Rule((int(e["rule_number"]), 0), e["rule_action"] == "allow", protocol_name(e["protocol"]),
-                     aws_ports(e.get("from_port"), e.get("to_port")), str(e["id"]))
-                for e in row["entries"] if is_internet(e.get("cidr"))
-            ]  # fmt: skip
+                Rule(
+                    (int(e["rule_number"]), 0),
+                    e["rule_action"] == "allow",
+                    protocol_name(e["protocol"]),
+                    aws_ports(e.get("from_port"), e.get("to_port")),
+                    str(e["id"]),
+                )
+                for e in row["entries"]
+                if is_internet(e.get("cidr"))
+            ]
             protocols = ("tcp", "udp") if proto == "all" else (proto,)
             verdicts = [evaluate(entries, p, ports) for p in protocols]
             ports = intersect(ports, tuple(r for v in verdicts for r in v.open)) if proto == "all" else verdicts[0].open
             if not ports:
                 continue
             allowed_by = verdicts[0].allowed_by[0] if verdicts[0].allowed_by else None
-            acl_hop = ExposureHop(_ref(row["acl"]), f"ingress from 0.0.0.0/0 allows {describe(proto, ports)}",
-                                  allowed_by)  # fmt: skip
+            acl_hop = ExposureHop(
+                _ref(row["acl"]), f"ingress from 0.0.0.0/0 allows {describe(proto, ports)}", allowed_by
+            )
         seen.add(key)
         res = row["res"]
         reach = "internet-facing" if res.get("scheme") == "internet-facing" else f"public IP {res.get('public_ip')}"
@@ -148,8 +155,9 @@ def _nsg_rules(rules: Sequence[Mapping[str, Any]]) -> list[Rule]:
         if not any(is_internet(s) for s in r.get("source_prefixes") or ()):
             continue
         ports = tuple(p for spec in r.get("destination_port_ranges") or ("*",) for p in port_spec(spec))
-        out.append(Rule((int(r["priority"]), 0), r["access"] == "Allow", protocol_name(r["protocol"]), ports,
-                        str(r["id"])))  # fmt: skip
+        out.append(
+            Rule((int(r["priority"]), 0), r["access"] == "Allow", protocol_name(r["protocol"]), ports, str(r["id"]))
+        )
     return out
 
 
@@ -165,8 +173,11 @@ def _azure_paths(rows: Sequence[Mapping[str, Any]]) -> list[ExposurePath]:
                 verdict = evaluate(_nsg_rules(row[rules_key]), proto, ports)
                 ports = verdict.open
                 rule_id = verdict.allowed_by[0] if verdict.allowed_by else None
-                nsg_hops.append(ExposureHop(_ref(row[nsg_key]), f"{where} NSG allows {describe(proto, ports)} from "
-                                            "Internet", rule_id))  # fmt: skip
+                nsg_hops.append(
+                    ExposureHop(
+                        _ref(row[nsg_key]), f"{where} NSG allows {describe(proto, ports)} from Internet", rule_id
+                    )
+                )
             if not ports:
                 continue
             hops = (
@@ -214,10 +225,11 @@ def _gcp_paths(rows: Sequence[Mapping[str, Any]]) -> list[ExposurePath]:
                 continue
             allowing = [by_id[i] for i in dict.fromkeys(verdict.allowed_by)]
             fw_hops = [
-                ExposureHop(_ref(fw), f"firewall allows {', '.join(fw.get('rules') or ('all',))} from 0.0.0.0/0",
-                            fw["id"])
+                ExposureHop(
+                    _ref(fw), f"firewall allows {', '.join(fw.get('rules') or ('all',))} from 0.0.0.0/0", fw["id"]
+                )
                 for fw in allowing
-            ]  # fmt: skip
+            ]
             hops = (
                 ExposureHop(INTERNET, "the internet"),
                 *([ExposureHop(_ref(row["net"]), "VPC network of the instance")] if row["net"] else []),

@@ -70,9 +70,16 @@ def _record(row: Mapping[str, Any]) -> ChangeRecord:
     )
     at = row["at"]
     return ChangeRecord(
-        row["resource_id"], row["kind"] or "", row["name"] or "", row["account"] or "", row["region"] or "",
-        row["change"], at.to_native() if hasattr(at, "to_native") else at, row["job_id"] or "", props,
-    )  # fmt: skip
+        row["resource_id"],
+        row["kind"] or "",
+        row["name"] or "",
+        row["account"] or "",
+        row["region"] or "",
+        row["change"],
+        at.to_native() if hasattr(at, "to_native") else at,
+        row["job_id"] or "",
+        props,
+    )
 
 
 def resource_history(graph: Graph, resource_id: str, first: int = 100) -> list[ChangeRecord]:

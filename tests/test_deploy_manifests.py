@@ -73,8 +73,11 @@ def test_api_worker_and_beat_are_deployed(objects: dict[tuple[str, str], dict[st
 def test_every_container_runs_a_real_subcommand_of_a_versioned_image(
     objects: dict[tuple[str, str], dict[str, Any]],
 ) -> None:
-    images = {"aidiscover-api": "aidiscover-api", "aidiscover-worker": "aidiscover-worker",
-              "aidiscover-beat": "aidiscover-worker"}  # fmt: skip
+    images = {
+        "aidiscover-api": "aidiscover-api",
+        "aidiscover-worker": "aidiscover-worker",
+        "aidiscover-beat": "aidiscover-worker",
+    }
     commands = {"aidiscover-api": "serve", "aidiscover-worker": "worker", "aidiscover-beat": "beat"}
     for name, image in images.items():
         container = _container(objects, name)
@@ -164,8 +167,12 @@ def test_worker_ping_answers_for_a_running_worker_and_fails_for_none(settings: S
     env = {**os.environ, "REDIS_URL": f"{base}/13", "AIDISCOVER_LOG_LEVEL": "WARNING"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "worker", "--concurrency", "1"],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         os.environ["REDIS_URL"], saved = f"{base}/13", os.environ.get("REDIS_URL")
         try:

@@ -96,8 +96,11 @@ def registered_aws_targets(settings: Settings) -> tuple[list[AwsTarget], list[st
             accounts = list_accounts(graph, settings, "aws")
         except SecretKeyError as exc:  # accounts without a stored secret can still be used
             accounts = [a for a in account_views(graph, "aws") if not a.has_secret]
-            warnings += [f"registered {a.id}: skipped, its secret cannot be read ({exc})"
-                         for a in account_views(graph, "aws") if a.has_secret]  # fmt: skip
+            warnings += [
+                f"registered {a.id}: skipped, its secret cannot be read ({exc})"
+                for a in account_views(graph, "aws")
+                if a.has_secret
+            ]
     targets = []
     for account in accounts:
         try:

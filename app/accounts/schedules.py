@@ -134,9 +134,14 @@ def set_schedule(
     graph.write(
         "MERGE (s:Schedule {id: $id}) ON CREATE SET s.created_at = $at, s.paused = false "
         "SET s.account = $account, s.spec = $spec, s.regions = $regions, s.updated_at = $at",
-        {"id": sid, "account": acc.id, "spec": " ".join(spec.split()), "regions": list(regions),
-         "at": datetime.now(UTC)},
-    )  # fmt: skip
+        {
+            "id": sid,
+            "account": acc.id,
+            "spec": " ".join(spec.split()),
+            "regions": list(regions),
+            "at": datetime.now(UTC),
+        },
+    )
     log.info("schedule %s of %s set to %r", sid, acc.id, spec)
     return get_schedule(graph, sid)
 

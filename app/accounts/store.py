@@ -116,8 +116,13 @@ def remove_account(graph: Graph, account_id: str, purge: bool = False) -> Remova
             purged += deleted
             if deleted == 0:
                 break
-    log.info("removed %s account %s (%s schedule(s), %s resource node(s) purged)", account.provider,
-             account.account_id, schedules, purged)  # fmt: skip
+    log.info(
+        "removed %s account %s (%s schedule(s), %s resource node(s) purged)",
+        account.provider,
+        account.account_id,
+        schedules,
+        purged,
+    )
     return Removal(account.id, schedules, purged)
 
 

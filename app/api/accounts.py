@@ -42,11 +42,19 @@ class RegisteredAccount:
 
 def to_view(a: CloudAccount) -> RegisteredAccount:
     return RegisteredAccount(
-        id=strawberry.ID(a.id), provider=a.provider, account_id=a.account_id, name=a.name,
-        auth_method=a.auth_method, profile=a.profile or None, role_arn=a.role_arn or None,
-        tenant_id=a.tenant_id or None, client_id=a.client_id or None, regions=list(a.regions),
-        has_secret=a.has_secret, created_at=a.created_at,
-    )  # fmt: skip
+        id=strawberry.ID(a.id),
+        provider=a.provider,
+        account_id=a.account_id,
+        name=a.name,
+        auth_method=a.auth_method,
+        profile=a.profile or None,
+        role_arn=a.role_arn or None,
+        tenant_id=a.tenant_id or None,
+        client_id=a.client_id or None,
+        regions=list(a.regions),
+        has_secret=a.has_secret,
+        created_at=a.created_at,
+    )
 
 
 @strawberry.input(description="A cloud account to register and how to authenticate to it.")
@@ -85,11 +93,17 @@ class AccountMutation:
     @strawberry.mutation(description="Register a cloud account (admin).", permission_classes=[IsAdmin])
     async def register_cloud_account(self, info: Info[Context, None], input: CloudAccountInput) -> RegisteredAccount:
         spec = AccountSpec(
-            provider=input.provider, auth_method=input.auth_method, account_id=input.account_id or "",
-            name=input.name or "", profile=input.profile or "", role_arn=input.role_arn or "",
-            tenant_id=input.tenant_id or "", client_id=input.client_id or "", regions=tuple(input.regions or ()),
+            provider=input.provider,
+            auth_method=input.auth_method,
+            account_id=input.account_id or "",
+            name=input.name or "",
+            profile=input.profile or "",
+            role_arn=input.role_arn or "",
+            tenant_id=input.tenant_id or "",
+            client_id=input.client_id or "",
+            regions=tuple(input.regions or ()),
             secret=input.secret or None,
-        )  # fmt: skip
+        )
         account = await asyncio.to_thread(register_account, info.context.graph, context_settings(info), spec)
         return to_view(account)
 

@@ -70,18 +70,27 @@ def _facets(values: tuple[Facet, ...]) -> list[FacetCount]:
 
 @strawberry.type
 class AnalysisQuery:
-    @strawberry.field(description="Counts by provider, kind, region and account of the resources matching `filter`.",
-                      permission_classes=[IsViewer])  # fmt: skip
+    @strawberry.field(
+        description="Counts by provider, kind, region and account of the resources matching `filter`.",
+        permission_classes=[IsViewer],
+    )
     async def resource_facets(
         self, info: Info[Context, None], filter: ResourceFilterInput | None = None
     ) -> ResourceFacets:
         f = await asyncio.to_thread(resource_facets, info.context.graph, to_filter(filter))
-        return ResourceFacets(total=f.total, providers=_facets(f.providers), kinds=_facets(f.kinds),
-                              regions=_facets(f.regions), accounts=_facets(f.accounts))  # fmt: skip
+        return ResourceFacets(
+            total=f.total,
+            providers=_facets(f.providers),
+            kinds=_facets(f.kinds),
+            regions=_facets(f.regions),
+            accounts=_facets(f.accounts),
+        )
 
-    @strawberry.field(description="What a resource depends on (DEPENDENCIES) or what depends on it (DEPENDENTS), "
-                      "transitively up to maxDepth (max 10), with one shortest path to each.",
-                      permission_classes=[IsViewer])  # fmt: skip
+    @strawberry.field(
+        description="What a resource depends on (DEPENDENCIES) or what depends on it (DEPENDENTS), "
+        "transitively up to maxDepth (max 10), with one shortest path to each.",
+        permission_classes=[IsViewer],
+    )
     async def dependencies(
         self,
         info: Info[Context, None],
@@ -91,42 +100,68 @@ class AnalysisQuery:
         first: int = 1000,
     ) -> DependencyResult:
         r = await asyncio.to_thread(blast.dependencies, info.context.graph, str(id), direction.value, max_depth, first)
-        return DependencyResult(root=ref(r.root), direction=direction, max_depth=r.max_depth,
-                                nodes=[reached(n) for n in r.nodes], truncated=r.truncated)  # fmt: skip
+        return DependencyResult(
+            root=ref(r.root),
+            direction=direction,
+            max_depth=r.max_depth,
+            nodes=[reached(n) for n in r.nodes],
+            truncated=r.truncated,
+        )
 
-    @strawberry.field(description="Everything that depends on a resource within maxDepth hops (default 6, max 10), "
-                      "grouped by kind and by distance, with paths.", permission_classes=[IsViewer])  # fmt: skip
+    @strawberry.field(
+        description="Everything that depends on a resource within maxDepth hops (default 6, max 10), "
+        "grouped by kind and by distance, with paths.",
+        permission_classes=[IsViewer],
+    )
     async def blast_radius(
         self, info: Info[Context, None], id: strawberry.ID, max_depth: int = blast.DEFAULT_DEPTH, first: int = 1000
     ) -> BlastRadiusResult:
         r = await asyncio.to_thread(blast.blast_radius, info.context.graph, str(id), max_depth, first)
         return BlastRadiusResult(
-            root=ref(r.root), max_depth=r.max_depth, total=r.total,
+            root=ref(r.root),
+            max_depth=r.max_depth,
+            total=r.total,
             by_kind=[CountBucket(key=c.key, count=c.count) for c in r.by_kind],
             by_distance=[CountBucket(key=c.key, count=c.count) for c in r.by_distance],
-            nodes=[reached(n) for n in r.nodes], truncated=r.truncated,
-        )  # fmt: skip
+            nodes=[reached(n) for n in r.nodes],
+            truncated=r.truncated,
+        )
 
-    @strawberry.field(description="Paths from entry points (internet-facing load balancers, gateways, public IPs, "
-                      "CDNs) to data stores, ranked by store sensitivity, entry exposure, then length; with the "
-                      "single points of failure on them.", permission_classes=[IsViewer])  # fmt: skip
+    @strawberry.field(
+        description="Paths from entry points (internet-facing load balancers, gateways, public IPs, "
+        "CDNs) to data stores, ranked by store sensitivity, entry exposure, then length; with the "
+        "single points of failure on them.",
+        permission_classes=[IsViewer],
+    )
     async def critical_paths(
         self, info: Info[Context, None], first: int = 20, provider: str | None = None, max_depth: int = 8
     ) -> CriticalPathsResult:
         r = await asyncio.to_thread(paths.critical_paths, info.context.graph, first, provider, max_depth)
         return CriticalPathsResult(
-            paths=[CriticalPathInfo(rank=p.rank, entry=ref(p.entry), store=ref(p.store), exposure=p.exposure,
-                                    sensitivity=p.sensitivity, path=_path(p.path),
-                                    single_points_of_failure=[ref(n) for n in p.single_points_of_failure])
-                   for p in r.paths],
-            total=r.total, entries=r.entries,
-            single_points_of_failure=[SharedPointOfFailure(node=ref(s.node), paths=s.paths)
-                                      for s in r.single_points_of_failure],
-        )  # fmt: skip
+            paths=[
+                CriticalPathInfo(
+                    rank=p.rank,
+                    entry=ref(p.entry),
+                    store=ref(p.store),
+                    exposure=p.exposure,
+                    sensitivity=p.sensitivity,
+                    path=_path(p.path),
+                    single_points_of_failure=[ref(n) for n in p.single_points_of_failure],
+                )
+                for p in r.paths
+            ],
+            total=r.total,
+            entries=r.entries,
+            single_points_of_failure=[
+                SharedPointOfFailure(node=ref(s.node), paths=s.paths) for s in r.single_points_of_failure
+            ],
+        )
 
-    @strawberry.field(description="One shortest path between two resources over any relationships (of `types` when "
-                      "given), or null when none is within maxDepth (max 15).",
-                      permission_classes=[IsViewer])  # fmt: skip
+    @strawberry.field(
+        description="One shortest path between two resources over any relationships (of `types` when "
+        "given), or null when none is within maxDepth (max 15).",
+        permission_classes=[IsViewer],
+    )
     async def shortest_path(
         self,
         info: Info[Context, None],
@@ -140,9 +175,11 @@ class AnalysisQuery:
         )
         return _path(p) if p else None
 
-    @strawberry.field(description="Internet exposure paths (port-aware: routes, ACLs, security rules) of one "
-                      "resource, or of every resource of a provider / account.",
-                      permission_classes=[IsViewer])  # fmt: skip
+    @strawberry.field(
+        description="Internet exposure paths (port-aware: routes, ACLs, security rules) of one "
+        "resource, or of every resource of a provider / account.",
+        permission_classes=[IsViewer],
+    )
     async def exposure_paths(
         self,
         info: Info[Context, None],
@@ -155,15 +192,20 @@ class AnalysisQuery:
             exposure.exposure_paths, info.context.graph, str(id) if id else None, provider, account, first
         )
         return [
-            ExposurePathInfo(resource=ref(p.resource), protocol=p.protocol, ports=p.ports_text,
-                             hops=[ExposureHopInfo(node=ref(h.node), allows=h.allows, rule_id=h.rule_id)
-                                   for h in p.hops])
+            ExposurePathInfo(
+                resource=ref(p.resource),
+                protocol=p.protocol,
+                ports=p.ports_text,
+                hops=[ExposureHopInfo(node=ref(h.node), allows=h.allows, rule_id=h.rule_id) for h in p.hops],
+            )
             for p in found
-        ]  # fmt: skip
+        ]
 
-    @strawberry.field(description="Applications: resources sharing a value of `tag` (app, team, ...), or without a "
-                      "tag connected components over dependency edges. Largest first.",
-                      permission_classes=[IsViewer])  # fmt: skip
+    @strawberry.field(
+        description="Applications: resources sharing a value of `tag` (app, team, ...), or without a "
+        "tag connected components over dependency edges. Largest first.",
+        permission_classes=[IsViewer],
+    )
     async def components(
         self,
         info: Info[Context, None],
@@ -175,41 +217,74 @@ class AnalysisQuery:
     ) -> list[ComponentInfo]:
         found = await asyncio.to_thread(rollup.components, info.context.graph, tag, provider, account, first, members)
         return [
-            ComponentInfo(key=c.key, size=c.size, kinds=[CountBucket(key=k.key, count=k.count) for k in c.kinds],
-                          members=[ref(m) for m in c.members], internal_edges=c.internal_edges)
+            ComponentInfo(
+                key=c.key,
+                size=c.size,
+                kinds=[CountBucket(key=k.key, count=k.count) for k in c.kinds],
+                members=[ref(m) for m in c.members],
+                internal_edges=c.internal_edges,
+            )
             for c in found
-        ]  # fmt: skip
+        ]
 
-    @strawberry.field(description="Resource counts by provider, kind, region or account.",
-                      permission_classes=[IsViewer])  # fmt: skip
+    @strawberry.field(
+        description="Resource counts by provider, kind, region or account.", permission_classes=[IsViewer]
+    )
     async def rollup(self, info: Info[Context, None], by: RollupBy, provider: str | None = None) -> list[CountBucket]:
         found = await asyncio.to_thread(rollup.rollup, info.context.graph, by.value, provider)
         return [CountBucket(key=b.key, count=b.count) for b in found]
 
-    @strawberry.field(description="Compact JSON {nodes: [{id, kind, name, provider, account, region}], edges: "
-                      "[{source, target, type}], truncated} of the resources within `depth` hops (max 3) of `ids`, "
-                      "at most `limit` nodes: for the viewer.", permission_classes=[IsViewer])  # fmt: skip
+    @strawberry.field(
+        description="Compact JSON {nodes: [{id, kind, name, provider, account, region}], edges: "
+        "[{source, target, type}], truncated} of the resources within `depth` hops (max 3) of `ids`, "
+        "at most `limit` nodes: for the viewer.",
+        permission_classes=[IsViewer],
+    )
     async def subgraph(
         self, info: Info[Context, None], ids: list[strawberry.ID], depth: int = 1, limit: int = 500
     ) -> JSON:
         sub = await asyncio.to_thread(rollup.subgraph, info.context.graph, [str(i) for i in ids], depth, limit)
-        return cast(JSON, {
-            "nodes": [{"id": n.id, "kind": n.kind, "name": n.name, "provider": n.provider, "account": n.account,
-                       "region": n.region} for n in sub.nodes],
-            "edges": [{"source": e.source, "target": e.target, "type": e.type} for e in sub.edges],
-            "truncated": sub.truncated,
-        })  # fmt: skip
+        return cast(
+            JSON,
+            {
+                "nodes": [
+                    {
+                        "id": n.id,
+                        "kind": n.kind,
+                        "name": n.name,
+                        "provider": n.provider,
+                        "account": n.account,
+                        "region": n.region,
+                    }
+                    for n in sub.nodes
+                ],
+                "edges": [{"source": e.source, "target": e.target, "type": e.type} for e in sub.edges],
+                "truncated": sub.truncated,
+            },
+        )
 
-    @strawberry.field(description="The estate collapsed by account; pass `account` to expand it into regions, and "
-                      "`region` too for the kinds in it; with the relationship counts between groups.",
-                      permission_classes=[IsViewer])  # fmt: skip
+    @strawberry.field(
+        description="The estate collapsed by account; pass `account` to expand it into regions, and "
+        "`region` too for the kinds in it; with the relationship counts between groups.",
+        permission_classes=[IsViewer],
+    )
     async def overview(
         self, info: Info[Context, None], account: str | None = None, region: str | None = None
     ) -> OverviewResult:
         o = await asyncio.to_thread(rollup.overview, info.context.graph, account, region)
         return OverviewResult(
-            groups=[OverviewGroup(id=g.id, level=g.level, account=g.account, region=g.region, kind=g.kind,
-                                  provider=g.provider, count=g.count) for g in o.groups],
+            groups=[
+                OverviewGroup(
+                    id=g.id,
+                    level=g.level,
+                    account=g.account,
+                    region=g.region,
+                    kind=g.kind,
+                    provider=g.provider,
+                    count=g.count,
+                )
+                for g in o.groups
+            ],
             edges=[OverviewEdge(source=e.source, target=e.target, type=e.type, count=e.count) for e in o.edges],
             total=o.total,
-        )  # fmt: skip
+        )

@@ -80,9 +80,12 @@ class PathStepInfo:
 
 def step(s: PathStep) -> PathStepInfo:
     return PathStepInfo(
-        from_id=strawberry.ID(s.from_id), to_id=strawberry.ID(s.to_id), type=s.type, edge_forward=s.edge_forward,
+        from_id=strawberry.ID(s.from_id),
+        to_id=strawberry.ID(s.to_id),
+        type=s.type,
+        edge_forward=s.edge_forward,
         via=s.via,
-    )  # fmt: skip
+    )
 
 
 @strawberry.type(description="A resource reached by a walk: its distance and one shortest path to it.")

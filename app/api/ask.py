@@ -74,14 +74,19 @@ class LLMUsage:
 
 
 def to_answer(found: pipeline.Answer) -> Answer:
-    return Answer(answer=found.answer, cypher=found.cypher, rows=cast(JSON, list(found.rows)), path=found.path,
-                  warnings=list(found.warnings), truncated=found.truncated)  # fmt: skip
+    return Answer(
+        answer=found.answer,
+        cypher=found.cypher,
+        rows=cast(JSON, list(found.rows)),
+        path=found.path,
+        warnings=list(found.warnings),
+        truncated=found.truncated,
+    )
 
 
 @strawberry.type
 class AskQuery:
-    @strawberry.field(description="Answer a question about the estate in plain English.",
-                      permission_classes=[IsViewer])  # fmt: skip
+    @strawberry.field(description="Answer a question about the estate in plain English.", permission_classes=[IsViewer])
     async def ask(self, info: Info[Context, None], question: str) -> Answer:
         svc = pipeline.services(info.context.graph, _settings(info))
         found = await asyncio.to_thread(pipeline.ask, svc, question, _user(info), _role(info))
@@ -93,19 +98,34 @@ class AskQuery:
         assert svc.budget is not None
         status = await asyncio.to_thread(svc.budget.status)
         return LLMUsage(
-            day=status.day, cost_today_usd=status.cost_today_usd, month_to_date_usd=status.month_to_date_usd,
-            projected_month_usd=status.projected_month_usd, alert_daily_usd=status.alert_daily_usd,
-            alert_request_usd=status.alert_request_usd, alert_monthly_usd=status.alert_monthly_usd,
-            lines=[LLMUsageLine(user=x.user, operation=x.operation, calls=x.calls, prompt_tokens=x.prompt_tokens,
-                                completion_tokens=x.completion_tokens, cost_usd=x.cost_usd) for x in status.lines],
+            day=status.day,
+            cost_today_usd=status.cost_today_usd,
+            month_to_date_usd=status.month_to_date_usd,
+            projected_month_usd=status.projected_month_usd,
+            alert_daily_usd=status.alert_daily_usd,
+            alert_request_usd=status.alert_request_usd,
+            alert_monthly_usd=status.alert_monthly_usd,
+            lines=[
+                LLMUsageLine(
+                    user=x.user,
+                    operation=x.operation,
+                    calls=x.calls,
+                    prompt_tokens=x.prompt_tokens,
+                    completion_tokens=x.completion_tokens,
+                    cost_usd=x.cost_usd,
+                )
+                for x in status.lines
+            ],
             alerts=list(status.alerts),
-        )  # fmt: skip
+        )
 
 
 @strawberry.type
 class AskSubscription:
-    @strawberry.subscription(description="Like ask, but the summary comes in pieces; the last event holds the answer.",
-                             permission_classes=[IsViewer])  # fmt: skip
+    @strawberry.subscription(
+        description="Like ask, but the summary comes in pieces; the last event holds the answer.",
+        permission_classes=[IsViewer],
+    )
     async def ask_stream(self, info: Info[Context, None], question: str) -> AsyncGenerator[AskEvent, None]:
         svc = pipeline.services(info.context.graph, _settings(info))
         events: Iterator[Chunk | pipeline.Answer] = pipeline.ask_stream(svc, question, _user(info), _role(info))

@@ -47,8 +47,14 @@ class PriceSnapshotInfo:
 
 
 def _snapshot(p: PriceSnapshot) -> PriceSnapshotInfo:
-    return PriceSnapshotInfo(label=p.label, source=p.source, date=p.date, fetched=p.fetched, currency=p.currency,
-                             source_urls=list(p.source_urls))  # fmt: skip
+    return PriceSnapshotInfo(
+        label=p.label,
+        source=p.source,
+        date=p.date,
+        fetched=p.fetched,
+        currency=p.currency,
+        source_urls=list(p.source_urls),
+    )
 
 
 @strawberry.type(description="Estimated monthly cost of one group of resources.")
@@ -157,8 +163,9 @@ class CostQuery:
         c = await asyncio.to_thread(resource_cost, info.context.graph, str(id))
         if c is None:
             return None
-        return ResourceCost(id=c.id, kind=c.kind, name=c.name, monthly_usd=c.monthly_usd, basis=c.basis,
-                            prices=_snapshot(prices))  # fmt: skip
+        return ResourceCost(
+            id=c.id, kind=c.kind, name=c.name, monthly_usd=c.monthly_usd, basis=c.basis, prices=_snapshot(prices)
+        )
 
     @strawberry.field(description="Savings advice, largest monthly saving first.", permission_classes=[IsViewer])
     async def savings(self, info: Info[Context, None], first: int = 50) -> Savings:

@@ -37,10 +37,17 @@ class SecurityRule:
 
 def _rule(r: RuleValue) -> SecurityRule:
     return SecurityRule(
-        id=strawberry.ID(r.id), title=r.title, severity=r.severity, provider=r.provider, kinds=list(r.kinds),
-        benchmarks=list(r.benchmarks), description=r.description, remediation=r.remediation, command=r.command,
+        id=strawberry.ID(r.id),
+        title=r.title,
+        severity=r.severity,
+        provider=r.provider,
+        kinds=list(r.kinds),
+        benchmarks=list(r.benchmarks),
+        description=r.description,
+        remediation=r.remediation,
+        command=r.command,
         path=r.path,
-    )  # fmt: skip
+    )
 
 
 @strawberry.type(description="One rule's verdict on one resource.")
@@ -70,13 +77,28 @@ class SecurityFinding:
 
 def _finding(f: FindingRecord) -> SecurityFinding:
     return SecurityFinding(
-        id=strawberry.ID(f.id), rule_id=f.rule_id, title=f.title, severity=f.severity, provider=f.provider,
-        status=f.status, resource_id=f.resource_id, resource_kind=f.resource_kind, resource_name=f.resource_name,
-        account=f.account, region=f.region, first_seen=f.first_seen, last_seen=f.last_seen,
-        resolved_at=f.resolved_at, reopened_count=f.reopened_count, suppressed_by=f.suppressed_by,
-        path_ids=list(f.path_ids), path_rels=list(f.path_rels), remediation=f.remediation, command=f.command,
+        id=strawberry.ID(f.id),
+        rule_id=f.rule_id,
+        title=f.title,
+        severity=f.severity,
+        provider=f.provider,
+        status=f.status,
+        resource_id=f.resource_id,
+        resource_kind=f.resource_kind,
+        resource_name=f.resource_name,
+        account=f.account,
+        region=f.region,
+        first_seen=f.first_seen,
+        last_seen=f.last_seen,
+        resolved_at=f.resolved_at,
+        reopened_count=f.reopened_count,
+        suppressed_by=f.suppressed_by,
+        path_ids=list(f.path_ids),
+        path_rels=list(f.path_rels),
+        remediation=f.remediation,
+        command=f.command,
         benchmarks=list(f.benchmarks),
-    )  # fmt: skip
+    )
 
 
 @strawberry.type
@@ -137,9 +159,17 @@ class FindingSuppression:
 
 
 def _suppression(s: SuppressionValue, now: datetime) -> FindingSuppression:
-    return FindingSuppression(id=strawberry.ID(s.id), rule_id=s.rule_id, resource_id=s.resource_id, tag=s.tag,
-                       reason=s.reason, created_by=s.created_by, created_at=s.created_at, expires_at=s.expires_at,
-                       active=s.active(now))  # fmt: skip
+    return FindingSuppression(
+        id=strawberry.ID(s.id),
+        rule_id=s.rule_id,
+        resource_id=s.resource_id,
+        tag=s.tag,
+        reason=s.reason,
+        created_by=s.created_by,
+        created_at=s.created_at,
+        expires_at=s.expires_at,
+        active=s.active(now),
+    )
 
 
 def _now() -> datetime:
@@ -150,9 +180,12 @@ def _now() -> datetime:
 class FindingQuery:
     @strawberry.field(description="Findings matching `filter`, most severe first.", permission_classes=[IsViewer])
     async def findings(
-        self, info: Info[Context, None], filter: FindingFilterInput | None = None, first: int = 50,
+        self,
+        info: Info[Context, None],
+        filter: FindingFilterInput | None = None,
+        first: int = 50,
         after: str | None = None,
-    ) -> FindingConnection:  # fmt: skip
+    ) -> FindingConnection:
         page = await asyncio.to_thread(search_findings, info.context.graph, _filter(filter), first, after)
         edges = [FindingEdge(cursor=cursor_of(f), node=_finding(f)) for f in page.items]
         return FindingConnection(
@@ -186,16 +219,26 @@ class FindingMutation:
         permission_classes=[IsOperator],
     )
     async def suppress(
-        self, info: Info[Context, None], reason: str, expires_at: datetime, rule_id: str | None = None,
-        resource_id: str | None = None, tag: str | None = None,
-    ) -> FindingSuppression:  # fmt: skip
+        self,
+        info: Info[Context, None],
+        reason: str,
+        expires_at: datetime,
+        rule_id: str | None = None,
+        resource_id: str | None = None,
+        tag: str | None = None,
+    ) -> FindingSuppression:
         principal = info.context.principal
         created = await asyncio.to_thread(
             lambda: create_suppression(
-                info.context.graph, reason=reason, expires_at=expires_at, rule_id=rule_id, resource_id=resource_id,
-                tag=tag, created_by=principal.name if principal else "unknown",
+                info.context.graph,
+                reason=reason,
+                expires_at=expires_at,
+                rule_id=rule_id,
+                resource_id=resource_id,
+                tag=tag,
+                created_by=principal.name if principal else "unknown",
             )
-        )  # fmt: skip
+        )
         return _suppression(created, _now())
 
     @strawberry.mutation(description="Remove a suppression; its findings reopen.", permission_classes=[IsOperator])

@@ -42,24 +42,33 @@ class ChangeFilterInput:
 
 def to_change(c: ChangeRecord) -> ResourceChange:
     return ResourceChange(
-        resource_id=strawberry.ID(c.resource_id), kind=c.kind, name=c.name, account=c.account, region=c.region,
-        change=c.change, at=c.at, job_id=c.job_id,
+        resource_id=strawberry.ID(c.resource_id),
+        kind=c.kind,
+        name=c.name,
+        account=c.account,
+        region=c.region,
+        change=c.change,
+        at=c.at,
+        job_id=c.job_id,
         properties=[PropertyChange(name=p.name, old=p.old, new=p.new) for p in c.properties],
-    )  # fmt: skip
+    )
 
 
 @strawberry.type
 class HistoryQuery:
-    @strawberry.field(description="A resource's changes, oldest first (kept after it is deleted).",
-                      permission_classes=[IsViewer])  # fmt: skip
+    @strawberry.field(
+        description="A resource's changes, oldest first (kept after it is deleted).", permission_classes=[IsViewer]
+    )
     async def resource_history(
         self, info: Info[Context, None], id: strawberry.ID, first: int = 100
     ) -> list[ResourceChange]:
         found = await asyncio.to_thread(resource_history, info.context.graph, str(id), first)
         return [to_change(c) for c in found]
 
-    @strawberry.field(description="What changed between `since` and `until` (default: now), oldest first.",
-                      permission_classes=[IsViewer])  # fmt: skip
+    @strawberry.field(
+        description="What changed between `since` and `until` (default: now), oldest first.",
+        permission_classes=[IsViewer],
+    )
     async def changes(
         self,
         info: Info[Context, None],

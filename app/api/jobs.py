@@ -95,28 +95,62 @@ class QueuedDiscovery:
 
 def _unit(u: UnitRecord) -> DiscoveryUnit:
     return DiscoveryUnit(
-        key=u.key, status=u.status, attempts=u.attempts, nodes=u.nodes, edges=u.edges, removed_nodes=u.removed_nodes,
-        removed_edges=u.removed_edges, changes=u.changes, anomalies=u.anomalies, warnings=list(u.warnings),
-        errors=list(u.errors), seconds=u.seconds,
-    )  # fmt: skip
+        key=u.key,
+        status=u.status,
+        attempts=u.attempts,
+        nodes=u.nodes,
+        edges=u.edges,
+        removed_nodes=u.removed_nodes,
+        removed_edges=u.removed_edges,
+        changes=u.changes,
+        anomalies=u.anomalies,
+        warnings=list(u.warnings),
+        errors=list(u.errors),
+        seconds=u.seconds,
+    )
 
 
 def to_job(j: JobRecord) -> DiscoveryJob:
     return DiscoveryJob(
-        id=strawberry.ID(j.id), provider=j.provider, scope=j.scope, started_by=j.started_by, status=j.status,
-        via=j.via, created_at=j.created_at, finished_at=j.finished_at, units_total=j.units_total,
-        units_staged=j.units_staged, units_done=j.units_done, units_failed=j.units_failed, nodes=j.nodes,
-        edges=j.edges, removed_nodes=j.removed_nodes, removed_edges=j.removed_edges, changes=j.changes,
-        warnings=list(j.warnings), errors=list(j.errors), seconds=j.seconds, units=[_unit(u) for u in j.units],
-    )  # fmt: skip
+        id=strawberry.ID(j.id),
+        provider=j.provider,
+        scope=j.scope,
+        started_by=j.started_by,
+        status=j.status,
+        via=j.via,
+        created_at=j.created_at,
+        finished_at=j.finished_at,
+        units_total=j.units_total,
+        units_staged=j.units_staged,
+        units_done=j.units_done,
+        units_failed=j.units_failed,
+        nodes=j.nodes,
+        edges=j.edges,
+        removed_nodes=j.removed_nodes,
+        removed_edges=j.removed_edges,
+        changes=j.changes,
+        warnings=list(j.warnings),
+        errors=list(j.errors),
+        seconds=j.seconds,
+        units=[_unit(u) for u in j.units],
+    )
 
 
 def to_progress(p: Progress) -> JobProgress:
     return JobProgress(
-        job_id=strawberry.ID(p.job_id), status=p.status, units_total=p.units_total, units_staged=p.units_staged,
-        units_done=p.units_done, units_failed=p.units_failed, nodes=p.nodes, edges=p.edges, changes=p.changes,
-        message=p.message, finished=p.finished, errors=list(p.errors),
-    )  # fmt: skip
+        job_id=strawberry.ID(p.job_id),
+        status=p.status,
+        units_total=p.units_total,
+        units_staged=p.units_staged,
+        units_done=p.units_done,
+        units_failed=p.units_failed,
+        nodes=p.nodes,
+        edges=p.edges,
+        changes=p.changes,
+        message=p.message,
+        finished=p.finished,
+        errors=list(p.errors),
+    )
 
 
 @strawberry.type
@@ -137,8 +171,9 @@ class JobQuery:
 
 @strawberry.type
 class JobMutation:
-    @strawberry.mutation(description="Queue a discovery for the workers; follow it with jobProgress.",
-                         permission_classes=[IsOperator])  # fmt: skip
+    @strawberry.mutation(
+        description="Queue a discovery for the workers; follow it with jobProgress.", permission_classes=[IsOperator]
+    )
     async def start_discovery(
         self,
         info: Info[Context, None],
@@ -165,8 +200,9 @@ class JobMutation:
 
 @strawberry.type
 class JobSubscription:
-    @strawberry.subscription(description="A job's progress until it finishes (graphql-transport-ws).",
-                             permission_classes=[IsViewer])  # fmt: skip
+    @strawberry.subscription(
+        description="A job's progress until it finishes (graphql-transport-ws).", permission_classes=[IsViewer]
+    )
     async def job_progress(self, info: Info[Context, None], job_id: strawberry.ID) -> AsyncGenerator[JobProgress, None]:
         async for event in follow_async(_settings(info).redis_url, str(job_id)):
             yield to_progress(event)

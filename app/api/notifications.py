@@ -35,9 +35,14 @@ def _target_view(t: NotificationTarget) -> NotificationTargetInfo:
     else:
         endpoint = t.url.split("?", 1)[0]  # a query string may carry a token
     return NotificationTargetInfo(
-        id=strawberry.ID(t.id), kind=t.kind, events=list(t.events), endpoint=endpoint, mail_to=list(t.mail_to),
-        has_secret=t.has_secret, created_at=t.created_at,
-    )  # fmt: skip
+        id=strawberry.ID(t.id),
+        kind=t.kind,
+        events=list(t.events),
+        endpoint=endpoint,
+        mail_to=list(t.mail_to),
+        has_secret=t.has_secret,
+        created_at=t.created_at,
+    )
 
 
 @strawberry.type(description="One delivery attempt of a notification.")
@@ -54,9 +59,17 @@ class DeliveryAttempt:
 
 
 def _delivery_view(d: Delivery) -> DeliveryAttempt:
-    return DeliveryAttempt(id=strawberry.ID(d.id), target=d.target, event_id=d.event_id, event_type=d.event_type,
-                           attempt=d.attempt, status=d.status, http_status=d.http_status, error=d.error or None,
-                           at=d.at)  # fmt: skip
+    return DeliveryAttempt(
+        id=strawberry.ID(d.id),
+        target=d.target,
+        event_id=d.event_id,
+        event_type=d.event_type,
+        attempt=d.attempt,
+        status=d.status,
+        http_status=d.http_status,
+        error=d.error or None,
+        at=d.at,
+    )
 
 
 @strawberry.input(description="A notification target. `secret`: the webhook signing secret or the SMTP password.")
@@ -95,11 +108,18 @@ class NotificationMutation:
         self, info: Info[Context, None], input: NotificationTargetInput
     ) -> NotificationTargetInfo:
         spec = TargetSpec(
-            name=input.name, kind=input.kind, url=input.url or "", events=tuple(input.events or EVENT_TYPES),
-            smtp_host=input.smtp_host or "", smtp_port=input.smtp_port, smtp_starttls=input.smtp_starttls,
-            smtp_user=input.smtp_user or "", mail_from=input.mail_from or "", mail_to=tuple(input.mail_to or ()),
+            name=input.name,
+            kind=input.kind,
+            url=input.url or "",
+            events=tuple(input.events or EVENT_TYPES),
+            smtp_host=input.smtp_host or "",
+            smtp_port=input.smtp_port,
+            smtp_starttls=input.smtp_starttls,
+            smtp_user=input.smtp_user or "",
+            mail_from=input.mail_from or "",
+            mail_to=tuple(input.mail_to or ()),
             secret=input.secret or None,
-        )  # fmt: skip
+        )
         target = await asyncio.to_thread(store.add_target, info.context.graph, context_settings(info), spec)
         return _target_view(target)
 

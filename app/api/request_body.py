@@ -142,7 +142,10 @@ class BodyLimitMiddleware:
             f"the request body is larger than {self.max_bytes} bytes (AIDISCOVER_MAX_BODY_BYTES); send a smaller one",
             "BODY_TOO_LARGE",
         )
-        headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body)),
-                   (b"connection", b"close")]  # fmt: skip
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", b"%d" % len(body)),
+            (b"connection", b"close"),
+        ]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})

@@ -26,8 +26,15 @@ class DiscoverySchedule:
 
 
 def _view(s: store.Schedule) -> DiscoverySchedule:
-    return DiscoverySchedule(id=strawberry.ID(s.id), account=s.account, spec=s.spec, regions=list(s.regions),
-                             paused=s.paused, last_run_at=s.last_run_at, updated_at=s.updated_at)  # fmt: skip
+    return DiscoverySchedule(
+        id=strawberry.ID(s.id),
+        account=s.account,
+        spec=s.spec,
+        regions=list(s.regions),
+        paused=s.paused,
+        last_run_at=s.last_run_at,
+        updated_at=s.updated_at,
+    )
 
 
 @strawberry.type
@@ -52,8 +59,9 @@ class ScheduleMutation:
         regions: list[str] | None = None,
         id: str | None = None,
     ) -> DiscoverySchedule:
-        item = await asyncio.to_thread(store.set_schedule, info.context.graph, context_settings(info), account, spec,
-                                       tuple(regions or ()), id)  # fmt: skip
+        item = await asyncio.to_thread(
+            store.set_schedule, info.context.graph, context_settings(info), account, spec, tuple(regions or ()), id
+        )
         return _view(item)
 
     @strawberry.mutation(description="Pause a schedule (operator).", permission_classes=[IsOperator])

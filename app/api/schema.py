@@ -136,8 +136,12 @@ class ResourceQuery:
 
     @strawberry.field(description="Every node kind the graph schema declares.", permission_classes=[IsViewer])
     def kinds(self) -> list[KindInfo]:
-        return [KindInfo(label=k.label, provider=k.provider, service=k.service, description=k.description,
-                         resource=k.resource) for k in SCHEMA.nodes]  # fmt: skip
+        return [
+            KindInfo(
+                label=k.label, provider=k.provider, service=k.service, description=k.description, resource=k.resource
+            )
+            for k in SCHEMA.nodes
+        ]
 
 
 class _Schema(strawberry.Schema):
@@ -157,12 +161,26 @@ class _Schema(strawberry.Schema):
 # Each area of the API declares its own root-field classes in its own module; they are merged here.
 # Add a class to the matching tuple to expose its fields (keep one area per module).
 QUERIES: tuple[type, ...] = (
-    ResourceQuery, AuthQuery, AccountQuery, ScheduleQuery, NotificationQuery, CostQuery, JobQuery, HistoryQuery,
-    AnalysisQuery, FindingQuery, AskQuery,
-)  # fmt: skip
+    ResourceQuery,
+    AuthQuery,
+    AccountQuery,
+    ScheduleQuery,
+    NotificationQuery,
+    CostQuery,
+    JobQuery,
+    HistoryQuery,
+    AnalysisQuery,
+    FindingQuery,
+    AskQuery,
+)
 MUTATIONS: tuple[type, ...] = (
-    AuthMutation, AccountMutation, ScheduleMutation, NotificationMutation, JobMutation, FindingMutation,
-)  # fmt: skip
+    AuthMutation,
+    AccountMutation,
+    ScheduleMutation,
+    NotificationMutation,
+    JobMutation,
+    FindingMutation,
+)
 SUBSCRIPTIONS: tuple[type, ...] = (JobSubscription, AskSubscription)
 
 

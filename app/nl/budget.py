@@ -124,17 +124,29 @@ class Budget:
             if len(parts) == 3 and parts[2] in _FIELDS:
                 grouped.setdefault((parts[0], parts[1]), {})[parts[2]] = float(value)
         lines = tuple(
-            UsageLine(user, op, int(v.get("calls", 0)), int(v.get("prompt_tokens", 0)),
-                      int(v.get("completion_tokens", 0)), round(v.get("cost_usd", 0.0), 6))
+            UsageLine(
+                user,
+                op,
+                int(v.get("calls", 0)),
+                int(v.get("prompt_tokens", 0)),
+                int(v.get("completion_tokens", 0)),
+                round(v.get("cost_usd", 0.0), 6),
+            )
             for (user, op), v in sorted(grouped.items())
-        )  # fmt: skip
+        )
         alerts = tuple(json.loads(_s(a))["message"] for a in self._redis.lrange(_ALERTS, 0, 19))
         s = self.settings
         return BudgetStatus(
-            day, round(float(raw.get("total", "0")), 6), round(month_total, 6),
-            round(self._projection(month_total, now), 6), s.llm_alert_daily_usd, s.llm_alert_request_usd,
-            s.llm_alert_monthly_usd, lines, alerts,
-        )  # fmt: skip
+            day,
+            round(float(raw.get("total", "0")), 6),
+            round(month_total, 6),
+            round(self._projection(month_total, now), 6),
+            s.llm_alert_daily_usd,
+            s.llm_alert_request_usd,
+            s.llm_alert_monthly_usd,
+            lines,
+            alerts,
+        )
 
 
 def _s(value: object) -> str:

@@ -21,9 +21,31 @@ RESERVED = frozenset(
     THEN TRUE UNION UNWIND USE WHEN WHERE WITH XOR YIELD""".split()  # noqa: SIM905
 )
 # Binding strength: a child binding less tightly than its parent is parenthesised.
-_PRECEDENCE = {"OR": 1, "XOR": 2, "AND": 3, "NOT": 4, "=": 5, "<>": 5, "<": 5, ">": 5, "<=": 5, ">=": 5,
-               "IN": 6, "STARTS WITH": 6, "ENDS WITH": 6, "CONTAINS": 6, "=~": 6, "IS NULL": 6,
-               "+": 7, "-": 7, "*": 8, "/": 8, "%": 8, "^": 9, "unary": 10}  # fmt: skip
+_PRECEDENCE = {
+    "OR": 1,
+    "XOR": 2,
+    "AND": 3,
+    "NOT": 4,
+    "=": 5,
+    "<>": 5,
+    "<": 5,
+    ">": 5,
+    "<=": 5,
+    ">=": 5,
+    "IN": 6,
+    "STARTS WITH": 6,
+    "ENDS WITH": 6,
+    "CONTAINS": 6,
+    "=~": 6,
+    "IS NULL": 6,
+    "+": 7,
+    "-": 7,
+    "*": 8,
+    "/": 8,
+    "%": 8,
+    "^": 9,
+    "unary": 10,
+}
 _ATOM = 11
 
 

@@ -109,8 +109,21 @@ def evaluate(svc: pipeline.NLServices, questions: Sequence[EvalQuestion]) -> lis
         if q.bind:
             bound = _read(svc.graph, q.bind, {})
             if not bound:
-                out.append(EvalResult(q.id, q.category, q.question, "skipped", False, False, 0.0, 0, 0, "",
-                                      "the estate has nothing to bind the placeholder to"))  # fmt: skip
+                out.append(
+                    EvalResult(
+                        q.id,
+                        q.category,
+                        q.question,
+                        "skipped",
+                        False,
+                        False,
+                        0.0,
+                        0,
+                        0,
+                        "",
+                        "the estate has nothing to bind the placeholder to",
+                    )
+                )
                 continue
             params = dict(bound[0])
         text = q.question.format(**params)
@@ -120,15 +133,41 @@ def evaluate(svc: pipeline.NLServices, questions: Sequence[EvalQuestion]) -> lis
             answer = pipeline.ask(svc, text, user="eval")
         except Exception as exc:  # one failing question must not stop the run
             latency = (time.perf_counter() - started) * 1000
-            out.append(EvalResult(q.id, q.category, text, "error", False, False, latency, 0, len(reference), "",
-                                  f"{type(exc).__name__}: {exc}"))  # fmt: skip
+            out.append(
+                EvalResult(
+                    q.id,
+                    q.category,
+                    text,
+                    "error",
+                    False,
+                    False,
+                    latency,
+                    0,
+                    len(reference),
+                    "",
+                    f"{type(exc).__name__}: {exc}",
+                )
+            )
             continue
         latency = (time.perf_counter() - started) * 1000
         executable = answer.path != "degraded"
         match = executable and not answer.truncated and results_match(answer.rows, reference)
         note = "; ".join(answer.warnings)[:300]
-        out.append(EvalResult(q.id, q.category, text, answer.path, executable, match, round(latency, 1),
-                              len(answer.rows), len(reference), answer.cypher, note))  # fmt: skip
+        out.append(
+            EvalResult(
+                q.id,
+                q.category,
+                text,
+                answer.path,
+                executable,
+                match,
+                round(latency, 1),
+                len(answer.rows),
+                len(reference),
+                answer.cypher,
+                note,
+            )
+        )
     return out
 
 
@@ -150,9 +189,11 @@ def summarise(results: Sequence[EvalResult]) -> dict[str, float]:
         "executable_rate": round(sum(r.executable for r in results) / total, 4) if total else 0.0,
         "latency_p50_ms": round(percentile(latencies, 50), 1),
         "latency_p95_ms": round(percentile(latencies, 95), 1),
-        **{f"path_{p}": float(sum(r.path == p for r in results)) for p in
-           ("template", "llm", "cache", "degraded", "skipped", "error")},
-    }  # fmt: skip
+        **{
+            f"path_{p}": float(sum(r.path == p for r in results))
+            for p in ("template", "llm", "cache", "degraded", "skipped", "error")
+        },
+    }
 
 
 def _endpoint_label(settings: Settings, scripted: bool) -> str:
@@ -171,13 +212,25 @@ def write_report(results: Sequence[EvalResult], settings: Settings, graph: Graph
     machine = f"{platform.machine()}, {platform.system()} (2 cores, 24 GB)"
     date = datetime.now(UTC).isoformat(timespec="seconds")
     endpoint = _endpoint_label(settings, scripted)
-    units = {"questions": "count", "execution_accuracy": "ratio", "executable_rate": "ratio",
-             "latency_p50_ms": "ms", "latency_p95_ms": "ms"}  # fmt: skip
+    units = {
+        "questions": "count",
+        "execution_accuracy": "ratio",
+        "executable_rate": "ratio",
+        "latency_p50_ms": "ms",
+        "latency_p95_ms": "ms",
+    }
     entries = [
-        {"name": f"nl_eval.{name}", "value": value, "unit": units.get(name, "count"), "estate_size": size,
-         "machine": machine, "date": date, "endpoint": endpoint}
+        {
+            "name": f"nl_eval.{name}",
+            "value": value,
+            "unit": units.get(name, "count"),
+            "estate_size": size,
+            "machine": machine,
+            "date": date,
+            "endpoint": endpoint,
+        }
         for name, value in metrics.items()
-    ]  # fmt: skip
+    ]
     out.mkdir(parents=True, exist_ok=True)
     (out / "nl_eval.json").write_text(
         json.dumps({"metrics": entries, "questions": [asdict(r) for r in results]}, indent=1) + "\n"
@@ -197,9 +250,11 @@ def write_report(results: Sequence[EvalResult], settings: Settings, graph: Graph
     ]
     for r in results:
         note = r.note.replace("|", "/").replace("\n", " ")[:120]
-        lines.append(f"| {r.id} | {r.category} | {r.path} | {'yes' if r.executable else 'no'} | "
-                     f"{'yes' if r.match else 'no'} | {r.latency_ms:.0f} | {r.answer_rows}/{r.reference_rows} | "
-                     f"{note} |")  # fmt: skip
+        lines.append(
+            f"| {r.id} | {r.category} | {r.path} | {'yes' if r.executable else 'no'} | "
+            f"{'yes' if r.match else 'no'} | {r.latency_ms:.0f} | {r.answer_rows}/{r.reference_rows} | "
+            f"{note} |"
+        )
     if scripted:
         lines += ["", "These figures come from a SCRIPTED server: they show the report format, not accuracy."]
     (out / "nl_eval.md").write_text("\n".join(lines) + "\n")
@@ -233,8 +288,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="evaluate natural-language answers against reference Cypher")
     parser.add_argument("--questions", type=Path, default=QUESTIONS)
     parser.add_argument("--out", type=Path, default=RESULTS)
-    parser.add_argument("--scripted-demo", action="store_true",
-                        help="play a SCRIPTED local server (shows the report format; no accuracy claim)")  # fmt: skip
+    parser.add_argument(
+        "--scripted-demo",
+        action="store_true",
+        help="play a SCRIPTED local server (shows the report format; no accuracy claim)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     settings = load_settings()
@@ -246,8 +304,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             rules = [Rule(text, Reply(content), exact=True) for text, content in scripted_rules(questions, graph)]
             server = ScriptedLLMServer(rules=rules, default=Reply("The rows above answer the question."))
             url = server.start()
-            settings = settings.model_copy(update={"llm_base_url": url, "llm_api_key": SecretStr("scripted"),
-                                                   "llm_cache_ttl": 0})  # fmt: skip
+            settings = settings.model_copy(
+                update={"llm_base_url": url, "llm_api_key": SecretStr("scripted"), "llm_cache_ttl": 0}
+            )
         try:
             svc = pipeline.services(graph, settings)
             if svc.cache is not None:

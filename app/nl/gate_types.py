@@ -7,6 +7,31 @@ Row = dict[str, JSONValue]
 
 # Words that may stand right before "(" or "[" without being a function call or a property access.
 KEYWORDS_BEFORE_PAREN = frozenset(
-    ("match", "optional", "where", "and", "or", "xor", "not", "return", "with", "in", "unwind", "when", "then",
-     "else", "distinct", "by", "skip", "limit", "contains", "case", "union", "starts", "ends", "is", "as")
-)  # fmt: skip
+    (
+        "match",
+        "optional",
+        "where",
+        "and",
+        "or",
+        "xor",
+        "not",
+        "return",
+        "with",
+        "in",
+        "unwind",
+        "when",
+        "then",
+        "else",
+        "distinct",
+        "by",
+        "skip",
+        "limit",
+        "contains",
+        "case",
+        "union",
+        "starts",
+        "ends",
+        "is",
+        "as",
+    )
+)

@@ -22,25 +22,42 @@ class Term:
 
 GLOSSARY: tuple[Term, ...] = (
     Term(("ec2", "ec2 instance"), ("EC2Instance",)),
-    Term(("vm", "virtual machine", "server", "instance", "compute instance"),
-         ("EC2Instance", "AzureVirtualMachine", "GCPComputeInstance")),
-    Term(("bucket", "storage bucket", "object storage"), ("S3Bucket", "AzureStorageAccount", "GCPStorageBucket"),
-         "public buckets: S3Bucket.policy_allows_public or acl_public; AzureStorageAccount.allow_blob_public_access; "
-         "GCPStorageBucket.is_public"),
+    Term(
+        ("vm", "virtual machine", "server", "instance", "compute instance"),
+        ("EC2Instance", "AzureVirtualMachine", "GCPComputeInstance"),
+    ),
+    Term(
+        ("bucket", "storage bucket", "object storage"),
+        ("S3Bucket", "AzureStorageAccount", "GCPStorageBucket"),
+        "public buckets: S3Bucket.policy_allows_public or acl_public; AzureStorageAccount.allow_blob_public_access; "
+        "GCPStorageBucket.is_public",
+    ),
     Term(("s3", "s3 bucket"), ("S3Bucket",)),
     Term(("storage account",), ("AzureStorageAccount",)),
     Term(("vpc", "network", "virtual network", "vnet"), ("VPC", "AzureVirtualNetwork", "GCPNetwork")),
     Term(("subnet", "subnetwork"), ("Subnet", "AzureSubnet", "GCPSubnetwork")),
-    Term(("security group", "firewall", "nsg", "firewall rule"),
-         ("SecurityGroup", "AzureNetworkSecurityGroup", "GCPFirewall"),
-         "inbound rules: (:SecurityGroup)-[:HAS_RULE]->(:SecurityGroupRule {direction: 'ingress'}), "
-         "(:AzureNetworkSecurityGroup)-[:HAS_RULE]->(:AzureSecurityRule)"),
-    Term(("database", "db", "rds", "sql"),
-         ("RDSInstance", "RDSCluster", "DynamoDBTable", "AzureSqlDatabase", "AzureCosmosDBAccount",
-          "GCPCloudSQLInstance")),
+    Term(
+        ("security group", "firewall", "nsg", "firewall rule"),
+        ("SecurityGroup", "AzureNetworkSecurityGroup", "GCPFirewall"),
+        "inbound rules: (:SecurityGroup)-[:HAS_RULE]->(:SecurityGroupRule {direction: 'ingress'}), "
+        "(:AzureNetworkSecurityGroup)-[:HAS_RULE]->(:AzureSecurityRule)",
+    ),
+    Term(
+        ("database", "db", "rds", "sql"),
+        (
+            "RDSInstance",
+            "RDSCluster",
+            "DynamoDBTable",
+            "AzureSqlDatabase",
+            "AzureCosmosDBAccount",
+            "GCPCloudSQLInstance",
+        ),
+    ),
     Term(("dynamodb", "table"), ("DynamoDBTable",)),
-    Term(("load balancer", "lb", "alb", "nlb", "elb"),
-         ("LoadBalancer", "AzureLoadBalancer", "AzureApplicationGateway", "GCPForwardingRule")),
+    Term(
+        ("load balancer", "lb", "alb", "nlb", "elb"),
+        ("LoadBalancer", "AzureLoadBalancer", "AzureApplicationGateway", "GCPForwardingRule"),
+    ),
     Term(("lambda", "function", "serverless function", "cloud function"), ("LambdaFunction", "GCPCloudFunction")),
     Term(("queue", "sqs"), ("SQSQueue",)),
     Term(("topic", "sns"), ("SNSTopic",)),
@@ -50,8 +67,10 @@ GLOSSARY: tuple[Term, ...] = (
     Term(("role", "iam role"), ("IAMRole",)),
     Term(("iam user", "user"), ("IAMUser",)),
     Term(("policy", "iam policy"), ("IAMPolicy",)),
-    Term(("kubernetes", "k8s", "eks", "aks", "gke", "kubernetes cluster"),
-         ("EKSCluster", "AzureAKSCluster", "GCPGKECluster")),
+    Term(
+        ("kubernetes", "k8s", "eks", "aks", "gke", "kubernetes cluster"),
+        ("EKSCluster", "AzureAKSCluster", "GCPGKECluster"),
+    ),
     Term(("disk", "volume", "ebs"), ("EBSVolume", "AzureDisk", "GCPDisk")),
     Term(("ecs", "container service"), ("ECSService", "ECSCluster")),
     Term(("cloudfront", "cdn", "distribution"), ("CloudFrontDistribution",)),
@@ -64,17 +83,26 @@ GLOSSARY: tuple[Term, ...] = (
     Term(("service account",), ("GCPServiceAccount",)),
     Term(("web app", "app service"), ("AzureWebApp",)),
     Term(("cloud run",), ("GCPCloudRunService",)),
-    Term(("public", "internet", "exposed", "open to the world"), (),
-         "public / internet-facing: a SecurityGroupRule with direction 'ingress' and cidr '0.0.0.0/0' or '::/0'; "
-         "AzureSecurityRule.open_to_internet; GCPFirewall.open_to_internet; RDSInstance.publicly_accessible; "
-         "EC2Instance.public_ip IS NOT NULL; LoadBalancer.scheme = 'internet-facing'"),
-    Term(("admin port", "ssh", "rdp", "management port"), (),
-         "admin ports are 22 (SSH) and 3389 (RDP): SecurityGroupRule.from_port <= 22 <= to_port"),
-    Term(("cost", "costliest", "expensive", "spend"), (),
-         "monthly cost estimate: the resource property monthly_cost_usd (float, USD)"),
+    Term(
+        ("public", "internet", "exposed", "open to the world"),
+        (),
+        "public / internet-facing: a SecurityGroupRule with direction 'ingress' and cidr '0.0.0.0/0' or '::/0'; "
+        "AzureSecurityRule.open_to_internet; GCPFirewall.open_to_internet; RDSInstance.publicly_accessible; "
+        "EC2Instance.public_ip IS NOT NULL; LoadBalancer.scheme = 'internet-facing'",
+    ),
+    Term(
+        ("admin port", "ssh", "rdp", "management port"),
+        (),
+        "admin ports are 22 (SSH) and 3389 (RDP): SecurityGroupRule.from_port <= 22 <= to_port",
+    ),
+    Term(
+        ("cost", "costliest", "expensive", "spend"),
+        (),
+        "monthly cost estimate: the resource property monthly_cost_usd (float, USD)",
+    ),
     Term(("region",), (), "every resource has region (e.g. us-east-1, westeurope, europe-west1)"),
     Term(("account", "subscription"), (), "every resource has account: AWS account, Azure subscription, GCP project"),
-)  # fmt: skip
+)
 
 
 def _longest_first(term: Term) -> list[str]:

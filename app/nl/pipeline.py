@@ -131,18 +131,31 @@ def _early(svc: NLServices, question: str, caller: Caller) -> Answer | _Ready:
     """Everything before the summary: template, cache, degraded, or rows from the gated LLM query."""
     template = templates.match(svc.graph, question)
     if template is not None:
-        return Answer(question, template.summary, template.cypher, template.rows[: svc.settings.nl_row_cap],
-                      "template", template.warnings, len(template.rows) > svc.settings.nl_row_cap)  # fmt: skip
+        return Answer(
+            question,
+            template.summary,
+            template.cypher,
+            template.rows[: svc.settings.nl_row_cap],
+            "template",
+            template.warnings,
+            len(template.rows) > svc.settings.nl_row_cap,
+        )
     if svc.cache is not None:
         cached = svc.cache.get(question, caller.role)
         if cached is not None:
             return replace(Answer.from_json(cached), path="cache", cost_usd=0.0)
     if svc.llm is None:
-        return _degraded(question, "no template matches this question and no LLM is configured "
-                         "(set AIDISCOVER_LLM_API_KEY); try e.g. 'how many EC2 instances are there?'")  # fmt: skip
+        return _degraded(
+            question,
+            "no template matches this question and no LLM is configured "
+            "(set AIDISCOVER_LLM_API_KEY); try e.g. 'how many EC2 instances are there?'",
+        )
     if svc.llm.breaker.state == "open":
-        return _degraded(question, "the LLM is unavailable (circuit open after repeated failures) and no "
-                         "template matches; try again in a few minutes or ask a template question")  # fmt: skip
+        return _degraded(
+            question,
+            "the LLM is unavailable (circuit open after repeated failures) and no "
+            "template matches; try again in a few minutes or ask a template question",
+        )
     return _generate(svc, question, caller)
 
 
@@ -159,8 +172,10 @@ def _shown(exc: UnsafeCypherError | GraphError) -> str:
 
 def _generate(svc: NLServices, question: str, caller: Caller) -> Answer | _Ready:
     assert svc.llm is not None
-    messages = [Message(role, content) for role, content in  # type: ignore[arg-type]
-                generation_messages(question, examples.select(question), SCHEMA)]  # fmt: skip
+    messages = [
+        Message(role, content)  # type: ignore[arg-type]
+        for role, content in generation_messages(question, examples.select(question), SCHEMA)
+    ]
     errors: list[str] = []
     cost = 0.0
     last = ""
@@ -177,9 +192,12 @@ def _generate(svc: NLServices, question: str, caller: Caller) -> Answer | _Ready
             last = gated.cypher
             trail = replace(trail, decision="failed", cypher=gated.cypher)
             result = gate.execute(
-                svc.graph, gated, timeout=svc.settings.nl_query_timeout, row_cap=svc.settings.nl_row_cap,
+                svc.graph,
+                gated,
+                timeout=svc.settings.nl_query_timeout,
+                row_cap=svc.settings.nl_row_cap,
                 observer=svc.observer.append if svc.observer is not None else None,
-            )  # fmt: skip
+            )
         except ServiceError:
             raise
         except (UnsafeCypherError, GraphError) as exc:
@@ -226,8 +244,9 @@ def ask_stream(
     assert svc.llm is not None
     pieces: list[str] = []
     try:
-        for piece in svc.llm.stream(summary_messages(early.question, early.rows, early.truncated), user=user,
-                                    operation="summarise"):  # fmt: skip
+        for piece in svc.llm.stream(
+            summary_messages(early.question, early.rows, early.truncated), user=user, operation="summarise"
+        ):
             pieces.append(piece)
             yield Chunk(piece)
     except LLMError as exc:
@@ -241,8 +260,9 @@ def ask_stream(
 def _summarise(svc: NLServices, ready: _Ready, user: str) -> tuple[str, tuple[str, ...], float]:
     assert svc.llm is not None
     try:
-        completion = svc.llm.complete(summary_messages(ready.question, ready.rows, ready.truncated),
-                                      user=user, operation="summarise")  # fmt: skip
+        completion = svc.llm.complete(
+            summary_messages(ready.question, ready.rows, ready.truncated), user=user, operation="summarise"
+        )
     except LLMError as exc:
         return plain_summary(ready.rows, ready.truncated), (f"summary by the LLM failed: {exc}",), 0.0
     return completion.text.strip(), (), completion.cost_usd
@@ -252,8 +272,17 @@ def _finish(
     svc: NLServices, ready: _Ready, summary: str, warnings: tuple[str, ...], cost: float, caller: Caller
 ) -> Answer:
     total = ready.cost + cost
-    answer = Answer(ready.question, summary, ready.cypher, ready.rows, "llm", (*ready.warnings, *warnings),
-                    ready.truncated, ready.attempts, round(total, 9))  # fmt: skip
+    answer = Answer(
+        ready.question,
+        summary,
+        ready.cypher,
+        ready.rows,
+        "llm",
+        (*ready.warnings, *warnings),
+        ready.truncated,
+        ready.attempts,
+        round(total, 9),
+    )
     if svc.budget is not None:
         svc.budget.check_request(caller.name, total)
     if svc.cache is not None and not warnings:

@@ -16,8 +16,14 @@ from app.nl.scope import HIDDEN_LABELS
 from app.settings import Settings
 from graph.schema import SCHEMA, Schema
 
-_TYPES = {"string": "STRING", "int": "INTEGER", "float": "FLOAT", "bool": "BOOLEAN", "string[]": "LIST",
-          "datetime": "DATE_TIME"}  # fmt: skip
+_TYPES = {
+    "string": "STRING",
+    "int": "INTEGER",
+    "float": "FLOAT",
+    "bool": "BOOLEAN",
+    "string[]": "LIST",
+    "datetime": "DATE_TIME",
+}
 
 
 def structured_schema(schema: Schema = SCHEMA) -> dict[str, object]:

@@ -69,8 +69,9 @@ def _where(text: str | None) -> tuple[str, dict[str, object]] | None:
         return "n.provider = $provider", {"provider": _PROVIDERS[value]}
     if re.fullmatch(r"\d{12}|[0-9a-f-]{36}", value):
         return "n.account = $account", {"account": value}
-    if re.fullmatch(r"[a-z]+(?:-[a-z]+)*-?\d+[a-z]?|[a-z]+(?:europe|us|asia|india|japan|uk|australia)[a-z0-9]*|global",
-                    value) or re.fullmatch(r"(?:west|east|north|south|central)[a-z]*\d?", value):  # fmt: skip
+    if re.fullmatch(
+        r"[a-z]+(?:-[a-z]+)*-?\d+[a-z]?|[a-z]+(?:europe|us|asia|india|japan|uk|australia)[a-z0-9]*|global", value
+    ) or re.fullmatch(r"(?:west|east|north|south|central)[a-z]*\d?", value):
         return "n.region = $region", {"region": value}
     return None
 
@@ -122,8 +123,14 @@ def _label_filter(labels: tuple[str, ...], what: str, where: str | None) -> tupl
 
 # --- intents ------------------------------------------------------------------------------------------
 def _count_group(graph: Graph, m: re.Match[str]) -> TemplateAnswer:
-    field = {"kind": "kind", "type": "kind", "provider": "provider", "cloud": "provider", "region": "region",
-             "account": "account"}[m.group("g")]  # fmt: skip
+    field = {
+        "kind": "kind",
+        "type": "kind",
+        "provider": "provider",
+        "cloud": "provider",
+        "region": "region",
+        "account": "account",
+    }[m.group("g")]
     query = {
         "kind": "MATCH (n:Resource) RETURN n.kind AS kind, count(n) AS count ORDER BY count DESC, kind",
         "provider": "MATCH (n:Resource) RETURN n.provider AS provider, count(n) AS count ORDER BY count DESC, provider",
@@ -132,8 +139,9 @@ def _count_group(graph: Graph, m: re.Match[str]) -> TemplateAnswer:
     }[field]
     rows = _run(graph, query, {})
     parts = ", ".join(f"{r[field]}: {r['count']}" for r in rows[:12])
-    return TemplateAnswer("count_by", f"Resources by {field}: {parts}" if rows else "The graph holds no resources.",
-                          query, rows)  # fmt: skip
+    return TemplateAnswer(
+        "count_by", f"Resources by {field}: {parts}" if rows else "The graph holds no resources.", query, rows
+    )
 
 
 def _count_kind(graph: Graph, m: re.Match[str]) -> TemplateAnswer | None:
@@ -178,9 +186,11 @@ def resolve(graph: Graph, ref: str) -> tuple[Row | None, tuple[str, ...]]:
     )
     if not rows:
         return None, ()
-    warnings = () if len(rows) == 1 or rows[0]["exact"] else (
-        f"{len(rows)} resources are named {ref!r}; answered for {rows[0]['id']} (ask by id for another)",
-    )  # fmt: skip
+    warnings = (
+        ()
+        if len(rows) == 1 or rows[0]["exact"]
+        else (f"{len(rows)} resources are named {ref!r}; answered for {rows[0]['id']} (ask by id for another)",)
+    )
     return rows[0], warnings
 
 
@@ -196,11 +206,15 @@ def _walk(graph: Graph, m: re.Match[str], direction: str, intent: str) -> Templa
     root_id = str(root["id"])
     result = dependencies(graph, root_id, "DEPENDENTS" if direction == "DEPENDENTS" else "DEPENDENCIES")
     rows: tuple[Row, ...] = tuple(
-                 {"id": r.node.id, "name": r.node.name, "kind": r.node.kind, "distance": r.distance}
-                 for r in sorted(result.nodes, key=lambda r: (r.distance, r.node.kind, r.node.name)))  # fmt: skip
+        {"id": r.node.id, "name": r.node.name, "kind": r.node.kind, "distance": r.distance}
+        for r in sorted(result.nodes, key=lambda r: (r.distance, r.node.kind, r.node.name))
+    )
     cypher = f"// queries.blast.dependencies(id={root_id!r}, direction={direction!r}, max_depth=6)"
-    what = {"blast_radius": "would be affected if it went down", "dependents": "depend on it",
-            "dependencies": "it depends on"}[intent]  # fmt: skip
+    what = {
+        "blast_radius": "would be affected if it went down",
+        "dependents": "depend on it",
+        "dependencies": "it depends on",
+    }[intent]
     summary = f"{root['name']} ({root['kind']}): {len(rows)} resource(s) {what}"
     if rows and intent == "blast_radius":
         kinds: dict[str, int] = {}
@@ -219,11 +233,21 @@ def _exposure(graph: Graph, m: re.Match[str]) -> TemplateAnswer:
         return _missing("exposure", ref)
     root_id = str(root["id"])
     paths = exposure_paths(graph, resource_id=root_id)
-    rows: tuple[Row, ...] = tuple({"resource": p.resource.name, "protocol": p.protocol, "ports": p.ports_text,
-                  "path": " -> ".join(h.node.name for h in p.hops)} for p in paths)  # fmt: skip
+    rows: tuple[Row, ...] = tuple(
+        {
+            "resource": p.resource.name,
+            "protocol": p.protocol,
+            "ports": p.ports_text,
+            "path": " -> ".join(h.node.name for h in p.hops),
+        }
+        for p in paths
+    )
     cypher = f"// queries.exposure.exposure_paths(resource_id={root_id!r})"
-    summary = (f"{root['name']} is reachable from the internet by {len(rows)} path(s)." if rows
-               else f"{root['name']} has no internet exposure path in the graph.")  # fmt: skip
+    summary = (
+        f"{root['name']} is reachable from the internet by {len(rows)} path(s)."
+        if rows
+        else f"{root['name']} has no internet exposure path in the graph."
+    )
     return TemplateAnswer("exposure", summary, cypher, rows, warnings)
 
 
@@ -286,8 +310,9 @@ def _costliest(graph: Graph, m: re.Match[str]) -> TemplateAnswer:
 def _findings(graph: Graph, m: re.Match[str]) -> TemplateAnswer:
     rows = _run(graph, _FINDINGS, {})
     parts = ", ".join(f"{r['severity']}: {r['count']}" for r in rows)
-    return TemplateAnswer("findings_by_severity", f"Findings by severity: {parts}." if rows else "No findings.",
-                          _FINDINGS, rows)  # fmt: skip
+    return TemplateAnswer(
+        "findings_by_severity", f"Findings by severity: {parts}." if rows else "No findings.", _FINDINGS, rows
+    )
 
 
 def parse_since(text: str, now: datetime | None = None) -> datetime | None:
@@ -325,42 +350,100 @@ def _since(graph: Graph, m: re.Match[str]) -> TemplateAnswer | None:
 _WHERE = r"(?: (?:are |is )?(?:in|on) (?P<where>[\w-]+))?$"
 _X = r"(?P<x>[\w./:@=-]+(?: [\w./:@=-]+){0,3})"
 INTENTS: tuple[Intent, ...] = (
-    Intent("blast_radius", re.compile(r"^(?:what is the |show the |show )?blast radius of " + _X + r"$"),
-           lambda g, m: _walk(g, m, "DEPENDENTS", "blast_radius")),
-    Intent("blast_radius", re.compile(r"^what (?:breaks|fails|is affected) if " + _X
-                                      + r" (?:goes down|fails|is down|breaks)$"),
-           lambda g, m: _walk(g, m, "DEPENDENTS", "blast_radius")),
-    Intent("dependents", re.compile(r"^(?:what|which resources?) depends? on " + _X + r"$"),
-           lambda g, m: _walk(g, m, "DEPENDENTS", "dependents")),
-    Intent("dependencies", re.compile(r"^what does " + _X + r" depend on$"),
-           lambda g, m: _walk(g, m, "DEPENDENCIES", "dependencies")),
+    Intent(
+        "blast_radius",
+        re.compile(r"^(?:what is the |show the |show )?blast radius of " + _X + r"$"),
+        lambda g, m: _walk(g, m, "DEPENDENTS", "blast_radius"),
+    ),
+    Intent(
+        "blast_radius",
+        re.compile(r"^what (?:breaks|fails|is affected) if " + _X + r" (?:goes down|fails|is down|breaks)$"),
+        lambda g, m: _walk(g, m, "DEPENDENTS", "blast_radius"),
+    ),
+    Intent(
+        "dependents",
+        re.compile(r"^(?:what|which resources?) depends? on " + _X + r"$"),
+        lambda g, m: _walk(g, m, "DEPENDENTS", "dependents"),
+    ),
+    Intent(
+        "dependencies",
+        re.compile(r"^what does " + _X + r" depend on$"),
+        lambda g, m: _walk(g, m, "DEPENDENCIES", "dependencies"),
+    ),
     Intent("exposure", re.compile(r"^(?:what is the |show the )?exposure of " + _X + r"$"), _exposure),
-    Intent("exposure", re.compile(r"^(?:is|how is) " + _X
-                                  + r" (?:exposed|reachable from the internet)(?: to the internet)?$"),
-           _exposure),
-    Intent("public_buckets", re.compile(r"^(?:which|what|list|show)(?: me)?(?: all| the)* (?:buckets are public|public "
-                                        r"(?:s3 |storage )?buckets)(?: are there)?$"), _public_buckets),
-    Intent("open_admin_ports", re.compile(r"^(?:which|what|list|show)(?: me)?(?: all| the)* (?:security groups? )?"
-                                          r"(?:open|exposed|expose|have open) (?:admin|ssh|rdp|management) ports?"
-                                          r"(?: to the (?:internet|world))?$|^(?:open|exposed) admin ports$"),
-           _admin_ports),
-    Intent("costliest", re.compile(r"^(?:what are |which are |show |list )?(?:the )?(?:top (?P<n>\d+) )?"
-                                   r"(?:costliest|most expensive) resources$"), _costliest),
-    Intent("findings_by_severity", re.compile(r"^(?:findings by severity|how many findings (?:are there )?"
-                                              r"(?:by|per) severity)$"), _findings),
-    Intent("changed_since", re.compile(r"^(?:what changed|what's new|what is new|which resources are new|"
-                                       r"what was added) since (?P<t>.+)$"), _since),
-    Intent("count_by", re.compile(r"^(?:how many|count(?: the)?|number of) (?:cloud )?(?:resources|nodes|assets)"
-                                  r"(?: are there| do we have)? (?:by|per) "
-                                  r"(?P<g>kind|type|provider|cloud|region|account)$"),
-           _count_group),
-    Intent("count", re.compile(r"^(?:how many|count(?: the)?|number of) (?P<what>[a-z0-9 -]+?)"
-                               r"(?: are there| do we have| exist| are running)?" + _WHERE),
-           _count_kind),
-    Intent("list", re.compile(r"^(?:list|show(?: me)?|which|what)(?: are)?(?: all| the| my| our)* "
-                              r"(?P<what>[a-z0-9 -]+?)"
-                              r"(?: (?:are|do we have|exist))?" + _WHERE), _list_kind),
-)  # fmt: skip
+    Intent(
+        "exposure",
+        re.compile(r"^(?:is|how is) " + _X + r" (?:exposed|reachable from the internet)(?: to the internet)?$"),
+        _exposure,
+    ),
+    Intent(
+        "public_buckets",
+        re.compile(
+            r"^(?:which|what|list|show)(?: me)?(?: all| the)* (?:buckets are public|public "
+            r"(?:s3 |storage )?buckets)(?: are there)?$"
+        ),
+        _public_buckets,
+    ),
+    Intent(
+        "open_admin_ports",
+        re.compile(
+            r"^(?:which|what|list|show)(?: me)?(?: all| the)* (?:security groups? )?"
+            r"(?:open|exposed|expose|have open) (?:admin|ssh|rdp|management) ports?"
+            r"(?: to the (?:internet|world))?$|^(?:open|exposed) admin ports$"
+        ),
+        _admin_ports,
+    ),
+    Intent(
+        "costliest",
+        re.compile(
+            r"^(?:what are |which are |show |list )?(?:the )?(?:top (?P<n>\d+) )?"
+            r"(?:costliest|most expensive) resources$"
+        ),
+        _costliest,
+    ),
+    Intent(
+        "findings_by_severity",
+        re.compile(
+            r"^(?:findings by severity|how many findings (?:are there )?"
+            r"(?:by|per) severity)$"
+        ),
+        _findings,
+    ),
+    Intent(
+        "changed_since",
+        re.compile(
+            r"^(?:what changed|what's new|what is new|which resources are new|"
+            r"what was added) since (?P<t>.+)$"
+        ),
+        _since,
+    ),
+    Intent(
+        "count_by",
+        re.compile(
+            r"^(?:how many|count(?: the)?|number of) (?:cloud )?(?:resources|nodes|assets)"
+            r"(?: are there| do we have)? (?:by|per) "
+            r"(?P<g>kind|type|provider|cloud|region|account)$"
+        ),
+        _count_group,
+    ),
+    Intent(
+        "count",
+        re.compile(
+            r"^(?:how many|count(?: the)?|number of) (?P<what>[a-z0-9 -]+?)"
+            r"(?: are there| do we have| exist| are running)?" + _WHERE
+        ),
+        _count_kind,
+    ),
+    Intent(
+        "list",
+        re.compile(
+            r"^(?:list|show(?: me)?|which|what)(?: are)?(?: all| the| my| our)* "
+            r"(?P<what>[a-z0-9 -]+?)"
+            r"(?: (?:are|do we have|exist))?" + _WHERE
+        ),
+        _list_kind,
+    ),
+)
 
 
 def match(graph: Graph, question: str) -> TemplateAnswer | None:

@@ -130,8 +130,9 @@ def validate_target(spec: TargetSpec) -> NotificationTarget:
             raise RegistrationError("the webhook signing secret must be at least 16 characters")
         if kind == "slack" and secret:
             raise RegistrationError("a Slack incoming webhook carries its secret in its URL; drop --secret-file")
-        return NotificationTarget(id=spec.name, kind=kind, events=valid_events, url=spec.url,
-                                  has_secret=secret is not None, secret=secret)  # fmt: skip
+        return NotificationTarget(
+            id=spec.name, kind=kind, events=valid_events, url=spec.url, has_secret=secret is not None, secret=secret
+        )
     if not spec.smtp_host or not 1 <= spec.smtp_port <= 65535:
         raise RegistrationError("an e-mail target needs --smtp-host and a --smtp-port between 1 and 65535")
     if not _EMAIL.match(spec.mail_from) or not spec.mail_to or not all(_EMAIL.match(a) for a in spec.mail_to):
@@ -139,7 +140,15 @@ def validate_target(spec: TargetSpec) -> NotificationTarget:
     if spec.smtp_user and not secret:
         raise RegistrationError("--smtp-user needs the SMTP password (--secret-file)")
     return NotificationTarget(
-        id=spec.name, kind=kind, events=valid_events, smtp_host=spec.smtp_host, smtp_port=spec.smtp_port,
-        smtp_starttls=spec.smtp_starttls, smtp_user=spec.smtp_user, mail_from=spec.mail_from,
-        mail_to=tuple(spec.mail_to), has_secret=secret is not None, secret=secret,
-    )  # fmt: skip
+        id=spec.name,
+        kind=kind,
+        events=valid_events,
+        smtp_host=spec.smtp_host,
+        smtp_port=spec.smtp_port,
+        smtp_starttls=spec.smtp_starttls,
+        smtp_user=spec.smtp_user,
+        mail_from=spec.mail_from,
+        mail_to=tuple(spec.mail_to),
+        has_secret=secret is not None,
+        secret=secret,
+    )

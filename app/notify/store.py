@@ -87,10 +87,18 @@ def record_delivery(graph: Graph, delivery: Delivery) -> None:
     graph.write(
         "MERGE (d:Delivery {id: $id}) SET d.target = $target, d.event_id = $event_id, d.event_type = $event_type, "
         "d.attempt = $attempt, d.status = $status, d.http_status = $http_status, d.error = $error, d.at = $at",
-        {"id": delivery.id, "target": delivery.target, "event_id": delivery.event_id,
-         "event_type": delivery.event_type, "attempt": delivery.attempt, "status": delivery.status,
-         "http_status": delivery.http_status, "error": delivery.error or None, "at": delivery.at},
-    )  # fmt: skip
+        {
+            "id": delivery.id,
+            "target": delivery.target,
+            "event_id": delivery.event_id,
+            "event_type": delivery.event_type,
+            "attempt": delivery.attempt,
+            "status": delivery.status,
+            "http_status": delivery.http_status,
+            "error": delivery.error or None,
+            "at": delivery.at,
+        },
+    )
 
 
 def list_deliveries(

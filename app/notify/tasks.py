@@ -55,25 +55,44 @@ def deliver_one(task: Task, target_id: str, event: dict[str, Any]) -> dict[str, 
     try:
         target = load_target(graph, settings, target_id)
     except AIDiscoverError as exc:  # removed meanwhile, or the key changed: nothing to retry
-        record_delivery(graph, Delivery(delivery_id, target_id, parsed.id, parsed.type, attempt, "failed",
-                                        datetime.now(UTC), error=str(exc)))  # fmt: skip
+        record_delivery(
+            graph,
+            Delivery(
+                delivery_id, target_id, parsed.id, parsed.type, attempt, "failed", datetime.now(UTC), error=str(exc)
+            ),
+        )
         log.warning("delivery %s not attempted: %s", delivery_id, exc)
         return {"status": "failed", "attempt": attempt}
     try:
         status = deliver(target, parsed, settings.notify_timeout, delivery_id)
     except DeliveryError as exc:
         last = attempt > settings.notify_max_retries
-        record_delivery(graph, Delivery(delivery_id, target_id, parsed.id, parsed.type, attempt,
-                                        "failed" if last else "retrying", datetime.now(UTC),
-                                        http_status=exc.http_status, error=str(exc)))  # fmt: skip
+        record_delivery(
+            graph,
+            Delivery(
+                delivery_id,
+                target_id,
+                parsed.id,
+                parsed.type,
+                attempt,
+                "failed" if last else "retrying",
+                datetime.now(UTC),
+                http_status=exc.http_status,
+                error=str(exc),
+            ),
+        )
         if last:
             log.warning("delivery %s failed for good after %s attempt(s): %s", delivery_id, attempt, exc)
             return {"status": "failed", "attempt": attempt}
         countdown = settings.notify_retry_backoff * 2 ** (attempt - 1)
         log.info("delivery %s failed (%s); retry in %.1f s", delivery_id, exc, countdown)
         raise task.retry(countdown=countdown, max_retries=settings.notify_max_retries) from None
-    record_delivery(graph, Delivery(delivery_id, target_id, parsed.id, parsed.type, attempt, "delivered",
-                                    datetime.now(UTC), http_status=status))  # fmt: skip
+    record_delivery(
+        graph,
+        Delivery(
+            delivery_id, target_id, parsed.id, parsed.type, attempt, "delivered", datetime.now(UTC), http_status=status
+        ),
+    )
     log.info("delivery %s delivered (attempt %s)", delivery_id, attempt)
     return {"status": "delivered", "attempt": attempt, "http_status": status}
 

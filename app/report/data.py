@@ -98,12 +98,19 @@ def inventory(graph: Graph) -> list[InventoryRow]:
         "ORDER BY n.provider, n.account, n.kind, n.id"
     )
     return [
-        InventoryRow(str(r["id"]), str(r["kind"]), str(r["provider"] or ""), str(r["account"] or ""),
-                     str(r["region"] or ""), str(r["name"] or ""),
-                     float(r["usd"]) if r["usd"] is not None else None, str(r["basis"] or ""),
-                     tuple(str(t) for t in r["tags"] or ()))
+        InventoryRow(
+            str(r["id"]),
+            str(r["kind"]),
+            str(r["provider"] or ""),
+            str(r["account"] or ""),
+            str(r["region"] or ""),
+            str(r["name"] or ""),
+            float(r["usd"]) if r["usd"] is not None else None,
+            str(r["basis"] or ""),
+            tuple(str(t) for t in r["tags"] or ()),
+        )
         for r in rows
-    ]  # fmt: skip
+    ]
 
 
 def findings(graph: Graph) -> list[FindingRow]:
@@ -111,8 +118,23 @@ def findings(graph: Graph) -> list[FindingRow]:
     out = []
     for rec in rows:
         p = {k: to_python(v) for k, v in rec["f"].items()}
-        v = [p.get(n) for n in ("id", "rule_id", "title", "severity", "status", "provider", "account", "region",
-                                "resource_id", "resource_kind", "resource_name", "remediation")]  # fmt: skip
+        v = [
+            p.get(n)
+            for n in (
+                "id",
+                "rule_id",
+                "title",
+                "severity",
+                "status",
+                "provider",
+                "account",
+                "region",
+                "resource_id",
+                "resource_kind",
+                "resource_name",
+                "remediation",
+            )
+        ]
         out.append(FindingRow(*(x if isinstance(x, str) else "" for x in v)))
     rank = {sev: n for n, sev in enumerate(SEVERITIES)}
     out.sort(key=lambda f: (rank.get(f.severity, len(rank)), f.rule_id, f.resource_id))

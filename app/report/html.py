@@ -35,10 +35,11 @@ def _table(headers: list[str], rows: list[list[str]], numeric: set[int] | None =
         return '<p class="empty">None.</p>'
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)
     body = "".join(
-        "<tr>" + "".join(f'<td class="num">{c}</td>' if n in (numeric or set()) else f"<td>{c}</td>"
-                         for n, c in enumerate(r)) + "</tr>"
+        "<tr>"
+        + "".join(f'<td class="num">{c}</td>' if n in (numeric or set()) else f"<td>{c}</td>" for n, c in enumerate(r))
+        + "</tr>"
         for r in rows
-    )  # fmt: skip
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -59,8 +60,18 @@ def _inventory(d: ReportData) -> str:
 
 
 def _exposure(d: ReportData) -> str:
-    rows = [[_e(r.provider), _e(r.kind), _e(r.name), _e(r.account), _e(r.region), _e(", ".join(r.ports)),
-             f"<code>{_e(r.id)}</code>"] for r in d.exposed]  # fmt: skip
+    rows = [
+        [
+            _e(r.provider),
+            _e(r.kind),
+            _e(r.name),
+            _e(r.account),
+            _e(r.region),
+            _e(", ".join(r.ports)),
+            f"<code>{_e(r.id)}</code>",
+        ]
+        for r in d.exposed
+    ]
     note = " (the first 1,000 paths only)" if d.exposure_truncated else ""
     return (
         "<h2>Internet exposure</h2>"
@@ -78,9 +89,18 @@ def _findings(d: ReportData) -> str:
             "(security rules have not run on this graph).</p>"
         )
     sev = [(c.key, float(c.count)) for c in d.findings_by_severity]
-    rows = [[f'<span class="sev" style="background:{SEVERITY_COLOURS.get(f.severity, "#64748b")}">{_e(f.severity)}'
-             "</span>", _e(f.title), _e(f.resource_kind), _e(f.resource_name), _e(f.account), _e(f.remediation)]
-            for f in d.findings[:200]]  # fmt: skip
+    rows = [
+        [
+            f'<span class="sev" style="background:{SEVERITY_COLOURS.get(f.severity, "#64748b")}">{_e(f.severity)}'
+            "</span>",
+            _e(f.title),
+            _e(f.resource_kind),
+            _e(f.resource_name),
+            _e(f.account),
+            _e(f.remediation),
+        ]
+        for f in d.findings[:200]
+    ]
     cards = "".join(_card(str(c.count), c.key, f"findings-{c.key}") for c in d.findings_by_severity)
     return (
         "<h2>Security findings</h2>"
@@ -118,8 +138,10 @@ def _cost(d: ReportData) -> str:
 def _savings(d: ReportData) -> str:
     s = d.savings
     rules = [[_e(o.title), _e(o.status), str(o.items), money(o.monthly_saving_usd), _e(o.note)] for o in s.rules]
-    items = [[_e(i.rule), _e(i.kind), _e(i.name), _e(i.region), money(i.monthly_saving_usd), _e(i.reasoning)]
-             for i in s.items[:100]]  # fmt: skip
+    items = [
+        [_e(i.rule), _e(i.kind), _e(i.name), _e(i.region), money(i.monthly_saving_usd), _e(i.reasoning)]
+        for i in s.items[:100]
+    ]
     return (
         "<h2>Savings</h2>"
         + '<div class="cards">'

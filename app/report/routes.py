@@ -59,8 +59,9 @@ def report_routes(graph: Graph, settings: Settings) -> list[Route]:
         dataset: Dataset = request.path_params["dataset"]
         fmt: Format = request.path_params["fmt"]
         if dataset not in DATASETS or fmt not in _MEDIA:
-            return JSONResponse({"error": f"no export {dataset}.{fmt}; use one of {', '.join(EXPORT_PATHS[1:])}"},
-                                status_code=404)  # fmt: skip
+            return JSONResponse(
+                {"error": f"no export {dataset}.{fmt}; use one of {', '.join(EXPORT_PATHS[1:])}"}, status_code=404
+            )
         try:
             body = await asyncio.to_thread(export, graph, settings, dataset, fmt)
         except AIDiscoverError as exc:

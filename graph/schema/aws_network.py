@@ -301,8 +301,9 @@ ATTACHMENT_PROPERTIES = (
 
 
 def _route(target: str, what: str) -> RelType:
-    return RelType("ROUTES_TO", "RouteTable", target, f"The table has routes whose target is this {what}.",
-                   ROUTE_PROPERTIES)  # fmt: skip
+    return RelType(
+        "ROUTES_TO", "RouteTable", target, f"The table has routes whose target is this {what}.", ROUTE_PROPERTIES
+    )
 
 
 RELATIONSHIPS = (

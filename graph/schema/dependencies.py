@@ -76,30 +76,102 @@ class DataStore:
 D = Dependency
 DEPENDENCIES: tuple[Dependency, ...] = (
     # placement and containment: the contained needs its container
-    *(D(t, "source") for t in ("IN_SUBNET", "IN_VPC", "IN_VNET", "IN_SUBNETWORK", "IN_NETWORK", "IN_ZONE",
-                               "IN_CLUSTER", "IN_PROJECT", "IN_FOLDER", "IN_ORGANIZATION", "IN_RESOURCE_GROUP",
-                               "IN_SUBSCRIPTION", "MEMBER_OF_CLUSTER", "MEMBER_OF", "BELONGS_TO")),
+    *(
+        D(t, "source")
+        for t in (
+            "IN_SUBNET",
+            "IN_VPC",
+            "IN_VNET",
+            "IN_SUBNETWORK",
+            "IN_NETWORK",
+            "IN_ZONE",
+            "IN_CLUSTER",
+            "IN_PROJECT",
+            "IN_FOLDER",
+            "IN_ORGANIZATION",
+            "IN_RESOURCE_GROUP",
+            "IN_SUBSCRIPTION",
+            "MEMBER_OF_CLUSTER",
+            "MEMBER_OF",
+            "BELONGS_TO",
+        )
+    ),
     # security and identity the source runs with
-    *(D(t, "source") for t in ("MEMBER_OF_SECURITY_GROUP", "USES_SECURITY_GROUP", "PROTECTED_BY", "RUNS_AS",
-                               "USES_ROLE", "USES_EXECUTION_ROLE", "USES_INSTANCE_PROFILE", "CONTAINS_ROLE",
-                               "HAS_POLICY", "ENCRYPTED_BY", "ROTATED_BY", "ASSIGNED_TO", "GRANTS_ACCESS_TO")),
+    *(
+        D(t, "source")
+        for t in (
+            "MEMBER_OF_SECURITY_GROUP",
+            "USES_SECURITY_GROUP",
+            "PROTECTED_BY",
+            "RUNS_AS",
+            "USES_ROLE",
+            "USES_EXECUTION_ROLE",
+            "USES_INSTANCE_PROFILE",
+            "CONTAINS_ROLE",
+            "HAS_POLICY",
+            "ENCRYPTED_BY",
+            "ROTATED_BY",
+            "ASSIGNED_TO",
+            "GRANTS_ACCESS_TO",
+        )
+    ),
     D("APPLIES_TO", "target"),  # the instance is reachable only as its firewall rules allow
     # what the source uses to run or serve
-    *(D(t, "source") for t in ("USES_DISK", "ATTACHED_DISK", "HAS_NETWORK_INTERFACE", "HAS_PUBLIC_IP",
-                               "USES_ELASTIC_IP", "USES_NETWORK_INTERFACE", "USES_LAUNCH_TEMPLATE", "USES_IMAGE",
-                               "USES_SNAPSHOT", "USES_TASK_DEFINITION", "HOSTED_ON", "CONNECTS_TO", "ACCEPTER_VPC",
-                               "REQUESTER_VPC", "ATTACHES_VPC")),
+    *(
+        D(t, "source")
+        for t in (
+            "USES_DISK",
+            "ATTACHED_DISK",
+            "HAS_NETWORK_INTERFACE",
+            "HAS_PUBLIC_IP",
+            "USES_ELASTIC_IP",
+            "USES_NETWORK_INTERFACE",
+            "USES_LAUNCH_TEMPLATE",
+            "USES_IMAGE",
+            "USES_SNAPSHOT",
+            "USES_TASK_DEFINITION",
+            "HOSTED_ON",
+            "CONNECTS_TO",
+            "ACCEPTER_VPC",
+            "REQUESTER_VPC",
+            "ATTACHES_VPC",
+        )
+    ),
     # request and data flow: the caller needs what it sends to or reads from
-    *(D(t, "source") for t in ("ROUTES_TO", "TARGETS", "FORWARDS_TO", "ORIGIN", "INVOKES", "RESOLVES_TO",
-                               "HAS_MEMBER", "DELIVERS_TO", "SUBSCRIBES_TO", "READS_FROM", "SENDS_FAILURES_TO",
-                               "NOTIFIES")),
+    *(
+        D(t, "source")
+        for t in (
+            "ROUTES_TO",
+            "TARGETS",
+            "FORWARDS_TO",
+            "ORIGIN",
+            "INVOKES",
+            "RESOLVES_TO",
+            "HAS_MEMBER",
+            "DELIVERS_TO",
+            "SUBSCRIBES_TO",
+            "READS_FROM",
+            "SENDS_FAILURES_TO",
+            "NOTIFIES",
+        )
+    ),
     D("REPLICA_OF", "source"),  # a read replica needs its source instance
     D("PART_OF", "both"),  # a listener is part of its load balancer, which serves through it
     D("HAS_BACKEND_POOL", "both"),
     D("MANAGES", "both"),  # the group replaces its instances; it serves through them
     # parts owned by the source: they go with it
-    *(D(t, "target") for t in ("HAS_DATABASE", "HAS_FIREWALL_RULE", "HAS_NODE_POOL", "HAS_PEERING", "HAS_RULE",
-                               "HAS_ENTRY", "HAS_STATEMENT")),
+    *(
+        D(t, "target")
+        for t in (
+            "HAS_DATABASE",
+            "HAS_FIREWALL_RULE",
+            "HAS_NODE_POOL",
+            "HAS_PEERING",
+            "HAS_RULE",
+            "HAS_ENTRY",
+            "HAS_STATEMENT",
+        )
+    ),
     D("ALLOWS_FROM", "source"),
     # ATTACHED_TO: mostly the target needs what is attached to it
     D("ATTACHED_TO", "target"),
@@ -107,17 +179,41 @@ DEPENDENCIES: tuple[Dependency, ...] = (
     # ASSOCIATED_WITH: a subnet needs its route table and ACL, an interface its address; a private zone its VPC
     D("ASSOCIATED_WITH", "target"),
     D("ASSOCIATED_WITH", "source", "Route53HostedZone", "VPC"),
-)  # fmt: skip
+)
 
 # Considered and not a dependency: access grants, lineage, peer connectivity.
 NOT_DEPENDENCIES: tuple[str, ...] = ("HAS_ROLE", "CREATED_FROM", "SNAPSHOT_OF", "LAUNCHED_FROM", "PEERED_WITH")
 
 A = Access
 ACCESS: tuple[Access, ...] = (
-    *(A(t) for t in ("TARGETS", "FORWARDS_TO", "ORIGIN", "RESOLVES_TO", "HAS_MEMBER", "HAS_BACKEND_POOL",
-                     "MANAGES", "DELIVERS_TO", "READS_FROM", "CONNECTS_TO", "HAS_DATABASE", "RUNS_AS", "NOTIFIES")),
-    *(A("ROUTES_TO", source=s) for s in ("Route53Record", "AzureLoadBalancerBackendPool", "AzureApplicationGateway",
-                                          "GCPTargetProxy", "GCPBackendService")),
+    *(
+        A(t)
+        for t in (
+            "TARGETS",
+            "FORWARDS_TO",
+            "ORIGIN",
+            "RESOLVES_TO",
+            "HAS_MEMBER",
+            "HAS_BACKEND_POOL",
+            "MANAGES",
+            "DELIVERS_TO",
+            "READS_FROM",
+            "CONNECTS_TO",
+            "HAS_DATABASE",
+            "RUNS_AS",
+            "NOTIFIES",
+        )
+    ),
+    *(
+        A("ROUTES_TO", source=s)
+        for s in (
+            "Route53Record",
+            "AzureLoadBalancerBackendPool",
+            "AzureApplicationGateway",
+            "GCPTargetProxy",
+            "GCPBackendService",
+        )
+    ),
     A("INVOKES", source="APIGatewayRestApi"),
     A("INVOKES", source="APIGatewayHttpApi"),
     A("INVOKES", forward=False, source="LambdaEventSourceMapping"),  # the function reaches the queue via its mapping
@@ -129,7 +225,7 @@ ACCESS: tuple[Access, ...] = (
     A("HAS_PUBLIC_IP", forward=False),  # a public address reaches its interface or frontend
     A("HAS_NETWORK_INTERFACE", forward=False),
     A("HAS_ROLE", source="GCPServiceAccount"),  # a workload's service account reaches what it holds roles on
-)  # fmt: skip
+)
 
 COMPOUND_HOPS: tuple[CompoundHop, ...] = (
     CompoundHop(

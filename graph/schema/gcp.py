@@ -32,20 +32,28 @@ def _kind(label: str, service: str, description: str, *props: Property) -> NodeK
 
 
 ORGANIZATION = _kind(
-    "GCPOrganization", "cloudresourcemanager", "A Google Cloud organization: the root of the resource hierarchy.",
+    "GCPOrganization",
+    "cloudresourcemanager",
+    "A Google Cloud organization: the root of the resource hierarchy.",
     P("organization_id", "string", "Numeric organization id.", indexed=True),
     P("domain", "string", "The organization's primary domain (its display name)."),
-)  # fmt: skip
+)
 FOLDER = _kind(
-    "GCPFolder", "cloudresourcemanager", "A folder grouping projects and folders under an organization.",
+    "GCPFolder",
+    "cloudresourcemanager",
+    "A folder grouping projects and folders under an organization.",
     P("folder_id", "string", "Numeric folder id.", indexed=True),
-)  # fmt: skip
+)
 PROJECT = _kind(
-    "GCPProject", "cloudresourcemanager", "A Google Cloud project: the container of resources and billing.",
+    "GCPProject",
+    "cloudresourcemanager",
+    "A Google Cloud project: the container of resources and billing.",
     P("project_id", "string", "Project id (the human-chosen one).", indexed=True),
-)  # fmt: skip
+)
 COMPUTE_INSTANCE = _kind(
-    "GCPComputeInstance", "compute", "A Compute Engine virtual machine.",
+    "GCPComputeInstance",
+    "compute",
+    "A Compute Engine virtual machine.",
     P("instance_id", "string", "Numeric instance id.", indexed=True),
     P("machine_type", "string", "Machine type, e.g. e2-medium.", indexed=True),
     P("zone", "string", "Zone the instance runs in."),
@@ -54,29 +62,37 @@ COMPUTE_INSTANCE = _kind(
     P("network_tags", "string[]", "Network tags: what firewall rules target."),
     P("service_accounts", "string[]", "Emails of the service accounts the instance runs as."),
     P("can_ip_forward", "bool", "Whether the instance may route packets it did not originate."),
-)  # fmt: skip
+)
 DISK = _kind(
-    "GCPDisk", "compute", "A Compute Engine persistent disk.",
+    "GCPDisk",
+    "compute",
+    "A Compute Engine persistent disk.",
     P("size_gb", "int", "Size in GB."),
     P("disk_type", "string", "Disk type, e.g. pd-balanced."),
     P("zone", "string", "Zone of a zonal disk."),
     P("source_image", "string", "Image the disk was created from."),
-)  # fmt: skip
+)
 NETWORK = _kind(
-    "GCPNetwork", "compute", "A VPC network (global).",
+    "GCPNetwork",
+    "compute",
+    "A VPC network (global).",
     P("auto_create_subnetworks", "bool", "Auto mode (a subnetwork per region) or custom mode."),
     P("routing_mode", "string", "REGIONAL or GLOBAL dynamic routing."),
     P("mtu", "int", "Maximum transmission unit."),
-)  # fmt: skip
+)
 SUBNETWORK = _kind(
-    "GCPSubnetwork", "compute", "A regional subnetwork of a VPC network.",
+    "GCPSubnetwork",
+    "compute",
+    "A regional subnetwork of a VPC network.",
     P("ip_cidr_range", "string", "Primary IPv4 range.", indexed=True),
     P("gateway_address", "string", "Gateway address of the range."),
     P("private_ip_google_access", "bool", "Whether VMs without external IPs reach Google APIs."),
     P("purpose", "string", "PRIVATE, REGIONAL_MANAGED_PROXY, ..."),
-)  # fmt: skip
+)
 FIREWALL = _kind(
-    "GCPFirewall", "compute", "A VPC firewall rule: a direction, priority, peers, ports and the instances it targets.",
+    "GCPFirewall",
+    "compute",
+    "A VPC firewall rule: a direction, priority, peers, ports and the instances it targets.",
     P("direction", "string", "INGRESS or EGRESS."),
     P("priority", "int", "Lower numbers win."),
     P("action", "string", "allow or deny."),
@@ -88,49 +104,63 @@ FIREWALL = _kind(
     P("target_service_accounts", "string[]", "Service accounts of the instances the rule applies to."),
     P("disabled", "bool", "Whether the rule is disabled."),
     P("open_to_internet", "bool", "Enabled ingress allow rule whose sources include 0.0.0.0/0 or ::/0.", indexed=True),
-)  # fmt: skip
+)
 FORWARDING_RULE = _kind(
-    "GCPForwardingRule", "compute", "A forwarding rule: a load balancer frontend (IP, protocol, ports).",
+    "GCPForwardingRule",
+    "compute",
+    "A forwarding rule: a load balancer frontend (IP, protocol, ports).",
     P("ip_address", "string", "The rule's IP address.", indexed=True),
     P("ip_protocol", "string", "TCP, UDP, ..."),
     P("port_range", "string", "Ports, e.g. 80-80."),
     P("load_balancing_scheme", "string", "EXTERNAL, EXTERNAL_MANAGED, INTERNAL, ..."),
     P("is_external", "bool", "Whether the scheme is an external one."),
-)  # fmt: skip
+)
 TARGET_PROXY = _kind(
-    "GCPTargetProxy", "compute", "A target HTTP(S) proxy of a load balancer, routing through a URL map.",
+    "GCPTargetProxy",
+    "compute",
+    "A target HTTP(S) proxy of a load balancer, routing through a URL map.",
     P("url_map", "string", "Full resource name of the URL map."),
-)  # fmt: skip
+)
 BACKEND_SERVICE = _kind(
-    "GCPBackendService", "compute", "A backend service: the groups a load balancer sends traffic to.",
+    "GCPBackendService",
+    "compute",
+    "A backend service: the groups a load balancer sends traffic to.",
     P("protocol", "string", "HTTP, HTTPS, TCP, ..."),
     P("load_balancing_scheme", "string", "EXTERNAL, INTERNAL_MANAGED, ..."),
     P("port_name", "string", "Named port on the backends."),
-)  # fmt: skip
+)
 INSTANCE_GROUP = _kind(
-    "GCPInstanceGroup", "compute", "An instance group (managed or not) of Compute Engine instances.",
+    "GCPInstanceGroup",
+    "compute",
+    "An instance group (managed or not) of Compute Engine instances.",
     P("zone", "string", "Zone of a zonal group."),
     P("size", "int", "Number of instances."),
-)  # fmt: skip
+)
 GKE_CLUSTER = _kind(
-    "GCPGKECluster", "container", "A Google Kubernetes Engine cluster.",
+    "GCPGKECluster",
+    "container",
+    "A Google Kubernetes Engine cluster.",
     P("endpoint", "string", "Control plane endpoint IP."),
     P("master_version", "string", "Current control plane version."),
     P("private_nodes", "bool", "Whether nodes have internal IPs only."),
     P("private_endpoint", "bool", "Whether the control plane has no public endpoint."),
     P("master_authorized_networks", "string[]", "CIDRs allowed to reach the control plane."),
     P("master_authorized_networks_enabled", "bool", "Whether master authorized networks are enforced."),
-)  # fmt: skip
+)
 GKE_NODE_POOL = _kind(
-    "GCPGKENodePool", "container", "A node pool of a GKE cluster.",
+    "GCPGKENodePool",
+    "container",
+    "A node pool of a GKE cluster.",
     P("machine_type", "string", "Machine type of the nodes."),
     P("node_count", "int", "Initial node count."),
     P("version", "string", "Kubernetes version of the nodes."),
     P("autoscaling", "bool", "Whether autoscaling is enabled."),
     P("service_account", "string", "Email of the service account the nodes run as."),
-)  # fmt: skip
+)
 CLOUD_SQL = _kind(
-    "GCPCloudSQLInstance", "sqladmin", "A Cloud SQL database instance.",
+    "GCPCloudSQLInstance",
+    "sqladmin",
+    "A Cloud SQL database instance.",
     P("database_version", "string", "Engine and version, e.g. POSTGRES_15.", indexed=True),
     P("tier", "string", "Machine tier."),
     P("public_ip_enabled", "bool", "Whether the instance has a public IPv4 address."),
@@ -138,62 +168,97 @@ CLOUD_SQL = _kind(
     P("private_ip", "string", "Private IP, when connected to a VPC."),
     P("authorized_networks", "string[]", "CIDRs allowed to connect to the public IP."),
     P("open_to_internet", "bool", "Public IP enabled and 0.0.0.0/0 authorized.", indexed=True),
-)  # fmt: skip
+)
 CLOUD_RUN = _kind(
-    "GCPCloudRunService", "run", "A Cloud Run service.",
+    "GCPCloudRunService",
+    "run",
+    "A Cloud Run service.",
     P("url", "string", "Service URL."),
     P("service_account", "string", "Email of the service account revisions run as."),
     P("ingress", "string", "Ingress setting: all, internal, internal-and-cloud-load-balancing."),
     P("is_public", "bool", "Whether allUsers or allAuthenticatedUsers hold a role on it.", indexed=True),
-)  # fmt: skip
+)
 CLOUD_FUNCTION = _kind(
-    "GCPCloudFunction", "cloudfunctions", "A Cloud Function.",
+    "GCPCloudFunction",
+    "cloudfunctions",
+    "A Cloud Function.",
     P("runtime", "string", "Runtime, e.g. python311."),
     P("entry_point", "string", "Function entry point."),
     P("service_account", "string", "Email of the service account the function runs as."),
     P("https_url", "string", "HTTPS trigger URL."),
     P("ingress_settings", "string", "ALLOW_ALL, ALLOW_INTERNAL_ONLY, ..."),
     P("is_public", "bool", "Whether allUsers or allAuthenticatedUsers hold a role on it.", indexed=True),
-)  # fmt: skip
+)
 SERVICE_ACCOUNT = _kind(
-    "GCPServiceAccount", "iam", "An IAM service account: an identity workloads run as.",
+    "GCPServiceAccount",
+    "iam",
+    "An IAM service account: an identity workloads run as.",
     P("email", "string", "Service account email.", indexed=True),
     P("unique_id", "string", "Numeric unique id."),
     P("disabled", "bool", "Whether the account is disabled."),
-)  # fmt: skip
+)
 SERVICE_ACCOUNT_KEY = _kind(
-    "GCPServiceAccountKey", "iam", "A key of a service account (USER_MANAGED keys are long-lived secrets).",
+    "GCPServiceAccountKey",
+    "iam",
+    "A key of a service account (USER_MANAGED keys are long-lived secrets).",
     P("key_type", "string", "USER_MANAGED or SYSTEM_MANAGED.", indexed=True),
     P("key_algorithm", "string", "Key algorithm."),
     P("valid_after", "datetime", "Start of validity."),
     P("valid_before", "datetime", "End of validity."),
     P("service_account_email", "string", "Email of the owning service account."),
-)  # fmt: skip
+)
 STORAGE_BUCKET = _kind(
-    "GCPStorageBucket", "storage", "A Cloud Storage bucket.",
+    "GCPStorageBucket",
+    "storage",
+    "A Cloud Storage bucket.",
     P("storage_class", "string", "Default storage class."),
     P("uniform_bucket_level_access", "bool", "Whether object ACLs are disabled (IAM only)."),
     P("public_access_prevention", "string", "enforced or inherited."),
     P("versioning", "bool", "Whether object versioning is on."),
     P("is_public", "bool", "Whether allUsers or allAuthenticatedUsers hold a role on it.", indexed=True),
-)  # fmt: skip
+)
 PRINCIPAL = NodeKind(
-    "GCPPrincipal", "gcp", "iam",
+    "GCPPrincipal",
+    "gcp",
+    "iam",
     "A member of IAM bindings that is not a discovered service account: user, group, domain, allUsers, ...",
     (
-        P("principal_type", "string", "user, group, domain, serviceAccount, allUsers, allAuthenticatedUsers, ...",
-          indexed=True),
+        P(
+            "principal_type",
+            "string",
+            "user, group, domain, serviceAccount, allUsers, allAuthenticatedUsers, ...",
+            indexed=True,
+        ),
         P("email", "string", "Email or domain of the member, when it has one.", indexed=True),
         P("is_public", "bool", "allUsers or allAuthenticatedUsers: anyone (signed in) on the internet."),
     ),
-)  # fmt: skip
+)
 RESOURCE = _kind("GCPResource", "cloudasset", "Any other Cloud Asset type; asset_type says which.")
 
 NODES: tuple[NodeKind, ...] = (
-    ORGANIZATION, FOLDER, PROJECT, COMPUTE_INSTANCE, DISK, NETWORK, SUBNETWORK, FIREWALL, FORWARDING_RULE,
-    TARGET_PROXY, BACKEND_SERVICE, INSTANCE_GROUP, GKE_CLUSTER, GKE_NODE_POOL, CLOUD_SQL, CLOUD_RUN, CLOUD_FUNCTION,
-    SERVICE_ACCOUNT, SERVICE_ACCOUNT_KEY, STORAGE_BUCKET, PRINCIPAL, RESOURCE,
-)  # fmt: skip
+    ORGANIZATION,
+    FOLDER,
+    PROJECT,
+    COMPUTE_INSTANCE,
+    DISK,
+    NETWORK,
+    SUBNETWORK,
+    FIREWALL,
+    FORWARDING_RULE,
+    TARGET_PROXY,
+    BACKEND_SERVICE,
+    INSTANCE_GROUP,
+    GKE_CLUSTER,
+    GKE_NODE_POOL,
+    CLOUD_SQL,
+    CLOUD_RUN,
+    CLOUD_FUNCTION,
+    SERVICE_ACCOUNT,
+    SERVICE_ACCOUNT_KEY,
+    STORAGE_BUCKET,
+    PRINCIPAL,
+    RESOURCE,
+)
 
 LABELS: tuple[str, ...] = tuple(k.label for k in NODES)
 _CONTAINERS = ("GCPOrganization", "GCPFolder", "GCPProject")
@@ -204,8 +269,10 @@ BINDABLE = tuple(k.label for k in NODES if k.label != "GCPPrincipal")
 _ROLES = (P("roles", "string[]", "IAM roles the member holds on the resource, sorted."),)
 
 RELATIONSHIPS: tuple[RelType, ...] = (
-    *(RelType("IN_PROJECT", label, "GCPProject", "The resource belongs to this project.")
-      for label in IN_PROJECT_SOURCES),
+    *(
+        RelType("IN_PROJECT", label, "GCPProject", "The resource belongs to this project.")
+        for label in IN_PROJECT_SOURCES
+    ),
     RelType("IN_FOLDER", "GCPProject", "GCPFolder", "The project's parent is this folder."),
     RelType("IN_FOLDER", "GCPFolder", "GCPFolder", "The folder's parent is this folder."),
     RelType("IN_ORGANIZATION", "GCPProject", "GCPOrganization", "The project's parent is the organization."),
@@ -224,7 +291,9 @@ RELATIONSHIPS: tuple[RelType, ...] = (
     RelType("RUNS_AS", "GCPCloudRunService", "GCPServiceAccount", "Revisions run as this service account."),
     RelType("RUNS_AS", "GCPCloudFunction", "GCPServiceAccount", "The function runs as this service account."),
     RelType(
-        "APPLIES_TO", "GCPFirewall", "GCPComputeInstance",
+        "APPLIES_TO",
+        "GCPFirewall",
+        "GCPComputeInstance",
         "The rule governs the instance (target tag, target service account, or every instance of its network).",
     ),
     RelType("TARGETS", "GCPForwardingRule", "GCPTargetProxy", "The forwarding rule sends traffic to this proxy."),
@@ -234,8 +303,12 @@ RELATIONSHIPS: tuple[RelType, ...] = (
     RelType("HAS_MEMBER", "GCPInstanceGroup", "GCPComputeInstance", "The instance is a member of the group."),
     RelType("HAS_NODE_POOL", "GCPGKECluster", "GCPGKENodePool", "The cluster has this node pool."),
     RelType("BELONGS_TO", "GCPServiceAccountKey", "GCPServiceAccount", "The key authenticates as this account."),
-    *(RelType("HAS_ROLE", "GCPPrincipal", label, "The member holds roles on the resource.", _ROLES)
-      for label in BINDABLE),
-    *(RelType("HAS_ROLE", "GCPServiceAccount", label, "The service account holds roles on the resource.", _ROLES)
-      for label in BINDABLE),
-)  # fmt: skip
+    *(
+        RelType("HAS_ROLE", "GCPPrincipal", label, "The member holds roles on the resource.", _ROLES)
+        for label in BINDABLE
+    ),
+    *(
+        RelType("HAS_ROLE", "GCPServiceAccount", label, "The service account holds roles on the resource.", _ROLES)
+        for label in BINDABLE
+    ),
+)

@@ -19,8 +19,16 @@ from graph.schema.model import Property, RelType
 # Cypher: an IAM ARN pattern as an anchored regular expression. Regex metacharacters ARNs may hold are
 # escaped first, then * -> .* and ? -> . ; an S3 object pattern (bucket/key) is cut to its bucket.
 _S3_BUCKET = "CASE WHEN p STARTS WITH 'arn:aws:s3:::' AND p CONTAINS '/' THEN split(p, '/')[0] ELSE p END"
-_GLOB_STEPS = (("\\", "\\\\"), (".", "\\."), ("+", "\\+"), ("$", "\\$"), ("(", "\\("), (")", "\\)"),
-               ("*", ".*"), ("?", "."))  # fmt: skip
+_GLOB_STEPS = (
+    ("\\", "\\\\"),
+    (".", "\\."),
+    ("+", "\\+"),
+    ("$", "\\$"),
+    ("(", "\\("),
+    (")", "\\)"),
+    ("*", ".*"),
+    ("?", "."),
+)
 
 
 def _literal(text: str) -> str:
@@ -36,23 +44,36 @@ def _glob(expr: str) -> str:
 
 # Labels an IAM statement is resolved against (resources a policy grants actions on, by ARN).
 GRANT_TARGETS = (
-    "S3Bucket", "DynamoDBTable", "SQSQueue", "SNSTopic", "KMSKey", "SecretsManagerSecret", "LambdaFunction",
-    "RDSInstance", "RDSCluster", "ECRRepository", "IAMRole",
-)  # fmt: skip
+    "S3Bucket",
+    "DynamoDBTable",
+    "SQSQueue",
+    "SNSTopic",
+    "KMSKey",
+    "SecretsManagerSecret",
+    "LambdaFunction",
+    "RDSInstance",
+    "RDSCluster",
+    "ECRRepository",
+    "IAMRole",
+)
 
 
 def _grant_rule(target: str) -> LinkRule:
     return LinkRule(
-        RelType("ALLOWS_ACCESS_TO", "IAMPolicyStatement", target,
-                "An Allow statement's Resource patterns match this resource's ARN (actions on the edge).",
-                (Property("actions", "string[]", "The statement's actions (may hold wildcards, e.g. s3:Get*)."),),
-                derived=True),
+        RelType(
+            "ALLOWS_ACCESS_TO",
+            "IAMPolicyStatement",
+            target,
+            "An Allow statement's Resource patterns match this resource's ARN (actions on the edge).",
+            (Property("actions", "string[]", "The statement's actions (may hold wildcards, e.g. s3:Get*)."),),
+            derived=True,
+        ),
         "WHERE a.effect = 'Allow' "
         f"UNWIND [p IN coalesce(a.resources, []) | {_S3_BUCKET}] AS bucketed "
         f"WITH DISTINCT a, {_glob('bucketed')} AS pattern "
         f"MATCH (b:{target} {{account: $account}}) WHERE b.id =~ pattern",
         "r.actions = a.actions",
-    )  # fmt: skip
+    )
 
 
 # Cypher expression: a DNS name without a trailing dot or a "dualstack." prefix, lower-cased.
@@ -75,33 +96,52 @@ class LinkRule:
 
 LINK_RULES: tuple[LinkRule, ...] = (
     LinkRule(
-        RelType("ROUTES_TO", "Route53Record", "LoadBalancer",
-                "The alias record resolves to this load balancer (matched by DNS name).", derived=True),
+        RelType(
+            "ROUTES_TO",
+            "Route53Record",
+            "LoadBalancer",
+            "The alias record resolves to this load balancer (matched by DNS name).",
+            derived=True,
+        ),
         f"WHERE a.alias_target_dns IS NOT NULL "
         f"MATCH (b:LoadBalancer {{account: $account}}) WHERE toLower(b.dns_name) = {_norm('a.alias_target_dns')}",
     ),
     LinkRule(
-        RelType("ORIGIN", "CloudFrontDistribution", "LoadBalancer",
-                "The distribution fetches from this load balancer (matched by origin domain).", derived=True),
+        RelType(
+            "ORIGIN",
+            "CloudFrontDistribution",
+            "LoadBalancer",
+            "The distribution fetches from this load balancer (matched by origin domain).",
+            derived=True,
+        ),
         f"UNWIND coalesce(a.origins, []) AS origin "
         f"MATCH (b:LoadBalancer {{account: $account}}) WHERE toLower(b.dns_name) = {_norm('origin')}",
     ),
     LinkRule(
-        RelType("RESOLVES_TO", "Route53Record", "ElasticIP",
-                "The A record's value is this Elastic IP's address.", derived=True),
+        RelType(
+            "RESOLVES_TO",
+            "Route53Record",
+            "ElasticIP",
+            "The A record's value is this Elastic IP's address.",
+            derived=True,
+        ),
         "WHERE a.record_type = 'A' UNWIND coalesce(a.`values`, []) AS address "
         "MATCH (b:ElasticIP {account: $account, public_ip: address})",
     ),
     LinkRule(
-        RelType("ATTACHED_TO", "NetworkInterface", "LoadBalancer",
-                "The interface is this load balancer's node in its subnet (its description reads 'ELB <name>').",
-                derived=True),
+        RelType(
+            "ATTACHED_TO",
+            "NetworkInterface",
+            "LoadBalancer",
+            "The interface is this load balancer's node in its subnet (its description reads 'ELB <name>').",
+            derived=True,
+        ),
         "WHERE a.description STARTS WITH 'ELB ' "
         "MATCH (b:LoadBalancer {account: $account}) "
         "WHERE last(split(b.id, ':loadbalancer/')) = substring(a.description, 4)",  # ENDS WITH trips a range index
     ),
     *(_grant_rule(target) for target in GRANT_TARGETS),
-)  # fmt: skip
+)
 
 NODES: tuple[()] = ()
 RELATIONSHIPS: tuple[RelType, ...] = tuple(rule.rel for rule in LINK_RULES)

@@ -55,8 +55,13 @@ IP_BLOCKLIST_SETTING = "internal.dbms.cypher_ip_blocklist"
 PROCEDURE_ALLOWLIST: tuple[str, ...] = ("db.awaitIndexes", "dbms.components")
 # Never to be allowed: they run Cypher from strings, read files or URLs, or write outside the graph.
 FORBIDDEN_PROCEDURE_PREFIXES: tuple[str, ...] = (
-    "apoc.cypher.", "apoc.load.", "apoc.import.", "apoc.export.", "apoc.periodic.", "apoc.systemdb.",
-)  # fmt: skip
+    "apoc.cypher.",
+    "apoc.load.",
+    "apoc.import.",
+    "apoc.export.",
+    "apoc.periodic.",
+    "apoc.systemdb.",
+)
 BLOCK_EVERY_ADDRESS = "0.0.0.0/0,::/0"
 
 HARDENING: Mapping[str, str] = MappingProxyType(

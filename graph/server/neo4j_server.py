@@ -180,9 +180,16 @@ class Neo4jServer:
 
     def _run_maven(self, mvn: str, output_dir: Path) -> str:
         argv = [
-            mvn, "-q", "-B", "-Dstyle.color=never", "-f", str(POM), "dependency:copy-dependencies",
-            "-DincludeScope=runtime", f"-DoutputDirectory={output_dir}",
-        ]  # fmt: skip
+            mvn,
+            "-q",
+            "-B",
+            "-Dstyle.color=never",
+            "-f",
+            str(POM),
+            "dependency:copy-dependencies",
+            "-DincludeScope=runtime",
+            f"-DoutputDirectory={output_dir}",
+        ]
         try:
             proc = subprocess.run(
                 argv, capture_output=True, text=True, timeout=MAVEN_TIMEOUT, env=self._env(), check=False
@@ -266,10 +273,17 @@ class Neo4jServer:
         log.info("new data directory %s: setting the initial password from NEO4J_PASSWORD", self.data)
         argv = [self.java(), "-cp", f"{self.lib}/*", ADMIN_TOOL, "dbms", "set-initial-password", password]
         proc = subprocess.run(  # argv holds the password: never log it
-            argv, capture_output=True, text=True, timeout=120, env=self._server_env(), cwd=self.home, check=False,
-            user=None if user is None else user.uid, group=None if user is None else user.gid,
+            argv,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=self._server_env(),
+            cwd=self.home,
+            check=False,
+            user=None if user is None else user.uid,
+            group=None if user is None else user.gid,
             extra_groups=None if user is None else [],
-        )  # fmt: skip
+        )
         if proc.returncode != 0:
             output = processes.tail_text(proc.stdout + "\n" + proc.stderr, 3, redact=[password])
             raise ServiceError(
@@ -282,9 +296,17 @@ class Neo4jServer:
         heap = self.settings.neo4j_heap
         classpath = f"{self.plugins}/*:{self.lib}/*"
         return [
-            self.java(), f"-Xmx{heap}", f"-Xms{heap}", *JVM_OPENS, *JVM_FLAGS, "-cp", classpath,
-            ENTRY_POINT, f"--home-dir={self.home}", f"--config-dir={self.conf_dir}",
-        ]  # fmt: skip
+            self.java(),
+            f"-Xmx{heap}",
+            f"-Xms{heap}",
+            *JVM_OPENS,
+            *JVM_FLAGS,
+            "-cp",
+            classpath,
+            ENTRY_POINT,
+            f"--home-dir={self.home}",
+            f"--config-dir={self.conf_dir}",
+        ]
 
     def running_pid(self) -> int | None:
         """Pid of our live Neo4j, or None (a stale pidfile is left alone; see ``_live_pid``)."""
@@ -325,9 +347,12 @@ class Neo4jServer:
             user = self.run_as()
             self.configure(user)
             pid = processes.spawn_detached(
-                self._argv(), self.console_log, cwd=self.home, env=self._server_env(),
+                self._argv(),
+                self.console_log,
+                cwd=self.home,
+                env=self._server_env(),
                 user=None if user is None else (user.uid, user.gid),
-            )  # fmt: skip
+            )
             if user is not None:
                 log.info("Neo4j runs as the OS user %s", user.name)
             processes.write_pid(self.pidfile, pid)

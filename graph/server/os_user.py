@@ -62,9 +62,18 @@ def _create(name: str) -> pwd.struct_passwd:
     if useradd is None:
         raise ToolMissingError(f"useradd is not installed: create the user {name} yourself, or apt-get install passwd")
     argv = [
-        useradd, "--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent",
-        "--shell", "/usr/sbin/nologin", "--comment", "AI-Discover local server", name,
-    ]  # fmt: skip
+        useradd,
+        "--system",
+        "--user-group",
+        "--no-create-home",
+        "--home-dir",
+        "/nonexistent",
+        "--shell",
+        "/usr/sbin/nologin",
+        "--comment",
+        "AI-Discover local server",
+        name,
+    ]
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
     if proc.returncode != 0:
         raise ServiceError(
@@ -90,8 +99,12 @@ def check_access(user: ServiceUser, readable: Iterable[Path], writable: Iterable
     for flag, path in checks:
         proc = subprocess.run(
             ["test", flag, str(path), "-a", "-x", str(path)] if path.is_dir() else ["test", flag, str(path)],
-            user=user.uid, group=user.gid, extra_groups=[], timeout=30, check=False,
-        )  # fmt: skip
+            user=user.uid,
+            group=user.gid,
+            extra_groups=[],
+            timeout=30,
+            check=False,
+        )
         if proc.returncode != 0:
             what = "read" if flag == "-r" else "write"
             raise ServiceError(

@@ -110,8 +110,7 @@ class RedisServer:
                 self._wait_ready(pid)
                 return None
             if self.answers():
-                log.info("Redis already answers at %s:%s; using it (not started by aidiscover)",
-                         self.host, self.port)  # fmt: skip
+                log.info("Redis already answers at %s:%s; using it (not started by aidiscover)", self.host, self.port)
                 return None
             if processes.port_held(self.host, self.port):
                 raise PortInUseError(

@@ -94,9 +94,11 @@ def _tier(acc: _Account, region: str, i: int, rng: random.Random, out: Collected
     for n, (kind, zone) in enumerate((("public", "a"), ("private", "b"))):
         name = f"{prefix}-{kind}"
         sn = ec2.create_subnet(
-            VpcId=vpc_id, CidrBlock=f"{cidr}.{n}.0/24", AvailabilityZone=f"{region}{zone}",
+            VpcId=vpc_id,
+            CidrBlock=f"{cidr}.{n}.0/24",
+            AvailabilityZone=f"{region}{zone}",
             TagSpecifications=_spec("subnet", name, tags),
-        )["Subnet"]  # fmt: skip
+        )["Subnet"]
         subnets[kind] = sn["SubnetId"]
         sn_arn = sn.get("SubnetArn") or arn(region, account, f"subnet/{sn['SubnetId']}")
         out.add(CLOUD, "Subnet", sn_arn, name, {"Name": name, **tags})
@@ -105,9 +107,11 @@ def _tier(acc: _Account, region: str, i: int, rng: random.Random, out: Collected
     for role in ("web", "app", "db"):
         name = f"{prefix}-{role}"
         groups[role] = ec2.create_security_group(
-            GroupName=name, Description=f"{role} tier", VpcId=vpc_id,
+            GroupName=name,
+            Description=f"{role} tier",
+            VpcId=vpc_id,
             TagSpecifications=_spec("security-group", name, tags),
-        )["GroupId"]  # fmt: skip
+        )["GroupId"]
         out.add(
             CLOUD, "SecurityGroup", arn(region, account, f"security-group/{groups[role]}"), name, {"Name": name, **tags}
         )
@@ -119,9 +123,13 @@ def _tier(acc: _Account, region: str, i: int, rng: random.Random, out: Collected
     if i == 0:  # the misconfiguration: SSH open to the world
         rules.append(("app", 22, {"IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "temporary debug"}]}))
     if i == 0:
-        out.misconfig("sg-admin-port-open-to-world", CLOUD, "SecurityGroup",
-                      arn(region, account, f"security-group/{groups['app']}"),
-                      "SSH (22) is open to 0.0.0.0/0 on the app tier's group ('temporary debug').")  # fmt: skip
+        out.misconfig(
+            "sg-admin-port-open-to-world",
+            CLOUD,
+            "SecurityGroup",
+            arn(region, account, f"security-group/{groups['app']}"),
+            "SSH (22) is open to 0.0.0.0/0 on the app tier's group ('temporary debug').",
+        )
     for role, port, source in rules:
         ec2.authorize_security_group_ingress(
             GroupId=groups[role], IpPermissions=[{"IpProtocol": "tcp", "FromPort": port, "ToPort": port, **source}]
@@ -131,10 +139,15 @@ def _tier(acc: _Account, region: str, i: int, rng: random.Random, out: Collected
         count = rng.randint(1, 3)
         name = f"{prefix}-{role}"
         reply = ec2.run_instances(
-            ImageId="ami-0123456789abcdef0", InstanceType=rng.choice(TYPES), MinCount=count, MaxCount=count,
-            SubnetId=subnets[subnet], SecurityGroupIds=[groups[role]], BlockDeviceMappings=ENCRYPTED_ROOT,
+            ImageId="ami-0123456789abcdef0",
+            InstanceType=rng.choice(TYPES),
+            MinCount=count,
+            MaxCount=count,
+            SubnetId=subnets[subnet],
+            SecurityGroupIds=[groups[role]],
+            BlockDeviceMappings=ENCRYPTED_ROOT,
             TagSpecifications=_spec("instance", name, {**tags, "role": role}),
-        )  # fmt: skip
+        )
         instances[role] = [inst["InstanceId"] for inst in reply["Instances"]]
         for iid in instances[role]:
             inst_arn = arn(region, account, f"instance/{iid}")
@@ -148,15 +161,26 @@ def _tier(acc: _Account, region: str, i: int, rng: random.Random, out: Collected
 
 
 def _front_and_data(
-    acc: _Account, region: str, prefix: str, vpc_id: str, subnets: dict[str, str], groups: dict[str, str],
-    web: list[str], tags: dict[str, str], out: Collected,
-) -> None:  # fmt: skip
+    acc: _Account,
+    region: str,
+    prefix: str,
+    vpc_id: str,
+    subnets: dict[str, str],
+    groups: dict[str, str],
+    web: list[str],
+    tags: dict[str, str],
+    out: Collected,
+) -> None:
     elb = acc.client("elbv2", region)
     tag_list = _tags(f"{prefix}-alb", tags)
     lb = elb.create_load_balancer(
-        Name=f"{prefix}-alb"[:32], Subnets=list(subnets.values()), SecurityGroups=[groups["web"]],
-        Scheme="internet-facing", Type="application", Tags=tag_list,
-    )["LoadBalancers"][0]  # fmt: skip
+        Name=f"{prefix}-alb"[:32],
+        Subnets=list(subnets.values()),
+        SecurityGroups=[groups["web"]],
+        Scheme="internet-facing",
+        Type="application",
+        Tags=tag_list,
+    )["LoadBalancers"][0]
     out.add(CLOUD, "LoadBalancer", lb["LoadBalancerArn"], f"{prefix}-alb", {"Name": f"{prefix}-alb", **tags})
     tg = elb.create_target_group(
         Name=f"{prefix}-tg"[:32], Protocol="HTTP", Port=80, VpcId=vpc_id, TargetType="instance", Tags=tag_list
@@ -164,18 +188,26 @@ def _front_and_data(
     out.add(CLOUD, "TargetGroup", tg["TargetGroupArn"], f"{prefix}-tg", {"Name": f"{prefix}-alb", **tags})
     elb.register_targets(TargetGroupArn=tg["TargetGroupArn"], Targets=[{"Id": i, "Port": 80} for i in web])
     listener = elb.create_listener(
-        LoadBalancerArn=lb["LoadBalancerArn"], Protocol="HTTP", Port=80,
+        LoadBalancerArn=lb["LoadBalancerArn"],
+        Protocol="HTTP",
+        Port=80,
         DefaultActions=[{"Type": "forward", "TargetGroupArn": tg["TargetGroupArn"]}],
-    )["Listeners"][0]["ListenerArn"]  # fmt: skip
+    )["Listeners"][0]["ListenerArn"]
     out.add(CLOUD, "Listener", listener, f"{prefix}-alb:80")
     out.edge("FORWARDS_TO", "Listener", listener, "TargetGroup", tg["TargetGroupArn"])
     rds = acc.client("rds", region)
     db = rds.create_db_instance(
-        DBInstanceIdentifier=f"{prefix}-db", DBInstanceClass="db.t3.micro", Engine="postgres",
-        MasterUsername="app", MasterUserPassword="not-a-real-password", AllocatedStorage=20,
-        VpcSecurityGroupIds=[groups["db"]], Tags=_tags(f"{prefix}-db", tags), StorageEncrypted=True,
+        DBInstanceIdentifier=f"{prefix}-db",
+        DBInstanceClass="db.t3.micro",
+        Engine="postgres",
+        MasterUsername="app",
+        MasterUserPassword="not-a-real-password",
+        AllocatedStorage=20,
+        VpcSecurityGroupIds=[groups["db"]],
+        Tags=_tags(f"{prefix}-db", tags),
+        StorageEncrypted=True,
         PubliclyAccessible=False,
-    )["DBInstance"]  # fmt: skip
+    )["DBInstance"]
     out.add(CLOUD, "RDSInstance", db["DBInstanceArn"], f"{prefix}-db", {"Name": f"{prefix}-db", **tags})
     sqs = acc.client("sqs", region)
     url = sqs.create_queue(QueueName=f"{prefix}-jobs", tags={"Name": f"{prefix}-jobs", **tags})["QueueUrl"]
@@ -196,16 +228,29 @@ def _buckets(acc: _Account, rng: random.Random, out: Collected) -> None:
             s3.put_public_access_block(
                 Bucket=name,
                 PublicAccessBlockConfiguration={
-                    "BlockPublicAcls": False, "IgnorePublicAcls": False,
-                    "BlockPublicPolicy": False, "RestrictPublicBuckets": False,
+                    "BlockPublicAcls": False,
+                    "IgnorePublicAcls": False,
+                    "BlockPublicPolicy": False,
+                    "RestrictPublicBuckets": False,
                 },
-            )  # fmt: skip
+            )
             policy = {
                 "Version": "2012-10-17",
-                "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
-                               "Resource": f"arn:aws:s3:::{name}/*"}],
-            }  # fmt: skip
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": "*",
+                        "Action": "s3:GetObject",
+                        "Resource": f"arn:aws:s3:::{name}/*",
+                    }
+                ],
+            }
             s3.put_bucket_policy(Bucket=name, Policy=json.dumps(policy))
-            out.misconfig("s3-bucket-public-policy", CLOUD, "S3Bucket", bucket_arn(name),
-                          "The bucket policy lets anyone ('*') read its objects.")  # fmt: skip
+            out.misconfig(
+                "s3-bucket-public-policy",
+                CLOUD,
+                "S3Bucket",
+                bucket_arn(name),
+                "The bucket policy lets anyone ('*') read its objects.",
+            )
         out.add(CLOUD, "S3Bucket", f"arn:{partition_for(AWS_REGIONS[0])}:s3:::{name}", name, {"purpose": kind})

@@ -53,10 +53,16 @@ def _tcp(port: int, cidr: str | None = None, group: str | None = None) -> dict[s
 
 def _instance(ec2: Any, net: Net, name: str, subnet: str, group: str, profile: str, out: Collected) -> str:
     inst = ec2.run_instances(
-        ImageId=AMI, InstanceType="t3.small", MinCount=1, MaxCount=1, SubnetId=subnet, SecurityGroupIds=[group],
-        IamInstanceProfile={"Arn": profile}, BlockDeviceMappings=ENCRYPTED_ROOT,
+        ImageId=AMI,
+        InstanceType="t3.small",
+        MinCount=1,
+        MaxCount=1,
+        SubnetId=subnet,
+        SecurityGroupIds=[group],
+        IamInstanceProfile={"Arn": profile},
+        BlockDeviceMappings=ENCRYPTED_ROOT,
         TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}]}],
-    )["Instances"][0]["InstanceId"]  # fmt: skip
+    )["Instances"][0]["InstanceId"]
     node = net.arn(f"instance/{inst}")
     out.add(CLOUD, "EC2Instance", node, name, {"Name": name})
     out.edge("USES_INSTANCE_PROFILE", "EC2Instance", node, "IAMInstanceProfile", profile)
@@ -69,8 +75,13 @@ def seed_compute(acc: Any, net: Net, identity: Identity, key: str, out: Collecte
     ec2, elb = acc.client("ec2", region), acc.client("elbv2", region)
     web = _group(ec2, net, "exposed-web", [_tcp(443, WORLD)], out)
     bastion = _group(ec2, net, "bastion", [_tcp(22, WORLD), _tcp(3389, WORLD)], out)
-    out.misconfig("sg-admin-port-open-to-world", CLOUD, "SecurityGroup", net.arn(f"security-group/{bastion}"),
-                  "SSH (22) and RDP (3389) are open to 0.0.0.0/0.")  # fmt: skip
+    out.misconfig(
+        "sg-admin-port-open-to-world",
+        CLOUD,
+        "SecurityGroup",
+        net.arn(f"security-group/{bastion}"),
+        "SSH (22) and RDP (3389) are open to 0.0.0.0/0.",
+    )
     alb_sg = _group(ec2, net, "admin-alb", [_tcp(443, WORLD)], out)
     worker = _group(ec2, net, "admin-worker", [_tcp(8080, group=alb_sg)], out)
 
@@ -79,35 +90,52 @@ def seed_compute(acc: Any, net: Net, identity: Identity, key: str, out: Collecte
     ec2.associate_address(AllocationId=eip["AllocationId"], InstanceId=exposed)
     eip_arn = net.arn(f"elastic-ip/{eip['AllocationId']}")
     out.edge("ASSOCIATED_WITH", "ElasticIP", eip_arn, "EC2Instance", net.arn(f"instance/{exposed}"))
-    out.misconfig("toxic-exposed-instance-reads-sensitive-bucket", CLOUD, "EC2Instance", net.arn(f"instance/{exposed}"),
-                  "exposed-app has a public Elastic IP and HTTPS open to the world; its profile's role app-ec2 may "
-                  "read the bucket tagged data-classification=sensitive.")  # fmt: skip
+    out.misconfig(
+        "toxic-exposed-instance-reads-sensitive-bucket",
+        CLOUD,
+        "EC2Instance",
+        net.arn(f"instance/{exposed}"),
+        "exposed-app has a public Elastic IP and HTTPS open to the world; its profile's role app-ec2 may "
+        "read the bucket tagged data-classification=sensitive.",
+    )
     admin = _instance(ec2, net, "admin-worker", net.private, worker, identity.admin_profile, out)
     alb = elb.create_load_balancer(
-        Name="admin-alb", Subnets=[net.public, net.private], SecurityGroups=[alb_sg], Scheme="internet-facing",
+        Name="admin-alb",
+        Subnets=[net.public, net.private],
+        SecurityGroups=[alb_sg],
+        Scheme="internet-facing",
         Type="application",
-    )["LoadBalancers"][0]  # fmt: skip
+    )["LoadBalancers"][0]
     out.add(CLOUD, "LoadBalancer", alb["LoadBalancerArn"], "admin-alb")
     tg = elb.create_target_group(Name="admin-tg", Protocol="HTTP", Port=8080, VpcId=net.vpc, TargetType="instance")
     tg_arn = tg["TargetGroups"][0]["TargetGroupArn"]
     out.add(CLOUD, "TargetGroup", tg_arn, "admin-tg")
     elb.register_targets(TargetGroupArn=tg_arn, Targets=[{"Id": admin, "Port": 8080}])
     listener = elb.create_listener(
-        LoadBalancerArn=alb["LoadBalancerArn"], Protocol="HTTP", Port=80,
+        LoadBalancerArn=alb["LoadBalancerArn"],
+        Protocol="HTTP",
+        Port=80,
         DefaultActions=[{"Type": "forward", "TargetGroupArn": tg_arn}],
-    )["Listeners"][0]["ListenerArn"]  # fmt: skip
+    )["Listeners"][0]["ListenerArn"]
     out.add(CLOUD, "Listener", listener, "admin-alb:80")
     out.edge("FORWARDS_TO", "Listener", listener, "TargetGroup", tg_arn)
     out.edge("TARGETS", "TargetGroup", tg_arn, "EC2Instance", net.arn(f"instance/{admin}"))
-    out.misconfig("toxic-public-load-balancer-to-admin-instance", CLOUD, "EC2Instance", net.arn(f"instance/{admin}"),
-                  "admin-worker is a target of the internet-facing admin-alb; its profile's role admin-ec2 holds "
-                  "the full-admin policy (Action '*' on Resource '*').")  # fmt: skip
+    out.misconfig(
+        "toxic-public-load-balancer-to-admin-instance",
+        CLOUD,
+        "EC2Instance",
+        net.arn(f"instance/{admin}"),
+        "admin-worker is a target of the internet-facing admin-alb; its profile's role admin-ec2 holds "
+        "the full-admin policy (Action '*' on Resource '*').",
+    )
 
     nlb_eip = ec2.allocate_address(Domain="vpc")["AllocationId"]
     nlb = elb.create_load_balancer(
-        Name="edge-nlb", Scheme="internet-facing", Type="network",
+        Name="edge-nlb",
+        Scheme="internet-facing",
+        Type="network",
         SubnetMappings=[{"SubnetId": net.public, "AllocationId": nlb_eip}],
-    )["LoadBalancers"][0]  # fmt: skip
+    )["LoadBalancers"][0]
     out.add(CLOUD, "LoadBalancer", nlb["LoadBalancerArn"], "edge-nlb")
     # moto 5.2 keeps the subnet mapping's Elastic IP but describe_load_balancers returns no LoadBalancerAddresses,
     # so the NLB -> Elastic IP edge is not promised here (tests/graph/test_references_and_links.py covers it)
@@ -127,8 +155,13 @@ def _storage_volumes(ec2: Any, net: Net, admin: str, key: str, out: Collected) -
     out.edge("ENCRYPTED_BY", "EBSVolume", data_arn, "KMSKey", key)
     scratch = ec2.create_volume(AvailabilityZone=zone, Size=20, VolumeType="gp3", Encrypted=False)["VolumeId"]
     out.add(CLOUD, "EBSVolume", net.arn(f"volume/{scratch}"), "scratch")
-    out.misconfig("ebs-volume-not-encrypted", CLOUD, "EBSVolume", net.arn(f"volume/{scratch}"),
-                  "An EBS volume created without encryption.")  # fmt: skip
+    out.misconfig(
+        "ebs-volume-not-encrypted",
+        CLOUD,
+        "EBSVolume",
+        net.arn(f"volume/{scratch}"),
+        "An EBS volume created without encryption.",
+    )
     snap = ec2.create_snapshot(VolumeId=data["VolumeId"], Description="nightly")["SnapshotId"]
     snap_arn = f"arn:aws:ec2:{net.region}::snapshot/{snap}"
     out.add(CLOUD, "EBSSnapshot", snap_arn, "nightly")
@@ -151,50 +184,80 @@ def _containers(acc: Any, net: Net, identity: Identity, group: str, out: Collect
     templates = acc.client("ec2", region).describe_launch_templates(LaunchTemplateNames=["worker-lt"])
     template = templates["LaunchTemplates"][0]["LaunchTemplateId"]
     asg.create_auto_scaling_group(
-        AutoScalingGroupName="worker-asg", MinSize=1, MaxSize=2, DesiredCapacity=1,
-        LaunchTemplate={"LaunchTemplateId": template, "Version": "$Latest"}, VPCZoneIdentifier=net.private,
-    )  # fmt: skip
+        AutoScalingGroupName="worker-asg",
+        MinSize=1,
+        MaxSize=2,
+        DesiredCapacity=1,
+        LaunchTemplate={"LaunchTemplateId": template, "Version": "$Latest"},
+        VPCZoneIdentifier=net.private,
+    )
     group_arn = asg.describe_auto_scaling_groups(AutoScalingGroupNames=["worker-asg"])["AutoScalingGroups"][0]
     out.add(CLOUD, "AutoScalingGroup", group_arn["AutoScalingGroupARN"], "worker-asg")
-    out.edge("USES_LAUNCH_TEMPLATE", "AutoScalingGroup", group_arn["AutoScalingGroupARN"], "LaunchTemplate",
-             net.arn(f"launch-template/{template}"))  # fmt: skip
+    out.edge(
+        "USES_LAUNCH_TEMPLATE",
+        "AutoScalingGroup",
+        group_arn["AutoScalingGroupARN"],
+        "LaunchTemplate",
+        net.arn(f"launch-template/{template}"),
+    )
 
     ecs = acc.client("ecs", region)
     cluster = ecs.create_cluster(clusterName="web-cluster")["cluster"]["clusterArn"]
     out.add(CLOUD, "ECSCluster", cluster, "web-cluster")
     td = ecs.register_task_definition(
-        family="web", taskRoleArn=identity.task_role, executionRoleArn=identity.execution_role, networkMode="awsvpc",
-        requiresCompatibilities=["FARGATE"], cpu="256", memory="512",
+        family="web",
+        taskRoleArn=identity.task_role,
+        executionRoleArn=identity.execution_role,
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        cpu="256",
+        memory="512",
         containerDefinitions=[{"name": "web", "image": "web:1.4.2", "essential": True, "memory": 448}],
-    )["taskDefinition"]["taskDefinitionArn"]  # fmt: skip
+    )["taskDefinition"]["taskDefinitionArn"]
     out.add(CLOUD, "ECSTaskDefinition", td, "web")
     out.edge("USES_ROLE", "ECSTaskDefinition", td, "IAMRole", identity.task_role)
     out.edge("USES_EXECUTION_ROLE", "ECSTaskDefinition", td, "IAMRole", identity.execution_role)
     service = ecs.create_service(
-        cluster="web-cluster", serviceName="web-svc", taskDefinition=td, desiredCount=0, launchType="FARGATE",
-        networkConfiguration={"awsvpcConfiguration": {"subnets": [net.private], "securityGroups": [group],
-                                                      "assignPublicIp": "DISABLED"}},
-    )["service"]["serviceArn"]  # fmt: skip
+        cluster="web-cluster",
+        serviceName="web-svc",
+        taskDefinition=td,
+        desiredCount=0,
+        launchType="FARGATE",
+        networkConfiguration={
+            "awsvpcConfiguration": {"subnets": [net.private], "securityGroups": [group], "assignPublicIp": "DISABLED"}
+        },
+    )["service"]["serviceArn"]
     out.add(CLOUD, "ECSService", service, "web-svc")
     out.edge("IN_CLUSTER", "ECSService", service, "ECSCluster", cluster)
     out.edge("USES_TASK_DEFINITION", "ECSService", service, "ECSTaskDefinition", td)
 
     eks = acc.client("eks", region)
     for name, public, cidrs in (("public-eks", True, [WORLD]), ("private-eks", False, [])):
-        config: dict[str, Any] = {"subnetIds": [net.public, net.private], "endpointPublicAccess": public,
-                                  "endpointPrivateAccess": True}  # fmt: skip
+        config: dict[str, Any] = {
+            "subnetIds": [net.public, net.private],
+            "endpointPublicAccess": public,
+            "endpointPrivateAccess": True,
+        }
         if cidrs:
             config["publicAccessCidrs"] = cidrs
         cl = eks.create_cluster(name=name, version="1.29", roleArn=identity.eks_role, resourcesVpcConfig=config)
         out.add(CLOUD, "EKSCluster", cl["cluster"]["arn"], name)
         out.edge("USES_ROLE", "EKSCluster", cl["cluster"]["arn"], "IAMRole", identity.eks_role)
         if name == "public-eks":
-            out.misconfig("eks-public-endpoint-open-to-world", CLOUD, "EKSCluster", cl["cluster"]["arn"],
-                          "The API server's public endpoint admits 0.0.0.0/0.")  # fmt: skip
+            out.misconfig(
+                "eks-public-endpoint-open-to-world",
+                CLOUD,
+                "EKSCluster",
+                cl["cluster"]["arn"],
+                "The API server's public endpoint admits 0.0.0.0/0.",
+            )
     nodes = eks.create_nodegroup(
-        clusterName="private-eks", nodegroupName="workers", subnets=[net.private], nodeRole=identity.node_role,
+        clusterName="private-eks",
+        nodegroupName="workers",
+        subnets=[net.private],
+        nodeRole=identity.node_role,
         scalingConfig={"minSize": 1, "maxSize": 3, "desiredSize": 2},
-    )["nodegroup"]["nodegroupArn"]  # fmt: skip
+    )["nodegroup"]["nodegroupArn"]
     out.add(CLOUD, "EKSNodeGroup", nodes, "workers")
     ecr = acc.client("ecr", region)
     repo = ecr.create_repository(repositoryName="web", imageScanningConfiguration={"scanOnPush": True})
@@ -206,14 +269,21 @@ def _edge(acc: Any, net: Net, alb: dict[str, Any], eip: dict[str, Any], out: Col
     origin = f"estate-{net.account}-uploads.s3.amazonaws.com"
     dist = cloudfront.create_distribution(
         DistributionConfig={
-            "CallerReference": "estate-uploads", "Comment": "uploads", "Enabled": True,
-            "Origins": {"Quantity": 1, "Items": [{"Id": "uploads", "DomainName": origin,
-                                                  "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
-            "DefaultCacheBehavior": {"TargetOriginId": "uploads", "ViewerProtocolPolicy": "redirect-to-https",
-                                     "MinTTL": 0, "ForwardedValues": {"QueryString": False,
-                                                                      "Cookies": {"Forward": "none"}}},
+            "CallerReference": "estate-uploads",
+            "Comment": "uploads",
+            "Enabled": True,
+            "Origins": {
+                "Quantity": 1,
+                "Items": [{"Id": "uploads", "DomainName": origin, "S3OriginConfig": {"OriginAccessIdentity": ""}}],
+            },
+            "DefaultCacheBehavior": {
+                "TargetOriginId": "uploads",
+                "ViewerProtocolPolicy": "redirect-to-https",
+                "MinTTL": 0,
+                "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
+            },
         }
-    )["Distribution"]  # fmt: skip
+    )["Distribution"]
     out.add(CLOUD, "CloudFrontDistribution", dist["ARN"], "uploads")
     out.edge("ORIGIN", "CloudFrontDistribution", dist["ARN"], "S3Bucket", f"arn:aws:s3:::estate-{net.account}-uploads")
     route53 = acc.client("route53", net.region)
@@ -222,20 +292,39 @@ def _edge(acc: Any, net: Net, alb: dict[str, Any], eip: dict[str, Any], out: Col
     zone_arn = f"arn:aws:route53:::hostedzone/{zone_id}"
     out.add(CLOUD, "Route53HostedZone", zone_arn, "estate.example")
     changes = [
-        {"Action": "CREATE", "ResourceRecordSet": {"Name": "admin.estate.example", "Type": "A", "AliasTarget": {
-            "HostedZoneId": alb["CanonicalHostedZoneId"], "DNSName": alb["DNSName"], "EvaluateTargetHealth": False}}},
-        {"Action": "CREATE", "ResourceRecordSet": {"Name": "app.estate.example", "Type": "A", "TTL": 300,
-                                                   "ResourceRecords": [{"Value": eip["PublicIp"]}]}},
-    ]  # fmt: skip
+        {
+            "Action": "CREATE",
+            "ResourceRecordSet": {
+                "Name": "admin.estate.example",
+                "Type": "A",
+                "AliasTarget": {
+                    "HostedZoneId": alb["CanonicalHostedZoneId"],
+                    "DNSName": alb["DNSName"],
+                    "EvaluateTargetHealth": False,
+                },
+            },
+        },
+        {
+            "Action": "CREATE",
+            "ResourceRecordSet": {
+                "Name": "app.estate.example",
+                "Type": "A",
+                "TTL": 300,
+                "ResourceRecords": [{"Value": eip["PublicIp"]}],
+            },
+        },
+    ]
     route53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": changes})
     admin_rec = f"{zone_arn}/admin.estate.example./A/"
     app_rec = f"{zone_arn}/app.estate.example./A/"
     out.edge("ROUTES_TO", "Route53Record", admin_rec, "LoadBalancer", alb["LoadBalancerArn"])
     out.edge("RESOLVES_TO", "Route53Record", app_rec, "ElasticIP", net.arn(f"elastic-ip/{eip['AllocationId']}"))
     private = route53.create_hosted_zone(
-        Name="internal.estate", CallerReference="estate-private", VPC={"VPCRegion": net.region, "VPCId": net.vpc},
+        Name="internal.estate",
+        CallerReference="estate-private",
+        VPC={"VPCRegion": net.region, "VPCId": net.vpc},
         HostedZoneConfig={"Comment": "service discovery", "PrivateZone": True},
-    )["HostedZone"]  # fmt: skip
+    )["HostedZone"]
     private_arn = f"arn:aws:route53:::hostedzone/{private['Id'].rsplit('/', 1)[-1]}"
     out.add(CLOUD, "Route53HostedZone", private_arn, "internal.estate")
     out.edge("ASSOCIATED_WITH", "Route53HostedZone", private_arn, "VPC", net.arn(f"vpc/{net.vpc}"))

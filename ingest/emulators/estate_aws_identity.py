@@ -98,8 +98,13 @@ def seed_identity(iam: Any, account: str, sensitive_bucket: str, out: Collected)
         return arn
 
     admin = policy("full-admin", _doc({"Effect": "Allow", "Action": "*", "Resource": "*"}))
-    out.misconfig("iam-policy-admin-wildcard", CLOUD, "IAMPolicy", admin,
-                  "A customer managed policy allows Action '*' on Resource '*'.")  # fmt: skip
+    out.misconfig(
+        "iam-policy-admin-wildcard",
+        CLOUD,
+        "IAMPolicy",
+        admin,
+        "A customer managed policy allows Action '*' on Resource '*'.",
+    )
     bucket = f"arn:aws:s3:::{sensitive_bucket}"
     reader = policy(
         "sensitive-reader",
@@ -128,8 +133,9 @@ def seed_identity(iam: Any, account: str, sensitive_bucket: str, out: Collected)
     )
     iam.add_user_to_group(GroupName="admins", UserName="alice")
     out.edge("MEMBER_OF", "IAMUser", users["alice"], "IAMGroup", group)
-    out.misconfig("iam-user-console-without-mfa", CLOUD, "IAMUser", users["bob"],
-                  "bob has a console password and no MFA device.")  # fmt: skip
+    out.misconfig(
+        "iam-user-console-without-mfa", CLOUD, "IAMUser", users["bob"], "bob has a console password and no MFA device."
+    )
     iam.attach_user_policy(UserName="deploy-bot", PolicyArn=deployer)
     out.edge("HAS_POLICY", "IAMUser", users["deploy-bot"], "IAMPolicy", deployer)
     for name in ("ci-bot", "deploy-bot"):
@@ -138,8 +144,13 @@ def seed_identity(iam: Any, account: str, sensitive_bucket: str, out: Collected)
         out.add(CLOUD, "IAMAccessKey", key_node, key)
         out.edge("BELONGS_TO", "IAMAccessKey", key_node, "IAMUser", users[name])
         if name == "ci-bot" and _age_key(account, name, OLD_KEY_DAYS):
-            out.misconfig("iam-access-key-older-than-90-days", CLOUD, "IAMAccessKey", key_node,
-                          f"ci-bot's active access key was created {OLD_KEY_DAYS} days ago.")  # fmt: skip
+            out.misconfig(
+                "iam-access-key-older-than-90-days",
+                CLOUD,
+                "IAMAccessKey",
+                key_node,
+                f"ci-bot's active access key was created {OLD_KEY_DAYS} days ago.",
+            )
 
     ec2_trust = _trust({"Service": "ec2.amazonaws.com"})
     app = role("app-ec2", ec2_trust)
@@ -147,11 +158,21 @@ def seed_identity(iam: Any, account: str, sensitive_bucket: str, out: Collected)
     admin_role = role("admin-ec2", ec2_trust)
     attach("admin-ec2", admin_role, admin)
     open_role = role("open-to-anyone", _trust({"AWS": "*"}))
-    out.misconfig("iam-role-trusts-anyone", CLOUD, "IAMRole", open_role,
-                  "The trust policy lets any principal ('*') assume the role.")  # fmt: skip
+    out.misconfig(
+        "iam-role-trusts-anyone",
+        CLOUD,
+        "IAMRole",
+        open_role,
+        "The trust policy lets any principal ('*') assume the role.",
+    )
     partner = role("partner-access", _trust({"AWS": f"arn:aws:iam::{FOREIGN_ACCOUNT}:root"}))
-    out.misconfig("iam-role-trusts-foreign-account-without-condition", CLOUD, "IAMRole", partner,
-                  f"Account {FOREIGN_ACCOUNT} may assume the role with no condition (no external id).")  # fmt: skip
+    out.misconfig(
+        "iam-role-trusts-foreign-account-without-condition",
+        CLOUD,
+        "IAMRole",
+        partner,
+        f"Account {FOREIGN_ACCOUNT} may assume the role with no condition (no external id).",
+    )
     inline_doc = _doc({"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"})
     iam.put_role_policy(RoleName="partner-access", PolicyName="partner-read", PolicyDocument=inline_doc)
     inline = inline_policy_id(partner, "partner-read")

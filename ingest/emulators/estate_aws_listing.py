@@ -37,14 +37,20 @@ def list_region(acc: Any, region: str, out: Collected) -> None:
             add("Subnet", sn_arn, sn["SubnetId"])
             out.edge("IN_VPC", "Subnet", sn_arn, "VPC", arn(region, account, f"vpc/{sn['VpcId']}"))
     for sg in ec2.describe_security_groups()["SecurityGroups"]:
-        add("SecurityGroup", arn(region, sg.get("OwnerId") or account, f"security-group/{sg['GroupId']}"),
-            sg["GroupName"])  # fmt: skip
+        add(
+            "SecurityGroup",
+            arn(region, sg.get("OwnerId") or account, f"security-group/{sg['GroupId']}"),
+            sg["GroupName"],
+        )
     for reservation in ec2.describe_instances()["Reservations"]:
         for inst in reservation["Instances"]:
             add("EC2Instance", arn(region, account, f"instance/{inst['InstanceId']}"), inst["InstanceId"])
     for eni in ec2.describe_network_interfaces()["NetworkInterfaces"]:
-        add("NetworkInterface", arn(region, account, f"network-interface/{eni['NetworkInterfaceId']}"),
-            eni["NetworkInterfaceId"])  # fmt: skip
+        add(
+            "NetworkInterface",
+            arn(region, account, f"network-interface/{eni['NetworkInterfaceId']}"),
+            eni["NetworkInterfaceId"],
+        )
     for vol in ec2.describe_volumes()["Volumes"]:
         vol_arn = arn(region, account, f"volume/{vol['VolumeId']}")
         if vol_arn not in known and not vol.get("Encrypted"):
@@ -60,14 +66,23 @@ def list_region(acc: Any, region: str, out: Collected) -> None:
         if image.get("OwnerId") in (None, account):
             add("AMI", f"arn:aws:ec2:{region}::image/{image['ImageId']}", image["ImageId"])
     for table in ec2.describe_route_tables()["RouteTables"]:
-        add("RouteTable", arn(region, table.get("OwnerId") or account, f"route-table/{table['RouteTableId']}"),
-            table["RouteTableId"])  # fmt: skip
+        add(
+            "RouteTable",
+            arn(region, table.get("OwnerId") or account, f"route-table/{table['RouteTableId']}"),
+            table["RouteTableId"],
+        )
     for acl in ec2.describe_network_acls()["NetworkAcls"]:
-        add("NetworkAcl", arn(region, acl.get("OwnerId") or account, f"network-acl/{acl['NetworkAclId']}"),
-            acl["NetworkAclId"])  # fmt: skip
+        add(
+            "NetworkAcl",
+            arn(region, acl.get("OwnerId") or account, f"network-acl/{acl['NetworkAclId']}"),
+            acl["NetworkAclId"],
+        )
     for igw in ec2.describe_internet_gateways()["InternetGateways"]:
-        add("InternetGateway", arn(region, account, f"internet-gateway/{igw['InternetGatewayId']}"),
-            igw["InternetGatewayId"])  # fmt: skip
+        add(
+            "InternetGateway",
+            arn(region, account, f"internet-gateway/{igw['InternetGatewayId']}"),
+            igw["InternetGatewayId"],
+        )
     for nat in ec2.describe_nat_gateways()["NatGateways"]:
         add("NATGateway", arn(region, account, f"natgateway/{nat['NatGatewayId']}"), nat["NatGatewayId"])
     for address in ec2.describe_addresses()["Addresses"]:

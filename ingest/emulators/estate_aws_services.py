@@ -46,8 +46,13 @@ def seed_services(acc: Any, region: str, peer_vpc: str, out: Collected) -> None:
     out.add(CLOUD, "KMSKey", key["Arn"], "estate data key")
     legacy = kms.create_key(Description="legacy key without rotation")["KeyMetadata"]
     out.add(CLOUD, "KMSKey", legacy["Arn"], "legacy key")
-    out.misconfig("kms-key-rotation-disabled", CLOUD, "KMSKey", legacy["Arn"],
-                  "A customer managed symmetric key without automatic rotation.")  # fmt: skip
+    out.misconfig(
+        "kms-key-rotation-disabled",
+        CLOUD,
+        "KMSKey",
+        legacy["Arn"],
+        "A customer managed symmetric key without automatic rotation.",
+    )
     storage = seed_storage(acc, region, key["Arn"], out)
     identity = seed_identity(acc.client("iam", region), account, storage.sensitive_bucket, out)
     fn = _serverless(acc, region, identity, key["Arn"], storage.queue_arn, storage.stream_arn, out)
@@ -100,9 +105,10 @@ def _network(ec2: Any, region: str, account: str, peer_vpc: str, out: Collected)
     rt_arn = arn(region, account, f"route-table/{private_rt}")
     ec2.create_route(RouteTableId=private_rt, DestinationCidrBlock=WORLD, NatGatewayId=nat)
     ec2.create_route(
-        RouteTableId=private_rt, DestinationCidrBlock="10.0.0.0/16",
+        RouteTableId=private_rt,
+        DestinationCidrBlock="10.0.0.0/16",
         VpcPeeringConnectionId=pcx["VpcPeeringConnectionId"],
-    )  # fmt: skip
+    )
     ec2.create_route(
         RouteTableId=private_rt, DestinationCidrBlock="10.200.0.0/16", TransitGatewayId=tgw["TransitGatewayId"]
     )
@@ -120,16 +126,28 @@ def _serverless(
     functions: dict[str, str] = {}
     for name in ("order-worker", "public-webhook"):
         fn = lam.create_function(
-            FunctionName=name, Runtime="python3.12", Role=identity.lambda_role, Handler="app.handler",
-            Code={"ZipFile": _zip()}, MemorySize=256, Timeout=30, KMSKeyArn=key, Tags={"team": "orders"},
-        )  # fmt: skip
+            FunctionName=name,
+            Runtime="python3.12",
+            Role=identity.lambda_role,
+            Handler="app.handler",
+            Code={"ZipFile": _zip()},
+            MemorySize=256,
+            Timeout=30,
+            KMSKeyArn=key,
+            Tags={"team": "orders"},
+        )
         functions[name] = fn["FunctionArn"]
         out.add(CLOUD, "LambdaFunction", fn["FunctionArn"], name, {"team": "orders"})
         out.edge("USES_ROLE", "LambdaFunction", fn["FunctionArn"], "IAMRole", identity.lambda_role)
     lam.create_function_url_config(FunctionName="order-worker", AuthType="AWS_IAM")
     lam.create_function_url_config(FunctionName="public-webhook", AuthType="NONE")
-    out.misconfig("lambda-function-url-without-auth", CLOUD, "LambdaFunction", functions["public-webhook"],
-                  "The function URL's AuthType is NONE: anyone on the internet may invoke it.")  # fmt: skip
+    out.misconfig(
+        "lambda-function-url-without-auth",
+        CLOUD,
+        "LambdaFunction",
+        functions["public-webhook"],
+        "The function URL's AuthType is NONE: anyone on the internet may invoke it.",
+    )
     for source, label in ((queue, "SQSQueue"), (stream, "DynamoDBTable")):
         extra = {"StartingPosition": "LATEST"} if label == "DynamoDBTable" else {}
         esm = lam.create_event_source_mapping(EventSourceArn=source, FunctionName="order-worker", BatchSize=5, **extra)
@@ -147,8 +165,9 @@ def _serverless(
     root = next(r["id"] for r in rest.get_resources(restApiId=api_id)["items"] if r.get("path") == "/")
     res = rest.create_resource(restApiId=api_id, parentId=root, pathPart="orders")["id"]
     rest.put_method(restApiId=api_id, resourceId=res, httpMethod="GET", authorizationType="AWS_IAM")
-    rest.put_integration(restApiId=api_id, resourceId=res, httpMethod="GET", type="AWS_PROXY",
-                         integrationHttpMethod="POST", uri=uri)  # fmt: skip
+    rest.put_integration(
+        restApiId=api_id, resourceId=res, httpMethod="GET", type="AWS_PROXY", integrationHttpMethod="POST", uri=uri
+    )
     rest_arn = f"arn:aws:apigateway:{region}::/restapis/{api_id}"
     out.add(CLOUD, "APIGatewayRestApi", rest_arn, "orders-api")
     out.edge("INVOKES", "APIGatewayRestApi", rest_arn, "LambdaFunction", functions["order-worker"])
@@ -174,9 +193,13 @@ def _databases(acc: Any, region: str, net: Net, key: str, out: Collected) -> Non
             IpPermissions=[{"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "IpRanges": [{"CidrIp": source}]}],
         )
         out.add(CLOUD, "SecurityGroup", arn(region, net.account, f"security-group/{groups[name]}"), name)
-    out.misconfig("sg-database-port-open-to-world", CLOUD, "SecurityGroup",
-                  arn(region, net.account, f"security-group/{groups['legacy-db']}"),
-                  "MySQL (3306) is open to 0.0.0.0/0.")  # fmt: skip
+    out.misconfig(
+        "sg-database-port-open-to-world",
+        CLOUD,
+        "SecurityGroup",
+        arn(region, net.account, f"security-group/{groups['legacy-db']}"),
+        "MySQL (3306) is open to 0.0.0.0/0.",
+    )
     rds.create_db_subnet_group(
         DBSubnetGroupName="shared-db", DBSubnetGroupDescription="shared", SubnetIds=[net.public, net.private]
     )
@@ -187,21 +210,40 @@ def _databases(acc: Any, region: str, net: Net, key: str, out: Collected) -> Non
         ("reporting-db", "postgres", True, True, "orders-db"),
     ):
         db = rds.create_db_instance(
-            DBInstanceIdentifier=ident, DBInstanceClass="db.t3.micro", Engine=engine, AllocatedStorage=20,
-            MasterUsername="app", MasterUserPassword="not-a-real-password", DBSubnetGroupName="shared-db",
-            VpcSecurityGroupIds=[groups[group]], StorageEncrypted=encrypted, PubliclyAccessible=public,
+            DBInstanceIdentifier=ident,
+            DBInstanceClass="db.t3.micro",
+            Engine=engine,
+            AllocatedStorage=20,
+            MasterUsername="app",
+            MasterUserPassword="not-a-real-password",
+            DBSubnetGroupName="shared-db",
+            VpcSecurityGroupIds=[groups[group]],
+            StorageEncrypted=encrypted,
+            PubliclyAccessible=public,
             **({"KmsKeyId": key} if encrypted else {}),
-        )["DBInstance"]  # fmt: skip
+        )["DBInstance"]
         dbs[ident] = db["DBInstanceArn"]
         out.add(CLOUD, "RDSInstance", db["DBInstanceArn"], ident)
         if encrypted:
             out.edge("ENCRYPTED_BY", "RDSInstance", db["DBInstanceArn"], "KMSKey", key)
-    out.misconfig("rds-storage-not-encrypted", CLOUD, "RDSInstance", dbs["legacy-db"],
-                  "The database's storage is not encrypted at rest.")  # fmt: skip
-    out.misconfig("rds-publicly-accessible", CLOUD, "RDSInstance", dbs["reporting-db"],
-                  "The database's endpoint resolves to a public address.")  # fmt: skip
+    out.misconfig(
+        "rds-storage-not-encrypted",
+        CLOUD,
+        "RDSInstance",
+        dbs["legacy-db"],
+        "The database's storage is not encrypted at rest.",
+    )
+    out.misconfig(
+        "rds-publicly-accessible",
+        CLOUD,
+        "RDSInstance",
+        dbs["reporting-db"],
+        "The database's endpoint resolves to a public address.",
+    )
     replica = rds.create_db_instance_read_replica(
-        DBInstanceIdentifier="orders-db-replica", SourceDBInstanceIdentifier="orders-db", DBInstanceClass="db.t3.micro",
-    )["DBInstance"]  # fmt: skip
+        DBInstanceIdentifier="orders-db-replica",
+        SourceDBInstanceIdentifier="orders-db",
+        DBInstanceClass="db.t3.micro",
+    )["DBInstance"]
     out.add(CLOUD, "RDSInstance", replica["DBInstanceArn"], "orders-db-replica")
     out.edge("REPLICA_OF", "RDSInstance", replica["DBInstanceArn"], "RDSInstance", dbs["orders-db"])

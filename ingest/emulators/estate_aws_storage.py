@@ -21,8 +21,11 @@ log = logging.getLogger(__name__)
 
 CLOUD = "aws"
 BLOCK_ALL = {
-    "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True,
-}  # fmt: skip
+    "BlockPublicAcls": True,
+    "IgnorePublicAcls": True,
+    "BlockPublicPolicy": True,
+    "RestrictPublicBuckets": True,
+}
 
 
 def bucket_arn(name: str) -> str:
@@ -59,18 +62,30 @@ def seed_storage(acc: Any, region: str, key: str, out: Collected) -> Storage:
         out.add(CLOUD, "S3Bucket", bucket_arn(name), name, tags)
     out.edge("ENCRYPTED_BY", "S3Bucket", bucket_arn(names["sensitive"]), "KMSKey", key)
     s3.put_bucket_acl(Bucket=names["public-acl"], ACL="public-read")
-    out.misconfig("s3-bucket-public-acl", CLOUD, "S3Bucket", bucket_arn(names["public-acl"]),
-                  "The bucket ACL grants READ to AllUsers (no public access block).")  # fmt: skip
-    out.misconfig("s3-bucket-without-encryption", CLOUD, "S3Bucket", bucket_arn(names["logs"]),
-                  "The bucket has no default encryption configuration.")  # fmt: skip
+    out.misconfig(
+        "s3-bucket-public-acl",
+        CLOUD,
+        "S3Bucket",
+        bucket_arn(names["public-acl"]),
+        "The bucket ACL grants READ to AllUsers (no public access block).",
+    )
+    out.misconfig(
+        "s3-bucket-without-encryption",
+        CLOUD,
+        "S3Bucket",
+        bucket_arn(names["logs"]),
+        "The bucket has no default encryption configuration.",
+    )
 
     ddb = acc.client("dynamodb", region)
     table = ddb.create_table(
-        TableName="orders", AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}], BillingMode="PAY_PER_REQUEST",
+        TableName="orders",
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
         StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
         SSESpecification={"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": key},
-    )["TableDescription"]  # fmt: skip
+    )["TableDescription"]
     out.add(CLOUD, "DynamoDBTable", table["TableArn"], "orders")
 
     sqs = acc.client("sqs", region)

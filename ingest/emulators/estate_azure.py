@@ -82,8 +82,10 @@ def _base(estate: AzureEstate, out: Collected) -> None:
                 ("AzureLoadBalancerBackendPool", c["id"], c["name"]) for c in props.get("backendAddressPools", [])
             ]
         elif label == "AzureAKSCluster":
-            children += [("AzureAKSNodePool", f"{row['id']}/agentpools/{c['name']}", c["name"])
-                         for c in props.get("agentPoolProfiles", [])]  # fmt: skip
+            children += [
+                ("AzureAKSNodePool", f"{row['id']}/agentpools/{c['name']}", c["name"])
+                for c in props.get("agentPoolProfiles", [])
+            ]
         for child_label, child_id, name in children:
             out.add(CLOUD, child_label, child_id.lower(), name)
     principals: set[str] = set()
@@ -93,19 +95,43 @@ def _base(estate: AzureEstate, out: Collected) -> None:
     for principal in sorted(principals):
         out.add(CLOUD, "AzurePrincipal", principal, principal)
     for slug, type_, name, description in (
-        ("azure-storage-public-blob-access", "microsoft.storage/storageaccounts", "stprodassets",
-         "allowBlobPublicAccess is true: containers may allow anonymous reads."),
-        ("azure-sql-firewall-allows-all", "microsoft.sql/servers/firewallrules", "AllowAll",
-         "A server firewall rule admits 0.0.0.0 - 255.255.255.255."),
-        ("azure-key-vault-without-purge-protection", "microsoft.keyvault/vaults", "kv-prod-secrets",
-         "Purge protection is off: a deleted vault can be purged before its retention ends."),
-        ("azure-aks-not-private", "microsoft.containerservice/managedclusters", "aks-prod",
-         "The AKS API server is public (enablePrivateCluster is false)."),
-        ("azure-nsg-rdp-from-internet", "microsoft.network/networksecuritygroups", "nsg-web",
-         "Rule allow-rdp-internet allows RDP (3389) from Internet."),
-        ("azure-nsg-ssh-from-anywhere", "microsoft.network/networksecuritygroups", "nsg-app",
-         "Rule allow-ssh-anywhere allows SSH (22) from any source."),
-    ):  # fmt: skip
+        (
+            "azure-storage-public-blob-access",
+            "microsoft.storage/storageaccounts",
+            "stprodassets",
+            "allowBlobPublicAccess is true: containers may allow anonymous reads.",
+        ),
+        (
+            "azure-sql-firewall-allows-all",
+            "microsoft.sql/servers/firewallrules",
+            "AllowAll",
+            "A server firewall rule admits 0.0.0.0 - 255.255.255.255.",
+        ),
+        (
+            "azure-key-vault-without-purge-protection",
+            "microsoft.keyvault/vaults",
+            "kv-prod-secrets",
+            "Purge protection is off: a deleted vault can be purged before its retention ends.",
+        ),
+        (
+            "azure-aks-not-private",
+            "microsoft.containerservice/managedclusters",
+            "aks-prod",
+            "The AKS API server is public (enablePrivateCluster is false).",
+        ),
+        (
+            "azure-nsg-rdp-from-internet",
+            "microsoft.network/networksecuritygroups",
+            "nsg-web",
+            "Rule allow-rdp-internet allows RDP (3389) from Internet.",
+        ),
+        (
+            "azure-nsg-ssh-from-anywhere",
+            "microsoft.network/networksecuritygroups",
+            "nsg-app",
+            "Rule allow-ssh-anywhere allows SSH (22) from any source.",
+        ),
+    ):
         row = _named(estate, type_, name)
         out.misconfig(slug, CLOUD, label_for(type_), row["id"].lower(), description)
 
@@ -178,8 +204,13 @@ def _app_copy(i: int, rng: random.Random, out: Collected) -> list[Row]:
         rules = [_rule(nsg, f"allow-{tier}-{port}", 100, "Allow", "Inbound", "Tcp", src, str(port))]
         if tier == "app" and i % 5 == 0:  # the misconfiguration: SSH from anywhere
             rules.append(_rule(nsg, "allow-ssh-anywhere", 110, "Allow", "Inbound", "Tcp", "*", "22"))
-            out.misconfig("azure-nsg-ssh-from-anywhere", CLOUD, "AzureNetworkSecurityGroup", nsg.lower(),
-                          "Rule allow-ssh-anywhere allows SSH (22) from any source.")  # fmt: skip
+            out.misconfig(
+                "azure-nsg-ssh-from-anywhere",
+                CLOUD,
+                "AzureNetworkSecurityGroup",
+                nsg.lower(),
+                "Rule allow-ssh-anywhere allows SSH (22) from any source.",
+            )
         row = _nsg(PROD, net, nsg.rsplit("/", 1)[-1], rules, [subnet_ids[tier]], [])
         rows.append(row)
         out.add(CLOUD, "AzureNetworkSecurityGroup", nsg.lower(), nsg.rsplit("/", 1)[-1])

@@ -51,16 +51,31 @@ def _misconfigurations(estate: GcpEstate, out: Collected) -> None:
         return str(next(found))
 
     for slug, label, name, description in (
-        ("gcp-firewall-ssh-open-to-world", "GCPFirewall",
-         named("compute.googleapis.com/Firewall", "allow-ssh-from-anywhere"),
-         "An enabled ingress rule allows tcp:22 from 0.0.0.0/0."),
-        ("gcp-bucket-public", "GCPStorageBucket", named("storage.googleapis.com/Bucket", "acme-public-assets"),
-         "allUsers hold roles/storage.objectViewer on the bucket."),
-        ("gke-public-endpoint", "GCPGKECluster", GKE_CLUSTER,
-         "The control plane has a public endpoint (private endpoint disabled)."),
-        ("gcp-instance-default-sa-editor", "GCPComputeInstance", named("compute.googleapis.com/Instance", "bastion-1"),
-         "The instance runs as the default compute service account, which holds roles/editor on the project."),
-    ):  # fmt: skip
+        (
+            "gcp-firewall-ssh-open-to-world",
+            "GCPFirewall",
+            named("compute.googleapis.com/Firewall", "allow-ssh-from-anywhere"),
+            "An enabled ingress rule allows tcp:22 from 0.0.0.0/0.",
+        ),
+        (
+            "gcp-bucket-public",
+            "GCPStorageBucket",
+            named("storage.googleapis.com/Bucket", "acme-public-assets"),
+            "allUsers hold roles/storage.objectViewer on the bucket.",
+        ),
+        (
+            "gke-public-endpoint",
+            "GCPGKECluster",
+            GKE_CLUSTER,
+            "The control plane has a public endpoint (private endpoint disabled).",
+        ),
+        (
+            "gcp-instance-default-sa-editor",
+            "GCPComputeInstance",
+            named("compute.googleapis.com/Instance", "bastion-1"),
+            "The instance runs as the default compute service account, which holds roles/editor on the project.",
+        ),
+    ):
         out.misconfig(slug, CLOUD, label, name, description)
 
 

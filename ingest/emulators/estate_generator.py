@@ -59,9 +59,15 @@ def generate_estate(size: Size, seed: int, aws_url: str) -> EstateManifest:
     )
     log.info(
         "estate %s/%s: %s resources (aws %s, azure %s, gcp %s) and %s edges; seeding times %s",
-        size, seed, len(manifest.resources), manifest.count("aws"), manifest.count("azure"),
-        manifest.count("gcp"), len(manifest.edges), seconds,
-    )  # fmt: skip
+        size,
+        seed,
+        len(manifest.resources),
+        manifest.count("aws"),
+        manifest.count("azure"),
+        manifest.count("gcp"),
+        len(manifest.edges),
+        seconds,
+    )
     return manifest
 
 

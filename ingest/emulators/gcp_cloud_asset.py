@@ -196,8 +196,11 @@ class CloudAssetServer:
             return [p for p in estate.iam_policies if _in_scope(scope, _policy_ancestors(p))]
         types = _type_filter(query.get("assetTypes", []))
         if route == "search_resources":
-            items = [r for r, a in zip(estate.search_results(), estate.assets, strict=True)
-                     if _in_scope(scope, a.get("ancestors", []))]  # fmt: skip
+            items = [
+                r
+                for r, a in zip(estate.search_results(), estate.assets, strict=True)
+                if _in_scope(scope, a.get("ancestors", []))
+            ]
             return [r for r in items if types is None or types.fullmatch(r["assetType"])]
         content = query.get("contentType", ["0"])[0]
         if content not in ("0", "1", "CONTENT_TYPE_UNSPECIFIED", "RESOURCE"):

@@ -74,8 +74,12 @@ def seed(endpoint_url: str, region: str = "us-east-1") -> dict[str, str]:
         subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=az)["Subnet"]["SubnetId"]
         ec2.create_tags(Resources=[subnet], Tags=[{"Key": "Name", "Value": name}])
         m[f"subnet:{name}"] = subnet
-    for name, description in (("alb-sg", "ALB: 80 and 443 from anywhere"), ("app-sg", "app tier"),
-                              ("lambda-sg", "worker lambda"), ("eks-sg", "EKS control plane")):  # fmt: skip
+    for name, description in (
+        ("alb-sg", "ALB: 80 and 443 from anywhere"),
+        ("app-sg", "app tier"),
+        ("lambda-sg", "worker lambda"),
+        ("eks-sg", "EKS control plane"),
+    ):
         m[f"sg:{name}"] = ec2.create_security_group(GroupName=name, Description=description, VpcId=vpc)["GroupId"]
     public = [m["subnet:public-a"], m["subnet:public-b"]]
     private = [m["subnet:private-a"], m["subnet:private-b"]]
@@ -83,21 +87,35 @@ def seed(endpoint_url: str, region: str = "us-east-1") -> dict[str, str]:
     # --- instances, ALB, target group, listeners --------------------------------------------------
     for name, subnet in (("web-1", private[0]), ("web-2", private[1])):
         instance = ec2.run_instances(
-            ImageId=AMI_ID, InstanceType="t3.small", MinCount=1, MaxCount=1, SubnetId=subnet,
+            ImageId=AMI_ID,
+            InstanceType="t3.small",
+            MinCount=1,
+            MaxCount=1,
+            SubnetId=subnet,
             SecurityGroupIds=[m["sg:app-sg"]],
             TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}]}],
-        )["Instances"][0]  # fmt: skip
+        )["Instances"][0]
         m[f"instance:{name}"] = instance["InstanceId"]
     alb = elbv2.create_load_balancer(
-        Name="web-alb", Subnets=public, SecurityGroups=[m["sg:alb-sg"]], Scheme="internet-facing",
-        Type="application", IpAddressType="ipv4", Tags=_TAGS,
-    )["LoadBalancers"][0]  # fmt: skip
+        Name="web-alb",
+        Subnets=public,
+        SecurityGroups=[m["sg:alb-sg"]],
+        Scheme="internet-facing",
+        Type="application",
+        IpAddressType="ipv4",
+        Tags=_TAGS,
+    )["LoadBalancers"][0]
     m["alb"] = alb["LoadBalancerArn"]
     m["alb:dns"] = alb["DNSName"]
     tg = elbv2.create_target_group(
-        Name="web-tg", Protocol="HTTP", Port=8080, VpcId=vpc, TargetType="instance",
-        HealthCheckPath="/health", HealthCheckProtocol="HTTP",
-    )["TargetGroups"][0]  # fmt: skip
+        Name="web-tg",
+        Protocol="HTTP",
+        Port=8080,
+        VpcId=vpc,
+        TargetType="instance",
+        HealthCheckPath="/health",
+        HealthCheckProtocol="HTTP",
+    )["TargetGroups"][0]
     m["tg"] = tg["TargetGroupArn"]
     elbv2.register_targets(
         TargetGroupArn=m["tg"], Targets=[{"Id": m["instance:web-1"], "Port": 8080}, {"Id": m["instance:web-2"]}]
@@ -108,24 +126,32 @@ def seed(endpoint_url: str, region: str = "us-east-1") -> dict[str, str]:
     cert = c["acm"].request_certificate(DomainName="www.example.com")["CertificateArn"]
     m["certificate"] = cert
     https = elbv2.create_listener(
-        LoadBalancerArn=m["alb"], Protocol="HTTPS", Port=443, Certificates=[{"CertificateArn": cert}],
+        LoadBalancerArn=m["alb"],
+        Protocol="HTTPS",
+        Port=443,
+        Certificates=[{"CertificateArn": cert}],
         SslPolicy="ELBSecurityPolicy-TLS13-1-2-2021-06",
         DefaultActions=[{"Type": "forward", "TargetGroupArn": m["tg"]}],
-    )["Listeners"][0]  # fmt: skip
+    )["Listeners"][0]
     m["listener:https"] = https["ListenerArn"]
     http = elbv2.create_listener(
-        LoadBalancerArn=m["alb"], Protocol="HTTP", Port=80,
-        DefaultActions=[{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443",
-                                                                "StatusCode": "HTTP_301"}}],
-    )["Listeners"][0]  # fmt: skip
+        LoadBalancerArn=m["alb"],
+        Protocol="HTTP",
+        Port=80,
+        DefaultActions=[
+            {"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}
+        ],
+    )["Listeners"][0]
     m["listener:http"] = http["ListenerArn"]
 
     elb = c["elb"]
     elb.create_load_balancer(
-        LoadBalancerName="legacy-elb", Subnets=public, SecurityGroups=[m["sg:alb-sg"]],
+        LoadBalancerName="legacy-elb",
+        Subnets=public,
+        SecurityGroups=[m["sg:alb-sg"]],
         Listeners=[{"Protocol": "HTTP", "LoadBalancerPort": 80, "InstanceProtocol": "HTTP", "InstancePort": 8080}],
         Tags=[{"Key": "Name", "Value": "legacy"}],
-    )  # fmt: skip
+    )
     elb.register_instances_with_load_balancer(
         LoadBalancerName="legacy-elb", Instances=[{"InstanceId": m["instance:web-1"]}]
     )
@@ -137,16 +163,22 @@ def seed(endpoint_url: str, region: str = "us-east-1") -> dict[str, str]:
         LaunchTemplateData={"ImageId": AMI_ID, "InstanceType": "t3.micro", "SecurityGroupIds": [m["sg:app-sg"]]},
     )["LaunchTemplate"]
     ec2.create_launch_template_version(
-        LaunchTemplateId=lt["LaunchTemplateId"], SourceVersion="1",
+        LaunchTemplateId=lt["LaunchTemplateId"],
+        SourceVersion="1",
         LaunchTemplateData={"ImageId": AMI_ID, "InstanceType": "t3.medium", "SecurityGroupIds": [m["sg:app-sg"]]},
-    )  # fmt: skip
+    )
     m["launch_template"] = lt["LaunchTemplateId"]
     asg.create_auto_scaling_group(
-        AutoScalingGroupName="web-asg", MinSize=1, MaxSize=4, DesiredCapacity=2,
+        AutoScalingGroupName="web-asg",
+        MinSize=1,
+        MaxSize=4,
+        DesiredCapacity=2,
         LaunchTemplate={"LaunchTemplateId": lt["LaunchTemplateId"], "Version": "$Latest"},
-        VPCZoneIdentifier=",".join(private), TargetGroupARNs=[m["tg"]], HealthCheckType="ELB",
+        VPCZoneIdentifier=",".join(private),
+        TargetGroupARNs=[m["tg"]],
+        HealthCheckType="ELB",
         Tags=[{"Key": "env", "Value": "prod", "PropagateAtLaunch": True}],
-    )  # fmt: skip
+    )
     group = asg.describe_auto_scaling_groups(AutoScalingGroupNames=["web-asg"])["AutoScalingGroups"][0]
     m["asg"] = group["AutoScalingGroupARN"]
 
@@ -154,12 +186,18 @@ def seed(endpoint_url: str, region: str = "us-east-1") -> dict[str, str]:
     lambda_role = _role(c["iam"], "worker-lambda-role", "lambda.amazonaws.com")
     m["role:lambda"] = lambda_role
     fn = lam.create_function(
-        FunctionName="order-worker", Runtime="python3.12", Role=lambda_role, Handler="app.handler",
-        Code={"ZipFile": _lambda_zip()}, MemorySize=256, Timeout=30, Description="Processes orders",
+        FunctionName="order-worker",
+        Runtime="python3.12",
+        Role=lambda_role,
+        Handler="app.handler",
+        Code={"ZipFile": _lambda_zip()},
+        MemorySize=256,
+        Timeout=30,
+        Description="Processes orders",
         VpcConfig={"SubnetIds": private, "SecurityGroupIds": [m["sg:lambda-sg"]]},
         Environment={"Variables": {"DB_PASSWORD": "s3cret-value", "QUEUE_URL": "https://example"}},
         Tags={"env": "prod"},
-    )  # fmt: skip
+    )
     m["lambda"] = fn["FunctionArn"]
     url = lam.create_function_url_config(FunctionName="order-worker", AuthType="AWS_IAM")
     m["lambda:url"] = url["FunctionUrl"]
@@ -176,26 +214,43 @@ def seed(endpoint_url: str, region: str = "us-east-1") -> dict[str, str]:
         "clusterArn"
     ]
     td = ecs.register_task_definition(
-        family="web", taskRoleArn=task_role, executionRoleArn=exec_role, networkMode="awsvpc",
-        requiresCompatibilities=["FARGATE"], cpu="256", memory="512",
+        family="web",
+        taskRoleArn=task_role,
+        executionRoleArn=exec_role,
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        cpu="256",
+        memory="512",
         # container-level memory: moto sums it to place tasks
         containerDefinitions=[
-            {"name": "web", "image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4.2", "essential": True,
-             "memory": 448,
-             "portMappings": [{"containerPort": 8080, "protocol": "tcp"}]},
-            {"name": "log-router", "image": "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable",
-             "essential": False, "memory": 64},
+            {
+                "name": "web",
+                "image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4.2",
+                "essential": True,
+                "memory": 448,
+                "portMappings": [{"containerPort": 8080, "protocol": "tcp"}],
+            },
+            {
+                "name": "log-router",
+                "image": "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable",
+                "essential": False,
+                "memory": 64,
+            },
         ],
-    )["taskDefinition"]  # fmt: skip
+    )["taskDefinition"]
     m["task_definition"] = td["taskDefinitionArn"]
     awsvpc = {
         "awsvpcConfiguration": {"subnets": private, "securityGroups": [m["sg:app-sg"]], "assignPublicIp": "DISABLED"}
     }
     service = ecs.create_service(
-        cluster="web-cluster", serviceName="web-svc", taskDefinition=td["taskDefinitionArn"], desiredCount=2,
-        launchType="FARGATE", networkConfiguration=awsvpc,
+        cluster="web-cluster",
+        serviceName="web-svc",
+        taskDefinition=td["taskDefinitionArn"],
+        desiredCount=2,
+        launchType="FARGATE",
+        networkConfiguration=awsvpc,
         loadBalancers=[{"targetGroupArn": m["tg"], "containerName": "web", "containerPort": 8080}],
-    )["service"]  # fmt: skip
+    )["service"]
     m["service"] = service["serviceArn"]
     # No run_task: moto 5.2 answers 500 for an awsvpc networkConfiguration (its NetworkInterface has no
     # private_dns_name) and refuses awsvpc without one, so ECS tasks are covered by recorded payloads.
@@ -204,25 +259,37 @@ def seed(endpoint_url: str, region: str = "us-east-1") -> dict[str, str]:
     eks_role = _role(c["iam"], "eks-cluster-role", "eks.amazonaws.com")
     node_role = _role(c["iam"], "eks-node-role", "ec2.amazonaws.com")
     cluster = eks.create_cluster(
-        name="web-eks", version="1.29", roleArn=eks_role,
-        resourcesVpcConfig={"subnetIds": private, "securityGroupIds": [m["sg:eks-sg"]],
-                            "endpointPublicAccess": True, "endpointPrivateAccess": True,
-                            "publicAccessCidrs": ["203.0.113.0/24"]},
+        name="web-eks",
+        version="1.29",
+        roleArn=eks_role,
+        resourcesVpcConfig={
+            "subnetIds": private,
+            "securityGroupIds": [m["sg:eks-sg"]],
+            "endpointPublicAccess": True,
+            "endpointPrivateAccess": True,
+            "publicAccessCidrs": ["203.0.113.0/24"],
+        },
         tags={"env": "prod"},
-    )["cluster"]  # fmt: skip
+    )["cluster"]
     m["eks"] = cluster["arn"]
     nodegroup = eks.create_nodegroup(
-        clusterName="web-eks", nodegroupName="web-nodes", subnets=private, nodeRole=node_role,
-        instanceTypes=["m6i.large"], scalingConfig={"minSize": 2, "maxSize": 6, "desiredSize": 3},
+        clusterName="web-eks",
+        nodegroupName="web-nodes",
+        subnets=private,
+        nodeRole=node_role,
+        instanceTypes=["m6i.large"],
+        scalingConfig={"minSize": 2, "maxSize": 6, "desiredSize": 3},
         capacityType="ON_DEMAND",
-    )["nodegroup"]  # fmt: skip
+    )["nodegroup"]
     m["nodegroup"] = nodegroup["nodegroupArn"]
 
     # --- ECR ----------------------------------------------------------------------------------------------
     repo = ecr.create_repository(
-        repositoryName="web", imageTagMutability="IMMUTABLE", imageScanningConfiguration={"scanOnPush": True},
+        repositoryName="web",
+        imageTagMutability="IMMUTABLE",
+        imageScanningConfiguration={"scanOnPush": True},
         encryptionConfiguration={"encryptionType": "AES256"},
-    )["repository"]  # fmt: skip
+    )["repository"]
     m["ecr"] = repo["repositoryArn"]
     m["ecr:uri"] = repo["repositoryUri"]
     log.info("seeded the compute web tier in %s: %s resources", region, len(m))

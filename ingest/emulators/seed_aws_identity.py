@@ -79,14 +79,22 @@ def _seed_iam(iam: IAMClient, manifest: dict[str, str]) -> None:
             {
                 "Version": "2012-10-17",
                 "Statement": [
-                    {"Sid": "ReadAssets", "Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"],
-                     "Resource": ["arn:aws:s3:::assets-bucket", "arn:aws:s3:::assets-bucket/*"]},
-                    {"Effect": "Deny", "NotAction": "s3:*", "Resource": "*",
-                     "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+                    {
+                        "Sid": "ReadAssets",
+                        "Effect": "Allow",
+                        "Action": ["s3:GetObject", "s3:ListBucket"],
+                        "Resource": ["arn:aws:s3:::assets-bucket", "arn:aws:s3:::assets-bucket/*"],
+                    },
+                    {
+                        "Effect": "Deny",
+                        "NotAction": "s3:*",
+                        "Resource": "*",
+                        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                    },
                 ],
             }
         ),
-    )["Policy"]  # fmt: skip
+    )["Policy"]
     manifest["policy:app-data"] = app_data["Arn"]
 
     app = iam.create_role(
@@ -123,18 +131,27 @@ def _seed_cloudfront(cloudfront: CloudFrontClient, manifest: dict[str, str]) -> 
         DistributionConfig={
             "CallerReference": "seed-assets",
             "Aliases": {"Quantity": 1, "Items": ["assets.example.com"]},
-            "Origins": {"Quantity": 1, "Items": [{
-                "Id": "assets-s3", "DomainName": "assets-bucket.s3.amazonaws.com",
-                "S3OriginConfig": {"OriginAccessIdentity": ""},
-            }]},
-            "DefaultCacheBehavior": {"TargetOriginId": "assets-s3", "ViewerProtocolPolicy": "redirect-to-https",
-                                     "MinTTL": 0, "ForwardedValues": {"QueryString": False,
-                                                                      "Cookies": {"Forward": "none"}}},
+            "Origins": {
+                "Quantity": 1,
+                "Items": [
+                    {
+                        "Id": "assets-s3",
+                        "DomainName": "assets-bucket.s3.amazonaws.com",
+                        "S3OriginConfig": {"OriginAccessIdentity": ""},
+                    }
+                ],
+            },
+            "DefaultCacheBehavior": {
+                "TargetOriginId": "assets-s3",
+                "ViewerProtocolPolicy": "redirect-to-https",
+                "MinTTL": 0,
+                "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
+            },
             "Comment": "static assets",
             "PriceClass": "PriceClass_100",
             "Enabled": True,
         }
-    )["Distribution"]  # fmt: skip
+    )["Distribution"]
     manifest["distribution:assets"] = dist["ARN"]
     manifest["distribution:assets:domain"] = dist["DomainName"]
     return dist["DomainName"]
@@ -147,14 +164,37 @@ def _seed_route53(
     public_id = public["Id"].rsplit("/", 1)[-1]
     manifest["zone:example.com"] = public_id
     changes = [
-        {"Action": "CREATE", "ResourceRecordSet": {"Name": "www.example.com", "Type": "A", "TTL": 300,
-                                                   "ResourceRecords": [{"Value": "192.0.2.10"},
-                                                                       {"Value": "192.0.2.11"}]}},
-        {"Action": "CREATE", "ResourceRecordSet": {"Name": "blog.example.com", "Type": "CNAME", "TTL": 60,
-                                                   "ResourceRecords": [{"Value": "www.example.com"}]}},
-        {"Action": "CREATE", "ResourceRecordSet": {"Name": "assets.example.com", "Type": "A", "AliasTarget": {
-            "HostedZoneId": CLOUDFRONT_ZONE_ID, "DNSName": cdn_domain, "EvaluateTargetHealth": False}}},
-    ]  # fmt: skip
+        {
+            "Action": "CREATE",
+            "ResourceRecordSet": {
+                "Name": "www.example.com",
+                "Type": "A",
+                "TTL": 300,
+                "ResourceRecords": [{"Value": "192.0.2.10"}, {"Value": "192.0.2.11"}],
+            },
+        },
+        {
+            "Action": "CREATE",
+            "ResourceRecordSet": {
+                "Name": "blog.example.com",
+                "Type": "CNAME",
+                "TTL": 60,
+                "ResourceRecords": [{"Value": "www.example.com"}],
+            },
+        },
+        {
+            "Action": "CREATE",
+            "ResourceRecordSet": {
+                "Name": "assets.example.com",
+                "Type": "A",
+                "AliasTarget": {
+                    "HostedZoneId": CLOUDFRONT_ZONE_ID,
+                    "DNSName": cdn_domain,
+                    "EvaluateTargetHealth": False,
+                },
+            },
+        },
+    ]
     route53.change_resource_record_sets(HostedZoneId=public_id, ChangeBatch={"Changes": changes})  # type: ignore[typeddict-item]
     vpc_id = ec2.create_vpc(CidrBlock="10.40.0.0/16")["Vpc"]["VpcId"]
     manifest["vpc:internal"] = vpc_id
@@ -183,8 +223,9 @@ def _seed_apis(rest: APIGatewayClient, v2: ApiGatewayV2Client, region: str, mani
     root = next(r["id"] for r in rest.get_resources(restApiId=api_id)["items"] if r.get("path") == "/")
     orders = rest.create_resource(restApiId=api_id, parentId=root, pathPart="orders")["id"]
     rest.put_method(restApiId=api_id, resourceId=orders, httpMethod="GET", authorizationType="NONE")
-    rest.put_integration(restApiId=api_id, resourceId=orders, httpMethod="GET", type="AWS_PROXY",
-                         integrationHttpMethod="POST", uri=uri)  # fmt: skip
+    rest.put_integration(
+        restApiId=api_id, resourceId=orders, httpMethod="GET", type="AWS_PROXY", integrationHttpMethod="POST", uri=uri
+    )
     rest.create_deployment(restApiId=api_id, stageName="prod")
 
     http = v2.create_api(

@@ -134,13 +134,33 @@ def seed(endpoint_url: str, region: str = "us-east-1") -> dict[str, str]:
     ids["acl"] = acl["NetworkAcl"]["NetworkAclId"]
     acl_id, anywhere = ids["acl"], "0.0.0.0/0"
     entries: list[CreateNetworkAclEntryRequestTypeDef] = [
-        {"NetworkAclId": acl_id, "RuleNumber": 100, "Egress": False, "Protocol": "6", "RuleAction": "allow",
-         "CidrBlock": anywhere, "PortRange": {"From": 443, "To": 443}},
-        {"NetworkAclId": acl_id, "RuleNumber": 200, "Egress": False, "Protocol": "6", "RuleAction": "deny",
-         "CidrBlock": anywhere, "PortRange": {"From": 22, "To": 22}},
-        {"NetworkAclId": acl_id, "RuleNumber": 100, "Egress": True, "Protocol": "-1", "RuleAction": "allow",
-         "CidrBlock": anywhere},
-    ]  # fmt: skip
+        {
+            "NetworkAclId": acl_id,
+            "RuleNumber": 100,
+            "Egress": False,
+            "Protocol": "6",
+            "RuleAction": "allow",
+            "CidrBlock": anywhere,
+            "PortRange": {"From": 443, "To": 443},
+        },
+        {
+            "NetworkAclId": acl_id,
+            "RuleNumber": 200,
+            "Egress": False,
+            "Protocol": "6",
+            "RuleAction": "deny",
+            "CidrBlock": anywhere,
+            "PortRange": {"From": 22, "To": 22},
+        },
+        {
+            "NetworkAclId": acl_id,
+            "RuleNumber": 100,
+            "Egress": True,
+            "Protocol": "-1",
+            "RuleAction": "allow",
+            "CidrBlock": anywhere,
+        },
+    ]
     for entry in entries:
         ec2.create_network_acl_entry(**entry)
     current = ec2.describe_network_acls(Filters=[{"Name": "association.subnet-id", "Values": [ids["public-subnet"]]}])

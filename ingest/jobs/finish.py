@@ -36,11 +36,19 @@ def complete_job(graph: Graph, settings: Settings, job_id: str, stamp: SyncStamp
 def job_event(job: JobRecord) -> dict[str, object]:
     return {
         "type": "job.failed" if job.status == "failed" else "job.succeeded",
-        "job_id": job.id, "status": job.status, "provider": job.provider, "scope": job.scope,
-        "started_by": job.started_by, "nodes": job.nodes, "edges": job.edges, "changes": job.changes,
-        "units_total": job.units_total, "units_failed": job.units_failed,
-        "warnings": len(job.warnings), "errors": list(job.errors[:5]),
-    }  # fmt: skip
+        "job_id": job.id,
+        "status": job.status,
+        "provider": job.provider,
+        "scope": job.scope,
+        "started_by": job.started_by,
+        "nodes": job.nodes,
+        "edges": job.edges,
+        "changes": job.changes,
+        "units_total": job.units_total,
+        "units_failed": job.units_failed,
+        "warnings": len(job.warnings),
+        "errors": list(job.errors[:5]),
+    }
 
 
 def notify(settings: Settings, job: JobRecord) -> None:

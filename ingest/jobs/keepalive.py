@@ -89,8 +89,11 @@ class UnackedKeepAlive(bootsteps.StartStopStep):  # type: ignore[misc]  # celery
         self.visibility_timeout = int(options.get("visibility_timeout") or load_settings().task_visibility_timeout)
         interval = keepalive_interval(self.visibility_timeout)
         self.tref = c.timer.call_repeatedly(interval, self.beat, (c,))
-        log.info("keep-alive: re-stamping held tasks every %.1f s (visibility timeout %s s)", interval,
-                 self.visibility_timeout)  # fmt: skip
+        log.info(
+            "keep-alive: re-stamping held tasks every %.1f s (visibility timeout %s s)",
+            interval,
+            self.visibility_timeout,
+        )
 
     def stop(self, c: Any) -> None:
         if self.tref is not None:

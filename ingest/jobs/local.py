@@ -112,6 +112,7 @@ def _failed(graph: Graph, job_id: str, spec: UnitSpec, exc: Exception) -> None:
     err = failure(spec, exc)
     if not err.warning:
         log.error("unit %s failed: %s", spec.key, err, exc_info=exc)
-    outcome = UnitOutcome(spec.key, "failed", warnings=(str(err),) if err.warning else (),
-                          errors=() if err.warning else (str(err),))  # fmt: skip
+    outcome = UnitOutcome(
+        spec.key, "failed", warnings=(str(err),) if err.warning else (), errors=() if err.warning else (str(err),)
+    )
     unit_finished(graph, job_id, outcome)

@@ -26,8 +26,10 @@ class JobRequest:
     started_by: str = "cli"
 
     def scope(self) -> str:
-        parts = [f"accounts={','.join(self.accounts)}" if self.accounts else "",
-                 f"regions={','.join(self.regions)}" if self.regions else ""]  # fmt: skip
+        parts = [
+            f"accounts={','.join(self.accounts)}" if self.accounts else "",
+            f"regions={','.join(self.regions)}" if self.regions else "",
+        ]
         return " ".join(p for p in parts if p) or "configured"
 
 
@@ -47,8 +49,13 @@ class UnitSpec:
         return f"{self.provider}/{self.account}/{self.region}/{self.service}"
 
     def to_json(self) -> dict[str, str]:
-        return {"provider": self.provider, "account": self.account, "region": self.region,
-                "service": self.service, "source": self.source}  # fmt: skip
+        return {
+            "provider": self.provider,
+            "account": self.account,
+            "region": self.region,
+            "service": self.service,
+            "source": self.source,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, str]) -> UnitSpec:

@@ -80,10 +80,15 @@ def _plan_aws(request: JobRequest, settings: Settings, warnings: list[str]) -> l
                 continue
             regions = request.regions or settings.aws_regions or _enabled_regions(clients)
         _TARGETS[target.source] = target
-        units += [UnitSpec("aws", account, GLOBAL_REGION, u.service, target.source) for u in ALL_UNITS
-                  if u.global_service]  # fmt: skip
-        units += [UnitSpec("aws", account, region, u.service, target.source) for region in regions
-                  for u in ALL_UNITS if not u.global_service]  # fmt: skip
+        units += [
+            UnitSpec("aws", account, GLOBAL_REGION, u.service, target.source) for u in ALL_UNITS if u.global_service
+        ]
+        units += [
+            UnitSpec("aws", account, region, u.service, target.source)
+            for region in regions
+            for u in ALL_UNITS
+            if not u.global_service
+        ]
     missing = wanted - {u.account for u in units}
     warnings += [f"aws account {a}: not among the configured accounts; skipped" for a in sorted(missing)]
     return units

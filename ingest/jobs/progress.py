@@ -67,10 +67,20 @@ class Progress:
     def of(cls, job: JobRecord, message: str = "") -> Progress:
         final = job.finished
         return cls(
-            job.id, job.status, job.units_total, job.units_staged, job.units_done, job.units_failed, job.nodes,
-            job.edges, job.removed_nodes, job.changes, message,
-            job.warnings if final else (), job.errors if final else (),
-        )  # fmt: skip
+            job.id,
+            job.status,
+            job.units_total,
+            job.units_staged,
+            job.units_done,
+            job.units_failed,
+            job.nodes,
+            job.edges,
+            job.removed_nodes,
+            job.changes,
+            message,
+            job.warnings if final else (),
+            job.errors if final else (),
+        )
 
 
 def publish(redis_url: str, progress: Progress) -> None:

@@ -69,9 +69,14 @@ class JobRecord:
 
 
 def create_job(
-    graph: Graph, job_id: str, request: JobRequest, via: str, stamp: SyncStamp, units: Sequence[UnitSpec],
+    graph: Graph,
+    job_id: str,
+    request: JobRequest,
+    via: str,
+    stamp: SyncStamp,
+    units: Sequence[UnitSpec],
     warnings: Sequence[str] = (),
-) -> None:  # fmt: skip
+) -> None:
     graph.write(
         "MERGE (j:Job {id: $id}) ON CREATE SET j.created_at = $at "
         "SET j.provider = $provider, j.scope = $scope, j.started_by = $by, j.via = $via, j.status = 'running', "
@@ -195,9 +200,13 @@ def reap_stalled(graph: Graph, stall_seconds: int, now: datetime | None = None) 
     )
     ids = [str(r["id"]) for r in records]
     for job_id in ids:
-        fail_job(graph, job_id, f"no unit of the job reported for {stall_seconds} s (its queued tasks were lost, "
-                                "e.g. Redis restarted, or no worker runs); units that did not finish removed "
-                                "nothing; run the job again")  # fmt: skip
+        fail_job(
+            graph,
+            job_id,
+            f"no unit of the job reported for {stall_seconds} s (its queued tasks were lost, "
+            "e.g. Redis restarted, or no worker runs); units that did not finish removed "
+            "nothing; run the job again",
+        )
     return ids
 
 

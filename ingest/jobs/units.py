@@ -54,23 +54,38 @@ class Staged:
     accounts: tuple[str, ...] = field(default=())
 
     def to_json(self) -> str:
-        return json.dumps({
-            "spec": self.spec.to_json(), "nodes": self.nodes, "edges": edges_to_json(self.edges),
-            "references": edges_to_json(self.references),
-            "scopes": [[s.provider, s.account, s.region, list(s.labels)] for s in self.scopes],
-            "anomalies": self.anomalies, "anomaly_messages": list(self.anomaly_messages), "changes": self.changes,
-            "warnings": list(self.warnings), "seconds": self.seconds, "accounts": list(self.accounts),
-        })  # fmt: skip
+        return json.dumps(
+            {
+                "spec": self.spec.to_json(),
+                "nodes": self.nodes,
+                "edges": edges_to_json(self.edges),
+                "references": edges_to_json(self.references),
+                "scopes": [[s.provider, s.account, s.region, list(s.labels)] for s in self.scopes],
+                "anomalies": self.anomalies,
+                "anomaly_messages": list(self.anomaly_messages),
+                "changes": self.changes,
+                "warnings": list(self.warnings),
+                "seconds": self.seconds,
+                "accounts": list(self.accounts),
+            }
+        )
 
     @classmethod
     def from_json(cls, text: str) -> Staged:
         d = json.loads(text)
         return cls(
-            UnitSpec.from_json(d["spec"]), int(d["nodes"]), edges_from_json(d["edges"]),
-            edges_from_json(d["references"]), tuple(Scope(p, a, r, tuple(ls)) for p, a, r, ls in d["scopes"]),
-            int(d["anomalies"]), tuple(d["anomaly_messages"]), int(d["changes"]), tuple(d["warnings"]),
-            float(d["seconds"]), tuple(d["accounts"]),
-        )  # fmt: skip
+            UnitSpec.from_json(d["spec"]),
+            int(d["nodes"]),
+            edges_from_json(d["edges"]),
+            edges_from_json(d["references"]),
+            tuple(Scope(p, a, r, tuple(ls)) for p, a, r, ls in d["scopes"]),
+            int(d["anomalies"]),
+            tuple(d["anomaly_messages"]),
+            int(d["changes"]),
+            tuple(d["warnings"]),
+            float(d["seconds"]),
+            tuple(d["accounts"]),
+        )
 
 
 Verdict = Literal["retry", "fail"]
@@ -100,8 +115,15 @@ def failure(spec: UnitSpec, exc: BaseException) -> UnitFailedError:
 
 
 def make_writer(graph: Graph, settings: Settings, job_id: str) -> GraphWriter:
-    return GraphWriter(graph, SCHEMA, settings.write_batch_size, strict=False, history=settings.history_enabled,
-                       job_id=job_id, parallelism=settings.write_parallelism)  # fmt: skip
+    return GraphWriter(
+        graph,
+        SCHEMA,
+        settings.write_batch_size,
+        strict=False,
+        history=settings.history_enabled,
+        job_id=job_id,
+        parallelism=settings.write_parallelism,
+    )
 
 
 def stage(spec: UnitSpec, settings: Settings, graph: Graph, stamp: SyncStamp, job_id: str) -> Staged:
@@ -138,8 +160,19 @@ def _stage(spec: UnitSpec, settings: Settings, graph: Graph, stamp: SyncStamp, j
         refs, accounts, warnings = (), (), ()
     written = writer.nodes(nodes, stamp)
     record_graph_writes(settings.redis_url, written, 0)
-    return Staged(spec, written, tuple(edges), tuple(refs), scopes, writer.anomalies, tuple(writer.anomaly_messages),
-                  writer.changes, warnings, time.monotonic() - started, accounts)  # fmt: skip
+    return Staged(
+        spec,
+        written,
+        tuple(edges),
+        tuple(refs),
+        scopes,
+        writer.anomalies,
+        tuple(writer.anomaly_messages),
+        writer.changes,
+        warnings,
+        time.monotonic() - started,
+        accounts,
+    )
 
 
 def finish(staged: Staged, settings: Settings, graph: Graph, stamp: SyncStamp, job_id: str) -> UnitOutcome:
@@ -163,13 +196,23 @@ def _finish(staged: Staged, settings: Settings, graph: Graph, stamp: SyncStamp, 
     anomalies = staged.anomalies + writer.anomalies
     if anomalies:
         first = "; ".join((*staged.anomaly_messages, *writer.anomaly_messages)[:3])
-        warnings.append(f"{staged.spec.key}: {anomalies} row(s) or properties did not fit the schema, kept the rest "
-                        f"({first})")  # fmt: skip
+        warnings.append(
+            f"{staged.spec.key}: {anomalies} row(s) or properties did not fit the schema, kept the rest ({first})"
+        )
     return UnitOutcome(
-        staged.spec.key, "succeeded", staged.nodes, edges.written + refs.written, removed_nodes, removed_edges,
-        staged.changes + writer.changes, anomalies, tuple(warnings), (), staged.seconds + time.monotonic() - started,
+        staged.spec.key,
+        "succeeded",
+        staged.nodes,
+        edges.written + refs.written,
+        removed_nodes,
+        removed_edges,
+        staged.changes + writer.changes,
+        anomalies,
+        tuple(warnings),
+        (),
+        staged.seconds + time.monotonic() - started,
         staged.accounts,
-    )  # fmt: skip
+    )
 
 
 def _fetch_azure(
@@ -186,8 +229,9 @@ def _fetch_azure(
         payload = fetch_azure(client, requested, settings.azure_page_size, https_required(settings))
     seen = visible_subscriptions(payload)
     if requested and spec.account not in seen:
-        raise UnitFailedError(f"{spec.key}: subscription not visible to these credentials; skipped, nothing removed",
-                         warning=True)  # fmt: skip
+        raise UnitFailedError(
+            f"{spec.key}: subscription not visible to these credentials; skipped, nothing removed", warning=True
+        )
     rows = transform_azure(payload)
     scopes = tuple(Scope("azure", sub, ALL_REGIONS, AZURE_LABELS) for sub in seen)
     return rows.nodes, rows.edges, scopes, ()

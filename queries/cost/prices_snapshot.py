@@ -79,11 +79,18 @@ class PriceSnapshot:
             "hours_per_month": HOURS_PER_MONTH,
             "source_urls": list(self.source_urls),
             "prices": [
-                {"provider": p.provider, "service": p.service, "kind": p.kind, "region": p.region, "unit": p.unit,
-                 "usd": p.usd, **({"note": p.note} if p.note else {})}
+                {
+                    "provider": p.provider,
+                    "service": p.service,
+                    "kind": p.kind,
+                    "region": p.region,
+                    "unit": p.unit,
+                    "usd": p.usd,
+                    **({"note": p.note} if p.note else {}),
+                }
                 for p in sorted(self.prices, key=lambda p: p.key)
             ],
-        }  # fmt: skip
+        }
         return json.dumps(doc, indent=1) + "\n"
 
 
@@ -104,9 +111,16 @@ def parse_snapshot(text: str, path: str = "") -> PriceSnapshot:
     for n, item in enumerate(doc["prices"]):
         try:
             prices.append(
-                Price(str(item["provider"]), str(item["service"]), str(item["kind"]), str(item["region"]),
-                      str(item["unit"]), float(item["usd"]), str(item.get("note") or ""))
-            )  # fmt: skip
+                Price(
+                    str(item["provider"]),
+                    str(item["service"]),
+                    str(item["kind"]),
+                    str(item["region"]),
+                    str(item["unit"]),
+                    float(item["usd"]),
+                    str(item.get("note") or ""),
+                )
+            )
         except (KeyError, TypeError, ValueError) as exc:
             raise PriceDataError(
                 f"{where}: price #{n} lacks provider/service/kind/region/unit/usd ({exc!r}); fix that entry"

@@ -88,10 +88,16 @@ def evaluate_savings(graph: Graph, prices: PriceSnapshot, max_snapshot_age_days:
     for rule in RULES:
         if rule.needs_property and not _has_property(graph, rule.needs_property):
             outcomes.append(
-                RuleOutcome(rule.slug, rule.title, "needs data",
-                            f"no resource carries {rule.needs_property}: utilisation metrics are not discovered yet, "
-                            "so this rule cannot say which instances are over-provisioned", 0, 0.0)
-            )  # fmt: skip
+                RuleOutcome(
+                    rule.slug,
+                    rule.title,
+                    "needs data",
+                    f"no resource carries {rule.needs_property}: utilisation metrics are not discovered yet, "
+                    "so this rule cannot say which instances are over-provisioned",
+                    0,
+                    0.0,
+                )
+            )
             continue
         found = _run_rule(graph, rule, prices, params)
         usd = round(sum(s.monthly_saving_usd for s in found), 2)

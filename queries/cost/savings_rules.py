@@ -95,8 +95,15 @@ def _gp2_to_gp3(c: Candidate, prices: PriceSnapshot) -> Advice | None:
 
 # Previous-generation EC2 families and the current one to move to.
 NEXT_GENERATION = {
-    "t2": "t3", "m3": "m6i", "m4": "m6i", "m5": "m6i", "c3": "c6i", "c4": "c6i", "r3": "r6i", "r4": "r6i",
-}  # fmt: skip
+    "t2": "t3",
+    "m3": "m6i",
+    "m4": "m6i",
+    "m5": "m6i",
+    "c3": "c6i",
+    "c4": "c6i",
+    "r3": "r6i",
+    "r4": "r6i",
+}
 PREVIOUS = ("t2", "m3", "m4", "c3", "c4", "r3", "r4")  # m5 is current; it is only a target family for m4
 
 

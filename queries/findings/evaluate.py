@@ -187,8 +187,17 @@ def evaluate(graph: Graph, rules: Sequence[Rule] = CATALOGUE, now: datetime | No
         for record in written:
             if record["created"]:
                 hit = by_id[record["id"]]
-                new.append(NewFinding(hit.finding_id, hit.rule.id, hit.rule.provider, hit.rule.severity, hit.rule.title,
-                                      hit.resource_id, hit.command))  # fmt: skip
+                new.append(
+                    NewFinding(
+                        hit.finding_id,
+                        hit.rule.id,
+                        hit.rule.provider,
+                        hit.rule.severity,
+                        hit.rule.title,
+                        hit.resource_id,
+                        hit.command,
+                    )
+                )
             reopened += bool(record["reopened"])
         path_rows = [r for r in rows if r["path_ids"]]
         if path_rows:

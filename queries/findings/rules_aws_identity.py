@@ -213,10 +213,28 @@ LAMBDA_PUBLIC_URL = Rule(
 )
 
 DEPRECATED_RUNTIMES = (
-    "python2.7", "python3.6", "python3.7", "python3.8", "nodejs", "nodejs4.3", "nodejs6.10", "nodejs8.10",
-    "nodejs10.x", "nodejs12.x", "nodejs14.x", "nodejs16.x", "java8", "dotnetcore1.0", "dotnetcore2.0",
-    "dotnetcore2.1", "dotnetcore3.1", "dotnet6", "ruby2.5", "ruby2.7", "go1.x",
-)  # fmt: skip
+    "python2.7",
+    "python3.6",
+    "python3.7",
+    "python3.8",
+    "nodejs",
+    "nodejs4.3",
+    "nodejs6.10",
+    "nodejs8.10",
+    "nodejs10.x",
+    "nodejs12.x",
+    "nodejs14.x",
+    "nodejs16.x",
+    "java8",
+    "dotnetcore1.0",
+    "dotnetcore2.0",
+    "dotnetcore2.1",
+    "dotnetcore3.1",
+    "dotnet6",
+    "ruby2.5",
+    "ruby2.7",
+    "go1.x",
+)
 
 LAMBDA_OLD_RUNTIME = Rule(
     id="aws-lambda-deprecated-runtime",

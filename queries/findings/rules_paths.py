@@ -114,9 +114,20 @@ PUBLIC_FUNCTION_SECRETS = Rule(
 )
 
 _DATA_ACTIONS = (
-    "*", "s3:*", "s3:Get*", "s3:GetObject", "s3:Put*", "s3:PutObject", "s3:DeleteObject",
-    "dynamodb:*", "dynamodb:Get*", "dynamodb:GetItem", "dynamodb:Scan", "dynamodb:Query", "dynamodb:PutItem",
-)  # fmt: skip
+    "*",
+    "s3:*",
+    "s3:Get*",
+    "s3:GetObject",
+    "s3:Put*",
+    "s3:PutObject",
+    "s3:DeleteObject",
+    "dynamodb:*",
+    "dynamodb:Get*",
+    "dynamodb:GetItem",
+    "dynamodb:Scan",
+    "dynamodb:Query",
+    "dynamodb:PutItem",
+)
 
 INTERNET_INSTANCE_DATA = Rule(
     id="aws-path-internet-instance-reaches-data",

@@ -34,9 +34,15 @@ SUB = "5a3e7c90-1b2d-4e6f-8a9b-0c1d2e3f4a5b"
 
 
 def gcp_key() -> str:
-    return json.dumps({"type": "service_account", "project_id": "shop-prod-1", "private_key_id": "k1",
-                       "private_key": "-----BEGIN PRIVATE KEY-----\nMIIfake\n-----END PRIVATE KEY-----\n",
-                       "client_email": "disc@shop-prod-1.iam.gserviceaccount.com"})  # fmt: skip
+    return json.dumps(
+        {
+            "type": "service_account",
+            "project_id": "shop-prod-1",
+            "private_key_id": "k1",
+            "private_key": "-----BEGIN PRIVATE KEY-----\nMIIfake\n-----END PRIVATE KEY-----\n",
+            "client_email": "disc@shop-prod-1.iam.gserviceaccount.com",
+        }
+    )
 
 
 @pytest.fixture
@@ -57,19 +63,29 @@ def _secret(value: str) -> object:
         (AccountSpec(provider="oracle", auth_method="role"), "unknown provider 'oracle'; use one of: aws, azure, gcp"),
         (AccountSpec(provider="aws", auth_method="role", role_arn="arn:aws:iam::12:role/x"), "is not an IAM role ARN"),
         (AccountSpec(provider="aws", auth_method="role", role_arn="arn:aws:s3:::bucket"), "is not an IAM role ARN"),
-        (AccountSpec(provider="aws", auth_method="role", role_arn=ROLE, account_id="123456789012"),
-         "belongs to account 210987654321, not 123456789012"),
+        (
+            AccountSpec(provider="aws", auth_method="role", role_arn=ROLE, account_id="123456789012"),
+            "belongs to account 210987654321, not 123456789012",
+        ),
         (AccountSpec(provider="aws", auth_method="profile", account_id="123456789012"), "needs --profile"),
         (AccountSpec(provider="aws", auth_method="password"), "aws accounts authenticate with profile or role"),
-        (AccountSpec(provider="azure", auth_method="service_principal", account_id=SUB, tenant_id=TENANT,
-                     client_id=CLIENT), "needs the client secret"),
+        (
+            AccountSpec(
+                provider="azure", auth_method="service_principal", account_id=SUB, tenant_id=TENANT, client_id=CLIENT
+            ),
+            "needs the client secret",
+        ),
         (AccountSpec(provider="azure", auth_method="managed_identity", account_id="not-a-guid"), "must be a GUID"),
-        (AccountSpec(provider="gcp", auth_method="service_account_key", account_id="shop-prod-1", secret="{"),
-         "the GCP key is not JSON"),
-        (AccountSpec(provider="gcp", auth_method="service_account_key", account_id="Bad_Project", secret=gcp_key()),
-         "GCP project id 'Bad_Project'"),
+        (
+            AccountSpec(provider="gcp", auth_method="service_account_key", account_id="shop-prod-1", secret="{"),
+            "the GCP key is not JSON",
+        ),
+        (
+            AccountSpec(provider="gcp", auth_method="service_account_key", account_id="Bad_Project", secret=gcp_key()),
+            "GCP project id 'Bad_Project'",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_registrations_are_refused_with_what_to_do(spec: AccountSpec, message: str) -> None:
     with pytest.raises(RegistrationError, match=message.replace("(", r"\(").replace(")", r"\)")):
         validate(spec)
@@ -83,8 +99,9 @@ def test_a_role_account_takes_its_id_from_the_arn_and_hides_its_secret_in_repr()
 
 
 def test_a_gcp_key_gives_the_service_account_email() -> None:
-    account = validate(AccountSpec(provider="gcp", auth_method="service_account_key", account_id="shop-prod-1",
-                                   secret=gcp_key()))  # fmt: skip
+    account = validate(
+        AccountSpec(provider="gcp", auth_method="service_account_key", account_id="shop-prod-1", secret=gcp_key())
+    )
     assert account.client_id == "disc@shop-prod-1.iam.gserviceaccount.com"
 
 
@@ -109,8 +126,11 @@ def _register_three(graph: Graph, settings: Settings) -> None:
             secret=SP_SECRET,
         ),
     )
-    register_account(graph, settings, AccountSpec(provider="gcp", auth_method="service_account_key",
-                                                  account_id="shop-prod-1", secret=gcp_key()))  # fmt: skip
+    register_account(
+        graph,
+        settings,
+        AccountSpec(provider="gcp", auth_method="service_account_key", account_id="shop-prod-1", secret=gcp_key()),
+    )
 
 
 def test_secrets_are_stored_encrypted_and_listed_decrypted_only_for_discovery(graph: Graph, keyed: Settings) -> None:
@@ -137,16 +157,20 @@ def test_a_duplicate_is_refused_and_keeps_the_first(graph: Graph, keyed: Setting
     spec = AccountSpec(provider="aws", auth_method="profile", profile="prod", account_id="123456789012", name="one")
     register_account(graph, keyed, spec)
     with pytest.raises(RegistrationError, match="aws account 123456789012 is already registered; remove it first"):
-        register_account(graph, keyed, AccountSpec(provider="aws", auth_method="profile", profile="other",
-                                                   account_id="123456789012", name="two"))  # fmt: skip
+        register_account(
+            graph,
+            keyed,
+            AccountSpec(provider="aws", auth_method="profile", profile="other", account_id="123456789012", name="two"),
+        )
     assert [a.name for a in account_views(graph)] == ["one"]
 
 
 def test_a_secret_without_a_key_names_the_variable_and_stores_nothing(graph: Graph, settings: Settings) -> None:
     unkeyed = settings.model_copy(update={"secret_key": None})
     with pytest.raises(SecretKeyError, match=r"AIDISCOVER_SECRET_KEY is not set.*aidiscover secrets generate-key"):
-        register_account(graph, unkeyed, AccountSpec(provider="aws", auth_method="role", role_arn=ROLE,
-                                                     secret=EXTERNAL_ID))  # fmt: skip
+        register_account(
+            graph, unkeyed, AccountSpec(provider="aws", auth_method="role", role_arn=ROLE, secret=EXTERNAL_ID)
+        )
     assert account_views(graph) == []
     # an account without a secret needs no key
     register_account(graph, unkeyed, AccountSpec(provider="azure", auth_method="managed_identity", account_id=SUB))
@@ -165,8 +189,11 @@ def test_rotation_re_encrypts_every_secret_and_the_old_key_no_longer_opens_them(
     from app.notify.model import TargetSpec
     from app.notify.store import add_target, load_target
 
-    add_target(graph, keyed, TargetSpec(name="hook", kind="webhook", url="http://127.0.0.1:9/x",
-                                        secret="whsec-0123456789abcdef"))  # fmt: skip
+    add_target(
+        graph,
+        keyed,
+        TargetSpec(name="hook", kind="webhook", url="http://127.0.0.1:9/x", secret="whsec-0123456789abcdef"),
+    )
     before = stored_ciphertexts(graph)
     new_key = generate_key()
     rotation = rotate_secrets(graph, keyed, new_key)
@@ -225,17 +252,37 @@ def test_removal_keeps_discovered_resources_unless_purge(graph: Graph, keyed: Se
 
 # --- CLI ------------------------------------------------------------------------------------------
 def test_cli_adds_lists_and_removes_accounts(
-    graph: Graph, keyed: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    graph: Graph,
+    keyed: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
     tmp_path: object,
-) -> None:  # fmt: skip
+) -> None:
     from pathlib import Path
 
     assert keyed.secret_key is not None
     monkeypatch.setenv("AIDISCOVER_SECRET_KEY", keyed.secret_key.get_secret_value())
     secret_file = Path(str(tmp_path)) / "ext"
     secret_file.write_text(EXTERNAL_ID + "\n")
-    assert main(["accounts", "add", "--provider", "aws", "--auth", "role", "--role-arn", ROLE,
-                 "--secret-file", str(secret_file), "--name", "prod"]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "accounts",
+                "add",
+                "--provider",
+                "aws",
+                "--auth",
+                "role",
+                "--role-arn",
+                ROLE,
+                "--secret-file",
+                str(secret_file),
+                "--name",
+                "prod",
+            ]
+        )
+        == 0
+    )
     assert "registered aws:210987654321 (prod), auth role, secret stored encrypted" in capsys.readouterr().out
     assert main(["accounts", "add", "--provider", "aws", "--auth", "role", "--role-arn", "arn:aws:iam::1:role/x"]) == 2
     err = capsys.readouterr().err

@@ -57,8 +57,15 @@ def test_admins_register_and_everyone_signed_in_lists_without_secrets(graph: Gra
     done = run(graph, keyed, REGISTER, input=aws)
     assert done.errors is None
     assert done.data["registerCloudAccount"] == {
-        "id": "aws:210987654321", "provider": "aws", "accountId": "210987654321", "name": "210987654321",
-        "authMethod": "role", "roleArn": ROLE, "regions": ["eu-west-1"], "hasSecret": True}  # fmt: skip
+        "id": "aws:210987654321",
+        "provider": "aws",
+        "accountId": "210987654321",
+        "name": "210987654321",
+        "authMethod": "role",
+        "roleArn": ROLE,
+        "regions": ["eu-west-1"],
+        "hasSecret": True,
+    }
     refused = run(graph, keyed, REGISTER, role="operator", input={**aws, "roleArn": ROLE.replace("2109", "3109")})
     assert codes(refused) == ["FORBIDDEN"]
     assert codes(run(graph, keyed, LIST, role=None)) == ["UNAUTHENTICATED"]
@@ -67,8 +74,11 @@ def test_admins_register_and_everyone_signed_in_lists_without_secrets(graph: Gra
     bad = run(graph, keyed, REGISTER, input={**aws, "roleArn": "arn:aws:iam::oops"})
     assert "is not an IAM role ARN" in bad.errors[0].message
     listed = run(graph, keyed, LIST, role="viewer")
-    assert listed.data == {"cloudAccounts": [{"id": "aws:210987654321", "authMethod": "role", "hasSecret": True,
-                                              "tenantId": None, "clientId": None}]}  # fmt: skip
+    assert listed.data == {
+        "cloudAccounts": [
+            {"id": "aws:210987654321", "authMethod": "role", "hasSecret": True, "tenantId": None, "clientId": None}
+        ]
+    }
     removed = run(graph, keyed, 'mutation { removeCloudAccount(id: "aws:210987654321") { id resourcesPurged } }')
     assert removed.data == {"removeCloudAccount": {"id": "aws:210987654321", "resourcesPurged": 0}}
 
@@ -78,25 +88,38 @@ def test_operators_manage_schedules_viewers_only_read_them(graph: Graph, keyed: 
     set_q = 'mutation($s: String!) { setSchedule(account: "%s", spec: $s) { id spec paused } }' % SUB  # noqa: UP031
     assert codes(run(graph, keyed, set_q, role="viewer", s="0 3 * * *")) == ["FORBIDDEN"]
     assert run(graph, keyed, set_q, role="operator", s="0 3 * * *").data == {
-        "setSchedule": {"id": f"azure:{SUB}", "spec": "0 3 * * *", "paused": False}}  # fmt: skip
+        "setSchedule": {"id": f"azure:{SUB}", "spec": "0 3 * * *", "paused": False}
+    }
     assert "not a 5-field cron" in run(graph, keyed, set_q, role="operator", s="every day").errors[0].message
     paused = run(graph, keyed, f'mutation {{ pauseSchedule(id: "azure:{SUB}") {{ paused }} }}', role="operator")
     assert paused.data == {"pauseSchedule": {"paused": True}}
     resumed = run(graph, keyed, f'mutation {{ resumeSchedule(id: "azure:{SUB}") {{ paused }} }}', role="operator")
     assert resumed.data == {"resumeSchedule": {"paused": False}}
     assert run(graph, keyed, "{ schedules { id account } }", role="viewer").data == {
-        "schedules": [{"id": f"azure:{SUB}", "account": f"azure:{SUB}"}]}  # fmt: skip
+        "schedules": [{"id": f"azure:{SUB}", "account": f"azure:{SUB}"}]
+    }
 
 
 def test_notification_targets_over_graphql_hide_secrets_and_slack_paths(graph: Graph, keyed: Settings) -> None:
     add = """mutation($i: NotificationTargetInput!) { addNotificationTarget(input: $i) {
       id kind events endpoint hasSecret } }"""
-    hook = {"name": "hook", "kind": "webhook", "url": "https://hooks.example.org/in?token=abc", "secret": HOOK_SECRET,
-            "events": ["job.failed"]}  # fmt: skip
+    hook = {
+        "name": "hook",
+        "kind": "webhook",
+        "url": "https://hooks.example.org/in?token=abc",
+        "secret": HOOK_SECRET,
+        "events": ["job.failed"],
+    }
     assert codes(run(graph, keyed, add, role="operator", i=hook)) == ["FORBIDDEN"]
-    assert run(graph, keyed, add, i=hook).data == {"addNotificationTarget": {
-        "id": "hook", "kind": "webhook", "events": ["job.failed"], "endpoint": "https://hooks.example.org/in",
-        "hasSecret": True}}  # fmt: skip
+    assert run(graph, keyed, add, i=hook).data == {
+        "addNotificationTarget": {
+            "id": "hook",
+            "kind": "webhook",
+            "events": ["job.failed"],
+            "endpoint": "https://hooks.example.org/in",
+            "hasSecret": True,
+        }
+    }
     slack = {"name": "slack", "kind": "slack", "url": "https://hooks.slack.com/services/T1/B2/sekrit"}
     assert run(graph, keyed, add, i=slack).data["addNotificationTarget"]["endpoint"] == "hooks.slack.com"
     listed = run(graph, keyed, "{ notificationTargets { id endpoint } deliveries { id } }", role="operator")
@@ -105,9 +128,14 @@ def test_notification_targets_over_graphql_hide_secrets_and_slack_paths(graph: G
 
 
 def test_secrets_never_reach_a_response_or_a_log_line(
-    graph: Graph, keyed: Settings, moto: MotoServer, caplog: pytest.LogCaptureFixture,
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-) -> None:  # fmt: skip
+    graph: Graph,
+    keyed: Settings,
+    moto: MotoServer,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
     from ingest.providers.aws.accounts import _assumed_session
     from ingest.providers.aws.client import AwsClients
 
@@ -117,17 +145,53 @@ def test_secrets_never_reach_a_response_or_a_log_line(
     monkeypatch.setenv("AIDISCOVER_SECRET_KEY", keyed.secret_key.get_secret_value())
     responses: list[str] = []
     # register: GraphQL and CLI
-    result = run(graph, keyed, REGISTER, input={"provider": "aws", "authMethod": "role", "roleArn": ROLE,
-                                                "secret": EXTERNAL_ID})  # fmt: skip
+    result = run(
+        graph, keyed, REGISTER, input={"provider": "aws", "authMethod": "role", "roleArn": ROLE, "secret": EXTERNAL_ID}
+    )
     responses.append(json.dumps(result.data))
     secret_file = tmp_path / "sp"
     secret_file.write_text(SP_SECRET)
-    assert main(["-v", "accounts", "add", "--provider", "azure", "--auth", "service_principal", "--id", SUB,
-                 "--tenant-id", SUB, "--client-id", SUB, "--secret-file", str(secret_file)]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "-v",
+                "accounts",
+                "add",
+                "--provider",
+                "azure",
+                "--auth",
+                "service_principal",
+                "--id",
+                SUB,
+                "--tenant-id",
+                SUB,
+                "--client-id",
+                SUB,
+                "--secret-file",
+                str(secret_file),
+            ]
+        )
+        == 0
+    )
     hook_file = tmp_path / "hook"
     hook_file.write_text(HOOK_SECRET)
-    assert main(["-v", "notify", "add", "hook", "--kind", "webhook", "--url", "http://127.0.0.1:9/x",
-                 "--secret-file", str(hook_file)]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "-v",
+                "notify",
+                "add",
+                "hook",
+                "--kind",
+                "webhook",
+                "--url",
+                "http://127.0.0.1:9/x",
+                "--secret-file",
+                str(hook_file),
+            ]
+        )
+        == 0
+    )
     # list: GraphQL, CLI
     responses.append(json.dumps(run(graph, keyed, LIST).data))
     responses.append(json.dumps(run(graph, keyed, "{ notificationTargets { id endpoint hasSecret } }").data))
@@ -141,8 +205,9 @@ def test_secrets_never_reach_a_response_or_a_log_line(
     identity = AwsClients(keyed, session).sts().get_caller_identity()
     assert identity["Account"] == "210987654321"
     # a failing registration whose input carries the secret
-    bad = run(graph, keyed, REGISTER, input={"provider": "aws", "authMethod": "role", "roleArn": ROLE,
-                                             "secret": EXTERNAL_ID})  # fmt: skip
+    bad = run(
+        graph, keyed, REGISTER, input={"provider": "aws", "authMethod": "role", "roleArn": ROLE, "secret": EXTERNAL_ID}
+    )
     responses.append(json.dumps([e.message for e in bad.errors or []]))
 
     out = capsys.readouterr()

@@ -23,8 +23,14 @@ SUB = "5a3e7c90-1b2d-4e6f-8a9b-0c1d2e3f4a5b"
 
 
 def test_an_aws_role_account_assumes_its_role_with_the_external_id(moto: MotoServer, aws_settings: Settings) -> None:
-    account = validate(AccountSpec(provider="aws", auth_method="role", secret="ext-1234",
-                                   role_arn="arn:aws:iam::210987654321:role/aidiscover-read"))  # fmt: skip
+    account = validate(
+        AccountSpec(
+            provider="aws",
+            auth_method="role",
+            secret="ext-1234",
+            role_arn="arn:aws:iam::210987654321:role/aidiscover-read",
+        )
+    )
     session = aws_session(account, aws_settings)
     identity = AwsClients(aws_settings, session).sts().get_caller_identity()
     assert identity["Account"] == "210987654321"
@@ -48,8 +54,16 @@ def test_an_aws_profile_account_uses_its_profile(
 def test_azure_accounts_give_their_azure_identity_credential() -> None:
     from azure.identity import ClientSecretCredential, ManagedIdentityCredential
 
-    sp = validate(AccountSpec(provider="azure", auth_method="service_principal", account_id=SUB, tenant_id=TENANT,
-                              client_id=CLIENT, secret="sp-secret"))  # fmt: skip
+    sp = validate(
+        AccountSpec(
+            provider="azure",
+            auth_method="service_principal",
+            account_id=SUB,
+            tenant_id=TENANT,
+            client_id=CLIENT,
+            secret="sp-secret",
+        )
+    )
     assert isinstance(azure_credential(sp), ClientSecretCredential)
     mi = validate(AccountSpec(provider="azure", auth_method="managed_identity", account_id=SUB, client_id=CLIENT))
     assert isinstance(azure_credential(mi), ManagedIdentityCredential)
@@ -59,8 +73,9 @@ def test_azure_accounts_give_their_azure_identity_credential() -> None:
 
 def test_a_gcp_key_account_gives_service_account_credentials() -> None:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption()).decode()  # fmt: skip
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
     info = {
         "type": "service_account",
         "project_id": "shop-prod-1",
@@ -69,12 +84,21 @@ def test_a_gcp_key_account_gives_service_account_credentials() -> None:
         "client_email": "disc@shop-prod-1.iam.gserviceaccount.com",
         "token_uri": "https://oauth2.googleapis.com/token",
     }
-    account = validate(AccountSpec(provider="gcp", auth_method="service_account_key", account_id="shop-prod-1",
-                                   secret=json.dumps(info)))  # fmt: skip
+    account = validate(
+        AccountSpec(
+            provider="gcp", auth_method="service_account_key", account_id="shop-prod-1", secret=json.dumps(info)
+        )
+    )
     creds = gcp_credentials(account)
     assert creds.service_account_email == "disc@shop-prod-1.iam.gserviceaccount.com"
     assert creds.project_id == "shop-prod-1"
-    broken = validate(AccountSpec(provider="gcp", auth_method="service_account_key", account_id="shop-prod-1",
-                                  secret=json.dumps({**info, "private_key": "not a key"})))  # fmt: skip
+    broken = validate(
+        AccountSpec(
+            provider="gcp",
+            auth_method="service_account_key",
+            account_id="shop-prod-1",
+            secret=json.dumps({**info, "private_key": "not a key"}),
+        )
+    )
     with pytest.raises(RegistrationError, match="the stored key JSON is not usable"):
         gcp_credentials(broken)

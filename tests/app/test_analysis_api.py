@@ -36,10 +36,21 @@ def test_blast_radius_and_dependencies(fixture_graph: Graph, settings: Settings)
     assert result.errors is None
     blast = result.data["blastRadius"]
     assert blast["total"] == 6
-    assert blast["byDistance"] == [{"key": "1", "count": 2}, {"key": "2", "count": 1}, {"key": "3", "count": 1},
-                                   {"key": "4", "count": 1}, {"key": "5", "count": 1}]  # fmt: skip
+    assert blast["byDistance"] == [
+        {"key": "1", "count": 2},
+        {"key": "2", "count": 1},
+        {"key": "3", "count": 1},
+        {"key": "4", "count": 1},
+        {"key": "5", "count": 1},
+    ]
     assert {n["node"]["name"]: n["distance"] for n in blast["nodes"]} == {
-        "db1": 1, "vol1": 1, "web1": 2, "tg": 3, "l443": 4, "alb": 5}  # fmt: skip
+        "db1": 1,
+        "vol1": 1,
+        "web1": 2,
+        "tg": 3,
+        "l443": 4,
+        "alb": 5,
+    }
     assert blast["nodes"][0]["path"] == [{"type": "ENCRYPTED_BY", "edgeForward": False}]
     assert result.data["dependencies"] == {"nodes": []}  # a key needs nothing
 
@@ -55,10 +66,20 @@ def test_critical_paths_shortest_path_and_exposure(fixture_graph: Graph, setting
     assert result.errors is None
     cp = result.data["criticalPaths"]
     assert (cp["total"], cp["entries"]) == (3, 4)
-    assert [(p["rank"], p["entry"]["name"], p["store"]["name"], p["path"]["length"],
-             [n["name"] for n in p["singlePointsOfFailure"]]) for p in cp["paths"]] == [
-        (1, "pip1", "kv1", 3, ["nic1", "vm1"]), (2, "alb", "db1", 4, ["l443", "tg"]), (3, "gi1", "gsql", 1, []),
-    ]  # fmt: skip
+    assert [
+        (
+            p["rank"],
+            p["entry"]["name"],
+            p["store"]["name"],
+            p["path"]["length"],
+            [n["name"] for n in p["singlePointsOfFailure"]],
+        )
+        for p in cp["paths"]
+    ] == [
+        (1, "pip1", "kv1", 3, ["nic1", "vm1"]),
+        (2, "alb", "db1", 4, ["l443", "tg"]),
+        (3, "gi1", "gsql", 1, []),
+    ]
     sp = result.data["shortestPath"]
     assert (sp["length"], [n["name"] for n in sp["nodes"]]) == (2, ["web1", "vol1", "kms1"])
     exposure = result.data["exposurePaths"]
@@ -82,10 +103,16 @@ def test_search_with_predicates_sort_facets_rollup_components_overview_subgraph(
     assert result.errors is None
     data = result.data
     assert data["resources"] == {"totalCount": 2, "edges": [{"node": {"name": "web2"}}, {"node": {"name": "bastion"}}]}
-    assert data["resourceFacets"] == {"total": 7, "kinds": [
-        {"value": "GCPFirewall", "count": 3}, {"value": "GCPCloudSQLInstance", "count": 1},
-        {"value": "GCPComputeInstance", "count": 1}, {"value": "GCPNetwork", "count": 1},
-        {"value": "GCPSubnetwork", "count": 1}]}  # fmt: skip
+    assert data["resourceFacets"] == {
+        "total": 7,
+        "kinds": [
+            {"value": "GCPFirewall", "count": 3},
+            {"value": "GCPCloudSQLInstance", "count": 1},
+            {"value": "GCPComputeInstance", "count": 1},
+            {"value": "GCPNetwork", "count": 1},
+            {"value": "GCPSubnetwork", "count": 1},
+        ],
+    }
     assert data["rollup"] == [{"key": "aws", "count": 19}, {"key": "azure", "count": 9}, {"key": "gcp", "count": 7}]
     assert data["components"] == [{"key": "shop", "size": 4}, {"key": "crm", "size": 2}]
     assert [g["count"] for g in data["overview"]["groups"]] == [19, 7, 9]

@@ -55,8 +55,9 @@ def key(graph: Graph, role: str) -> str:
 
 
 def gql(api: str, api_key: str, query: str, **variables: Any) -> dict[str, Any]:
-    response = httpx.post(f"{api}/graphql", json={"query": query, "variables": variables},
-                          headers={"X-API-Key": api_key}, timeout=30)  # fmt: skip
+    response = httpx.post(
+        f"{api}/graphql", json={"query": query, "variables": variables}, headers={"X-API-Key": api_key}, timeout=30
+    )
     return dict(response.json())
 
 
@@ -72,12 +73,27 @@ def test_discovery_jobs_and_one_job_with_its_units(api: str, graph: Graph) -> No
     unit_finished(graph, "job-a", UnitOutcome("aws/1/r/ec2", "succeeded", nodes=5, edges=3, changes=5))
     unit_finished(graph, "job-a", UnitOutcome("aws/1/r/s3", "failed", errors=("aws/1/r/s3: boom",)))
     finish_job(graph, "job-a")
-    body = gql(api, viewer, "{ discoveryJobs(first: 5) { id status startedBy scope unitsTotal unitsDone unitsFailed "
-                            "nodes edges changes errors } }")  # fmt: skip
-    assert body["data"]["discoveryJobs"] == [{
-        "id": "job-a", "status": "partial", "startedBy": "alice", "scope": "accounts=1 regions=r", "unitsTotal": 2,
-        "unitsDone": 2, "unitsFailed": 1, "nodes": 5, "edges": 3, "changes": 5, "errors": ["aws/1/r/s3: boom"],
-    }]  # fmt: skip
+    body = gql(
+        api,
+        viewer,
+        "{ discoveryJobs(first: 5) { id status startedBy scope unitsTotal unitsDone unitsFailed "
+        "nodes edges changes errors } }",
+    )
+    assert body["data"]["discoveryJobs"] == [
+        {
+            "id": "job-a",
+            "status": "partial",
+            "startedBy": "alice",
+            "scope": "accounts=1 regions=r",
+            "unitsTotal": 2,
+            "unitsDone": 2,
+            "unitsFailed": 1,
+            "nodes": 5,
+            "edges": 3,
+            "changes": 5,
+            "errors": ["aws/1/r/s3: boom"],
+        }
+    ]
     one = gql(api, viewer, "query($id: ID!) { discoveryJob(id: $id) { units { key status nodes } } }", id="job-a")
     assert one["data"]["discoveryJob"]["units"] == [
         {"key": "aws/1/r/ec2", "status": "succeeded", "nodes": 5},
@@ -143,20 +159,31 @@ def test_job_progress_streams_over_graphql_transport_ws_until_the_job_finishes(
 def test_resource_history_and_changes_between_two_times(api: str, graph: Graph) -> None:
     viewer = key(graph, "viewer")
     scope = Scope("aws", "1", "r", ("EC2Instance",))
-    for stamp, rows in ((SyncStamp(1, T1), [inst("i-a", state="running"), inst("i-b")]),
-                        (SyncStamp(2, T2), [inst("i-a", state="stopped")])):  # fmt: skip
+    for stamp, rows in (
+        (SyncStamp(1, T1), [inst("i-a", state="running"), inst("i-b")]),
+        (SyncStamp(2, T2), [inst("i-a", state="stopped")]),
+    ):
         writer = GraphWriter(graph, SCHEMA, history=True, job_id=f"job-{stamp.generation}")
         writer.nodes(rows, stamp)
         writer.cleanup(scope, stamp)
-    timeline = gql(api, viewer, 'query($id: ID!) { resourceHistory(id: $id) { change at jobId '
-                                'properties { name old new } } }', id=inst("i-a").id)  # fmt: skip
+    timeline = gql(
+        api,
+        viewer,
+        "query($id: ID!) { resourceHistory(id: $id) { change at jobId properties { name old new } } }",
+        id=inst("i-a").id,
+    )
     assert timeline["data"]["resourceHistory"] == [
         {"change": "created", "at": "2026-05-01T08:00:00+00:00", "jobId": "job-1", "properties": []},
-        {"change": "changed", "at": "2026-05-01T10:00:00+00:00", "jobId": "job-2",
-         "properties": [{"name": "state", "old": '"running"', "new": '"stopped"'}]},
-    ]  # fmt: skip
-    window = gql(api, viewer, "query($s: DateTime!) { changes(since: $s) { resourceId change } }",
-                 s="2026-05-01T09:00:00+00:00")  # fmt: skip
+        {
+            "change": "changed",
+            "at": "2026-05-01T10:00:00+00:00",
+            "jobId": "job-2",
+            "properties": [{"name": "state", "old": '"running"', "new": '"stopped"'}],
+        },
+    ]
+    window = gql(
+        api, viewer, "query($s: DateTime!) { changes(since: $s) { resourceId change } }", s="2026-05-01T09:00:00+00:00"
+    )
     assert window["data"]["changes"] == [
         {"resourceId": inst("i-a").id, "change": "changed"},
         {"resourceId": inst("i-b").id, "change": "deleted"},

@@ -260,9 +260,11 @@ def test_a_viewer_may_read_but_not_create_keys_or_users(graph: Graph, fast: Sett
 
 def test_an_admin_creates_keys_and_users_and_the_key_is_shown_once(graph: Graph, fast: Settings) -> None:
     created = execute(
-        graph, fast, 'mutation { createApiKey(name: "ci", role: "operator") { key apiKey { keyId role createdBy } } }',
+        graph,
+        fast,
+        'mutation { createApiKey(name: "ci", role: "operator") { key apiKey { keyId role createdBy } } }',
         ADMIN,
-    )  # fmt: skip
+    )
     assert created.errors is None
     out = created.data["createApiKey"]
     assert out["key"].startswith(f"aid_{out['apiKey']['keyId']}_")
@@ -311,8 +313,9 @@ def test_login_and_refresh_mutations(graph: Graph, fast: Settings) -> None:
     auth = Authenticator(graph, fast)
     assert auth.bearer(f"Bearer {renewed.data['refreshToken']['accessToken']}").role == "operator"
     auth.limiter.close()
-    misuse = execute(graph, fast, "mutation($t: String!) { refreshToken(token: $t) { accessToken } }", None,
-                     t=tokens["accessToken"])  # fmt: skip
+    misuse = execute(
+        graph, fast, "mutation($t: String!) { refreshToken(token: $t) { accessToken } }", None, t=tokens["accessToken"]
+    )
     assert codes(misuse) == ["UNAUTHENTICATED"]
 
 

@@ -24,9 +24,13 @@ def test_demo_discovers_the_size_s_estate_of_aws_azure_and_gcp_without_warnings(
     assert set(by_provider) == {"aws", "azure", "gcp"}
     assert sum(by_provider.values()) == result.resources
     assert result.edges == graph.read("MATCH ()-[r]->() RETURN count(r) AS c")[0]["c"]
-    names = {r["kind"]: r["names"] for r in graph.read(
-        "MATCH (n) WHERE n.kind IN ['EC2Instance', 'AzureVirtualMachine', 'GCPComputeInstance'] "
-        "RETURN n.kind AS kind, collect(n.name) AS names")}  # fmt: skip
+    names = {
+        r["kind"]: r["names"]
+        for r in graph.read(
+            "MATCH (n) WHERE n.kind IN ['EC2Instance', 'AzureVirtualMachine', 'GCPComputeInstance'] "
+            "RETURN n.kind AS kind, collect(n.name) AS names"
+        )
+    }
     assert {"exposed-app", "admin-worker"} <= set(names["EC2Instance"])
     assert {"vm-web-1", "vm-web-2", "vm-app-1"} <= set(names["AzureVirtualMachine"])
     assert set(GCP_INSTANCES) <= set(names["GCPComputeInstance"])

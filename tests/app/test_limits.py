@@ -113,8 +113,12 @@ def test_alias_count() -> None:
 def test_a_query_within_the_limits_runs() -> None:
     result = run("{ items(first: 2) { name children(first: 2) { name } } }")
     assert result.errors is None
-    assert result.data == {"items": [{"name": "0", "children": [{"name": "0.0"}, {"name": "0.1"}]},
-                                     {"name": "1", "children": [{"name": "1.0"}, {"name": "1.1"}]}]}  # fmt: skip
+    assert result.data == {
+        "items": [
+            {"name": "0", "children": [{"name": "0.0"}, {"name": "0.1"}]},
+            {"name": "1", "children": [{"name": "1.0"}, {"name": "1.1"}]},
+        ]
+    }
 
 
 def test_too_costly_query_is_refused_before_it_runs_with_the_estimate() -> None:

@@ -39,8 +39,13 @@ from graph.secretstore import store_url
 ROOT = Path(__file__).resolve().parents[2]
 HOOK_SECRET = "whsec-Local-Receiver-0042"
 SMTP_PASSWORD = "smtp-pw-Local-77"
-JOB_EVENT = {"type": "job.failed", "job_id": "job-42", "provider": "aws", "status": "failed",
-             "errors": ["ec2 in eu-west-1: AccessDenied"]}  # fmt: skip
+JOB_EVENT = {
+    "type": "job.failed",
+    "job_id": "job-42",
+    "provider": "aws",
+    "status": "failed",
+    "errors": ["ec2 in eu-west-1: AccessDenied"],
+}
 
 
 # --- local receivers ----------------------------------------------------------------------------
@@ -65,8 +70,9 @@ class Receiver:
         if self.hits <= self.fail_first:
             return 503
         if self.kind == "webhook":
-            ok = verify_signature(self.secret, headers.get(TIMESTAMP_HEADER.lower(), ""),
-                                  headers.get(SIGNATURE_HEADER.lower(), ""), body)  # fmt: skip
+            ok = verify_signature(
+                self.secret, headers.get(TIMESTAMP_HEADER.lower(), ""), headers.get(SIGNATURE_HEADER.lower(), ""), body
+            )
             if not ok:
                 return 401
         else:
@@ -125,8 +131,11 @@ def _free_port() -> int:
 
 def _authenticator(server: object, session: object, envelope: object, mechanism: str, auth_data: Any) -> AuthResult:
     """Accept only user "notifier" with SMTP_PASSWORD (plain connections allowed: a local test server)."""
-    ok = isinstance(auth_data, LoginPassword) and auth_data.login == b"notifier" and (
-        auth_data.password == SMTP_PASSWORD.encode())  # fmt: skip
+    ok = (
+        isinstance(auth_data, LoginPassword)
+        and auth_data.login == b"notifier"
+        and (auth_data.password == SMTP_PASSWORD.encode())
+    )
     return AuthResult(success=ok, handled=False)
 
 
@@ -134,8 +143,7 @@ def _authenticator(server: object, session: object, envelope: object, mechanism:
 def smtp() -> Iterator[tuple[Mailbox, int]]:
     box = Mailbox()
     port = _free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port, authenticator=_authenticator,
-                            auth_require_tls=False)  # fmt: skip
+    controller = Controller(box, hostname="127.0.0.1", port=port, authenticator=_authenticator, auth_require_tls=False)
     controller.start()
     yield box, port
     controller.stop()
@@ -197,9 +205,17 @@ def test_each_channel_delivers_to_its_local_receiver(receivers: dict[str, Receiv
     assert receivers["slack"].received[0]["body"]["blocks"][0]["text"]["text"] == "Discovery job FAILED"
 
     box, port = smtp
-    mail = validate_target(TargetSpec(name="mail", kind="email", smtp_host="127.0.0.1", smtp_port=port,
-                                      smtp_starttls=False, mail_from="aidiscover@example.org",
-                                      mail_to=("ops@example.org", "sre@example.org")))  # fmt: skip
+    mail = validate_target(
+        TargetSpec(
+            name="mail",
+            kind="email",
+            smtp_host="127.0.0.1",
+            smtp_port=port,
+            smtp_starttls=False,
+            mail_from="aidiscover@example.org",
+            mail_to=("ops@example.org", "sre@example.org"),
+        )
+    )
     assert deliver(mail, event, 5.0) is None
     sender, rcpts, content = box.messages[0]
     assert (sender, rcpts) == ("aidiscover@example.org", ["ops@example.org", "sre@example.org"])
@@ -211,8 +227,9 @@ def test_each_channel_delivers_to_its_local_receiver(receivers: dict[str, Receiv
 def test_a_wrong_secret_is_refused_by_the_receiver_and_reported_without_the_url_path(
     receivers: dict[str, Receiver],
 ) -> None:
-    wrong = validate_target(TargetSpec(name="hook", kind="webhook", url=receivers["hook"].url,
-                                       secret="not-the-receivers-secret"))  # fmt: skip
+    wrong = validate_target(
+        TargetSpec(name="hook", kind="webhook", url=receivers["hook"].url, secret="not-the-receivers-secret")
+    )
     with pytest.raises(DeliveryError, match=r"webhook hook \(http://127.0.0.1:\d+\) answered HTTP 401") as err:
         deliver(wrong, parse_event(JOB_EVENT), 5.0)
     assert err.value.http_status == 401
@@ -222,8 +239,16 @@ def test_a_wrong_secret_is_refused_by_the_receiver_and_reported_without_the_url_
 
 def test_an_smtp_server_without_starttls_is_a_clear_error(smtp: tuple[Mailbox, int]) -> None:
     _, port = smtp
-    mail = NotificationTarget(id="mail", kind="email", events=("job.failed",), smtp_host="127.0.0.1", smtp_port=port,
-                              smtp_starttls=True, mail_from="a@b.org", mail_to=("c@d.org",))  # fmt: skip
+    mail = NotificationTarget(
+        id="mail",
+        kind="email",
+        events=("job.failed",),
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_starttls=True,
+        mail_from="a@b.org",
+        mail_to=("c@d.org",),
+    )
     with pytest.raises(DeliveryError, match="does not offer STARTTLS; add the target with --no-starttls"):
         deliver(mail, parse_event(JOB_EVENT), 5.0)
 
@@ -233,8 +258,13 @@ def test_an_smtp_server_without_starttls_is_a_clear_error(smtp: tuple[Mailbox, i
 def notify_settings(settings: Settings) -> Settings:
     base = settings.redis_url.rsplit("/", 1)[0]
     # a broker database of its own; the secret store stays the one the `graph` fixture's settings name
-    return settings.model_copy(update={"redis_url": f"{base}/13", "secret_key": SecretStr(generate_key()),
-                                       "secrets_redis_url": store_url(settings)})  # fmt: skip
+    return settings.model_copy(
+        update={
+            "redis_url": f"{base}/13",
+            "secret_key": SecretStr(generate_key()),
+            "secrets_redis_url": store_url(settings),
+        }
+    )
 
 
 @pytest.fixture
@@ -245,13 +275,24 @@ def worker_log(tmp_path: Path) -> Path:
 @pytest.fixture
 def notify_worker(notify_settings: Settings, worker_log: Path) -> Iterator[subprocess.Popen[bytes]]:
     assert notify_settings.secret_key is not None
-    env = {**os.environ, "REDIS_URL": notify_settings.redis_url, "AIDISCOVER_LOG_LEVEL": "DEBUG",
-           "AIDISCOVER_SECRET_KEY": notify_settings.secret_key.get_secret_value(),
-           "AIDISCOVER_NOTIFY_RETRY_BACKOFF": "0.5", "AIDISCOVER_NOTIFY_MAX_RETRIES": "4",
-           "AIDISCOVER_SECRETS_REDIS_URL": store_url(notify_settings)}  # fmt: skip
+    env = {
+        **os.environ,
+        "REDIS_URL": notify_settings.redis_url,
+        "AIDISCOVER_LOG_LEVEL": "DEBUG",
+        "AIDISCOVER_SECRET_KEY": notify_settings.secret_key.get_secret_value(),
+        "AIDISCOVER_NOTIFY_RETRY_BACKOFF": "0.5",
+        "AIDISCOVER_NOTIFY_MAX_RETRIES": "4",
+        "AIDISCOVER_SECRETS_REDIS_URL": store_url(notify_settings),
+    }
     with worker_log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "app.cli", "-v", "worker", "--concurrency", "2"], cwd=ROOT,
-                                env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "-v", "worker", "--concurrency", "2"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     yield proc
     os.killpg(proc.pid, signal.SIGTERM)
     try:
@@ -271,9 +312,13 @@ def _wait_for(graph: Graph, done: int, timeout: float = 90.0) -> None:
 
 
 def test_a_worker_delivers_to_every_target_retrying_the_flaky_one_with_backoff(
-    graph: Graph, notify_settings: Settings, notify_worker: subprocess.Popen[bytes], worker_log: Path,
-    receivers: dict[str, Receiver], smtp: tuple[Mailbox, int],
-) -> None:  # fmt: skip
+    graph: Graph,
+    notify_settings: Settings,
+    notify_worker: subprocess.Popen[bytes],
+    worker_log: Path,
+    receivers: dict[str, Receiver],
+    smtp: tuple[Mailbox, int],
+) -> None:
     from app.notify.tasks import send_event
     from ingest.tasks import make_celery
 
@@ -314,8 +359,11 @@ def test_a_worker_delivers_to_every_target_retrying_the_flaky_one_with_backoff(
             events=("job.failed",),
         ),
     )
-    add_target(graph, s, TargetSpec(name="findings-only", kind="slack", url=receivers["slack"].url,
-                                    events=("finding.critical",)))  # fmt: skip
+    add_target(
+        graph,
+        s,
+        TargetSpec(name="findings-only", kind="slack", url=receivers["slack"].url, events=("finding.critical",)),
+    )
     app = make_celery(s)
     app.control.purge()
     send_event(app, JOB_EVENT)
@@ -350,22 +398,38 @@ def test_a_worker_delivers_to_every_target_retrying_the_flaky_one_with_backoff(
 
 def test_a_wrong_smtp_password_is_a_clear_error(smtp: tuple[Mailbox, int]) -> None:
     _, port = smtp
-    mail = validate_target(TargetSpec(name="mail", kind="email", smtp_host="127.0.0.1", smtp_port=port,
-                                      smtp_starttls=False, smtp_user="notifier", secret="wrong-password",
-                                      mail_from="a@b.org", mail_to=("c@d.org",)))  # fmt: skip
+    mail = validate_target(
+        TargetSpec(
+            name="mail",
+            kind="email",
+            smtp_host="127.0.0.1",
+            smtp_port=port,
+            smtp_starttls=False,
+            smtp_user="notifier",
+            secret="wrong-password",
+            mail_from="a@b.org",
+            mail_to=("c@d.org",),
+        )
+    )
     with pytest.raises(DeliveryError, match="refused the login of 'notifier'; fix the user or password") as err:
         deliver(mail, parse_event(JOB_EVENT), 5.0)
     assert "wrong-password" not in str(err.value)
 
 
 def test_a_target_that_never_answers_is_failed_after_the_last_retry(
-    graph: Graph, notify_settings: Settings, notify_worker: subprocess.Popen[bytes], worker_log: Path,
-) -> None:  # fmt: skip
+    graph: Graph,
+    notify_settings: Settings,
+    notify_worker: subprocess.Popen[bytes],
+    worker_log: Path,
+) -> None:
     from app.notify.tasks import send_event
     from ingest.tasks import make_celery
 
-    add_target(graph, notify_settings, TargetSpec(name="gone", kind="webhook", url=f"http://127.0.0.1:{_free_port()}/x",
-                                                  secret=HOOK_SECRET))  # fmt: skip
+    add_target(
+        graph,
+        notify_settings,
+        TargetSpec(name="gone", kind="webhook", url=f"http://127.0.0.1:{_free_port()}/x", secret=HOOK_SECRET),
+    )
     app = make_celery(notify_settings)
     app.control.purge()
     send_event(app, {"type": "finding.critical", "rule": "s3-public", "resource": "arn:aws:s3:::b"})

@@ -31,28 +31,51 @@ SAVING = 3.65 + 100 * (0.10 - 0.08)  # release the idle EIP; gp2 -> gp3
 
 
 def _estate(graph: Graph, with_findings: bool) -> None:
-    inst = node("EC2Instance", "i-web", "us-east-1", instance_type="t3.large", state="running",
-                public_ip="198.51.100.7", tags=("team=web",))  # fmt: skip
+    inst = node(
+        "EC2Instance",
+        "i-web",
+        "us-east-1",
+        instance_type="t3.large",
+        state="running",
+        public_ip="198.51.100.7",
+        tags=("team=web",),
+    )
     vol = node("EBSVolume", "vol-1", "us-east-1", volume_type="gp2", size=100, state="in-use")
     vm = node("AzureVirtualMachine", "vm-1", "westeurope", vm_size="Standard_D2s_v5", power_state="PowerState/running")
     disk = node("AzureDisk", "disk-1", "westeurope", sku_name="Premium_LRS", disk_size_gb=30, disk_state="Attached")
     nodes = [
-        inst, vol,
+        inst,
+        vol,
         node("ElasticIP", "eip-idle", "us-east-1", public_ip="203.0.113.5"),
         node("S3Bucket", "bucket-=cmd", "us-east-1"),
         vm,
         disk,
-    ]  # fmt: skip
+    ]
     write(graph, nodes, [edge("ATTACHED_TO", vol, inst), edge("USES_DISK", vm, disk)])
     if with_findings:
         findings = [
-            NodeRow("Finding", f"{rule}:i-web", {"rule_id": rule, "title": title, "severity": sev, "status": "open",
-                                                 "provider": "aws", "account": "111122223333", "region": "us-east-1",
-                                                 "resource_id": "i-web", "resource_kind": "EC2Instance",
-                                                 "resource_name": "i-web", "remediation": "close the port"})
-            for rule, title, sev in (("ssh-open", "SSH open to the internet", "critical"),
-                                     ("imdsv1", "IMDSv1 allowed", "medium"))
-        ]  # fmt: skip
+            NodeRow(
+                "Finding",
+                f"{rule}:i-web",
+                {
+                    "rule_id": rule,
+                    "title": title,
+                    "severity": sev,
+                    "status": "open",
+                    "provider": "aws",
+                    "account": "111122223333",
+                    "region": "us-east-1",
+                    "resource_id": "i-web",
+                    "resource_kind": "EC2Instance",
+                    "resource_name": "i-web",
+                    "remediation": "close the port",
+                },
+            )
+            for rule, title, sev in (
+                ("ssh-open", "SSH open to the internet", "critical"),
+                ("imdsv1", "IMDSv1 allowed", "medium"),
+            )
+        ]
         write(graph, findings)
 
 
@@ -169,8 +192,12 @@ def test_cost_graphql_fields_over_http(served: tuple[str, str]) -> None:
     assert len(data["savings"]["items"]) == 1
     assert data["savings"]["totalUsd"] == pytest.approx(SAVING, abs=0.01)
     assert len(data["savings"]["rules"]) >= 10
-    bad = httpx.post(f"{url}/graphql", json={"query": "{ costSummary(by: TAG) { totalUsd } }"},
-                     headers={"X-API-Key": key}, timeout=30).json()  # fmt: skip
+    bad = httpx.post(
+        f"{url}/graphql",
+        json={"query": "{ costSummary(by: TAG) { totalUsd } }"},
+        headers={"X-API-Key": key},
+        timeout=30,
+    ).json()
     assert "tag key" in bad["errors"][0]["message"]
     anonymous = httpx.post(f"{url}/graphql", json={"query": "{ savings { totalUsd } }"}, timeout=30).json()
     assert "not signed in" in anonymous["errors"][0]["message"]

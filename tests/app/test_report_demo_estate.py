@@ -26,8 +26,15 @@ from queries.cost.estimate import EstimateSummary, estimate_all
 from queries.cost.prices_snapshot import PACKAGED_DIR
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "report.png"
 COST_SCREENSHOT = SCREENSHOT.with_name("report-cost.png")
 H = 730
@@ -64,9 +71,10 @@ HAND: dict[str, tuple[str, Callable[[P, tuple[Any, ...]], float]]] = {
     "EC2Instance": ("n.instance_type, n.region", lambda p, r: p[("aws", "ec2", r[0], r[1])] * H),
     "EBSVolume": ("n.volume_type, n.size, n.region", lambda p, r: r[1] * p[("aws", "ebs", r[0], r[2])]),
     "EBSSnapshot": ("n.volume_size, n.region", lambda p, r: r[0] * p[("aws", "ebs", "snapshot", r[1])]),
-    "RDSInstance": ("n.engine, n.instance_class, n.allocated_storage, n.region",
-                    lambda p, r: p[("aws", "rds", f"{r[0]}:{r[1]}", r[3])] * H
-                    + r[2] * p[("aws", "rds", "storage:gp2", r[3])]),
+    "RDSInstance": (
+        "n.engine, n.instance_class, n.allocated_storage, n.region",
+        lambda p, r: p[("aws", "rds", f"{r[0]}:{r[1]}", r[3])] * H + r[2] * p[("aws", "rds", "storage:gp2", r[3])],
+    ),
     "LoadBalancer": ("n.lb_type, n.region", lambda p, r: p[("aws", "elb", r[0], r[1])] * H),
     "NATGateway": ("n.region", lambda p, r: p[("aws", "nat", "gateway", r[0])] * H),
     "ElasticIP": ("n.region", lambda p, r: p[("aws", "eip", "public-ipv4", r[0])] * H),
@@ -76,28 +84,39 @@ HAND: dict[str, tuple[str, Callable[[P, tuple[Any, ...]], float]]] = {
     "Route53HostedZone": ("n.id", lambda p, r: p[("aws", "route53", "hosted-zone", "global")]),
     "TransitGatewayAttachment": ("n.region", lambda p, r: p[("aws", "tgw", "attachment", r[0])] * H),
     "AzureVirtualMachine": ("n.vm_size, n.region", lambda p, r: p[("azure", "vm", r[0], r[1])] * H),
-    "AzureDisk": ("n.disk_size_gb, n.region",
-                  lambda p, r: p[("azure", "managed-disk", AZURE_DISK_TIER[r[0]], r[1])]),
+    "AzureDisk": ("n.disk_size_gb, n.region", lambda p, r: p[("azure", "managed-disk", AZURE_DISK_TIER[r[0]], r[1])]),
     "AzurePublicIPAddress": ("n.sku_name, n.region", lambda p, r: p[("azure", "public-ip", r[0], r[1])] * H),
     "AzureLoadBalancer": ("n.sku_name, n.region", lambda p, r: p[("azure", "load-balancer", r[0], r[1])] * H),
-    "AzureApplicationGateway": ("n.sku_name, n.region",
-                                lambda p, r: p[("azure", "application-gateway", r[0], r[1])] * H),
-    "AzureSqlDatabase": ("n.sku_name, n.region",
-                         lambda p, r: 0.0 if r[0] == "System0" else p[("azure", "sql-database", r[0], r[1])] * H),
+    "AzureApplicationGateway": (
+        "n.sku_name, n.region",
+        lambda p, r: p[("azure", "application-gateway", r[0], r[1])] * H,
+    ),
+    "AzureSqlDatabase": (
+        "n.sku_name, n.region",
+        lambda p, r: 0.0 if r[0] == "System0" else p[("azure", "sql-database", r[0], r[1])] * H,
+    ),
     "AzureAppServicePlan": ("n.sku_name, n.region", lambda p, r: p[("azure", "app-service", r[0], r[1])] * H),
     "AzureAKSNodePool": ("n.vm_size, n.node_count, n.region", lambda p, r: r[1] * p[("azure", "vm", r[0], r[2])] * H),
     "AzurePrivateEndpoint": ("n.region", lambda p, r: p[("azure", "private-endpoint", "endpoint", r[0])] * H),
     "GCPComputeInstance": ("n.machine_type, n.region", lambda p, r: p[("gcp", "compute", r[0], r[1][:-2])] * H),
     "GCPDisk": ("n.disk_type, n.size_gb, n.region", lambda p, r: r[1] * p[("gcp", "disk", r[0], r[2][:-2])]),
-    "GCPCloudSQLInstance": ("n.tier, n.region",  # db-custom-<vCPUs>-<MiB>: per vCPU-hour + per GB-hour
-                            lambda p, r: (int(r[0].split("-")[2]) * p[("gcp", "cloud-sql", "custom-vcpu", r[1])]
-                                          + int(r[0].split("-")[3]) / 1024 * p[("gcp", "cloud-sql", "custom-memory",
-                                                                                 r[1])]) * H),
-    "GCPGKENodePool": ("n.machine_type, n.node_count, n.region",
-                       lambda p, r: r[1] * p[("gcp", "compute", r[0], r[2])] * H),
+    "GCPCloudSQLInstance": (
+        "n.tier, n.region",  # db-custom-<vCPUs>-<MiB>: per vCPU-hour + per GB-hour
+        lambda p, r: (
+            (
+                int(r[0].split("-")[2]) * p[("gcp", "cloud-sql", "custom-vcpu", r[1])]
+                + int(r[0].split("-")[3]) / 1024 * p[("gcp", "cloud-sql", "custom-memory", r[1])]
+            )
+            * H
+        ),
+    ),
+    "GCPGKENodePool": (
+        "n.machine_type, n.node_count, n.region",
+        lambda p, r: r[1] * p[("gcp", "compute", r[0], r[2])] * H,
+    ),
     "GCPGKECluster": ("n.region", lambda p, r: p[("gcp", "gke", "cluster-management", r[0])] * H),
     "GCPForwardingRule": ("n.region", lambda p, r: p[("gcp", "forwarding-rule", "rule", r[0])] * H),
-}  # fmt: skip
+}
 
 
 def hand_total(graph: Graph) -> dict[str, float]:
@@ -124,10 +143,27 @@ def test_the_demo_estate_costs_what_the_price_file_says_by_hand(estate: tuple[Gr
     assert by_kind == pytest.approx({k: v for k, v in expected.items() if v > 0}, abs=0.01)
     assert summary.total_usd == pytest.approx(sum(expected.values()), abs=0.01)
     # what is left unpriced is usage-based (requests, storage used, invocations) or has no cost model yet
-    usage_based = {"S3Bucket", "SQSQueue", "SNSTopic", "LambdaFunction", "APIGatewayHttpApi", "APIGatewayRestApi",
-                   "CloudFrontDistribution", "ECRRepository", "ECSService", "GCPStorageBucket", "GCPCloudFunction",
-                   "GCPCloudRunService", "GCPResource", "AzureResource", "AzureStorageAccount", "AzureKeyVault",
-                   "AzureCosmosDBAccount", "AzureAKSCluster", "DynamoDBTable"}  # fmt: skip
+    usage_based = {
+        "S3Bucket",
+        "SQSQueue",
+        "SNSTopic",
+        "LambdaFunction",
+        "APIGatewayHttpApi",
+        "APIGatewayRestApi",
+        "CloudFrontDistribution",
+        "ECRRepository",
+        "ECSService",
+        "GCPStorageBucket",
+        "GCPCloudFunction",
+        "GCPCloudRunService",
+        "GCPResource",
+        "AzureResource",
+        "AzureStorageAccount",
+        "AzureKeyVault",
+        "AzureCosmosDBAccount",
+        "AzureAKSCluster",
+        "DynamoDBTable",
+    }
     assert set(dict(summary.not_priced_by_kind)) <= usage_based
     print(f"demo estate S/1: ${summary.total_usd:,.2f}/month; by kind {by_kind}")
 

@@ -86,8 +86,12 @@ def test_a_body_past_the_limit_is_413_declared_or_streamed(api: str, settings: S
 
 def test_a_wrong_content_type_is_415(api: str) -> None:
     body = b'{"query": "{ __typename }"}'
-    for content_type in ("text/plain", "application/x-www-form-urlencoded", "application/jsonx",
-                         "application/json; charset=latin-1"):  # fmt: skip
+    for content_type in (
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "application/jsonx",
+        "application/json; charset=latin-1",
+    ):
         assert refused(post(api, body, {"Content-Type": content_type})) == (415, "UNSUPPORTED_MEDIA_TYPE")
     assert post(api, body, {"Content-Type": "application/json; charset=UTF-8"}).status_code == 200
 

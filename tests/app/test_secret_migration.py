@@ -144,8 +144,11 @@ def test_migration_moves_every_old_record_into_the_store_and_nothing_is_lost(
     assert (principal.role, principal.key_id) == ("operator", KEY_ID)
     account = list_accounts(graph, keyed)[0]
     assert (account.id, account.secret, account.regions, account.name) == (
-        "aws:210987654321", EXTERNAL_ID, ("eu-west-1",), "prod",
-    )  # fmt: skip
+        "aws:210987654321",
+        EXTERNAL_ID,
+        ("eu-west-1",),
+        "prod",
+    )
     assert account.created_at == datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
     target = load_target(graph, keyed, "hook")
     assert (target.secret, target.url, target.events) == (HOOK_SECRET, "http://127.0.0.1:9/hook", ("job.failed",))
@@ -195,8 +198,13 @@ def test_backup_and_restore_carry_the_secret_store_and_never_a_plain_secret(
 ) -> None:
     auth_store.create_user(graph, "ada", PASSWORD, "admin", 4)
     key = auth_store.create_api_key(graph, "ci", "operator", "cli", 4)
-    register_account(graph, keyed, AccountSpec(provider="aws", auth_method="role", secret=EXTERNAL_ID,
-                                               role_arn="arn:aws:iam::210987654321:role/audit"))  # fmt: skip
+    register_account(
+        graph,
+        keyed,
+        AccountSpec(
+            provider="aws", auth_method="role", secret=EXTERNAL_ID, role_arn="arn:aws:iam::210987654321:role/audit"
+        ),
+    )
     add_target(graph, keyed, TargetSpec(name="hook", kind="webhook", url="http://127.0.0.1:9/x", secret=HOOK_SECRET))
     graph.write("CREATE (:Schedule {id: 's1', account: 'aws:210987654321', spec: '0 3 * * *', paused: false})")
     before = _store_snapshot(graph)
@@ -255,8 +263,15 @@ def _env(keyed: Settings, **extra: str) -> dict[str, str]:
 
 def test_the_cli_and_the_api_migrate_when_they_start(graph: Graph, keyed: Settings) -> None:
     _plant_old_nodes(graph, keyed)
-    listed = subprocess.run([sys.executable, "-m", "app.cli", "users", "list"], env=_env(keyed), cwd=ROOT,
-                            capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    listed = subprocess.run(
+        [sys.executable, "-m", "app.cli", "users", "list"],
+        env=_env(keyed),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert listed.returncode == 0, listed.stderr
     assert "ada" in listed.stdout
     assert "bo" in listed.stdout
@@ -268,8 +283,13 @@ def test_the_cli_and_the_api_migrate_when_they_start(graph: Graph, keyed: Settin
     _plant_old_nodes(graph, keyed)
     port = free_port()
     env = _env(keyed, AIDISCOVER_API_PORT=str(port), AIDISCOVER_LOG_LEVEL="WARNING")
-    server = subprocess.Popen([sys.executable, "-m", "app.cli", "serve"], env=env, cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

@@ -154,9 +154,12 @@ def test_an_api_key_revoked_through_another_process_is_refused_within_seconds(gr
 
 
 def test_rotate_secret_refuses_every_token_issued_before(
-    auth: Authenticator, graph: Graph, fast: Settings, monkeypatch: pytest.MonkeyPatch,
+    auth: Authenticator,
+    graph: Graph,
+    fast: Settings,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-) -> None:  # fmt: skip
+) -> None:
     auth_store.create_user(graph, "ada", PASSWORD, "admin", 4)
     pair = auth.login("ada", PASSWORD, "10.0.0.1")
     before = auth.secret
@@ -181,8 +184,13 @@ def test_no_graph_read_can_reach_a_hash_a_ciphertext_or_a_webhook_url(graph: Gra
     keyed = fast.model_copy(update={"secret_key": SecretStr(generate_key())})
     user = auth_store.create_user(graph, "ada", PASSWORD, "admin", 4)
     key = auth_store.create_api_key(graph, "ci", "admin", "cli", 4)
-    register_account(graph, keyed, AccountSpec(provider="aws", auth_method="role", secret="ext-id-4242",
-                                               role_arn="arn:aws:iam::210987654321:role/audit"))  # fmt: skip
+    register_account(
+        graph,
+        keyed,
+        AccountSpec(
+            provider="aws", auth_method="role", secret="ext-id-4242", role_arn="arn:aws:iam::210987654321:role/audit"
+        ),
+    )
     add_target(graph, keyed, TargetSpec(name="hook", kind="slack", url="https://hooks.slack.com/services/T0/B0/tok"))
     graph.write("CREATE (:Resource:VPC {id: 'vpc-1', provider: 'aws', account: '210987654321', name: 'x'})")
     # everything a read query could return: every node with its labels and properties, every relationship
@@ -195,9 +203,20 @@ def test_no_graph_read_can_reach_a_hash_a_ciphertext_or_a_webhook_url(graph: Gra
         default=str,
     )
     stored = secret_store(fast).all("accounts")["aws:210987654321"]
-    for needle in (user.password_hash, key.record.hash, key.key, json.loads(stored)["ciphertext"], "ext-id-4242",
-                   "hooks.slack.com", "password_hash", STORE_PREFIX, "User", "ApiKey", "CloudAccount",
-                   "NotificationTarget"):  # fmt: skip
+    for needle in (
+        user.password_hash,
+        key.record.hash,
+        key.key,
+        json.loads(stored)["ciphertext"],
+        "ext-id-4242",
+        "hooks.slack.com",
+        "password_hash",
+        STORE_PREFIX,
+        "User",
+        "ApiKey",
+        "CloudAccount",
+        "NotificationTarget",
+    ):
         assert needle not in dump, needle
 
 
@@ -244,8 +263,9 @@ def test_a_deleted_admins_token_can_no_longer_list_users_keys_or_mint_an_admin_k
         response = post(store_api, query, access)
         assert _refused(response), (query, response.text)
         assert response.status_code == 401
-    refresh = post(store_api, "mutation($t: String!) { refreshToken(token: $t) { accessToken } }",
-                   t=tokens["refreshToken"])  # fmt: skip
+    refresh = post(
+        store_api, "mutation($t: String!) { refreshToken(token: $t) { accessToken } }", t=tokens["refreshToken"]
+    )
     assert _refused(refresh)
     assert [k.name for k in auth_store.list_api_keys(graph)] == []  # no backdoor key was minted
 

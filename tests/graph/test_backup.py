@@ -43,8 +43,10 @@ def _dump(graph: Graph) -> tuple[list[Any], list[Any]]:
     def canon(value: Any) -> str:
         return json.dumps(value, sort_keys=True, default=repr)
 
-    return (sorted(canon([sorted(r["l"]), r["p"]]) for r in nodes),
-            sorted(canon([r["t"], r["s"], r["e"], r["p"]]) for r in rels))  # fmt: skip
+    return (
+        sorted(canon([sorted(r["l"]), r["p"]]) for r in nodes),
+        sorted(canon([r["t"], r["s"], r["e"], r["p"]]) for r in rels),
+    )
 
 
 def test_round_trip_into_an_empty_database_gives_an_identical_graph(graph: Graph, tmp_path: Path) -> None:

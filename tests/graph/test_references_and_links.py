@@ -57,10 +57,15 @@ def test_references_become_edges_from_the_owning_rows() -> None:
     assert edges_from_properties(rows) == (
         EdgeRow("USES_ROLE", "LambdaFunction", FN, "IAMRole", f"arn:aws:iam::{ACCOUNT}:role/orders"),
         EdgeRow("USES_IMAGE", "LaunchTemplate", "lt", "AMI", f"arn:aws:ec2:{REGION}::image/ami-0abc"),
-        EdgeRow("USES_INSTANCE_PROFILE", "LaunchTemplate", "lt", "IAMInstanceProfile",
-                f"arn:aws:iam::{ACCOUNT}:instance-profile/web"),
+        EdgeRow(
+            "USES_INSTANCE_PROFILE",
+            "LaunchTemplate",
+            "lt",
+            "IAMInstanceProfile",
+            f"arn:aws:iam::{ACCOUNT}:instance-profile/web",
+        ),
         EdgeRow("INVOKES", "APIGatewayHttpApi", "api", "LambdaFunction", FN),
-    )  # fmt: skip
+    )
 
 
 def test_every_reference_is_a_declared_property_of_its_source() -> None:
@@ -75,14 +80,21 @@ def test_derived_links_match_dns_names_and_addresses_and_drop_stale_ones(graph: 
     lb = f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/app/web/1"
     eip = f"arn:aws:ec2:{REGION}:{ACCOUNT}:elastic-ip/eipalloc-1"
     first = SyncStamp(1, datetime(2026, 1, 1, tzinfo=UTC))
-    writer.nodes([
-        row("LoadBalancer", lb, dns_name="Web-1.us-east-1.elb.amazonaws.com"),
-        row("ElasticIP", eip, public_ip="54.1.2.3"),
-        row("Route53Record", "alias", alias_target_dns="dualstack.web-1.us-east-1.elb.amazonaws.com."),
-        row("Route53Record", "a", record_type="A", values=("54.1.2.3",)),
-        row("Route53Record", "other", record_type="A", values=("10.0.0.1",)),
-        row("CloudFrontDistribution", "cdn", origins=("web-1.us-east-1.elb.amazonaws.com", "bucket.s3.amazonaws.com")),
-    ], first)  # fmt: skip
+    writer.nodes(
+        [
+            row("LoadBalancer", lb, dns_name="Web-1.us-east-1.elb.amazonaws.com"),
+            row("ElasticIP", eip, public_ip="54.1.2.3"),
+            row("Route53Record", "alias", alias_target_dns="dualstack.web-1.us-east-1.elb.amazonaws.com."),
+            row("Route53Record", "a", record_type="A", values=("54.1.2.3",)),
+            row("Route53Record", "other", record_type="A", values=("10.0.0.1",)),
+            row(
+                "CloudFrontDistribution",
+                "cdn",
+                origins=("web-1.us-east-1.elb.amazonaws.com", "bucket.s3.amazonaws.com"),
+            ),
+        ],
+        first,
+    )
     counts = apply_links(graph, ACCOUNT, first)
     assert counts.written == 3
     links = {
@@ -104,8 +116,13 @@ def test_unit_cleanup_leaves_derived_links_alone(graph: Graph) -> None:
     writer = GraphWriter(graph, SCHEMA)
     lb = f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/app/web/1"
     first = SyncStamp(1, datetime(2026, 1, 1, tzinfo=UTC))
-    writer.nodes([row("LoadBalancer", lb, dns_name="web.elb.amazonaws.com"),
-                  row("Route53Record", "alias", alias_target_dns="web.elb.amazonaws.com")], first)  # fmt: skip
+    writer.nodes(
+        [
+            row("LoadBalancer", lb, dns_name="web.elb.amazonaws.com"),
+            row("Route53Record", "alias", alias_target_dns="web.elb.amazonaws.com"),
+        ],
+        first,
+    )
     apply_links(graph, ACCOUNT, first)
     later = SyncStamp(2, datetime(2026, 1, 2, tzinfo=UTC))
     writer.nodes([row("Route53Record", "alias", alias_target_dns="web.elb.amazonaws.com")], later)
@@ -116,29 +133,63 @@ def test_unit_cleanup_leaves_derived_links_alone(graph: Graph) -> None:
 def test_nlb_elastic_ips_ecs_task_interfaces_replicas_and_bucket_notifications_become_edges() -> None:
     """Recorded payload shapes (moto returns no NLB addresses and cannot run awsvpc tasks) through the transforms."""
     nlb = f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/net/edge/1"
-    lbs = transform_load_balancers([{
-        "LoadBalancerArn": nlb, "LoadBalancerName": "edge", "Type": "network", "Scheme": "internet-facing",
-        "AvailabilityZones": [{"ZoneName": "us-east-1a", "SubnetId": "subnet-1",
-                               "LoadBalancerAddresses": [{"IpAddress": "54.1.2.3", "AllocationId": "eipalloc-9"}]}],
-    }], {}, ACCOUNT, REGION)  # fmt: skip
+    lbs = transform_load_balancers(
+        [
+            {
+                "LoadBalancerArn": nlb,
+                "LoadBalancerName": "edge",
+                "Type": "network",
+                "Scheme": "internet-facing",
+                "AvailabilityZones": [
+                    {
+                        "ZoneName": "us-east-1a",
+                        "SubnetId": "subnet-1",
+                        "LoadBalancerAddresses": [{"IpAddress": "54.1.2.3", "AllocationId": "eipalloc-9"}],
+                    }
+                ],
+            }
+        ],
+        {},
+        ACCOUNT,
+        REGION,
+    )
     task = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/web/abc"
-    tasks = transform_tasks([{
-        "taskArn": task, "clusterArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/web", "lastStatus": "RUNNING",
-        "attachments": [{"type": "ElasticNetworkInterface", "status": "ATTACHED", "details": [
-            {"name": "subnetId", "value": "subnet-1"}, {"name": "networkInterfaceId", "value": "eni-0abc"},
-            {"name": "privateIPv4Address", "value": "10.0.1.5"}]}],
-    }], ACCOUNT, REGION)  # fmt: skip
+    tasks = transform_tasks(
+        [
+            {
+                "taskArn": task,
+                "clusterArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/web",
+                "lastStatus": "RUNNING",
+                "attachments": [
+                    {
+                        "type": "ElasticNetworkInterface",
+                        "status": "ATTACHED",
+                        "details": [
+                            {"name": "subnetId", "value": "subnet-1"},
+                            {"name": "networkInterfaceId", "value": "eni-0abc"},
+                            {"name": "privateIPv4Address", "value": "10.0.1.5"},
+                        ],
+                    }
+                ],
+            }
+        ],
+        ACCOUNT,
+        REGION,
+    )
     queue, topic = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders", f"arn:aws:sns:{REGION}:{ACCOUNT}:events"
-    targets = notification_targets({
-        "LambdaFunctionConfigurations": [{"LambdaFunctionArn": f"{FN}:live", "Events": ["s3:ObjectCreated:*"]}],
-        "QueueConfigurations": [{"QueueArn": queue, "Events": ["s3:ObjectRemoved:*"]}],
-        "TopicConfigurations": [{"TopicArn": topic, "Events": ["s3:ObjectCreated:Put"]}],
-    })  # fmt: skip
+    targets = notification_targets(
+        {
+            "LambdaFunctionConfigurations": [{"LambdaFunctionArn": f"{FN}:live", "Events": ["s3:ObjectCreated:*"]}],
+            "QueueConfigurations": [{"QueueArn": queue, "Events": ["s3:ObjectRemoved:*"]}],
+            "TopicConfigurations": [{"TopicArn": topic, "Events": ["s3:ObjectCreated:Put"]}],
+        }
+    )
     rows = [
-        *lbs.nodes, *tasks.nodes,
+        *lbs.nodes,
+        *tasks.nodes,
         row("S3Bucket", "arn:aws:s3:::uploads", notification_targets=targets),
         row("RDSInstance", "replica", read_replica_source="orders-db"),
-    ]  # fmt: skip
+    ]
     edges = {(e.type, e.source_id, e.target_label, e.target_id) for e in edges_from_properties(rows)}
     assert {
         ("USES_ELASTIC_IP", nlb, "ElasticIP", f"arn:aws:ec2:{REGION}:{ACCOUNT}:elastic-ip/eipalloc-9"),
@@ -170,15 +221,20 @@ def test_policy_statements_link_to_the_resources_their_arn_patterns_grant_with_t
         }
         return NodeRow("IAMPolicyStatement", id_, props)  # type: ignore[arg-type]
 
-    writer.nodes([
-        row("S3Bucket", "arn:aws:s3:::reports"), row("S3Bucket", "arn:aws:s3:::reports-archive"),
-        row("S3Bucket", "arn:aws:s3:::other"), row("DynamoDBTable", table),
-        statement("objects", "Allow", "s3:GetObject", "arn:aws:s3:::reports/*"),
-        statement("prefix", "Allow", "s3:List*", "arn:aws:s3:::reports*"),
-        statement("all", "Allow", "*", "*"),
-        statement("deny", "Deny", "s3:*", "*"),
-        statement("table", "Allow", "dynamodb:GetItem", f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/ord?rs"),
-    ], stamp)  # fmt: skip
+    writer.nodes(
+        [
+            row("S3Bucket", "arn:aws:s3:::reports"),
+            row("S3Bucket", "arn:aws:s3:::reports-archive"),
+            row("S3Bucket", "arn:aws:s3:::other"),
+            row("DynamoDBTable", table),
+            statement("objects", "Allow", "s3:GetObject", "arn:aws:s3:::reports/*"),
+            statement("prefix", "Allow", "s3:List*", "arn:aws:s3:::reports*"),
+            statement("all", "Allow", "*", "*"),
+            statement("deny", "Deny", "s3:*", "*"),
+            statement("table", "Allow", "dynamodb:GetItem", f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/ord?rs"),
+        ],
+        stamp,
+    )
     apply_links(graph, ACCOUNT, stamp)
     found = {
         (r["a"], r["b"], tuple(r["actions"]))
@@ -201,10 +257,14 @@ def test_a_load_balancer_interface_links_to_its_load_balancer_by_description(gra
     stamp = SyncStamp(1, datetime(2026, 1, 1, tzinfo=UTC))
     alb = f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/app/web/50dc6c495c0c9188"
     eni = f"arn:aws:ec2:{REGION}:{ACCOUNT}:network-interface/eni-1"
-    writer.nodes([
-        row("LoadBalancer", alb), row("NetworkInterface", eni, description="ELB app/web/50dc6c495c0c9188"),
-        row("NetworkInterface", "plain", description="Primary network interface"),
-    ], stamp)  # fmt: skip
+    writer.nodes(
+        [
+            row("LoadBalancer", alb),
+            row("NetworkInterface", eni, description="ELB app/web/50dc6c495c0c9188"),
+            row("NetworkInterface", "plain", description="Primary network interface"),
+        ],
+        stamp,
+    )
     apply_links(graph, ACCOUNT, stamp)
     rows = graph.read("MATCH (a:NetworkInterface)-[:ATTACHED_TO]->(b:LoadBalancer) RETURN a.id AS a, b.id AS b")
     assert [(r["a"], r["b"]) for r in rows] == [(eni, alb)]

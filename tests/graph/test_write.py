@@ -380,10 +380,19 @@ def test_cleanup_removes_only_stale_nodes_and_edges_of_the_scope(graph: Graph, w
 
     # The previous sync saw everything.
     writer.nodes(
-        [vpc_keep, vpc_stale, subnet_keep, subnet_stale, inst, sg, vpc_other_account, vpc_other_region,
-         subnet_other_region],
+        [
+            vpc_keep,
+            vpc_stale,
+            subnet_keep,
+            subnet_stale,
+            inst,
+            sg,
+            vpc_other_account,
+            vpc_other_region,
+            subnet_other_region,
+        ],
         OLD,
-    )  # fmt: skip
+    )
     old_edges = [
         edge("IN_VPC", subnet_keep, vpc_keep),
         edge("IN_VPC", subnet_stale, vpc_keep),  # leaves with its stale source

@@ -30,11 +30,23 @@ class Worker:
     def __init__(self, env: Mapping[str, str], log_dir: Path, concurrency: int = 1, name: str = "w1") -> None:
         self.log = log_dir / f"worker-{name}.log"
         self.log.parent.mkdir(parents=True, exist_ok=True)
-        argv = [sys.executable, "-m", "celery", "-A", "ingest.tasks", "worker", f"--concurrency={concurrency}",
-                f"--hostname={name}@%h", "--loglevel=INFO", "--without-gossip", "--without-mingle"]  # fmt: skip
+        argv = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "ingest.tasks",
+            "worker",
+            f"--concurrency={concurrency}",
+            f"--hostname={name}@%h",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+        ]
         with self.log.open("w") as out:
-            self.proc = subprocess.Popen(argv, cwd=ROOT, env=dict(env), stdout=out, stderr=subprocess.STDOUT,
-                                         start_new_session=True)  # fmt: skip
+            self.proc = subprocess.Popen(
+                argv, cwd=ROOT, env=dict(env), stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
 
     def kill(self) -> None:
         """SIGKILL the whole worker (main process and pool children), as a crash or OOM kill would."""

@@ -56,8 +56,10 @@ def test_roles_in_two_accounts_are_discovered_side_by_side(
         aws_secret_access_key=creds["SecretAccessKey"],
         aws_session_token=creds["SessionToken"],
     )
-    other.create_vpc(CidrBlock="10.9.0.0/16", TagSpecifications=[
-        {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": "audit-vpc"}]}])  # fmt: skip
+    other.create_vpc(
+        CidrBlock="10.9.0.0/16",
+        TagSpecifications=[{"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": "audit-vpc"}]}],
+    )
     settings = aws_settings.model_copy(
         update={"aws_role_arns": (f"arn:aws:iam::{DEMO_ACCOUNT}:role/aidiscover-audit", role)}
     )

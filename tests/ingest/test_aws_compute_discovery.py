@@ -98,8 +98,9 @@ def api_counts(moto: MotoServer) -> tuple[Counter[str], Counter[tuple[str, str]]
     ec2 = aws(moto, "ec2")
     for template in ec2.describe_launch_templates()["LaunchTemplates"]:
         nodes["LaunchTemplate"] += 1
-        latest = ec2.describe_launch_template_versions(LaunchTemplateId=template["LaunchTemplateId"],
-                                                       Versions=["$Latest"])["LaunchTemplateVersions"][0]  # fmt: skip
+        latest = ec2.describe_launch_template_versions(
+            LaunchTemplateId=template["LaunchTemplateId"], Versions=["$Latest"]
+        )["LaunchTemplateVersions"][0]
         edges["LaunchTemplate", "USES_SECURITY_GROUP"] += len(latest["LaunchTemplateData"]["SecurityGroupIds"])
     lam = aws(moto, "lambda")
     for function in lam.list_functions()["Functions"]:
@@ -170,9 +171,7 @@ def props_of(graph: Graph, label: str, node_id: str) -> dict[str, Any]:
 
 
 def out_edges(graph: Graph, node_id: str, type_: str) -> dict[str, dict[str, Any]]:
-    rows = graph.read(
-        f"MATCH ({{id: $id}})-[r:{type_}]->(b) RETURN b.id AS b, properties(r) AS p", {"id": node_id}
-    )  # fmt: skip
+    rows = graph.read(f"MATCH ({{id: $id}})-[r:{type_}]->(b) RETURN b.id AS b, properties(r) AS p", {"id": node_id})
     return {r["b"]: {k: v for k, v in r["p"].items() if k not in {"first_seen", *STAMPS}} for r in rows}
 
 
@@ -202,8 +201,12 @@ def test_alb_is_internet_facing_in_the_public_subnets_and_forwards_https_to_the_
     discover(aws_settings, graph)
     alb = props_of(graph, "LoadBalancer", tier["alb"])
     assert (alb["name"], alb["lb_type"], alb["scheme"], alb["dns_name"], alb["vpc_id"]) == (
-        "web-alb", "application", "internet-facing", tier["alb:dns"], tier["vpc"]
-    )  # fmt: skip
+        "web-alb",
+        "application",
+        "internet-facing",
+        tier["alb:dns"],
+        tier["vpc"],
+    )
     assert alb["tags"] == ["env=prod", "team=web"]
     assert set(out_edges(graph, tier["alb"], "IN_SUBNET")) == {
         ec2_arn(f"subnet/{tier['subnet:public-a']}"),
@@ -214,8 +217,11 @@ def test_alb_is_internet_facing_in_the_public_subnets_and_forwards_https_to_the_
     }
     https = props_of(graph, "Listener", tier["listener:https"])
     assert (https["protocol"], https["port"], https["ssl_policy"], https["certificate_arns"]) == (
-        "HTTPS", 443, "ELBSecurityPolicy-TLS13-1-2-2021-06", [tier["certificate"]]
-    )  # fmt: skip
+        "HTTPS",
+        443,
+        "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        [tier["certificate"]],
+    )
     assert out_edges(graph, tier["listener:https"], "FORWARDS_TO") == {tier["tg"]: {}}
     assert out_edges(graph, tier["listener:http"], "FORWARDS_TO") == {}
     assert set(out_edges(graph, tier["listener:http"], "PART_OF")) == {tier["alb"]}
@@ -261,8 +267,11 @@ def test_asg_uses_latest_launch_template_and_manages_the_instances_it_launched(
     group = aws(moto, "autoscaling").describe_auto_scaling_groups()["AutoScalingGroups"][0]
     props = props_of(graph, "AutoScalingGroup", tier["asg"])
     assert (props["min_size"], props["max_size"], props["desired_capacity"], props["health_check_type"]) == (
-        1, 4, 2, "ELB"
-    )  # fmt: skip
+        1,
+        4,
+        2,
+        "ELB",
+    )
     template = ec2_arn(f"launch-template/{tier['launch_template']}")
     assert out_edges(graph, tier["asg"], "USES_LAUNCH_TEMPLATE") == {template: {"version": "$Latest"}}
     assert set(out_edges(graph, tier["asg"], "ATTACHED_TO")) == {tier["tg"]}
@@ -275,8 +284,12 @@ def test_asg_uses_latest_launch_template_and_manages_the_instances_it_launched(
     assert len(managed) == 2
     lt = props_of(graph, "LaunchTemplate", template)
     assert (lt["name"], lt["latest_version"], lt["default_version"], lt["instance_type"], lt["image_id"]) == (
-        "web-lt", 2, 1, "t3.medium", "ami-0b5eea76982371e91"
-    )  # fmt: skip
+        "web-lt",
+        2,
+        1,
+        "t3.medium",
+        "ami-0b5eea76982371e91",
+    )
     assert lt["security_group_ids"] == [tier["sg:app-sg"]]
 
 
@@ -286,8 +299,12 @@ def test_lambda_function_in_the_vpc_with_its_sqs_mapping_and_no_variable_values(
     discover(aws_settings, graph)
     fn = props_of(graph, "LambdaFunction", tier["lambda"])
     assert (fn["runtime"], fn["handler"], fn["memory_size"], fn["timeout"], fn["role_arn"]) == (
-        "python3.12", "app.handler", 256, 30, tier["role:lambda"]
-    )  # fmt: skip
+        "python3.12",
+        "app.handler",
+        256,
+        30,
+        tier["role:lambda"],
+    )
     assert fn["environment_variable_names"] == ["DB_PASSWORD", "QUEUE_URL"]
     assert (fn["function_url"], fn["function_url_auth_type"], fn["tags"]) == (
         tier["lambda:url"],
@@ -324,8 +341,11 @@ def test_fargate_service_runs_in_the_cluster_behind_the_target_group(
     }
     definition = props_of(graph, "ECSTaskDefinition", tier["task_definition"])
     assert (definition["name"], definition["family"], definition["revision"], definition["network_mode"]) == (
-        "web:1", "web", 1, "awsvpc"
-    )  # fmt: skip
+        "web:1",
+        "web",
+        1,
+        "awsvpc",
+    )
     assert definition["task_role_arn"] == f"arn:aws:iam::{ACCOUNT}:role/web-task-role"
     assert definition["container_images"] == [
         "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4.2",
@@ -339,21 +359,29 @@ def test_eks_cluster_exposure_and_node_group_and_ecr_repository(
     discover(aws_settings, graph)
     cluster = props_of(graph, "EKSCluster", tier["eks"])
     assert (cluster["version"], cluster["endpoint_public_access"], cluster["public_access_cidrs"]) == (
-        "1.29", True, ["203.0.113.0/24"]
-    )  # fmt: skip
+        "1.29",
+        True,
+        ["203.0.113.0/24"],
+    )
     assert cluster["role_arn"] == f"arn:aws:iam::{ACCOUNT}:role/eks-cluster-role"
     assert set(out_edges(graph, tier["eks"], "MEMBER_OF_SECURITY_GROUP")) == {
         ec2_arn(f"security-group/{tier['sg:eks-sg']}")
     }
     nodes = props_of(graph, "EKSNodeGroup", tier["nodegroup"])
     assert (nodes["instance_types"], nodes["min_size"], nodes["max_size"], nodes["desired_size"]) == (
-        ["m6i.large"], 2, 6, 3
-    )  # fmt: skip
+        ["m6i.large"],
+        2,
+        6,
+        3,
+    )
     assert set(out_edges(graph, tier["nodegroup"], "IN_CLUSTER")) == {tier["eks"]}
     repo = props_of(graph, "ECRRepository", tier["ecr"])
     assert (repo["repository_uri"], repo["scan_on_push"], repo["image_tag_mutability"], repo["encryption_type"]) == (
-        tier["ecr:uri"], True, "IMMUTABLE", "AES256"
-    )  # fmt: skip
+        tier["ecr:uri"],
+        True,
+        "IMMUTABLE",
+        "AES256",
+    )
 
 
 @dataclass(frozen=True)
@@ -369,8 +397,10 @@ class Snapshot:
 
 
 def snapshot(graph: Graph) -> Snapshot:
-    nodes = {r["id"]: {k: _native(v) for k, v in r["p"].items()}
-             for r in graph.read("MATCH (n) RETURN n.id AS id, properties(n) AS p")}  # fmt: skip
+    nodes = {
+        r["id"]: {k: _native(v) for k, v in r["p"].items()}
+        for r in graph.read("MATCH (n) RETURN n.id AS id, properties(n) AS p")
+    }
     edges = {
         (r["a"], r["t"], r["b"]): {k: _native(v) for k, v in r["p"].items()}
         for r in graph.read("MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS t, b.id AS b, properties(r) AS p")

@@ -85,8 +85,15 @@ def elb() -> Transformed:
     v2, classic = load("elbv2"), load("classic_elb")
     tags = {d["ResourceArn"]: d["Tags"] for d in v2["TagDescriptions"]}
     classic_tags = {d["LoadBalancerName"]: d["Tags"] for d in classic["TagDescriptions"]}
-    payload = ElbPayload(v2["LoadBalancers"], v2["Listeners"], v2["TargetGroups"], v2["TargetHealth"], tags,
-                         classic["LoadBalancerDescriptions"], classic_tags)  # fmt: skip
+    payload = ElbPayload(
+        v2["LoadBalancers"],
+        v2["Listeners"],
+        v2["TargetGroups"],
+        v2["TargetHealth"],
+        tags,
+        classic["LoadBalancerDescriptions"],
+        classic_tags,
+    )
     return transform_elb(payload, ACCOUNT, REGION)
 
 
@@ -101,8 +108,9 @@ def autoscaling() -> Transformed:
 def lambdas() -> Transformed:
     data = load("lambda")
     urls = {k: FunctionUrl(v["FunctionUrl"], v["AuthType"]) for k, v in data["Urls"].items()}
-    return transform_lambda(LambdaPayload(data["Functions"], data["EventSourceMappings"], data["Tags"], urls), ACCOUNT,
-                            REGION)  # fmt: skip
+    return transform_lambda(
+        LambdaPayload(data["Functions"], data["EventSourceMappings"], data["Tags"], urls), ACCOUNT, REGION
+    )
 
 
 @pytest.fixture
@@ -129,15 +137,24 @@ def ecr() -> Transformed:
 
 def test_alb_node_carries_scheme_dns_type_placement_and_sorted_tags(elb: Transformed) -> None:
     assert dict(node(elb, ALB).props) == {
-        "account": ACCOUNT, "region": REGION, "name": "web-alb", "tags": ("env=prod", "team=web"),
-        "load_balancer_name": "web-alb", "lb_type": "application", "scheme": "internet-facing",
-        "dns_name": "web-alb-1234567890.us-east-1.elb.amazonaws.com", "state": "active",
-        "vpc_id": "vpc-0a1b2c3d4e5f60718", "ip_address_type": "ipv4",
+        "account": ACCOUNT,
+        "region": REGION,
+        "name": "web-alb",
+        "tags": ("env=prod", "team=web"),
+        "load_balancer_name": "web-alb",
+        "lb_type": "application",
+        "scheme": "internet-facing",
+        "dns_name": "web-alb-1234567890.us-east-1.elb.amazonaws.com",
+        "state": "active",
+        "vpc_id": "vpc-0a1b2c3d4e5f60718",
+        "ip_address_type": "ipv4",
         "availability_zones": ("us-east-1a", "us-east-1b"),
         "subnet_ids": ("subnet-0aaa1111bbbb2222c", "subnet-0ddd3333eeee4444f"),
-        "security_group_ids": ("sg-0123456789abcdef0",), "canonical_hosted_zone_id": "Z35SXDOTRQ7X7K",
-        "created_time": datetime(2024, 3, 1, 10, 15, 30, 120000, tzinfo=UTC), "elastic_ip_allocation_ids": None,
-    }  # fmt: skip
+        "security_group_ids": ("sg-0123456789abcdef0",),
+        "canonical_hosted_zone_id": "Z35SXDOTRQ7X7K",
+        "created_time": datetime(2024, 3, 1, 10, 15, 30, 120000, tzinfo=UTC),
+        "elastic_ip_allocation_ids": None,
+    }
     assert simple_edges(elb, ALB) == {
         ("IN_SUBNET", f"{EC2}:subnet/subnet-0aaa1111bbbb2222c"),
         ("IN_SUBNET", f"{EC2}:subnet/subnet-0ddd3333eeee4444f"),
@@ -149,8 +166,11 @@ def test_alb_node_carries_scheme_dns_type_placement_and_sorted_tags(elb: Transfo
 def test_internal_nlb_is_named_by_its_name_tag_and_has_no_security_group(elb: Transformed) -> None:
     props = node(elb, NLB).props
     assert (props["name"], props["scheme"], props["lb_type"], props["security_group_ids"]) == (
-        "internal-api", "internal", "network", None
-    )  # fmt: skip
+        "internal-api",
+        "internal",
+        "network",
+        None,
+    )
     assert simple_edges(elb, NLB) == {("IN_SUBNET", SUBNET_A), ("IN_VPC", VPC)}
 
 
@@ -158,8 +178,11 @@ def test_load_balancer_with_null_fields_is_kept_without_edges(elb: Transformed) 
     broken = f"{ELB}:loadbalancer/app/broken/0000000000000000"
     props = node(elb, broken).props
     assert (props["name"], props["lb_type"], props["state"], props["subnet_ids"]) == (
-        "broken", "application", None, None
-    )  # fmt: skip
+        "broken",
+        "application",
+        None,
+        None,
+    )
     assert simple_edges(elb, broken) == set()
 
 
@@ -167,11 +190,17 @@ def test_https_listener_forwards_to_both_weighted_target_groups(elb: Transformed
     listener = f"{ELB}:listener/app/web-alb/50dc6c495c0c9188/f2f7dc8efc522ab2"
     props = node(elb, listener).props
     assert dict(props) == {
-        "account": ACCOUNT, "region": REGION, "name": "web-alb HTTPS:443", "tags": (), "load_balancer_arn": ALB,
-        "protocol": "HTTPS", "port": 443, "ssl_policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        "account": ACCOUNT,
+        "region": REGION,
+        "name": "web-alb HTTPS:443",
+        "tags": (),
+        "load_balancer_arn": ALB,
+        "protocol": "HTTPS",
+        "port": 443,
+        "ssl_policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
         "certificate_arns": ("arn:aws:acm:us-east-1:123456789012:certificate/3f2e1d0c-aaaa-bbbb-cccc-0123456789ab",),
         "default_action_types": ("forward",),
-    }  # fmt: skip
+    }
     assert edges_from(elb, listener) == {
         ("PART_OF", "LoadBalancer", ALB, "{}"),
         ("FORWARDS_TO", "TargetGroup", WEB_TG, '{"weight": 90}'),
@@ -190,17 +219,23 @@ def test_redirect_listener_forwards_nowhere_and_single_group_forward_has_no_weig
 def test_instance_target_group_targets_each_instance_once_with_port_and_health(elb: Transformed) -> None:
     props = node(elb, WEB_TG).props
     assert (props["target_type"], props["protocol"], props["port"], props["health_check_path"]) == (
-        "instance", "HTTP", 8080, "/health"
-    )  # fmt: skip
+        "instance",
+        "HTTP",
+        8080,
+        "/health",
+    )
     assert props["load_balancer_arns"] == (ALB,)
     # i-0ee55ff66aa77bb88 is registered twice (ports 8080 and 9090): one edge, the first registration's
     assert edges_from(elb, WEB_TG) == {
         ("IN_VPC", "VPC", VPC, "{}"),
-        ("TARGETS", "EC2Instance", f"{EC2}:instance/i-0aa11bb22cc33dd44",
-         '{"health_state": "healthy", "port": 8080}'),
-        ("TARGETS", "EC2Instance", f"{EC2}:instance/i-0ee55ff66aa77bb88",
-         '{"health_state": "unhealthy", "port": 8080}'),
-    }  # fmt: skip
+        ("TARGETS", "EC2Instance", f"{EC2}:instance/i-0aa11bb22cc33dd44", '{"health_state": "healthy", "port": 8080}'),
+        (
+            "TARGETS",
+            "EC2Instance",
+            f"{EC2}:instance/i-0ee55ff66aa77bb88",
+            '{"health_state": "unhealthy", "port": 8080}',
+        ),
+    }
 
 
 def test_ip_target_group_lists_its_targets_as_a_property_and_targets_no_node(elb: Transformed) -> None:
@@ -211,16 +246,23 @@ def test_ip_target_group_lists_its_targets_as_a_property_and_targets_no_node(elb
 def test_lambda_target_group_targets_the_unqualified_function(elb: Transformed) -> None:
     props = node(elb, FN_TG).props
     assert (props["target_type"], props["vpc_id"], props["protocol"], props["load_balancer_arns"]) == (
-        "lambda", None, None, None
-    )  # fmt: skip
+        "lambda",
+        None,
+        None,
+        None,
+    )
     assert edges_from(elb, FN_TG) == {("TARGETS", "LambdaFunction", f"{FN}:thumbs", '{"health_state": "unavailable"}')}
 
 
 def test_classic_elb_gets_a_built_arn_listeners_and_registered_instances(elb: Transformed) -> None:
     props = node(elb, CLASSIC).props
     assert (props["name"], props["tags"], props["lb_type"], props["scheme"], props["vpc_id"]) == (
-        "legacy web", ("Name=legacy web", "cost-center="), "classic", "internet-facing", "vpc-0a1b2c3d4e5f60718"
-    )  # fmt: skip
+        "legacy web",
+        ("Name=legacy web", "cost-center="),
+        "classic",
+        "internet-facing",
+        "vpc-0a1b2c3d4e5f60718",
+    )
     assert props["created_time"] == datetime(2019, 6, 12, 9, 30, 0, 500000, tzinfo=UTC)
     assert simple_edges(elb, CLASSIC) == {
         ("IN_SUBNET", f"{EC2}:subnet/subnet-0aaa1111bbbb2222c"),
@@ -231,8 +273,11 @@ def test_classic_elb_gets_a_built_arn_listeners_and_registered_instances(elb: Tr
     }
     https = node(elb, f"{CLASSIC}/listener/443").props
     assert (https["name"], https["protocol"], https["instance_protocol"], https["instance_port"]) == (
-        "legacy-web HTTPS:443", "HTTPS", "HTTP", 8080
-    )  # fmt: skip
+        "legacy-web HTTPS:443",
+        "HTTPS",
+        "HTTP",
+        8080,
+    )
     assert https["certificate_arns"] == ("arn:aws:iam::123456789012:server-certificate/legacy-web",)
     assert simple_edges(elb, f"{CLASSIC}/listener/22") == {("PART_OF", CLASSIC)}
     assert len([n for n in elb.nodes if n.id.startswith(f"{CLASSIC}/listener/")]) == 2  # the null listener is skipped
@@ -255,48 +300,79 @@ SPOT = f"{AS}:1f2e3d4c-5b6a-4789-8a9b-0c1d2e3f4a5b:autoScalingGroupName/batch-sp
 def test_asg_has_sizes_subnets_template_version_target_groups_and_members(autoscaling: Transformed) -> None:
     props = node(autoscaling, ASG).props
     assert (props["name"], props["auto_scaling_group_name"], props["tags"]) == (
-        "web fleet", "web-asg", ("Name=web fleet", "env=prod")
-    )  # fmt: skip
+        "web fleet",
+        "web-asg",
+        ("Name=web fleet", "env=prod"),
+    )
     assert (props["min_size"], props["max_size"], props["desired_capacity"], props["health_check_type"]) == (
-        2, 10, 3, "ELB"
-    )  # fmt: skip
+        2,
+        10,
+        3,
+        "ELB",
+    )
     assert props["subnet_ids"] == ("subnet-0123aaaa4567bbbb8", "subnet-0987cccc6543dddd2")
     assert (props["launch_template_id"], props["launch_template_version"]) == ("lt-0abc123def4567890", "$Latest")
     assert edges_from(autoscaling, ASG) == {
         ("IN_SUBNET", "Subnet", SUBNET_A, "{}"),
         ("IN_SUBNET", "Subnet", SUBNET_B, "{}"),
-        ("USES_LAUNCH_TEMPLATE", "LaunchTemplate", f"{EC2}:launch-template/lt-0abc123def4567890",
-         '{"version": "$Latest"}'),
+        (
+            "USES_LAUNCH_TEMPLATE",
+            "LaunchTemplate",
+            f"{EC2}:launch-template/lt-0abc123def4567890",
+            '{"version": "$Latest"}',
+        ),
         ("ATTACHED_TO", "TargetGroup", WEB_TG, "{}"),
         ("ATTACHED_TO", "LoadBalancer", CLASSIC, "{}"),
-        ("MANAGES", "EC2Instance", f"{EC2}:instance/i-0aa11bb22cc33dd44",
-         '{"health_status": "Healthy", "lifecycle_state": "InService"}'),
-        ("MANAGES", "EC2Instance", f"{EC2}:instance/i-0ee55ff66aa77bb88",
-         '{"health_status": "Unhealthy", "lifecycle_state": "Terminating"}'),
-    }  # fmt: skip
+        (
+            "MANAGES",
+            "EC2Instance",
+            f"{EC2}:instance/i-0aa11bb22cc33dd44",
+            '{"health_status": "Healthy", "lifecycle_state": "InService"}',
+        ),
+        (
+            "MANAGES",
+            "EC2Instance",
+            f"{EC2}:instance/i-0ee55ff66aa77bb88",
+            '{"health_status": "Unhealthy", "lifecycle_state": "Terminating"}',
+        ),
+    }
 
 
 def test_mixed_instances_asg_finds_its_template_by_name(autoscaling: Transformed) -> None:
     props = node(autoscaling, SPOT).props
     assert (props["launch_template_id"], props["launch_template_version"], props["subnet_ids"]) == (
-        "lt-0fff000eee111ddd2", "$Default", None
-    )  # fmt: skip
+        "lt-0fff000eee111ddd2",
+        "$Default",
+        None,
+    )
     assert edges_from(autoscaling, SPOT) == {
-        ("USES_LAUNCH_TEMPLATE", "LaunchTemplate", f"{EC2}:launch-template/lt-0fff000eee111ddd2",
-         '{"version": "$Default"}')
-    }  # fmt: skip
+        (
+            "USES_LAUNCH_TEMPLATE",
+            "LaunchTemplate",
+            f"{EC2}:launch-template/lt-0fff000eee111ddd2",
+            '{"version": "$Default"}',
+        )
+    }
 
 
 def test_launch_template_describes_its_latest_version_without_user_data(autoscaling: Transformed) -> None:
     template = f"{EC2}:launch-template/lt-0abc123def4567890"
     assert dict(node(autoscaling, template).props) == {
-        "account": ACCOUNT, "region": REGION, "name": "web-lt", "tags": ("team=web",),
-        "launch_template_id": "lt-0abc123def4567890", "launch_template_name": "web-lt", "latest_version": 3,
-        "default_version": 2, "instance_type": "t3.medium", "image_id": "ami-0b5eea76982371e91",
-        "security_group_ids": ("sg-0123456789abcdef0", "sg-0a0a0a0a0a0a0a0a0"), "key_name": "ops",
+        "account": ACCOUNT,
+        "region": REGION,
+        "name": "web-lt",
+        "tags": ("team=web",),
+        "launch_template_id": "lt-0abc123def4567890",
+        "launch_template_name": "web-lt",
+        "latest_version": 3,
+        "default_version": 2,
+        "instance_type": "t3.medium",
+        "image_id": "ami-0b5eea76982371e91",
+        "security_group_ids": ("sg-0123456789abcdef0", "sg-0a0a0a0a0a0a0a0a0"),
+        "key_name": "ops",
         "iam_instance_profile_arn": "arn:aws:iam::123456789012:instance-profile/web-profile",
         "created_time": datetime(2024, 2, 20, 13, 59, 2, tzinfo=UTC),
-    }  # fmt: skip
+    }
     assert simple_edges(autoscaling, template) == {
         ("USES_SECURITY_GROUP", f"{EC2}:security-group/sg-0123456789abcdef0"),
         ("USES_SECURITY_GROUP", f"{EC2}:security-group/sg-0a0a0a0a0a0a0a0a0"),
@@ -311,17 +387,30 @@ def test_launch_template_describes_its_latest_version_without_user_data(autoscal
 
 def test_function_has_runtime_role_vpc_placement_and_only_variable_names(lambdas: Transformed) -> None:
     assert dict(node(lambdas, f"{FN}:order-worker").props) == {
-        "account": ACCOUNT, "region": REGION, "name": "order-worker", "tags": ("env=prod", "team=orders"),
-        "function_name": "order-worker", "runtime": "python3.12", "handler": "app.handler", "package_type": "Zip",
-        "memory_size": 512, "timeout": 30, "role_arn": "arn:aws:iam::123456789012:role/order-worker-role",
-        "architectures": ("arm64",), "state": "Active",
-        "last_modified": datetime(2024, 3, 4, 16, 20, 12, 345000, tzinfo=UTC), "vpc_id": "vpc-0a1b2c3d4e5f60718",
+        "account": ACCOUNT,
+        "region": REGION,
+        "name": "order-worker",
+        "tags": ("env=prod", "team=orders"),
+        "function_name": "order-worker",
+        "runtime": "python3.12",
+        "handler": "app.handler",
+        "package_type": "Zip",
+        "memory_size": 512,
+        "timeout": 30,
+        "role_arn": "arn:aws:iam::123456789012:role/order-worker-role",
+        "architectures": ("arm64",),
+        "state": "Active",
+        "last_modified": datetime(2024, 3, 4, 16, 20, 12, 345000, tzinfo=UTC),
+        "vpc_id": "vpc-0a1b2c3d4e5f60718",
         "subnet_ids": ("subnet-0123aaaa4567bbbb8", "subnet-0987cccc6543dddd2"),
-        "security_group_ids": ("sg-0b1b2b3b4b5b6b7b8",), "environment_variable_names": ("DB_PASSWORD", "QUEUE_URL"),
+        "security_group_ids": ("sg-0b1b2b3b4b5b6b7b8",),
+        "environment_variable_names": ("DB_PASSWORD", "QUEUE_URL"),
         "kms_key_arn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-        "layer_arns": ("arn:aws:lambda:us-east-1:123456789012:layer:common-libs:7",), "function_url": None,
-        "function_url_auth_type": None, "description": "Processes orders from the queue",
-    }  # fmt: skip
+        "layer_arns": ("arn:aws:lambda:us-east-1:123456789012:layer:common-libs:7",),
+        "function_url": None,
+        "function_url_auth_type": None,
+        "description": "Processes orders from the queue",
+    }
     assert simple_edges(lambdas, f"{FN}:order-worker") == {
         ("IN_SUBNET", SUBNET_A),
         ("IN_SUBNET", SUBNET_B),
@@ -338,27 +427,38 @@ def test_no_environment_variable_value_reaches_any_row(lambdas: Transformed) -> 
 def test_public_function_url_and_image_function_outside_a_vpc(lambdas: Transformed) -> None:
     props = node(lambdas, f"{FN}:thumbs").props
     assert (props["function_url_auth_type"], props["function_url"]) == (
-        "NONE", "https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws/"
-    )  # fmt: skip
+        "NONE",
+        "https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws/",
+    )
     assert (props["package_type"], props["runtime"], props["vpc_id"], props["subnet_ids"], props["tags"]) == (
-        "Image", None, None, None, ()
-    )  # fmt: skip
+        "Image",
+        None,
+        None,
+        None,
+        (),
+    )
     assert simple_edges(lambdas, f"{FN}:thumbs") == set()
 
 
 def test_function_with_nulls_and_an_unreadable_date_is_kept(lambdas: Transformed) -> None:
     props = node(lambdas, f"{FN}:half-written").props
     assert (props["name"], props["runtime"], props["last_modified"], props["environment_variable_names"]) == (
-        "half-written", None, None, None
-    )  # fmt: skip
+        "half-written",
+        None,
+        None,
+        None,
+    )
 
 
 def test_event_source_mappings_invoke_their_unqualified_function(lambdas: Transformed) -> None:
     sqs = f"arn:aws:lambda:{REGION}:{ACCOUNT}:event-source-mapping:a1b2c3d4-5678-90ab-cdef-11111EXAMPLE"
     props = node(lambdas, sqs).props
     assert (props["name"], props["event_source_arn"], props["state"], props["batch_size"]) == (
-        "a1b2c3d4-5678-90ab-cdef-11111EXAMPLE", "arn:aws:sqs:us-east-1:123456789012:orders", "Enabled", 10
-    )  # fmt: skip
+        "a1b2c3d4-5678-90ab-cdef-11111EXAMPLE",
+        "arn:aws:sqs:us-east-1:123456789012:orders",
+        "Enabled",
+        10,
+    )
     assert (props["maximum_batching_window"], props["last_modified"]) == (
         5,
         datetime(2024, 3, 4, 16, 20, 12, tzinfo=UTC),
@@ -377,8 +477,11 @@ def test_event_source_mappings_invoke_their_unqualified_function(lambdas: Transf
 def test_ecs_cluster_counts_and_capacity_providers(ecs: Transformed) -> None:
     props = node(ecs, f"{ECS}:cluster/web-cluster").props
     assert (props["name"], props["tags"], props["running_tasks_count"], props["active_services_count"]) == (
-        "web-cluster", ("env=prod",), 2, 1
-    )  # fmt: skip
+        "web-cluster",
+        ("env=prod",),
+        2,
+        1,
+    )
     assert props["capacity_providers"] == ("FARGATE", "FARGATE_SPOT")
 
 
@@ -386,8 +489,11 @@ def test_fargate_service_edges_to_cluster_task_definition_load_balancers_and_net
     service = f"{ECS}:service/web-cluster/web-svc"
     props = node(ecs, service).props
     assert (props["launch_type"], props["desired_count"], props["assign_public_ip"], props["tags"]) == (
-        "FARGATE", 2, "DISABLED", ("team=web",)
-    )  # fmt: skip
+        "FARGATE",
+        2,
+        "DISABLED",
+        ("team=web",),
+    )
     container = '{"container_name": "web", "container_port": 8080}'
     assert edges_from(ecs, service) == {
         ("IN_CLUSTER", "ECSCluster", f"{ECS}:cluster/web-cluster", "{}"),
@@ -410,14 +516,25 @@ def test_service_with_nulls_keeps_only_its_cluster_edge(ecs: Transformed) -> Non
 def test_task_definition_lists_images_and_roles_but_no_environment_values(ecs: Transformed) -> None:
     props = node(ecs, f"{ECS}:task-definition/web:42").props
     assert dict(props) == {
-        "account": ACCOUNT, "region": REGION, "name": "web:42", "tags": ("app=web",), "family": "web", "revision": 42,
-        "status": "ACTIVE", "task_role_arn": "arn:aws:iam::123456789012:role/web-task-role",
-        "execution_role_arn": "arn:aws:iam::123456789012:role/ecsTaskExecutionRole", "network_mode": "awsvpc",
-        "requires_compatibilities": ("FARGATE",), "cpu": "512", "memory": "1024",
+        "account": ACCOUNT,
+        "region": REGION,
+        "name": "web:42",
+        "tags": ("app=web",),
+        "family": "web",
+        "revision": 42,
+        "status": "ACTIVE",
+        "task_role_arn": "arn:aws:iam::123456789012:role/web-task-role",
+        "execution_role_arn": "arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
+        "network_mode": "awsvpc",
+        "requires_compatibilities": ("FARGATE",),
+        "cpu": "512",
+        "memory": "1024",
         "container_names": ("web", "log-router"),
-        "container_images": ("123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4.2",
-                             "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable"),
-    }  # fmt: skip
+        "container_images": (
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4.2",
+            "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable",
+        ),
+    }
     assert "never-copied" not in repr(ecs)
 
 
@@ -425,9 +542,12 @@ def test_task_is_placed_in_its_eni_subnet(ecs: Transformed) -> None:
     task = f"{ECS}:task/web-cluster/4f5e6d7c8b9a4c3d2e1f0a9b8c7d6e5f"
     props = node(ecs, task).props
     assert (props["name"], props["last_status"], props["private_ip"], props["group"], props["started_at"]) == (
-        "4f5e6d7c8b9a4c3d2e1f0a9b8c7d6e5f", "RUNNING", "10.0.10.31", "service:web-svc",
+        "4f5e6d7c8b9a4c3d2e1f0a9b8c7d6e5f",
+        "RUNNING",
+        "10.0.10.31",
+        "service:web-svc",
         datetime(2024, 3, 1, 9, 2, 10, 500000, tzinfo=UTC),
-    )  # fmt: skip
+    )
     assert simple_edges(ecs, task) == {
         ("IN_CLUSTER", f"{ECS}:cluster/web-cluster"),
         ("USES_TASK_DEFINITION", f"{ECS}:task-definition/web:42"),
@@ -455,8 +575,10 @@ def test_eks_cluster_exposure_role_and_placement(eks: Transformed) -> None:
         False,
     )
     assert (props["public_access_cidrs"], props["role_arn"], props["cluster_security_group_id"]) == (
-        ("0.0.0.0/0",), "arn:aws:iam::123456789012:role/eks-cluster-role", "sg-0e0e0e0e0e0e0e0e0"
-    )  # fmt: skip
+        ("0.0.0.0/0",),
+        "arn:aws:iam::123456789012:role/eks-cluster-role",
+        "sg-0e0e0e0e0e0e0e0e0",
+    )
     assert simple_edges(eks, cluster) == {
         ("IN_SUBNET", SUBNET_A),
         ("IN_SUBNET", SUBNET_B),
@@ -485,13 +607,19 @@ def test_eks_node_group_scaling_and_cluster(eks: Transformed) -> None:
 def test_ecr_repositories_with_kms_and_with_a_null_scanning_configuration(ecr: Transformed) -> None:
     web = node(ecr, f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/web").props
     assert (web["scan_on_push"], web["image_tag_mutability"], web["encryption_type"], web["tags"]) == (
-        True, "IMMUTABLE", "KMS", ("team=web",)
-    )  # fmt: skip
+        True,
+        "IMMUTABLE",
+        "KMS",
+        ("team=web",),
+    )
     assert web["kms_key_arn"] == "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     tools = node(ecr, f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/team/tools").props
     assert (tools["name"], tools["scan_on_push"], tools["encryption_type"], tools["kms_key_arn"]) == (
-        "team/tools", None, "AES256", None
-    )  # fmt: skip
+        "team/tools",
+        None,
+        "AES256",
+        None,
+    )
     assert ecr.edges == ()
     assert_fits_schema(ecr)
 
@@ -537,8 +665,11 @@ def test_odd_shapes_keep_the_resource_with_what_is_known() -> None:
     )
     props = node(elb, tg_arn).props
     assert (props["name"], props["ip_targets"], props["tags"], props["load_balancer_arns"]) == (
-        tg_arn, ("10.1.1.1",), ("a=",), None
-    )  # fmt: skip
+        tg_arn,
+        ("10.1.1.1",),
+        ("a=",),
+        None,
+    )
     ecs = transform_ecs(
         EcsPayload(task_definitions=[TaskDefinition({"taskDefinitionArn": f"{ECS}:task-definition/x:1"}, None)]),  # type: ignore[arg-type]
         ACCOUNT,

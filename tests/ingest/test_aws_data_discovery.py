@@ -89,9 +89,14 @@ def world(moto_server: MotoServer, session_graph: Graph) -> Iterator[World]:
     the per-test wipes of the other tests cannot reach it)."""
     with pytest.MonkeyPatch.context() as mp:
         moto_server.reset()
-        for name, value in (("AWS_ENDPOINT_URL", moto_server.url), ("AWS_ACCESS_KEY_ID", "testing"),
-                            ("AWS_SECRET_ACCESS_KEY", "testing"), ("AIDISCOVER_AWS_MAX_WORKERS", "1"),
-                            ("AWS_REGION", REGION), ("MOTO_AMIS_PATH", str(AMIS))):  # fmt: skip
+        for name, value in (
+            ("AWS_ENDPOINT_URL", moto_server.url),
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+            ("AIDISCOVER_AWS_MAX_WORKERS", "1"),
+            ("AWS_REGION", REGION),
+            ("MOTO_AMIS_PATH", str(AMIS)),
+        ):
             mp.setenv(name, value)
         mp.delenv("AWS_PROFILE", raising=False)
         session_graph.wipe()

@@ -189,10 +189,13 @@ def test_kms_key_whose_describe_fails_is_kept_with_its_id_and_arn() -> None:
 def test_kms_get_asks_rotation_and_tags_only_for_customer_keys() -> None:
     raw = load("kms.json")
     fake = Replay(
-        {"describe_key": raw["describe_key"], "get_key_rotation_status": raw["get_key_rotation_status"],
-         "list_resource_tags": raw["list_resource_tags"]},
+        {
+            "describe_key": raw["describe_key"],
+            "get_key_rotation_status": raw["get_key_rotation_status"],
+            "list_resource_tags": raw["list_resource_tags"],
+        },
         {"list_keys": [raw["list_keys"]], "list_aliases": [raw["list_aliases"]]},
-    )  # fmt: skip
+    )
     get_kms(cast(Any, fake))
     customer = "1234abcd-12ab-34cd-56ef-1234567890ab"
     assert [c for c in fake.calls if c[0] != "describe_key"] == [
@@ -205,10 +208,13 @@ def test_kms_access_denied_on_rotation_leaves_it_unknown() -> None:
     raw = load("kms.json")
     customer = "1234abcd-12ab-34cd-56ef-1234567890ab"
     fake = Replay(
-        {"describe_key": raw["describe_key"], "list_resource_tags": raw["list_resource_tags"],
-         "get_key_rotation_status": {customer: {"Error": {"Code": "AccessDeniedException"}}}},
+        {
+            "describe_key": raw["describe_key"],
+            "list_resource_tags": raw["list_resource_tags"],
+            "get_key_rotation_status": {customer: {"Error": {"Code": "AccessDeniedException"}}},
+        },
         {"list_keys": [raw["list_keys"]], "list_aliases": [raw["list_aliases"]]},
-    )  # fmt: skip
+    )
     payload = get_kms(cast(Any, fake))
     assert [k.rotation_enabled for k in payload.keys if k.entry["KeyId"] == customer] == [None]
 
@@ -430,8 +436,13 @@ def test_s3_private_bucket_properties_and_key_edge(monkeypatch: pytest.MonkeyPat
         "notification_targets": ("arn:aws:sqs:us-east-1:111122223333:archive-events",),
     }
     # a bare key id is resolved in the bucket's own region
-    assert ("S3Bucket", S3_ORDERS, "ENCRYPTED_BY", "KMSKey",
-            "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab") in edges(rows)  # fmt: skip
+    assert (
+        "S3Bucket",
+        S3_ORDERS,
+        "ENCRYPTED_BY",
+        "KMSKey",
+        "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    ) in edges(rows)
     schema_check(rows)
 
 
@@ -440,8 +451,9 @@ def test_s3_public_bucket_policy_acl_and_missing_block(monkeypatch: pytest.Monke
     www = node(transform_s3(buckets, ACCOUNT, "global"), S3_WWW).props
     assert www["region"] == "eu-west-1"
     assert (www["policy_allows_public"], www["acl_public"]) == (True, True)
-    assert [www[k] for k in ("block_public_acls", "ignore_public_acls", "block_public_policy",
-                             "restrict_public_buckets")] == [False, False, False, False]  # fmt: skip
+    assert [
+        www[k] for k in ("block_public_acls", "ignore_public_acls", "block_public_policy", "restrict_public_buckets")
+    ] == [False, False, False, False]
     assert json.loads(str(www["policy"]))["Statement"][0]["Sid"] == "PublicReadGetObject"
     assert (www["encryption_algorithm"], www["kms_key_id"], www["versioning"], www["tags"]) == (
         "AES256",
@@ -455,8 +467,15 @@ def test_s3_refused_calls_leave_properties_unknown_and_legacy_eu_is_eu_west_1(mo
     buckets, _ = s3_buckets(monkeypatch)
     legacy = node(transform_s3(buckets, ACCOUNT, "global"), S3_LEGACY).props
     assert legacy["region"] == "eu-west-1"
-    unknown = ("policy", "policy_allows_public", "acl_public", "block_public_acls", "ignore_public_acls",
-               "block_public_policy", "restrict_public_buckets")  # fmt: skip
+    unknown = (
+        "policy",
+        "policy_allows_public",
+        "acl_public",
+        "block_public_acls",
+        "ignore_public_acls",
+        "block_public_policy",
+        "restrict_public_buckets",
+    )
     assert {k: legacy[k] for k in unknown} == dict.fromkeys(unknown)
     assert (legacy["encryption_algorithm"], legacy["versioning"]) == (None, "Suspended")
 
@@ -666,8 +685,12 @@ def test_sns_pending_subscription_is_keyed_by_topic_protocol_endpoint() -> None:
         True,
         "ops@example.com",
     )
-    assert subscription_id({"SubscriptionArn": "PendingConfirmation", "TopicArn": "t", "Protocol": "sms",
-                            "Endpoint": "+1555"}) == "t/pending/sms/+1555"  # fmt: skip
+    assert (
+        subscription_id(
+            {"SubscriptionArn": "PendingConfirmation", "TopicArn": "t", "Protocol": "sms", "Endpoint": "+1555"}
+        )
+        == "t/pending/sms/+1555"
+    )
 
 
 # --- Secrets Manager ---------------------------------------------------------------------------------

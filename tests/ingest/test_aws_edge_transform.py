@@ -100,24 +100,35 @@ def test_distribution_with_waf_aliases_and_s3_and_alb_origins(edge_rows: Transfo
         "CloudFrontDistribution",
         DIST,
         {
-            "account": ACCOUNT, "region": "global", "name": "public-site", "tags": ("Name=public-site", "env=prod"),
-            "distribution_id": "E2QWRUHEXAMPLE", "domain_name": "d111111abcdef8.cloudfront.net",
-            "aliases": ("www.example.org", "example.org"), "enabled": True, "status": "Deployed",
-            "price_class": "PriceClass_All", "viewer_protocol_policy": "redirect-to-https",
+            "account": ACCOUNT,
+            "region": "global",
+            "name": "public-site",
+            "tags": ("Name=public-site", "env=prod"),
+            "distribution_id": "E2QWRUHEXAMPLE",
+            "domain_name": "d111111abcdef8.cloudfront.net",
+            "aliases": ("www.example.org", "example.org"),
+            "enabled": True,
+            "status": "Deployed",
+            "price_class": "PriceClass_All",
+            "viewer_protocol_policy": "redirect-to-https",
             "web_acl_id": "arn:aws:wafv2:us-east-1:111122223333:global/webacl/site-acl/a1b2c3",
             "origins": ("example-site.s3.us-west-2.amazonaws.com", "web-alb-1234567890.us-west-2.elb.amazonaws.com"),
-            "origin_types": ("s3", "custom"), "http_version": "http2and3", "comment": "public site",
+            "origin_types": ("s3", "custom"),
+            "http_version": "http2and3",
+            "comment": "public site",
             "last_modified": datetime(2025, 8, 19, 14, 22, 5, 123000, tzinfo=UTC),
         },
-    )  # fmt: skip
+    )
 
 
 def test_disabled_distribution_without_aliases_or_waf(edge_rows: Transformed) -> None:
     props = node(edge_rows, f"arn:aws:cloudfront::{ACCOUNT}:distribution/E3DISABLEDEXMPL").props
     assert (props["enabled"], props["aliases"], props["web_acl_id"], props["comment"]) == (False, None, None, None)
     assert (props["origins"], props["origin_types"], props["name"]) == (
-        ("legacy.example.net",), ("custom",), "d222222abcdef8.cloudfront.net",
-    )  # fmt: skip
+        ("legacy.example.net",),
+        ("custom",),
+        "d222222abcdef8.cloudfront.net",
+    )
 
 
 def test_malformed_distribution_is_kept_with_a_built_arn(edge_rows: Transformed) -> None:
@@ -130,17 +141,26 @@ def test_malformed_distribution_is_kept_with_a_built_arn(edge_rows: Transformed)
 
 def test_public_zone_node(edge_rows: Transformed) -> None:
     assert node(edge_rows, PUBLIC).props == {
-        "account": ACCOUNT, "region": "global", "name": "example.org.", "tags": ("env=prod",),
-        "zone_id": "Z0PUBLICEXAMPLE", "zone_name": "example.org.", "private_zone": False, "record_count": 7,
-        "comment": "public", "vpc_ids": None,
-    }  # fmt: skip
+        "account": ACCOUNT,
+        "region": "global",
+        "name": "example.org.",
+        "tags": ("env=prod",),
+        "zone_id": "Z0PUBLICEXAMPLE",
+        "zone_name": "example.org.",
+        "private_zone": False,
+        "record_count": 7,
+        "comment": "public",
+        "vpc_ids": None,
+    }
 
 
 def test_private_zone_is_associated_with_each_vpc_that_has_a_region(edge_rows: Transformed) -> None:
     props = node(edge_rows, PRIVATE).props
     assert (props["private_zone"], props["vpc_ids"], props["comment"]) == (
-        True, ("vpc-0a1b2c3d4e5f60718", "vpc-0fedcba9876543210", "vpc-noregion"), None,
-    )  # fmt: skip
+        True,
+        ("vpc-0a1b2c3d4e5f60718", "vpc-0fedcba9876543210", "vpc-noregion"),
+        None,
+    )
     assert edges_of(edge_rows, "ASSOCIATED_WITH") == {
         (PRIVATE, f"arn:aws:ec2:us-west-2:{ACCOUNT}:vpc/vpc-0a1b2c3d4e5f60718"),
         (PRIVATE, f"arn:aws:ec2:eu-west-1:{ACCOUNT}:vpc/vpc-0fedcba9876543210"),
@@ -149,25 +169,44 @@ def test_private_zone_is_associated_with_each_vpc_that_has_a_region(edge_rows: T
 
 def test_record_ids_are_zone_name_type_and_set_identifier(edge_rows: Transformed) -> None:
     records = sorted(n.id for n in edge_rows.nodes if n.label == "Route53Record")
-    assert records == sorted([
-        f"{PUBLIC}/example.org./NS/", f"{PUBLIC}/example.org./A/", f"{PUBLIC}/www.example.org./AAAA/",
-        f"{PUBLIC}/api.example.org./A/us-west-2", f"{PUBLIC}/api.example.org./A/eu-west-1",
-        f"{PUBLIC}/mail.example.org./MX/", f"{PUBLIC}/\\052.dev.example.org./CNAME/",
-        f"{PRIVATE}/db.corp.internal./CNAME/", f"{PRIVATE}/broken.corp.internal.//",
-    ])  # fmt: skip
+    assert records == sorted(
+        [
+            f"{PUBLIC}/example.org./NS/",
+            f"{PUBLIC}/example.org./A/",
+            f"{PUBLIC}/www.example.org./AAAA/",
+            f"{PUBLIC}/api.example.org./A/us-west-2",
+            f"{PUBLIC}/api.example.org./A/eu-west-1",
+            f"{PUBLIC}/mail.example.org./MX/",
+            f"{PUBLIC}/\\052.dev.example.org./CNAME/",
+            f"{PRIVATE}/db.corp.internal./CNAME/",
+            f"{PRIVATE}/broken.corp.internal.//",
+        ]
+    )
     assert edges_of(edge_rows, "IN_ZONE") == {(r, r.split("/", 1)[0] + "/" + r.split("/")[1]) for r in records}
 
 
 def test_value_record_and_latency_alias_record_properties(edge_rows: Transformed) -> None:
     assert node(edge_rows, f"{PUBLIC}/api.example.org./A/eu-west-1").props == {
-        "account": ACCOUNT, "region": "global", "name": "api.example.org.", "tags": (), "zone_id": "Z0PUBLICEXAMPLE",
-        "record_name": "api.example.org.", "record_type": "A", "ttl": 60, "values": ("203.0.113.7",),
-        "alias_target_dns": None, "alias_target_zone_id": None, "set_identifier": "eu-west-1",
-    }  # fmt: skip
+        "account": ACCOUNT,
+        "region": "global",
+        "name": "api.example.org.",
+        "tags": (),
+        "zone_id": "Z0PUBLICEXAMPLE",
+        "record_name": "api.example.org.",
+        "record_type": "A",
+        "ttl": 60,
+        "values": ("203.0.113.7",),
+        "alias_target_dns": None,
+        "alias_target_zone_id": None,
+        "set_identifier": "eu-west-1",
+    }
     alias = node(edge_rows, f"{PUBLIC}/api.example.org./A/us-west-2").props
     assert (alias["ttl"], alias["values"], alias["alias_target_dns"], alias["alias_target_zone_id"]) == (
-        None, None, "dualstack.web-alb-1234567890.us-west-2.elb.amazonaws.com.", "Z1H1FL5HABSF5",
-    )  # fmt: skip
+        None,
+        None,
+        "dualstack.web-alb-1234567890.us-west-2.elb.amazonaws.com.",
+        "Z1H1FL5HABSF5",
+    )
 
 
 def test_alias_records_route_to_the_distribution_whatever_the_case_and_trailing_dot(edge_rows: Transformed) -> None:
@@ -201,9 +240,16 @@ def test_dns_key(name: str | None, key: str) -> None:
 def test_rest_api_with_stages_and_lambda_integrations(api_rows: Transformed) -> None:
     lam = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function"
     assert node(api_rows, f"arn:aws:apigateway:{REGION}::/restapis/a1b2c3d4e5").props == {
-        "account": ACCOUNT, "region": REGION, "name": "orders", "tags": ("team=orders",), "api_id": "a1b2c3d4e5",
-        "description": "Orders API", "endpoint_types": ("EDGE",), "stages": ("dev", "prod"),
-        "created": datetime(2024, 4, 4, 4, 4, 4, tzinfo=UTC), "api_key_source": "HEADER",
+        "account": ACCOUNT,
+        "region": REGION,
+        "name": "orders",
+        "tags": ("team=orders",),
+        "api_id": "a1b2c3d4e5",
+        "description": "Orders API",
+        "endpoint_types": ("EDGE",),
+        "stages": ("dev", "prod"),
+        "created": datetime(2024, 4, 4, 4, 4, 4, tzinfo=UTC),
+        "api_key_source": "HEADER",
         "disable_execute_api_endpoint": False,
         "lambda_arns": (f"{lam}:orders-list", f"{lam}:orders-create:live"),
         "integration_uris": (
@@ -212,34 +258,50 @@ def test_rest_api_with_stages_and_lambda_integrations(api_rows: Transformed) -> 
             f"arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/{lam}:orders-list/invocations",
             "https://legacy.example.net/orders",
         ),
-    }  # fmt: skip
+    }
 
 
 def test_rest_api_with_only_an_id(api_rows: Transformed) -> None:
     props = node(api_rows, f"arn:aws:apigateway:{REGION}::/restapis/zzzzzzzzzz").props
     assert (props["name"], props["stages"], props["lambda_arns"], props["endpoint_types"]) == (
-        "zzzzzzzzzz", None, None, None,
-    )  # fmt: skip
+        "zzzzzzzzzz",
+        None,
+        None,
+        None,
+    )
 
 
 def test_http_api_with_cors_routes_and_targets(api_rows: Transformed) -> None:
     assert node(api_rows, f"arn:aws:apigateway:{REGION}::/apis/h7g6f5e4d3").props == {
-        "account": ACCOUNT, "region": REGION, "name": "events-http", "tags": ("Name=events-http",),
-        "api_id": "h7g6f5e4d3", "protocol_type": "HTTP",
-        "api_endpoint": "https://h7g6f5e4d3.execute-api.us-west-2.amazonaws.com", "description": None,
-        "has_cors": True, "cors_allow_origins": ("https://app.example.org",), "routes_count": 3,
-        "integration_targets": (f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:events-ingest",
-                                "https://backend.example.org/{proxy}"),
-        "stages": ("$default",), "created": datetime(2025, 1, 15, 12, tzinfo=UTC),
+        "account": ACCOUNT,
+        "region": REGION,
+        "name": "events-http",
+        "tags": ("Name=events-http",),
+        "api_id": "h7g6f5e4d3",
+        "protocol_type": "HTTP",
+        "api_endpoint": "https://h7g6f5e4d3.execute-api.us-west-2.amazonaws.com",
+        "description": None,
+        "has_cors": True,
+        "cors_allow_origins": ("https://app.example.org",),
+        "routes_count": 3,
+        "integration_targets": (
+            f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:events-ingest",
+            "https://backend.example.org/{proxy}",
+        ),
+        "stages": ("$default",),
+        "created": datetime(2025, 1, 15, 12, tzinfo=UTC),
         "disable_execute_api_endpoint": False,
-    }  # fmt: skip
+    }
 
 
 def test_websocket_api_without_cors(api_rows: Transformed) -> None:
     props = node(api_rows, f"arn:aws:apigateway:{REGION}::/apis/w1w2w3w4w5").props
     assert (props["protocol_type"], props["has_cors"], props["cors_allow_origins"], props["routes_count"]) == (
-        "WEBSOCKET", False, None, 0,
-    )  # fmt: skip
+        "WEBSOCKET",
+        False,
+        None,
+        0,
+    )
 
 
 @pytest.mark.parametrize(

@@ -91,16 +91,22 @@ def api_counts(moto: MotoServer) -> tuple[Counter[str], Counter[str]]:
             nodes["IAMAccessKey"] += len(keys)
             edges["BELONGS_TO"] += len(keys)
             attached = iam.list_attached_user_policies(UserName=name)["AttachedPolicies"]
-            inline = [iam.get_user_policy(UserName=name, PolicyName=n)["PolicyDocument"]
-                      for n in iam.list_user_policies(UserName=name)["PolicyNames"]]  # fmt: skip
+            inline = [
+                iam.get_user_policy(UserName=name, PolicyName=n)["PolicyDocument"]
+                for n in iam.list_user_policies(UserName=name)["PolicyNames"]
+            ]
         elif kind == "group":
             attached = iam.list_attached_group_policies(GroupName=name)["AttachedPolicies"]
-            inline = [iam.get_group_policy(GroupName=name, PolicyName=n)["PolicyDocument"]
-                      for n in iam.list_group_policies(GroupName=name)["PolicyNames"]]  # fmt: skip
+            inline = [
+                iam.get_group_policy(GroupName=name, PolicyName=n)["PolicyDocument"]
+                for n in iam.list_group_policies(GroupName=name)["PolicyNames"]
+            ]
         else:
             attached = iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]
-            inline = [iam.get_role_policy(RoleName=name, PolicyName=n)["PolicyDocument"]
-                      for n in iam.list_role_policies(RoleName=name)["PolicyNames"]]  # fmt: skip
+            inline = [
+                iam.get_role_policy(RoleName=name, PolicyName=n)["PolicyDocument"]
+                for n in iam.list_role_policies(RoleName=name)["PolicyNames"]
+            ]
         edges["HAS_POLICY"] += len(attached) + len(inline)
         nodes["IAMPolicy"] += len(inline)
         documents += inline
@@ -142,17 +148,25 @@ def api_counts(moto: MotoServer) -> tuple[Counter[str], Counter[str]]:
 
 def graph_counts(graph: Graph) -> tuple[Counter[str], Counter[str]]:
     nodes = Counter(
-        {r["label"]: r["c"] for r in graph.read(
-            "MATCH (n) UNWIND labels(n) AS label WITH label, n WHERE label IN $labels RETURN label, count(*) AS c",
-            {"labels": list(OWN_LABELS)})}
-    )  # fmt: skip
+        {
+            r["label"]: r["c"]
+            for r in graph.read(
+                "MATCH (n) UNWIND labels(n) AS label WITH label, n WHERE label IN $labels RETURN label, count(*) AS c",
+                {"labels": list(OWN_LABELS)},
+            )
+        }
+    )
     edges = Counter(
-        {r["t"]: r["c"] for r in graph.read(
-            # derived grants (IAM statement -> resource) are links, not API answers: tests/graph covers them
-            "MATCH (a)-[r]->() WHERE any(l IN labels(a) WHERE l IN $labels) AND type(r) <> 'ALLOWS_ACCESS_TO' "
-            "RETURN type(r) AS t, count(*) AS c",
-            {"labels": list(OWN_LABELS)})}
-    )  # fmt: skip
+        {
+            r["t"]: r["c"]
+            for r in graph.read(
+                # derived grants (IAM statement -> resource) are links, not API answers: tests/graph covers them
+                "MATCH (a)-[r]->() WHERE any(l IN labels(a) WHERE l IN $labels) AND type(r) <> 'ALLOWS_ACCESS_TO' "
+                "RETURN type(r) AS t, count(*) AS c",
+                {"labels": list(OWN_LABELS)},
+            )
+        }
+    )
     return Counter({label: nodes.get(label, 0) for label in OWN_LABELS}), edges
 
 
@@ -211,8 +225,12 @@ def check_users_mfa_console_access_groups_and_access_key(graph: Graph, manifest:
     )
     key_id = manifest["access_key:bob"]
     assert (key["id"], key["key"], key["status"], key["user"], key["user_id"]) == (
-        f"{manifest['user:bob']}/access-key/{key_id}", key_id, "Active", "bob", manifest["user:bob"],
-    )  # fmt: skip
+        f"{manifest['user:bob']}/access-key/{key_id}",
+        key_id,
+        "Active",
+        "bob",
+        manifest["user:bob"],
+    )
     assert not [p for p in key["props"] if "secret" in p.lower()]
 
 
@@ -238,12 +256,25 @@ def check_customer_policy_statements_and_inline_policies(graph: Graph, manifest:
         {"p": policy},
     )
     assert [dict(r) for r in rows] == [
-        {"id": f"{policy}/statement/ReadAssets", "sid": "ReadAssets", "effect": "Allow",
-         "actions": ["s3:GetObject", "s3:ListBucket"], "not_actions": None,
-         "resources": ["arn:aws:s3:::assets-bucket", "arn:aws:s3:::assets-bucket/*"], "cond": False},
-        {"id": f"{policy}/statement/1", "sid": None, "effect": "Deny", "actions": None, "not_actions": ["s3:*"],
-         "resources": ["*"], "cond": True},
-    ]  # fmt: skip
+        {
+            "id": f"{policy}/statement/ReadAssets",
+            "sid": "ReadAssets",
+            "effect": "Allow",
+            "actions": ["s3:GetObject", "s3:ListBucket"],
+            "not_actions": None,
+            "resources": ["arn:aws:s3:::assets-bucket", "arn:aws:s3:::assets-bucket/*"],
+            "cond": False,
+        },
+        {
+            "id": f"{policy}/statement/1",
+            "sid": None,
+            "effect": "Deny",
+            "actions": None,
+            "not_actions": ["s3:*"],
+            "resources": ["*"],
+            "cond": True,
+        },
+    ]
     inline = graph.read(
         "MATCH (owner)-[:HAS_POLICY]->(p:IAMPolicy {is_inline: true}) "
         "RETURN owner.name AS owner, p.id AS id, p.owner_arn AS owner_arn ORDER BY id"
@@ -264,12 +295,24 @@ def check_role_trust_analysis_and_instance_profile(graph: Graph, manifest: dict[
         "r.trusts_foreign_accounts AS foreign, r.has_condition AS cond, r.max_session_duration AS max ORDER BY name"
     )
     assert [dict(r) for r in rows] == [
-        {"name": "app-ec2", "principals": ["Service:ec2.amazonaws.com"], "any": False, "foreign": [],
-         "cond": False, "max": 7200},
+        {
+            "name": "app-ec2",
+            "principals": ["Service:ec2.amazonaws.com"],
+            "any": False,
+            "foreign": [],
+            "cond": False,
+            "max": 7200,
+        },
         {"name": "open-to-anyone", "principals": ["AWS:*"], "any": True, "foreign": [], "cond": False, "max": 3600},
-        {"name": "partner-access", "principals": [f"AWS:arn:aws:iam::{FOREIGN_ACCOUNT}:root"], "any": False,
-         "foreign": [FOREIGN_ACCOUNT], "cond": False, "max": 3600},
-    ]  # fmt: skip
+        {
+            "name": "partner-access",
+            "principals": [f"AWS:arn:aws:iam::{FOREIGN_ACCOUNT}:root"],
+            "any": False,
+            "foreign": [FOREIGN_ACCOUNT],
+            "cond": False,
+            "max": 3600,
+        },
+    ]
     profile = one(graph, "MATCH (p:IAMInstanceProfile)-[:CONTAINS_ROLE]->(r:IAMRole) RETURN p.id AS p, r.id AS r")
     assert profile == {"p": manifest["instance_profile:app-ec2-profile"], "r": manifest["role:app-ec2"]}
 
@@ -282,10 +325,15 @@ def check_distribution_zones_records_and_alias_to_the_distribution(graph: Graph,
         "d.origin_types AS types",
     )
     assert dist == {
-        "id": manifest["distribution:assets"], "domain": manifest["distribution:assets:domain"],
-        "aliases": ["assets.example.com"], "enabled": True, "price": "PriceClass_100", "vpp": "redirect-to-https",
-        "origins": ["assets-bucket.s3.amazonaws.com"], "types": ["s3"],
-    }  # fmt: skip
+        "id": manifest["distribution:assets"],
+        "domain": manifest["distribution:assets:domain"],
+        "aliases": ["assets.example.com"],
+        "enabled": True,
+        "price": "PriceClass_100",
+        "vpp": "redirect-to-https",
+        "origins": ["assets-bucket.s3.amazonaws.com"],
+        "types": ["s3"],
+    }
     public = f"arn:aws:route53:::hostedzone/{manifest['zone:example.com']}"
     alias = one(
         graph,
@@ -293,9 +341,11 @@ def check_distribution_zones_records_and_alias_to_the_distribution(graph: Graph,
         "RETURN r.id AS id, r.alias_target_dns AS dns, d.id AS dist, z.id AS zone",
     )
     assert alias == {
-        "id": f"{public}/assets.example.com./A/", "dns": manifest["distribution:assets:domain"],
-        "dist": manifest["distribution:assets"], "zone": public,
-    }  # fmt: skip
+        "id": f"{public}/assets.example.com./A/",
+        "dns": manifest["distribution:assets:domain"],
+        "dist": manifest["distribution:assets"],
+        "zone": public,
+    }
     www = one(graph, "MATCH (r:Route53Record {record_name: 'www.example.com.'}) RETURN r.values AS v, r.ttl AS ttl")
     assert www == {"v": ["192.0.2.10", "192.0.2.11"], "ttl": 300}
     private = one(
@@ -303,8 +353,11 @@ def check_distribution_zones_records_and_alias_to_the_distribution(graph: Graph,
         "MATCH (z:Route53HostedZone {private_zone: true})-[:ASSOCIATED_WITH]->(v:VPC) "
         "RETURN z.zone_id AS zone, z.comment AS comment, v.vpc_id AS vpc",
     )
-    assert private == {"zone": manifest["zone:internal.example"], "comment": "service discovery",
-                       "vpc": manifest["vpc:internal"]}  # fmt: skip
+    assert private == {
+        "zone": manifest["zone:internal.example"],
+        "comment": "service discovery",
+        "vpc": manifest["vpc:internal"],
+    }
 
 
 def check_rest_and_http_apis(graph: Graph, manifest: dict[str, str]) -> None:
@@ -314,19 +367,25 @@ def check_rest_and_http_apis(graph: Graph, manifest: dict[str, str]) -> None:
         "a.stages AS stages, a.lambda_arns AS lambdas",
     )
     assert rest == {
-        "id": f"arn:aws:apigateway:{REGION}::/restapis/{manifest['rest_api:orders-api']}", "name": "orders-api",
-        "types": ["REGIONAL"], "stages": ["prod"], "lambdas": [manifest["lambda:orders-handler"]],
-    }  # fmt: skip
+        "id": f"arn:aws:apigateway:{REGION}::/restapis/{manifest['rest_api:orders-api']}",
+        "name": "orders-api",
+        "types": ["REGIONAL"],
+        "stages": ["prod"],
+        "lambdas": [manifest["lambda:orders-handler"]],
+    }
     http = one(
         graph,
         "MATCH (a:APIGatewayHttpApi) RETURN a.id AS id, a.protocol_type AS protocol, a.routes_count AS routes, "
         "a.cors_allow_origins AS cors, a.integration_targets AS targets, a.stages AS stages",
     )
     assert http == {
-        "id": f"arn:aws:apigateway:{REGION}::/apis/{manifest['http_api:events-api']}", "protocol": "HTTP",
-        "routes": 2, "cors": ["https://app.example.com"], "targets": [manifest["lambda:orders-handler"]],
+        "id": f"arn:aws:apigateway:{REGION}::/apis/{manifest['http_api:events-api']}",
+        "protocol": "HTTP",
+        "routes": 2,
+        "cors": ["https://app.example.com"],
+        "targets": [manifest["lambda:orders-handler"]],
         "stages": ["$default"],
-    }  # fmt: skip
+    }
 
 
 def test_iam_nodes_and_edges_hold_the_seeded_values(
@@ -373,8 +432,12 @@ def test_a_deleted_user_and_record_disappear_on_the_next_run(
     iam: IAMClient = client(moto, "iam")
     iam.delete_user(UserName="ci-bot")
     route53: Route53Client = client(moto, "route53")
-    www = {"Name": "www.example.com.", "Type": "A", "TTL": 300,
-           "ResourceRecords": [{"Value": "192.0.2.10"}, {"Value": "192.0.2.11"}]}  # fmt: skip
+    www = {
+        "Name": "www.example.com.",
+        "Type": "A",
+        "TTL": 300,
+        "ResourceRecords": [{"Value": "192.0.2.10"}, {"Value": "192.0.2.11"}],
+    }
     route53.change_resource_record_sets(
         HostedZoneId=manifest["zone:example.com"],
         ChangeBatch={"Changes": [{"Action": "DELETE", "ResourceRecordSet": www}]},  # type: ignore[typeddict-item]

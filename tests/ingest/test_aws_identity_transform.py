@@ -102,21 +102,32 @@ def test_user_with_console_mfa_boundary_and_name_tag_becomes_an_iam_user_node(ro
         "IAMUser",
         f"{IAM}:user/dana",
         {
-            "account": ACCOUNT, "region": "global", "name": "Dana (platform)",
-            "tags": ("Name=Dana (platform)", "team=platform"), "user_name": "dana", "user_id": "AIDAQ3EGXEXAMPLE1111",
-            "path": "/", "created": at("2023-02-14T09:12:44+00:00"),
+            "account": ACCOUNT,
+            "region": "global",
+            "name": "Dana (platform)",
+            "tags": ("Name=Dana (platform)", "team=platform"),
+            "user_name": "dana",
+            "user_id": "AIDAQ3EGXEXAMPLE1111",
+            "path": "/",
+            "created": at("2023-02-14T09:12:44+00:00"),
             "password_last_used": at("2025-10-01T17:03:12+00:00"),
-            "console_access": True, "mfa_enabled": True, "mfa_device_count": 1,
+            "console_access": True,
+            "mfa_enabled": True,
+            "mfa_device_count": 1,
             "permissions_boundary_arn": f"{IAM}:policy/boundary",
         },
-    )  # fmt: skip
+    )
 
 
 def test_service_user_without_login_profile_or_mfa(rows: Transformed) -> None:
     props = node(rows, f"{IAM}:user/service/deployer").props
     assert (props["name"], props["path"], props["console_access"], props["mfa_enabled"], props["mfa_device_count"]) == (
-        "deployer", "/service/", False, False, 0,
-    )  # fmt: skip
+        "deployer",
+        "/service/",
+        False,
+        False,
+        0,
+    )
     assert props["password_last_used"] is None
 
 
@@ -125,16 +136,26 @@ def test_access_keys_keep_the_key_id_status_and_last_use_and_point_at_their_user
     used = node(rows, f"{user}/access-key/AKIAQ3EGXEXAMPLEKEY1")
     assert used.label == "IAMAccessKey"
     assert used.props == {
-        "account": ACCOUNT, "region": "global", "name": "AKIAQ3EGXEXAMPLEKEY1", "tags": (),
-        "access_key_id": "AKIAQ3EGXEXAMPLEKEY1", "user_name": "deployer", "status": "Active",
-        "created": at("2021-07-30T12:05:00+00:00"), "last_used": at("2025-11-20T03:14:00+00:00"),
-        "last_used_service": "s3", "last_used_region": "eu-west-1",
-    }  # fmt: skip
+        "account": ACCOUNT,
+        "region": "global",
+        "name": "AKIAQ3EGXEXAMPLEKEY1",
+        "tags": (),
+        "access_key_id": "AKIAQ3EGXEXAMPLEKEY1",
+        "user_name": "deployer",
+        "status": "Active",
+        "created": at("2021-07-30T12:05:00+00:00"),
+        "last_used": at("2025-11-20T03:14:00+00:00"),
+        "last_used_service": "s3",
+        "last_used_region": "eu-west-1",
+    }
     never = node(rows, f"{user}/access-key/AKIAQ3EGXEXAMPLEKEY2").props
     # AWS reports a key that was never used with ServiceName and Region "N/A" and no date
     assert (never["status"], never["last_used"], never["last_used_service"], never["last_used_region"]) == (
-        "Inactive", None, None, None,
-    )  # fmt: skip
+        "Inactive",
+        None,
+        None,
+        None,
+    )
     assert edges_of(rows, "BELONGS_TO") == {
         (f"{user}/access-key/AKIAQ3EGXEXAMPLEKEY1", user),
         (f"{user}/access-key/AKIAQ3EGXEXAMPLEKEY2", user),
@@ -149,8 +170,10 @@ def test_no_property_of_any_row_holds_a_secret_access_key(rows: Transformed) -> 
 def test_malformed_user_is_kept_by_arn_and_a_key_without_id_is_dropped(rows: Transformed) -> None:
     ghost = node(rows, f"{IAM}:user/ghost")
     assert (ghost.props["name"], ghost.props["user_name"], ghost.props["console_access"]) == (
-        f"{IAM}:user/ghost", "", False,
-    )  # fmt: skip
+        f"{IAM}:user/ghost",
+        "",
+        False,
+    )
     assert [n.id for n in rows.nodes if n.label == "IAMAccessKey" and "ghost" in n.id] == []
     broken = node(rows, f"{IAM}:user/ghost/inline/broken")
     assert (broken.props["is_inline"], broken.props["document"]) == (True, None)
@@ -169,34 +192,54 @@ def test_url_encoded_inline_user_policy_is_decoded_into_a_policy_and_its_stateme
     policy_id = f"{IAM}:user/service/deployer/inline/deploy-artifacts"
     policy = node(rows, policy_id)
     assert policy.props == {
-        "account": ACCOUNT, "region": "global", "name": "deploy-artifacts", "tags": (),
-        "policy_name": "deploy-artifacts", "is_inline": True, "is_aws_managed": False,
+        "account": ACCOUNT,
+        "region": "global",
+        "name": "deploy-artifacts",
+        "tags": (),
+        "policy_name": "deploy-artifacts",
+        "is_inline": True,
+        "is_aws_managed": False,
         "owner_arn": f"{IAM}:user/service/deployer",
         "document": '{"Statement":[{"Action":"s3:PutObject","Effect":"Allow","Resource":"arn:aws:s3:::artifacts/*",'
         '"Sid":"Put"}],"Version":"2012-10-17"}',
-    }  # fmt: skip
+    }
     statement = node(rows, f"{policy_id}/statement/Put")
     assert statement.props == {
-        "account": ACCOUNT, "region": "global", "policy_arn": policy_id, "sid": "Put", "index": 0,
-        "effect": "Allow", "actions": ("s3:PutObject",), "not_actions": None,
-        "resources": ("arn:aws:s3:::artifacts/*",), "not_resources": None, "has_condition": False, "is_admin": False,
-    }  # fmt: skip
+        "account": ACCOUNT,
+        "region": "global",
+        "policy_arn": policy_id,
+        "sid": "Put",
+        "index": 0,
+        "effect": "Allow",
+        "actions": ("s3:PutObject",),
+        "not_actions": None,
+        "resources": ("arn:aws:s3:::artifacts/*",),
+        "not_resources": None,
+        "has_condition": False,
+        "is_admin": False,
+    }
 
 
 def test_customer_managed_policy_with_duplicate_sids_keys_statements_by_index(rows: Transformed) -> None:
     policy_id = f"{IAM}:policy/web-data"
     props = node(rows, policy_id).props
     assert (props["policy_id"], props["is_inline"], props["is_aws_managed"], props["default_version_id"]) == (
-        "ANPAQ3EGXEXAMPLE7777", False, False, "v3",
-    )  # fmt: skip
+        "ANPAQ3EGXEXAMPLE7777",
+        False,
+        False,
+        "v3",
+    )
     assert (props["attachment_count"], props["updated"]) == (1, at("2024-09-09T09:09:09+00:00"))
     statements = {n.id: n.props for n in rows.nodes if n.label == "IAMPolicyStatement" and n.id.startswith(policy_id)}
     assert sorted(statements) == [f"{policy_id}/statement/{i}" for i in (0, 1, 2)]
     assert statements[f"{policy_id}/statement/1"]["sid"] == "Objects"
     third = statements[f"{policy_id}/statement/2"]
     assert (third["actions"], third["resources"], third["not_resources"], third["has_condition"]) == (
-        ("kms:Decrypt",), None, ("arn:aws:kms:us-west-2:111122223333:key/legacy",), True,
-    )  # fmt: skip
+        ("kms:Decrypt",),
+        None,
+        ("arn:aws:kms:us-west-2:111122223333:key/legacy",),
+        True,
+    )
 
 
 def test_aws_managed_admin_policy_is_flagged_and_its_statement_is_admin(rows: Transformed) -> None:
@@ -234,15 +277,26 @@ def test_has_policy_edges_cover_attached_and_inline_policies_of_users_groups_and
 
 def test_service_role_trust_last_use_and_session_duration(rows: Transformed) -> None:
     assert node(rows, f"{IAM}:role/web-server").props == {
-        "account": ACCOUNT, "region": "global", "name": "web-server", "tags": ("env=prod",),
-        "role_name": "web-server", "role_id": "AROAQ3EGXEXAMPLE4444", "path": "/", "description": "Web tier instances",
-        "created": at("2022-06-10T11:00:00+00:00"), "max_session_duration": 3600,
-        "last_used": at("2025-11-26T22:10:00+00:00"), "last_used_region": "us-west-2",
+        "account": ACCOUNT,
+        "region": "global",
+        "name": "web-server",
+        "tags": ("env=prod",),
+        "role_name": "web-server",
+        "role_id": "AROAQ3EGXEXAMPLE4444",
+        "path": "/",
+        "description": "Web tier instances",
+        "created": at("2022-06-10T11:00:00+00:00"),
+        "max_session_duration": 3600,
+        "last_used": at("2025-11-26T22:10:00+00:00"),
+        "last_used_region": "us-west-2",
         "trust_policy": '{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":'
         '{"Service":"ec2.amazonaws.com"}}],"Version":"2012-10-17"}',
-        "trusted_principals": ("Service:ec2.amazonaws.com",), "trusts_any_principal": False,
-        "trusts_foreign_accounts": (), "has_condition": False, "permissions_boundary_arn": None,
-    }  # fmt: skip
+        "trusted_principals": ("Service:ec2.amazonaws.com",),
+        "trusts_any_principal": False,
+        "trusts_foreign_accounts": (),
+        "has_condition": False,
+        "permissions_boundary_arn": None,
+    }
 
 
 def test_cross_account_role_lists_foreign_accounts_federation_and_condition_and_ignores_deny(

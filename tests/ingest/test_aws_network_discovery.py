@@ -141,9 +141,13 @@ def api_counts(client: EC2Client) -> tuple[dict[str, int], dict[tuple[str, str],
         for route in table["Routes"]:
             if route.get("GatewayId", "").startswith("igw-"):
                 targets.add(("InternetGateway", route["GatewayId"]))
-            for key, label in (("NatGatewayId", "NATGateway"), ("VpcPeeringConnectionId", "VPCPeeringConnection"),
-                               ("TransitGatewayId", "TransitGateway"), ("InstanceId", "EC2Instance"),
-                               ("NetworkInterfaceId", "NetworkInterface")):  # fmt: skip
+            for key, label in (
+                ("NatGatewayId", "NATGateway"),
+                ("VpcPeeringConnectionId", "VPCPeeringConnection"),
+                ("TransitGatewayId", "TransitGateway"),
+                ("InstanceId", "EC2Instance"),
+                ("NetworkInterfaceId", "NetworkInterface"),
+            ):
                 if route.get(key):
                     targets.add((label, str(route[key])))  # type: ignore[literal-required]
         route_pairs.update(label for label, _ in targets)
@@ -256,8 +260,11 @@ def test_counts_per_label_and_relationship_match_what_the_ec2_api_returns(net: D
     # The only edges left out: snapshots whose source volume is gone (moto's CreateImage snapshots a copy of
     # the root volume that describe_volumes never lists; on AWS, snapshots outlive deleted volumes).
     volumes = {v["VolumeId"] for v in net.client.describe_volumes()["Volumes"]}
-    orphans = [s for s in net.client.describe_snapshots(OwnerIds=["self"])["Snapshots"]
-               if s["OwnerId"] == ACCOUNT and s["VolumeId"] not in volumes]  # fmt: skip
+    orphans = [
+        s
+        for s in net.client.describe_snapshots(OwnerIds=["self"])["Snapshots"]
+        if s["OwnerId"] == ACCOUNT and s["VolumeId"] not in volumes
+    ]
     assert (mine["ebs"].counts.skipped_edges, mine["vpc-network"].counts.skipped_edges) == (len(orphans), 0)
 
 
@@ -272,15 +279,35 @@ def test_private_route_table_routes_to_nat_peering_tgw_and_the_appliance_with_gr
         {"rt": estate["private-rt"]},
     )
     assert [dict(r) for r in rows] == [
-        {"label": "EC2Instance", "id": A(f"instance/{estate['instance']}"), "cidrs": ["192.168.0.0/16"],
-         "states": ["active"], "origins": ["CreateRoute"]},
-        {"label": "NATGateway", "id": A(f"natgateway/{estate['nat']}"), "cidrs": ["0.0.0.0/0"],
-         "states": ["active"], "origins": ["CreateRoute"]},
-        {"label": "TransitGateway", "id": A(f"transit-gateway/{estate['tgw']}"), "cidrs": ["10.40.0.0/16"],
-         "states": ["active"], "origins": ["CreateRoute"]},
-        {"label": "VPCPeeringConnection", "id": A(f"vpc-peering-connection/{estate['pcx']}"),
-         "cidrs": ["10.30.0.0/16", "10.31.0.0/16"], "states": ["active"], "origins": ["CreateRoute"]},
-    ]  # fmt: skip
+        {
+            "label": "EC2Instance",
+            "id": A(f"instance/{estate['instance']}"),
+            "cidrs": ["192.168.0.0/16"],
+            "states": ["active"],
+            "origins": ["CreateRoute"],
+        },
+        {
+            "label": "NATGateway",
+            "id": A(f"natgateway/{estate['nat']}"),
+            "cidrs": ["0.0.0.0/0"],
+            "states": ["active"],
+            "origins": ["CreateRoute"],
+        },
+        {
+            "label": "TransitGateway",
+            "id": A(f"transit-gateway/{estate['tgw']}"),
+            "cidrs": ["10.40.0.0/16"],
+            "states": ["active"],
+            "origins": ["CreateRoute"],
+        },
+        {
+            "label": "VPCPeeringConnection",
+            "id": A(f"vpc-peering-connection/{estate['pcx']}"),
+            "cidrs": ["10.30.0.0/16", "10.31.0.0/16"],
+            "states": ["active"],
+            "origins": ["CreateRoute"],
+        },
+    ]
     table = A(f"route-table/{estate['private-rt']}")
     assert out_edges(graph, table) >= {
         ("IN_VPC", A(f"vpc/{estate['vpc']}")),
@@ -368,8 +395,11 @@ def test_peering_joins_the_two_vpcs_and_the_tgw_attachment_joins_vpc_subnet_and_
         ("ATTACHES_VPC", A(f"vpc/{estate['vpc']}")),
         ("IN_SUBNET", A(f"subnet/{estate['private-subnet']}")),
     }
-    tgw = graph.read("MATCH (t:TransitGateway {transit_gateway_id: $id}) RETURN t.name AS n, t.description AS d, "
-                     "t.amazon_side_asn AS asn", {"id": estate["tgw"]})  # fmt: skip
+    tgw = graph.read(
+        "MATCH (t:TransitGateway {transit_gateway_id: $id}) RETURN t.name AS n, t.description AS d, "
+        "t.amazon_side_asn AS asn",
+        {"id": estate["tgw"]},
+    )
     assert dict(tgw[0]) == {"n": "net-tgw", "d": "hub", "asn": 64512}
 
 
@@ -407,12 +437,19 @@ def test_eni_with_elastic_ip_and_the_instances_primary_eni(net: Discovered) -> N
         "e.public_ip AS pub, e.description AS d, e.requester_managed AS m",
         {"id": eni},
     )
-    assert dict(rows[0]) == {"n": "web-eni", "ip": "10.20.1.10", "ips": ["10.20.1.10", "10.20.1.11"],
-                             "pub": public_ip, "d": "web frontend", "m": False}  # fmt: skip
+    assert dict(rows[0]) == {
+        "n": "web-eni",
+        "ip": "10.20.1.10",
+        "ips": ["10.20.1.10", "10.20.1.11"],
+        "pub": public_ip,
+        "d": "web frontend",
+        "m": False,
+    }
     eip = A(f"elastic-ip/{estate['eni-eip']}")
     assert out_edges(graph, eip) == {("ASSOCIATED_WITH", eni)}
-    eip_props = graph.read("MATCH (e:ElasticIP {id: $id}) RETURN e.public_ip AS ip, e.association_id AS a, "
-                           "e.name AS n", {"id": eip})  # fmt: skip
+    eip_props = graph.read(
+        "MATCH (e:ElasticIP {id: $id}) RETURN e.public_ip AS ip, e.association_id AS a, e.name AS n", {"id": eip}
+    )
     assert dict(eip_props[0]) == {"ip": public_ip, "a": estate["eni-eip-association"], "n": "web-eip"}
     assert out_edges(graph, A(f"elastic-ip/{estate['idle-eip']}")) == set()
     primary = graph.read(
@@ -433,20 +470,32 @@ def test_data_volume_is_attached_snapshotted_and_the_ami_uses_its_own_snapshot(n
         "i.id AS i",
         {"id": volume},
     )
-    assert [dict(r) for r in rows] == [{"n": "data-volume", "size": 20, "t": "gp3", "iops": 3000, "enc": True,
-                                        "s": "in-use", "dev": "/dev/sdf", "rs": "attached", "i": instance}]  # fmt: skip
+    assert [dict(r) for r in rows] == [
+        {
+            "n": "data-volume",
+            "size": 20,
+            "t": "gp3",
+            "iops": 3000,
+            "enc": True,
+            "s": "in-use",
+            "dev": "/dev/sdf",
+            "rs": "attached",
+            "i": instance,
+        }
+    ]
     snap = f"arn:aws:ec2:{REGION}::snapshot/{estate['snapshot']}"
     assert out_edges(graph, snap) == {("SNAPSHOT_OF", volume)}
-    snap_props = graph.read("MATCH (s:EBSSnapshot {id: $id}) RETURN s.description AS d, s.volume_size AS size, "
-                            "s.owner_id AS o", {"id": snap})  # fmt: skip
+    snap_props = graph.read(
+        "MATCH (s:EBSSnapshot {id: $id}) RETURN s.description AS d, s.volume_size AS size, s.owner_id AS o",
+        {"id": snap},
+    )
     assert dict(snap_props[0]) == {"d": "nightly", "size": 20, "o": ACCOUNT}
     image = net.client.describe_images(ImageIds=[estate["ami"]])["Images"][0]
     backing = {m["Ebs"]["SnapshotId"] for m in image["BlockDeviceMappings"] if "Ebs" in m}
     assert backing
     ami = f"arn:aws:ec2:{REGION}::image/{estate['ami']}"
     assert out_edges(graph, ami) == {("USES_SNAPSHOT", f"arn:aws:ec2:{REGION}::snapshot/{s}") for s in backing}
-    ami_props = graph.read("MATCH (a:AMI {id: $id}) RETURN a.name AS n, a.description AS d, a.public AS p",
-                           {"id": ami})  # fmt: skip
+    ami_props = graph.read("MATCH (a:AMI {id: $id}) RETURN a.name AS n, a.description AS d, a.public AS p", {"id": ami})
     assert dict(ami_props[0]) == {"n": "appliance-image", "d": "golden", "p": False}
     # moto's own catalogue image (owner 137112412989) and its snapshot are not the account's.
     assert graph.read("MATCH (s:EBSSnapshot) WHERE s.owner_id <> $a RETURN count(s) AS c", {"a": ACCOUNT})[0]["c"] == 0

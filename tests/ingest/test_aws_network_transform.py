@@ -246,9 +246,15 @@ def route_tables() -> Transformed:
 
 def test_route_tables_carry_main_flag_associated_subnets_and_every_route_as_text() -> None:
     rows = route_tables()
-    main, public, private, bare = (A(f"route-table/{i}") for i in (
-        "rtb-0main00000000000001", "rtb-0pub000000000000001", "rtb-0priv00000000000001", "rtb-0bare00000000000001"
-    ))  # fmt: skip
+    main, public, private, bare = (
+        A(f"route-table/{i}")
+        for i in (
+            "rtb-0main00000000000001",
+            "rtb-0pub000000000000001",
+            "rtb-0priv00000000000001",
+            "rtb-0bare00000000000001",
+        )
+    )
     nodes = by_id(rows.nodes)
     assert list(nodes) == [main, public, private, bare]
     assert dict(nodes[main].props) == {
@@ -325,8 +331,10 @@ def test_routes_to_one_target_become_one_relationship_listing_every_destination(
 
 
 def test_the_main_table_routes_every_subnet_of_its_vpc_without_an_explicit_association_implicitly() -> None:
-    subnets = {"vpc-0a1b2c3d4e5f60718": ["subnet-0aa11bb22cc33dd44", "subnet-0ee55ff66aa77bb88", "subnet-0new"],
-               "vpc-0other": ["subnet-0elsewhere"]}  # fmt: skip
+    subnets = {
+        "vpc-0a1b2c3d4e5f60718": ["subnet-0aa11bb22cc33dd44", "subnet-0ee55ff66aa77bb88", "subnet-0new"],
+        "vpc-0other": ["subnet-0elsewhere"],
+    }
     rows = transform_route_tables(load("describe_route_tables", "RouteTables"), ACCOUNT, REGION, None, subnets)
     main = A("route-table/rtb-0main00000000000001")
     associations = {(e.source_id, e.target_id): dict(e.props or {}) for e in rows.edges if e.type == "ASSOCIATED_WITH"}
@@ -399,14 +407,20 @@ def test_nat_gateways_sit_in_their_subnet_and_use_their_elastic_ips_deleted_ones
         ("USES_NETWORK_INTERFACE", "NATGateway", NAT, "NetworkInterface", NAT_ENI),
         ("IN_SUBNET", "NATGateway", private_nat, "Subnet", DATA_B),
         ("IN_VPC", "NATGateway", private_nat, "VPC", PROD_VPC),
-        ("USES_NETWORK_INTERFACE", "NATGateway", private_nat, "NetworkInterface",
-         A("network-interface/eni-0nat00000000000002")),
-    }  # fmt: skip
+        (
+            "USES_NETWORK_INTERFACE",
+            "NATGateway",
+            private_nat,
+            "NetworkInterface",
+            A("network-interface/eni-0nat00000000000002"),
+        ),
+    }
 
 
 def test_peering_connections_point_at_vpcs_in_other_accounts_and_regions_keyed_by_the_requester() -> None:
-    rows = transform_peering_connections(load("describe_vpc_peering_connections", "VpcPeeringConnections"),
-                                         ACCOUNT, REGION)  # fmt: skip
+    rows = transform_peering_connections(
+        load("describe_vpc_peering_connections", "VpcPeeringConnections"), ACCOUNT, REGION
+    )
     incoming = A("vpc-peering-connection/pcx-0incoming00000001", "777788889999", "us-east-1")
     nodes = by_id(rows.nodes)
     assert list(nodes) == [PCX, incoming]  # the deleted one is skipped
@@ -431,12 +445,22 @@ def test_peering_connections_point_at_vpcs_in_other_accounts_and_regions_keyed_b
     assert nodes[incoming].props["expiration_time"] == datetime(2025, 3, 10, tzinfo=UTC)
     assert edge_set(rows.edges) == {
         ("REQUESTER_VPC", "VPCPeeringConnection", PCX, "VPC", PROD_VPC),
-        ("ACCEPTER_VPC", "VPCPeeringConnection", PCX, "VPC",
-         A("vpc/vpc-0peer000000000001", NETWORK_ACCOUNT, "eu-west-1")),
-        ("REQUESTER_VPC", "VPCPeeringConnection", incoming, "VPC",
-         A("vpc/vpc-0partner00000001", "777788889999", "us-east-1")),
+        (
+            "ACCEPTER_VPC",
+            "VPCPeeringConnection",
+            PCX,
+            "VPC",
+            A("vpc/vpc-0peer000000000001", NETWORK_ACCOUNT, "eu-west-1"),
+        ),
+        (
+            "REQUESTER_VPC",
+            "VPCPeeringConnection",
+            incoming,
+            "VPC",
+            A("vpc/vpc-0partner00000001", "777788889999", "us-east-1"),
+        ),
         ("ACCEPTER_VPC", "VPCPeeringConnection", incoming, "VPC", PROD_VPC),
-    }  # fmt: skip
+    }
 
 
 # --- transit gateways ------------------------------------------------------------------------------
@@ -610,18 +634,33 @@ def test_network_interfaces_sit_in_subnets_use_groups_and_attach_to_instances() 
     assert edge_set(rows.edges) == {
         ("IN_SUBNET", "NetworkInterface", WEB_ENI, "Subnet", PUBLIC_A),
         ("IN_VPC", "NetworkInterface", WEB_ENI, "VPC", PROD_VPC),
-        ("MEMBER_OF_SECURITY_GROUP", "NetworkInterface", WEB_ENI, "SecurityGroup",
-         A("security-group/sg-0123456789abcdef0")),
-        ("MEMBER_OF_SECURITY_GROUP", "NetworkInterface", WEB_ENI, "SecurityGroup",
-         A("security-group/sg-0b1d3f5a7c9e02468")),
+        (
+            "MEMBER_OF_SECURITY_GROUP",
+            "NetworkInterface",
+            WEB_ENI,
+            "SecurityGroup",
+            A("security-group/sg-0123456789abcdef0"),
+        ),
+        (
+            "MEMBER_OF_SECURITY_GROUP",
+            "NetworkInterface",
+            WEB_ENI,
+            "SecurityGroup",
+            A("security-group/sg-0b1d3f5a7c9e02468"),
+        ),
         ("ATTACHED_TO", "NetworkInterface", WEB_ENI, "EC2Instance", WEB_1),
         ("IN_SUBNET", "NetworkInterface", NAT_ENI, "Subnet", PUBLIC_A),
         ("IN_VPC", "NetworkInterface", NAT_ENI, "VPC", PROD_VPC),
         ("IN_SUBNET", "NetworkInterface", lambda_eni, "Subnet", DATA_B),
         ("IN_VPC", "NetworkInterface", lambda_eni, "VPC", PROD_VPC),
-        ("MEMBER_OF_SECURITY_GROUP", "NetworkInterface", lambda_eni, "SecurityGroup",
-         A("security-group/sg-0a2b4c6d8e0f13579")),
-    }  # fmt: skip
+        (
+            "MEMBER_OF_SECURITY_GROUP",
+            "NetworkInterface",
+            lambda_eni,
+            "SecurityGroup",
+            A("security-group/sg-0a2b4c6d8e0f13579"),
+        ),
+    }
 
 
 def test_elastic_ips_associate_with_interfaces_and_instances_an_idle_one_has_no_edge() -> None:
@@ -707,8 +746,9 @@ def test_empty_and_malformed_payloads_never_crash() -> None:
 def test_every_transformed_row_passes_the_writers_schema_checks(offline_writer: OfflineWriter) -> None:
     rows = transform_ebs(ebs_payload(), ACCOUNT, REGION) + transform_vpc_network(vpc_payload(), ACCOUNT, REGION)
     written = offline_writer(rows)
-    private_to_pcx = next(r for r in written if r.get("source") == A("route-table/rtb-0priv00000000000001")
-                          and r.get("target") == PCX)  # fmt: skip
+    private_to_pcx = next(
+        r for r in written if r.get("source") == A("route-table/rtb-0priv00000000000001") and r.get("target") == PCX
+    )
     assert private_to_pcx["props"] == {
         "destination_cidrs": ["10.30.0.0/16", "10.31.0.0/16"],
         "states": ["active"],

@@ -52,13 +52,31 @@ def test_untyped_resources_become_generic_nodes_and_typed_ones_are_left_to_their
     rows = transform_tagged(mappings, ACCOUNT, REGION)  # type: ignore[arg-type]
     assert rows.edges == ()
     assert [(n.label, n.id, dict(n.props)) for n in rows.nodes] == [
-        ("AwsResource", "arn:aws:logs:us-east-1:123456789012:log-group:/app/web", {
-            "account": ACCOUNT, "region": REGION, "name": "/app/web", "tags": ("team=web",),
-            "resource_type": "logs:log-group", "arn_service": "logs"}),
-        ("AwsResource", "arn:aws:kinesis:us-east-1:123456789012:stream/clicks", {
-            "account": ACCOUNT, "region": REGION, "name": "Clicks", "tags": ("Name=Clicks",),
-            "resource_type": "kinesis:stream", "arn_service": "kinesis"}),
-    ]  # fmt: skip
+        (
+            "AwsResource",
+            "arn:aws:logs:us-east-1:123456789012:log-group:/app/web",
+            {
+                "account": ACCOUNT,
+                "region": REGION,
+                "name": "/app/web",
+                "tags": ("team=web",),
+                "resource_type": "logs:log-group",
+                "arn_service": "logs",
+            },
+        ),
+        (
+            "AwsResource",
+            "arn:aws:kinesis:us-east-1:123456789012:stream/clicks",
+            {
+                "account": ACCOUNT,
+                "region": REGION,
+                "name": "Clicks",
+                "tags": ("Name=Clicks",),
+                "resource_type": "kinesis:stream",
+                "arn_service": "kinesis",
+            },
+        ),
+    ]
 
 
 def test_tagging_unit_writes_and_cleans_generic_resources(
@@ -67,8 +85,9 @@ def test_tagging_unit_writes_and_cleans_generic_resources(
     kw = {"endpoint_url": moto.url, "region_name": REGION}
     logs = boto3.client("logs", **kw)
     logs.create_log_group(logGroupName="/app/web", tags={"team": "web"})
-    boto3.client("ssm", **kw).put_parameter(Name="/app/flag", Value="on", Type="String",
-                                            Tags=[{"Key": "team", "Value": "web"}])  # fmt: skip
+    boto3.client("ssm", **kw).put_parameter(
+        Name="/app/flag", Value="on", Type="String", Tags=[{"Key": "team", "Value": "web"}]
+    )
     boto3.client("sqs", **kw).create_queue(QueueName="orders", tags={"team": "web"})
     report = discover_aws(aws_settings, regions=(REGION,), graph=graph, units=(unit("tagging"),))
     assert report.warnings == ()

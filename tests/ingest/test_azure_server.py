@@ -93,13 +93,23 @@ def test_the_subscriptions_filter_keeps_only_their_rows_and_an_empty_list_means_
     assert everything["totalRecords"] == len(estate.resources) == 36
     _, containers = post(server, body("ResourceContainers", [PROD]))
     assert sorted(r["name"] for r in containers["data"]) == [
-        "Contoso Production", "MC_rg-aks_aks-prod_westeurope", "rg-aks", "rg-app", "rg-data", "rg-network", "rg-web",
-    ]  # fmt: skip
+        "Contoso Production",
+        "MC_rg-aks_aks-prod_westeurope",
+        "rg-aks",
+        "rg-app",
+        "rg-data",
+        "rg-network",
+        "rg-web",
+    ]
 
 
 def test_where_type_filters_case_insensitively_and_order_by_desc_reverses(server: AzureResourceGraphServer) -> None:
-    _, page = post(server, body("Resources | where type in~ ('Microsoft.Compute/virtualMachines', "
-                                "'microsoft.web/SITES') | order by id desc"))  # fmt: skip
+    _, page = post(
+        server,
+        body(
+            "Resources | where type in~ ('Microsoft.Compute/virtualMachines', 'microsoft.web/SITES') | order by id desc"
+        ),
+    )
     assert [r["name"] for r in page["data"]] == ["vm-web-2", "vm-web-1", "func-prod-orders", "app-prod-web", "vm-app-1"]
     _, roles = post(server, body("authorizationresources | where type =~ 'Microsoft.Authorization/roleAssignments'"))
     assert roles["totalRecords"] == 5

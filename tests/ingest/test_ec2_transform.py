@@ -254,30 +254,65 @@ def test_rule_properties_for_cidr_ipv6_group_prefix_list_and_all_traffic_peers()
     nodes = by_id(transform_security_groups(groups(), ACCOUNT, REGION).nodes)
     base = {"account": ACCOUNT, "region": REGION}
     assert dict(nodes[f"{WEB_SG}/ingress/tcp/443-443/0.0.0.0/0"].props) == {
-        **base, "group_id": "sg-0123456789abcdef0", "direction": "ingress", "protocol": "tcp",
-        "from_port": 443, "to_port": 443, "cidr": "0.0.0.0/0", "rule_description": "public HTTPS",
-    }  # fmt: skip
+        **base,
+        "group_id": "sg-0123456789abcdef0",
+        "direction": "ingress",
+        "protocol": "tcp",
+        "from_port": 443,
+        "to_port": 443,
+        "cidr": "0.0.0.0/0",
+        "rule_description": "public HTTPS",
+    }
     assert dict(nodes[f"{WEB_SG}/ingress/tcp/443-443/::/0"].props) == {
-        **base, "group_id": "sg-0123456789abcdef0", "direction": "ingress", "protocol": "tcp",
-        "from_port": 443, "to_port": 443, "cidr": "::/0", "rule_description": "public HTTPS v6",
-    }  # fmt: skip
+        **base,
+        "group_id": "sg-0123456789abcdef0",
+        "direction": "ingress",
+        "protocol": "tcp",
+        "from_port": 443,
+        "to_port": 443,
+        "cidr": "::/0",
+        "rule_description": "public HTTPS v6",
+    }
     assert dict(nodes[f"{WEB_SG}/egress/-1/all/0.0.0.0/0"].props) == {
-        **base, "group_id": "sg-0123456789abcdef0", "direction": "egress", "protocol": "-1",
-        "from_port": None, "to_port": None, "cidr": "0.0.0.0/0", "rule_description": None,
-    }  # fmt: skip
+        **base,
+        "group_id": "sg-0123456789abcdef0",
+        "direction": "egress",
+        "protocol": "-1",
+        "from_port": None,
+        "to_port": None,
+        "cidr": "0.0.0.0/0",
+        "rule_description": None,
+    }
     assert dict(nodes[f"{APP_SG}/ingress/tcp/8080-8080/sg-0123456789abcdef0"].props) == {
-        **base, "group_id": "sg-0a2b4c6d8e0f13579", "direction": "ingress", "protocol": "tcp",
-        "from_port": 8080, "to_port": 8080, "peer_group_id": "sg-0123456789abcdef0", "rule_description": "from web",
-    }  # fmt: skip
+        **base,
+        "group_id": "sg-0a2b4c6d8e0f13579",
+        "direction": "ingress",
+        "protocol": "tcp",
+        "from_port": 8080,
+        "to_port": 8080,
+        "peer_group_id": "sg-0123456789abcdef0",
+        "rule_description": "from web",
+    }
     assert dict(nodes[f"{APP_SG}/ingress/tcp/22-22/pl-0abc1234def567890"].props) == {
-        **base, "group_id": "sg-0a2b4c6d8e0f13579", "direction": "ingress", "protocol": "tcp",
-        "from_port": 22, "to_port": 22, "prefix_list_id": "pl-0abc1234def567890",
+        **base,
+        "group_id": "sg-0a2b4c6d8e0f13579",
+        "direction": "ingress",
+        "protocol": "tcp",
+        "from_port": 22,
+        "to_port": 22,
+        "prefix_list_id": "pl-0abc1234def567890",
         "rule_description": "corporate VPN",
-    }  # fmt: skip
+    }
     assert dict(nodes[f"{APP_SG}/ingress/icmp/8--1/10.20.0.0/16"].props) == {
-        **base, "group_id": "sg-0a2b4c6d8e0f13579", "direction": "ingress", "protocol": "icmp",
-        "from_port": 8, "to_port": -1, "cidr": "10.20.0.0/16", "rule_description": "ping from the VPC",
-    }  # fmt: skip
+        **base,
+        "group_id": "sg-0a2b4c6d8e0f13579",
+        "direction": "ingress",
+        "protocol": "icmp",
+        "from_port": 8,
+        "to_port": -1,
+        "cidr": "10.20.0.0/16",
+        "rule_description": "ping from the VPC",
+    }
 
 
 def test_security_group_edges_in_vpc_has_rule_and_allows_from_with_the_right_ends() -> None:
@@ -294,15 +329,35 @@ def test_security_group_edges_in_vpc_has_rule_and_allows_from_with_the_right_end
         for rule in RULES
     }
     assert {e for e in edges if e[0] == "ALLOWS_FROM"} == {
-        ("ALLOWS_FROM", "SecurityGroupRule", f"{APP_SG}/ingress/tcp/8080-8080/sg-0123456789abcdef0",
-         "SecurityGroup", WEB_SG),
-        ("ALLOWS_FROM", "SecurityGroupRule", f"{DB_SG}/ingress/tcp/5432-5432/sg-0a2b4c6d8e0f13579",
-         "SecurityGroup", APP_SG),
-        ("ALLOWS_FROM", "SecurityGroupRule", f"{DB_SG}/ingress/tcp/5432-5432/sg-0fedcba9876543210",
-         "SecurityGroup", PEER_SG),  # the peer group lives in the peered account
-        ("ALLOWS_FROM", "SecurityGroupRule", f"{DEFAULT_SG}/ingress/-1/all/sg-0b1d3f5a7c9e02468",
-         "SecurityGroup", DEFAULT_SG),  # the default group admits its own members
-    }  # fmt: skip
+        (
+            "ALLOWS_FROM",
+            "SecurityGroupRule",
+            f"{APP_SG}/ingress/tcp/8080-8080/sg-0123456789abcdef0",
+            "SecurityGroup",
+            WEB_SG,
+        ),
+        (
+            "ALLOWS_FROM",
+            "SecurityGroupRule",
+            f"{DB_SG}/ingress/tcp/5432-5432/sg-0a2b4c6d8e0f13579",
+            "SecurityGroup",
+            APP_SG,
+        ),
+        (
+            "ALLOWS_FROM",
+            "SecurityGroupRule",
+            f"{DB_SG}/ingress/tcp/5432-5432/sg-0fedcba9876543210",
+            "SecurityGroup",
+            PEER_SG,
+        ),  # the peer group lives in the peered account
+        (
+            "ALLOWS_FROM",
+            "SecurityGroupRule",
+            f"{DEFAULT_SG}/ingress/-1/all/sg-0b1d3f5a7c9e02468",
+            "SecurityGroup",
+            DEFAULT_SG,
+        ),  # the default group admits its own members
+    }
     assert len(edges) == 4 + len(RULES) + 4
 
 

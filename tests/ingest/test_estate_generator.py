@@ -38,16 +38,34 @@ def test_the_same_seed_creates_the_same_aws_names_and_tags(moto: MotoServer) -> 
 
 
 REQUIRED_MISCONFIGURATIONS = {
-    "s3-bucket-public-policy", "s3-bucket-public-acl", "sg-admin-port-open-to-world", "sg-database-port-open-to-world",
-    "ebs-volume-not-encrypted", "rds-storage-not-encrypted", "rds-publicly-accessible",
-    "iam-user-console-without-mfa", "iam-access-key-older-than-90-days", "iam-policy-admin-wildcard",
-    "iam-role-trusts-anyone", "iam-role-trusts-foreign-account-without-condition", "lambda-function-url-without-auth",
-    "eks-public-endpoint-open-to-world", "s3-bucket-without-encryption", "kms-key-rotation-disabled",
-    "azure-storage-public-blob-access", "azure-nsg-rdp-from-internet", "azure-sql-firewall-allows-all",
-    "azure-key-vault-without-purge-protection", "azure-aks-not-private", "gcp-bucket-public",
-    "gcp-firewall-ssh-open-to-world", "gke-public-endpoint", "gcp-instance-default-sa-editor",
-    "toxic-exposed-instance-reads-sensitive-bucket", "toxic-public-load-balancer-to-admin-instance",
-}  # fmt: skip
+    "s3-bucket-public-policy",
+    "s3-bucket-public-acl",
+    "sg-admin-port-open-to-world",
+    "sg-database-port-open-to-world",
+    "ebs-volume-not-encrypted",
+    "rds-storage-not-encrypted",
+    "rds-publicly-accessible",
+    "iam-user-console-without-mfa",
+    "iam-access-key-older-than-90-days",
+    "iam-policy-admin-wildcard",
+    "iam-role-trusts-anyone",
+    "iam-role-trusts-foreign-account-without-condition",
+    "lambda-function-url-without-auth",
+    "eks-public-endpoint-open-to-world",
+    "s3-bucket-without-encryption",
+    "kms-key-rotation-disabled",
+    "azure-storage-public-blob-access",
+    "azure-nsg-rdp-from-internet",
+    "azure-sql-firewall-allows-all",
+    "azure-key-vault-without-purge-protection",
+    "azure-aks-not-private",
+    "gcp-bucket-public",
+    "gcp-firewall-ssh-open-to-world",
+    "gke-public-endpoint",
+    "gcp-instance-default-sa-editor",
+    "toxic-exposed-instance-reads-sensitive-bucket",
+    "toxic-public-load-balancer-to-admin-instance",
+}
 
 
 def test_size_s_is_a_multi_tier_estate_across_two_aws_accounts_and_regions_with_its_misconfigurations(

@@ -53,9 +53,14 @@ def test_a_unit_reports_rejected_rows_as_one_counted_warning(graph: Graph, setti
     odd = EdgeRow("IN_VPC", "Subnet", sub.id, "VPC", net.id, {"weight": "heavy"})
     spec = UnitSpec("aws", ACCOUNT, REGION, "vpc-network")
     staged = Staged(
-        spec, 2, (odd,), (), (Scope("aws", ACCOUNT, REGION, ("Subnet",)),), anomalies=1,
+        spec,
+        2,
+        (odd,),
+        (),
+        (Scope("aws", ACCOUNT, REGION, ("Subnet",)),),
+        anomalies=1,
         anomaly_messages=("a VPC row has no id (its key); the transform must set it",),
-    )  # fmt: skip
+    )
     outcome = finish(staged, settings, graph, STAMP, "job-rows")
     assert outcome.status == "succeeded"
     assert outcome.edges == 1

@@ -120,10 +120,19 @@ def test_load_balancer_chain_reaches_the_web_instances(discovered: Graph) -> Non
         "n.name AS n, i.account AS account, i.region AS region ORDER BY i"
     )
     assert [dict(r) for r in rows] == [
-        {"ip": "34.120.10.10", "p": "web-proxy", "b": "web-backend", "g": "web-ig", "i": name,
-         "cidr": "10.10.0.0/24", "n": "prod-vpc", "account": "acme-prod", "region": "us-central1-a"}
+        {
+            "ip": "34.120.10.10",
+            "p": "web-proxy",
+            "b": "web-backend",
+            "g": "web-ig",
+            "i": name,
+            "cidr": "10.10.0.0/24",
+            "n": "prod-vpc",
+            "account": "acme-prod",
+            "region": "us-central1-a",
+        }
         for name in ("web-1", "web-2")
-    ]  # fmt: skip
+    ]
 
 
 def test_ssh_open_to_the_internet_reaches_the_bastion_running_as_an_editor(discovered: Graph) -> None:
@@ -136,10 +145,17 @@ def test_ssh_open_to_the_internet_reaches_the_bastion_running_as_an_editor(disco
         "p.project_id AS p, o.domain AS o"
     )
     assert [dict(r) for r in rows] == [
-        {"f": "allow-ssh-from-anywhere", "rules": ["tcp:22"], "i": "bastion-1", "ip": "34.70.1.5",
-         "sa": "111111111111-compute@developer.gserviceaccount.com", "roles": ["roles/editor"], "p": "acme-prod",
-         "o": "acme.example"}
-    ]  # fmt: skip
+        {
+            "f": "allow-ssh-from-anywhere",
+            "rules": ["tcp:22"],
+            "i": "bastion-1",
+            "ip": "34.70.1.5",
+            "sa": "111111111111-compute@developer.gserviceaccount.com",
+            "roles": ["roles/editor"],
+            "p": "acme-prod",
+            "o": "acme.example",
+        }
+    ]
 
 
 def test_public_resources_and_the_open_database(discovered: Graph) -> None:

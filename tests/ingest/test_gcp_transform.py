@@ -110,13 +110,24 @@ def test_every_asset_is_a_node_with_the_label_of_its_type(rows: Transformed) -> 
 
 def test_web_1_node_has_exact_properties(rows: Transformed) -> None:
     assert node(rows, WEB_1).props == {
-        "account": "acme-prod", "region": "us-central1-a", "name": "web-1", "tags": ("env=prod", "role=web"),
-        "asset_type": "compute.googleapis.com/Instance", "project_number": "111111111111", "state": "RUNNING",
-        "create_time": CREATED, "parent_name": PROD_PROJECT, "instance_id": "6000000000000000001",
-        "machine_type": "e2-medium", "zone": "us-central1-a", "private_ip": "10.10.0.11", "public_ip": None,
-        "network_tags": ("web",), "service_accounts": ("web-sa@acme-prod.iam.gserviceaccount.com",),
+        "account": "acme-prod",
+        "region": "us-central1-a",
+        "name": "web-1",
+        "tags": ("env=prod", "role=web"),
+        "asset_type": "compute.googleapis.com/Instance",
+        "project_number": "111111111111",
+        "state": "RUNNING",
+        "create_time": CREATED,
+        "parent_name": PROD_PROJECT,
+        "instance_id": "6000000000000000001",
+        "machine_type": "e2-medium",
+        "zone": "us-central1-a",
+        "private_ip": "10.10.0.11",
+        "public_ip": None,
+        "network_tags": ("web",),
+        "service_accounts": ("web-sa@acme-prod.iam.gserviceaccount.com",),
         "can_ip_forward": False,
-    }  # fmt: skip
+    }
 
 
 def test_instance_edges_subnetwork_disk_service_account_project(rows: Transformed) -> None:
@@ -135,8 +146,11 @@ def test_firewall_open_to_the_internet_on_ssh_applies_to_the_ssh_tagged_instance
     rule = f"{C}/global/firewalls/allow-ssh-from-anywhere"
     props = node(rows, rule).props
     assert (props["open_to_internet"], props["rules"], props["source_ranges"], props["target_tags"]) == (
-        True, ("tcp:22",), ("0.0.0.0/0",), ("ssh",),
-    )  # fmt: skip
+        True,
+        ("tcp:22",),
+        ("0.0.0.0/0",),
+        ("ssh",),
+    )
     assert out_edges(rows, rule, "APPLIES_TO") == {("APPLIES_TO", "GCPComputeInstance", BASTION)}
     assert out_edges(rows, rule, "IN_NETWORK") == {("IN_NETWORK", "GCPNetwork", NETWORK)}
 
@@ -151,8 +165,11 @@ def test_firewall_targets_by_service_account_all_instances_or_none_when_disabled
     assert targets("deny-telnet-egress") == set()
     deny = node(rows, f"{C}/global/firewalls/deny-telnet-egress").props
     assert (deny["action"], deny["direction"], deny["open_to_internet"], deny["disabled"]) == (
-        "deny", "EGRESS", False, True,
-    )  # fmt: skip
+        "deny",
+        "EGRESS",
+        False,
+        True,
+    )
     assert node(rows, f"{C}/global/firewalls/allow-lb-health-checks").props["open_to_internet"] is False
 
 
@@ -170,8 +187,11 @@ def test_load_balancer_chain_forwarding_rule_to_instances(rows: Transformed) -> 
     }
     fr = node(rows, rule).props
     assert (fr["ip_address"], fr["port_range"], fr["is_external"], fr["region"]) == (
-        "34.120.10.10", "80-80", True, "global",
-    )  # fmt: skip
+        "34.120.10.10",
+        "80-80",
+        True,
+        "global",
+    )
     assert node(rows, proxy).props["url_map"] == f"{C}/global/urlMaps/web-map"
 
 
@@ -195,8 +215,11 @@ def test_cluster_without_node_pool_assets_gets_pool_nodes_from_its_own_data() ->
     out = transform_gcp(parse_payload(SCOPE, [], raw, [])).rows
     pool = node(out, f"{CLUSTER}/nodePools/default-pool")
     assert (pool.props["name"], pool.props["account"], pool.props["node_count"], pool.props["state"]) == (
-        "default-pool", "acme-prod", 1, "RUNNING",
-    )  # fmt: skip
+        "default-pool",
+        "acme-prod",
+        1,
+        "RUNNING",
+    )
     assert out_edges(out, pool.id) == {
         ("RUNS_AS", "GCPServiceAccount", GKE_SA),
         ("IN_PROJECT", "GCPProject", PROD_PROJECT),
@@ -207,11 +230,16 @@ def test_cloud_sql_public_and_open_to_the_internet_in_the_shared_network(rows: T
     sql = "//cloudsql.googleapis.com/projects/acme-data/instances/orders-db"
     props = node(rows, sql).props
     assert (props["account"], props["public_ip_enabled"], props["public_ip"], props["private_ip"]) == (
-        "acme-data", True, "35.192.0.10", "10.30.0.3",
-    )  # fmt: skip
+        "acme-data",
+        True,
+        "35.192.0.10",
+        "10.30.0.3",
+    )
     assert (props["authorized_networks"], props["open_to_internet"], props["state"]) == (
-        ("0.0.0.0/0",), True, "RUNNABLE",
-    )  # fmt: skip
+        ("0.0.0.0/0",),
+        True,
+        "RUNNABLE",
+    )
     assert out_edges(rows, sql, "IN_NETWORK") == {("IN_NETWORK", "GCPNetwork", NETWORK)}
 
 
@@ -222,24 +250,30 @@ def test_serverless_run_as_their_service_accounts_and_public_is_from_iam(rows: T
     assert (run["is_public"], run["ingress"], run["url"]) == (True, "all", "https://orders-api-abc123-uc.a.run.app")
     fn = node(rows, FUNCTION).props
     assert (fn["is_public"], fn["runtime"], fn["service_account"]) == (
-        False, "python311", "thumbnailer@acme-data.iam.gserviceaccount.com",
-    )  # fmt: skip
+        False,
+        "python311",
+        "thumbnailer@acme-data.iam.gserviceaccount.com",
+    )
 
 
 def test_buckets_public_only_when_all_users_hold_a_role(rows: Transformed) -> None:
     public, private = node(rows, PUBLIC_BUCKET).props, node(rows, PRIVATE_BUCKET).props
     assert (public["is_public"], public["public_access_prevention"], public["region"]) == (True, "inherited", "us")
     assert (private["is_public"], private["public_access_prevention"], private["versioning"]) == (
-        False, "enforced", True,
-    )  # fmt: skip
+        False,
+        "enforced",
+        True,
+    )
 
 
 def test_service_account_keys_belong_to_their_account(rows: Transformed) -> None:
     key = f"{ORDERS_SA}/keys/0f1e2d3c4b5a69788796a5b4c3d2e1f001234567"
     props = node(rows, key).props
     assert (props["key_type"], props["valid_after"], props["service_account_email"]) == (
-        "USER_MANAGED", CREATED, "orders-api@acme-data.iam.gserviceaccount.com",
-    )  # fmt: skip
+        "USER_MANAGED",
+        CREATED,
+        "orders-api@acme-data.iam.gserviceaccount.com",
+    )
     assert out_edges(rows, key, "BELONGS_TO") == {("BELONGS_TO", "GCPServiceAccount", ORDERS_SA)}
 
 
@@ -253,8 +287,10 @@ def test_hierarchy_project_folder_organization(rows: Transformed) -> None:
     assert (node(rows, org).props["domain"], node(rows, org).props["account"]) == ("acme.example", SCOPE)
     topic = node(rows, "//pubsub.googleapis.com/projects/acme-data/topics/orders-events")
     assert (topic.label, topic.props["asset_type"], topic.props["account"]) == (
-        "GCPResource", "pubsub.googleapis.com/Topic", "acme-data",
-    )  # fmt: skip
+        "GCPResource",
+        "pubsub.googleapis.com/Topic",
+        "acme-data",
+    )
     assert out_edges(rows, topic.id) == {("IN_PROJECT", "GCPProject", DATA_PROJECT)}
 
 
@@ -274,9 +310,14 @@ def test_iam_bindings_one_edge_per_member_and_resource_with_every_role(rows: Tra
         ["allUsers", "domain:acme.example", "group:devops@acme.example", external, "user:alice@acme.example"]
     )
     assert principals["allUsers"] == {
-        "account": SCOPE, "region": "global", "name": "allUsers", "tags": (), "principal_type": "allUsers",
-        "email": None, "is_public": True,
-    }  # fmt: skip
+        "account": SCOPE,
+        "region": "global",
+        "name": "allUsers",
+        "tags": (),
+        "principal_type": "allUsers",
+        "email": None,
+        "is_public": True,
+    }
     assert principals["group:devops@acme.example"]["email"] == "devops@acme.example"
 
 
@@ -288,16 +329,27 @@ def test_accounts_are_the_project_ids_and_the_scope() -> None:
 
 def test_malformed_assets_are_kept_with_what_is_known() -> None:
     raw: list[dict[str, Any]] = [
-        {"name": "//compute.googleapis.com/projects/p/zones/z/instances/odd",
-         "assetType": "compute.googleapis.com/Instance",
-         "resource": {"data": {"networkInterfaces": [None, {"accessConfigs": "nope"}], "disks": [{}],
-                               "serviceAccounts": None, "tags": [], "sizeGb": {}}}},
+        {
+            "name": "//compute.googleapis.com/projects/p/zones/z/instances/odd",
+            "assetType": "compute.googleapis.com/Instance",
+            "resource": {
+                "data": {
+                    "networkInterfaces": [None, {"accessConfigs": "nope"}],
+                    "disks": [{}],
+                    "serviceAccounts": None,
+                    "tags": [],
+                    "sizeGb": {},
+                }
+            },
+        },
         {"name": "//x.googleapis.com/things/t1", "assetType": "x.googleapis.com/Thing", "resource": None},
         {"assetType": "no.name/Here"},
-        {"name": "//compute.googleapis.com/projects/p/global/firewalls/f",
-         "assetType": "compute.googleapis.com/Firewall",
-         "resource": {"data": {"allowed": [{"ports": ["1"]}], "sourceRanges": "0.0.0.0/0", "priority": 1e3}}},
-    ]  # fmt: skip
+        {
+            "name": "//compute.googleapis.com/projects/p/global/firewalls/f",
+            "assetType": "compute.googleapis.com/Firewall",
+            "resource": {"data": {"allowed": [{"ports": ["1"]}], "sourceRanges": "0.0.0.0/0", "priority": 1e3}},
+        },
+    ]
     policies = [{"resource": "//x.googleapis.com/things/t1", "policy": {"bindings": [{"members": None}, "bad"]}}]
     out = transform_gcp(parse_payload("projects/p", [{"name": 5}], raw, policies))
     by_id = {n.id: n for n in out.rows.nodes}
@@ -335,7 +387,18 @@ def test_every_transformed_row_passes_the_writers_schema_checks(
 def test_edge_counts_per_type_for_the_recorded_estate(rows: Transformed) -> None:
     assert all(isinstance(e, EdgeRow) for e in rows.edges)
     assert Counter(e.type for e in rows.edges) == {
-        "IN_PROJECT": 35, "HAS_ROLE": 13, "IN_NETWORK": 9, "APPLIES_TO": 8, "RUNS_AS": 6, "IN_SUBNETWORK": 4,
-        "ATTACHED_DISK": 3, "IN_FOLDER": 2, "ROUTES_TO": 2, "BELONGS_TO": 2, "HAS_MEMBER": 2, "IN_ORGANIZATION": 1,
-        "TARGETS": 1, "HAS_NODE_POOL": 1,
-    }  # fmt: skip
+        "IN_PROJECT": 35,
+        "HAS_ROLE": 13,
+        "IN_NETWORK": 9,
+        "APPLIES_TO": 8,
+        "RUNS_AS": 6,
+        "IN_SUBNETWORK": 4,
+        "ATTACHED_DISK": 3,
+        "IN_FOLDER": 2,
+        "ROUTES_TO": 2,
+        "BELONGS_TO": 2,
+        "HAS_MEMBER": 2,
+        "IN_ORGANIZATION": 1,
+        "TARGETS": 1,
+        "HAS_NODE_POOL": 1,
+    }

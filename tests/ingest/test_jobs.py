@@ -115,9 +115,12 @@ def test_a_worker_runs_a_queued_job_and_the_graph_equals_an_in_process_run(
 def test_the_cli_shows_progress_bars_and_a_summary(job_settings: Settings, graph: Graph) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "app.cli", "discover", "aws", "--region", REGION],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
         env=worker_env(job_settings, {"AIDISCOVER_LOG_LEVEL": "WARNING"}),
-    )  # fmt: skip
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert lines[0].startswith("nodes [........................] 0/")

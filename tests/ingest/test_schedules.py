@@ -51,7 +51,12 @@ def test_schedules_are_set_changed_paused_and_removed(graph: Graph, settings: Se
         set_schedule(graph, settings, "aws:123456789012", "0 25 * * *")
     item = set_schedule(graph, settings, "123456789012", "0 3 * * *", ("eu-west-1",))
     assert (item.id, item.account, item.spec, item.regions, item.paused) == (
-        "aws:123456789012", "aws:123456789012", "0 3 * * *", ("eu-west-1",), False)  # fmt: skip
+        "aws:123456789012",
+        "aws:123456789012",
+        "0 3 * * *",
+        ("eu-west-1",),
+        False,
+    )
     assert set_schedule(graph, settings, "aws:123456789012", "30 4 * * *").spec == "30 4 * * *"
     assert set_paused(graph, "aws:123456789012", True).paused
     assert not set_paused(graph, "aws:123456789012", False).paused
@@ -85,8 +90,12 @@ def test_the_scheduler_follows_the_graph(graph: Graph, settings: Settings) -> No
         assert set(ours) == {"schedule:aws:123456789012", "schedule:gcp:shop-prod-1"}
         aws = ours["schedule:aws:123456789012"]
         assert aws.task == START_JOB
-        assert aws.kwargs == {"provider": "aws", "accounts": ["123456789012"], "regions": ["eu-west-1"],
-                              "started_by": "schedule:aws:123456789012"}  # fmt: skip
+        assert aws.kwargs == {
+            "provider": "aws",
+            "accounts": ["123456789012"],
+            "regions": ["eu-west-1"],
+            "started_by": "schedule:aws:123456789012",
+        }
         assert ours["schedule:gcp:shop-prod-1"].kwargs["accounts"] == ["projects/shop-prod-1"]
         assert "reap" in " ".join(sched.schedule)  # static entries from beat_schedule stay
 
@@ -107,8 +116,14 @@ def test_the_scheduler_follows_the_graph(graph: Graph, settings: Settings) -> No
 # --- a real beat and a real worker ---------------------------------------------------------------
 def _spawn(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
-        return subprocess.Popen([sys.executable, "-m", "app.cli", *args], cwd=ROOT, env=env, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+        return subprocess.Popen(
+            [sys.executable, "-m", "app.cli", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -122,10 +137,16 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 @pytest.fixture
 def beat_env(settings: Settings, moto: MotoServer, tmp_path: Path) -> dict[str, str]:
     base = settings.redis_url.rsplit("/", 1)[0]
-    return {**os.environ, "REDIS_URL": f"{base}/12", "AIDISCOVER_LOG_LEVEL": "INFO",
-            "AIDISCOVER_DATA_DIR": str(tmp_path), "AIDISCOVER_SCHEDULE_RELOAD_SECONDS": "1",
-            "AIDISCOVER_SCHEDULE_MIN_INTERVAL_SECONDS": "1", "AIDISCOVER_AWS_REGIONS": "eu-west-1",
-            "AIDISCOVER_SECRETS_REDIS_URL": store_url(settings)}  # own broker; the tests' secret store  # fmt: skip
+    return {
+        **os.environ,
+        "REDIS_URL": f"{base}/12",
+        "AIDISCOVER_LOG_LEVEL": "INFO",
+        "AIDISCOVER_DATA_DIR": str(tmp_path),
+        "AIDISCOVER_SCHEDULE_RELOAD_SECONDS": "1",
+        "AIDISCOVER_SCHEDULE_MIN_INTERVAL_SECONDS": "1",
+        "AIDISCOVER_AWS_REGIONS": "eu-west-1",
+        "AIDISCOVER_SECRETS_REDIS_URL": store_url(settings),
+    }  # own broker; the tests' secret store
 
 
 @pytest.fixture
@@ -158,8 +179,9 @@ def test_a_real_beat_sends_the_schedule_to_a_real_worker_which_starts_the_job(
         jobs = [dict(r) for r in rows]
         time.sleep(0.5)
     if not jobs:
-        raise AssertionError("no job started\nbeat:\n" + beat_log.read_text()[-3000:] + "\nworker:\n"
-                             + worker_log.read_text()[-3000:])  # fmt: skip
+        raise AssertionError(
+            "no job started\nbeat:\n" + beat_log.read_text()[-3000:] + "\nworker:\n" + worker_log.read_text()[-3000:]
+        )
     assert {j["by"] for j in jobs} == {"schedule:aws:123456789012"}
     assert {j["provider"] for j in jobs} == {"aws"}
     item = get_schedule(graph, "aws:123456789012")

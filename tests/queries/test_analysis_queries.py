@@ -35,9 +35,13 @@ def test_blast_radius_of_a_key_reaches_the_load_balancer_through_the_chain(analy
     assert blast.total == 6
     assert [(c.key, c.count) for c in blast.by_distance] == [("1", 2), ("2", 1), ("3", 1), ("4", 1), ("5", 1)]
     assert [(c.key, c.count) for c in blast.by_kind] == [
-        ("EBSVolume", 1), ("EC2Instance", 1), ("Listener", 1), ("LoadBalancer", 1), ("RDSInstance", 1),
+        ("EBSVolume", 1),
+        ("EC2Instance", 1),
+        ("Listener", 1),
+        ("LoadBalancer", 1),
+        ("RDSInstance", 1),
         ("TargetGroup", 1),
-    ]  # fmt: skip
+    ]
     alb = next(r for r in blast.nodes if r.node.name == "alb")
     assert [s.to_id for s in alb.path] == [rid(n) for n in ("vol1", "web1", "tg", "l443", "alb")]
     capped = blast_radius(analysis_estate, rid("kms1"), max_depth=2)
@@ -84,8 +88,16 @@ def test_critical_paths_ranked_with_single_points_of_failure(analysis_estate: Gr
     result = critical_paths(analysis_estate)
     assert result.entries == 4  # alb, bastion, pip1, gi1
     assert result.total == 3
-    got = [(p.rank, p.entry.name, p.store.name, [n.name for n in p.path.nodes],
-            [n.name for n in p.single_points_of_failure]) for p in result.paths]  # fmt: skip
+    got = [
+        (
+            p.rank,
+            p.entry.name,
+            p.store.name,
+            [n.name for n in p.path.nodes],
+            [n.name for n in p.single_points_of_failure],
+        )
+        for p in result.paths
+    ]
     assert got == [
         (1, "pip1", "kv1", ["pip1", "nic1", "vm1", "kv1"], ["nic1", "vm1"]),
         (2, "alb", "db1", ["alb", "l443", "tg", "web1", "db1"], ["l443", "tg"]),
@@ -111,18 +123,31 @@ def test_exposure_is_port_aware_across_the_three_clouds(analysis_estate: Graph) 
     assert got == [("alb", "tcp 443"), ("bastion", "tcp 443"), ("gi1", "tcp 22,80"), ("vm1", "tcp 22")]
     alb = next(p for p in paths if p.resource.name == "alb")
     assert [(h.node.name, h.rule_id) for h in alb.hops] == [
-        ("Internet", None), ("igw1", None), ("rt-pub", None), ("sn-pub", None), ("acl1", "acl1/ingress/100"),
-        ("web-sg", "web-sg/in/tcp/443"), ("alb", None),
-    ]  # fmt: skip
+        ("Internet", None),
+        ("igw1", None),
+        ("rt-pub", None),
+        ("sn-pub", None),
+        ("acl1", "acl1/ingress/100"),
+        ("web-sg", "web-sg/in/tcp/443"),
+        ("alb", None),
+    ]
     vm = next(p for p in paths if p.resource.name == "vm1")
     assert [(h.node.name, h.rule_id) for h in vm.hops] == [
-        ("Internet", None), ("pip1", None), ("nic1", None), ("nsg-sub", "nsg-sub/ssh-rdp"), ("nsg-nic", "nsg-nic/ssh"),
+        ("Internet", None),
+        ("pip1", None),
+        ("nic1", None),
+        ("nsg-sub", "nsg-sub/ssh-rdp"),
+        ("nsg-nic", "nsg-nic/ssh"),
         ("vm1", None),
-    ]  # fmt: skip
+    ]
     gi = next(p for p in paths if p.resource.name == "gi1")
     assert [(h.node.name, h.rule_id) for h in gi.hops] == [
-        ("Internet", None), ("gnet", None), ("fw-ssh", rid("fw-ssh")), ("fw-web", rid("fw-web")), ("gi1", None),
-    ]  # fmt: skip
+        ("Internet", None),
+        ("gnet", None),
+        ("fw-ssh", rid("fw-ssh")),
+        ("fw-web", rid("fw-web")),
+        ("gi1", None),
+    ]
     assert [p.resource.name for p in exposure_paths(analysis_estate, rid("bastion"))] == ["bastion"]
     assert exposure_paths(analysis_estate, rid("web1")) == ()
     assert {p.resource.name for p in exposure_paths(analysis_estate, provider="azure")} == {"vm1"}

@@ -78,8 +78,10 @@ def test_rollup_and_overview(analysis_estate: Graph) -> None:
     assert by_provider == dict(Counter(scope[0] for _, scope, _ in NODES.values()))
     top = overview(analysis_estate)
     assert [(g.id, g.count) for g in top.groups] == [
-        ("account:111111111111", 19), ("account:proj-1", 7), ("account:sub-1", 9)
-    ]  # fmt: skip
+        ("account:111111111111", 19),
+        ("account:proj-1", 7),
+        ("account:sub-1", 9),
+    ]
     assert top.edges == ()  # no relationships cross accounts
     kinds = overview(analysis_estate, "sub-1", "westeurope")
     assert {g.kind: g.count for g in kinds.groups}["AzureNetworkSecurityGroup"] == 2
@@ -99,18 +101,22 @@ def test_components_by_tag_and_by_connectivity(analysis_estate: Graph) -> None:
     ]
     connected = components(analysis_estate, provider="gcp")
     # every GCP node hangs together through the network, firewalls included
-    assert [(c.size, c.internal_edges) for c in connected] == [(7, sum(1 for s, _, _ in EDGES if s in
-                                                                      {"gi1", "gsub", "gsql", "fw-ssh", "fw-web",
-                                                                       "fw-deny"}))]  # fmt: skip
+    assert [(c.size, c.internal_edges) for c in connected] == [
+        (7, sum(1 for s, _, _ in EDGES if s in {"gi1", "gsub", "gsql", "fw-ssh", "fw-web", "fw-deny"}))
+    ]
 
 
 def test_subgraph_is_compact_nodes_and_edges(analysis_estate: Graph) -> None:
     sub = subgraph(analysis_estate, [rid("web1")], depth=1)
     assert sorted(n.name for n in sub.nodes) == ["app-sg", "sn-priv", "tg", "vol1", "web1"]
-    assert sorted((e.type, e.source, e.target) for e in sub.edges) == sorted([
-        ("IN_SUBNET", rid("web1"), rid("sn-priv")), ("MEMBER_OF_SECURITY_GROUP", rid("web1"), rid("app-sg")),
-        ("ATTACHED_TO", rid("vol1"), rid("web1")), ("TARGETS", rid("tg"), rid("web1")),
-    ])  # fmt: skip
+    assert sorted((e.type, e.source, e.target) for e in sub.edges) == sorted(
+        [
+            ("IN_SUBNET", rid("web1"), rid("sn-priv")),
+            ("MEMBER_OF_SECURITY_GROUP", rid("web1"), rid("app-sg")),
+            ("ATTACHED_TO", rid("vol1"), rid("web1")),
+            ("TARGETS", rid("tg"), rid("web1")),
+        ]
+    )
     capped = subgraph(analysis_estate, [rid("web1")], depth=2, limit=3)
     assert capped.truncated
     assert len(capped.nodes) == 3

@@ -16,8 +16,15 @@ from graph.neo4j.client import Graph
 from graph.schema import SCHEMA
 from web.perspective import PERSPECTIVE_FILE, perspective, render, search_phrases
 
-REQUIRED = ("Blast radius of $name", "Exposure of $name", "Resources in $region", "Findings of severity $severity",
-            "What changed since $date", "Path from $a to $b", "Cost of team $team")  # fmt: skip
+REQUIRED = (
+    "Blast radius of $name",
+    "Exposure of $name",
+    "Resources in $region",
+    "Findings of severity $severity",
+    "What changed since $date",
+    "Path from $a to $b",
+    "Cost of team $team",
+)
 
 
 def test_the_committed_perspective_is_the_generated_one() -> None:

@@ -30,8 +30,15 @@ from web import DIST_DIR
 pytestmark = pytest.mark.timeout(900)
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "viewer-test-password-1"
 WAIT = 60_000  # ms: the machine may be busy
@@ -44,8 +51,12 @@ class Site:
 
     def gql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """The API asked directly (not through the page), to compare with what the page shows."""
-        res = httpx.post(f"{self.url}/graphql", json={"query": query, "variables": variables or {}},
-                         headers={"X-API-Key": self.key}, timeout=60)  # fmt: skip
+        res = httpx.post(
+            f"{self.url}/graphql",
+            json={"query": query, "variables": variables or {}},
+            headers={"X-API-Key": self.key},
+            timeout=60,
+        )
         doc = res.json()
         assert not doc.get("errors"), doc["errors"]
         data: dict[str, Any] = doc["data"]

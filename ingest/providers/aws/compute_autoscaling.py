@@ -56,9 +56,10 @@ class AutoScalingPayload:
 
 def get_autoscaling(autoscaling: AutoScalingClient, ec2: EC2Client) -> AutoScalingPayload:
     groups = [
-        g for page in autoscaling.get_paginator("describe_auto_scaling_groups").paginate()
+        g
+        for page in autoscaling.get_paginator("describe_auto_scaling_groups").paginate()
         for g in page["AutoScalingGroups"]
-    ]  # fmt: skip
+    ]
     templates = [
         t for page in ec2.get_paginator("describe_launch_templates").paginate() for t in page["LaunchTemplates"]
     ]
@@ -103,16 +104,21 @@ def transform_launch_templates(
         groups = _template_groups(data)
         profile = data.get("IamInstanceProfile") or {}
         props = resource(
-            account, region, text(template.get("LaunchTemplateName")) or template_id,
+            account,
+            region,
+            text(template.get("LaunchTemplateName")) or template_id,
             tags_from_list(template.get("Tags")),
-            launch_template_id=template_id, launch_template_name=text(template.get("LaunchTemplateName")),
+            launch_template_id=template_id,
+            launch_template_name=text(template.get("LaunchTemplateName")),
             latest_version=integer(template.get("LatestVersionNumber")),
             default_version=integer(template.get("DefaultVersionNumber")),
-            instance_type=text(data.get("InstanceType")), image_id=text(data.get("ImageId")),
-            security_group_ids=groups or None, key_name=text(data.get("KeyName")),
+            instance_type=text(data.get("InstanceType")),
+            image_id=text(data.get("ImageId")),
+            security_group_ids=groups or None,
+            key_name=text(data.get("KeyName")),
             iam_instance_profile_arn=text(profile.get("Arn")) or text(profile.get("Name")),
             created_time=timestamp(template.get("CreateTime")),
-        )  # fmt: skip
+        )
         nodes.append(NodeRow("LaunchTemplate", node_id, props))
         edges += [
             EdgeRow("USES_SECURITY_GROUP", "LaunchTemplate", node_id, "SecurityGroup", sg_arn(region, account, g))
@@ -149,20 +155,29 @@ def transform_groups(
         target_groups = strings(group.get("TargetGroupARNs")) or ()
         classic = strings(group.get("LoadBalancerNames")) or ()
         props = resource(
-            account, region, name, tags_from_list(group.get("Tags")),
-            auto_scaling_group_name=name, min_size=integer(group.get("MinSize")),
-            max_size=integer(group.get("MaxSize")), desired_capacity=integer(group.get("DesiredCapacity")),
+            account,
+            region,
+            name,
+            tags_from_list(group.get("Tags")),
+            auto_scaling_group_name=name,
+            min_size=integer(group.get("MinSize")),
+            max_size=integer(group.get("MaxSize")),
+            desired_capacity=integer(group.get("DesiredCapacity")),
             health_check_type=text(group.get("HealthCheckType")),
-            availability_zones=strings(group.get("AvailabilityZones")), subnet_ids=subnets or None,
-            launch_template_id=template_id, launch_template_version=version,
+            availability_zones=strings(group.get("AvailabilityZones")),
+            subnet_ids=subnets or None,
+            launch_template_id=template_id,
+            launch_template_version=version,
             launch_configuration_name=text(group.get("LaunchConfigurationName")),
-            target_group_arns=target_groups or None, load_balancer_names=classic or None,
+            target_group_arns=target_groups or None,
+            load_balancer_names=classic or None,
             service_linked_role_arn=text(group.get("ServiceLinkedRoleARN")),
             created_time=timestamp(group.get("CreatedTime")),
-        )  # fmt: skip
+        )
         nodes.append(NodeRow("AutoScalingGroup", node_id, props))
-        edges += [EdgeRow("IN_SUBNET", "AutoScalingGroup", node_id, "Subnet", subnet_arn(region, account, s))
-                  for s in subnets]  # fmt: skip
+        edges += [
+            EdgeRow("IN_SUBNET", "AutoScalingGroup", node_id, "Subnet", subnet_arn(region, account, s)) for s in subnets
+        ]
         if template_id:
             version_props: dict[str, PropValue] | None = {"version": version} if version else None
             template = launch_template_arn(region, account, template_id)

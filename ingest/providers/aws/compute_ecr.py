@@ -63,13 +63,19 @@ def _repositories(
         scanning: Mapping[str, Any] = repo.get("imageScanningConfiguration") or {}
         encryption: Mapping[str, Any] = repo.get("encryptionConfiguration") or {}
         props = resource(
-            account, region, name or node_id, tags_from_list(tags.get(node_id)),
-            repository_name=name, repository_uri=text(repo.get("repositoryUri")),
-            registry_id=text(repo.get("registryId")), scan_on_push=flag(scanning.get("scanOnPush")),
+            account,
+            region,
+            name or node_id,
+            tags_from_list(tags.get(node_id)),
+            repository_name=name,
+            repository_uri=text(repo.get("repositoryUri")),
+            registry_id=text(repo.get("registryId")),
+            scan_on_push=flag(scanning.get("scanOnPush")),
             image_tag_mutability=text(repo.get("imageTagMutability")),
-            encryption_type=text(encryption.get("encryptionType")), kms_key_arn=text(encryption.get("kmsKey")),
+            encryption_type=text(encryption.get("encryptionType")),
+            kms_key_arn=text(encryption.get("kmsKey")),
             created_at=timestamp(repo.get("createdAt")),
-        )  # fmt: skip
+        )
         yield NodeRow("ECRRepository", node_id, props)
 
 

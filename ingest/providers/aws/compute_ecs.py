@@ -78,9 +78,10 @@ def _latest_per_family(arns: Iterable[str]) -> list[str]:
 def get_ecs(ecs: ECSClient) -> EcsPayload:
     cluster_arns = [a for page in ecs.get_paginator("list_clusters").paginate() for a in page["clusterArns"]]
     clusters = [
-        c for chunk in _chunks(cluster_arns, 100)
+        c
+        for chunk in _chunks(cluster_arns, 100)
         for c in ecs.describe_clusters(clusters=chunk, include=["TAGS"]).get("clusters", [])
-    ]  # fmt: skip
+    ]
     services: list[ServiceTypeDef] = []
     tasks: list[TaskTypeDef] = []
     for cluster_arn in cluster_arns:
@@ -95,9 +96,10 @@ def get_ecs(ecs: ECSClient) -> EcsPayload:
         for chunk in _chunks(task_arns, 100):
             tasks += ecs.describe_tasks(cluster=cluster_arn, tasks=chunk, include=["TAGS"]).get("tasks", [])
     active = [
-        a for page in ecs.get_paginator("list_task_definitions").paginate(status="ACTIVE")
+        a
+        for page in ecs.get_paginator("list_task_definitions").paginate(status="ACTIVE")
         for a in page["taskDefinitionArns"]
-    ]  # fmt: skip
+    ]
     wanted = dict.fromkeys(
         [*(text(s.get("taskDefinition")) for s in services), *(text(t.get("taskDefinitionArn")) for t in tasks)]
     )
@@ -124,14 +126,18 @@ def transform_clusters(clusters: Iterable[ClusterTypeDef], account: str, region:
             continue
         name = text(cluster.get("clusterName")) or last_segment(cluster_arn)
         props = resource(
-            account, region, name, _tags(cluster.get("tags")),
-            cluster_name=name, status=text(cluster.get("status")),
+            account,
+            region,
+            name,
+            _tags(cluster.get("tags")),
+            cluster_name=name,
+            status=text(cluster.get("status")),
             active_services_count=integer(cluster.get("activeServicesCount")),
             running_tasks_count=integer(cluster.get("runningTasksCount")),
             pending_tasks_count=integer(cluster.get("pendingTasksCount")),
             registered_container_instances_count=integer(cluster.get("registeredContainerInstancesCount")),
             capacity_providers=strings(cluster.get("capacityProviders")),
-        )  # fmt: skip
+        )
         nodes.append(NodeRow("ECSCluster", cluster_arn, props))
     return Transformed(tuple(nodes), ())
 
@@ -152,14 +158,24 @@ def transform_services(services: Iterable[ServiceTypeDef], account: str, region:
         awsvpc = _awsvpc(service)
         subnets, groups = strings(awsvpc.get("subnets")) or (), strings(awsvpc.get("securityGroups")) or ()
         props = resource(
-            account, region, name, _tags(service.get("tags")),
-            service_name=name, cluster_arn=cluster_arn, status=text(service.get("status")),
-            launch_type=text(service.get("launchType")), desired_count=integer(service.get("desiredCount")),
-            running_count=integer(service.get("runningCount")), task_definition_arn=task_definition,
-            scheduling_strategy=text(service.get("schedulingStrategy")), subnet_ids=subnets or None,
-            security_group_ids=groups or None, assign_public_ip=text(awsvpc.get("assignPublicIp")),
-            role_arn=text(service.get("roleArn")), created_at=timestamp(service.get("createdAt")),
-        )  # fmt: skip
+            account,
+            region,
+            name,
+            _tags(service.get("tags")),
+            service_name=name,
+            cluster_arn=cluster_arn,
+            status=text(service.get("status")),
+            launch_type=text(service.get("launchType")),
+            desired_count=integer(service.get("desiredCount")),
+            running_count=integer(service.get("runningCount")),
+            task_definition_arn=task_definition,
+            scheduling_strategy=text(service.get("schedulingStrategy")),
+            subnet_ids=subnets or None,
+            security_group_ids=groups or None,
+            assign_public_ip=text(awsvpc.get("assignPublicIp")),
+            role_arn=text(service.get("roleArn")),
+            created_at=timestamp(service.get("createdAt")),
+        )
         nodes.append(NodeRow("ECSService", service_arn, props))
         if cluster_arn:
             edges.append(EdgeRow("IN_CLUSTER", "ECSService", service_arn, "ECSCluster", cluster_arn))
@@ -181,8 +197,9 @@ def transform_services(services: Iterable[ServiceTypeDef], account: str, region:
             elif text(lb.get("loadBalancerName")):
                 target = classic_arn(region, account, lb["loadBalancerName"])
                 edges.append(EdgeRow("ATTACHED_TO", "ECSService", service_arn, "LoadBalancer", target, lb_props))
-        edges += [EdgeRow("IN_SUBNET", "ECSService", service_arn, "Subnet", subnet_arn(region, account, s))
-                  for s in subnets]  # fmt: skip
+        edges += [
+            EdgeRow("IN_SUBNET", "ECSService", service_arn, "Subnet", subnet_arn(region, account, s)) for s in subnets
+        ]
         edges += [
             EdgeRow("MEMBER_OF_SECURITY_GROUP", "ECSService", service_arn, "SecurityGroup", sg_arn(region, account, g))
             for g in groups
@@ -200,16 +217,22 @@ def transform_task_definitions(definitions: Iterable[TaskDefinition], account: s
         family, revision = text(definition.get("family")), integer(definition.get("revision"))
         containers = [c for c in (definition.get("containerDefinitions") or []) if isinstance(c, dict)]
         props = resource(
-            account, region, f"{family}:{revision}" if family else node_id.rsplit("/", 1)[-1], _tags(item.tags),
-            family=family, revision=revision, status=text(definition.get("status")),
+            account,
+            region,
+            f"{family}:{revision}" if family else node_id.rsplit("/", 1)[-1],
+            _tags(item.tags),
+            family=family,
+            revision=revision,
+            status=text(definition.get("status")),
             task_role_arn=text(definition.get("taskRoleArn")),
             execution_role_arn=text(definition.get("executionRoleArn")),
             network_mode=text(definition.get("networkMode")),
             requires_compatibilities=strings(definition.get("requiresCompatibilities")),
-            cpu=text(definition.get("cpu")), memory=text(definition.get("memory")),
+            cpu=text(definition.get("cpu")),
+            memory=text(definition.get("memory")),
             container_names=strings([c.get("name") for c in containers]),
             container_images=strings([c.get("image") for c in containers]),
-        )  # fmt: skip
+        )
         nodes.append(NodeRow("ECSTaskDefinition", node_id, props))
     return Transformed(tuple(nodes), ())
 
@@ -236,14 +259,23 @@ def transform_tasks(tasks: Iterable[TaskTypeDef], account: str, region: str) -> 
         subnet_id = text(eni.get("subnetId"))
         task_id = last_segment(task_arn)
         props = resource(
-            account, region, task_id, _tags(task.get("tags")),
-            task_id=task_id, cluster_arn=cluster_arn, task_definition_arn=task_definition,
-            last_status=text(task.get("lastStatus")), desired_status=text(task.get("desiredStatus")),
-            launch_type=text(task.get("launchType")), group=text(task.get("group")),
-            availability_zone=text(task.get("availabilityZone")), private_ip=text(eni.get("privateIPv4Address")),
-            subnet_id=subnet_id, started_at=timestamp(task.get("startedAt")),
+            account,
+            region,
+            task_id,
+            _tags(task.get("tags")),
+            task_id=task_id,
+            cluster_arn=cluster_arn,
+            task_definition_arn=task_definition,
+            last_status=text(task.get("lastStatus")),
+            desired_status=text(task.get("desiredStatus")),
+            launch_type=text(task.get("launchType")),
+            group=text(task.get("group")),
+            availability_zone=text(task.get("availabilityZone")),
+            private_ip=text(eni.get("privateIPv4Address")),
+            subnet_id=subnet_id,
+            started_at=timestamp(task.get("startedAt")),
             network_interface_id=text(eni.get("networkInterfaceId")),
-        )  # fmt: skip
+        )
         nodes.append(NodeRow("ECSTask", task_arn, props))
         if cluster_arn:
             edges.append(EdgeRow("IN_CLUSTER", "ECSTask", task_arn, "ECSCluster", cluster_arn))

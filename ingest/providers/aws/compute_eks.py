@@ -82,16 +82,26 @@ def transform_clusters(clusters: Iterable[ClusterTypeDef], account: str, region:
         vpc_id = text(config.get("vpcId"))
         oidc = ((cluster.get("identity") or {}).get("oidc") or {}).get("issuer")
         props = resource(
-            account, region, name or node_id, tags_from_map(cluster.get("tags")),
-            cluster_name=name, version=text(cluster.get("version")),
-            platform_version=text(cluster.get("platformVersion")), status=text(cluster.get("status")),
-            endpoint=text(cluster.get("endpoint")), endpoint_public_access=flag(config.get("endpointPublicAccess")),
+            account,
+            region,
+            name or node_id,
+            tags_from_map(cluster.get("tags")),
+            cluster_name=name,
+            version=text(cluster.get("version")),
+            platform_version=text(cluster.get("platformVersion")),
+            status=text(cluster.get("status")),
+            endpoint=text(cluster.get("endpoint")),
+            endpoint_public_access=flag(config.get("endpointPublicAccess")),
             endpoint_private_access=flag(config.get("endpointPrivateAccess")),
-            public_access_cidrs=strings(config.get("publicAccessCidrs")), role_arn=text(cluster.get("roleArn")),
-            vpc_id=vpc_id, subnet_ids=subnets or None, security_group_ids=tuple(groups) or None,
-            cluster_security_group_id=cluster_sg, oidc_issuer=text(oidc),
+            public_access_cidrs=strings(config.get("publicAccessCidrs")),
+            role_arn=text(cluster.get("roleArn")),
+            vpc_id=vpc_id,
+            subnet_ids=subnets or None,
+            security_group_ids=tuple(groups) or None,
+            cluster_security_group_id=cluster_sg,
+            oidc_issuer=text(oidc),
             created_at=timestamp(cluster.get("createdAt")),
-        )  # fmt: skip
+        )
         nodes.append(NodeRow("EKSCluster", node_id, props))
         edges += [
             EdgeRow("IN_SUBNET", "EKSCluster", node_id, "Subnet", subnet_arn(region, account, s)) for s in subnets
@@ -121,23 +131,35 @@ def transform_nodegroups(nodegroups: Iterable[NodegroupTypeDef], account: str, r
             if isinstance(g, dict)
         ]
         props = resource(
-            account, region, name, tags_from_map(group.get("tags")),
-            nodegroup_name=name, cluster_name=cluster_name, status=text(group.get("status")),
-            version=text(group.get("version")), release_version=text(group.get("releaseVersion")),
-            instance_types=strings(group.get("instanceTypes")), ami_type=text(group.get("amiType")),
-            capacity_type=text(group.get("capacityType")), min_size=integer(scaling.get("minSize")),
-            max_size=integer(scaling.get("maxSize")), desired_size=integer(scaling.get("desiredSize")),
-            disk_size=integer(group.get("diskSize")), node_role_arn=text(group.get("nodeRole")),
-            subnet_ids=subnets or None, auto_scaling_group_names=strings(asgs),
+            account,
+            region,
+            name,
+            tags_from_map(group.get("tags")),
+            nodegroup_name=name,
+            cluster_name=cluster_name,
+            status=text(group.get("status")),
+            version=text(group.get("version")),
+            release_version=text(group.get("releaseVersion")),
+            instance_types=strings(group.get("instanceTypes")),
+            ami_type=text(group.get("amiType")),
+            capacity_type=text(group.get("capacityType")),
+            min_size=integer(scaling.get("minSize")),
+            max_size=integer(scaling.get("maxSize")),
+            desired_size=integer(scaling.get("desiredSize")),
+            disk_size=integer(group.get("diskSize")),
+            node_role_arn=text(group.get("nodeRole")),
+            subnet_ids=subnets or None,
+            auto_scaling_group_names=strings(asgs),
             created_at=timestamp(group.get("createdAt")),
-        )  # fmt: skip
+        )
         nodes.append(NodeRow("EKSNodeGroup", node_id, props))
         if cluster_name:
             edges.append(
                 EdgeRow("IN_CLUSTER", "EKSNodeGroup", node_id, "EKSCluster", cluster_arn(region, account, cluster_name))
             )
-        edges += [EdgeRow("IN_SUBNET", "EKSNodeGroup", node_id, "Subnet", subnet_arn(region, account, s))
-                  for s in subnets]  # fmt: skip
+        edges += [
+            EdgeRow("IN_SUBNET", "EKSNodeGroup", node_id, "Subnet", subnet_arn(region, account, s)) for s in subnets
+        ]
     return Transformed(tuple(nodes), tuple(edges))
 
 

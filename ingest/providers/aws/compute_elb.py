@@ -92,8 +92,11 @@ def get_elb(elbv2: ElasticLoadBalancingv2Client, elb: ElasticLoadBalancingClient
         for batch in _batches(arns)
         for d in elbv2.describe_tags(ResourceArns=list(batch)).get("TagDescriptions", [])
     }
-    classic = [d for page in elb.get_paginator("describe_load_balancers").paginate() for d in page.get(
-        "LoadBalancerDescriptions", [])]  # fmt: skip
+    classic = [
+        d
+        for page in elb.get_paginator("describe_load_balancers").paginate()
+        for d in page.get("LoadBalancerDescriptions", [])
+    ]
     names = [d["LoadBalancerName"] for d in classic]
     classic_tags = {
         d["LoadBalancerName"]: (d.get("Tags") or [])
@@ -143,16 +146,27 @@ def transform_load_balancers(
         groups = strings(lb.get("SecurityGroups")) or ()
         vpc_id = text(lb.get("VpcId"))
         props = resource(
-            account, region, name, tags_from_list(tags.get(lb_arn)),
-            load_balancer_name=name, lb_type=text(lb.get("Type")), scheme=text(lb.get("Scheme")),
-            dns_name=text(lb.get("DNSName")), state=text((lb.get("State") or {}).get("Code")), vpc_id=vpc_id,
+            account,
+            region,
+            name,
+            tags_from_list(tags.get(lb_arn)),
+            load_balancer_name=name,
+            lb_type=text(lb.get("Type")),
+            scheme=text(lb.get("Scheme")),
+            dns_name=text(lb.get("DNSName")),
+            state=text((lb.get("State") or {}).get("Code")),
+            vpc_id=vpc_id,
             ip_address_type=text(lb.get("IpAddressType")),
-            availability_zones=strings([z.get("ZoneName") for z in zones]), subnet_ids=subnets or None,
-            security_group_ids=groups or None, canonical_hosted_zone_id=text(lb.get("CanonicalHostedZoneId")),
+            availability_zones=strings([z.get("ZoneName") for z in zones]),
+            subnet_ids=subnets or None,
+            security_group_ids=groups or None,
+            canonical_hosted_zone_id=text(lb.get("CanonicalHostedZoneId")),
             created_time=timestamp(lb.get("CreatedTime")),
-            elastic_ip_allocation_ids=strings([a.get("AllocationId") for z in zones
-                                               for a in (z.get("LoadBalancerAddresses") or [])]) or None,
-        )  # fmt: skip
+            elastic_ip_allocation_ids=strings(
+                [a.get("AllocationId") for z in zones for a in (z.get("LoadBalancerAddresses") or [])]
+            )
+            or None,
+        )
         nodes.append(NodeRow("LoadBalancer", lb_arn, props))
         edges += _placement(lb_arn, region, account, subnets, groups, vpc_id)
     return Transformed(tuple(nodes), tuple(edges))
@@ -188,11 +202,17 @@ def transform_listeners(
         protocol, port = text(listener.get("Protocol")), integer(listener.get("Port"))
         actions = [a for a in (listener.get("DefaultActions") or []) if isinstance(a, dict)]
         props = resource(
-            account, region, f"{lb_names.get(lb_arn or '', '?')} {protocol or '?'}:{port}", (),
-            load_balancer_arn=lb_arn, protocol=protocol, port=port, ssl_policy=text(listener.get("SslPolicy")),
+            account,
+            region,
+            f"{lb_names.get(lb_arn or '', '?')} {protocol or '?'}:{port}",
+            (),
+            load_balancer_arn=lb_arn,
+            protocol=protocol,
+            port=port,
+            ssl_policy=text(listener.get("SslPolicy")),
             certificate_arns=values_of(listener.get("Certificates"), "CertificateArn"),
             default_action_types=values_of(actions, "Type"),
-        )  # fmt: skip
+        )
         nodes.append(NodeRow("Listener", listener_arn, props))
         if lb_arn:
             edges.append(EdgeRow("PART_OF", "Listener", listener_arn, "LoadBalancer", lb_arn))
@@ -247,12 +267,20 @@ def transform_target_groups(
         ips = [_address(d.get("Target")) for d in descriptions] if target_type == "ip" else []
         name = text(tg.get("TargetGroupName")) or tg_arn
         props = resource(
-            account, region, name, tags_from_list(tags.get(tg_arn)),
-            target_group_name=name, protocol=text(tg.get("Protocol")), port=integer(tg.get("Port")),
-            target_type=target_type, vpc_id=vpc_id, health_check_protocol=text(tg.get("HealthCheckProtocol")),
-            health_check_path=text(tg.get("HealthCheckPath")), load_balancer_arns=strings(tg.get("LoadBalancerArns")),
+            account,
+            region,
+            name,
+            tags_from_list(tags.get(tg_arn)),
+            target_group_name=name,
+            protocol=text(tg.get("Protocol")),
+            port=integer(tg.get("Port")),
+            target_type=target_type,
+            vpc_id=vpc_id,
+            health_check_protocol=text(tg.get("HealthCheckProtocol")),
+            health_check_path=text(tg.get("HealthCheckPath")),
+            load_balancer_arns=strings(tg.get("LoadBalancerArns")),
             ip_targets=tuple(sorted({ip for ip in ips if ip})) or None,
-        )  # fmt: skip
+        )
         nodes.append(NodeRow("TargetGroup", tg_arn, props))
         if vpc_id:
             edges.append(EdgeRow("IN_VPC", "TargetGroup", tg_arn, "VPC", vpc_arn(region, account, vpc_id)))
@@ -281,13 +309,21 @@ def transform_classic(
         groups = strings(lb.get("SecurityGroups")) or ()
         vpc_id = text(lb.get("VPCId"))
         props = resource(
-            account, region, name, tags_from_list(tags.get(name)),
-            load_balancer_name=name, lb_type="classic", scheme=text(lb.get("Scheme")),
-            dns_name=text(lb.get("DNSName")), vpc_id=vpc_id, availability_zones=strings(lb.get("AvailabilityZones")),
-            subnet_ids=subnets or None, security_group_ids=groups or None,
+            account,
+            region,
+            name,
+            tags_from_list(tags.get(name)),
+            load_balancer_name=name,
+            lb_type="classic",
+            scheme=text(lb.get("Scheme")),
+            dns_name=text(lb.get("DNSName")),
+            vpc_id=vpc_id,
+            availability_zones=strings(lb.get("AvailabilityZones")),
+            subnet_ids=subnets or None,
+            security_group_ids=groups or None,
             canonical_hosted_zone_id=text(lb.get("CanonicalHostedZoneNameID")),
             created_time=timestamp(lb.get("CreatedTime")),
-        )  # fmt: skip
+        )
         nodes.append(NodeRow("LoadBalancer", lb_arn, props))
         edges += _placement(lb_arn, region, account, subnets, groups, vpc_id)
         for instance in lb.get("Instances") or []:
@@ -306,12 +342,17 @@ def transform_classic(
             protocol = text(listener.get("Protocol"))
             listener_id = f"{lb_arn}/listener/{port}"
             props = resource(
-                account, region, f"{name} {protocol or '?'}:{port}", (),
-                load_balancer_arn=lb_arn, protocol=protocol, port=port,
+                account,
+                region,
+                f"{name} {protocol or '?'}:{port}",
+                (),
+                load_balancer_arn=lb_arn,
+                protocol=protocol,
+                port=port,
                 certificate_arns=strings([listener.get("SSLCertificateId")]),
                 instance_protocol=text(listener.get("InstanceProtocol")),
                 instance_port=integer(listener.get("InstancePort")),
-            )  # fmt: skip
+            )
             nodes.append(NodeRow("Listener", listener_id, props))
             edges.append(EdgeRow("PART_OF", "Listener", listener_id, "LoadBalancer", lb_arn))
     return Transformed(tuple(nodes), tuple(edges))

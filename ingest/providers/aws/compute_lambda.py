@@ -112,23 +112,34 @@ def transform_functions(
         variables = (function.get("Environment") or {}).get("Variables") or {}
         url = urls.get(raw_arn or "") or urls.get(node_id)
         props = resource(
-            account, region, name or node_id, tags_from_map(tags.get(raw_arn or "") or tags.get(node_id)),
-            function_name=name, runtime=text(function.get("Runtime")), handler=text(function.get("Handler")),
-            package_type=text(function.get("PackageType")), memory_size=integer(function.get("MemorySize")),
-            timeout=integer(function.get("Timeout")), role_arn=text(function.get("Role")),
-            architectures=strings(function.get("Architectures")), state=text(function.get("State")),
+            account,
+            region,
+            name or node_id,
+            tags_from_map(tags.get(raw_arn or "") or tags.get(node_id)),
+            function_name=name,
+            runtime=text(function.get("Runtime")),
+            handler=text(function.get("Handler")),
+            package_type=text(function.get("PackageType")),
+            memory_size=integer(function.get("MemorySize")),
+            timeout=integer(function.get("Timeout")),
+            role_arn=text(function.get("Role")),
+            architectures=strings(function.get("Architectures")),
+            state=text(function.get("State")),
             last_modified=timestamp(function.get("LastModified")),
-            vpc_id=text(vpc.get("VpcId")) if subnets else None, subnet_ids=subnets or None,
+            vpc_id=text(vpc.get("VpcId")) if subnets else None,
+            subnet_ids=subnets or None,
             security_group_ids=groups or None,
             environment_variable_names=tuple(sorted(k for k in variables if isinstance(k, str))) or None,
             kms_key_arn=text(function.get("KMSKeyArn")),
             layer_arns=values_of(function.get("Layers"), "Arn"),
-            function_url=url.url if url else None, function_url_auth_type=url.auth_type if url else None,
+            function_url=url.url if url else None,
+            function_url_auth_type=url.auth_type if url else None,
             description=text(function.get("Description")),
-        )  # fmt: skip
+        )
         nodes.append(NodeRow("LambdaFunction", node_id, props))
-        edges += [EdgeRow("IN_SUBNET", "LambdaFunction", node_id, "Subnet", subnet_arn(region, account, s))
-                  for s in subnets]  # fmt: skip
+        edges += [
+            EdgeRow("IN_SUBNET", "LambdaFunction", node_id, "Subnet", subnet_arn(region, account, s)) for s in subnets
+        ]
         edges += [
             EdgeRow("MEMBER_OF_SECURITY_GROUP", "LambdaFunction", node_id, "SecurityGroup", sg_arn(region, account, g))
             for g in groups
@@ -149,13 +160,19 @@ def transform_mappings(
         )
         function_arn = text(mapping.get("FunctionArn"))
         props = resource(
-            account, region, uuid, (),
-            uuid=uuid, event_source_arn=text(mapping.get("EventSourceArn")), function_arn=function_arn,
-            state=text(mapping.get("State")), batch_size=integer(mapping.get("BatchSize")),
+            account,
+            region,
+            uuid,
+            (),
+            uuid=uuid,
+            event_source_arn=text(mapping.get("EventSourceArn")),
+            function_arn=function_arn,
+            state=text(mapping.get("State")),
+            batch_size=integer(mapping.get("BatchSize")),
             maximum_batching_window=integer(mapping.get("MaximumBatchingWindowInSeconds")),
             starting_position=text(mapping.get("StartingPosition")),
             last_modified=timestamp(mapping.get("LastModified")),
-        )  # fmt: skip
+        )
         nodes.append(NodeRow("LambdaEventSourceMapping", node_id, props))
         if function_arn:
             edges.append(

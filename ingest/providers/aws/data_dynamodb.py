@@ -71,16 +71,25 @@ def transform_dynamodb(tables: Iterable[DynamoTable], account: str, region: str)
             else None
         )
         props = resource(
-            account, region, name_tag(tags, name or node_id), tags,
-            table_name=name or None, status=table.get("TableStatus"), billing_mode=billing,
-            item_count=table.get("ItemCount"), size_bytes=table.get("TableSizeBytes"),
-            stream_enabled=bool(stream.get("StreamEnabled", False)), stream_view_type=stream.get("StreamViewType"),
+            account,
+            region,
+            name_tag(tags, name or node_id),
+            tags,
+            table_name=name or None,
+            status=table.get("TableStatus"),
+            billing_mode=billing,
+            item_count=table.get("ItemCount"),
+            size_bytes=table.get("TableSizeBytes"),
+            stream_enabled=bool(stream.get("StreamEnabled", False)),
+            stream_view_type=stream.get("StreamViewType"),
             stream_arn=table.get("LatestStreamArn") if stream.get("StreamEnabled") else None,
-            sse_type=sse.get("SSEType"), sse_status=sse.get("Status"), kms_key_arn=sse.get("KMSMasterKeyArn"),
+            sse_type=sse.get("SSEType"),
+            sse_status=sse.get("Status"),
+            kms_key_arn=sse.get("KMSMasterKeyArn"),
             point_in_time_recovery=(pitr == "ENABLED") if pitr else None,
             deletion_protection=table.get("DeletionProtectionEnabled"),
             created_at=aware(table.get("CreationDateTime")),
-        )  # fmt: skip
+        )
         nodes.append(NodeRow("DynamoDBTable", node_id, props))
         key = kms_key_ref(sse.get("KMSMasterKeyArn"), account, region)
         if key and sse.get("Status") in (None, "ENABLED", "UPDATING"):

@@ -83,8 +83,13 @@ def transform_kms(payload: KmsPayload, account: str, region: str) -> Transformed
         names = tuple(sorted(by_key.get(key_id, ())))
         tags = tags_from_pairs(key.tags, "TagKey", "TagValue")
         props = resource(
-            account, region, names[0] if names else key_id, tags,
-            key_id=key_id, aliases=names or None, rotation_enabled=key.rotation_enabled,
+            account,
+            region,
+            names[0] if names else key_id,
+            tags,
+            key_id=key_id,
+            aliases=names or None,
+            rotation_enabled=key.rotation_enabled,
             key_manager=meta.get("KeyManager") if meta else None,
             key_state=meta.get("KeyState") if meta else None,
             enabled=meta.get("Enabled") if meta else None,
@@ -94,7 +99,7 @@ def transform_kms(payload: KmsPayload, account: str, region: str) -> Transformed
             multi_region=meta.get("MultiRegion") if meta else None,
             description=(meta.get("Description") or None) if meta else None,
             created_at=aware(meta.get("CreationDate")) if meta else None,
-        )  # fmt: skip
+        )
         nodes.append(NodeRow("KMSKey", node_id, props))
     return Transformed(tuple(nodes), ())
 

@@ -87,20 +87,31 @@ def transform_instances(instances: Iterable[DBInstanceTypeDef], account: str, re
         endpoint = inst.get("Endpoint", {})
         cluster = inst.get("DBClusterIdentifier")
         props = resource(
-            account, region, name_tag(tags, ident or node_id), tags,
-            db_instance_identifier=ident or None, engine=inst.get("Engine"), engine_version=inst.get("EngineVersion"),
-            instance_class=inst.get("DBInstanceClass"), status=inst.get("DBInstanceStatus"),
-            storage_type=inst.get("StorageType"), allocated_storage=inst.get("AllocatedStorage"),
-            multi_az=inst.get("MultiAZ"), publicly_accessible=inst.get("PubliclyAccessible"),
-            storage_encrypted=inst.get("StorageEncrypted"), kms_key_id=inst.get("KmsKeyId"),
+            account,
+            region,
+            name_tag(tags, ident or node_id),
+            tags,
+            db_instance_identifier=ident or None,
+            engine=inst.get("Engine"),
+            engine_version=inst.get("EngineVersion"),
+            instance_class=inst.get("DBInstanceClass"),
+            status=inst.get("DBInstanceStatus"),
+            storage_type=inst.get("StorageType"),
+            allocated_storage=inst.get("AllocatedStorage"),
+            multi_az=inst.get("MultiAZ"),
+            publicly_accessible=inst.get("PubliclyAccessible"),
+            storage_encrypted=inst.get("StorageEncrypted"),
+            kms_key_id=inst.get("KmsKeyId"),
             read_replica_source=inst.get("ReadReplicaSourceDBInstanceIdentifier"),
-            endpoint_address=endpoint.get("Address"), endpoint_port=endpoint.get("Port"),
+            endpoint_address=endpoint.get("Address"),
+            endpoint_port=endpoint.get("Port"),
             backup_retention_period=inst.get("BackupRetentionPeriod"),
             availability_zone=inst.get("AvailabilityZone"),
             db_subnet_group=group.get("DBSubnetGroupName") if group else None,
-            vpc_id=group.get("VpcId") if group else None, cluster_identifier=cluster,
+            vpc_id=group.get("VpcId") if group else None,
+            cluster_identifier=cluster,
             created_at=aware(inst.get("InstanceCreateTime")),
-        )  # fmt: skip
+        )
         nodes.append(NodeRow("RDSInstance", node_id, props))
         groups = [g["VpcSecurityGroupId"] for g in inst.get("VpcSecurityGroups", []) if g.get("VpcSecurityGroupId")]
         edges += _network_edges("RDSInstance", node_id, _subnets_of(group), groups, account, region)
@@ -136,16 +147,29 @@ def transform_clusters(
         writer = next((m.get("DBInstanceIdentifier") for m in members if m.get("IsClusterWriter")), None)
         group_name = cluster.get("DBSubnetGroup")
         props = resource(
-            account, region, name_tag(tags, ident or node_id), tags,
-            db_cluster_identifier=ident or None, engine=cluster.get("Engine"),
-            engine_version=cluster.get("EngineVersion"), engine_mode=cluster.get("EngineMode"),
-            status=cluster.get("Status"), members=member_ids, writer=writer, multi_az=cluster.get("MultiAZ"),
-            publicly_accessible=cluster.get("PubliclyAccessible"), storage_encrypted=cluster.get("StorageEncrypted"),
-            kms_key_id=cluster.get("KmsKeyId"), endpoint=cluster.get("Endpoint"),
-            reader_endpoint=cluster.get("ReaderEndpoint"), port=cluster.get("Port"),
-            backup_retention_period=cluster.get("BackupRetentionPeriod"), db_subnet_group=group_name,
-            deletion_protection=cluster.get("DeletionProtection"), created_at=aware(cluster.get("ClusterCreateTime")),
-        )  # fmt: skip
+            account,
+            region,
+            name_tag(tags, ident or node_id),
+            tags,
+            db_cluster_identifier=ident or None,
+            engine=cluster.get("Engine"),
+            engine_version=cluster.get("EngineVersion"),
+            engine_mode=cluster.get("EngineMode"),
+            status=cluster.get("Status"),
+            members=member_ids,
+            writer=writer,
+            multi_az=cluster.get("MultiAZ"),
+            publicly_accessible=cluster.get("PubliclyAccessible"),
+            storage_encrypted=cluster.get("StorageEncrypted"),
+            kms_key_id=cluster.get("KmsKeyId"),
+            endpoint=cluster.get("Endpoint"),
+            reader_endpoint=cluster.get("ReaderEndpoint"),
+            port=cluster.get("Port"),
+            backup_retention_period=cluster.get("BackupRetentionPeriod"),
+            db_subnet_group=group_name,
+            deletion_protection=cluster.get("DeletionProtection"),
+            created_at=aware(cluster.get("ClusterCreateTime")),
+        )
         nodes.append(NodeRow("RDSCluster", node_id, props))
         groups = [g["VpcSecurityGroupId"] for g in cluster.get("VpcSecurityGroups", []) if g.get("VpcSecurityGroupId")]
         subnets = _subnets_of(subnet_groups.get(group_name or ""))

@@ -210,19 +210,26 @@ def transform_s3(buckets: Iterable[BucketDetails], account: str, region: str) ->
         public_policy = None if d.policy is None else bool(policy_allows_public(d.policy))
         versioning = None if d.versioning is None else str(d.versioning.get("Status") or "Disabled")
         props = resource(
-            account, d.region, name_tag(tags, name), tags,
-            bucket_name=name, created_at=aware(d.bucket.get("CreationDate")),
-            policy=d.policy or None, policy_allows_public=public_policy, acl_public=acl_public,
+            account,
+            d.region,
+            name_tag(tags, name),
+            tags,
+            bucket_name=name,
+            created_at=aware(d.bucket.get("CreationDate")),
+            policy=d.policy or None,
+            policy_allows_public=public_policy,
+            acl_public=acl_public,
             block_public_acls=None if block is None else bool(block.get("BlockPublicAcls", False)),
             ignore_public_acls=None if block is None else bool(block.get("IgnorePublicAcls", False)),
             block_public_policy=None if block is None else bool(block.get("BlockPublicPolicy", False)),
             restrict_public_buckets=None if block is None else bool(block.get("RestrictPublicBuckets", False)),
             encryption_algorithm=default.get("SSEAlgorithm") if default else None,
             kms_key_id=default.get("KMSMasterKeyID") if default else None,
-            bucket_key_enabled=_bucket_key(d.encryption_rules), versioning=versioning,
+            bucket_key_enabled=_bucket_key(d.encryption_rules),
+            versioning=versioning,
             mfa_delete=d.versioning.get("MFADelete") if d.versioning else None,
             notification_targets=notification_targets(d.notifications) or None,
-        )  # fmt: skip
+        )
         nodes.append(NodeRow("S3Bucket", node_id, props))
         ref = _kms_ref(d)
         key = d.resolved_kms_key or kms_key_ref(ref, account, d.region)

@@ -54,15 +54,22 @@ def transform_secrets(payload: SecretsPayload, account: str, region: str) -> Tra
         tags = tags_from_pairs(secret.get("Tags"))
         rules = secret.get("RotationRules", {})
         props = resource(
-            account, region, name_tag(tags, secret_name or node_id), tags,
-            secret_name=secret_name or None, description=secret.get("Description") or None,
-            kms_key_id=secret.get("KmsKeyId"), rotation_enabled=bool(secret.get("RotationEnabled", False)),
+            account,
+            region,
+            name_tag(tags, secret_name or node_id),
+            tags,
+            secret_name=secret_name or None,
+            description=secret.get("Description") or None,
+            kms_key_id=secret.get("KmsKeyId"),
+            rotation_enabled=bool(secret.get("RotationEnabled", False)),
             rotation_lambda_arn=secret.get("RotationLambdaARN") or None,
             rotation_days=rules.get("AutomaticallyAfterDays"),
-            last_rotated=aware(secret.get("LastRotatedDate")), last_changed=aware(secret.get("LastChangedDate")),
-            last_accessed=aware(secret.get("LastAccessedDate")), primary_region=secret.get("PrimaryRegion"),
+            last_rotated=aware(secret.get("LastRotatedDate")),
+            last_changed=aware(secret.get("LastChangedDate")),
+            last_accessed=aware(secret.get("LastAccessedDate")),
+            primary_region=secret.get("PrimaryRegion"),
             created_at=aware(secret.get("CreatedDate")),
-        )  # fmt: skip
+        )
         nodes.append(NodeRow("SecretsManagerSecret", node_id, props))
         key = kms_key_ref(secret.get("KmsKeyId"), account, region, payload.key_aliases)
         if key:

@@ -83,14 +83,19 @@ def transform_sns(payload: SnsPayload, account: str, region: str) -> Transformed
         tags = tags_from_pairs(topic.tags)
         policy = attrs.get("Policy") or None
         props = resource(
-            account, region, name_tag(tags, topic_name), tags,
-            topic_name=topic_name, display_name=attrs.get("DisplayName") or None,
+            account,
+            region,
+            name_tag(tags, topic_name),
+            tags,
+            topic_name=topic_name,
+            display_name=attrs.get("DisplayName") or None,
             fifo=attrs.get("FifoTopic", "").lower() == "true" or topic_name.endswith(".fifo"),
-            kms_key_id=attrs.get("KmsMasterKeyId") or None, policy=policy,
+            kms_key_id=attrs.get("KmsMasterKeyId") or None,
+            policy=policy,
             policy_allows_public=bool(policy_allows_public(policy)),
             subscriptions_confirmed=as_int(attrs.get("SubscriptionsConfirmed")),
             subscriptions_pending=as_int(attrs.get("SubscriptionsPending")),
-        )  # fmt: skip
+        )
         nodes.append(NodeRow("SNSTopic", topic.arn, props))
         key = kms_key_ref(attrs.get("KmsMasterKeyId"), account, region, payload.key_aliases)
         if key:
@@ -102,11 +107,17 @@ def transform_sns(payload: SnsPayload, account: str, region: str) -> Transformed
         topic_arn = sub.get("TopicArn")
         pending = not sub.get("SubscriptionArn", "").startswith("arn:")
         props = resource(
-            account, region, f"{(topic_arn or '').rsplit(':', 1)[-1]} -> {endpoint or protocol or node_id}", (),
-            subscription_arn=None if pending else node_id, topic_arn=topic_arn, protocol=protocol,
-            endpoint=endpoint, pending_confirmation=pending,
+            account,
+            region,
+            f"{(topic_arn or '').rsplit(':', 1)[-1]} -> {endpoint or protocol or node_id}",
+            (),
+            subscription_arn=None if pending else node_id,
+            topic_arn=topic_arn,
+            protocol=protocol,
+            endpoint=endpoint,
+            pending_confirmation=pending,
             lambda_function_arn=endpoint if protocol == "lambda" else None,
-        )  # fmt: skip
+        )
         nodes.append(NodeRow("SNSSubscription", node_id, props))
         if topic_arn:
             edges.append(EdgeRow("SUBSCRIBES_TO", "SNSSubscription", node_id, "SNSTopic", topic_arn))

@@ -52,8 +52,9 @@ def get_sqs(clients: AwsClients, region: str) -> SqsPayload:
     urls = [u for page in sqs.get_paginator("list_queues").paginate() for u in page.get("QueueUrls", [])]
     queues = []
     for url in urls:
-        attrs = optional(sqs.get_queue_attributes, _GONE, None, f"sqs attributes {url}", QueueUrl=url,
-                         AttributeNames=["All"])  # fmt: skip
+        attrs = optional(
+            sqs.get_queue_attributes, _GONE, None, f"sqs attributes {url}", QueueUrl=url, AttributeNames=["All"]
+        )
         if attrs is None:
             log.info("SQS queue %s vanished or refused between list and read: skipped", url)
             continue
@@ -91,16 +92,25 @@ def transform_sqs(payload: SqsPayload, account: str, region: str) -> Transformed
         dlq, max_receive = _redrive(attrs)
         policy = attrs.get("Policy") or None
         props = resource(
-            account, region, name_tag(tags, queue_name), tags,
-            queue_name=queue_name, queue_url=queue.url,
+            account,
+            region,
+            name_tag(tags, queue_name),
+            tags,
+            queue_name=queue_name,
+            queue_url=queue.url,
             fifo=as_bool(attrs.get("FifoQueue")) or queue_name.endswith(".fifo"),
             visibility_timeout=as_int(attrs.get("VisibilityTimeout")),
             message_retention_period=as_int(attrs.get("MessageRetentionPeriod")),
-            delay_seconds=as_int(attrs.get("DelaySeconds")), max_message_size=as_int(attrs.get("MaximumMessageSize")),
-            kms_key_id=attrs.get("KmsMasterKeyId") or None, sqs_managed_sse=as_bool(attrs.get("SqsManagedSseEnabled")),
-            dead_letter_target_arn=dlq, max_receive_count=max_receive, policy=policy,
-            policy_allows_public=bool(policy_allows_public(policy)), created_at=epoch(attrs.get("CreatedTimestamp")),
-        )  # fmt: skip
+            delay_seconds=as_int(attrs.get("DelaySeconds")),
+            max_message_size=as_int(attrs.get("MaximumMessageSize")),
+            kms_key_id=attrs.get("KmsMasterKeyId") or None,
+            sqs_managed_sse=as_bool(attrs.get("SqsManagedSseEnabled")),
+            dead_letter_target_arn=dlq,
+            max_receive_count=max_receive,
+            policy=policy,
+            policy_allows_public=bool(policy_allows_public(policy)),
+            created_at=epoch(attrs.get("CreatedTimestamp")),
+        )
         nodes.append(NodeRow("SQSQueue", node_id, props))
         key = kms_key_ref(attrs.get("KmsMasterKeyId"), account, region, payload.key_aliases)
         if key:

@@ -87,11 +87,17 @@ def transform_vpcs(vpcs: Iterable[VpcTypeDef], account: str, region: str) -> Tra
         tags = vpc.get("Tags")
         cidrs = tuple(a["CidrBlock"] for a in vpc.get("CidrBlockAssociationSet", []) if "CidrBlock" in a)
         props = _resource(
-            account, region, name_from(tags, vpc_id), tag_list(tags),
-            vpc_id=vpc_id, cidr_block=vpc.get("CidrBlock"), cidr_blocks=cidrs or None,
-            is_default=bool(vpc.get("IsDefault", False)), state=vpc.get("State"),
+            account,
+            region,
+            name_from(tags, vpc_id),
+            tag_list(tags),
+            vpc_id=vpc_id,
+            cidr_block=vpc.get("CidrBlock"),
+            cidr_blocks=cidrs or None,
+            is_default=bool(vpc.get("IsDefault", False)),
+            state=vpc.get("State"),
             instance_tenancy=vpc.get("InstanceTenancy"),
-        )  # fmt: skip
+        )
         nodes.append(NodeRow("VPC", arn(region, account, f"vpc/{vpc_id}"), props))
     return Transformed(tuple(nodes), ())
 
@@ -103,13 +109,19 @@ def transform_subnets(subnets: Iterable[SubnetTypeDef], account: str, region: st
         tags = subnet.get("Tags")
         node_id = subnet.get("SubnetArn") or arn(region, account, f"subnet/{subnet_id}")
         props = _resource(
-            account, region, name_from(tags, subnet_id), tag_list(tags),
-            subnet_id=subnet_id, vpc_id=subnet.get("VpcId"), cidr_block=subnet.get("CidrBlock"),
+            account,
+            region,
+            name_from(tags, subnet_id),
+            tag_list(tags),
+            subnet_id=subnet_id,
+            vpc_id=subnet.get("VpcId"),
+            cidr_block=subnet.get("CidrBlock"),
             availability_zone=subnet.get("AvailabilityZone"),
             map_public_ip_on_launch=subnet.get("MapPublicIpOnLaunch"),
-            default_for_az=subnet.get("DefaultForAz"), available_ip_count=subnet.get("AvailableIpAddressCount"),
+            default_for_az=subnet.get("DefaultForAz"),
+            available_ip_count=subnet.get("AvailableIpAddressCount"),
             state=subnet.get("State"),
-        )  # fmt: skip
+        )
         nodes.append(NodeRow("Subnet", node_id, props))
         if subnet.get("VpcId"):
             edges.append(EdgeRow("IN_VPC", "Subnet", node_id, "VPC", arn(region, account, f"vpc/{subnet['VpcId']}")))
@@ -125,17 +137,24 @@ def transform_security_groups(groups: Iterable[SecurityGroupTypeDef], account: s
         group_arn = group.get("SecurityGroupArn") or arn(region, owner, f"security-group/{group_id}")
         tags = group.get("Tags")
         props = _resource(
-            account, region, name_from(tags, group.get("GroupName") or group_id), tag_list(tags),
-            group_id=group_id, group_name=group.get("GroupName"), description=group.get("Description"),
+            account,
+            region,
+            name_from(tags, group.get("GroupName") or group_id),
+            tag_list(tags),
+            group_id=group_id,
+            group_name=group.get("GroupName"),
+            description=group.get("Description"),
             vpc_id=group.get("VpcId"),
-        )  # fmt: skip
+        )
         nodes.append(NodeRow("SecurityGroup", group_arn, props))
         if group.get("VpcId"):
             edges.append(
                 EdgeRow("IN_VPC", "SecurityGroup", group_arn, "VPC", arn(region, account, f"vpc/{group['VpcId']}"))
             )
-        for direction, perms in (("ingress", group.get("IpPermissions", [])),
-                                 ("egress", group.get("IpPermissionsEgress", []))):  # fmt: skip
+        for direction, perms in (
+            ("ingress", group.get("IpPermissions", [])),
+            ("egress", group.get("IpPermissionsEgress", [])),
+        ):
             for perm in perms:
                 for rule in _rules(perm, group_arn, group_id, direction, account, region):
                     nodes.append(rule.node)
@@ -162,9 +181,14 @@ def _rules(
     to_port = perm.get("ToPort")
     ports = "all" if from_port in (None, -1) and to_port in (None, -1) else f"{from_port}-{to_port}"
     base: dict[str, PropValue] = {
-        "account": account, "region": region, "group_id": group_id, "direction": direction,
-        "protocol": protocol, "from_port": from_port, "to_port": to_port,
-    }  # fmt: skip
+        "account": account,
+        "region": region,
+        "group_id": group_id,
+        "direction": direction,
+        "protocol": protocol,
+        "from_port": from_port,
+        "to_port": to_port,
+    }
     peers: list[tuple[str, dict[str, PropValue], str | None]] = []
     for r4 in perm.get("IpRanges", []):
         peers.append((r4["CidrIp"], {"cidr": r4["CidrIp"], "rule_description": r4.get("Description")}, None))
@@ -200,17 +224,28 @@ def transform_instances(
         node_id = arn(region, account, f"instance/{instance_id}")
         tags = inst.get("Tags")
         props = _resource(
-            account, region, name_from(tags, instance_id), tag_list(tags),
-            instance_id=instance_id, instance_type=inst.get("InstanceType"),
-            state=inst.get("State", {}).get("Name"), image_id=inst.get("ImageId"),
+            account,
+            region,
+            name_from(tags, instance_id),
+            tag_list(tags),
+            instance_id=instance_id,
+            instance_type=inst.get("InstanceType"),
+            state=inst.get("State", {}).get("Name"),
+            image_id=inst.get("ImageId"),
             availability_zone=inst.get("Placement", {}).get("AvailabilityZone"),
-            private_ip=inst.get("PrivateIpAddress"), public_ip=inst.get("PublicIpAddress"),
-            private_dns=inst.get("PrivateDnsName") or None, public_dns=inst.get("PublicDnsName") or None,
-            vpc_id=inst.get("VpcId"), subnet_id=inst.get("SubnetId"), architecture=inst.get("Architecture"),
-            platform=inst.get("PlatformDetails"), key_name=inst.get("KeyName"),
+            private_ip=inst.get("PrivateIpAddress"),
+            public_ip=inst.get("PublicIpAddress"),
+            private_dns=inst.get("PrivateDnsName") or None,
+            public_dns=inst.get("PublicDnsName") or None,
+            vpc_id=inst.get("VpcId"),
+            subnet_id=inst.get("SubnetId"),
+            architecture=inst.get("Architecture"),
+            platform=inst.get("PlatformDetails"),
+            key_name=inst.get("KeyName"),
             iam_instance_profile_arn=inst.get("IamInstanceProfile", {}).get("Arn"),
-            launch_time=inst.get("LaunchTime"), monitoring=inst.get("Monitoring", {}).get("State"),
-        )  # fmt: skip
+            launch_time=inst.get("LaunchTime"),
+            monitoring=inst.get("Monitoring", {}).get("State"),
+        )
         nodes.append(NodeRow("EC2Instance", node_id, props))
         if inst.get("SubnetId"):
             subnet_arn = known.get(inst["SubnetId"]) or arn(region, account, f"subnet/{inst['SubnetId']}")

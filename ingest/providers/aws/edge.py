@@ -57,10 +57,16 @@ def get_zones(client: Route53Client) -> list[ZoneRecord]:
         for zone in page["HostedZones"]:
             zone_id = zone["Id"].rsplit("/", 1)[-1]
             try:
-                rrsets = [r for p in client.get_paginator("list_resource_record_sets").paginate(HostedZoneId=zone_id)
-                          for r in p["ResourceRecordSets"]]  # fmt: skip
-                vpcs = client.get_hosted_zone(Id=zone_id).get("VPCs", []) if zone.get("Config", {}).get(
-                    "PrivateZone") else []  # fmt: skip
+                rrsets = [
+                    r
+                    for p in client.get_paginator("list_resource_record_sets").paginate(HostedZoneId=zone_id)
+                    for r in p["ResourceRecordSets"]
+                ]
+                vpcs = (
+                    client.get_hosted_zone(Id=zone_id).get("VPCs", [])
+                    if zone.get("Config", {}).get("PrivateZone")
+                    else []
+                )
                 tag_set = client.list_tags_for_resource(ResourceType="hostedzone", ResourceId=zone_id)
             except ClientError as exc:
                 if error_code(exc) not in _NOT_FOUND:
@@ -107,8 +113,12 @@ def get_api_gateway(client: APIGatewayClient, v2: ApiGatewayV2Client) -> ApiGate
         for v2_api in v2_page["Items"]:
             api_id = v2_api["ApiId"]
             routes = sum(len(p["Items"]) for p in v2.get_paginator("get_routes").paginate(ApiId=api_id))
-            uris = [i["IntegrationUri"] for p in v2.get_paginator("get_integrations").paginate(ApiId=api_id)
-                    for i in p["Items"] if i.get("IntegrationUri")]  # fmt: skip
+            uris = [
+                i["IntegrationUri"]
+                for p in v2.get_paginator("get_integrations").paginate(ApiId=api_id)
+                for i in p["Items"]
+                if i.get("IntegrationUri")
+            ]
             stages = [s["StageName"] for p in v2.get_paginator("get_stages").paginate(ApiId=api_id) for s in p["Items"]]
             http.append(HttpApiRecord(v2_api, stages, routes, uris))
     return ApiGatewayPayload(rest, http)

@@ -114,17 +114,24 @@ def transform_distributions(records: Iterable[DistributionRecord], account: str,
         node_id = dist.get("ARN") or distribution_arn(dist_id, account, region)
         origins = dist.get("Origins", {}).get("Items", []) or []
         props = _base(
-            account, region, _name(record.tags, dist.get("DomainName") or dist_id), tags_of(record.tags),
-            distribution_id=dist_id, domain_name=dist.get("DomainName"),
-            aliases=tuple(dist.get("Aliases", {}).get("Items", []) or ()) or None, enabled=dist.get("Enabled"),
-            status=dist.get("Status"), price_class=dist.get("PriceClass"),
+            account,
+            region,
+            _name(record.tags, dist.get("DomainName") or dist_id),
+            tags_of(record.tags),
+            distribution_id=dist_id,
+            domain_name=dist.get("DomainName"),
+            aliases=tuple(dist.get("Aliases", {}).get("Items", []) or ()) or None,
+            enabled=dist.get("Enabled"),
+            status=dist.get("Status"),
+            price_class=dist.get("PriceClass"),
             viewer_protocol_policy=dist.get("DefaultCacheBehavior", {}).get("ViewerProtocolPolicy"),
             web_acl_id=dist.get("WebACLId") or None,
             origins=tuple(o.get("DomainName", "") for o in origins) or None,
             origin_types=tuple(origin_type(o) for o in origins) or None,
-            http_version=dist.get("HttpVersion"), comment=dist.get("Comment") or None,
+            http_version=dist.get("HttpVersion"),
+            comment=dist.get("Comment") or None,
             last_modified=dist.get("LastModifiedTime"),
-        )  # fmt: skip
+        )
         nodes.append(NodeRow("CloudFrontDistribution", node_id, props))
     return Transformed(tuple(nodes), ())
 
@@ -141,12 +148,24 @@ def transform_zones(
         node_id = zone_arn(zone_id, region)
         config = zone.get("Config", {})
         vpc_ids = tuple(v["VPCId"] for v in record.vpcs if v.get("VPCId"))
-        nodes.append(NodeRow("Route53HostedZone", node_id, _base(
-            account, region, _name(record.tags, zone.get("Name") or zone_id), tags_of(record.tags),
-            zone_id=zone_id, zone_name=zone.get("Name"), private_zone=bool(config.get("PrivateZone", False)),
-            record_count=zone.get("ResourceRecordSetCount"), comment=config.get("Comment") or None,
-            vpc_ids=vpc_ids or None,
-        )))  # fmt: skip
+        nodes.append(
+            NodeRow(
+                "Route53HostedZone",
+                node_id,
+                _base(
+                    account,
+                    region,
+                    _name(record.tags, zone.get("Name") or zone_id),
+                    tags_of(record.tags),
+                    zone_id=zone_id,
+                    zone_name=zone.get("Name"),
+                    private_zone=bool(config.get("PrivateZone", False)),
+                    record_count=zone.get("ResourceRecordSetCount"),
+                    comment=config.get("Comment") or None,
+                    vpc_ids=vpc_ids or None,
+                ),
+            )
+        )
         for vpc in record.vpcs:
             vpc_region = vpc.get("VPCRegion") or ""
             if vpc.get("VPCId") and vpc_region:
@@ -158,12 +177,26 @@ def transform_zones(
             alias = rrset.get("AliasTarget")
             rec_id = record_id(node_id, name, type_, set_identifier)
             values = tuple(r.get("Value", "") for r in rrset.get("ResourceRecords", []) or [])
-            nodes.append(NodeRow("Route53Record", rec_id, _base(
-                account, region, name, (), zone_id=zone_id, record_name=name, record_type=type_,
-                ttl=rrset.get("TTL"), values=values or None,
-                alias_target_dns=alias.get("DNSName") if alias else None,
-                alias_target_zone_id=alias.get("HostedZoneId") if alias else None, set_identifier=set_identifier,
-            )))  # fmt: skip
+            nodes.append(
+                NodeRow(
+                    "Route53Record",
+                    rec_id,
+                    _base(
+                        account,
+                        region,
+                        name,
+                        (),
+                        zone_id=zone_id,
+                        record_name=name,
+                        record_type=type_,
+                        ttl=rrset.get("TTL"),
+                        values=values or None,
+                        alias_target_dns=alias.get("DNSName") if alias else None,
+                        alias_target_zone_id=alias.get("HostedZoneId") if alias else None,
+                        set_identifier=set_identifier,
+                    ),
+                )
+            )
             edges.append(EdgeRow("IN_ZONE", "Route53Record", rec_id, "Route53HostedZone", node_id))
             target = distributions_by_dns.get(dns_key(alias.get("DNSName"))) if alias else None
             if target:
@@ -197,27 +230,53 @@ def transform_api_gateway(payload: ApiGatewayPayload, account: str, region: str)
         api_id = api.get("id", "")
         tags = api.get("tags")
         lambdas = _unique(arn for arn in map(lambda_arn, rest.integration_uris) if arn)
-        nodes.append(NodeRow("APIGatewayRestApi", f"arn:{partition}:apigateway:{region}::/restapis/{api_id}", _base(
-            account, region, _name(tags, api.get("name") or api_id), tags_of(tags), api_id=api_id,
-            description=api.get("description") or None,
-            endpoint_types=tuple(api.get("endpointConfiguration", {}).get("types", []) or ()) or None,
-            stages=tuple(sorted(rest.stages)) or None, created=api.get("createdDate"),
-            api_key_source=api.get("apiKeySource"),
-            disable_execute_api_endpoint=api.get("disableExecuteApiEndpoint"),
-            lambda_arns=lambdas or None, integration_uris=_unique(sorted(rest.integration_uris)) or None,
-        )))  # fmt: skip
+        nodes.append(
+            NodeRow(
+                "APIGatewayRestApi",
+                f"arn:{partition}:apigateway:{region}::/restapis/{api_id}",
+                _base(
+                    account,
+                    region,
+                    _name(tags, api.get("name") or api_id),
+                    tags_of(tags),
+                    api_id=api_id,
+                    description=api.get("description") or None,
+                    endpoint_types=tuple(api.get("endpointConfiguration", {}).get("types", []) or ()) or None,
+                    stages=tuple(sorted(rest.stages)) or None,
+                    created=api.get("createdDate"),
+                    api_key_source=api.get("apiKeySource"),
+                    disable_execute_api_endpoint=api.get("disableExecuteApiEndpoint"),
+                    lambda_arns=lambdas or None,
+                    integration_uris=_unique(sorted(rest.integration_uris)) or None,
+                ),
+            )
+        )
     for http in payload.http_apis:
         v2 = http.api
         api_id = v2.get("ApiId", "")
         v2_tags = v2.get("Tags")
         cors = v2.get("CorsConfiguration")
-        nodes.append(NodeRow("APIGatewayHttpApi", f"arn:{partition}:apigateway:{region}::/apis/{api_id}", _base(
-            account, region, _name(v2_tags, v2.get("Name") or api_id), tags_of(v2_tags), api_id=api_id,
-            protocol_type=v2.get("ProtocolType"), api_endpoint=v2.get("ApiEndpoint"),
-            description=v2.get("Description") or None, has_cors=cors is not None,
-            cors_allow_origins=tuple(cors.get("AllowOrigins", []) or ()) or None if cors else None,
-            routes_count=http.routes_count, integration_targets=_unique(sorted(http.integration_uris)) or None,
-            stages=tuple(sorted(http.stages)) or None, created=v2.get("CreatedDate"),
-            disable_execute_api_endpoint=v2.get("DisableExecuteApiEndpoint"),
-        )))  # fmt: skip
+        nodes.append(
+            NodeRow(
+                "APIGatewayHttpApi",
+                f"arn:{partition}:apigateway:{region}::/apis/{api_id}",
+                _base(
+                    account,
+                    region,
+                    _name(v2_tags, v2.get("Name") or api_id),
+                    tags_of(v2_tags),
+                    api_id=api_id,
+                    protocol_type=v2.get("ProtocolType"),
+                    api_endpoint=v2.get("ApiEndpoint"),
+                    description=v2.get("Description") or None,
+                    has_cors=cors is not None,
+                    cors_allow_origins=tuple(cors.get("AllowOrigins", []) or ()) or None if cors else None,
+                    routes_count=http.routes_count,
+                    integration_targets=_unique(sorted(http.integration_uris)) or None,
+                    stages=tuple(sorted(http.stages)) or None,
+                    created=v2.get("CreatedDate"),
+                    disable_execute_api_endpoint=v2.get("DisableExecuteApiEndpoint"),
+                ),
+            )
+        )
     return Transformed(tuple(nodes), ())

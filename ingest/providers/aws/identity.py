@@ -39,13 +39,22 @@ def iam_client(clients: AwsClients) -> IAMClient:
 
 def _user(client: IAMClient, name: str) -> UserRecord:
     user = client.get_user(UserName=name)["User"]
-    groups = [g["GroupName"] for p in client.get_paginator("list_groups_for_user").paginate(UserName=name)
-              for g in p["Groups"]]  # fmt: skip
-    attached = [a["PolicyArn"] for p in client.get_paginator("list_attached_user_policies").paginate(UserName=name)
-                for a in p["AttachedPolicies"] if "PolicyArn" in a]  # fmt: skip
-    inline = {n: client.get_user_policy(UserName=name, PolicyName=n)["PolicyDocument"]
-              for p in client.get_paginator("list_user_policies").paginate(UserName=name)
-              for n in p["PolicyNames"]}  # fmt: skip
+    groups = [
+        g["GroupName"]
+        for p in client.get_paginator("list_groups_for_user").paginate(UserName=name)
+        for g in p["Groups"]
+    ]
+    attached = [
+        a["PolicyArn"]
+        for p in client.get_paginator("list_attached_user_policies").paginate(UserName=name)
+        for a in p["AttachedPolicies"]
+        if "PolicyArn" in a
+    ]
+    inline = {
+        n: client.get_user_policy(UserName=name, PolicyName=n)["PolicyDocument"]
+        for p in client.get_paginator("list_user_policies").paginate(UserName=name)
+        for n in p["PolicyNames"]
+    }
     mfa = [d for p in client.get_paginator("list_mfa_devices").paginate(UserName=name) for d in p["MFADevices"]]
     try:
         client.get_login_profile(UserName=name)
@@ -63,8 +72,12 @@ def _user(client: IAMClient, name: str) -> UserRecord:
 
 
 def _group(client: IAMClient, name: str) -> tuple[list[str], dict[str, object]]:
-    attached = [a["PolicyArn"] for p in client.get_paginator("list_attached_group_policies").paginate(GroupName=name)
-                for a in p["AttachedPolicies"] if "PolicyArn" in a]  # fmt: skip
+    attached = [
+        a["PolicyArn"]
+        for p in client.get_paginator("list_attached_group_policies").paginate(GroupName=name)
+        for a in p["AttachedPolicies"]
+        if "PolicyArn" in a
+    ]
     inline: dict[str, object] = {
         n: client.get_group_policy(GroupName=name, PolicyName=n)["PolicyDocument"]
         for p in client.get_paginator("list_group_policies").paginate(GroupName=name)
@@ -75,8 +88,12 @@ def _group(client: IAMClient, name: str) -> tuple[list[str], dict[str, object]]:
 
 def _role(client: IAMClient, name: str) -> RoleRecord:
     role = client.get_role(RoleName=name)["Role"]  # list_roles omits RoleLastUsed and tags
-    attached = [a["PolicyArn"] for p in client.get_paginator("list_attached_role_policies").paginate(RoleName=name)
-                for a in p["AttachedPolicies"] if "PolicyArn" in a]  # fmt: skip
+    attached = [
+        a["PolicyArn"]
+        for p in client.get_paginator("list_attached_role_policies").paginate(RoleName=name)
+        for a in p["AttachedPolicies"]
+        if "PolicyArn" in a
+    ]
     inline: dict[str, object] = {
         n: client.get_role_policy(RoleName=name, PolicyName=n)["PolicyDocument"]
         for p in client.get_paginator("list_role_policies").paginate(RoleName=name)

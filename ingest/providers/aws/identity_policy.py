@@ -68,12 +68,19 @@ def statement_rows(policy_id: str, document: Mapping[str, object] | None, accoun
         actions = strings(stmt.get("Action"))
         resources = strings(stmt.get("Resource"))
         props = {
-            "account": account, "region": region, "policy_arn": policy_id, "sid": sid or None, "index": index,
-            "effect": effect or None, "actions": actions or None, "not_actions": strings(stmt.get("NotAction")) or None,
-            "resources": resources or None, "not_resources": strings(stmt.get("NotResource")) or None,
+            "account": account,
+            "region": region,
+            "policy_arn": policy_id,
+            "sid": sid or None,
+            "index": index,
+            "effect": effect or None,
+            "actions": actions or None,
+            "not_actions": strings(stmt.get("NotAction")) or None,
+            "resources": resources or None,
+            "not_resources": strings(stmt.get("NotResource")) or None,
             "has_condition": bool(stmt.get("Condition")),
             "is_admin": effect == "Allow" and "*" in actions and "*" in resources,
-        }  # fmt: skip
+        }
         rows.append(NodeRow("IAMPolicyStatement", f"{policy_id}/statement/{key}", props))
     return rows
 

@@ -142,8 +142,17 @@ class _Rows:
             if self.seen("IAMPolicy", policy_id):
                 continue
             text = self.policy_document(policy_id, document)
-            self.node("IAMPolicy", policy_id, name, (), policy_name=name, is_inline=True, is_aws_managed=False,
-                      owner_arn=owner_arn, document=text)  # fmt: skip
+            self.node(
+                "IAMPolicy",
+                policy_id,
+                name,
+                (),
+                policy_name=name,
+                is_inline=True,
+                is_aws_managed=False,
+                owner_arn=owner_arn,
+                document=text,
+            )
             self.edge("HAS_POLICY", label, owner_arn, "IAMPolicy", policy_id)
 
 
@@ -154,12 +163,20 @@ def _users(rows: _Rows, users: Iterable[UserRecord], groups_by_name: Mapping[str
         tags = user.get("Tags")
         mfa = len(record.mfa_devices)
         rows.node(
-            "IAMUser", user_arn, name_from(tags, user_name or user_arn), tag_list(tags),
-            user_name=user_name, user_id=user.get("UserId"), path=user.get("Path"), created=user.get("CreateDate"),
-            password_last_used=user.get("PasswordLastUsed"), console_access=record.login_profile,
-            mfa_enabled=mfa > 0, mfa_device_count=mfa,
+            "IAMUser",
+            user_arn,
+            name_from(tags, user_name or user_arn),
+            tag_list(tags),
+            user_name=user_name,
+            user_id=user.get("UserId"),
+            path=user.get("Path"),
+            created=user.get("CreateDate"),
+            password_last_used=user.get("PasswordLastUsed"),
+            console_access=record.login_profile,
+            mfa_enabled=mfa > 0,
+            mfa_device_count=mfa,
             permissions_boundary_arn=user.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn"),
-        )  # fmt: skip
+        )
         for group_name in record.group_names:
             if group_name in groups_by_name:
                 rows.edge("MEMBER_OF", "IAMUser", user_arn, "IAMGroup", groups_by_name[group_name])
@@ -174,12 +191,18 @@ def _users(rows: _Rows, users: Iterable[UserRecord], groups_by_name: Mapping[str
             service, region = used.get("ServiceName"), used.get("Region")
             last_used = used.get("LastUsedDate")
             rows.node(
-                "IAMAccessKey", node_id, key_id, (), access_key_id=key_id, user_name=user_name,
-                status=key.get("Status"), created=key.get("CreateDate"),
+                "IAMAccessKey",
+                node_id,
+                key_id,
+                (),
+                access_key_id=key_id,
+                user_name=user_name,
+                status=key.get("Status"),
+                created=key.get("CreateDate"),
                 last_used=last_used if isinstance(last_used, datetime) else None,
                 last_used_service=service if isinstance(service, str) and service != "N/A" else None,
                 last_used_region=region if isinstance(region, str) and region != "N/A" else None,
-            )  # fmt: skip
+            )
             rows.edge("BELONGS_TO", "IAMAccessKey", node_id, "IAMUser", user_arn)
 
 
@@ -192,15 +215,25 @@ def _roles(rows: _Rows, roles: Iterable[RoleRecord]) -> None:
         trust = trust_of(trust_document, rows.account)
         last_used = role.get("RoleLastUsed", {})
         rows.node(
-            "IAMRole", role_arn, name_from(tags, role_name or role_arn), tag_list(tags),
-            role_name=role_name, role_id=role.get("RoleId"), path=role.get("Path"),
-            description=role.get("Description") or None, created=role.get("CreateDate"),
-            max_session_duration=role.get("MaxSessionDuration"), last_used=last_used.get("LastUsedDate"),
-            last_used_region=last_used.get("Region"), trust_policy=document_json(trust_document),
-            trusted_principals=trust.principals, trusts_any_principal=trust.any_principal,
-            trusts_foreign_accounts=trust.foreign_accounts, has_condition=trust.has_condition,
+            "IAMRole",
+            role_arn,
+            name_from(tags, role_name or role_arn),
+            tag_list(tags),
+            role_name=role_name,
+            role_id=role.get("RoleId"),
+            path=role.get("Path"),
+            description=role.get("Description") or None,
+            created=role.get("CreateDate"),
+            max_session_duration=role.get("MaxSessionDuration"),
+            last_used=last_used.get("LastUsedDate"),
+            last_used_region=last_used.get("Region"),
+            trust_policy=document_json(trust_document),
+            trusted_principals=trust.principals,
+            trusts_any_principal=trust.any_principal,
+            trusts_foreign_accounts=trust.foreign_accounts,
+            has_condition=trust.has_condition,
             permissions_boundary_arn=role.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn"),
-        )  # fmt: skip
+        )
         rows.policies_of("IAMRole", role_arn, record.attached_policy_arns, record.inline_policies)
 
 
@@ -214,12 +247,22 @@ def _managed_policies(rows: _Rows, policies: Iterable[PolicyRecord]) -> None:
         text = rows.policy_document(policy_arn, record.document)
         tags = policy.get("Tags")
         rows.node(
-            "IAMPolicy", policy_arn, name_from(tags, name), tag_list(tags),
-            policy_name=name, policy_id=policy.get("PolicyId"), path=policy.get("Path"), is_inline=False,
-            is_aws_managed=policy_arn.split(":")[4:5] == ["aws"], default_version_id=policy.get("DefaultVersionId"),
-            attachment_count=policy.get("AttachmentCount"), description=policy.get("Description") or None,
-            created=policy.get("CreateDate"), updated=policy.get("UpdateDate"), document=text,
-        )  # fmt: skip
+            "IAMPolicy",
+            policy_arn,
+            name_from(tags, name),
+            tag_list(tags),
+            policy_name=name,
+            policy_id=policy.get("PolicyId"),
+            path=policy.get("Path"),
+            is_inline=False,
+            is_aws_managed=policy_arn.split(":")[4:5] == ["aws"],
+            default_version_id=policy.get("DefaultVersionId"),
+            attachment_count=policy.get("AttachmentCount"),
+            description=policy.get("Description") or None,
+            created=policy.get("CreateDate"),
+            updated=policy.get("UpdateDate"),
+            document=text,
+        )
 
 
 def transform_iam(payload: IamPayload, account: str, region: str) -> Transformed:
@@ -229,8 +272,16 @@ def transform_iam(payload: IamPayload, account: str, region: str) -> Transformed
         group = group_record.group
         group_arn, group_name = group["Arn"], group.get("GroupName", "")
         groups_by_name[group_name] = group_arn
-        rows.node("IAMGroup", group_arn, group_name or group_arn, (), group_name=group_name,
-                  group_id=group.get("GroupId"), path=group.get("Path"), created=group.get("CreateDate"))  # fmt: skip
+        rows.node(
+            "IAMGroup",
+            group_arn,
+            group_name or group_arn,
+            (),
+            group_name=group_name,
+            group_id=group.get("GroupId"),
+            path=group.get("Path"),
+            created=group.get("CreateDate"),
+        )
         rows.policies_of("IAMGroup", group_arn, group_record.attached_policy_arns, group_record.inline_policies)
     _users(rows, payload.users, groups_by_name)
     _roles(rows, payload.roles)
@@ -239,10 +290,15 @@ def transform_iam(payload: IamPayload, account: str, region: str) -> Transformed
         profile_arn, profile_name = profile["Arn"], profile.get("InstanceProfileName", "")
         tags = profile.get("Tags")
         rows.node(
-            "IAMInstanceProfile", profile_arn, name_from(tags, profile_name or profile_arn), tag_list(tags),
-            instance_profile_name=profile_name, instance_profile_id=profile.get("InstanceProfileId"),
-            path=profile.get("Path"), created=profile.get("CreateDate"),
-        )  # fmt: skip
+            "IAMInstanceProfile",
+            profile_arn,
+            name_from(tags, profile_name or profile_arn),
+            tag_list(tags),
+            instance_profile_name=profile_name,
+            instance_profile_id=profile.get("InstanceProfileId"),
+            path=profile.get("Path"),
+            created=profile.get("CreateDate"),
+        )
         for role in profile.get("Roles", []):
             if role.get("Arn"):
                 rows.edge("CONTAINS_ROLE", "IAMInstanceProfile", profile_arn, "IAMRole", role["Arn"])

@@ -96,14 +96,24 @@ def transform_volumes(volumes: Iterable[VolumeTypeDef], account: str, region: st
         tags = vol.get("Tags")
         attachments = [a for a in vol.get("Attachments", []) if a.get("InstanceId")]
         props: dict[str, PropValue] = {
-            "account": account, "region": region, "name": name_from(tags, volume_id), "tags": tag_list(tags),
-            "volume_id": volume_id, "size": vol.get("Size"), "volume_type": vol.get("VolumeType"),
-            "iops": vol.get("Iops"), "throughput": vol.get("Throughput"), "encrypted": vol.get("Encrypted"),
-            "kms_key_id": vol.get("KmsKeyId"), "state": vol.get("State"),
-            "availability_zone": vol.get("AvailabilityZone"), "snapshot_id": vol.get("SnapshotId") or None,
-            "create_time": parse_time(vol.get("CreateTime")), "multi_attach_enabled": vol.get("MultiAttachEnabled"),
+            "account": account,
+            "region": region,
+            "name": name_from(tags, volume_id),
+            "tags": tag_list(tags),
+            "volume_id": volume_id,
+            "size": vol.get("Size"),
+            "volume_type": vol.get("VolumeType"),
+            "iops": vol.get("Iops"),
+            "throughput": vol.get("Throughput"),
+            "encrypted": vol.get("Encrypted"),
+            "kms_key_id": vol.get("KmsKeyId"),
+            "state": vol.get("State"),
+            "availability_zone": vol.get("AvailabilityZone"),
+            "snapshot_id": vol.get("SnapshotId") or None,
+            "create_time": parse_time(vol.get("CreateTime")),
+            "multi_attach_enabled": vol.get("MultiAttachEnabled"),
             "attached_instance_ids": tuple(sorted({a["InstanceId"] for a in attachments})) or None,
-        }  # fmt: skip
+        }
         nodes.append(NodeRow("EBSVolume", node_id, props))
         for att in attachments:
             edge_props: dict[str, PropValue] = {
@@ -132,13 +142,22 @@ def transform_snapshots(snapshots: Iterable[SnapshotTypeDef], account: str, regi
         # vol-ffffffff is the placeholder AWS shows for snapshots copied from elsewhere.
         real_volume = volume_id if volume_id and volume_id != "vol-ffffffff" else None
         props: dict[str, PropValue] = {
-            "account": account, "region": region, "name": name_from(tags, snapshot_id), "tags": tag_list(tags),
-            "snapshot_id": snapshot_id, "volume_id": volume_id, "volume_size": snap.get("VolumeSize"),
-            "state": snap.get("State"), "progress": snap.get("Progress") or None, "encrypted": snap.get("Encrypted"),
-            "kms_key_id": snap.get("KmsKeyId"), "start_time": parse_time(snap.get("StartTime")),
-            "description": snap.get("Description") or None, "owner_id": snap.get("OwnerId"),
+            "account": account,
+            "region": region,
+            "name": name_from(tags, snapshot_id),
+            "tags": tag_list(tags),
+            "snapshot_id": snapshot_id,
+            "volume_id": volume_id,
+            "volume_size": snap.get("VolumeSize"),
+            "state": snap.get("State"),
+            "progress": snap.get("Progress") or None,
+            "encrypted": snap.get("Encrypted"),
+            "kms_key_id": snap.get("KmsKeyId"),
+            "start_time": parse_time(snap.get("StartTime")),
+            "description": snap.get("Description") or None,
+            "owner_id": snap.get("OwnerId"),
             "storage_tier": snap.get("StorageTier"),
-        }  # fmt: skip
+        }
         nodes.append(NodeRow("EBSSnapshot", node_id, props))
         if real_volume:
             target = arn(region, account, f"volume/{real_volume}")
@@ -165,15 +184,25 @@ def transform_images(images: Iterable[ImageTypeDef], account: str, region: str) 
             )
         )
         props: dict[str, PropValue] = {
-            "account": account, "region": region, "name": name_from(tags, image.get("Name") or image_id),
-            "tags": tag_list(tags), "image_id": image_id, "image_name": image.get("Name"),
-            "state": image.get("State"), "description": image.get("Description") or None,
-            "architecture": image.get("Architecture"), "platform": image.get("PlatformDetails"),
-            "image_type": image.get("ImageType"), "root_device_type": image.get("RootDeviceType"),
-            "root_device_name": image.get("RootDeviceName"), "virtualization_type": image.get("VirtualizationType"),
-            "creation_date": parse_time(image.get("CreationDate")), "public": image.get("Public"),
-            "owner_id": image.get("OwnerId"), "snapshot_ids": snapshot_ids or None,
-        }  # fmt: skip
+            "account": account,
+            "region": region,
+            "name": name_from(tags, image.get("Name") or image_id),
+            "tags": tag_list(tags),
+            "image_id": image_id,
+            "image_name": image.get("Name"),
+            "state": image.get("State"),
+            "description": image.get("Description") or None,
+            "architecture": image.get("Architecture"),
+            "platform": image.get("PlatformDetails"),
+            "image_type": image.get("ImageType"),
+            "root_device_type": image.get("RootDeviceType"),
+            "root_device_name": image.get("RootDeviceName"),
+            "virtualization_type": image.get("VirtualizationType"),
+            "creation_date": parse_time(image.get("CreationDate")),
+            "public": image.get("Public"),
+            "owner_id": image.get("OwnerId"),
+            "snapshot_ids": snapshot_ids or None,
+        }
         nodes.append(NodeRow("AMI", node_id, props))
         for snapshot_id in snapshot_ids:
             edges.append(EdgeRow("USES_SNAPSHOT", "AMI", node_id, "EBSSnapshot", snapshot_arn(region, snapshot_id)))

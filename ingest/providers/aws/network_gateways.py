@@ -57,10 +57,13 @@ class _RouteGroup:
     origins: set[str] = field(default_factory=set)
 
     def add(self, route: RouteTypeDef) -> None:
-        for bucket, value in ((self.cidrs, route.get("DestinationCidrBlock")),
-                              (self.ipv6, route.get("DestinationIpv6CidrBlock")),
-                              (self.prefix_lists, route.get("DestinationPrefixListId")),
-                              (self.states, route.get("State")), (self.origins, route.get("Origin"))):  # fmt: skip
+        for bucket, value in (
+            (self.cidrs, route.get("DestinationCidrBlock")),
+            (self.ipv6, route.get("DestinationIpv6CidrBlock")),
+            (self.prefix_lists, route.get("DestinationPrefixListId")),
+            (self.states, route.get("State")),
+            (self.origins, route.get("Origin")),
+        ):
             if value:
                 bucket.add(str(value))
 
@@ -75,9 +78,17 @@ class _RouteGroup:
 
 
 _TARGET_KEYS = (
-    "GatewayId", "NatGatewayId", "VpcPeeringConnectionId", "TransitGatewayId", "InstanceId", "NetworkInterfaceId",
-    "EgressOnlyInternetGatewayId", "LocalGatewayId", "CarrierGatewayId", "CoreNetworkArn",
-)  # fmt: skip
+    "GatewayId",
+    "NatGatewayId",
+    "VpcPeeringConnectionId",
+    "TransitGatewayId",
+    "InstanceId",
+    "NetworkInterfaceId",
+    "EgressOnlyInternetGatewayId",
+    "LocalGatewayId",
+    "CarrierGatewayId",
+    "CoreNetworkArn",
+)
 
 
 def _destination(route: RouteTypeDef) -> str:
@@ -144,11 +155,17 @@ def transform_route_tables(
             for key in _route_targets(route, account, region, ids):
                 groups[key].add(route)
         props: dict[str, PropValue] = {
-            "account": account, "region": region, "name": name_from(tags, table_id), "tags": tag_list(tags),
-            "route_table_id": table_id, "vpc_id": table.get("VpcId"),
-            "is_main": any(bool(a.get("Main")) for a in associations), "subnet_ids": subnet_ids or None,
-            "routes": tuple(sorted(routes)) or None, "owner_id": table.get("OwnerId"),
-        }  # fmt: skip
+            "account": account,
+            "region": region,
+            "name": name_from(tags, table_id),
+            "tags": tag_list(tags),
+            "route_table_id": table_id,
+            "vpc_id": table.get("VpcId"),
+            "is_main": any(bool(a.get("Main")) for a in associations),
+            "subnet_ids": subnet_ids or None,
+            "routes": tuple(sorted(routes)) or None,
+            "owner_id": table.get("OwnerId"),
+        }
         nodes.append(NodeRow("RouteTable", node_id, props))
         if table.get("VpcId"):
             edges.append(EdgeRow("IN_VPC", "RouteTable", node_id, "VPC", vpc_arn(region, account, table["VpcId"])))
@@ -178,10 +195,15 @@ def transform_internet_gateways(gateways: Iterable[InternetGatewayTypeDef], acco
         attachments = igw.get("Attachments", [])
         vpc_ids = _sorted(a.get("VpcId") for a in attachments)
         props: dict[str, PropValue] = {
-            "account": account, "region": region, "name": name_from(tags, igw_id), "tags": tag_list(tags),
-            "internet_gateway_id": igw_id, "vpc_ids": vpc_ids or None,
-            "attachment_state": attachments[0].get("State") if attachments else None, "owner_id": igw.get("OwnerId"),
-        }  # fmt: skip
+            "account": account,
+            "region": region,
+            "name": name_from(tags, igw_id),
+            "tags": tag_list(tags),
+            "internet_gateway_id": igw_id,
+            "vpc_ids": vpc_ids or None,
+            "attachment_state": attachments[0].get("State") if attachments else None,
+            "owner_id": igw.get("OwnerId"),
+        }
         nodes.append(NodeRow("InternetGateway", node_id, props))
         for vpc_id in vpc_ids:
             edges.append(EdgeRow("ATTACHED_TO", "InternetGateway", node_id, "VPC", vpc_arn(region, account, vpc_id)))
@@ -203,15 +225,22 @@ def transform_nat_gateways(gateways: Iterable[NatGatewayTypeDef], account: str, 
         allocations = _sorted(a.get("AllocationId") for a in addresses)
         enis = _sorted(a.get("NetworkInterfaceId") for a in addresses)
         props: dict[str, PropValue] = {
-            "account": account, "region": region, "name": name_from(tags, nat_id), "tags": tag_list(tags),
-            "nat_gateway_id": nat_id, "state": nat.get("State"), "connectivity_type": nat.get("ConnectivityType"),
-            "subnet_id": nat.get("SubnetId"), "vpc_id": nat.get("VpcId"),
+            "account": account,
+            "region": region,
+            "name": name_from(tags, nat_id),
+            "tags": tag_list(tags),
+            "nat_gateway_id": nat_id,
+            "state": nat.get("State"),
+            "connectivity_type": nat.get("ConnectivityType"),
+            "subnet_id": nat.get("SubnetId"),
+            "vpc_id": nat.get("VpcId"),
             "public_ip": primary.get("PublicIp") if primary else None,
             "private_ip": primary.get("PrivateIp") if primary else None,
             "public_ips": _sorted(a.get("PublicIp") for a in addresses) or None,
-            "allocation_ids": allocations or None, "network_interface_ids": enis or None,
+            "allocation_ids": allocations or None,
+            "network_interface_ids": enis or None,
             "create_time": parse_time(nat.get("CreateTime")),
-        }  # fmt: skip
+        }
         nodes.append(NodeRow("NATGateway", node_id, props))
         if nat.get("SubnetId"):
             target = arn(region, account, f"subnet/{nat['SubnetId']}")
@@ -256,14 +285,22 @@ def transform_peering_connections(
         req = pcx.get("RequesterVpcInfo", {})
         acc = pcx.get("AccepterVpcInfo", {})
         props: dict[str, PropValue] = {
-            "account": account, "region": region, "name": name_from(tags, pcx_id), "tags": tag_list(tags),
-            "vpc_peering_connection_id": pcx_id, "status": status,
-            "requester_vpc_id": req.get("VpcId"), "requester_owner_id": req.get("OwnerId"),
-            "requester_region": req.get("Region"), "requester_cidr": req.get("CidrBlock"),
-            "accepter_vpc_id": acc.get("VpcId"), "accepter_owner_id": acc.get("OwnerId"),
-            "accepter_region": acc.get("Region"), "accepter_cidr": acc.get("CidrBlock"),
+            "account": account,
+            "region": region,
+            "name": name_from(tags, pcx_id),
+            "tags": tag_list(tags),
+            "vpc_peering_connection_id": pcx_id,
+            "status": status,
+            "requester_vpc_id": req.get("VpcId"),
+            "requester_owner_id": req.get("OwnerId"),
+            "requester_region": req.get("Region"),
+            "requester_cidr": req.get("CidrBlock"),
+            "accepter_vpc_id": acc.get("VpcId"),
+            "accepter_owner_id": acc.get("OwnerId"),
+            "accepter_region": acc.get("Region"),
+            "accepter_cidr": acc.get("CidrBlock"),
             "expiration_time": parse_time(pcx.get("ExpirationTime")),
-        }  # fmt: skip
+        }
         nodes.append(NodeRow("VPCPeeringConnection", node_id, props))
         for rel, side in (("REQUESTER_VPC", req), ("ACCEPTER_VPC", acc)):
             if side.get("VpcId"):
@@ -286,12 +323,18 @@ def transform_transit_gateways(gateways: Iterable[TransitGatewayTypeDef], accoun
         tags = tgw.get("Tags")
         options = tgw.get("Options", {})
         props: dict[str, PropValue] = {
-            "account": account, "region": region, "name": name_from(tags, tgw_id), "tags": tag_list(tags),
-            "transit_gateway_id": tgw_id, "state": tgw.get("State"), "owner_id": tgw.get("OwnerId"),
-            "description": tgw.get("Description") or None, "amazon_side_asn": options.get("AmazonSideAsn"),
+            "account": account,
+            "region": region,
+            "name": name_from(tags, tgw_id),
+            "tags": tag_list(tags),
+            "transit_gateway_id": tgw_id,
+            "state": tgw.get("State"),
+            "owner_id": tgw.get("OwnerId"),
+            "description": tgw.get("Description") or None,
+            "amazon_side_asn": options.get("AmazonSideAsn"),
             "default_route_table_id": options.get("AssociationDefaultRouteTableId"),
             "creation_time": parse_time(tgw.get("CreationTime")),
-        }  # fmt: skip
+        }
         nodes.append(NodeRow("TransitGateway", node_id, props))
     return Transformed(tuple(nodes), ())
 
@@ -303,8 +346,11 @@ def transform_tgw_attachments(
     region: str,
 ) -> Transformed:
     """Attachments of every type; the VPC attachments' own listing adds their subnets."""
-    subnets_of = {a["TransitGatewayAttachmentId"]: a.get("SubnetIds", []) for a in vpc_attachments
-                  if a.get("TransitGatewayAttachmentId")}  # fmt: skip
+    subnets_of = {
+        a["TransitGatewayAttachmentId"]: a.get("SubnetIds", [])
+        for a in vpc_attachments
+        if a.get("TransitGatewayAttachmentId")
+    }
     nodes: list[NodeRow] = []
     edges: list[EdgeRow] = []
     for att in attachments:
@@ -316,13 +362,21 @@ def transform_tgw_attachments(
         subnet_ids = _sorted(subnets_of.get(att_id, []))
         resource_type = att.get("ResourceType")
         props: dict[str, PropValue] = {
-            "account": account, "region": region, "name": name_from(tags, att_id), "tags": tag_list(tags),
-            "attachment_id": att_id, "transit_gateway_id": att.get("TransitGatewayId"),
-            "transit_gateway_owner_id": att.get("TransitGatewayOwnerId"), "resource_type": resource_type,
-            "resource_id": att.get("ResourceId"), "resource_owner_id": att.get("ResourceOwnerId"),
-            "state": att.get("State"), "association_state": att.get("Association", {}).get("State"),
-            "subnet_ids": subnet_ids or None, "creation_time": parse_time(att.get("CreationTime")),
-        }  # fmt: skip
+            "account": account,
+            "region": region,
+            "name": name_from(tags, att_id),
+            "tags": tag_list(tags),
+            "attachment_id": att_id,
+            "transit_gateway_id": att.get("TransitGatewayId"),
+            "transit_gateway_owner_id": att.get("TransitGatewayOwnerId"),
+            "resource_type": resource_type,
+            "resource_id": att.get("ResourceId"),
+            "resource_owner_id": att.get("ResourceOwnerId"),
+            "state": att.get("State"),
+            "association_state": att.get("Association", {}).get("State"),
+            "subnet_ids": subnet_ids or None,
+            "creation_time": parse_time(att.get("CreationTime")),
+        }
         nodes.append(NodeRow("TransitGatewayAttachment", node_id, props))
         if tgw_id := att.get("TransitGatewayId"):
             target = arn(region, att.get("TransitGatewayOwnerId") or account, f"transit-gateway/{tgw_id}")

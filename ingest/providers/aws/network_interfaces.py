@@ -40,13 +40,20 @@ def _entry(entry: NetworkAclEntryTypeDef, acl_arn: str, acl_id: str, account: st
     icmp = entry.get("IcmpTypeCode", {})
     action = entry.get("RuleAction")
     props: dict[str, PropValue] = {
-        "account": account, "region": region, "network_acl_id": acl_id, "rule_number": rule_number,
-        "egress": egress, "direction": "egress" if egress else "ingress", "protocol": entry.get("Protocol"),
+        "account": account,
+        "region": region,
+        "network_acl_id": acl_id,
+        "rule_number": rule_number,
+        "egress": egress,
+        "direction": "egress" if egress else "ingress",
+        "protocol": entry.get("Protocol"),
         "rule_action": str(action).lower() if action else None,
         "cidr": entry.get("CidrBlock") or entry.get("Ipv6CidrBlock"),
-        "from_port": ports.get("From"), "to_port": ports.get("To"),
-        "icmp_type": icmp.get("Type"), "icmp_code": icmp.get("Code"),
-    }  # fmt: skip
+        "from_port": ports.get("From"),
+        "to_port": ports.get("To"),
+        "icmp_type": icmp.get("Type"),
+        "icmp_code": icmp.get("Code"),
+    }
     return NodeRow("NetworkAclEntry", acl_entry_id(acl_arn, egress, rule_number), props)
 
 
@@ -64,10 +71,16 @@ def transform_network_acls(
         tags = acl.get("Tags")
         subnet_ids = _sorted(a.get("SubnetId") for a in acl.get("Associations", []))
         props: dict[str, PropValue] = {
-            "account": account, "region": region, "name": name_from(tags, acl_id), "tags": tag_list(tags),
-            "network_acl_id": acl_id, "vpc_id": acl.get("VpcId"), "is_default": acl.get("IsDefault"),
-            "subnet_ids": subnet_ids or None, "owner_id": acl.get("OwnerId"),
-        }  # fmt: skip
+            "account": account,
+            "region": region,
+            "name": name_from(tags, acl_id),
+            "tags": tag_list(tags),
+            "network_acl_id": acl_id,
+            "vpc_id": acl.get("VpcId"),
+            "is_default": acl.get("IsDefault"),
+            "subnet_ids": subnet_ids or None,
+            "owner_id": acl.get("OwnerId"),
+        }
         nodes.append(NodeRow("NetworkAcl", node_id, props))
         if acl.get("VpcId"):
             edges.append(EdgeRow("IN_VPC", "NetworkAcl", node_id, "VPC", vpc_arn(region, account, acl["VpcId"])))
@@ -105,19 +118,31 @@ def transform_network_interfaces(
         instance_id = attachment.get("InstanceId")
         group_ids = _sorted(g.get("GroupId") for g in eni.get("Groups", []))
         props: dict[str, PropValue] = {
-            "account": account, "region": region, "name": name_from(tags, eni_id), "tags": tag_list(tags),
-            "network_interface_id": eni_id, "interface_type": eni.get("InterfaceType"), "status": eni.get("Status"),
-            "description": eni.get("Description") or None, "subnet_id": eni.get("SubnetId"),
-            "vpc_id": eni.get("VpcId"), "availability_zone": eni.get("AvailabilityZone"),
+            "account": account,
+            "region": region,
+            "name": name_from(tags, eni_id),
+            "tags": tag_list(tags),
+            "network_interface_id": eni_id,
+            "interface_type": eni.get("InterfaceType"),
+            "status": eni.get("Status"),
+            "description": eni.get("Description") or None,
+            "subnet_id": eni.get("SubnetId"),
+            "vpc_id": eni.get("VpcId"),
+            "availability_zone": eni.get("AvailabilityZone"),
             "private_ip": eni.get("PrivateIpAddress"),
             "private_ips": _sorted(p.get("PrivateIpAddress") for p in eni.get("PrivateIpAddresses", [])) or None,
             "ipv6_addresses": _sorted(a.get("Ipv6Address") for a in eni.get("Ipv6Addresses", [])) or None,
-            "public_ip": eni.get("Association", {}).get("PublicIp"), "mac_address": eni.get("MacAddress"),
-            "requester_managed": eni.get("RequesterManaged"), "requester_id": eni.get("RequesterId"),
-            "owner_id": eni.get("OwnerId"), "source_dest_check": eni.get("SourceDestCheck"),
-            "attached_instance_id": instance_id, "device_index": attachment.get("DeviceIndex"),
-            "attachment_status": attachment.get("Status"), "security_group_ids": group_ids or None,
-        }  # fmt: skip
+            "public_ip": eni.get("Association", {}).get("PublicIp"),
+            "mac_address": eni.get("MacAddress"),
+            "requester_managed": eni.get("RequesterManaged"),
+            "requester_id": eni.get("RequesterId"),
+            "owner_id": eni.get("OwnerId"),
+            "source_dest_check": eni.get("SourceDestCheck"),
+            "attached_instance_id": instance_id,
+            "device_index": attachment.get("DeviceIndex"),
+            "attachment_status": attachment.get("Status"),
+            "security_group_ids": group_ids or None,
+        }
         nodes.append(NodeRow("NetworkInterface", node_id, props))
         if eni.get("SubnetId"):
             target = _subnet(region, account, eni["SubnetId"], ids)
@@ -157,15 +182,21 @@ def transform_addresses(addresses: Iterable[AddressTypeDef], account: str, regio
         eni_id = address.get("NetworkInterfaceId") or None
         instance_id = address.get("InstanceId") or None
         props: dict[str, PropValue] = {
-            "account": account, "region": region,
-            "name": name_from(tags, public_ip or address.get("AllocationId") or node_id), "tags": tag_list(tags),
-            "public_ip": public_ip, "allocation_id": address.get("AllocationId"),
-            "association_id": address.get("AssociationId"), "domain": address.get("Domain"),
-            "instance_id": instance_id, "network_interface_id": eni_id,
+            "account": account,
+            "region": region,
+            "name": name_from(tags, public_ip or address.get("AllocationId") or node_id),
+            "tags": tag_list(tags),
+            "public_ip": public_ip,
+            "allocation_id": address.get("AllocationId"),
+            "association_id": address.get("AssociationId"),
+            "domain": address.get("Domain"),
+            "instance_id": instance_id,
+            "network_interface_id": eni_id,
             "network_interface_owner_id": address.get("NetworkInterfaceOwnerId"),
-            "private_ip": address.get("PrivateIpAddress"), "public_ipv4_pool": address.get("PublicIpv4Pool"),
+            "private_ip": address.get("PrivateIpAddress"),
+            "public_ipv4_pool": address.get("PublicIpv4Pool"),
             "network_border_group": address.get("NetworkBorderGroup"),
-        }  # fmt: skip
+        }
         nodes.append(NodeRow("ElasticIP", node_id, props))
         if eni_id:
             owner = address.get("NetworkInterfaceOwnerId") or account

@@ -26,19 +26,56 @@ log = logging.getLogger(__name__)
 TYPED_ARN_TYPES = frozenset(
     {
         # ec2 (instances, networking, storage)
-        *(f"ec2:{t}" for t in (
-            "instance", "vpc", "subnet", "security-group", "security-group-rule", "volume", "snapshot", "image",
-            "route-table", "internet-gateway", "natgateway", "vpc-peering-connection", "transit-gateway",
-            "transit-gateway-attachment", "network-acl", "network-interface", "elastic-ip", "launch-template",
-        )),
-        "elasticloadbalancing:loadbalancer", "elasticloadbalancing:listener", "elasticloadbalancing:targetgroup",
-        "autoscaling:autoScalingGroup", "lambda:function", "lambda:event-source-mapping",
-        "ecs:cluster", "ecs:service", "ecs:task-definition", "ecs:task", "eks:cluster", "eks:nodegroup",
-        "ecr:repository", "rds:db", "rds:cluster", "dynamodb:table", "s3:", "sqs:", "sns:", "kms:key",
-        "secretsmanager:secret", "cloudfront:distribution", "route53:hostedzone", "apigateway:restapis",
+        *(
+            f"ec2:{t}"
+            for t in (
+                "instance",
+                "vpc",
+                "subnet",
+                "security-group",
+                "security-group-rule",
+                "volume",
+                "snapshot",
+                "image",
+                "route-table",
+                "internet-gateway",
+                "natgateway",
+                "vpc-peering-connection",
+                "transit-gateway",
+                "transit-gateway-attachment",
+                "network-acl",
+                "network-interface",
+                "elastic-ip",
+                "launch-template",
+            )
+        ),
+        "elasticloadbalancing:loadbalancer",
+        "elasticloadbalancing:listener",
+        "elasticloadbalancing:targetgroup",
+        "autoscaling:autoScalingGroup",
+        "lambda:function",
+        "lambda:event-source-mapping",
+        "ecs:cluster",
+        "ecs:service",
+        "ecs:task-definition",
+        "ecs:task",
+        "eks:cluster",
+        "eks:nodegroup",
+        "ecr:repository",
+        "rds:db",
+        "rds:cluster",
+        "dynamodb:table",
+        "s3:",
+        "sqs:",
+        "sns:",
+        "kms:key",
+        "secretsmanager:secret",
+        "cloudfront:distribution",
+        "route53:hostedzone",
+        "apigateway:restapis",
         "apigateway:apis",
     }
-)  # fmt: skip
+)
 
 
 def arn_type(arn: str) -> tuple[str, str, str, str, str]:

@@ -90,14 +90,27 @@ def finish_unit(staged: StagedUnit, stamp: SyncStamp) -> UnitResult:
     scope_region = ALL_REGIONS if unit.cleanup_all_regions else staged.region
     removed = writer.cleanup(Scope("aws", staged.account, scope_region, unit.labels), stamp)
     counts = UnitCounts(
-        staged.nodes, edges.written + references.written, edges.skipped, removed.nodes, removed.edges,
-        writer.anomalies, references.skipped,
-    )  # fmt: skip
+        staged.nodes,
+        edges.written + references.written,
+        edges.skipped,
+        removed.nodes,
+        removed.edges,
+        writer.anomalies,
+        references.skipped,
+    )
     seconds = time.monotonic() - staged.started
-    log.info("%s %s/%s: %s nodes, %s edges in %.2f s", unit.service, staged.account, staged.region, counts.nodes,
-             counts.edges, seconds)  # fmt: skip
-    return UnitResult("aws", staged.account, staged.region, unit.service, counts, seconds,
-                      tuple(writer.anomaly_messages))  # fmt: skip
+    log.info(
+        "%s %s/%s: %s nodes, %s edges in %.2f s",
+        unit.service,
+        staged.account,
+        staged.region,
+        counts.nodes,
+        counts.edges,
+        seconds,
+    )
+    return UnitResult(
+        "aws", staged.account, staged.region, unit.service, counts, seconds, tuple(writer.anomaly_messages)
+    )
 
 
 def run_unit(

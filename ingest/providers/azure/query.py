@@ -46,8 +46,10 @@ def query_all(
     enforce_https: bool = True,
 ) -> list[ArmRow]:
     """Every row ``query`` returns across ``subscriptions`` (empty: every subscription the caller sees)."""
-    chunks = [list(subscriptions[i : i + MAX_SUBSCRIPTIONS_PER_QUERY])
-              for i in range(0, len(subscriptions), MAX_SUBSCRIPTIONS_PER_QUERY)] or [[]]  # fmt: skip
+    chunks = [
+        list(subscriptions[i : i + MAX_SUBSCRIPTIONS_PER_QUERY])
+        for i in range(0, len(subscriptions), MAX_SUBSCRIPTIONS_PER_QUERY)
+    ] or [[]]
     rows: list[ArmRow] = []
     for chunk in chunks:
         skip_token: str | None = None

@@ -86,8 +86,14 @@ class _Builder:
         self.labels[id_] = label
         self.nodes.append(NodeRow(label, id_, props))
 
-    def edge(self, type_: str, source: tuple[str, str], target_label: str, target_id: str | None,
-             props: Mapping[str, PropValue] | None = None) -> None:  # fmt: skip
+    def edge(
+        self,
+        type_: str,
+        source: tuple[str, str],
+        target_label: str,
+        target_id: str | None,
+        props: Mapping[str, PropValue] | None = None,
+    ) -> None:
         if target_id:
             self.edges.append(EdgeRow(type_, source[0], source[1], target_label, target_id, props))
 
@@ -201,15 +207,28 @@ def _children(
             delegations = strings(
                 get(d, "properties", "serviceName") for d in as_list(get(s, "properties", "delegations"))
             )
-            found.append(sub(s, "AzureSubnet", address_prefix=get(s, "properties", "addressPrefix"),
-                             vnet_name=str(row.get("name") or ""), delegations=delegations))  # fmt: skip
+            found.append(
+                sub(
+                    s,
+                    "AzureSubnet",
+                    address_prefix=get(s, "properties", "addressPrefix"),
+                    vnet_name=str(row.get("name") or ""),
+                    delegations=delegations,
+                )
+            )
         for p in as_list(get(row, "properties", "virtualNetworkPeerings")):
             pp = get(p, "properties")
-            found.append(sub(p, "AzureVirtualNetworkPeering", peering_state=get(pp, "peeringState"),
-                             remote_vnet_id=ref(get(pp, "remoteVirtualNetwork")) or None,
-                             allow_forwarded_traffic=get(pp, "allowForwardedTraffic"),
-                             allow_gateway_transit=get(pp, "allowGatewayTransit"),
-                             use_remote_gateways=get(pp, "useRemoteGateways")))  # fmt: skip
+            found.append(
+                sub(
+                    p,
+                    "AzureVirtualNetworkPeering",
+                    peering_state=get(pp, "peeringState"),
+                    remote_vnet_id=ref(get(pp, "remoteVirtualNetwork")) or None,
+                    allow_forwarded_traffic=get(pp, "allowForwardedTraffic"),
+                    allow_gateway_transit=get(pp, "allowGatewayTransit"),
+                    use_remote_gateways=get(pp, "useRemoteGateways"),
+                )
+            )
     elif label == "AzureNetworkSecurityGroup":
         for key, default in (("securityRules", False), ("defaultSecurityRules", True)):
             for r in as_list(get(row, "properties", key)):
@@ -225,11 +244,22 @@ def _children(
         for pool in as_list(get(row, "properties", "agentPoolProfiles")):
             name = get(pool, "name")
             if isinstance(name, str) and name:
-                found.append(sub({"id": f"{rid}/agentpools/{name}", "name": name,
-                                  "type": "microsoft.containerservice/managedclusters/agentpools", "properties": pool},
-                                 "AzureAKSNodePool", vm_size=get(pool, "vmSize"), node_count=get(pool, "count"),
-                                 mode=get(pool, "mode"), os_type=get(pool, "osType"),
-                                 orchestrator_version=get(pool, "orchestratorVersion")))  # fmt: skip
+                found.append(
+                    sub(
+                        {
+                            "id": f"{rid}/agentpools/{name}",
+                            "name": name,
+                            "type": "microsoft.containerservice/managedclusters/agentpools",
+                            "properties": pool,
+                        },
+                        "AzureAKSNodePool",
+                        vm_size=get(pool, "vmSize"),
+                        node_count=get(pool, "count"),
+                        mode=get(pool, "mode"),
+                        os_type=get(pool, "osType"),
+                        orchestrator_version=get(pool, "orchestratorVersion"),
+                    )
+                )
     yield from (f for f in found if f is not None)
 
 
@@ -245,8 +275,13 @@ def _edges(label: str, rid: str, row: ArmRow, b: _Builder, host_names: Mapping[s
         out.edge("USES_DISK", me, "AzureDisk", ref(os_disk), {"role": "os"})
         for disk in as_list(get(p, "storageProfile", "dataDisks")):
             lun = get(disk, "lun")
-            out.edge("USES_DISK", me, "AzureDisk", ref(get(disk, "managedDisk")),
-                     {"role": "data", "lun": lun if isinstance(lun, int) else None})  # fmt: skip
+            out.edge(
+                "USES_DISK",
+                me,
+                "AzureDisk",
+                ref(get(disk, "managedDisk")),
+                {"role": "data", "lun": lun if isinstance(lun, int) else None},
+            )
     elif label == "AzureNetworkInterface":
         for conf in as_list(get(p, "ipConfigurations")):
             out.edge("IN_SUBNET", me, "AzureSubnet", ref(get(conf, "properties", "subnet")))
@@ -264,8 +299,13 @@ def _edges(label: str, rid: str, row: ArmRow, b: _Builder, host_names: Mapping[s
             if pid:
                 out.edge("HAS_PEERING", me, "AzureVirtualNetworkPeering", pid)
                 out.edge("CONNECTS_TO", ("AzureVirtualNetworkPeering", pid), "AzureVirtualNetwork", remote)
-            out.edge("PEERED_WITH", me, "AzureVirtualNetwork", remote,
-                     {"peering_state": get(peering, "properties", "peeringState")})  # fmt: skip
+            out.edge(
+                "PEERED_WITH",
+                me,
+                "AzureVirtualNetwork",
+                remote,
+                {"peering_state": get(peering, "properties", "peeringState")},
+            )
     elif label == "AzureNetworkSecurityGroup":
         for key in ("securityRules", "defaultSecurityRules"):
             for r in as_list(get(p, key)):
@@ -345,10 +385,19 @@ def transform_role_assignments(rows: Iterable[ArmRow], b: _Builder) -> None:
                 principals[principal] = (account, principal_type if isinstance(principal_type, str) else None)
         b.edge_to_known("GRANTS_ACCESS_TO", ("AzureRoleAssignment", rid), scope, _SCOPE_LABELS)
     for principal, (account, principal_type) in sorted(principals.items()):
-        b.node("AzurePrincipal", principal, {
-            "account": account, "region": GLOBAL, "name": principal, "tags": (),
-            "resource_type": None, "principal_id": principal, "principal_type": principal_type,
-        })  # fmt: skip
+        b.node(
+            "AzurePrincipal",
+            principal,
+            {
+                "account": account,
+                "region": GLOBAL,
+                "name": principal,
+                "tags": (),
+                "resource_type": None,
+                "principal_id": principal,
+                "principal_type": principal_type,
+            },
+        )
 
 
 _SCOPE_LABELS = frozenset({"AzureSubscription", "AzureResourceGroup", *LABEL_BY_TYPE.values(), "AzureResource"})

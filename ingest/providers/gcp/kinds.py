@@ -143,12 +143,16 @@ def instance(item: Item, ctx: Context) -> KindRows:
     tags = strings(m(d.get("tags")).get("items"))
     rows = KindRows(
         {
-            "instance_id": as_str(d.get("id")), "machine_type": short(d.get("machineType")),
+            "instance_id": as_str(d.get("id")),
+            "machine_type": short(d.get("machineType")),
             "zone": short(d.get("zone")),
-            "private_ip": as_str(first.get("networkIP")), "public_ip": as_str(nat), "network_tags": tags,
-            "service_accounts": tuple(emails) or None, "can_ip_forward": as_bool(d.get("canIpForward")),
+            "private_ip": as_str(first.get("networkIP")),
+            "public_ip": as_str(nat),
+            "network_tags": tags,
+            "service_accounts": tuple(emails) or None,
+            "can_ip_forward": as_bool(d.get("canIpForward")),
         }
-    )  # fmt: skip
+    )
     for nic in nics:
         if nic.get("subnetwork"):
             rows.edges += edge("IN_SUBNETWORK", item, "GCPSubnetwork", compute_ref(nic.get("subnetwork")))
@@ -164,25 +168,36 @@ def instance(item: Item, ctx: Context) -> KindRows:
 def disk(item: Item, ctx: Context) -> KindRows:
     d = item.data
     return KindRows(
-        {"size_gb": as_int(d.get("sizeGb")), "disk_type": short(d.get("type")), "zone": short(d.get("zone")),
-         "source_image": as_str(d.get("sourceImage"))}
-    )  # fmt: skip
+        {
+            "size_gb": as_int(d.get("sizeGb")),
+            "disk_type": short(d.get("type")),
+            "zone": short(d.get("zone")),
+            "source_image": as_str(d.get("sourceImage")),
+        }
+    )
 
 
 def network(item: Item, ctx: Context) -> KindRows:
     d = item.data
     return KindRows(
-        {"auto_create_subnetworks": as_bool(d.get("autoCreateSubnetworks")),
-         "routing_mode": as_str(m(d.get("routingConfig")).get("routingMode")), "mtu": as_int(d.get("mtu"))}
-    )  # fmt: skip
+        {
+            "auto_create_subnetworks": as_bool(d.get("autoCreateSubnetworks")),
+            "routing_mode": as_str(m(d.get("routingConfig")).get("routingMode")),
+            "mtu": as_int(d.get("mtu")),
+        }
+    )
 
 
 def subnetwork(item: Item, ctx: Context) -> KindRows:
     d = item.data
     rows = KindRows(
-        {"ip_cidr_range": as_str(d.get("ipCidrRange")), "gateway_address": as_str(d.get("gatewayAddress")),
-         "private_ip_google_access": as_bool(d.get("privateIpGoogleAccess")), "purpose": as_str(d.get("purpose"))}
-    )  # fmt: skip
+        {
+            "ip_cidr_range": as_str(d.get("ipCidrRange")),
+            "gateway_address": as_str(d.get("gatewayAddress")),
+            "private_ip_google_access": as_bool(d.get("privateIpGoogleAccess")),
+            "purpose": as_str(d.get("purpose")),
+        }
+    )
     rows.edges += edge("IN_NETWORK", item, "GCPNetwork", compute_ref(d.get("network")))
     return rows
 
@@ -205,13 +220,20 @@ def firewall(item: Item, ctx: Context) -> KindRows:
     disabled = bool(d.get("disabled", False))
     open_ = direction == "INGRESS" and not disabled and bool(allowed) and bool(INTERNET & set(sources or ()))
     rows = KindRows(
-        {"direction": direction, "priority": as_int(d.get("priority")), "action": "allow" if allowed else "deny",
-         "rules": firewall_rules(allowed or denied) or None, "source_ranges": sources,
-         "destination_ranges": strings(d.get("destinationRanges")), "source_tags": strings(d.get("sourceTags")),
-         "target_tags": strings(d.get("targetTags")),
-         "target_service_accounts": strings(d.get("targetServiceAccounts")), "disabled": disabled,
-         "open_to_internet": open_}
-    )  # fmt: skip
+        {
+            "direction": direction,
+            "priority": as_int(d.get("priority")),
+            "action": "allow" if allowed else "deny",
+            "rules": firewall_rules(allowed or denied) or None,
+            "source_ranges": sources,
+            "destination_ranges": strings(d.get("destinationRanges")),
+            "source_tags": strings(d.get("sourceTags")),
+            "target_tags": strings(d.get("targetTags")),
+            "target_service_accounts": strings(d.get("targetServiceAccounts")),
+            "disabled": disabled,
+            "open_to_internet": open_,
+        }
+    )
     rows.edges += edge("IN_NETWORK", item, "GCPNetwork", compute_ref(d.get("network")))
     return rows
 
@@ -220,10 +242,14 @@ def forwarding_rule(item: Item, ctx: Context) -> KindRows:
     d = item.data
     scheme = as_str(d.get("loadBalancingScheme"))
     rows = KindRows(
-        {"ip_address": as_str(d.get("IPAddress")), "ip_protocol": as_str(d.get("IPProtocol")),
-         "port_range": as_str(d.get("portRange")), "load_balancing_scheme": scheme,
-         "is_external": scheme.startswith("EXTERNAL") if scheme else None}
-    )  # fmt: skip
+        {
+            "ip_address": as_str(d.get("IPAddress")),
+            "ip_protocol": as_str(d.get("IPProtocol")),
+            "port_range": as_str(d.get("portRange")),
+            "load_balancing_scheme": scheme,
+            "is_external": scheme.startswith("EXTERNAL") if scheme else None,
+        }
+    )
     target = compute_ref(d.get("target"))
     if target and ("/targetHttpProxies/" in target or "/targetHttpsProxies/" in target):
         rows.edges += edge("TARGETS", item, "GCPTargetProxy", target)
@@ -253,9 +279,12 @@ def target_proxy(item: Item, ctx: Context) -> KindRows:
 def backend_service(item: Item, ctx: Context) -> KindRows:
     d = item.data
     rows = KindRows(
-        {"protocol": as_str(d.get("protocol")), "load_balancing_scheme": as_str(d.get("loadBalancingScheme")),
-         "port_name": as_str(d.get("portName"))}
-    )  # fmt: skip
+        {
+            "protocol": as_str(d.get("protocol")),
+            "load_balancing_scheme": as_str(d.get("loadBalancingScheme")),
+            "port_name": as_str(d.get("portName")),
+        }
+    )
     for backend in map(m, seq(d.get("backends"))):
         group = compute_ref(backend.get("group"))
         if group and "/instanceGroups/" in group:
@@ -270,10 +299,12 @@ def instance_group(item: Item, ctx: Context) -> KindRows:
 def _pool_props(pool: Json) -> Props:
     config = m(pool.get("config"))
     return {
-        "machine_type": as_str(config.get("machineType")), "node_count": as_int(pool.get("initialNodeCount")),
-        "version": as_str(pool.get("version")), "autoscaling": as_bool(m(pool.get("autoscaling")).get("enabled")),
+        "machine_type": as_str(config.get("machineType")),
+        "node_count": as_int(pool.get("initialNodeCount")),
+        "version": as_str(pool.get("version")),
+        "autoscaling": as_bool(m(pool.get("autoscaling")).get("enabled")),
         "service_account": as_str(config.get("serviceAccount")),
-    }  # fmt: skip
+    }
 
 
 def node_pool(item: Item, ctx: Context) -> KindRows:
@@ -290,12 +321,15 @@ def gke_cluster(item: Item, ctx: Context) -> KindRows:
     authorized = m(d.get("masterAuthorizedNetworksConfig"))
     net = m(d.get("networkConfig"))
     rows = KindRows(
-        {"endpoint": as_str(d.get("endpoint")), "master_version": as_str(d.get("currentMasterVersion")),
-         "private_nodes": as_bool(private.get("enablePrivateNodes")),
-         "private_endpoint": as_bool(private.get("enablePrivateEndpoint")),
-         "master_authorized_networks": strings([m(c).get("cidrBlock") for c in seq(authorized.get("cidrBlocks"))]),
-         "master_authorized_networks_enabled": as_bool(authorized.get("enabled"))}
-    )  # fmt: skip
+        {
+            "endpoint": as_str(d.get("endpoint")),
+            "master_version": as_str(d.get("currentMasterVersion")),
+            "private_nodes": as_bool(private.get("enablePrivateNodes")),
+            "private_endpoint": as_bool(private.get("enablePrivateEndpoint")),
+            "master_authorized_networks": strings([m(c).get("cidrBlock") for c in seq(authorized.get("cidrBlocks"))]),
+            "master_authorized_networks_enabled": as_bool(authorized.get("enabled")),
+        }
+    )
     rows.edges += edge("IN_NETWORK", item, "GCPNetwork", compute_ref(net.get("network")))
     rows.edges += edge("IN_SUBNETWORK", item, "GCPSubnetwork", compute_ref(net.get("subnetwork")))
     for pool in map(m, seq(d.get("nodePools"))):
@@ -304,8 +338,15 @@ def gke_cluster(item: Item, ctx: Context) -> KindRows:
         pool_id = f"{item.name}/nodePools/{pool['name']}"
         rows.edges += edge("HAS_NODE_POOL", item, "GCPGKENodePool", pool_id)
         if pool_id not in ctx.asset_names:  # the NodePool asset, when listed, is the better source
-            pool_item = Item(pool_id, "container.googleapis.com/NodePool", "GCPGKENodePool", pool, None,
-                             item.project_number, item.name)  # fmt: skip
+            pool_item = Item(
+                pool_id,
+                "container.googleapis.com/NodePool",
+                "GCPGKENodePool",
+                pool,
+                None,
+                item.project_number,
+                item.name,
+            )
             pool_rows = node_pool(pool_item, ctx)
             props: Props = {"name": str(pool["name"]), "state": as_str(pool.get("status")), **pool_rows.props}
             rows.extra_nodes.append(NodeRow("GCPGKENodePool", pool_id, props))
@@ -323,11 +364,17 @@ def cloud_sql(item: Item, ctx: Context) -> KindRows:
     authorized = strings([m(n).get("value") for n in seq(ip_config.get("authorizedNetworks"))])
     ipv4 = as_bool(ip_config.get("ipv4Enabled"))
     rows = KindRows(
-        {"database_version": as_str(d.get("databaseVersion")), "tier": as_str(settings.get("tier")),
-         "public_ip_enabled": ipv4, "public_ip": as_str(public_ip), "private_ip": as_str(private_ip),
-         "authorized_networks": authorized, "open_to_internet": bool(ipv4) and bool(INTERNET & set(authorized or ())),
-         "state": as_str(d.get("state"))}
-    )  # fmt: skip
+        {
+            "database_version": as_str(d.get("databaseVersion")),
+            "tier": as_str(settings.get("tier")),
+            "public_ip_enabled": ipv4,
+            "public_ip": as_str(public_ip),
+            "private_ip": as_str(private_ip),
+            "authorized_networks": authorized,
+            "open_to_internet": bool(ipv4) and bool(INTERNET & set(authorized or ())),
+            "state": as_str(d.get("state")),
+        }
+    )
     rows.edges += edge("IN_NETWORK", item, "GCPNetwork", compute_ref(ip_config.get("privateNetwork")))
     return rows
 
@@ -350,12 +397,15 @@ def cloud_function(item: Item, ctx: Context) -> KindRows:
     service = m(d.get("serviceConfig"))  # 2nd gen
     email = as_str(d.get("serviceAccountEmail")) or as_str(service.get("serviceAccountEmail"))
     rows = KindRows(
-        {"runtime": as_str(d.get("runtime")) or as_str(m(d.get("buildConfig")).get("runtime")),
-         "entry_point": as_str(d.get("entryPoint")) or as_str(m(d.get("buildConfig")).get("entryPoint")),
-         "service_account": email, "https_url": as_str(m(d.get("httpsTrigger")).get("url")) or as_str(d.get("url")),
-         "ingress_settings": as_str(d.get("ingressSettings")) or as_str(service.get("ingressSettings")),
-         "is_public": item.name in ctx.public}
-    )  # fmt: skip
+        {
+            "runtime": as_str(d.get("runtime")) or as_str(m(d.get("buildConfig")).get("runtime")),
+            "entry_point": as_str(d.get("entryPoint")) or as_str(m(d.get("buildConfig")).get("entryPoint")),
+            "service_account": email,
+            "https_url": as_str(m(d.get("httpsTrigger")).get("url")) or as_str(d.get("url")),
+            "ingress_settings": as_str(d.get("ingressSettings")) or as_str(service.get("ingressSettings")),
+            "is_public": item.name in ctx.public,
+        }
+    )
     if email:
         rows.edges += edge("RUNS_AS", item, "GCPServiceAccount", ctx.sa_id(email))
     return rows
@@ -377,10 +427,14 @@ def service_account_key(item: Item, ctx: Context) -> KindRows:
     key_name = as_str(d.get("name")) or ""
     email = key_name.split("/serviceAccounts/", 1)[-1].split("/", 1)[0] if "/serviceAccounts/" in key_name else None
     rows = KindRows(
-        {"key_type": as_str(d.get("keyType")), "key_algorithm": as_str(d.get("keyAlgorithm")),
-         "valid_after": parse_time(d.get("validAfterTime")), "valid_before": parse_time(d.get("validBeforeTime")),
-         "service_account_email": email}
-    )  # fmt: skip
+        {
+            "key_type": as_str(d.get("keyType")),
+            "key_algorithm": as_str(d.get("keyAlgorithm")),
+            "valid_after": parse_time(d.get("validAfterTime")),
+            "valid_before": parse_time(d.get("validBeforeTime")),
+            "service_account_email": email,
+        }
+    )
     owner = item.name.rsplit("/keys/", 1)[0] if "/keys/" in item.name else None
     rows.edges += edge("BELONGS_TO", item, "GCPServiceAccount", owner)
     return rows
@@ -390,11 +444,14 @@ def bucket(item: Item, ctx: Context) -> KindRows:
     d = item.data
     iam = m(d.get("iamConfiguration"))
     return KindRows(
-        {"storage_class": as_str(d.get("storageClass")),
-         "uniform_bucket_level_access": as_bool(m(iam.get("uniformBucketLevelAccess")).get("enabled")),
-         "public_access_prevention": as_str(iam.get("publicAccessPrevention")),
-         "versioning": as_bool(m(d.get("versioning")).get("enabled")), "is_public": item.name in ctx.public}
-    )  # fmt: skip
+        {
+            "storage_class": as_str(d.get("storageClass")),
+            "uniform_bucket_level_access": as_bool(m(iam.get("uniformBucketLevelAccess")).get("enabled")),
+            "public_access_prevention": as_str(iam.get("publicAccessPrevention")),
+            "versioning": as_bool(m(d.get("versioning")).get("enabled")),
+            "is_public": item.name in ctx.public,
+        }
+    )
 
 
 def organization(item: Item, ctx: Context) -> KindRows:
@@ -414,11 +471,25 @@ def generic(item: Item, ctx: Context) -> KindRows:
 
 
 HANDLERS: Mapping[str, Callable[[Item, Context], KindRows]] = {
-    "GCPOrganization": organization, "GCPFolder": folder, "GCPProject": project, "GCPComputeInstance": instance,
-    "GCPDisk": disk, "GCPNetwork": network, "GCPSubnetwork": subnetwork, "GCPFirewall": firewall,
-    "GCPForwardingRule": forwarding_rule, "GCPTargetProxy": target_proxy, "GCPBackendService": backend_service,
-    "GCPInstanceGroup": instance_group, "GCPGKECluster": gke_cluster, "GCPGKENodePool": node_pool,
-    "GCPCloudSQLInstance": cloud_sql, "GCPCloudRunService": cloud_run, "GCPCloudFunction": cloud_function,
-    "GCPServiceAccount": service_account, "GCPServiceAccountKey": service_account_key, "GCPStorageBucket": bucket,
+    "GCPOrganization": organization,
+    "GCPFolder": folder,
+    "GCPProject": project,
+    "GCPComputeInstance": instance,
+    "GCPDisk": disk,
+    "GCPNetwork": network,
+    "GCPSubnetwork": subnetwork,
+    "GCPFirewall": firewall,
+    "GCPForwardingRule": forwarding_rule,
+    "GCPTargetProxy": target_proxy,
+    "GCPBackendService": backend_service,
+    "GCPInstanceGroup": instance_group,
+    "GCPGKECluster": gke_cluster,
+    "GCPGKENodePool": node_pool,
+    "GCPCloudSQLInstance": cloud_sql,
+    "GCPCloudRunService": cloud_run,
+    "GCPCloudFunction": cloud_function,
+    "GCPServiceAccount": service_account,
+    "GCPServiceAccountKey": service_account_key,
+    "GCPStorageBucket": bucket,
     GENERIC_LABEL: generic,
-}  # fmt: skip
+}

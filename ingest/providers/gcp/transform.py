@@ -118,8 +118,15 @@ def merge(payload: GcpPayload) -> list[Item]:
         search, asset = searches.get(name), assets.get(name)
         asset_type = (asset.asset_type if asset else "") or (search.asset_type if search else "")
         parent = (asset.parent if asset else "") or (search.parent_full_resource_name if search else "")
-        item = Item(name, asset_type, label_for(asset_type), asset.data if asset else {}, search,
-                    _project_number(asset, search), parent)  # fmt: skip
+        item = Item(
+            name,
+            asset_type,
+            label_for(asset_type),
+            asset.data if asset else {},
+            search,
+            _project_number(asset, search),
+            parent,
+        )
         items.append(item)
     return items
 
@@ -137,8 +144,11 @@ def build_context(items: Sequence[Item], policies: Sequence[PolicyResult]) -> Co
     sa_by_email = {
         str(i.data["email"]): i.name for i in items if i.label == "GCPServiceAccount" and as_str(i.data.get("email"))
     }
-    url_maps = {i.name: i.data for i in items if i.asset_type in ("compute.googleapis.com/UrlMap",
-                                                                  "compute.googleapis.com/RegionUrlMap")}  # fmt: skip
+    url_maps = {
+        i.name: i.data
+        for i in items
+        if i.asset_type in ("compute.googleapis.com/UrlMap", "compute.googleapis.com/RegionUrlMap")
+    }
     return Context(sa_by_email, url_maps, public_resources(policies), frozenset(i.name for i in items))
 
 
@@ -158,19 +168,35 @@ def transform_gcp(payload: GcpPayload) -> GcpRows:
         accounts.add(account)
         rows = HANDLERS[item.label](item, ctx)
         base: dict[str, PropValue] = {
-            "account": account, "region": region, "name": _name(item), "tags": _tags(item),
-            "asset_type": item.asset_type or None, "project_number": item.project_number or None,
-            "state": _state(item), "create_time": item.search.create_time if item.search else None,
+            "account": account,
+            "region": region,
+            "name": _name(item),
+            "tags": _tags(item),
+            "asset_type": item.asset_type or None,
+            "project_number": item.project_number or None,
+            "state": _state(item),
+            "create_time": item.search.create_time if item.search else None,
             "parent_name": item.parent or None,
-        }  # fmt: skip
-        nodes.append(NodeRow(item.label, item.name, {**base, **{k: v for k, v in rows.props.items()
-                                                                if v is not None or k not in base}}))  # fmt: skip
+        }
+        nodes.append(
+            NodeRow(
+                item.label,
+                item.name,
+                {**base, **{k: v for k, v in rows.props.items() if v is not None or k not in base}},
+            )
+        )
         labels_by_name[item.name] = item.label
         edges += rows.edges
         edges += _container_edges(item)
         for extra in rows.extra_nodes:
-            extra_props = {**base, "asset_type": "container.googleapis.com/NodePool", "tags": (),
-                           "create_time": None, "parent_name": item.name, **extra.props}  # fmt: skip
+            extra_props = {
+                **base,
+                "asset_type": "container.googleapis.com/NodePool",
+                "tags": (),
+                "create_time": None,
+                "parent_name": item.name,
+                **extra.props,
+            }
             nodes.append(NodeRow(extra.label, extra.id, extra_props))
             labels_by_name[extra.id] = extra.label
             if item.project_number:
@@ -238,9 +264,14 @@ def principal_row(member: str, scope: str) -> NodeRow:
     kind, _, value = member.partition(":")
     public = member in PUBLIC_MEMBERS
     props: dict[str, PropValue] = {
-        "account": scope, "region": GLOBAL, "name": member, "tags": (), "principal_type": kind,
-        "email": value.split("?", 1)[0] or None, "is_public": public,
-    }  # fmt: skip
+        "account": scope,
+        "region": GLOBAL,
+        "name": member,
+        "tags": (),
+        "principal_type": kind,
+        "email": value.split("?", 1)[0] or None,
+        "is_public": public,
+    }
     return NodeRow("GCPPrincipal", member, props)
 
 

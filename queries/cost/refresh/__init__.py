@@ -24,8 +24,22 @@ from queries.cost.refresh.gcp import fetch_gcp
 
 log = logging.getLogger(__name__)
 
-AZURE_REGIONS = frozenset({"eastus", "eastus2", "westus2", "westeurope", "northeurope", "uksouth", "germanywestcentral",
-                           "francecentral", "southeastasia", "australiaeast", "japaneast", "centralus"})  # fmt: skip
+AZURE_REGIONS = frozenset(
+    {
+        "eastus",
+        "eastus2",
+        "westus2",
+        "westeurope",
+        "northeurope",
+        "uksouth",
+        "germanywestcentral",
+        "francecentral",
+        "southeastasia",
+        "australiaeast",
+        "japaneast",
+        "centralus",
+    }
+)
 
 
 def _provider_of(region: str) -> str:
@@ -80,10 +94,18 @@ def refresh_prices(settings: Settings, providers: tuple[str, ...], out: Path | N
     current = load_prices(settings)
     keys = {p.key for p in fetched}
     carried = [
-        Price(p.provider, p.service, p.kind, p.region, p.unit, p.usd,
-              f"carried over from the snapshot of {current.date}" + (f"; {p.note}" if p.note else ""))
-        for p in current.prices if p.key not in keys
-    ]  # fmt: skip
+        Price(
+            p.provider,
+            p.service,
+            p.kind,
+            p.region,
+            p.unit,
+            p.usd,
+            f"carried over from the snapshot of {current.date}" + (f"; {p.note}" if p.note else ""),
+        )
+        for p in current.prices
+        if p.key not in keys
+    ]
     today = datetime.now(UTC).strftime("%Y-%m-%d")
     snapshot = PriceSnapshot(
         source=f"Fetched from the public price APIs ({', '.join(p for p in providers if counts.get(p))}) on {today}: "

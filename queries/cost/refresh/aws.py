@@ -20,8 +20,12 @@ from queries.cost.refresh.fetch import JsonDoc, get_json, obj, text
 log = logging.getLogger(__name__)
 
 OFFERS = ("AmazonEC2", "AWSELB", "AmazonRDS")
-_ELB = {"Load Balancer-Application": "application", "Load Balancer-Network": "network",
-        "Load Balancer": "classic", "Load Balancer-Gateway": "gateway"}  # fmt: skip
+_ELB = {
+    "Load Balancer-Application": "application",
+    "Load Balancer-Network": "network",
+    "Load Balancer": "classic",
+    "Load Balancer-Gateway": "gateway",
+}
 _RDS_ENGINES = {"PostgreSQL": "postgres", "MySQL": "mysql", "MariaDB": "mysql"}
 _RDS_STORAGE = {"General Purpose": "gp2", "General Purpose-GP3": "gp3", "Provisioned IOPS": "io1"}
 

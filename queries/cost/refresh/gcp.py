@@ -22,16 +22,28 @@ log = logging.getLogger(__name__)
 MAX_PAGES = 200
 # machine type -> (family in SKU descriptions, vCPUs billed, GB of memory)
 SHAPES: dict[str, tuple[str, float, float]] = {
-    "e2-micro": ("E2", 0.25, 1), "e2-small": ("E2", 0.5, 2), "e2-medium": ("E2", 1, 4),
-    "e2-standard-2": ("E2", 2, 8), "e2-standard-4": ("E2", 4, 16), "e2-standard-8": ("E2", 8, 32),
-    "n1-standard-1": ("N1", 1, 3.75), "n1-standard-2": ("N1", 2, 7.5), "n1-standard-4": ("N1", 4, 15),
-    "n2-standard-2": ("N2", 2, 8), "n2-standard-4": ("N2", 4, 16), "n2-standard-8": ("N2", 8, 32),
-    "n2d-standard-2": ("N2D AMD", 2, 8), "c2-standard-4": ("Compute optimized", 4, 16),
-}  # fmt: skip
+    "e2-micro": ("E2", 0.25, 1),
+    "e2-small": ("E2", 0.5, 2),
+    "e2-medium": ("E2", 1, 4),
+    "e2-standard-2": ("E2", 2, 8),
+    "e2-standard-4": ("E2", 4, 16),
+    "e2-standard-8": ("E2", 8, 32),
+    "n1-standard-1": ("N1", 1, 3.75),
+    "n1-standard-2": ("N1", 2, 7.5),
+    "n1-standard-4": ("N1", 4, 15),
+    "n2-standard-2": ("N2", 2, 8),
+    "n2-standard-4": ("N2", 4, 16),
+    "n2-standard-8": ("N2", 8, 32),
+    "n2d-standard-2": ("N2D AMD", 2, 8),
+    "c2-standard-4": ("Compute optimized", 4, 16),
+}
 _CORE = re.compile(r"^(E2|N1 Predefined|N2|N2D AMD|Compute optimized) Instance Core running in ")
 _RAM = re.compile(r"^(E2|N1 Predefined|N2|N2D AMD|Compute optimized) Instance Ram running in ")
-_DISKS = {"Storage PD Capacity": "pd-standard", "Balanced PD Capacity": "pd-balanced",
-          "SSD backed PD Capacity": "pd-ssd"}  # fmt: skip
+_DISKS = {
+    "Storage PD Capacity": "pd-standard",
+    "Balanced PD Capacity": "pd-balanced",
+    "SSD backed PD Capacity": "pd-ssd",
+}
 
 
 def _unit_price(sku: dict[str, object]) -> float | None:
@@ -72,8 +84,9 @@ def parse_skus(skus: Iterable[object], regions: set[str]) -> list[Price]:
         for region in regions:
             if (family, region) in core and (family, region) in ram:
                 usd = vcpus * core[(family, region)] + gb * ram[(family, region)]
-                prices.append(Price("gcp", "compute", mtype, region, "hour", round(usd, 6),
-                                    f"{vcpus:g} vCPU + {gb:g} GB"))  # fmt: skip
+                prices.append(
+                    Price("gcp", "compute", mtype, region, "hour", round(usd, 6), f"{vcpus:g} vCPU + {gb:g} GB")
+                )
     return prices
 
 

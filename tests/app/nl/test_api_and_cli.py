@@ -39,9 +39,13 @@ def test_ask_over_graphql(
     result = run(estate, nl_settings, ASK, q=QUESTION)
     assert result.errors is None
     assert result.data["ask"] == {
-        "answer": "web-1 has a public IP.", "cypher": RIGHT, "rows": [{"name": "web-1"}], "path": "llm",
-        "warnings": [], "truncated": False,
-    }  # fmt: skip
+        "answer": "web-1 has a public IP.",
+        "cypher": RIGHT,
+        "rows": [{"name": "web-1"}],
+        "path": "llm",
+        "warnings": [],
+        "truncated": False,
+    }
     template = run(estate, nl_settings, ASK, q="which buckets are public")
     assert template.data["ask"]["path"] == "template"
     assert {r["name"] for r in template.data["ask"]["rows"]} == {"public-assets", "stpublic", "gcs-public"}

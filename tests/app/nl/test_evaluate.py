@@ -50,28 +50,47 @@ def test_a_scripted_run_and_its_report(
 ) -> None:
     questions = [
         EvalQuestion("t1", "count", "How many EC2 instances are there?", "MATCH (n:EC2Instance) RETURN count(n)"),
-        EvalQuestion("l1", "filter", "Which EC2 instances have a public IP address?",
-                     "MATCH (i:EC2Instance) WHERE i.public_ip IS NOT NULL RETURN i.id AS id"),
-        EvalQuestion("l2", "relationship", "Which EC2 instances run in subnet {subnet}?",
-                     "MATCH (i:EC2Instance)-[:IN_SUBNET]->(:Subnet {name: $subnet}) RETURN i.id AS id",
-                     bind="MATCH (s:Subnet) RETURN s.name AS subnet LIMIT 1"),
-        EvalQuestion("w1", "security", "Which RDS databases are publicly accessible?",
-                     "MATCH (d:RDSInstance) WHERE d.publicly_accessible = true RETURN d.id AS id"),
-    ]  # fmt: skip
+        EvalQuestion(
+            "l1",
+            "filter",
+            "Which EC2 instances have a public IP address?",
+            "MATCH (i:EC2Instance) WHERE i.public_ip IS NOT NULL RETURN i.id AS id",
+        ),
+        EvalQuestion(
+            "l2",
+            "relationship",
+            "Which EC2 instances run in subnet {subnet}?",
+            "MATCH (i:EC2Instance)-[:IN_SUBNET]->(:Subnet {name: $subnet}) RETURN i.id AS id",
+            bind="MATCH (s:Subnet) RETURN s.name AS subnet LIMIT 1",
+        ),
+        EvalQuestion(
+            "w1",
+            "security",
+            "Which RDS databases are publicly accessible?",
+            "MATCH (d:RDSInstance) WHERE d.publicly_accessible = true RETURN d.id AS id",
+        ),
+    ]
     scripted.rules = (
-        Rule("Which EC2 instances have a public IP address?",
-             Reply("MATCH (i:EC2Instance) WHERE i.public_ip IS NOT NULL RETURN i.id AS id"), exact=True),
-        Rule("Which EC2 instances run in subnet app-a?",
-             Reply("MATCH (i:EC2Instance) RETURN i.id AS id"), exact=True),  # wrong: every instance
+        Rule(
+            "Which EC2 instances have a public IP address?",
+            Reply("MATCH (i:EC2Instance) WHERE i.public_ip IS NOT NULL RETURN i.id AS id"),
+            exact=True,
+        ),
+        Rule(
+            "Which EC2 instances run in subnet app-a?", Reply("MATCH (i:EC2Instance) RETURN i.id AS id"), exact=True
+        ),  # wrong: every instance
         Rule("Which RDS databases are publicly accessible?", Reply("MATCH (n) DETACH DELETE n"), exact=True),
-    )  # fmt: skip
+    )
     scripted.default = Reply("Summary.")
     svc = make(estate, nl_settings, redis_client)
     results = {r.id: r for r in evaluate(svc, questions)}
     assert (results["t1"].path, results["t1"].match) == ("template", True)
     assert (results["l1"].path, results["l1"].match) == ("llm", True)
     assert (results["l2"].path, results["l2"].match, results["l2"].question) == (
-        "llm", False, "Which EC2 instances run in subnet app-a?")  # fmt: skip
+        "llm",
+        False,
+        "Which EC2 instances run in subnet app-a?",
+    )
     assert (results["w1"].path, results["w1"].executable) == ("degraded", False)
     write_report(list(results.values()), nl_settings, estate, True, tmp_path)
     report = json.loads((tmp_path / "nl_eval.json").read_text())

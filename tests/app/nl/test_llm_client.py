@@ -135,8 +135,9 @@ def test_budget_prices_calls_and_raises_each_alert_once(nl_settings: Settings, r
     assert status.projected_month_usd == pytest.approx(0.01203 / 9.5 * 31, rel=1e-3)
     assert [a.split(" ")[0:2] for a in status.alerts] == [["daily", "LLM"], ["one", "question"]]
     assert {(x.user, x.operation, x.calls) for x in status.lines} == {
-        ("alice", "generate_cypher", 1), ("bob", "summarise", 2),
-    }  # fmt: skip
+        ("alice", "generate_cypher", 1),
+        ("bob", "summarise", 2),
+    }
 
 
 def test_monthly_projection_alert(nl_settings: Settings, redis_client: redis.Redis) -> None:

@@ -52,8 +52,11 @@ def test_counts_by_provider_kind_and_region(estate: Graph) -> None:
     assert sum(int(str(r["count"])) for r in by_kind.rows) == 19
     by_region = answer(estate, "count resources by region")
     assert {r["region"]: r["count"] for r in by_region.rows} == {
-        "us-east-1": 10, "eu-west-1": 2, "westeurope": 4, "europe-west1": 3,
-    }  # fmt: skip
+        "us-east-1": 10,
+        "eu-west-1": 2,
+        "westeurope": 4,
+        "europe-west1": 3,
+    }
 
 
 def test_list_kind_in_region(estate: Graph) -> None:

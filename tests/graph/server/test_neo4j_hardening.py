@@ -309,8 +309,11 @@ def test_extra_settings_override_drop_and_are_validated(tmp_path: Path) -> None:
     assert f"{UNRESTRICTED_SETTING}=apoc.*" in lines
     assert not any(line.startswith(ALLOWLIST_SETTING) for line in lines)
     assert "db.logs.query.enabled=OFF" in lines
-    for bad in ({"dbms.security.procedures.unrestricted\nx": "y"}, {"Not A Key": "1"},
-                {UNRESTRICTED_SETTING: "apoc.*\ndbms.security.auth_enabled=false"}):  # fmt: skip
+    for bad in (
+        {"dbms.security.procedures.unrestricted\nx": "y"},
+        {"Not A Key": "1"},
+        {UNRESTRICTED_SETTING: "apoc.*\ndbms.security.auth_enabled=false"},
+    ):
         with pytest.raises(ConfigError):
             Neo4jServer(settings, bad)
     check_conf_settings({UNRESTRICTED_SETTING: None})

@@ -309,6 +309,15 @@ def test_redis_port_held_by_non_redis(make_settings: MakeSettings, listening_soc
 def test_status_line_is_one_line() -> None:
     status = services.ServiceStatus("neo4j", True, True, 1234, "bolt://127.0.0.1:7687", "http://x", 7.93)
     assert status.line().split() == [
-        "neo4j", "up", "pid", "1234", "bolt://127.0.0.1:7687", "http://x", "(started", "in", "7.9", "s)",
-    ]  # fmt: skip
+        "neo4j",
+        "up",
+        "pid",
+        "1234",
+        "bolt://127.0.0.1:7687",
+        "http://x",
+        "(started",
+        "in",
+        "7.9",
+        "s)",
+    ]
     assert "\n" not in services.ServiceStatus("redis", False, False, None, "r").line()

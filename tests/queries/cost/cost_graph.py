@@ -12,8 +12,9 @@ ACCOUNTS = {"aws": "111122223333", "azure": "sub-1", "gcp": "proj-1"}
 
 def node(label: str, id_: str, region: str, **props: PropValue) -> NodeRow:
     provider = SCHEMA.node(label).provider
-    return NodeRow(label, id_, {"name": id_.rsplit("/", 1)[-1], "account": ACCOUNTS[provider], "region": region,
-                                **props})  # fmt: skip
+    return NodeRow(
+        label, id_, {"name": id_.rsplit("/", 1)[-1], "account": ACCOUNTS[provider], "region": region, **props}
+    )
 
 
 def edge(type_: str, source: NodeRow, target: NodeRow) -> EdgeRow:

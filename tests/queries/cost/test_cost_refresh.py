@@ -120,56 +120,143 @@ OFFERS = {"AmazonEC2": EC2, "AWSELB": ELB, "AmazonRDS": RDS}
 def _azure_item(
     service: str, product: str, sku: str, meter: str, unit: str, usd: float, arm: str = ""
 ) -> dict[str, object]:
-    return {"currencyCode": "USD", "tierMinimumUnits": 0.0, "retailPrice": usd, "unitPrice": usd,
-            "armRegionName": "westeurope", "location": "EU West", "effectiveStartDate": "2026-10-01T00:00:00Z",
-            "meterId": "00000000-0000-0000-0000-000000000000", "meterName": meter, "productId": "DZH0",
-            "skuId": "DZH0/1",
-            "productName": product, "skuName": sku, "serviceName": service, "serviceId": "DZH1", "serviceFamily": "X",
-            "unitOfMeasure": unit, "type": "Consumption", "isPrimaryMeterRegion": True, "armSkuName": arm}  # fmt: skip
+    return {
+        "currencyCode": "USD",
+        "tierMinimumUnits": 0.0,
+        "retailPrice": usd,
+        "unitPrice": usd,
+        "armRegionName": "westeurope",
+        "location": "EU West",
+        "effectiveStartDate": "2026-10-01T00:00:00Z",
+        "meterId": "00000000-0000-0000-0000-000000000000",
+        "meterName": meter,
+        "productId": "DZH0",
+        "skuId": "DZH0/1",
+        "productName": product,
+        "skuName": sku,
+        "serviceName": service,
+        "serviceId": "DZH1",
+        "serviceFamily": "X",
+        "unitOfMeasure": unit,
+        "type": "Consumption",
+        "isPrimaryMeterRegion": True,
+        "armSkuName": arm,
+    }
 
 
 AZURE = {
     "Virtual Machines": [
-        [_azure_item("Virtual Machines", "Virtual Machines BS Series", "B2s", "B2s", "1 Hour", 0.05, "Standard_B2s"),
-         _azure_item("Virtual Machines", "Virtual Machines BS Series Windows", "B2s", "B2s", "1 Hour", 0.07,
-                     "Standard_B2s")],
-        [_azure_item("Virtual Machines", "Virtual Machines BS Series", "B2s Spot", "B2s Spot", "1 Hour", 0.01,
-                     "Standard_B2s"),
-         _azure_item("Virtual Machines", "Virtual Machines DSv5 Series", "D2s v5", "D2s v5", "1 Hour", 0.12,
-                     "Standard_D2s_v5")],
+        [
+            _azure_item("Virtual Machines", "Virtual Machines BS Series", "B2s", "B2s", "1 Hour", 0.05, "Standard_B2s"),
+            _azure_item(
+                "Virtual Machines", "Virtual Machines BS Series Windows", "B2s", "B2s", "1 Hour", 0.07, "Standard_B2s"
+            ),
+        ],
+        [
+            _azure_item(
+                "Virtual Machines", "Virtual Machines BS Series", "B2s Spot", "B2s Spot", "1 Hour", 0.01, "Standard_B2s"
+            ),
+            _azure_item(
+                "Virtual Machines",
+                "Virtual Machines DSv5 Series",
+                "D2s v5",
+                "D2s v5",
+                "1 Hour",
+                0.12,
+                "Standard_D2s_v5",
+            ),
+        ],
     ],
     "Storage": [[_azure_item("Storage", "Premium SSD Managed Disks", "P4 LRS", "P4 LRS Disk", "1/Month", 6.0)]],
-    "Virtual Network": [[_azure_item("Virtual Network", "IP Addresses", "Standard", "Static Public IP", "1 Hour",
-                                     0.0051)]],
+    "Virtual Network": [
+        [_azure_item("Virtual Network", "IP Addresses", "Standard", "Static Public IP", "1 Hour", 0.0051)]
+    ],
     "SQL Database": [[_azure_item("SQL Database", "SQL Database Single Standard", "S0", "S0 DTUs", "1/Day", 0.4839)]],
-}  # fmt: skip
+}
 
 GCP_SKUS = [
     [
-        {"name": f"{COMPUTE}/skus/1", "skuId": "1", "description": "E2 Instance Core running in Americas",
-         "category": {"serviceDisplayName": "Compute Engine", "resourceFamily": "Compute", "resourceGroup": "CPU",
-                      "usageType": "OnDemand"}, "serviceRegions": ["us-central1"],
-         "pricingInfo": [{"effectiveTime": "2026-11-01T00:00:00Z", "pricingExpression": {
-             "usageUnit": "h", "displayQuantity": 1, "baseUnit": "s", "baseUnitConversionFactor": 3600,
-             "tieredRates": [{"startUsageAmount": 0, "unitPrice": {"currencyCode": "USD", "units": "0",
-                                                                    "nanos": 22000000}}]}}]},
-        {"name": f"{COMPUTE}/skus/2", "skuId": "2", "description": "E2 Instance Core running in Americas (Spot)",
-         "category": {"resourceFamily": "Compute", "usageType": "Preemptible"}, "serviceRegions": ["us-central1"],
-         "pricingInfo": [{"pricingExpression": {"tieredRates": [{"unitPrice": {"units": "0", "nanos": 5000000}}]}}]},
+        {
+            "name": f"{COMPUTE}/skus/1",
+            "skuId": "1",
+            "description": "E2 Instance Core running in Americas",
+            "category": {
+                "serviceDisplayName": "Compute Engine",
+                "resourceFamily": "Compute",
+                "resourceGroup": "CPU",
+                "usageType": "OnDemand",
+            },
+            "serviceRegions": ["us-central1"],
+            "pricingInfo": [
+                {
+                    "effectiveTime": "2026-11-01T00:00:00Z",
+                    "pricingExpression": {
+                        "usageUnit": "h",
+                        "displayQuantity": 1,
+                        "baseUnit": "s",
+                        "baseUnitConversionFactor": 3600,
+                        "tieredRates": [
+                            {
+                                "startUsageAmount": 0,
+                                "unitPrice": {"currencyCode": "USD", "units": "0", "nanos": 22000000},
+                            }
+                        ],
+                    },
+                }
+            ],
+        },
+        {
+            "name": f"{COMPUTE}/skus/2",
+            "skuId": "2",
+            "description": "E2 Instance Core running in Americas (Spot)",
+            "category": {"resourceFamily": "Compute", "usageType": "Preemptible"},
+            "serviceRegions": ["us-central1"],
+            "pricingInfo": [{"pricingExpression": {"tieredRates": [{"unitPrice": {"units": "0", "nanos": 5000000}}]}}],
+        },
     ],
     [
-        {"name": f"{COMPUTE}/skus/3", "skuId": "3", "description": "E2 Instance Ram running in Americas",
-         "category": {"resourceFamily": "Compute", "resourceGroup": "RAM", "usageType": "OnDemand"},
-         "serviceRegions": ["us-central1"],
-         "pricingInfo": [{"pricingExpression": {"usageUnit": "GiBy.h", "tieredRates": [
-             {"startUsageAmount": 0, "unitPrice": {"currencyCode": "USD", "units": "0", "nanos": 3000000}}]}}]},
-        {"name": f"{COMPUTE}/skus/4", "skuId": "4", "description": "Balanced PD Capacity in Iowa",
-         "category": {"resourceFamily": "Storage", "resourceGroup": "SSD", "usageType": "OnDemand"},
-         "serviceRegions": ["us-central1"],
-         "pricingInfo": [{"pricingExpression": {"usageUnit": "GiBy.mo", "tieredRates": [
-             {"startUsageAmount": 0, "unitPrice": {"currencyCode": "USD", "units": "0", "nanos": 110000000}}]}}]},
+        {
+            "name": f"{COMPUTE}/skus/3",
+            "skuId": "3",
+            "description": "E2 Instance Ram running in Americas",
+            "category": {"resourceFamily": "Compute", "resourceGroup": "RAM", "usageType": "OnDemand"},
+            "serviceRegions": ["us-central1"],
+            "pricingInfo": [
+                {
+                    "pricingExpression": {
+                        "usageUnit": "GiBy.h",
+                        "tieredRates": [
+                            {
+                                "startUsageAmount": 0,
+                                "unitPrice": {"currencyCode": "USD", "units": "0", "nanos": 3000000},
+                            }
+                        ],
+                    }
+                }
+            ],
+        },
+        {
+            "name": f"{COMPUTE}/skus/4",
+            "skuId": "4",
+            "description": "Balanced PD Capacity in Iowa",
+            "category": {"resourceFamily": "Storage", "resourceGroup": "SSD", "usageType": "OnDemand"},
+            "serviceRegions": ["us-central1"],
+            "pricingInfo": [
+                {
+                    "pricingExpression": {
+                        "usageUnit": "GiBy.mo",
+                        "tieredRates": [
+                            {
+                                "startUsageAmount": 0,
+                                "unitPrice": {"currencyCode": "USD", "units": "0", "nanos": 110000000},
+                            }
+                        ],
+                    }
+                }
+            ],
+        },
     ],
-]  # fmt: skip
+]
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -210,19 +297,42 @@ class _Handler(BaseHTTPRequestHandler):
             link = ""
             if page + 1 < len(pages):
                 link = f"{base}/api/retail/prices?currencyCode=USD&$filter={q['$filter']}&$skip={skip + 100}"
-            return self._send(200, {"BillingCurrency": "USD", "CustomerEntityId": "Default",
-                                    "CustomerEntityType": "Retail", "Items": pages[page], "NextPageLink": link or None,
-                                    "Count": len(pages[page])})  # fmt: skip
+            return self._send(
+                200,
+                {
+                    "BillingCurrency": "USD",
+                    "CustomerEntityId": "Default",
+                    "CustomerEntityType": "Retail",
+                    "Items": pages[page],
+                    "NextPageLink": link or None,
+                    "Count": len(pages[page]),
+                },
+            )
         if url.path.startswith("/v1/"):
             if q.get("key") != GCP_KEY:
                 return self._send(
                     403, {"error": {"code": 403, "message": "API key not valid.", "status": "PERMISSION_DENIED"}}
                 )
             if url.path == "/v1/services":
-                return self._send(200, {"services": [
-                    {"name": "services/0017-8C5E-5A54", "serviceId": "0017-8C5E-5A54", "displayName": "Cloud Storage"},
-                    {"name": COMPUTE, "serviceId": "6F81-5844-456A", "displayName": "Compute Engine",
-                     "businessEntityName": "businessEntities/GCP"}], "nextPageToken": ""})  # fmt: skip
+                return self._send(
+                    200,
+                    {
+                        "services": [
+                            {
+                                "name": "services/0017-8C5E-5A54",
+                                "serviceId": "0017-8C5E-5A54",
+                                "displayName": "Cloud Storage",
+                            },
+                            {
+                                "name": COMPUTE,
+                                "serviceId": "6F81-5844-456A",
+                                "displayName": "Compute Engine",
+                                "businessEntityName": "businessEntities/GCP",
+                            },
+                        ],
+                        "nextPageToken": "",
+                    },
+                )
             if url.path == f"/v1/{COMPUTE}/skus":
                 page = int(q.get("pageToken") or "0")
                 token = str(page + 1) if page + 1 < len(GCP_SKUS) else ""
@@ -242,12 +352,17 @@ def price_apis() -> Iterator[str]:
 
 
 def _local(settings: Settings, url: str, tmp_path: Path, key: str | None = GCP_KEY) -> Settings:
-    return settings.model_copy(update={
-        "cost_aws_pricing_url": url, "cost_azure_prices_url": f"{url}/api/retail/prices",
-        "cost_gcp_billing_url": url, "cost_gcp_api_key": SecretStr(key) if key else None,
-        "cost_refresh_regions": ("us-east-1", "westeurope", "us-central1"), "data_dir": tmp_path,
-        "cost_prices_file": None,
-    })  # fmt: skip
+    return settings.model_copy(
+        update={
+            "cost_aws_pricing_url": url,
+            "cost_azure_prices_url": f"{url}/api/retail/prices",
+            "cost_gcp_billing_url": url,
+            "cost_gcp_api_key": SecretStr(key) if key else None,
+            "cost_refresh_regions": ("us-east-1", "westeurope", "us-central1"),
+            "data_dir": tmp_path,
+            "cost_prices_file": None,
+        }
+    )
 
 
 def test_refresh_parses_each_api_and_writes_a_dated_fetched_snapshot(

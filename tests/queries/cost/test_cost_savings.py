@@ -49,8 +49,9 @@ def unattached_neg() -> tuple[list[NodeRow], list[EdgeRow]]:
 
 def stopped_pos() -> tuple[list[NodeRow], list[EdgeRow]]:
     i, v = _inst("i-stopped", "stopped"), _vol("vol-root", "in-use", "gp2", 50)
-    vm = node("AzureVirtualMachine", "vm-off", "westeurope", vm_size="Standard_B2s",
-              power_state="PowerState/deallocated")  # fmt: skip
+    vm = node(
+        "AzureVirtualMachine", "vm-off", "westeurope", vm_size="Standard_B2s", power_state="PowerState/deallocated"
+    )
     d = node("AzureDisk", "disk-off", "westeurope", sku_name="Premium_LRS", disk_size_gb=30)
     return [i, v, vm, d], [edge("ATTACHED_TO", v, i), edge("USES_DISK", vm, d)]
 
@@ -86,8 +87,7 @@ def prevgen_neg() -> tuple[list[NodeRow], list[EdgeRow]]:
 
 
 def _snap(id_: str, days: int) -> NodeRow:
-    return node("EBSSnapshot", id_, "us-east-1", volume_size=200,
-                start_time=datetime.now(UTC) - timedelta(days=days))  # fmt: skip
+    return node("EBSSnapshot", id_, "us-east-1", volume_size=200, start_time=datetime.now(UTC) - timedelta(days=days))
 
 
 def snap_pos() -> tuple[list[NodeRow], list[EdgeRow]]:
@@ -130,8 +130,15 @@ def over_neg() -> tuple[list[NodeRow], list[EdgeRow]]:
 
 
 def _db_graph(client: bool) -> tuple[list[NodeRow], list[EdgeRow]]:
-    db = node("RDSInstance", "db-1", "us-east-1", engine="postgres", instance_class="db.t3.medium",
-              storage_type="gp2", allocated_storage=100)  # fmt: skip
+    db = node(
+        "RDSInstance",
+        "db-1",
+        "us-east-1",
+        engine="postgres",
+        instance_class="db.t3.medium",
+        storage_type="gp2",
+        allocated_storage=100,
+    )
     db_sg, app_sg = node("SecurityGroup", "sg-db", "us-east-1"), node("SecurityGroup", "sg-app", "us-east-1")
     rule = NodeRow(
         "SecurityGroupRule",
@@ -152,8 +159,9 @@ def _db_graph(client: bool) -> tuple[list[NodeRow], list[EdgeRow]]:
 
 
 def azure_disk_pos() -> tuple[list[NodeRow], list[EdgeRow]]:
-    return [node("AzureDisk", "disk-loose", "westeurope", sku_name="Premium_LRS", disk_size_gb=128,
-                 disk_state="Unattached")], []  # fmt: skip
+    return [
+        node("AzureDisk", "disk-loose", "westeurope", sku_name="Premium_LRS", disk_size_gb=128, disk_state="Unattached")
+    ], []
 
 
 def azure_disk_neg() -> tuple[list[NodeRow], list[EdgeRow]]:
@@ -175,8 +183,9 @@ def azure_pip_neg() -> tuple[list[NodeRow], list[EdgeRow]]:
 
 
 def _address(state: str) -> tuple[list[NodeRow], list[EdgeRow]]:
-    return [node("GCPResource", f"addr-{state}", "us-central1", asset_type="compute.googleapis.com/Address",
-                 state=state)], []  # fmt: skip
+    return [
+        node("GCPResource", f"addr-{state}", "us-central1", asset_type="compute.googleapis.com/Address", state=state)
+    ], []
 
 
 def gcp_disk_pos() -> tuple[list[NodeRow], list[EdgeRow]]:

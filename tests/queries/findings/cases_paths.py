@@ -13,8 +13,14 @@ BUCKET = "arn:aws:s3:::estate-sensitive"
 
 
 def _instance_with_role(g: Graph, public_ip: str | None, role_policy: str) -> str:
-    instance = g.node("EC2Instance", INSTANCE, instance_id="i-0exposed", state="running", public_ip=public_ip,
-                      iam_instance_profile_arn=PROFILE)  # fmt: skip
+    instance = g.node(
+        "EC2Instance",
+        INSTANCE,
+        instance_id="i-0exposed",
+        state="running",
+        public_ip=public_ip,
+        iam_instance_profile_arn=PROFILE,
+    )
     profile = g.node("IAMInstanceProfile", PROFILE, instance_profile_name="app")
     role = g.node("IAMRole", ROLE, role_name="app-ec2", trusts_any_principal=False)
     g.rel(instance, "USES_INSTANCE_PROFILE", profile)
@@ -51,11 +57,27 @@ def _lb_admin(bad: bool) -> Graph:
 
 def _statement_policy(g: Graph, policy_id: str, actions: list[str], resources: list[str]) -> tuple[str, str]:
     """A managed policy with one Allow statement; returns (policy, statement)."""
-    policy = g.node("IAMPolicy", policy_id, policy_name=policy_id.rsplit("/", 1)[-1], is_inline=False,
-                    is_aws_managed=False, attachment_count=1)  # fmt: skip
-    statement = g.node("IAMPolicyStatement", f"{policy_id}/statement/0", account=ACCOUNT, region="global",
-                       policy_arn=policy_id, index=0, effect="Allow", actions=actions, resources=resources,
-                       has_condition=False, is_admin=False)  # fmt: skip
+    policy = g.node(
+        "IAMPolicy",
+        policy_id,
+        policy_name=policy_id.rsplit("/", 1)[-1],
+        is_inline=False,
+        is_aws_managed=False,
+        attachment_count=1,
+    )
+    statement = g.node(
+        "IAMPolicyStatement",
+        f"{policy_id}/statement/0",
+        account=ACCOUNT,
+        region="global",
+        policy_arn=policy_id,
+        index=0,
+        effect="Allow",
+        actions=actions,
+        resources=resources,
+        has_condition=False,
+        is_admin=False,
+    )
     g.rel(policy, "HAS_STATEMENT", statement)
     return policy, statement
 
@@ -66,13 +88,18 @@ SECRET = arn("secretsmanager", "secret:prod/db-password-AbCdEf")
 
 def _function_secrets(bad: bool) -> Graph:
     g = Graph()
-    function = g.node("LambdaFunction", FUNCTION, function_name="public-webhook",
-                      function_url_auth_type="NONE" if bad else "AWS_IAM",
-                      role_arn=f"arn:aws:iam::{ACCOUNT}:role/webhook")  # fmt: skip
+    function = g.node(
+        "LambdaFunction",
+        FUNCTION,
+        function_name="public-webhook",
+        function_url_auth_type="NONE" if bad else "AWS_IAM",
+        role_arn=f"arn:aws:iam::{ACCOUNT}:role/webhook",
+    )
     role = g.node("IAMRole", f"arn:aws:iam::{ACCOUNT}:role/webhook", role_name="webhook")
     actions = ["secretsmanager:GetSecretValue"]
-    policy, statement = _statement_policy(g, f"arn:aws:iam::{ACCOUNT}:policy/read-secrets", actions,
-                                          [arn("secretsmanager", "secret:prod/*")])  # fmt: skip
+    policy, statement = _statement_policy(
+        g, f"arn:aws:iam::{ACCOUNT}:policy/read-secrets", actions, [arn("secretsmanager", "secret:prod/*")]
+    )
     g.rel(function, "USES_ROLE", role)
     g.rel(role, "HAS_POLICY", policy)
     secret = g.node("SecretsManagerSecret", SECRET, secret_name="prod/db-password", rotation_enabled=True)
@@ -83,12 +110,17 @@ def _function_secrets(bad: bool) -> Graph:
 
 def _instance_data(bad: bool) -> Graph:
     g = Graph()
-    policy, statement = _statement_policy(g, f"arn:aws:iam::{ACCOUNT}:policy/sensitive-reader", ["s3:GetObject"],
-                                          [f"{BUCKET}/*" if bad else "arn:aws:s3:::estate-public-*/*"])  # fmt: skip
+    policy, statement = _statement_policy(
+        g,
+        f"arn:aws:iam::{ACCOUNT}:policy/sensitive-reader",
+        ["s3:GetObject"],
+        [f"{BUCKET}/*" if bad else "arn:aws:s3:::estate-public-*/*"],
+    )
     instance = _instance_with_role(g, "54.1.2.3", policy)
     _exposed(g, instance, world=True)
-    bucket = g.node("S3Bucket", BUCKET, bucket_name="estate-sensitive", region=REGION,
-                    tags=["data-classification=sensitive"])  # fmt: skip
+    bucket = g.node(
+        "S3Bucket", BUCKET, bucket_name="estate-sensitive", region=REGION, tags=["data-classification=sensitive"]
+    )
     if bad:  # graph.links derives the grant only when the statement's pattern matches the bucket
         g.rel(statement, "ALLOWS_ACCESS_TO", bucket, actions=["s3:GetObject"])
     return g
@@ -99,8 +131,14 @@ DB = arn("rds", "db:reporting-db")
 
 def _public_db(bad: bool) -> Graph:
     g = Graph()
-    db = g.node("RDSInstance", DB, db_instance_identifier="reporting-db", engine="postgres", endpoint_port=5432,
-                publicly_accessible=True)  # fmt: skip
+    db = g.node(
+        "RDSInstance",
+        DB,
+        db_instance_identifier="reporting-db",
+        engine="postgres",
+        endpoint_port=5432,
+        publicly_accessible=True,
+    )
     sg = security_group(g, name="db")
     sg_rule(g, sg, "tcp", 5432, 5432, "0.0.0.0/0" if bad else "10.0.0.0/8")
     sg_rule(g, sg, "tcp", 443, 443, "0.0.0.0/0")
@@ -124,12 +162,18 @@ VM = az("microsoft.compute/virtualmachines", "vm-bastion")
 def _azure_vm(bad: bool) -> Graph:
     g = Graph()
     vm = g.node("AzureVirtualMachine", VM, resource_group="rg-app", vm_size="Standard_B2s")
-    nic = g.node("AzureNetworkInterface", az("microsoft.network/networkinterfaces", "nic-bastion"),
-                 resource_group="rg-app")  # fmt: skip
-    pip = g.node("AzurePublicIPAddress", az("microsoft.network/publicipaddresses", "pip-bastion"),
-                 ip_address="20.1.2.3", resource_group="rg-app")  # fmt: skip
-    subnet = g.node("AzureSubnet", az("microsoft.network/virtualnetworks", "vnet/subnets/snet-app"),
-                    resource_group="rg-app")  # fmt: skip
+    nic = g.node(
+        "AzureNetworkInterface", az("microsoft.network/networkinterfaces", "nic-bastion"), resource_group="rg-app"
+    )
+    pip = g.node(
+        "AzurePublicIPAddress",
+        az("microsoft.network/publicipaddresses", "pip-bastion"),
+        ip_address="20.1.2.3",
+        resource_group="rg-app",
+    )
+    subnet = g.node(
+        "AzureSubnet", az("microsoft.network/virtualnetworks", "vnet/subnets/snet-app"), resource_group="rg-app"
+    )
     nsg = network_security_group(g)
     nsg_rule(g, nsg, "allow-ssh", 100, "Allow", "*", ["22"])
     nsg_rule(g, nsg, "allow-rdp", 120, "Allow", "Internet", ["3389"])
@@ -150,11 +194,23 @@ def _gcp_instance(bad: bool) -> Graph:
     p = project(g)
     sa = service_account(g, "bastion@prod-project.iam.gserviceaccount.com")
     g.rel(sa, "HAS_ROLE", p, roles=["roles/editor" if bad else "roles/logging.logWriter"])
-    instance = g.node("GCPComputeInstance", GCP_INSTANCE, zone="europe-west1-b", public_ip="34.1.2.3",
-                      service_accounts=["bastion@prod-project.iam.gserviceaccount.com"])  # fmt: skip
-    firewall = g.node("GCPFirewall", "//compute.googleapis.com/projects/prod-project/global/firewalls/ssh",
-                      direction="INGRESS", action="allow", rules=["tcp:22"], source_ranges=["0.0.0.0/0"],
-                      disabled=False, open_to_internet=True)  # fmt: skip
+    instance = g.node(
+        "GCPComputeInstance",
+        GCP_INSTANCE,
+        zone="europe-west1-b",
+        public_ip="34.1.2.3",
+        service_accounts=["bastion@prod-project.iam.gserviceaccount.com"],
+    )
+    firewall = g.node(
+        "GCPFirewall",
+        "//compute.googleapis.com/projects/prod-project/global/firewalls/ssh",
+        direction="INGRESS",
+        action="allow",
+        rules=["tcp:22"],
+        source_ranges=["0.0.0.0/0"],
+        disabled=False,
+        open_to_internet=True,
+    )
     g.rel(firewall, "APPLIES_TO", instance)
     g.rel(instance, "RUNS_AS", sa)
     return g

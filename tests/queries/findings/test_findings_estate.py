@@ -56,8 +56,12 @@ def test_seeded_misconfigurations_are_found_and_nothing_clean_is_flagged(
     assert uncovered == [], f"seeded misconfigurations no rule covers: {uncovered}"
 
     # recall: each seeded (slug, resource) is found by a rule that covers the slug
-    hits = {(slug, rid) for slug, ids in slugs.items() for rid in ids
-            if any(rid in found.get(r.id, set()) for r in CATALOGUE if slug in r.covers)}  # fmt: skip
+    hits = {
+        (slug, rid)
+        for slug, ids in slugs.items()
+        for rid in ids
+        if any(rid in found.get(r.id, set()) for r in CATALOGUE if slug in r.covers)
+    }
     missed = sorted({(slug, rid) for slug, ids in slugs.items() for rid in ids} - hits)
     # precision: every finding of a covering rule is on a resource seeded with one of the rule's slugs
     # (resources the manifest does not list -- made by the emulator as a side effect, e.g. the root volume of an

@@ -123,9 +123,13 @@ def test_an_expired_suppression_stops_applying(graph: Graph) -> None:
     evaluate(graph, RULES)
     created = datetime.now(UTC) - timedelta(days=10)
     create_suppression(
-        graph, reason="until the migration", expires_at=created + timedelta(days=5), created_by="ops",
-        resource_id=BUCKET, now=created,
-    )  # fmt: skip
+        graph,
+        reason="until the migration",
+        expires_at=created + timedelta(days=5),
+        created_by="ops",
+        resource_id=BUCKET,
+        now=created,
+    )
     assert evaluate(graph, RULES).suppressed == 0
     assert _finding(graph)["status"] == "open"
     assert len(list_suppressions(graph)) == 1
@@ -163,9 +167,13 @@ def test_a_path_finding_records_its_path_and_affects_the_resources_on_it(graph: 
     )
     assert rows[0]["resource"] == INSTANCE
     assert rows[0]["rels"] == [
-        "HAS_RULE", "MEMBER_OF_SECURITY_GROUP", "USES_INSTANCE_PROFILE", "CONTAINS_ROLE", "HAS_POLICY",
+        "HAS_RULE",
+        "MEMBER_OF_SECURITY_GROUP",
+        "USES_INSTANCE_PROFILE",
+        "CONTAINS_ROLE",
+        "HAS_POLICY",
         "HAS_STATEMENT",
-    ]  # fmt: skip
+    ]
     assert len(rows[0]["ids"]) == len(rows[0]["rels"]) + 1
     assert sorted(rows[0]["kinds"]) == ["IAMInstanceProfile", "IAMPolicy", "IAMRole", "SecurityGroup"]
 

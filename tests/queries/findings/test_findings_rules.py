@@ -51,9 +51,13 @@ def test_a_rule_using_an_undeclared_property_label_or_relationship_is_refused() 
     broken = (
         Rule(**{**base.__dict__, "cypher": base.cypher.replace("policy_allows_public", "is_public_bucket")}),
         Rule(**{**base.__dict__, "id": "aws-x", "cypher": base.cypher.replace(":S3Bucket", ":Bucket")}),
-        Rule(**{**BY_ID["aws-sg-ssh-open"].__dict__, "cypher": BY_ID["aws-sg-ssh-open"].cypher.replace(
-            "HAS_RULE", "HAS_RULES")}),
-    )  # fmt: skip
+        Rule(
+            **{
+                **BY_ID["aws-sg-ssh-open"].__dict__,
+                "cypher": BY_ID["aws-sg-ssh-open"].cypher.replace("HAS_RULE", "HAS_RULES"),
+            }
+        ),
+    )
     problems = [check_rule(rule, SCHEMA) for rule in broken]
     assert "is_public_bucket" in problems[0][0]
     assert any("unknown label Bucket" in p for p in problems[1])
