@@ -26,11 +26,12 @@ $(WEB_BUNDLE): web/app/package.json web/app/package-lock.json $(wildcard web/app
 
 web: $(WEB_BUNDLE)
 
-.PHONY: web eval-nl docs schema help install lock system-deps services test-services down status demo test lint typecheck pytest bench clean
+.PHONY: web eval-nl docs schema help install lock system-deps services test-services down status demo test test-unit lint typecheck pytest bench clean
 
 help:
 	@echo "make demo    services up, demo AWS estate discovered, API served, URLs printed"
 	@echo "make test    install, services up, ruff + mypy + pytest against real Neo4j and Redis"
+	@echo "make test-unit  the tests that need no service (marked unit by tests/conftest.py); starts nothing"
 	@echo "make bench   benchmarks -> bench/results/*.json and docs/benchmarks.md"
 	@echo "make down    stop the local Neo4j and Redis"
 	@echo "make web     build the web viewer (npm ci && npm run build in web/app)"
@@ -135,6 +136,14 @@ pytest: test-services web
 	$(TEST_ENV) $(BIN)/pytest
 
 test: lint typecheck pytest
+
+# The tests that need no service (marked `unit` at collection by tests/conftest.py), nothing started: Neo4j,
+# Redis and AWS are pointed at a closed port, so a test that still reaches one fails instead of finding one running.
+UNIT_ENV := AIDISCOVER_DATA_DIR=$(CURDIR)/.data/unit NEO4J_URI=bolt://127.0.0.1:1 REDIS_URL=redis://127.0.0.1:1/0 \
+	AIDISCOVER_SECRETS_REDIS_URL= AWS_ENDPOINT_URL=http://127.0.0.1:1
+
+test-unit: install
+	$(UNIT_ENV) $(BIN)/pytest -m unit -p no:cacheprovider
 
 # Benchmarks run against the test services (the estate benchmark wipes the graph it discovers into).
 bench: test-services web

@@ -2,13 +2,18 @@
 
 Graph tests need the Neo4j and Redis that `aidiscover services up` (run by `make test`) started;
 when they do not answer, the tests fail with the one-line reason rather than skipping.
+
+Every test that needs none of them is marked ``unit`` at collection (`make test-unit` runs those alone,
+with no service started): its fixtures include none of ``SERVICE_FIXTURES`` and it carries none of the
+``SERVICE_MARKERS``. A test that starts or reaches a service inline, without such a fixture, carries one
+of those markers by hand.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -19,7 +24,48 @@ from graph.rows import Transformed
 from graph.schema import SCHEMA
 from graph.secretstore import store_of
 from graph.write import GraphWriter, SyncStamp
-from ingest.emulators.moto_server import MotoServer
+
+if TYPE_CHECKING:
+    from ingest.emulators.moto_server import MotoServer
+
+# Fixtures that start or reach a service (Neo4j, Redis, moto, a local HTTP/SMTP server, a Celery worker,
+# a browser). A test is ``unit`` when none of these is in its fixture closure; the fixtures built on them
+# (graph, demo_graph, moto, aws_settings, estates, APIs...) have them in their own closure.
+SERVICE_FIXTURES = frozenset(
+    {
+        "session_graph",  # the real Neo4j
+        "moto_server",  # the moto server
+        "fast",  # clears Redis rate-limit counters
+        "redis_client",
+        "counts",
+        "broker",
+        "scripted",  # local LLM servers
+        "shared_llm",
+        "server",  # local Azure Resource Graph / GCP Cloud Asset servers
+        "shared_server",
+        "price_apis",
+        "smtp",
+        "receivers",
+        "canary",
+        "notify_worker",
+        "workers",
+        "hardened",  # Neo4j servers of their own
+        "permissive",
+        "permissive_estate",
+        "resolved_lib",  # Maven
+        "make_settings",  # services started on free ports
+        "browser",
+    }
+)
+SERVICE_MARKERS = frozenset({"neo4j", "redis", "services"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & SERVICE_FIXTURES or any(item.get_closest_marker(name) for name in SERVICE_MARKERS):
+            continue
+        item.add_marker(pytest.mark.unit)
 
 
 @pytest.fixture(scope="session")
@@ -47,6 +93,8 @@ def graph(session_graph: Graph) -> Graph:
 
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[MotoServer]:
+    from ingest.emulators.moto_server import MotoServer  # moto is slow to import: only tests using it pay
+
     with MotoServer() as server:
         yield server
 

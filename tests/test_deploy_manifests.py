@@ -162,6 +162,7 @@ def test_worker_dockerfile_builds_on_the_api_image_of_this_version() -> None:
     assert build_parser().parse_args(yaml.safe_load(cmd[4:])).command == "worker"
 
 
+@pytest.mark.redis
 def test_worker_ping_answers_for_a_running_worker_and_fails_for_none(settings: Settings, tmp_path: Path) -> None:
     base = settings.redis_url.rsplit("/", 1)[0]
     env = {**os.environ, "REDIS_URL": f"{base}/13", "AIDISCOVER_LOG_LEVEL": "WARNING"}

@@ -92,6 +92,7 @@ def test_cli_bad_setting_is_one_line_without_traceback() -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.redis
 def test_cli_unreachable_aws_endpoint_is_one_line(settings: Settings) -> None:
     port = free_port()
     result = run_cli(

@@ -200,6 +200,7 @@ def test_codes_follow_the_error_tree() -> None:
     assert code_of(CustomError("x")) == "CUSTOM"
 
 
+@pytest.mark.neo4j
 def test_a_graph_read_past_the_timeout_is_stopped_with_a_clear_error(settings: Settings) -> None:
     with Graph(settings.model_copy(update={"query_timeout_seconds": 0.2})) as graph:
         assert graph.read_timeout == 0.2

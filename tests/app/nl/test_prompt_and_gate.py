@@ -121,6 +121,7 @@ def test_every_example_passes_the_gate_and_explains(example: examples.Example, g
     assert result.truncated is False
 
 
+@pytest.mark.neo4j
 def test_llamaindex_store_without_apoc(settings: Settings) -> None:
     store = property_graph_store(settings)
     try:
