@@ -8,6 +8,7 @@ a control character outside a string -- is refused with its position. Pure funct
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -117,6 +118,8 @@ def _number(text: str, m: re.Match[str], tokens: list[Token]) -> int:
     if re.fullmatch(r"\d+", digits):
         tokens.append(Token("int", digits, m.start()))
     else:
+        if not math.isfinite(float(digits)):
+            raise UnsafeCypherError(f"the number {digits[:40]} is too large; write a smaller one")
         tokens.append(Token("float", digits, m.start()))
     return end
 

@@ -82,7 +82,7 @@ def _literal(value: ast.Scalar) -> str:
         return "false"
     if isinstance(value, str):
         return _string(value)
-    return repr(value)
+    return repr(value).replace("e+", "e")  # Cypher's exponent takes a '-' but no '+'
 
 
 def _strength(expr: ast.Expr) -> int:

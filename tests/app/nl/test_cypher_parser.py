@@ -57,6 +57,9 @@ def test_printing_a_tree_and_parsing_it_again_gives_the_same_tree(text: str) -> 
         ("RETURN 'a\\'b\\\\c'", "'a\\'b\\\\c'"),
         ("RETURN `odd name`", "`odd name`"),
         ("RETURN exists(x.name)", "x.name IS NOT NULL"),
+        ("RETURN 1e16", "1e16"),
+        ("RETURN 2.5E-3", "0.0025"),
+        ("RETURN 1e999", None),
     ],
 )
 def test_the_printer_keeps_grouping_and_quoting(text: str, expected: str | None) -> None:
