@@ -1,4 +1,5 @@
-"""The API served for real (uvicorn in a thread on a free loopback port), for the HTTP-level tests."""
+"""The API served for real (uvicorn in a thread on a free loopback port), for the HTTP-level tests, and a way to
+start them with no rate-limit counts left from earlier tests."""
 
 from __future__ import annotations
 
@@ -8,12 +9,22 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import redis
 import uvicorn
 from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
+from app.api.ratelimit import PREFIX
 from app.server import uvicorn_config
 from app.settings import Settings
+
+
+def clear_rate_limits(redis_url: str) -> None:
+    """Forget every rate-limit and login count in the Redis at ``redis_url``."""
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(match=f"{PREFIX}*"):
+        client.delete(key)
+    client.close()
 
 
 def free_port() -> int:

@@ -11,16 +11,14 @@ from typing import Any
 
 import httpx
 import pytest
-import redis
 from pydantic import SecretStr
 
 from app.api import auth_store
-from app.api.ratelimit import PREFIX
 from app.errors import ConfigError
 from app.server import create_app
 from app.settings import Settings, load_settings
 from graph.neo4j.client import Graph
-from tests.app.auth_server import serving
+from tests.app.auth_server import clear_rate_limits, serving
 
 METRICS_TOKEN = "p" * 40
 CAPABILITIES = (  # the viewer's first query once signed in (web/app/src/api.js)
@@ -50,10 +48,7 @@ def api(access_settings: Settings, session_graph: Graph) -> Iterator[str]:
 
 @pytest.fixture
 def fresh(graph: Graph, access_settings: Settings) -> Graph:
-    client = redis.Redis.from_url(access_settings.redis_url)
-    for key in client.scan_iter(match=f"{PREFIX}*"):
-        client.delete(key)
-    client.close()
+    clear_rate_limits(access_settings.redis_url)
     return graph
 
 

@@ -14,18 +14,16 @@ from typing import Any
 
 import httpx
 import pytest
-import redis
 from pydantic import SecretStr
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from app.api import auth_store
 from app.api.auth_tokens import ALGORITHM, ISSUER
-from app.api.ratelimit import PREFIX
 from app.server import create_app
 from app.settings import Settings
 from graph.neo4j.client import Graph
-from tests.app.auth_server import serving
+from tests.app.auth_server import clear_rate_limits, serving
 
 SECRET = "s" * 48
 
@@ -46,10 +44,7 @@ def api(api_settings: Settings, session_graph: Graph) -> Iterator[str]:
 @pytest.fixture
 def fresh(graph: Graph, api_settings: Settings) -> Graph:
     """An empty graph and no rate-limit counts."""
-    client = redis.Redis.from_url(api_settings.redis_url)
-    for key in client.scan_iter(match=f"{PREFIX}*"):
-        client.delete(key)
-    client.close()
+    clear_rate_limits(api_settings.redis_url)
     return graph
 
 

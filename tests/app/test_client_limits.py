@@ -22,7 +22,7 @@ from app.errors import ConfigError
 from app.server import create_app, uvicorn_config
 from app.settings import Settings, load_settings
 from graph.neo4j.client import Graph
-from tests.app.auth_server import serving
+from tests.app.auth_server import clear_rate_limits, serving
 
 LOGIN = "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { accessToken } }"
 
@@ -37,9 +37,8 @@ def limited(settings: Settings) -> Settings:
 @pytest.fixture
 def counts(limited: Settings) -> Iterator[redis.Redis]:
     """The Redis the limits live in, with no limit counts left from earlier tests."""
+    clear_rate_limits(limited.redis_url)
     client = redis.Redis.from_url(limited.redis_url)
-    for key in client.scan_iter(match=f"{PREFIX}*"):
-        client.delete(key)
     yield client
     client.close()
 
