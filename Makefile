@@ -26,12 +26,13 @@ $(WEB_BUNDLE): web/app/package.json web/app/package-lock.json $(wildcard web/app
 
 web: $(WEB_BUNDLE)
 
-.PHONY: web eval-nl docs schema help install lock system-deps services test-services down status demo test test-unit lint typecheck pytest bench clean
+.PHONY: web eval-nl docs schema help install lock system-deps services test-services down status demo test test-unit test-slow lint typecheck pytest bench clean
 
 help:
 	@echo "make demo    services up, demo AWS estate discovered, API served, URLs printed"
 	@echo "make test    install, services up, ruff + mypy + pytest against real Neo4j and Redis"
 	@echo "make test-unit  the tests that need no service (marked unit by tests/conftest.py); starts nothing"
+	@echo "make test-slow  the size-M estate and the long fault soaks (left out of make test; CI runs both)"
 	@echo "make bench   benchmarks -> bench/results/*.json and docs/benchmarks.md"
 	@echo "make down    stop the local Neo4j and Redis"
 	@echo "make web     build the web viewer (npm ci && npm run build in web/app)"
@@ -132,10 +133,15 @@ typecheck: install
 test-services: install
 	$(TEST_ENV) $(BIN)/aidiscover services up
 
+# `make test` leaves out the tests marked slow (the size-M estate, the long fault soaks); `make test-slow`
+# runs only those, and CI (.ci/run) runs both.
 pytest: test-services web
-	$(TEST_ENV) $(BIN)/pytest
+	$(TEST_ENV) $(BIN)/pytest -m "not slow"
 
 test: lint typecheck pytest
+
+test-slow: test-services web
+	$(TEST_ENV) $(BIN)/pytest -m slow
 
 # The tests that need no service (marked `unit` at collection by tests/conftest.py), nothing started: Neo4j,
 # Redis and AWS are pointed at a closed port, so a test that still reaches one fails instead of finding one running.

@@ -313,39 +313,39 @@ def _chain(
 
 
 def _create_nodes(graph: Graph, items: list[dict[str, Any]]) -> int:
-    by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for item in items:
-        labels = tuple(_check_ident(label, "label") for label in item.get("labels", ()))
-        props = {k: _decode(v) for k, v in item.get("props", {}).items()}
-        by_labels.setdefault(labels, []).append({"n": item["n"], "props": props})
-    for labels, rows in by_labels.items():
-        label_part = "".join(f":`{label}`" for label in (*labels, _RESTORE_LABEL))
-        graph.write(
-            (f"UNWIND $rows AS row CREATE (n{label_part}) SET n = row.props, n._restore_n = row.n"),
-            {"rows": rows},
-        )
+    """Create a batch of nodes in one statement; labels are parameters (Cypher's dynamic labels), each checked
+    to be a plain identifier all the same."""
+    rows = [
+        {
+            "n": item["n"],
+            "labels": [*(_check_ident(label, "label") for label in item.get("labels", ())), _RESTORE_LABEL],
+            "props": {k: _decode(v) for k, v in item.get("props", {}).items()},
+        }
+        for item in items
+    ]
+    graph.write("UNWIND $rows AS row CREATE (n:$(row.labels)) SET n = row.props, n._restore_n = row.n", {"rows": rows})
     return len(items)
 
 
 def _create_rels(graph: Graph, items: list[dict[str, Any]]) -> int:
-    by_type: dict[str, list[dict[str, Any]]] = {}
-    for item in items:
-        by_type.setdefault(_check_ident(item["r"], "relationship type"), []).append(
-            {"s": item["s"], "e": item["e"], "props": {k: _decode(v) for k, v in item.get("props", {}).items()}}
+    """Create a batch of relationships in one statement (the type a parameter); a missing end fails the restore."""
+    rows = [
+        {
+            "s": item["s"],
+            "e": item["e"],
+            "type": _check_ident(item["r"], "relationship type"),
+            "props": {k: _decode(v) for k, v in item.get("props", {}).items()},
+        }
+        for item in items
+    ]
+    summary = graph.write(
+        f"UNWIND $rows AS row MATCH (s:{_RESTORE_LABEL} {{_restore_n: row.s}}) "
+        f"MATCH (e:{_RESTORE_LABEL} {{_restore_n: row.e}}) CREATE (s)-[r:$(row.type)]->(e) SET r = row.props",
+        {"rows": rows},
+    )
+    created = summary.counters.relationships_created
+    if created != len(rows):
+        raise GraphError(
+            f"restore found the ends of {created} of {len(rows)} relationships; the backup file is damaged"
         )
-    written = 0
-    for rel_type, rows in by_type.items():
-        summary = graph.write(
-            (
-                f"UNWIND $rows AS row MATCH (s:{_RESTORE_LABEL} {{_restore_n: row.s}}) "
-                f"MATCH (e:{_RESTORE_LABEL} {{_restore_n: row.e}}) CREATE (s)-[r:`{rel_type}`]->(e) SET r = row.props"
-            ),
-            {"rows": rows},
-        )
-        written += summary.counters.relationships_created
-        if summary.counters.relationships_created != len(rows):
-            raise GraphError(
-                f"restore found {summary.counters.relationships_created} of {len(rows)} {rel_type} ends; "
-                "the backup file is damaged"
-            )
-    return written
+    return created

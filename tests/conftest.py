@@ -25,6 +25,9 @@ from graph.schema import SCHEMA
 from graph.secretstore import store_of
 from graph.write import GraphWriter, SyncStamp
 
+# The shared demo estate: `shared_estate` and `demo_graph` (tests/estates.py).
+pytest_plugins = ("tests.estates",)
+
 if TYPE_CHECKING:
     from ingest.emulators.moto_server import MotoServer
 
@@ -57,7 +60,7 @@ SERVICE_FIXTURES = frozenset(
         "browser",
     }
 )
-SERVICE_MARKERS = frozenset({"neo4j", "redis", "services"})
+SERVICE_MARKERS = frozenset({"neo4j", "redis", "services", "slow"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -157,25 +160,3 @@ def write_offline(rows: Transformed) -> list[dict[str, Any]]:
 def offline_writer() -> Callable[[Transformed], list[dict[str, Any]]]:
     """``write_offline``: the writer's schema checks on transformed rows, without a database."""
     return write_offline
-
-
-@pytest.fixture(scope="module")
-def demo_graph(settings: Settings, moto_server: MotoServer, session_graph: Graph) -> Graph:
-    """The demo estate (generator size S, seed 1) generated in the local clouds, discovered, and the
-    post-sync hooks run (findings, cost), once per module. Tests using it must only read."""
-    from ingest.emulators.estate_discover import discover_estate
-    from ingest.emulators.estate_generator import generate_estate
-    from ingest.jobs.hooks import run_post_sync
-
-    moto_server.reset()
-    session_graph.wipe()
-    store_of(session_graph).clear()
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("AWS_ACCESS_KEY_ID", "testing")
-        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        env.delenv("AWS_PROFILE", raising=False)
-        generate_estate("S", 1, moto_server.url)
-        found = discover_estate(settings, session_graph, "S", 1, moto_server.url)
-    assert found.warnings == ()
-    assert run_post_sync(session_graph, settings) == []
-    return session_graph

@@ -19,9 +19,6 @@ from playwright.sync_api import sync_playwright
 from app.report.write import write_report
 from app.settings import Settings
 from graph.neo4j.client import Graph
-from ingest.emulators.estate_discover import discover_estate
-from ingest.emulators.estate_generator import generate_estate
-from ingest.emulators.moto_server import MotoServer
 from queries.cost.estimate import EstimateSummary, estimate_all
 from queries.cost.prices_snapshot import PACKAGED_DIR
 
@@ -47,17 +44,9 @@ def _price_file() -> dict[tuple[str, str, str, str], float]:
 
 
 @pytest.fixture(scope="module")
-def estate(settings: Settings, moto_server: MotoServer, session_graph: Graph) -> tuple[Graph, EstimateSummary]:
-    moto_server.reset()
-    session_graph.wipe()
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("AWS_ACCESS_KEY_ID", "testing")
-        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        env.delenv("AWS_PROFILE", raising=False)
-        generate_estate("S", 1, moto_server.url)
-        result = discover_estate(settings, session_graph, "S", 1, moto_server.url)
-    assert result.warnings == ()
-    return session_graph, estimate_all(session_graph, settings)
+def estate(settings: Settings, demo_graph: Graph) -> tuple[Graph, EstimateSummary]:
+    """The shared demo estate (tests/estates.py), its cost estimated again: a re-run gives the same totals."""
+    return demo_graph, estimate_all(demo_graph, settings)
 
 
 def _rows(graph: Graph, label: str, fields: str) -> list[tuple[object, ...]]:

@@ -9,10 +9,10 @@ import pytest
 
 from app.settings import Settings
 from graph.neo4j.client import Graph
-from ingest.emulators.estate_discover import discover_estate
 from ingest.emulators.estate_generator import azure_estate_for, gcp_estate_for, generate_estate
 from ingest.emulators.estate_manifest import AWS_ACCOUNTS, AWS_REGIONS, EstateManifest, ManifestEdge
 from ingest.emulators.moto_server import MotoServer
+from tests.estates import SharedEstate, build_estate_in, restore_estate
 
 
 def test_the_same_seed_builds_the_same_azure_and_gcp_rows_and_another_seed_different_ones() -> None:
@@ -26,12 +26,11 @@ def _aws_names_and_tags(manifest: EstateManifest) -> list[tuple[str, str, tuple[
     return sorted((r.label, r.name, r.tags) for r in manifest.resources if r.cloud == "aws" and r.tags)
 
 
-def test_the_same_seed_creates_the_same_aws_names_and_tags(moto: MotoServer) -> None:
-    first = generate_estate("S", 3, moto.url)
+def test_the_same_seed_creates_the_same_aws_names_and_tags(shared_estate: SharedEstate, moto: MotoServer) -> None:
+    first = shared_estate.manifest  # seed 1, generated into an emptied moto
+    again = generate_estate("S", shared_estate.seed, moto.url)
     moto.reset()
-    again = generate_estate("S", 3, moto.url)
-    moto.reset()
-    other = generate_estate("S", 4, moto.url)
+    other = generate_estate("S", shared_estate.seed + 1, moto.url)
     assert _aws_names_and_tags(first) == _aws_names_and_tags(again)
     assert _aws_names_and_tags(first) != _aws_names_and_tags(other)
     assert [r for r in first.resources if r.cloud != "aws"] == [r for r in again.resources if r.cloud != "aws"]
@@ -69,9 +68,9 @@ REQUIRED_MISCONFIGURATIONS = {
 
 
 def test_size_s_is_a_multi_tier_estate_across_two_aws_accounts_and_regions_with_its_misconfigurations(
-    moto: MotoServer,
+    shared_estate: SharedEstate,
 ) -> None:
-    manifest = generate_estate("S", 1, moto.url)
+    manifest = shared_estate.manifest
     assert 450 <= len(manifest.resources) <= 750
     vpcs = [r.id for r in manifest.resources if r.label == "VPC"]
     assert {v.split(":")[4] for v in vpcs} == set(AWS_ACCOUNTS)
@@ -90,22 +89,22 @@ def test_size_s_is_a_multi_tier_estate_across_two_aws_accounts_and_regions_with_
     assert {m["slug"] for m in decoded["misconfigurations"]} == {m.slug for m in manifest.misconfigurations}
 
 
-@pytest.fixture(scope="module", params=["S", "M"])
+@pytest.fixture(scope="module", params=["S", pytest.param("M", marks=pytest.mark.slow)])
 def discovered_estate(
-    request: pytest.FixtureRequest, settings: Settings, moto_server: MotoServer, session_graph: Graph
+    request: pytest.FixtureRequest,
+    settings: Settings,
+    moto_server: MotoServer,
+    session_graph: Graph,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> EstateManifest:
-    """Each size generated and discovered once for the module's end-to-end tests (moto and Neo4j emptied first).
-    M is ~10k resources: this is the issue's end-to-end exact-match test at M (about two minutes)."""
-    size = request.param
-    moto_server.reset()
-    session_graph.wipe()
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("AWS_ACCESS_KEY_ID", "testing")
-        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        env.delenv("AWS_PROFILE", raising=False)
-        manifest = generate_estate(size, 1, moto_server.url)
-        result = discover_estate(settings, session_graph, size, 1, moto_server.url)
-    assert result.warnings == ()
+    """Each size generated and discovered for the module's end-to-end tests: S is the session's shared estate
+    (tests/estates.py), restored; M (~11k resources, 3-9 min on a shared 2-core machine) is built here, in the
+    slow lane."""
+    if request.param == "S":
+        shared: SharedEstate = request.getfixturevalue("shared_estate")
+        restore_estate(session_graph, shared)
+        return shared.manifest
+    manifest, _ = build_estate_in(settings, moto_server, session_graph, request.param, 1)
     return manifest
 
 

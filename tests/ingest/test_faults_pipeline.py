@@ -27,7 +27,7 @@ from ingest.tasks import LOST, celery_app, submit_job
 from tests.ingest.jobs_support import Worker, diff, duplicate_ids, snapshot, wait_for_job, wait_until, worker_env
 
 # Each test runs a clean job, a faulty one and a rerun of ~80 tasks on a shared 2-core machine.
-pytestmark = pytest.mark.timeout(900)
+pytestmark = [pytest.mark.timeout(900), pytest.mark.slow]
 
 REGION = "eu-west-1"
 Snapshot = tuple[frozenset[Any], frozenset[Any]]

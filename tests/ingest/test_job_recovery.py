@@ -85,6 +85,7 @@ def slow_unit(graph: Graph, job_id: str, proxy: FaultProxy) -> str | None:
     return None
 
 
+@pytest.mark.slow  # a soak: waits out the shipped 60 s visibility timeout
 def test_a_killed_worker_unit_runs_again_within_two_minutes_with_the_default_settings(
     env: pytest.MonkeyPatch, proxy: FaultProxy, graph: Graph, workers: list[Worker], tmp_path: Path
 ) -> None:
@@ -116,6 +117,7 @@ def test_a_killed_worker_unit_runs_again_within_two_minutes_with_the_default_set
     assert duplicate_ids(graph) == []
 
 
+@pytest.mark.slow  # a soak: a 16 s unit outlives the visibility timeout and the stall limit
 def test_a_unit_slower_than_the_visibility_timeout_runs_once_and_its_job_is_not_reaped(
     env: pytest.MonkeyPatch, proxy: FaultProxy, graph: Graph, workers: list[Worker], tmp_path: Path
 ) -> None:

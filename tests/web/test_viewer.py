@@ -66,7 +66,7 @@ class Site:
 @pytest.fixture(scope="module")
 def site(settings: Settings, demo_graph: Graph) -> Iterator[Site]:
     assert (DIST_DIR / "viewer.js").is_file(), "the viewer is not built: run `make web`"
-    session_graph = demo_graph  # the demo estate, discovered, with findings and cost (tests/conftest.py)
+    session_graph = demo_graph  # the demo estate, discovered, with findings and cost (tests/estates.py)
     fast = settings.model_copy(update={"bcrypt_rounds": 4, "rate_limit_per_minute": 0, "auth": "required"})
     key = ensure_demo_api_key(session_graph, fast)
     auth_store.create_user(session_graph, "alice", PASSWORD, "viewer", 4)

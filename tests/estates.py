@@ -1,0 +1,92 @@
+"""The generated demo estate (size S, seed 1), built and discovered once per test session and shared.
+
+Generating the estate in moto and discovering it from the three local clouds takes ~20 s; the graph it
+leaves behind (with the post-sync hooks run: findings and cost) is backed up once with the product's own
+``graph.backup`` and restored (~1 s) for every module that reads it. A test that needs the estate:
+
+- ``shared_estate``: the manifest and the discovery's report, and the backup file; nothing restored;
+- ``demo_graph`` (module scope): the test Neo4j holding exactly that graph, restored when the module
+  starts. Tests using it only read; a module that writes makes its own graph.
+
+The AWS share stays in the moto server only until the next test resets it: the shared estate is the
+graph, not the clouds.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from app.settings import Settings
+from graph.backup import backup, restore
+from graph.neo4j.client import Graph
+from graph.secretstore import store_of
+from ingest.emulators.estate_discover import EstateDiscovery, discover_estate
+from ingest.emulators.estate_generator import generate_estate
+from ingest.emulators.estate_manifest import EstateManifest, Size
+from ingest.emulators.moto_server import MotoServer
+from ingest.jobs.hooks import run_post_sync
+
+__all__ = ["SharedEstate", "build_estate_in", "demo_graph", "restore_estate", "shared_estate"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SharedEstate:
+    """A generated estate as discovered: what the generator planted, what discovery reported, and the
+    graph (after the post-sync hooks) backed up to ``backup``."""
+
+    size: Size
+    seed: int
+    manifest: EstateManifest
+    discovery: EstateDiscovery
+    backup: Path
+
+
+def build_estate_in(
+    settings: Settings, moto_server: MotoServer, graph: Graph, size: Size, seed: int
+) -> tuple[EstateManifest, EstateDiscovery]:
+    """Empty moto, the graph and the secret store; generate ``size``/``seed`` in moto and discover the
+    three clouds' shares into ``graph``; then run the post-sync hooks (findings, cost), as a sync does."""
+    moto_server.reset()
+    graph.wipe()
+    store_of(graph).clear()
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("AWS_ACCESS_KEY_ID", "testing")
+        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        env.delenv("AWS_PROFILE", raising=False)
+        manifest = generate_estate(size, seed, moto_server.url)
+        found = discover_estate(settings, graph, size, seed, moto_server.url)
+    assert found.warnings == ()
+    assert run_post_sync(graph, settings) == []
+    return manifest, found
+
+
+def restore_estate(graph: Graph, estate: SharedEstate) -> Graph:
+    """Replace whatever the test Neo4j and secret store hold with the estate's graph."""
+    graph.wipe()
+    store_of(graph).clear()
+    summary = restore(graph, estate.backup)
+    log.info("restored the size-%s estate (%s nodes) in %.1f s", estate.size, summary.nodes, summary.seconds)
+    return graph
+
+
+@pytest.fixture(scope="session")
+def shared_estate(
+    settings: Settings, moto_server: MotoServer, session_graph: Graph, tmp_path_factory: pytest.TempPathFactory
+) -> SharedEstate:
+    """The demo estate (size S, seed 1), generated and discovered once per session."""
+    manifest, found = build_estate_in(settings, moto_server, session_graph, "S", 1)
+    path = backup(session_graph, tmp_path_factory.mktemp("estate") / "estate-S-1.jsonl.gz").path
+    return SharedEstate("S", 1, manifest, found, path)
+
+
+@pytest.fixture(scope="module")
+def demo_graph(shared_estate: SharedEstate, session_graph: Graph) -> Graph:
+    """The test Neo4j holding the demo estate as discovered, with findings and cost, restored once per
+    module. Tests using it must only read."""
+    return restore_estate(session_graph, shared_estate)
