@@ -102,14 +102,19 @@ def moto_server() -> Iterator[MotoServer]:
         yield server
 
 
+def point_boto3_at(env: pytest.MonkeyPatch, moto_server: MotoServer) -> None:
+    """Set boto3's variables so clients reach ``moto_server`` with test credentials (no profile)."""
+    env.setenv("AWS_ENDPOINT_URL", moto_server.url)
+    env.setenv("AWS_ACCESS_KEY_ID", "testing")
+    env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    env.delenv("AWS_PROFILE", raising=False)
+
+
 @pytest.fixture
 def moto(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> MotoServer:
     """A moto server emptied before the test, with boto3's variables pointing at it."""
     moto_server.reset()
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server.url)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    point_boto3_at(monkeypatch, moto_server)
     return moto_server
 
 

@@ -65,7 +65,8 @@ def build_llm(settings: Settings) -> OpenAILike:
 
 
 class LLMClient:
-    """One per process (see ``app.nl.pipeline.services``); thread-safe."""
+    """One per process (see ``app.nl.pipeline.services``); thread-safe. ``llm`` is the chat model from
+    ``build_llm(settings)`` unless one is given (clients with their own breaker sharing one connection pool)."""
 
     def __init__(
         self,
@@ -73,13 +74,14 @@ class LLMClient:
         breaker: CircuitBreaker,
         budget: Budget | None,
         sleep: Callable[[float], None] = time.sleep,
+        llm: OpenAILike | None = None,
     ) -> None:
         self.settings = settings
         self.breaker = breaker
         self.budget = budget
         self._sleep = sleep
         self._slots = threading.BoundedSemaphore(settings.llm_max_concurrent)
-        self._llm = build_llm(settings)
+        self._llm = llm if llm is not None else build_llm(settings)
         self.in_flight_peak = 0
         self._in_flight = 0
         self._count_lock = threading.Lock()

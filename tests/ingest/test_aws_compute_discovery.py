@@ -17,13 +17,14 @@ import boto3
 import neo4j.time
 import pytest
 
-from app.settings import Settings
+from app.settings import Settings, load_settings
 from graph.neo4j.client import Graph
 from graph.schema.references import REFERENCES
 from ingest.emulators.moto_server import MotoServer
 from ingest.emulators.seed_aws_compute import seed
 from ingest.providers.aws import compute
 from ingest.run import DiscoveryReport, discover_aws
+from tests.conftest import point_boto3_at
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -43,8 +44,35 @@ def tier(moto: MotoServer, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     return seed(moto.url, REGION)
 
 
+@dataclass(frozen=True)
+class Seeded:
+    graph: Graph
+    moto: MotoServer
+    tier: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def seeded(moto_server: MotoServer, session_graph: Graph) -> Seeded:
+    """The web tier seeded and discovered once, for the tests that only read it (the last two change the
+    tier: they seed and discover their own)."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("MOTO_AMIS_PATH", str(AMIS))
+        point_boto3_at(env, moto_server)
+        moto_server.reset()
+        session_graph.wipe()
+        tier = seed(moto_server.url, REGION)
+        discover(load_settings(), session_graph)
+    return Seeded(session_graph, moto_server, tier)
+
+
 def aws(moto: MotoServer, service: str) -> Any:
-    return boto3.client(service, region_name=REGION, endpoint_url=moto.url)  # type: ignore[call-overload]
+    return boto3.client(  # type: ignore[call-overload]
+        service,
+        region_name=REGION,
+        endpoint_url=moto.url,
+        aws_access_key_id="testing",  # explicit: the module's shared tier is read outside the moto fixture
+        aws_secret_access_key="testing",
+    )
 
 
 def discover(settings: Settings, graph: Graph) -> DiscoveryReport:
@@ -182,10 +210,8 @@ def _native(value: Any) -> Any:
 # --- tests -----------------------------------------------------------------------------------------------
 
 
-def test_counts_per_label_and_edge_type_match_what_the_apis_return(
-    aws_settings: Settings, graph: Graph, moto: MotoServer, tier: dict[str, str]
-) -> None:
-    discover(aws_settings, graph)
+def test_counts_per_label_and_edge_type_match_what_the_apis_return(seeded: Seeded) -> None:
+    graph, moto = seeded.graph, seeded.moto
     expected_nodes, expected_edges = api_counts(moto)
     got_nodes, got_edges = graph_counts(graph)
     assert got_nodes == expected_nodes
@@ -196,9 +222,9 @@ def test_counts_per_label_and_edge_type_match_what_the_apis_return(
 
 
 def test_alb_is_internet_facing_in_the_public_subnets_and_forwards_https_to_the_web_target_group(
-    aws_settings: Settings, graph: Graph, moto: MotoServer, tier: dict[str, str]
+    seeded: Seeded,
 ) -> None:
-    discover(aws_settings, graph)
+    graph, tier = seeded.graph, seeded.tier
     alb = props_of(graph, "LoadBalancer", tier["alb"])
     assert (alb["name"], alb["lb_type"], alb["scheme"], alb["dns_name"], alb["vpc_id"]) == (
         "web-alb",
@@ -227,10 +253,8 @@ def test_alb_is_internet_facing_in_the_public_subnets_and_forwards_https_to_the_
     assert set(out_edges(graph, tier["listener:http"], "PART_OF")) == {tier["alb"]}
 
 
-def test_target_group_targets_the_registered_instances_with_port_and_health(
-    aws_settings: Settings, graph: Graph, moto: MotoServer, tier: dict[str, str]
-) -> None:
-    discover(aws_settings, graph)
+def test_target_group_targets_the_registered_instances_with_port_and_health(seeded: Seeded) -> None:
+    graph, moto, tier = seeded.graph, seeded.moto, seeded.tier
     health = aws(moto, "elbv2").describe_target_health(TargetGroupArn=tier["tg"])["TargetHealthDescriptions"]
     expected = {
         ec2_arn(f"instance/{d['Target']['Id']}"): {
@@ -248,10 +272,8 @@ def test_target_group_targets_the_registered_instances_with_port_and_health(
     assert out_edges(graph, tier["tg:ip"], "TARGETS") == {}
 
 
-def test_classic_elb_targets_its_registered_instance(
-    aws_settings: Settings, graph: Graph, tier: dict[str, str]
-) -> None:
-    discover(aws_settings, graph)
+def test_classic_elb_targets_its_registered_instance(seeded: Seeded) -> None:
+    graph, tier = seeded.graph, seeded.tier
     classic = f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/legacy-elb"
     props = props_of(graph, "LoadBalancer", classic)
     assert (props["name"], props["lb_type"], props["scheme"]) == ("legacy", "classic", "internet-facing")
@@ -260,10 +282,8 @@ def test_classic_elb_targets_its_registered_instance(
     assert (listener["protocol"], listener["instance_port"]) == ("HTTP", 8080)
 
 
-def test_asg_uses_latest_launch_template_and_manages_the_instances_it_launched(
-    aws_settings: Settings, graph: Graph, moto: MotoServer, tier: dict[str, str]
-) -> None:
-    discover(aws_settings, graph)
+def test_asg_uses_latest_launch_template_and_manages_the_instances_it_launched(seeded: Seeded) -> None:
+    graph, moto, tier = seeded.graph, seeded.moto, seeded.tier
     group = aws(moto, "autoscaling").describe_auto_scaling_groups()["AutoScalingGroups"][0]
     props = props_of(graph, "AutoScalingGroup", tier["asg"])
     assert (props["min_size"], props["max_size"], props["desired_capacity"], props["health_check_type"]) == (
@@ -293,10 +313,8 @@ def test_asg_uses_latest_launch_template_and_manages_the_instances_it_launched(
     assert lt["security_group_ids"] == [tier["sg:app-sg"]]
 
 
-def test_lambda_function_in_the_vpc_with_its_sqs_mapping_and_no_variable_values(
-    aws_settings: Settings, graph: Graph, tier: dict[str, str]
-) -> None:
-    discover(aws_settings, graph)
+def test_lambda_function_in_the_vpc_with_its_sqs_mapping_and_no_variable_values(seeded: Seeded) -> None:
+    graph, tier = seeded.graph, seeded.tier
     fn = props_of(graph, "LambdaFunction", tier["lambda"])
     assert (fn["runtime"], fn["handler"], fn["memory_size"], fn["timeout"], fn["role_arn"]) == (
         "python3.12",
@@ -325,10 +343,8 @@ def test_lambda_function_in_the_vpc_with_its_sqs_mapping_and_no_variable_values(
     assert set(out_edges(graph, mapping_id, "INVOKES")) == {tier["lambda"]}
 
 
-def test_fargate_service_runs_in_the_cluster_behind_the_target_group(
-    aws_settings: Settings, graph: Graph, tier: dict[str, str]
-) -> None:
-    discover(aws_settings, graph)
+def test_fargate_service_runs_in_the_cluster_behind_the_target_group(seeded: Seeded) -> None:
+    graph, tier = seeded.graph, seeded.tier
     service = props_of(graph, "ECSService", tier["service"])
     assert (service["launch_type"], service["desired_count"], service["assign_public_ip"]) == ("FARGATE", 2, "DISABLED")
     assert set(out_edges(graph, tier["service"], "IN_CLUSTER")) == {tier["cluster"]}
@@ -353,10 +369,8 @@ def test_fargate_service_runs_in_the_cluster_behind_the_target_group(
     ]
 
 
-def test_eks_cluster_exposure_and_node_group_and_ecr_repository(
-    aws_settings: Settings, graph: Graph, tier: dict[str, str]
-) -> None:
-    discover(aws_settings, graph)
+def test_eks_cluster_exposure_and_node_group_and_ecr_repository(seeded: Seeded) -> None:
+    graph, tier = seeded.graph, seeded.tier
     cluster = props_of(graph, "EKSCluster", tier["eks"])
     assert (cluster["version"], cluster["endpoint_public_access"], cluster["public_access_cidrs"]) == (
         "1.29",

@@ -9,6 +9,7 @@ from typing import LiteralString, cast
 
 import pytest
 import redis
+from llama_index.llms.openai_like import OpenAILike
 from neo4j import ManagedTransaction
 from pydantic import SecretStr
 
@@ -225,25 +226,29 @@ def redis_client(settings: Settings) -> Iterator[redis.Redis]:
     client.close()
 
 
-@pytest.fixture
-def nl_settings(settings: Settings, scripted: ScriptedLLMServer) -> Settings:
+def scripted_settings(settings: Settings, url: str) -> Settings:
+    """``settings`` with the LLM pointed at the scripted server at ``url``."""
     return settings.model_copy(
-        update={
-            "llm_base_url": scripted.url,
-            "llm_api_key": SecretStr("scripted"),
-            "llm_timeout": 2.0,
-            "llm_max_retries": 2,
-        }
+        update={"llm_base_url": url, "llm_api_key": SecretStr("scripted"), "llm_timeout": 2.0, "llm_max_retries": 2}
     )
 
 
-def make_services(graph: Graph, settings: Settings, client: redis.Redis, *, llm: bool = True) -> NLServices:
+@pytest.fixture
+def nl_settings(settings: Settings, scripted: ScriptedLLMServer) -> Settings:
+    return scripted_settings(settings, scripted.url)
+
+
+def make_services(
+    graph: Graph, settings: Settings, client: redis.Redis, *, llm: bool = True, chat: OpenAILike | None = None
+) -> NLServices:
+    """NL services with a fresh breaker and budget and no sleeping; ``chat`` (from ``build_llm``) reuses a chat
+    model and its connection pool instead of building one (~20 ms each: TLS context, first connection)."""
     budget = Budget(client, settings)
     breaker = CircuitBreaker(settings.llm_breaker_failures, settings.llm_breaker_seconds)
     return NLServices(
         graph=graph,
         settings=settings,
-        llm=LLMClient(settings, breaker, budget, sleep=lambda _s: None) if llm else None,
+        llm=LLMClient(settings, breaker, budget, sleep=lambda _s: None, llm=chat) if llm else None,
         cache=AnswerCache(client, settings.llm_cache_ttl),
         budget=budget,
         observer=[],

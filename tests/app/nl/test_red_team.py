@@ -31,19 +31,21 @@ from pathlib import Path
 import neo4j
 import pytest
 import redis
+from llama_index.llms.openai_like import OpenAILike
 from neo4j.exceptions import Neo4jError
 
 from app.errors import GraphError, UnsafeCypherError
 from app.nl import gate
 from app.nl.cypher_lex import tokenize
 from app.nl.cypher_text import strip_fences
+from app.nl.llm import build_llm
 from app.nl.pipeline import Answer, NLServices, ask
 from app.settings import Settings
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
 from graph.schema import SCHEMA
 from ingest.emulators.llm_server import Reply, ScriptedLLMServer
-from tests.app.nl.conftest import build_estate, make_services
+from tests.app.nl.conftest import build_estate, make_services, scripted_settings
 from tests.app.nl.redteam_cases import CONTAINED, INJECTIONS, REFUSED
 from tests.graph.server.neo4j_instances import free_port, permissive_neo4j
 
@@ -107,6 +109,12 @@ def shared_llm() -> Iterator[ScriptedLLMServer]:
     """One scripted server for the module (starting and stopping one per case costs half a second each)."""
     with ScriptedLLMServer() as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def chat(settings: Settings, shared_llm: ScriptedLLMServer) -> OpenAILike:
+    """One chat model and connection pool for the module; each case still gets its own breaker and budget."""
+    return build_llm(scripted_settings(settings, shared_llm.url))
 
 
 @pytest.fixture
@@ -180,6 +188,7 @@ def redteam(
     redis_client: redis.Redis,
     target: Target,
     canary: tuple[str, list[str]],
+    chat: OpenAILike,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[RedTeam]:
     layer: str = request.param
@@ -196,7 +205,7 @@ def redteam(
         graph.write(LEGACY_SECRETS)  # type: ignore[arg-type]
     canary[1].clear()
     try:
-        yield RedTeam(make_services(graph, nl_settings, redis_client), scripted, target, canary[1], layer)
+        yield RedTeam(make_services(graph, nl_settings, redis_client, chat=chat), scripted, target, canary[1], layer)
     finally:
         if layer == "secrets-in-graph":
             graph.write("MATCH (n) WHERE n:User OR n:ApiKey OR n:CloudAccount OR n:NotificationTarget DETACH DELETE n")
