@@ -16,6 +16,7 @@ COPY requirements-runtime.lock ./
 RUN pip install --require-hashes --no-deps -r requirements-runtime.lock
 COPY pyproject.toml README.md ./
 COPY app ./app
+COPY core ./core
 COPY graph ./graph
 COPY ingest ./ingest
 COPY queries ./queries

@@ -23,9 +23,9 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app.errors import AIDiscoverError
-from app.observability.logs import configure_logging
-from app.settings import Settings, load_settings, settings_table
+from core.errors import AIDiscoverError
+from core.logs import configure_logging
+from core.settings import Settings, load_settings, settings_table
 
 log = logging.getLogger(__name__)
 

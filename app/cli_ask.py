@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from app.nl.gate import Row
-from app.settings import Settings
+from core.settings import Settings
 
 MAX_CELL = 48
 

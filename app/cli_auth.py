@@ -27,9 +27,9 @@ from app.api import auth_store
 from app.api.auth import USER_CACHE_SECONDS
 from app.api.auth_tokens import rotate_jwt_secret
 from app.api.permissions import ROLES
-from app.errors import QueryInputError
 from app.secret_migration import migrate_at_startup, migrate_secrets
-from app.settings import Settings
+from core.errors import QueryInputError
+from core.settings import Settings
 from graph.neo4j.client import Graph
 
 

@@ -13,8 +13,8 @@ import argparse
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from app.errors import QueryInputError
-from app.settings import Settings
+from core.errors import QueryInputError
+from core.settings import Settings
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 PROVIDERS = ("aws", "azure", "gcp")

@@ -13,8 +13,8 @@ import sys
 import time
 from typing import TextIO
 
-from app.errors import JobError
-from app.settings import Settings
+from core.errors import JobError
+from core.settings import Settings
 from ingest.jobs.model import JobRequest
 from ingest.jobs.progress import Progress
 from ingest.jobs.store import JobRecord

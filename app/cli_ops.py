@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from app.settings import Settings
+from core.settings import Settings
 
 
 def _backup(settings: Settings, args: argparse.Namespace) -> int:

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.api.auth import ensure_demo_api_key
-from app.errors import PortInUseError
-from app.settings import Settings
+from core.errors import PortInUseError
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.server import services
 from graph.server.processes import port_listening

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from app.settings import PROJECT_ROOT, settings_table
+from core.settings import PROJECT_ROOT, settings_table
 from graph.schema import SCHEMA, Schema
 
 README = PROJECT_ROOT / "README.md"

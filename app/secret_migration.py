@@ -24,10 +24,10 @@ from app.accounts.model import CloudAccount
 from app.accounts.store import ACCOUNT_JSON, StoredAccount, import_account
 from app.api import auth_store
 from app.api.auth_tokens import SECRET_FILE, read_secret_file
-from app.errors import AIDiscoverError
 from app.notify.model import NotificationTarget
 from app.notify.store import TARGET_JSON, StoredTarget, import_target
-from app.settings import Settings
+from core.errors import AIDiscoverError
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.secretstore import Collection, secret_store, store_of, store_url, to_json
 

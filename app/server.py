@@ -42,13 +42,13 @@ from app.api.headers import security_middleware
 from app.api.request_body import BodyLimitMiddleware, check_content_type, decode_json, error_body
 from app.api.schema import schema
 from app.api.schema_access import HIDDEN_MESSAGE, hides_schema
-from app.errors import AIDiscoverError, AuthError, PermissionDenied, RequestBodyError, ServiceError
 from app.observability.access import check_metrics_access
 from app.observability.http import RequestIdMiddleware
 from app.observability.metrics import MetricsMiddleware, deployment_registry, exposition
 from app.report.routes import EXPORT_PATHS, report_routes
 from app.secret_migration import migrate_at_startup
-from app.settings import Settings
+from core.errors import AIDiscoverError, AuthError, PermissionDenied, RequestBodyError, ServiceError
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
 from graph.schema import SCHEMA

@@ -38,8 +38,8 @@ if str(ROOT) not in sys.path:  # also runnable as `python bench/bench_auth.py`
 from app.api import auth_store  # noqa: E402
 from app.api.auth import Authenticator  # noqa: E402
 from app.server import create_app  # noqa: E402
-from app.settings import load_settings  # noqa: E402
 from bench.doc import write_section  # noqa: E402
+from core.settings import load_settings  # noqa: E402
 from graph.neo4j.client import Graph  # noqa: E402
 from tests.app.auth_server import serving  # noqa: E402
 

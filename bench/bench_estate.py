@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # also runnable as `python bench/bench_estate.py`
     sys.path.insert(0, str(ROOT))
 
-from app.settings import load_settings  # noqa: E402
 from bench.doc import write_section  # noqa: E402
+from core.settings import load_settings  # noqa: E402
 from graph.neo4j.client import Graph  # noqa: E402
 from ingest.emulators.estate_discover import discover_estate  # noqa: E402
 from ingest.emulators.estate_generator import generate_estate  # noqa: E402

@@ -24,9 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from app.settings import load_settings  # noqa: E402
 from bench.doc import machine, write_section  # noqa: E402
 from bench.synthetic_graph import batches, write  # noqa: E402
+from core.settings import load_settings  # noqa: E402
 from graph.neo4j.client import Graph  # noqa: E402
 from graph.neo4j.constraints import ensure_schema  # noqa: E402
 from graph.schema import SCHEMA  # noqa: E402

@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # also runnable as `python bench/bench_history.py`
     sys.path.insert(0, str(ROOT))
 
-from app.settings import load_settings  # noqa: E402
 from bench.doc import write_section  # noqa: E402
+from core.settings import load_settings  # noqa: E402
 from graph.neo4j.client import Graph  # noqa: E402
 from graph.neo4j.constraints import ensure_schema  # noqa: E402
 from graph.rows import NodeRow, PropValue  # noqa: E402

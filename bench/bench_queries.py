@@ -39,9 +39,9 @@ from app.api.context import Context  # noqa: E402
 from app.api.permissions import Principal  # noqa: E402
 from app.api.schema import schema  # noqa: E402
 from app.server import create_app, freeze_heap  # noqa: E402
-from app.settings import load_settings  # noqa: E402
 from bench.doc import machine, write_section  # noqa: E402
 from bench.synthetic_graph import batches, write  # noqa: E402
+from core.settings import load_settings  # noqa: E402
 from graph.neo4j.client import Graph  # noqa: E402
 from graph.neo4j.constraints import ensure_schema  # noqa: E402
 from graph.schema import SCHEMA  # noqa: E402

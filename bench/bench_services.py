@@ -37,8 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # also runnable as `python bench/bench_services.py`
     sys.path.insert(0, str(ROOT))
 
-from app.settings import Settings  # noqa: E402
 from bench.doc import DOC, write_section  # noqa: E402
+from core.settings import Settings  # noqa: E402
 from graph.server.neo4j_server import POM, Neo4jServer  # noqa: E402
 from tests.app.auth_server import free_port  # noqa: E402
 

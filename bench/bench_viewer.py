@@ -31,8 +31,8 @@ from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
 from app.api import auth_store  # noqa: E402
 from app.server import create_app  # noqa: E402
-from app.settings import load_settings  # noqa: E402
 from bench.doc import write_section  # noqa: E402
+from core.settings import load_settings  # noqa: E402
 from graph.neo4j.client import Graph  # noqa: E402
 from tests.app.auth_server import serving  # noqa: E402
 from web import DIST_DIR  # noqa: E402

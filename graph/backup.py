@@ -39,7 +39,7 @@ from typing import IO, Any
 
 import neo4j.time
 
-from app.errors import GraphError, QueryInputError
+from core.errors import GraphError, QueryInputError
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
 from graph.schema import SCHEMA

@@ -31,8 +31,8 @@ from urllib.parse import urlsplit
 import redis
 from pydantic import TypeAdapter
 
-from app.errors import ServiceError
-from app.settings import Settings
+from core.errors import ServiceError
+from core.settings import Settings
 from graph.neo4j.client import Graph
 
 log = logging.getLogger(__name__)

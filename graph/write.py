@@ -24,7 +24,7 @@ from typing import cast
 
 from neo4j import ManagedTransaction
 
-from app.errors import SchemaError
+from core.errors import SchemaError
 from graph.history import IGNORED, change_rows, deleted_change_clause, node_merge_history_cypher, write_changes
 from graph.neo4j.client import Graph
 from graph.rows import ALL_REGIONS, EdgeRow, NodeRow, PropValue, Scope, Transformed

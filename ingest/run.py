@@ -25,8 +25,8 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from app.errors import AIDiscoverError
-from app.settings import Settings
+from core.errors import AIDiscoverError
+from core.settings import Settings
 from graph.links import apply_links
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema

@@ -20,8 +20,8 @@ from celery import Celery
 from celery.beat import ScheduleEntry, Scheduler
 
 from app.accounts.schedules import Schedule, list_schedules, parse_spec, record_run
-from app.errors import AIDiscoverError
-from app.settings import Settings, load_settings
+from core.errors import AIDiscoverError
+from core.settings import Settings, load_settings
 from graph.neo4j.client import Graph
 
 log = logging.getLogger(__name__)

@@ -29,8 +29,8 @@ from typing import Any, ClassVar
 import redis
 from celery import Celery, Task, chord, group
 
-from app.errors import AIDiscoverError
-from app.settings import Settings, load_settings
+from core.errors import AIDiscoverError
+from core.settings import Settings, load_settings
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
 from graph.schema import SCHEMA

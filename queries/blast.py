@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
-from app.errors import QueryInputError
+from core.errors import QueryInputError
 from graph.neo4j.client import Graph
 from queries.model import NodeRef, Reached
 from queries.traverse import dependency_spec, expand, refs_by_id

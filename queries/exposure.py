@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from app.errors import QueryInputError
+from core.errors import QueryInputError
 from graph.neo4j.client import Graph
 from queries.model import REF_FIELDS, REF_PROJECTION, NodeRef
 from queries.ports import (

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Literal
 
-from app.errors import QueryInputError
+from core.errors import QueryInputError
 from graph.schema import SCHEMA, Property
 from queries import cursors
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from app.errors import QueryInputError
+from core.errors import QueryInputError
 from graph.neo4j.client import Graph
 
 CHANGE_TYPES = ("created", "changed", "deleted")

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from app.errors import QueryInputError
+from core.errors import QueryInputError
 from graph.neo4j.client import Graph
 from graph.schema import SCHEMA
 from graph.schema.dependencies import COMPOUND_HOPS, DATA_STORES, ENTRY_POINTS

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from app.errors import QueryInputError
+from core.errors import QueryInputError
 from graph.neo4j.client import Graph
 from graph.schema import RESOURCE_LABEL, SCHEMA
 from queries import cursors

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from app.settings import Settings
+from core.settings import Settings
 from graph.backup import backup, restore
 from graph.neo4j.client import Graph
 from graph.secretstore import store_of

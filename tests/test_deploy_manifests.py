@@ -24,7 +24,7 @@ import yaml
 
 from app.cli import build_parser, main
 from app.server import create_app
-from app.settings import ENV_NAMES, PROJECT_ROOT, Settings, load_settings
+from core.settings import ENV_NAMES, PROJECT_ROOT, Settings, load_settings
 from graph.neo4j.client import Graph
 from graph.server.neo4j_hardening import (
     ALLOWLIST_SETTING,

@@ -26,7 +26,7 @@ import yaml
 from packaging.specifiers import SpecifierSet
 
 from app.cli import build_parser
-from app.settings import DEFAULT_NEO4J_PASSWORD, ENV_NAMES, PROJECT_ROOT, Settings, load_settings
+from core.settings import DEFAULT_NEO4J_PASSWORD, ENV_NAMES, PROJECT_ROOT, Settings, load_settings
 from graph.server.neo4j_hardening import (
     ALLOWLIST_SETTING,
     FORBIDDEN_PROCEDURE_PREFIXES,
@@ -343,7 +343,7 @@ def test_interpolated_variables_are_settings_with_their_defaults(compose: dict[s
     assert found, "expected ${NEO4J_PASSWORD:-...} at least"
     for match in found:
         name = match["name"]
-        assert name in SETTINGS_VARS, f"{match[0]}: {name} is not a variable app/settings.py reads"
+        assert name in SETTINGS_VARS, f"{match[0]}: {name} is not a variable core/settings.py reads"
         if match["op"] in (":-", "-"):
             expected = getattr(defaults, FIELD_BY_VAR[name])
             assert match["arg"] == str(expected), f"{match[0]}: the settings default is {expected!r}"

@@ -16,8 +16,8 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from app.accounts.model import CloudAccount
-from app.errors import RegistrationError
-from app.settings import Settings
+from core.errors import RegistrationError
+from core.settings import Settings
 
 if TYPE_CHECKING:
     from ingest.providers.aws.accounts import AwsTarget
@@ -85,7 +85,7 @@ def registered_aws_targets(settings: Settings) -> tuple[list[AwsTarget], list[st
     """An AWS discovery target per registered AWS account (profile, or role assumed with its external id),
     and one warning per account that cannot be used (the others still sync)."""
     from app.accounts.store import account_views, list_accounts
-    from app.errors import AIDiscoverError, SecretKeyError
+    from core.errors import AIDiscoverError, SecretKeyError
     from graph.neo4j.client import Graph
     from ingest.providers.aws.accounts import AwsTarget
     from ingest.providers.aws.client import AwsClients

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from app.errors import SecretKeyError
-from app.settings import Settings
+from core.errors import SecretKeyError
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.secretstore import Collection, store_of
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from app.errors import RegistrationError
+from core.errors import RegistrationError
 
 Provider = Literal["aws", "azure", "gcp"]
 AuthMethod = Literal[

@@ -19,8 +19,8 @@ from celery.schedules import crontab, schedule
 
 from app.accounts.model import CloudAccount
 from app.accounts.store import account_views, get_account
-from app.errors import RegistrationError
-from app.settings import Settings
+from core.errors import RegistrationError
+from core.settings import Settings
 from graph.neo4j.client import Graph
 
 log = logging.getLogger(__name__)

@@ -17,8 +17,8 @@ from pydantic import TypeAdapter
 
 from app.accounts.crypto import secret_box
 from app.accounts.model import PROVIDERS, AccountSpec, CloudAccount, Provider, account_key, validate
-from app.errors import RegistrationError
-from app.settings import Settings
+from core.errors import RegistrationError
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.secretstore import store_of, to_json
 

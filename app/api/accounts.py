@@ -15,7 +15,7 @@ from app.accounts.model import AccountSpec, CloudAccount
 from app.accounts.store import account_views, register_account, remove_account
 from app.api.context import Context
 from app.api.permissions import IsAdmin, IsViewer
-from app.settings import Settings, load_settings
+from core.settings import Settings, load_settings
 
 
 def context_settings(info: Info[Context, None]) -> Settings:

@@ -17,7 +17,7 @@ from app.api.context import Context
 from app.api.permissions import IsOperator, IsViewer
 from app.nl import pipeline
 from app.nl.pipeline import Chunk
-from app.settings import Settings, load_settings
+from core.settings import Settings, load_settings
 
 
 def _settings(info: Info[Context, None]) -> Settings:

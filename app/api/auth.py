@@ -28,8 +28,8 @@ from app.api import auth_store
 from app.api.auth_tokens import Claims, TokenPair, decode_token, issue_tokens, load_jwt_secret
 from app.api.permissions import Principal
 from app.api.ratelimit import RateLimiter
-from app.errors import AuthError, RateLimitedError
-from app.settings import Settings
+from core.errors import AuthError, RateLimitedError
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.secretstore import store_of
 

@@ -21,7 +21,7 @@ from app.api.auth import Authenticator
 from app.api.auth_tokens import TokenPair
 from app.api.context import Context
 from app.api.permissions import IsAdmin, IsViewer, Principal
-from app.errors import AuthError, PermissionDenied
+from core.errors import AuthError, PermissionDenied
 
 
 @strawberry.type(description="Bearer tokens: send `Authorization: Bearer <accessToken>`; renew with refreshToken.")

@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.api.auth import Authenticator
 from app.api.error_codes import code_of
 from app.api.permissions import Principal
-from app.errors import AIDiscoverError, AuthError
+from core.errors import AIDiscoverError, AuthError
 
 log = logging.getLogger(__name__)
 PRINCIPAL_KEY = "aidiscover.principal"

@@ -19,7 +19,7 @@ import bcrypt
 from pydantic import TypeAdapter
 
 from app.api.permissions import ROLES, Role
-from app.errors import AlreadyExistsError, AuthError, NotFoundError, QueryInputError
+from core.errors import AlreadyExistsError, AuthError, NotFoundError, QueryInputError
 from graph.neo4j.client import Graph
 from graph.secretstore import store_of, to_json
 

@@ -21,8 +21,8 @@ import jwt
 
 from app.api.auth_store import check_role
 from app.api.permissions import Role
-from app.errors import AuthError, ConfigError
-from app.settings import Settings
+from core.errors import AuthError, ConfigError
+from core.settings import Settings
 from graph.secretstore import secret_store
 
 log = logging.getLogger(__name__)

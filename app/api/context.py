@@ -15,7 +15,7 @@ from strawberry.types.nodes import SelectedField
 from app.api.generated import to_graphql
 from app.api.permissions import Principal
 from app.api.types import Direction, Neighbor, asks_for_properties
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from queries.resources import Neighbor as NeighborRecord
 from queries.resources import NeighborQuery, check_neighbor_query, neighbors

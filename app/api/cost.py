@@ -14,8 +14,8 @@ from strawberry.types import Info
 
 from app.api.context import Context
 from app.api.permissions import IsViewer
-from app.errors import QueryInputError
-from app.settings import Settings, load_settings
+from core.errors import QueryInputError
+from core.settings import Settings, load_settings
 from queries.cost.prices_snapshot import PriceSnapshot, load_prices
 from queries.cost.rollups import GroupBy, cost_summary, resource_cost
 from queries.cost.savings import evaluate_savings

@@ -11,7 +11,7 @@ from __future__ import annotations
 from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import MaskErrors
 
-from app.errors import (
+from core.errors import (
     AIDiscoverError,
     AlreadyExistsError,
     AuthError,

@@ -15,8 +15,8 @@ from strawberry.types import Info
 
 from app.api.context import Context
 from app.api.permissions import IsOperator, IsViewer
-from app.errors import JobError, QueryInputError
-from app.settings import Settings, load_settings
+from core.errors import JobError, QueryInputError
+from core.settings import Settings, load_settings
 from ingest.jobs.model import JobRequest
 from ingest.jobs.progress import Progress, follow_async
 from ingest.jobs.store import JobRecord, UnitRecord, get_job, list_jobs

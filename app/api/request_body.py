@@ -18,7 +18,7 @@ import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import RequestBodyError
+from core.errors import RequestBodyError
 
 __all__ = ["BodyLimitMiddleware", "check_content_type", "decode_json", "error_body", "json_depth_exceeds"]
 

@@ -42,8 +42,8 @@ from app.api.types import (
     ResourceFilterInput,
     nested_neighbor_query,
 )
-from app.errors import QueryInputError
 from app.observability.metrics import MetricsExtension
+from core.errors import QueryInputError
 from graph.schema import SCHEMA
 from queries.resources import Neighbor as NeighborRecord
 from queries.resources import (

@@ -21,7 +21,7 @@ from graphql import FieldNode, GraphQLError, ValidationRule
 from strawberry.extensions import SchemaExtension
 
 from app.api.permissions import Principal
-from app.settings import Settings
+from core.settings import Settings
 
 __all__ = ["HIDDEN_MESSAGE", "IntrospectionNeedsCredentials", "SuggestionFilter", "hides_schema", "strip_suggestions"]
 

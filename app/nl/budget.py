@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 import redis
 
-from app.settings import Settings
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 _DAY = "aidiscover:nl:usage:day:"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from app.errors import UnsafeCypherError
 from app.nl.cypher_lex import Token
+from core.errors import UnsafeCypherError
 
 __all__ = ["FORBIDDEN_CLAUSES", "MAX_DEPTH", "BacktrackError", "TokenCursor"]
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import Literal as Lit
 from typing import cast
 
-from app.errors import UnsafeCypherError
 from app.nl import cypher_ast as ast
 from app.nl.cypher_cursor import FORBIDDEN_CLAUSES, BacktrackError, TokenCursor
+from core.errors import UnsafeCypherError
 
 __all__ = ["ExpressionParser"]
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from app.errors import UnsafeCypherError
+from core.errors import UnsafeCypherError
 
 __all__ = ["Token", "tokenize"]
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 from typing import Literal as Lit
 from typing import cast
 
-from app.errors import UnsafeCypherError
 from app.nl import cypher_ast as ast
 from app.nl.cypher_expr import ExpressionParser
 from app.nl.cypher_lex import tokenize
+from core.errors import UnsafeCypherError
 
 __all__ = ["parse"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from app.errors import UnsafeCypherError
+from core.errors import UnsafeCypherError
 
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_-]*)[ \t]*\n?(.*?)```", re.DOTALL)
 _ALLOWED_WS = {"\n", "\t", "\r", " "}

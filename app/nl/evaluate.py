@@ -34,7 +34,7 @@ from pydantic import SecretStr
 
 from app.nl import pipeline
 from app.nl.gate import JSONValue, Row, to_json
-from app.settings import PROJECT_ROOT, Settings, load_settings
+from core.settings import PROJECT_ROOT, Settings, load_settings
 from graph.neo4j.client import Graph
 
 log = logging.getLogger(__name__)

@@ -28,13 +28,13 @@ from neo4j.exceptions import Neo4jError, ServiceUnavailable
 from neo4j.graph import Node, Path, Relationship
 from neo4j.time import Date, DateTime, Duration, Time
 
-from app.errors import GeneratedQueryError, QueryTimeoutError, ServiceError
 from app.nl import gate_tree
 from app.nl.cypher_parse import parse
 from app.nl.cypher_render import render
 from app.nl.cypher_text import normalise, strip_fences
 from app.nl.gate_types import JSONValue, Row
 from app.nl.plan import check_plan
+from core.errors import GeneratedQueryError, QueryTimeoutError, ServiceError
 from graph.neo4j.client import Graph
 from graph.schema import Schema
 

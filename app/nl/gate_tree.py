@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import TypeVar
 
-from app.errors import UnsafeCypherError
 from app.nl import cypher_ast as ast
 from app.nl import scope
+from core.errors import UnsafeCypherError
 from graph.schema import Schema
 
 __all__ = ["ALLOWED_FUNCTIONS", "check", "readable_types", "rewrite", "walk"]

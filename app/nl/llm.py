@@ -21,11 +21,11 @@ import openai
 from llama_index.core.base.llms.types import ChatMessage, ChatResponse, MessageRole
 from llama_index.llms.openai_like import OpenAILike
 
-from app.errors import LLMError
 from app.nl.breaker import CircuitBreaker
 from app.nl.budget import Budget
 from app.observability.metrics import record_llm_call
-from app.settings import Settings
+from core.errors import LLMError
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

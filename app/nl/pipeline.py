@@ -25,7 +25,6 @@ from typing import Literal
 
 import redis
 
-from app.errors import GeneratedQueryError, GraphError, LLMError, QueryInputError, ServiceError, UnsafeCypherError
 from app.nl import audit, examples, gate, scope, templates
 from app.nl.answer import plain_summary, summary_messages
 from app.nl.breaker import CircuitBreaker
@@ -34,8 +33,9 @@ from app.nl.cache import AnswerCache
 from app.nl.gate import Row
 from app.nl.llm import LLMClient, Message
 from app.nl.prompt import generation_messages, retry_message
-from app.observability import context
-from app.settings import Settings
+from core import context
+from core.errors import GeneratedQueryError, GraphError, LLMError, QueryInputError, ServiceError, UnsafeCypherError
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.schema import SCHEMA
 

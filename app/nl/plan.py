@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from app.errors import UnsafeCypherError
+from core.errors import UnsafeCypherError
 
 __all__ = ["READ_OPERATORS", "check_plan", "operators"]
 

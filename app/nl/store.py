@@ -13,7 +13,7 @@ from __future__ import annotations
 from llama_index.graph_stores.neo4j import Neo4jPropertyGraphStore
 
 from app.nl.scope import HIDDEN_LABELS
-from app.settings import Settings
+from core.settings import Settings
 from graph.schema import SCHEMA, Schema
 
 _TYPES = {

@@ -14,10 +14,10 @@ import time
 
 import httpx
 
-from app.errors import DeliveryError
 from app.notify.messages import email_message, slack_payload, webhook_body
 from app.notify.model import Event, NotificationTarget
 from app.notify.signing import DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+from core.errors import DeliveryError
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Literal
 from urllib.parse import urlsplit
 
-from app.errors import RegistrationError
+from core.errors import RegistrationError
 
 EventType = Literal["job.succeeded", "job.failed", "finding.critical"]
 EVENT_TYPES: tuple[EventType, ...] = ("job.succeeded", "job.failed", "finding.critical")

@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 from pydantic import TypeAdapter
 
 from app.accounts.crypto import secret_box
-from app.errors import RegistrationError
 from app.notify.model import Delivery, DeliveryStatus, NotificationTarget, TargetSpec, validate_target
-from app.settings import Settings
+from core.errors import RegistrationError
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.secretstore import store_of, to_json
 

@@ -16,11 +16,11 @@ from typing import Any
 
 from celery import Celery, Task
 
-from app.errors import AIDiscoverError, DeliveryError
 from app.notify.channels import deliver
 from app.notify.model import Delivery, parse_event
 from app.notify.store import load_target, record_delivery, targets_for
-from app.settings import Settings, load_settings
+from core.errors import AIDiscoverError, DeliveryError
+from core.settings import Settings, load_settings
 from graph.neo4j.client import Graph
 
 log = logging.getLogger(__name__)

@@ -11,8 +11,8 @@ import hmac
 from collections.abc import Mapping
 
 from app.api.auth import Authenticator
-from app.errors import AuthError, PermissionDenied
-from app.settings import Settings
+from core.errors import AuthError, PermissionDenied
+from core.settings import Settings
 
 __all__ = ["check_metrics_access"]
 

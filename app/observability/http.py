@@ -8,7 +8,7 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.observability import context
+from core import context
 
 _SANE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 

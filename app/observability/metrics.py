@@ -33,8 +33,8 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
-from app.errors import AIDiscoverError
-from app.observability.counters import GRAPH_WRITES_KEY
+from core.counters import GRAPH_WRITES_KEY
+from core.errors import AIDiscoverError
 from graph.neo4j.client import Graph
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from queries.cost.prices_snapshot import PriceSnapshot, load_prices
 from queries.cost.rollups import CostSummary, cost_summary

@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from typing import Literal
 
 from app.report.data import FindingRow, InventoryRow, findings, inventory
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from queries.cost.prices_snapshot import PriceSnapshot, load_prices
 from queries.cost.savings import Saving, SavingsReport, evaluate_savings

@@ -14,11 +14,11 @@ from starlette.routing import Route
 
 from app.api.auth_middleware import PRINCIPAL_KEY
 from app.api.permissions import Principal
-from app.errors import AIDiscoverError
 from app.report.data import collect
 from app.report.exports import DATASETS, Dataset, Format, export
 from app.report.html import render
-from app.settings import Settings
+from core.errors import AIDiscoverError
+from core.settings import Settings
 from graph.neo4j.client import Graph
 
 EXPORT_PATHS: tuple[str, ...] = (

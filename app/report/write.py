@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from app.errors import ConfigError
 from app.report.data import collect
 from app.report.exports import DATASETS, gather, render_export
 from app.report.html import render
-from app.settings import Settings
+from core.errors import ConfigError
+from core.settings import Settings
 from graph.neo4j.client import Graph
 
 log = logging.getLogger(__name__)

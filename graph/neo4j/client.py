@@ -3,7 +3,7 @@
 :class:`Graph` is the only way the rest of the code talks to Neo4j. ``read`` runs in a READ
 transaction (the server refuses writes there), ``write`` in a WRITE one, both with the driver's
 retries for transient failures. Connection and auth failures become one-line errors from
-``app.errors`` that say what to run or set.
+``core.errors`` that say what to run or set.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import neo4j
 from neo4j import GraphDatabase, ManagedTransaction, RoutingControl
 from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable
 
-from app.errors import GraphError, Neo4jAuthError, QueryTimeoutError, ServiceError
-from app.settings import Settings
+from core.errors import GraphError, Neo4jAuthError, QueryTimeoutError, ServiceError
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from app.errors import SchemaError
+from core.errors import SchemaError
 
 PropType = Literal["string", "int", "float", "bool", "string[]", "datetime"]
 Provider = Literal["aws", "azure", "gcp", "any"]

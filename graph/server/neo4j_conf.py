@@ -12,7 +12,7 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
-from app.settings import Settings
+from core.settings import Settings
 from graph.server.neo4j_hardening import HARDENING, IMPORT_DIR_SETTING, check_conf_settings
 
 __all__ = ["IMPORT_DIR_NAME", "empty_import_dir", "render_conf"]

@@ -28,7 +28,7 @@ import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from app.errors import ConfigError
+from core.errors import ConfigError
 
 __all__ = [
     "ALLOWLIST_SETTING",

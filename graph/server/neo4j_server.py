@@ -31,8 +31,8 @@ from pathlib import Path
 from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import AuthError, DriverError, Neo4jError
 
-from app.errors import Neo4jAuthError, PortInUseError, ServiceError, ServiceStartTimeout, ToolMissingError
-from app.settings import Settings
+from core.errors import Neo4jAuthError, PortInUseError, ServiceError, ServiceStartTimeout, ToolMissingError
+from core.settings import Settings
 from graph.server import processes
 from graph.server.neo4j_conf import IMPORT_DIR_NAME, empty_import_dir, render_conf
 from graph.server.neo4j_hardening import check_conf_settings

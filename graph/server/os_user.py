@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.errors import ConfigError, ServiceError, ToolMissingError
+from core.errors import ConfigError, ServiceError, ToolMissingError
 from graph.server import processes
 
 __all__ = ["ServiceUser", "check_access", "give_to", "service_user"]

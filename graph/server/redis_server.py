@@ -22,8 +22,8 @@ from urllib.parse import unquote, urlsplit
 
 import redis
 
-from app.errors import PortInUseError, ServiceError, ServiceStartTimeout, ToolMissingError
-from app.settings import Settings
+from core.errors import PortInUseError, ServiceError, ServiceStartTimeout, ToolMissingError
+from core.settings import Settings
 from graph.server import processes
 
 log = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 Each call takes the settings and the service names (a subset of ``ALL_SERVICES``) and returns one
 :class:`ServiceStatus` per name, in the order given; ``ServiceStatus.line()`` is what the CLI prints.
-Expected failures raise the ``ServiceError`` family from ``app.errors``.
+Expected failures raise the ``ServiceError`` family from ``core.errors``.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from app.errors import ServiceError
-from app.settings import Settings
+from core.errors import ServiceError
+from core.settings import Settings
 from graph.server import processes
 from graph.server.neo4j_server import Neo4jServer
 from graph.server.redis_server import RedisServer

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from ingest.emulators.azure_estate import PROD as AZURE_PROD
 from ingest.emulators.azure_estate import SHARED as AZURE_SHARED

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from app.settings import Settings
+from core.settings import Settings
 from graph.history import prune_history
 from graph.links import apply_links
 from graph.neo4j.client import Graph

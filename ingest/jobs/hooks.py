@@ -13,8 +13,8 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 
-from app.errors import ConfigError
-from app.settings import Settings
+from core.errors import ConfigError
+from core.settings import Settings
 from graph.neo4j.client import Graph
 
 log = logging.getLogger(__name__)

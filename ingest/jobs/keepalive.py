@@ -40,7 +40,7 @@ from typing import Any, ClassVar
 from celery import bootsteps
 from celery.worker import state as worker_state
 
-from app.settings import Settings, load_settings
+from core.settings import Settings, load_settings
 from ingest.jobs.reaping import Reaper, beat_key
 
 __all__ = ["JobReaper", "UnackedKeepAlive", "keepalive_interval", "sweep_interval", "transport_options"]

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from botocore.exceptions import ClientError
 
-from app.errors import ConfigError
-from app.settings import Settings
+from core.errors import ConfigError
+from core.settings import Settings
 from ingest.jobs.model import JobRequest, UnitSpec
 from ingest.providers.aws.accounts import AwsTarget, aws_targets
 from ingest.providers.aws.client import AwsClients, aws_errors, error_code

@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 
 import redis
 
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from ingest.jobs.store import fail_job
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from app.errors import NotFoundError
+from core.errors import NotFoundError
 from graph.neo4j.client import Graph
 from graph.write import SyncStamp
 from ingest.jobs.model import FINAL_JOB_STATUSES, JobRequest, UnitOutcome, UnitSpec

@@ -18,10 +18,10 @@ from typing import Literal
 import redis
 from botocore.exceptions import BotoCoreError, ClientError
 
-from app.errors import Neo4jAuthError, ServiceError, UnitFailedError
-from app.observability import context
-from app.observability.counters import record_graph_writes
-from app.settings import Settings
+from core import context
+from core.counters import record_graph_writes
+from core.errors import Neo4jAuthError, ServiceError, UnitFailedError
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.rows import ALL_REGIONS, EdgeRow, NodeRow, Scope
 from graph.schema import SCHEMA

@@ -12,7 +12,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from queries.cost.prices_snapshot import PriceSnapshot, load_prices
 from queries.cost.pricing import CostInput, Estimate, estimate

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from app.errors import PriceDataError
-from app.settings import Settings
+from core.errors import PriceDataError
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from app.errors import QueryInputError
+from core.errors import QueryInputError
 from graph.neo4j.client import Graph
 from queries.cost.estimate import NOT_PRICED
 from queries.cost.prices_snapshot import PriceSnapshot

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Literal
 
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from queries.cost.prices_snapshot import PriceSnapshot, load_prices
 from queries.cost.savings_rules import RULES, Candidate, Rule, rule_params

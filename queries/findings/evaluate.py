@@ -18,8 +18,8 @@ from functools import partial
 
 from neo4j import ManagedTransaction, Record
 
-from app.errors import GraphError
-from app.settings import Settings
+from core.errors import GraphError
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from queries.findings.catalogue import CATALOGUE
 from queries.findings.model import Rule

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from app.errors import SchemaError
+from core.errors import SchemaError
 from graph.schema import RESOURCE_LABEL, STAMP_PROPERTIES, Schema
 
 Severity = Literal["critical", "high", "medium", "low", "info"]

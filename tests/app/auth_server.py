@@ -16,7 +16,7 @@ from starlette.types import ASGIApp
 
 from app.api.ratelimit import PREFIX
 from app.server import uvicorn_config
-from app.settings import Settings
+from core.settings import Settings
 
 
 def clear_rate_limits(redis_url: str) -> None:

@@ -11,8 +11,8 @@ from app.accounts.crypto import generate_key, rotate_secrets, secret_box
 from app.accounts.model import AccountSpec, validate
 from app.accounts.store import account_views, get_account, list_accounts, register_account, remove_account
 from app.cli import main
-from app.errors import RegistrationError, SecretKeyError
-from app.settings import Settings
+from core.errors import RegistrationError, SecretKeyError
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.secretstore import store_of
 

@@ -20,8 +20,8 @@ from app.api.context import Context
 from app.api.permissions import Principal, Role
 from app.api.schema import schema
 from app.cli import main
-from app.observability.logs import configure_logging
-from app.settings import Settings
+from core.logs import configure_logging
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from ingest.emulators.moto_server import MotoServer
 

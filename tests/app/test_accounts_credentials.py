@@ -12,8 +12,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from app.accounts.credentials import aws_session, azure_credential, gcp_credentials
 from app.accounts.model import AccountSpec, validate
-from app.errors import RegistrationError
-from app.settings import Settings
+from core.errors import RegistrationError
+from core.settings import Settings
 from ingest.emulators.moto_server import MotoServer
 from ingest.providers.aws.client import AwsClients
 

@@ -10,7 +10,7 @@ import pytest
 from app.api.context import Context
 from app.api.permissions import Principal, Role
 from app.api.schema import schema
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from tests.queries.fixture_graph import build, rid
 

@@ -14,9 +14,9 @@ import pytest
 from pydantic import SecretStr
 
 from app.api import auth_store
-from app.errors import ConfigError
 from app.server import create_app
-from app.settings import Settings, load_settings
+from core.errors import ConfigError
+from core.settings import Settings, load_settings
 from graph.neo4j.client import Graph
 from tests.app.auth_server import clear_rate_limits, serving
 

@@ -19,7 +19,7 @@ from websockets.sync.client import connect
 
 from app.api import auth_store
 from app.server import create_app
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.rows import NodeRow, PropValue, Scope
 from graph.schema import SCHEMA

@@ -21,8 +21,8 @@ from app.api.permissions import Principal
 from app.api.ratelimit import RateLimiter
 from app.api.schema import schema
 from app.cli import main
-from app.errors import AlreadyExistsError, AuthError, ConfigError, NotFoundError, QueryInputError, RateLimitedError
-from app.settings import Settings
+from core.errors import AlreadyExistsError, AuthError, ConfigError, NotFoundError, QueryInputError, RateLimitedError
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.secretstore import secret_store, store_of
 

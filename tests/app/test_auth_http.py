@@ -21,7 +21,7 @@ from websockets.sync.client import connect
 from app.api import auth_store
 from app.api.auth_tokens import ALGORITHM, ISSUER
 from app.server import create_app
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from tests.app.auth_server import clear_rate_limits, serving
 

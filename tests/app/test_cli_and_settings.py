@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from app.docs import readme_with_config
-from app.errors import ConfigError
-from app.settings import ENV_NAMES, Settings, load_settings, settings_table
+from core.errors import ConfigError
+from core.settings import ENV_NAMES, Settings, load_settings, settings_table
 
 ROOT = Path(__file__).resolve().parents[2]
 

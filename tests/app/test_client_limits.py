@@ -18,9 +18,9 @@ import redis
 from pydantic import SecretStr
 
 from app.api.ratelimit import PREFIX, RateLimiter
-from app.errors import ConfigError
 from app.server import create_app, uvicorn_config
-from app.settings import Settings, load_settings
+from core.errors import ConfigError
+from core.settings import Settings, load_settings
 from graph.neo4j.client import Graph
 from tests.app.auth_server import clear_rate_limits, serving
 

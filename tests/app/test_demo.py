@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.api.auth import Authenticator
 from app.demo import DEMO_SEED, DEMO_SIZE, DemoClouds, prepare_demo
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from ingest.emulators.gcp_estate import INSTANCES as GCP_INSTANCES
 

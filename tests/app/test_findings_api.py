@@ -9,7 +9,7 @@ from typing import Any
 from app.api.context import Context
 from app.api.permissions import Principal, Role
 from app.api.schema import schema
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from queries.findings.catalogue import BY_ID
 from queries.findings.evaluate import evaluate

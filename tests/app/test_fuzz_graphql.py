@@ -18,7 +18,7 @@ from schemathesis import GenerationMode
 
 from app.api import auth_store
 from app.server import create_app
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from tests.app.auth_server import serving
 

@@ -19,7 +19,7 @@ import uvicorn
 
 from app.api import auth_store
 from app.server import create_app
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph, Params
 from ingest.emulators.demo_estate import DEMO_REGIONS, DemoEstate, seed_demo_estate
 from ingest.emulators.moto_server import MotoServer

@@ -15,7 +15,7 @@ from graphql import parse
 
 from app.api.error_codes import ErrorCodes, code_of
 from app.api.limits import MAX_ALIASES, MAX_DEPTH, QueryLimits, _documents, alias_count, query_cost, query_depth
-from app.errors import (
+from core.errors import (
     AlreadyExistsError,
     AuthError,
     GraphError,
@@ -26,7 +26,7 @@ from app.errors import (
     RateLimitedError,
     ServiceError,
 )
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 
 

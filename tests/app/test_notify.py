@@ -26,13 +26,13 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from pydantic import SecretStr
 
 from app.accounts.crypto import generate_key
-from app.errors import DeliveryError, RegistrationError
 from app.notify.channels import deliver
 from app.notify.messages import slack_payload, summary, webhook_body
 from app.notify.model import NotificationTarget, TargetSpec, parse_event, validate_target
 from app.notify.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign, verify_signature
 from app.notify.store import add_target, list_deliveries, target_views
-from app.settings import Settings
+from core.errors import DeliveryError, RegistrationError
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.secretstore import store_url
 

@@ -14,12 +14,13 @@ import redis
 from pydantic import SecretStr
 
 from app.api import auth_store
-from app.observability import context, metrics
-from app.observability.counters import GRAPH_WRITES_KEY, count_graph_writes
-from app.observability.logs import JsonFormatter
+from app.observability import metrics
 from app.observability.metrics import operation_label
 from app.server import create_app
-from app.settings import Settings, load_settings
+from core import context
+from core.counters import GRAPH_WRITES_KEY, count_graph_writes
+from core.logs import JsonFormatter
+from core.settings import Settings, load_settings
 from graph.neo4j.client import Graph
 from ingest.emulators.demo_estate import seed_demo_estate
 from ingest.emulators.moto_server import MotoServer
@@ -137,7 +138,7 @@ def test_operation_labels_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_process_configured_for_json_logs_writes_one_json_object_per_line() -> None:
     code = (
         "import logging\n"
-        "from app.observability.logs import configure_logging\n"
+        "from core.logs import configure_logging\n"
         "configure_logging('INFO', 'json')\n"
         "configure_logging('INFO', 'json')  # idempotent: still one handler\n"
         "logging.getLogger('ingest.demo').info('discovered %s resources', 42)\n"

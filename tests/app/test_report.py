@@ -16,7 +16,7 @@ import pytest
 from app.api import auth_store
 from app.report.write import write_report
 from app.server import create_app
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.rows import NodeRow
 from queries.cost.estimate import estimate_all

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from app.report.write import write_report
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from queries.cost.estimate import EstimateSummary, estimate_all
 from queries.cost.prices_snapshot import PACKAGED_DIR

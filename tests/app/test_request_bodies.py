@@ -13,7 +13,7 @@ from pydantic import SecretStr
 
 from app.api.request_body import json_depth_exceeds
 from app.server import create_app
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from tests.app.auth_server import serving
 

@@ -29,11 +29,11 @@ from app.api.auth import Authenticator
 from app.api.auth_tokens import SECRET_FILE, load_jwt_secret
 from app.api.ratelimit import PREFIX
 from app.cli import main
-from app.errors import AuthError, QueryInputError
 from app.notify.model import TargetSpec
 from app.notify.store import add_target, list_deliveries, load_target
 from app.secret_migration import migrate_secrets
-from app.settings import Settings
+from core.errors import AuthError, QueryInputError
+from core.settings import Settings
 from graph.backup import backup, restore
 from graph.neo4j.client import Graph
 from graph.secretstore import COLLECTIONS, JWT_SECRET_KEY, secret_store, store_of

@@ -7,7 +7,7 @@ import asyncio
 import gc
 
 from app.server import create_app
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 
 

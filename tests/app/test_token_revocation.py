@@ -26,11 +26,11 @@ from app.api import auth_store
 from app.api.auth import USER_CACHE_SECONDS, Authenticator
 from app.api.auth_tokens import ALGORITHM, ISSUER
 from app.cli import main
-from app.errors import AuthError
 from app.notify.model import TargetSpec
 from app.notify.store import add_target
 from app.server import create_app
-from app.settings import Settings
+from core.errors import AuthError
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.secretstore import PREFIX as STORE_PREFIX
 from graph.secretstore import secret_store

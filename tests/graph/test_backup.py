@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from app.cli import main
-from app.errors import QueryInputError
+from core.errors import QueryInputError
 from graph.backup import backup, restore
 from graph.neo4j.client import Graph
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 import graph.schema as schema_package
-from app.errors import GraphError, SchemaError
+from core.errors import GraphError, SchemaError
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema, schema_statements
 from graph.schema import RESOURCE_LABEL, SCHEMA, STAMP_PROPERTIES, NodeKind, Property, RelType, Schema

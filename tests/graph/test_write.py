@@ -10,7 +10,7 @@ from typing import Any
 import neo4j.time
 import pytest
 
-from app.errors import SchemaError, ServiceError
+from core.errors import SchemaError, ServiceError
 from graph.neo4j.client import Graph
 from graph.rows import EdgeRow, NodeRow, PropValue, Scope
 from graph.schema import SCHEMA

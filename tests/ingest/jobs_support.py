@@ -14,7 +14,7 @@ from typing import Any
 
 import neo4j.time
 
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.schema import SCHEMA, STAMP_PROPERTIES
 from ingest.jobs.store import JobRecord, get_job, reap_stalled

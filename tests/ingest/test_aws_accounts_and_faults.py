@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import boto3
 import pytest
 
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from ingest.emulators.aws_faults import FaultProxy, FaultRule
 from ingest.emulators.demo_estate import DEMO_ACCOUNT, DEMO_REGIONS, seed_demo_estate

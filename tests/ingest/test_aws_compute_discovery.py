@@ -17,7 +17,7 @@ import boto3
 import neo4j.time
 import pytest
 
-from app.settings import Settings, load_settings
+from core.settings import Settings, load_settings
 from graph.neo4j.client import Graph
 from graph.schema.references import REFERENCES
 from ingest.emulators.moto_server import MotoServer

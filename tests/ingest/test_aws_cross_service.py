@@ -6,7 +6,7 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from ingest.emulators.moto_server import MotoServer
 from ingest.emulators.seed_aws_compute import seed

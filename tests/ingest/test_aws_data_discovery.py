@@ -18,7 +18,7 @@ import boto3
 import neo4j.time
 import pytest
 
-from app.settings import Settings, load_settings
+from core.settings import Settings, load_settings
 from graph.neo4j.client import Graph
 from graph.schema import aws_data
 from graph.write import UnitCounts

@@ -17,7 +17,7 @@ import boto3
 import neo4j.time
 import pytest
 
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from ingest.emulators.demo_estate import DEMO_ACCOUNT
 from ingest.emulators.moto_server import MotoServer

@@ -12,8 +12,8 @@ from typing import Any
 import neo4j.time
 import pytest
 
-from app.errors import ConfigError, DiscoveryError, EndpointUnreachable
-from app.settings import Settings, load_settings
+from core.errors import ConfigError, DiscoveryError, EndpointUnreachable
+from core.settings import Settings, load_settings
 from graph.neo4j.client import Graph
 from ingest.emulators.azure_estate import PROD, SHARED, AzureEstate, build_estate, res_id
 from ingest.emulators.azure_resource_graph import AzureResourceGraphServer

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from ingest.emulators.demo_estate import seed_demo_estate
 from ingest.emulators.moto_server import MotoServer

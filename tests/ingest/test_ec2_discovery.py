@@ -15,8 +15,8 @@ import boto3
 import neo4j.time
 import pytest
 
-from app.errors import EndpointUnreachable
-from app.settings import Settings, load_settings
+from core.errors import EndpointUnreachable
+from core.settings import Settings, load_settings
 from graph.neo4j.client import Graph
 from ingest.emulators.demo_estate import DEMO_ACCOUNT, DemoEstate, seed_demo_estate
 from ingest.emulators.moto_server import MotoServer

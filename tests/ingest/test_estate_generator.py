@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import pytest
 
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from ingest.emulators.estate_generator import azure_estate_for, gcp_estate_for, generate_estate
 from ingest.emulators.estate_manifest import AWS_ACCOUNTS, AWS_REGIONS, EstateManifest, ManifestEdge

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from app.settings import Settings, load_settings
+from core.settings import Settings, load_settings
 from graph.neo4j.client import Graph
 from graph.server.neo4j_server import Neo4jServer
 from graph.server.redis_server import RedisServer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.rows import EdgeRow, NodeRow, PropValue, Scope
 from graph.schema import SCHEMA

@@ -16,8 +16,8 @@ from typing import Any
 import neo4j.time
 import pytest
 
-from app.errors import EndpointUnreachable
-from app.settings import Settings, load_settings
+from core.errors import EndpointUnreachable
+from core.settings import Settings, load_settings
 from graph.neo4j.client import Graph
 from ingest.emulators.gcp_cloud_asset import CloudAssetServer
 from ingest.emulators.gcp_estate import ORG_ID, GcpEstate, build_estate

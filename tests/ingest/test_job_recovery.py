@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from app.settings import Settings, load_settings
+from core.settings import Settings, load_settings
 from graph.neo4j.client import Graph
 from graph.write import SyncStamp
 from ingest.emulators.aws_faults import FaultProxy, FaultRule

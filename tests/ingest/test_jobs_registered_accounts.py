@@ -7,7 +7,7 @@ from cryptography.fernet import Fernet
 
 from app.accounts.model import AccountSpec
 from app.accounts.store import register_account
-from app.settings import load_settings
+from core.settings import load_settings
 from graph.neo4j.client import Graph
 from graph.secretstore import store_of
 from ingest.emulators.demo_estate import seed_demo_estate

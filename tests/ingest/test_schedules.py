@@ -19,8 +19,8 @@ from app.accounts.model import AccountSpec
 from app.accounts.schedules import get_schedule, list_schedules, parse_spec, remove_schedule, set_paused, set_schedule
 from app.accounts.store import register_account
 from app.cli import main
-from app.errors import RegistrationError
-from app.settings import Settings
+from core.errors import RegistrationError
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.secretstore import store_url
 from ingest.emulators.moto_server import MotoServer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.errors import QueryInputError
+from core.errors import QueryInputError
 from graph.neo4j.client import Graph
 from queries.blast import blast_radius, dependencies
 from queries.exposure import exposure_paths

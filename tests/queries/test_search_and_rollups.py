@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from app.errors import QueryInputError
+from core.errors import QueryInputError
 from graph.neo4j.client import Graph
 from queries.filters import PropertyPredicate, Sort
 from queries.resources import ResourceFilter, resource_facets, search_resources

@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, Route, sync_playwright
 from app.api import auth_store
 from app.api.auth import ensure_demo_api_key
 from app.server import create_app
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from ingest.jobs.progress import Progress, publish
 from tests.app.auth_server import serving

@@ -18,7 +18,7 @@ import boto3
 import botocore.session
 from botocore.credentials import DeferredRefreshableCredentials
 
-from app.settings import Settings
+from core.settings import Settings
 from ingest.providers.aws.client import AwsClients, partition_for
 
 if TYPE_CHECKING:

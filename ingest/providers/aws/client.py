@@ -21,8 +21,8 @@ from botocore.exceptions import (
     PartialCredentialsError,
 )
 
-from app.errors import ConfigError, DiscoveryError, EndpointUnreachable
-from app.settings import Settings
+from core.errors import ConfigError, DiscoveryError, EndpointUnreachable
+from core.settings import Settings
 
 if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client

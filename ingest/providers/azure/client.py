@@ -20,8 +20,8 @@ from azure.core.exceptions import ClientAuthenticationError, HttpResponseError, 
 from azure.identity import DefaultAzureCredential
 from azure.mgmt.resourcegraph import ResourceGraphClient
 
-from app.errors import ConfigError, DiscoveryError, EndpointUnreachable
-from app.settings import Settings
+from core.errors import ConfigError, DiscoveryError, EndpointUnreachable
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from google.auth.credentials import AnonymousCredentials, Credentials
 from google.auth.exceptions import DefaultCredentialsError, TransportError
 from google.cloud import asset_v1
 
-from app.errors import ConfigError, DiscoveryError, EndpointUnreachable
-from app.settings import Settings
+from core.errors import ConfigError, DiscoveryError, EndpointUnreachable
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 

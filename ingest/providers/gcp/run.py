@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from google.api_core import exceptions as gexc
 
-from app.errors import ConfigError
-from app.settings import Settings
+from core.errors import ConfigError
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
 from graph.rows import ALL_REGIONS, Scope

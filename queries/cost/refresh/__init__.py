@@ -15,8 +15,8 @@ from pathlib import Path
 
 import httpx
 
-from app.errors import PriceDataError
-from app.settings import Settings
+from core.errors import PriceDataError
+from core.settings import Settings
 from queries.cost.prices_snapshot import Price, PriceSnapshot, load_prices, refreshed_dir
 from queries.cost.refresh.aws import fetch_aws
 from queries.cost.refresh.azure import fetch_azure

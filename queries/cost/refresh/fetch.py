@@ -7,7 +7,7 @@ import logging
 
 import httpx
 
-from app.errors import PriceDataError
+from core.errors import PriceDataError
 
 log = logging.getLogger(__name__)
 

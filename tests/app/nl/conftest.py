@@ -18,7 +18,7 @@ from app.nl.budget import Budget
 from app.nl.cache import AnswerCache
 from app.nl.llm import LLMClient
 from app.nl.pipeline import NLServices
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from ingest.emulators.llm_server import ScriptedLLMServer
 

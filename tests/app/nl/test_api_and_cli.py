@@ -15,7 +15,7 @@ from app.api.context import Context
 from app.api.permissions import Principal, Role
 from app.api.schema import schema
 from app.cli_ask import table
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from ingest.emulators.llm_server import Reply, ScriptedLLMServer
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import UnsafeCypherError
 from app.nl import cypher_ast as ast
 from app.nl import examples, gate
 from app.nl.cypher_parse import parse
 from app.nl.cypher_render import render, render_expr
+from core.errors import UnsafeCypherError
 from graph.schema import SCHEMA
 from tests.app.nl.redteam_cases import CONTAINED
 

@@ -11,7 +11,7 @@ import redis
 
 from app.nl.evaluate import EvalQuestion, evaluate, load_questions, percentile, results_match, write_report
 from app.nl.pipeline import NLServices
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from ingest.emulators.llm_server import Reply, Rule, ScriptedLLMServer
 

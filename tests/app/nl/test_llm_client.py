@@ -10,11 +10,11 @@ from datetime import UTC, datetime
 import pytest
 import redis
 
-from app.errors import LLMError
 from app.nl.breaker import CircuitBreaker
 from app.nl.budget import Budget
 from app.nl.llm import LLMClient, Message
-from app.settings import Settings
+from core.errors import LLMError
+from core.settings import Settings
 from ingest.emulators.llm_server import Reply, ScriptedLLMServer
 
 HI = [Message("user", "hello")]

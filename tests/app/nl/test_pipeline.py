@@ -9,10 +9,10 @@ import json
 import pytest
 import redis
 
-from app.errors import QueryInputError
 from app.nl.cache import cache_key, normalise_question, schema_version
 from app.nl.pipeline import Answer, Chunk, NLServices, ask, ask_stream
-from app.settings import Settings
+from core.errors import QueryInputError
+from core.settings import Settings
 from graph.schema import SCHEMA
 from ingest.emulators.llm_server import Reply, ScriptedLLMServer
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from app.errors import UnsafeCypherError
 from app.nl import examples, gate, scope
 from app.nl.cypher_text import strip_fences
 from app.nl.glossary import GLOSSARY, labels_in, most_specific
 from app.nl.prompt import focus_labels, generation_messages, schema_text
 from app.nl.store import property_graph_store, structured_schema
-from app.settings import Settings
+from core.errors import UnsafeCypherError
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.schema import SCHEMA
 

@@ -34,13 +34,13 @@ import redis
 from llama_index.llms.openai_like import OpenAILike
 from neo4j.exceptions import Neo4jError
 
-from app.errors import GraphError, UnsafeCypherError
 from app.nl import gate
 from app.nl.cypher_lex import tokenize
 from app.nl.cypher_text import strip_fences
 from app.nl.llm import build_llm
 from app.nl.pipeline import Answer, NLServices, ask
-from app.settings import Settings
+from core.errors import GraphError, UnsafeCypherError
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
 from graph.schema import SCHEMA

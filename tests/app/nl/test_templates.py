@@ -10,7 +10,7 @@ import redis
 
 from app.nl import templates
 from app.nl.pipeline import NLServices, ask
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 
 

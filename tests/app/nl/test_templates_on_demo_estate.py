@@ -10,7 +10,7 @@ import redis
 
 from app.nl.evaluate import evaluate, load_questions
 from app.nl.pipeline import NLServices
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 
 

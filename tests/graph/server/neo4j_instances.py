@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.settings import Settings, load_settings
+from core.settings import Settings, load_settings
 from graph.server.neo4j_hardening import (
     ALLOWLIST_SETTING,
     FILE_URLS_SETTING,

@@ -23,8 +23,8 @@ import pytest
 from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import Neo4jError
 
-from app.errors import ConfigError
-from app.settings import Settings
+from core.errors import ConfigError
+from core.settings import Settings
 from graph.backup import backup, restore
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema

@@ -18,8 +18,8 @@ import pytest
 from neo4j import GraphDatabase
 from neo4j.exceptions import Neo4jError
 
-from app.errors import ServiceError
-from app.settings import Settings
+from core.errors import ServiceError
+from core.settings import Settings
 from graph.server.os_user import check_access, service_user
 from tests.graph.server.neo4j_instances import PERMISSIVE_SETTINGS, free_port, local_neo4j
 

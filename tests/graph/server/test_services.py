@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 import redis
 
-from app.errors import Neo4jAuthError, PortInUseError, ServiceError, ServiceStartTimeout
-from app.settings import Settings
+from core.errors import Neo4jAuthError, PortInUseError, ServiceError, ServiceStartTimeout
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.server import processes, services
 from graph.server.neo4j_server import Neo4jServer

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from queries.cost.estimate import NOT_PRICED, estimate_all
 from queries.cost.prices_snapshot import load_prices
@@ -194,7 +194,7 @@ def test_a_resync_clears_the_estimate_and_the_next_estimate_restores_it(estimate
 
 
 def test_unknown_group_and_missing_tag_key_are_refused(estimated: Graph, settings: Settings) -> None:
-    from app.errors import QueryInputError
+    from core.errors import QueryInputError
 
     with pytest.raises(QueryInputError, match="tag key"):
         cost_summary(estimated, load_prices(settings), "tag", None)

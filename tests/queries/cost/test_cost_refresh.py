@@ -15,8 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from pydantic import SecretStr
 
-from app.errors import PriceDataError
-from app.settings import Settings
+from core.errors import PriceDataError
+from core.settings import Settings
 from queries.cost.prices_snapshot import load_file, load_prices
 from queries.cost.refresh import refresh_prices
 

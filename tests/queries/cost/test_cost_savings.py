@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.settings import Settings
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.rows import EdgeRow, NodeRow
 from queries.cost.prices_snapshot import load_prices

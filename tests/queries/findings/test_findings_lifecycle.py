@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import redis
 
-from app.errors import QueryInputError
-from app.settings import Settings
+from core.errors import QueryInputError
+from core.settings import Settings
 from graph.neo4j.client import Graph
 from queries.findings.catalogue import BY_ID
 from queries.findings.evaluate import NOTIFY_TASK, evaluate, evaluate_all

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.errors import SchemaError
+from core.errors import SchemaError
 from graph.neo4j.client import Graph
 from graph.schema import SCHEMA
 from queries.findings.catalogue import BY_ID, CATALOGUE

@@ -33,7 +33,7 @@ without a traceback and the API can return it as is.
         ├── UnsafeCypherError    Cypher refused by the safety gate (writes, CALL, LOAD CSV, tricks, unknown names)
         └── LLMError             the LLM endpoint failed, timed out, or its circuit is open
 
-This module and ``app.settings`` are the two pieces of ``app`` that every layer may import.
+This module and ``core.settings`` are the two pieces of ``app`` that every layer may import.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Logging set-up for every process: plain text for people, or one JSON object per line for shippers.
 
 JSON lines carry ``time``, ``level``, ``logger``, ``message``, and ``request_id`` / ``job_id`` when
-the line was logged while serving a request or running a job (see ``app.observability.context``),
+the line was logged while serving a request or running a job (see ``core.context``),
 plus ``exc`` with the traceback when there is one, and ``audit`` on the records of ``app.nl.audit``.
 Messages are formatted lazily by ``logging`` as usual; nothing here adds secrets (settings never log
 their secret fields).
@@ -13,7 +13,7 @@ import json
 import logging
 from datetime import UTC, datetime
 
-from app.observability import context
+from core import context
 
 NOISY = ("botocore", "boto3", "urllib3", "neo4j", "azure", "google", "werkzeug", "httpx", "httpcore")
 

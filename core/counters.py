@@ -1,5 +1,5 @@
 """Deployment-wide counters kept in Redis, so every worker on every machine adds to the same figures
-and one scrape of the API's ``/metrics`` reports them (``app.observability.metrics`` reads them)."""
+and one scrape of the API's ``/metrics`` reports them (``app.observability.metrics`` exposes them)."""
 
 from __future__ import annotations
 
