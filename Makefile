@@ -123,9 +123,12 @@ down:
 demo: services web
 	$(BIN)/aidiscover demo
 
+# Lint: ruff, the formatter, and the layers (pyproject.toml's [tool.importlinter]: app > web | ingest >
+# queries > graph > core; a package never imports one above it).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy

@@ -121,14 +121,14 @@ def _migrate_secrets(settings: Settings) -> None:
 
 
 def _worker(settings: Settings, args: argparse.Namespace) -> int:
-    from ingest.tasks import run_worker
+    from app.worker import run_worker
 
     _migrate_secrets(settings)
     return run_worker(settings, concurrency=args.concurrency)
 
 
 def _beat(settings: Settings, args: argparse.Namespace) -> int:
-    from ingest.tasks import run_beat
+    from app.worker import run_beat
 
     _migrate_secrets(settings)
     return run_beat(settings)

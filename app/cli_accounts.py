@@ -55,8 +55,8 @@ def _read_secret(path: str | None) -> str | None:
 
 # --- accounts -----------------------------------------------------------------------------------
 def _accounts_add(settings: Settings, args: argparse.Namespace) -> int:
-    from app.accounts.model import AccountSpec, validate
-    from app.accounts.store import register_account
+    from ingest.accounts.model import AccountSpec, validate
+    from ingest.accounts.store import register_account
 
     spec = AccountSpec(
         provider=args.provider,
@@ -81,7 +81,7 @@ def _accounts_add(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _accounts_list(settings: Settings, args: argparse.Namespace) -> int:
-    from app.accounts.store import account_views
+    from ingest.accounts.store import account_views
 
     with _graph(settings) as graph:
         accounts = account_views(graph, args.provider)
@@ -97,7 +97,7 @@ def _accounts_list(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _accounts_remove(settings: Settings, args: argparse.Namespace) -> int:
-    from app.accounts.store import remove_account
+    from ingest.accounts.store import remove_account
 
     with _graph(settings) as graph:
         removal = remove_account(graph, args.id, purge=args.purge)
@@ -114,7 +114,7 @@ def _accounts_remove(settings: Settings, args: argparse.Namespace) -> int:
 
 # --- schedules ----------------------------------------------------------------------------------
 def _schedules(settings: Settings, args: argparse.Namespace) -> int:
-    from app.accounts import schedules as sched
+    from ingest.accounts import schedules as sched
 
     with _graph(settings) as graph:
         if args.action == "list":
@@ -217,7 +217,7 @@ def _notify_log(settings: Settings, args: argparse.Namespace) -> int:
 
 def _notify_send(settings: Settings, args: argparse.Namespace) -> int:
     from app.notify.tasks import send_event
-    from ingest.tasks import make_celery
+    from ingest.broker import celery_app
 
     event: dict[str, object] = {"type": args.type}
     for item in args.field or ():
@@ -225,14 +225,14 @@ def _notify_send(settings: Settings, args: argparse.Namespace) -> int:
         if not sep or not key:
             raise RegistrationError(f"--field {item!r} must look like key=value")
         event[key] = value
-    task_id = send_event(make_celery(settings), event)
+    task_id = send_event(celery_app(settings), event)
     print(f"queued {args.type} for the workers (task {task_id}); see `aidiscover notify log`")
     return 0
 
 
 # --- secrets ------------------------------------------------------------------------------------
 def _secrets(settings: Settings, args: argparse.Namespace) -> int:
-    from app.accounts.crypto import generate_key, rotate_secrets
+    from ingest.accounts.crypto import generate_key, rotate_secrets
 
     if args.action == "generate-key":
         print(generate_key())

@@ -41,10 +41,9 @@ def _findings(settings: Settings, args: argparse.Namespace) -> int:
     )
     with Graph(settings) as graph:
         if args.evaluate:
-            from queries.findings.evaluate import evaluate, notify_new_critical
+            from ingest.jobs.hooks import evaluate_findings
 
-            report = evaluate(graph)
-            notify_new_critical(report.new_critical)
+            report = evaluate_findings(graph, settings)
             print(report.summary())
         counts = finding_counts(graph, flt)
         page = search_findings(graph, flt, first=args.limit)

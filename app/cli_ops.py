@@ -48,10 +48,10 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
 def _worker_ping(settings: Settings, args: argparse.Namespace) -> int:
     import socket
 
-    from ingest.tasks import make_celery
+    from ingest.broker import celery_app
 
     node = args.node or f"celery@{socket.gethostname()}"
-    replies = make_celery(settings).control.ping(destination=[node], timeout=args.timeout)
+    replies = celery_app(settings).control.ping(destination=[node], timeout=args.timeout)
     if any(node in reply for reply in replies):
         print(f"{node}: pong")
         return 0

@@ -20,8 +20,6 @@ from typing import Any, LiteralString
 
 import neo4j.time
 
-from app.accounts.model import CloudAccount
-from app.accounts.store import ACCOUNT_JSON, StoredAccount, import_account
 from app.api import auth_store
 from app.api.auth_tokens import SECRET_FILE, read_secret_file
 from app.notify.model import NotificationTarget
@@ -30,6 +28,8 @@ from core.errors import AIDiscoverError
 from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.secretstore import Collection, secret_store, store_of, store_url, to_json
+from ingest.accounts.model import CloudAccount
+from ingest.accounts.store import ACCOUNT_JSON, StoredAccount, import_account
 
 log = logging.getLogger(__name__)
 

@@ -294,7 +294,7 @@ class Settings(BaseSettings):
             return tuple(t.strip() for t in value.split(",") if t.strip())
         return value
 
-    # --- cloud accounts, schedules, notifications (app/accounts, app/notify, ingest/schedules) ----
+    # --- cloud accounts, schedules, notifications (ingest/accounts, app/notify, ingest/schedules) ----
     secret_key: SecretStr | None = Field(
         None,
         description="Fernet key(s) encrypting stored secrets (account credentials, webhook secrets, SMTP passwords); "

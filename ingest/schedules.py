@@ -19,10 +19,10 @@ from typing import Any
 from celery import Celery
 from celery.beat import ScheduleEntry, Scheduler
 
-from app.accounts.schedules import Schedule, list_schedules, parse_spec, record_run
 from core.errors import AIDiscoverError
 from core.settings import Settings, load_settings
 from graph.neo4j.client import Graph
+from ingest.accounts.schedules import Schedule, list_schedules, parse_spec, record_run
 
 log = logging.getLogger(__name__)
 

@@ -35,8 +35,9 @@ from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
 from graph.schema import SCHEMA
 from graph.write import SyncStamp
+from ingest.broker import base_celery, celery_app
 from ingest.jobs.finish import complete_job
-from ingest.jobs.keepalive import JobReaper, UnackedKeepAlive, transport_options
+from ingest.jobs.keepalive import JobReaper, UnackedKeepAlive
 from ingest.jobs.model import JobRequest, UnitOutcome, UnitSpec, stamp_from_json, stamp_to_json
 from ingest.jobs.plan import plan_job
 from ingest.jobs.progress import Progress, publish
@@ -56,7 +57,7 @@ COMPLETE = "aidiscover.job_complete"
 REAP = "aidiscover.reap_jobs"
 STATE_TTL = 2 * 86_400
 DISPATCHED = "dispatched"
-__all__ = ["LOST", "celery_app", "dispatch", "make_celery", "run_beat", "run_worker", "submit_job"]
+__all__ = ["LOST", "dispatch", "make_celery", "submit_job"]
 
 
 class _KeepAlive(UnackedKeepAlive):
@@ -66,20 +67,9 @@ class _KeepAlive(UnackedKeepAlive):
 
 
 def make_celery(settings: Settings) -> Celery:
-    app = Celery("aidiscover", broker=settings.redis_url, backend=settings.redis_url)
-    app.conf.update(
-        task_acks_late=True,
-        task_reject_on_worker_lost=True,
-        worker_prefetch_multiplier=1,
-        task_serializer="json",
-        result_serializer="json",
-        accept_content=["json"],
-        result_expires=timedelta(days=1),
-        broker_connection_retry_on_startup=True,
-        broker_transport_options=transport_options(settings),
-        result_backend_transport_options={"retry_policy": {"timeout": 30.0}},
-        worker_hijack_root_logger=False,
-    )
+    """The app a worker or beat runs: ``base_celery`` with the discovery tasks, the beat schedule, the
+    keep-alive and the reaper (``app.worker`` adds the notification tasks)."""
+    app = base_celery(settings)
     schedule: dict[str, dict[str, Any]] = {
         REAP: {"task": REAP, "schedule": timedelta(seconds=settings.job_reap_interval)}
     }
@@ -102,19 +92,7 @@ def make_celery(settings: Settings) -> Celery:
     app.task(name=FINISH_UNIT, **retry)(_finish_unit)
     app.task(name=COMPLETE, **retry)(_complete)
     app.task(name=REAP)(_reap)
-    try:
-        from app.notify.tasks import register_tasks
-    except ImportError:  # the notification area is optional for a worker
-        log.debug("no notification tasks to register")
-    else:
-        register_tasks(app)
     return app
-
-
-@lru_cache(maxsize=4)
-def celery_app(settings: Settings) -> Celery:
-    """The shared app for ``settings`` (one per Redis URL and process)."""
-    return make_celery(settings)
 
 
 @lru_cache(maxsize=1)
@@ -311,27 +289,3 @@ def _discover_aws(self: object, regions: list[str] | None = None) -> dict[str, o
         "seconds": round(report.seconds, 3),
         "summary": report.summary(),
     }
-
-
-def run_worker(settings: Settings, concurrency: int = 2) -> int:
-    app = make_celery(settings)
-    app.worker_main(["worker", f"--concurrency={concurrency}", f"--loglevel={settings.log_level}"])
-    return 0
-
-
-def run_beat(settings: Settings) -> int:
-    app = make_celery(settings)
-    schedule = settings.data_dir / "celerybeat-schedule"
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    argv = ["beat", f"--loglevel={settings.log_level}", f"--schedule={schedule}"]
-    try:
-        import ingest.schedules  # noqa: F401  (the graph-backed schedules)
-    except ImportError:
-        log.debug("no graph scheduler; beat runs the static schedule only")
-    else:
-        argv.append("--scheduler=ingest.schedules:GraphScheduler")
-    app.start(argv)
-    return 0
-
-
-app = make_celery(load_settings())

@@ -11,11 +11,11 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
-from app.accounts.model import AccountSpec, CloudAccount
-from app.accounts.store import account_views, register_account, remove_account
 from app.api.context import Context
 from app.api.permissions import IsAdmin, IsViewer
 from core.settings import Settings, load_settings
+from ingest.accounts.model import AccountSpec, CloudAccount
+from ingest.accounts.store import account_views, register_account, remove_account
 
 
 def context_settings(info: Info[Context, None]) -> Settings:

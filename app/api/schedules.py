@@ -8,10 +8,10 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
-from app.accounts import schedules as store
 from app.api.accounts import context_settings
 from app.api.context import Context
 from app.api.permissions import IsOperator, IsViewer
+from ingest.accounts import schedules as store
 
 
 @strawberry.type(description="When a registered account is discovered (Celery beat sends the job).")

@@ -13,12 +13,12 @@ from datetime import UTC, datetime
 
 from pydantic import TypeAdapter
 
-from app.accounts.crypto import secret_box
 from app.notify.model import Delivery, DeliveryStatus, NotificationTarget, TargetSpec, validate_target
 from core.errors import RegistrationError
 from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.secretstore import store_of, to_json
+from ingest.accounts.crypto import secret_box
 
 log = logging.getLogger(__name__)
 

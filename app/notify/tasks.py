@@ -4,7 +4,7 @@
 Attempt n of a delivery waits ``AIDISCOVER_NOTIFY_RETRY_BACKOFF * 2**(n-1)`` seconds before it runs
 again, up to ``AIDISCOVER_NOTIFY_MAX_RETRIES`` retries; every attempt is a Delivery node (delivered,
 retrying or failed, with the HTTP status or the error). Tasks are registered on the shared Celery
-app by ``register_tasks(app)`` (``ingest.tasks`` calls it), so every worker runs them.
+app by ``register_tasks(app)`` (``app.worker`` calls it), so every worker runs them.
 """
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ from app.notify.store import load_target, record_delivery, targets_for
 from core.errors import AIDiscoverError, DeliveryError
 from core.settings import Settings, load_settings
 from graph.neo4j.client import Graph
+from ingest.broker import NOTIFY_TASK
 
 log = logging.getLogger(__name__)
 
-NOTIFY = "aidiscover.notify"
+NOTIFY = NOTIFY_TASK
 DELIVER = "aidiscover.deliver"
 
 

@@ -1,4 +1,4 @@
-"""AWS compute and load balancing node kinds and relationship types (issue 3).
+"""AWS compute and load balancing node kinds and relationship types.
 
 Load balancers (ELBv2 and classic) with listeners and target groups, Auto Scaling groups and launch
 templates, Lambda functions and event source mappings, ECS clusters/services/task definitions/tasks,

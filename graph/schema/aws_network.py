@@ -1,4 +1,4 @@
-"""AWS network and block-storage node kinds and relationship types (EC2 API: issue 3).
+"""AWS network and block-storage node kinds and relationship types (EC2 API).
 
 EBS volumes, snapshots and owned AMIs; route tables (routes are ROUTES_TO relationships carrying
 their destinations), internet and NAT gateways, VPC peering connections, transit gateways and their

@@ -10,13 +10,12 @@ from graph.history import prune_history
 from graph.links import apply_links
 from graph.neo4j.client import Graph
 from graph.write import SyncStamp
+from ingest.broker import queue_events
 from ingest.jobs.hooks import run_post_sync
 from ingest.jobs.progress import Progress, publish
 from ingest.jobs.store import JobRecord, finish_job
 
 log = logging.getLogger(__name__)
-
-NOTIFY = "aidiscover.notify"
 
 
 def complete_job(graph: Graph, settings: Settings, job_id: str, stamp: SyncStamp, accounts: Iterable[str]) -> JobRecord:
@@ -52,10 +51,5 @@ def job_event(job: JobRecord) -> dict[str, object]:
 
 
 def notify(settings: Settings, job: JobRecord) -> None:
-    """Queue ``aidiscover.notify`` with the job's event (helper 5's task); best effort."""
-    from ingest.tasks import celery_app
-
-    try:
-        celery_app(settings).send_task(NOTIFY, args=[job_event(job)])
-    except Exception as exc:  # the broker being down must not fail a job that already wrote the graph
-        log.warning("job %s: notification not queued: %s", job.id, exc)
+    """Queue ``aidiscover.notify`` with the job's event; best effort (a job that wrote the graph stays done)."""
+    queue_events(settings, [job_event(job)])

@@ -1,56 +1,56 @@
-"""Post-sync hooks: what runs after every discovery job or CLI discovery has written the graph.
+"""Post-sync hooks: what runs after every discovery job has written the graph, in order.
 
-``POST_SYNC`` lists dotted paths of callables ``(graph: Graph, settings: Settings) -> None``; each
-area appends its own (findings evaluation, cost estimation, ...). ``run_post_sync`` imports and calls
-them in order. A hook that fails is logged and reported as a warning; the others still run, and the
-graph the sync wrote stays as it is.
+``POST_SYNC`` holds them: the findings evaluation (each critical finding seen for the first time is
+announced with a ``finding.critical`` event on ``aidiscover.notify``), then the cost estimation. A hook
+that fails is logged and reported as a warning; the others still run, and the graph the sync wrote stays
+as it is.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import time
 from collections.abc import Callable, Sequence
 
-from core.errors import ConfigError
 from core.settings import Settings
 from graph.neo4j.client import Graph
+from ingest.broker import queue_events
+from queries.cost.estimate import estimate_all
+from queries.findings.evaluate import EvaluationReport, critical_event, evaluate
+
+__all__ = ["POST_SYNC", "Hook", "evaluate_findings", "run_post_sync"]
 
 log = logging.getLogger(__name__)
 
-Hook = Callable[[Graph, Settings], None]
-
-POST_SYNC: tuple[str, ...] = (
-    "queries.findings.evaluate.evaluate_all",
-    "queries.cost.estimate.estimate_all",
-)
+Hook = Callable[[Graph, Settings], object]
 
 
-def load_hook(path: str) -> Hook:
-    """Import ``package.module.function``; a path that does not resolve is a ConfigError."""
-    module_name, _, attr = path.rpartition(".")
-    if not module_name:
-        raise ConfigError(f"post-sync hook {path!r} is not a dotted path like package.module.function")
-    try:
-        hook = getattr(importlib.import_module(module_name), attr)
-    except (ImportError, AttributeError) as exc:
-        raise ConfigError(f"post-sync hook {path!r} cannot be imported ({exc}); fix POST_SYNC") from exc
-    if not callable(hook):
-        raise ConfigError(f"post-sync hook {path!r} is not callable; fix POST_SYNC")
-    return hook  # type: ignore[no-any-return]
+def evaluate_findings(graph: Graph, settings: Settings) -> EvaluationReport:
+    """Evaluate every rule, then queue a ``finding.critical`` event per new critical finding."""
+    report = evaluate(graph)
+    sent = queue_events(settings, [critical_event(f) for f in report.new_critical])
+    if sent:
+        log.info("queued %s finding.critical notifications", sent)
+    return report
 
 
-def run_post_sync(graph: Graph, settings: Settings, hooks: Sequence[str] | None = None) -> list[str]:
+POST_SYNC: tuple[Hook, ...] = (evaluate_findings, estimate_all)
+
+
+def hook_name(hook: Hook) -> str:
+    return f"{hook.__module__}.{getattr(hook, '__qualname__', repr(hook))}"
+
+
+def run_post_sync(graph: Graph, settings: Settings, hooks: Sequence[Hook] | None = None) -> list[str]:
     """Run every hook (default: ``POST_SYNC``) in order; returns one warning per hook that failed."""
     warnings: list[str] = []
-    for path in POST_SYNC if hooks is None else hooks:
+    for hook in POST_SYNC if hooks is None else hooks:
         started = time.monotonic()
         try:
-            load_hook(path)(graph, settings)
+            hook(graph, settings)
         except Exception as exc:  # a hook's failure must not undo or stop the sync that already succeeded
-            log.exception("post-sync hook %s failed", path)
-            warnings.append(f"post-sync hook {path} failed: {exc.__class__.__name__}: {exc}")
+            log.exception("post-sync hook %s failed", hook_name(hook))
+            warnings.append(f"post-sync hook {hook_name(hook)} failed: {exc.__class__.__name__}: {exc}")
         else:
-            log.info("post-sync hook %s ran in %.2f s", path, time.monotonic() - started)
+            log.info("post-sync hook %s ran in %.2f s", hook_name(hook), time.monotonic() - started)
     return warnings

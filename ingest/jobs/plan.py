@@ -16,6 +16,7 @@ from botocore.exceptions import ClientError
 
 from core.errors import ConfigError
 from core.settings import Settings
+from ingest.accounts.credentials import registered_aws_targets
 from ingest.jobs.model import JobRequest, UnitSpec
 from ingest.providers.aws.accounts import AwsTarget, aws_targets
 from ingest.providers.aws.client import AwsClients, aws_errors, error_code
@@ -98,8 +99,6 @@ def all_aws_targets(settings: Settings, warnings: list[str]) -> list[AwsTarget]:
     """The accounts configured in settings, plus those registered with `aidiscover accounts add` (an
     account that cannot be used adds a warning). When accounts are registered and settings name none, the
     default credentials are not a target of their own."""
-    from app.accounts.credentials import registered_aws_targets
-
     registered, problems = registered_aws_targets(settings)
     warnings += problems
     configured = bool(settings.aws_profiles or settings.aws_role_arns or settings.aws_organization_role)

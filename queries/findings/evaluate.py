@@ -1,10 +1,11 @@
-"""Run the rule catalogue over the graph and keep Finding nodes up to date (the post-sync hook).
+"""Run the rule catalogue over the graph and keep Finding nodes up to date.
 
 Each rule's read-only query returns the offending resources. A hit becomes (or refreshes) the Finding
 ``<rule id>:<resource id>``, linked from its resource by HAS_FINDING and to the other resources of its
 path by AFFECTS. A finding a rule no longer returns is marked ``resolved`` (never deleted); one that
-comes back is reopened. Suppressions are then applied, and every critical finding seen for the first
-time is announced with a ``finding.critical`` event on the ``aidiscover.notify`` Celery task.
+comes back is reopened. Suppressions are then applied. The report lists the critical findings seen for
+the first time; ``critical_event`` is the ``finding.critical`` event announcing one (queued by the caller:
+``ingest.jobs.hooks.evaluate_findings`` after every sync).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from functools import partial
 from neo4j import ManagedTransaction, Record
 
 from core.errors import GraphError
-from core.settings import Settings
 from graph.neo4j.client import Graph
 from queries.findings.catalogue import CATALOGUE
 from queries.findings.model import Rule
@@ -27,7 +27,6 @@ from queries.findings.suppressions import apply_suppressions
 
 log = logging.getLogger(__name__)
 
-NOTIFY_TASK = "aidiscover.notify"
 BATCH = 500
 
 
@@ -236,29 +235,3 @@ def critical_event(finding: NewFinding) -> dict[str, object]:
         "resource": finding.resource_id,
         "command": finding.command,
     }
-
-
-def notify_new_critical(findings: Sequence[NewFinding]) -> int:
-    """Send one ``finding.critical`` event per finding through the shared Celery app; returns how many were
-    queued. A broker that cannot be reached is logged, never raised: the findings are already stored."""
-    if not findings:
-        return 0
-    from ingest.tasks import app as celery
-
-    sent = 0
-    for finding in findings:
-        try:
-            celery.send_task(NOTIFY_TASK, args=[critical_event(finding)])
-        except Exception as exc:  # kombu raises many types; a lost notification must not fail the evaluation
-            log.warning("could not queue finding.critical for %s: %s", finding.id, exc)
-            break
-        sent += 1
-    return sent
-
-
-def evaluate_all(graph: Graph, settings: Settings) -> None:
-    """The post-sync hook: evaluate every rule, then announce new critical findings."""
-    report = evaluate(graph)
-    sent = notify_new_critical(report.new_critical)
-    if sent:
-        log.info("queued %s finding.critical notifications", sent)

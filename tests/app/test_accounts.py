@@ -7,14 +7,14 @@ import json
 import pytest
 from cryptography.fernet import Fernet
 
-from app.accounts.crypto import generate_key, rotate_secrets, secret_box
-from app.accounts.model import AccountSpec, validate
-from app.accounts.store import account_views, get_account, list_accounts, register_account, remove_account
 from app.cli import main
 from core.errors import RegistrationError, SecretKeyError
 from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.secretstore import store_of
+from ingest.accounts.crypto import generate_key, rotate_secrets, secret_box
+from ingest.accounts.model import AccountSpec, validate
+from ingest.accounts.store import account_views, get_account, list_accounts, register_account, remove_account
 
 ROLE = "arn:aws:iam::210987654321:role/aidiscover-read"
 SP_SECRET = "sp-client-secret-Zq9!x"
@@ -230,7 +230,7 @@ def _resources(graph: Graph, provider: str, account: str, n: int) -> None:
 
 
 def test_removal_keeps_discovered_resources_unless_purge(graph: Graph, keyed: Settings) -> None:
-    from app.accounts.schedules import list_schedules, set_schedule
+    from ingest.accounts.schedules import list_schedules, set_schedule
 
     _register_three(graph, keyed)
     _resources(graph, "aws", "210987654321", 5)

@@ -14,8 +14,6 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from app.accounts.crypto import generate_key
-from app.accounts.store import list_accounts
 from app.api.context import Context
 from app.api.permissions import Principal, Role
 from app.api.schema import schema
@@ -23,6 +21,8 @@ from app.cli import main
 from core.logs import configure_logging
 from core.settings import Settings
 from graph.neo4j.client import Graph
+from ingest.accounts.crypto import generate_key
+from ingest.accounts.store import list_accounts
 from ingest.emulators.moto_server import MotoServer
 
 ROLE = "arn:aws:iam::210987654321:role/aidiscover-read"
@@ -136,7 +136,7 @@ def test_secrets_never_reach_a_response_or_a_log_line(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    from ingest.providers.aws.accounts import _assumed_session
+    from ingest.providers.aws.accounts import assumed_session
     from ingest.providers.aws.client import AwsClients
 
     configure_logging("DEBUG", "text")  # the product's own set-up, at its most verbose
@@ -201,7 +201,7 @@ def test_secrets_never_reach_a_response_or_a_log_line(
     accounts = {a.id: a for a in list_accounts(graph, keyed)}
     role = accounts["aws:210987654321"]
     assert role.secret == EXTERNAL_ID
-    session = _assumed_session(AwsClients(keyed).sts(), role.role_arn, role.secret, "us-east-1")
+    session = assumed_session(AwsClients(keyed).sts(), role.role_arn, role.secret, "us-east-1")
     identity = AwsClients(keyed, session).sts().get_caller_identity()
     assert identity["Account"] == "210987654321"
     # a failing registration whose input carries the secret

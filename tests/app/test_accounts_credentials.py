@@ -10,10 +10,10 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from app.accounts.credentials import aws_session, azure_credential, gcp_credentials
-from app.accounts.model import AccountSpec, validate
 from core.errors import RegistrationError
 from core.settings import Settings
+from ingest.accounts.credentials import aws_session, azure_credential, gcp_credentials
+from ingest.accounts.model import AccountSpec, validate
 from ingest.emulators.moto_server import MotoServer
 from ingest.providers.aws.client import AwsClients
 

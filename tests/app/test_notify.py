@@ -25,16 +25,18 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from pydantic import SecretStr
 
-from app.accounts.crypto import generate_key
 from app.notify.channels import deliver
 from app.notify.messages import slack_payload, summary, webhook_body
 from app.notify.model import NotificationTarget, TargetSpec, parse_event, validate_target
 from app.notify.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign, verify_signature
 from app.notify.store import add_target, list_deliveries, target_views
+from app.notify.tasks import send_event
 from core.errors import DeliveryError, RegistrationError
 from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.secretstore import store_url
+from ingest.accounts.crypto import generate_key
+from ingest.broker import celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
 HOOK_SECRET = "whsec-Local-Receiver-0042"
@@ -319,9 +321,6 @@ def test_a_worker_delivers_to_every_target_retrying_the_flaky_one_with_backoff(
     receivers: dict[str, Receiver],
     smtp: tuple[Mailbox, int],
 ) -> None:
-    from app.notify.tasks import send_event
-    from ingest.tasks import make_celery
-
     box, port = smtp
     s = notify_settings
     add_target(
@@ -364,7 +363,7 @@ def test_a_worker_delivers_to_every_target_retrying_the_flaky_one_with_backoff(
         s,
         TargetSpec(name="findings-only", kind="slack", url=receivers["slack"].url, events=("finding.critical",)),
     )
-    app = make_celery(s)
+    app = celery_app(s)
     app.control.purge()
     send_event(app, JOB_EVENT)
     try:
@@ -422,15 +421,12 @@ def test_a_target_that_never_answers_is_failed_after_the_last_retry(
     notify_worker: subprocess.Popen[bytes],
     worker_log: Path,
 ) -> None:
-    from app.notify.tasks import send_event
-    from ingest.tasks import make_celery
-
     add_target(
         graph,
         notify_settings,
         TargetSpec(name="gone", kind="webhook", url=f"http://127.0.0.1:{_free_port()}/x", secret=HOOK_SECRET),
     )
-    app = make_celery(notify_settings)
+    app = celery_app(notify_settings)
     app.control.purge()
     send_event(app, {"type": "finding.critical", "rule": "s3-public", "resource": "arn:aws:s3:::b"})
     try:

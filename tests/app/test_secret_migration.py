@@ -20,10 +20,6 @@ import redis
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
-from app.accounts.crypto import generate_key
-from app.accounts.model import AccountSpec
-from app.accounts.schedules import list_schedules
-from app.accounts.store import list_accounts, register_account
 from app.api import auth_store
 from app.api.auth import Authenticator
 from app.api.auth_tokens import SECRET_FILE, load_jwt_secret
@@ -37,6 +33,10 @@ from core.settings import Settings
 from graph.backup import backup, restore
 from graph.neo4j.client import Graph
 from graph.secretstore import COLLECTIONS, JWT_SECRET_KEY, secret_store, store_of
+from ingest.accounts.crypto import generate_key
+from ingest.accounts.model import AccountSpec
+from ingest.accounts.schedules import list_schedules
+from ingest.accounts.store import list_accounts, register_account
 from tests.app.auth_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -19,9 +19,6 @@ import jwt
 import pytest
 from pydantic import SecretStr
 
-from app.accounts.crypto import generate_key
-from app.accounts.model import AccountSpec
-from app.accounts.store import register_account
 from app.api import auth_store
 from app.api.auth import USER_CACHE_SECONDS, Authenticator
 from app.api.auth_tokens import ALGORITHM, ISSUER
@@ -34,6 +31,9 @@ from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.secretstore import PREFIX as STORE_PREFIX
 from graph.secretstore import secret_store
+from ingest.accounts.crypto import generate_key
+from ingest.accounts.model import AccountSpec
+from ingest.accounts.store import register_account
 from tests.app.auth_server import serving
 
 PASSWORD = "correct horse"

@@ -25,7 +25,7 @@ DISCOVERED = sorted(k.label for k in SCHEMA.nodes if k.provider != "any")
 
 
 class Worker:
-    """``celery -A ingest.tasks worker`` as a process group of its own (so SIGKILL reaches its children)."""
+    """``celery -A app.worker worker`` as a process group of its own (so SIGKILL reaches its children)."""
 
     def __init__(self, env: Mapping[str, str], log_dir: Path, concurrency: int = 1, name: str = "w1") -> None:
         self.log = log_dir / f"worker-{name}.log"
@@ -35,7 +35,7 @@ class Worker:
             "-m",
             "celery",
             "-A",
-            "ingest.tasks",
+            "app.worker",
             "worker",
             f"--concurrency={concurrency}",
             f"--hostname={name}@%h",

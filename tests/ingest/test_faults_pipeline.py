@@ -17,13 +17,14 @@ from core.settings import Settings, load_settings
 from graph.neo4j.client import Graph
 from graph.server.neo4j_server import Neo4jServer
 from graph.server.redis_server import RedisServer
+from ingest.broker import celery_app
 from ingest.emulators.estate_generator import generate_estate
 from ingest.emulators.estate_manifest import AUDIT_ROLE, AWS_ACCOUNTS
 from ingest.emulators.moto_server import MotoServer
 from ingest.jobs.local import run_job_local
 from ingest.jobs.model import JobRequest
 from ingest.jobs.store import get_job
-from ingest.tasks import LOST, celery_app, submit_job
+from ingest.tasks import LOST, submit_job
 from tests.ingest.jobs_support import Worker, diff, duplicate_ids, snapshot, wait_for_job, wait_until, worker_env
 
 # Each test runs a clean job, a faulty one and a rerun of ~80 tasks on a shared 2-core machine.

@@ -17,13 +17,14 @@ import redis
 from core.settings import Settings, load_settings
 from graph.neo4j.client import Graph
 from graph.write import SyncStamp
+from ingest.broker import celery_app
 from ingest.emulators.aws_faults import FaultProxy, FaultRule
 from ingest.emulators.demo_estate import seed_demo_estate
 from ingest.emulators.moto_server import MotoServer
 from ingest.jobs.model import JobRequest, UnitSpec, stamp_to_json
 from ingest.jobs.reaping import LOCK_KEY, LOST, Reaped, beat_key, reap_once, stalled, state_key
 from ingest.jobs.store import create_job, get_job
-from ingest.tasks import STAGE, START_JOB, celery_app, submit_job
+from ingest.tasks import STAGE, START_JOB, submit_job
 from tests.ingest.jobs_support import Worker, duplicate_ids, wait_for_job, wait_until, worker_env
 
 pytestmark = pytest.mark.timeout(400)

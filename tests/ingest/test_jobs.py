@@ -12,6 +12,7 @@ import pytest
 
 from core.settings import Settings, load_settings
 from graph.neo4j.client import Graph
+from ingest.broker import celery_app
 from ingest.emulators.demo_estate import seed_demo_estate
 from ingest.emulators.moto_server import MotoServer
 from ingest.jobs import hooks
@@ -19,7 +20,7 @@ from ingest.jobs.local import run_job_local
 from ingest.jobs.model import JobRequest
 from ingest.jobs.progress import Progress, follow
 from ingest.jobs.store import get_job, list_jobs
-from ingest.tasks import celery_app, submit_job
+from ingest.tasks import submit_job
 from tests.ingest.jobs_support import ROOT, Worker, diff, duplicate_ids, snapshot, wait_for_job, worker_env
 
 REGION = "eu-west-1"
@@ -72,16 +73,19 @@ def test_a_local_job_records_its_units_history_and_a_rerun_changes_nothing(
 def test_post_sync_hooks_run_at_the_end_of_a_job(
     job_settings: Settings, graph: Graph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(hooks, "POST_SYNC", ("tests.ingest.test_jobs.mark_hook_ran", "tests.ingest.test_jobs.nope"))
+    monkeypatch.setattr(hooks, "POST_SYNC", (mark_hook_ran, broken_hook))
     job = run_job_local(job_settings, JobRequest("aws", started_by="test"))
     assert graph.read("MATCH (m:Job {id: 'hook-ran'}) RETURN m.scope AS n")[0]["n"] == str(
         graph.read("MATCH (n:Resource) RETURN count(n) AS c")[0]["c"]
     )
     assert job.status == "succeeded"
     assert [w for w in job.warnings if "post-sync hook" in w] == [
-        "post-sync hook tests.ingest.test_jobs.nope failed: ConfigError: post-sync hook 'tests.ingest.test_jobs.nope' "
-        "cannot be imported (module 'tests.ingest.test_jobs' has no attribute 'nope'); fix POST_SYNC"
+        "post-sync hook tests.ingest.test_jobs.broken_hook failed: RuntimeError: the hook broke"
     ]
+
+
+def broken_hook(graph: Graph, settings: Settings) -> None:
+    raise RuntimeError("the hook broke")
 
 
 def mark_hook_ran(graph: Graph, settings: Settings) -> None:

@@ -15,14 +15,21 @@ from pathlib import Path
 import pytest
 from celery.schedules import crontab, schedule
 
-from app.accounts.model import AccountSpec
-from app.accounts.schedules import get_schedule, list_schedules, parse_spec, remove_schedule, set_paused, set_schedule
-from app.accounts.store import register_account
 from app.cli import main
 from core.errors import RegistrationError
 from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.secretstore import store_url
+from ingest.accounts.model import AccountSpec
+from ingest.accounts.schedules import (
+    get_schedule,
+    list_schedules,
+    parse_spec,
+    remove_schedule,
+    set_paused,
+    set_schedule,
+)
+from ingest.accounts.store import register_account
 from ingest.emulators.moto_server import MotoServer
 from ingest.schedules import PREFIX, START_JOB, GraphScheduler
 from ingest.tasks import make_celery

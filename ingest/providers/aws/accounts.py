@@ -37,7 +37,7 @@ class AwsTarget:
     clients: AwsClients
 
 
-def _assumed_session(sts: STSClient, role_arn: str, external_id: str | None, region: str) -> boto3.Session:
+def assumed_session(sts: STSClient, role_arn: str, external_id: str | None, region: str) -> boto3.Session:
     def refresh() -> dict[str, str]:
         kwargs = {"RoleArn": role_arn, "RoleSessionName": SESSION_NAME}
         if external_id:
@@ -76,7 +76,7 @@ def aws_targets(settings: Settings, base: boto3.Session | None = None) -> list[A
                     roles.append(f"arn:{partition}:iam::{account['Id']}:role/{settings.aws_organization_role}")
     sts = base_clients.sts()
     for role_arn in dict.fromkeys(roles):  # keep order, drop repeats
-        session = _assumed_session(sts, role_arn, settings.aws_external_id, settings.aws_default_region)
+        session = assumed_session(sts, role_arn, settings.aws_external_id, settings.aws_default_region)
         targets.append(AwsTarget(f"role {role_arn}", AwsClients(settings, session)))
     if not targets:
         targets.append(AwsTarget("default credentials", base_clients))

@@ -1,4 +1,4 @@
-"""AWS compute and load balancing units (issue 3), one module per service, combined here.
+"""AWS compute and load balancing units, one module per service, combined here.
 
 Order matters only within one worker: Lambda before ELB (target groups point at functions), ELB
 before Auto Scaling and ECS (they point at target groups).

@@ -1,4 +1,4 @@
-"""AWS network and block storage (issue 3): every unit of the area, for the registry.
+"""AWS network and block storage: every unit of the area, for the registry.
 
 The units themselves live in ``network_ebs`` (volumes, snapshots, AMIs) and ``network_vpc`` (route
 tables, gateways, peering, transit gateways, network ACLs, interfaces, Elastic IPs).

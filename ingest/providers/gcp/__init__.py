@@ -1,1 +1,1 @@
-"""GCP discovery through Cloud Asset Inventory (issue 3)."""
+"""GCP discovery through Cloud Asset Inventory."""

@@ -8,6 +8,7 @@ import pytest
 
 from core.settings import Settings
 from graph.neo4j.client import Graph
+from ingest.jobs.hooks import POST_SYNC, run_post_sync
 from queries.cost.estimate import NOT_PRICED, estimate_all
 from queries.cost.prices_snapshot import load_prices
 from queries.cost.rollups import cost_summary, resource_cost
@@ -203,11 +204,9 @@ def test_unknown_group_and_missing_tag_key_are_refused(estimated: Graph, setting
 
 
 def test_estimation_is_a_post_sync_hook(graph: Graph, settings: Settings) -> None:
-    from ingest.jobs.hooks import POST_SYNC, run_post_sync
-
-    assert "queries.cost.estimate.estimate_all" in POST_SYNC
+    assert estimate_all in POST_SYNC
     write(graph, [node("EC2Instance", "i-hooked", "eu-west-1", instance_type="t3.micro", state="running")])
-    assert run_post_sync(graph, settings, hooks=("queries.cost.estimate.estimate_all",)) == []
+    assert run_post_sync(graph, settings, hooks=(estimate_all,)) == []
     cost = resource_cost(graph, "i-hooked")
     assert cost is not None
     assert cost.monthly_usd == pytest.approx(0.0114 * 730)

@@ -14,8 +14,10 @@ import redis
 from core.errors import QueryInputError
 from core.settings import Settings
 from graph.neo4j.client import Graph
+from ingest.broker import NOTIFY_TASK
+from ingest.jobs.hooks import POST_SYNC, evaluate_findings, run_post_sync
 from queries.findings.catalogue import BY_ID
-from queries.findings.evaluate import NOTIFY_TASK, evaluate, evaluate_all
+from queries.findings.evaluate import evaluate
 from queries.findings.suppressions import create_suppression, delete_suppression, list_suppressions
 from tests.queries.findings.cases_aws import BUCKET
 
@@ -203,7 +205,7 @@ def test_new_critical_findings_are_queued_once_as_notify_events(
         "CREATE (:S3Bucket:Resource {id: 'arn:aws:s3:::quiet', provider: 'aws', account: '123456789012', "
         "region: 'us-east-1', kind: 'S3Bucket', name: 'quiet', bucket_name: 'quiet', versioning: 'Suspended'})"
     )
-    evaluate_all(graph, settings)
+    evaluate_findings(graph, settings)
     queued = [(task, args) for task, args in _queued(broker) if task == NOTIFY_TASK]
     events = [args[0] for _, args in queued]
     assert [e["finding_id"] for e in events if isinstance(e, dict)] == [f"aws-s3-public-policy:{BUCKET}"]
@@ -214,14 +216,12 @@ def test_new_critical_findings_are_queued_once_as_notify_events(
     assert event["resource"] == BUCKET
     assert event["rule"] == "aws-s3-public-policy"
     broker.delete("celery")
-    evaluate_all(graph, settings)  # not new any more: nothing is sent again
+    evaluate_findings(graph, settings)  # not new any more: nothing is sent again
     assert [t for t, _ in _queued(broker) if t == NOTIFY_TASK] == []
 
 
 def test_the_post_sync_hook_evaluates_the_rules(graph: Graph, settings: Settings, broker: redis.Redis) -> None:
-    from ingest.jobs.hooks import POST_SYNC, run_post_sync
-
-    assert "queries.findings.evaluate.evaluate_all" in POST_SYNC
+    assert evaluate_findings in POST_SYNC
     _bucket(graph, public=True)
-    assert run_post_sync(graph, settings, hooks=["queries.findings.evaluate.evaluate_all"]) == []
+    assert run_post_sync(graph, settings, hooks=[evaluate_findings]) == []
     assert _finding(graph)["status"] == "open"

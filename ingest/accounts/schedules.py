@@ -17,11 +17,11 @@ from datetime import UTC, datetime, timedelta
 import neo4j
 from celery.schedules import crontab, schedule
 
-from app.accounts.model import CloudAccount
-from app.accounts.store import account_views, get_account
 from core.errors import RegistrationError
 from core.settings import Settings
 from graph.neo4j.client import Graph
+from ingest.accounts.model import CloudAccount
+from ingest.accounts.store import account_views, get_account
 
 log = logging.getLogger(__name__)
 

@@ -15,12 +15,12 @@ from datetime import UTC, datetime
 
 from pydantic import TypeAdapter
 
-from app.accounts.crypto import secret_box
-from app.accounts.model import PROVIDERS, AccountSpec, CloudAccount, Provider, account_key, validate
 from core.errors import RegistrationError
 from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.secretstore import store_of, to_json
+from ingest.accounts.crypto import secret_box
+from ingest.accounts.model import PROVIDERS, AccountSpec, CloudAccount, Provider, account_key, validate
 
 log = logging.getLogger(__name__)
 

@@ -10,17 +10,18 @@ impersonating the given service account when one is set. Nothing here logs or re
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from app.accounts.model import CloudAccount
-from core.errors import RegistrationError
+from core.errors import AIDiscoverError, RegistrationError, SecretKeyError
 from core.settings import Settings
-
-if TYPE_CHECKING:
-    from ingest.providers.aws.accounts import AwsTarget
+from graph.neo4j.client import Graph
+from ingest.accounts.model import CloudAccount
+from ingest.accounts.store import account_views, list_accounts
+from ingest.providers.aws.accounts import AwsTarget, assumed_session
+from ingest.providers.aws.client import AwsClients
 
 CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
 
@@ -35,11 +36,8 @@ def aws_session(account: CloudAccount, settings: Settings, base: boto3.Session |
     _expect(account, "aws")
     if account.auth_method == "profile":
         return boto3.Session(profile_name=account.profile, region_name=settings.aws_default_region)
-    from ingest.providers.aws.accounts import _assumed_session
-    from ingest.providers.aws.client import AwsClients
-
     sts = AwsClients(settings, base).sts()
-    return _assumed_session(sts, account.role_arn, account.secret, settings.aws_default_region)
+    return assumed_session(sts, account.role_arn, account.secret, settings.aws_default_region)
 
 
 def azure_credential(account: CloudAccount) -> Any:
@@ -84,12 +82,6 @@ def gcp_credentials(account: CloudAccount) -> Any:
 def registered_aws_targets(settings: Settings) -> tuple[list[AwsTarget], list[str]]:
     """An AWS discovery target per registered AWS account (profile, or role assumed with its external id),
     and one warning per account that cannot be used (the others still sync)."""
-    from app.accounts.store import account_views, list_accounts
-    from core.errors import AIDiscoverError, SecretKeyError
-    from graph.neo4j.client import Graph
-    from ingest.providers.aws.accounts import AwsTarget
-    from ingest.providers.aws.client import AwsClients
-
     warnings: list[str] = []
     with Graph(settings) as graph:
         try:
