@@ -80,7 +80,7 @@ def test_post_sync_hooks_run_at_the_end_of_a_job(
     )
     assert job.status == "succeeded"
     assert [w for w in job.warnings if "post-sync hook" in w] == [
-        "post-sync hook tests.ingest.test_jobs.broken_hook failed: RuntimeError: the hook broke"
+        f"post-sync hook {broken_hook.__module__}.broken_hook failed: RuntimeError: the hook broke"
     ]
 
 
