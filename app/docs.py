@@ -1,7 +1,7 @@
 """Generated documentation, kept in the repository and checked for drift by tests.
 
 python -m app.docs      (or `make docs`) rewrites:
-  README.md             the configuration table, between <!-- config:start --> and <!-- config:end -->
+  docs/configuration.md every setting: its environment variable, default and description
   docs/coverage.md      every kind and relationship type per provider, from the schema declaration
   app/api/schema.graphql the GraphQL schema
   web/bloom/ai-discover.json  the Neo4j Bloom perspective
@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+from app.api.schema import SCHEMA_FILE, export_sdl
 from core.settings import PROJECT_ROOT, settings_table
 from graph.schema import SCHEMA, Schema
+from web.perspective import PERSPECTIVE_FILE, render
 
-README = PROJECT_ROOT / "README.md"
+CONFIGURATION = PROJECT_ROOT / "docs" / "configuration.md"
 COVERAGE = PROJECT_ROOT / "docs" / "coverage.md"
-CONFIG_START, CONFIG_END = "<!-- config:start -->", "<!-- config:end -->"
 PROVIDER_NAMES = {"aws": "AWS", "azure": "Azure", "gcp": "GCP", "any": "Any provider"}
 
 
@@ -29,10 +30,19 @@ def config_table() -> str:
     return "\n".join(lines) + "\n"
 
 
-def readme_with_config(text: str) -> str:
-    """``text`` with the configuration table between the markers replaced by the current one."""
-    start, end = text.index(CONFIG_START), text.index(CONFIG_END)
-    return text[: start + len(CONFIG_START)] + "\n" + config_table() + text[end:]
+def configuration_markdown() -> str:
+    """docs/configuration.md: how settings are read, then one row per setting (``core.settings``)."""
+    lines = [
+        "# Configuration",
+        "",
+        "Generated from the settings declared in `core/settings.py` by `make docs`; a test fails when it drifts.",
+        "Every setting is an environment variable, read when a process starts; `aidiscover config` prints them",
+        "with their defaults. A malformed value stops the process with one line naming the variable and what it",
+        "accepts. Names are `AIDISCOVER_<FIELD>`, except the variables other tools share (`NEO4J_*`, `REDIS_URL`,",
+        "`JAVA_HOME` and boto3's `AWS_*`).",
+        "",
+    ]
+    return "\n".join(lines) + "\n" + config_table()
 
 
 def coverage_markdown(schema: Schema = SCHEMA) -> str:
@@ -69,16 +79,11 @@ def coverage_markdown(schema: Schema = SCHEMA) -> str:
 
 
 def write_all(root: Path = PROJECT_ROOT) -> None:
-    from app.api.schema import SCHEMA_FILE, export_sdl
-
-    readme = root / README.relative_to(PROJECT_ROOT)
-    readme.write_text(readme_with_config(readme.read_text()))
-    coverage = root / COVERAGE.relative_to(PROJECT_ROOT)
-    coverage.parent.mkdir(parents=True, exist_ok=True)
-    coverage.write_text(coverage_markdown())
+    for path, text in ((CONFIGURATION, configuration_markdown()), (COVERAGE, coverage_markdown())):
+        target = root / path.relative_to(PROJECT_ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
     SCHEMA_FILE.write_text(export_sdl())
-    from web.perspective import PERSPECTIVE_FILE, render
-
     bloom = root / PERSPECTIVE_FILE.relative_to(PROJECT_ROOT)
     bloom.parent.mkdir(parents=True, exist_ok=True)
     bloom.write_text(render())
