@@ -2,7 +2,7 @@
 demo estate (generator size S, discovered from the local clouds, then the post-sync hooks: findings and cost).
 
 Every figure the page shows is compared with the same field asked of the GraphQL API directly. Screenshots:
-docs/screenshots/viewer-*.png (shown in the README).
+docs/screenshots/viewer-*.png (shown in docs/viewer.md; the overview also in the README).
 """
 
 from __future__ import annotations
