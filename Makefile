@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 schema: install
 	$(BIN)/python -c 'from app.api.schema import SCHEMA_FILE, export_sdl; SCHEMA_FILE.write_text(export_sdl())'
 
-# Generated docs: README's configuration table, docs/coverage.md and app/api/schema.graphql.
+# Generated docs: docs/configuration.md, docs/coverage.md, app/api/schema.graphql and the Bloom perspective.
 docs: install
 	$(BIN)/python -m app.docs
 
