@@ -3,7 +3,7 @@
 Names are ``AIDISCOVER_<FIELD>`` except for the standard ones other tools share (``NEO4J_URI``,
 ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``, ``REDIS_URL`` and the ``AWS_*`` family).
 ``load_settings()`` validates them and turns pydantic's report into a one-line :class:`ConfigError`
-naming the variable and what it accepts. ``ENV_NAMES`` maps each field to its variable so the README,
+naming the variable and what it accepts. ``ENV_NAMES`` maps each field to its variable so docs/configuration.md,
 docker-compose.yml and the tests can be checked against this module.
 """
 
@@ -22,7 +22,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, Settin
 from core.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_NEO4J_PASSWORD = "aidiscover-dev"  # noqa: S105 - documented in README; change it anywhere but a laptop
+DEFAULT_NEO4J_PASSWORD = "aidiscover-dev"  # noqa: S105 - documented in docs/configuration.md; change it anywhere but a laptop
 
 
 def _env(name: str) -> AliasChoices:
@@ -30,7 +30,7 @@ def _env(name: str) -> AliasChoices:
 
 
 class Settings(BaseSettings):
-    """Typed settings. Field descriptions become the README's configuration table."""
+    """Typed settings. Field descriptions become docs/configuration.md's table."""
 
     model_config = SettingsConfigDict(env_prefix="AIDISCOVER_", frozen=True, populate_by_name=True, extra="ignore")
 
@@ -519,7 +519,7 @@ _FIELD_BY_ALIAS: dict[str, str] = {
 
 
 def settings_table() -> list[SettingDoc]:
-    """Environment variable, default and description of every setting (for README and `aidiscover config`)."""
+    """Environment variable, default and description of every setting (docs/configuration.md, `aidiscover config`)."""
     rows = []
     for name, field in Settings.model_fields.items():
         default = field.default

@@ -118,6 +118,6 @@ def aws_errors(endpoint: str | None) -> Iterator[None]:
         if error_code(exc) in SKIPPABLE_CODES:
             raise DiscoveryError(
                 f"AWS refused {exc.operation_name} ({error_code(exc)}): grant the read-only permissions"
-                " listed in README, or use other credentials"
+                " listed in docs/discovery.md, or use other credentials"
             ) from None
         raise
