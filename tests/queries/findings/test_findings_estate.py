@@ -8,8 +8,8 @@ from collections import defaultdict
 
 import pytest
 
+from devclouds.estate_manifest import EstateManifest
 from graph.neo4j.client import Graph
-from ingest.emulators.estate_manifest import EstateManifest
 from queries.findings.catalogue import CATALOGUE
 from queries.findings.evaluate import EvaluationReport, evaluate
 from tests.estates import SharedEstate
