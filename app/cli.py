@@ -130,8 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_serve)
 
     for name in ("demo", "demo-estate"):  # these moved to a source checkout's `make demo`
-        p = sub.add_parser(name, add_help=False)
-        p.add_argument("rest", nargs=argparse.REMAINDER)
+        p = sub.add_parser(name, add_help=False, prefix_chars="\0")  # every argument, options too, is accepted
+        p.add_argument("rest", nargs="*")
         p.set_defaults(handler=_not_installed)
 
     p = sub.add_parser("worker", help="run a Celery worker for discovery tasks")
