@@ -39,6 +39,9 @@ __all__ = ["DEMO_SEED", "DEMO_SIZE", "DemoClouds", "DemoResult", "EstateResult",
 
 log = logging.getLogger(__name__)
 
+# The graph's relationships, less the discovery jobs' own bookkeeping (a job and its units).
+EDGES = "COUNT { ()-[r]->() WHERE type(r) <> 'HAS_UNIT' }"
+
 DEMO_SIZE: Size = "S"
 DEMO_SEED = 1
 
@@ -99,7 +102,7 @@ def prepare_demo(settings: Settings, clouds: DemoClouds) -> DemoResult:
         found = discover_estate(settings, graph, DEMO_SIZE, DEMO_SEED, url)  # the job ran findings and cost too
         counts = graph.read(
             "MATCH (n:Resource) WITH count(n) AS resources, sum(coalesce(n.monthly_cost_usd, 0.0)) AS usd "
-            "RETURN resources, usd, COUNT { ()-->() } AS edges, COUNT { (f:Finding {status: 'open'}) } AS findings"
+            f"RETURN resources, usd, {EDGES} AS edges, COUNT {{ (f:Finding {{status: 'open'}}) }} AS findings"
         )[0]
         api_key = ensure_demo_api_key(graph, settings)
     for warning in found.warnings:
@@ -142,7 +145,7 @@ def run_estate(settings: Settings, size: Size, seed: int, manifest: Path | None 
         if manifest is not None:
             manifest.write_text(estate.to_json())
         found = discover_estate(settings, graph, size, seed, moto.url, started_by="demo-estate")
-        counts = graph.read("MATCH (n:Resource) RETURN count(n) AS resources, COUNT { ()-->() } AS edges")[0]
+        counts = graph.read(f"MATCH (n:Resource) RETURN count(n) AS resources, {EDGES} AS edges")[0]
     return EstateResult(
         int(counts["resources"]),
         int(counts["edges"]),

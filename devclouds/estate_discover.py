@@ -89,7 +89,8 @@ def summaries(job: JobRecord) -> tuple[str, ...]:
     """One line per provider account (``discovered <provider> <account>: ...``), in the job's unit order."""
     by_account: dict[tuple[str, str], list[UnitRecord]] = defaultdict(list)
     for unit in job.units:
-        provider, account = unit.key.split("/")[:2]
+        provider, rest = unit.key.split("/", 1)
+        account = rest.rsplit("/", 2)[0]  # <account>/<region>/<service>; a GCP scope holds a slash itself
         by_account[(provider, account)].append(unit)
     order = {"aws": 0, "azure": 1, "gcp": 2}
     return tuple(
