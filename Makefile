@@ -121,7 +121,7 @@ down:
 	$(TEST_ENV) $(BIN)/aidiscover services down
 
 demo: services web
-	$(BIN)/aidiscover demo
+	$(BIN)/python -m devclouds.demo
 
 # Lint: ruff, the formatter, and the layers (pyproject.toml's [tool.importlinter]: app > web | ingest >
 # queries > graph > core; a package never imports one above it).

@@ -4,8 +4,6 @@
     aidiscover discover aws|azure|gcp|all [--region R ...] [--account A ...] [--via-worker]
     aidiscover jobs [ID]
     aidiscover serve
-    aidiscover demo
-    aidiscover demo-estate --size S|M|L --seed N [--manifest PATH]
     aidiscover worker | beat
     aidiscover config
     aidiscover ask "QUESTION" [--json]
@@ -21,9 +19,8 @@ import importlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
-from core.errors import AIDiscoverError
+from core.errors import AIDiscoverError, ConfigError
 from core.logs import configure_logging
 from core.settings import Settings, load_settings, settings_table
 
@@ -67,48 +64,19 @@ def _discover(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
-    from app.demo import check_api_port
-    from app.server import serve
+    from app.server import check_api_port, serve
 
     check_api_port(settings)
     serve(settings)
     return 0
 
 
-def _demo(settings: Settings, args: argparse.Namespace) -> int:
-    from app.demo import DemoClouds, check_api_port, prepare_demo
-
-    if not args.no_serve:
-        check_api_port(settings)
-    clouds = DemoClouds()
-    try:
-        result = prepare_demo(settings, clouds)
-        for line in result.lines(settings):
-            print(line, flush=True)
-        if not args.no_serve:
-            from app.server import serve
-
-            print("serving; press Ctrl-C to stop", flush=True)
-            serve(settings)
-    finally:
-        clouds.stop()
-    return 0
-
-
-def _demo_estate(settings: Settings, args: argparse.Namespace) -> int:
-    from app.demo import run_estate
-
-    result = run_estate(settings, args.size, args.seed, Path(args.manifest) if args.manifest else None)
-    for line in result.summaries:
-        print(f"  {line}")
-    for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    print(
-        f"estate {args.size} (seed {args.seed}): {result.manifest_resources} manifest entries; the graph holds "
-        f"{result.resources} resources and {result.edges} edges; {result.seconds:.1f} s"
-        + (f"; manifest in {args.manifest}" if args.manifest else "")
+def _not_installed(settings: Settings, args: argparse.Namespace) -> int:
+    """The demo and its estates need the development clouds, which only a source checkout has."""
+    raise ConfigError(
+        f"`aidiscover {args.command}` is not part of the installed product: "
+        "the demo runs from a source checkout with `make demo`"
     )
-    return 1 if result.warnings else 0
 
 
 def _migrate_secrets(settings: Settings) -> None:
@@ -161,15 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the GraphQL API and the viewer")
     p.set_defaults(handler=_serve)
 
-    p = sub.add_parser("demo", help="services up, seed and discover a demo estate, serve the API")
-    p.add_argument("--no-serve", action="store_true", help="stop after discovery (print the summary only)")
-    p.set_defaults(handler=_demo)
-
-    p = sub.add_parser("demo-estate", help="generate a sized demo estate in local AWS/Azure/GCP and discover it")
-    p.add_argument("--size", choices=["S", "M", "L"], default="S", help="S ~300, M ~10k, L ~100k resources")
-    p.add_argument("--seed", type=int, default=1, help="same seed, same estate")
-    p.add_argument("--manifest", help="write the JSON manifest of everything generated to this file")
-    p.set_defaults(handler=_demo_estate)
+    for name in ("demo", "demo-estate"):  # these moved to a source checkout's `make demo`
+        p = sub.add_parser(name, add_help=False, prefix_chars="\0")  # every argument, options too, is accepted
+        p.add_argument("rest", nargs="*")
+        p.set_defaults(handler=_not_installed)
 
     p = sub.add_parser("worker", help="run a Celery worker for discovery tasks")
     p.add_argument("--concurrency", type=int, default=2)

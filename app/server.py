@@ -47,11 +47,12 @@ from app.observability.http import RequestIdMiddleware
 from app.observability.metrics import MetricsMiddleware, deployment_registry, exposition
 from app.report.routes import EXPORT_PATHS, report_routes
 from app.secret_migration import migrate_at_startup
-from core.errors import AIDiscoverError, AuthError, PermissionDenied, RequestBodyError, ServiceError
+from core.errors import AIDiscoverError, AuthError, PermissionDenied, PortInUseError, RequestBodyError, ServiceError
 from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
 from graph.schema import SCHEMA
+from graph.server.processes import port_listening
 from web import DIST_DIR, STATIC_DIR
 
 log = logging.getLogger(__name__)
@@ -264,6 +265,14 @@ def uvicorn_config(app: ASGIApp, settings: Settings, **options: Any) -> uvicorn.
         "log_level": settings.log_level.lower(),
     }
     return uvicorn.Config(app, **{**defaults, **options}, proxy_headers=bool(trusted), forwarded_allow_ips=trusted)
+
+
+def check_api_port(settings: Settings) -> None:
+    """Fail before any work when the API's port is taken, instead of after a long start-up."""
+    if port_listening(settings.api_host, settings.api_port):
+        raise PortInUseError(
+            f"{settings.api_host}:{settings.api_port} is in use by another program: stop it, or set AIDISCOVER_API_PORT"
+        )
 
 
 def serve(settings: Settings) -> None:

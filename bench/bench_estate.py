@@ -34,11 +34,11 @@ if str(ROOT) not in sys.path:  # also runnable as `python bench/bench_estate.py`
 
 from bench.doc import write_section  # noqa: E402
 from core.settings import load_settings  # noqa: E402
+from devclouds.estate_discover import discover_estate  # noqa: E402
+from devclouds.estate_generator import generate_estate  # noqa: E402
+from devclouds.estate_manifest import SIZES, EstateManifest  # noqa: E402
+from devclouds.moto_server import MotoServer  # noqa: E402
 from graph.neo4j.client import Graph  # noqa: E402
-from ingest.emulators.estate_discover import discover_estate  # noqa: E402
-from ingest.emulators.estate_generator import generate_estate  # noqa: E402
-from ingest.emulators.estate_manifest import SIZES, EstateManifest  # noqa: E402
-from ingest.emulators.moto_server import MotoServer  # noqa: E402
 
 log = logging.getLogger("bench.estate")
 
@@ -92,7 +92,7 @@ def run(size: str, seed: int) -> dict[str, Any]:
         wiped = time.monotonic()
         manifest = generate_estate(size, seed, moto.url)  # type: ignore[arg-type]
         generated = time.monotonic()
-        result = discover_estate(settings, graph, size, seed, moto.url)  # type: ignore[arg-type]
+        result = discover_estate(settings, graph, size, seed, moto.url, started_by="bench")  # type: ignore[arg-type]
         discovered = time.monotonic()
         misses = check(manifest, graph)
         checked = time.monotonic()

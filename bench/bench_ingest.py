@@ -324,14 +324,14 @@ def _tree_rss(proc: Any) -> tuple[float, float]:
 def run_celery(settings: Settings, size: str, concurrencies: tuple[int, ...]) -> list[dict[str, Any]]:
     import psutil
 
-    from ingest.emulators.azure_estate import PROD as AZURE_PROD
-    from ingest.emulators.azure_estate import SHARED as AZURE_SHARED
-    from ingest.emulators.azure_resource_graph import AzureResourceGraphServer
-    from ingest.emulators.estate_generator import azure_estate_for, gcp_estate_for, generate_estate
-    from ingest.emulators.estate_manifest import AUDIT_ROLE, AWS_ACCOUNTS, AWS_REGIONS
-    from ingest.emulators.gcp_cloud_asset import CloudAssetServer
-    from ingest.emulators.gcp_estate import ORG_ID as GCP_ORG_ID
-    from ingest.emulators.moto_server import MotoServer
+    from devclouds.azure_estate import PROD as AZURE_PROD
+    from devclouds.azure_estate import SHARED as AZURE_SHARED
+    from devclouds.azure_resource_graph import AzureResourceGraphServer
+    from devclouds.estate_generator import azure_estate_for, gcp_estate_for, generate_estate
+    from devclouds.estate_manifest import AUDIT_ROLE, AWS_ACCOUNTS, AWS_REGIONS
+    from devclouds.gcp_cloud_asset import CloudAssetServer
+    from devclouds.gcp_estate import ORG_ID as GCP_ORG_ID
+    from devclouds.moto_server import MotoServer
     from ingest.tasks import START_JOB, make_celery
 
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")

@@ -126,7 +126,7 @@ def run() -> dict[str, Any]:
     with Graph(settings) as graph:
         resources = int(graph.read("MATCH (n:Resource) RETURN count(n) AS c")[0]["c"])
         if not resources:
-            raise SystemExit("the graph is empty: run bench/bench_estate.py (or `aidiscover demo-estate`) first")
+            raise SystemExit("the graph is empty: run bench/bench_estate.py (or `python -m devclouds.demo estate`)")
         rows = graph.read(
             "MATCH (v:VPC) RETURN v.id AS id, v.name AS name, COUNT { (v)<--() } AS d ORDER BY d DESC, id LIMIT 1"
         )

@@ -29,7 +29,7 @@ from graph.write import GraphWriter, SyncStamp
 pytest_plugins = ("tests.estates",)
 
 if TYPE_CHECKING:
-    from ingest.emulators.moto_server import MotoServer
+    from devclouds.moto_server import MotoServer
 
 # Fixtures that start or reach a service (Neo4j, Redis, moto, a local HTTP/SMTP server, a Celery worker,
 # a browser). A test is ``unit`` when none of these is in its fixture closure; the fixtures built on them
@@ -96,7 +96,7 @@ def graph(session_graph: Graph) -> Graph:
 
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[MotoServer]:
-    from ingest.emulators.moto_server import MotoServer  # moto is slow to import: only tests using it pay
+    from devclouds.moto_server import MotoServer  # moto is slow to import: only tests using it pay
 
     with MotoServer() as server:
         yield server

@@ -1,7 +1,8 @@
 """The generated demo estate (size S, seed 1), built and discovered once per test session and shared.
 
-Generating the estate in moto and discovering it from the three local clouds takes ~20 s; the graph it
-leaves behind (with the post-sync hooks run: findings and cost) is backed up once with the product's own
+Generating the estate in moto and discovering it from the three local clouds (one discovery job, as
+``make demo`` runs it) takes ~20 s; the graph it leaves behind (the job's post-sync hooks ran: findings and
+cost) is backed up once with the product's own
 ``graph.backup`` and restored (~1 s) for every module that reads it. A test that needs the estate:
 
 - ``shared_estate``: the manifest and the discovery's report, and the backup file; nothing restored;
@@ -21,14 +22,13 @@ from pathlib import Path
 import pytest
 
 from core.settings import Settings
+from devclouds.estate_discover import EstateDiscovery, discover_estate
+from devclouds.estate_generator import generate_estate
+from devclouds.estate_manifest import EstateManifest, Size
+from devclouds.moto_server import MotoServer
 from graph.backup import backup, restore
 from graph.neo4j.client import Graph
 from graph.secretstore import store_of
-from ingest.emulators.estate_discover import EstateDiscovery, discover_estate
-from ingest.emulators.estate_generator import generate_estate
-from ingest.emulators.estate_manifest import EstateManifest, Size
-from ingest.emulators.moto_server import MotoServer
-from ingest.jobs.hooks import run_post_sync
 
 __all__ = ["SharedEstate", "build_estate_in", "demo_graph", "restore_estate", "shared_estate"]
 
@@ -51,7 +51,8 @@ def build_estate_in(
     settings: Settings, moto_server: MotoServer, graph: Graph, size: Size, seed: int
 ) -> tuple[EstateManifest, EstateDiscovery]:
     """Empty moto, the graph and the secret store; generate ``size``/``seed`` in moto and discover the
-    three clouds' shares into ``graph``; then run the post-sync hooks (findings, cost), as a sync does."""
+    three clouds' shares into ``graph`` as one discovery job, whose end runs the post-sync hooks (findings,
+    cost) as every sync does."""
     moto_server.reset()
     graph.wipe()
     store_of(graph).clear()
@@ -60,9 +61,9 @@ def build_estate_in(
         env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
         env.delenv("AWS_PROFILE", raising=False)
         manifest = generate_estate(size, seed, moto_server.url)
-        found = discover_estate(settings, graph, size, seed, moto_server.url)
+        found = discover_estate(settings, graph, size, seed, moto_server.url, started_by="tests")
     assert found.warnings == ()
-    assert run_post_sync(graph, settings) == []
+    assert found.job.status == "succeeded"
     return manifest, found
 
 

@@ -29,7 +29,7 @@ UV_LOCK = ROOT / "uv.lock"
 FIX = "run `make lock` and commit uv.lock, requirements.lock and requirements-runtime.lock"
 
 # Development tools that must never reach the runtime lock (and so the Docker images).
-DEV_ONLY = ("ruff", "mypy", "moto", "playwright", "schemathesis", "boto3-stubs")
+DEV_ONLY = ("pytest", "ruff", "mypy", "moto", "playwright", "schemathesis", "boto3-stubs")
 
 _PIN = re.compile(
     r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>[^\s;\\]+)\s*(?:;\s*(?P<marker>[^\\]+?))?\s*\\?$"

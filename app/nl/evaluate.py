@@ -10,9 +10,8 @@ answer executed at all, its latency and the path that produced it, and writes
 Questions may name a resource through a placeholder (``{vpc}``) bound by a ``bind`` query, so the
 set runs on any estate (the demo, a generated one, your own).
 
-``--scripted-demo`` plays a SCRIPTED local server instead of the configured endpoint (reference
-Cypher for some questions, wrong or hostile Cypher for others): it only demonstrates the report
-format and the failure paths; its figures say nothing about any model's accuracy.
+A source checkout can also play a SCRIPTED local server instead of the configured endpoint
+(``python -m devclouds.nl_scripted``): it only demonstrates the report format and the failure paths.
 """
 
 from __future__ import annotations
@@ -29,8 +28,6 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
-
-from pydantic import SecretStr
 
 from app.nl import pipeline
 from app.nl.gate import JSONValue, Row, to_json
@@ -97,7 +94,7 @@ def results_match(answer: Sequence[Row], reference: Sequence[Row]) -> bool:
     return not reference and not answer
 
 
-def _read(graph: Graph, cypher: str, params: dict[str, object]) -> list[Row]:
+def read_rows(graph: Graph, cypher: str, params: dict[str, object]) -> list[Row]:
     # reference and bind queries are ours (this file's data), not model output
     return [{k: to_json(r[k]) for k in r.keys()} for r in graph.read(cypher, params)]  # noqa: SIM118
 
@@ -107,7 +104,7 @@ def evaluate(svc: pipeline.NLServices, questions: Sequence[EvalQuestion]) -> lis
     for q in questions:
         params: dict[str, object] = {}
         if q.bind:
-            bound = _read(svc.graph, q.bind, {})
+            bound = read_rows(svc.graph, q.bind, {})
             if not bound:
                 out.append(
                     EvalResult(
@@ -127,7 +124,7 @@ def evaluate(svc: pipeline.NLServices, questions: Sequence[EvalQuestion]) -> lis
                 continue
             params = dict(bound[0])
         text = q.question.format(**params)
-        reference = _read(svc.graph, q.reference, params)
+        reference = read_rows(svc.graph, q.reference, params)
         started = time.perf_counter()
         try:
             answer = pipeline.ask(svc, text, user="eval")
@@ -260,62 +257,26 @@ def write_report(results: Sequence[EvalResult], settings: Settings, graph: Graph
     (out / "nl_eval.md").write_text("\n".join(lines) + "\n")
 
 
-def scripted_rules(questions: Sequence[EvalQuestion], graph: Graph) -> list[tuple[str, str]]:
-    """For the demonstration: every third question gets a wrong label, every seventh a write; the rest the
-    reference Cypher (fenced). Rules match on the question text the pipeline sends last."""
-    rules: list[tuple[str, str]] = []
-    for i, q in enumerate(questions):
-        params: dict[str, object] = {}
-        if q.bind:
-            bound = _read(graph, q.bind, {})
-            params = dict(bound[0]) if bound else {}
-        try:
-            text = q.question.format(**params)
-        except KeyError:
-            continue
-        cypher = q.reference
-        for name, value in params.items():
-            cypher = cypher.replace(f"${name}", json.dumps(value).replace('"', "'"))
-        if i % 7 == 6:
-            cypher = "MATCH (n) DETACH DELETE n"
-        elif i % 3 == 2:
-            cypher = cypher.replace("(n:", "(n:Nonexistent").replace("MATCH (", "MATCH (x:Nope) MATCH (", 1)
-        rules.append((text, f"```cypher\n{cypher}\n```"))
-    return rules
+def evaluate_and_report(
+    graph: Graph, settings: Settings, questions: Sequence[EvalQuestion], out: Path, scripted: bool = False
+) -> None:
+    """Ask every question on ``graph`` with ``settings``' LLM endpoint (no cached answer) and write the report."""
+    svc = pipeline.services(graph, settings)
+    if svc.cache is not None:
+        svc.cache.ttl = 0  # measure every question, never a cached answer
+    results = evaluate(svc, questions)
+    write_report(results, settings, graph, scripted, out)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="evaluate natural-language answers against reference Cypher")
     parser.add_argument("--questions", type=Path, default=QUESTIONS)
     parser.add_argument("--out", type=Path, default=RESULTS)
-    parser.add_argument(
-        "--scripted-demo",
-        action="store_true",
-        help="play a SCRIPTED local server (shows the report format; no accuracy claim)",
-    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     settings = load_settings()
-    questions = load_questions(args.questions)
     with Graph(settings) as graph:
-        if args.scripted_demo:
-            from ingest.emulators.llm_server import Reply, Rule, ScriptedLLMServer
-
-            rules = [Rule(text, Reply(content), exact=True) for text, content in scripted_rules(questions, graph)]
-            server = ScriptedLLMServer(rules=rules, default=Reply("The rows above answer the question."))
-            url = server.start()
-            settings = settings.model_copy(
-                update={"llm_base_url": url, "llm_api_key": SecretStr("scripted"), "llm_cache_ttl": 0}
-            )
-        try:
-            svc = pipeline.services(graph, settings)
-            if svc.cache is not None:
-                svc.cache.ttl = 0  # measure every question, never a cached answer
-            results = evaluate(svc, questions)
-        finally:
-            if args.scripted_demo:
-                server.stop()
-        write_report(results, settings, graph, args.scripted_demo, args.out)
+        evaluate_and_report(graph, settings, load_questions(args.questions), args.out)
     print((args.out / "nl_eval.md").read_text())
     return 0
 

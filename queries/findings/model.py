@@ -54,7 +54,6 @@ class Rule:
     command: str  # provider CLI command template, {field} placeholders from the row's ``fields``
     params: tuple[tuple[str, ParamValue], ...] = ()
     path: bool = False  # a toxic combination: the row also carries path_ids and path_rels
-    covers: tuple[str, ...] = ()  # slugs of the demo estate's seeded misconfigurations this rule finds
 
     def parameters(self) -> dict[str, object]:
         return {name: list(value) if isinstance(value, tuple) else value for name, value in self.params}

@@ -24,7 +24,6 @@ S3_PUBLIC_POLICY = Rule(
     ),
     remediation="Turn on the bucket's public access block (and remove the public statement from the policy).",
     command=f"aws s3api put-public-access-block --bucket {{bucket}} --public-access-block-configuration {_PAB}",
-    covers=("s3-bucket-public-policy",),
 )
 
 S3_PUBLIC_ACL = Rule(
@@ -44,7 +43,6 @@ S3_PUBLIC_ACL = Rule(
         "aws s3api put-bucket-acl --bucket {bucket} --acl private && aws s3api put-public-access-block "
         f"--bucket {{bucket}} --public-access-block-configuration {_PAB}"
     ),
-    covers=("s3-bucket-public-acl",),
 )
 
 S3_NO_BLOCK = Rule(
@@ -82,7 +80,6 @@ S3_NO_ENCRYPTION = Rule(
         "aws s3api put-bucket-encryption --bucket {bucket} --server-side-encryption-configuration "
         '\'{{"Rules":[{{"ApplyServerSideEncryptionByDefault":{{"SSEAlgorithm":"aws:kms"}},"BucketKeyEnabled":true}}]}}\''
     ),
-    covers=("s3-bucket-without-encryption",),
 )
 
 S3_VERSIONING = Rule(
@@ -118,7 +115,6 @@ RDS_PUBLIC = Rule(
         "aws rds modify-db-instance --region {region} --db-instance-identifier {db} --no-publicly-accessible "
         "--apply-immediately"
     ),
-    covers=("rds-publicly-accessible",),
 )
 
 RDS_CLUSTER_PUBLIC = Rule(
@@ -162,7 +158,6 @@ RDS_UNENCRYPTED = Rule(
     description="The database's storage, backups and snapshots are not encrypted at rest.",
     remediation="Encryption cannot be switched on in place: restore an encrypted copy of a snapshot and cut over.",
     command=_RESTORE_ENCRYPTED,
-    covers=("rds-storage-not-encrypted",),
 )
 
 RDS_CLUSTER_UNENCRYPTED = Rule(
@@ -314,7 +309,6 @@ KMS_ROTATION = Rule(
     description="The key's material never changes: anything it ever encrypted stays exposed to one leaked key.",
     remediation="Enable automatic yearly rotation.",
     command="aws kms enable-key-rotation --region {region} --key-id {key_id}",
-    covers=("kms-key-rotation-disabled",),
 )
 
 KMS_PENDING_DELETION_IN_USE = Rule(

@@ -25,7 +25,6 @@ USER_NO_MFA = Rule(
         "--bootstrap-method QRCodePNG && aws iam enable-mfa-device --user-name {user} --serial-number "
         "arn:aws:iam::{account}:mfa/{user} --authentication-code1 <code 1> --authentication-code2 <code 2>"
     ),
-    covers=("iam-user-console-without-mfa",),
 )
 
 _KEY = "{user: k.user_name, key: k.access_key_id}"
@@ -48,7 +47,6 @@ ACCESS_KEY_STALE = Rule(
         "aws iam update-access-key --user-name {user} --access-key-id {key} --status Inactive"
     ),
     params=(("days", 90),),
-    covers=("iam-access-key-older-than-90-days",),
 )
 
 ACCESS_KEY_UNUSED = Rule(
@@ -128,7 +126,6 @@ POLICY_ADMIN = Rule(
     description="A customer policy in use grants '*:*' (full administrator rights) instead of least privilege.",
     remediation="Replace the statement with the actions and resources the holder needs (or remove the policy).",
     command="{command}",
-    covers=("iam-policy-admin-wildcard",),
 )
 
 USER_ADMIN_WITH_KEY = Rule(
@@ -167,7 +164,6 @@ ROLE_TRUSTS_ANYONE = Rule(
     description="The trust policy allows the principal '*' without a condition: any AWS account can assume it.",
     remediation="Name the accounts or roles that may assume the role, and add a condition (e.g. sts:ExternalId).",
     command="aws iam update-assume-role-policy --role-name {role} --policy-document file://{role}-trust-policy.json",
-    covers=("iam-role-trusts-anyone",),
 )
 
 ROLE_FOREIGN = Rule(
@@ -192,7 +188,6 @@ ROLE_FOREIGN = Rule(
         "aws iam update-assume-role-policy --role-name {role} --policy-document file://{role}-trust-policy.json"
         "  # trust of {accounts} with an sts:ExternalId condition"
     ),
-    covers=("iam-role-trusts-foreign-account-without-condition",),
 )
 
 LAMBDA_PUBLIC_URL = Rule(
@@ -209,7 +204,6 @@ LAMBDA_PUBLIC_URL = Rule(
     description="Anyone who knows the function URL can invoke the function.",
     remediation="Require IAM authentication on the URL (or delete the URL and front the function with an API).",
     command="aws lambda update-function-url-config --region {region} --function-name {function} --auth-type AWS_IAM",
-    covers=("lambda-function-url-without-auth",),
 )
 
 DEPRECATED_RUNTIMES = (
@@ -275,7 +269,6 @@ EKS_PUBLIC = Rule(
         "aws eks update-cluster-config --region {region} --name {cluster} --resources-vpc-config "
         "endpointPublicAccess=false,endpointPrivateAccess=true"
     ),
-    covers=("eks-public-endpoint-open-to-world",),
 )
 
 ECR_NO_SCAN = Rule(

@@ -18,9 +18,7 @@ _PERMISSIONS = (
 _REVOKE = "aws ec2 revoke-security-group-ingress --region {region} --group-id {group_id} --ip-permissions{permissions}"
 
 
-def _port_rule(
-    slug: str, port: int, service: str, severity: Severity, benchmarks: tuple[str, ...], covers: tuple[str, ...] = ()
-) -> Rule:
+def _port_rule(slug: str, port: int, service: str, severity: Severity, benchmarks: tuple[str, ...]) -> Rule:
     """A security group admits the internet to one port (a rule covering every port is aws-sg-all-open's)."""
     return Rule(
         id=f"aws-sg-{slug}-open",
@@ -49,27 +47,23 @@ def _port_rule(
         ),
         command=_REVOKE,
         params=(("open_cidrs", OPEN_CIDRS), ("port", port)),
-        covers=covers,
     )
 
 
 _ADMIN = ("CIS AWS Foundations 5.2", "CIS AWS Foundations 5.3")
 _DB = ("AWS FSBP EC2.19",)
-# Slugs of the demo estate's seeded misconfigurations (ingest.emulators manifest) these rules find.
-_ADMIN_SLUG = ("sg-admin-port-open-to-world",)
-_DB_SLUG = ("sg-database-port-open-to-world",)
 
 PORT_RULES: tuple[Rule, ...] = (
-    _port_rule("ssh", 22, "SSH", "high", _ADMIN, covers=_ADMIN_SLUG),
-    _port_rule("rdp", 3389, "RDP", "high", _ADMIN, covers=_ADMIN_SLUG),
-    _port_rule("mysql", 3306, "MySQL", "high", _DB, covers=_DB_SLUG),
-    _port_rule("postgres", 5432, "PostgreSQL", "high", _DB, covers=_DB_SLUG),
-    _port_rule("mssql", 1433, "SQL Server", "high", _DB, covers=_DB_SLUG),
-    _port_rule("oracle", 1521, "Oracle", "high", _DB, covers=_DB_SLUG),
-    _port_rule("redis", 6379, "Redis", "high", _DB, covers=_DB_SLUG),
-    _port_rule("mongodb", 27017, "MongoDB", "high", _DB, covers=_DB_SLUG),
-    _port_rule("elasticsearch", 9200, "Elasticsearch", "high", _DB, covers=_DB_SLUG),
-    _port_rule("memcached", 11211, "Memcached", "medium", _DB, covers=_DB_SLUG),
+    _port_rule("ssh", 22, "SSH", "high", _ADMIN),
+    _port_rule("rdp", 3389, "RDP", "high", _ADMIN),
+    _port_rule("mysql", 3306, "MySQL", "high", _DB),
+    _port_rule("postgres", 5432, "PostgreSQL", "high", _DB),
+    _port_rule("mssql", 1433, "SQL Server", "high", _DB),
+    _port_rule("oracle", 1521, "Oracle", "high", _DB),
+    _port_rule("redis", 6379, "Redis", "high", _DB),
+    _port_rule("mongodb", 27017, "MongoDB", "high", _DB),
+    _port_rule("elasticsearch", 9200, "Elasticsearch", "high", _DB),
+    _port_rule("memcached", 11211, "Memcached", "medium", _DB),
 )
 
 SG_ALL_OPEN = Rule(
@@ -90,7 +84,6 @@ SG_ALL_OPEN = Rule(
     remediation="Replace the rule with rules for the ports the workload serves, from the sources that need them.",
     command=_REVOKE,
     params=(("open_cidrs", OPEN_CIDRS),),
-    covers=_ADMIN_SLUG + _DB_SLUG,
 )
 
 SG_DEFAULT_OPEN = Rule(
@@ -191,7 +184,6 @@ EBS_UNENCRYPTED = Rule(
         "aws ec2 enable-ebs-encryption-by-default --region {region} && aws ec2 create-snapshot --region {region} "
         "--volume-id {volume_id} --description 'before encrypting {volume_id}'"
     ),
-    covers=("ebs-volume-not-encrypted",),
 )
 
 EBS_SNAPSHOT_UNENCRYPTED = Rule(

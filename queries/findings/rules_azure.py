@@ -23,7 +23,6 @@ STORAGE_BLOB_PUBLIC = Rule(
     description="Containers of the account may be made readable by anyone without credentials.",
     remediation="Disallow blob public access on the account.",
     command=f"{_SA_UPDATE} --allow-blob-public-access false",
-    covers=("azure-storage-public-blob-access",),
 )
 
 STORAGE_HTTP = Rule(
@@ -91,7 +90,6 @@ SQL_ALLOWS_ALL = Rule(
         "az sql server firewall-rule delete --subscription {subscription} --resource-group {resource_group} "
         "--server {server} --name {rule}"
     ),
-    covers=("azure-sql-firewall-allows-all",),
 )
 
 _SQL = "{server: s.name, resource_group: s.resource_group, subscription: s.account}"
@@ -150,7 +148,6 @@ KEYVAULT_PURGE = Rule(
     description="A deleted vault or key can be purged at once: keys encrypting data could be lost for good.",
     remediation="Turn purge protection on (it cannot be turned off again).",
     command=f"{_KV_UPDATE} --enable-purge-protection true",
-    covers=("azure-key-vault-without-purge-protection",),
 )
 
 KEYVAULT_NETWORK_OPEN = Rule(
@@ -209,7 +206,6 @@ AKS_PUBLIC = Rule(
         "az aks update --subscription {subscription} --resource-group {resource_group} --name {cluster} "
         "--api-server-authorized-ip-ranges <your admin CIDRs>"
     ),
-    covers=("azure-aks-not-private",),
 )
 
 AKS_NOT_PRIVATE = Rule(
@@ -234,7 +230,6 @@ AKS_NOT_PRIVATE = Rule(
         "az aks update --subscription {subscription} --resource-group {resource_group} --name {cluster} "
         "--enable-apiserver-vnet-integration --enable-private-cluster"
     ),
-    covers=("azure-aks-not-private",),
 )
 
 COSMOS_PUBLIC = Rule(

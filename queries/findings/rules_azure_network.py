@@ -32,9 +32,7 @@ SHADOWING_DENY = (
 )
 
 
-def _nsg_port_rule(
-    slug: str, port: int, service: str, severity: Severity, benchmarks: tuple[str, ...], covers: tuple[str, ...] = ()
-) -> Rule:
+def _nsg_port_rule(slug: str, port: int, service: str, severity: Severity, benchmarks: tuple[str, ...]) -> Rule:
     return Rule(
         id=f"azure-nsg-{slug}-open",
         title=f"Network security group allows {service} (port {port}) from the internet",
@@ -59,7 +57,6 @@ def _nsg_port_rule(
         ),
         command="{command}",
         params=(("port", port), ("internet", INTERNET)),
-        covers=covers,
     )
 
 
@@ -68,8 +65,8 @@ _ADMIN_RDP = ("CIS Azure 6.1",)
 _NS1 = ("Microsoft cloud security benchmark NS-1",)
 
 NSG_PORT_RULES: tuple[Rule, ...] = (
-    _nsg_port_rule("ssh", 22, "SSH", "high", _ADMIN_SSH, covers=("azure-nsg-ssh-from-anywhere",)),
-    _nsg_port_rule("rdp", 3389, "RDP", "high", _ADMIN_RDP, covers=("azure-nsg-rdp-from-internet",)),
+    _nsg_port_rule("ssh", 22, "SSH", "high", _ADMIN_SSH),
+    _nsg_port_rule("rdp", 3389, "RDP", "high", _ADMIN_RDP),
     _nsg_port_rule("mssql", 1433, "SQL Server", "high", _NS1),
     _nsg_port_rule("mysql", 3306, "MySQL", "high", _NS1),
     _nsg_port_rule("postgres", 5432, "PostgreSQL", "high", _NS1),

@@ -28,7 +28,6 @@ BUCKET_PUBLIC = Rule(
         "gcloud storage buckets remove-iam-policy-binding gs://{bucket} --member={member} --role={role} && "
         "gcloud storage buckets update gs://{bucket} --public-access-prevention"
     ),
-    covers=("gcp-bucket-public",),
 )
 
 BUCKET_ACLS = Rule(
@@ -99,7 +98,6 @@ GKE_PUBLIC = Rule(
         "gcloud container clusters update {cluster} --project {project} --location {location} "
         "--enable-master-authorized-networks --master-authorized-networks <your admin CIDRs>"
     ),
-    covers=("gke-public-endpoint",),
 )
 
 GKE_NOT_PRIVATE = Rule(
@@ -122,7 +120,6 @@ GKE_NOT_PRIVATE = Rule(
     remediation="Enable the private endpoint and turn public endpoint access off.",
     command="gcloud container clusters update {cluster} --project {project} --location {location} "
     "--enable-private-endpoint",
-    covers=("gke-public-endpoint",),
 )
 
 GKE_PUBLIC_NODES = Rule(
@@ -199,7 +196,6 @@ INSTANCE_DEFAULT_SA = Rule(
         "--service-account=<dedicated service account email> --scopes=cloud-platform"
     ),
     params=(("default_suffix", DEFAULT_SA_SUFFIXES[0]),),
-    covers=("gcp-instance-default-sa-editor",),
 )
 
 DEFAULT_SA_BROAD = Rule(

@@ -23,9 +23,7 @@ def all_ports(var: str) -> str:
 _FW = "{firewall: f.name, project: f.account}"
 
 
-def _fw_rule(
-    slug: str, port: int, service: str, severity: Severity, benchmarks: tuple[str, ...], covers: tuple[str, ...] = ()
-) -> Rule:
+def _fw_rule(slug: str, port: int, service: str, severity: Severity, benchmarks: tuple[str, ...]) -> Rule:
     return Rule(
         id=f"gcp-firewall-{slug}-open",
         title=f"Firewall rule allows {service} (port {port}) from the internet",
@@ -48,14 +46,13 @@ def _fw_rule(
         ),
         command="gcloud compute firewall-rules update {firewall} --project {project} --source-ranges=35.235.240.0/20",
         params=(("port", port),),
-        covers=covers,
     )
 
 
 _NET = ("NIST SP 800-53 SC-7",)
 
 FIREWALL_PORT_RULES: tuple[Rule, ...] = (
-    _fw_rule("ssh", 22, "SSH", "high", ("CIS GCP 3.6",), covers=("gcp-firewall-ssh-open-to-world",)),
+    _fw_rule("ssh", 22, "SSH", "high", ("CIS GCP 3.6",)),
     _fw_rule("rdp", 3389, "RDP", "high", ("CIS GCP 3.7",)),
     _fw_rule("mysql", 3306, "MySQL", "high", _NET),
     _fw_rule("postgres", 5432, "PostgreSQL", "high", _NET),

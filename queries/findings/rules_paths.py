@@ -81,7 +81,6 @@ PUBLIC_LB_ADMIN_INSTANCE = Rule(
     remediation="Narrow the instance role to what the application needs (or take the profile off).",
     command=_DETACH_PROFILE,
     path=True,
-    covers=("toxic-public-load-balancer-to-admin-instance",),
 )
 
 _SECRET_ACTIONS = ("*", "secretsmanager:*", "secretsmanager:Get*", "secretsmanager:GetSecretValue")
@@ -153,7 +152,6 @@ INTERNET_INSTANCE_DATA = Rule(
     command=_DETACH_PROFILE,
     params=(("open_cidrs", OPEN_CIDRS), ("actions", _DATA_ACTIONS)),
     path=True,
-    covers=("toxic-exposed-instance-reads-sensitive-bucket",),
 )
 
 PUBLIC_DB_OPEN_GROUP = Rule(

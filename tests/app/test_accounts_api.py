@@ -20,10 +20,10 @@ from app.api.schema import schema
 from app.cli import main
 from core.logs import configure_logging
 from core.settings import Settings
+from devclouds.moto_server import MotoServer
 from graph.neo4j.client import Graph
 from ingest.accounts.crypto import generate_key
 from ingest.accounts.store import list_accounts
-from ingest.emulators.moto_server import MotoServer
 
 ROLE = "arn:aws:iam::210987654321:role/aidiscover-read"
 EXTERNAL_ID = "ExtId-Never-Logged-5150"

@@ -12,9 +12,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from core.errors import RegistrationError
 from core.settings import Settings
+from devclouds.moto_server import MotoServer
 from ingest.accounts.credentials import aws_session, azure_credential, gcp_credentials
 from ingest.accounts.model import AccountSpec, validate
-from ingest.emulators.moto_server import MotoServer
 from ingest.providers.aws.client import AwsClients
 
 TENANT = "8f1b6a2e-2f44-4a5e-9c1a-0d7c2b1e9f00"

@@ -92,6 +92,17 @@ def test_cli_bad_setting_is_one_line_without_traceback() -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("command", [("demo",), ("demo", "--no-serve"), ("demo-estate", "--size", "M")])
+def test_cli_demo_is_not_in_the_product_and_says_make_demo_in_one_line(command: tuple[str, ...]) -> None:
+    """The demo needs the development clouds, which the installed product does not ship."""
+    result = run_cli(*command)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: `aidiscover {command[0]}` is not part of the installed product")
+    assert "from a source checkout with `make demo`" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
 @pytest.mark.redis
 def test_cli_unreachable_aws_endpoint_is_one_line(settings: Settings) -> None:
     port = free_port()

@@ -1,16 +1,20 @@
-"""`aidiscover demo`'s preparation: the generated size-S estate in three local clouds, discovered into the graph."""
+"""`make demo`'s preparation: the generated size-S estate in three local clouds, discovered into the graph as a job."""
 
 from __future__ import annotations
 
+import pytest
+
 from app.api.auth import Authenticator
-from app.demo import DEMO_SEED, DEMO_SIZE, DemoClouds, prepare_demo
+from app.cli import main
 from core.settings import Settings
+from devclouds.demo import DEMO_SEED, DEMO_SIZE, DemoClouds, prepare_demo
+from devclouds.gcp_estate import INSTANCES as GCP_INSTANCES
 from graph.neo4j.client import Graph
-from ingest.emulators.gcp_estate import INSTANCES as GCP_INSTANCES
+from ingest.jobs.store import list_jobs
 
 
 def test_demo_discovers_the_size_s_estate_of_aws_azure_and_gcp_without_warnings(
-    settings: Settings, graph: Graph
+    settings: Settings, graph: Graph, capsys: pytest.CaptureFixture[str]
 ) -> None:
     clouds = DemoClouds()
     try:
@@ -19,11 +23,14 @@ def test_demo_discovers_the_size_s_estate_of_aws_azure_and_gcp_without_warnings(
         clouds.stop()
     assert (DEMO_SIZE, DEMO_SEED) == (result.manifest.size, result.manifest.seed) == ("S", 1)
     assert result.warnings == ()
-    assert [s.split(" ")[1] for s in result.summaries] == ["aws", "aws", "azure", "gcp"]
+    # one summary line per discovered account: two AWS accounts, two Azure subscriptions, the GCP organisation
+    assert [s.split(" ")[1] for s in result.summaries] == ["aws", "aws", "azure", "azure", "gcp"]
+    assert result.summaries[-1].startswith("discovered gcp organizations/")  # the whole scope, slash and all
     by_provider = {r["p"]: r["c"] for r in graph.read("MATCH (n:Resource) RETURN n.provider AS p, count(n) AS c")}
     assert set(by_provider) == {"aws", "azure", "gcp"}
     assert sum(by_provider.values()) == result.resources
-    assert result.edges == graph.read("MATCH ()-[r]->() RETURN count(r) AS c")[0]["c"]
+    edges = graph.read("MATCH ()-[r]->() WHERE type(r) <> 'HAS_UNIT' RETURN count(r) AS c")[0]["c"]
+    assert result.edges == edges  # the job's own bookkeeping (job -> units) is not the estate's
     names = {
         r["kind"]: r["names"]
         for r in graph.read(
@@ -51,3 +58,14 @@ def test_demo_discovers_the_size_s_estate_of_aws_azure_and_gcp_without_warnings(
     assert any(result.api_key in line for line in lines)
     principal = Authenticator(graph, settings).api_key(result.api_key)
     assert principal.role == "admin"
+    # the discovery went through the product's one pipeline: a job for every provider, which the viewer's
+    # Jobs page and `aidiscover jobs` list
+    jobs = list_jobs(graph)
+    assert [(j.id, j.provider, j.started_by, j.status) for j in jobs] == [(result.job_id, "all", "demo", "succeeded")]
+    assert {u.key.split("/")[0] for u in jobs[0].units} == {"aws", "azure", "gcp"}
+    assert any(result.job_id in line for line in lines)
+    capsys.readouterr()
+    assert main(["jobs"]) == 0
+    listed = capsys.readouterr().out
+    assert result.job_id in listed
+    assert "by demo" in listed

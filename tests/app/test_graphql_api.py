@@ -20,9 +20,9 @@ import uvicorn
 from app.api import auth_store
 from app.server import create_app
 from core.settings import Settings
+from devclouds.demo_estate import DEMO_REGIONS, DemoEstate, seed_demo_estate
+from devclouds.moto_server import MotoServer
 from graph.neo4j.client import Graph, Params
-from ingest.emulators.demo_estate import DEMO_REGIONS, DemoEstate, seed_demo_estate
-from ingest.emulators.moto_server import MotoServer
 from ingest.providers.aws.client import AwsClients
 from ingest.providers.aws.registry import unit
 from ingest.run import discover_aws

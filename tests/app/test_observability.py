@@ -21,9 +21,9 @@ from core import context
 from core.counters import GRAPH_WRITES_KEY, count_graph_writes
 from core.logs import JsonFormatter
 from core.settings import Settings, load_settings
+from devclouds.demo_estate import seed_demo_estate
+from devclouds.moto_server import MotoServer
 from graph.neo4j.client import Graph
-from ingest.emulators.demo_estate import seed_demo_estate
-from ingest.emulators.moto_server import MotoServer
 from ingest.jobs.local import run_job_local
 from ingest.jobs.model import JobRequest
 

@@ -1,7 +1,7 @@
 """Many accounts, and the sync going on through AccessDenied, throttling and an unreachable region.
 
 AWS is a real moto server; faults come from a proxy in front of it that answers the way AWS does
-(see ingest/emulators/aws_faults.py). Discovery reaches both only through AWS_ENDPOINT_URL.
+(see devclouds/aws_faults.py). Discovery reaches both only through AWS_ENDPOINT_URL.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import boto3
 import pytest
 
 from core.settings import Settings
+from devclouds.aws_faults import FaultProxy, FaultRule
+from devclouds.demo_estate import DEMO_ACCOUNT, DEMO_REGIONS, seed_demo_estate
+from devclouds.moto_server import MotoServer
 from graph.neo4j.client import Graph
-from ingest.emulators.aws_faults import FaultProxy, FaultRule
-from ingest.emulators.demo_estate import DEMO_ACCOUNT, DEMO_REGIONS, seed_demo_estate
-from ingest.emulators.moto_server import MotoServer
 from ingest.providers.aws.accounts import aws_targets
 from ingest.providers.aws.registry import unit
 from ingest.run import discover_aws_accounts

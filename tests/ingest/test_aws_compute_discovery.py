@@ -18,10 +18,10 @@ import neo4j.time
 import pytest
 
 from core.settings import Settings, load_settings
+from devclouds.moto_server import MotoServer
+from devclouds.seed_aws_compute import seed
 from graph.neo4j.client import Graph
 from graph.schema.references import REFERENCES
-from ingest.emulators.moto_server import MotoServer
-from ingest.emulators.seed_aws_compute import seed
 from ingest.providers.aws import compute
 from ingest.run import DiscoveryReport, discover_aws
 from tests.conftest import point_boto3_at

@@ -7,9 +7,9 @@ import boto3
 import pytest
 
 from core.settings import Settings
+from devclouds.moto_server import MotoServer
+from devclouds.seed_aws_compute import seed
 from graph.neo4j.client import Graph
-from ingest.emulators.moto_server import MotoServer
-from ingest.emulators.seed_aws_compute import seed
 from ingest.run import discover_aws
 
 REGION = "us-east-1"

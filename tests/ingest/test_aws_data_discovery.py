@@ -19,11 +19,11 @@ import neo4j.time
 import pytest
 
 from core.settings import Settings, load_settings
+from devclouds.moto_server import MotoServer
+from devclouds.seed_aws_data import PRIVATE_BUCKET, PUBLIC_BUCKET, PUBLIC_BUCKET_REGION, seed
 from graph.neo4j.client import Graph
 from graph.schema import aws_data
 from graph.write import UnitCounts
-from ingest.emulators.moto_server import MotoServer
-from ingest.emulators.seed_aws_data import PRIVATE_BUCKET, PUBLIC_BUCKET, PUBLIC_BUCKET_REGION, seed
 from ingest.providers.aws import data, data_s3, ec2
 from ingest.run import DiscoveryReport, discover_aws
 

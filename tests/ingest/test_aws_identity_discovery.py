@@ -18,10 +18,10 @@ import neo4j.time
 import pytest
 
 from core.settings import Settings
+from devclouds.demo_estate import DEMO_ACCOUNT
+from devclouds.moto_server import MotoServer
+from devclouds.seed_aws_identity import FOREIGN_ACCOUNT, seed
 from graph.neo4j.client import Graph
-from ingest.emulators.demo_estate import DEMO_ACCOUNT
-from ingest.emulators.moto_server import MotoServer
-from ingest.emulators.seed_aws_identity import FOREIGN_ACCOUNT, seed
 from ingest.providers.aws import ec2, edge, identity
 from ingest.providers.aws.edge_transform import API_LABELS, GLOBAL_LABELS, dns_key
 from ingest.providers.aws.identity_policy import parse_document, statements

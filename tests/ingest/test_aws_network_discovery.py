@@ -23,10 +23,10 @@ import neo4j.time
 import pytest
 
 from core.settings import Settings, load_settings
+from devclouds.moto_server import MotoServer
+from devclouds.seed_aws_network import seed
 from graph.neo4j.client import Graph
 from graph.schema.references import REFERENCES
-from ingest.emulators.moto_server import MotoServer
-from ingest.emulators.seed_aws_network import seed
 from ingest.providers.aws import network_ebs, network_vpc
 from ingest.providers.aws.registry import unit
 from ingest.run import DiscoveryReport, discover_aws

@@ -6,8 +6,8 @@ import boto3
 import pytest
 
 from core.settings import Settings
+from devclouds.moto_server import MotoServer
 from graph.neo4j.client import Graph
-from ingest.emulators.moto_server import MotoServer
 from ingest.providers.aws.registry import unit
 from ingest.providers.aws.tagging import arn_type, transform_tagged
 from ingest.run import discover_aws

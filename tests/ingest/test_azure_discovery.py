@@ -14,9 +14,9 @@ import pytest
 
 from core.errors import ConfigError, DiscoveryError, EndpointUnreachable
 from core.settings import Settings, load_settings
+from devclouds.azure_estate import PROD, SHARED, AzureEstate, build_estate, res_id
+from devclouds.azure_resource_graph import AzureResourceGraphServer
 from graph.neo4j.client import Graph
-from ingest.emulators.azure_estate import PROD, SHARED, AzureEstate, build_estate, res_id
-from ingest.emulators.azure_resource_graph import AzureResourceGraphServer
 from ingest.providers.azure.client import make_credential
 from ingest.providers.azure.run import AzureDiscoveryReport, discover_azure
 

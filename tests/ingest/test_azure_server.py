@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from azure.mgmt.resourcegraph import ResourceGraphClient
 
-from ingest.emulators.azure_estate import PROD, SHARED, AzureEstate, build_estate
-from ingest.emulators.azure_resource_graph import AzureResourceGraphServer
+from devclouds.azure_estate import PROD, SHARED, AzureEstate, build_estate
+from devclouds.azure_resource_graph import AzureResourceGraphServer
 from ingest.providers.azure.client import StaticTokenCredential
 from ingest.providers.azure.query import RESOURCES_QUERY, fetch_azure, query_all
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from core.settings import Settings
+from devclouds.demo_estate import seed_demo_estate
+from devclouds.moto_server import MotoServer
 from graph.neo4j.client import Graph
-from ingest.emulators.demo_estate import seed_demo_estate
-from ingest.emulators.moto_server import MotoServer
 from ingest.tasks import DISCOVER_AWS, make_celery
 
 ROOT = Path(__file__).resolve().parents[2]

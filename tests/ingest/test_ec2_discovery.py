@@ -17,9 +17,9 @@ import pytest
 
 from core.errors import EndpointUnreachable
 from core.settings import Settings, load_settings
+from devclouds.demo_estate import DEMO_ACCOUNT, DemoEstate, seed_demo_estate
+from devclouds.moto_server import MotoServer
 from graph.neo4j.client import Graph
-from ingest.emulators.demo_estate import DEMO_ACCOUNT, DemoEstate, seed_demo_estate
-from ingest.emulators.moto_server import MotoServer
 from ingest.providers.aws.ec2 import LABELS
 from ingest.providers.aws.registry import unit
 from ingest.run import DiscoveryReport, discover_aws

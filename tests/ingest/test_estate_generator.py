@@ -8,10 +8,10 @@ from collections import defaultdict
 import pytest
 
 from core.settings import Settings
+from devclouds.estate_generator import azure_estate_for, gcp_estate_for, generate_estate
+from devclouds.estate_manifest import AWS_ACCOUNTS, AWS_REGIONS, EstateManifest, ManifestEdge
+from devclouds.moto_server import MotoServer
 from graph.neo4j.client import Graph
-from ingest.emulators.estate_generator import azure_estate_for, gcp_estate_for, generate_estate
-from ingest.emulators.estate_manifest import AWS_ACCOUNTS, AWS_REGIONS, EstateManifest, ManifestEdge
-from ingest.emulators.moto_server import MotoServer
 from tests.estates import SharedEstate, build_estate_in, restore_estate
 
 

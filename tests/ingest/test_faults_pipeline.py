@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 
 from core.settings import Settings, load_settings
+from devclouds.estate_generator import generate_estate
+from devclouds.estate_manifest import AUDIT_ROLE, AWS_ACCOUNTS
+from devclouds.moto_server import MotoServer
 from graph.neo4j.client import Graph
 from graph.server.neo4j_server import Neo4jServer
 from graph.server.redis_server import RedisServer
 from ingest.broker import celery_app
-from ingest.emulators.estate_generator import generate_estate
-from ingest.emulators.estate_manifest import AUDIT_ROLE, AWS_ACCOUNTS
-from ingest.emulators.moto_server import MotoServer
 from ingest.jobs.local import run_job_local
 from ingest.jobs.model import JobRequest
 from ingest.jobs.store import get_job

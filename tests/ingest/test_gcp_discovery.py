@@ -18,9 +18,9 @@ import pytest
 
 from core.errors import EndpointUnreachable
 from core.settings import Settings, load_settings
+from devclouds.gcp_cloud_asset import CloudAssetServer
+from devclouds.gcp_estate import ORG_ID, GcpEstate, build_estate
 from graph.neo4j.client import Graph
-from ingest.emulators.gcp_cloud_asset import CloudAssetServer
-from ingest.emulators.gcp_estate import ORG_ID, GcpEstate, build_estate
 from ingest.providers.gcp.kinds import LABELS_BY_TYPE
 from ingest.providers.gcp.run import GcpDiscoveryReport, discover_gcp
 

@@ -17,8 +17,8 @@ from google.api_core.client_options import ClientOptions
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import asset_v1
 
-from ingest.emulators.gcp_cloud_asset import CloudAssetServer
-from ingest.emulators.gcp_estate import ORG_ID, PROJECT_NUMBERS, GcpEstate, build_estate
+from devclouds.gcp_cloud_asset import CloudAssetServer
+from devclouds.gcp_estate import ORG_ID, PROJECT_NUMBERS, GcpEstate, build_estate
 
 ORG = f"organizations/{ORG_ID}"
 

@@ -15,12 +15,12 @@ import pytest
 import redis
 
 from core.settings import Settings, load_settings
+from devclouds.aws_faults import FaultProxy, FaultRule
+from devclouds.demo_estate import seed_demo_estate
+from devclouds.moto_server import MotoServer
 from graph.neo4j.client import Graph
 from graph.write import SyncStamp
 from ingest.broker import celery_app
-from ingest.emulators.aws_faults import FaultProxy, FaultRule
-from ingest.emulators.demo_estate import seed_demo_estate
-from ingest.emulators.moto_server import MotoServer
 from ingest.jobs.model import JobRequest, UnitSpec, stamp_to_json
 from ingest.jobs.reaping import LOCK_KEY, LOST, Reaped, beat_key, reap_once, stalled, state_key
 from ingest.jobs.store import create_job, get_job

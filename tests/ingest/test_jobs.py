@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from core.settings import Settings, load_settings
+from devclouds.demo_estate import seed_demo_estate
+from devclouds.moto_server import MotoServer
 from graph.neo4j.client import Graph
 from ingest.broker import celery_app
-from ingest.emulators.demo_estate import seed_demo_estate
-from ingest.emulators.moto_server import MotoServer
 from ingest.jobs import hooks
 from ingest.jobs.local import run_job_local
 from ingest.jobs.model import JobRequest

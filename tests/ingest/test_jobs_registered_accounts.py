@@ -6,12 +6,12 @@ import pytest
 from cryptography.fernet import Fernet
 
 from core.settings import load_settings
+from devclouds.demo_estate import seed_demo_estate
+from devclouds.moto_server import MotoServer
 from graph.neo4j.client import Graph
 from graph.secretstore import store_of
 from ingest.accounts.model import AccountSpec
 from ingest.accounts.store import register_account
-from ingest.emulators.demo_estate import seed_demo_estate
-from ingest.emulators.moto_server import MotoServer
 from ingest.jobs.local import run_job_local
 from ingest.jobs.model import JobRequest
 

@@ -18,6 +18,7 @@ from celery.schedules import crontab, schedule
 from app.cli import main
 from core.errors import RegistrationError
 from core.settings import Settings
+from devclouds.moto_server import MotoServer
 from graph.neo4j.client import Graph
 from graph.secretstore import store_url
 from ingest.accounts.model import AccountSpec
@@ -30,7 +31,6 @@ from ingest.accounts.schedules import (
     set_schedule,
 )
 from ingest.accounts.store import register_account
-from ingest.emulators.moto_server import MotoServer
 from ingest.schedules import PREFIX, START_JOB, GraphScheduler
 from ingest.tasks import make_celery
 

@@ -16,8 +16,8 @@ from app.api.permissions import Principal, Role
 from app.api.schema import schema
 from app.cli_ask import table
 from core.settings import Settings
+from devclouds.llm_server import Reply, ScriptedLLMServer
 from graph.neo4j.client import Graph
-from ingest.emulators.llm_server import Reply, ScriptedLLMServer
 
 RIGHT = "MATCH (i:EC2Instance) WHERE i.public_ip IS NOT NULL RETURN i.name AS name ORDER BY name"
 QUESTION = "Which EC2 instances have a public IP and run Windows?"

@@ -12,8 +12,8 @@ import redis
 from app.nl.evaluate import EvalQuestion, evaluate, load_questions, percentile, results_match, write_report
 from app.nl.pipeline import NLServices
 from core.settings import Settings
+from devclouds.llm_server import Reply, Rule, ScriptedLLMServer
 from graph.neo4j.client import Graph
-from ingest.emulators.llm_server import Reply, Rule, ScriptedLLMServer
 
 
 def test_results_match_ignores_order_and_column_names() -> None:

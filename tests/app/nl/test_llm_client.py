@@ -15,7 +15,7 @@ from app.nl.budget import Budget
 from app.nl.llm import LLMClient, Message
 from core.errors import LLMError
 from core.settings import Settings
-from ingest.emulators.llm_server import Reply, ScriptedLLMServer
+from devclouds.llm_server import Reply, ScriptedLLMServer
 
 HI = [Message("user", "hello")]
 

@@ -41,10 +41,10 @@ from app.nl.llm import build_llm
 from app.nl.pipeline import Answer, NLServices, ask
 from core.errors import GraphError, UnsafeCypherError
 from core.settings import Settings
+from devclouds.llm_server import Reply, ScriptedLLMServer
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
 from graph.schema import SCHEMA
-from ingest.emulators.llm_server import Reply, ScriptedLLMServer
 from tests.app.nl.conftest import build_estate, make_services, scripted_settings
 from tests.app.nl.redteam_cases import CONTAINED, INJECTIONS, REFUSED
 from tests.graph.server.neo4j_instances import free_port, permissive_neo4j

@@ -16,10 +16,10 @@ import logging
 import zipfile
 from typing import Any
 
-from ingest.emulators.estate_aws_compute import WORLD, Net, seed_compute
-from ingest.emulators.estate_aws_identity import Identity, seed_identity
-from ingest.emulators.estate_aws_storage import seed_storage
-from ingest.emulators.estate_manifest import Collected
+from devclouds.estate_aws_compute import WORLD, Net, seed_compute
+from devclouds.estate_aws_identity import Identity, seed_identity
+from devclouds.estate_aws_storage import seed_storage
+from devclouds.estate_manifest import Collected
 from ingest.providers.aws.ec2 import arn
 
 log = logging.getLogger(__name__)

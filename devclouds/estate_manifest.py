@@ -11,6 +11,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from devclouds.estate_findings import expected_rules
+
 Size = Literal["S", "M", "L"]
 
 AWS_ACCOUNTS = ("123456789012", "210987654321")
@@ -60,10 +62,12 @@ class ManifestEdge:
 
 @dataclass(frozen=True, order=True)
 class Misconfiguration:
-    """One deliberate misconfiguration: what a findings rule should flag (``slug``), on which resource.
+    """One deliberate misconfiguration (``slug``), on which resource, and the findings rules expected to flag it.
 
     ``label`` and ``resource_id`` name the node discovery gives the resource; a toxic path names the
     resource it starts from (the exposed instance or load balancer) and says the rest in ``description``.
+    ``rules`` are the ids of the rules (``queries.findings.catalogue``) that must find it
+    (``devclouds.estate_findings``).
     """
 
     slug: str
@@ -71,6 +75,7 @@ class Misconfiguration:
     label: str
     resource_id: str
     description: str
+    rules: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,9 @@ class Collected:
         self.edges.append(ManifestEdge(type_, source_label, source, target_label, target))
 
     def misconfig(self, slug: str, cloud: str, label: str, resource_id: str, description: str) -> None:
-        self.misconfigurations.append(Misconfiguration(slug, cloud, label, resource_id, description))
+        self.misconfigurations.append(
+            Misconfiguration(slug, cloud, label, resource_id, description, expected_rules(slug))
+        )
 
     def known(self) -> set[str]:
         return {r.id for r in self.resources}

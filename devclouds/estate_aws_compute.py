@@ -14,8 +14,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.emulators.estate_aws_identity import Identity
-from ingest.emulators.estate_manifest import Collected
+from devclouds.estate_aws_identity import Identity
+from devclouds.estate_manifest import Collected
 from ingest.providers.aws.ec2 import arn
 
 log = logging.getLogger(__name__)

@@ -21,11 +21,11 @@ from typing import Any
 
 import boto3
 
-from ingest.emulators.estate_aws_compute import ENCRYPTED_ROOT
-from ingest.emulators.estate_aws_listing import list_global, list_region
-from ingest.emulators.estate_aws_services import seed_services
-from ingest.emulators.estate_aws_storage import BLOCK_ALL, bucket_arn, encrypt
-from ingest.emulators.estate_manifest import AUDIT_ROLE, AWS_ACCOUNTS, AWS_REGIONS, Collected
+from devclouds.estate_aws_compute import ENCRYPTED_ROOT
+from devclouds.estate_aws_listing import list_global, list_region
+from devclouds.estate_aws_services import seed_services
+from devclouds.estate_aws_storage import BLOCK_ALL, bucket_arn, encrypt
+from devclouds.estate_manifest import AUDIT_ROLE, AWS_ACCOUNTS, AWS_REGIONS, Collected
 from ingest.providers.aws.client import partition_for
 from ingest.providers.aws.ec2 import arn
 

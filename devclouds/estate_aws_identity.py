@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ingest.emulators.estate_manifest import Collected
+from devclouds.estate_manifest import Collected
 from ingest.providers.aws.identity_transform import access_key_id, inline_policy_id
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.emulators.estate_manifest import Collected
+from devclouds.estate_manifest import Collected
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from ingest.emulators.gcp_estate import PROJECT_NUMBERS, GcpEstate, Json
+from devclouds.gcp_estate import PROJECT_NUMBERS, GcpEstate, Json
 
 log = logging.getLogger(__name__)
 

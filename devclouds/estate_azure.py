@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import random
 
-from ingest.emulators.azure_estate import (
+from devclouds.azure_estate import (
     PROD,
     AzureEstate,
     Row,
@@ -34,7 +34,7 @@ from ingest.emulators.azure_estate import (
     build_estate,
     res_id,
 )
-from ingest.emulators.estate_manifest import Collected
+from devclouds.estate_manifest import Collected
 from ingest.providers.azure.transform import label_for
 
 CLOUD = "azure"

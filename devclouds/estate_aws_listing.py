@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ingest.emulators.estate_manifest import Collected
+from devclouds.estate_manifest import Collected
 from ingest.providers.aws.ec2 import arn
 from ingest.providers.aws.edge_transform import record_id, zone_arn
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 import copy
 import random
 
-from ingest.emulators.estate_manifest import Collected
-from ingest.emulators.gcp_estate import (
+from devclouds.estate_manifest import Collected
+from devclouds.gcp_estate import (
     GKE_CLUSTER,
     PROD,
     REGION,

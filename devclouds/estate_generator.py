@@ -6,7 +6,7 @@ shares are rows for the local Resource Graph and Cloud Asset servers: ``azure_es
 ``gcp_estate_for`` rebuild them from the same size and seed (the generator is deterministic: one
 ``random.Random(seed)`` per cloud, so the AWS calls cannot shift the Azure or GCP rows).
 
-``python -m ingest.emulators.estate_generator --size S --seed 1 --manifest estate.json`` starts its own
+``python -m devclouds.estate_generator --size S --seed 1 --manifest estate.json`` starts its own
 moto server unless ``--aws-url`` is given, and writes the manifest.
 """
 
@@ -18,13 +18,13 @@ import random
 import time
 from pathlib import Path
 
-from ingest.emulators.azure_estate import AzureEstate
-from ingest.emulators.estate_aws import seed_aws
-from ingest.emulators.estate_azure import build_azure
-from ingest.emulators.estate_gcp import build_gcp
-from ingest.emulators.estate_manifest import SIZES, Collected, EstateManifest, Size
-from ingest.emulators.gcp_estate import GcpEstate
-from ingest.emulators.moto_server import MotoServer
+from devclouds.azure_estate import AzureEstate
+from devclouds.estate_aws import seed_aws
+from devclouds.estate_azure import build_azure
+from devclouds.estate_gcp import build_gcp
+from devclouds.estate_manifest import SIZES, Collected, EstateManifest, Size
+from devclouds.gcp_estate import GcpEstate
+from devclouds.moto_server import MotoServer
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ It speaks the wire format of ``POST /v1/chat/completions``: a JSON completion wi
 A :class:`Reply` can be a right, wrong, fenced, malicious or malformed answer, an HTTP error (429 with
 ``Retry-After``, 500, ...) or a delay longer than the client's timeout. Every request body is kept in
 ``requests`` so tests can read exactly what the client sent (the prompt). ``python -m
-ingest.emulators.llm_server --rules rules.json`` serves rules from a file ``[{"contains", "content"}]``.
+devclouds.llm_server --rules rules.json`` serves rules from a file ``[{"contains", "content"}]``.
 """
 
 from __future__ import annotations

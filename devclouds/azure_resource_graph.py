@@ -1,7 +1,7 @@
 """A local Azure Resource Graph: the REST wire format of ``POST /providers/Microsoft.ResourceGraph/resources``.
 
 There is no Azure emulator for Resource Manager, so this server answers the one call discovery makes
-from an :class:`~ingest.emulators.azure_estate.AzureEstate`, the way Resource Graph does:
+from an :class:`~devclouds.azure_estate.AzureEstate`, the way Resource Graph does:
 
 - request ``POST {base}/providers/Microsoft.ResourceGraph/resources?api-version=...`` with a bearer
   token and the body ``{"subscriptions": [...], "query": "<KQL>", "options": {"$top": N,
@@ -38,7 +38,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from ingest.emulators.azure_estate import AzureEstate, Row
+from devclouds.azure_estate import AzureEstate, Row
 
 log = logging.getLogger(__name__)
 
