@@ -23,8 +23,8 @@ from graph.schema.references import REFERENCES
 from ingest.emulators.moto_server import MotoServer
 from ingest.emulators.seed_aws_compute import seed
 from ingest.providers.aws import compute
-from ingest.run import DiscoveryReport, discover_aws
 from tests.conftest import point_boto3_at
+from tests.discovery import Discovery, discover_job
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -75,8 +75,8 @@ def aws(moto: MotoServer, service: str) -> Any:
     )
 
 
-def discover(settings: Settings, graph: Graph) -> DiscoveryReport:
-    report = discover_aws(settings, regions=(REGION,), graph=graph)
+def discover(settings: Settings, graph: Graph) -> Discovery:
+    report = discover_job(settings, graph, regions=(REGION,))
     assert report.account == ACCOUNT
     mine = [u for u in report.units if u.service in SERVICES]
     assert sorted(u.service for u in mine) == sorted(SERVICES)

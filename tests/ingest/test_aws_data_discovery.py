@@ -1,5 +1,5 @@
 """AWS data discovery end to end: the data estate seeded in moto, read through the real APIs by
-discover_aws (with the EC2 unit, whose subnets and groups the RDS edges point at), into the real Neo4j.
+a discovery job (with the EC2 unit, whose subnets and groups the RDS edges point at), into the real Neo4j.
 S3 is a global unit whose buckets carry their own regions; its cleanup covers every region.
 
 Expected counts are derived from what the APIs themselves return.
@@ -25,7 +25,7 @@ from graph.write import UnitCounts
 from ingest.emulators.moto_server import MotoServer
 from ingest.emulators.seed_aws_data import PRIVATE_BUCKET, PUBLIC_BUCKET, PUBLIC_BUCKET_REGION, seed
 from ingest.providers.aws import data, data_s3, ec2
-from ingest.run import DiscoveryReport, discover_aws
+from tests.discovery import Discovery, discover_job
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -54,15 +54,15 @@ def api(moto: MotoServer, service: str, region: str = REGION) -> Any:
     return boto3.client(service, region_name=region, endpoint_url=moto.url)  # type: ignore[call-overload]
 
 
-def discover(settings: Settings, graph: Graph) -> DiscoveryReport:
-    report = discover_aws(settings, regions=(REGION,), graph=graph, units=(*ec2.UNITS, *data.UNITS))
+def discover(settings: Settings, graph: Graph) -> Discovery:
+    report = discover_job(settings, graph, regions=(REGION,), units=(*ec2.UNITS, *data.UNITS))
     assert report.warnings == ()
     assert report.account == ACCOUNT
     return report
 
 
 def discover_s3(settings: Settings, graph: Graph) -> UnitCounts:
-    report = discover_aws(settings, regions=(REGION,), graph=graph, units=data_s3.UNITS)
+    report = discover_job(settings, graph, regions=(REGION,), units=data_s3.UNITS)
     assert report.warnings == ()
     assert [(u.service, u.region) for u in report.units] == [("s3", "global")]
     return report.units[0].counts
@@ -505,10 +505,10 @@ def test_a_deleted_queue_is_gone_with_its_edges_after_the_next_run(
     assert (removed["sqs"], removed["sns"]) == (1, 1)
 
 
-def test_s3_runs_once_as_a_global_unit_in_discover_aws_and_writes_each_bucket_in_its_region(
+def test_s3_runs_once_as_a_global_unit_in_a_job_and_writes_each_bucket_in_its_region(
     data_settings: Settings, graph: Graph, estate: dict[str, str]
 ) -> None:
-    report = discover_aws(data_settings, regions=(REGION,), graph=graph, units=data.UNITS)
+    report = discover_job(data_settings, graph, regions=(REGION,), units=data.UNITS)
     assert report.warnings == ()
     assert [(u.service, u.region) for u in report.units if u.service == "s3"] == [("s3", "global")]
     rows = graph.read("MATCH (b:S3Bucket) RETURN b.bucket_name AS name, b.region AS region ORDER BY name")

@@ -11,7 +11,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
 
 from core.errors import ConfigError, UnitFailedError
 from core.settings import Settings
@@ -24,6 +31,8 @@ from ingest.providers.aws.unit import GLOBAL_REGION, AwsUnit
 __all__ = ["AWS", "AwsProvider"]
 
 log = logging.getLogger(__name__)
+
+UNREACHABLE = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, ConnectionClosedError)
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,10 @@ class AwsProvider:
         if isinstance(exc, ClientError):
             code = error_code(exc)
             return UnitFailedError(f"{spec.key}: AWS {code}; skipped, nothing removed", warning=code in SKIPPABLE_CODES)
+        if isinstance(exc, UNREACHABLE):
+            return UnitFailedError(
+                f"{spec.key}: endpoint unreachable ({exc.__class__.__name__}); skipped, nothing removed", warning=True
+            )
         if isinstance(exc, BotoCoreError):
             return UnitFailedError(
                 f"{spec.key}: {exc.__class__.__name__}: {exc}; skipped, nothing removed", warning=True

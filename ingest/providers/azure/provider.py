@@ -1,10 +1,12 @@
-"""Azure as a provider of the sync pipeline: one Resource Graph unit per subscription.
+"""Azure as a provider of the sync pipeline: one Resource Graph unit over every subscription asked for.
 
-A unit reads its subscription (or, when none is configured, every subscription the credentials see:
-Resource Graph takes many per query) and cleans up per subscription it saw (azure, subscription id,
-every region, every Azure label). A subscription Resource Graph did not return (no access, wrong id)
-fails its unit with a warning, and nothing of it is removed. An unreachable endpoint or rejected
-credentials fail the unit with a one-line error before anything is written.
+Resource Graph takes many subscriptions per query, and the transform resolves references between
+subscriptions (a peering to a hub network, a private endpoint to a shared store) within the one
+payload, so the unit reads the requested subscriptions together (or, when none is configured, every
+subscription the credentials see) and cleans up per subscription it saw (azure, subscription id,
+every region, every Azure label). A requested subscription Resource Graph did not return (no access,
+wrong id) becomes the unit's warning, and nothing of it is removed. An unreachable endpoint or
+rejected credentials fail the unit with a one-line error before anything is written.
 """
 
 from __future__ import annotations
@@ -40,20 +42,20 @@ class AzureUnit:
     service: str = SERVICE
 
     def read(self, spec: UnitSpec, settings: Settings) -> UnitRows:
-        requested = () if spec.account == ALL_SUBSCRIPTIONS else (spec.account,)
+        """``spec.source``: the subscriptions, comma-separated (empty: every visible one)."""
+        requested = tuple(s for s in spec.source.split(",") if s)
         client = make_client(settings)
         with client, azure_errors(settings.azure_endpoint):
             payload = fetch_azure(client, requested, settings.azure_page_size, https_required(settings))
         seen = visible_subscriptions(payload)
-        if requested and spec.account not in seen:
-            raise UnitFailedError(
-                f"{spec.key}: subscription not visible to these credentials in Resource Graph; "
-                "skipped, nothing removed",
-                warning=True,
-            )
+        warnings = tuple(
+            f"subscription {s}: not visible to these credentials in Resource Graph; skipped, nothing removed"
+            for s in requested
+            if s not in seen
+        )
         rows = transform_azure(payload)
         scopes = tuple(Scope("azure", sub, ALL_REGIONS, LABELS) for sub in seen)
-        return UnitRows(rows.nodes, rows.edges, scopes)
+        return UnitRows(rows.nodes, rows.edges, scopes, warnings=warnings)
 
 
 @dataclass(frozen=True)
@@ -64,10 +66,10 @@ class AzureProvider:
         return bool(settings.azure_subscriptions)
 
     def plan(self, request: JobRequest, settings: Settings, warnings: list[str]) -> tuple[UnitSpec, ...]:
-        """One unit per subscription asked for (or configured); one over every visible one when none is."""
+        """One unit over the subscriptions asked for, else those configured, else every visible one."""
         asked = request.accounts if request.provider == self.name else ()
-        subs = tuple(lid(s) for s in (asked or settings.azure_subscriptions) if lid(s))
-        return tuple(UnitSpec("azure", sub, "*", SERVICE, sub) for sub in subs or (ALL_SUBSCRIPTIONS,))
+        subs = dict.fromkeys(lid(s) for s in (asked or settings.azure_subscriptions) if lid(s))
+        return (UnitSpec("azure", ALL_SUBSCRIPTIONS, "*", SERVICE, ",".join(subs)),)
 
     def unit(self, spec: UnitSpec) -> AzureUnit:
         return AzureUnit()
