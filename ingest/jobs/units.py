@@ -5,7 +5,7 @@ transform) and writes the unit's nodes; ``finish`` runs once every unit of
 the job has staged: it writes the edges (every end exists now), then removes what the unit's scope
 held and this generation did not see. Whatever a unit raises before ``finish`` completes, it removes
 nothing. ``classify`` tells a transient failure (Neo4j or Redis unavailable, a deadlock past the
-driver's retries: retry with backoff) from one that fails the unit (AWS refused, an emulator down).
+driver's retries: retry with backoff) from one that fails the unit (the cloud refused or does not answer).
 """
 
 from __future__ import annotations
