@@ -44,11 +44,9 @@ from ingest.jobs.progress import Progress, publish
 from ingest.jobs.reaping import LOST, reap_once, state_key
 from ingest.jobs.store import create_job, fail_job, get_job, unit_finished, unit_staged, unit_started
 from ingest.jobs.units import Staged, classify, failure, finish, stage
-from ingest.run import discover_aws
 
 log = logging.getLogger(__name__)
 
-DISCOVER_AWS = "aidiscover.discover_aws"
 START_JOB = "aidiscover.start_job"
 STAGE = "aidiscover.job_stage"
 AFTER_STAGE = "aidiscover.job_after_stage"
@@ -83,9 +81,6 @@ def make_celery(settings: Settings) -> Celery:
     app.steps["consumer"].add(_KeepAlive)
     app.steps["worker"].add(JobReaper)
     retry = {"bind": True, "acks_late": True, "reject_on_worker_lost": True}
-    app.task(name=DISCOVER_AWS, bind=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)(
-        _discover_aws
-    )
     app.task(name=START_JOB, **retry)(_start_job)
     app.task(name=STAGE, **retry)(_stage)
     app.task(name=AFTER_STAGE, **retry)(_after_stage)
@@ -129,6 +124,7 @@ def _start_job(
     accounts: list[str] | None = None,
     regions: list[str] | None = None,
     started_by: str = "unknown",
+    services: list[str] | None = None,
 ) -> str:
     """Plan, record and dispatch a job; returns its id (the task id, so a redelivery is the same job)."""
     settings, graph = _context()
@@ -142,7 +138,7 @@ def _start_job(
     stamp = stamp_from_json(json.loads(state)) if state else SyncStamp.now()
     # the state key exists before the Job node does, so the reaper never takes a job being planned for a lost one
     r.set(state_key(job_id), json.dumps(stamp_to_json(stamp)), ex=STATE_TTL)
-    request = JobRequest(provider, tuple(accounts or ()), tuple(regions or ()), started_by)
+    request = JobRequest(provider, tuple(accounts or ()), tuple(regions or ()), started_by, tuple(services or ()))
     ensure_schema(graph, SCHEMA)
     try:
         plan = plan_job(request, settings)
@@ -272,20 +268,7 @@ def submit_job(settings: Settings, request: JobRequest) -> str:
             "accounts": list(request.accounts) or None,
             "regions": list(request.regions) or None,
             "started_by": request.started_by,
+            "services": list(request.services) or None,
         },
     )
     return str(result.id)
-
-
-def _discover_aws(self: object, regions: list[str] | None = None) -> dict[str, object]:
-    """Discover the configured AWS account; returns the report's figures (JSON for the result backend)."""
-    report = discover_aws(load_settings(), regions=tuple(regions) if regions else None)
-    return {
-        "account": report.account,
-        "regions": list(report.regions),
-        "nodes": report.nodes,
-        "edges": report.edges,
-        "warnings": list(report.warnings),
-        "seconds": round(report.seconds, 3),
-        "summary": report.summary(),
-    }

@@ -58,6 +58,7 @@ NODES: tuple[NodeKind, ...] = (
             Property("status", "string", "pending, staged (nodes written), succeeded or failed."),
             Property("attempts", "int", "How many times the unit ran (redeliveries and retries)."),
             Property("anomalies", "int", "Rows or properties rejected because they did not fit the schema."),
+            Property("skipped_edges", "int", "Edges not written because an end was missing from the graph."),
             *_JOB_COUNTS,
         ),
         resource=False,

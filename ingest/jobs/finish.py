@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from core.settings import Settings
 from graph.history import prune_history
@@ -11,19 +11,27 @@ from graph.links import apply_links
 from graph.neo4j.client import Graph
 from graph.write import SyncStamp
 from ingest.broker import queue_events
-from ingest.jobs.hooks import run_post_sync
+from ingest.jobs.hooks import Hook, run_post_sync
 from ingest.jobs.progress import Progress, publish
 from ingest.jobs.store import JobRecord, finish_job
 
 log = logging.getLogger(__name__)
 
 
-def complete_job(graph: Graph, settings: Settings, job_id: str, stamp: SyncStamp, accounts: Iterable[str]) -> JobRecord:
-    """Run once every unit has finished (or failed): links per AWS account, hooks, pruning; totals and status."""
+def complete_job(
+    graph: Graph,
+    settings: Settings,
+    job_id: str,
+    stamp: SyncStamp,
+    accounts: Iterable[str],
+    hooks: Sequence[Hook] | None = None,
+) -> JobRecord:
+    """Run once every unit has finished (or failed): links per AWS account, hooks (default: every
+    post-sync hook), pruning; totals and status."""
     warnings: list[str] = []
     for account in sorted(set(accounts)):  # edges matched across services (DNS names, addresses)
         apply_links(graph, account, stamp)
-    warnings += run_post_sync(graph, settings)
+    warnings += run_post_sync(graph, settings, hooks)
     pruned = prune_history(graph, settings.history_retention_days)
     job = finish_job(graph, job_id, warnings)
     publish(settings.redis_url, Progress.of(job, f"finished; {pruned} old history record(s) pruned"))

@@ -11,7 +11,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
@@ -21,6 +21,7 @@ from graph.neo4j.constraints import ensure_schema
 from graph.schema import SCHEMA
 from graph.write import SyncStamp
 from ingest.jobs.finish import complete_job
+from ingest.jobs.hooks import Hook
 from ingest.jobs.model import JobRequest, UnitOutcome, UnitSpec
 from ingest.jobs.plan import plan_job
 from ingest.jobs.progress import Progress, publish
@@ -49,8 +50,13 @@ def with_retries(work: Callable[[], T], retries: int, base: float = 1.0, cap: fl
 
 
 def run_job_local(
-    settings: Settings, request: JobRequest, on_progress: OnProgress | None = None, graph: Graph | None = None
+    settings: Settings,
+    request: JobRequest,
+    on_progress: OnProgress | None = None,
+    graph: Graph | None = None,
+    hooks: Sequence[Hook] | None = None,
 ) -> JobRecord:
+    """Plan, run and complete one job here; ``hooks``: the post-sync hooks to run (default: every one)."""
     job_id = str(uuid.uuid4())
     plan = plan_job(request, settings)
     own = graph is None
@@ -99,7 +105,7 @@ def run_job_local(
         with ThreadPoolExecutor(max_workers=workers) as pool:
             staged = [s for s in pool.map(staged_unit, plan.units) if s is not None]
             outcomes = [o for o in pool.map(finished_unit, staged) if o is not None]
-        job = complete_job(graph, settings, job_id, stamp, {a for o in outcomes for a in o.accounts})
+        job = complete_job(graph, settings, job_id, stamp, {a for o in outcomes for a in o.accounts}, hooks)
         if on_progress is not None:
             on_progress(Progress.of(job, "finished"))
         return job

@@ -24,11 +24,13 @@ class JobRequest:
     accounts: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     started_by: str = "cli"
+    services: tuple[str, ...] = ()  # AWS services to discover (``ingest.providers.aws.registry``); empty: all
 
     def scope(self) -> str:
         parts = [
             f"accounts={','.join(self.accounts)}" if self.accounts else "",
             f"regions={','.join(self.regions)}" if self.regions else "",
+            f"services={','.join(self.services)}" if self.services else "",
         ]
         return " ".join(p for p in parts if p) or "configured"
 
@@ -81,6 +83,7 @@ class UnitOutcome:
     errors: tuple[str, ...] = ()
     seconds: float = 0.0
     accounts: tuple[str, ...] = ()  # AWS accounts whose derived links the job applies at the end
+    skipped_edges: int = 0  # edges whose other end no unit wrote (declared references not counted)
 
 
 def stamp_to_json(stamp: SyncStamp) -> dict[str, object]:

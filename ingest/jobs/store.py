@@ -37,6 +37,7 @@ class UnitRecord:
     warnings: tuple[str, ...]
     errors: tuple[str, ...]
     seconds: float
+    skipped_edges: int = 0
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ def unit_finished(graph: Graph, job_id: str, outcome: UnitOutcome) -> None:
         "MATCH (j:Job {id: $job})-[:HAS_UNIT]->(x:JobUnit {id: $id}) "
         "SET x.status = $status, x.nodes = $nodes, x.edges = $edges, x.removed_nodes = $rn, x.removed_edges = $re, "
         "x.changes = $changes, x.anomalies = $anomalies, x.warnings = $warnings, x.errors = $errors, "
-        "x.seconds = $seconds, x.finished_at = $at, j.heartbeat = $at",
+        "x.seconds = $seconds, x.skipped_edges = $skipped, x.finished_at = $at, j.heartbeat = $at",
         {
             "job": job_id,
             "id": f"{job_id}/{outcome.key}",
@@ -140,6 +141,7 @@ def unit_finished(graph: Graph, job_id: str, outcome: UnitOutcome) -> None:
             "warnings": list(outcome.warnings),
             "errors": list(outcome.errors),
             "seconds": outcome.seconds,
+            "skipped": outcome.skipped_edges,
             "at": now,
         },
     )
@@ -247,6 +249,7 @@ def _unit(u: dict[str, Any]) -> UnitRecord:
         warnings=tuple(u.get("warnings") or ()),
         errors=tuple(u.get("errors") or ()),
         seconds=float(u.get("seconds") or 0.0),
+        skipped_edges=int(u.get("skipped_edges") or 0),
     )
 
 

@@ -1,10 +1,11 @@
 """Run one job unit in two phases, the same way in a Celery worker and in the CLI's own process.
 
-``stage`` fetches, transforms (pure) and writes the unit's nodes; ``finish`` runs once every unit of
+``stage`` reads the unit through its provider (``ingest.providers.unit``: fetch, then a pure
+transform) and writes the unit's nodes; ``finish`` runs once every unit of
 the job has staged: it writes the edges (every end exists now), then removes what the unit's scope
 held and this generation did not see. Whatever a unit raises before ``finish`` completes, it removes
 nothing. ``classify`` tells a transient failure (Neo4j or Redis unavailable, a deadlock past the
-driver's retries: retry with backoff) from one that fails the unit (AWS refused, an emulator down).
+driver's retries: retry with backoff) from one that fails the unit (the cloud refused or does not answer).
 """
 
 from __future__ import annotations
@@ -16,23 +17,17 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import redis
-from botocore.exceptions import BotoCoreError, ClientError
 
 from core import context
 from core.counters import record_graph_writes
 from core.errors import Neo4jAuthError, ServiceError, UnitFailedError
 from core.settings import Settings
 from graph.neo4j.client import Graph
-from graph.rows import ALL_REGIONS, EdgeRow, NodeRow, Scope
+from graph.rows import EdgeRow, Scope
 from graph.schema import SCHEMA
-from graph.schema.azure import LABELS as AZURE_LABELS
-from graph.schema.gcp import LABELS as GCP_LABELS
-from graph.schema.references import edges_from_properties
 from graph.write import GraphWriter, SyncStamp
 from ingest.jobs.model import UnitOutcome, UnitSpec, edges_from_json, edges_to_json
-from ingest.jobs.plan import ALL_SUBSCRIPTIONS, aws_target
-from ingest.providers.aws.client import SKIPPABLE_CODES, error_code
-from ingest.providers.aws.registry import unit as aws_unit
+from ingest.providers.registry import provider
 
 log = logging.getLogger(__name__)
 
@@ -101,17 +96,14 @@ def classify(exc: BaseException) -> Verdict:
 
 
 def failure(spec: UnitSpec, exc: BaseException) -> UnitFailedError:
-    """The one-line reason a unit failed; AWS refusals are warnings, the rest errors."""
-    where = spec.key
+    """The one-line reason a unit failed: what its cloud refused is a warning (the provider says
+    which), the rest errors."""
     if isinstance(exc, UnitFailedError):
         return exc
-    if isinstance(exc, ClientError):
-        code = error_code(exc)
-        skippable = code in SKIPPABLE_CODES
-        return UnitFailedError(f"{where}: AWS {code}; skipped, nothing removed", warning=skippable)
-    if isinstance(exc, BotoCoreError):
-        return UnitFailedError(f"{where}: {exc.__class__.__name__}: {exc}; skipped, nothing removed", warning=True)
-    return UnitFailedError(f"{where}: {exc.__class__.__name__}: {exc}; skipped, nothing removed", warning=False)
+    known = provider(spec.provider).failure(spec, exc)
+    if known is not None:
+        return known
+    return UnitFailedError(f"{spec.key}: {exc.__class__.__name__}: {exc}; skipped, nothing removed", warning=False)
 
 
 def make_writer(graph: Graph, settings: Settings, job_id: str) -> GraphWriter:
@@ -135,43 +127,21 @@ def stage(spec: UnitSpec, settings: Settings, graph: Graph, stamp: SyncStamp, jo
 def _stage(spec: UnitSpec, settings: Settings, graph: Graph, stamp: SyncStamp, job_id: str) -> Staged:
     started = time.monotonic()
     writer = make_writer(graph, settings, job_id)
-    refs: tuple[EdgeRow, ...] = ()
-    accounts: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-    scopes: tuple[Scope, ...]
-    if spec.provider == "aws":
-        unit = aws_unit(spec.service)
-        payload = unit.fetch(aws_target(settings, spec.source).clients, spec.region)
-        rows = unit.transform(payload, spec.account, spec.region)
-        region = ALL_REGIONS if unit.cleanup_all_regions else spec.region
-        scopes = (Scope("aws", spec.account, region, unit.labels),)
-        nodes, edges, refs, accounts, warnings = (
-            rows.nodes,
-            rows.edges,
-            edges_from_properties(rows.nodes),
-            (spec.account,),
-            (),
-        )
-    elif spec.provider == "azure":
-        nodes, edges, scopes, warnings = _fetch_azure(spec, settings)
-        refs, accounts = (), ()
-    else:
-        nodes, edges, scopes = _fetch_gcp(spec, settings)
-        refs, accounts, warnings = (), (), ()
-    written = writer.nodes(nodes, stamp)
+    rows = provider(spec.provider).unit(spec).read(spec, settings)
+    written = writer.nodes(rows.nodes, stamp)
     record_graph_writes(settings.redis_url, written, 0)
     return Staged(
         spec,
         written,
-        tuple(edges),
-        tuple(refs),
-        scopes,
+        rows.edges,
+        rows.references,
+        rows.scopes,
         writer.anomalies,
         tuple(writer.anomaly_messages),
         writer.changes,
-        warnings,
+        rows.warnings,
         time.monotonic() - started,
-        accounts,
+        rows.link_accounts,
     )
 
 
@@ -212,48 +182,5 @@ def _finish(staged: Staged, settings: Settings, graph: Graph, stamp: SyncStamp, 
         (),
         staged.seconds + time.monotonic() - started,
         staged.accounts,
+        edges.skipped,
     )
-
-
-def _fetch_azure(
-    spec: UnitSpec, settings: Settings
-) -> tuple[tuple[NodeRow, ...], tuple[EdgeRow, ...], tuple[Scope, ...], tuple[str, ...]]:
-    from ingest.providers.azure.client import azure_errors, https_required, make_client
-    from ingest.providers.azure.query import fetch_azure
-    from ingest.providers.azure.run import visible_subscriptions
-    from ingest.providers.azure.transform import transform_azure
-
-    requested = () if spec.account == ALL_SUBSCRIPTIONS else (spec.account,)
-    client = make_client(settings)
-    with client, azure_errors(settings.azure_endpoint):
-        payload = fetch_azure(client, requested, settings.azure_page_size, https_required(settings))
-    seen = visible_subscriptions(payload)
-    if requested and spec.account not in seen:
-        raise UnitFailedError(
-            f"{spec.key}: subscription not visible to these credentials; skipped, nothing removed", warning=True
-        )
-    rows = transform_azure(payload)
-    scopes = tuple(Scope("azure", sub, ALL_REGIONS, AZURE_LABELS) for sub in seen)
-    return rows.nodes, rows.edges, scopes, ()
-
-
-def _fetch_gcp(
-    spec: UnitSpec, settings: Settings
-) -> tuple[tuple[NodeRow, ...], tuple[EdgeRow, ...], tuple[Scope, ...]]:
-    from google.api_core import exceptions as gexc
-
-    from ingest.providers.gcp.client import asset_client, gcp_errors
-    from ingest.providers.gcp.fetch import fetch_scope
-    from ingest.providers.gcp.transform import transform_gcp
-
-    client = asset_client(settings)
-    with gcp_errors(settings.gcp_endpoint):
-        try:
-            payload = fetch_scope(client, spec.source, settings.gcp_asset_types, settings.gcp_page_size)
-        except (gexc.PermissionDenied, gexc.Forbidden) as exc:
-            raise UnitFailedError(
-                f"{spec.key}: permission denied ({exc.code}); skipped, nothing removed", True
-            ) from exc
-    out = transform_gcp(payload)
-    scopes = tuple(Scope("gcp", account, ALL_REGIONS, GCP_LABELS) for account in sorted({*out.accounts, spec.source}))
-    return out.rows.nodes, out.rows.edges, scopes

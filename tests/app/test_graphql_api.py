@@ -12,7 +12,6 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import httpx
 import pytest
 import uvicorn
@@ -23,9 +22,8 @@ from core.settings import Settings
 from devclouds.demo_estate import DEMO_REGIONS, DemoEstate, seed_demo_estate
 from devclouds.moto_server import MotoServer
 from graph.neo4j.client import Graph, Params
-from ingest.providers.aws.client import AwsClients
 from ingest.providers.aws.registry import unit
-from ingest.run import discover_aws
+from tests.discovery import discover_job
 
 
 class CountingGraph(Graph):
@@ -51,8 +49,11 @@ def estate(moto_server: MotoServer, session_graph: Graph, settings: Settings) ->
     session_graph.wipe()
     estate = seed_demo_estate(moto_server.url)
     aws = settings.model_copy(update={"aws_endpoint_url": moto_server.url})
-    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")
-    discover_aws(aws, regions=DEMO_REGIONS, graph=session_graph, clients=AwsClients(aws, session), units=(unit("ec2"),))
+    with pytest.MonkeyPatch.context() as env:  # the default credentials the job's account is reached with
+        env.setenv("AWS_ACCESS_KEY_ID", "testing")
+        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        env.delenv("AWS_PROFILE", raising=False)
+        discover_job(aws, session_graph, regions=DEMO_REGIONS, units=(unit("ec2"),))
     return estate
 
 

@@ -18,7 +18,7 @@ from devclouds.moto_server import MotoServer
 from graph.neo4j.client import Graph
 from ingest.providers.aws.accounts import aws_targets
 from ingest.providers.aws.registry import unit
-from ingest.run import discover_aws_accounts
+from tests.discovery import discover_job
 
 EC2_ONLY = (unit("ec2"),)
 OTHER_ACCOUNT = "111111111111"
@@ -63,10 +63,11 @@ def test_roles_in_two_accounts_are_discovered_side_by_side(
     settings = aws_settings.model_copy(
         update={"aws_role_arns": (f"arn:aws:iam::{DEMO_ACCOUNT}:role/aidiscover-audit", role)}
     )
-    reports = discover_aws_accounts(settings, regions=("us-east-1",), graph=graph, units=EC2_ONLY)
-    assert [r.account for r in reports] == [DEMO_ACCOUNT, OTHER_ACCOUNT]
-    assert [r.source for r in reports] == [f"role arn:aws:iam::{DEMO_ACCOUNT}:role/aidiscover-audit", f"role {role}"]
-    assert all(not r.warnings and not r.errors for r in reports)
+    report = discover_job(settings, graph, regions=("us-east-1",), units=EC2_ONLY)
+    assert report.accounts == tuple(sorted((DEMO_ACCOUNT, OTHER_ACCOUNT)))
+    assert [u.account for u in report.all_units] == sorted([DEMO_ACCOUNT, OTHER_ACCOUNT])  # one EC2 unit each
+    assert not report.warnings
+    assert not report.errors
     assert "audit-vpc" in names(graph, "VPC", OTHER_ACCOUNT)
     assert "audit-vpc" not in names(graph, "VPC", DEMO_ACCOUNT)
     assert {"web-1", "web-2", "app-1", "db-1", "bastion"} == names(graph, "EC2Instance", DEMO_ACCOUNT)
@@ -80,14 +81,12 @@ def test_an_account_whose_role_cannot_be_assumed_is_reported_and_the_others_sync
     bad_role = f"arn:aws:iam::{OTHER_ACCOUNT}:role/missing"
     proxy.rules = [FaultRule("deny", service="sts", body_contains="missing")]
     settings = via(aws_settings, proxy, aws_role_arns=(bad_role, f"arn:aws:iam::{DEMO_ACCOUNT}:role/audit"))
-    reports = discover_aws_accounts(settings, regions=("us-east-1",), graph=graph, units=EC2_ONLY)
-    failed, ok = reports
-    assert failed.account == ""
-    assert len(failed.warnings) == 1
-    assert failed.warnings[0].startswith(f"role {bad_role}: AccessDenied")
-    assert "account skipped, nothing removed" in failed.warnings[0]
-    assert ok.account == DEMO_ACCOUNT
-    assert ok.warnings == ()
+    report = discover_job(settings, graph, regions=("us-east-1",), units=EC2_ONLY)
+    assert len(report.warnings) == 1  # the failed account's, from planning: it has no units
+    assert report.warnings[0].startswith(f"role {bad_role}: AccessDenied")
+    assert "account skipped, nothing removed" in report.warnings[0]
+    assert report.account == DEMO_ACCOUNT
+    assert report.errors == ()
     assert "web-1" in names(graph, "EC2Instance", DEMO_ACCOUNT)
 
 
@@ -96,12 +95,14 @@ def test_access_denied_in_one_region_is_a_warning_and_removes_nothing_there(
 ) -> None:
     seed_demo_estate(moto.url)
     settings = via(aws_settings, proxy)
-    discover_aws_accounts(settings, regions=DEMO_REGIONS, graph=graph, units=EC2_ONLY)
+    discover_job(settings, graph, regions=DEMO_REGIONS, units=EC2_ONLY)
     before_eu = graph.read("MATCH (n {region: 'eu-west-1'}) RETURN count(n) AS c")[0]["c"]
     assert before_eu > 0
     proxy.rules = [FaultRule("deny", service="ec2", region="eu-west-1", body_contains="DescribeSecurityGroups")]
-    [report] = discover_aws_accounts(settings, regions=DEMO_REGIONS, graph=graph, units=EC2_ONLY)
-    assert report.warnings == ("ec2 in eu-west-1: UnauthorizedOperation; skipped, nothing removed",)
+    report = discover_job(settings, graph, regions=DEMO_REGIONS, units=EC2_ONLY)
+    assert report.warnings == (
+        f"aws/{DEMO_ACCOUNT}/eu-west-1/ec2: AWS UnauthorizedOperation; skipped, nothing removed",
+    )
     assert [(u.region, u.service) for u in report.units] == [("us-east-1", "ec2")]
     assert graph.read("MATCH (n {region: 'eu-west-1'}) RETURN count(n) AS c")[0]["c"] == before_eu
     assert proxy.rules[0].injected >= 1
@@ -111,9 +112,9 @@ def test_a_throttled_share_of_calls_is_retried_and_the_sync_is_complete(
     aws_settings: Settings, moto: MotoServer, proxy: FaultProxy, graph: Graph
 ) -> None:
     seed_demo_estate(moto.url)
-    clean = discover_aws_accounts(via(aws_settings, proxy), regions=DEMO_REGIONS, graph=graph, units=EC2_ONLY)[0]
+    clean = discover_job(via(aws_settings, proxy), graph, regions=DEMO_REGIONS, units=EC2_ONLY)
     proxy.rules = [FaultRule("throttle", service="ec2", every=3)]  # a third of EC2 calls answer RequestLimitExceeded
-    [report] = discover_aws_accounts(via(aws_settings, proxy), regions=DEMO_REGIONS, graph=graph, units=EC2_ONLY)
+    report = discover_job(via(aws_settings, proxy), graph, regions=DEMO_REGIONS, units=EC2_ONLY)
     assert proxy.rules[0].injected >= 3
     assert report.warnings == ()
     assert (report.nodes, report.edges) == (clean.nodes, clean.edges)
@@ -125,9 +126,9 @@ def test_an_unreachable_region_is_a_warning_and_the_others_complete(
     seed_demo_estate(moto.url)
     proxy.rules = [FaultRule("drop", service="ec2", region="eu-west-1")]
     settings = via(aws_settings, proxy, aws_max_attempts=2)
-    [report] = discover_aws_accounts(settings, regions=DEMO_REGIONS, graph=graph, units=EC2_ONLY)
+    report = discover_job(settings, graph, regions=DEMO_REGIONS, units=EC2_ONLY)
     assert len(report.warnings) == 1
-    assert report.warnings[0].startswith("ec2 in eu-west-1: endpoint unreachable (")
+    assert report.warnings[0].startswith(f"aws/{DEMO_ACCOUNT}/eu-west-1/ec2: endpoint unreachable (")
     assert [u.region for u in report.units] == ["us-east-1"]
     assert "web-1" in names(graph, "EC2Instance", DEMO_ACCOUNT)
     assert names(graph, "EC2Instance", DEMO_ACCOUNT) & {"staging-app-1"} == set()

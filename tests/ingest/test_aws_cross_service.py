@@ -10,7 +10,7 @@ from core.settings import Settings
 from devclouds.moto_server import MotoServer
 from devclouds.seed_aws_compute import seed
 from graph.neo4j.client import Graph
-from ingest.run import discover_aws
+from tests.discovery import discover_job
 
 REGION = "us-east-1"
 
@@ -37,14 +37,14 @@ def test_references_and_derived_links_join_the_services(
         HostedZoneId=zone, ChangeBatch={"Changes": [{"Action": "CREATE", "ResourceRecordSet": record_set}]}
     )
     settings = aws_settings.model_copy(update={"aws_max_workers": workers})
-    report = discover_aws(settings, regions=(REGION,), graph=graph)
+    report = discover_job(settings, graph, regions=(REGION,))
     assert report.errors == ()
     assert targets(graph, tier["lambda"], "USES_ROLE") == {tier["role:lambda"]}
     mapping = graph.read("MATCH (m:LambdaEventSourceMapping) RETURN m.id AS id")[0]["id"]
     assert targets(graph, mapping, "READS_FROM") == {tier["queue"]}
     record = graph.read("MATCH (r:Route53Record {record_type: 'A'}) RETURN r.id AS id")[0]["id"]
     assert targets(graph, record, "ROUTES_TO") == {tier["alb"]}
-    second = discover_aws(settings, regions=(REGION,), graph=graph)
+    second = discover_job(settings, graph, regions=(REGION,))
     assert second.errors == ()
     assert targets(graph, record, "ROUTES_TO") == {tier["alb"]}  # kept across syncs, not re-created
     assert graph.read("MATCH ()-[r:ROUTES_TO]->(:LoadBalancer) RETURN r.first_seen < r.last_seen AS older")[0]["older"]

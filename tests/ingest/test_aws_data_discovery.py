@@ -1,5 +1,5 @@
 """AWS data discovery end to end: the data estate seeded in moto, read through the real APIs by
-discover_aws (with the EC2 unit, whose subnets and groups the RDS edges point at), into the real Neo4j.
+a discovery job (with the EC2 unit, whose subnets and groups the RDS edges point at), into the real Neo4j.
 S3 is a global unit whose buckets carry their own regions; its cleanup covers every region.
 
 Expected counts are derived from what the APIs themselves return.
@@ -25,7 +25,7 @@ from graph.neo4j.client import Graph
 from graph.schema import aws_data
 from graph.write import UnitCounts
 from ingest.providers.aws import data, data_s3, ec2
-from ingest.run import DiscoveryReport, discover_aws
+from tests.discovery import Discovery, discover_job
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -36,8 +36,7 @@ DATA_LABELS = tuple(label for u in data.UNITS for label in u.labels)
 
 @pytest.fixture
 def data_settings(moto: MotoServer, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    # One worker: discover_aws submits a unit's edge phase as soon as that unit's own node phase is done,
-    # so with several workers S3 (first in the work list) may write its edges before KMS wrote its keys.
+    # One worker: the job's units run one after another (it writes every unit's nodes before any edge).
     monkeypatch.setenv("AIDISCOVER_AWS_MAX_WORKERS", "1")
     monkeypatch.setenv("AWS_REGION", REGION)
     return load_settings()
@@ -54,15 +53,15 @@ def api(moto: MotoServer, service: str, region: str = REGION) -> Any:
     return boto3.client(service, region_name=region, endpoint_url=moto.url)  # type: ignore[call-overload]
 
 
-def discover(settings: Settings, graph: Graph) -> DiscoveryReport:
-    report = discover_aws(settings, regions=(REGION,), graph=graph, units=(*ec2.UNITS, *data.UNITS))
+def discover(settings: Settings, graph: Graph) -> Discovery:
+    report = discover_job(settings, graph, regions=(REGION,), units=(*ec2.UNITS, *data.UNITS))
     assert report.warnings == ()
     assert report.account == ACCOUNT
     return report
 
 
 def discover_s3(settings: Settings, graph: Graph) -> UnitCounts:
-    report = discover_aws(settings, regions=(REGION,), graph=graph, units=data_s3.UNITS)
+    report = discover_job(settings, graph, regions=(REGION,), units=data_s3.UNITS)
     assert report.warnings == ()
     assert [(u.service, u.region) for u in report.units] == [("s3", "global")]
     return report.units[0].counts
@@ -505,10 +504,10 @@ def test_a_deleted_queue_is_gone_with_its_edges_after_the_next_run(
     assert (removed["sqs"], removed["sns"]) == (1, 1)
 
 
-def test_s3_runs_once_as_a_global_unit_in_discover_aws_and_writes_each_bucket_in_its_region(
+def test_s3_runs_once_as_a_global_unit_in_a_job_and_writes_each_bucket_in_its_region(
     data_settings: Settings, graph: Graph, estate: dict[str, str]
 ) -> None:
-    report = discover_aws(data_settings, regions=(REGION,), graph=graph, units=data.UNITS)
+    report = discover_job(data_settings, graph, regions=(REGION,), units=data.UNITS)
     assert report.warnings == ()
     assert [(u.service, u.region) for u in report.units if u.service == "s3"] == [("s3", "global")]
     rows = graph.read("MATCH (b:S3Bucket) RETURN b.bucket_name AS name, b.region AS region ORDER BY name")

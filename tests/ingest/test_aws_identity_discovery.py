@@ -1,5 +1,5 @@
 """IAM, CloudFront, Route53 and API Gateway discovery end to end: an estate seeded in moto through the
-real APIs, read by ``discover_aws`` into the real Neo4j.
+real APIs, read by a discovery job into the real Neo4j.
 
 Expected counts are derived from what the APIs themselves answer, never hard-coded. Discovery runs the
 EC2 unit and this area's units only, so the test does not depend on other areas' units; the VPCs are
@@ -26,7 +26,7 @@ from ingest.providers.aws import ec2, edge, identity
 from ingest.providers.aws.edge_transform import API_LABELS, GLOBAL_LABELS, dns_key
 from ingest.providers.aws.identity_policy import parse_document, statements
 from ingest.providers.aws.identity_transform import LABELS as IAM_LABELS
-from ingest.run import DiscoveryReport, discover_aws
+from tests.discovery import Discovery, discover_job
 
 if TYPE_CHECKING:
     from mypy_boto3_apigateway import APIGatewayClient
@@ -49,16 +49,16 @@ def manifest(moto: MotoServer, monkeypatch: pytest.MonkeyPatch) -> dict[str, str
     return seed(moto.url, REGION)
 
 
-def discover(settings: Settings, graph: Graph) -> DiscoveryReport:
-    report = discover_aws(settings, regions=REGIONS, graph=graph, units=UNITS)
+def discover(settings: Settings, graph: Graph) -> Discovery:
+    report = discover_job(settings, graph, regions=REGIONS, units=UNITS)
     assert report.warnings == ()
     assert report.account == DEMO_ACCOUNT
     return report
 
 
 @pytest.fixture
-def discovered(aws_settings: Settings, graph: Graph, manifest: dict[str, str]) -> DiscoveryReport:
-    discover_aws(aws_settings, regions=REGIONS, graph=graph, units=ec2.UNITS)
+def discovered(aws_settings: Settings, graph: Graph, manifest: dict[str, str]) -> Discovery:
+    discover_job(aws_settings, graph, regions=REGIONS, units=ec2.UNITS)
     return discover(aws_settings, graph)
 
 
@@ -180,7 +180,7 @@ def one(graph: Graph, cypher: str, **params: Any) -> dict[str, Any]:
 
 
 def test_counts_per_label_and_type_match_what_the_apis_return(
-    discovered: DiscoveryReport, graph: Graph, moto: MotoServer
+    discovered: Discovery, graph: Graph, moto: MotoServer
 ) -> None:
     expected_nodes, expected_edges = api_counts(moto)
     assert graph_counts(graph) == (expected_nodes, expected_edges)
@@ -389,7 +389,7 @@ def check_rest_and_http_apis(graph: Graph, manifest: dict[str, str]) -> None:
 
 
 def test_iam_nodes_and_edges_hold_the_seeded_values(
-    discovered: DiscoveryReport, graph: Graph, manifest: dict[str, str]
+    discovered: Discovery, graph: Graph, manifest: dict[str, str]
 ) -> None:
     check_users_mfa_console_access_groups_and_access_key(graph, manifest)
     check_admins_group_has_the_admin_policy_whose_statement_is_admin(graph, manifest)
@@ -398,7 +398,7 @@ def test_iam_nodes_and_edges_hold_the_seeded_values(
 
 
 def test_edge_nodes_and_edges_hold_the_seeded_values_and_every_node_its_region(
-    discovered: DiscoveryReport, graph: Graph, manifest: dict[str, str]
+    discovered: Discovery, graph: Graph, manifest: dict[str, str]
 ) -> None:
     check_every_global_node_has_region_global_and_api_nodes_their_region(graph)
     check_distribution_zones_records_and_alias_to_the_distribution(graph, manifest)
@@ -418,7 +418,7 @@ def snapshot(graph: Graph) -> tuple[dict[str, Any], dict[tuple[str, str, str], A
 
 
 def test_a_second_run_leaves_an_identical_graph_apart_from_stamps(
-    discovered: DiscoveryReport, aws_settings: Settings, graph: Graph
+    discovered: Discovery, aws_settings: Settings, graph: Graph
 ) -> None:
     before = snapshot(graph)
     second = discover(aws_settings, graph)
@@ -427,7 +427,7 @@ def test_a_second_run_leaves_an_identical_graph_apart_from_stamps(
 
 
 def test_a_deleted_user_and_record_disappear_on_the_next_run(
-    discovered: DiscoveryReport, aws_settings: Settings, graph: Graph, moto: MotoServer, manifest: dict[str, str]
+    discovered: Discovery, aws_settings: Settings, graph: Graph, moto: MotoServer, manifest: dict[str, str]
 ) -> None:
     iam: IAMClient = client(moto, "iam")
     iam.delete_user(UserName="ci-bot")

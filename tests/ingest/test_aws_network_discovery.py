@@ -29,7 +29,7 @@ from graph.neo4j.client import Graph
 from graph.schema.references import REFERENCES
 from ingest.providers.aws import network_ebs, network_vpc
 from ingest.providers.aws.registry import unit
-from ingest.run import DiscoveryReport, discover_aws
+from tests.discovery import Discovery, discover_job
 
 if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
@@ -50,16 +50,16 @@ def A(resource: str) -> str:  # noqa: N802 - reads like the ARN it builds
 class Discovered:
     estate: dict[str, str]
     settings: Settings
-    report: DiscoveryReport
+    report: Discovery
     graph: Graph
     client: EC2Client
 
 
-def discover(settings: Settings, graph: Graph, everything: bool = True) -> DiscoveryReport:
+def discover(settings: Settings, graph: Graph, everything: bool = True) -> Discovery:
     if everything:
-        report = discover_aws(settings, regions=(REGION,), graph=graph)
+        report = discover_job(settings, graph, regions=(REGION,))
     else:
-        report = discover_aws(settings, regions=(REGION,), graph=graph, units=[unit(s) for s in ("ec2", *MY_SERVICES)])
+        report = discover_job(settings, graph, regions=(REGION,), units=[unit(s) for s in ("ec2", *MY_SERVICES)])
     assert report.account == ACCOUNT
     mine = [u for u in report.units if u.service in MY_SERVICES]
     assert sorted(u.service for u in mine) == sorted(MY_SERVICES)

@@ -10,7 +10,7 @@ from devclouds.moto_server import MotoServer
 from graph.neo4j.client import Graph
 from ingest.providers.aws.registry import unit
 from ingest.providers.aws.tagging import arn_type, transform_tagged
-from ingest.run import discover_aws
+from tests.discovery import discover_job
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -89,11 +89,11 @@ def test_tagging_unit_writes_and_cleans_generic_resources(
         Name="/app/flag", Value="on", Type="String", Tags=[{"Key": "team", "Value": "web"}]
     )
     boto3.client("sqs", **kw).create_queue(QueueName="orders", tags={"team": "web"})
-    report = discover_aws(aws_settings, regions=(REGION,), graph=graph, units=(unit("tagging"),))
+    report = discover_job(aws_settings, graph, regions=(REGION,), units=(unit("tagging"),))
     assert report.warnings == ()
     rows = graph.read("MATCH (n:AwsResource:Resource) RETURN n.resource_type AS t, n.name AS name ORDER BY t")
     assert [(r["t"], r["name"]) for r in rows] == [("logs:log-group", "/app/web"), ("ssm:parameter", "app/flag")]
     logs.delete_log_group(logGroupName="/app/web")
-    discover_aws(aws_settings, regions=(REGION,), graph=graph, units=(unit("tagging"),))
+    discover_job(aws_settings, graph, regions=(REGION,), units=(unit("tagging"),))
     rows = graph.read("MATCH (n:AwsResource) RETURN n.resource_type AS t")
     assert [r["t"] for r in rows] == ["ssm:parameter"]

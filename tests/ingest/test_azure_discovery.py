@@ -12,13 +12,13 @@ from typing import Any
 import neo4j.time
 import pytest
 
-from core.errors import ConfigError, DiscoveryError, EndpointUnreachable
+from core.errors import ConfigError, EndpointUnreachable
 from core.settings import Settings, load_settings
 from devclouds.azure_estate import PROD, SHARED, AzureEstate, build_estate, res_id
 from devclouds.azure_resource_graph import AzureResourceGraphServer
 from graph.neo4j.client import Graph
 from ingest.providers.azure.client import make_credential
-from ingest.providers.azure.run import AzureDiscoveryReport, discover_azure
+from tests.discovery import Discovery, discover_job
 
 STAMPS = frozenset({"last_seen", "last_sync"})
 PAGE = 4
@@ -75,7 +75,7 @@ class Discovered:
     graph: Graph
     estate: AzureEstate
     server: AzureResourceGraphServer
-    report: AzureDiscoveryReport
+    report: Discovery
 
 
 @pytest.fixture(scope="module")
@@ -89,12 +89,21 @@ def discovered(session_graph: Graph) -> Iterator[Discovered]:
         yield Discovered(session_graph, estate, srv, report)
 
 
-def discover(settings: Settings, graph: Graph) -> AzureDiscoveryReport:
-    report = discover_azure(settings, graph=graph)
+def discover(settings: Settings, graph: Graph) -> Discovery:
+    report = discover_job(settings, graph, "azure")
     assert report.warnings == ()
-    assert report.subscriptions == (PROD, SHARED)
+    assert synced_subscriptions(graph) == (PROD, SHARED)
     assert report.skipped_edges == 0
     return report
+
+
+def synced_subscriptions(graph: Graph) -> tuple[str, ...]:
+    """The subscriptions the latest sync saw (their subscription nodes carry its stamp)."""
+    rows = graph.read(
+        "MATCH (s:AzureSubscription) WITH max(s.last_sync) AS latest "
+        "MATCH (s:AzureSubscription {last_sync: latest}) RETURN s.account AS account ORDER BY account"
+    )
+    return tuple(r["account"] for r in rows)
 
 
 def props_list(row: dict[str, Any], key: str) -> list[Any]:
@@ -353,9 +362,9 @@ def test_a_vm_removed_from_the_estate_is_removed_from_the_graph_with_its_edges(
     assert len(gone) == 3  # IN_RESOURCE_GROUP, HAS_NETWORK_INTERFACE, USES_DISK
     assert set(after_nodes) == set(before_nodes) - {vm}
     assert set(after_edges) == set(before_edges) - gone
-    prod = next(r for r in report.results if r.subscription == PROD)
-    shared = next(r for r in report.results if r.subscription == SHARED)
-    assert (prod.removed_nodes, prod.removed_edges, shared.removed_nodes, shared.removed_edges) == (1, 3, 0, 0)
+    # one unit reads both subscriptions: what it removed is the VM of PROD and its three edges, nothing of SHARED
+    assert (report.removed_nodes, report.removed_edges) == (1, 3)
+    assert vm.startswith(f"/subscriptions/{PROD}/")
     for key in after_nodes:
         assert after_nodes[key][1]["first_seen"] == before_nodes[key][1]["first_seen"], key
 
@@ -368,11 +377,11 @@ def test_a_subscription_resource_graph_does_not_return_is_a_warning_and_keeps_it
     # Access to the shared subscription lost: Resource Graph simply returns none of its rows.
     for rows in (estate.containers, estate.resources, estate.authorizations):
         rows[:] = [r for r in rows if r["subscriptionId"] != SHARED]
-    report = discover_azure(azure_settings, graph=graph)
+    report = discover_job(azure_settings, graph, "azure")
     assert report.warnings == (
         f"subscription {SHARED}: not visible to these credentials in Resource Graph; skipped, nothing removed",
     )
-    assert report.subscriptions == (PROD,)
+    assert synced_subscriptions(graph) == (PROD,)
     assert graph.read("MATCH (n {account: $s}) RETURN count(n) AS c", {"s": SHARED})[0]["c"] == shared_before > 0
 
 
@@ -385,11 +394,14 @@ def test_an_unreachable_endpoint_gives_one_line_naming_the_url_and_the_variable(
         monkeypatch.setenv("AIDISCOVER_AZURE_ENDPOINT", f"http://127.0.0.1:{port}")
         monkeypatch.setenv("AIDISCOVER_AZURE_TOKEN", "local-test-token")
         monkeypatch.setenv("AIDISCOVER_AZURE_MAX_RETRIES", "0")
-        with pytest.raises(EndpointUnreachable) as caught:
-            discover_azure(load_settings(), subscriptions=[PROD], graph=graph)
-    assert str(caught.value) == (
+        report = discover_job(load_settings(), graph, "azure", accounts=[PROD])
+    one_line = (
         f"Azure Resource Graph endpoint http://127.0.0.1:{port} does not answer (ServiceRequestError): start it, "
         "or fix AIDISCOVER_AZURE_ENDPOINT / your network"
+    )
+    assert report.job.status == "failed"
+    assert report.errors == (
+        f"azure/*/*/resource-graph: {EndpointUnreachable.__name__}: {one_line}; skipped, nothing removed",
     )
     assert graph.read("MATCH (n) RETURN count(n) AS c")[0]["c"] == 0
 
@@ -399,12 +411,15 @@ def test_a_rejected_token_gives_one_line_and_writes_nothing(
 ) -> None:
     with AzureResourceGraphServer(estate, token="the-right-token") as srv:
         settings, url = settings_for(srv, monkeypatch), srv.url  # the settings send local-test-token
-        with pytest.raises(DiscoveryError) as caught:
-            discover_azure(settings, graph=graph)
-    assert str(caught.value) == (
+        report = discover_job(settings, graph, "azure")
+    one_line = (
         f"Azure Resource Graph at {url} rejected the credentials (HTTP 401 InvalidAuthenticationToken: "
         "The access token is invalid or has expired.): sign in again or check the token / service principal"
     )
+    assert report.job.status == "failed"
+    [error] = report.errors
+    assert error.startswith("azure/*/*/resource-graph: ")
+    assert error.endswith(f": {one_line}; skipped, nothing removed")
     assert graph.read("MATCH (n) RETURN count(n) AS c")[0]["c"] == 0
 
 

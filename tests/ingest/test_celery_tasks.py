@@ -1,4 +1,4 @@
-"""A discovery queued on Redis and run by a real Celery worker process."""
+"""A discovery job queued on Redis and run by a real Celery worker process."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ from core.settings import Settings
 from devclouds.demo_estate import seed_demo_estate
 from devclouds.moto_server import MotoServer
 from graph.neo4j.client import Graph
-from ingest.tasks import DISCOVER_AWS, make_celery
+from ingest.jobs.model import JobRequest
+from ingest.tasks import make_celery, submit_job
+from tests.discovery import Discovery
+from tests.ingest.jobs_support import DISCOVERED, wait_for_job
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,16 +56,20 @@ def test_worker_process_runs_a_queued_discovery_into_the_graph(
     seed_demo_estate(moto.url)
     app = make_celery(worker_settings)
     app.control.purge()
-    result = app.send_task(DISCOVER_AWS, kwargs={"regions": ["eu-west-1"]})
+    job_id = submit_job(worker_settings, JobRequest("aws", regions=("eu-west-1",), started_by="tests"))
     try:
-        outcome = result.get(timeout=90)
-    except Exception:
+        outcome = Discovery(wait_for_job(graph, job_id, timeout=180))
+    except AssertionError:
         worker.terminate()
         output = worker.communicate(timeout=10)[0]
         raise AssertionError(f"worker failed; its output:\n{output[-3000:]}") from None
-    assert outcome["account"] == "123456789012"
-    assert outcome["regions"] == ["eu-west-1"]
-    nodes = graph.read("MATCH (n) WHERE n.region = 'eu-west-1' RETURN count(n) AS c")[0]["c"]
-    assert outcome["nodes"] == nodes
+    assert outcome.job.status == "succeeded"
+    assert outcome.account == "123456789012"
+    assert [r for r in outcome.regions if r != "global"] == ["eu-west-1"]  # global services: once per account
+    nodes = graph.read(  # what discovery wrote (the worker's post-sync hooks add findings in the region too)
+        "MATCH (n) WHERE n.region = 'eu-west-1' AND any(l IN labels(n) WHERE l IN $kinds) RETURN count(n) AS c",
+        {"kinds": DISCOVERED},
+    )[0]["c"]
+    assert outcome.nodes == nodes
     names = {r["name"] for r in graph.read("MATCH (n:EC2Instance) RETURN n.name AS name")}
     assert names == {"staging-app-1"}

@@ -22,7 +22,7 @@ from devclouds.moto_server import MotoServer
 from graph.neo4j.client import Graph
 from ingest.providers.aws.ec2 import LABELS
 from ingest.providers.aws.registry import unit
-from ingest.run import DiscoveryReport, discover_aws
+from tests.discovery import Discovery, discover_job
 
 if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
@@ -86,8 +86,8 @@ def snapshot(graph: Graph) -> Snapshot:
     return Snapshot(nodes, edges)
 
 
-def discover(settings: Settings, graph: Graph, regions: tuple[str, ...] = REGIONS) -> DiscoveryReport:
-    report = discover_aws(settings, regions=regions, graph=graph, units=(unit("ec2"),))  # EC2 kinds only
+def discover(settings: Settings, graph: Graph, regions: tuple[str, ...] = REGIONS) -> Discovery:
+    report = discover_job(settings, graph, regions=regions, units=(unit("ec2"),))  # EC2 kinds only
     assert report.warnings == ()
     assert report.account == DEMO_ACCOUNT
     return report
@@ -356,7 +356,7 @@ def test_an_unreachable_endpoint_raises_endpoint_unreachable_naming_the_url_and_
     assert settings.aws_endpoint_url == url
 
     with pytest.raises(EndpointUnreachable) as caught:
-        discover_aws(settings, regions=("us-east-1",))
+        discover_job(settings, regions=("us-east-1",))
     message = str(caught.value)
     assert url in message
     assert "AWS_ENDPOINT_URL" in message

@@ -22,7 +22,7 @@ from devclouds.gcp_cloud_asset import CloudAssetServer
 from devclouds.gcp_estate import ORG_ID, GcpEstate, build_estate
 from graph.neo4j.client import Graph
 from ingest.providers.gcp.kinds import LABELS_BY_TYPE
-from ingest.providers.gcp.run import GcpDiscoveryReport, discover_gcp
+from tests.discovery import Discovery, discover_job
 
 ORG = f"organizations/{ORG_ID}"
 C = "//compute.googleapis.com/projects/acme-prod"
@@ -71,10 +71,16 @@ def discovered(session_graph: Graph, shared_server: CloudAssetServer) -> Graph:
     return session_graph
 
 
-def discover(settings: Settings, graph: Graph, scopes: tuple[str, ...] | None = None) -> GcpDiscoveryReport:
-    report = discover_gcp(settings, scopes=scopes, graph=graph)
+def discover(settings: Settings, graph: Graph, scopes: tuple[str, ...] | None = None) -> Discovery:
+    report = discover_job(settings, graph, "gcp", accounts=scopes or ())
     assert report.warnings == ()
     return report
+
+
+def gcp_accounts(graph: Graph) -> tuple[str, ...]:
+    """The accounts (project ids, the organization) the GCP nodes in the graph belong to."""
+    rows = graph.read("MATCH (n {provider: 'gcp'}) RETURN DISTINCT n.account AS a ORDER BY a")
+    return tuple(r["a"] for r in rows)
 
 
 def expected_nodes(estate: GcpEstate) -> dict[str, int]:
@@ -196,7 +202,7 @@ def test_node_counts_per_label_match_the_estate_and_no_edge_is_skipped(
     assert expected["GCPResource"] == 3
     assert report.nodes == expected["Resource"]
     assert [u.counts.skipped_edges for u in report.units] == [0]
-    assert report.accounts == ("acme-data", "acme-prod", ORG)
+    assert gcp_accounts(graph) == ("acme-data", "acme-prod", ORG)
     edges = graph.read("MATCH ()-[r]->() RETURN count(r) AS c")[0]["c"]
     assert report.edges == edges == 89
 
@@ -252,9 +258,11 @@ def test_a_denied_scope_is_a_warning_and_keeps_its_nodes(
     assert data_nodes == 11
     server.deny("projects/acme-data")
     server.estate.remove("//pubsub.googleapis.com/projects/acme-data/topics/orders-events")
-    report = discover_gcp(gcp_settings, scopes=("projects/acme-data", "projects/acme-prod"), graph=graph)
-    assert report.warnings == ("projects/acme-data: permission denied (403); skipped, nothing removed",)
-    assert [u.scope for u in report.units] == ["projects/acme-prod"]
+    report = discover_job(gcp_settings, graph, "gcp", accounts=("projects/acme-data", "projects/acme-prod"))
+    assert report.warnings == (
+        "gcp/projects/acme-data/*/cloud-asset: permission denied (403); skipped, nothing removed",
+    )
+    assert [u.account for u in report.units] == ["projects/acme-prod"]
     assert graph.read("MATCH (n {account: 'acme-data'}) RETURN count(n) AS c")[0]["c"] == data_nodes
 
 
@@ -269,9 +277,10 @@ def test_unreachable_endpoint_is_a_one_line_error_naming_url_and_variable(
 ) -> None:
     url = f"http://127.0.0.1:{_free_port()}"
     monkeypatch.setenv("AIDISCOVER_GCP_ENDPOINT", url)
-    with pytest.raises(EndpointUnreachable) as err:
-        discover_gcp(load_settings(), graph=graph)
-    message = str(err.value)
+    report = discover_job(load_settings(), graph, "gcp")
+    assert report.job.status == "failed"
+    [message] = report.errors
+    assert f": {EndpointUnreachable.__name__}: " in message
     assert url in message
     assert "AIDISCOVER_GCP_ENDPOINT" in message
     assert "\n" not in message
