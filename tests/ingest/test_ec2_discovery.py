@@ -344,7 +344,7 @@ def _closed_port() -> int:
 
 
 def test_an_unreachable_endpoint_raises_endpoint_unreachable_naming_the_url_and_variable(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, graph: Graph
 ) -> None:
     url = f"http://127.0.0.1:{_closed_port()}"
     monkeypatch.setenv("AWS_ENDPOINT_URL", url)
@@ -356,7 +356,7 @@ def test_an_unreachable_endpoint_raises_endpoint_unreachable_naming_the_url_and_
     assert settings.aws_endpoint_url == url
 
     with pytest.raises(EndpointUnreachable) as caught:
-        discover_job(settings, regions=("us-east-1",))
+        discover_job(settings, graph, regions=("us-east-1",))
     message = str(caught.value)
     assert url in message
     assert "AWS_ENDPOINT_URL" in message
