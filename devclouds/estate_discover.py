@@ -26,6 +26,7 @@ from graph.neo4j.client import Graph
 from ingest.jobs.local import run_job_local
 from ingest.jobs.model import JobRequest
 from ingest.jobs.store import JobRecord, UnitRecord
+from ingest.providers.azure.provider import ALL_SUBSCRIPTIONS
 
 __all__ = ["EstateDiscovery", "discover_estate", "local_cloud_settings", "summaries"]
 
@@ -85,6 +86,11 @@ def discover_estate(
     return EstateDiscovery(job, lines, tuple(dict.fromkeys(warnings)))
 
 
+def _shown(provider: str, account: str) -> str:
+    """The account as a reader names it: Azure's one unit reads every requested subscription together."""
+    return "subscriptions (every requested one)" if provider == "azure" and account == ALL_SUBSCRIPTIONS else account
+
+
 def summaries(job: JobRecord) -> tuple[str, ...]:
     """One line per provider account (``discovered <provider> <account>: ...``), in the job's unit order."""
     by_account: dict[tuple[str, str], list[UnitRecord]] = defaultdict(list)
@@ -94,7 +100,13 @@ def summaries(job: JobRecord) -> tuple[str, ...]:
         by_account[(provider, account)].append(unit)
     order = {"aws": 0, "azure": 1, "gcp": 2}
     return tuple(
-        f"discovered {provider} {account}: {len(units)} units ({sum(u.status == 'failed' for u in units)} failed), "
-        f"{sum(u.nodes for u in units)} nodes, {sum(u.edges for u in units)} edges"
+        _line(provider, account, units)
         for (provider, account), units in sorted(by_account.items(), key=lambda kv: (order.get(kv[0][0], 9), kv[0]))
     )
+
+
+def _line(provider: str, account: str, units: list[UnitRecord]) -> str:
+    failed = sum(u.status == "failed" for u in units)
+    nodes, edges = sum(u.nodes for u in units), sum(u.edges for u in units)
+    where = f"{provider} {_shown(provider, account)}"
+    return f"discovered {where}: {len(units)} units ({failed} failed), {nodes} nodes, {edges} edges"

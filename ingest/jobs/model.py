@@ -37,8 +37,9 @@ class JobRequest:
 
 @dataclass(frozen=True)
 class UnitSpec:
-    """One unit: a service of one account in one region (AWS), one subscription (Azure), one scope (GCP).
-    ``source`` says how to reach it: the AWS target's source, the Azure subscription, the GCP scope."""
+    """One unit: a service of one account in one region (AWS), the requested subscriptions read together
+    (Azure), one scope (GCP). ``source`` says how to reach it: the AWS target's source, the Azure subscriptions
+    (comma-separated), the GCP scope."""
 
     provider: Provider
     account: str
