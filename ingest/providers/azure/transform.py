@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from graph.rows import EdgeRow, NodeRow, PropValue, Transformed
 from graph.schema import SCHEMA
+from graph.tags import tags_from_map
 from ingest.providers.azure.props import (
     BUILT_IN_ROLES,
     as_list,
@@ -43,9 +44,7 @@ def label_for(resource_type: str) -> str:
 
 
 def tag_tuple(tags: object) -> tuple[str, ...]:
-    if not isinstance(tags, Mapping):
-        return ()
-    return tuple(sorted(f"{k}={'' if v is None else v}" for k, v in tags.items()))
+    return tags_from_map(tags)
 
 
 def parent_id(child_id: str, segment: str) -> str:
