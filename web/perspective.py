@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graph.schema import SCHEMA, NodeKind
+from graph.schema import SCHEMA, NodeKind, PropType
+from graph.schema.types import PROP_TYPES
 from queries.traverse import EdgeSpec, access_steps, build_spec, dependency_spec
 
 PERSPECTIVE_FILE = Path(__file__).parent / "bloom" / "ai-discover.json"
@@ -258,15 +259,8 @@ def _category(index: int, kind: NodeKind, colour: str) -> dict[str, Any]:
     }
 
 
-def _bloom_type(prop_type: str) -> str:
-    return {
-        "string": "String",
-        "int": "Integer",
-        "float": "Float",
-        "bool": "Boolean",
-        "string[]": "Array",
-        "datetime": "DateTime",
-    }[prop_type]
+def _bloom_type(prop_type: PropType) -> str:
+    return PROP_TYPES[prop_type].bloom
 
 
 def _stable_id(*parts: str) -> str:
