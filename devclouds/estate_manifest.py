@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 from devclouds.estate_findings import expected_rules
+from graph.tags import tags_from_map
 
 Size = Literal["S", "M", "L"]
 
@@ -112,9 +113,7 @@ class Collected:
     misconfigurations: list[Misconfiguration] = field(default_factory=list)
 
     def add(self, cloud: str, label: str, id_: str, name: str = "", tags: dict[str, str] | None = None) -> str:
-        self.resources.append(
-            ManifestResource(cloud, label, id_, name, tuple(sorted(f"{k}={v}" for k, v in (tags or {}).items())))
-        )
+        self.resources.append(ManifestResource(cloud, label, id_, name, tags_from_map(tags)))
         return id_
 
     def edge(self, type_: str, source_label: str, source: str, target_label: str, target: str) -> None:

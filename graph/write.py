@@ -29,17 +29,11 @@ from graph.history import IGNORED, change_rows, deleted_change_clause, node_merg
 from graph.neo4j.client import Graph
 from graph.rows import ALL_REGIONS, EdgeRow, NodeRow, PropValue, Scope, Transformed
 from graph.schema import RESOURCE_LABEL, STAMP_PROPERTIES, NodeKind, Property, Schema
+from graph.schema.types import PROP_TYPES
 
 log = logging.getLogger(__name__)
 
-_PY_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,),
-    "int": (int,),
-    "float": (float, int),
-    "bool": (bool,),
-    "string[]": (tuple, list),
-    "datetime": (datetime,),
-}
+_PY_TYPES: dict[str, tuple[type, ...]] = {name: mapping.python for name, mapping in PROP_TYPES.items()}
 
 # A value of exactly this type fits a property of that type as it is (subclasses, bools given for numbers,
 # lists and datetimes take the full check).

@@ -6,7 +6,8 @@ AWS: Internet -> internet gateway -> route table with a 0.0.0.0/0 (or ::/0) rout
 Azure: Internet -> public IP -> NIC -> subnet NSG and NIC NSG (inbound rules from Internet/*/0.0.0.0/0,
 by priority, both must allow) -> VM. GCP: Internet -> network -> firewall rules applying to the
 instance (ingress from 0.0.0.0/0, by priority, deny first on ties) -> instance with an external IP.
-The ports reported are those every layer lets through.
+The ports reported are those every layer lets through. Which kinds are exposed is declared on the kinds
+(``NodeKind.entry_point``): the AWS and GCP walks end at the provider's kinds exposed through their network.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from core.errors import QueryInputError
 from graph.neo4j.client import Graph
+from graph.schema import SCHEMA
 from queries.model import REF_FIELDS, REF_PROJECTION, NodeRef
 from queries.ports import (
     ALL_PORTS,
@@ -59,12 +61,21 @@ def _ref(row: Mapping[str, Any]) -> NodeRef:
     return NodeRef.from_row(row)
 
 
+def network_entries(provider: str, var: str) -> str:
+    """A Cypher test for ``var`` being one of the provider's kinds that the internet reaches through its network."""
+    tests = [
+        entry.cypher(var, label)
+        for label, entry in SCHEMA.entry_points()
+        if entry.in_network and SCHEMA.node(label).provider == provider
+    ]
+    return "(" + " OR ".join(tests or ["false"]) + ")"
+
+
 _AWS_ROUTE = """MATCH (igw:InternetGateway)<-[route:ROUTES_TO]-(rt:RouteTable)-[:ASSOCIATED_WITH]->(sn:Subnet)
 WHERE any(c IN coalesce(route.destination_cidrs, []) + coalesce(route.destination_ipv6_cidrs, [])
           WHERE c IN ['0.0.0.0/0', '::/0'])"""
-_AWS_RES = """MATCH (res:Resource)-[:IN_SUBNET]->(sn)
-WHERE ((res:EC2Instance AND res.public_ip IS NOT NULL) OR (res:NetworkInterface AND res.public_ip IS NOT NULL)
-       OR (res:LoadBalancer AND res.scheme = 'internet-facing'))
+_AWS_RES = f"""MATCH (res:Resource)-[:IN_SUBNET]->(sn)
+WHERE {network_entries("aws", "res")}
   AND ($id IS NULL OR res.id = $id) AND ($account IS NULL OR res.account = $account)"""
 # With an id the walk starts at the resource (an index seek), else at the internet gateways.
 _AWS_ANCHOR = "MATCH (res:Resource {id: $id})-[:IN_SUBNET]->(sn:Subnet) WITH res, sn "
@@ -119,7 +130,12 @@ def _aws_paths(rows: Sequence[Mapping[str, Any]]) -> list[ExposurePath]:
             )
         seen.add(key)
         res = row["res"]
-        reach = "internet-facing" if res.get("scheme") == "internet-facing" else f"public IP {res.get('public_ip')}"
+        if res.get("scheme") == "internet-facing":
+            reach = "internet-facing"
+        elif res.get("public_ip"):
+            reach = f"public IP {res['public_ip']}"
+        else:
+            reach = "publicly accessible"
         hops = [
             ExposureHop(INTERNET, "the internet"),
             ExposureHop(_ref(row["igw"]), "internet gateway of the VPC"),
@@ -192,7 +208,7 @@ def _azure_paths(rows: Sequence[Mapping[str, Any]]) -> list[ExposurePath]:
 
 
 _GCP = f"""
-MATCH (i:GCPComputeInstance) WHERE i.public_ip IS NOT NULL
+MATCH (i:Resource) WHERE {network_entries("gcp", "i")}
   AND ($id IS NULL OR i.id = $id) AND ($account IS NULL OR i.account = $account)
 OPTIONAL MATCH (i)-[:IN_SUBNETWORK]->(:GCPSubnetwork)-[:IN_NETWORK]->(n1:GCPNetwork)
 OPTIONAL MATCH (i)-[:IN_NETWORK]->(n2:GCPNetwork)

@@ -19,7 +19,7 @@ from functools import cache
 from core.errors import QueryInputError
 from graph.neo4j.client import Graph
 from graph.schema import SCHEMA
-from graph.schema.dependencies import COMPOUND_HOPS, DATA_STORES, ENTRY_POINTS
+from graph.schema.dependencies import COMPOUND_HOPS
 from queries.blast import check_depth, root_ref
 from queries.model import REF_PROJECTION, NodeRef, PathStep
 from queries.traverse import Edge, EdgeSpec, access_steps, build_spec, neighbours
@@ -108,7 +108,10 @@ _ENTRIES = (
 
 
 def _entry_rows(graph: Graph, provider: str | None, limit: int) -> list[tuple[NodeRef, int]]:
-    entries = [{"label": e.label, "prop": e.prop, "equals": e.equals, "exposure": e.exposure} for e in ENTRY_POINTS]
+    entries = [
+        {"label": label, "prop": e.prop, "equals": e.equals, "exposure": e.exposure}
+        for label, e in SCHEMA.entry_points()
+    ]
     rows = graph.read(_ENTRIES, {"entries": entries, "provider": provider, "limit": limit})
     return [(NodeRef.from_row(r["n"]), int(r["exposure"])) for r in rows]
 
@@ -155,7 +158,7 @@ def critical_paths(
             adjacency[edge.from_id].append(edge)
             refs[edge.node.id] = edge.node
         frontier = {e.node.id for i in todo for e in adjacency[i]}
-    sensitivity = {s.label: s.sensitivity for s in DATA_STORES}
+    sensitivity = {label: s.sensitivity for label, s in SCHEMA.data_stores()}
     found: list[tuple[NodeRef, int, NodeRef, tuple[PathStep, ...]]] = []
     for entry, exposure in entries:
         walked = _walk(adjacency, entry.id)

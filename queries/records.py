@@ -11,6 +11,7 @@ import neo4j.time
 
 from graph.rows import PropValue
 from graph.schema import RESOURCE_LABEL
+from graph.tags import split_tag
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,7 @@ class NodeRecord:
     def tags(self) -> tuple[tuple[str, str], ...]:
         """Tags as (key, value) pairs, split on the first '='."""
         raw = self.properties.get("tags") or ()
-        pairs = []
-        for item in raw if isinstance(raw, tuple) else ():
-            key, _, value = item.partition("=")
-            pairs.append((key, value))
-        return tuple(pairs)
+        return tuple(split_tag(item) for item in raw if isinstance(item, str)) if isinstance(raw, tuple) else ()
 
 
 def to_python(value: object) -> PropValue:

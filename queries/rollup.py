@@ -17,6 +17,7 @@ from typing import Literal
 
 from core.errors import QueryInputError
 from graph.neo4j.client import Graph
+from graph.tags import tag_prefix
 from queries.model import REF_PROJECTION, NodeRef
 from queries.traverse import dependency_spec
 
@@ -135,7 +136,7 @@ def components(
         rows = graph.read(
             f"MATCH (n:Resource) WHERE {scope} UNWIND coalesce(n.tags, []) AS t WITH n, t WHERE t STARTS WITH $prefix "
             f"RETURN n {REF_PROJECTION} AS n, substring(t, size($prefix)) AS value LIMIT $limit",
-            {**params, "prefix": tag + "="},
+            {**params, "prefix": tag_prefix(tag)},
         )
         for r in rows:
             ref = NodeRef.from_row(r["n"])

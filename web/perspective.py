@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graph.schema import SCHEMA, NodeKind
-from graph.schema.dependencies import ENTRY_POINTS
+from graph.schema import SCHEMA, NodeKind, PropType
+from graph.schema.types import PROP_TYPES
 from queries.traverse import EdgeSpec, access_steps, build_spec, dependency_spec
 
 PERSPECTIVE_FILE = Path(__file__).parent / "bloom" / "ai-discover.json"
@@ -116,14 +116,7 @@ def _pairs(pairs: tuple[tuple[str, str, str], ...]) -> str:
 
 
 def _entry_predicate(var: str) -> str:
-    parts = []
-    for entry in ENTRY_POINTS:
-        test = f"{var}:{entry.label}"
-        if entry.prop is not None:
-            value = json.dumps(entry.equals) if entry.equals is not None else None
-            test += f" AND {var}.{entry.prop} = {value}" if value else f" AND {var}.{entry.prop} IS NOT NULL"
-        parts.append(f"({test})")
-    return " OR ".join(parts)
+    return " OR ".join(entry.cypher(var, label) for label, entry in SCHEMA.entry_points())
 
 
 def search_phrases() -> tuple[SearchPhrase, ...]:
@@ -266,15 +259,8 @@ def _category(index: int, kind: NodeKind, colour: str) -> dict[str, Any]:
     }
 
 
-def _bloom_type(prop_type: str) -> str:
-    return {
-        "string": "String",
-        "int": "Integer",
-        "float": "Float",
-        "bool": "Boolean",
-        "string[]": "Array",
-        "datetime": "DateTime",
-    }[prop_type]
+def _bloom_type(prop_type: PropType) -> str:
+    return PROP_TYPES[prop_type].bloom
 
 
 def _stable_id(*parts: str) -> str:

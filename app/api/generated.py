@@ -8,23 +8,16 @@ GraphQL docs never drift from the graph.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import strawberry
 
 from app.api.types import GraphNode, Resource, Tag
 from graph.schema import SCHEMA, NodeKind, PropType
+from graph.schema.types import PROP_TYPES
 from queries.records import NodeRecord
 
-_GQL_TYPES: dict[PropType, object] = {
-    "string": str | None,
-    "int": int | None,
-    "float": float | None,
-    "bool": bool | None,
-    "string[]": list[str] | None,
-    "datetime": datetime | None,
-}
+_GQL_TYPES: dict[PropType, object] = {name: mapping.graphql for name, mapping in PROP_TYPES.items()}
 _BASE_FIELDS = {"id", "kind", "provider", "account", "region", "name", "tags", "first_seen", "last_seen"}
 
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from graph.schema import SCHEMA, Schema
+from graph.schema.model import EntryPoint
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,24 @@ class Term:
     words: tuple[str, ...]  # lower-case; matched as whole words, plural "s" optional
     labels: tuple[str, ...]
     note: str = ""
+
+
+def _entry_text(label: str, entry: EntryPoint) -> str:
+    if entry.prop is None:
+        return f"every {label}"
+    if entry.equals is None:
+        return f"{label}.{entry.prop} IS NOT NULL"
+    value = f"'{entry.equals}'" if isinstance(entry.equals, str) else str(entry.equals).lower()
+    return f"{label}.{entry.prop} = {value}"
+
+
+def exposure_note(schema: Schema = SCHEMA) -> str:
+    """What "public" means: the kinds declared exposed to the internet, and the rules that open a network to it."""
+    entries = "; ".join(_entry_text(label, entry) for label, entry in schema.entry_points())
+    return (
+        f"public / internet-facing resources: {entries}. Open inbound rules: a SecurityGroupRule with direction "
+        "'ingress' and cidr '0.0.0.0/0' or '::/0'; AzureSecurityRule.open_to_internet; GCPFirewall.open_to_internet"
+    )
 
 
 GLOSSARY: tuple[Term, ...] = (
@@ -86,9 +105,7 @@ GLOSSARY: tuple[Term, ...] = (
     Term(
         ("public", "internet", "exposed", "open to the world"),
         (),
-        "public / internet-facing: a SecurityGroupRule with direction 'ingress' and cidr '0.0.0.0/0' or '::/0'; "
-        "AzureSecurityRule.open_to_internet; GCPFirewall.open_to_internet; RDSInstance.publicly_accessible; "
-        "EC2Instance.public_ip IS NOT NULL; LoadBalancer.scheme = 'internet-facing'",
+        exposure_note(),
     ),
     Term(
         ("admin port", "ssh", "rdp", "management port"),

@@ -14,10 +14,11 @@ from __future__ import annotations
 from functools import lru_cache
 
 from app.nl.gate_types import JSONValue, Row
-from graph.schema import RESOURCE_LABEL, Schema
+from graph.schema import RESOURCE_LABEL, SCHEMA, Schema
 
 __all__ = [
     "HIDDEN_LABELS",
+    "LEGACY_LABELS",
     "LEGACY_SECRET_PROPERTIES",
     "hidden_properties",
     "readable_label_set",
@@ -25,9 +26,10 @@ __all__ = [
     "scrub",
 ]
 
-HIDDEN_LABELS = frozenset(
-    {"User", "ApiKey", "CloudAccount", "NotificationTarget", "Delivery", "Schedule", "Suppression", "Job", "JobUnit"}
-)
+# Labels of secret-bearing records that lived in the graph before; the schema no longer declares them.
+LEGACY_LABELS = frozenset({"User", "ApiKey", "CloudAccount", "NotificationTarget"})
+# The product's own records: kinds declared hidden in graph.schema, plus the legacy labels.
+HIDDEN_LABELS = LEGACY_LABELS | SCHEMA.hidden_labels()
 # Properties that secret-bearing records carried when they lived in the graph.
 LEGACY_SECRET_PROPERTIES = frozenset({"password_hash", "hash", "secret", "token_version"})
 

@@ -15,15 +15,9 @@ from llama_index.graph_stores.neo4j import Neo4jPropertyGraphStore
 from app.nl.scope import HIDDEN_LABELS
 from core.settings import Settings
 from graph.schema import SCHEMA, Schema
+from graph.schema.types import PROP_TYPES
 
-_TYPES = {
-    "string": "STRING",
-    "int": "INTEGER",
-    "float": "FLOAT",
-    "bool": "BOOLEAN",
-    "string[]": "LIST",
-    "datetime": "DATE_TIME",
-}
+_TYPES = {name: mapping.neo4j for name, mapping in PROP_TYPES.items()}
 
 
 def structured_schema(schema: Schema = SCHEMA) -> dict[str, object]:

@@ -34,6 +34,7 @@ SCHEDULE = NodeKind(
         _p("last_run_at", "datetime", "When beat last sent its discovery job."),
         _p("last_task_id", "string", "Celery task id of the last job it sent."),
     ),
+    hidden=True,
 )
 
 DELIVERY = NodeKind(
@@ -53,6 +54,7 @@ DELIVERY = NodeKind(
         _p("error", "string", "Why the attempt failed."),
         _p("at", "datetime", "When the attempt ended.", indexed=True),
     ),
+    hidden=True,
 )
 
 NODES = (SCHEDULE, DELIVERY)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graph.schema.common import SCOPED_PROPERTIES
-from graph.schema.model import NodeKind, Property, RelType
+from graph.schema.model import FREE, EntryPoint, NodeKind, Property, RelType
 
 P = Property
 
@@ -31,6 +31,8 @@ EC2_INSTANCE = NodeKind(
         P("launch_time", "datetime", "When the instance was launched."),
         P("monitoring", "string", "Detailed monitoring state."),
     ),
+    entry_point=EntryPoint(2, "public_ip", in_network=True),
+    billing="ec2_instance",
 )
 
 VPC = NodeKind(
@@ -46,6 +48,7 @@ VPC = NodeKind(
         P("state", "string", "available or pending."),
         P("instance_tenancy", "string", "default, dedicated or host."),
     ),
+    billing=FREE,
 )
 
 SUBNET = NodeKind(
@@ -63,6 +66,7 @@ SUBNET = NodeKind(
         P("available_ip_count", "int", "Free IPv4 addresses."),
         P("state", "string", "available or pending."),
     ),
+    billing=FREE,
 )
 
 SECURITY_GROUP = NodeKind(
@@ -76,6 +80,7 @@ SECURITY_GROUP = NodeKind(
         P("description", "string", "Description given at creation."),
         P("vpc_id", "string", "VPC the group belongs to."),
     ),
+    billing=FREE,
 )
 
 SECURITY_GROUP_RULE = NodeKind(

@@ -8,7 +8,7 @@ queues, KMS keys) are not declared here: those ARNs are stored as properties (``
 
 from __future__ import annotations
 
-from graph.schema.model import NodeKind, Property, RelType
+from graph.schema.model import FREE, EntryPoint, NodeKind, Property, RelType
 
 P = Property
 
@@ -32,6 +32,8 @@ LOAD_BALANCER = NodeKind(
         P("canonical_hosted_zone_id", "string", "Route 53 zone id of its DNS name (alias targets)."),
         P("created_time", "datetime", "When it was created."),
     ),
+    entry_point=EntryPoint(3, "scheme", "internet-facing", in_network=True),
+    billing="load_balancer",
 )
 
 LISTENER = NodeKind(
@@ -49,6 +51,7 @@ LISTENER = NodeKind(
         P("instance_protocol", "string", "Classic only: protocol to the instances."),
         P("instance_port", "int", "Classic only: port on the instances."),
     ),
+    billing=FREE,
 )
 
 TARGET_GROUP = NodeKind(
@@ -67,6 +70,7 @@ TARGET_GROUP = NodeKind(
         P("load_balancer_arns", "string[]", "Load balancers whose listeners or rules forward here."),
         P("ip_targets", "string[]", "ip targets as 'address:port' strings (target_type ip)."),
     ),
+    billing=FREE,
 )
 
 AUTO_SCALING_GROUP = NodeKind(
@@ -90,6 +94,7 @@ AUTO_SCALING_GROUP = NodeKind(
         P("service_linked_role_arn", "string", "IAM role Auto Scaling acts with."),
         P("created_time", "datetime", "When the group was created."),
     ),
+    billing=FREE,
 )
 
 LAUNCH_TEMPLATE = NodeKind(
@@ -109,6 +114,7 @@ LAUNCH_TEMPLATE = NodeKind(
         P("iam_instance_profile_arn", "string", "Latest version's instance profile (ARN, or name when only that)."),
         P("created_time", "datetime", "When the template was created."),
     ),
+    billing=FREE,
 )
 
 LAMBDA_FUNCTION = NodeKind(
@@ -137,6 +143,7 @@ LAMBDA_FUNCTION = NodeKind(
         P("function_url_auth_type", "string", "NONE (public) or AWS_IAM, when a function URL is configured."),
         P("description", "string", "The function's description."),
     ),
+    entry_point=EntryPoint(2, "function_url_auth_type", "NONE"),
 )
 
 LAMBDA_EVENT_SOURCE_MAPPING = NodeKind(
@@ -154,6 +161,7 @@ LAMBDA_EVENT_SOURCE_MAPPING = NodeKind(
         P("starting_position", "string", "Stream start: TRIM_HORIZON, LATEST or AT_TIMESTAMP."),
         P("last_modified", "datetime", "When the mapping was last updated."),
     ),
+    billing=FREE,
 )
 
 ECS_CLUSTER = NodeKind(
@@ -170,6 +178,7 @@ ECS_CLUSTER = NodeKind(
         P("registered_container_instances_count", "int", "EC2 container instances registered."),
         P("capacity_providers", "string[]", "Capacity providers associated with the cluster."),
     ),
+    billing=FREE,
 )
 
 ECS_SERVICE = NodeKind(
@@ -212,6 +221,7 @@ ECS_TASK_DEFINITION = NodeKind(
         P("container_names", "string[]", "Container names."),
         P("container_images", "string[]", "Container images, in container order."),
     ),
+    billing=FREE,
 )
 
 ECS_TASK = NodeKind(
@@ -257,6 +267,7 @@ EKS_CLUSTER = NodeKind(
         P("oidc_issuer", "string", "OIDC issuer URL (IRSA)."),
         P("created_at", "datetime", "When the cluster was created."),
     ),
+    billing="eks_cluster",
 )
 
 EKS_NODE_GROUP = NodeKind(
@@ -282,6 +293,7 @@ EKS_NODE_GROUP = NodeKind(
         P("auto_scaling_group_names", "string[]", "Auto Scaling groups EKS created for it."),
         P("created_at", "datetime", "When the node group was created."),
     ),
+    billing=FREE,
 )
 
 ECR_REPOSITORY = NodeKind(

@@ -3,7 +3,7 @@ Secrets Manager."""
 
 from __future__ import annotations
 
-from graph.schema.model import NodeKind, Property, RelType
+from graph.schema.model import FREE, DataStore, EntryPoint, NodeKind, Property, RelType
 
 P = Property
 
@@ -26,6 +26,7 @@ KMS_KEY = NodeKind(
         P("description", "string", "Description given at creation."),
         P("created_at", "datetime", "When the key was created."),
     ),
+    billing="kms_key",
 )
 
 RDS_INSTANCE = NodeKind(
@@ -55,6 +56,9 @@ RDS_INSTANCE = NodeKind(
         P("cluster_identifier", "string", "Aurora cluster the instance belongs to, when it does."),
         P("created_at", "datetime", "When the instance was created."),
     ),
+    entry_point=EntryPoint(2, "publicly_accessible", True, in_network=True),
+    data_store=DataStore(4),
+    billing="rds_instance",
 )
 
 RDS_CLUSTER = NodeKind(
@@ -82,6 +86,7 @@ RDS_CLUSTER = NodeKind(
         P("deletion_protection", "bool", "Whether deletion protection is on."),
         P("created_at", "datetime", "When the cluster was created."),
     ),
+    data_store=DataStore(4),
 )
 
 DYNAMODB_TABLE = NodeKind(
@@ -105,6 +110,8 @@ DYNAMODB_TABLE = NodeKind(
         P("deletion_protection", "bool", "Whether deletion protection is on."),
         P("created_at", "datetime", "When the table was created."),
     ),
+    data_store=DataStore(4),
+    billing="dynamodb_table",
 )
 
 S3_BUCKET = NodeKind(
@@ -129,6 +136,7 @@ S3_BUCKET = NodeKind(
         P("mfa_delete", "string", "MFA delete status, when versioning reports it."),
         P("notification_targets", "string[]", "Functions, queues and topics the bucket's event notifications reach."),
     ),
+    data_store=DataStore(3),
 )
 
 SQS_QUEUE = NodeKind(
@@ -152,6 +160,7 @@ SQS_QUEUE = NodeKind(
         P("policy_allows_public", "bool", "A policy statement allows everyone ('*') without a restricting condition."),
         P("created_at", "datetime", "When the queue was created."),
     ),
+    data_store=DataStore(2),
 )
 
 SNS_TOPIC = NodeKind(
@@ -169,6 +178,7 @@ SNS_TOPIC = NodeKind(
         P("subscriptions_confirmed", "int", "Confirmed subscriptions."),
         P("subscriptions_pending", "int", "Subscriptions pending confirmation."),
     ),
+    data_store=DataStore(1),
 )
 
 SNS_SUBSCRIPTION = NodeKind(
@@ -184,6 +194,7 @@ SNS_SUBSCRIPTION = NodeKind(
         P("pending_confirmation", "bool", "Whether the subscription waits for confirmation."),
         P("lambda_function_arn", "string", "The endpoint, when the protocol is lambda."),
     ),
+    billing=FREE,
 )
 
 SECRETS_MANAGER_SECRET = NodeKind(
@@ -204,6 +215,8 @@ SECRETS_MANAGER_SECRET = NodeKind(
         P("primary_region", "string", "Primary region, for a replicated secret."),
         P("created_at", "datetime", "When the secret was created."),
     ),
+    data_store=DataStore(5),
+    billing="secret",
 )
 
 NODES = (

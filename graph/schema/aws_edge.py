@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from graph.schema.model import NodeKind, Property, RelType
+from graph.schema.model import FREE, EntryPoint, NodeKind, Property, RelType
 
 P = Property
 
@@ -27,6 +27,7 @@ CLOUDFRONT_DISTRIBUTION = NodeKind(
         P("comment", "string", "The distribution's comment."),
         P("last_modified", "datetime", "When the distribution was last changed."),
     ),
+    entry_point=EntryPoint(3),
 )
 
 ROUTE53_HOSTED_ZONE = NodeKind(
@@ -42,6 +43,7 @@ ROUTE53_HOSTED_ZONE = NodeKind(
         P("comment", "string", "The zone's comment."),
         P("vpc_ids", "string[]", "VPCs a private zone is associated with."),
     ),
+    billing="hosted_zone",
 )
 
 ROUTE53_RECORD = NodeKind(
@@ -59,6 +61,7 @@ ROUTE53_RECORD = NodeKind(
         P("alias_target_zone_id", "string", "Hosted zone id of the alias target."),
         P("set_identifier", "string", "Set identifier of weighted, latency, failover or geo records."),
     ),
+    billing=FREE,
 )
 
 API_GATEWAY_REST_API = NodeKind(
@@ -77,6 +80,7 @@ API_GATEWAY_REST_API = NodeKind(
         P("lambda_arns", "string[]", "Lambda functions the API's integrations invoke."),
         P("integration_uris", "string[]", "Every integration URI (HTTP, AWS service or Lambda)."),
     ),
+    entry_point=EntryPoint(3),
 )
 
 API_GATEWAY_HTTP_API = NodeKind(
@@ -97,6 +101,7 @@ API_GATEWAY_HTTP_API = NodeKind(
         P("created", "datetime", "When the API was created."),
         P("disable_execute_api_endpoint", "bool", "Whether the default endpoint is off."),
     ),
+    entry_point=EntryPoint(3),
 )
 
 NODES = (CLOUDFRONT_DISTRIBUTION, ROUTE53_HOSTED_ZONE, ROUTE53_RECORD, API_GATEWAY_REST_API, API_GATEWAY_HTTP_API)

@@ -4,7 +4,7 @@ instance profiles and access keys. IAM is global: every node has region ``global
 from __future__ import annotations
 
 from graph.schema.common import SCOPED_PROPERTIES
-from graph.schema.model import NodeKind, Property, RelType
+from graph.schema.model import FREE, NodeKind, Property, RelType
 
 P = Property
 
@@ -24,6 +24,7 @@ IAM_USER = NodeKind(
         P("mfa_device_count", "int", "Number of MFA devices."),
         P("permissions_boundary_arn", "string", "ARN of the permissions boundary policy, when set."),
     ),
+    billing=FREE,
 )
 
 IAM_GROUP = NodeKind(
@@ -37,6 +38,7 @@ IAM_GROUP = NodeKind(
         P("path", "string", "IAM path."),
         P("created", "datetime", "When the group was created."),
     ),
+    billing=FREE,
 )
 
 IAM_ROLE = NodeKind(
@@ -65,6 +67,7 @@ IAM_ROLE = NodeKind(
         P("has_condition", "bool", "Whether any Allow statement of the trust policy has a Condition."),
         P("permissions_boundary_arn", "string", "ARN of the permissions boundary policy, when set."),
     ),
+    billing=FREE,
 )
 
 IAM_POLICY = NodeKind(
@@ -86,6 +89,7 @@ IAM_POLICY = NodeKind(
         P("updated", "datetime", "When a managed policy's default version was last changed."),
         P("document", "string", "The policy document (default version for managed policies), as JSON."),
     ),
+    billing=FREE,
 )
 
 IAM_POLICY_STATEMENT = NodeKind(
@@ -121,6 +125,7 @@ IAM_INSTANCE_PROFILE = NodeKind(
         P("path", "string", "IAM path."),
         P("created", "datetime", "When the instance profile was created."),
     ),
+    billing=FREE,
 )
 
 IAM_ACCESS_KEY = NodeKind(
@@ -137,6 +142,7 @@ IAM_ACCESS_KEY = NodeKind(
         P("last_used_service", "string", "Service the key was last used with."),
         P("last_used_region", "string", "Region the key was last used in."),
     ),
+    billing=FREE,
 )
 
 NODES = (IAM_USER, IAM_GROUP, IAM_ROLE, IAM_POLICY, IAM_POLICY_STATEMENT, IAM_INSTANCE_PROFILE, IAM_ACCESS_KEY)

@@ -8,7 +8,7 @@ attachments, network ACLs with their entries, network interfaces and Elastic IPs
 from __future__ import annotations
 
 from graph.schema.common import SCOPED_PROPERTIES
-from graph.schema.model import NodeKind, Property, RelType
+from graph.schema.model import FREE, EntryPoint, NodeKind, Property, RelType
 
 P = Property
 
@@ -32,6 +32,7 @@ EBS_VOLUME = NodeKind(
         P("multi_attach_enabled", "bool", "Whether Multi-Attach is enabled."),
         P("attached_instance_ids", "string[]", "Instances the volume is attached to."),
     ),
+    billing="ebs_volume",
 )
 
 EBS_SNAPSHOT = NodeKind(
@@ -52,6 +53,7 @@ EBS_SNAPSHOT = NodeKind(
         P("owner_id", "string", "Account that owns the snapshot."),
         P("storage_tier", "string", "standard or archive."),
     ),
+    billing="ebs_snapshot",
 )
 
 AMI = NodeKind(
@@ -75,6 +77,7 @@ AMI = NodeKind(
         P("owner_id", "string", "Account that owns the image."),
         P("snapshot_ids", "string[]", "Snapshots behind the image's EBS block devices."),
     ),
+    billing=FREE,
 )
 
 ROUTE_TABLE = NodeKind(
@@ -94,6 +97,7 @@ ROUTE_TABLE = NodeKind(
         ),
         P("owner_id", "string", "Account that owns the table."),
     ),
+    billing=FREE,
 )
 
 INTERNET_GATEWAY = NodeKind(
@@ -107,6 +111,7 @@ INTERNET_GATEWAY = NodeKind(
         P("attachment_state", "string", "State of the (first) VPC attachment, e.g. available."),
         P("owner_id", "string", "Account that owns the gateway."),
     ),
+    billing=FREE,
 )
 
 NAT_GATEWAY = NodeKind(
@@ -127,6 +132,7 @@ NAT_GATEWAY = NodeKind(
         P("network_interface_ids", "string[]", "Network interfaces of the gateway."),
         P("create_time", "datetime", "When the gateway was created."),
     ),
+    billing="nat_gateway",
 )
 
 VPC_PEERING_CONNECTION = NodeKind(
@@ -147,6 +153,7 @@ VPC_PEERING_CONNECTION = NodeKind(
         P("accepter_cidr", "string", "Primary IPv4 CIDR of the accepter VPC."),
         P("expiration_time", "datetime", "When a pending request expires."),
     ),
+    billing=FREE,
 )
 
 TRANSIT_GATEWAY = NodeKind(
@@ -163,6 +170,7 @@ TRANSIT_GATEWAY = NodeKind(
         P("default_route_table_id", "string", "Default association route table."),
         P("creation_time", "datetime", "When the gateway was created."),
     ),
+    billing=FREE,
 )
 
 TRANSIT_GATEWAY_ATTACHMENT = NodeKind(
@@ -182,6 +190,7 @@ TRANSIT_GATEWAY_ATTACHMENT = NodeKind(
         P("subnet_ids", "string[]", "Subnets of a VPC attachment."),
         P("creation_time", "datetime", "When the attachment was created."),
     ),
+    billing="tgw_attachment",
 )
 
 NETWORK_ACL = NodeKind(
@@ -196,6 +205,7 @@ NETWORK_ACL = NodeKind(
         P("subnet_ids", "string[]", "Subnets associated with the ACL."),
         P("owner_id", "string", "Account that owns the ACL."),
     ),
+    billing=FREE,
 )
 
 NETWORK_ACL_ENTRY = NodeKind(
@@ -248,6 +258,8 @@ NETWORK_INTERFACE = NodeKind(
         P("attachment_status", "string", "attaching, attached, detaching or detached."),
         P("security_group_ids", "string[]", "Security groups of the interface."),
     ),
+    entry_point=EntryPoint(2, "public_ip", in_network=True),
+    billing=FREE,
 )
 
 ELASTIC_IP = NodeKind(
@@ -267,6 +279,8 @@ ELASTIC_IP = NodeKind(
         P("public_ipv4_pool", "string", "Address pool, e.g. amazon."),
         P("network_border_group", "string", "Network border group the address is advertised from."),
     ),
+    entry_point=EntryPoint(2),
+    billing="elastic_ip",
 )
 
 NODES = (

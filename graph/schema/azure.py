@@ -8,8 +8,10 @@ AKS node pools) become nodes of their own, keyed by their own ARM id.
 
 from __future__ import annotations
 
+from typing import Unpack
+
 from graph.schema.common import SCOPED_PROPERTIES
-from graph.schema.model import NodeKind, Property, RelType
+from graph.schema.model import FREE, DataStore, EntryPoint, KindFacts, NodeKind, Property, RelType
 
 P = Property
 
@@ -30,8 +32,10 @@ _ARM = (
 )
 
 
-def _kind(label: str, service: str, description: str, *props: Property) -> NodeKind:
-    return NodeKind(label=label, provider="azure", service=service, description=description, properties=(*_ARM, *props))
+def _kind(label: str, service: str, description: str, *props: Property, **facts: Unpack[KindFacts]) -> NodeKind:
+    return NodeKind(
+        label=label, provider="azure", service=service, description=description, properties=(*_ARM, *props), **facts
+    )
 
 
 SUBSCRIPTION = _kind(
@@ -41,9 +45,13 @@ SUBSCRIPTION = _kind(
     P("subscription_id", "string", "Subscription GUID.", indexed=True),
     P("tenant_id", "string", "Entra ID tenant the subscription trusts."),
     P("state", "string", "Enabled, Disabled, Warned, PastDue or Deleted."),
+    billing=FREE,
 )
 RESOURCE_GROUP = _kind(
-    "AzureResourceGroup", "resources", "A resource group: a container of resources in a subscription."
+    "AzureResourceGroup",
+    "resources",
+    "A resource group: a container of resources in a subscription.",
+    billing=FREE,
 )
 VIRTUAL_MACHINE = _kind(
     "AzureVirtualMachine",
@@ -56,6 +64,8 @@ VIRTUAL_MACHINE = _kind(
     P("power_state", "string", "Power state code, e.g. PowerState/running.", indexed=True),
     P("image", "string", "Marketplace image publisher:offer:sku:version, when it has one."),
     P("zones", "string[]", "Availability zones."),
+    billing="azure_vm",
+    provider_types=("microsoft.compute/virtualmachines",),
 )
 NETWORK_INTERFACE = _kind(
     "AzureNetworkInterface",
@@ -65,6 +75,8 @@ NETWORK_INTERFACE = _kind(
     P("mac_address", "string", "MAC address."),
     P("enable_ip_forwarding", "bool", "Whether the NIC forwards traffic not addressed to it."),
     P("enable_accelerated_networking", "bool", "Whether accelerated networking is on."),
+    billing=FREE,
+    provider_types=("microsoft.network/networkinterfaces",),
 )
 VIRTUAL_NETWORK = _kind(
     "AzureVirtualNetwork",
@@ -72,6 +84,8 @@ VIRTUAL_NETWORK = _kind(
     "A virtual network (VNet).",
     P("address_prefixes", "string[]", "Address spaces (CIDR)."),
     P("enable_ddos_protection", "bool", "Whether DDoS protection is on."),
+    billing=FREE,
+    provider_types=("microsoft.network/virtualnetworks",),
 )
 SUBNET = _kind(
     "AzureSubnet",
@@ -80,9 +94,14 @@ SUBNET = _kind(
     P("address_prefix", "string", "CIDR of the subnet."),
     P("vnet_name", "string", "Name of the virtual network it belongs to."),
     P("delegations", "string[]", "Services the subnet is delegated to."),
+    billing=FREE,
 )
 NETWORK_SECURITY_GROUP = _kind(
-    "AzureNetworkSecurityGroup", "network", "A network security group: prioritised allow/deny rules."
+    "AzureNetworkSecurityGroup",
+    "network",
+    "A network security group: prioritised allow/deny rules.",
+    billing=FREE,
+    provider_types=("microsoft.network/networksecuritygroups",),
 )
 SECURITY_RULE = NodeKind(
     label="AzureSecurityRule",
@@ -120,6 +139,9 @@ PUBLIC_IP = _kind(
     P("allocation_method", "string", "Static or Dynamic."),
     P("sku_name", "string", "Basic or Standard."),
     P("fqdn", "string", "DNS name, when one is set."),
+    entry_point=EntryPoint(2),
+    billing="azure_public_ip",
+    provider_types=("microsoft.network/publicipaddresses",),
 )
 DISK = _kind(
     "AzureDisk",
@@ -130,14 +152,23 @@ DISK = _kind(
     P("disk_state", "string", "Attached, Unattached, Reserved, ..."),
     P("os_type", "string", "Linux or Windows for OS disks."),
     P("encryption_type", "string", "Encryption at rest, e.g. EncryptionAtRestWithPlatformKey."),
+    billing="azure_disk",
+    provider_types=("microsoft.compute/disks",),
 )
 LOAD_BALANCER = _kind(
     "AzureLoadBalancer",
     "network",
     "An Azure load balancer (layer 4).",
     P("sku_name", "string", "Basic or Standard."),
+    billing="azure_load_balancer",
+    provider_types=("microsoft.network/loadbalancers",),
 )
-LB_BACKEND_POOL = _kind("AzureLoadBalancerBackendPool", "network", "A backend address pool of a load balancer.")
+LB_BACKEND_POOL = _kind(
+    "AzureLoadBalancerBackendPool",
+    "network",
+    "A backend address pool of a load balancer.",
+    billing=FREE,
+)
 APPLICATION_GATEWAY = _kind(
     "AzureApplicationGateway",
     "network",
@@ -146,6 +177,9 @@ APPLICATION_GATEWAY = _kind(
     P("sku_tier", "string", "SKU tier."),
     P("waf_enabled", "bool", "Whether the web application firewall is enabled."),
     P("backend_addresses", "string[]", "FQDNs and IP addresses of its backend pools."),
+    entry_point=EntryPoint(3),
+    billing="azure_app_gateway",
+    provider_types=("microsoft.network/applicationgateways",),
 )
 VNET_PEERING = _kind(
     "AzureVirtualNetworkPeering",
@@ -156,6 +190,7 @@ VNET_PEERING = _kind(
     P("allow_forwarded_traffic", "bool", "Whether forwarded traffic is allowed."),
     P("allow_gateway_transit", "bool", "Whether gateway transit is allowed."),
     P("use_remote_gateways", "bool", "Whether the remote network's gateways are used."),
+    billing=FREE,
 )
 PRIVATE_ENDPOINT = _kind(
     "AzurePrivateEndpoint",
@@ -163,6 +198,8 @@ PRIVATE_ENDPOINT = _kind(
     "A private endpoint: a private IP in a subnet for a PaaS resource.",
     P("group_ids", "string[]", "Sub-resources reached, e.g. blob, sqlServer, vault."),
     P("connection_state", "string", "Approval state of its first private link connection."),
+    billing="azure_private_endpoint",
+    provider_types=("microsoft.network/privateendpoints",),
 )
 SQL_SERVER = _kind(
     "AzureSqlServer",
@@ -173,6 +210,9 @@ SQL_SERVER = _kind(
     P("public_network_access", "string", "Enabled or Disabled."),
     P("minimal_tls_version", "string", "Minimum TLS version."),
     P("administrator_login", "string", "SQL administrator login name."),
+    data_store=DataStore(4),
+    billing=FREE,
+    provider_types=("microsoft.sql/servers",),
 )
 SQL_DATABASE = _kind(
     "AzureSqlDatabase",
@@ -182,6 +222,9 @@ SQL_DATABASE = _kind(
     P("status", "string", "Online, Paused, ..."),
     P("max_size_bytes", "int", "Maximum size in bytes."),
     P("zone_redundant", "bool", "Whether the database is zone redundant."),
+    data_store=DataStore(4),
+    billing="azure_sql_database",
+    provider_types=("microsoft.sql/servers/databases",),
 )
 SQL_FIREWALL_RULE = _kind(
     "AzureSqlFirewallRule",
@@ -190,6 +233,8 @@ SQL_FIREWALL_RULE = _kind(
     P("start_ip", "string", "First allowed address."),
     P("end_ip", "string", "Last allowed address."),
     P("allows_all", "bool", "The rule admits every IPv4 address (0.0.0.0 - 255.255.255.255).", indexed=True),
+    billing=FREE,
+    provider_types=("microsoft.sql/servers/firewallrules",),
 )
 STORAGE_ACCOUNT = _kind(
     "AzureStorageAccount",
@@ -203,6 +248,8 @@ STORAGE_ACCOUNT = _kind(
     P("https_only", "bool", "supportsHttpsTrafficOnly."),
     P("public_network_access", "string", "Enabled or Disabled."),
     P("primary_blob_endpoint", "string", "Blob service endpoint URL."),
+    data_store=DataStore(3),
+    provider_types=("microsoft.storage/storageaccounts",),
 )
 KEY_VAULT = _kind(
     "AzureKeyVault",
@@ -215,6 +262,8 @@ KEY_VAULT = _kind(
     P("enable_rbac_authorization", "bool", "Whether data access uses Azure RBAC rather than access policies."),
     P("network_default_action", "string", "Allow or Deny for traffic no network rule matches."),
     P("public_network_access", "string", "Enabled or Disabled."),
+    data_store=DataStore(5),
+    provider_types=("microsoft.keyvault/vaults",),
 )
 AKS_CLUSTER = _kind(
     "AzureAKSCluster",
@@ -226,6 +275,7 @@ AKS_CLUSTER = _kind(
     P("authorized_ip_ranges", "string[]", "IP ranges allowed to reach the API server (empty: any)."),
     P("network_plugin", "string", "azure, kubenet or none."),
     P("node_resource_group", "string", "Resource group holding the cluster's nodes."),
+    provider_types=("microsoft.containerservice/managedclusters",),
 )
 AKS_NODE_POOL = _kind(
     "AzureAKSNodePool",
@@ -236,6 +286,7 @@ AKS_NODE_POOL = _kind(
     P("mode", "string", "System or User."),
     P("os_type", "string", "Linux or Windows."),
     P("orchestrator_version", "string", "Kubernetes version of the pool."),
+    billing="azure_node_pool",
 )
 APP_SERVICE_PLAN = _kind(
     "AzureAppServicePlan",
@@ -244,6 +295,8 @@ APP_SERVICE_PLAN = _kind(
     P("sku_name", "string", "SKU, e.g. P1v3 or Y1."),
     P("sku_tier", "string", "Tier, e.g. PremiumV3 or Dynamic."),
     P("linux", "bool", "Whether it is a Linux plan (properties.reserved)."),
+    billing="azure_app_service_plan",
+    provider_types=("microsoft.web/serverfarms",),
 )
 WEB_APP = _kind(
     "AzureWebApp",
@@ -255,6 +308,9 @@ WEB_APP = _kind(
     P("https_only", "bool", "Whether plain HTTP is redirected to HTTPS."),
     P("state", "string", "Running or Stopped."),
     P("public_network_access", "string", "Enabled or Disabled."),
+    entry_point=EntryPoint(2, "public_network_access", "Enabled"),
+    billing=FREE,
+    provider_types=("microsoft.web/sites",),
 )
 COSMOS_DB = _kind(
     "AzureCosmosDBAccount",
@@ -266,6 +322,8 @@ COSMOS_DB = _kind(
     P("ip_rules", "string[]", "IP ranges allowed in (empty with public access Enabled: any)."),
     P("vnet_filter_enabled", "bool", "isVirtualNetworkFilterEnabled."),
     P("consistency_level", "string", "Default consistency level."),
+    data_store=DataStore(4),
+    provider_types=("microsoft.documentdb/databaseaccounts",),
 )
 ROLE_ASSIGNMENT = _kind(
     "AzureRoleAssignment",
@@ -276,6 +334,7 @@ ROLE_ASSIGNMENT = _kind(
     P("role_definition_id", "string", "ARM id of the role definition (lower-case)."),
     P("role_name", "string", "Built-in role name when known (Owner, Contributor, ...).", indexed=True),
     P("scope", "string", "Scope the role applies to (lower-case ARM id)."),
+    billing=FREE,
 )
 PRINCIPAL = _kind(
     "AzurePrincipal",
@@ -283,6 +342,7 @@ PRINCIPAL = _kind(
     "An Entra ID principal (user, group, service principal or managed identity) holding role assignments.",
     P("principal_id", "string", "Object id.", indexed=True),
     P("principal_type", "string", "User, Group, ServicePrincipal or ForeignGroup."),
+    billing=FREE,
 )
 GENERIC = _kind(
     "AzureResource",

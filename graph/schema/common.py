@@ -11,7 +11,12 @@ RESOURCE_PROPERTIES: tuple[Property, ...] = (
     Property("region", "string", "Region or location; 'global' for global services.", indexed=True),
     Property("kind", "string", "The resource's specific label, e.g. EC2Instance.", indexed=True),
     Property("name", "string", "Display name: the Name tag, else the provider's name or id.", indexed=True),
-    Property("tags", "string[]", "Tags as 'key=value' strings (split on the first '=').", indexed=False),
+    Property(
+        "tags",
+        "string[]",
+        "Tags as 'key=value' strings, split on the first '=' ('=' in a key is written %3D; a missing value is empty).",
+        indexed=False,
+    ),
     Property("first_seen", "datetime", "When discovery first saw the resource."),
     Property("last_seen", "datetime", "When discovery last saw the resource."),
     Property("last_sync", "int", "Generation of the sync that last wrote the node (for scoped cleanup)."),

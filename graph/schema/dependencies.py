@@ -10,7 +10,8 @@ role, a volume created from a snapshot). Traversals are generated from these tab
 Access (critical paths): each :class:`Access` says which way requests or data reach along an edge
 (``forward``: from source to target). :class:`CompoundHop` declares reach that no single edge shows
 (members of a security group allowed by another group's rule reach that group's members).
-:class:`EntryPoint` and :class:`DataStore` name where paths start and end, with weights used to rank.
+Where paths start and end (entry points, data stores) is declared on the kinds themselves
+(``NodeKind.entry_point``, ``NodeKind.data_store``; read with ``SCHEMA.entry_points()`` and ``SCHEMA.data_stores()``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from graph.rows import PropValue
 from graph.schema.model import NodeKind, RelType
 
 Meaning = Literal["source", "target", "both"]
@@ -52,25 +52,6 @@ class CompoundHop:
     name: str
     match: str
     description: str
-
-
-@dataclass(frozen=True)
-class EntryPoint:
-    """Where traffic from the internet enters: nodes of ``label`` (with ``prop`` equal to ``equals``; ``equals`` None
-    means the property is set). ``exposure`` ranks entries: higher is more exposed."""
-
-    label: str
-    exposure: int
-    prop: str | None = None
-    equals: PropValue = None
-
-
-@dataclass(frozen=True)
-class DataStore:
-    """A store of data; ``sensitivity`` ranks paths that end there (5 secrets .. 1 messages)."""
-
-    label: str
-    sensitivity: int
 
 
 D = Dependency
@@ -248,42 +229,6 @@ COMPOUND_HOPS: tuple[CompoundHop, ...] = (
         "MATCH (vnet)<-[:IN_VNET]-(:AzureSubnet)<-[:IN_SUBNET]-(via:AzurePrivateEndpoint)-[:CONNECTS_TO]->(b:Resource)",
         "The VM's network holds a private endpoint of the target.",
     ),
-)
-
-E = EntryPoint
-ENTRY_POINTS: tuple[EntryPoint, ...] = (
-    E("LoadBalancer", 3, "scheme", "internet-facing"),
-    E("CloudFrontDistribution", 3),
-    E("APIGatewayRestApi", 3),
-    E("APIGatewayHttpApi", 3),
-    E("ElasticIP", 2),
-    E("EC2Instance", 2, "public_ip"),
-    E("LambdaFunction", 2, "function_url_auth_type", "NONE"),
-    E("AzurePublicIPAddress", 2),
-    E("AzureApplicationGateway", 3),
-    E("AzureWebApp", 2, "public_network_access", "Enabled"),
-    E("GCPForwardingRule", 3, "is_external", True),
-    E("GCPCloudRunService", 2, "is_public", True),
-    E("GCPCloudFunction", 2, "is_public", True),
-    E("GCPComputeInstance", 2, "public_ip"),
-)
-
-S = DataStore
-DATA_STORES: tuple[DataStore, ...] = (
-    S("SecretsManagerSecret", 5),
-    S("AzureKeyVault", 5),
-    S("RDSInstance", 4),
-    S("RDSCluster", 4),
-    S("DynamoDBTable", 4),
-    S("AzureSqlServer", 4),
-    S("AzureSqlDatabase", 4),
-    S("AzureCosmosDBAccount", 4),
-    S("GCPCloudSQLInstance", 4),
-    S("S3Bucket", 3),
-    S("AzureStorageAccount", 3),
-    S("GCPStorageBucket", 3),
-    S("SQSQueue", 2),
-    S("SNSTopic", 1),
 )
 
 # No labels or relationships of its own: this module describes the ones the other modules declare.

@@ -62,6 +62,7 @@ SUPPRESSION = NodeKind(
         P("created_at", "datetime", "When it was created."),
         P("expires_at", "datetime", "When it stops applying.", indexed=True),
     ),
+    hidden=True,
 )
 
 NODES = (FINDING, SUPPRESSION)

@@ -13,7 +13,9 @@ type and pair, so one role per edge would let the last role overwrite the others
 
 from __future__ import annotations
 
-from graph.schema.model import NodeKind, Property, RelType
+from typing import Unpack
+
+from graph.schema.model import FREE, DataStore, EntryPoint, KindFacts, NodeKind, Property, RelType
 
 P = Property
 
@@ -27,8 +29,8 @@ GCP_PROPERTIES: tuple[Property, ...] = (
 )
 
 
-def _kind(label: str, service: str, description: str, *props: Property) -> NodeKind:
-    return NodeKind(label, "gcp", service, description, (*GCP_PROPERTIES, *props))
+def _kind(label: str, service: str, description: str, *props: Property, **facts: Unpack[KindFacts]) -> NodeKind:
+    return NodeKind(label, "gcp", service, description, (*GCP_PROPERTIES, *props), **facts)
 
 
 ORGANIZATION = _kind(
@@ -37,18 +39,24 @@ ORGANIZATION = _kind(
     "A Google Cloud organization: the root of the resource hierarchy.",
     P("organization_id", "string", "Numeric organization id.", indexed=True),
     P("domain", "string", "The organization's primary domain (its display name)."),
+    billing=FREE,
+    provider_types=("cloudresourcemanager.googleapis.com/Organization",),
 )
 FOLDER = _kind(
     "GCPFolder",
     "cloudresourcemanager",
     "A folder grouping projects and folders under an organization.",
     P("folder_id", "string", "Numeric folder id.", indexed=True),
+    billing=FREE,
+    provider_types=("cloudresourcemanager.googleapis.com/Folder",),
 )
 PROJECT = _kind(
     "GCPProject",
     "cloudresourcemanager",
     "A Google Cloud project: the container of resources and billing.",
     P("project_id", "string", "Project id (the human-chosen one).", indexed=True),
+    billing=FREE,
+    provider_types=("cloudresourcemanager.googleapis.com/Project",),
 )
 COMPUTE_INSTANCE = _kind(
     "GCPComputeInstance",
@@ -62,6 +70,9 @@ COMPUTE_INSTANCE = _kind(
     P("network_tags", "string[]", "Network tags: what firewall rules target."),
     P("service_accounts", "string[]", "Emails of the service accounts the instance runs as."),
     P("can_ip_forward", "bool", "Whether the instance may route packets it did not originate."),
+    entry_point=EntryPoint(2, "public_ip", in_network=True),
+    billing="gcp_instance",
+    provider_types=("compute.googleapis.com/Instance",),
 )
 DISK = _kind(
     "GCPDisk",
@@ -71,6 +82,11 @@ DISK = _kind(
     P("disk_type", "string", "Disk type, e.g. pd-balanced."),
     P("zone", "string", "Zone of a zonal disk."),
     P("source_image", "string", "Image the disk was created from."),
+    billing="gcp_disk",
+    provider_types=(
+        "compute.googleapis.com/Disk",
+        "compute.googleapis.com/RegionDisk",
+    ),
 )
 NETWORK = _kind(
     "GCPNetwork",
@@ -79,6 +95,8 @@ NETWORK = _kind(
     P("auto_create_subnetworks", "bool", "Auto mode (a subnetwork per region) or custom mode."),
     P("routing_mode", "string", "REGIONAL or GLOBAL dynamic routing."),
     P("mtu", "int", "Maximum transmission unit."),
+    billing=FREE,
+    provider_types=("compute.googleapis.com/Network",),
 )
 SUBNETWORK = _kind(
     "GCPSubnetwork",
@@ -88,6 +106,8 @@ SUBNETWORK = _kind(
     P("gateway_address", "string", "Gateway address of the range."),
     P("private_ip_google_access", "bool", "Whether VMs without external IPs reach Google APIs."),
     P("purpose", "string", "PRIVATE, REGIONAL_MANAGED_PROXY, ..."),
+    billing=FREE,
+    provider_types=("compute.googleapis.com/Subnetwork",),
 )
 FIREWALL = _kind(
     "GCPFirewall",
@@ -104,6 +124,8 @@ FIREWALL = _kind(
     P("target_service_accounts", "string[]", "Service accounts of the instances the rule applies to."),
     P("disabled", "bool", "Whether the rule is disabled."),
     P("open_to_internet", "bool", "Enabled ingress allow rule whose sources include 0.0.0.0/0 or ::/0.", indexed=True),
+    billing=FREE,
+    provider_types=("compute.googleapis.com/Firewall",),
 )
 FORWARDING_RULE = _kind(
     "GCPForwardingRule",
@@ -114,12 +136,23 @@ FORWARDING_RULE = _kind(
     P("port_range", "string", "Ports, e.g. 80-80."),
     P("load_balancing_scheme", "string", "EXTERNAL, EXTERNAL_MANAGED, INTERNAL, ..."),
     P("is_external", "bool", "Whether the scheme is an external one."),
+    entry_point=EntryPoint(3, "is_external", True),
+    billing="gcp_forwarding_rule",
+    provider_types=(
+        "compute.googleapis.com/ForwardingRule",
+        "compute.googleapis.com/GlobalForwardingRule",
+    ),
 )
 TARGET_PROXY = _kind(
     "GCPTargetProxy",
     "compute",
     "A target HTTP(S) proxy of a load balancer, routing through a URL map.",
     P("url_map", "string", "Full resource name of the URL map."),
+    billing=FREE,
+    provider_types=(
+        "compute.googleapis.com/TargetHttpProxy",
+        "compute.googleapis.com/TargetHttpsProxy",
+    ),
 )
 BACKEND_SERVICE = _kind(
     "GCPBackendService",
@@ -128,6 +161,11 @@ BACKEND_SERVICE = _kind(
     P("protocol", "string", "HTTP, HTTPS, TCP, ..."),
     P("load_balancing_scheme", "string", "EXTERNAL, INTERNAL_MANAGED, ..."),
     P("port_name", "string", "Named port on the backends."),
+    billing=FREE,
+    provider_types=(
+        "compute.googleapis.com/BackendService",
+        "compute.googleapis.com/RegionBackendService",
+    ),
 )
 INSTANCE_GROUP = _kind(
     "GCPInstanceGroup",
@@ -135,6 +173,8 @@ INSTANCE_GROUP = _kind(
     "An instance group (managed or not) of Compute Engine instances.",
     P("zone", "string", "Zone of a zonal group."),
     P("size", "int", "Number of instances."),
+    billing=FREE,
+    provider_types=("compute.googleapis.com/InstanceGroup",),
 )
 GKE_CLUSTER = _kind(
     "GCPGKECluster",
@@ -146,6 +186,8 @@ GKE_CLUSTER = _kind(
     P("private_endpoint", "bool", "Whether the control plane has no public endpoint."),
     P("master_authorized_networks", "string[]", "CIDRs allowed to reach the control plane."),
     P("master_authorized_networks_enabled", "bool", "Whether master authorized networks are enforced."),
+    billing="gke_cluster",
+    provider_types=("container.googleapis.com/Cluster",),
 )
 GKE_NODE_POOL = _kind(
     "GCPGKENodePool",
@@ -156,6 +198,8 @@ GKE_NODE_POOL = _kind(
     P("version", "string", "Kubernetes version of the nodes."),
     P("autoscaling", "bool", "Whether autoscaling is enabled."),
     P("service_account", "string", "Email of the service account the nodes run as."),
+    billing="gcp_node_pool",
+    provider_types=("container.googleapis.com/NodePool",),
 )
 CLOUD_SQL = _kind(
     "GCPCloudSQLInstance",
@@ -168,6 +212,9 @@ CLOUD_SQL = _kind(
     P("private_ip", "string", "Private IP, when connected to a VPC."),
     P("authorized_networks", "string[]", "CIDRs allowed to connect to the public IP."),
     P("open_to_internet", "bool", "Public IP enabled and 0.0.0.0/0 authorized.", indexed=True),
+    data_store=DataStore(4),
+    billing="gcp_cloud_sql",
+    provider_types=("sqladmin.googleapis.com/Instance",),
 )
 CLOUD_RUN = _kind(
     "GCPCloudRunService",
@@ -177,6 +224,8 @@ CLOUD_RUN = _kind(
     P("service_account", "string", "Email of the service account revisions run as."),
     P("ingress", "string", "Ingress setting: all, internal, internal-and-cloud-load-balancing."),
     P("is_public", "bool", "Whether allUsers or allAuthenticatedUsers hold a role on it.", indexed=True),
+    entry_point=EntryPoint(2, "is_public", True),
+    provider_types=("run.googleapis.com/Service",),
 )
 CLOUD_FUNCTION = _kind(
     "GCPCloudFunction",
@@ -188,6 +237,11 @@ CLOUD_FUNCTION = _kind(
     P("https_url", "string", "HTTPS trigger URL."),
     P("ingress_settings", "string", "ALLOW_ALL, ALLOW_INTERNAL_ONLY, ..."),
     P("is_public", "bool", "Whether allUsers or allAuthenticatedUsers hold a role on it.", indexed=True),
+    entry_point=EntryPoint(2, "is_public", True),
+    provider_types=(
+        "cloudfunctions.googleapis.com/CloudFunction",
+        "cloudfunctions.googleapis.com/Function",
+    ),
 )
 SERVICE_ACCOUNT = _kind(
     "GCPServiceAccount",
@@ -196,6 +250,8 @@ SERVICE_ACCOUNT = _kind(
     P("email", "string", "Service account email.", indexed=True),
     P("unique_id", "string", "Numeric unique id."),
     P("disabled", "bool", "Whether the account is disabled."),
+    billing=FREE,
+    provider_types=("iam.googleapis.com/ServiceAccount",),
 )
 SERVICE_ACCOUNT_KEY = _kind(
     "GCPServiceAccountKey",
@@ -206,6 +262,8 @@ SERVICE_ACCOUNT_KEY = _kind(
     P("valid_after", "datetime", "Start of validity."),
     P("valid_before", "datetime", "End of validity."),
     P("service_account_email", "string", "Email of the owning service account."),
+    billing=FREE,
+    provider_types=("iam.googleapis.com/ServiceAccountKey",),
 )
 STORAGE_BUCKET = _kind(
     "GCPStorageBucket",
@@ -216,6 +274,8 @@ STORAGE_BUCKET = _kind(
     P("public_access_prevention", "string", "enforced or inherited."),
     P("versioning", "bool", "Whether object versioning is on."),
     P("is_public", "bool", "Whether allUsers or allAuthenticatedUsers hold a role on it.", indexed=True),
+    data_store=DataStore(3),
+    provider_types=("storage.googleapis.com/Bucket",),
 )
 PRINCIPAL = NodeKind(
     "GCPPrincipal",
@@ -232,8 +292,14 @@ PRINCIPAL = NodeKind(
         P("email", "string", "Email or domain of the member, when it has one.", indexed=True),
         P("is_public", "bool", "allUsers or allAuthenticatedUsers: anyone (signed in) on the internet."),
     ),
+    billing=FREE,
 )
-RESOURCE = _kind("GCPResource", "cloudasset", "Any other Cloud Asset type; asset_type says which.")
+RESOURCE = _kind(
+    "GCPResource",
+    "cloudasset",
+    "Any other Cloud Asset type; asset_type says which.",
+    billing="gcp_resource",
+)
 
 NODES: tuple[NodeKind, ...] = (
     ORGANIZATION,

@@ -41,6 +41,7 @@ NODES: tuple[NodeKind, ...] = (
             *_JOB_COUNTS,
         ),
         resource=False,
+        hidden=True,
     ),
     NodeKind(
         "JobUnit",
@@ -62,6 +63,7 @@ NODES: tuple[NodeKind, ...] = (
             *_JOB_COUNTS,
         ),
         resource=False,
+        hidden=True,
     ),
     NodeKind(
         "Change",

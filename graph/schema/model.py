@@ -9,15 +9,19 @@ perspective, the LLM's schema prompt -- is generated from a ``Schema`` value.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypedDict
 
 from core.errors import SchemaError
+from graph.rows import PropValue
 
 PropType = Literal["string", "int", "float", "bool", "string[]", "datetime"]
 Provider = Literal["aws", "azure", "gcp", "any"]
+
+FREE = "free"  # the billing of kinds the providers do not charge for by themselves
 
 RESOURCE_LABEL = "Resource"
 _IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -35,8 +39,47 @@ class Property:
 
 
 @dataclass(frozen=True)
+class EntryPoint:
+    """Traffic from the internet enters nodes of this kind (with ``prop`` equal to ``equals``; ``equals`` None means
+    the property is set). ``exposure`` ranks entries: higher is more exposed. ``in_network``: the traffic reaches the
+    node through its network (route to an internet gateway, network ACL, security groups), not through a
+    provider-managed endpoint."""
+
+    exposure: int
+    prop: str | None = None
+    equals: PropValue = None
+    in_network: bool = False
+
+    def cypher(self, var: str, label: str) -> str:
+        """A Cypher condition that is true when ``var`` is such an entry."""
+        test = f"{var}:{label}"
+        if self.prop is None:
+            return f"({test})"
+        if self.equals is None:
+            return f"({test} AND {var}.{self.prop} IS NOT NULL)"
+        return f"({test} AND {var}.{self.prop} = {json.dumps(self.equals)})"
+
+
+@dataclass(frozen=True)
+class DataStore:
+    """Nodes of this kind hold data; ``sensitivity`` ranks paths that end there (5 secrets .. 1 messages)."""
+
+    sensitivity: int
+
+
+class KindFacts(TypedDict, total=False):
+    """The per-kind facts, for helpers that build a :class:`NodeKind` and pass them through."""
+
+    entry_point: EntryPoint
+    data_store: DataStore
+    hidden: bool
+    billing: str
+    provider_types: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class NodeKind:
-    """A node label: what it is, how it is keyed, what it carries."""
+    """A node label: what it is, how it is keyed, what it carries, and the facts analysis reads from it."""
 
     label: str
     provider: Provider
@@ -44,6 +87,11 @@ class NodeKind:
     description: str
     properties: tuple[Property, ...] = ()
     resource: bool = True
+    entry_point: EntryPoint | None = None  # exposed to the internet
+    data_store: DataStore | None = None  # holds data
+    hidden: bool = False  # the product's own records: the viewer and natural-language questions never list them
+    billing: str | None = None  # the cost model's name in queries.cost, FREE, or None when not priced
+    provider_types: tuple[str, ...] = ()  # Azure resource types (lower-case) or GCP asset types read as this label
 
     def property(self, name: str) -> Property | None:
         for prop in self.properties:
@@ -74,6 +122,7 @@ class Schema:
     _by_label: dict[str, NodeKind] = field(init=False, repr=False, compare=False)
     _by_rel: dict[tuple[str, str, str], RelType] = field(init=False, repr=False, compare=False)
     _props: dict[str, tuple[Property, ...]] = field(init=False, repr=False, compare=False)
+    _by_type: dict[tuple[str, str], str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_label: dict[str, NodeKind] = {}
@@ -92,6 +141,15 @@ class Schema:
             clash = (set(names) & common_names) if kind.resource else set()
             if clash or len(names) != len(set(names)):
                 raise SchemaError(f"{kind.label} declares {sorted(clash) or names} twice; remove the repeat")
+            entry = kind.entry_point
+            if entry is not None and entry.prop is not None and entry.prop not in {*names, *common_names}:
+                raise SchemaError(f"{kind.label}'s entry point reads undeclared property {entry.prop!r}; declare it")
+        by_type: dict[tuple[str, str], str] = {}
+        for kind in self.nodes:
+            for type_ in kind.provider_types:
+                if (kind.provider, type_) in by_type:
+                    raise SchemaError(f"{kind.provider} type {type_!r} is mapped to two labels; keep one")
+                by_type[(kind.provider, type_)] = kind.label
         seen: dict[tuple[str, str, str], RelType] = {}
         for rel in self.relationships:
             _check_ident(rel.type, "relationship type")
@@ -107,6 +165,7 @@ class Schema:
         object.__setattr__(self, "_by_label", by_label)
         object.__setattr__(self, "_by_rel", seen)
         object.__setattr__(self, "_props", props)
+        object.__setattr__(self, "_by_type", by_type)
 
     def node(self, label: str) -> NodeKind:
         try:
@@ -130,6 +189,25 @@ class Schema:
 
     def resource_kinds(self) -> Iterable[NodeKind]:
         return (kind for kind in self.nodes if kind.resource)
+
+    def entry_points(self) -> tuple[tuple[str, EntryPoint], ...]:
+        """Every kind exposed to the internet, with how: the one definition of "exposed"."""
+        return tuple((k.label, k.entry_point) for k in self.nodes if k.entry_point is not None)
+
+    def data_stores(self) -> tuple[tuple[str, DataStore], ...]:
+        """Every kind that holds data, with its sensitivity."""
+        return tuple((k.label, k.data_store) for k in self.nodes if k.data_store is not None)
+
+    def hidden_labels(self) -> frozenset[str]:
+        return frozenset(k.label for k in self.nodes if k.hidden)
+
+    def label_for_type(self, provider: Provider, type_: str) -> str | None:
+        """The label a provider's resource or asset type is read as (declared on the kind), or None."""
+        return self._by_type.get((provider, type_))
+
+    def provider_types(self, provider: Provider) -> dict[str, str]:
+        """Every provider type of ``provider`` mapped to its label."""
+        return {t: label for (p, t), label in self._by_type.items() if p == provider}
 
 
 def _check_ident(name: str, what: str) -> None:

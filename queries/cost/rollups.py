@@ -8,6 +8,7 @@ from typing import Literal
 
 from core.errors import QueryInputError
 from graph.neo4j.client import Graph
+from graph.tags import tag_prefix
 from queries.cost.estimate import NOT_PRICED
 from queries.cost.prices_snapshot import PriceSnapshot
 from queries.records import node_record
@@ -79,7 +80,7 @@ def cost_summary(
     if by == "tag":
         if not tag_key or not _TAG_KEY.match(tag_key):
             raise QueryInputError("grouping by tag needs a tag key (e.g. team or env) without '='")
-        rows = graph.read(_BY_TAG, {"prefix": f"{tag_key}=", "untagged": UNTAGGED})
+        rows = graph.read(_BY_TAG, {"prefix": tag_prefix(tag_key), "untagged": UNTAGGED})
     else:
         rows = graph.read(_BY_FIELD, {"field": by})
     groups = tuple(CostGroup(str(r["key"]), round(float(r["usd"]), 2), int(r["resources"])) for r in rows)

@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 from graph.schema import SCHEMA
-from graph.schema.dependencies import (
-    ACCESS,
-    DATA_STORES,
-    DEPENDENCIES,
-    ENTRY_POINTS,
-    NOT_DEPENDENCIES,
-)
+from graph.schema.dependencies import ACCESS, DEPENDENCIES, NOT_DEPENDENCIES
 from queries.traverse import access_steps, dependency_steps
 
 
@@ -28,11 +22,11 @@ def test_declarations_name_declared_types_labels_and_properties() -> None:
             if label is not None:
                 SCHEMA.node(label)
     assert not set(NOT_DEPENDENCIES) & {d.type for d in DEPENDENCIES}
-    for entry in ENTRY_POINTS:
-        names = {p.name for p in SCHEMA.properties_of(entry.label)}
+    for label, entry in SCHEMA.entry_points():
+        names = {p.name for p in SCHEMA.properties_of(label)}
         assert entry.prop is None or entry.prop in names, entry
-    for store in DATA_STORES:
-        assert SCHEMA.node(store.label).resource
+    for label, _ in SCHEMA.data_stores():
+        assert SCHEMA.node(label).resource
 
 
 def test_pair_specific_meanings_win_over_the_types_default() -> None:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from graph.rows import PropValue
+from graph.tags import tag_value, tags_from_pairs
 from ingest.providers.aws.client import AwsClients, partition_for
 
 
@@ -101,23 +102,11 @@ def timestamp(value: object) -> datetime | None:
 
 def tags_from_list(tags: object, key: str = "Key", value: str = "Value") -> tuple[str, ...]:
     """Tags given as [{Key, Value}] (or {key, value} with ``key``/``value`` set) as sorted 'k=v'."""
-    if not isinstance(tags, list | tuple):
-        return ()
-    return tuple(sorted(f"{t.get(key)}={t.get(value) or ''}" for t in tags if isinstance(t, dict) and t.get(key)))
-
-
-def tags_from_map(tags: object) -> tuple[str, ...]:
-    if not isinstance(tags, dict):
-        return ()
-    return tuple(sorted(f"{k}={v or ''}" for k, v in tags.items()))
+    return tags_from_pairs(tags, key, value)
 
 
 def name_tag(tags: tuple[str, ...]) -> str | None:
-    for tag in tags:
-        key, _, value = tag.partition("=")
-        if key == "Name" and value:
-            return value
-    return None
+    return tag_value(tags, "Name")
 
 
 def resource(account: str, region: str, name: str, tags: tuple[str, ...], **props: PropValue) -> dict[str, PropValue]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from graph.rows import EdgeRow, NodeRow, Transformed
+from graph.tags import tags_from_map
 from ingest.providers.aws.client import AwsClients
 from ingest.providers.aws.compute_common import (
     arn,
@@ -24,7 +25,6 @@ from ingest.providers.aws.compute_common import (
     sg_arn,
     strings,
     subnet_arn,
-    tags_from_map,
     text,
     timestamp,
     vpc_arn,

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from graph.rows import EdgeRow, NodeRow, Transformed
+from graph.tags import tags_from_map
 from ingest.providers.aws.client import AwsClients, error_code
 from ingest.providers.aws.compute_common import (
     arn,
@@ -27,7 +28,6 @@ from ingest.providers.aws.compute_common import (
     sg_arn,
     strings,
     subnet_arn,
-    tags_from_map,
     text,
     timestamp,
     values_of,

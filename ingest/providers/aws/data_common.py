@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from botocore.exceptions import ClientError
 
 from graph.rows import PropValue
+from graph.tags import tag_value
 from ingest.providers.aws.client import SKIPPABLE_CODES, AwsClients, error_code, partition_for
 
 log = logging.getLogger(__name__)
@@ -152,22 +153,8 @@ def policy_allows_public(policy: str | None) -> bool | None:
     return False
 
 
-def tags_from_pairs(
-    pairs: Iterable[Mapping[str, Any]] | None, key: str = "Key", value: str = "Value"
-) -> tuple[str, ...]:
-    return tuple(sorted(f"{p.get(key, '')}={p.get(value, '')}" for p in pairs or ()))
-
-
-def tags_from_map(tags: Mapping[str, str] | None) -> tuple[str, ...]:
-    return tuple(sorted(f"{k}={v}" for k, v in (tags or {}).items()))
-
-
 def name_tag(tags: tuple[str, ...], fallback: str) -> str:
-    for tag in tags:
-        key, _, value = tag.partition("=")
-        if key == "Name" and value:
-            return value
-    return fallback
+    return tag_value(tags, "Name") or fallback
 
 
 def as_int(value: object) -> int | None:

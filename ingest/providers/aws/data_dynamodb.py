@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from graph.rows import EdgeRow, NodeRow, Transformed
+from graph.tags import tags_from_pairs
 from ingest.providers.aws.client import AwsClients, partition_for
-from ingest.providers.aws.data_common import aware, client, kms_key_ref, name_tag, optional, resource, tags_from_pairs
+from ingest.providers.aws.data_common import aware, client, kms_key_ref, name_tag, optional, resource
 from ingest.providers.aws.unit import AwsUnit
 
 if TYPE_CHECKING:

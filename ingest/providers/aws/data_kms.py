@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from graph.rows import NodeRow, Transformed
+from graph.tags import tags_from_pairs
 from ingest.providers.aws.client import AwsClients
-from ingest.providers.aws.data_common import aware, client, kms_key_ref, optional, resource, tags_from_pairs
+from ingest.providers.aws.data_common import aware, client, kms_key_ref, optional, resource
 from ingest.providers.aws.unit import AwsUnit
 
 if TYPE_CHECKING:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from graph.rows import EdgeRow, NodeRow, Transformed
+from graph.tags import tags_from_pairs
 from ingest.providers.aws.client import AwsClients, error_code, partition_for
 from ingest.providers.aws.data_common import (
     aware,
@@ -27,7 +28,6 @@ from ingest.providers.aws.data_common import (
     policy_allows_public,
     resolve_key_aliases,
     resource,
-    tags_from_pairs,
 )
 from ingest.providers.aws.unit import AwsUnit
 

@@ -9,16 +9,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from graph.rows import EdgeRow, NodeRow, Transformed
+from graph.tags import tags_from_pairs
 from ingest.providers.aws.client import AwsClients
-from ingest.providers.aws.data_common import (
-    aware,
-    client,
-    kms_key_ref,
-    name_tag,
-    resolve_key_aliases,
-    resource,
-    tags_from_pairs,
-)
+from ingest.providers.aws.data_common import aware, client, kms_key_ref, name_tag, resolve_key_aliases, resource
 from ingest.providers.aws.unit import AwsUnit
 
 if TYPE_CHECKING:

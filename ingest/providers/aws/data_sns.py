@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from graph.rows import EdgeRow, NodeRow, Transformed
+from graph.tags import tags_from_pairs
 from ingest.providers.aws.client import AwsClients
 from ingest.providers.aws.data_common import (
     as_int,
@@ -23,7 +24,6 @@ from ingest.providers.aws.data_common import (
     policy_allows_public,
     resolve_key_aliases,
     resource,
-    tags_from_pairs,
 )
 from ingest.providers.aws.unit import AwsUnit
 

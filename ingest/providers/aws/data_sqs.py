@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from graph.rows import EdgeRow, NodeRow, Transformed
+from graph.tags import tags_from_map
 from ingest.providers.aws.client import AwsClients, partition_for
 from ingest.providers.aws.data_common import (
     as_bool,
@@ -24,7 +25,6 @@ from ingest.providers.aws.data_common import (
     policy_allows_public,
     resolve_key_aliases,
     resource,
-    tags_from_map,
 )
 from ingest.providers.aws.unit import AwsUnit
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from graph.rows import EdgeRow, NodeRow, PropValue, Transformed
+from graph.tags import tags_from_pairs
 from ingest.providers.aws.client import AwsClients, partition_for
 from ingest.providers.aws.unit import AwsUnit
 
@@ -66,7 +67,7 @@ def arn(region: str, account: str, resource: str) -> str:
 
 
 def tag_list(tags: Iterable[TagTypeDef] | None) -> tuple[str, ...]:
-    return tuple(sorted(f"{t.get('Key', '')}={t.get('Value', '')}" for t in tags or ()))
+    return tags_from_pairs(tags)
 
 
 def name_from(tags: Iterable[TagTypeDef] | None, fallback: str) -> str:

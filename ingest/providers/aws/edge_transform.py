@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from graph.rows import EdgeRow, NodeRow, PropValue, Transformed
+from graph.tags import tags_from_map
 from ingest.providers.aws.client import partition_for
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ class ApiGatewayPayload:
 
 
 def tags_of(tags: Mapping[str, str] | None) -> tuple[str, ...]:
-    return tuple(sorted(f"{k}={v}" for k, v in (tags or {}).items()))
+    return tags_from_map(tags)
 
 
 def _name(tags: Mapping[str, str] | None, fallback: str) -> str:

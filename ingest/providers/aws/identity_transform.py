@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from graph.rows import EdgeRow, NodeRow, PropValue, Transformed
+from graph.tags import tags_from_pairs
 from ingest.providers.aws.identity_policy import document_json, parse_document, statement_rows, trust_of
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ class IamPayload:
 
 
 def tag_list(tags: Iterable[TagTypeDef] | None) -> tuple[str, ...]:
-    return tuple(sorted(f"{t.get('Key', '')}={t.get('Value', '')}" for t in tags or ()))
+    return tags_from_pairs(tags)
 
 
 def name_from(tags: Iterable[TagTypeDef] | None, fallback: str) -> str:

@@ -9,10 +9,11 @@ unit writes them, with edges). Untagged resources and EKS, IAM and Route53 are n
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from graph.rows import NodeRow, PropValue, Transformed
+from graph.tags import tag_value, tags_from_pairs
 from ingest.providers.aws.client import AwsClients
 from ingest.providers.aws.unit import AwsUnit
 
@@ -101,8 +102,8 @@ def transform_tagged(mappings: Sequence[ResourceTagMappingTypeDef], account: str
         service, arn_region, arn_account, resource_type, arn_name = arn_type(arn)
         if not service or resource_type in TYPED_ARN_TYPES:
             continue
-        tags = _tags(mapping.get("Tags", []))
-        name = next((t.split("=", 1)[1] for t in tags if t.startswith("Name=") and len(t) > 5), None)
+        tags = tags_from_pairs(mapping.get("Tags", []))
+        name = tag_value(tags, "Name")
         props: dict[str, PropValue] = {
             "account": arn_account or account,
             "region": arn_region or region,
@@ -115,14 +116,6 @@ def transform_tagged(mappings: Sequence[ResourceTagMappingTypeDef], account: str
             continue
         nodes.append(NodeRow("AwsResource", arn, props))
     return Transformed(tuple(nodes), ())
-
-
-def _tags(tags: Iterable[object]) -> tuple[str, ...]:
-    pairs = []
-    for tag in tags:
-        if isinstance(tag, dict):
-            pairs.append(f"{tag.get('Key', '')}={tag.get('Value', '')}")
-    return tuple(sorted(pairs))
 
 
 def fetch_tagged(clients: AwsClients, region: str) -> list[ResourceTagMappingTypeDef]:

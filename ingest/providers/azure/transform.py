@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 
 from graph.rows import EdgeRow, NodeRow, PropValue, Transformed
+from graph.schema import SCHEMA
+from graph.tags import tags_from_map
 from ingest.providers.azure.props import (
     BUILT_IN_ROLES,
     as_list,
@@ -28,26 +30,8 @@ from ingest.providers.azure.query import ArmRow, AzurePayload
 
 GLOBAL = "global"
 
-LABEL_BY_TYPE: Mapping[str, str] = {
-    "microsoft.compute/virtualmachines": "AzureVirtualMachine",
-    "microsoft.network/networkinterfaces": "AzureNetworkInterface",
-    "microsoft.network/virtualnetworks": "AzureVirtualNetwork",
-    "microsoft.network/networksecuritygroups": "AzureNetworkSecurityGroup",
-    "microsoft.network/publicipaddresses": "AzurePublicIPAddress",
-    "microsoft.compute/disks": "AzureDisk",
-    "microsoft.network/loadbalancers": "AzureLoadBalancer",
-    "microsoft.network/applicationgateways": "AzureApplicationGateway",
-    "microsoft.network/privateendpoints": "AzurePrivateEndpoint",
-    "microsoft.sql/servers": "AzureSqlServer",
-    "microsoft.sql/servers/databases": "AzureSqlDatabase",
-    "microsoft.sql/servers/firewallrules": "AzureSqlFirewallRule",
-    "microsoft.storage/storageaccounts": "AzureStorageAccount",
-    "microsoft.keyvault/vaults": "AzureKeyVault",
-    "microsoft.containerservice/managedclusters": "AzureAKSCluster",
-    "microsoft.web/serverfarms": "AzureAppServicePlan",
-    "microsoft.web/sites": "AzureWebApp",
-    "microsoft.documentdb/databaseaccounts": "AzureCosmosDBAccount",
-}
+# Declared on the kinds (NodeKind.provider_types, lower-case); any other type becomes AzureResource.
+LABEL_BY_TYPE: Mapping[str, str] = SCHEMA.provider_types("azure")
 SUBSCRIPTION_TYPE = "microsoft.resources/subscriptions"
 RESOURCE_GROUP_TYPE = "microsoft.resources/subscriptions/resourcegroups"
 PRIVATE_LINK_TARGETS = frozenset(
@@ -60,9 +44,7 @@ def label_for(resource_type: str) -> str:
 
 
 def tag_tuple(tags: object) -> tuple[str, ...]:
-    if not isinstance(tags, Mapping):
-        return ()
-    return tuple(sorted(f"{k}={'' if v is None else v}" for k, v in tags.items()))
+    return tags_from_map(tags)
 
 
 def parent_id(child_id: str, segment: str) -> str:

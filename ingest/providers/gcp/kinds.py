@@ -12,35 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.rows import EdgeRow, NodeRow, PropValue
+from graph.schema import SCHEMA
 from ingest.providers.gcp.payload import Json, SearchResult, parse_time
 
-LABELS_BY_TYPE: Mapping[str, str] = {
-    "cloudresourcemanager.googleapis.com/Organization": "GCPOrganization",
-    "cloudresourcemanager.googleapis.com/Folder": "GCPFolder",
-    "cloudresourcemanager.googleapis.com/Project": "GCPProject",
-    "compute.googleapis.com/Instance": "GCPComputeInstance",
-    "compute.googleapis.com/Disk": "GCPDisk",
-    "compute.googleapis.com/RegionDisk": "GCPDisk",
-    "compute.googleapis.com/Network": "GCPNetwork",
-    "compute.googleapis.com/Subnetwork": "GCPSubnetwork",
-    "compute.googleapis.com/Firewall": "GCPFirewall",
-    "compute.googleapis.com/ForwardingRule": "GCPForwardingRule",
-    "compute.googleapis.com/GlobalForwardingRule": "GCPForwardingRule",
-    "compute.googleapis.com/TargetHttpProxy": "GCPTargetProxy",
-    "compute.googleapis.com/TargetHttpsProxy": "GCPTargetProxy",
-    "compute.googleapis.com/BackendService": "GCPBackendService",
-    "compute.googleapis.com/RegionBackendService": "GCPBackendService",
-    "compute.googleapis.com/InstanceGroup": "GCPInstanceGroup",
-    "container.googleapis.com/Cluster": "GCPGKECluster",
-    "container.googleapis.com/NodePool": "GCPGKENodePool",
-    "sqladmin.googleapis.com/Instance": "GCPCloudSQLInstance",
-    "run.googleapis.com/Service": "GCPCloudRunService",
-    "cloudfunctions.googleapis.com/CloudFunction": "GCPCloudFunction",
-    "cloudfunctions.googleapis.com/Function": "GCPCloudFunction",
-    "iam.googleapis.com/ServiceAccount": "GCPServiceAccount",
-    "iam.googleapis.com/ServiceAccountKey": "GCPServiceAccountKey",
-    "storage.googleapis.com/Bucket": "GCPStorageBucket",
-}
+# Declared on the kinds (NodeKind.provider_types); any other asset type becomes GENERIC_LABEL.
+LABELS_BY_TYPE: Mapping[str, str] = SCHEMA.provider_types("gcp")
 GENERIC_LABEL = "GCPResource"
 INTERNET = frozenset({"0.0.0.0/0", "::/0"})
 Props = dict[str, PropValue]

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from graph.rows import EdgeRow, NodeRow, PropValue, Transformed
+from graph.tags import tags_from_map
 from ingest.providers.gcp.kinds import (
     GENERIC_LABEL,
     HANDLERS,
@@ -97,7 +98,7 @@ def _tags(item: Item) -> tuple[str, ...]:
     if not labels:
         labels = m(item.data.get("labels")) or m(m(item.data.get("settings")).get("userLabels"))
         labels = labels or m(item.data.get("resourceLabels"))
-    return tuple(sorted(f"{k}={v}" for k, v in labels.items()))
+    return tags_from_map(labels)
 
 
 def _state(item: Item) -> str | None:
