@@ -1,7 +1,8 @@
 """What every cloud provider gives the sync pipeline: units to plan, and for each unit its rows.
 
-A ``Provider`` turns a job request into ``UnitSpec`` values (AWS: service x account x region; Azure:
-one subscription, or every visible one; GCP: one scope) and names the ``Unit`` that reads each spec.
+A ``Provider`` turns a job request into ``UnitSpec`` values (AWS: service x account x region; Azure: one
+unit reading the requested subscriptions, or every visible one, together; GCP: one per scope) and names the
+``Unit`` that reads each spec.
 A ``Unit`` reads its spec: fetch (cloud I/O) then a pure transform, returning ``UnitRows``: the
 nodes and edges to write, and the cleanup scopes this unit owns. The pipeline (``ingest.jobs.units``)
 writes the nodes, then, once every unit has, the edges and the cleanup: the same two phases for
