@@ -8,7 +8,7 @@ far away, when ``x`` goes down. Each reached node comes with one shortest path f
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from core.errors import QueryInputError
@@ -28,17 +28,21 @@ class DependencyResult:
     direction: DependencyDirection
     max_depth: int
     nodes: tuple[Reached, ...]
-    truncated: bool
+    truncated: bool = field(metadata={"doc": "True when the node cap stopped the walk."})
 
 
 @dataclass(frozen=True)
 class Count:
+    """A count for one key."""
+
     key: str
     count: int
 
 
 @dataclass(frozen=True)
 class BlastRadius:
+    """What depends on a resource, directly or transitively, grouped by kind and distance."""
+
     root: NodeRef
     max_depth: int
     total: int

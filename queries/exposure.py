@@ -40,6 +40,8 @@ INTERNET = NodeRef("internet", "Internet", "Internet", "any", "", "global")
 
 @dataclass(frozen=True)
 class ExposureHop:
+    """One hop from the internet towards the resource, with what allows it."""
+
     node: NodeRef
     allows: str  # why traffic passes this hop
     rule_id: str | None = None
@@ -47,6 +49,8 @@ class ExposureHop:
 
 @dataclass(frozen=True)
 class ExposurePath:
+    """An internet exposure path: the ports every layer lets through."""
+
     resource: NodeRef
     protocol: str
     ports: Ranges
@@ -54,6 +58,7 @@ class ExposurePath:
 
     @property
     def ports_text(self) -> str:
+        """Open ports, e.g. 'tcp 22,80' or 'tcp all'."""
         return describe(self.protocol, self.ports)
 
 

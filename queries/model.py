@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Cypher map projection giving what a NodeRef needs (one row per node, no full property maps).
 REF_FIELDS = ".id, .kind, .name, .provider, .account, .region"
@@ -39,9 +39,11 @@ class PathStep:
 
     from_id: str
     to_id: str
-    type: str
-    edge_forward: bool
-    via: str | None = None
+    type: str = field(metadata={"doc": "Relationship type, or a compound hop such as ALLOWED_BY_SECURITY_GROUP."})
+    edge_forward: bool = field(metadata={"doc": "False when the stored relationship points to_id -> from_id."})
+    via: str | None = field(
+        default=None, metadata={"doc": "The node explaining a compound hop (e.g. the allowing rule)."}
+    )
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,8 @@ def shortest_path(graph: Graph, from_id: str, to_id: str, max_depth: int = 8, ty
 
 @dataclass(frozen=True)
 class CriticalPath:
+    """A ranked path from an entry point to a data store."""
+
     rank: int
     entry: NodeRef
     store: NodeRef
@@ -88,6 +90,8 @@ class SharedPoint:
 
 @dataclass(frozen=True)
 class CriticalPaths:
+    """Ranked by store sensitivity, then entry exposure, then shorter path."""
+
     paths: tuple[CriticalPath, ...]
     total: int  # entry-to-store pairs found (before `first`)
     entries: int

@@ -46,6 +46,8 @@ def rollup(graph: Graph, by: RollupBy, provider: str | None = None) -> tuple[Buc
 
 @dataclass(frozen=True)
 class Group:
+    """A collapsed group of the estate: an account, a region of it, or a kind in a region."""
+
     id: str  # e.g. "account:123|region:us-east-1"
     level: Literal["ACCOUNT", "REGION", "KIND"]
     account: str
@@ -65,6 +67,8 @@ class GroupEdge:
 
 @dataclass(frozen=True)
 class Overview:
+    """The estate collapsed; expand a group by passing its account (and region)."""
+
     groups: tuple[Group, ...]
     edges: tuple[GroupEdge, ...]
     total: int
@@ -107,6 +111,8 @@ def overview(graph: Graph, account: str | None = None, region: str | None = None
 
 @dataclass(frozen=True)
 class Component:
+    """Resources grouped into an application: by tag value, or by connectivity."""
+
     key: str  # the tag value, or the smallest id of a connected component
     size: int
     kinds: tuple[Bucket, ...]
