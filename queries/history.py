@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +21,8 @@ MAX_FIRST = 1000
 
 @dataclass(frozen=True)
 class PropertyChange:
+    """One property's value before and after (JSON; null when absent)."""
+
     name: str
     old: str  # JSON of the value before (null when absent)
     new: str  # JSON of the value after (null when removed)
@@ -28,12 +30,14 @@ class PropertyChange:
 
 @dataclass(frozen=True)
 class ChangeRecord:
+    """A resource created, changed or deleted by a discovery."""
+
     resource_id: str
     kind: str
     name: str
     account: str
     region: str
-    change: str
+    change: str = field(metadata={"doc": "created, changed or deleted"})
     at: datetime
     job_id: str
     properties: tuple[PropertyChange, ...]

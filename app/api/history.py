@@ -10,27 +10,12 @@ from strawberry.types import Info
 
 from app.api.context import Context
 from app.api.permissions import IsViewer
+from app.api.records import Shape, derive, to_graphql
 from queries.history import ChangeFilter, ChangeRecord, changes_between, resource_history
+from queries.history import PropertyChange as PropertyChangeRecord
 
-
-@strawberry.type(description="One property's value before and after (JSON; null when absent).")
-class PropertyChange:
-    name: str
-    old: str
-    new: str
-
-
-@strawberry.type(description="A resource created, changed or deleted by a discovery.")
-class ResourceChange:
-    resource_id: strawberry.ID
-    kind: str
-    name: str
-    account: str
-    region: str
-    change: str = strawberry.field(description="created, changed or deleted")
-    at: datetime
-    job_id: str
-    properties: list[PropertyChange]
+PropertyChange = derive(Shape(PropertyChangeRecord, name="PropertyChange"))
+ResourceChange = derive(Shape(ChangeRecord, name="ResourceChange", ids=frozenset({"resource_id"})))
 
 
 @strawberry.input(description="Narrow `changes` by kind, account or change type (empty: any).")
@@ -40,34 +25,21 @@ class ChangeFilterInput:
     changes: list[str] | None = None
 
 
-def to_change(c: ChangeRecord) -> ResourceChange:
-    return ResourceChange(
-        resource_id=strawberry.ID(c.resource_id),
-        kind=c.kind,
-        name=c.name,
-        account=c.account,
-        region=c.region,
-        change=c.change,
-        at=c.at,
-        job_id=c.job_id,
-        properties=[PropertyChange(name=p.name, old=p.old, new=p.new) for p in c.properties],
-    )
-
-
 @strawberry.type
 class HistoryQuery:
     @strawberry.field(
-        description="A resource's changes, oldest first (kept after it is deleted).", permission_classes=[IsViewer]
+        description="A resource's changes, oldest first (kept after it is deleted).",
+        permission_classes=[IsViewer],
+        graphql_type=list[ResourceChange],  # type: ignore[valid-type]
     )
-    async def resource_history(
-        self, info: Info[Context, None], id: strawberry.ID, first: int = 100
-    ) -> list[ResourceChange]:
+    async def resource_history(self, info: Info[Context, None], id: strawberry.ID, first: int = 100) -> object:
         found = await asyncio.to_thread(resource_history, info.context.graph, str(id), first)
-        return [to_change(c) for c in found]
+        return [to_graphql(c) for c in found]
 
     @strawberry.field(
         description="What changed between `since` and `until` (default: now), oldest first.",
         permission_classes=[IsViewer],
+        graphql_type=list[ResourceChange],  # type: ignore[valid-type]
     )
     async def changes(
         self,
@@ -76,11 +48,11 @@ class HistoryQuery:
         until: datetime | None = None,
         filter: ChangeFilterInput | None = None,
         first: int = 200,
-    ) -> list[ResourceChange]:
+    ) -> object:
         flt = ChangeFilter(
             tuple(filter.kinds or ()) if filter else (),
             tuple(filter.accounts or ()) if filter else (),
             tuple(filter.changes or ()) if filter else (),
         )
         found = await asyncio.to_thread(changes_between, info.context.graph, since, until, flt, first)
-        return [to_change(c) for c in found]
+        return [to_graphql(c) for c in found]

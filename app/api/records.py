@@ -55,7 +55,7 @@ class Shape:
     ids: frozenset[str] = frozenset({"id"})  # string fields typed ID
     types: Mapping[str, object] = field(default_factory=dict)  # GraphQL type of a field, replacing the derived one
     descriptions: Mapping[str, str] = field(default_factory=dict)  # GraphQL field -> description over the record's
-    extra: Mapping[str, Extra] = field(default_factory=dict)  # GraphQL fields the record does not have (last)
+    extra: Mapping[str, Extra] = field(default_factory=dict)  # fields the record lacks (placed in fields=, else last)
 
 
 _Convert = Callable[[object], object]
@@ -194,7 +194,8 @@ def derive(shape: Shape) -> type:
     unknown = set(shape.exclude) - set(by_name)
     if unknown:
         raise RecordTypeError(f"{name}: cannot exclude {sorted(unknown)}: {record.__name__} has no such fields")
-    order = shape.fields or tuple(n for n in by_name if n not in shape.exclude)
+    order = shape.fields or tuple(n for n in by_name if n not in shape.exclude and not n.startswith("_"))
+    order += tuple(n for n in shape.extra if n not in order)
     left_out = set(by_name) - set(order) - set(shape.exclude) - {n for n in by_name if n.startswith("_")}
     if left_out:
         raise RecordTypeError(f"{name}: list {sorted(left_out)} in fields= or give the reason in exclude=")
@@ -203,6 +204,12 @@ def derive(shape: Shape) -> type:
     fields: list[_Field] = []
     signature: list[tuple[str, str]] = []
     for attribute in order:
+        if attribute in shape.extra:
+            extra = shape.extra[attribute]
+            annotations[attribute] = extra.type
+            namespace[attribute] = strawberry.field(description=extra.description)
+            signature.append((attribute, repr(extra.type)))
+            continue
         gql = shape.rename.get(attribute, attribute)
         where = f"{record.__name__}.{attribute}"
         if attribute in by_name:
@@ -218,10 +225,6 @@ def derive(shape: Shape) -> type:
         namespace[gql] = strawberry.field(description=shape.descriptions.get(gql, doc))
         fields.append(_Field(attribute, gql, convert))
         signature.append((gql, repr(annotation)))
-    for gql, extra in shape.extra.items():
-        annotations[gql] = extra.type
-        namespace[gql] = strawberry.field(description=extra.description)
-        signature.append((gql, repr(extra.type)))
     shared = _BY_NAME.get(name)
     if shared is not None:
         if shared.signature != tuple(signature):

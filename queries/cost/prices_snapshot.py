@@ -50,9 +50,9 @@ class Price:
 class PriceSnapshot:
     """A set of prices with where they came from and when."""
 
-    source: str
-    date: str  # YYYY-MM-DD: when fetched, or when transcribed by hand
-    fetched: bool  # True: fetched from the price APIs; False: transcribed by hand
+    source: str = field(metadata={"doc": "Where the prices come from, and how (fetched or transcribed)."})
+    date: str = field(metadata={"doc": "When they were fetched or transcribed (YYYY-MM-DD)."})
+    fetched: bool = field(metadata={"doc": "True when fetched from the price APIs, false when transcribed."})
     currency: str
     prices: tuple[Price, ...]
     source_urls: tuple[str, ...] = ()
@@ -67,7 +67,7 @@ class PriceSnapshot:
 
     @property
     def label(self) -> str:
-        """One line naming the snapshot, shown wherever a price is."""
+        """One line: how the prices were obtained, when, how many."""
         how = "fetched from the providers' price APIs" if self.fetched else "transcribed by hand from published pages"
         return f"list prices {how} on {self.date} ({len(self.prices)} prices, {self.currency})"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from core.errors import QueryInputError
@@ -41,6 +41,8 @@ _NOT_PRICED = "MATCH (n:Resource) WHERE n.cost_basis STARTS WITH $np RETURN n OR
 
 @dataclass(frozen=True)
 class CostGroup:
+    """Estimated monthly cost of one group of resources."""
+
     key: str
     monthly_usd: float
     resources: int
@@ -48,6 +50,8 @@ class CostGroup:
 
 @dataclass(frozen=True)
 class NotPricedItem:
+    """A resource with no estimate, and why."""
+
     id: str
     kind: str
     name: str
@@ -62,11 +66,12 @@ class CostSummary:
     tag_key: str | None
     groups: tuple[CostGroup, ...]
     total_usd: float
-    resources: int
-    priced: int
-    not_priced: int
-    not_estimated: int  # no cost_basis at all: estimation has not run since these were written
-    not_priced_items: tuple[NotPricedItem, ...]
+    resources: int = field(metadata={"doc": "Every resource in the graph."})
+    priced: int = field(metadata={"doc": "Resources with an estimate ($0 for kinds that are not billed)."})
+    not_priced: int = field(metadata={"doc": "Resources with no list price in the snapshot or no cost model."})
+    # no cost_basis at all: estimation has not run since these were written
+    not_estimated: int = field(metadata={"doc": "Resources written since the last estimation pass."})
+    not_priced_items: tuple[NotPricedItem, ...] = field(metadata={"doc": "The first 50 not priced."})
     snapshot_label: str
     snapshot_source: str
     snapshot_date: str
@@ -108,6 +113,8 @@ def cost_summary(
 
 @dataclass(frozen=True)
 class ResourceCost:
+    """One resource's estimate and how it was computed."""
+
     id: str
     kind: str
     name: str

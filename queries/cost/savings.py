@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from core.settings import Settings
@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Saving:
+    """One way to save money, with its estimated monthly saving and reasoning."""
+
     rule: str
     resource_id: str
     kind: str
@@ -36,9 +38,11 @@ class Saving:
 
 @dataclass(frozen=True)
 class RuleOutcome:
+    """What a savings rule found, or that it needs data the graph does not hold."""
+
     rule: str
     title: str
-    status: Literal["evaluated", "needs data"]
+    status: Literal["evaluated", "needs data"] = field(metadata={"doc": "evaluated, or 'needs data'."})
     note: str
     items: int
     monthly_saving_usd: float
@@ -46,9 +50,11 @@ class RuleOutcome:
 
 @dataclass(frozen=True)
 class SavingsReport:
+    """Savings advice, largest saving first."""
+
     rules: tuple[RuleOutcome, ...]
     items: tuple[Saving, ...]
-    total_usd: float
+    total_usd: float = field(metadata={"doc": "Sum of every item's monthly saving (not only the first)."})
     snapshot_label: str
 
 

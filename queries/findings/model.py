@@ -22,7 +22,7 @@ import re
 import string
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from core.errors import SchemaError
@@ -46,14 +46,16 @@ class Rule:
     title: str
     severity: Severity
     provider: CloudProvider
-    kinds: tuple[str, ...]  # labels of the resources findings are about
+    kinds: tuple[str, ...] = field(metadata={"doc": "Labels of the resources its findings are about."})
     benchmarks: tuple[str, ...]
     cypher: str
     description: str
     remediation: str
-    command: str  # provider CLI command template, {field} placeholders from the row's ``fields``
+    # provider CLI command template, {field} placeholders from the row's ``fields``
+    command: str = field(metadata={"doc": "CLI command template; findings carry it filled in."})
     params: tuple[tuple[str, ParamValue], ...] = ()
-    path: bool = False  # a toxic combination: the row also carries path_ids and path_rels
+    # a toxic combination: the row also carries path_ids and path_rels
+    path: bool = field(default=False, metadata={"doc": "A toxic combination: its findings carry a path."})
 
     def parameters(self) -> dict[str, object]:
         return {name: list(value) if isinstance(value, tuple) else value for name, value in self.params}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from core.errors import QueryInputError
@@ -37,12 +37,14 @@ class FindingFilter:
 
 @dataclass(frozen=True)
 class FindingRecord:
-    id: str
+    """One rule's verdict on one resource."""
+
+    id: str = field(metadata={"doc": "'<rule id>:<resource id>'."})
     rule_id: str
     title: str
     severity: str
     provider: str
-    status: str
+    status: str = field(metadata={"doc": "open, resolved or suppressed."})
     resource_id: str
     resource_kind: str | None
     resource_name: str | None
@@ -53,10 +55,10 @@ class FindingRecord:
     resolved_at: datetime | None
     reopened_count: int
     suppressed_by: str | None
-    path_ids: tuple[str, ...]
-    path_rels: tuple[str, ...]
+    path_ids: tuple[str, ...] = field(metadata={"doc": "Path rules: node ids from the internet to the asset."})
+    path_rels: tuple[str, ...] = field(metadata={"doc": "Path rules: relationship types between those nodes."})
     remediation: str
-    command: str
+    command: str = field(metadata={"doc": "The provider CLI command that fixes it (never run by us)."})
     benchmarks: tuple[str, ...]
 
 

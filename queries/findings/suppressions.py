@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Suppression:
+    """An accepted risk: matching findings are suppressed until it expires."""
+
     id: str
     reason: str
     expires_at: datetime
