@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator
-from datetime import datetime
 
 import strawberry
 from strawberry.types import Info
 
 from app.api.context import Context
 from app.api.permissions import IsOperator, IsViewer
+from app.api.records import Shape, derive, to_graphql
 from core.errors import JobError, QueryInputError
 from core.settings import Settings, load_settings
 from ingest.jobs.model import JobRequest
@@ -29,61 +29,59 @@ def _settings(info: Info[Context, None]) -> Settings:
     return info.context.settings or load_settings()
 
 
-@strawberry.type(description="One unit of a job: a service of one account in one region (or a subscription/scope).")
-class DiscoveryUnit:
-    key: str = strawberry.field(description="provider/account/region/service")
-    status: str
-    attempts: int
-    nodes: int
-    edges: int
-    removed_nodes: int
-    removed_edges: int
-    changes: int
-    anomalies: int
-    warnings: list[str]
-    errors: list[str]
-    seconds: float
-
-
-@strawberry.type(description="A discovery job: who started it, what it covers, its progress and totals.")
-class DiscoveryJob:
-    id: strawberry.ID
-    provider: str
-    scope: str
-    started_by: str
-    status: str = strawberry.field(description="queued, running, succeeded, partial or failed")
-    via: str
-    created_at: datetime | None
-    finished_at: datetime | None
-    units_total: int
-    units_staged: int
-    units_done: int
-    units_failed: int
-    nodes: int
-    edges: int
-    removed_nodes: int
-    removed_edges: int
-    changes: int
-    warnings: list[str]
-    errors: list[str]
-    seconds: float
-    units: list[DiscoveryUnit]
-
-
-@strawberry.type(description="A progress event of a running job.")
-class JobProgress:
-    job_id: strawberry.ID
-    status: str
-    units_total: int
-    units_staged: int
-    units_done: int
-    units_failed: int
-    nodes: int
-    edges: int
-    changes: int
-    message: str
-    finished: bool
-    errors: list[str]
+_NOT_SHOWN = "not exposed by the API yet"
+DiscoveryUnit = derive(Shape(UnitRecord, name="DiscoveryUnit", exclude={"skipped_edges": _NOT_SHOWN}))
+DiscoveryJob = derive(
+    Shape(
+        JobRecord,
+        name="DiscoveryJob",
+        fields=(
+            "id",
+            "provider",
+            "scope",
+            "started_by",
+            "status",
+            "via",
+            "created_at",
+            "finished_at",
+            "units_total",
+            "units_staged",
+            "units_done",
+            "units_failed",
+            "nodes",
+            "edges",
+            "removed_nodes",
+            "removed_edges",
+            "changes",
+            "warnings",
+            "errors",
+            "seconds",
+            "units",
+        ),
+    )
+)
+JobProgress = derive(
+    Shape(
+        Progress,
+        name="JobProgress",
+        ids=frozenset({"job_id"}),
+        fields=(
+            "job_id",
+            "status",
+            "units_total",
+            "units_staged",
+            "units_done",
+            "units_failed",
+            "nodes",
+            "edges",
+            "changes",
+            "message",
+            "finished",
+            "errors",
+        ),
+        exclude={"removed_nodes": _NOT_SHOWN, "warnings": _NOT_SHOWN},
+    )
+)
 
 
 @strawberry.type(description="A discovery queued for the workers.")
@@ -93,79 +91,31 @@ class QueuedDiscovery:
     started_by: str
 
 
-def _unit(u: UnitRecord) -> DiscoveryUnit:
-    return DiscoveryUnit(
-        key=u.key,
-        status=u.status,
-        attempts=u.attempts,
-        nodes=u.nodes,
-        edges=u.edges,
-        removed_nodes=u.removed_nodes,
-        removed_edges=u.removed_edges,
-        changes=u.changes,
-        anomalies=u.anomalies,
-        warnings=list(u.warnings),
-        errors=list(u.errors),
-        seconds=u.seconds,
-    )
+def to_job(j: JobRecord) -> object:
+    return to_graphql(j)
 
 
-def to_job(j: JobRecord) -> DiscoveryJob:
-    return DiscoveryJob(
-        id=strawberry.ID(j.id),
-        provider=j.provider,
-        scope=j.scope,
-        started_by=j.started_by,
-        status=j.status,
-        via=j.via,
-        created_at=j.created_at,
-        finished_at=j.finished_at,
-        units_total=j.units_total,
-        units_staged=j.units_staged,
-        units_done=j.units_done,
-        units_failed=j.units_failed,
-        nodes=j.nodes,
-        edges=j.edges,
-        removed_nodes=j.removed_nodes,
-        removed_edges=j.removed_edges,
-        changes=j.changes,
-        warnings=list(j.warnings),
-        errors=list(j.errors),
-        seconds=j.seconds,
-        units=[_unit(u) for u in j.units],
-    )
-
-
-def to_progress(p: Progress) -> JobProgress:
-    return JobProgress(
-        job_id=strawberry.ID(p.job_id),
-        status=p.status,
-        units_total=p.units_total,
-        units_staged=p.units_staged,
-        units_done=p.units_done,
-        units_failed=p.units_failed,
-        nodes=p.nodes,
-        edges=p.edges,
-        changes=p.changes,
-        message=p.message,
-        finished=p.finished,
-        errors=list(p.errors),
-    )
+def to_progress(p: Progress) -> object:
+    return to_graphql(p)
 
 
 @strawberry.type
 class JobQuery:
-    @strawberry.field(description="Recent discovery jobs, newest first.", permission_classes=[IsViewer])
-    async def discovery_jobs(
-        self, info: Info[Context, None], first: int = 20, status: str | None = None
-    ) -> list[DiscoveryJob]:
+    @strawberry.field(
+        description="Recent discovery jobs, newest first.",
+        permission_classes=[IsViewer],
+        graphql_type=list[DiscoveryJob],  # type: ignore[valid-type]
+    )
+    async def discovery_jobs(self, info: Info[Context, None], first: int = 20, status: str | None = None) -> object:
         if status is not None and status not in STATUSES:
             raise QueryInputError(f"unknown job status {status!r}; use one of {', '.join(STATUSES)}")
         jobs = await asyncio.to_thread(list_jobs, info.context.graph, first, status)
         return [to_job(j) for j in jobs]
 
-    @strawberry.field(description="One discovery job with its units.", permission_classes=[IsViewer])
-    async def discovery_job(self, info: Info[Context, None], id: strawberry.ID) -> DiscoveryJob:
+    @strawberry.field(
+        description="One discovery job with its units.", permission_classes=[IsViewer], graphql_type=DiscoveryJob
+    )
+    async def discovery_job(self, info: Info[Context, None], id: strawberry.ID) -> object:
         return to_job(await asyncio.to_thread(get_job, info.context.graph, str(id)))
 
 
@@ -201,8 +151,10 @@ class JobMutation:
 @strawberry.type
 class JobSubscription:
     @strawberry.subscription(
-        description="A job's progress until it finishes (graphql-transport-ws).", permission_classes=[IsViewer]
+        description="A job's progress until it finishes (graphql-transport-ws).",
+        permission_classes=[IsViewer],
+        graphql_type=JobProgress,
     )
-    async def job_progress(self, info: Info[Context, None], job_id: strawberry.ID) -> AsyncGenerator[JobProgress, None]:
+    async def job_progress(self, info: Info[Context, None], job_id: strawberry.ID) -> AsyncGenerator[object, None]:
         async for event in follow_async(_settings(info).redis_url, str(job_id)):
             yield to_progress(event)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import neo4j
@@ -32,11 +32,13 @@ _ID = re.compile(r"^[\w.:@-]{1,120}$")
 
 @dataclass(frozen=True)
 class Schedule:
+    """When a registered account is discovered (Celery beat sends the job)."""
+
     id: str
-    account: str  # CloudAccount id, e.g. aws:123456789012
+    account: str = field(metadata={"doc": "The cloud account's id, e.g. aws:123456789012."})
     provider: str
     account_id: str
-    spec: str
+    spec: str = field(metadata={"doc": "5-field cron (UTC) or '@every N<s|m|h>'."})
     regions: tuple[str, ...] = ()
     paused: bool = False
     last_run_at: datetime | None = None

@@ -35,6 +35,8 @@ def _last_key(job_id: str) -> str:
 
 @dataclass(frozen=True)
 class Progress:
+    """A progress event of a running job."""
+
     job_id: str
     status: str
     units_total: int

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,7 +25,9 @@ COUNTS = ("nodes", "edges", "removed_nodes", "removed_edges", "changes")
 
 @dataclass(frozen=True)
 class UnitRecord:
-    key: str
+    """One unit of a job: a service of one account in one region (or a subscription/scope)."""
+
+    key: str = field(metadata={"doc": "provider/account/region/service"})
     status: str
     attempts: int
     nodes: int
@@ -42,11 +44,13 @@ class UnitRecord:
 
 @dataclass(frozen=True)
 class JobRecord:
+    """A discovery job: who started it, what it covers, its progress and totals."""
+
     id: str
     provider: str
     scope: str
     started_by: str
-    status: str
+    status: str = field(metadata={"doc": "queued, running, succeeded, partial or failed"})
     via: str
     created_at: datetime | None
     finished_at: datetime | None
