@@ -6,13 +6,14 @@ Secrets go in (``secret`` of the input) and never come out: the types carry ``ha
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+import dataclasses
 
 import strawberry
 from strawberry.types import Info
 
 from app.api.context import Context
 from app.api.permissions import IsAdmin, IsViewer
+from app.api.records import Shape, derive, empty_as_null, to_graphql
 from core.settings import Settings, load_settings
 from ingest.accounts.model import AccountSpec, CloudAccount
 from ingest.accounts.store import account_views, register_account, remove_account
@@ -22,39 +23,22 @@ def context_settings(info: Info[Context, None]) -> Settings:
     return info.context.settings or load_settings()
 
 
-@strawberry.type(description="A registered AWS account, Azure subscription or GCP project (secrets never shown).")
-class RegisteredAccount:
-    id: strawberry.ID = strawberry.field(description="'<provider>:<account id>'.")
-    provider: str
-    account_id: str
-    name: str
-    auth_method: str = strawberry.field(
-        description="profile | role | service_principal | managed_identity | service_account_key | workload_identity"
+_UNSET_AS_NULL = ("profile", "role_arn", "tenant_id", "client_id")
+RegisteredAccount = derive(
+    Shape(
+        CloudAccount,
+        name="RegisteredAccount",
+        description="A registered AWS account, Azure subscription or GCP project (secrets never shown).",
+        fields=("id", *(f.name for f in dataclasses.fields(CloudAccount) if f.name != "secret")),
+        exclude={"secret": "a secret never leaves the server: has_secret says whether one is stored"},
+        types=dict.fromkeys(_UNSET_AS_NULL, str | None),
+        convert=dict.fromkeys(_UNSET_AS_NULL, empty_as_null),
     )
-    profile: str | None
-    role_arn: str | None
-    tenant_id: str | None
-    client_id: str | None
-    regions: list[str]
-    has_secret: bool = strawberry.field(description="Whether an encrypted secret is stored (it is never returned).")
-    created_at: datetime | None
+)
 
 
-def to_view(a: CloudAccount) -> RegisteredAccount:
-    return RegisteredAccount(
-        id=strawberry.ID(a.id),
-        provider=a.provider,
-        account_id=a.account_id,
-        name=a.name,
-        auth_method=a.auth_method,
-        profile=a.profile or None,
-        role_arn=a.role_arn or None,
-        tenant_id=a.tenant_id or None,
-        client_id=a.client_id or None,
-        regions=list(a.regions),
-        has_secret=a.has_secret,
-        created_at=a.created_at,
-    )
+def to_view(a: CloudAccount) -> object:
+    return to_graphql(a)
 
 
 @strawberry.input(description="A cloud account to register and how to authenticate to it.")
@@ -82,16 +66,22 @@ class AccountRemoval:
 
 @strawberry.type
 class AccountQuery:
-    @strawberry.field(description="Registered cloud accounts.", permission_classes=[IsViewer])
-    async def cloud_accounts(self, info: Info[Context, None], provider: str | None = None) -> list[RegisteredAccount]:
+    @strawberry.field(
+        description="Registered cloud accounts.",
+        permission_classes=[IsViewer],
+        graphql_type=list[RegisteredAccount],  # type: ignore[valid-type]
+    )
+    async def cloud_accounts(self, info: Info[Context, None], provider: str | None = None) -> object:
         accounts = await asyncio.to_thread(account_views, info.context.graph, provider)
         return [to_view(a) for a in accounts]
 
 
 @strawberry.type
 class AccountMutation:
-    @strawberry.mutation(description="Register a cloud account (admin).", permission_classes=[IsAdmin])
-    async def register_cloud_account(self, info: Info[Context, None], input: CloudAccountInput) -> RegisteredAccount:
+    @strawberry.mutation(
+        description="Register a cloud account (admin).", permission_classes=[IsAdmin], graphql_type=RegisteredAccount
+    )
+    async def register_cloud_account(self, info: Info[Context, None], input: CloudAccountInput) -> object:
         spec = AccountSpec(
             provider=input.provider,
             auth_method=input.auth_method,

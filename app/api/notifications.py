@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 
 import httpx
 import strawberry
@@ -12,64 +11,55 @@ from strawberry.types import Info
 from app.api.accounts import context_settings
 from app.api.context import Context
 from app.api.permissions import IsAdmin, IsOperator
+from app.api.records import Extra, Shape, derive, empty_as_null, to_graphql
 from app.notify import store
 from app.notify.model import EVENT_TYPES, Delivery, NotificationTarget, TargetSpec
 
+_IN_ENDPOINT = "shown as endpoint, without the parts that are secrets"
+_NOT_SHOWN = "not exposed by the API"
+NotificationTargetInfo = derive(
+    Shape(
+        NotificationTarget,
+        name="NotificationTargetInfo",
+        description="Where notifications go (secrets and Slack URLs are never shown).",
+        fields=("id", "kind", "events", "endpoint", "mail_to", "has_secret", "created_at"),
+        exclude={
+            "url": _IN_ENDPOINT,
+            "smtp_host": _IN_ENDPOINT,
+            "smtp_port": _IN_ENDPOINT,
+            "smtp_starttls": _NOT_SHOWN,
+            "smtp_user": _NOT_SHOWN,
+            "mail_from": _NOT_SHOWN,
+            "secret": "a secret never leaves the server: has_secret says whether one is stored",
+        },
+        extra={
+            "endpoint": Extra(str, "Webhook URL without query; Slack: host; e-mail: SMTP host:port."),
+        },
+    )
+)
 
-@strawberry.type(description="Where notifications go (secrets and Slack URLs are never shown).")
-class NotificationTargetInfo:
-    id: strawberry.ID
-    kind: str = strawberry.field(description="webhook | slack | email")
-    events: list[str]
-    endpoint: str = strawberry.field(description="Webhook URL without query; Slack: host; e-mail: SMTP host:port.")
-    mail_to: list[str]
-    has_secret: bool
-    created_at: datetime | None
 
-
-def _target_view(t: NotificationTarget) -> NotificationTargetInfo:
+def _endpoint(t: NotificationTarget) -> str:
     if t.kind == "email":
-        endpoint = f"{t.smtp_host}:{t.smtp_port}"
-    elif t.kind == "slack":
-        endpoint = httpx.URL(t.url).host  # a Slack webhook URL's path is its secret
-    else:
-        endpoint = t.url.split("?", 1)[0]  # a query string may carry a token
-    return NotificationTargetInfo(
-        id=strawberry.ID(t.id),
-        kind=t.kind,
-        events=list(t.events),
-        endpoint=endpoint,
-        mail_to=list(t.mail_to),
-        has_secret=t.has_secret,
-        created_at=t.created_at,
+        return f"{t.smtp_host}:{t.smtp_port}"
+    if t.kind == "slack":
+        return httpx.URL(t.url).host  # a Slack webhook URL's path is its secret
+    return t.url.split("?", 1)[0]  # a query string may carry a token
+
+
+def _target_view(t: NotificationTarget) -> object:
+    return to_graphql(t, endpoint=_endpoint(t))
+
+
+DeliveryAttempt = derive(
+    Shape(
+        Delivery,
+        name="DeliveryAttempt",
+        fields=("id", "target", "event_id", "event_type", "attempt", "status", "http_status", "error", "at"),
+        types={"error": str | None},
+        convert={"error": empty_as_null},
     )
-
-
-@strawberry.type(description="One delivery attempt of a notification.")
-class DeliveryAttempt:
-    id: strawberry.ID
-    target: str
-    event_id: str
-    event_type: str
-    attempt: int
-    status: str = strawberry.field(description="delivered | retrying | failed")
-    http_status: int | None
-    error: str | None
-    at: datetime
-
-
-def _delivery_view(d: Delivery) -> DeliveryAttempt:
-    return DeliveryAttempt(
-        id=strawberry.ID(d.id),
-        target=d.target,
-        event_id=d.event_id,
-        event_type=d.event_type,
-        attempt=d.attempt,
-        status=d.status,
-        http_status=d.http_status,
-        error=d.error or None,
-        at=d.at,
-    )
+)
 
 
 @strawberry.input(description="A notification target. `secret`: the webhook signing secret or the SMTP password.")
@@ -89,24 +79,34 @@ class NotificationTargetInput:
 
 @strawberry.type
 class NotificationQuery:
-    @strawberry.field(description="Notification targets.", permission_classes=[IsOperator])
-    async def notification_targets(self, info: Info[Context, None]) -> list[NotificationTargetInfo]:
+    @strawberry.field(
+        description="Notification targets.",
+        permission_classes=[IsOperator],
+        graphql_type=list[NotificationTargetInfo],  # type: ignore[valid-type]
+    )
+    async def notification_targets(self, info: Info[Context, None]) -> object:
         return [_target_view(t) for t in await asyncio.to_thread(store.target_views, info.context.graph)]
 
-    @strawberry.field(description="The delivery log, newest first.", permission_classes=[IsOperator])
+    @strawberry.field(
+        description="The delivery log, newest first.",
+        permission_classes=[IsOperator],
+        graphql_type=list[DeliveryAttempt],  # type: ignore[valid-type]
+    )
     async def deliveries(
         self, info: Info[Context, None], target: str | None = None, event_id: str | None = None, first: int = 50
-    ) -> list[DeliveryAttempt]:
+    ) -> object:
         rows = await asyncio.to_thread(store.list_deliveries, info.context.graph, target, event_id, first)
-        return [_delivery_view(d) for d in rows]
+        return [to_graphql(d) for d in rows]
 
 
 @strawberry.type
 class NotificationMutation:
-    @strawberry.mutation(description="Add a notification target (admin).", permission_classes=[IsAdmin])
-    async def add_notification_target(
-        self, info: Info[Context, None], input: NotificationTargetInput
-    ) -> NotificationTargetInfo:
+    @strawberry.mutation(
+        description="Add a notification target (admin).",
+        permission_classes=[IsAdmin],
+        graphql_type=NotificationTargetInfo,
+    )
+    async def add_notification_target(self, info: Info[Context, None], input: NotificationTargetInput) -> object:
         spec = TargetSpec(
             name=input.name,
             kind=input.kind,

@@ -25,7 +25,17 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_typ
 
 import strawberry
 
-__all__ = ["Extra", "RecordTypeError", "Shape", "derive", "derived", "derived_types", "graphql_type_of", "to_graphql"]
+__all__ = [
+    "Extra",
+    "RecordTypeError",
+    "Shape",
+    "derive",
+    "derived",
+    "derived_types",
+    "empty_as_null",
+    "graphql_type_of",
+    "to_graphql",
+]
 
 _SCALARS: frozenset[type] = frozenset({str, int, float, bool, datetime})
 
@@ -54,6 +64,7 @@ class Shape:
     rename: Mapping[str, str] = field(default_factory=dict)  # record attribute -> GraphQL field (snake_case)
     ids: frozenset[str] = frozenset({"id"})  # string fields typed ID
     types: Mapping[str, object] = field(default_factory=dict)  # GraphQL type of a field, replacing the derived one
+    convert: Mapping[str, Callable[[object], object]] = field(default_factory=dict)  # GraphQL field -> its value
     descriptions: Mapping[str, str] = field(default_factory=dict)  # GraphQL field -> description over the record's
     extra: Mapping[str, Extra] = field(default_factory=dict)  # fields the record lacks (placed in fields=, else last)
 
@@ -221,6 +232,7 @@ def derive(shape: Shape) -> type:
             annotation, convert = shape.types[gql], _converter_to(shape.types[gql])
         else:
             annotation, convert = _map(hint, gql in shape.ids, where)
+        convert = shape.convert.get(gql, convert)
         annotations[gql] = annotation
         namespace[gql] = strawberry.field(description=shape.descriptions.get(gql, doc))
         fields.append(_Field(attribute, gql, convert))
@@ -243,6 +255,11 @@ def derive(shape: Shape) -> type:
     _BY_RECORD[record] = derived_type
     _BY_NAME[name] = derived_type
     return cls
+
+
+def empty_as_null(value: object) -> object:
+    """For ``convert=``: a record's empty string (its "not set") shown as null."""
+    return value or None
 
 
 def graphql_type_of(record: type) -> type:

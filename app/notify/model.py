@@ -78,7 +78,7 @@ class TargetSpec:
 @dataclass(frozen=True)
 class NotificationTarget:
     id: str
-    kind: TargetKind
+    kind: TargetKind = field(metadata={"doc": "webhook | slack | email"})
     events: tuple[EventType, ...]
     url: str = ""
     smtp_host: str = ""
@@ -97,12 +97,14 @@ class NotificationTarget:
 
 @dataclass(frozen=True)
 class Delivery:
+    """One delivery attempt of a notification."""
+
     id: str
     target: str
     event_id: str
     event_type: str
     attempt: int
-    status: DeliveryStatus
+    status: DeliveryStatus = field(metadata={"doc": "delivered | retrying | failed"})
     at: datetime
     http_status: int | None = None
     error: str = ""

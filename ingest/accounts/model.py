@@ -64,18 +64,25 @@ class CloudAccount:
     provider: Provider
     account_id: str
     name: str
-    auth_method: AuthMethod
+    auth_method: AuthMethod = field(
+        metadata={
+            "doc": "profile | role | service_principal | managed_identity | service_account_key | workload_identity"
+        }
+    )
     profile: str = ""
     role_arn: str = ""
     tenant_id: str = ""
     client_id: str = ""
     regions: tuple[str, ...] = ()
-    has_secret: bool = False
+    has_secret: bool = field(
+        default=False, metadata={"doc": "Whether an encrypted secret is stored (it is never returned)."}
+    )
     created_at: datetime | None = None
     secret: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def id(self) -> str:
+        """'<provider>:<account id>'."""
         return account_key(self.provider, self.account_id)
 
 
