@@ -15,7 +15,9 @@ from strawberry.types import Info
 
 from app.api.context import Context
 from app.api.permissions import IsOperator, IsViewer
+from app.api.records import Shape, derive, to_graphql
 from app.nl import pipeline
+from app.nl.budget import BudgetStatus, UsageLine
 from app.nl.pipeline import Chunk
 from core.settings import Settings, load_settings
 
@@ -34,90 +36,53 @@ def _role(info: Info[Context, None]) -> str:
     return principal.role if principal is not None else "viewer"
 
 
-@strawberry.type(description="An answer to a question in plain English, always with the Cypher and rows behind it.")
-class Answer:
-    answer: str = strawberry.field(description="The summary (written from the rows, which are treated as data).")
-    cypher: str = strawberry.field(description="The Cypher that produced the rows (as run, after the safety gate).")
-    rows: JSON = strawberry.field(description="The rows, capped at AIDISCOVER_NL_ROW_CAP.")
-    path: str = strawberry.field(description="Who answered: template, llm, cache or degraded.")
-    warnings: list[str] = strawberry.field(description="Corrections made, refused attempts, fallbacks taken.")
-    truncated: bool = strawberry.field(description="More rows existed than the cap.")
+Answer = derive(
+    Shape(
+        pipeline.Answer,
+        exclude={
+            "question": "the caller's own question",
+            "attempts": "LLM bookkeeping: askUsage reports it",
+            "cost_usd": "LLM bookkeeping: askUsage reports it",
+        },
+        types={"rows": JSON},
+        convert={"rows": lambda rows: list(cast(tuple[object, ...], rows))},
+    )
+)
 
 
 @strawberry.type(description="One event of askStream: a piece of the summary, or (last) the whole answer.")
 class AskEvent:
     chunk: str
-    answer: Answer | None = None
+    answer: object = strawberry.field(default=None, graphql_type=Answer | None)
 
 
-@strawberry.type(description="LLM tokens and cost of one user and operation today.")
-class LLMUsageLine:
-    user: str
-    operation: str
-    calls: int
-    prompt_tokens: int
-    completion_tokens: int
-    cost_usd: float
+LLMUsageLine = derive(Shape(UsageLine, name="LLMUsageLine"))
+LLMUsage = derive(Shape(BudgetStatus, name="LLMUsage"))
 
 
-@strawberry.type(description="LLM cost today, this month and projected, with the thresholds and recent alerts.")
-class LLMUsage:
-    day: str
-    cost_today_usd: float
-    month_to_date_usd: float
-    projected_month_usd: float
-    alert_daily_usd: float
-    alert_request_usd: float
-    alert_monthly_usd: float
-    lines: list[LLMUsageLine]
-    alerts: list[str]
-
-
-def to_answer(found: pipeline.Answer) -> Answer:
-    return Answer(
-        answer=found.answer,
-        cypher=found.cypher,
-        rows=cast(JSON, list(found.rows)),
-        path=found.path,
-        warnings=list(found.warnings),
-        truncated=found.truncated,
-    )
+def to_answer(found: pipeline.Answer) -> object:
+    return to_graphql(found)
 
 
 @strawberry.type
 class AskQuery:
-    @strawberry.field(description="Answer a question about the estate in plain English.", permission_classes=[IsViewer])
-    async def ask(self, info: Info[Context, None], question: str) -> Answer:
+    @strawberry.field(
+        description="Answer a question about the estate in plain English.",
+        permission_classes=[IsViewer],
+        graphql_type=Answer,
+    )
+    async def ask(self, info: Info[Context, None], question: str) -> object:
         svc = pipeline.services(info.context.graph, _settings(info))
         found = await asyncio.to_thread(pipeline.ask, svc, question, _user(info), _role(info))
         return to_answer(found)
 
-    @strawberry.field(description="LLM token accounting and cost alerts.", permission_classes=[IsOperator])
-    async def ask_usage(self, info: Info[Context, None]) -> LLMUsage:
+    @strawberry.field(
+        description="LLM token accounting and cost alerts.", permission_classes=[IsOperator], graphql_type=LLMUsage
+    )
+    async def ask_usage(self, info: Info[Context, None]) -> object:
         svc = pipeline.services(info.context.graph, _settings(info))
         assert svc.budget is not None
-        status = await asyncio.to_thread(svc.budget.status)
-        return LLMUsage(
-            day=status.day,
-            cost_today_usd=status.cost_today_usd,
-            month_to_date_usd=status.month_to_date_usd,
-            projected_month_usd=status.projected_month_usd,
-            alert_daily_usd=status.alert_daily_usd,
-            alert_request_usd=status.alert_request_usd,
-            alert_monthly_usd=status.alert_monthly_usd,
-            lines=[
-                LLMUsageLine(
-                    user=x.user,
-                    operation=x.operation,
-                    calls=x.calls,
-                    prompt_tokens=x.prompt_tokens,
-                    completion_tokens=x.completion_tokens,
-                    cost_usd=x.cost_usd,
-                )
-                for x in status.lines
-            ],
-            alerts=list(status.alerts),
-        )
+        return to_graphql(await asyncio.to_thread(svc.budget.status))
 
 
 @strawberry.type

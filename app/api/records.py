@@ -15,6 +15,8 @@ record its derived type (derive it first), fields named in ``ids`` ``ID``.
 from __future__ import annotations
 
 import dataclasses
+import inspect
+import sys
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
@@ -189,6 +191,21 @@ def _doc_of(prop: property) -> str | None:
     return " ".join(doc.strip().split("\n\n", 1)[0].split()) if doc else None
 
 
+def _hints(record: type) -> dict[str, object]:
+    """The record's field types. When a type refers to a recursive alias (``JSONValue``) that ``get_type_hints``
+    cannot resolve, each annotation is evaluated alone in the record's module, without following the alias."""
+    try:
+        return get_type_hints(record, include_extras=True)
+    except NameError:
+        namespace = vars(sys.modules[record.__module__])
+        found: dict[str, object] = {}
+        for base in reversed(record.__mro__):
+            for name, annotation in inspect.get_annotations(base).items():
+                # the record's own annotation text, from the project's source
+                found[name] = eval(annotation, namespace) if isinstance(annotation, str) else annotation  # noqa: S307
+        return found
+
+
 def derive(shape: Shape) -> type:
     """The GraphQL object type of ``shape.record``, made once; a record sharing a name with an earlier one (two
     records of the same facts) gets the same type when their fields agree."""
@@ -200,7 +217,7 @@ def derive(shape: Shape) -> type:
     if record in _BY_RECORD:
         return _BY_RECORD[record].cls
     name = shape.name or record.__name__
-    hints = get_type_hints(record, include_extras=True)
+    hints = _hints(record)
     by_name = {f.name: f for f in dataclasses.fields(record)}
     unknown = set(shape.exclude) - set(by_name)
     if unknown:

@@ -28,6 +28,8 @@ _FIELDS = ("calls", "prompt_tokens", "completion_tokens", "cost_usd")
 
 @dataclass(frozen=True)
 class UsageLine:
+    """LLM tokens and cost of one user and operation today."""
+
     user: str
     operation: str
     calls: int
@@ -38,6 +40,8 @@ class UsageLine:
 
 @dataclass(frozen=True)
 class BudgetStatus:
+    """LLM cost today, this month and projected, with the thresholds and recent alerts."""
+
     day: str
     cost_today_usd: float
     month_to_date_usd: float

@@ -47,13 +47,17 @@ SELF_CORRECTIONS = 2
 
 @dataclass(frozen=True)
 class Answer:
+    """An answer to a question in plain English, always with the Cypher and rows behind it."""
+
     question: str
-    answer: str
-    cypher: str
-    rows: tuple[Row, ...]
-    path: Path
-    warnings: tuple[str, ...] = ()
-    truncated: bool = False
+    answer: str = field(metadata={"doc": "The summary (written from the rows, which are treated as data)."})
+    cypher: str = field(metadata={"doc": "The Cypher that produced the rows (as run, after the safety gate)."})
+    rows: tuple[Row, ...] = field(metadata={"doc": "The rows, capped at AIDISCOVER_NL_ROW_CAP."})
+    path: Path = field(metadata={"doc": "Who answered: template, llm, cache or degraded."})
+    warnings: tuple[str, ...] = field(
+        default=(), metadata={"doc": "Corrections made, refused attempts, fallbacks taken."}
+    )
+    truncated: bool = field(default=False, metadata={"doc": "More rows existed than the cap."})
     attempts: int = 0
     cost_usd: float = 0.0
 
