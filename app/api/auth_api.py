@@ -11,7 +11,6 @@ me / apiKeys / users                                  viewer / admin / admin
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 
 import strawberry
 from strawberry.types import Info
@@ -21,68 +20,43 @@ from app.api.auth import Authenticator
 from app.api.auth_tokens import TokenPair
 from app.api.context import Context
 from app.api.permissions import IsAdmin, IsViewer, Principal
+from app.api.records import Extra, Shape, derive, to_graphql
 from core.errors import AuthError, PermissionDenied
 
-
-@strawberry.type(description="Bearer tokens: send `Authorization: Bearer <accessToken>`; renew with refreshToken.")
-class AuthTokens:
-    access_token: str
-    refresh_token: str
-    expires_in: int = strawberry.field(description="Seconds the access token stays valid.")
-    token_type: str = "Bearer"  # noqa: S105 - the scheme name, not a secret
-
-
-@strawberry.type(description="An API key's record (never its secret).")
-class ApiKeyInfo:
-    key_id: str
-    name: str
-    role: str
-    created_at: datetime | None
-    created_by: str
-    last_used_at: datetime | None
-    revoked: bool
-
-
-@strawberry.type(description="A key just created. `key` is shown this once: store it now.")
-class CreatedApiKey:
-    key: str
-    api_key: ApiKeyInfo
-
-
-@strawberry.type(description="A user who signs in with a password.")
-class UserInfo:
-    username: str
-    role: str
-    created_at: datetime | None
-    disabled: bool
-
-
-@strawberry.type(description="Who the current request is signed in as.")
-class Me:
-    name: str
-    role: str
-    via: str = strawberry.field(description="jwt, api_key or local (AIDISCOVER_AUTH=off).")
-    key_id: str | None
-
-
-def _tokens(pair: TokenPair) -> AuthTokens:
-    return AuthTokens(access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in)
-
-
-def _key_info(r: auth_store.ApiKeyRecord) -> ApiKeyInfo:
-    return ApiKeyInfo(
-        key_id=r.key_id,
-        name=r.name,
-        role=r.role,
-        created_at=r.created_at,
-        created_by=r.created_by,
-        last_used_at=r.last_used_at,
-        revoked=r.revoked,
+AuthTokens = derive(
+    Shape(
+        TokenPair,
+        name="AuthTokens",
+        description="Bearer tokens: send `Authorization: Bearer <accessToken>`; renew with refreshToken.",
+        extra={"token_type": Extra(str)},
     )
+)
+ApiKeyInfo = derive(
+    Shape(auth_store.ApiKeyRecord, name="ApiKeyInfo", exclude={"hash": "a hash of the key: never leaves the server"})
+)
+CreatedApiKey = derive(
+    Shape(
+        auth_store.NewApiKey,
+        name="CreatedApiKey",
+        description="A key just created. `key` is shown this once: store it now.",
+        rename={"record": "api_key"},
+    )
+)
+UserInfo = derive(
+    Shape(
+        auth_store.UserRecord,
+        name="UserInfo",
+        exclude={
+            "password_hash": "a hash of the password: never leaves the server",
+            "token_version": "internal: tokens of another version are refused",
+        },
+    )
+)
+Me = derive(Shape(Principal, name="Me", description="Who the current request is signed in as."))
 
 
-def _user_info(r: auth_store.UserRecord) -> UserInfo:
-    return UserInfo(username=r.username, role=r.role, created_at=r.created_at, disabled=r.disabled)
+def _tokens(pair: TokenPair) -> object:
+    return to_graphql(pair, token_type="Bearer")  # noqa: S106 - the scheme name, not a secret
 
 
 def _auth(info: Info[Context, None]) -> Authenticator:
@@ -103,48 +77,62 @@ def _principal(info: Info[Context, None]) -> Principal:
 
 @strawberry.type
 class AuthQuery:
-    @strawberry.field(description="Who this request is signed in as.", permission_classes=[IsViewer])
-    def me(self, info: Info[Context, None]) -> Me:
-        p = _principal(info)
-        return Me(name=p.name, role=p.role, via=p.via, key_id=p.key_id)
+    @strawberry.field(description="Who this request is signed in as.", permission_classes=[IsViewer], graphql_type=Me)
+    def me(self, info: Info[Context, None]) -> object:
+        return to_graphql(_principal(info))
 
-    @strawberry.field(description="Every API key (revoked ones too), oldest first.", permission_classes=[IsAdmin])
-    async def api_keys(self, info: Info[Context, None]) -> list[ApiKeyInfo]:
-        return [_key_info(r) for r in await asyncio.to_thread(auth_store.list_api_keys, info.context.graph)]
+    @strawberry.field(
+        description="Every API key (revoked ones too), oldest first.",
+        permission_classes=[IsAdmin],
+        graphql_type=list[ApiKeyInfo],  # type: ignore[valid-type]
+    )
+    async def api_keys(self, info: Info[Context, None]) -> object:
+        return [to_graphql(r) for r in await asyncio.to_thread(auth_store.list_api_keys, info.context.graph)]
 
-    @strawberry.field(description="Every user, by name.", permission_classes=[IsAdmin])
-    async def users(self, info: Info[Context, None]) -> list[UserInfo]:
-        return [_user_info(r) for r in await asyncio.to_thread(auth_store.list_users, info.context.graph)]
+    @strawberry.field(
+        description="Every user, by name.",
+        permission_classes=[IsAdmin],
+        graphql_type=list[UserInfo],  # type: ignore[valid-type]
+    )
+    async def users(self, info: Info[Context, None]) -> object:
+        return [to_graphql(r) for r in await asyncio.to_thread(auth_store.list_users, info.context.graph)]
 
 
 @strawberry.type
 class AuthMutation:
-    @strawberry.mutation(description="Sign in: an access token (30 min by default) and a refresh token (7 days).")
-    async def login(self, info: Info[Context, None], username: str, password: str) -> AuthTokens:
+    @strawberry.mutation(
+        description="Sign in: an access token (30 min by default) and a refresh token (7 days).",
+        graphql_type=AuthTokens,
+    )
+    async def login(self, info: Info[Context, None], username: str, password: str) -> object:
         pair = await asyncio.to_thread(_auth(info).login, username, password, info.context.client)
         return _tokens(pair)
 
-    @strawberry.mutation(description="New tokens for a refresh token from login (the user's current role).")
-    async def refresh_token(self, info: Info[Context, None], token: str) -> AuthTokens:
+    @strawberry.mutation(
+        description="New tokens for a refresh token from login (the user's current role).", graphql_type=AuthTokens
+    )
+    async def refresh_token(self, info: Info[Context, None], token: str) -> object:
         return _tokens(await asyncio.to_thread(_auth(info).refresh, token))
 
     @strawberry.mutation(
         description="Create an API key (role viewer, operator or admin); the key is returned this once.",
         permission_classes=[IsAdmin],
+        graphql_type=CreatedApiKey,
     )
-    async def create_api_key(self, info: Info[Context, None], name: str, role: str = "viewer") -> CreatedApiKey:
+    async def create_api_key(self, info: Info[Context, None], name: str, role: str = "viewer") -> object:
         ctx = info.context
         rounds = ctx.settings.bcrypt_rounds if ctx.settings else 12
         created = await asyncio.to_thread(
             auth_store.create_api_key, ctx.graph, name, role, _principal(info).name, rounds
         )
-        return CreatedApiKey(key=created.key, api_key=_key_info(created.record))
+        return to_graphql(created)
 
     @strawberry.mutation(
         description="Revoke an API key: admins any key, anyone the key they are calling with.",
         permission_classes=[IsViewer],
+        graphql_type=ApiKeyInfo,
     )
-    async def revoke_api_key(self, info: Info[Context, None], key_id: str) -> ApiKeyInfo:
+    async def revoke_api_key(self, info: Info[Context, None], key_id: str) -> object:
         principal = _principal(info)
         if not principal.can("admin") and principal.key_id != key_id:
             raise PermissionDenied(
@@ -152,13 +140,15 @@ class AuthMutation:
             )
         record = await asyncio.to_thread(auth_store.revoke_api_key, info.context.graph, key_id)
         _auth(info).forget_key(key_id)
-        return _key_info(record)
+        return to_graphql(record)
 
-    @strawberry.mutation(description="Create a user who signs in with login.", permission_classes=[IsAdmin])
+    @strawberry.mutation(
+        description="Create a user who signs in with login.", permission_classes=[IsAdmin], graphql_type=UserInfo
+    )
     async def create_user(
         self, info: Info[Context, None], username: str, password: str, role: str = "viewer"
-    ) -> UserInfo:
+    ) -> object:
         ctx = info.context
         rounds = ctx.settings.bcrypt_rounds if ctx.settings else 12
         record = await asyncio.to_thread(auth_store.create_user, ctx.graph, username, password, role, rounds)
-        return _user_info(record)
+        return to_graphql(record)

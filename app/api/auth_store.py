@@ -32,6 +32,8 @@ MAX_SECRET_BYTES = 72  # bcrypt reads no further
 
 @dataclass(frozen=True)
 class UserRecord:
+    """A user who signs in with a password."""
+
     username: str
     role: Role
     created_at: datetime | None
@@ -44,6 +46,8 @@ class UserRecord:
 
 @dataclass(frozen=True)
 class ApiKeyRecord:
+    """An API key's record (never its secret)."""
+
     key_id: str
     name: str
     role: Role

@@ -37,7 +37,7 @@ TokenType = Literal["access", "refresh"]
 class TokenPair:
     access_token: str = field(repr=False)
     refresh_token: str = field(repr=False)
-    expires_in: int  # seconds the access token stays valid
+    expires_in: int = field(metadata={"doc": "Seconds the access token stays valid."})
 
 
 @dataclass(frozen=True)

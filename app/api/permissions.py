@@ -13,7 +13,7 @@ means nobody signed in, and every protected field then refuses with a message sa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 from strawberry.permission import BasePermission
@@ -30,7 +30,7 @@ class Principal:
 
     name: str
     role: Role
-    via: Literal["jwt", "api_key", "local"]
+    via: Literal["jwt", "api_key", "local"] = field(metadata={"doc": "jwt, api_key or local (AIDISCOVER_AUTH=off)."})
     key_id: str | None = None  # the API key's id when via == "api_key"
 
     def can(self, role: Role) -> bool:
