@@ -16,7 +16,7 @@ from app.api.permissions import IsAdmin, IsViewer
 from app.api.records import Shape, derive, empty_as_null, to_graphql
 from core.settings import Settings, load_settings
 from ingest.accounts.model import AccountSpec, CloudAccount
-from ingest.accounts.store import account_views, register_account, remove_account
+from ingest.accounts.store import Removal, account_views, register_account, remove_account
 
 
 def context_settings(info: Info[Context, None]) -> Settings:
@@ -57,11 +57,13 @@ class CloudAccountInput:
     )
 
 
-@strawberry.type
-class AccountRemoval:
-    id: strawberry.ID
-    schedules_removed: int
-    resources_purged: int
+AccountRemoval = derive(
+    Shape(
+        Removal,
+        name="AccountRemoval",
+        rename={"account": "id", "schedules": "schedules_removed", "purged_nodes": "resources_purged"},
+    )
+)
 
 
 @strawberry.type
@@ -100,11 +102,7 @@ class AccountMutation:
     @strawberry.mutation(
         description="Unregister a cloud account (admin); its discovered resources stay unless purge is true.",
         permission_classes=[IsAdmin],
+        graphql_type=AccountRemoval,
     )
-    async def remove_cloud_account(self, info: Info[Context, None], id: str, purge: bool = False) -> AccountRemoval:
-        removal = await asyncio.to_thread(remove_account, info.context.graph, id, purge)
-        return AccountRemoval(
-            id=strawberry.ID(removal.account),
-            schedules_removed=removal.schedules,
-            resources_purged=removal.purged_nodes,
-        )
+    async def remove_cloud_account(self, info: Info[Context, None], id: str, purge: bool = False) -> object:
+        return to_graphql(await asyncio.to_thread(remove_account, info.context.graph, id, purge))

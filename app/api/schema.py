@@ -32,6 +32,8 @@ from app.api.jobs import JobMutation, JobQuery, JobSubscription
 from app.api.limits import MAX_DEPTH, QueryLimits
 from app.api.notifications import NotificationMutation, NotificationQuery
 from app.api.permissions import IsViewer
+from app.api.records import Shape, derive
+from app.api.records import to_graphql as record_object
 from app.api.schedules import ScheduleMutation, ScheduleQuery
 from app.api.schema_access import SuggestionFilter
 from app.api.types import (
@@ -44,7 +46,7 @@ from app.api.types import (
 )
 from app.observability.metrics import MetricsExtension
 from core.errors import QueryInputError
-from graph.schema import SCHEMA
+from graph.schema import SCHEMA, NodeKind
 from queries.resources import Neighbor as NeighborRecord
 from queries.resources import (
     ResourceFilter,
@@ -61,13 +63,18 @@ SCHEMA_FILE = Path(__file__).with_name("schema.graphql")
 __all__ = ["MAX_DEPTH", "SCHEMA_FILE", "build_schema", "export_sdl", "schema"]
 
 
-@strawberry.type(description="A node kind declared in the schema.")
-class KindInfo:
-    label: str
-    provider: str
-    service: str
-    description: str
-    resource: bool
+_DECLARATION = "part of the schema declaration that analysis reads, not shown"
+KindInfo = derive(
+    Shape(
+        NodeKind,
+        name="KindInfo",
+        description="A node kind declared in the schema.",
+        fields=("label", "provider", "service", "description", "resource"),
+        exclude=dict.fromkeys(
+            ("properties", "entry_point", "data_store", "hidden", "billing", "provider_types"), _DECLARATION
+        ),
+    )
+)
 
 
 def _to_filter(flt: ResourceFilterInput | None) -> ResourceFilter:
@@ -134,14 +141,13 @@ class ResourceQuery:
         record = await asyncio.to_thread(get_resource, info.context.graph, str(id))
         return _as_resource(to_graphql(record)) if record else None
 
-    @strawberry.field(description="Every node kind the graph schema declares.", permission_classes=[IsViewer])
-    def kinds(self) -> list[KindInfo]:
-        return [
-            KindInfo(
-                label=k.label, provider=k.provider, service=k.service, description=k.description, resource=k.resource
-            )
-            for k in SCHEMA.nodes
-        ]
+    @strawberry.field(
+        description="Every node kind the graph schema declares.",
+        permission_classes=[IsViewer],
+        graphql_type=list[KindInfo],  # type: ignore[valid-type]
+    )
+    def kinds(self) -> object:
+        return [record_object(k) for k in SCHEMA.nodes]
 
 
 class _Schema(strawberry.Schema):
