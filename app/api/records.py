@@ -201,8 +201,13 @@ def _hints(record: type) -> dict[str, object]:
         found: dict[str, object] = {}
         for base in reversed(record.__mro__):
             for name, annotation in inspect.get_annotations(base).items():
-                # the record's own annotation text, from the project's source
-                found[name] = eval(annotation, namespace) if isinstance(annotation, str) else annotation  # noqa: S307
+                try:  # the record's own annotation text, from the project's source
+                    found[name] = eval(annotation, namespace) if isinstance(annotation, str) else annotation  # noqa: S307
+                except NameError as exc:
+                    raise RecordTypeError(
+                        f"{record.__name__}.{name}: cannot resolve {annotation!r} ({exc}); "
+                        "declare records at module level"
+                    ) from exc
         return found
 
 
