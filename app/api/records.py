@@ -67,7 +67,6 @@ class Shape:
     ids: frozenset[str] = frozenset({"id"})  # string fields typed ID
     types: Mapping[str, object] = field(default_factory=dict)  # GraphQL type of a field, replacing the derived one
     convert: Mapping[str, Callable[[object], object]] = field(default_factory=dict)  # GraphQL field -> its value
-    descriptions: Mapping[str, str] = field(default_factory=dict)  # GraphQL field -> description over the record's
     extra: Mapping[str, Extra] = field(default_factory=dict)  # fields the record lacks (placed in fields=, else last)
 
 
@@ -220,6 +219,8 @@ def derive(shape: Shape) -> type:
     if not record.__dataclass_params__.frozen:  # type: ignore[attr-defined]
         raise RecordTypeError(f"{record.__name__} is not frozen; records between stages are frozen dataclasses")
     if record in _BY_RECORD:
+        if _BY_RECORD[record].shape != shape:
+            raise RecordTypeError(f"{record.__name__} already has a GraphQL type of another shape; declare it once")
         return _BY_RECORD[record].cls
     name = shape.name or record.__name__
     hints = _hints(record)
@@ -256,7 +257,7 @@ def derive(shape: Shape) -> type:
             annotation, convert = _map(hint, gql in shape.ids, where)
         convert = shape.convert.get(gql, convert)
         annotations[gql] = annotation
-        namespace[gql] = strawberry.field(description=shape.descriptions.get(gql, doc))
+        namespace[gql] = strawberry.field(description=doc)
         fields.append(_Field(attribute, gql, convert))
         signature.append((gql, repr(annotation)))
     shared = _BY_NAME.get(name)
