@@ -69,12 +69,12 @@ def make_celery(settings: Settings) -> Celery:
     keep-alive and the reaper (``app.worker`` adds the notification tasks)."""
     app = base_celery(settings)
     schedule: dict[str, dict[str, Any]] = {
-        REAP: {"task": REAP, "schedule": timedelta(seconds=settings.job_reap_interval)}
+        REAP: {"task": REAP, "schedule": timedelta(seconds=settings.jobs.reap_interval)}
     }
-    if settings.discovery_interval_minutes > 0:
+    if settings.ingest.discovery_interval_minutes > 0:
         schedule["discover-all"] = {
             "task": START_JOB,
-            "schedule": timedelta(minutes=settings.discovery_interval_minutes),
+            "schedule": timedelta(minutes=settings.ingest.discovery_interval_minutes),
             "kwargs": {"provider": "all", "started_by": "interval"},
         }
     app.conf.beat_schedule = schedule
@@ -94,11 +94,11 @@ def make_celery(settings: Settings) -> Celery:
 def _context() -> tuple[Settings, Graph]:
     """One settings value and one Neo4j driver per worker process (created after the fork)."""
     settings = load_settings()
-    return settings, Graph(settings)
+    return settings, Graph(settings.neo4j, settings.redis)
 
 
 def _redis(settings: Settings) -> redis.Redis:
-    return redis.Redis.from_url(settings.redis_url, socket_connect_timeout=5, socket_timeout=10)
+    return redis.Redis.from_url(settings.redis.url, socket_connect_timeout=5, socket_timeout=10)
 
 
 def _staged_key(job_id: str, key: str) -> str:
@@ -106,7 +106,7 @@ def _staged_key(job_id: str, key: str) -> str:
 
 
 def _report(settings: Settings, graph: Graph, job_id: str, message: str) -> None:
-    publish(settings.redis_url, Progress.of(get_job(graph, job_id), message))
+    publish(settings.redis.url, Progress.of(get_job(graph, job_id), message))
 
 
 def _alive(settings: Settings, graph: Graph, job_id: str) -> bool:
@@ -166,7 +166,7 @@ def dispatch(app: Celery, job_id: str, stamp: SyncStamp, units: tuple[UnitSpec, 
 def _retry_or_fail(
     self: Task, settings: Settings, graph: Graph, job_id: str, spec: UnitSpec, exc: Exception
 ) -> dict[str, object]:
-    if classify(exc) == "retry" and self.request.retries < settings.job_unit_retries:
+    if classify(exc) == "retry" and self.request.retries < settings.jobs.unit_retries:
         log.warning("unit %s of job %s: transient failure (%s); retrying", spec.key, job_id, exc)
         raise self.retry(exc=exc, countdown=min(60, 2**self.request.retries))
     err = failure(spec, exc)
@@ -244,7 +244,7 @@ def _complete(self: Task, results: list[dict[str, Any]], job_id: str, stamp: dic
     try:
         job = complete_job(graph, settings, job_id, stamp_from_json(stamp), accounts)
     except Exception as exc:
-        if classify(exc) == "retry" and self.request.retries < settings.job_unit_retries:
+        if classify(exc) == "retry" and self.request.retries < settings.jobs.unit_retries:
             raise self.retry(exc=exc, countdown=min(60, 2**self.request.retries)) from exc
         raise
     r = _redis(settings)
@@ -256,7 +256,7 @@ def _complete(self: Task, results: list[dict[str, Any]], job_id: str, stamp: dic
 def _reap(self: Task | None = None) -> list[str]:
     """Beat's schedule still runs the reaper; the lock makes it a no-op when a worker reaped lately."""
     settings, graph = _context()
-    return [job.job_id for job in reap_once(settings, graph, _redis(settings)) or ()]
+    return [job.job_id for job in reap_once(settings.jobs, graph, _redis(settings)) or ()]
 
 
 def submit_job(settings: Settings, request: JobRequest) -> str:

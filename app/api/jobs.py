@@ -204,5 +204,5 @@ class JobSubscription:
         description="A job's progress until it finishes (graphql-transport-ws).", permission_classes=[IsViewer]
     )
     async def job_progress(self, info: Info[Context, None], job_id: strawberry.ID) -> AsyncGenerator[JobProgress, None]:
-        async for event in follow_async(_settings(info).redis_url, str(job_id)):
+        async for event in follow_async(_settings(info).redis.url, str(job_id)):
             yield to_progress(event)

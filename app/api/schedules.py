@@ -60,7 +60,13 @@ class ScheduleMutation:
         id: str | None = None,
     ) -> DiscoverySchedule:
         item = await asyncio.to_thread(
-            store.set_schedule, info.context.graph, context_settings(info), account, spec, tuple(regions or ()), id
+            store.set_schedule,
+            info.context.graph,
+            context_settings(info).accounts,
+            account,
+            spec,
+            tuple(regions or ()),
+            id,
         )
         return _view(item)
 
