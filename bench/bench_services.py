@@ -137,10 +137,16 @@ def bench_maven(work: Path, cold_runs: int, warm_runs: int) -> dict[str, Any]:
 
 # --- Neo4j ---------------------------------------------------------------------------------------
 def bench_settings(home: Path) -> Settings:
-    neo4j = Neo4jSettings(
-        home=home, uri=f"bolt://127.0.0.1:{free_port()}", http_port=free_port(), password=BENCH_PASSWORD
+    neo4j = Neo4jSettings().model_copy(
+        update={
+            "home": home,
+            "uri": f"bolt://127.0.0.1:{free_port()}",
+            "http_port": free_port(),
+            "password": BENCH_PASSWORD,
+        }
     )
-    return Settings(data_dir=home.parent, neo4j=neo4j, redis=RedisSettings(url=f"redis://127.0.0.1:{free_port()}/0"))
+    redis = RedisSettings().model_copy(update={"url": f"redis://127.0.0.1:{free_port()}/0"})
+    return Settings(data_dir=home.parent, neo4j=neo4j, redis=redis)
 
 
 def bench_neo4j(work: Path, runs: int) -> dict[str, Any]:

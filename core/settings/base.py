@@ -42,4 +42,4 @@ def check_http_url(value: str, example: str) -> str:
 class AreaSettings(BaseSettings):
     """One area's settings; its fields' descriptions become docs/configuration.md's rows."""
 
-    model_config = SettingsConfigDict(env_prefix="AIDISCOVER_", frozen=True, populate_by_name=True, extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="AIDISCOVER_", frozen=True, extra="ignore")

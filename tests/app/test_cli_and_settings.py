@@ -74,6 +74,20 @@ def test_each_area_reads_its_variables_under_their_old_names() -> None:
     assert s.redis_dir == Path("/srv/aidiscover/redis")
 
 
+def test_only_the_documented_names_are_read() -> None:
+    s = load_settings(
+        {
+            "AIDISCOVER_MODE": "off",
+            "AIDISCOVER_API_DEBUG": "true",
+            "AIDISCOVER_REDIS_URL": "redis://elsewhere:6379/0",
+            "AIDISCOVER_LLM_QUERY_TIMEOUT": "1",
+            "AIDISCOVER_NEO4J_USER": "someone",
+        }
+    )
+    assert (s.auth.mode, s.api.debug, s.redis.url) == ("required", False, "redis://127.0.0.1:6379/0")
+    assert (s.llm.query_timeout, s.neo4j.user) == (15.0, "neo4j")
+
+
 def test_every_documented_variable_maps_to_exactly_one_area_field() -> None:
     documented = [line.split("`")[1] for line in CONFIGURATION.read_text().splitlines() if line.startswith("| `")]
     assert len(documented) == len(set(documented)), "a variable is listed twice in docs/configuration.md"

@@ -159,7 +159,7 @@ def beat_env(settings: Settings, moto: MotoServer, tmp_path: Path) -> dict[str, 
 
 @pytest.fixture
 def beat_and_worker(beat_env: dict[str, str], tmp_path: Path) -> Iterator[tuple[Path, Path]]:
-    app = make_celery(Settings(redis=RedisSettings(url=beat_env["REDIS_URL"])))
+    app = make_celery(Settings(redis=RedisSettings().model_copy(update={"url": beat_env["REDIS_URL"]})))
     app.control.purge()
     logs = (tmp_path / "beat.log", tmp_path / "worker.log")
     worker = _spawn(["worker", "--concurrency", "1"], beat_env, logs[1])

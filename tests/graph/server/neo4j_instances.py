@@ -98,15 +98,8 @@ def local_neo4j(
     ``run_as``: the OS user it runs as (AIDISCOVER_NEO4J_RUN_AS; needs root); empty: ours.
     """
     neo4j = Neo4jSettings(
-        home=directory / "neo4j",
-        uri=f"bolt://127.0.0.1:{bolt_port}",
-        http_port=http_port,
-        password=PASSWORD,
-        heap="512m",
-        pagecache="64m",
-        start_timeout=120.0,
-        run_as=run_as,
-    )
+        home=directory / "neo4j", http_port=http_port, heap="512m", pagecache="64m", start_timeout=120.0, run_as=run_as
+    ).model_copy(update={"uri": f"bolt://127.0.0.1:{bolt_port}", "password": PASSWORD})  # fields named by NEO4J_*
     settings = Settings(data_dir=directory, neo4j=neo4j)
     server = Neo4jServer(settings.neo4j, settings.neo4j_dir, extra_settings)
     _link_session_lib(server)

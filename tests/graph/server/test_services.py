@@ -80,8 +80,8 @@ def make_settings(tmp_path: Path) -> Iterator[MakeSettings]:
             "start_timeout": 90.0,
         }
         fields.update(neo4j)
-        redis = RedisSettings(url=redis_url or f"redis://127.0.0.1:{ports['redis']}/0")
-        settings = Settings(data_dir=tmp_path / name, neo4j=Neo4jSettings(**fields), redis=redis)  # type: ignore[arg-type]
+        redis = RedisSettings().model_copy(update={"url": redis_url or f"redis://127.0.0.1:{ports['redis']}/0"})
+        settings = Settings(data_dir=tmp_path / name, neo4j=Neo4jSettings().model_copy(update=fields), redis=redis)
         made.append(settings)
         return settings
 
