@@ -66,7 +66,7 @@ def _discover(settings: Settings, args: argparse.Namespace) -> int:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from app.server import check_api_port, serve
 
-    check_api_port(settings)
+    check_api_port(settings.api)
     serve(settings)
     return 0
 
@@ -84,7 +84,7 @@ def _migrate_secrets(settings: Settings) -> None:
     from app.secret_migration import migrate_at_startup
     from graph.neo4j.client import Graph
 
-    with Graph(settings) as graph:
+    with Graph(settings.neo4j, settings.redis) as graph:
         migrate_at_startup(graph, settings)
 
 
@@ -153,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
-        configure_logging("DEBUG" if args.verbose else settings.log_level, settings.log_format)
+        configure_logging("DEBUG" if args.verbose else settings.log.level, settings.log.format)
         handler: Handler = args.handler
         return handler(settings, args)
     except AIDiscoverError as exc:

@@ -30,7 +30,7 @@ from graph.schema import SCHEMA
 
 @contextmanager
 def _graph(settings: Settings) -> Iterator[Graph]:
-    with Graph(settings) as graph:
+    with Graph(settings.neo4j, settings.redis) as graph:
         graph.verify()
         ensure_schema(graph, SCHEMA)
         migrate_at_startup(graph, settings)
@@ -72,7 +72,7 @@ def _accounts_add(settings: Settings, args: argparse.Namespace) -> int:
     )
     validate(spec)  # bad input fails before Neo4j is contacted
     with _graph(settings) as graph:
-        account = register_account(graph, settings, spec)
+        account = register_account(graph, settings.accounts, spec)
     print(
         f"registered {account.id} ({account.name}), auth {account.auth_method}"
         + (", secret stored encrypted" if account.has_secret else "")
@@ -130,7 +130,9 @@ def _schedules(settings: Settings, args: argparse.Namespace) -> int:
                 raise RegistrationError(
                     "usage: aidiscover schedules set ACCOUNT SPEC (e.g. aws:123456789012 '0 3 * * *')"
                 )
-            item = sched.set_schedule(graph, settings, args.target, args.spec, tuple(args.region or ()), args.id)
+            item = sched.set_schedule(
+                graph, settings.accounts, args.target, args.spec, tuple(args.region or ()), args.id
+            )
         elif args.action in ("pause", "resume"):
             if not args.target:
                 raise RegistrationError(f"usage: aidiscover schedules {args.action} ID")
@@ -165,7 +167,7 @@ def _notify_add(settings: Settings, args: argparse.Namespace) -> int:
         secret=_read_secret(args.secret_file),
     )
     with _graph(settings) as graph:
-        target = add_target(graph, settings, spec)
+        target = add_target(graph, settings.accounts, spec)
     print(f"notification target {target.id} ({target.kind}) for {', '.join(target.events)}")
     return 0
 
@@ -240,7 +242,7 @@ def _secrets(settings: Settings, args: argparse.Namespace) -> int:
     if not args.new_key:
         raise RegistrationError("usage: aidiscover secrets rotate --new-key KEY (a key from `secrets generate-key`)")
     with _graph(settings) as graph:
-        rotation = rotate_secrets(graph, settings, args.new_key)
+        rotation = rotate_secrets(graph, settings.accounts, args.new_key)
     print(f"re-encrypted {rotation.re_encrypted} secret(s); now set AIDISCOVER_SECRET_KEY to the new key")
     return 0
 

@@ -39,7 +39,7 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
     from app.nl import pipeline
     from graph.neo4j.client import Graph
 
-    with Graph(settings) as graph:
+    with Graph(settings.neo4j, settings.redis) as graph:
         answer = pipeline.ask(pipeline.services(graph, settings), " ".join(args.question), user="cli", role="admin")
     if args.json:
         print(answer.to_json())

@@ -35,7 +35,7 @@ from graph.neo4j.client import Graph
 
 @contextmanager
 def _graph(settings: Settings) -> Iterator[Graph]:
-    with Graph(settings) as graph:
+    with Graph(settings.neo4j, settings.redis) as graph:
         migrate_at_startup(graph, settings)
         yield graph
 
@@ -57,7 +57,7 @@ def _users(settings: Settings, args: argparse.Namespace) -> int:
     with _graph(settings) as graph:
         if args.action == "add":
             password = _read_password(args)
-            user = auth_store.create_user(graph, args.name, password, args.role, settings.bcrypt_rounds)
+            user = auth_store.create_user(graph, args.name, password, args.role, settings.auth.bcrypt_rounds)
             print(f"created user {user.username} with role {user.role}")
         elif args.action == "set":
             new_password = _read_password(args) if args.password or args.password_stdin else None
@@ -69,7 +69,7 @@ def _users(settings: Settings, args: argparse.Namespace) -> int:
                 role=args.role,
                 password=new_password,
                 disabled=args.disabled,
-                rounds=settings.bcrypt_rounds,
+                rounds=settings.auth.bcrypt_rounds,
             )
             state = "disabled" if user.disabled else "active"
             print(
@@ -89,7 +89,7 @@ def _users(settings: Settings, args: argparse.Namespace) -> int:
 def _apikeys(settings: Settings, args: argparse.Namespace) -> int:
     with _graph(settings) as graph:
         if args.action == "create":
-            created = auth_store.create_api_key(graph, args.name, args.role, "cli", settings.bcrypt_rounds)
+            created = auth_store.create_api_key(graph, args.name, args.role, "cli", settings.auth.bcrypt_rounds)
             print(created.key)
             print(
                 f"API key {created.record.key_id} ({created.record.name}, role {created.record.role}); "
@@ -120,7 +120,7 @@ def _auth(settings: Settings, args: argparse.Namespace) -> int:
             f"servers within {USER_CACHE_SECONDS:.0f} s: users sign in again (API keys are not affected)"
         )
         return 0
-    with Graph(settings) as graph:
+    with Graph(settings.neo4j, settings.redis) as graph:
         summary = migrate_secrets(graph, settings)
     for line in summary.lines():
         print(line)

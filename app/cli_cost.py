@@ -45,7 +45,7 @@ def _cost(settings: Settings, args: argparse.Namespace) -> int:
     from queries.cost.rollups import cost_summary
 
     prices = load_prices(settings)
-    with Graph(settings) as graph:
+    with Graph(settings.neo4j, settings.redis) as graph:
         if args.estimate:
             print(estimate_graph(graph, prices).line())
         s = cost_summary(graph, prices, args.by, args.tag_key)
@@ -66,8 +66,8 @@ def _savings(settings: Settings, args: argparse.Namespace) -> int:
     from queries.cost.savings import evaluate_savings
 
     prices = load_prices(settings)
-    with Graph(settings) as graph:
-        report = evaluate_savings(graph, prices, settings.cost_snapshot_max_age_days)
+    with Graph(settings.neo4j, settings.redis) as graph:
+        report = evaluate_savings(graph, prices, settings.cost.snapshot_max_age_days)
     for o in report.rules:
         status = f"{o.items} item(s), {money(o.monthly_saving_usd)}/month" if o.status == "evaluated" else o.note
         print(f"  {o.rule:30} {status}")
@@ -80,7 +80,7 @@ def _savings(settings: Settings, args: argparse.Namespace) -> int:
 def _report(settings: Settings, args: argparse.Namespace) -> int:
     from app.report.write import write_report
 
-    with Graph(settings) as graph:
+    with Graph(settings.neo4j, settings.redis) as graph:
         paths = write_report(graph, settings, Path(args.out))
     for path in paths:
         print(path)

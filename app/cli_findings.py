@@ -39,7 +39,7 @@ def _findings(settings: Settings, args: argparse.Namespace) -> int:
         providers=tuple(args.provider or ()),
         statuses=tuple(args.status or ("open",)),
     )
-    with Graph(settings) as graph:
+    with Graph(settings.neo4j, settings.redis) as graph:
         if args.evaluate:
             from ingest.jobs.hooks import evaluate_findings
 
@@ -73,7 +73,7 @@ def _suppress(settings: Settings, args: argparse.Namespace) -> int:
     from graph.neo4j.client import Graph
     from queries.findings.suppressions import create_suppression
 
-    with Graph(settings) as graph:
+    with Graph(settings.neo4j, settings.redis) as graph:
         sup = create_suppression(
             graph,
             reason=args.reason,
@@ -94,7 +94,7 @@ def _unsuppress(settings: Settings, args: argparse.Namespace) -> int:
     from graph.neo4j.client import Graph
     from queries.findings.suppressions import delete_suppression
 
-    with Graph(settings) as graph:
+    with Graph(settings.neo4j, settings.redis) as graph:
         removed = delete_suppression(graph, args.id)
     if not removed:
         raise QueryInputError(f"no suppression {args.id!r}; list them with `aidiscover suppressions --all`")
@@ -107,7 +107,7 @@ def _suppressions(settings: Settings, args: argparse.Namespace) -> int:
     from queries.findings.suppressions import list_suppressions
 
     now = datetime.now(UTC)
-    with Graph(settings) as graph:
+    with Graph(settings.neo4j, settings.redis) as graph:
         found = list_suppressions(graph, include_expired=args.all, now=now)
     for s in found:
         state = "active" if s.active(now) else "expired"

@@ -109,12 +109,12 @@ def _via_worker(settings: Settings, request: JobRequest, printer: ProgressPrinte
     try:
         job_id = submit_job(settings, request)
     except redis.RedisError as exc:
-        raise JobError(f"cannot queue the job on {settings.redis_url} ({exc}); run `aidiscover services up`") from exc
+        raise JobError(f"cannot queue the job on {settings.redis.url} ({exc}); run `aidiscover services up`") from exc
     print(f"job {job_id} queued; following its progress (Ctrl-C stops following, not the job)", flush=True)
     deadline = time.monotonic() + timeout
-    client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=5, socket_timeout=10)
-    with Graph(settings) as graph, client:
-        for event in follow(settings.redis_url, job_id):
+    client = redis.Redis.from_url(settings.redis.url, socket_connect_timeout=5, socket_timeout=10)
+    with Graph(settings.neo4j, settings.redis) as graph, client:
+        for event in follow(settings.redis.url, job_id):
             if event is not None:
                 printer(event)
                 if event.finished:
@@ -126,7 +126,7 @@ def _via_worker(settings: Settings, request: JobRequest, printer: ProgressPrinte
                 )
             else:
                 with contextlib.suppress(redis.RedisError):  # Redis down: the follower says so, not the reaper
-                    reap_once(settings, graph, client)
+                    reap_once(settings.jobs, graph, client)
         return get_job(graph, job_id)
 
 
@@ -134,7 +134,7 @@ def _jobs(settings: Settings, args: argparse.Namespace) -> int:
     from graph.neo4j.client import Graph
     from ingest.jobs.store import get_job, list_jobs
 
-    with Graph(settings) as graph:
+    with Graph(settings.neo4j, settings.redis) as graph:
         if args.id:
             job = get_job(graph, args.id)
             print(summary(job))

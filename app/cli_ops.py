@@ -21,7 +21,7 @@ def _backup(settings: Settings, args: argparse.Namespace) -> int:
 
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     out = Path(args.out) if args.out else settings.data_dir / "backups" / f"graph-{stamp}.jsonl.gz"
-    with Graph(settings) as graph:
+    with Graph(settings.neo4j, settings.redis) as graph:
         summary = backup(graph, out)
     print(
         f"backup: {summary.nodes} nodes, {summary.relationships} relationships and {summary.secrets} secret store "
@@ -35,7 +35,7 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
     from graph.backup import restore
     from graph.neo4j.client import Graph
 
-    with Graph(settings) as graph:
+    with Graph(settings.neo4j, settings.redis) as graph:
         summary = restore(graph, Path(args.file))
     print(
         f"restore: {summary.nodes} nodes, {summary.relationships} relationships and {summary.secrets} secret store "

@@ -13,7 +13,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from app.api.schema import SCHEMA_FILE, export_sdl
-from core.settings import PROJECT_ROOT, settings_table
+from core.settings import AREAS, PROJECT_ROOT, DataDirSettings, settings_table
 from graph.schema import SCHEMA, Schema
 from web.perspective import PERSPECTIVE_FILE, render
 
@@ -23,23 +23,35 @@ PROVIDER_NAMES = {"aws": "AWS", "azure": "Azure", "gcp": "GCP", "any": "Any prov
 
 
 def config_table() -> str:
-    lines = ["| Variable | Default | What it does |", "|---|---|---|"]
+    """One table per settings area, headed by its attribute on ``Settings`` and what the area covers."""
+    lines: list[str] = []
+    area_of_row = None
     for row in settings_table():
+        if row.area != area_of_row:
+            area_of_row = row.area
+            cls = AREAS[row.area] if row.area else DataDirSettings
+            summary = (cls.__doc__ or "").strip().splitlines()[0]
+            attribute = f"settings.{row.area}" if row.area else "settings.data_dir"
+            if lines:
+                lines.append("")
+            lines += [f"## `{attribute}` ({cls.__name__})", "", summary, ""]
+            lines += ["| Variable | Default | What it does |", "|---|---|---|"]
         default = f"`{row.default}`" if row.default else ""
         lines.append(f"| `{row.env}` | {default} | {row.description} |")
     return "\n".join(lines) + "\n"
 
 
 def configuration_markdown() -> str:
-    """docs/configuration.md: how settings are read, then one row per setting (``core.settings``)."""
+    """docs/configuration.md: how settings are read, then one table per settings area (``core.settings``)."""
     lines = [
         "# Configuration",
         "",
-        "Generated from the settings declared in `core/settings.py` by `make docs`; a test fails when it drifts.",
+        "Generated from the settings declared in `core/settings/` by `make docs`; a test fails when it drifts.",
         "Every setting is an environment variable, read when a process starts; `aidiscover config` prints them",
         "with their defaults. A malformed value stops the process with one line naming the variable and what it",
         "accepts. Names are `AIDISCOVER_<FIELD>`, except the variables other tools share (`NEO4J_*`, `REDIS_URL`,",
-        "`JAVA_HOME` and boto3's `AWS_*`).",
+        "`JAVA_HOME` and boto3's `AWS_*`). In Python the settings are grouped by area, one model each",
+        "(`settings.neo4j.uri`, `settings.llm.model`); code takes the area it reads, not the whole `Settings`.",
         "",
     ]
     return "\n".join(lines) + "\n" + config_table()

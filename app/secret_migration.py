@@ -241,7 +241,7 @@ def _migrate_secret_file(settings: Settings) -> str:
     except (AIDiscoverError, OSError) as exc:
         log.warning("could not read the old signing secret file %s (%s); left in place", path, exc)
         return "failed"
-    store = secret_store(settings)
+    store = secret_store(settings.redis)
     before = store.jwt_secret()
     in_force = store.create_jwt_secret(value)
     outcome = "moved" if before is None else ("kept" if in_force == value else "differing (store kept)")
@@ -271,7 +271,7 @@ _lock = threading.Lock()
 def migrate_at_startup(graph: Graph, settings: Settings) -> MigrationSummary | None:
     """``migrate_secrets`` once per process and deployment; failures are logged (run
     `aidiscover auth migrate-secrets` to see them), never raised."""
-    key = (graph.uri, graph.database, store_url(settings))
+    key = (graph.uri, graph.database, store_url(settings.redis))
     with _lock:
         if key in _done:
             return None

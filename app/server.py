@@ -48,7 +48,7 @@ from app.observability.metrics import MetricsMiddleware, deployment_registry, ex
 from app.report.routes import EXPORT_PATHS, report_routes
 from app.secret_migration import migrate_at_startup
 from core.errors import AIDiscoverError, AuthError, PermissionDenied, PortInUseError, RequestBodyError, ServiceError
-from core.settings import Settings
+from core.settings import ApiSettings, Settings
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
 from graph.schema import SCHEMA
@@ -82,7 +82,7 @@ class _GraphQL(GraphQL[Context, None]):
     def decode_json(self, data: str | bytes) -> object:
         """A body, or a query string's variables or extensions: a JSON object (a list is a batch, which
         Strawberry refuses itself), checked as app.api.request_body says."""
-        value = decode_json(data, self.settings.max_json_depth)
+        value = decode_json(data, self.settings.api.max_json_depth)
         if not isinstance(value, (dict, list)):
             raise RequestBodyError(
                 f"the request's JSON is a {type(value).__name__}, not an object; send "
@@ -97,7 +97,7 @@ class _GraphQL(GraphQL[Context, None]):
         return await super().parse_http_body(request)
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        if hides_schema(request.scope.get(PRINCIPAL_KEY), self.settings):
+        if hides_schema(request.scope.get(PRINCIPAL_KEY), self.settings.auth):
             return _json_error(401, f"GraphiQL: {HIDDEN_MESSAGE}", "UNAUTHENTICATED")
         return await super().render_graphql_ide(request)
 
@@ -151,7 +151,7 @@ def freeze_heap() -> None:
 
 def create_app(settings: Settings, graph: Graph | None = None) -> Starlette:
     """Build the ASGI app; it owns (and closes) its Neo4j driver unless one is passed in."""
-    graph_ = graph or Graph(settings)
+    graph_ = graph or Graph(settings.neo4j, settings.redis)
 
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -164,13 +164,13 @@ def create_app(settings: Settings, graph: Graph | None = None) -> Starlette:
         except AIDiscoverError as exc:
             checks["neo4j"] = str(exc)
         try:
-            await asyncio.to_thread(_check_redis, settings.redis_url)
+            await asyncio.to_thread(_check_redis, settings.redis.url)
             checks["redis"] = "ok"
         except redis.RedisError as exc:
-            checks["redis"] = f"Redis does not answer at {settings.redis_url} ({exc}); run `aidiscover services up`"
-        if settings.secrets_redis_url:  # a secret store of its own
+            checks["redis"] = f"Redis does not answer at {settings.redis.url} ({exc}); run `aidiscover services up`"
+        if settings.redis.secrets_url:  # a secret store of its own
             try:
-                await asyncio.to_thread(_check_redis, settings.secrets_redis_url)
+                await asyncio.to_thread(_check_redis, settings.redis.secrets_url)
                 checks["secrets"] = "ok"
             except redis.RedisError as exc:
                 checks["secrets"] = f"the secret store does not answer ({exc}); fix AIDISCOVER_SECRETS_REDIS_URL"
@@ -179,12 +179,12 @@ def create_app(settings: Settings, graph: Graph | None = None) -> Starlette:
             {"status": "ready" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503
         )
 
-    deployment = deployment_registry(graph_, settings.redis_url)
+    deployment = deployment_registry(graph_, settings.redis.url)
 
     async def metrics(request: Request) -> Response:
         headers = {k.lower(): v for k, v in request.headers.items()}
         try:
-            await asyncio.to_thread(check_metrics_access, headers, settings, authenticator)
+            await asyncio.to_thread(check_metrics_access, headers, settings.auth, authenticator)
         except AIDiscoverError as exc:
             status = 403 if isinstance(exc, PermissionDenied) else 401 if isinstance(exc, AuthError) else 503
             response = _json_error(status, str(exc), code_of(exc))
@@ -206,7 +206,7 @@ def create_app(settings: Settings, graph: Graph | None = None) -> Starlette:
         except AIDiscoverError as exc:  # serve anyway: /ready reports it, queries say what to do
             log.warning("could not ensure the graph schema at start-up: %s", exc)
         await asyncio.to_thread(migrate_at_startup, graph_, settings)  # secrets out of the graph, before any read
-        if settings.auth == "required":
+        if settings.auth.mode == "required":
             try:
                 hint = await asyncio.to_thread(startup_hint, graph_)
             except AIDiscoverError:
@@ -220,7 +220,7 @@ def create_app(settings: Settings, graph: Graph | None = None) -> Starlette:
             graph_.close()
 
     authenticator = Authenticator(graph_, settings)
-    if settings.auth == "off":
+    if settings.auth.mode == "off":
         log.warning("AIDISCOVER_AUTH=off: every API request acts as a local admin; use it on a single-user laptop only")
     else:
         try:
@@ -240,12 +240,12 @@ def create_app(settings: Settings, graph: Graph | None = None) -> Starlette:
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         middleware=[
-            *security_middleware(settings),  # security headers, CORS when configured
+            *security_middleware(settings.api),  # security headers, CORS when configured
             Middleware(RequestIdMiddleware),
             Middleware(MetricsMiddleware),
             # credentials, rate limit: /graphql and the report and exports
             Middleware(AuthMiddleware, authenticator=authenticator, paths=("/graphql", *EXPORT_PATHS)),
-            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),  # 413 before anything reads it
+            Middleware(BodyLimitMiddleware, max_bytes=settings.api.max_body_bytes),  # 413 before anything reads it
         ],
         lifespan=lifespan,
     )
@@ -258,31 +258,31 @@ def uvicorn_config(app: ASGIApp, settings: Settings, **options: Any) -> uvicorn.
     from AIDISCOVER_TRUSTED_PROXIES, the client being the right-most address there that is not a trusted
     proxy; with none, uvicorn's own default (trust 127.0.0.1, or FORWARDED_ALLOW_IPS) is switched off, so
     the connecting address is the client. ``options`` override the rest (host, port, log level)."""
-    trusted = list(settings.trusted_proxies)
+    trusted = list(settings.api.trusted_proxies)
     defaults: dict[str, Any] = {
-        "host": settings.api_host,
-        "port": settings.api_port,
-        "log_level": settings.log_level.lower(),
+        "host": settings.api.host,
+        "port": settings.api.port,
+        "log_level": settings.log.level.lower(),
     }
     return uvicorn.Config(app, **{**defaults, **options}, proxy_headers=bool(trusted), forwarded_allow_ips=trusted)
 
 
-def check_api_port(settings: Settings) -> None:
+def check_api_port(settings: ApiSettings) -> None:
     """Fail before any work when the API's port is taken, instead of after a long start-up."""
-    if port_listening(settings.api_host, settings.api_port):
+    if port_listening(settings.host, settings.port):
         raise PortInUseError(
-            f"{settings.api_host}:{settings.api_port} is in use by another program: stop it, or set AIDISCOVER_API_PORT"
+            f"{settings.host}:{settings.port} is in use by another program: stop it, or set AIDISCOVER_API_PORT"
         )
 
 
 def serve(settings: Settings) -> None:
     """Serve the API in the foreground until interrupted."""
     app = create_app(settings)
-    log.info("serving GraphQL on %s/graphql", settings.api_url)
+    log.info("serving GraphQL on %s/graphql", settings.api.url)
     server = uvicorn.Server(uvicorn_config(app, settings))
     server.run()
     if not server.started:
         raise ServiceError(
-            f"the API did not start on {settings.api_host}:{settings.api_port} (see the log above); "
+            f"the API did not start on {settings.api.host}:{settings.api.port} (see the log above); "
             "free the port or set AIDISCOVER_API_PORT"
         )

@@ -24,7 +24,7 @@ def worker_celery(settings: Settings) -> Celery:
 
 
 def run_worker(settings: Settings, concurrency: int = 2) -> int:
-    worker_celery(settings).worker_main(["worker", f"--concurrency={concurrency}", f"--loglevel={settings.log_level}"])
+    worker_celery(settings).worker_main(["worker", f"--concurrency={concurrency}", f"--loglevel={settings.log.level}"])
     return 0
 
 
@@ -35,7 +35,7 @@ def run_beat(settings: Settings) -> int:
     worker_celery(settings).start(
         [
             "beat",
-            f"--loglevel={settings.log_level}",
+            f"--loglevel={settings.log.level}",
             f"--schedule={schedule}",
             "--scheduler=ingest.schedules:GraphScheduler",
         ]

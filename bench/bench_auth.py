@@ -42,6 +42,7 @@ from bench.doc import write_section  # noqa: E402
 from core.settings import load_settings  # noqa: E402
 from graph.neo4j.client import Graph  # noqa: E402
 from tests.app.auth_server import serving  # noqa: E402
+from tests.settings_update import replace_settings  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "auth.json"
 START, END = "<!-- auth:start -->", "<!-- auth:end -->"
@@ -66,7 +67,7 @@ def round_trips(url: str, headers: dict[str, str], runs: int) -> list[float]:
 
 
 def run(requests: int) -> list[dict[str, Any]]:
-    settings = load_settings().model_copy(update={"rate_limit_per_minute": 0})
+    settings = replace_settings(load_settings(), auth={"rate_limit_per_minute": 0})
     date = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     rows: list[dict[str, Any]] = []
 
@@ -82,12 +83,12 @@ def run(requests: int) -> list[dict[str, Any]]:
             }
         )
 
-    with Graph(settings) as graph:
-        created = auth_store.create_api_key(graph, "bench", "admin", "bench", settings.bcrypt_rounds)
+    with Graph(settings.neo4j, settings.redis) as graph:
+        created = auth_store.create_api_key(graph, "bench", "admin", "bench", settings.auth.bcrypt_rounds)
         try:
             secret = created.key.split("_", 2)[2]
             row(
-                f"bcrypt check, cost {settings.bcrypt_rounds}",
+                f"bcrypt check, cost {settings.auth.bcrypt_rounds}",
                 timed(lambda: auth_store.check_secret(secret, created.record.hash), 7),
                 "ms",
                 1e3,
@@ -105,9 +106,9 @@ def run(requests: int) -> list[dict[str, Any]]:
             auth.limiter.close()
             with serving(create_app(settings, graph)) as url:
                 keyed = round_trips(url, {"X-API-Key": created.key}, requests)
-            with serving(create_app(settings.model_copy(update={"auth": "off"}), graph)) as url:
+            with serving(create_app(replace_settings(settings, auth={"mode": "off"}), graph)) as url:
                 off = round_trips(url, {}, requests)
-            limited = settings.model_copy(update={"rate_limit_per_minute": 10**9})
+            limited = replace_settings(settings, auth={"rate_limit_per_minute": 10**9})
             with serving(create_app(limited, graph)) as url:
                 counted = round_trips(url, {"X-API-Key": created.key}, requests)
             row("HTTP { me } round trip, AIDISCOVER_AUTH=off", off, "ms", 1e3)

@@ -55,7 +55,7 @@ def main() -> None:
     if not args.wipe_graph:
         parser.error("this benchmark EMPTIES the graph at NEO4J_URI; pass --wipe-graph to confirm")
     settings = load_settings()
-    graph = Graph(settings)
+    graph = Graph(settings.neo4j, settings.redis)
     graph.wipe()
     ensure_schema(graph, SCHEMA)
     write_s, _ = timed(lambda: [write(graph, b) for b in batches(args.size)])

@@ -86,7 +86,7 @@ def run(size: str, seed: int) -> dict[str, Any]:
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
     os.environ.pop("AWS_PROFILE", None)
     started = time.monotonic()
-    with MotoServer() as moto, Graph(settings) as graph:
+    with MotoServer() as moto, Graph(settings.neo4j, settings.redis) as graph:
         graph.verify()
         graph.wipe()
         wiped = time.monotonic()
@@ -105,7 +105,7 @@ def run(size: str, seed: int) -> dict[str, Any]:
         "plan": SIZES[size].__dict__,
         "nproc": os.cpu_count(),
         "load_average_1m_at_end": round(os.getloadavg()[0], 2),
-        "neo4j_heap": settings.neo4j_heap if hasattr(settings, "neo4j_heap") else None,
+        "neo4j_heap": settings.neo4j.heap,
         "resources": {c: manifest.count(c) for c in ("aws", "azure", "gcp")},
         "resources_total": len(manifest.resources),
         "manifest_edges": len(manifest.edges),

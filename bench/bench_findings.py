@@ -44,7 +44,8 @@ def main() -> None:
     args = parser.parse_args()
     if not args.wipe_graph:
         parser.error("this benchmark EMPTIES the graph at NEO4J_URI; pass --wipe-graph to confirm")
-    graph = Graph(load_settings())
+    settings = load_settings()
+    graph = Graph(settings.neo4j, settings.redis)
     graph.wipe()
     ensure_schema(graph, SCHEMA)
     for batch in batches(args.size):

@@ -73,7 +73,7 @@ def run(size: int, repeat: int) -> list[dict[str, Any]]:
     date = dt.date.today().isoformat()
     base, resync, changed = rows(size), rows(size), rows(size, changed_every=10)
     seconds: dict[str, list[float]] = {}
-    with Graph(settings) as graph:
+    with Graph(settings.neo4j, settings.redis) as graph:
         ensure_schema(graph, SCHEMA)
         for _ in range(repeat):
             for history in (False, True):

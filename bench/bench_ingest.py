@@ -238,7 +238,9 @@ def _cpu_seconds(neo4j_pid: int | None) -> tuple[float | None, float]:
 
 def run_one(resources: int, batch_size: int, parallelism: int) -> dict[str, Any]:
     settings = load_settings()
-    neo4j_pid = Neo4jServer(settings).running_pid()  # None when Neo4j runs elsewhere: no CPU figures then
+    neo4j_pid = Neo4jServer(
+        settings.neo4j, settings.neo4j_dir
+    ).running_pid()  # None when Neo4j runs elsewhere: no CPU figures then
     stamp = SyncStamp.now()
     started = time.monotonic()
     python_writer = GraphWriter(_NullGraph(), SCHEMA, batch_size)  # type: ignore[arg-type]
@@ -246,7 +248,7 @@ def run_one(resources: int, batch_size: int, parallelism: int) -> dict[str, Any]
     offline_edges = python_writer.edges(estate_edges(resources), stamp).written
     python_seconds = time.monotonic() - started
     rss_before = peak_rss_mb()
-    with Graph(settings) as graph:
+    with Graph(settings.neo4j, settings.redis) as graph:
         graph.verify()
         graph.wipe()
         ensure_schema(graph, SCHEMA)
@@ -337,7 +339,7 @@ def run_celery(settings: Settings, size: str, concurrencies: tuple[int, ...]) ->
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
     os.environ.pop("AWS_PROFILE", None)
-    base = settings.redis_url.rsplit("/", 1)[0]
+    base = settings.redis.url.rsplit("/", 1)[0]
     redis_url = f"{base}/11"
     results = []
     with MotoServer() as moto:
@@ -361,8 +363,10 @@ def run_celery(settings: Settings, size: str, concurrencies: tuple[int, ...]) ->
             "AIDISCOVER_GCP_SCOPES": f"organizations/{GCP_ORG_ID}",
         }
         try:
-            app = make_celery(settings.model_copy(update={"redis_url": redis_url}))
-            with Graph(settings) as graph:
+            app = make_celery(
+                settings.model_copy(update={"redis": settings.redis.model_copy(update={"url": redis_url})})
+            )
+            with Graph(settings.neo4j, settings.redis) as graph:
                 for n in concurrencies:
                     graph.wipe()
                     app.control.purge()
@@ -609,8 +613,8 @@ def main() -> None:
     if not args.wipe_graph:
         parser.error("this benchmark empties the configured Neo4j: pass --wipe-graph to confirm")
     settings = load_settings()
-    batch = args.batch_size or settings.write_batch_size
-    parallelism = args.parallelism or settings.write_parallelism
+    batch = args.batch_size or settings.ingest.write_batch_size
+    parallelism = args.parallelism or settings.ingest.write_parallelism
     if args.one:
         logging.basicConfig(level=logging.WARNING)
         print(json.dumps(run_one(args.one, batch, parallelism)))
@@ -635,8 +639,8 @@ def main() -> None:
     meta = {
         "date": date,
         "nproc": os.cpu_count(),
-        "heap": settings.neo4j_heap,
-        "pagecache": settings.neo4j_pagecache,
+        "heap": settings.neo4j.heap,
+        "pagecache": settings.neo4j.pagecache,
         "batch_size": batch,
         "parallelism": parallelism,
         "load_start": load_start,

@@ -57,6 +57,7 @@ from queries.resources import (  # noqa: E402
     search_resources,
 )
 from tests.app.auth_server import serving  # noqa: E402
+from tests.settings_update import replace_settings  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "queries.json"
 START, END = "<!-- queries:start -->", "<!-- queries:end -->"
@@ -122,7 +123,7 @@ def run(graph: Graph, size: int, runs: int, skip: set[str]) -> dict[str, Any]:
         assert result.errors is None, result.errors
 
     stack = ExitStack()  # the real app (auth off, no rate limit) under uvicorn, on this graph
-    plain = load_settings().model_copy(update={"auth": "off", "rate_limit_per_minute": 0})
+    plain = replace_settings(load_settings(), auth={"mode": "off", "rate_limit_per_minute": 0})
     base = stack.enter_context(serving(create_app(plain, graph)))
     client = stack.enter_context(httpx.Client(base_url=base, timeout=30))
 
@@ -256,7 +257,8 @@ def main() -> None:
     args = parser.parse_args()
     if not args.wipe_graph and not args.reuse_graph:
         parser.error("this benchmark EMPTIES the graph at NEO4J_URI; pass --wipe-graph to confirm")
-    graph = Graph(load_settings())
+    settings = load_settings()
+    graph = Graph(settings.neo4j, settings.redis)
     date = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     if args.reuse_graph:
         built = {"write_seconds": None, "resources": graph.read("MATCH (n:Resource) RETURN count(n) AS n")[0]["n"]}

@@ -38,7 +38,7 @@ if str(ROOT) not in sys.path:  # also runnable as `python bench/bench_services.p
     sys.path.insert(0, str(ROOT))
 
 from bench.doc import DOC, write_section  # noqa: E402
-from core.settings import Settings  # noqa: E402
+from core.settings import Neo4jSettings, RedisSettings, Settings  # noqa: E402
 from graph.server.neo4j_server import POM, Neo4jServer  # noqa: E402
 from tests.app.auth_server import free_port  # noqa: E402
 
@@ -137,18 +137,21 @@ def bench_maven(work: Path, cold_runs: int, warm_runs: int) -> dict[str, Any]:
 
 # --- Neo4j ---------------------------------------------------------------------------------------
 def bench_settings(home: Path) -> Settings:
-    return Settings(
-        data_dir=home.parent,
-        neo4j_home=home,
-        neo4j_uri=f"bolt://127.0.0.1:{free_port()}",
-        neo4j_http_port=free_port(),
-        redis_url=f"redis://127.0.0.1:{free_port()}/0",
-        neo4j_password=BENCH_PASSWORD,
+    neo4j = Neo4jSettings().model_copy(
+        update={
+            "home": home,
+            "uri": f"bolt://127.0.0.1:{free_port()}",
+            "http_port": free_port(),
+            "password": BENCH_PASSWORD,
+        }
     )
+    redis = RedisSettings().model_copy(update={"url": f"redis://127.0.0.1:{free_port()}/0"})
+    return Settings(data_dir=home.parent, neo4j=neo4j, redis=redis)
 
 
 def bench_neo4j(work: Path, runs: int) -> dict[str, Any]:
-    shared = Neo4jServer(bench_settings(work / "resolved" / "neo4j"))
+    resolved = bench_settings(work / "resolved" / "neo4j")
+    shared = Neo4jServer(resolved.neo4j, resolved.neo4j_dir)
     shared.resolve()
     cold: list[float] = []
     warm: list[float] = []
@@ -157,7 +160,8 @@ def bench_neo4j(work: Path, runs: int) -> dict[str, Any]:
         home = work / f"n{i}" / "neo4j"
         home.mkdir(parents=True)
         (home / "lib").symlink_to(shared.lib, target_is_directory=True)
-        server = Neo4jServer(bench_settings(home))
+        run = bench_settings(home)
+        server = Neo4jServer(run.neo4j, run.neo4j_dir)
         try:
             cold.append(_timed_start(server))
             stops.append(_timed_stop(server))
@@ -171,8 +175,8 @@ def bench_neo4j(work: Path, runs: int) -> dict[str, Any]:
         "cold_start_s": summary(cold),
         "warm_restart_s": summary(warm),
         "stop_s": summary(stops),
-        "heap": settings.neo4j_heap,
-        "pagecache": settings.neo4j_pagecache,
+        "heap": settings.heap,
+        "pagecache": settings.pagecache,
         "version": _pom_version(),
     }
 

@@ -35,6 +35,7 @@ from bench.doc import write_section  # noqa: E402
 from core.settings import load_settings  # noqa: E402
 from graph.neo4j.client import Graph  # noqa: E402
 from tests.app.auth_server import serving  # noqa: E402
+from tests.settings_update import replace_settings  # noqa: E402
 from web import DIST_DIR  # noqa: E402
 
 log = logging.getLogger("bench.viewer")
@@ -120,10 +121,10 @@ def drive(page: Page, url: str, key: str, vpc: dict[str, str], busiest: dict[str
 
 
 def run() -> dict[str, Any]:
-    settings = load_settings().model_copy(update={"rate_limit_per_minute": 0, "bcrypt_rounds": 4})
+    settings = replace_settings(load_settings(), auth={"rate_limit_per_minute": 0, "bcrypt_rounds": 4})
     if not (DIST_DIR / "viewer.js").is_file():
         raise SystemExit("the viewer is not built: run `make web`")
-    with Graph(settings) as graph:
+    with Graph(settings.neo4j, settings.redis) as graph:
         resources = int(graph.read("MATCH (n:Resource) RETURN count(n) AS c")[0]["c"])
         if not resources:
             raise SystemExit("the graph is empty: run bench/bench_estate.py (or `python -m devclouds.demo estate`)")
@@ -136,7 +137,7 @@ def run() -> dict[str, Any]:
             "ORDER BY d DESC, id LIMIT 1"
         )
         busiest = {"id": str(rows[0]["id"]), "name": str(rows[0]["name"])}
-        key = auth_store.create_api_key(graph, "bench-viewer", "viewer", "bench", settings.bcrypt_rounds)
+        key = auth_store.create_api_key(graph, "bench-viewer", "viewer", "bench", settings.auth.bcrypt_rounds)
         try:
             with serving(create_app(settings, graph)) as url, sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)

@@ -71,18 +71,18 @@ class DemoResult:
     api_key: str = field(default="", repr=False)
 
     def lines(self, settings: Settings) -> list[str]:
-        host, _ = settings.bolt_address
+        host, _ = settings.neo4j.bolt_address
         return [
             *(f"  {line}" for line in self.summaries),
             f"demo: {self.resources} resources and {self.edges} edges in the graph "
             f"(AWS, Azure and GCP) in {self.seconds:.1f} s",
             f"  {self.findings} open security findings; estimated ${self.monthly_usd:,.2f} a month",
             f"  discovery job {self.job_id}  (aidiscover jobs {self.job_id}; the viewer's Jobs page)",
-            f"  viewer                  {settings.api_url}/   (sign in with the API key below)",
-            f"  GraphQL API + GraphiQL  {settings.api_url}/graphql  (send the API key below; GraphiQL needs it too)",
+            f"  viewer                  {settings.api.url}/   (sign in with the API key below)",
+            f"  GraphQL API + GraphiQL  {settings.api.url}/graphql  (send the API key below; GraphiQL needs it too)",
             f"  API key (admin, demo)   {self.api_key}",
-            f"  health / readiness      {settings.api_url}/health  {settings.api_url}/ready",
-            f"  Neo4j Browser           http://{host}:{settings.neo4j_http_port}  (user {settings.neo4j_user})",
+            f"  health / readiness      {settings.api.url}/health  {settings.api.url}/ready",
+            f"  Neo4j Browser           http://{host}:{settings.neo4j.http_port}  (user {settings.neo4j.user})",
             f"  demo AWS (moto)         {self.aws_endpoint}",
         ]
 
@@ -98,13 +98,13 @@ def prepare_demo(settings: Settings, clouds: DemoClouds) -> DemoResult:
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "demo")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "demo")
     manifest = generate_estate(DEMO_SIZE, DEMO_SEED, url)
-    with Graph(settings) as graph:
+    with Graph(settings.neo4j, settings.redis) as graph:
         found = discover_estate(settings, graph, DEMO_SIZE, DEMO_SEED, url)  # the job ran findings and cost too
         counts = graph.read(
             "MATCH (n:Resource) WITH count(n) AS resources, sum(coalesce(n.monthly_cost_usd, 0.0)) AS usd "
             f"RETURN resources, usd, {EDGES} AS edges, COUNT {{ (f:Finding {{status: 'open'}}) }} AS findings"
         )[0]
-        api_key = ensure_demo_api_key(graph, settings)
+        api_key = ensure_demo_api_key(graph, settings.auth)
     for warning in found.warnings:
         log.warning("demo discovery: %s", warning)
     seconds = time.monotonic() - started
@@ -140,7 +140,7 @@ def run_estate(settings: Settings, size: Size, seed: int, manifest: Path | None 
         log.info("%s", status.line())
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "demo")  # moto accepts any key; the generator assumes roles with it
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "demo")
-    with MotoServer() as moto, Graph(settings) as graph:
+    with MotoServer() as moto, Graph(settings.neo4j, settings.redis) as graph:
         estate = generate_estate(size, seed, moto.url)
         if manifest is not None:
             manifest.write_text(estate.to_json())
@@ -158,7 +158,7 @@ def run_estate(settings: Settings, size: Size, seed: int, manifest: Path | None 
 
 def _demo(settings: Settings, no_serve: bool) -> int:
     if not no_serve:
-        check_api_port(settings)
+        check_api_port(settings.api)
     clouds = DemoClouds()
     try:
         result = prepare_demo(settings, clouds)
@@ -198,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
-        configure_logging("DEBUG" if args.verbose else settings.log_level, settings.log_format)
+        configure_logging("DEBUG" if args.verbose else settings.log.level, settings.log.format)
         if args.command == "estate":
             return _estate(settings, args.size, args.seed, args.manifest)
         return _demo(settings, args.no_serve)

@@ -45,19 +45,24 @@ class EstateDiscovery:
 def local_cloud_settings(settings: Settings, aws_url: str, azure_url: str, gcp_url: str) -> Settings:
     """``settings`` pointed at the local clouds: moto's two accounts (by role), both Azure subscriptions and
     the GCP organisation."""
-    return settings.model_copy(
+    aws = settings.aws.model_copy(
         update={
-            "aws_endpoint_url": aws_url,
-            "aws_regions": AWS_REGIONS,
-            "aws_role_arns": tuple(f"arn:aws:iam::{a}:role/{AUDIT_ROLE}" for a in AWS_ACCOUNTS),
-            "azure_endpoint": azure_url,
-            "azure_token": "demo-token",  # the local Resource Graph accepts any bearer token
-            "azure_subscriptions": (AZURE_PROD, AZURE_SHARED),
-            "gcp_endpoint": gcp_url,
-            "gcp_anonymous": True,
-            "gcp_scopes": (f"organizations/{GCP_ORG_ID}",),
+            "endpoint_url": aws_url,
+            "regions": AWS_REGIONS,
+            "role_arns": tuple(f"arn:aws:iam::{a}:role/{AUDIT_ROLE}" for a in AWS_ACCOUNTS),
         }
     )
+    azure = settings.azure.model_copy(
+        update={
+            "endpoint": azure_url,
+            "token": "demo-token",  # the local Resource Graph accepts any bearer token
+            "subscriptions": (AZURE_PROD, AZURE_SHARED),
+        }
+    )
+    gcp = settings.gcp.model_copy(
+        update={"endpoint": gcp_url, "anonymous": True, "scopes": (f"organizations/{GCP_ORG_ID}",)}
+    )
+    return settings.model_copy(update={"aws": aws, "azure": azure, "gcp": gcp})
 
 
 def discover_estate(

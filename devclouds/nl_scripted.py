@@ -57,14 +57,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING)
     settings = load_settings()
     questions = load_questions(args.questions)
-    with Graph(settings) as graph:
+    with Graph(settings.neo4j, settings.redis) as graph:
         rules = [Rule(text, Reply(content), exact=True) for text, content in scripted_rules(questions, graph)]
         server = ScriptedLLMServer(rules=rules, default=Reply("The rows above answer the question."))
         url = server.start()
         try:
-            scripted = settings.model_copy(
-                update={"llm_base_url": url, "llm_api_key": SecretStr("scripted"), "llm_cache_ttl": 0}
-            )
+            llm = settings.llm.model_copy(update={"base_url": url, "api_key": SecretStr("scripted"), "cache_ttl": 0})
+            scripted = settings.model_copy(update={"llm": llm})
             evaluate_and_report(graph, scripted, questions, args.out, scripted=True)
         finally:
             server.stop()

@@ -31,8 +31,8 @@ from urllib.parse import urlsplit
 import redis
 from pydantic import TypeAdapter
 
-from core.errors import ServiceError
-from core.settings import Settings
+from core.errors import ConfigError, ServiceError
+from core.settings import RedisSettings
 from graph.neo4j.client import Graph
 
 log = logging.getLogger(__name__)
@@ -183,11 +183,12 @@ _stores: dict[str, SecretStore] = {}
 _lock = threading.Lock()
 
 
-def store_url(settings: Settings) -> str:
-    return settings.secrets_redis_url or settings.redis_url
+def store_url(settings: RedisSettings) -> str:
+    """The secret store's Redis: AIDISCOVER_SECRETS_REDIS_URL, else REDIS_URL."""
+    return settings.secrets_url or settings.url
 
 
-def secret_store(settings: Settings) -> SecretStore:
+def secret_store(settings: RedisSettings) -> SecretStore:
     """The process's store for ``settings`` (one Redis connection pool per URL)."""
     url = store_url(settings)
     with _lock:
@@ -198,8 +199,10 @@ def secret_store(settings: Settings) -> SecretStore:
 
 
 def store_of(graph: Graph) -> SecretStore:
-    """The store of the deployment ``graph`` belongs to (the same settings made both)."""
-    return secret_store(graph.settings)
+    """The store of the deployment ``graph`` belongs to (the Redis it was opened with)."""
+    if graph.redis is None:
+        raise ConfigError("this Graph was opened without the deployment's Redis; open it with Graph(neo4j, redis)")
+    return secret_store(graph.redis)
 
 
 def to_json(adapter: TypeAdapter[T], value: T) -> str:

@@ -25,9 +25,9 @@ NOTIFY_TASK = "aidiscover.notify"
 
 
 def base_celery(settings: Settings) -> Celery:
-    """A Celery app on ``settings.redis_url`` with the project's serialisation, acknowledgement and
+    """A Celery app on ``settings.redis.url`` with the project's serialisation, acknowledgement and
     visibility settings, and no task registered."""
-    app = Celery("aidiscover", broker=settings.redis_url, backend=settings.redis_url)
+    app = Celery("aidiscover", broker=settings.redis.url, backend=settings.redis.url)
     app.conf.update(
         task_acks_late=True,
         task_reject_on_worker_lost=True,
@@ -37,7 +37,7 @@ def base_celery(settings: Settings) -> Celery:
         accept_content=["json"],
         result_expires=timedelta(days=1),
         broker_connection_retry_on_startup=True,
-        broker_transport_options=transport_options(settings),
+        broker_transport_options=transport_options(settings.jobs),
         result_backend_transport_options={"retry_policy": {"timeout": 30.0}},
         worker_hijack_root_logger=False,
     )

@@ -51,12 +51,12 @@ class GraphScheduler(Scheduler):  # type: ignore[misc]  # celery is untyped
         self._last_reload = 0.0
         super().__init__(app, *args, **kwargs)
         loop: float = self.max_interval  # type: ignore[has-type]
-        self.max_interval = min(loop, self.settings.schedule_reload_seconds)
+        self.max_interval = min(loop, self.settings.accounts.schedule_reload_seconds)
 
     @property
     def graph(self) -> Graph:
         if self._graph is None:
-            self._graph = Graph(self.settings)
+            self._graph = Graph(self.settings.neo4j, self.settings.redis)
         return self._graph
 
     def setup_schedule(self) -> None:
@@ -64,7 +64,7 @@ class GraphScheduler(Scheduler):  # type: ignore[misc]  # celery is untyped
         self.reload()
 
     def tick(self, *args: Any, **kwargs: Any) -> float:
-        if time.monotonic() - self._last_reload >= self.settings.schedule_reload_seconds:
+        if time.monotonic() - self._last_reload >= self.settings.accounts.schedule_reload_seconds:
             self.reload()
         delay: float = super().tick(*args, **kwargs)
         return delay
@@ -80,7 +80,7 @@ class GraphScheduler(Scheduler):  # type: ignore[misc]  # celery is untyped
         wanted: dict[str, ScheduleEntry] = {}
         for item in stored:
             try:
-                timing = parse_spec(item.spec, self.settings)
+                timing = parse_spec(item.spec, self.settings.accounts)
             except AIDiscoverError as exc:  # stored before a rule changed: skip it, keep the rest
                 log.warning("schedule %s skipped: %s", item.id, exc)
                 continue
@@ -130,5 +130,5 @@ class GraphScheduler(Scheduler):  # type: ignore[misc]  # celery is untyped
 
     @property
     def info(self) -> str:
-        every = self.settings.schedule_reload_seconds
-        return f"    . schedules -> graph {self.settings.neo4j_uri} (reloaded every {every} s)"
+        every = self.settings.accounts.schedule_reload_seconds
+        return f"    . schedules -> graph {self.settings.neo4j.uri} (reloaded every {every} s)"

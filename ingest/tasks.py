@@ -30,7 +30,7 @@ import redis
 from celery import Celery, Task, chord, group
 
 from core.errors import AIDiscoverError
-from core.settings import Settings, load_settings
+from core.settings import RedisSettings, Settings, load_settings
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
 from graph.schema import SCHEMA
@@ -69,12 +69,12 @@ def make_celery(settings: Settings) -> Celery:
     keep-alive and the reaper (``app.worker`` adds the notification tasks)."""
     app = base_celery(settings)
     schedule: dict[str, dict[str, Any]] = {
-        REAP: {"task": REAP, "schedule": timedelta(seconds=settings.job_reap_interval)}
+        REAP: {"task": REAP, "schedule": timedelta(seconds=settings.jobs.reap_interval)}
     }
-    if settings.discovery_interval_minutes > 0:
+    if settings.ingest.discovery_interval_minutes > 0:
         schedule["discover-all"] = {
             "task": START_JOB,
-            "schedule": timedelta(minutes=settings.discovery_interval_minutes),
+            "schedule": timedelta(minutes=settings.ingest.discovery_interval_minutes),
             "kwargs": {"provider": "all", "started_by": "interval"},
         }
     app.conf.beat_schedule = schedule
@@ -94,22 +94,22 @@ def make_celery(settings: Settings) -> Celery:
 def _context() -> tuple[Settings, Graph]:
     """One settings value and one Neo4j driver per worker process (created after the fork)."""
     settings = load_settings()
-    return settings, Graph(settings)
+    return settings, Graph(settings.neo4j, settings.redis)
 
 
-def _redis(settings: Settings) -> redis.Redis:
-    return redis.Redis.from_url(settings.redis_url, socket_connect_timeout=5, socket_timeout=10)
+def _redis(settings: RedisSettings) -> redis.Redis:
+    return redis.Redis.from_url(settings.url, socket_connect_timeout=5, socket_timeout=10)
 
 
 def _staged_key(job_id: str, key: str) -> str:
     return f"aidiscover:job:{job_id}:staged:{key}"
 
 
-def _report(settings: Settings, graph: Graph, job_id: str, message: str) -> None:
-    publish(settings.redis_url, Progress.of(get_job(graph, job_id), message))
+def _report(settings: RedisSettings, graph: Graph, job_id: str, message: str) -> None:
+    publish(settings.url, Progress.of(get_job(graph, job_id), message))
 
 
-def _alive(settings: Settings, graph: Graph, job_id: str) -> bool:
+def _alive(settings: RedisSettings, graph: Graph, job_id: str) -> bool:
     """False (and the job failed, loudly) when Redis no longer holds the job's state."""
     if _redis(settings).exists(state_key(job_id)):
         return True
@@ -129,7 +129,7 @@ def _start_job(
     """Plan, record and dispatch a job; returns its id (the task id, so a redelivery is the same job)."""
     settings, graph = _context()
     job_id = str(self.request.id)
-    r = _redis(settings)
+    r = _redis(settings.redis)
     state = r.get(state_key(job_id))
     if state == DISPATCHED.encode():
         return job_id  # redelivered after dispatch: the units are on their way already
@@ -145,12 +145,12 @@ def _start_job(
     except AIDiscoverError as exc:  # nothing to run (endpoint down, bad settings): a failed job, said loudly
         create_job(graph, job_id, request, "worker", stamp, ())
         fail_job(graph, job_id, str(exc))
-        _report(settings, graph, job_id, f"failed: {exc}")
+        _report(settings.redis, graph, job_id, f"failed: {exc}")
         return job_id
     create_job(graph, job_id, request, "worker", stamp, plan.units, plan.warnings)
     dispatch(self.app, job_id, stamp, plan.units)
     r.set(state_key(job_id), DISPATCHED, ex=STATE_TTL)
-    _report(settings, graph, job_id, "queued")
+    _report(settings.redis, graph, job_id, "queued")
     return job_id
 
 
@@ -166,7 +166,7 @@ def dispatch(app: Celery, job_id: str, stamp: SyncStamp, units: tuple[UnitSpec, 
 def _retry_or_fail(
     self: Task, settings: Settings, graph: Graph, job_id: str, spec: UnitSpec, exc: Exception
 ) -> dict[str, object]:
-    if classify(exc) == "retry" and self.request.retries < settings.job_unit_retries:
+    if classify(exc) == "retry" and self.request.retries < settings.jobs.unit_retries:
         log.warning("unit %s of job %s: transient failure (%s); retrying", spec.key, job_id, exc)
         raise self.retry(exc=exc, countdown=min(60, 2**self.request.retries))
     err = failure(spec, exc)
@@ -179,7 +179,7 @@ def _retry_or_fail(
             spec.key, "failed", warnings=(str(err),) if err.warning else (), errors=() if err.warning else (str(err),)
         ),
     )
-    _report(settings, graph, job_id, f"{spec.key} failed")
+    _report(settings.redis, graph, job_id, f"{spec.key} failed")
     return {"key": spec.key, "ok": False, "accounts": []}
 
 
@@ -187,15 +187,15 @@ def _stage(self: Task, job_id: str, stamp: dict[str, object], spec_json: dict[st
     settings, graph = _context()
     spec = UnitSpec.from_json(spec_json)
     try:
-        if not _alive(settings, graph, job_id):
+        if not _alive(settings.redis, graph, job_id):
             return {"key": spec.key, "ok": False, "accounts": []}
         unit_started(graph, job_id, spec.key, "stage")
         staged = stage(spec, settings, graph, stamp_from_json(stamp), job_id)
-        if not _alive(settings, graph, job_id):
+        if not _alive(settings.redis, graph, job_id):
             return {"key": spec.key, "ok": False, "accounts": []}
-        _redis(settings).set(_staged_key(job_id, spec.key), staged.to_json(), ex=STATE_TTL)
+        _redis(settings.redis).set(_staged_key(job_id, spec.key), staged.to_json(), ex=STATE_TTL)
         unit_staged(graph, job_id, spec.key, staged.nodes)
-        _report(settings, graph, job_id, f"{spec.key} nodes written")
+        _report(settings.redis, graph, job_id, f"{spec.key} nodes written")
     except Exception as exc:
         return _retry_or_fail(self, settings, graph, job_id, spec, exc)
     return {"key": spec.key, "ok": True, "spec": spec_json}
@@ -215,9 +215,9 @@ def _finish_unit(self: Task, job_id: str, stamp: dict[str, object], spec_json: d
     settings, graph = _context()
     spec = UnitSpec.from_json(spec_json)
     try:
-        if not _alive(settings, graph, job_id):
+        if not _alive(settings.redis, graph, job_id):
             return {"key": spec.key, "ok": False, "accounts": []}
-        raw = _redis(settings).get(_staged_key(job_id, spec.key))
+        raw = _redis(settings.redis).get(_staged_key(job_id, spec.key))
         if raw is None:
             fail_job(graph, job_id, LOST)
             return {"key": spec.key, "ok": False, "accounts": []}
@@ -230,7 +230,7 @@ def _finish_unit(self: Task, job_id: str, stamp: dict[str, object], spec_json: d
             job_id,
         )
         unit_finished(graph, job_id, outcome)
-        _report(settings, graph, job_id, f"{spec.key} done")
+        _report(settings.redis, graph, job_id, f"{spec.key} done")
     except Exception as exc:
         return _retry_or_fail(self, settings, graph, job_id, spec, exc)
     return {"key": spec.key, "ok": True, "accounts": list(outcome.accounts)}
@@ -244,10 +244,10 @@ def _complete(self: Task, results: list[dict[str, Any]], job_id: str, stamp: dic
     try:
         job = complete_job(graph, settings, job_id, stamp_from_json(stamp), accounts)
     except Exception as exc:
-        if classify(exc) == "retry" and self.request.retries < settings.job_unit_retries:
+        if classify(exc) == "retry" and self.request.retries < settings.jobs.unit_retries:
             raise self.retry(exc=exc, countdown=min(60, 2**self.request.retries)) from exc
         raise
-    r = _redis(settings)
+    r = _redis(settings.redis)
     for key in r.scan_iter(f"aidiscover:job:{job_id}:staged:*"):
         r.delete(key)
     return job.status
@@ -256,7 +256,7 @@ def _complete(self: Task, results: list[dict[str, Any]], job_id: str, stamp: dic
 def _reap(self: Task | None = None) -> list[str]:
     """Beat's schedule still runs the reaper; the lock makes it a no-op when a worker reaped lately."""
     settings, graph = _context()
-    return [job.job_id for job in reap_once(settings, graph, _redis(settings)) or ()]
+    return [job.job_id for job in reap_once(settings.jobs, graph, _redis(settings.redis)) or ()]
 
 
 def submit_job(settings: Settings, request: JobRequest) -> str:

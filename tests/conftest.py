@@ -78,7 +78,7 @@ def settings() -> Settings:
 
 @pytest.fixture(scope="session")
 def session_graph(settings: Settings) -> Iterator[Graph]:
-    graph = Graph(settings)
+    graph = Graph(settings.neo4j, settings.redis)
     graph.verify()
     ensure_schema(graph, SCHEMA)
     yield graph

@@ -22,6 +22,7 @@ from ingest.jobs.local import run_job_local
 from ingest.jobs.model import JobRequest
 from ingest.jobs.store import JobRecord, UnitRecord
 from ingest.providers.aws.unit import AwsUnit
+from tests.settings_update import replace_settings
 
 __all__ = ["Discovery", "UnitView", "discover_job", "services"]
 
@@ -120,7 +121,7 @@ def discover_job(
 ) -> Discovery:
     """One job of ``provider``; ``units`` limits an AWS job to those services (default: every one)."""
     request = JobRequest(provider, tuple(accounts), tuple(regions), "tests", services(units))
-    quiet = settings.model_copy(update={"history_enabled": False})
+    quiet = replace_settings(settings, jobs={"history_enabled": False})
     job = run_job_local(quiet, request, graph=graph, hooks=())
     if graph is not None and not keep_record:
         graph.write(

@@ -146,8 +146,8 @@ def test_variables_are_settings_the_code_reads_and_the_config_is_valid(
     secret = _docs("secret.example.yaml")[0]["stringData"]
     assert set(secret) <= SETTINGS_VARS | AWS_CREDENTIAL_VARS, sorted(set(secret) - SETTINGS_VARS)
     loaded = load_settings({**config, "NEO4J_PASSWORD": "long-enough-password"})
-    assert loaded.api_port == int(config["AIDISCOVER_API_PORT"])
-    assert loaded.log_format == "json"
+    assert loaded.api.port == int(config["AIDISCOVER_API_PORT"])
+    assert loaded.log.format == "json"
     for name in ("aidiscover-api", "aidiscover-worker", "aidiscover-beat"):
         refs = {next(iter(ref.values()))["name"] for ref in _container(objects, name)["envFrom"]}
         assert refs == {"aidiscover-config", "aidiscover-secrets"}
@@ -164,7 +164,7 @@ def test_worker_dockerfile_builds_on_the_api_image_of_this_version() -> None:
 
 @pytest.mark.redis
 def test_worker_ping_answers_for_a_running_worker_and_fails_for_none(settings: Settings, tmp_path: Path) -> None:
-    base = settings.redis_url.rsplit("/", 1)[0]
+    base = settings.redis.url.rsplit("/", 1)[0]
     env = {**os.environ, "REDIS_URL": f"{base}/13", "AIDISCOVER_LOG_LEVEL": "WARNING"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "worker", "--concurrency", "1"],

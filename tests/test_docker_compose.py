@@ -19,6 +19,7 @@ import tomllib
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from importlib import import_module
+from operator import attrgetter
 from typing import Any
 
 import pytest
@@ -267,9 +268,9 @@ def test_published_ports_are_the_settings_defaults(services: dict[str, dict[str,
             assert host_port == container_port, f"{service}: host {host_port} != container {container_port}"
         return set(published)
 
-    assert same_port_both_sides("neo4j") == {defaults.bolt_address[1], defaults.neo4j_http_port}
-    assert same_port_both_sides("redis") == {defaults.redis_address[1]}
-    assert same_port_both_sides("api") == {defaults.api_port}
+    assert same_port_both_sides("neo4j") == {defaults.neo4j.bolt_address[1], defaults.neo4j.http_port}
+    assert same_port_both_sides("redis") == {defaults.redis.address[1]}
+    assert same_port_both_sides("api") == {defaults.api.port}
     assert same_port_both_sides("worker") == set()
     assert same_port_both_sides("beat") == set()
 
@@ -298,19 +299,19 @@ def test_app_environment_is_valid_and_points_at_the_compose_services(
     settings = load_settings(_resolved_env(services[name]))
     neo4j_ports = set(_published(services["neo4j"]))
     redis_ports = set(_published(services["redis"]))
-    assert settings.bolt_address == ("neo4j", defaults.bolt_address[1])
-    assert settings.bolt_address[1] in neo4j_ports
-    assert settings.redis_address == ("redis", defaults.redis_address[1])
-    assert settings.redis_address[1] in redis_ports
-    assert settings.neo4j_password == DEFAULT_NEO4J_PASSWORD
+    assert settings.neo4j.bolt_address == ("neo4j", defaults.neo4j.bolt_address[1])
+    assert settings.neo4j.bolt_address[1] in neo4j_ports
+    assert settings.redis.address == ("redis", defaults.redis.address[1])
+    assert settings.redis.address[1] in redis_ports
+    assert settings.neo4j.password == DEFAULT_NEO4J_PASSWORD
 
 
 def test_api_listens_on_all_interfaces_on_the_published_port(
     services: dict[str, dict[str, Any]],
 ) -> None:
     settings = load_settings(_resolved_env(services["api"]))
-    assert settings.api_host == "0.0.0.0"
-    assert set(_published(services["api"])) == {settings.api_port}
+    assert settings.api.host == "0.0.0.0"
+    assert set(_published(services["api"])) == {settings.api.port}
 
 
 def test_neo4j_environment_uses_only_variables_the_image_reads(services: dict[str, dict[str, Any]]) -> None:
@@ -335,7 +336,7 @@ def test_neo4j_credentials_agree_with_the_app(services: dict[str, dict[str, Any]
     assert match["op"] == ":-"
     assert match["arg"] == DEFAULT_NEO4J_PASSWORD
     assert len(DEFAULT_NEO4J_PASSWORD) >= 8, "Neo4j 5 rejects initial passwords shorter than 8 characters"
-    assert user == api_env["NEO4J_USER"] == defaults.neo4j_user
+    assert user == api_env["NEO4J_USER"] == defaults.neo4j.user
 
 
 def test_interpolated_variables_are_settings_with_their_defaults(compose: dict[str, Any], defaults: Settings) -> None:
@@ -343,9 +344,9 @@ def test_interpolated_variables_are_settings_with_their_defaults(compose: dict[s
     assert found, "expected ${NEO4J_PASSWORD:-...} at least"
     for match in found:
         name = match["name"]
-        assert name in SETTINGS_VARS, f"{match[0]}: {name} is not a variable core/settings.py reads"
+        assert name in SETTINGS_VARS, f"{match[0]}: {name} is not a variable core/settings/ reads"
         if match["op"] in (":-", "-"):
-            expected = getattr(defaults, FIELD_BY_VAR[name])
+            expected = attrgetter(FIELD_BY_VAR[name])(defaults)
             assert match["arg"] == str(expected), f"{match[0]}: the settings default is {expected!r}"
 
 
@@ -377,7 +378,7 @@ def test_infrastructure_has_healthchecks(services: dict[str, dict[str, Any]], de
     neo4j_test = services["neo4j"]["healthcheck"]["test"]
     assert neo4j_test[0] in ("CMD", "CMD-SHELL")
     joined = " ".join(neo4j_test[1:])
-    assert "cypher-shell" in joined or f"127.0.0.1:{defaults.neo4j_http_port}" in joined
+    assert "cypher-shell" in joined or f"127.0.0.1:{defaults.neo4j.http_port}" in joined
 
 
 def test_image_healthcheck_is_disabled_where_nothing_serves_http(services: dict[str, dict[str, Any]]) -> None:
@@ -424,7 +425,7 @@ def test_runs_as_a_non_root_user() -> None:
 
 def test_exposes_the_api_port(defaults: Settings) -> None:
     exposed = {int(port.split("/")[0]) for args in _instruction("EXPOSE") for port in args.split()}
-    assert exposed == {defaults.api_port}
+    assert exposed == {defaults.api.port}
 
 
 def test_image_environment_uses_settings_variables(defaults: Settings) -> None:
@@ -432,8 +433,8 @@ def test_image_environment_uses_settings_variables(defaults: Settings) -> None:
     app_vars = {k: v for k, v in env.items() if k.startswith("AIDISCOVER_")}
     assert set(app_vars) <= SETTINGS_VARS
     settings = load_settings(app_vars)
-    assert settings.api_host == "0.0.0.0", "the API must listen beyond the container's loopback"
-    assert settings.api_port == defaults.api_port
+    assert settings.api.host == "0.0.0.0", "the API must listen beyond the container's loopback"
+    assert settings.api.port == defaults.api.port
 
 
 def test_installs_every_package_pyproject_ships(pyproject: dict[str, Any]) -> None:

@@ -96,7 +96,7 @@ class AccountMutation:
             regions=tuple(input.regions or ()),
             secret=input.secret or None,
         )
-        account = await asyncio.to_thread(register_account, info.context.graph, context_settings(info), spec)
+        account = await asyncio.to_thread(register_account, info.context.graph, context_settings(info).accounts, spec)
         return to_view(account)
 
     @strawberry.mutation(

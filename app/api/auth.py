@@ -29,7 +29,7 @@ from app.api.auth_tokens import Claims, TokenPair, decode_token, issue_tokens, l
 from app.api.permissions import Principal
 from app.api.ratelimit import RateLimiter
 from core.errors import AuthError, RateLimitedError
-from core.settings import Settings
+from core.settings import AuthSettings, Settings
 from graph.neo4j.client import Graph
 from graph.secretstore import store_of
 
@@ -64,13 +64,13 @@ class Authenticator:
     def __init__(self, graph: Graph, settings: Settings, limiter: RateLimiter | None = None) -> None:
         self.graph = graph
         self.settings = settings
-        self.required = settings.auth == "required"
+        self.required = settings.auth.mode == "required"
         self.cache_seconds = USER_CACHE_SECONDS
         self._secret: tuple[str, float] | None = None
         self._keys: dict[str, _CachedKey] = {}
         self._users: dict[str, _CachedUser] = {}
         self._dummy_hash: str | None = None  # checked for unknown users: a wrong name costs a wrong password's time
-        self.limiter = limiter or RateLimiter(settings.redis_url)
+        self.limiter = limiter or RateLimiter(settings.redis.url)
 
     @property
     def secret(self) -> str:
@@ -179,7 +179,7 @@ class Authenticator:
 
     def login(self, username: str, password: str, client: str | None) -> TokenPair:
         """Tokens for a right username and password; attempts are limited per username and address."""
-        limit = self.settings.login_attempts_per_minute
+        limit = self.settings.auth.login_attempts_per_minute
         buckets = [f"login:ip:{client or 'unknown'}"]
         valid_name = _is_username(username)
         if valid_name:
@@ -193,7 +193,7 @@ class Authenticator:
                 )
         user = auth_store.get_user(self.graph, username) if valid_name else None
         if user is None and self._dummy_hash is None:
-            self._dummy_hash = auth_store.hash_secret("not a password of anybody", self.settings.bcrypt_rounds)
+            self._dummy_hash = auth_store.hash_secret("not a password of anybody", self.settings.auth.bcrypt_rounds)
         ok = auth_store.check_secret(password, user.password_hash if user else self._dummy_hash or "")
         if user is None or not ok:
             log.info("failed login for %r from %s", username[:64], client)
@@ -202,14 +202,14 @@ class Authenticator:
             raise AuthError(f"user {username!r} is disabled; ask an admin")
         self.limiter.reset(f"login:user:{username}")
         self.forget_user(username)
-        return issue_tokens(self.secret, user.username, user.role, self.settings, user.token_version)
+        return issue_tokens(self.secret, user.username, user.role, self.settings.auth, user.token_version)
 
     def refresh(self, refresh_token: str) -> TokenPair:
         """New tokens for a valid refresh token of a user who still exists, is enabled and was not changed."""
         claims = decode_token(self.secret, refresh_token, "refresh")
         self.forget_user(claims.username)
         user = self._current(claims)
-        return issue_tokens(self.secret, user.username, user.role, self.settings, user.token_version)
+        return issue_tokens(self.secret, user.username, user.role, self.settings.auth, user.token_version)
 
 
 def _is_username(name: str) -> bool:
@@ -227,7 +227,7 @@ def startup_hint(graph: Graph) -> str | None:
     return None
 
 
-def ensure_demo_api_key(graph: Graph, settings: Settings) -> str:
+def ensure_demo_api_key(graph: Graph, settings: AuthSettings) -> str:
     """A fresh admin API key named ``demo`` for `make demo` to print; older demo keys are revoked
     (their secrets cannot be shown again)."""
     for record in auth_store.list_api_keys(graph):

@@ -121,7 +121,7 @@ class AuthMutation:
     )
     async def create_api_key(self, info: Info[Context, None], name: str, role: str = "viewer") -> object:
         ctx = info.context
-        rounds = ctx.settings.bcrypt_rounds if ctx.settings else 12
+        rounds = ctx.settings.auth.bcrypt_rounds if ctx.settings else 12
         created = await asyncio.to_thread(
             auth_store.create_api_key, ctx.graph, name, role, _principal(info).name, rounds
         )
@@ -149,6 +149,6 @@ class AuthMutation:
         self, info: Info[Context, None], username: str, password: str, role: str = "viewer"
     ) -> object:
         ctx = info.context
-        rounds = ctx.settings.bcrypt_rounds if ctx.settings else 12
+        rounds = ctx.settings.auth.bcrypt_rounds if ctx.settings else 12
         record = await asyncio.to_thread(auth_store.create_user, ctx.graph, username, password, role, rounds)
         return to_graphql(record)

@@ -53,7 +53,7 @@ class AuthMiddleware:
             await _error(send, status, str(exc), code_of(exc), extra)
             return
         scope[PRINCIPAL_KEY] = principal
-        limit = self.auth.settings.rate_limit_per_minute
+        limit = self.auth.settings.auth.rate_limit_per_minute
         if scope["type"] == "http" and limit > 0 and (principal is None or principal.via != "local"):
             decision = await asyncio.to_thread(self.auth.limiter.hit, bucket_of(principal, client), limit)
             if not decision.allowed:

@@ -22,7 +22,7 @@ import jwt
 from app.api.auth_store import check_role
 from app.api.permissions import Role
 from core.errors import AuthError, ConfigError
-from core.settings import Settings
+from core.settings import AuthSettings, Settings
 from graph.secretstore import secret_store
 
 log = logging.getLogger(__name__)
@@ -50,12 +50,12 @@ class Claims:
 
 def load_jwt_secret(settings: Settings) -> str:
     """The signing secret: the setting, else the one in the secret store (created on first use)."""
-    if settings.jwt_secret is not None:
-        value = settings.jwt_secret.get_secret_value()
+    if settings.auth.jwt_secret is not None:
+        value = settings.auth.jwt_secret.get_secret_value()
         if len(value) < MIN_SECRET:
             raise ConfigError(f"AIDISCOVER_JWT_SECRET must be at least {MIN_SECRET} characters; use a longer one")
         return value
-    store = secret_store(settings)
+    store = secret_store(settings.redis)
     stored = store.jwt_secret()
     if stored is not None:
         return stored
@@ -73,12 +73,12 @@ def new_secret() -> str:
 
 def rotate_jwt_secret(settings: Settings) -> None:
     """Replace the stored signing secret: every token signed before is refused from then on."""
-    if settings.jwt_secret is not None:
+    if settings.auth.jwt_secret is not None:
         raise ConfigError(
             "the signing secret comes from AIDISCOVER_JWT_SECRET: change that setting (and restart the API) "
             "to rotate it, or unset it to keep the secret in the secret store"
         )
-    secret_store(settings).replace_jwt_secret(new_secret())
+    secret_store(settings.redis).replace_jwt_secret(new_secret())
     log.info("token signing secret replaced; every token issued before is now refused")
 
 
@@ -91,7 +91,7 @@ def read_secret_file(path: Path) -> str:
     return value
 
 
-def issue_tokens(secret: str, username: str, role: Role, settings: Settings, version: int = 0) -> TokenPair:
+def issue_tokens(secret: str, username: str, role: Role, settings: AuthSettings, version: int = 0) -> TokenPair:
     now = datetime.now(UTC)
     access_ttl = timedelta(minutes=settings.access_token_minutes)
     refresh_ttl = timedelta(days=settings.refresh_token_days)

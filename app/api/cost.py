@@ -109,6 +109,6 @@ class CostQuery:
         settings = _settings(info)
         prices = await asyncio.to_thread(load_prices, settings)
         report = await asyncio.to_thread(
-            evaluate_savings, info.context.graph, prices, settings.cost_snapshot_max_age_days
+            evaluate_savings, info.context.graph, prices, settings.cost.snapshot_max_age_days
         )
         return to_graphql(report, items=report.items[:first], total_items=len(report.items), prices=to_graphql(prices))

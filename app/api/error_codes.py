@@ -86,7 +86,8 @@ class ErrorCodes(MaskErrors):
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         settings = getattr(getattr(self, "execution_context", None), "context", None)
-        debug = bool(getattr(getattr(settings, "settings", None), "debug", False))
+        api = getattr(getattr(settings, "settings", None), "api", None)
+        debug = bool(getattr(api, "debug", False))
         out: list[GraphQLError] = []
         for error in errors:
             if is_unexpected(error) and not debug:

@@ -11,7 +11,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from core.settings import Settings
+from core.settings import ApiSettings
 
 _BASE_CSP = (
     "default-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; "
@@ -60,7 +60,7 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def security_middleware(settings: Settings) -> list[Middleware]:
+def security_middleware(settings: ApiSettings) -> list[Middleware]:
     """The middleware stack's outer layers: headers always, CORS when AIDISCOVER_CORS_ORIGINS is set."""
     stack = [Middleware(SecurityHeaders)]
     if settings.cors_origins:

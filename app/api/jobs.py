@@ -156,5 +156,5 @@ class JobSubscription:
         graphql_type=JobProgress,
     )
     async def job_progress(self, info: Info[Context, None], job_id: strawberry.ID) -> AsyncGenerator[object, None]:
-        async for event in follow_async(_settings(info).redis_url, str(job_id)):
+        async for event in follow_async(_settings(info).redis.url, str(job_id)):
             yield to_progress(event)

@@ -258,8 +258,8 @@ class QueryLimits(SchemaExtension):
         ctx = self.execution_context
         document = ctx.graphql_document
         if document is not None:
-            settings = getattr(ctx.context, "settings", None)
-            max_cost = int(getattr(settings, "max_query_cost", DEFAULT_MAX_COST))
+            api = getattr(getattr(ctx.context, "settings", None), "api", None)
+            max_cost = int(getattr(api, "max_query_cost", DEFAULT_MAX_COST))
             errors = limit_errors(ctx.schema._schema, document, max_cost, dict(ctx.variables or {}))
             rules = _rules(ctx)
             cached = _documents.get(ctx.query) if ctx.query else None

@@ -120,7 +120,7 @@ class NotificationMutation:
             mail_to=tuple(input.mail_to or ()),
             secret=input.secret or None,
         )
-        target = await asyncio.to_thread(store.add_target, info.context.graph, context_settings(info), spec)
+        target = await asyncio.to_thread(store.add_target, info.context.graph, context_settings(info).accounts, spec)
         return _target_view(target)
 
     @strawberry.mutation(description="Remove a notification target (admin).", permission_classes=[IsAdmin])

@@ -54,7 +54,13 @@ class ScheduleMutation:
         id: str | None = None,
     ) -> object:
         item = await asyncio.to_thread(
-            store.set_schedule, info.context.graph, context_settings(info), account, spec, tuple(regions or ()), id
+            store.set_schedule,
+            info.context.graph,
+            context_settings(info).accounts,
+            account,
+            spec,
+            tuple(regions or ()),
+            id,
         )
         return _view(item)
 

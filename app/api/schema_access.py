@@ -21,7 +21,7 @@ from graphql import FieldNode, GraphQLError, ValidationRule
 from strawberry.extensions import SchemaExtension
 
 from app.api.permissions import Principal
-from core.settings import Settings
+from core.settings import AuthSettings, Settings
 
 __all__ = ["HIDDEN_MESSAGE", "IntrospectionNeedsCredentials", "SuggestionFilter", "hides_schema", "strip_suggestions"]
 
@@ -33,9 +33,9 @@ HIDDEN_MESSAGE = (
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 
 
-def hides_schema(principal: Principal | None, settings: Settings | None) -> bool:
+def hides_schema(principal: Principal | None, settings: AuthSettings | None) -> bool:
     """Whether this caller gets no GraphiQL, introspection or suggestions."""
-    if settings is None or settings.auth != "required" or settings.public_schema:
+    if settings is None or settings.mode != "required" or settings.public_schema:
         return False
     return principal is None
 
@@ -43,7 +43,7 @@ def hides_schema(principal: Principal | None, settings: Settings | None) -> bool
 def context_hides_schema(context: Any) -> bool:
     """``hides_schema`` for a GraphQL context (anything with ``principal`` and ``settings``)."""
     settings = getattr(context, "settings", None)
-    return hides_schema(getattr(context, "principal", None), settings if isinstance(settings, Settings) else None)
+    return hides_schema(getattr(context, "principal", None), settings.auth if isinstance(settings, Settings) else None)
 
 
 def strip_suggestions(message: str) -> str:

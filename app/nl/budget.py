@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 import redis
 
-from core.settings import Settings
+from core.settings import LlmSettings
 
 log = logging.getLogger(__name__)
 _DAY = "aidiscover:nl:usage:day:"
@@ -55,7 +55,7 @@ class BudgetStatus:
 
 class Budget:
     def __init__(
-        self, client: redis.Redis, settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self, client: redis.Redis, settings: LlmSettings, now: Callable[[], datetime] = lambda: datetime.now(UTC)
     ) -> None:
         self._redis = client
         self.settings = settings
@@ -63,7 +63,7 @@ class Budget:
 
     def cost(self, prompt_tokens: int, completion_tokens: int) -> float:
         s = self.settings
-        return (prompt_tokens * s.llm_price_input_per_mtok + completion_tokens * s.llm_price_output_per_mtok) / 1e6
+        return (prompt_tokens * s.price_input_per_mtok + completion_tokens * s.price_output_per_mtok) / 1e6
 
     def record(self, user: str, operation: str, prompt_tokens: int, completion_tokens: int) -> float:
         """Add one call's usage; returns its cost in USD and raises the day / month alerts when passed."""
@@ -87,19 +87,19 @@ class Budget:
             return cost
         today, month_total = float(results[4]), float(results[5])
         s = self.settings
-        if today > s.llm_alert_daily_usd >= today - cost:
-            self._alert(f"daily LLM cost {today:.4f} USD passed {s.llm_alert_daily_usd:g} USD on {day}")
+        if today > s.alert_daily_usd >= today - cost:
+            self._alert(f"daily LLM cost {today:.4f} USD passed {s.alert_daily_usd:g} USD on {day}")
         projected = self._projection(month_total, now)
-        if projected > s.llm_alert_monthly_usd >= self._projection(month_total - cost, now):
-            self._alert(f"projected monthly LLM cost {projected:.2f} USD passes {s.llm_alert_monthly_usd:g} USD")
+        if projected > s.alert_monthly_usd >= self._projection(month_total - cost, now):
+            self._alert(f"projected monthly LLM cost {projected:.2f} USD passes {s.alert_monthly_usd:g} USD")
         return cost
 
     def check_request(self, user: str, question_cost: float) -> None:
         """Alert when one question's LLM calls together cost more than the per-request threshold."""
-        if question_cost > self.settings.llm_alert_request_usd:
+        if question_cost > self.settings.alert_request_usd:
             self._alert(
                 f"one question by {user} cost {question_cost:.4f} USD "
-                f"(threshold {self.settings.llm_alert_request_usd:g} USD)"
+                f"(threshold {self.settings.alert_request_usd:g} USD)"
             )
 
     @staticmethod
@@ -145,9 +145,9 @@ class Budget:
             round(float(raw.get("total", "0")), 6),
             round(month_total, 6),
             round(self._projection(month_total, now), 6),
-            s.llm_alert_daily_usd,
-            s.llm_alert_request_usd,
-            s.llm_alert_monthly_usd,
+            s.alert_daily_usd,
+            s.alert_request_usd,
+            s.alert_monthly_usd,
             lines,
             alerts,
         )

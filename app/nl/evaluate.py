@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 from app.nl import pipeline
 from app.nl.gate import JSONValue, Row, to_json
-from core.settings import PROJECT_ROOT, Settings, load_settings
+from core.settings import PROJECT_ROOT, LlmSettings, Settings, load_settings
 from graph.neo4j.client import Graph
 
 log = logging.getLogger(__name__)
@@ -193,14 +193,14 @@ def summarise(results: Sequence[EvalResult]) -> dict[str, float]:
     }
 
 
-def _endpoint_label(settings: Settings, scripted: bool) -> str:
-    host = urlsplit(settings.llm_base_url).hostname or ""
+def _endpoint_label(settings: LlmSettings, scripted: bool) -> str:
+    host = urlsplit(settings.base_url).hostname or ""
     if scripted:
         return "SCRIPTED local server (demonstration of the report format only; no accuracy claim)"
-    if settings.llm_api_key is None:
+    if settings.api_key is None:
         return "no LLM configured (templates only)"
     local = " (a local endpoint)" if host in {"127.0.0.1", "localhost", "::1"} else ""
-    return f"{settings.llm_model} at {settings.llm_base_url}{local}"
+    return f"{settings.model} at {settings.base_url}{local}"
 
 
 def write_report(results: Sequence[EvalResult], settings: Settings, graph: Graph, scripted: bool, out: Path) -> None:
@@ -208,7 +208,7 @@ def write_report(results: Sequence[EvalResult], settings: Settings, graph: Graph
     size = int(graph.read("MATCH (n:Resource) RETURN count(n) AS c")[0]["c"])
     machine = f"{platform.machine()}, {platform.system()} (2 cores, 24 GB)"
     date = datetime.now(UTC).isoformat(timespec="seconds")
-    endpoint = _endpoint_label(settings, scripted)
+    endpoint = _endpoint_label(settings.llm, scripted)
     units = {
         "questions": "count",
         "execution_accuracy": "ratio",
@@ -275,7 +275,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     settings = load_settings()
-    with Graph(settings) as graph:
+    with Graph(settings.neo4j, settings.redis) as graph:
         evaluate_and_report(graph, settings, load_questions(args.questions), args.out)
     print((args.out / "nl_eval.md").read_text())
     return 0

@@ -25,7 +25,7 @@ from app.nl.breaker import CircuitBreaker
 from app.nl.budget import Budget
 from app.observability.metrics import record_llm_call
 from core.errors import LLMError
-from core.settings import Settings
+from core.settings import LlmSettings
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -48,18 +48,18 @@ class Completion:
     cost_usd: float
 
 
-def build_llm(settings: Settings) -> OpenAILike:
+def build_llm(settings: LlmSettings) -> OpenAILike:
     """``OpenAILike`` from settings (no tokenizer string: that would download one from a hub)."""
-    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "unset"
+    key = settings.api_key.get_secret_value() if settings.api_key else "unset"
     return OpenAILike(
-        model=settings.llm_model,
-        api_base=settings.llm_base_url,
+        model=settings.model,
+        api_base=settings.base_url,
         api_key=key,
         is_chat_model=True,
-        context_window=settings.llm_context_window,
-        max_tokens=settings.llm_max_tokens,
+        context_window=settings.context_window,
+        max_tokens=settings.max_tokens,
         temperature=0.0,
-        timeout=settings.llm_timeout,
+        timeout=settings.timeout,
         max_retries=0,
     )
 
@@ -70,7 +70,7 @@ class LLMClient:
 
     def __init__(
         self,
-        settings: Settings,
+        settings: LlmSettings,
         breaker: CircuitBreaker,
         budget: Budget | None,
         sleep: Callable[[float], None] = time.sleep,
@@ -80,7 +80,7 @@ class LLMClient:
         self.breaker = breaker
         self.budget = budget
         self._sleep = sleep
-        self._slots = threading.BoundedSemaphore(settings.llm_max_concurrent)
+        self._slots = threading.BoundedSemaphore(settings.max_concurrent)
         self._llm = llm if llm is not None else build_llm(settings)
         self.in_flight_peak = 0
         self._in_flight = 0
@@ -88,7 +88,7 @@ class LLMClient:
 
     @property
     def configured(self) -> bool:
-        return self.settings.llm_api_key is not None
+        return self.settings.api_key is not None
 
     def complete(self, messages: Sequence[Message], *, user: str, operation: str) -> Completion:
         def call() -> Completion:
@@ -161,7 +161,7 @@ class LLMClient:
         self._slots.release()
 
     def _with_retries(self, call: Callable[[], T]) -> T:
-        attempts = self.settings.llm_max_retries + 1
+        attempts = self.settings.max_retries + 1
         for attempt in range(attempts):
             try:
                 result = call()

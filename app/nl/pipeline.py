@@ -90,13 +90,17 @@ _shared_lock = threading.Lock()
 
 def services(graph: Graph, settings: Settings) -> NLServices:
     """The process-wide LLM client, cache and budget for these settings, around ``graph``."""
-    key = (settings.llm_base_url, settings.llm_model, settings.redis_url, settings.llm_api_key is not None)
+    key = (settings.llm.base_url, settings.llm.model, settings.redis.url, settings.llm.api_key is not None)
     with _shared_lock:
         if key not in _shared:
-            client = redis.Redis.from_url(settings.redis_url, socket_timeout=2.0)
-            budget = Budget(client, settings)
-            breaker = CircuitBreaker(settings.llm_breaker_failures, settings.llm_breaker_seconds)
-            _shared[key] = (LLMClient(settings, breaker, budget), AnswerCache(client, settings.llm_cache_ttl), budget)
+            client = redis.Redis.from_url(settings.redis.url, socket_timeout=2.0)
+            budget = Budget(client, settings.llm)
+            breaker = CircuitBreaker(settings.llm.breaker_failures, settings.llm.breaker_seconds)
+            _shared[key] = (
+                LLMClient(settings.llm, breaker, budget),
+                AnswerCache(client, settings.llm.cache_ttl),
+                budget,
+            )
         llm, cache, budget = _shared[key]
     return NLServices(graph, settings, llm if llm.configured else None, cache, budget)
 
@@ -139,10 +143,10 @@ def _early(svc: NLServices, question: str, caller: Caller) -> Answer | _Ready:
             question,
             template.summary,
             template.cypher,
-            template.rows[: svc.settings.nl_row_cap],
+            template.rows[: svc.settings.llm.row_cap],
             "template",
             template.warnings,
-            len(template.rows) > svc.settings.nl_row_cap,
+            len(template.rows) > svc.settings.llm.row_cap,
         )
     if svc.cache is not None:
         cached = svc.cache.get(question, caller.role)
@@ -198,8 +202,8 @@ def _generate(svc: NLServices, question: str, caller: Caller) -> Answer | _Ready
             result = gate.execute(
                 svc.graph,
                 gated,
-                timeout=svc.settings.nl_query_timeout,
-                row_cap=svc.settings.nl_row_cap,
+                timeout=svc.settings.llm.query_timeout,
+                row_cap=svc.settings.llm.row_cap,
                 observer=svc.observer.append if svc.observer is not None else None,
             )
         except ServiceError:

@@ -41,13 +41,13 @@ def structured_schema(schema: Schema = SCHEMA) -> dict[str, object]:
 
 def property_graph_store(settings: Settings) -> Neo4jPropertyGraphStore:
     store = Neo4jPropertyGraphStore(
-        username=settings.neo4j_user,
-        password=settings.neo4j_password,
-        url=settings.neo4j_uri,
-        database=settings.neo4j_database,
+        username=settings.neo4j.user,
+        password=settings.neo4j.password,
+        url=settings.neo4j.uri,
+        database=settings.neo4j.database,
         refresh_schema=False,
         create_indexes=False,
-        timeout=settings.nl_query_timeout,
+        timeout=settings.llm.query_timeout,
     )
     store.structured_schema = structured_schema(SCHEMA)
     return store

@@ -15,7 +15,7 @@ from pydantic import TypeAdapter
 
 from app.notify.model import Delivery, DeliveryStatus, NotificationTarget, TargetSpec, validate_target
 from core.errors import RegistrationError
-from core.settings import Settings
+from core.settings import AccountsSettings
 from graph.neo4j.client import Graph
 from graph.secretstore import store_of, to_json
 from ingest.accounts.crypto import secret_box
@@ -34,7 +34,7 @@ class StoredTarget:
 TARGET_JSON = TypeAdapter(StoredTarget)
 
 
-def add_target(graph: Graph, settings: Settings, spec: TargetSpec) -> NotificationTarget:
+def add_target(graph: Graph, settings: AccountsSettings, spec: TargetSpec) -> NotificationTarget:
     target = validate_target(spec)
     token = secret_box(settings).encrypt(target.secret) if target.secret is not None else None
     view = replace(target, secret=None, has_secret=token is not None, created_at=datetime.now(UTC))
@@ -61,12 +61,12 @@ def target_views(graph: Graph) -> list[NotificationTarget]:
     return [r.target for r in stored_targets(graph)]
 
 
-def targets_for(graph: Graph, settings: Settings, event_type: str) -> list[str]:
+def targets_for(graph: Graph, settings: AccountsSettings, event_type: str) -> list[str]:
     """Ids of the targets that want ``event_type``."""
     return [t.id for t in target_views(graph) if t.wants(event_type)]
 
 
-def load_target(graph: Graph, settings: Settings, target_id: str) -> NotificationTarget:
+def load_target(graph: Graph, settings: AccountsSettings, target_id: str) -> NotificationTarget:
     """One target with its secret decrypted (for delivery only)."""
     value = store_of(graph).get("notify-targets", target_id)
     if value is None:

@@ -34,14 +34,14 @@ DELIVER = "aidiscover.deliver"
 def _worker_context() -> tuple[Settings, Graph]:
     """One settings value and one driver per worker process."""
     settings = load_settings()
-    return settings, Graph(settings)
+    return settings, Graph(settings.neo4j, settings.redis)
 
 
 def notify(task: Task, event: dict[str, Any]) -> dict[str, object]:
     """Queue one delivery per target that wants this event; returns the event id and the targets."""
     settings, graph = _worker_context()
     parsed = parse_event(event)
-    targets = targets_for(graph, settings, parsed.type)
+    targets = targets_for(graph, settings.accounts, parsed.type)
     for target in targets:
         task.app.send_task(DELIVER, args=[target, {**parsed.to_json()}])
     log.info("event %s (%s) queued for %s target(s)", parsed.id, parsed.type, len(targets))
@@ -54,7 +54,7 @@ def deliver_one(task: Task, target_id: str, event: dict[str, Any]) -> dict[str, 
     attempt = int(task.request.retries) + 1
     delivery_id = f"{parsed.id}:{target_id}:{attempt}"
     try:
-        target = load_target(graph, settings, target_id)
+        target = load_target(graph, settings.accounts, target_id)
     except AIDiscoverError as exc:  # removed meanwhile, or the key changed: nothing to retry
         record_delivery(
             graph,
@@ -65,9 +65,9 @@ def deliver_one(task: Task, target_id: str, event: dict[str, Any]) -> dict[str, 
         log.warning("delivery %s not attempted: %s", delivery_id, exc)
         return {"status": "failed", "attempt": attempt}
     try:
-        status = deliver(target, parsed, settings.notify_timeout, delivery_id)
+        status = deliver(target, parsed, settings.notify.timeout, delivery_id)
     except DeliveryError as exc:
-        last = attempt > settings.notify_max_retries
+        last = attempt > settings.notify.max_retries
         record_delivery(
             graph,
             Delivery(
@@ -85,9 +85,9 @@ def deliver_one(task: Task, target_id: str, event: dict[str, Any]) -> dict[str, 
         if last:
             log.warning("delivery %s failed for good after %s attempt(s): %s", delivery_id, attempt, exc)
             return {"status": "failed", "attempt": attempt}
-        countdown = settings.notify_retry_backoff * 2 ** (attempt - 1)
+        countdown = settings.notify.retry_backoff * 2 ** (attempt - 1)
         log.info("delivery %s failed (%s); retry in %.1f s", delivery_id, exc, countdown)
-        raise task.retry(countdown=countdown, max_retries=settings.notify_max_retries) from None
+        raise task.retry(countdown=countdown, max_retries=settings.notify.max_retries) from None
     record_delivery(
         graph,
         Delivery(

@@ -12,12 +12,12 @@ from collections.abc import Mapping
 
 from app.api.auth import Authenticator
 from core.errors import AuthError, PermissionDenied
-from core.settings import Settings
+from core.settings import AuthSettings
 
 __all__ = ["check_metrics_access"]
 
 
-def _is_metrics_token(authorization: str, settings: Settings) -> bool:
+def _is_metrics_token(authorization: str, settings: AuthSettings) -> bool:
     if settings.metrics_token is None:
         return False
     scheme, _, given = authorization.strip().partition(" ")
@@ -25,7 +25,7 @@ def _is_metrics_token(authorization: str, settings: Settings) -> bool:
     return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), expected)
 
 
-def check_metrics_access(headers: Mapping[str, str], settings: Settings, authenticator: Authenticator) -> None:
+def check_metrics_access(headers: Mapping[str, str], settings: AuthSettings, authenticator: Authenticator) -> None:
     """Return when the request (header names lower-case) may read /metrics; raise AuthError (401) or
     PermissionDenied (403) otherwise. Synchronous: API keys may need a bcrypt check."""
     if _is_metrics_token(headers.get("authorization", ""), settings):

@@ -179,6 +179,6 @@ def collect(graph: Graph, settings: Settings) -> ReportData:
         findings=tuple(f for f in found if f.status == "open"),
         cost_by_provider=cost_summary(graph, prices, "provider"),
         cost_by_kind=cost_summary(graph, prices, "kind"),
-        savings=evaluate_savings(graph, prices, settings.cost_snapshot_max_age_days),
+        savings=evaluate_savings(graph, prices, settings.cost.snapshot_max_age_days),
         prices=prices,
     )

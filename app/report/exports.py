@@ -76,7 +76,7 @@ def gather(graph: Graph, settings: Settings, datasets: Sequence[Dataset] = DATAS
     return ExportData(
         inventory=tuple(inventory(graph)) if need_inventory else (),
         findings=tuple(findings(graph)) if "findings" in datasets else (),
-        savings=evaluate_savings(graph, prices, settings.cost_snapshot_max_age_days)
+        savings=evaluate_savings(graph, prices, settings.cost.snapshot_max_age_days)
         if "savings" in datasets
         else SavingsReport((), (), 0.0, prices.label),
         prices=prices,

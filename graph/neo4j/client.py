@@ -18,7 +18,7 @@ from neo4j import GraphDatabase, ManagedTransaction, RoutingControl
 from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable
 
 from core.errors import GraphError, Neo4jAuthError, QueryTimeoutError, ServiceError
-from core.settings import Settings
+from core.settings import Neo4jSettings, RedisSettings
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -29,15 +29,16 @@ Params = Mapping[str, object]
 class Graph:
     """A driver bound to one database. Use as a context manager or call ``close()``."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings  # the deployment's settings: stores beside the graph are found from them
-        self.uri = settings.neo4j_uri
-        self.database = settings.neo4j_database
-        self._user = settings.neo4j_user
+    def __init__(self, settings: Neo4jSettings, redis: RedisSettings | None = None) -> None:
+        """``redis``: the deployment's Redis, where the secret store beside the graph is found (``store_of``)."""
+        self.redis = redis
+        self.uri = settings.uri
+        self.database = settings.database
+        self._user = settings.user
         self.read_timeout = settings.query_timeout_seconds  # seconds; Neo4j stops longer reads
         self._driver = GraphDatabase.driver(
-            settings.neo4j_uri,
-            auth=(settings.neo4j_user, settings.neo4j_password),
+            settings.uri,
+            auth=(settings.user, settings.password),
             connection_timeout=10.0,
             max_transaction_retry_time=30.0,
             notifications_min_severity="OFF",

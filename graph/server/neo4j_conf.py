@@ -12,7 +12,7 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
-from core.settings import Settings
+from core.settings import Neo4jSettings
 from graph.server.neo4j_hardening import HARDENING, IMPORT_DIR_SETTING, check_conf_settings
 
 __all__ = ["IMPORT_DIR_NAME", "empty_import_dir", "render_conf"]
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 IMPORT_DIR_NAME = "import"  # under the Neo4j home
 
 
-def render_conf(settings: Settings, home: Path, extra: Mapping[str, str | None] | None = None) -> str:
+def render_conf(settings: Neo4jSettings, home: Path, extra: Mapping[str, str | None] | None = None) -> str:
     """neo4j.conf for the local server, from the settings (no secrets in it), hardened.
 
     ``extra`` adds or overrides settings; a value of None leaves that key out. Keys and values are
@@ -31,16 +31,16 @@ def render_conf(settings: Settings, home: Path, extra: Mapping[str, str | None] 
     host, bolt_port = settings.bolt_address
     conf: dict[str, str | None] = {
         "server.bolt.listen_address": f"{host}:{bolt_port}",
-        "server.http.listen_address": f"{host}:{settings.neo4j_http_port}",
+        "server.http.listen_address": f"{host}:{settings.http_port}",
         "server.https.enabled": "false",
         "server.directories.data": str(home / "data"),
         "server.directories.logs": str(home / "logs"),
         "server.directories.plugins": str(home / "plugins"),
         IMPORT_DIR_SETTING: str(home / IMPORT_DIR_NAME),
-        "server.memory.heap.initial_size": settings.neo4j_heap,
-        "server.memory.heap.max_size": settings.neo4j_heap,
-        "server.memory.pagecache.size": settings.neo4j_pagecache,
-        "db.tx_log.rotation.retention_policy": settings.neo4j_tx_log_retention,
+        "server.memory.heap.initial_size": settings.heap,
+        "server.memory.heap.max_size": settings.heap,
+        "server.memory.pagecache.size": settings.pagecache,
+        "db.tx_log.rotation.retention_policy": settings.tx_log_retention,
         "dbms.security.auth_enabled": "true",
         **HARDENING,
         "dbms.usage_report.enabled": "false",

@@ -32,7 +32,7 @@ from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import AuthError, DriverError, Neo4jError
 
 from core.errors import Neo4jAuthError, PortInUseError, ServiceError, ServiceStartTimeout, ToolMissingError
-from core.settings import Settings
+from core.settings import Neo4jSettings
 from graph.server import processes
 from graph.server.neo4j_conf import IMPORT_DIR_NAME, empty_import_dir, render_conf
 from graph.server.neo4j_hardening import check_conf_settings
@@ -73,17 +73,21 @@ def pom_digest() -> str:
 
 
 class Neo4jServer:
-    """Resolve, configure, start, stop and inspect the local Neo4j of one ``Settings``."""
+    """Resolve, configure, start, stop and inspect the local Neo4j of one ``Neo4jSettings``."""
 
-    def __init__(self, settings: Settings, extra_settings: Mapping[str, str | None] | None = None) -> None:
-        """``extra_settings`` adds or overrides neo4j.conf settings (None drops one); they are checked now.
+    def __init__(
+        self, settings: Neo4jSettings, home: Path, extra_settings: Mapping[str, str | None] | None = None
+    ) -> None:
+        """A server whose home (jars, conf, data, logs) is ``home`` (``Settings.neo4j_dir``).
+
+        ``extra_settings`` adds or overrides neo4j.conf settings (None drops one); they are checked now.
 
         The product never passes any: they exist so a test can start a server without the hardening.
         """
         self.settings = settings
         self.extra_settings: Mapping[str, str | None] = dict(extra_settings or {})
         check_conf_settings(self.extra_settings)
-        self.home = settings.neo4j_dir.resolve()
+        self.home = home.resolve()
         self.lib = self.home / "lib"
         self.plugins = self.home / "plugins"
         self.conf_dir = self.home / "conf"
@@ -97,11 +101,11 @@ class Neo4jServer:
     # --- addresses -----------------------------------------------------------------------------
     @property
     def uri(self) -> str:
-        return self.settings.neo4j_uri
+        return self.settings.uri
 
     @property
     def http_url(self) -> str:
-        return f"http://{self.settings.bolt_address[0]}:{self.settings.neo4j_http_port}"
+        return f"http://{self.settings.bolt_address[0]}:{self.settings.http_port}"
 
     # --- tools ---------------------------------------------------------------------------------
     def java(self) -> str:
@@ -236,7 +240,7 @@ class Neo4jServer:
 
     def run_as(self) -> ServiceUser | None:
         """The OS user Neo4j runs as (AIDISCOVER_NEO4J_RUN_AS, created when missing); None: our own."""
-        return service_user(self.settings.neo4j_run_as, RUN_AS_VARIABLE)
+        return service_user(self.settings.run_as, RUN_AS_VARIABLE)
 
     def configure(self, user: ServiceUser | None = None) -> None:
         """Write conf/neo4j.conf, empty the import directory; set the initial password when the data is new.
@@ -269,7 +273,7 @@ class Neo4jServer:
             )
 
     def _set_initial_password(self, user: ServiceUser | None) -> None:
-        password = self.settings.neo4j_password
+        password = self.settings.password
         log.info("new data directory %s: setting the initial password from NEO4J_PASSWORD", self.data)
         argv = [self.java(), "-cp", f"{self.lib}/*", ADMIN_TOOL, "dbms", "set-initial-password", password]
         proc = subprocess.run(  # argv holds the password: never log it
@@ -293,7 +297,7 @@ class Neo4jServer:
 
     # --- process -------------------------------------------------------------------------------
     def _argv(self) -> list[str]:
-        heap = self.settings.neo4j_heap
+        heap = self.settings.heap
         classpath = f"{self.plugins}/*:{self.lib}/*"
         return [
             self.java(),
@@ -325,7 +329,7 @@ class Neo4jServer:
 
     def _check_ports(self) -> None:
         host, bolt_port = self.settings.bolt_address
-        for port, variable in ((bolt_port, "NEO4J_URI"), (self.settings.neo4j_http_port, "AIDISCOVER_NEO4J_HTTP_PORT")):
+        for port, variable in ((bolt_port, "NEO4J_URI"), (self.settings.http_port, "AIDISCOVER_NEO4J_HTTP_PORT")):
             if processes.port_held(host, port):
                 raise PortInUseError(
                     f"{host}:{port} is already in use by another program (not the Neo4j of {self.home}); "
@@ -370,10 +374,10 @@ class Neo4jServer:
         return text
 
     def _wait_ready(self, pid: int, *, stop_on_timeout: bool) -> None:
-        timeout = self.settings.neo4j_start_timeout
+        timeout = self.settings.start_timeout
         deadline = time.monotonic() + timeout
-        host, http_port = self.settings.bolt_address[0], self.settings.neo4j_http_port
-        auth = (self.settings.neo4j_user, self.settings.neo4j_password)
+        host, http_port = self.settings.bolt_address[0], self.settings.http_port
+        auth = (self.settings.user, self.settings.password)
         with GraphDatabase.driver(self.uri, auth=auth, connection_timeout=2.0) as driver:
             while True:
                 if not processes.pid_alive(pid):
@@ -403,7 +407,7 @@ class Neo4jServer:
             driver.verify_connectivity()
         except AuthError:
             raise Neo4jAuthError(
-                f"Neo4j at {self.uri} rejected the password for user {self.settings.neo4j_user}: "
+                f"Neo4j at {self.uri} rejected the password for user {self.settings.user}: "
                 f"NEO4J_PASSWORD differs from the one {self.data} was created with; set it back, "
                 f"or run `aidiscover services down` and delete {self.data} to start empty"
             ) from None
@@ -429,7 +433,7 @@ class Neo4jServer:
     def port_holder_note(self) -> str | None:
         """A note when Neo4j is not ours but something listens on its Bolt or HTTP port."""
         host, bolt_port = self.settings.bolt_address
-        for port in (bolt_port, self.settings.neo4j_http_port):
+        for port in (bolt_port, self.settings.http_port):
             if processes.port_listening(host, port):
                 return f"{host}:{port} is held by another program"
         return None

@@ -3,10 +3,10 @@
 When something already answers PING at REDIS_URL's host and port (a system redis, a container), it is
 used as is and never stopped by us (``managed`` is False). Otherwise ``redis-server`` is started in the
 foreground mode (``daemonize no``) but detached in its own session, from a config file written under
-``settings.redis_dir`` at every start (so a password from REDIS_URL never shows in ``ps``).
+``Settings.redis_dir`` at every start (so a password from REDIS_URL never shows in ``ps``).
 
 It persists with an append-only file (``appendonly yes``, ``appendfsync everysec``) in
-``settings.redis_dir``: queued Celery tasks, job progress and rate-limit windows survive a crash or a
+``Settings.redis_dir``: queued Celery tasks, job progress and rate-limit windows survive a crash or a
 kill of redis-server, losing at most the last second of writes. No RDB snapshots (``save ""``): the
 append-only file is the one copy.
 """
@@ -18,28 +18,30 @@ import logging
 import os
 import shutil
 import time
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import redis
 
 from core.errors import PortInUseError, ServiceError, ServiceStartTimeout, ToolMissingError
-from core.settings import Settings
+from core.settings import RedisSettings
 from graph.server import processes
 
 log = logging.getLogger(__name__)
 
 START_TIMEOUT = 30.0
 STOP_GRACE = 15.0
-APPEND_DIR = "appendonlydir"  # under settings.redis_dir
+APPEND_DIR = "appendonlydir"  # under Settings.redis_dir
 
 
 class RedisServer:
-    """Start, stop and inspect the Redis at ``settings.redis_url``."""
+    """Start, stop and inspect the Redis at ``settings.redis.url``."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: RedisSettings, directory: Path) -> None:
+        """A server keeping its files in ``directory`` (``Settings.redis_dir``)."""
         self.settings = settings
-        self.host, self.port = settings.redis_address
-        self.dir = settings.redis_dir.resolve()
+        self.host, self.port = settings.address
+        self.dir = directory.resolve()
         self.pidfile = self.dir / "redis.pid"
         self.logfile = self.dir / "redis.log"
         self.conf = self.dir / "redis.conf"
@@ -52,7 +54,7 @@ class RedisServer:
     # --- probing -------------------------------------------------------------------------------
     def answers(self) -> bool:
         """True when a Redis at REDIS_URL answers PING with REDIS_URL's credentials."""
-        client = redis.Redis.from_url(self.settings.redis_url, socket_timeout=1.0, socket_connect_timeout=1.0)
+        client = redis.Redis.from_url(self.settings.url, socket_timeout=1.0, socket_connect_timeout=1.0)
         try:
             return bool(client.ping())
         except redis.AuthenticationError:
@@ -81,7 +83,7 @@ class RedisServer:
 
     # --- lifecycle -----------------------------------------------------------------------------
     def _write_conf(self) -> None:
-        password = urlsplit(self.settings.redis_url).password
+        password = urlsplit(self.settings.url).password
         lines = [
             "# Written by `aidiscover services up` at every start.",
             f"bind {self.host}",

@@ -53,7 +53,7 @@ class ServiceStatus:
 def _neo4j_status(server: Neo4jServer, seconds: float | None = None, note: str = "") -> ServiceStatus:
     pid = server.running_pid()
     if pid is not None:
-        ready = processes.port_listening(server.settings.bolt_address[0], server.settings.neo4j_http_port)
+        ready = processes.port_listening(server.settings.bolt_address[0], server.settings.http_port)
         detail = server.http_url if ready else "starting (HTTP not answering yet)"
     else:
         detail = server.port_holder_note() or "not running"
@@ -63,13 +63,13 @@ def _neo4j_status(server: Neo4jServer, seconds: float | None = None, note: str =
 
 
 def _neo4j_up(settings: Settings) -> ServiceStatus:
-    server = Neo4jServer(settings)
+    server = Neo4jServer(settings.neo4j, settings.neo4j_dir)
     seconds = server.start()
     return _neo4j_status(server, seconds, "" if seconds is not None else "(already running)")
 
 
 def _neo4j_down(settings: Settings) -> ServiceStatus:
-    server = Neo4jServer(settings)
+    server = Neo4jServer(settings.neo4j, settings.neo4j_dir)
     started = time.monotonic()
     stopped = server.stop()
     seconds = time.monotonic() - started if stopped else None
@@ -77,7 +77,7 @@ def _neo4j_down(settings: Settings) -> ServiceStatus:
 
 
 def _neo4j_state(settings: Settings) -> ServiceStatus:
-    return _neo4j_status(Neo4jServer(settings))
+    return _neo4j_status(Neo4jServer(settings.neo4j, settings.neo4j_dir))
 
 
 # --- Redis ---------------------------------------------------------------------------------------
@@ -98,21 +98,21 @@ def _redis_status(server: RedisServer, seconds: float | None = None, note: str =
 
 
 def _redis_up(settings: Settings) -> ServiceStatus:
-    server = RedisServer(settings)
+    server = RedisServer(settings.redis, settings.redis_dir)
     seconds = server.start()
     note = "(already running)" if seconds is None and server.running_pid() is not None else ""
     return _redis_status(server, seconds, note)
 
 
 def _redis_down(settings: Settings) -> ServiceStatus:
-    server = RedisServer(settings)
+    server = RedisServer(settings.redis, settings.redis_dir)
     started = time.monotonic()
     stopped = server.stop()
     return _redis_status(server, time.monotonic() - started if stopped else None)
 
 
 def _redis_state(settings: Settings) -> ServiceStatus:
-    return _redis_status(RedisServer(settings))
+    return _redis_status(RedisServer(settings.redis, settings.redis_dir))
 
 
 # --- public API ----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from core.errors import AIDiscoverError, RegistrationError, SecretKeyError
-from core.settings import Settings
+from core.settings import AwsSettings, Settings
 from graph.neo4j.client import Graph
 from ingest.accounts.model import CloudAccount
 from ingest.accounts.store import account_views, list_accounts
@@ -31,13 +31,13 @@ def _expect(account: CloudAccount, provider: str) -> None:
         raise RegistrationError(f"{account.id} is a {account.provider} account, not {provider}")
 
 
-def aws_session(account: CloudAccount, settings: Settings, base: boto3.Session | None = None) -> boto3.Session:
+def aws_session(account: CloudAccount, settings: AwsSettings, base: boto3.Session | None = None) -> boto3.Session:
     """A session for the account: its profile, or its role assumed from ``base`` (default credentials)."""
     _expect(account, "aws")
     if account.auth_method == "profile":
-        return boto3.Session(profile_name=account.profile, region_name=settings.aws_default_region)
+        return boto3.Session(profile_name=account.profile, region_name=settings.default_region)
     sts = AwsClients(settings, base).sts()
-    return assumed_session(sts, account.role_arn, account.secret, settings.aws_default_region)
+    return assumed_session(sts, account.role_arn, account.secret, settings.default_region)
 
 
 def azure_credential(account: CloudAccount) -> Any:
@@ -83,9 +83,9 @@ def registered_aws_targets(settings: Settings) -> tuple[list[AwsTarget], list[st
     """An AWS discovery target per registered AWS account (profile, or role assumed with its external id),
     and one warning per account that cannot be used (the others still sync)."""
     warnings: list[str] = []
-    with Graph(settings) as graph:
+    with Graph(settings.neo4j, settings.redis) as graph:
         try:
-            accounts = list_accounts(graph, settings, "aws")
+            accounts = list_accounts(graph, settings.accounts, "aws")
         except SecretKeyError as exc:  # accounts without a stored secret can still be used
             accounts = [a for a in account_views(graph, "aws") if not a.has_secret]
             warnings += [
@@ -96,7 +96,9 @@ def registered_aws_targets(settings: Settings) -> tuple[list[AwsTarget], list[st
     targets = []
     for account in accounts:
         try:
-            targets.append(AwsTarget(f"registered {account.id}", AwsClients(settings, aws_session(account, settings))))
+            targets.append(
+                AwsTarget(f"registered {account.id}", AwsClients(settings.aws, aws_session(account, settings.aws)))
+            )
         except (AIDiscoverError, BotoCoreError, ClientError) as exc:  # e.g. a profile this machine lacks
             warnings.append(f"registered {account.id}: skipped ({exc})")
     return targets, warnings

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from core.errors import SecretKeyError
-from core.settings import Settings
+from core.settings import AccountsSettings
 from graph.neo4j.client import Graph
 from graph.secretstore import Collection, store_of
 
@@ -67,13 +67,13 @@ class SecretBox:
             ) from None
 
 
-def configured_keys(settings: Settings) -> list[str]:
+def configured_keys(settings: AccountsSettings) -> list[str]:
     if settings.secret_key is None:
         return []
     return [k.strip() for k in settings.secret_key.get_secret_value().split(",") if k.strip()]
 
 
-def secret_box(settings: Settings) -> SecretBox:
+def secret_box(settings: AccountsSettings) -> SecretBox:
     """The box for the configured key(s); a clear error naming the variable when none is set."""
     return SecretBox(configured_keys(settings))
 
@@ -88,7 +88,7 @@ class Rotation:
     labels: tuple[str, ...]  # the collections holding ciphertext
 
 
-def rotate_secrets(graph: Graph, settings: Settings, new_key: str) -> Rotation:
+def rotate_secrets(graph: Graph, settings: AccountsSettings, new_key: str) -> Rotation:
     """Re-encrypt every stored secret with ``new_key`` (old ones decrypted with the configured keys).
 
     All in one store transaction: a secret that none of the keys opens aborts the whole rotation.

@@ -18,7 +18,7 @@ import neo4j
 from celery.schedules import crontab, schedule
 
 from core.errors import RegistrationError
-from core.settings import Settings
+from core.settings import AccountsSettings
 from graph.neo4j.client import Graph
 from ingest.accounts.model import CloudAccount
 from ingest.accounts.store import account_views, get_account
@@ -49,7 +49,7 @@ class Schedule:
         return f"schedule:{self.id}"
 
 
-def parse_spec(spec: str, settings: Settings) -> crontab | schedule:
+def parse_spec(spec: str, settings: AccountsSettings) -> crontab | schedule:
     """The Celery schedule for ``spec``, or a RegistrationError saying what a valid one looks like."""
     text = " ".join(spec.split())
     every = _EVERY.match(text)
@@ -115,7 +115,7 @@ def get_schedule(graph: Graph, schedule_id: str) -> Schedule:
 
 def set_schedule(
     graph: Graph,
-    settings: Settings,
+    settings: AccountsSettings,
     account: str,
     spec: str,
     regions: tuple[str, ...] = (),

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pydantic import TypeAdapter
 
 from core.errors import RegistrationError
-from core.settings import Settings
+from core.settings import AccountsSettings
 from graph.neo4j.client import Graph
 from graph.secretstore import store_of, to_json
 from ingest.accounts.crypto import secret_box
@@ -36,7 +36,7 @@ class StoredAccount:
 ACCOUNT_JSON = TypeAdapter(StoredAccount)
 
 
-def register_account(graph: Graph, settings: Settings, spec: AccountSpec) -> CloudAccount:
+def register_account(graph: Graph, settings: AccountsSettings, spec: AccountSpec) -> CloudAccount:
     """Validate and store ``spec``; a duplicate id or a bad value is a RegistrationError, nothing stored."""
     account = validate(spec)
     token = secret_box(settings).encrypt(account.secret) if account.secret is not None else None
@@ -75,7 +75,7 @@ def account_views(graph: Graph, provider: str | None = None) -> list[CloudAccoun
     return [r.account for r in stored_accounts(graph, provider)]
 
 
-def list_accounts(graph: Graph, settings: Settings, provider: str | None = None) -> list[CloudAccount]:
+def list_accounts(graph: Graph, settings: AccountsSettings, provider: str | None = None) -> list[CloudAccount]:
     """Registered accounts with their secrets decrypted (for discovery). Needs AIDISCOVER_SECRET_KEY
     only when some account stores a secret."""
     records = stored_accounts(graph, provider)

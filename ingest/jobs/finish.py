@@ -32,9 +32,9 @@ def complete_job(
     for account in sorted(set(accounts)):  # edges matched across services (DNS names, addresses)
         apply_links(graph, account, stamp)
     warnings += run_post_sync(graph, settings, hooks)
-    pruned = prune_history(graph, settings.history_retention_days)
+    pruned = prune_history(graph, settings.jobs.history_retention_days)
     job = finish_job(graph, job_id, warnings)
-    publish(settings.redis_url, Progress.of(job, f"finished; {pruned} old history record(s) pruned"))
+    publish(settings.redis.url, Progress.of(job, f"finished; {pruned} old history record(s) pruned"))
     notify(settings, job)
     log.info("job %s %s: %s nodes, %s edges, %s changes", job.id, job.status, job.nodes, job.edges, job.changes)
     return job

@@ -40,7 +40,7 @@ from typing import Any, ClassVar
 from celery import bootsteps
 from celery.worker import state as worker_state
 
-from core.settings import Settings, load_settings
+from core.settings import JobsSettings, load_settings
 from ingest.jobs.reaping import Reaper, beat_key
 
 __all__ = ["JobReaper", "UnackedKeepAlive", "keepalive_interval", "sweep_interval", "transport_options"]
@@ -58,7 +58,7 @@ def sweep_interval(visibility_timeout: int) -> int:
     return max(1, min(10, visibility_timeout // 4))
 
 
-def transport_options(settings: Settings) -> dict[str, Any]:
+def transport_options(settings: JobsSettings) -> dict[str, Any]:
     """The Redis transport's options for the visibility timeout, the sweep and its mutex."""
     timeout = settings.task_visibility_timeout
     return {
@@ -86,7 +86,7 @@ class UnackedKeepAlive(bootsteps.StartStopStep):  # type: ignore[misc]  # celery
 
     def start(self, c: Any) -> None:
         options = c.app.conf.broker_transport_options or {}
-        self.visibility_timeout = int(options.get("visibility_timeout") or load_settings().task_visibility_timeout)
+        self.visibility_timeout = int(options.get("visibility_timeout") or load_settings().jobs.task_visibility_timeout)
         interval = keepalive_interval(self.visibility_timeout)
         self.tref = c.timer.call_repeatedly(interval, self.beat, (c,))
         log.info(
@@ -144,7 +144,7 @@ class JobReaper(bootsteps.StartStopStep):  # type: ignore[misc]  # celery is unt
         settings = load_settings()
         self.reaper = Reaper(settings)
         self.reaper.start()
-        log.info("job reaper: running every %s s", settings.job_reap_interval)
+        log.info("job reaper: running every %s s", settings.jobs.reap_interval)
 
     def stop(self, parent: Any) -> None:
         if self.reaper is not None:

@@ -60,7 +60,7 @@ def run_job_local(
     job_id = str(uuid.uuid4())
     plan = plan_job(request, settings)
     own = graph is None
-    graph = graph or Graph(settings)
+    graph = graph or Graph(settings.neo4j, settings.redis)
     try:
         graph.verify()
         ensure_schema(graph, SCHEMA)
@@ -72,7 +72,7 @@ def run_job_local(
         def report(message: str) -> None:
             with lock:  # one report at a time, so followers see the counts only move forward
                 progress = Progress.of(get_job(graph, job_id), message)
-                publish(settings.redis_url, progress)
+                publish(settings.redis.url, progress)
                 if on_progress is not None:
                     on_progress(progress)
 
@@ -81,7 +81,7 @@ def run_job_local(
         def staged_unit(spec: UnitSpec) -> Staged | None:
             try:
                 unit_started(graph, job_id, spec.key, "stage")
-                done = with_retries(lambda: stage(spec, settings, graph, stamp, job_id), settings.job_unit_retries)
+                done = with_retries(lambda: stage(spec, settings, graph, stamp, job_id), settings.jobs.unit_retries)
             except Exception as exc:
                 _failed(graph, job_id, spec, exc)
                 report(f"{spec.key} failed")
@@ -92,7 +92,7 @@ def run_job_local(
 
         def finished_unit(done: Staged) -> UnitOutcome | None:
             try:
-                outcome = with_retries(lambda: finish(done, settings, graph, stamp, job_id), settings.job_unit_retries)
+                outcome = with_retries(lambda: finish(done, settings, graph, stamp, job_id), settings.jobs.unit_retries)
             except Exception as exc:
                 _failed(graph, job_id, done.spec, exc)
                 report(f"{done.spec.key} failed")
@@ -101,7 +101,7 @@ def run_job_local(
             report(f"{done.spec.key} done")
             return outcome
 
-        workers = max(1, min(settings.aws_max_workers, len(plan.units) or 1))
+        workers = max(1, min(settings.aws.max_workers, len(plan.units) or 1))
         with ThreadPoolExecutor(max_workers=workers) as pool:
             staged = [s for s in pool.map(staged_unit, plan.units) if s is not None]
             outcomes = [o for o in pool.map(finished_unit, staged) if o is not None]

@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 
 import redis
 
-from core.settings import Settings
+from core.settings import JobsSettings, Settings
 from graph.neo4j.client import Graph
 from ingest.jobs.store import fail_job
 
@@ -127,11 +127,11 @@ def reap_jobs(graph: Graph, client: redis.Redis, stall_seconds: int, now: dateti
     return reaped
 
 
-def reap_once(settings: Settings, graph: Graph, client: redis.Redis) -> list[Reaped] | None:
+def reap_once(settings: JobsSettings, graph: Graph, client: redis.Redis) -> list[Reaped] | None:
     """Reap if no other process reaped within the last ``job_reap_interval`` s; None when another one did."""
-    if not client.set(LOCK_KEY, uuid.uuid4().hex, nx=True, ex=settings.job_reap_interval):
+    if not client.set(LOCK_KEY, uuid.uuid4().hex, nx=True, ex=settings.reap_interval):
         return None
-    return reap_jobs(graph, client, settings.job_stall_seconds)
+    return reap_jobs(graph, client, settings.stall_seconds)
 
 
 class Reaper:
@@ -151,24 +151,24 @@ class Reaper:
             self._thread.join(timeout)
 
     def _run(self) -> None:
-        client = redis.Redis.from_url(self.settings.redis_url, socket_connect_timeout=5, socket_timeout=10)
-        graph = Graph(self.settings)
+        client = redis.Redis.from_url(self.settings.redis.url, socket_connect_timeout=5, socket_timeout=10)
+        graph = Graph(self.settings.neo4j, self.settings.redis)
         try:
             while not self._stop.is_set():
                 self._tick(graph, client)
-                self._stop.wait(self.settings.job_reap_interval)
+                self._stop.wait(self.settings.jobs.reap_interval)
         finally:
             graph.close()
             client.close()
 
     def _tick(self, graph: Graph, client: redis.Redis) -> None:
         try:
-            reaped = reap_once(self.settings, graph, client)
+            reaped = reap_once(self.settings.jobs, graph, client)
         except Exception as exc:  # Neo4j or Redis not answering: try again next interval, never kill the worker
-            log.warning("job reaper: skipped this run (%s); retrying in %s s", exc, self.settings.job_reap_interval)
+            log.warning("job reaper: skipped this run (%s); retrying in %s s", exc, self.settings.jobs.reap_interval)
             return
         if reaped is None:
-            log.debug("job reaper: another process reaped within the last %s s", self.settings.job_reap_interval)
+            log.debug("job reaper: another process reaped within the last %s s", self.settings.jobs.reap_interval)
             return
         log.info("job reaper: ran, %d job(s) reaped", len(reaped))
         for job in reaped:

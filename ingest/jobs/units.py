@@ -110,11 +110,11 @@ def make_writer(graph: Graph, settings: Settings, job_id: str) -> GraphWriter:
     return GraphWriter(
         graph,
         SCHEMA,
-        settings.write_batch_size,
+        settings.ingest.write_batch_size,
         strict=False,
-        history=settings.history_enabled,
+        history=settings.jobs.history_enabled,
         job_id=job_id,
-        parallelism=settings.write_parallelism,
+        parallelism=settings.ingest.write_parallelism,
     )
 
 
@@ -129,7 +129,7 @@ def _stage(spec: UnitSpec, settings: Settings, graph: Graph, stamp: SyncStamp, j
     writer = make_writer(graph, settings, job_id)
     rows = provider(spec.provider).unit(spec).read(spec, settings)
     written = writer.nodes(rows.nodes, stamp)
-    record_graph_writes(settings.redis_url, written, 0)
+    record_graph_writes(settings.redis.url, written, 0)
     return Staged(
         spec,
         written,
@@ -156,7 +156,7 @@ def _finish(staged: Staged, settings: Settings, graph: Graph, stamp: SyncStamp, 
     writer = make_writer(graph, settings, job_id)
     edges = writer.edges(staged.edges, stamp)
     refs = writer.edges(staged.references, stamp)  # references to what the graph lacks are normal
-    record_graph_writes(settings.redis_url, 0, edges.written + refs.written)
+    record_graph_writes(settings.redis.url, 0, edges.written + refs.written)
     removed_nodes = removed_edges = 0
     for scope in staged.scopes:
         removed = writer.cleanup(scope, stamp)

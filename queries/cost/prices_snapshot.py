@@ -174,6 +174,6 @@ def newest(snapshots: Iterable[PriceSnapshot]) -> PriceSnapshot:
 
 def load_prices(settings: Settings) -> PriceSnapshot:
     """The snapshot to estimate with (see the module docstring)."""
-    if settings.cost_prices_file is not None:
-        return load_file(settings.cost_prices_file)
+    if settings.cost.prices_file is not None:
+        return load_file(settings.cost.prices_file)
     return newest(load_file(p) for p in snapshot_files(settings))

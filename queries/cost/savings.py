@@ -121,4 +121,4 @@ def evaluate_savings(graph: Graph, prices: PriceSnapshot, max_snapshot_age_days:
 
 
 def savings(graph: Graph, settings: Settings) -> SavingsReport:
-    return evaluate_savings(graph, load_prices(settings), settings.cost_snapshot_max_age_days)
+    return evaluate_savings(graph, load_prices(settings), settings.cost.snapshot_max_age_days)

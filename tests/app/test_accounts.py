@@ -15,6 +15,7 @@ from graph.secretstore import store_of
 from ingest.accounts.crypto import generate_key, rotate_secrets, secret_box
 from ingest.accounts.model import AccountSpec, validate
 from ingest.accounts.store import account_views, get_account, list_accounts, register_account, remove_account
+from tests.settings_update import replace_settings
 
 ROLE = "arn:aws:iam::210987654321:role/aidiscover-read"
 SP_SECRET = "sp-client-secret-Zq9!x"
@@ -47,7 +48,7 @@ def gcp_key() -> str:
 
 @pytest.fixture
 def keyed(settings: Settings) -> Settings:
-    return settings.model_copy(update={"secret_key": _secret(generate_key())})
+    return replace_settings(settings, accounts={"secret_key": _secret(generate_key())})
 
 
 def _secret(value: str) -> object:
@@ -109,14 +110,14 @@ def test_a_gcp_key_gives_the_service_account_email() -> None:
 def _register_three(graph: Graph, settings: Settings) -> None:
     register_account(
         graph,
-        settings,
+        settings.accounts,
         AccountSpec(
             provider="aws", auth_method="role", role_arn=ROLE, secret=EXTERNAL_ID, name="prod", regions=("eu-west-1",)
         ),
     )
     register_account(
         graph,
-        settings,
+        settings.accounts,
         AccountSpec(
             provider="azure",
             auth_method="service_principal",
@@ -128,7 +129,7 @@ def _register_three(graph: Graph, settings: Settings) -> None:
     )
     register_account(
         graph,
-        settings,
+        settings.accounts,
         AccountSpec(provider="gcp", auth_method="service_account_key", account_id="shop-prod-1", secret=gcp_key()),
     )
 
@@ -140,48 +141,50 @@ def test_secrets_are_stored_encrypted_and_listed_decrypted_only_for_discovery(gr
     raw = json.dumps(store_of(graph).all("accounts"))
     for plain in (EXTERNAL_ID, SP_SECRET, "MIIfake"):
         assert plain not in raw  # encrypted at rest
-    assert secret_box(keyed).decrypt(stored["aws:210987654321"]) == EXTERNAL_ID
+    assert secret_box(keyed.accounts).decrypt(stored["aws:210987654321"]) == EXTERNAL_ID
     assert graph.read("MATCH (n) RETURN count(n) AS c")[0]["c"] == 0  # and not in the graph at all
 
-    full = {a.id: a for a in list_accounts(graph, keyed)}
+    full = {a.id: a for a in list_accounts(graph, keyed.accounts)}
     assert full["aws:210987654321"].secret == EXTERNAL_ID
     assert full[f"azure:{SUB}"].secret == SP_SECRET
     assert json.loads(full["gcp:shop-prod-1"].secret or "")["private_key_id"] == "k1"
     assert full["aws:210987654321"].regions == ("eu-west-1",)
-    assert [a.id for a in list_accounts(graph, keyed, provider="azure")] == [f"azure:{SUB}"]
+    assert [a.id for a in list_accounts(graph, keyed.accounts, provider="azure")] == [f"azure:{SUB}"]
     assert all(a.secret is None and a.has_secret for a in account_views(graph))
     assert SP_SECRET not in repr(full)
 
 
 def test_a_duplicate_is_refused_and_keeps_the_first(graph: Graph, keyed: Settings) -> None:
     spec = AccountSpec(provider="aws", auth_method="profile", profile="prod", account_id="123456789012", name="one")
-    register_account(graph, keyed, spec)
+    register_account(graph, keyed.accounts, spec)
     with pytest.raises(RegistrationError, match="aws account 123456789012 is already registered; remove it first"):
         register_account(
             graph,
-            keyed,
+            keyed.accounts,
             AccountSpec(provider="aws", auth_method="profile", profile="other", account_id="123456789012", name="two"),
         )
     assert [a.name for a in account_views(graph)] == ["one"]
 
 
 def test_a_secret_without_a_key_names_the_variable_and_stores_nothing(graph: Graph, settings: Settings) -> None:
-    unkeyed = settings.model_copy(update={"secret_key": None})
+    unkeyed = replace_settings(settings, accounts={"secret_key": None})
     with pytest.raises(SecretKeyError, match=r"AIDISCOVER_SECRET_KEY is not set.*aidiscover secrets generate-key"):
         register_account(
-            graph, unkeyed, AccountSpec(provider="aws", auth_method="role", role_arn=ROLE, secret=EXTERNAL_ID)
+            graph, unkeyed.accounts, AccountSpec(provider="aws", auth_method="role", role_arn=ROLE, secret=EXTERNAL_ID)
         )
     assert account_views(graph) == []
     # an account without a secret needs no key
-    register_account(graph, unkeyed, AccountSpec(provider="azure", auth_method="managed_identity", account_id=SUB))
-    assert [a.id for a in list_accounts(graph, unkeyed)] == [f"azure:{SUB}"]
+    register_account(
+        graph, unkeyed.accounts, AccountSpec(provider="azure", auth_method="managed_identity", account_id=SUB)
+    )
+    assert [a.id for a in list_accounts(graph, unkeyed.accounts)] == [f"azure:{SUB}"]
 
 
 def test_a_wrong_key_is_a_clear_error(graph: Graph, keyed: Settings) -> None:
     _register_three(graph, keyed)
-    other = keyed.model_copy(update={"secret_key": _secret(generate_key())})
+    other = replace_settings(keyed, accounts={"secret_key": _secret(generate_key())})
     with pytest.raises(SecretKeyError, match="encrypted with another key"):
-        list_accounts(graph, other)
+        list_accounts(graph, other.accounts)
 
 
 def test_rotation_re_encrypts_every_secret_and_the_old_key_no_longer_opens_them(graph: Graph, keyed: Settings) -> None:
@@ -191,21 +194,21 @@ def test_rotation_re_encrypts_every_secret_and_the_old_key_no_longer_opens_them(
 
     add_target(
         graph,
-        keyed,
+        keyed.accounts,
         TargetSpec(name="hook", kind="webhook", url="http://127.0.0.1:9/x", secret="whsec-0123456789abcdef"),
     )
     before = stored_ciphertexts(graph)
     new_key = generate_key()
-    rotation = rotate_secrets(graph, keyed, new_key)
+    rotation = rotate_secrets(graph, keyed.accounts, new_key)
     assert rotation.re_encrypted == 4
     after = stored_ciphertexts(graph)
     assert before.keys() == after.keys()
     assert all(before[k] != after[k] for k in before)
-    rotated = keyed.model_copy(update={"secret_key": _secret(new_key)})
-    assert {a.id: a.secret for a in list_accounts(graph, rotated)}["aws:210987654321"] == EXTERNAL_ID
-    assert load_target(graph, rotated, "hook").secret == "whsec-0123456789abcdef"
+    rotated = replace_settings(keyed, accounts={"secret_key": _secret(new_key)})
+    assert {a.id: a.secret for a in list_accounts(graph, rotated.accounts)}["aws:210987654321"] == EXTERNAL_ID
+    assert load_target(graph, rotated.accounts, "hook").secret == "whsec-0123456789abcdef"
     with pytest.raises(SecretKeyError):
-        list_accounts(graph, keyed)  # the old key alone
+        list_accounts(graph, keyed.accounts)  # the old key alone
     for token in after.values():
         Fernet(new_key.encode()).decrypt(token.encode())
 
@@ -213,11 +216,11 @@ def test_rotation_re_encrypts_every_secret_and_the_old_key_no_longer_opens_them(
 def test_rotation_with_a_key_that_opens_nothing_changes_nothing(graph: Graph, keyed: Settings) -> None:
     _register_three(graph, keyed)
     before = stored_ciphertexts(graph)
-    wrong = keyed.model_copy(update={"secret_key": _secret(generate_key())})
+    wrong = replace_settings(keyed, accounts={"secret_key": _secret(generate_key())})
     with pytest.raises(SecretKeyError, match="nothing was re-encrypted"):
-        rotate_secrets(graph, wrong, generate_key())
+        rotate_secrets(graph, wrong.accounts, generate_key())
     with pytest.raises(SecretKeyError, match="--new-key is not a Fernet key"):
-        rotate_secrets(graph, keyed, "not-a-key")
+        rotate_secrets(graph, keyed.accounts, "not-a-key")
     assert stored_ciphertexts(graph) == before
 
 
@@ -235,7 +238,7 @@ def test_removal_keeps_discovered_resources_unless_purge(graph: Graph, keyed: Se
     _register_three(graph, keyed)
     _resources(graph, "aws", "210987654321", 5)
     _resources(graph, "aws", "123456789012", 3)  # another account: never touched
-    set_schedule(graph, keyed, "aws:210987654321", "0 3 * * *")
+    set_schedule(graph, keyed.accounts, "aws:210987654321", "0 3 * * *")
     removal = remove_account(graph, "210987654321")
     assert (removal.account, removal.schedules, removal.purged_nodes) == ("aws:210987654321", 1, 0)
     assert graph.read("MATCH (n:Resource) RETURN count(n) AS c")[0]["c"] == 8
@@ -243,7 +246,9 @@ def test_removal_keeps_discovered_resources_unless_purge(graph: Graph, keyed: Se
     with pytest.raises(RegistrationError, match="no cloud account 'aws:210987654321'"):
         get_account(graph, "aws:210987654321")
 
-    register_account(graph, keyed, AccountSpec(provider="aws", auth_method="role", role_arn=ROLE, secret=EXTERNAL_ID))
+    register_account(
+        graph, keyed.accounts, AccountSpec(provider="aws", auth_method="role", role_arn=ROLE, secret=EXTERNAL_ID)
+    )
     removal = remove_account(graph, "aws:210987654321", purge=True)
     assert removal.purged_nodes == 5
     left = graph.read("MATCH (n:Resource) RETURN collect(DISTINCT n.account) AS a")[0]["a"]
@@ -260,8 +265,8 @@ def test_cli_adds_lists_and_removes_accounts(
 ) -> None:
     from pathlib import Path
 
-    assert keyed.secret_key is not None
-    monkeypatch.setenv("AIDISCOVER_SECRET_KEY", keyed.secret_key.get_secret_value())
+    assert keyed.accounts.secret_key is not None
+    monkeypatch.setenv("AIDISCOVER_SECRET_KEY", keyed.accounts.secret_key.get_secret_value())
     secret_file = Path(str(tmp_path)) / "ext"
     secret_file.write_text(EXTERNAL_ID + "\n")
     assert (
@@ -309,10 +314,10 @@ def test_cli_rotates_secrets(
     graph: Graph, keyed: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _register_three(graph, keyed)
-    assert keyed.secret_key is not None
-    monkeypatch.setenv("AIDISCOVER_SECRET_KEY", keyed.secret_key.get_secret_value())
+    assert keyed.accounts.secret_key is not None
+    monkeypatch.setenv("AIDISCOVER_SECRET_KEY", keyed.accounts.secret_key.get_secret_value())
     new_key = generate_key()
     assert main(["secrets", "rotate", "--new-key", new_key]) == 0
     assert "re-encrypted 3 secret(s); now set AIDISCOVER_SECRET_KEY to the new key" in capsys.readouterr().out
-    rotated = keyed.model_copy(update={"secret_key": _secret(new_key)})
-    assert {a.id: a.secret for a in list_accounts(graph, rotated)}[f"azure:{SUB}"] == SP_SECRET
+    rotated = replace_settings(keyed, accounts={"secret_key": _secret(new_key)})
+    assert {a.id: a.secret for a in list_accounts(graph, rotated.accounts)}[f"azure:{SUB}"] == SP_SECRET

@@ -24,6 +24,7 @@ from devclouds.moto_server import MotoServer
 from graph.neo4j.client import Graph
 from ingest.accounts.crypto import generate_key
 from ingest.accounts.store import list_accounts
+from tests.settings_update import replace_settings
 
 ROLE = "arn:aws:iam::210987654321:role/aidiscover-read"
 EXTERNAL_ID = "ExtId-Never-Logged-5150"
@@ -39,7 +40,7 @@ LIST = "{ cloudAccounts { id authMethod hasSecret tenantId clientId } }"
 
 @pytest.fixture
 def keyed(settings: Settings) -> Settings:
-    return settings.model_copy(update={"secret_key": SecretStr(generate_key())})
+    return replace_settings(settings, accounts={"secret_key": SecretStr(generate_key())})
 
 
 def run(graph: Graph, settings: Settings, query: str, role: Role | None = "admin", **variables: Any) -> Any:
@@ -141,8 +142,8 @@ def test_secrets_never_reach_a_response_or_a_log_line(
 
     configure_logging("DEBUG", "text")  # the product's own set-up, at its most verbose
     caplog.set_level(logging.DEBUG)
-    assert keyed.secret_key is not None
-    monkeypatch.setenv("AIDISCOVER_SECRET_KEY", keyed.secret_key.get_secret_value())
+    assert keyed.accounts.secret_key is not None
+    monkeypatch.setenv("AIDISCOVER_SECRET_KEY", keyed.accounts.secret_key.get_secret_value())
     responses: list[str] = []
     # register: GraphQL and CLI
     result = run(
@@ -198,11 +199,11 @@ def test_secrets_never_reach_a_response_or_a_log_line(
     assert main(["-v", "accounts", "list"]) == 0
     assert main(["-v", "notify", "list"]) == 0
     # discover-ish: read the credentials back and assume the role with its external id (moto's STS)
-    accounts = {a.id: a for a in list_accounts(graph, keyed)}
+    accounts = {a.id: a for a in list_accounts(graph, keyed.accounts)}
     role = accounts["aws:210987654321"]
     assert role.secret == EXTERNAL_ID
-    session = assumed_session(AwsClients(keyed).sts(), role.role_arn, role.secret, "us-east-1")
-    identity = AwsClients(keyed, session).sts().get_caller_identity()
+    session = assumed_session(AwsClients(keyed.aws).sts(), role.role_arn, role.secret, "us-east-1")
+    identity = AwsClients(keyed.aws, session).sts().get_caller_identity()
     assert identity["Account"] == "210987654321"
     # a failing registration whose input carries the secret
     bad = run(

@@ -31,8 +31,8 @@ def test_an_aws_role_account_assumes_its_role_with_the_external_id(moto: MotoSer
             role_arn="arn:aws:iam::210987654321:role/aidiscover-read",
         )
     )
-    session = aws_session(account, aws_settings)
-    identity = AwsClients(aws_settings, session).sts().get_caller_identity()
+    session = aws_session(account, aws_settings.aws)
+    identity = AwsClients(aws_settings.aws, session).sts().get_caller_identity()
     assert identity["Account"] == "210987654321"
     assert "assumed-role/aidiscover-read/aidiscover" in identity["Arn"]
 
@@ -44,7 +44,7 @@ def test_an_aws_profile_account_uses_its_profile(
     config.write_text("[audit]\naws_access_key_id = AKIAAUDIT\naws_secret_access_key = x\n")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(config))
     account = validate(AccountSpec(provider="aws", auth_method="profile", profile="audit", account_id="123456789012"))
-    session = aws_session(account, aws_settings)
+    session = aws_session(account, aws_settings.aws)
     assert session.profile_name == "audit"
     creds = session.get_credentials()
     assert creds is not None

@@ -19,6 +19,7 @@ from core.errors import ConfigError
 from core.settings import Settings, load_settings
 from graph.neo4j.client import Graph
 from tests.app.auth_server import clear_rate_limits, serving
+from tests.settings_update import replace_settings
 
 METRICS_TOKEN = "p" * 40
 CAPABILITIES = (  # the viewer's first query once signed in (web/app/src/api.js)
@@ -30,13 +31,14 @@ ENUM_VARIABLE = "query($b: RollupBy!) { rollup(by: $b) { key count } }"
 
 @pytest.fixture(scope="module")
 def access_settings(settings: Settings) -> Settings:
-    return settings.model_copy(
-        update={
+    return replace_settings(
+        settings,
+        auth={
             "bcrypt_rounds": 4,
             "jwt_secret": SecretStr("a" * 48),
             "rate_limit_per_minute": 1000,
             "metrics_token": SecretStr(METRICS_TOKEN),
-        }
+        },
     )
 
 
@@ -48,7 +50,7 @@ def api(access_settings: Settings, session_graph: Graph) -> Iterator[str]:
 
 @pytest.fixture
 def fresh(graph: Graph, access_settings: Settings) -> Graph:
-    clear_rate_limits(access_settings.redis_url)
+    clear_rate_limits(access_settings.redis.url)
     return graph
 
 
@@ -108,14 +110,14 @@ def test_anonymous_errors_carry_no_suggestions(api: str, fresh: Graph) -> None:
 def test_public_schema_gives_anonymous_callers_graphiql_and_introspection(
     access_settings: Settings, session_graph: Graph, fresh: Graph
 ) -> None:
-    with serving(create_app(access_settings.model_copy(update={"public_schema": True}), session_graph)) as url:
+    with serving(create_app(replace_settings(access_settings, auth={"public_schema": True}), session_graph)) as url:
         assert graphiql(url).status_code == 200
         assert "errors" not in gql(url, CAPABILITIES)
         assert "Did you mean" in gql(url, "{ kindz { label } }")["errors"][0]["message"]
 
 
 def test_auth_off_keeps_graphiql_and_introspection(access_settings: Settings, session_graph: Graph) -> None:
-    with serving(create_app(access_settings.model_copy(update={"auth": "off"}), session_graph)) as url:
+    with serving(create_app(replace_settings(access_settings, auth={"mode": "off"}), session_graph)) as url:
         assert graphiql(url).status_code == 200
         assert "errors" not in gql(url, CAPABILITIES)
 
@@ -144,4 +146,4 @@ def test_the_metrics_token_must_be_long(monkeypatch: pytest.MonkeyPatch) -> None
     with pytest.raises(ConfigError, match=r"AIDISCOVER_METRICS_TOKEN=\*\*\* is invalid.*at least 24 characters"):
         load_settings()
     monkeypatch.setenv("AIDISCOVER_METRICS_TOKEN", "")
-    assert load_settings().metrics_token is None
+    assert load_settings().auth.metrics_token is None

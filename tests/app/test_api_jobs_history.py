@@ -28,6 +28,7 @@ from ingest.jobs.model import JobRequest, UnitOutcome, UnitSpec
 from ingest.jobs.progress import Progress, publish
 from ingest.jobs.store import create_job, finish_job, unit_finished
 from tests.app.auth_server import serving
+from tests.settings_update import replace_settings
 
 T1 = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
 T2 = T1 + timedelta(hours=2)
@@ -35,12 +36,10 @@ T2 = T1 + timedelta(hours=2)
 
 @pytest.fixture(scope="module")
 def api_settings(settings: Settings) -> Settings:
-    return settings.model_copy(
-        update={
-            "bcrypt_rounds": 4,
-            "jwt_secret": SecretStr("j" * 48),
-            "redis_url": settings.redis_url.rsplit("/", 1)[0] + "/11",
-        }
+    return replace_settings(
+        settings,
+        auth={"bcrypt_rounds": 4, "jwt_secret": SecretStr("j" * 48)},
+        redis={"url": settings.redis.url.rsplit("/", 1)[0] + "/11"},
     )
 
 
@@ -104,7 +103,7 @@ def test_discovery_jobs_and_one_job_with_its_units(api: str, graph: Graph) -> No
 
 
 def test_start_discovery_needs_an_operator_and_queues_the_task(api: str, graph: Graph, api_settings: Settings) -> None:
-    client = redis.Redis.from_url(api_settings.redis_url)
+    client = redis.Redis.from_url(api_settings.redis.url)
     client.delete("celery")
     mutation = 'mutation { startDiscovery(provider: "aws", regions: ["eu-west-1"]) { jobId startedBy } }'
     refused = gql(api, key(graph, "viewer"), mutation)
@@ -131,7 +130,7 @@ def test_job_progress_streams_over_graphql_transport_ws_until_the_job_finishes(
     def feed() -> None:
         time.sleep(1.0)  # after the client subscribed
         for event in events:
-            publish(api_settings.redis_url, event)
+            publish(api_settings.redis.url, event)
             time.sleep(0.1)
 
     url = api.replace("http://", "ws://") + "/graphql"

@@ -25,6 +25,7 @@ from core.errors import AlreadyExistsError, AuthError, ConfigError, NotFoundErro
 from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.secretstore import secret_store, store_of
+from tests.settings_update import replace_settings
 
 
 @pytest.fixture
@@ -47,7 +48,7 @@ def codes(result: Any) -> list[str]:
 
 
 def test_users_are_stored_with_a_bcrypt_hash_only(graph: Graph, fast: Settings) -> None:
-    user = auth_store.create_user(graph, "ada", "correct horse", "operator", fast.bcrypt_rounds)
+    user = auth_store.create_user(graph, "ada", "correct horse", "operator", fast.auth.bcrypt_rounds)
     assert (user.username, user.role, user.disabled) == ("ada", "operator", False)
     stored = json.loads(store_of(graph).get("users", "ada") or "{}")
     assert stored["password_hash"].startswith("$2b$04$")
@@ -55,7 +56,7 @@ def test_users_are_stored_with_a_bcrypt_hash_only(graph: Graph, fast: Settings) 
     assert "correct horse" not in str(stored)
     assert "correct horse" not in repr(auth_store.get_user(graph, "ada"))
     with pytest.raises(AlreadyExistsError, match="exists already"):
-        auth_store.create_user(graph, "ada", "another one", "viewer", fast.bcrypt_rounds)
+        auth_store.create_user(graph, "ada", "another one", "viewer", fast.auth.bcrypt_rounds)
     assert [u.username for u in auth_store.list_users(graph)] == ["ada"]
     auth_store.remove_user(graph, "ada")
     with pytest.raises(NotFoundError, match="aidiscover users list"):
@@ -75,12 +76,12 @@ def test_bad_user_input_is_refused_with_what_to_do(
     graph: Graph, fast: Settings, username: str, password: str, role: str, message: str
 ) -> None:
     with pytest.raises(QueryInputError, match=message):
-        auth_store.create_user(graph, username, password, role, fast.bcrypt_rounds)
+        auth_store.create_user(graph, username, password, role, fast.auth.bcrypt_rounds)
     assert auth_store.list_users(graph) == []
 
 
 def test_api_keys_look_like_aid_id_secret_and_only_the_hash_is_stored(graph: Graph, fast: Settings) -> None:
-    created = auth_store.create_api_key(graph, "ci", "viewer", "cli", fast.bcrypt_rounds)
+    created = auth_store.create_api_key(graph, "ci", "viewer", "cli", fast.auth.bcrypt_rounds)
     prefix, key_id, secret = created.key.split("_", 2)
     assert (prefix, key_id, created.record.key_id) == ("aid", key_id, key_id)
     assert len(key_id) == 16
@@ -98,7 +99,7 @@ def test_api_keys_look_like_aid_id_secret_and_only_the_hash_is_stored(graph: Gra
 
 
 def test_api_key_authenticates_is_cached_and_refused_once_revoked(auth: Authenticator, graph: Graph) -> None:
-    created = auth_store.create_api_key(graph, "ci", "operator", "cli", auth.settings.bcrypt_rounds)
+    created = auth_store.create_api_key(graph, "ci", "operator", "cli", auth.settings.auth.bcrypt_rounds)
     principal = auth.api_key(created.key)
     assert (principal.role, principal.via, principal.key_id) == ("operator", "api_key", created.record.key_id)
     assert auth_store.get_api_key(graph, created.record.key_id).last_used_at is not None  # type: ignore[union-attr]
@@ -108,14 +109,14 @@ def test_api_key_authenticates_is_cached_and_refused_once_revoked(auth: Authenti
     # a wrong secret for the same id is never answered from the cache
     with pytest.raises(AuthError, match="is not valid"):
         auth.api_key(created.key[:-2] + "zz")
-    again = auth_store.create_api_key(graph, "ci2", "viewer", "cli", auth.settings.bcrypt_rounds)
+    again = auth_store.create_api_key(graph, "ci2", "viewer", "cli", auth.settings.auth.bcrypt_rounds)
     auth_store.revoke_api_key(graph, again.record.key_id)
     with pytest.raises(AuthError, match="was revoked"):
         auth.api_key(again.key)
 
 
 def test_headers_give_the_principal(auth: Authenticator, graph: Graph) -> None:
-    created = auth_store.create_api_key(graph, "ci", "viewer", "cli", auth.settings.bcrypt_rounds)
+    created = auth_store.create_api_key(graph, "ci", "viewer", "cli", auth.settings.auth.bcrypt_rounds)
     assert auth.from_headers({}) is None
     assert auth.from_headers({"x-api-key": created.key}).role == "viewer"  # type: ignore[union-attr]
     assert auth.from_headers({"authorization": f"Bearer {created.key}"}).role == "viewer"  # type: ignore[union-attr]
@@ -123,12 +124,12 @@ def test_headers_give_the_principal(auth: Authenticator, graph: Graph) -> None:
         auth.from_headers({"authorization": "Basic abc"})
     with pytest.raises(AuthError, match="not valid"):
         auth.from_headers({"authorization": "Bearer not.a.jwt"})
-    off = Authenticator(graph, auth.settings.model_copy(update={"auth": "off"}), auth.limiter)
+    off = Authenticator(graph, replace_settings(auth.settings, auth={"mode": "off"}), auth.limiter)
     assert off.from_headers({}) == LOCAL_ADMIN
 
 
 def test_login_gives_tokens_that_authenticate_and_refresh(auth: Authenticator, graph: Graph) -> None:
-    auth_store.create_user(graph, "ada", "correct horse", "admin", auth.settings.bcrypt_rounds)
+    auth_store.create_user(graph, "ada", "correct horse", "admin", auth.settings.auth.bcrypt_rounds)
     pair = auth.login("ada", "correct horse", "10.0.0.1")
     assert pair.expires_in == 30 * 60
     assert auth.bearer(f"Bearer {pair.access_token}") == Principal("ada", "admin", "jwt")
@@ -164,7 +165,7 @@ def test_expired_and_foreign_tokens_are_refused(auth: Authenticator) -> None:
 
 
 def test_wrong_passwords_and_unknown_users_get_the_same_answer(auth: Authenticator, graph: Graph) -> None:
-    auth_store.create_user(graph, "ada", "correct horse", "viewer", auth.settings.bcrypt_rounds)
+    auth_store.create_user(graph, "ada", "correct horse", "viewer", auth.settings.auth.bcrypt_rounds)
     with pytest.raises(AuthError) as wrong:
         auth.login("ada", "wrong horse", "10.0.0.1")
     with pytest.raises(AuthError) as unknown:
@@ -177,8 +178,8 @@ def test_wrong_passwords_and_unknown_users_get_the_same_answer(auth: Authenticat
 
 
 def test_login_attempts_are_limited_per_username_and_address(auth: Authenticator, graph: Graph) -> None:
-    auth_store.create_user(graph, "ada", "correct horse", "viewer", auth.settings.bcrypt_rounds)
-    limit = auth.settings.login_attempts_per_minute
+    auth_store.create_user(graph, "ada", "correct horse", "viewer", auth.settings.auth.bcrypt_rounds)
+    limit = auth.settings.auth.login_attempts_per_minute
     for i in range(limit):
         with pytest.raises(AuthError, match="wrong username"):
             auth.login("ada", "wrong horse", f"10.0.1.{i}")  # a new address each time: the username counts
@@ -193,7 +194,7 @@ def test_login_attempts_are_limited_per_username_and_address(auth: Authenticator
 
 
 def test_sliding_window_counts_per_bucket_and_says_when_to_retry(fast: Settings) -> None:
-    limiter = RateLimiter(fast.redis_url)
+    limiter = RateLimiter(fast.redis.url)
     now = 1_000_040.0
     decisions = [limiter.hit("test:a", 3, now) for _ in range(4)]
     assert [d.allowed for d in decisions] == [True, True, True, False]
@@ -209,18 +210,18 @@ def test_sliding_window_counts_per_bucket_and_says_when_to_retry(fast: Settings)
 
 def test_the_token_secret_is_generated_once_into_the_secret_store(fast: Settings) -> None:
     first = load_jwt_secret(fast)
-    assert secret_store(fast).jwt_secret() == first
+    assert secret_store(fast.redis).jwt_secret() == first
     assert not (fast.data_dir / "jwt-secret").exists()  # nothing a file read on the host could find
     assert load_jwt_secret(fast) == first
     assert len(first) >= 32
-    assert load_jwt_secret(fast.model_copy(update={"jwt_secret": SecretStr("s" * 32)})) == "s" * 32
+    assert load_jwt_secret(replace_settings(fast, auth={"jwt_secret": SecretStr("s" * 32)})) == "s" * 32
     with pytest.raises(ConfigError, match="at least 32 characters"):
-        load_jwt_secret(fast.model_copy(update={"jwt_secret": SecretStr("short")}))
+        load_jwt_secret(replace_settings(fast, auth={"jwt_secret": SecretStr("short")}))
 
 
 def test_the_demo_key_is_a_fresh_admin_key_and_the_old_one_is_revoked(graph: Graph, fast: Settings) -> None:
-    first = ensure_demo_api_key(graph, fast)
-    second = ensure_demo_api_key(graph, fast)
+    first = ensure_demo_api_key(graph, fast.auth)
+    second = ensure_demo_api_key(graph, fast.auth)
     auth = Authenticator(graph, fast)
     assert auth.api_key(second).role == "admin"
     with pytest.raises(AuthError, match="revoked"):
@@ -284,8 +285,8 @@ def test_an_admin_creates_keys_and_users_and_the_key_is_shown_once(graph: Graph,
 
 
 def test_a_key_may_revoke_itself_but_only_admins_revoke_others(graph: Graph, fast: Settings) -> None:
-    own = auth_store.create_api_key(graph, "mine", "viewer", "cli", fast.bcrypt_rounds).record
-    other = auth_store.create_api_key(graph, "theirs", "viewer", "cli", fast.bcrypt_rounds).record
+    own = auth_store.create_api_key(graph, "mine", "viewer", "cli", fast.auth.bcrypt_rounds).record
+    other = auth_store.create_api_key(graph, "theirs", "viewer", "cli", fast.auth.bcrypt_rounds).record
     me = Principal("api key 'mine'", "viewer", "api_key", key_id=own.key_id)
     query = "mutation($id: String!) { revokeApiKey(keyId: $id) { keyId revoked } }"
     refused = execute(graph, fast, query, me, id=other.key_id)
@@ -298,7 +299,7 @@ def test_a_key_may_revoke_itself_but_only_admins_revoke_others(graph: Graph, fas
 
 
 def test_login_and_refresh_mutations(graph: Graph, fast: Settings) -> None:
-    auth_store.create_user(graph, "ada", "correct horse", "operator", fast.bcrypt_rounds)
+    auth_store.create_user(graph, "ada", "correct horse", "operator", fast.auth.bcrypt_rounds)
     login = "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { accessToken refreshToken expiresIn tokenType } }"  # noqa: E501
     wrong = execute(graph, fast, login, None, u="ada", p="wrong horse")
     assert codes(wrong) == ["UNAUTHENTICATED"]
@@ -372,9 +373,9 @@ class _Stdin:
 
 def test_startup_hint_until_somebody_can_sign_in(graph: Graph, fast: Settings) -> None:
     assert "aidiscover apikeys create" in (startup_hint(graph) or "")
-    created = auth_store.create_api_key(graph, "ci", "viewer", "cli", fast.bcrypt_rounds)
+    created = auth_store.create_api_key(graph, "ci", "viewer", "cli", fast.auth.bcrypt_rounds)
     assert startup_hint(graph) is None
     auth_store.revoke_api_key(graph, created.record.key_id)
     assert startup_hint(graph) is not None
-    auth_store.create_user(graph, "ada", "correct horse", "viewer", fast.bcrypt_rounds)
+    auth_store.create_user(graph, "ada", "correct horse", "viewer", fast.auth.bcrypt_rounds)
     assert startup_hint(graph) is None

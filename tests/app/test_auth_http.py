@@ -24,14 +24,15 @@ from app.server import create_app
 from core.settings import Settings
 from graph.neo4j.client import Graph
 from tests.app.auth_server import clear_rate_limits, serving
+from tests.settings_update import replace_settings
 
 SECRET = "s" * 48
 
 
 @pytest.fixture(scope="module")
 def api_settings(settings: Settings) -> Settings:
-    return settings.model_copy(
-        update={"bcrypt_rounds": 4, "jwt_secret": SecretStr(SECRET), "rate_limit_per_minute": 30}
+    return replace_settings(
+        settings, auth={"bcrypt_rounds": 4, "jwt_secret": SecretStr(SECRET), "rate_limit_per_minute": 30}
     )
 
 
@@ -44,7 +45,7 @@ def api(api_settings: Settings, session_graph: Graph) -> Iterator[str]:
 @pytest.fixture
 def fresh(graph: Graph, api_settings: Settings) -> Graph:
     """An empty graph and no rate-limit counts."""
-    clear_rate_limits(api_settings.redis_url)
+    clear_rate_limits(api_settings.redis.url)
     return graph
 
 
@@ -148,13 +149,15 @@ def test_a_viewer_cannot_call_an_admin_mutation(api: str, fresh: Graph) -> None:
 
 def test_requests_past_the_limit_get_429_with_retry_after(api: str, fresh: Graph, api_settings: Settings) -> None:
     headers = {"X-API-Key": key(fresh, role="viewer")}
-    statuses = [post(api, "{ me { role } }", headers).status_code for _ in range(api_settings.rate_limit_per_minute)]
-    assert statuses == [200] * api_settings.rate_limit_per_minute
+    statuses = [
+        post(api, "{ me { role } }", headers).status_code for _ in range(api_settings.auth.rate_limit_per_minute)
+    ]
+    assert statuses == [200] * api_settings.auth.rate_limit_per_minute
     refused = post(api, "{ me { role } }", headers)
     status, code, message = error(refused)
     assert (status, code) == (429, "RATE_LIMITED")
     assert 1 <= int(refused.headers["retry-after"]) <= 60
-    assert f"more than {api_settings.rate_limit_per_minute} requests this minute" in message
+    assert f"more than {api_settings.auth.rate_limit_per_minute} requests this minute" in message
     # another caller is counted on its own
     assert post(api, "{ me { role } }", {"X-API-Key": key(fresh, name="other")}).status_code == 200
 
@@ -178,7 +181,7 @@ def test_security_headers_on_every_response(api: str) -> None:
 def test_cors_is_off_unless_origins_are_set(api: str, api_settings: Settings, session_graph: Graph) -> None:
     preflight = {"Origin": "https://viewer.example", "Access-Control-Request-Method": "POST"}
     assert "access-control-allow-origin" not in httpx.options(f"{api}/graphql", headers=preflight).headers
-    allowed = api_settings.model_copy(update={"cors_origins": ("https://viewer.example",)})
+    allowed = replace_settings(api_settings, api={"cors_origins": ("https://viewer.example",)})
     with serving(create_app(allowed, session_graph)) as url:
         response = httpx.options(f"{url}/graphql", headers=preflight)
         assert response.headers["access-control-allow-origin"] == "https://viewer.example"
@@ -189,7 +192,7 @@ def test_cors_is_off_unless_origins_are_set(api: str, api_settings: Settings, se
 def test_auth_off_makes_every_request_the_local_admin(
     api_settings: Settings, session_graph: Graph, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with serving(create_app(api_settings.model_copy(update={"auth": "off"}), session_graph)) as url:
+    with serving(create_app(replace_settings(api_settings, auth={"mode": "off"}), session_graph)) as url:
         body = post(url, "{ me { name role via } }").json()
     assert body == {"data": {"me": {"name": "local", "role": "admin", "via": "local"}}}
     assert any("AIDISCOVER_AUTH=off" in r.getMessage() for r in caplog.records)

@@ -12,7 +12,7 @@ import pytest
 
 from app.docs import CONFIGURATION, configuration_markdown
 from core.errors import ConfigError
-from core.settings import ENV_NAMES, Settings, load_settings, settings_table
+from core.settings import AREAS, ENV_NAMES, Settings, load_settings, settings_table
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,23 +32,75 @@ def free_port() -> int:
 
 def test_defaults_and_standard_variable_names() -> None:
     s = load_settings({})
-    assert s.neo4j_uri == "bolt://127.0.0.1:7687"
-    assert s.bolt_address == ("127.0.0.1", 7687)
-    assert s.redis_address == ("127.0.0.1", 6379)
+    assert s.neo4j.uri == "bolt://127.0.0.1:7687"
+    assert s.neo4j.bolt_address == ("127.0.0.1", 7687)
+    assert s.redis.address == ("127.0.0.1", 6379)
     assert s.neo4j_dir == s.data_dir / "neo4j"
-    assert ENV_NAMES["neo4j_password"] == "NEO4J_PASSWORD"
-    assert ENV_NAMES["redis_url"] == "REDIS_URL"
-    assert ENV_NAMES["aws_endpoint_url"] == "AWS_ENDPOINT_URL"
-    assert ENV_NAMES["api_port"] == "AIDISCOVER_API_PORT"
+    assert ENV_NAMES["neo4j.password"] == "NEO4J_PASSWORD"
+    assert ENV_NAMES["redis.url"] == "REDIS_URL"
+    assert ENV_NAMES["aws.endpoint_url"] == "AWS_ENDPOINT_URL"
+    assert ENV_NAMES["api.port"] == "AIDISCOVER_API_PORT"
+    assert ENV_NAMES["data_dir"] == "AIDISCOVER_DATA_DIR"
 
 
 def test_environment_overrides_and_region_lists() -> None:
     s = load_settings(
         {"NEO4J_URI": "bolt://db:7000", "AIDISCOVER_AWS_REGIONS": "us-east-1, eu-west-1", "AWS_REGION": "eu-west-1"}
     )
-    assert s.bolt_address == ("db", 7000)
-    assert s.aws_regions == ("us-east-1", "eu-west-1")
-    assert s.aws_default_region == "eu-west-1"
+    assert s.neo4j.bolt_address == ("db", 7000)
+    assert s.aws.regions == ("us-east-1", "eu-west-1")
+    assert s.aws.default_region == "eu-west-1"
+
+
+def test_each_area_reads_its_variables_under_their_old_names() -> None:
+    s = load_settings(
+        {
+            "AIDISCOVER_AUTH": "off",
+            "AIDISCOVER_QUERY_TIMEOUT_SECONDS": "7.5",
+            "AIDISCOVER_NL_ROW_CAP": "12",
+            "AIDISCOVER_JOB_REAP_INTERVAL": "5",
+            "AIDISCOVER_HISTORY_ENABLED": "false",
+            "AIDISCOVER_SECRETS_REDIS_URL": "redis://secrets:6379/2",
+            "AIDISCOVER_LOG_LEVEL": "debug",
+            "AIDISCOVER_DATA_DIR": "/srv/aidiscover",
+        }
+    )
+    assert s.auth.mode == "off"
+    assert s.neo4j.query_timeout_seconds == 7.5
+    assert s.llm.row_cap == 12
+    assert (s.jobs.reap_interval, s.jobs.history_enabled) == (5, False)
+    assert s.redis.secrets_url == "redis://secrets:6379/2"
+    assert s.log.level == "DEBUG"
+    assert s.redis_dir == Path("/srv/aidiscover/redis")
+
+
+def test_only_the_documented_names_are_read() -> None:
+    s = load_settings(
+        {
+            "AIDISCOVER_MODE": "off",
+            "AIDISCOVER_API_DEBUG": "true",
+            "AIDISCOVER_REDIS_URL": "redis://elsewhere:6379/0",
+            "AIDISCOVER_LLM_QUERY_TIMEOUT": "1",
+            "AIDISCOVER_NEO4J_USER": "someone",
+        }
+    )
+    assert (s.auth.mode, s.api.debug, s.redis.url) == ("required", False, "redis://127.0.0.1:6379/0")
+    assert (s.llm.query_timeout, s.neo4j.user) == (15.0, "neo4j")
+
+
+def test_every_documented_variable_maps_to_exactly_one_area_field() -> None:
+    documented = [line.split("`")[1] for line in CONFIGURATION.read_text().splitlines() if line.startswith("| `")]
+    assert len(documented) == len(set(documented)), "a variable is listed twice in docs/configuration.md"
+    fields_of: dict[str, list[str]] = {}
+    for key, variable in ENV_NAMES.items():
+        fields_of.setdefault(variable, []).append(key)
+    assert sorted(documented) == sorted(fields_of), "docs/configuration.md and the settings areas disagree"
+    shared = {variable: keys for variable, keys in fields_of.items() if len(keys) > 1}
+    assert not shared, f"variables read by more than one field: {shared}"
+    for key in ENV_NAMES:
+        area, _, name = key.rpartition(".")
+        owner = getattr(load_settings({}), area) if area else load_settings({})
+        assert name in type(owner).model_fields, f"{key} is not a field of its area"
 
 
 @pytest.mark.parametrize(
@@ -60,12 +112,22 @@ def test_environment_overrides_and_region_lists() -> None:
         ({"AWS_ENDPOINT_URL": "127.0.0.1:5000"}, "AWS_ENDPOINT_URL='127.0.0.1:5000' is invalid"),
         ({"AIDISCOVER_NEO4J_HEAP": "lots"}, "AIDISCOVER_NEO4J_HEAP='lots' is invalid"),
         ({"AIDISCOVER_NEO4J_TX_LOG_RETENTION": "forever"}, "AIDISCOVER_NEO4J_TX_LOG_RETENTION='forever' is invalid"),
+        ({"AIDISCOVER_AUTH": "maybe"}, "AIDISCOVER_AUTH='maybe' is invalid"),
+        ({"AIDISCOVER_NL_ROW_CAP": "0"}, "AIDISCOVER_NL_ROW_CAP='0' is invalid"),
+        ({"AIDISCOVER_JOB_STALL_SECONDS": "1"}, "AIDISCOVER_JOB_STALL_SECONDS='1' is invalid"),
+        ({"AIDISCOVER_LOG_FORMAT": "xml"}, "AIDISCOVER_LOG_FORMAT='xml' is invalid"),
+        ({"AIDISCOVER_METRICS_TOKEN": "short"}, "AIDISCOVER_METRICS_TOKEN=*** is invalid"),
+        ({"AIDISCOVER_JWT_SECRET": ""}, None),
     ],
 )
-def test_bad_settings_name_the_variable(env: dict[str, str], expected: str) -> None:
+def test_bad_settings_name_the_variable(env: dict[str, str], expected: str | None) -> None:
+    if expected is None:
+        load_settings(env)
+        return
     with pytest.raises(ConfigError) as err:
         load_settings(env)
     assert expected in str(err.value)
+    assert str(err.value).endswith(f"fix or unset {expected.split('=')[0]}")
     assert "\n" not in str(err.value)
 
 
@@ -74,14 +136,15 @@ def test_secret_values_are_never_echoed() -> None:
 
 
 def test_settings_table_covers_every_field() -> None:
-    assert [row.env for row in settings_table()] == [ENV_NAMES[name] for name in Settings.model_fields]
+    assert [row.env for row in settings_table()] == list(ENV_NAMES.values())
+    assert {row.area for row in settings_table()} == {"", *AREAS}
 
 
 def test_configuration_page_lists_every_variable() -> None:
     page = CONFIGURATION.read_text()
     missing = [name for name in ENV_NAMES.values() if f"| `{name}` |" not in page]
     assert not missing, f"docs/configuration.md's table lacks {missing}"
-    assert page == configuration_markdown(), "run `make docs`: docs/configuration.md drifted from core/settings.py"
+    assert page == configuration_markdown(), "run `make docs`: docs/configuration.md drifted from core/settings/"
 
 
 def test_cli_bad_setting_is_one_line_without_traceback() -> None:
@@ -126,7 +189,7 @@ def test_cli_wrong_neo4j_password_is_one_line(moto: object, settings: Settings) 
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.strip() == (
-        f"error: Neo4j at {settings.neo4j_uri} rejected the credentials of user 'neo4j': "
+        f"error: Neo4j at {settings.neo4j.uri} rejected the credentials of user 'neo4j': "
         "set NEO4J_USER / NEO4J_PASSWORD to the database's ones"
     )
 

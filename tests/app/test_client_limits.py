@@ -23,22 +23,23 @@ from core.errors import ConfigError
 from core.settings import Settings, load_settings
 from graph.neo4j.client import Graph
 from tests.app.auth_server import clear_rate_limits, serving
+from tests.settings_update import replace_settings
 
 LOGIN = "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { accessToken } }"
 
 
 @pytest.fixture(scope="module")
 def limited(settings: Settings) -> Settings:
-    return settings.model_copy(
-        update={"bcrypt_rounds": 4, "jwt_secret": SecretStr("l" * 48), "rate_limit_per_minute": 1000}
+    return replace_settings(
+        settings, auth={"bcrypt_rounds": 4, "jwt_secret": SecretStr("l" * 48), "rate_limit_per_minute": 1000}
     )
 
 
 @pytest.fixture
 def counts(limited: Settings) -> Iterator[redis.Redis]:
     """The Redis the limits live in, with no limit counts left from earlier tests."""
-    clear_rate_limits(limited.redis_url)
-    client = redis.Redis.from_url(limited.redis_url)
+    clear_rate_limits(limited.redis.url)
+    client = redis.Redis.from_url(limited.redis.url)
     yield client
     client.close()
 
@@ -53,7 +54,7 @@ def direct(limited: Settings, session_graph: Graph) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def proxied(limited: Settings, session_graph: Graph) -> Iterator[str]:
     """The API behind a trusted reverse proxy on 127.0.0.1."""
-    with serving(create_app(limited.model_copy(update={"trusted_proxies": ("127.0.0.1",)}), session_graph)) as url:
+    with serving(create_app(replace_settings(limited, api={"trusted_proxies": ("127.0.0.1",)}), session_graph)) as url:
         yield url
 
 
@@ -78,7 +79,7 @@ def test_rotating_x_forwarded_for_does_not_dodge_the_login_limit(
 ) -> None:
     """30 usernames sprayed from 127.0.0.1, each attempt claiming a new address in every proxy header."""
     codes = [login(direct, f"spray{i}", spoofed(i)) for i in range(30)]
-    limit = limited.login_attempts_per_minute
+    limit = limited.auth.login_attempts_per_minute
     assert codes == ["UNAUTHENTICATED"] * limit + ["RATE_LIMITED"] * (30 - limit)
     assert keys(counts, "login:ip:*") == {"login:ip:127.0.0.1"}  # the headers named no client
 
@@ -86,7 +87,7 @@ def test_rotating_x_forwarded_for_does_not_dodge_the_login_limit(
 def test_rotating_x_forwarded_for_does_not_dodge_the_request_limit(
     limited: Settings, session_graph: Graph, graph: Graph, counts: redis.Redis
 ) -> None:
-    with serving(create_app(limited.model_copy(update={"rate_limit_per_minute": 20}), session_graph)) as url:
+    with serving(create_app(replace_settings(limited, auth={"rate_limit_per_minute": 20}), session_graph)) as url:
         statuses = [
             httpx.post(f"{url}/graphql", json={"query": "{ __typename }"}, headers=spoofed(i)).status_code
             for i in range(25)
@@ -98,7 +99,7 @@ def test_one_username_from_many_proxied_addresses_is_limited(
     proxied: str, graph: Graph, counts: redis.Redis, limited: Settings
 ) -> None:
     codes = [login(proxied, "ada", {"X-Forwarded-For": f"198.51.100.{i}"}) for i in range(15)]
-    limit = limited.login_attempts_per_minute
+    limit = limited.auth.login_attempts_per_minute
     assert codes == ["UNAUTHENTICATED"] * limit + ["RATE_LIMITED"] * (15 - limit)
     assert len(keys(counts, "login:ip:198.51.100.*")) == 15  # behind the proxy, each address is its own client
 
@@ -109,7 +110,7 @@ def test_behind_a_trusted_proxy_the_client_is_the_right_most_untrusted_address(
     """The client may write anything left of what the proxy appends: only the proxy's entry counts."""
     headers = [{"X-Forwarded-For": f"10.9.9.{i}, 203.0.113.7, 127.0.0.1"} for i in range(20)]
     codes = [login(proxied, f"spray{i}", h) for i, h in enumerate(headers)]
-    limit = limited.login_attempts_per_minute
+    limit = limited.auth.login_attempts_per_minute
     assert codes == ["UNAUTHENTICATED"] * limit + ["RATE_LIMITED"] * (20 - limit)
     assert keys(counts, "login:ip:*") == {"login:ip:203.0.113.7"}
 
@@ -118,14 +119,14 @@ def test_uvicorn_reads_proxy_headers_only_from_trusted_proxies(limited: Settings
     app = create_app(limited, session_graph)
     none = uvicorn_config(app, limited)
     assert none.proxy_headers is False  # uvicorn's default would trust 127.0.0.1
-    some = uvicorn_config(app, limited.model_copy(update={"trusted_proxies": ("10.0.0.0/8", "192.0.2.1")}))
+    some = uvicorn_config(app, replace_settings(limited, api={"trusted_proxies": ("10.0.0.0/8", "192.0.2.1")}))
     assert some.proxy_headers is True
     assert some.forwarded_allow_ips == ["10.0.0.0/8", "192.0.2.1"]
 
 
 def test_trusted_proxies_must_be_addresses_or_networks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AIDISCOVER_TRUSTED_PROXIES", " 10.0.0.5, 10.1.0.0/16 ,::1")
-    assert load_settings().trusted_proxies == ("10.0.0.5", "10.1.0.0/16", "::1")
+    assert load_settings().api.trusted_proxies == ("10.0.0.5", "10.1.0.0/16", "::1")
     for bad in ("*", "proxy.example", "10.0.0.0/99"):
         monkeypatch.setenv("AIDISCOVER_TRUSTED_PROXIES", bad)
         with pytest.raises(ConfigError, match="AIDISCOVER_TRUSTED_PROXIES"):
@@ -134,7 +135,7 @@ def test_trusted_proxies_must_be_addresses_or_networks(monkeypatch: pytest.Monke
 
 def test_no_burst_across_a_minute_boundary_passes_more_than_the_limit(limited: Settings, counts: redis.Redis) -> None:
     """200 requests in 3.5 s around a minute boundary: a fixed window let all of them through."""
-    limiter = RateLimiter(limited.redis_url)
+    limiter = RateLimiter(limited.redis.url)
     boundary = 1_800_000_000.0  # a whole minute
     times = [boundary - 1.75 + i * 3.5 / 200 for i in range(200)]
     allowed = [t for t in times if limiter.hit("test:burst", 100, t).allowed]
@@ -145,7 +146,7 @@ def test_no_burst_across_a_minute_boundary_passes_more_than_the_limit(limited: S
 
 
 def test_no_sixty_second_span_admits_more_than_the_limit(limited: Settings, counts: redis.Redis) -> None:
-    limiter = RateLimiter(limited.redis_url)
+    limiter = RateLimiter(limited.redis.url)
     rng = random.Random(15)
     now_ms, admitted = 1_800_000_000_000, []
     for _ in range(1500):  # bursts and pauses over about five minutes (times in whole milliseconds)

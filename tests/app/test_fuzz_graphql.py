@@ -21,6 +21,7 @@ from app.server import create_app
 from core.settings import Settings
 from graph.neo4j.client import Graph
 from tests.app.auth_server import serving
+from tests.settings_update import replace_settings
 
 EXAMPLES = {GenerationMode.POSITIVE: 80, GenerationMode.NEGATIVE: 40}
 
@@ -44,7 +45,7 @@ def _codes(body: Any) -> list[tuple[str, str]]:
 def test_fuzzed_documents_never_get_a_5xx_or_an_internal_error(graph: Graph, settings: Settings) -> None:
     graph.write(SMALL_GRAPH)
     # No rate limit here: the fuzzer sends a few hundred requests a minute on purpose.
-    app_settings = settings.model_copy(update={"bcrypt_rounds": 4, "rate_limit_per_minute": 0})
+    app_settings = replace_settings(settings, auth={"bcrypt_rounds": 4, "rate_limit_per_minute": 0})
     key = auth_store.create_api_key(graph, "fuzz", "admin", "tests", 4).key
     headers = {"X-API-Key": key}
     statuses: Counter[int] = Counter()

@@ -24,6 +24,7 @@ from devclouds.moto_server import MotoServer
 from graph.neo4j.client import Graph, Params
 from ingest.providers.aws.registry import unit
 from tests.discovery import discover_job
+from tests.settings_update import replace_settings
 
 
 class CountingGraph(Graph):
@@ -48,7 +49,7 @@ def estate(moto_server: MotoServer, session_graph: Graph, settings: Settings) ->
     moto_server.reset()
     session_graph.wipe()
     estate = seed_demo_estate(moto_server.url)
-    aws = settings.model_copy(update={"aws_endpoint_url": moto_server.url})
+    aws = replace_settings(settings, aws={"endpoint_url": moto_server.url})
     with pytest.MonkeyPatch.context() as env:  # the default credentials the job's account is reached with
         env.setenv("AWS_ACCESS_KEY_ID", "testing")
         env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
@@ -64,7 +65,7 @@ KEYS: dict[str, str] = {}  # base URL -> the admin API key its requests send
 def api(settings: Settings, estate: DemoEstate, session_graph: Graph) -> Iterator[str]:
     key = auth_store.create_api_key(session_graph, "tests", "admin", "tests", rounds=4).key
     port = _free_port()
-    graph = CountingGraph(settings)
+    graph = CountingGraph(settings.neo4j, settings.redis)
     config = uvicorn.Config(create_app(settings, graph), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -250,7 +251,7 @@ def test_health_ready_and_graphiql(api: str) -> None:
 
 
 def test_ready_is_503_and_names_redis_when_redis_is_down(settings: Settings, session_graph: Graph) -> None:
-    broken = settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{_free_port()}/0"})
+    broken = replace_settings(settings, redis={"url": f"redis://127.0.0.1:{_free_port()}/0"})
 
     async def call() -> httpx.Response:
         transport = httpx.ASGITransport(app=create_app(broken, session_graph))

@@ -63,9 +63,14 @@ class Query:
 
 
 @dataclass
-class _Settings:
+class _Api:
     max_query_cost: int = 1000
     debug: bool = False
+
+
+@dataclass
+class _Settings:
+    api: _Api
 
 
 @dataclass
@@ -77,7 +82,7 @@ SCHEMA = strawberry.Schema(query=Query, extensions=[QueryLimits, ErrorCodes])
 
 
 def run(query: str, variables: dict[str, object] | None = None, **settings: object) -> strawberry.types.ExecutionResult:
-    return SCHEMA.execute_sync(query, variable_values=variables, context_value=_Ctx(_Settings(**settings)))  # type: ignore[arg-type]
+    return SCHEMA.execute_sync(query, variable_values=variables, context_value=_Ctx(_Settings(_Api(**settings))))  # type: ignore[arg-type]
 
 
 def codes(result: strawberry.types.ExecutionResult) -> list[str]:
@@ -202,7 +207,7 @@ def test_codes_follow_the_error_tree() -> None:
 
 @pytest.mark.neo4j
 def test_a_graph_read_past_the_timeout_is_stopped_with_a_clear_error(settings: Settings) -> None:
-    with Graph(settings.model_copy(update={"query_timeout_seconds": 0.2})) as graph:
+    with Graph(settings.neo4j.model_copy(update={"query_timeout_seconds": 0.2})) as graph:
         assert graph.read_timeout == 0.2
         started = time.monotonic()
         with pytest.raises(QueryTimeoutError, match="AIDISCOVER_QUERY_TIMEOUT_SECONDS") as stopped:

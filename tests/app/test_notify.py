@@ -37,6 +37,7 @@ from graph.neo4j.client import Graph
 from graph.secretstore import store_url
 from ingest.accounts.crypto import generate_key
 from ingest.broker import celery_app
+from tests.settings_update import replace_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 HOOK_SECRET = "whsec-Local-Receiver-0042"
@@ -258,14 +259,12 @@ def test_an_smtp_server_without_starttls_is_a_clear_error(smtp: tuple[Mailbox, i
 # --- the whole path through a real worker -------------------------------------------------------
 @pytest.fixture
 def notify_settings(settings: Settings) -> Settings:
-    base = settings.redis_url.rsplit("/", 1)[0]
+    base = settings.redis.url.rsplit("/", 1)[0]
     # a broker database of its own; the secret store stays the one the `graph` fixture's settings name
-    return settings.model_copy(
-        update={
-            "redis_url": f"{base}/13",
-            "secret_key": SecretStr(generate_key()),
-            "secrets_redis_url": store_url(settings),
-        }
+    return replace_settings(
+        settings,
+        redis={"url": f"{base}/13", "secrets_url": store_url(settings.redis)},
+        accounts={"secret_key": SecretStr(generate_key())},
     )
 
 
@@ -276,15 +275,15 @@ def worker_log(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def notify_worker(notify_settings: Settings, worker_log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    assert notify_settings.secret_key is not None
+    assert notify_settings.accounts.secret_key is not None
     env = {
         **os.environ,
-        "REDIS_URL": notify_settings.redis_url,
+        "REDIS_URL": notify_settings.redis.url,
         "AIDISCOVER_LOG_LEVEL": "DEBUG",
-        "AIDISCOVER_SECRET_KEY": notify_settings.secret_key.get_secret_value(),
+        "AIDISCOVER_SECRET_KEY": notify_settings.accounts.secret_key.get_secret_value(),
         "AIDISCOVER_NOTIFY_RETRY_BACKOFF": "0.5",
         "AIDISCOVER_NOTIFY_MAX_RETRIES": "4",
-        "AIDISCOVER_SECRETS_REDIS_URL": store_url(notify_settings),
+        "AIDISCOVER_SECRETS_REDIS_URL": store_url(notify_settings.redis),
     }
     with worker_log.open("wb") as out:
         proc = subprocess.Popen(
@@ -325,7 +324,7 @@ def test_a_worker_delivers_to_every_target_retrying_the_flaky_one_with_backoff(
     s = notify_settings
     add_target(
         graph,
-        s,
+        s.accounts,
         TargetSpec(
             name="hook",
             kind="webhook",
@@ -336,15 +335,17 @@ def test_a_worker_delivers_to_every_target_retrying_the_flaky_one_with_backoff(
     )
     add_target(
         graph,
-        s,
+        s.accounts,
         TargetSpec(
             name="flaky", kind="webhook", url=receivers["flaky"].url, secret=HOOK_SECRET, events=("job.failed",)
         ),
     )
-    add_target(graph, s, TargetSpec(name="slack", kind="slack", url=receivers["slack"].url, events=("job.failed",)))
+    add_target(
+        graph, s.accounts, TargetSpec(name="slack", kind="slack", url=receivers["slack"].url, events=("job.failed",))
+    )
     add_target(
         graph,
-        s,
+        s.accounts,
         TargetSpec(
             name="mail",
             kind="email",
@@ -360,7 +361,7 @@ def test_a_worker_delivers_to_every_target_retrying_the_flaky_one_with_backoff(
     )
     add_target(
         graph,
-        s,
+        s.accounts,
         TargetSpec(name="findings-only", kind="slack", url=receivers["slack"].url, events=("finding.critical",)),
     )
     app = celery_app(s)
@@ -423,7 +424,7 @@ def test_a_target_that_never_answers_is_failed_after_the_last_retry(
 ) -> None:
     add_target(
         graph,
-        notify_settings,
+        notify_settings.accounts,
         TargetSpec(name="gone", kind="webhook", url=f"http://127.0.0.1:{_free_port()}/x", secret=HOOK_SECRET),
     )
     app = celery_app(notify_settings)

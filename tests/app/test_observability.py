@@ -26,6 +26,7 @@ from devclouds.moto_server import MotoServer
 from graph.neo4j.client import Graph
 from ingest.jobs.local import run_job_local
 from ingest.jobs.model import JobRequest
+from tests.settings_update import replace_settings
 
 
 def _sample(text: str, name: str, **labels: str) -> float | None:
@@ -53,7 +54,7 @@ SCRAPE = {"Authorization": f"Bearer {METRICS_TOKEN}"}  # what Prometheus sends (
 
 @pytest.fixture
 def client(settings: Settings, graph: Graph) -> httpx.AsyncClient:
-    scraped = settings.model_copy(update={"metrics_token": SecretStr(METRICS_TOKEN)})
+    scraped = replace_settings(settings, auth={"metrics_token": SecretStr(METRICS_TOKEN)})
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(scraped, graph)), base_url="http://t")
 
 
@@ -77,7 +78,7 @@ async def test_metrics_count_http_requests_and_graphql_operations_by_name(client
 async def test_metrics_read_deployment_wide_write_counters_and_jobs(
     client: httpx.AsyncClient, settings: Settings, graph: Graph
 ) -> None:
-    r = redis.Redis.from_url(settings.redis_url)
+    r = redis.Redis.from_url(settings.redis.url)
     r.delete(GRAPH_WRITES_KEY)
     count_graph_writes(r, nodes=120, edges=340)
     count_graph_writes(r, nodes=5, edges=0)
@@ -159,7 +160,7 @@ async def test_metrics_after_a_discovery_job_and_a_few_queries(
     monkeypatch.setenv("AIDISCOVER_AWS_REGIONS", "eu-west-1")
     monkeypatch.setenv("AIDISCOVER_METRICS_TOKEN", METRICS_TOKEN)
     settings = load_settings()
-    r = redis.Redis.from_url(settings.redis_url)
+    r = redis.Redis.from_url(settings.redis.url)
     r.delete(GRAPH_WRITES_KEY)
     job = run_job_local(settings, JobRequest("aws", started_by="metrics-test"), graph=graph)
     assert job.status == "succeeded"

@@ -22,6 +22,7 @@ from graph.rows import NodeRow
 from queries.cost.estimate import estimate_all
 from tests.app.auth_server import serving
 from tests.queries.cost.cost_graph import edge, node, write
+from tests.settings_update import replace_settings
 
 # by hand from the shipped snapshot: t3.large us-east-1 0.0832*730 = 60.736; idle EIP 0.005*730 = 3.65;
 # gp2 100 GiB = 10.00; Standard_D2s_v5 westeurope 0.115*730 = 83.95; P4 disk = 5.81
@@ -147,7 +148,7 @@ def served(graph: Graph, settings: Settings) -> Iterator[tuple[str, str]]:
     _estate(graph, with_findings=True)
     estimate_all(graph, settings)
     key = auth_store.create_api_key(graph, "report-tests", "viewer", "tests", rounds=4).key
-    with serving(create_app(settings.model_copy(update={"auth": "required"}), graph)) as url:
+    with serving(create_app(replace_settings(settings, auth={"mode": "required"}), graph)) as url:
         yield url, key
 
 

@@ -16,14 +16,15 @@ from app.server import create_app
 from core.settings import Settings
 from graph.neo4j.client import Graph
 from tests.app.auth_server import serving
+from tests.settings_update import replace_settings
 
 JSON = {"Content-Type": "application/json"}
 
 
 @pytest.fixture(scope="module")
 def api(settings: Settings, session_graph: Graph) -> Iterator[str]:
-    update = {"jwt_secret": SecretStr("b" * 48), "rate_limit_per_minute": 10_000}
-    with serving(create_app(settings.model_copy(update=update), session_graph)) as url:
+    auth = {"jwt_secret": SecretStr("b" * 48), "rate_limit_per_minute": 10_000}
+    with serving(create_app(replace_settings(settings, auth=auth), session_graph)) as url:
         yield url
 
 
@@ -71,7 +72,7 @@ def test_deep_json_in_the_query_string_is_400_too(api: str) -> None:
 
 
 def test_a_body_past_the_limit_is_413_declared_or_streamed(api: str, settings: Settings) -> None:
-    assert settings.max_body_bytes == 1_048_576
+    assert settings.api.max_body_bytes == 1_048_576
     huge = json.dumps({"query": "{ __typename }", "variables": {"x": "a" * 2_000_000}}).encode()
     assert refused(post(api, huge)) == (413, "BODY_TOO_LARGE")
 

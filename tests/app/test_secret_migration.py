@@ -38,6 +38,7 @@ from ingest.accounts.model import AccountSpec
 from ingest.accounts.schedules import list_schedules
 from ingest.accounts.store import list_accounts, register_account
 from tests.app.auth_server import free_port
+from tests.settings_update import replace_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,19 +58,22 @@ def keyed(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("AIDISCOVER_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("AIDISCOVER_BCRYPT_ROUNDS", "4")
     monkeypatch.delenv("AIDISCOVER_JWT_SECRET", raising=False)
-    client = redis.Redis.from_url(settings.redis_url)
+    client = redis.Redis.from_url(settings.redis.url)
     for k in client.scan_iter(match=f"{PREFIX}*"):
         client.delete(k)
     client.delete(JWT_SECRET_KEY)  # a store as an upgrade finds it: no signing secret yet
     client.close()
-    return settings.model_copy(
-        update={"secret_key": SecretStr(key), "data_dir": tmp_path, "bcrypt_rounds": 4, "jwt_secret": None}
+    return replace_settings(
+        settings,
+        accounts={"secret_key": SecretStr(key)},
+        auth={"bcrypt_rounds": 4, "jwt_secret": None},
+        data_dir=tmp_path,
     )
 
 
 def _plant_old_nodes(graph: Graph, settings: Settings) -> None:
     """What an older version left in Neo4j: the nodes with their old properties, relationships and constraints."""
-    fernet = Fernet(settings.secret_key.get_secret_value().encode())  # type: ignore[union-attr]
+    fernet = Fernet(settings.accounts.secret_key.get_secret_value().encode())  # type: ignore[union-attr]
     graph.write("CREATE CONSTRAINT user_id IF NOT EXISTS FOR (n:User) REQUIRE n.id IS UNIQUE")
     graph.write("CREATE CONSTRAINT cloudaccount_id IF NOT EXISTS FOR (n:CloudAccount) REQUIRE n.id IS UNIQUE")
     graph.write("CREATE INDEX cloudaccount_provider IF NOT EXISTS FOR (n:CloudAccount) ON (n.provider)")
@@ -142,7 +146,7 @@ def test_migration_moves_every_old_record_into_the_store_and_nothing_is_lost(
         auth.login("bo", PASSWORD, "10.0.0.1")
     principal = auth.api_key(f"aid_{KEY_ID}_{KEY_SECRET}")
     assert (principal.role, principal.key_id) == ("operator", KEY_ID)
-    account = list_accounts(graph, keyed)[0]
+    account = list_accounts(graph, keyed.accounts)[0]
     assert (account.id, account.secret, account.regions, account.name) == (
         "aws:210987654321",
         EXTERNAL_ID,
@@ -150,7 +154,7 @@ def test_migration_moves_every_old_record_into_the_store_and_nothing_is_lost(
         "prod",
     )
     assert account.created_at == datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-    target = load_target(graph, keyed, "hook")
+    target = load_target(graph, keyed.accounts, "hook")
     assert (target.secret, target.url, target.events) == (HOOK_SECRET, "http://127.0.0.1:9/hook", ("job.failed",))
     auth.limiter.close()
 
@@ -161,12 +165,12 @@ def test_migration_moves_every_old_record_into_the_store_and_nothing_is_lost(
     assert "nothing to move" in capsys.readouterr().out
     after = _store_snapshot(graph)
     assert {c: {k: v for k, v in r.items() if c != "apikeys"} for c, r in after.items()} == before
-    assert secret_store(keyed).jwt_secret() == OLD_JWT
+    assert secret_store(keyed.redis).jwt_secret() == OLD_JWT
 
 
 def test_a_record_already_in_the_store_wins_and_the_difference_is_counted(graph: Graph, keyed: Settings) -> None:
     auth_store.create_user(graph, "ada", "the newer password", "viewer", 4)
-    secret_store(keyed).replace_jwt_secret("n" * 64)
+    secret_store(keyed.redis).replace_jwt_secret("n" * 64)
     _plant_old_nodes(graph, keyed)
     summary = migrate_secrets(graph, keyed)
     users = next(c for c in summary.labels if c.label == "User")
@@ -177,7 +181,7 @@ def test_a_record_already_in_the_store_wins_and_the_difference_is_counted(graph:
     assert kept is not None
     assert kept.role == "viewer"
     assert auth_store.check_secret("the newer password", kept.password_hash)
-    assert secret_store(keyed).jwt_secret() == "n" * 64
+    assert secret_store(keyed.redis).jwt_secret() == "n" * 64
 
 
 def test_an_unreadable_node_stays_in_neo4j_and_the_command_exits_1(
@@ -200,12 +204,14 @@ def test_backup_and_restore_carry_the_secret_store_and_never_a_plain_secret(
     key = auth_store.create_api_key(graph, "ci", "operator", "cli", 4)
     register_account(
         graph,
-        keyed,
+        keyed.accounts,
         AccountSpec(
             provider="aws", auth_method="role", secret=EXTERNAL_ID, role_arn="arn:aws:iam::210987654321:role/audit"
         ),
     )
-    add_target(graph, keyed, TargetSpec(name="hook", kind="webhook", url="http://127.0.0.1:9/x", secret=HOOK_SECRET))
+    add_target(
+        graph, keyed.accounts, TargetSpec(name="hook", kind="webhook", url="http://127.0.0.1:9/x", secret=HOOK_SECRET)
+    )
     graph.write("CREATE (:Schedule {id: 's1', account: 'aws:210987654321', spec: '0 3 * * *', paused: false})")
     before = _store_snapshot(graph)
     path = tmp_path / "b.jsonl.gz"
@@ -228,8 +234,8 @@ def test_backup_and_restore_carry_the_secret_store_and_never_a_plain_secret(
     auth = Authenticator(graph, keyed)
     assert auth.bearer(f"Bearer {auth.login('ada', PASSWORD, '10.0.0.1').access_token}").role == "admin"
     assert auth.api_key(key.key).role == "operator"
-    assert list_accounts(graph, keyed)[0].secret == EXTERNAL_ID
-    assert load_target(graph, keyed, "hook").secret == HOOK_SECRET
+    assert list_accounts(graph, keyed.accounts)[0].secret == EXTERNAL_ID
+    assert load_target(graph, keyed.accounts, "hook").secret == HOOK_SECRET
     assert [s.id for s in list_schedules(graph)] == ["s1"]
     auth.limiter.close()
 
@@ -257,7 +263,7 @@ def test_a_version_1_backup_with_old_nodes_restores_and_then_migrates(graph: Gra
 
 def _env(keyed: Settings, **extra: str) -> dict[str, str]:
     """The environment of an AI-Discover process of this deployment (the CLI and the API read only it)."""
-    key = keyed.secret_key.get_secret_value()  # type: ignore[union-attr]
+    key = keyed.accounts.secret_key.get_secret_value()  # type: ignore[union-attr]
     return {**os.environ, "AIDISCOVER_DATA_DIR": str(keyed.data_dir), "AIDISCOVER_SECRET_KEY": key, **extra}
 
 

@@ -35,6 +35,7 @@ from ingest.accounts.crypto import generate_key
 from ingest.accounts.model import AccountSpec
 from ingest.accounts.store import register_account
 from tests.app.auth_server import serving
+from tests.settings_update import replace_settings
 
 PASSWORD = "correct horse"
 
@@ -168,7 +169,7 @@ def test_rotate_secret_refuses_every_token_issued_before(
     out = capsys.readouterr().out
     assert "every access and refresh token issued before is refused" in out
     assert auth.secret != before
-    assert secret_store(fast).jwt_secret() == auth.secret
+    assert secret_store(fast.redis).jwt_secret() == auth.secret
     with pytest.raises(AuthError, match="signed with another secret"):
         auth.bearer(f"Bearer {pair.access_token}")
     with pytest.raises(AuthError, match="signed with another secret"):
@@ -181,17 +182,19 @@ def test_rotate_secret_refuses_every_token_issued_before(
 
 
 def test_no_graph_read_can_reach_a_hash_a_ciphertext_or_a_webhook_url(graph: Graph, fast: Settings) -> None:
-    keyed = fast.model_copy(update={"secret_key": SecretStr(generate_key())})
+    keyed = replace_settings(fast, accounts={"secret_key": SecretStr(generate_key())})
     user = auth_store.create_user(graph, "ada", PASSWORD, "admin", 4)
     key = auth_store.create_api_key(graph, "ci", "admin", "cli", 4)
     register_account(
         graph,
-        keyed,
+        keyed.accounts,
         AccountSpec(
             provider="aws", auth_method="role", secret="ext-id-4242", role_arn="arn:aws:iam::210987654321:role/audit"
         ),
     )
-    add_target(graph, keyed, TargetSpec(name="hook", kind="slack", url="https://hooks.slack.com/services/T0/B0/tok"))
+    add_target(
+        graph, keyed.accounts, TargetSpec(name="hook", kind="slack", url="https://hooks.slack.com/services/T0/B0/tok")
+    )
     graph.write("CREATE (:Resource:VPC {id: 'vpc-1', provider: 'aws', account: '210987654321', name: 'x'})")
     # everything a read query could return: every node with its labels and properties, every relationship
     # (label and property-key tokens outlive their last use in Neo4j, so db.labels() is no witness)
@@ -202,7 +205,7 @@ def test_no_graph_read_can_reach_a_hash_a_ciphertext_or_a_webhook_url(graph: Gra
         ],
         default=str,
     )
-    stored = secret_store(fast).all("accounts")["aws:210987654321"]
+    stored = secret_store(fast.redis).all("accounts")["aws:210987654321"]
     for needle in (
         user.password_hash,
         key.record.hash,
@@ -226,7 +229,7 @@ def test_no_graph_read_can_reach_a_hash_a_ciphertext_or_a_webhook_url(graph: Gra
 @pytest.fixture(scope="module")
 def store_api(settings: Settings, session_graph: Graph) -> Iterator[str]:
     """The API with the signing secret in the secret store (no AIDISCOVER_JWT_SECRET)."""
-    api_settings = settings.model_copy(update={"bcrypt_rounds": 4, "jwt_secret": None, "rate_limit_per_minute": 0})
+    api_settings = replace_settings(settings, auth={"bcrypt_rounds": 4, "jwt_secret": None, "rate_limit_per_minute": 0})
     with serving(create_app(api_settings, session_graph)) as url:
         yield url
 

@@ -67,7 +67,7 @@ class Worker:
 
 
 def worker_env(settings: Settings, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    env = {**os.environ, "REDIS_URL": settings.redis_url, "AIDISCOVER_LOG_LEVEL": "INFO"}
+    env = {**os.environ, "REDIS_URL": settings.redis.url, "AIDISCOVER_LOG_LEVEL": "INFO"}
     return {**env, **(extra or {})}
 
 

@@ -19,6 +19,7 @@ from graph.neo4j.client import Graph
 from ingest.providers.aws.accounts import aws_targets
 from ingest.providers.aws.registry import unit
 from tests.discovery import discover_job
+from tests.settings_update import replace_settings
 
 EC2_ONLY = (unit("ec2"),)
 OTHER_ACCOUNT = "111111111111"
@@ -32,8 +33,8 @@ def proxy(moto: MotoServer) -> Iterator[FaultProxy]:
     fault_proxy.stop()
 
 
-def via(settings: Settings, proxy: FaultProxy, **changes: object) -> Settings:
-    return settings.model_copy(update={"aws_endpoint_url": proxy.url, **changes})
+def via(settings: Settings, proxy: FaultProxy, **aws: object) -> Settings:
+    return replace_settings(settings, aws={"endpoint_url": proxy.url, **aws})
 
 
 def names(graph: Graph, label: str, account: str) -> set[str]:
@@ -60,8 +61,8 @@ def test_roles_in_two_accounts_are_discovered_side_by_side(
         CidrBlock="10.9.0.0/16",
         TagSpecifications=[{"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": "audit-vpc"}]}],
     )
-    settings = aws_settings.model_copy(
-        update={"aws_role_arns": (f"arn:aws:iam::{DEMO_ACCOUNT}:role/aidiscover-audit", role)}
+    settings = replace_settings(
+        aws_settings, aws={"role_arns": (f"arn:aws:iam::{DEMO_ACCOUNT}:role/aidiscover-audit", role)}
     )
     report = discover_job(settings, graph, regions=("us-east-1",), units=EC2_ONLY)
     assert report.accounts == tuple(sorted((DEMO_ACCOUNT, OTHER_ACCOUNT)))
@@ -80,7 +81,7 @@ def test_an_account_whose_role_cannot_be_assumed_is_reported_and_the_others_sync
     seed_demo_estate(moto.url)
     bad_role = f"arn:aws:iam::{OTHER_ACCOUNT}:role/missing"
     proxy.rules = [FaultRule("deny", service="sts", body_contains="missing")]
-    settings = via(aws_settings, proxy, aws_role_arns=(bad_role, f"arn:aws:iam::{DEMO_ACCOUNT}:role/audit"))
+    settings = via(aws_settings, proxy, role_arns=(bad_role, f"arn:aws:iam::{DEMO_ACCOUNT}:role/audit"))
     report = discover_job(settings, graph, regions=("us-east-1",), units=EC2_ONLY)
     assert len(report.warnings) == 1  # the failed account's, from planning: it has no units
     assert report.warnings[0].startswith(f"role {bad_role}: AccessDenied")
@@ -125,7 +126,7 @@ def test_an_unreachable_region_is_a_warning_and_the_others_complete(
 ) -> None:
     seed_demo_estate(moto.url)
     proxy.rules = [FaultRule("drop", service="ec2", region="eu-west-1")]
-    settings = via(aws_settings, proxy, aws_max_attempts=2)
+    settings = via(aws_settings, proxy, max_attempts=2)
     report = discover_job(settings, graph, regions=DEMO_REGIONS, units=EC2_ONLY)
     assert len(report.warnings) == 1
     assert report.warnings[0].startswith(f"aws/{DEMO_ACCOUNT}/eu-west-1/ec2: endpoint unreachable (")
@@ -135,5 +136,5 @@ def test_an_unreachable_region_is_a_warning_and_the_others_complete(
 
 
 def test_no_accounts_configured_means_the_default_credentials(aws_settings: Settings) -> None:
-    targets = aws_targets(aws_settings)
+    targets = aws_targets(aws_settings.aws)
     assert [t.source for t in targets] == ["default credentials"]

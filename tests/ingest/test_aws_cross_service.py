@@ -11,6 +11,7 @@ from devclouds.moto_server import MotoServer
 from devclouds.seed_aws_compute import seed
 from graph.neo4j.client import Graph
 from tests.discovery import discover_job
+from tests.settings_update import replace_settings
 
 REGION = "us-east-1"
 
@@ -36,7 +37,7 @@ def test_references_and_derived_links_join_the_services(
     route53.change_resource_record_sets(
         HostedZoneId=zone, ChangeBatch={"Changes": [{"Action": "CREATE", "ResourceRecordSet": record_set}]}
     )
-    settings = aws_settings.model_copy(update={"aws_max_workers": workers})
+    settings = replace_settings(aws_settings, aws={"max_workers": workers})
     report = discover_job(settings, graph, regions=(REGION,))
     assert report.errors == ()
     assert targets(graph, tier["lambda"], "USES_ROLE") == {tier["role:lambda"]}

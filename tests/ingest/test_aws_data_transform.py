@@ -120,7 +120,7 @@ class Replay:
 
 
 def fake_clients(region: str = "us-east-1") -> AwsClients:
-    return cast(AwsClients, SimpleNamespace(settings=SimpleNamespace(aws_default_region=region)))
+    return cast(AwsClients, SimpleNamespace(settings=SimpleNamespace(default_region=region)))
 
 
 # --- KMS -------------------------------------------------------------------------------------------

@@ -83,7 +83,7 @@ def net(moto_server: MotoServer, session_graph: Graph) -> Iterator[Discovered]:
         session_graph.wipe()
         estate = seed(moto_server.url, REGION)
         settings = load_settings()
-        assert settings.aws_max_workers == 1
+        assert settings.aws.max_workers == 1
         report = discover(settings, session_graph)
         client: EC2Client = boto3.client("ec2", region_name=REGION, endpoint_url=moto_server.url)
         yield Discovered(estate, settings, report, session_graph, client)

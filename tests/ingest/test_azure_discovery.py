@@ -431,7 +431,7 @@ def test_plain_http_is_only_accepted_on_loopback_and_the_token_never_shows_in_re
         "loopback host (a local server); use https; fix or unset AIDISCOVER_AZURE_ENDPOINT"
     )
     local = load_settings({"AIDISCOVER_AZURE_ENDPOINT": "http://127.0.0.1:8099/", "AIDISCOVER_AZURE_TOKEN": "s3cr3t"})
-    assert (local.azure_endpoint, local.azure_token) == ("http://127.0.0.1:8099", "s3cr3t")
+    assert (local.azure.endpoint, local.azure.token) == ("http://127.0.0.1:8099", "s3cr3t")
     assert "s3cr3t" not in repr(local)
-    assert "s3cr3t" not in repr(make_credential(local))
-    assert load_settings({}).azure_endpoint == "https://management.azure.com"
+    assert "s3cr3t" not in repr(make_credential(local.azure))
+    assert load_settings({}).azure.endpoint == "https://management.azure.com"

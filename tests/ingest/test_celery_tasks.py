@@ -19,6 +19,7 @@ from ingest.jobs.model import JobRequest
 from ingest.tasks import make_celery, submit_job
 from tests.discovery import Discovery
 from tests.ingest.jobs_support import DISCOVERED, wait_for_job
+from tests.settings_update import replace_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,13 +27,13 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def worker_settings(settings: Settings) -> Settings:
     # a Redis database of its own, so queued messages of other runs never reach this worker
-    base = settings.redis_url.rsplit("/", 1)[0]
-    return settings.model_copy(update={"redis_url": f"{base}/14"})
+    base = settings.redis.url.rsplit("/", 1)[0]
+    return replace_settings(settings, redis={"url": f"{base}/14"})
 
 
 @pytest.fixture
 def worker(worker_settings: Settings, moto: MotoServer) -> Iterator[subprocess.Popen[str]]:
-    env = {**os.environ, "REDIS_URL": worker_settings.redis_url, "AIDISCOVER_LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "REDIS_URL": worker_settings.redis.url, "AIDISCOVER_LOG_LEVEL": "WARNING"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "worker", "--concurrency", "1"],
         cwd=ROOT,

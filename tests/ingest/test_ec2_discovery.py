@@ -353,7 +353,7 @@ def test_an_unreachable_endpoint_raises_endpoint_unreachable_naming_the_url_and_
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     monkeypatch.setenv("AIDISCOVER_AWS_MAX_ATTEMPTS", "1")  # no retry backoff: the test stays fast
     settings = load_settings()
-    assert settings.aws_endpoint_url == url
+    assert settings.aws.endpoint_url == url
 
     with pytest.raises(EndpointUnreachable) as caught:
         discover_job(settings, graph, regions=("us-east-1",))

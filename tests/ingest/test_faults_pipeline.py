@@ -51,7 +51,7 @@ def fault_env(estate: MotoServer, monkeypatch: pytest.MonkeyPatch) -> dict[str, 
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AIDISCOVER_AWS_ROLE_ARNS": ",".join(f"arn:aws:iam::{a}:role/{AUDIT_ROLE}" for a in AWS_ACCOUNTS),
         "AIDISCOVER_AWS_REGIONS": REGION,
-        "REDIS_URL": base.redis_url.rsplit("/", 1)[0] + "/12",  # a database of its own
+        "REDIS_URL": base.redis.url.rsplit("/", 1)[0] + "/12",  # a database of its own
         "AIDISCOVER_TASK_VISIBILITY_TIMEOUT": "10",  # a dead worker's tasks go to another one after 10 s
         "AIDISCOVER_JOB_UNIT_RETRIES": "8",
     }
@@ -144,7 +144,7 @@ def test_neo4j_restarted_mid_ingest_tasks_retry_and_the_job_completes(
     job_id = submit_job(fault_settings, JobRequest("aws", started_by="test"))
     wait_until(lambda: staged_units(graph, job_id) >= 1, 120, "a unit to write its nodes")
     assert not get_job(graph, job_id).finished  # the outage below lands mid-job
-    server = Neo4jServer(fault_settings)
+    server = Neo4jServer(fault_settings.neo4j, fault_settings.neo4j_dir)
     assert server.stop()
     time.sleep(10)  # long enough that the job's next tasks meet the outage, however fast the machine
     server.start()
@@ -165,7 +165,7 @@ def test_redis_restarted_mid_job_fails_the_job_loudly_and_a_rerun_completes(
     worker = start_worker(workers, fault_settings, tmp_path, "w")
     job_id = submit_job(fault_settings, JobRequest("aws", started_by="test"))
     wait_until(lambda: staged_units(graph, job_id) >= 3, 120, "three units to write their nodes")
-    server = RedisServer(fault_settings)
+    server = RedisServer(fault_settings.redis, fault_settings.redis_dir)
     assert server.stop()
     server.start()  # the append-only file keeps the queue and the job's state up to the last second's writes
     job = wait_for_job(graph, job_id, 180, stall_seconds=30)

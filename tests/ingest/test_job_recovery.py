@@ -50,7 +50,7 @@ def env(proxy: FaultProxy, monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatc
     base = load_settings()
     monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
     monkeypatch.setenv("AIDISCOVER_AWS_REGIONS", REGION)
-    monkeypatch.setenv("REDIS_URL", base.redis_url.rsplit("/", 1)[0] + "/11")
+    monkeypatch.setenv("REDIS_URL", base.redis.url.rsplit("/", 1)[0] + "/11")
     monkeypatch.setenv("AIDISCOVER_JOB_REAP_INTERVAL", "3")
     monkeypatch.delenv("AIDISCOVER_TASK_VISIBILITY_TIMEOUT", raising=False)
     monkeypatch.delenv("AIDISCOVER_JOB_STALL_SECONDS", raising=False)
@@ -73,7 +73,7 @@ def start(workers: list[Worker], settings: Settings, tmp_path: Path, name: str, 
 
 def fresh(settings: Settings) -> Settings:
     """``settings`` after emptying its Redis database (no queued task or job state from an earlier test)."""
-    redis.Redis.from_url(settings.redis_url).flushdb()
+    redis.Redis.from_url(settings.redis.url).flushdb()
     celery_app(settings).control.purge()
     return settings
 
@@ -91,7 +91,7 @@ def test_a_killed_worker_unit_runs_again_within_two_minutes_with_the_default_set
     env: pytest.MonkeyPatch, proxy: FaultProxy, graph: Graph, workers: list[Worker], tmp_path: Path
 ) -> None:
     settings = fresh(load_settings())
-    assert settings.task_visibility_timeout == 60  # the default: the bound below holds as shipped
+    assert settings.jobs.task_visibility_timeout == 60  # the default: the bound below holds as shipped
     proxy.rules.append(FaultRule("delay", service="ec2", region=REGION, body_contains=SLOW, delay=45))
     first = start(workers, settings, tmp_path, "doomed")
     job_id = submit_job(settings, JobRequest("aws", regions=(REGION,), started_by="test"))
@@ -134,7 +134,7 @@ def test_a_unit_slower_than_the_visibility_timeout_runs_once_and_its_job_is_not_
     assert [u.key for u in job.units if u.attempts != 1] == []  # no unit handed out twice
     assert rule.injected == 1  # the slow call was made once
     slow = next(u for u in job.units if u.key.endswith(f"/{REGION}/ec2"))
-    assert slow.seconds >= 16 > settings.job_stall_seconds  # silent longer than the stall limit, yet not reaped
+    assert slow.seconds >= 16 > settings.jobs.stall_seconds  # silent longer than the stall limit, yet not reaped
     assert "job reaper: ran" in worker.log.read_text(errors="replace")  # the reaper did run meanwhile
 
 
@@ -142,19 +142,19 @@ def test_a_flushed_redis_fails_its_running_jobs_within_the_reap_interval_without
     env: pytest.MonkeyPatch, proxy: FaultProxy, graph: Graph, workers: list[Worker], tmp_path: Path
 ) -> None:
     settings = fresh(load_settings())
-    assert settings.job_stall_seconds == 900  # not what reaps it: the lost state is noticed at once
+    assert settings.jobs.stall_seconds == 900  # not what reaps it: the lost state is noticed at once
     proxy.rules.append(FaultRule("delay", service="ec2", region=REGION, body_contains=SLOW, delay=60))
     worker = start(workers, settings, tmp_path, "w")  # and no `aidiscover beat`
     job_id = submit_job(settings, JobRequest("aws", regions=(REGION,), started_by="test"))
     wait_until(lambda: slow_unit(graph, job_id, proxy), 120, "the ec2 unit to be mid-way")
-    redis.Redis.from_url(settings.redis_url).flushall()  # the queue, the unacked tasks and the job's state
+    redis.Redis.from_url(settings.redis.url).flushall()  # the queue, the unacked tasks and the job's state
     flushed_at = time.monotonic()
-    wait_until(lambda: get_job(graph, job_id).finished, settings.job_reap_interval + 15, "the job to be reaped")
+    wait_until(lambda: get_job(graph, job_id).finished, settings.jobs.reap_interval + 15, "the job to be reaped")
     reaped_after = time.monotonic() - flushed_at
     job = get_job(graph, job_id)
     assert job.status == "failed"
     assert job.errors == (LOST,)
-    assert reaped_after <= settings.job_reap_interval + 3, reaped_after  # one interval, plus a query's time
+    assert reaped_after <= settings.jobs.reap_interval + 3, reaped_after  # one interval, plus a query's time
     assert "marked failed: " + LOST in worker.log.read_text(errors="replace")
     proxy.rules.clear()
 
@@ -169,7 +169,7 @@ def test_the_reaper_runs_in_one_place_at_a_time_and_spares_jobs_that_report(
 ) -> None:
     env.setenv("AIDISCOVER_JOB_REAP_INTERVAL", "60")
     settings = fresh(load_settings())
-    client = redis.Redis.from_url(settings.redis_url)
+    client = redis.Redis.from_url(settings.redis.url)
     now, old = datetime.now(UTC), datetime.now(UTC) - timedelta(hours=1)
     _job(graph, "reporting", "worker", now)  # a unit reported just now
     _job(graph, "held", "worker", old)  # silent for an hour, but a live worker runs one of its units
@@ -186,9 +186,9 @@ def test_the_reaper_runs_in_one_place_at_a_time_and_spares_jobs_that_report(
     barrier = threading.Barrier(8)
 
     def contend() -> None:
-        with Graph(settings) as own:
+        with Graph(settings.neo4j, settings.redis) as own:
             barrier.wait()
-            results.append(reap_once(settings, own, redis.Redis.from_url(settings.redis_url)))
+            results.append(reap_once(settings.jobs, own, redis.Redis.from_url(settings.redis.url)))
 
     threads = [threading.Thread(target=contend) for _ in range(8)]
     for t in threads:
@@ -199,14 +199,14 @@ def test_the_reaper_runs_in_one_place_at_a_time_and_spares_jobs_that_report(
     assert len(results) == 8
     assert len(ran) == 1  # one of eight simultaneous reapers ran
     assert sorted(ran[0], key=lambda r: r.job_id) == [Reaped("lost", LOST), Reaped("silent", stalled(900))]
-    assert reap_once(settings, graph, client) is None  # and none other within the interval
+    assert reap_once(settings.jobs, graph, client) is None  # and none other within the interval
     spared = ("reporting", "held", "queued", "local")
     assert {j: get_job(graph, j).status for j in spared} == dict.fromkeys(spared, "running")
     assert get_job(graph, "silent").errors == (stalled(900),)
     assert get_job(graph, "lost").errors == (LOST,)
 
     client.delete(LOCK_KEY)  # the interval is over
-    assert reap_once(settings, graph, client) == []  # nothing else to reap
+    assert reap_once(settings.jobs, graph, client) == []  # nothing else to reap
 
 
 def test_a_start_job_redelivered_mid_dispatch_plans_again_with_its_first_stamp(
@@ -216,7 +216,7 @@ def test_a_start_job_redelivered_mid_dispatch_plans_again_with_its_first_stamp(
     job_id = "start-redelivered"
     first = SyncStamp(time.time_ns() // 1000 - 60_000_000, datetime.now(UTC) - timedelta(minutes=1))
     # what a start_job killed after planning, maybe after queuing some units, leaves behind
-    redis.Redis.from_url(settings.redis_url).set(state_key(job_id), json.dumps(stamp_to_json(first)))
+    redis.Redis.from_url(settings.redis.url).set(state_key(job_id), json.dumps(stamp_to_json(first)))
     kwargs = {"provider": "aws", "regions": [REGION], "started_by": "test"}
     celery_app(settings).send_task(START_JOB, kwargs=kwargs, task_id=job_id)  # its redelivery
     worker = start(workers, settings, tmp_path, "w")

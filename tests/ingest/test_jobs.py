@@ -31,7 +31,7 @@ def job_settings(moto: MotoServer, monkeypatch: pytest.MonkeyPatch) -> Settings:
     seed_demo_estate(moto.url)
     monkeypatch.setenv("AIDISCOVER_AWS_REGIONS", REGION)
     base = load_settings()
-    monkeypatch.setenv("REDIS_URL", base.redis_url.rsplit("/", 1)[0] + "/13")  # a database of its own
+    monkeypatch.setenv("REDIS_URL", base.redis.url.rsplit("/", 1)[0] + "/13")  # a database of its own
     return load_settings()
 
 
@@ -97,7 +97,7 @@ def test_a_worker_runs_a_queued_job_and_the_graph_equals_an_in_process_run(
     job_settings: Settings, worker: Worker, graph: Graph
 ) -> None:
     job_id = submit_job(job_settings, JobRequest("aws", regions=(REGION,), started_by="test"))
-    events = [e for e in follow(job_settings.redis_url, job_id) if e is not None]
+    events = [e for e in follow(job_settings.redis.url, job_id) if e is not None]
     job = wait_for_job(graph, job_id, 120)
     assert job.status == "succeeded", (job.errors, worker.output())
     assert job.via == "worker"

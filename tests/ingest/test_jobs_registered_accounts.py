@@ -26,7 +26,7 @@ def test_a_job_discovers_the_registered_accounts_instead_of_the_default_credenti
     monkeypatch.setenv("AIDISCOVER_SECRET_KEY", Fernet.generate_key().decode())
     settings = load_settings()
     spec = AccountSpec("aws", "role", role_arn=f"arn:aws:iam::{FOREIGN}:role/aidiscover-audit", secret="ext-id-42")
-    register_account(graph, settings, spec)
+    register_account(graph, settings.accounts, spec)
     try:
         job = run_job_local(settings, JobRequest("aws", started_by="test"), graph=graph)
         assert job.status == "succeeded", job.errors

@@ -20,6 +20,7 @@ from ingest.providers.azure.provider import ALL_SUBSCRIPTIONS
 from ingest.providers.registry import PROVIDERS
 from ingest.tasks import make_celery
 from tests.discovery import discover_job
+from tests.settings_update import replace_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 JOB_CODE = ("ingest/jobs/units.py", "ingest/jobs/plan.py", "ingest/jobs/local.py", "ingest/tasks.py")
@@ -45,7 +46,7 @@ def test_the_direct_discovery_path_and_its_celery_task_are_gone(settings: Settin
 
 
 def test_every_provider_names_a_unit_with_a_read_for_each_spec_it_plans(settings: Settings) -> None:
-    configured = settings.model_copy(update={"azure_subscriptions": ("sub-a",), "gcp_scopes": ("projects/p",)})
+    configured = replace_settings(settings, azure={"subscriptions": ("sub-a",)}, gcp={"scopes": ("projects/p",)})
     assert set(PROVIDERS) == PROVIDER_NAMES
     for name in ("azure", "gcp"):  # AWS plans with STS: the moto test below
         provider = PROVIDERS[name]
@@ -57,12 +58,12 @@ def test_every_provider_names_a_unit_with_a_read_for_each_spec_it_plans(settings
 
 
 def test_azure_plans_one_unit_reading_every_requested_subscription_together(settings: Settings) -> None:
-    configured = settings.model_copy(update={"azure_subscriptions": ("SUB-A", "sub-b", "sub-a")})
+    configured = replace_settings(settings, azure={"subscriptions": ("SUB-A", "sub-b", "sub-a")})
     [spec] = plan_job(JobRequest("azure"), configured).units
     assert (spec.account, spec.service, spec.source) == (ALL_SUBSCRIPTIONS, "resource-graph", "sub-a,sub-b")
     [asked] = plan_job(JobRequest("azure", accounts=("sub-c",)), configured).units
     assert asked.source == "sub-c"
-    [every] = plan_job(JobRequest("azure"), settings.model_copy(update={"azure_subscriptions": ()})).units
+    [every] = plan_job(JobRequest("azure"), replace_settings(settings, azure={"subscriptions": ()})).units
     assert every.source == ""  # every subscription the credentials see
 
 

@@ -17,7 +17,7 @@ from celery.schedules import crontab, schedule
 
 from app.cli import main
 from core.errors import RegistrationError
-from core.settings import Settings
+from core.settings import RedisSettings, Settings
 from devclouds.moto_server import MotoServer
 from graph.neo4j.client import Graph
 from graph.secretstore import store_url
@@ -33,6 +33,7 @@ from ingest.accounts.schedules import (
 from ingest.accounts.store import register_account
 from ingest.schedules import PREFIX, START_JOB, GraphScheduler
 from ingest.tasks import make_celery
+from tests.settings_update import replace_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 AWS = AccountSpec(provider="aws", auth_method="profile", profile="default", account_id="123456789012", name="moto")
@@ -40,23 +41,23 @@ GCP = AccountSpec(provider="gcp", auth_method="workload_identity", account_id="s
 
 
 def test_specs_parse_to_celery_schedules_or_say_what_is_valid(settings: Settings) -> None:
-    assert parse_spec("*/15  3 * * 1-5", settings) == crontab.from_string("*/15 3 * * 1-5")
-    assert parse_spec("@every 2h", settings) == schedule(timedelta(hours=2))
+    assert parse_spec("*/15  3 * * 1-5", settings.accounts) == crontab.from_string("*/15 3 * * 1-5")
+    assert parse_spec("@every 2h", settings.accounts) == schedule(timedelta(hours=2))
     with pytest.raises(RegistrationError, match=r"is invalid .*Invalid end range: 61 > 59"):
-        parse_spec("61 * * * *", settings)
+        parse_spec("61 * * * *", settings.accounts)
     with pytest.raises(RegistrationError, match="not a 5-field cron expression"):
-        parse_spec("0 3 * *", settings)
+        parse_spec("0 3 * *", settings.accounts)
     with pytest.raises(RegistrationError, match="shorter than 60 s"):
-        parse_spec("@every 10s", settings)
+        parse_spec("@every 10s", settings.accounts)
 
 
 def test_schedules_are_set_changed_paused_and_removed(graph: Graph, settings: Settings) -> None:
-    register_account(graph, settings, AWS)
+    register_account(graph, settings.accounts, AWS)
     with pytest.raises(RegistrationError, match="no cloud account 'aws:999999999999'"):
-        set_schedule(graph, settings, "aws:999999999999", "0 3 * * *")
+        set_schedule(graph, settings.accounts, "aws:999999999999", "0 3 * * *")
     with pytest.raises(RegistrationError, match="is invalid"):
-        set_schedule(graph, settings, "aws:123456789012", "0 25 * * *")
-    item = set_schedule(graph, settings, "123456789012", "0 3 * * *", ("eu-west-1",))
+        set_schedule(graph, settings.accounts, "aws:123456789012", "0 25 * * *")
+    item = set_schedule(graph, settings.accounts, "123456789012", "0 3 * * *", ("eu-west-1",))
     assert (item.id, item.account, item.spec, item.regions, item.paused) == (
         "aws:123456789012",
         "aws:123456789012",
@@ -64,7 +65,7 @@ def test_schedules_are_set_changed_paused_and_removed(graph: Graph, settings: Se
         ("eu-west-1",),
         False,
     )
-    assert set_schedule(graph, settings, "aws:123456789012", "30 4 * * *").spec == "30 4 * * *"
+    assert set_schedule(graph, settings.accounts, "aws:123456789012", "30 4 * * *").spec == "30 4 * * *"
     assert set_paused(graph, "aws:123456789012", True).paused
     assert not set_paused(graph, "aws:123456789012", False).paused
     assert [s.id for s in list_schedules(graph)] == ["aws:123456789012"]
@@ -76,7 +77,7 @@ def test_schedules_are_set_changed_paused_and_removed(graph: Graph, settings: Se
 def test_cli_sets_lists_and_pauses_schedules(
     graph: Graph, settings: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    register_account(graph, settings, AWS)
+    register_account(graph, settings.accounts, AWS)
     assert main(["schedules", "set", "aws:123456789012", "0 3 * * *"]) == 0
     assert "schedule aws:123456789012: aws:123456789012 at '0 3 * * *', active" in capsys.readouterr().out
     assert main(["schedules", "pause", "aws:123456789012"]) == 0
@@ -87,10 +88,10 @@ def test_cli_sets_lists_and_pauses_schedules(
 
 
 def test_the_scheduler_follows_the_graph(graph: Graph, settings: Settings) -> None:
-    register_account(graph, settings, AWS)
-    register_account(graph, settings, GCP)
-    set_schedule(graph, settings, "aws:123456789012", "0 3 * * *", ("eu-west-1",))
-    set_schedule(graph, settings, "gcp:shop-prod-1", "@every 6h")
+    register_account(graph, settings.accounts, AWS)
+    register_account(graph, settings.accounts, GCP)
+    set_schedule(graph, settings.accounts, "aws:123456789012", "0 3 * * *", ("eu-west-1",))
+    set_schedule(graph, settings.accounts, "gcp:shop-prod-1", "@every 6h")
     sched = GraphScheduler(make_celery(settings), settings=settings)
     try:
         ours = {n: e for n, e in sched.schedule.items() if n.startswith(PREFIX)}
@@ -107,11 +108,11 @@ def test_the_scheduler_follows_the_graph(graph: Graph, settings: Settings) -> No
         assert "reap" in " ".join(sched.schedule)  # static entries from beat_schedule stay
 
         set_paused(graph, "gcp:shop-prod-1", True)
-        set_schedule(graph, settings, "aws:123456789012", "0 3 * * *", ("eu-west-1",))  # unchanged timing
+        set_schedule(graph, settings.accounts, "aws:123456789012", "0 3 * * *", ("eu-west-1",))  # unchanged timing
         assert sched.reload()
         assert "schedule:gcp:shop-prod-1" not in sched.schedule
         assert sched.schedule["schedule:aws:123456789012"] is aws  # kept its state
-        set_schedule(graph, settings, "aws:123456789012", "15 * * * *")
+        set_schedule(graph, settings.accounts, "aws:123456789012", "15 * * * *")
         sched.reload()
         changed = sched.schedule["schedule:aws:123456789012"]
         assert changed is not aws
@@ -143,7 +144,7 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture
 def beat_env(settings: Settings, moto: MotoServer, tmp_path: Path) -> dict[str, str]:
-    base = settings.redis_url.rsplit("/", 1)[0]
+    base = settings.redis.url.rsplit("/", 1)[0]
     return {
         **os.environ,
         "REDIS_URL": f"{base}/12",
@@ -152,13 +153,13 @@ def beat_env(settings: Settings, moto: MotoServer, tmp_path: Path) -> dict[str, 
         "AIDISCOVER_SCHEDULE_RELOAD_SECONDS": "1",
         "AIDISCOVER_SCHEDULE_MIN_INTERVAL_SECONDS": "1",
         "AIDISCOVER_AWS_REGIONS": "eu-west-1",
-        "AIDISCOVER_SECRETS_REDIS_URL": store_url(settings),
+        "AIDISCOVER_SECRETS_REDIS_URL": store_url(settings.redis),
     }  # own broker; the tests' secret store
 
 
 @pytest.fixture
 def beat_and_worker(beat_env: dict[str, str], tmp_path: Path) -> Iterator[tuple[Path, Path]]:
-    app = make_celery(Settings(redis_url=beat_env["REDIS_URL"]))  # type: ignore[call-arg]
+    app = make_celery(Settings(redis=RedisSettings().model_copy(update={"url": beat_env["REDIS_URL"]})))
     app.control.purge()
     logs = (tmp_path / "beat.log", tmp_path / "worker.log")
     worker = _spawn(["worker", "--concurrency", "1"], beat_env, logs[1])
@@ -172,13 +173,13 @@ def test_a_real_beat_sends_the_schedule_to_a_real_worker_which_starts_the_job(
     graph: Graph, settings: Settings, beat_and_worker: tuple[Path, Path]
 ) -> None:
     beat_log, worker_log = beat_and_worker
-    settings = settings.model_copy(update={"schedule_min_interval_seconds": 1})
-    register_account(graph, settings, AWS)
+    settings = replace_settings(settings, accounts={"schedule_min_interval_seconds": 1})
+    register_account(graph, settings.accounts, AWS)
     # a paused schedule beside the live one: beat must never send it
-    register_account(graph, settings, GCP)
-    set_schedule(graph, settings, "gcp:shop-prod-1", "@every 1s")
+    register_account(graph, settings.accounts, GCP)
+    set_schedule(graph, settings.accounts, "gcp:shop-prod-1", "@every 1s")
     set_paused(graph, "gcp:shop-prod-1", True)
-    set_schedule(graph, settings, "aws:123456789012", "@every 3s", ("eu-west-1",))
+    set_schedule(graph, settings.accounts, "aws:123456789012", "@every 3s", ("eu-west-1",))
     deadline = time.monotonic() + 120
     jobs: list[dict[str, object]] = []
     while time.monotonic() < deadline and not jobs:

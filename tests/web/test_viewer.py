@@ -24,6 +24,7 @@ from core.settings import Settings
 from graph.neo4j.client import Graph
 from ingest.jobs.progress import Progress, publish
 from tests.app.auth_server import serving
+from tests.settings_update import replace_settings
 from web import DIST_DIR
 
 # the module fixture generates and discovers the estate: 1-3 min on an idle machine, up to ~7 min on a loaded one
@@ -67,8 +68,8 @@ class Site:
 def site(settings: Settings, demo_graph: Graph) -> Iterator[Site]:
     assert (DIST_DIR / "viewer.js").is_file(), "the viewer is not built: run `make web`"
     session_graph = demo_graph  # the demo estate, discovered, with findings and cost (tests/estates.py)
-    fast = settings.model_copy(update={"bcrypt_rounds": 4, "rate_limit_per_minute": 0, "auth": "required"})
-    key = ensure_demo_api_key(session_graph, fast)
+    fast = replace_settings(settings, auth={"bcrypt_rounds": 4, "rate_limit_per_minute": 0, "mode": "required"})
+    key = ensure_demo_api_key(session_graph, fast.auth)
     auth_store.create_user(session_graph, "alice", PASSWORD, "viewer", 4)
     with serving(create_app(fast, session_graph)) as url:
         yield Site(url, key)
@@ -247,14 +248,14 @@ def test_a_jobs_progress_arrives_over_the_subscription(page: Page, site: Site, s
     """The events are published on the job progress channel (ingest.jobs.progress.publish, as a worker does;
     no worker runs here); the viewer follows them over graphql-transport-ws on the real server and Redis."""
     job = f"viewer-test-{uuid.uuid4().hex[:12]}"
-    publish(settings.redis_url, Progress(job, "running", 4, 4, 1, 0, 120, 200, 0, 0, "aws/123/us-east-1/ec2 done"))
+    publish(settings.redis.url, Progress(job, "running", 4, 4, 1, 0, 120, 200, 0, 0, "aws/123/us-east-1/ec2 done"))
     sign_in_with_key(page, site)
     page.click("#nav-jobs")
     page.fill("#job-follow-id", job)
     page.click("#job-follow-go")
     page.wait_for_selector("#job-status:text-is('running')")
     assert "1/4 units, 120 nodes" in page.inner_text("#job-progress")
-    publish(settings.redis_url, Progress(job, "succeeded", 4, 4, 4, 0, 480, 800, 0, 12, "done"))
+    publish(settings.redis.url, Progress(job, "succeeded", 4, 4, 4, 0, 480, 800, 0, 12, "done"))
     page.wait_for_selector("#job-status:text-is('succeeded')")
     assert "4/4 units, 480 nodes, 800 edges" in page.inner_text("#job-progress")
 

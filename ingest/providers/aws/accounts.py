@@ -18,7 +18,7 @@ import boto3
 import botocore.session
 from botocore.credentials import DeferredRefreshableCredentials
 
-from core.settings import Settings
+from core.settings import AwsSettings
 from ingest.providers.aws.client import AwsClients, partition_for
 
 if TYPE_CHECKING:
@@ -59,24 +59,24 @@ def assumed_session(sts: STSClient, role_arn: str, external_id: str | None, regi
     return boto3.Session(botocore_session=core, region_name=region)
 
 
-def aws_targets(settings: Settings, base: boto3.Session | None = None) -> list[AwsTarget]:
+def aws_targets(settings: AwsSettings, base: boto3.Session | None = None) -> list[AwsTarget]:
     """Every configured account. Nothing configured means the default credentials' own account."""
     targets: list[AwsTarget] = []
-    base_session = base or boto3.Session(profile_name=settings.aws_profile)
-    for profile in settings.aws_profiles:
+    base_session = base or boto3.Session(profile_name=settings.profile)
+    for profile in settings.profiles:
         targets.append(AwsTarget(f"profile {profile}", AwsClients(settings, boto3.Session(profile_name=profile))))
     base_clients = AwsClients(settings, base_session)
-    roles = list(settings.aws_role_arns)
-    if settings.aws_organization_role:
-        org = base_clients.client("organizations", settings.aws_default_region)
-        partition = partition_for(settings.aws_default_region)
+    roles = list(settings.role_arns)
+    if settings.organization_role:
+        org = base_clients.client("organizations", settings.default_region)
+        partition = partition_for(settings.default_region)
         for page in org.get_paginator("list_accounts").paginate():
             for account in page["Accounts"]:
                 if account.get("Status") == "ACTIVE":
-                    roles.append(f"arn:{partition}:iam::{account['Id']}:role/{settings.aws_organization_role}")
+                    roles.append(f"arn:{partition}:iam::{account['Id']}:role/{settings.organization_role}")
     sts = base_clients.sts()
     for role_arn in dict.fromkeys(roles):  # keep order, drop repeats
-        session = assumed_session(sts, role_arn, settings.aws_external_id, settings.aws_default_region)
+        session = assumed_session(sts, role_arn, settings.external_id, settings.default_region)
         targets.append(AwsTarget(f"role {role_arn}", AwsClients(settings, session)))
     if not targets:
         targets.append(AwsTarget("default credentials", base_clients))

@@ -22,7 +22,7 @@ from botocore.exceptions import (
 )
 
 from core.errors import ConfigError, DiscoveryError, EndpointUnreachable
-from core.settings import Settings
+from core.settings import AwsSettings
 
 if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
@@ -66,12 +66,12 @@ class AwsClients:
     """Makes boto3 clients for one set of credentials. Clients are thread-safe; the session is not,
     so every client is created here, from the calling thread."""
 
-    def __init__(self, settings: Settings, session: boto3.Session | None = None) -> None:
+    def __init__(self, settings: AwsSettings, session: boto3.Session | None = None) -> None:
         self.settings = settings
-        self.session = session or boto3.Session(profile_name=settings.aws_profile)
+        self.session = session or boto3.Session(profile_name=settings.profile)
         self.config = Config(
-            retries={"mode": "adaptive", "max_attempts": settings.aws_max_attempts},
-            connect_timeout=settings.aws_connect_timeout,
+            retries={"mode": "adaptive", "max_attempts": settings.max_attempts},
+            connect_timeout=settings.connect_timeout,
             read_timeout=60,
         )
 
@@ -80,7 +80,7 @@ class AwsClients:
         return self.session.client(
             service,  # type: ignore[call-overload]
             region_name=region,
-            endpoint_url=self.settings.aws_endpoint_url,
+            endpoint_url=self.settings.endpoint_url,
             config=self.config,
         )
 
@@ -91,7 +91,7 @@ class AwsClients:
         return client
 
     def sts(self) -> STSClient:
-        client: STSClient = self.client("sts", self.settings.aws_default_region)
+        client: STSClient = self.client("sts", self.settings.default_region)
         return client
 
 

@@ -53,7 +53,7 @@ def client(clients: AwsClients, service: str, region: str) -> Any:
     return clients.session.client(
         service,  # type: ignore[call-overload]
         region_name=region,
-        endpoint_url=clients.settings.aws_endpoint_url,
+        endpoint_url=clients.settings.endpoint_url,
         config=clients.config,
     )
 

@@ -122,7 +122,7 @@ def _read_details(s3: S3Client, call: Any, bucket: BucketTypeDef, region: str) -
 
 
 def get_s3(clients: AwsClients) -> list[BucketDetails]:
-    home = clients.settings.aws_default_region
+    home = clients.settings.default_region
     s3_home: S3Client = client(clients, "s3", home)
     buckets = [b for page in s3_home.get_paginator("list_buckets").paginate() for b in page.get("Buckets", [])]
     regional: dict[str, S3Client] = {home: s3_home}

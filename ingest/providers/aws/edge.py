@@ -79,7 +79,7 @@ def get_zones(client: Route53Client) -> list[ZoneRecord]:
 
 
 def fetch_global_edge(clients: AwsClients, region: str) -> GlobalEdgePayload:
-    home = clients.settings.aws_default_region
+    home = clients.settings.default_region
     cloudfront: CloudFrontClient = clients._client("cloudfront", home)
     route53: Route53Client = clients._client("route53", home)
     return GlobalEdgePayload(get_distributions(cloudfront), get_zones(route53))

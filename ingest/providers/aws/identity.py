@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 
 def iam_client(clients: AwsClients) -> IAMClient:
-    client: IAMClient = clients._client("iam", clients.settings.aws_default_region)
+    client: IAMClient = clients._client("iam", clients.settings.default_region)
     return client
 
 

@@ -48,7 +48,7 @@ class AwsProvider:
         chosen = _services(request)
         for target in all_aws_targets(settings, warnings):
             clients = target.clients
-            with aws_errors(settings.aws_endpoint_url):
+            with aws_errors(settings.aws.endpoint_url):
                 try:
                     account = clients.sts().get_caller_identity()["Account"]
                 except ClientError as exc:
@@ -57,7 +57,7 @@ class AwsProvider:
                     continue
                 if wanted and account not in wanted:
                     continue
-                regions = request.regions or settings.aws_regions or _enabled_regions(clients)
+                regions = request.regions or settings.aws.regions or _enabled_regions(clients)
             remember_target(target)
             units += [
                 UnitSpec("aws", account, GLOBAL_REGION, u.service, target.source) for u in chosen if u.global_service
@@ -103,7 +103,7 @@ def _services(request: JobRequest) -> tuple[AwsUnit, ...]:
 
 
 def _enabled_regions(clients: AwsClients) -> tuple[str, ...]:
-    regions = clients.ec2(clients.settings.aws_default_region).describe_regions(AllRegions=False)["Regions"]
+    regions = clients.ec2(clients.settings.default_region).describe_regions(AllRegions=False)["Regions"]
     return tuple(sorted(r["RegionName"] for r in regions if r.get("RegionName")))
 
 

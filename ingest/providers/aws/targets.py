@@ -25,10 +25,10 @@ def all_aws_targets(settings: Settings, warnings: list[str]) -> list[AwsTarget]:
     default credentials are not a target of their own."""
     registered, problems = registered_aws_targets(settings)
     warnings += problems
-    configured = bool(settings.aws_profiles or settings.aws_role_arns or settings.aws_organization_role)
+    configured = bool(settings.aws.profiles or settings.aws.role_arns or settings.aws.organization_role)
     if registered and not configured:
         return registered
-    return [*aws_targets(settings), *registered]
+    return [*aws_targets(settings.aws), *registered]
 
 
 def remember_target(target: AwsTarget) -> None:

@@ -21,7 +21,7 @@ from azure.identity import DefaultAzureCredential
 from azure.mgmt.resourcegraph import ResourceGraphClient
 
 from core.errors import ConfigError, DiscoveryError, EndpointUnreachable
-from core.settings import Settings
+from core.settings import AzureSettings
 
 log = logging.getLogger(__name__)
 
@@ -48,27 +48,27 @@ class StaticTokenCredential:
         return "StaticTokenCredential(token=***)"
 
 
-def make_credential(settings: Settings) -> TokenCredential:
-    if settings.azure_token:
+def make_credential(settings: AzureSettings) -> TokenCredential:
+    if settings.token:
         log.info("azure: using the static token from AIDISCOVER_AZURE_TOKEN")
-        return StaticTokenCredential(settings.azure_token)
+        return StaticTokenCredential(settings.token)
     return DefaultAzureCredential()
 
 
-def make_client(settings: Settings, credential: TokenCredential | None = None) -> ResourceGraphClient:
+def make_client(settings: AzureSettings, credential: TokenCredential | None = None) -> ResourceGraphClient:
     """A ResourceGraphClient for the configured endpoint, with the configured retries and timeouts."""
     return ResourceGraphClient(
         credential or make_credential(settings),
-        base_url=settings.azure_endpoint,
-        retry_total=settings.azure_max_retries,
-        connection_timeout=settings.azure_timeout,
-        read_timeout=settings.azure_timeout,
+        base_url=settings.endpoint,
+        retry_total=settings.max_retries,
+        connection_timeout=settings.timeout,
+        read_timeout=settings.timeout,
     )
 
 
-def https_required(settings: Settings) -> bool:
+def https_required(settings: AzureSettings) -> bool:
     """False only for a plain-http endpoint, which settings accept on a loopback host only."""
-    return urlsplit(settings.azure_endpoint).scheme != "http"
+    return urlsplit(settings.endpoint).scheme != "http"
 
 
 def _reason(exc: HttpResponseError) -> str:

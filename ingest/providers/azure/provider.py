@@ -44,9 +44,9 @@ class AzureUnit:
     def read(self, spec: UnitSpec, settings: Settings) -> UnitRows:
         """``spec.source``: the subscriptions, comma-separated (empty: every visible one)."""
         requested = tuple(s for s in spec.source.split(",") if s)
-        client = make_client(settings)
-        with client, azure_errors(settings.azure_endpoint):
-            payload = fetch_azure(client, requested, settings.azure_page_size, https_required(settings))
+        client = make_client(settings.azure)
+        with client, azure_errors(settings.azure.endpoint):
+            payload = fetch_azure(client, requested, settings.azure.page_size, https_required(settings.azure))
         seen = visible_subscriptions(payload)
         warnings = tuple(
             f"subscription {s}: not visible to these credentials in Resource Graph; skipped, nothing removed"
@@ -63,12 +63,12 @@ class AzureProvider:
     name: str = "azure"
 
     def configured(self, settings: Settings) -> bool:
-        return bool(settings.azure_subscriptions)
+        return bool(settings.azure.subscriptions)
 
     def plan(self, request: JobRequest, settings: Settings, warnings: list[str]) -> tuple[UnitSpec, ...]:
         """One unit over the subscriptions asked for, else those configured, else every visible one."""
         asked = request.accounts if request.provider == self.name else ()
-        subs = dict.fromkeys(lid(s) for s in (asked or settings.azure_subscriptions) if lid(s))
+        subs = dict.fromkeys(lid(s) for s in (asked or settings.azure.subscriptions) if lid(s))
         return (UnitSpec("azure", ALL_SUBSCRIPTIONS, "*", SERVICE, ",".join(subs)),)
 
     def unit(self, spec: UnitSpec) -> AzureUnit:

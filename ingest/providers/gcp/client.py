@@ -21,7 +21,7 @@ from google.auth.exceptions import DefaultCredentialsError, TransportError
 from google.cloud import asset_v1
 
 from core.errors import ConfigError, DiscoveryError, EndpointUnreachable
-from core.settings import Settings
+from core.settings import GcpSettings
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +29,10 @@ CLOUD_ASSET_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 GOOGLE_ENDPOINT = "https://cloudasset.googleapis.com"
 
 
-def asset_client(settings: Settings) -> asset_v1.AssetServiceClient:
+def asset_client(settings: GcpSettings) -> asset_v1.AssetServiceClient:
     """An AssetServiceClient over REST, with the configured endpoint and credentials."""
     credentials: Credentials
-    if settings.gcp_anonymous:
+    if settings.anonymous:
         credentials = AnonymousCredentials()  # type: ignore[no-untyped-call]
     else:
         try:
@@ -42,7 +42,7 @@ def asset_client(settings: Settings) -> asset_v1.AssetServiceClient:
                 "no Google credentials found: set GOOGLE_APPLICATION_CREDENTIALS or run "
                 "`gcloud auth application-default login` (AIDISCOVER_GCP_ANONYMOUS=true only for a local server)"
             ) from None
-    options = ClientOptions(api_endpoint=settings.gcp_endpoint) if settings.gcp_endpoint else None
+    options = ClientOptions(api_endpoint=settings.endpoint) if settings.endpoint else None
     return asset_v1.AssetServiceClient(credentials=credentials, transport="rest", client_options=options)
 
 

@@ -32,10 +32,10 @@ class GcpUnit:
     service: str = SERVICE
 
     def read(self, spec: UnitSpec, settings: Settings) -> UnitRows:
-        client = asset_client(settings)
-        with gcp_errors(settings.gcp_endpoint):
+        client = asset_client(settings.gcp)
+        with gcp_errors(settings.gcp.endpoint):
             try:
-                payload = fetch_scope(client, spec.source, settings.gcp_asset_types, settings.gcp_page_size)
+                payload = fetch_scope(client, spec.source, settings.gcp.asset_types, settings.gcp.page_size)
             except (gexc.PermissionDenied, gexc.Forbidden) as exc:
                 raise UnitFailedError(
                     f"{spec.key}: permission denied ({exc.code}); skipped, nothing removed", warning=True
@@ -51,12 +51,12 @@ class GcpProvider:
     name: str = "gcp"
 
     def configured(self, settings: Settings) -> bool:
-        return bool(settings.gcp_scopes)
+        return bool(settings.gcp.scopes)
 
     def plan(self, request: JobRequest, settings: Settings, warnings: list[str]) -> tuple[UnitSpec, ...]:
         """One unit per scope asked for, else per configured scope (AIDISCOVER_GCP_SCOPES)."""
         asked = request.accounts if request.provider == self.name else ()
-        scopes = asked or settings.gcp_scopes
+        scopes = asked or settings.gcp.scopes
         if not scopes:
             raise ConfigError("no GCP scope to discover: set AIDISCOVER_GCP_SCOPES (e.g. projects/p)")
         return tuple(UnitSpec("gcp", scope, "*", SERVICE, scope) for scope in scopes)

@@ -68,22 +68,22 @@ class RefreshResult:
 
 
 def refresh_prices(settings: Settings, providers: tuple[str, ...], out: Path | None = None) -> RefreshResult:
-    regions = {p: [r for r in settings.cost_refresh_regions if _provider_of(r) == p] for p in ("aws", "azure", "gcp")}
+    regions = {p: [r for r in settings.cost.refresh_regions if _provider_of(r) == p] for p in ("aws", "azure", "gcp")}
     fetched: list[Price] = []
     counts: dict[str, int] = {}
     notes: list[str] = []
-    with httpx.Client(timeout=settings.cost_refresh_timeout, follow_redirects=True) as client:
+    with httpx.Client(timeout=settings.cost.refresh_timeout, follow_redirects=True) as client:
         for provider in providers:
             try:
                 if provider == "aws":
-                    found, more = fetch_aws(client, settings.cost_aws_pricing_url.rstrip("/"), regions["aws"])
+                    found, more = fetch_aws(client, settings.cost.aws_pricing_url.rstrip("/"), regions["aws"])
                 elif provider == "azure":
-                    found, more = fetch_azure(client, settings.cost_azure_prices_url, regions["azure"])
-                elif settings.cost_gcp_api_key is None:
+                    found, more = fetch_azure(client, settings.cost.azure_prices_url, regions["azure"])
+                elif settings.cost.gcp_api_key is None:
                     found, more = [], ["gcp skipped: set AIDISCOVER_COST_GCP_API_KEY (Cloud Billing Catalog API key)"]
                 else:
-                    key = settings.cost_gcp_api_key.get_secret_value()
-                    found, more = fetch_gcp(client, settings.cost_gcp_billing_url.rstrip("/"), key, regions["gcp"])
+                    key = settings.cost.gcp_api_key.get_secret_value()
+                    found, more = fetch_gcp(client, settings.cost.gcp_billing_url.rstrip("/"), key, regions["gcp"])
             except PriceDataError as exc:
                 found, more = [], [f"{provider} failed: {exc}"]
             counts[provider] = len(found)
@@ -115,7 +115,7 @@ def refresh_prices(settings: Settings, providers: tuple[str, ...], out: Path | N
         fetched=True,
         currency="USD",
         prices=tuple(fetched + carried),
-        source_urls=(settings.cost_aws_pricing_url, settings.cost_azure_prices_url, settings.cost_gcp_billing_url),
+        source_urls=(settings.cost.aws_pricing_url, settings.cost.azure_prices_url, settings.cost.gcp_billing_url),
     )
     path = out or refreshed_dir(settings) / f"prices-{today}.json"
     try:

@@ -16,13 +16,14 @@ from app.nl.llm import LLMClient, Message
 from core.errors import LLMError
 from core.settings import Settings
 from devclouds.llm_server import Reply, ScriptedLLMServer
+from tests.settings_update import replace_settings
 
 HI = [Message("user", "hello")]
 
 
 def client(settings: Settings, budget: Budget | None = None, sleeps: list[float] | None = None) -> LLMClient:
-    breaker = CircuitBreaker(settings.llm_breaker_failures, settings.llm_breaker_seconds)
-    return LLMClient(settings, breaker, budget, sleep=(sleeps.append if sleeps is not None else lambda _s: None))
+    breaker = CircuitBreaker(settings.llm.breaker_failures, settings.llm.breaker_seconds)
+    return LLMClient(settings.llm, breaker, budget, sleep=(sleeps.append if sleeps is not None else lambda _s: None))
 
 
 def test_a_plain_answer_with_usage(nl_settings: Settings, scripted: ScriptedLLMServer) -> None:
@@ -30,7 +31,7 @@ def test_a_plain_answer_with_usage(nl_settings: Settings, scripted: ScriptedLLMS
     done = client(nl_settings).complete(HI, user="u", operation="op")
     assert (done.text, done.prompt_tokens, done.completion_tokens) == ("MATCH (n) RETURN n", 120, 7)
     sent = scripted.requests[0]
-    assert sent["model"] == nl_settings.llm_model
+    assert sent["model"] == nl_settings.llm.model
     assert sent["temperature"] == 0.0
 
 
@@ -46,7 +47,7 @@ def test_429_waits_retry_after_then_500_backs_off(nl_settings: Settings, scripte
 def test_malformed_and_timeouts_are_retried_then_fail_with_one_line(
     nl_settings: Settings, scripted: ScriptedLLMServer
 ) -> None:
-    settings = nl_settings.model_copy(update={"llm_timeout": 0.5})
+    settings = replace_settings(nl_settings, llm={"timeout": 0.5})
     scripted.push(Reply(malformed=True), Reply("late", delay=1.5), Reply(status=503))
     with pytest.raises(LLMError, match=r"failed 3 time\(s\), last: HTTP 503"):
         client(settings).complete(HI, user="u", operation="op")
@@ -63,9 +64,9 @@ def test_the_circuit_opens_after_five_failures_and_half_opens_later(
     nl_settings: Settings, scripted: ScriptedLLMServer
 ) -> None:
     now = [0.0]
-    settings = nl_settings.model_copy(update={"llm_max_retries": 0})
+    settings = replace_settings(nl_settings, llm={"max_retries": 0})
     breaker = CircuitBreaker(5, 300, clock=lambda: now[0])
-    llm = LLMClient(settings, breaker, None, sleep=lambda _s: None)
+    llm = LLMClient(settings.llm, breaker, None, sleep=lambda _s: None)
     scripted.push(*[Reply(status=500)] * 5)
     for _ in range(5):
         with pytest.raises(LLMError):
@@ -87,7 +88,7 @@ def test_the_circuit_opens_after_five_failures_and_half_opens_later(
 
 
 def test_no_more_than_the_configured_calls_are_in_flight(nl_settings: Settings, scripted: ScriptedLLMServer) -> None:
-    settings = nl_settings.model_copy(update={"llm_max_concurrent": 3})
+    settings = replace_settings(nl_settings, llm={"max_concurrent": 3})
     llm = client(settings)
     scripted.push(*[Reply("x", delay=0.3)] * 9)
     threads = [
@@ -105,7 +106,7 @@ def test_no_more_than_the_configured_calls_are_in_flight(nl_settings: Settings, 
 def test_streaming_yields_pieces_and_accounts_usage(
     nl_settings: Settings, scripted: ScriptedLLMServer, redis_client: redis.Redis
 ) -> None:
-    budget = Budget(redis_client, nl_settings)
+    budget = Budget(redis_client, nl_settings.llm)
     scripted.push(Reply("Two instances are public: web-1 and web-2.", prompt_tokens=1000, completion_tokens=500))
     pieces = list(client(nl_settings, budget).stream(HI, user="alice", operation="summarise"))
     assert len(pieces) > 1
@@ -116,16 +117,17 @@ def test_streaming_yields_pieces_and_accounts_usage(
 
 
 def test_budget_prices_calls_and_raises_each_alert_once(nl_settings: Settings, redis_client: redis.Redis) -> None:
-    settings = nl_settings.model_copy(
-        update={
-            "llm_price_input_per_mtok": 1.0,
-            "llm_price_output_per_mtok": 2.0,
-            "llm_alert_daily_usd": 0.01,
-            "llm_alert_request_usd": 0.001,
-            "llm_alert_monthly_usd": 1.0,
-        }
+    settings = replace_settings(
+        nl_settings,
+        llm={
+            "price_input_per_mtok": 1.0,
+            "price_output_per_mtok": 2.0,
+            "alert_daily_usd": 0.01,
+            "alert_request_usd": 0.001,
+            "alert_monthly_usd": 1.0,
+        },
     )
-    budget = Budget(redis_client, settings, now=lambda: datetime(2026, 3, 10, 12, tzinfo=UTC))
+    budget = Budget(redis_client, settings.llm, now=lambda: datetime(2026, 3, 10, 12, tzinfo=UTC))
     assert budget.record("alice", "generate_cypher", 4000, 1000) == pytest.approx(0.006)
     budget.check_request("alice", 0.006)
     assert budget.record("bob", "summarise", 4000, 1000) == pytest.approx(0.006)  # the day passes 0.01
@@ -141,14 +143,14 @@ def test_budget_prices_calls_and_raises_each_alert_once(nl_settings: Settings, r
 
 
 def test_monthly_projection_alert(nl_settings: Settings, redis_client: redis.Redis) -> None:
-    settings = nl_settings.model_copy(update={"llm_price_input_per_mtok": 10.0, "llm_alert_monthly_usd": 5.0})
-    budget = Budget(redis_client, settings, now=lambda: datetime(2026, 3, 2, 0, tzinfo=UTC))
+    settings = replace_settings(nl_settings, llm={"price_input_per_mtok": 10.0, "alert_monthly_usd": 5.0})
+    budget = Budget(redis_client, settings.llm, now=lambda: datetime(2026, 3, 2, 0, tzinfo=UTC))
     budget.record("alice", "generate_cypher", 20_000, 0)  # 0.2 USD after one day -> 6.2 USD projected
     assert any("projected monthly" in a for a in budget.status().alerts)
 
 
 def test_redis_down_never_fails_a_call(nl_settings: Settings, scripted: ScriptedLLMServer) -> None:
-    budget = Budget(redis.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2), nl_settings)
+    budget = Budget(redis.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2), nl_settings.llm)
     scripted.push(Reply("ok"))
     assert client(nl_settings, budget).complete(HI, user="u", operation="op").text == "ok"
 

@@ -159,8 +159,8 @@ def test_token_usage_is_accounted_per_user_and_operation(
     lines = {(x.user, x.operation): x for x in svc.budget.status().lines}
     assert lines["carol", "generate_cypher"].prompt_tokens == 3000
     assert lines["carol", "summarise"].prompt_tokens == 500
-    price = nl_settings.llm_price_input_per_mtok
-    assert answer.cost_usd == pytest.approx((3500 * price + 41 * nl_settings.llm_price_output_per_mtok) / 1e6)
+    price = nl_settings.llm.price_input_per_mtok
+    assert answer.cost_usd == pytest.approx((3500 * price + 41 * nl_settings.llm.price_output_per_mtok) / 1e6)
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "x" * 501])

@@ -114,7 +114,7 @@ def shared_llm() -> Iterator[ScriptedLLMServer]:
 @pytest.fixture(scope="module")
 def chat(settings: Settings, shared_llm: ScriptedLLMServer) -> OpenAILike:
     """One chat model and connection pool for the module; each case still gets its own breaker and budget."""
-    return build_llm(scripted_settings(settings, shared_llm.url))
+    return build_llm(scripted_settings(settings, shared_llm.url).llm)
 
 
 @pytest.fixture
@@ -135,7 +135,7 @@ def hardened(session_graph: Graph) -> Graph:
 def permissive_estate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Graph]:
     """A second Neo4j with the old, permissive settings (layer 1 off), holding the same estate."""
     with permissive_neo4j(tmp_path_factory.mktemp("permissive"), free_port(), free_port()) as server:
-        graph = Graph(server.settings)
+        graph = Graph(server.settings.neo4j, server.settings.redis)
         graph.verify()
         ensure_schema(graph, SCHEMA)
         build_estate(graph)

@@ -12,16 +12,17 @@ from app.nl.evaluate import evaluate, load_questions
 from app.nl.pipeline import NLServices
 from core.settings import Settings
 from graph.neo4j.client import Graph
+from tests.settings_update import replace_settings
 
 
 def test_template_answers_equal_the_reference_results_on_the_demo_estate(
     demo_graph: Graph, settings: Settings, make: Callable[..., NLServices]
 ) -> None:
-    client = redis.Redis.from_url(settings.redis_url)
+    client = redis.Redis.from_url(settings.redis.url)
     try:
         for key in client.scan_iter("aidiscover:nl:*"):
             client.delete(key)
-        svc = make(demo_graph, settings.model_copy(update={"llm_api_key": None}), client, llm=False)
+        svc = make(demo_graph, replace_settings(settings, llm={"api_key": None}), client, llm=False)
         results = evaluate(svc, load_questions())
     finally:
         client.close()

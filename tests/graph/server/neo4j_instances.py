@@ -13,7 +13,7 @@ function loaded, no address blocked. It shows what the other defence layers do w
 
     def test_gate_holds_without_neo4j_restrictions(tmp_path: Path) -> None:
         with permissive_neo4j(tmp_path, free_port(), free_port()) as neo4j:
-            settings = neo4j.settings          # full Settings pointing at it: Graph(settings), the NL pipeline, ...
+            settings = neo4j.settings          # full Settings pointing at it: Graph(settings.neo4j), the NL pipeline
             driver = GraphDatabase.driver(neo4j.uri, auth=neo4j.auth)
             ...
 
@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.settings import Settings, load_settings
+from core.settings import Neo4jSettings, Settings, load_settings
 from graph.server.neo4j_hardening import (
     ALLOWLIST_SETTING,
     FILE_URLS_SETTING,
@@ -60,11 +60,11 @@ class RunningNeo4j:
 
     @property
     def uri(self) -> str:
-        return self.settings.neo4j_uri
+        return self.settings.neo4j.uri
 
     @property
     def auth(self) -> tuple[str, str]:
-        return (self.settings.neo4j_user, self.settings.neo4j_password)
+        return (self.settings.neo4j.user, self.settings.neo4j.password)
 
 
 def free_port() -> int:
@@ -76,7 +76,8 @@ def free_port() -> int:
 
 def _link_session_lib(server: Neo4jServer) -> None:
     """Point the new home's lib/ at the session Neo4j's jars when they are current (else Maven resolves)."""
-    shared = Neo4jServer(load_settings())
+    session = load_settings()
+    shared = Neo4jServer(session.neo4j, session.neo4j_dir)
     lib = server.home / "lib"
     if lib.exists() or lib.is_symlink() or not shared.lib_is_current():
         return
@@ -96,18 +97,11 @@ def local_neo4j(
 
     ``run_as``: the OS user it runs as (AIDISCOVER_NEO4J_RUN_AS; needs root); empty: ours.
     """
-    settings = Settings(
-        data_dir=directory,
-        neo4j_home=directory / "neo4j",
-        neo4j_uri=f"bolt://127.0.0.1:{bolt_port}",
-        neo4j_http_port=http_port,
-        neo4j_password=PASSWORD,
-        neo4j_heap="512m",
-        neo4j_pagecache="64m",
-        neo4j_start_timeout=120.0,
-        neo4j_run_as=run_as,
-    )
-    server = Neo4jServer(settings, extra_settings)
+    neo4j = Neo4jSettings(
+        home=directory / "neo4j", http_port=http_port, heap="512m", pagecache="64m", start_timeout=120.0, run_as=run_as
+    ).model_copy(update={"uri": f"bolt://127.0.0.1:{bolt_port}", "password": PASSWORD})  # fields named by NEO4J_*
+    settings = Settings(data_dir=directory, neo4j=neo4j)
+    server = Neo4jServer(settings.neo4j, settings.neo4j_dir, extra_settings)
     _link_session_lib(server)
     server.start()
     try:

@@ -24,7 +24,7 @@ from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import Neo4jError
 
 from core.errors import ConfigError
-from core.settings import Settings
+from core.settings import Neo4jSettings
 from graph.backup import backup, restore
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
@@ -265,7 +265,7 @@ def test_permissive_server_reads_files_urls_and_runs_apoc(
 
 # --- the product still works on the hardened server ---------------------------------------------
 def test_schema_backup_and_restore_work_on_the_hardened_server(hardened: RunningNeo4j, tmp_path: Path) -> None:
-    with Graph(hardened.settings) as graph:
+    with Graph(hardened.settings.neo4j, hardened.settings.redis) as graph:
         graph.wipe()
         ensure_schema(graph, SCHEMA)  # SHOW CONSTRAINTS / INDEXES, CALL db.awaitIndexes
         graph.write("CREATE (:Resource:VPC {id: 'arn:vpc-h', name: 'h', provider: 'aws'})-[:LOOPS]->(:Job {id: 'j'})")
@@ -294,8 +294,7 @@ def test_a_server_running_an_older_conf_is_reported(hardened: RunningNeo4j, capl
 
 
 def test_conf_hardening_is_in_every_rendered_conf(tmp_path: Path) -> None:
-    settings = Settings(neo4j_home=tmp_path / "neo4j")
-    lines = render_conf(settings, tmp_path / "neo4j").splitlines()
+    lines = render_conf(Neo4jSettings(home=tmp_path / "neo4j"), tmp_path / "neo4j").splitlines()
     for name, value in HARDENING.items():
         assert f"{name}={value}" in lines
     assert f"{IMPORT_DIR_SETTING}={tmp_path / 'neo4j' / 'import'}" in lines
@@ -303,9 +302,9 @@ def test_conf_hardening_is_in_every_rendered_conf(tmp_path: Path) -> None:
 
 
 def test_extra_settings_override_drop_and_are_validated(tmp_path: Path) -> None:
-    settings = Settings(neo4j_home=tmp_path / "neo4j")
+    settings = Neo4jSettings(home=tmp_path / "neo4j")
     extra = {UNRESTRICTED_SETTING: "apoc.*", ALLOWLIST_SETTING: None, "db.logs.query.enabled": "OFF"}
-    lines = Neo4jServer(settings, extra).render().splitlines()
+    lines = Neo4jServer(settings, tmp_path / "neo4j", extra).render().splitlines()
     assert f"{UNRESTRICTED_SETTING}=apoc.*" in lines
     assert not any(line.startswith(ALLOWLIST_SETTING) for line in lines)
     assert "db.logs.query.enabled=OFF" in lines
@@ -315,5 +314,5 @@ def test_extra_settings_override_drop_and_are_validated(tmp_path: Path) -> None:
         {UNRESTRICTED_SETTING: "apoc.*\ndbms.security.auth_enabled=false"},
     ):
         with pytest.raises(ConfigError):
-            Neo4jServer(settings, bad)
+            Neo4jServer(settings, tmp_path / "neo4j", bad)
     check_conf_settings({UNRESTRICTED_SETTING: None})

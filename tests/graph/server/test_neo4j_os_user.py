@@ -19,7 +19,7 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import Neo4jError
 
 from core.errors import ServiceError
-from core.settings import Settings
+from core.settings import Neo4jSettings
 from graph.server.os_user import check_access, service_user
 from tests.graph.server.neo4j_instances import PERMISSIVE_SETTINGS, free_port, local_neo4j
 
@@ -83,5 +83,5 @@ def test_run_as_our_own_user_is_no_switch() -> None:
 
 
 def test_run_as_names_are_validated() -> None:
-    with pytest.raises(ValueError, match="neo4j_run_as"):
-        Settings(neo4j_run_as="root; rm -rf /")
+    with pytest.raises(ValueError, match="run_as"):
+        Neo4jSettings(run_as="root; rm -rf /")

@@ -21,7 +21,7 @@ import pytest
 import redis
 
 from core.errors import Neo4jAuthError, PortInUseError, ServiceError, ServiceStartTimeout
-from core.settings import Settings
+from core.settings import Neo4jSettings, RedisSettings, Settings
 from graph.neo4j.client import Graph
 from graph.server import processes, services
 from graph.server.neo4j_server import Neo4jServer
@@ -59,7 +59,7 @@ def listening_socket() -> Iterator[socket.socket]:
 def resolved_lib(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """lib/ resolved once by Maven (from ~/.m2 after the first time) for every test home to link to."""
     home = tmp_path_factory.mktemp("neo4j-lib") / "neo4j"
-    Neo4jServer(Settings(neo4j_home=home)).resolve()
+    Neo4jServer(Neo4jSettings(home=home), home).resolve()
     return home / "lib"
 
 
@@ -69,20 +69,19 @@ def make_settings(tmp_path: Path) -> Iterator[MakeSettings]:
     made: list[Settings] = []
     ports = {"bolt": free_port(), "http": free_port(), "redis": free_port()}
 
-    def make(name: str = "a", password: str = PASSWORD_A, **overrides: object) -> Settings:
+    def make(name: str = "a", password: str = PASSWORD_A, redis_url: str = "", **neo4j: object) -> Settings:
         fields: dict[str, object] = {
-            "data_dir": tmp_path / name,
-            "neo4j_home": tmp_path / name / "neo4j",
-            "neo4j_uri": f"bolt://127.0.0.1:{ports['bolt']}",
-            "neo4j_http_port": ports["http"],
-            "redis_url": f"redis://127.0.0.1:{ports['redis']}/0",
-            "neo4j_password": password,
-            "neo4j_heap": "512m",
-            "neo4j_pagecache": "64m",
-            "neo4j_start_timeout": 90.0,
+            "home": tmp_path / name / "neo4j",
+            "uri": f"bolt://127.0.0.1:{ports['bolt']}",
+            "http_port": ports["http"],
+            "password": password,
+            "heap": "512m",
+            "pagecache": "64m",
+            "start_timeout": 90.0,
         }
-        fields.update(overrides)
-        settings = Settings(**fields)  # type: ignore[arg-type]
+        fields.update(neo4j)
+        redis = RedisSettings().model_copy(update={"url": redis_url or f"redis://127.0.0.1:{ports['redis']}/0"})
+        settings = Settings(data_dir=tmp_path / name, neo4j=Neo4jSettings().model_copy(update=fields), redis=redis)
         made.append(settings)
         return settings
 
@@ -121,10 +120,10 @@ def fake_java_home(tmp_path: Path, behaviour: str) -> Path:
 def test_neo4j_up_status_noop_down(
     make_settings: MakeSettings, resolved_lib: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings = make_settings(neo4j_tx_log_retention="3 files")
+    settings = make_settings(tx_log_retention="3 files")
     link_lib(settings, resolved_lib)
     stale = dead_pid()
-    processes.write_pid(Neo4jServer(settings).pidfile, stale)
+    processes.write_pid(Neo4jServer(settings.neo4j, settings.neo4j_dir).pidfile, stale)
 
     with caplog.at_level(logging.WARNING, logger="graph.server.neo4j_server"):
         [first] = services.up(settings, ["neo4j"])
@@ -140,13 +139,13 @@ def test_neo4j_up_status_noop_down(
     [state] = services.status(settings, ["neo4j"])
     assert state.running
     assert state.pid == first.pid
-    assert f"http://127.0.0.1:{settings.neo4j_http_port}" in state.line()
+    assert f"http://127.0.0.1:{settings.neo4j.http_port}" in state.line()
 
     [again] = services.up(settings, ["neo4j"])
     assert again.running
     assert again.pid == first.pid
     assert again.seconds is None
-    with Graph(settings) as graph:  # the rendered conf reached the server
+    with Graph(settings.neo4j, settings.redis) as graph:  # the rendered conf reached the server
         [retention] = graph.read(
             "SHOW SETTINGS YIELD name, value WHERE name = 'db.tx_log.rotation.retention_policy' RETURN value"
         )
@@ -157,8 +156,8 @@ def test_neo4j_up_status_noop_down(
     assert stopped.pid is None
     assert first.pid is not None
     assert not processes.pid_alive(first.pid)
-    assert not processes.port_listening(*settings.bolt_address)
-    assert not Neo4jServer(settings).pidfile.exists()
+    assert not processes.port_listening(*settings.neo4j.bolt_address)
+    assert not Neo4jServer(settings.neo4j, settings.neo4j_dir).pidfile.exists()
     [after] = services.status(settings, ["neo4j"])
     assert not after.running
 
@@ -175,8 +174,8 @@ def test_neo4j_wrong_password_for_existing_data(make_settings: MakeSettings, res
     with pytest.raises(Neo4jAuthError) as err:
         services.up(changed, ["neo4j"])
     message = str(err.value)
-    assert created.neo4j_uri in message
-    assert str(Neo4jServer(created).data) in message
+    assert created.neo4j.uri in message
+    assert str(Neo4jServer(created.neo4j, created.neo4j_dir).data) in message
     assert PASSWORD_A not in message
     assert PASSWORD_B not in message
     assert "\n" not in message
@@ -191,11 +190,11 @@ def test_neo4j_port_held_by_another_program(
     make_settings: MakeSettings, listening_socket: socket.socket, which: str
 ) -> None:
     port = listening_socket.getsockname()[1]
-    held = {"neo4j_uri": f"bolt://127.0.0.1:{port}"} if which == "bolt" else {"neo4j_http_port": port}
+    held = {"uri": f"bolt://127.0.0.1:{port}"} if which == "bolt" else {"http_port": port}
     settings = make_settings(**held)
     with pytest.raises(PortInUseError, match=rf"127\.0\.0\.1:{port} .*(NEO4J_URI|NEO4J_HTTP_PORT)"):
         services.up(settings, ["neo4j"])
-    assert not Neo4jServer(settings).pidfile.exists()
+    assert not Neo4jServer(settings.neo4j, settings.neo4j_dir).pidfile.exists()
 
 
 @pytest.mark.neo4j
@@ -206,18 +205,18 @@ def test_neo4j_exit_during_start_is_reported(make_settings: MakeSettings, resolv
     with pytest.raises(ServiceError, match=r"exited while starting.*boom from the fake JVM") as err:
         services.up(settings, ["neo4j"])
     assert "\n" not in str(err.value)
-    assert not Neo4jServer(settings).pidfile.exists()
+    assert not Neo4jServer(settings.neo4j, settings.neo4j_dir).pidfile.exists()
 
 
 @pytest.mark.neo4j
 def test_neo4j_start_timeout_stops_the_process(make_settings: MakeSettings, resolved_lib: Path, tmp_path: Path) -> None:
     java_home = fake_java_home(tmp_path, "exec sleep 60")
-    settings = make_settings(java_home=java_home, neo4j_start_timeout=1.0)
+    settings = make_settings(java_home=java_home, start_timeout=1.0)
     link_lib(settings, resolved_lib)
     with pytest.raises(ServiceStartTimeout, match=r"within 1 s \(stopped it\).*neo4j\.log") as err:
         services.up(settings, ["neo4j"])
     assert str(settings.neo4j_dir / "logs" / "neo4j.log") in str(err.value)
-    assert not Neo4jServer(settings).pidfile.exists()
+    assert not Neo4jServer(settings.neo4j, settings.neo4j_dir).pidfile.exists()
 
 
 # --- Redis ---------------------------------------------------------------------------------------
@@ -231,7 +230,7 @@ def test_redis_up_noop_down(make_settings: MakeSettings) -> None:
     assert first.running
     assert first.managed
     assert first.pid not in (None, os.getpid())
-    assert redis.Redis.from_url(settings.redis_url).ping()
+    assert redis.Redis.from_url(settings.redis.url).ping()
 
     [again] = services.up(settings, ["redis"])
     assert again.pid == first.pid
@@ -244,7 +243,7 @@ def test_redis_up_noop_down(make_settings: MakeSettings) -> None:
     assert not stopped.running
     assert first.pid is not None
     assert not processes.pid_alive(first.pid)
-    assert not processes.port_listening(*settings.redis_address)
+    assert not processes.port_listening(*settings.redis.address)
 
 
 @pytest.mark.redis
@@ -253,13 +252,13 @@ def test_redis_keeps_its_data_when_killed(make_settings: MakeSettings) -> None:
     settings = make_settings()
     [first] = services.up(settings, ["redis"])
     assert first.pid is not None
-    client = redis.Redis.from_url(settings.redis_url)
+    client = redis.Redis.from_url(settings.redis.url)
     try:
         assert client.config_get("appendonly") == {"appendonly": "yes"}
         assert client.config_get("appendfsync") == {"appendfsync": "everysec"}
         assert Path(client.config_get("dir")["dir"]) == settings.redis_dir.resolve()
         client.set("job:persisted", "still-here")
-        append_dir = RedisServer(settings).append_dir
+        append_dir = RedisServer(settings.redis, settings.redis_dir).append_dir
         # everysec: wait until the write reached the append-only file, as it does within a second
         assert processes.wait_until(
             lambda: any(b"job:persisted" in f.read_bytes() for f in append_dir.glob("*.aof")), 5.0
@@ -271,7 +270,7 @@ def test_redis_keeps_its_data_when_killed(make_settings: MakeSettings) -> None:
 
     [again] = services.up(settings, ["redis"])  # the stale pidfile is dropped, a new redis-server starts
     assert again.pid not in (None, first.pid)
-    client = redis.Redis.from_url(settings.redis_url)
+    client = redis.Redis.from_url(settings.redis.url)
     try:
         assert client.get("job:persisted") == b"still-here"
     finally:

@@ -19,6 +19,7 @@ from core.errors import PriceDataError
 from core.settings import Settings
 from queries.cost.prices_snapshot import load_file, load_prices
 from queries.cost.refresh import refresh_prices
+from tests.settings_update import replace_settings
 
 GCP_KEY = "test-key-123"
 COMPUTE = "services/6F81-5844-456A"
@@ -352,16 +353,17 @@ def price_apis() -> Iterator[str]:
 
 
 def _local(settings: Settings, url: str, tmp_path: Path, key: str | None = GCP_KEY) -> Settings:
-    return settings.model_copy(
-        update={
-            "cost_aws_pricing_url": url,
-            "cost_azure_prices_url": f"{url}/api/retail/prices",
-            "cost_gcp_billing_url": url,
-            "cost_gcp_api_key": SecretStr(key) if key else None,
-            "cost_refresh_regions": ("us-east-1", "westeurope", "us-central1"),
-            "data_dir": tmp_path,
-            "cost_prices_file": None,
-        }
+    return replace_settings(
+        settings,
+        cost={
+            "aws_pricing_url": url,
+            "azure_prices_url": f"{url}/api/retail/prices",
+            "gcp_billing_url": url,
+            "gcp_api_key": SecretStr(key) if key else None,
+            "refresh_regions": ("us-east-1", "westeurope", "us-central1"),
+            "prices_file": None,
+        },
+        data_dir=tmp_path,
     )
 
 
@@ -431,6 +433,6 @@ def test_a_malformed_snapshot_file_is_a_one_line_error(settings: Settings, tmp_p
     bad = tmp_path / "bad.json"
     bad.write_text('{"prices": [{"provider": "aws"}], "transcribed_at": "2026-01-01"}')
     with pytest.raises(PriceDataError, match="price #0 lacks"):
-        load_prices(settings.model_copy(update={"cost_prices_file": bad}))
+        load_prices(replace_settings(settings, cost={"prices_file": bad}))
     with pytest.raises(PriceDataError, match="does not exist"):
-        load_prices(settings.model_copy(update={"cost_prices_file": tmp_path / "missing.json"}))
+        load_prices(replace_settings(settings, cost={"prices_file": tmp_path / "missing.json"}))

@@ -235,7 +235,7 @@ def test_there_are_at_least_ten_rules_and_each_has_a_case() -> None:
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.rule)
 def test_rule_finds_the_waste_and_prices_it(case: Case, graph: Graph, settings: Settings) -> None:
     write(graph, *case.positive())
-    report = evaluate_savings(graph, load_prices(settings), settings.cost_snapshot_max_age_days)
+    report = evaluate_savings(graph, load_prices(settings), settings.cost.snapshot_max_age_days)
     found = {s.resource_id: s for s in report.items if s.rule == case.rule}
     expected = {case.resource: case.saving, **dict(case.also)}
     assert {k: v.monthly_saving_usd for k, v in found.items()} == pytest.approx(expected, abs=0.01)
@@ -248,7 +248,7 @@ def test_rule_finds_the_waste_and_prices_it(case: Case, graph: Graph, settings: 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.rule)
 def test_rule_stays_quiet_where_there_is_no_waste(case: Case, graph: Graph, settings: Settings) -> None:
     write(graph, *case.negative())
-    report = evaluate_savings(graph, load_prices(settings), settings.cost_snapshot_max_age_days)
+    report = evaluate_savings(graph, load_prices(settings), settings.cost.snapshot_max_age_days)
     assert [s.resource_id for s in report.items if s.rule == case.rule] == []
 
 

@@ -182,7 +182,7 @@ def test_a_path_finding_records_its_path_and_affects_the_resources_on_it(graph: 
 
 @pytest.fixture
 def broker(settings: Settings) -> Iterator[redis.Redis]:
-    client = redis.Redis.from_url(settings.redis_url)
+    client = redis.Redis.from_url(settings.redis.url)
     client.delete("celery")
     yield client
     client.delete("celery")

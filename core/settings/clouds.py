@@ -1,0 +1,131 @@
+"""Which AWS, Azure and GCP estates discovery reads, and how hard it presses their APIs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import NoDecode, SettingsConfigDict
+
+from core.settings.base import AreaSettings, check_http_url, env, split_csv
+
+__all__ = ["AwsSettings", "AzureSettings", "GcpSettings"]
+
+
+class AwsSettings(AreaSettings):
+    """AWS accounts, regions and the botocore client's endpoint, retries and timeouts."""
+
+    model_config = SettingsConfigDict(env_prefix="AIDISCOVER_AWS_")
+
+    endpoint_url: str | None = Field(
+        None,
+        validation_alias=env("AWS_ENDPOINT_URL"),
+        description="Endpoint for every AWS service (boto3's own variable; a moto server in tests and the demo).",
+    )
+    regions: Annotated[tuple[str, ...], NoDecode] = Field(
+        (),
+        description="Comma-separated AWS regions to discover; empty: every region `describe_regions` returns.",
+    )
+    default_region: str = Field(
+        "us-east-1",
+        validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION", "aws_default_region"),
+        description="Region for global calls (STS, describe_regions); boto3's AWS_REGION / AWS_DEFAULT_REGION.",
+    )
+    profile: str | None = Field(
+        None, validation_alias=env("AWS_PROFILE"), description="AWS shared-config profile (boto3's own)."
+    )
+    profiles: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="Comma-separated AWS profiles, one account each (in addition to the roles below)."
+    )
+    role_arns: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="Comma-separated IAM role ARNs to assume, one account each."
+    )
+    external_id: str | None = Field(None, repr=False, description="External id passed when assuming the roles above.")
+    organization_role: str | None = Field(
+        None, description="Role name to assume in every ACTIVE account AWS Organizations lists."
+    )
+    max_workers: int = Field(
+        8, ge=1, le=64, description="Parallel AWS units (service x region) per discovery: the bounded fetch pool."
+    )
+    max_attempts: int = Field(
+        8, ge=1, le=50, description="botocore attempts per call in adaptive retry mode (throttling backoff)."
+    )
+    connect_timeout: float = Field(5.0, gt=0, description="Seconds to wait for an AWS endpoint to connect.")
+
+    @field_validator("endpoint_url")
+    @classmethod
+    def _check_endpoint(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ValueError("must be an http(s) URL such as http://127.0.0.1:5000")
+        return value
+
+    @field_validator("regions", "profiles", "role_arns", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        return split_csv(value)
+
+
+class AzureSettings(AreaSettings):
+    """Azure subscriptions and the Resource Graph client."""
+
+    model_config = SettingsConfigDict(env_prefix="AIDISCOVER_AZURE_")
+
+    endpoint: str = Field(
+        "https://management.azure.com",
+        description="Azure Resource Manager endpoint (Resource Graph is under it); a local server in tests.",
+    )
+    subscriptions: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="Comma-separated Azure subscription ids to discover."
+    )
+    token: str | None = Field(
+        None,
+        description="Static bearer token for Resource Graph (a local server in tests and the demo); "
+        "empty: azure-identity's DefaultAzureCredential.",
+        repr=False,
+    )
+    page_size: int = Field(1000, ge=1, le=1000, description="Rows per Resource Graph page ($top).")
+    max_retries: int = Field(
+        3, ge=0, le=20, description="Retries per Resource Graph call (throttling, 5xx, connection errors)."
+    )
+    timeout: float = Field(30.0, gt=0, description="Seconds to wait for Resource Graph to connect and answer.")
+
+    @field_validator("endpoint")
+    @classmethod
+    def _check_endpoint(cls, value: str) -> str:
+        return check_http_url(value, "https://management.azure.com")
+
+    @field_validator("subscriptions", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        return split_csv(value)
+
+
+class GcpSettings(AreaSettings):
+    """GCP scopes and the Cloud Asset client."""
+
+    model_config = SettingsConfigDict(env_prefix="AIDISCOVER_GCP_")
+
+    endpoint: str | None = Field(
+        None, description="Cloud Asset API endpoint; default: Google's. A local server in tests and the demo."
+    )
+    scopes: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="Comma-separated Cloud Asset scopes: projects/P, folders/F or organizations/O."
+    )
+    anonymous: bool = Field(
+        False,
+        description="Call the Cloud Asset endpoint without credentials (a local server); "
+        "otherwise google.auth's application default credentials.",
+    )
+    page_size: int = Field(500, ge=1, le=1000, description="Cloud Asset results requested per page.")
+    asset_types: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="Comma-separated Cloud Asset types (or regexes) to discover; empty: every type."
+    )
+
+    @field_validator("scopes", "asset_types", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        return split_csv(value)

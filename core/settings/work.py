@@ -1,0 +1,95 @@
+"""How discovery runs: writes, jobs and their history, schedules, stored accounts and notifications."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+from pydantic_settings import SettingsConfigDict
+
+from core.settings.base import AreaSettings, env
+
+__all__ = ["AccountsSettings", "IngestSettings", "JobsSettings", "NotifySettings"]
+
+
+class IngestSettings(AreaSettings):
+    """Graph writes of one ingest unit, and the interval of scheduled discoveries."""
+
+    write_batch_size: int = Field(1000, ge=1, le=100_000, description="Rows per UNWIND write transaction.")
+    write_parallelism: int = Field(
+        2, ge=1, le=16, description="Write transactions one ingest unit runs at once (Neo4j then uses more cores)."
+    )
+    discovery_interval_minutes: int = Field(
+        0, ge=0, description="Minutes between scheduled discoveries (Celery beat); 0 turns the schedule off."
+    )
+
+
+class AccountsSettings(AreaSettings):
+    """The key of the stored secrets (cloud accounts, notification targets) and the stored schedules."""
+
+    secret_key: SecretStr | None = Field(
+        None,
+        description="Fernet key(s) encrypting stored secrets (account credentials, webhook secrets, SMTP passwords); "
+        "comma-separated, the first encrypts, all decrypt. New key: `aidiscover secrets generate-key`.",
+        repr=False,
+    )
+    schedule_reload_seconds: float = Field(
+        30.0, gt=0, le=3600, description="Seconds between beat's reloads of the schedules stored in the graph."
+    )
+    schedule_min_interval_seconds: int = Field(
+        60, ge=1, description="Shortest `@every N` schedule accepted (cron schedules run at most once a minute)."
+    )
+
+
+class NotifySettings(AreaSettings):
+    """Delivery of notifications (webhook, Slack, SMTP)."""
+
+    model_config = SettingsConfigDict(env_prefix="AIDISCOVER_NOTIFY_")
+
+    max_retries: int = Field(5, ge=0, le=20, description="Retries of a failed notification delivery.")
+    retry_backoff: float = Field(
+        10.0, gt=0, description="Seconds before the first retry of a failed delivery; doubled at each retry."
+    )
+    timeout: float = Field(10.0, gt=0, description="Seconds a webhook, Slack or SMTP delivery may take.")
+
+
+class JobsSettings(AreaSettings):
+    """Discovery jobs: resource history, the reaper of dead jobs, unit retries and task hand-over."""
+
+    model_config = SettingsConfigDict(env_prefix="AIDISCOVER_JOB_")
+
+    history_enabled: bool = Field(
+        True,
+        validation_alias=env("AIDISCOVER_HISTORY_ENABLED"),
+        description="Record each resource's created / changed (old -> new) / deleted in discovery jobs.",
+    )
+    history_retention_days: int = Field(
+        90,
+        ge=0,
+        validation_alias=env("AIDISCOVER_HISTORY_RETENTION_DAYS"),
+        description="Days of resource history kept (pruned after each job); 0 keeps everything.",
+    )
+    stall_seconds: int = Field(
+        900,
+        ge=10,
+        description="A running job none of whose units reported for this long, none of whose tasks a live worker "
+        "runs and none of whose tasks is queued, is marked failed by the reaper.",
+    )
+    reap_interval: int = Field(
+        30,
+        ge=1,
+        le=3600,
+        description="Seconds between reaper runs in the workers (one run at a time across all of them, by a Redis "
+        "lock; no beat needed): a job whose Redis state is gone (Redis flushed or restarted without persistence) is "
+        "marked failed at the next run, a stalled one after job_stall_seconds.",
+    )
+    unit_retries: int = Field(
+        6, ge=0, le=50, description="Retries (with backoff) of a job unit on transient Neo4j or Redis errors."
+    )
+    task_visibility_timeout: int = Field(
+        60,
+        ge=4,
+        le=3600,
+        validation_alias=env("AIDISCOVER_TASK_VISIBILITY_TIMEOUT"),
+        description="Seconds after which Redis hands the unacknowledged task of a dead worker to another worker (a "
+        "killed worker's unit runs again within this plus a sweep of at most 10 s). Live workers re-stamp the tasks "
+        "they hold every quarter of it, so a unit slower than this is not handed out twice.",
+    )
