@@ -35,7 +35,7 @@ from llama_index.llms.openai_like import OpenAILike
 from neo4j.exceptions import Neo4jError
 
 from app.nl import gate
-from app.nl.cypher_lex import tokenize
+from app.nl.cypher_lex import MAX_TEXT, tokenize
 from app.nl.cypher_text import strip_fences
 from app.nl.llm import build_llm
 from app.nl.pipeline import Answer, NLServices, ask
@@ -240,6 +240,7 @@ def test_the_suite_is_as_large_as_promised() -> None:
     assert len(INJECTIONS) >= 20
     names = _ids(REFUSED) + _ids(CONTAINED) + [n for n, _, _ in INJECTIONS]
     assert len(set(names)) == len(names)
+    assert len(dict(REFUSED)["huge-query"]) > MAX_TEXT  # the lexer refuses it for its size
 
 
 @pytest.mark.parametrize(("name", "model_output"), REFUSED, ids=_ids(REFUSED))
