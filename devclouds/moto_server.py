@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import urllib.request
 from types import TracebackType
@@ -24,7 +25,19 @@ class MotoServer:
         host, port = self._server.get_host_and_port()
         self.url = f"http://{host}:{port}"
         log.info("moto server listening on %s", self.url)
+        self._configure()
         return self.url
+
+    def _configure(self) -> None:
+        """Run Lambda functions without Docker: the estates' functions are listed, never executed, and moto's
+        Docker-backed Lambda logs an error for every invocation an event source mapping triggers when no
+        Docker daemon is reachable (always, here)."""
+        body = json.dumps({"lambda": {"use_docker": False}}).encode()
+        request = urllib.request.Request(  # noqa: S310 - loopback URL
+            f"{self.url}/moto-api/config", data=body, method="POST", headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=10):  # noqa: S310
+            pass
 
     def reset(self) -> None:
         """Forget every resource (moto's own reset endpoint)."""

@@ -25,8 +25,9 @@ from graph.schema import SCHEMA
 from graph.secretstore import store_of
 from graph.write import GraphWriter, SyncStamp
 
-# The shared demo estate: `shared_estate` and `demo_graph` (tests/estates.py).
-pytest_plugins = ("tests.estates",)
+# The shared demo estate: `shared_estate` and `demo_graph` (tests/estates.py); the session's permissive
+# Neo4j: `permissive_server` (tests/graph/server/neo4j_instances.py).
+pytest_plugins = ("tests.estates", "tests.graph.server.neo4j_instances")
 
 if TYPE_CHECKING:
     from devclouds.moto_server import MotoServer
@@ -54,6 +55,7 @@ SERVICE_FIXTURES = frozenset(
         "workers",
         "hardened",  # Neo4j servers of their own
         "permissive",
+        "permissive_server",
         "permissive_estate",
         "resolved_lib",  # Maven
         "make_settings",  # services started on free ports

@@ -1,11 +1,13 @@
-"""The generated demo estate (size S, seed 1), built and discovered once per test session and shared.
+"""The demo estate (size S, seed 1), prepared once per test session exactly as ``make demo`` prepares it,
+and shared.
 
-Generating the estate in moto and discovering it from the three local clouds (one discovery job, as
-``make demo`` runs it) takes ~20 s; the graph it leaves behind (the job's post-sync hooks ran: findings and
-cost) is backed up once with the product's own
-``graph.backup`` and restored (~1 s) for every module that reads it. A test that needs the estate:
+``devclouds.demo.prepare_demo`` generates the estate in the local clouds and discovers it as one discovery
+job (~20 s); the graph it leaves behind (the job's post-sync hooks ran: findings and cost) and the secret
+store (the demo's API key) are backed up once with the product's own ``graph.backup`` and restored (~1 s)
+for every module that reads them. A test that needs the estate:
 
-- ``shared_estate``: the manifest and the discovery's report, and the backup file; nothing restored;
+- ``shared_estate``: the manifest, the demo's result (as ``make demo`` prints it), and the backup file;
+  nothing restored;
 - ``demo_graph`` (module scope): the test Neo4j holding exactly that graph, restored when the module
   starts. Tests using it only read; a module that writes makes its own graph.
 
@@ -22,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from core.settings import Settings
+from devclouds.demo import DemoClouds, DemoResult, prepare_demo
 from devclouds.estate_discover import EstateDiscovery, discover_estate
 from devclouds.estate_generator import generate_estate
 from devclouds.estate_manifest import EstateManifest, Size
@@ -37,13 +40,13 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class SharedEstate:
-    """A generated estate as discovered: what the generator planted, what discovery reported, and the
-    graph (after the post-sync hooks) backed up to ``backup``."""
+    """The demo estate as ``make demo`` leaves it: what the generator planted, what the demo reported, and
+    the graph (after the post-sync hooks) with the secret store backed up to ``backup``."""
 
     size: Size
     seed: int
     manifest: EstateManifest
-    discovery: EstateDiscovery
+    demo: DemoResult
     backup: Path
 
 
@@ -77,13 +80,21 @@ def restore_estate(graph: Graph, estate: SharedEstate) -> Graph:
 
 
 @pytest.fixture(scope="session")
-def shared_estate(
-    settings: Settings, moto_server: MotoServer, session_graph: Graph, tmp_path_factory: pytest.TempPathFactory
-) -> SharedEstate:
-    """The demo estate (size S, seed 1), generated and discovered once per session."""
-    manifest, found = build_estate_in(settings, moto_server, session_graph, "S", 1)
+def shared_estate(settings: Settings, session_graph: Graph, tmp_path_factory: pytest.TempPathFactory) -> SharedEstate:
+    """The demo estate (size S, seed 1), prepared once per session by the demo's own code."""
+    session_graph.wipe()
+    store_of(session_graph).clear()
+    clouds = DemoClouds()
+    try:
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("AWS_ACCESS_KEY_ID", "testing")
+            env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+            env.delenv("AWS_PROFILE", raising=False)
+            demo = prepare_demo(settings, clouds)
+    finally:
+        clouds.stop()
     path = backup(session_graph, tmp_path_factory.mktemp("estate") / "estate-S-1.jsonl.gz").path
-    return SharedEstate("S", 1, manifest, found, path)
+    return SharedEstate("S", 1, demo.manifest, demo, path)
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,8 @@
-"""`make demo`'s preparation: the generated size-S estate in three local clouds, discovered into the graph as a job."""
+"""`make demo`'s preparation: the generated size-S estate in three local clouds, discovered into the graph as a job.
+
+The session's shared estate (tests/estates.py) is prepared by the demo's own ``prepare_demo``; these tests
+read its result and the graph and secret store it left behind (restored from the session's backup).
+"""
 
 from __future__ import annotations
 
@@ -7,20 +11,17 @@ import pytest
 from app.api.auth import Authenticator
 from app.cli import main
 from core.settings import Settings
-from devclouds.demo import DEMO_SEED, DEMO_SIZE, DemoClouds, prepare_demo
+from devclouds.demo import DEMO_SEED, DEMO_SIZE
 from devclouds.gcp_estate import INSTANCES as GCP_INSTANCES
 from graph.neo4j.client import Graph
 from ingest.jobs.store import list_jobs
+from tests.estates import SharedEstate
 
 
 def test_demo_discovers_the_size_s_estate_of_aws_azure_and_gcp_without_warnings(
-    settings: Settings, graph: Graph, capsys: pytest.CaptureFixture[str]
+    settings: Settings, shared_estate: SharedEstate, demo_graph: Graph, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    clouds = DemoClouds()
-    try:
-        result = prepare_demo(settings, clouds)
-    finally:
-        clouds.stop()
+    result, graph = shared_estate.demo, demo_graph
     assert (DEMO_SIZE, DEMO_SEED) == (result.manifest.size, result.manifest.seed) == ("S", 1)
     assert result.warnings == ()
     # one summary line per discovered account: two AWS accounts, the Azure subscriptions (read together by one
@@ -53,7 +54,8 @@ def test_demo_discovers_the_size_s_estate_of_aws_azure_and_gcp_without_warnings(
     # the post-sync hooks ran: findings and cost estimates are in the graph, and the summary says so
     assert result.findings == graph.read("MATCH (f:Finding {status: 'open'}) RETURN count(f) AS c")[0]["c"] > 0
     total = graph.read("MATCH (n:Resource) RETURN sum(coalesce(n.monthly_cost_usd, 0.0)) AS usd")[0]["usd"]
-    assert result.monthly_usd == total > 0
+    assert result.monthly_usd == pytest.approx(total)
+    assert total > 0
     # the printed demo key signs in as admin
     assert result.api_key.startswith("aid_")
     assert any(result.api_key in line for line in lines)

@@ -230,7 +230,9 @@ _SYNTAX_TRICKS = [
     ("unicode-escape-in-string", "MATCH (n) WHERE n.name = '\\u0027; DETACH DELETE n' DETACH DELETE n"),
     ("cypher-in-string-arg", "RETURN apoc.cypher.runFirstColumnSingle('CALL db.labels()', {}) AS x"),
     ("deep-nesting", "RETURN " + "(" * 200 + "1" + ")" * 200 + " AS x"),
-    ("huge-query", "MATCH (n:Resource) WHERE " + " OR ".join(f"n.id = 'x{i}'" for i in range(2000)) + " RETURN n"),
+    # just over the lexer's size limit (app.nl.cypher_lex.MAX_TEXT, 20 000 characters): Neo4j takes seconds
+    # to plan it when the parse gate is off, so the case stays near the limit
+    ("huge-query", "MATCH (n:Resource) WHERE " + " OR ".join(f"n.id = 'x{i}'" for i in range(1200)) + " RETURN n"),
     ("hex-number", "MATCH (n:Resource) RETURN 0x1F AS x"),
     ("no-return", "MATCH (n:Resource)"),
     ("return-then-match", "MATCH (n:Resource) RETURN n MATCH (u:User) RETURN u"),

@@ -35,7 +35,7 @@ from llama_index.llms.openai_like import OpenAILike
 from neo4j.exceptions import Neo4jError
 
 from app.nl import gate
-from app.nl.cypher_lex import tokenize
+from app.nl.cypher_lex import MAX_TEXT, tokenize
 from app.nl.cypher_text import strip_fences
 from app.nl.llm import build_llm
 from app.nl.pipeline import Answer, NLServices, ask
@@ -47,7 +47,7 @@ from graph.neo4j.constraints import ensure_schema
 from graph.schema import SCHEMA
 from tests.app.nl.conftest import build_estate, make_services, scripted_settings
 from tests.app.nl.redteam_cases import CONTAINED, INJECTIONS, REFUSED
-from tests.graph.server.neo4j_instances import free_port, permissive_neo4j
+from tests.graph.server.neo4j_instances import RunningNeo4j
 
 LAYERS = ("all", "neo4j-hardening-off", "parse-gate-off", "plan-check-off", "read-transaction-off", "secrets-in-graph")
 SECRET_MARK = "canary-secret-" + uuid.uuid4().hex
@@ -132,28 +132,35 @@ def hardened(session_graph: Graph) -> Graph:
 
 
 @pytest.fixture(scope="module")
-def permissive_estate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Graph]:
-    """A second Neo4j with the old, permissive settings (layer 1 off), holding the same estate."""
-    with permissive_neo4j(tmp_path_factory.mktemp("permissive"), free_port(), free_port()) as server:
-        graph = Graph(server.settings.neo4j, server.settings.redis)
+def permissive_estate(permissive_server: RunningNeo4j) -> Iterator[Graph]:
+    """The session's Neo4j with the old, permissive settings (layer 1 off), holding the same estate."""
+    graph = Graph(permissive_server.settings.neo4j, permissive_server.settings.redis)
+    try:
         graph.verify()
         ensure_schema(graph, SCHEMA)
+        graph.wipe()
         build_estate(graph)
         yield graph
+    finally:
         graph.close()
 
 
-def counts(graph: Graph) -> tuple[int, int, int, int]:
-    row = graph.read(
-        "MATCH (n) WITH count(n) AS nodes, sum(size(keys(n))) AS nprops, sum(size(labels(n))) AS labels "
-        "RETURN nodes, nprops, labels, COUNT { ()-[]->() } AS rels"
-    )[0]
-    return int(row["nodes"]), int(row["nprops"]), int(row["labels"]), int(row["rels"])
+Snapshot = tuple[int, list[str]]
 
 
-def fingerprint(graph: Graph) -> list[str]:
-    rows = graph.read("MATCH (n) RETURN n.id AS id, properties(n) AS p, labels(n) AS l ORDER BY id")
-    return [repr((r["id"], sorted(r["p"].items(), key=lambda kv: kv[0]), sorted(r["l"]))) for r in rows]
+def snapshot(graph: Graph) -> Snapshot:
+    """What a hostile query could change, in one read: the number of relationships, and every node's id,
+    labels and properties (a node added, removed or changed shows as a different list)."""
+    rows = graph.read(
+        "CALL { MATCH ()-[r]->() RETURN count(r) AS rels } "
+        "OPTIONAL MATCH (n) RETURN rels, n.id AS id, properties(n) AS p, labels(n) AS l ORDER BY id"
+    )
+    nodes = [
+        repr((r["id"], sorted((r["p"] or {}).items(), key=lambda kv: kv[0]), sorted(r["l"] or [])))
+        for r in rows
+        if r["l"] is not None
+    ]
+    return int(rows[0]["rels"]), nodes
 
 
 @dataclass
@@ -163,14 +170,16 @@ class RedTeam:
     target: Target
     hits: list[str]
     layer: str
+    baseline: Snapshot | None  # the graph every case of this layer starts from; None: read it per case
 
     def ask(self, model_output: str, question: str = "show me something unusual about the estate") -> Answer:
         graph = self.svc.graph
-        before, prints = counts(graph), fingerprint(graph)
+        before = self.baseline if self.baseline is not None else snapshot(graph)
         self.scripted.push(*[Reply(self.target.fill(model_output))] * 3, Reply("Summary."))
         answer = ask(self.svc, question, user="redteam", role="viewer")
-        assert counts(graph) == before, "the graph changed"
-        assert fingerprint(graph) == prints, "a property changed"
+        after = snapshot(graph)
+        assert after[0] == before[0], "a relationship was added or removed"
+        assert after[1] == before[1], "a node or a property changed"
         assert self.hits == [], f"Neo4j fetched {self.hits}"
         shown = json.dumps([answer.answer, answer.rows, answer.warnings, answer.cypher], default=str)
         assert FILE_MARK not in shown, "the secret file's content reached the answer"
@@ -178,9 +187,16 @@ class RedTeam:
         return answer
 
 
+@pytest.fixture(scope="module")
+def baselines() -> dict[str, Snapshot]:
+    """Each layer's starting graph, read once: no case may change it, and every case checks that it did not."""
+    return {}
+
+
 @pytest.fixture(params=LAYERS)
 def redteam(
     request: pytest.FixtureRequest,
+    baselines: dict[str, Snapshot],
     hardened: Graph,
     settings: Settings,
     scripted: ScriptedLLMServer,
@@ -204,8 +220,12 @@ def redteam(
     elif layer == "secrets-in-graph":
         graph.write(LEGACY_SECRETS)  # type: ignore[arg-type]
     canary[1].clear()
+    baseline = None
+    if layer != "secrets-in-graph":  # its records are written before and removed after every case
+        baseline = baselines.get(layer) or baselines.setdefault(layer, snapshot(graph))
     try:
-        yield RedTeam(make_services(graph, nl_settings, redis_client, chat=chat), scripted, target, canary[1], layer)
+        svc = make_services(graph, nl_settings, redis_client, chat=chat)
+        yield RedTeam(svc, scripted, target, canary[1], layer, baseline)
     finally:
         if layer == "secrets-in-graph":
             graph.write("MATCH (n) WHERE n:User OR n:ApiKey OR n:CloudAccount OR n:NotificationTarget DETACH DELETE n")
@@ -220,6 +240,7 @@ def test_the_suite_is_as_large_as_promised() -> None:
     assert len(INJECTIONS) >= 20
     names = _ids(REFUSED) + _ids(CONTAINED) + [n for n, _, _ in INJECTIONS]
     assert len(set(names)) == len(names)
+    assert len(dict(REFUSED)["huge-query"]) > MAX_TEXT  # the lexer refuses it for its size
 
 
 @pytest.mark.parametrize(("name", "model_output"), REFUSED, ids=_ids(REFUSED))
@@ -252,6 +273,7 @@ def test_planted_text_cannot_steer_the_answer_path(name: str, planted: str, obey
         "kind: 'S3Bucket'})",
         {"text": planted},
     )
+    redteam.baseline = None  # the planted node is part of this case's starting graph
     try:
         redteam.scripted.requests.clear()
         redteam.scripted.push(Reply("MATCH (b:S3Bucket {id: 'planted'}) RETURN b.name AS name, b.tags AS tags"))
@@ -287,19 +309,18 @@ def test_planted_text_cannot_steer_the_answer_path(name: str, planted: str, obey
 def test_the_plan_check_refuses_writes_procedures_and_loads_when_the_parse_gate_is_skipped(
     cypher: str, hardened: Graph
 ) -> None:
-    before, prints = counts(hardened), fingerprint(hardened)
+    before = snapshot(hardened)
     with pytest.raises((UnsafeCypherError, GraphError)):
         gate.execute(hardened, gate.GatedQuery(cypher), timeout=5, row_cap=10)  # no vet(): straight to Neo4j
-    assert counts(hardened) == before
-    assert fingerprint(hardened) == prints
+    assert snapshot(hardened) == before
 
 
 def test_a_write_hidden_from_explain_is_still_refused_by_the_read_transaction(hardened: Graph) -> None:
     """Even if EXPLAIN were fooled, the READ access mode makes the server refuse the write itself."""
-    before = counts(hardened)
+    before = snapshot(hardened)
     with pytest.raises(Neo4jError, match=r"(?i)write|read"), hardened.read_session() as session:
         session.execute_read(lambda tx: tx.run("CREATE (:Resource {id: 'evil'})").consume())
-    assert counts(hardened) == before
+    assert snapshot(hardened) == before
 
 
 def test_read_only_look_alikes_pass_with_keywords_inside_strings(

@@ -18,6 +18,9 @@ function loaded, no address blocked. It shows what the other defence layers do w
             ...
 
 For a module-wide server, wrap it in a ``scope="module"`` fixture with ``tmp_path_factory.mktemp(...)``.
+``permissive_server`` is the session's one permissive server (a first start costs ~16 s): the hardening
+tests show the attacks working on it and the red team runs with this layer off on it; neither changes
+its configuration.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from core.settings import Neo4jSettings, Settings, load_settings
 from graph.server.neo4j_hardening import (
@@ -114,4 +119,18 @@ def local_neo4j(
 def permissive_neo4j(tmp_path: Path, bolt_port: int, http_port: int) -> Iterator[RunningNeo4j]:
     """A Neo4j without its own restrictions (see the module docstring), in ``tmp_path / "permissive-neo4j"``."""
     with local_neo4j(tmp_path / "permissive-neo4j", bolt_port, http_port, PERMISSIVE_SETTINGS) as neo4j:
+        yield neo4j
+
+
+# Planted in the permissive server's home: a file-read attack that works shows this text.
+PLANTED_SECRET = "planted-signing-secret-4f1c"
+
+
+@pytest.fixture(scope="session")
+def permissive_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningNeo4j]:
+    """One permissive Neo4j for the session, with ``PLANTED_SECRET`` in its data directory's ``jwt-secret``."""
+    directory = tmp_path_factory.mktemp("open")
+    (directory / "permissive-neo4j").mkdir()
+    (directory / "permissive-neo4j" / "jwt-secret").write_text(PLANTED_SECRET + "\n", encoding="utf-8")
+    with permissive_neo4j(directory, free_port(), free_port()) as neo4j:
         yield neo4j

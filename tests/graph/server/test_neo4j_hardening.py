@@ -29,6 +29,7 @@ from graph.backup import backup, restore
 from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
 from graph.schema import SCHEMA
+from graph.secretstore import store_of
 from graph.server import services
 from graph.server.neo4j_conf import render_conf
 from graph.server.neo4j_hardening import (
@@ -41,12 +42,12 @@ from graph.server.neo4j_hardening import (
     check_conf_settings,
 )
 from graph.server.neo4j_server import Neo4jServer
-from tests.graph.server.neo4j_instances import RunningNeo4j, free_port, local_neo4j, permissive_neo4j
+from tests.graph.server.neo4j_instances import PLANTED_SECRET, RunningNeo4j, free_port, local_neo4j
 
 pytestmark = pytest.mark.neo4j
 
 CONFIG_LINE = re.compile(r"^\s{20,}([a-z][a-z0-9_.]+)=(.*)$", re.MULTILINE)
-SECRET = "planted-signing-secret-4f1c"
+SECRET = PLANTED_SECRET
 SECRET_VARIABLE = "AWS_SECRET_ACCESS_KEY"
 APOC_CALLS = (
     "RETURN apoc.cypher.runFirstColumnMany('MATCH (n) RETURN count(n)', {}) AS x",
@@ -120,12 +121,9 @@ def hardened(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningNeo4j]
 
 
 @pytest.fixture(scope="module")
-def permissive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningNeo4j]:
-    directory = tmp_path_factory.mktemp("open")
-    (directory / "permissive-neo4j").mkdir()
-    (directory / "permissive-neo4j" / "jwt-secret").write_text(SECRET + "\n", encoding="utf-8")
-    with permissive_neo4j(directory, free_port(), free_port()) as neo4j:
-        yield neo4j
+def permissive(permissive_server: RunningNeo4j) -> RunningNeo4j:
+    """The session's permissive Neo4j, with ``SECRET`` planted in its data directory."""
+    return permissive_server
 
 
 @pytest.fixture(scope="module")
@@ -267,6 +265,7 @@ def test_permissive_server_reads_files_urls_and_runs_apoc(
 def test_schema_backup_and_restore_work_on_the_hardened_server(hardened: RunningNeo4j, tmp_path: Path) -> None:
     with Graph(hardened.settings.neo4j, hardened.settings.redis) as graph:
         graph.wipe()
+        store_of(graph).clear()  # the test Redis: restore refuses a store that holds records
         ensure_schema(graph, SCHEMA)  # SHOW CONSTRAINTS / INDEXES, CALL db.awaitIndexes
         graph.write("CREATE (:Resource:VPC {id: 'arn:vpc-h', name: 'h', provider: 'aws'})-[:LOOPS]->(:Job {id: 'j'})")
         summary = backup(graph, tmp_path / "graph.jsonl.gz")
