@@ -49,9 +49,7 @@ from core.errors import QueryInputError
 from graph.schema import SCHEMA, NodeKind
 from queries.resources import Neighbor as NeighborRecord
 from queries.resources import (
-    ResourceFilter,
     ResourcePage,
-    TagFilter,
     count_resources,
     get_resource,
     neighbors,
@@ -75,19 +73,6 @@ KindInfo = derive(
         ),
     )
 )
-
-
-def _to_filter(flt: ResourceFilterInput | None) -> ResourceFilter:
-    if flt is None:
-        return ResourceFilter()
-    return ResourceFilter(
-        providers=tuple(flt.providers or ()),
-        accounts=tuple(flt.accounts or ()),
-        regions=tuple(flt.regions or ()),
-        kinds=tuple(flt.kinds or ()),
-        tags=tuple(TagFilter(t.key, t.value) for t in flt.tags or ()),
-        search=flt.search or None,
-    )
 
 
 def _as_resource(node: object) -> Resource:

@@ -79,7 +79,7 @@ class JobsSettings(AreaSettings):
         le=3600,
         description="Seconds between reaper runs in the workers (one run at a time across all of them, by a Redis "
         "lock; no beat needed): a job whose Redis state is gone (Redis flushed or restarted without persistence) is "
-        "marked failed at the next run, a stalled one after job_stall_seconds.",
+        "marked failed at the next run, a stalled one after AIDISCOVER_JOB_STALL_SECONDS.",
     )
     unit_retries: int = Field(
         6, ge=0, le=50, description="Retries (with backoff) of a job unit on transient Neo4j or Redis errors."
