@@ -40,6 +40,11 @@ def check_http_url(value: str, example: str) -> str:
 
 
 class AreaSettings(BaseSettings):
-    """One area's settings; its fields' descriptions become docs/configuration.md's rows."""
+    """One area's settings; its fields' descriptions become docs/configuration.md's rows.
 
-    model_config = SettingsConfigDict(env_prefix="AIDISCOVER_", frozen=True, extra="ignore")
+    A keyword the area does not know is refused (``extra_forbidden``) rather than ignored. That includes a
+    field that reads a shared variable (``Neo4jSettings(uri=...)``): pass the variable's name
+    (``NEO4J_URI=...``) or change a built area with ``model_copy(update={"uri": ...})``.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="AIDISCOVER_", frozen=True, extra="forbid")

@@ -9,10 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from app.docs import CONFIGURATION, configuration_markdown
 from core.errors import ConfigError
-from core.settings import AREAS, ENV_NAMES, Settings, load_settings, settings_table
+from core.settings import AREAS, ENV_NAMES, Neo4jSettings, Settings, load_settings, settings_table
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -86,6 +87,16 @@ def test_only_the_documented_names_are_read() -> None:
     )
     assert (s.auth.mode, s.api.debug, s.redis.url) == ("required", False, "redis://127.0.0.1:6379/0")
     assert (s.llm.query_timeout, s.neo4j.user) == (15.0, "neo4j")
+
+
+def test_an_area_refuses_a_keyword_instead_of_ignoring_it() -> None:
+    """``uri`` reads NEO4J_URI: given by its field name it used to be dropped silently, leaving the default."""
+    with pytest.raises(ValidationError, match="uri"):
+        Neo4jSettings(uri="bolt://elsewhere:7687")
+    with pytest.raises(ValidationError, match="heep"):
+        Neo4jSettings(heep="2g")
+    assert Neo4jSettings(NEO4J_URI="bolt://elsewhere:7687").uri == "bolt://elsewhere:7687"
+    assert Neo4jSettings(heap="2g").heap == "2g"
 
 
 def test_every_documented_variable_maps_to_exactly_one_area_field() -> None:
