@@ -120,6 +120,26 @@ def moto(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> MotoServer
     return moto_server
 
 
+@pytest.fixture(scope="module")
+def seeded_moto(moto_server: MotoServer) -> MotoServer:
+    """The moto server emptied and seeded with the small demo estate once for the module (~2.5 s a seed).
+    Only for modules whose tests read AWS and none of which resets moto (the ``moto`` fixture does)."""
+    from devclouds.demo_estate import seed_demo_estate  # boto3 is slow to import: only tests using it pay
+
+    moto_server.reset()
+    with pytest.MonkeyPatch.context() as env:
+        point_boto3_at(env, moto_server)
+        seed_demo_estate(moto_server.url)
+    return moto_server
+
+
+@pytest.fixture
+def demo_aws(seeded_moto: MotoServer, monkeypatch: pytest.MonkeyPatch) -> MotoServer:
+    """``seeded_moto`` with boto3's variables pointing at it for the test."""
+    point_boto3_at(monkeypatch, seeded_moto)
+    return seeded_moto
+
+
 @pytest.fixture
 def aws_settings(moto: MotoServer) -> Settings:
     """Settings read after the moto variables were set."""

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from core.settings import Settings, load_settings
-from devclouds.demo_estate import seed_demo_estate
 from devclouds.moto_server import MotoServer
 from graph.neo4j.client import Graph
 from ingest.broker import celery_app
@@ -27,8 +26,7 @@ REGION = "eu-west-1"
 
 
 @pytest.fixture
-def job_settings(moto: MotoServer, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    seed_demo_estate(moto.url)
+def job_settings(demo_aws: MotoServer, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv("AIDISCOVER_AWS_REGIONS", REGION)
     base = load_settings()
     monkeypatch.setenv("REDIS_URL", base.redis.url.rsplit("/", 1)[0] + "/13")  # a database of its own

@@ -6,7 +6,6 @@ import pytest
 from cryptography.fernet import Fernet
 
 from core.settings import load_settings
-from devclouds.demo_estate import seed_demo_estate
 from devclouds.moto_server import MotoServer
 from graph.neo4j.client import Graph
 from graph.secretstore import store_of
@@ -19,9 +18,8 @@ FOREIGN = "210987654321"  # moto answers an assumed role with the role's own acc
 
 
 def test_a_job_discovers_the_registered_accounts_instead_of_the_default_credentials(
-    moto: MotoServer, graph: Graph, monkeypatch: pytest.MonkeyPatch
+    demo_aws: MotoServer, graph: Graph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seed_demo_estate(moto.url)
     monkeypatch.setenv("AIDISCOVER_AWS_REGIONS", "eu-west-1")
     monkeypatch.setenv("AIDISCOVER_SECRET_KEY", Fernet.generate_key().decode())
     settings = load_settings()
@@ -43,9 +41,8 @@ def test_a_job_discovers_the_registered_accounts_instead_of_the_default_credenti
 
 
 def test_without_registered_accounts_a_job_uses_the_default_credentials(
-    moto: MotoServer, graph: Graph, monkeypatch: pytest.MonkeyPatch
+    demo_aws: MotoServer, graph: Graph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seed_demo_estate(moto.url)
     monkeypatch.setenv("AIDISCOVER_AWS_REGIONS", "eu-west-1")
     job = run_job_local(load_settings(), JobRequest("aws", started_by="test"), graph=graph)
     assert job.status == "succeeded", job.errors
