@@ -50,6 +50,19 @@ class SharedEstate:
     backup: Path
 
 
+def _empty(graph: Graph) -> None:
+    """Empty the test Neo4j and its secret store."""
+    graph.wipe()
+    store_of(graph).clear()
+
+
+def _moto_credentials(env: pytest.MonkeyPatch) -> None:
+    """The credentials boto3 sends moto (it accepts any), and no profile that could name others."""
+    env.setenv("AWS_ACCESS_KEY_ID", "testing")
+    env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    env.delenv("AWS_PROFILE", raising=False)
+
+
 def build_estate_in(
     settings: Settings, moto_server: MotoServer, graph: Graph, size: Size, seed: int
 ) -> tuple[EstateManifest, EstateDiscovery]:
@@ -57,12 +70,9 @@ def build_estate_in(
     three clouds' shares into ``graph`` as one discovery job, whose end runs the post-sync hooks (findings,
     cost) as every sync does."""
     moto_server.reset()
-    graph.wipe()
-    store_of(graph).clear()
+    _empty(graph)
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("AWS_ACCESS_KEY_ID", "testing")
-        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        env.delenv("AWS_PROFILE", raising=False)
+        _moto_credentials(env)
         manifest = generate_estate(size, seed, moto_server.url)
         found = discover_estate(settings, graph, size, seed, moto_server.url, started_by="tests")
     assert found.warnings == ()
@@ -72,8 +82,7 @@ def build_estate_in(
 
 def restore_estate(graph: Graph, estate: SharedEstate) -> Graph:
     """Replace whatever the test Neo4j and secret store hold with the estate's graph."""
-    graph.wipe()
-    store_of(graph).clear()
+    _empty(graph)
     summary = restore(graph, estate.backup)
     log.info("restored the size-%s estate (%s nodes) in %.1f s", estate.size, summary.nodes, summary.seconds)
     return graph
@@ -82,14 +91,11 @@ def restore_estate(graph: Graph, estate: SharedEstate) -> Graph:
 @pytest.fixture(scope="session")
 def shared_estate(settings: Settings, session_graph: Graph, tmp_path_factory: pytest.TempPathFactory) -> SharedEstate:
     """The demo estate (size S, seed 1), prepared once per session by the demo's own code."""
-    session_graph.wipe()
-    store_of(session_graph).clear()
+    _empty(session_graph)
     clouds = DemoClouds()
     try:
         with pytest.MonkeyPatch.context() as env:
-            env.setenv("AWS_ACCESS_KEY_ID", "testing")
-            env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-            env.delenv("AWS_PROFILE", raising=False)
+            _moto_credentials(env)
             demo = prepare_demo(settings, clouds)
     finally:
         clouds.stop()

@@ -97,12 +97,16 @@ def _same(value: object) -> object:
     return value
 
 
+def _first_paragraph(doc: str | None) -> str | None:
+    return " ".join(doc.strip().split("\n\n", 1)[0].split()) if doc else None
+
+
 def _doc(cls: type) -> str | None:
     """The first paragraph of a class's own docstring (not the signature dataclass writes when there is none)."""
     doc = cls.__dict__.get("__doc__")
     if not doc or doc.startswith(f"{cls.__name__}("):
         return None
-    return " ".join(doc.strip().split("\n\n", 1)[0].split())
+    return _first_paragraph(doc)
 
 
 def _field_doc(f: dataclasses.Field[Any], hint: object) -> str | None:
@@ -182,12 +186,7 @@ def _property_hint(record: type, name: str, where: str) -> tuple[object, str | N
     hint = get_type_hints(prop.fget, include_extras=True).get("return")
     if hint is None:
         raise RecordTypeError(f"{where}: annotate the return type of {record.__name__}.{name}")
-    return hint, _doc_of(prop)
-
-
-def _doc_of(prop: property) -> str | None:
-    doc = prop.__doc__
-    return " ".join(doc.strip().split("\n\n", 1)[0].split()) if doc else None
+    return hint, _first_paragraph(prop.__doc__)
 
 
 def _hints(record: type) -> dict[str, object]:
@@ -285,20 +284,21 @@ def empty_as_null(value: object) -> object:
     return value or None
 
 
-def graphql_type_of(record: type) -> type:
-    """The derived GraphQL type of a record class (derive it first)."""
+def _derived(record: type) -> _Derived:
     found = _BY_RECORD.get(record)
     if found is None:
         raise RecordTypeError(f"no GraphQL type derived from {record.__name__}; declare it with derive(Shape(...))")
-    return found.cls
+    return found
+
+
+def graphql_type_of(record: type) -> type:
+    """The derived GraphQL type of a record class (derive it first)."""
+    return _derived(record).cls
 
 
 def derived(record: type) -> Shape:
     """The shape a record's GraphQL type was derived with."""
-    found = _BY_RECORD.get(record)
-    if found is None:
-        raise RecordTypeError(f"no GraphQL type derived from {record.__name__}; declare it with derive(Shape(...))")
-    return found.shape
+    return _derived(record).shape
 
 
 def derived_types() -> Mapping[type, type]:
@@ -310,9 +310,7 @@ def to_graphql(record: object, **values: object) -> Any:
     """The derived GraphQL object of ``record``, nested records converted too. ``values`` replace or add fields
     by GraphQL name: a record field's replacement is converted like the field (a page of a list), an extra field's
     value is used as given."""
-    found = _BY_RECORD.get(type(record))
-    if found is None:
-        raise RecordTypeError(f"no GraphQL type derived from {type(record).__name__}; declare it with derive()")
+    found = _derived(type(record))
     kwargs = {
         f.name: f.convert(values.pop(f.name) if f.name in values else getattr(record, f.attribute))
         for f in found.fields
