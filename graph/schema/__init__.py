@@ -15,6 +15,7 @@ from graph.schema import (
     aws_network,
     azure,
     dependencies,
+    dependency_edges,
     findings,
     gcp,
     jobs,
@@ -37,6 +38,7 @@ _MODULES = (
     references,
     accounts,
     dependencies,
+    dependency_edges,
     findings,
     jobs,
 )

@@ -7,6 +7,11 @@ the volume attached to it) or ``"both"``. A pair-specific declaration wins over 
 Types listed in ``NOT_DEPENDENCIES`` were considered and carry no dependency (a principal holding a
 role, a volume created from a snapshot). Traversals are generated from these tables.
 
+Blast radius walks the same table from the failed resource to its dependents and keeps the casualties:
+every reached resource whose kind is not in ``STRUCTURAL`` (rules, routes, subnets, groups, addresses,
+interfaces, IAM documents, connectors such as event source mappings: they are walked through, never
+counted), each ``down`` or ``degraded`` by the ``effect`` of the edges that reached it.
+
 Access (critical paths): each :class:`Access` says which way requests or data reach along an edge
 (``forward``: from source to target). :class:`CompoundHop` declares reach that no single edge shows
 (members of a security group allowed by another group's rule reach that group's members).
@@ -22,16 +27,24 @@ from typing import Literal
 from graph.schema.model import NodeKind, RelType
 
 Meaning = Literal["source", "target", "both"]
+Effect = Literal["hard", "capacity", "flow", "partial"]
 
 
 @dataclass(frozen=True)
 class Dependency:
-    """``type`` (between ``source`` and ``target`` labels when given) means ``meaning`` depends on the other end."""
+    """``type`` (between ``source`` and ``target`` labels when given) means ``meaning`` depends on the other end.
+
+    ``effect`` says what the dependent loses when the other end fails: ``hard`` (it fails with it, or works
+    with less when that end only works with less), ``capacity`` (one of interchangeable members: down only
+    when every member of the group is down, else degraded), ``flow`` (an input of events or data: degraded,
+    and the loss travels on along flows only) or ``partial`` (degraded, and nothing further loses anything).
+    """
 
     type: str
     meaning: Meaning
     source: str | None = None
     target: str | None = None
+    effect: Effect = "hard"
 
 
 @dataclass(frozen=True)
@@ -123,23 +136,36 @@ DEPENDENCIES: tuple[Dependency, ...] = (
         D(t, "source")
         for t in (
             "ROUTES_TO",
-            "TARGETS",
             "FORWARDS_TO",
             "ORIGIN",
             "INVOKES",
             "RESOLVES_TO",
-            "HAS_MEMBER",
-            "DELIVERS_TO",
             "SUBSCRIBES_TO",
             "READS_FROM",
-            "SENDS_FAILURES_TO",
-            "NOTIFIES",
         )
     ),
+    # interchangeable members: the group is down only when all are
+    *(D(t, "source", effect="capacity") for t in ("TARGETS", "HAS_MEMBER")),
+    *(
+        D("ROUTES_TO", "source", s, effect="capacity")
+        for s in ("AzureLoadBalancerBackendPool", "AzureApplicationGateway", "GCPBackendService", "GCPTargetProxy")
+    ),
+    # events and data fed to the target: it loses that input
+    D("INVOKES", "target", "LambdaEventSourceMapping", effect="flow"),
+    D("DELIVERS_TO", "target", effect="flow"),
+    D("NOTIFIES", "target", effect="flow"),
+    D("SENDS_FAILURES_TO", "source", effect="partial"),  # a queue without its dead-letter queue still delivers
+    # derived (graph.schema.dependency_edges): network use, event feeds, data reads
+    D("REACHES", "source", effect="capacity"),  # grouped by the allowing rule; a data store is its own group
+    D("CONSUMES", "source", effect="flow"),
+    D("READS", "source"),
+    # an address or interface serves the workload it belongs to, which needs it
+    D("ASSOCIATED_WITH", "both", "ElasticIP", "EC2Instance"),
+    D("HAS_NETWORK_INTERFACE", "both", "AzureVirtualMachine", "AzureNetworkInterface"),
     D("REPLICA_OF", "source"),  # a read replica needs its source instance
     D("PART_OF", "both"),  # a listener is part of its load balancer, which serves through it
-    D("HAS_BACKEND_POOL", "both"),
-    D("MANAGES", "both"),  # the group replaces its instances; it serves through them
+    D("HAS_BACKEND_POOL", "both", effect="capacity"),
+    D("MANAGES", "both", effect="capacity"),  # the group replaces its instances; it serves through them
     # parts owned by the source: they go with it
     *(
         D(t, "target")
@@ -160,6 +186,52 @@ DEPENDENCIES: tuple[Dependency, ...] = (
     # ASSOCIATED_WITH: a subnet needs its route table and ACL, an interface its address; a private zone its VPC
     D("ASSOCIATED_WITH", "target"),
     D("ASSOCIATED_WITH", "source", "Route53HostedZone", "VPC"),
+)
+
+# Walked through, never counted as casualties: containment, rules, routes, addresses, identities, connectors.
+STRUCTURAL: frozenset[str] = frozenset(
+    {
+        "VPC",
+        "Subnet",
+        "SecurityGroup",
+        "NetworkAcl",
+        "RouteTable",
+        "NetworkInterface",
+        "ElasticIP",
+        "VPCPeeringConnection",
+        "TransitGatewayAttachment",
+        "LambdaEventSourceMapping",
+        "SNSSubscription",
+        "IAMRole",
+        "IAMPolicy",
+        "IAMInstanceProfile",
+        "IAMGroup",
+        "IAMUser",
+        "IAMAccessKey",
+        "ECSTaskDefinition",
+        "LaunchTemplate",
+        "AzureSubscription",
+        "AzureResourceGroup",
+        "AzureVirtualNetwork",
+        "AzureVirtualNetworkPeering",
+        "AzureSubnet",
+        "AzureNetworkSecurityGroup",
+        "AzureNetworkInterface",
+        "AzurePublicIPAddress",
+        "AzurePrivateEndpoint",
+        "AzureRoleAssignment",
+        "AzurePrincipal",
+        "AzureSqlFirewallRule",
+        "GCPOrganization",
+        "GCPFolder",
+        "GCPProject",
+        "GCPNetwork",
+        "GCPSubnetwork",
+        "GCPFirewall",
+        "GCPServiceAccount",
+        "GCPServiceAccountKey",
+        "GCPPrincipal",
+    }
 )
 
 # Considered and not a dependency: access grants, lineage, peer connectivity.
@@ -206,6 +278,9 @@ ACCESS: tuple[Access, ...] = (
     A("HAS_PUBLIC_IP", forward=False),  # a public address reaches its interface or frontend
     A("HAS_NETWORK_INTERFACE", forward=False),
     A("HAS_ROLE", source="GCPServiceAccount"),  # a workload's service account reaches what it holds roles on
+    A("REACHES"),  # derived: a workload connects to what a rule lets it reach
+    A("READS"),  # derived: a workload reads a store it is granted
+    A("CONSUMES", forward=False),  # derived: events go from the producer to the consumer
 )
 
 COMPOUND_HOPS: tuple[CompoundHop, ...] = (

@@ -1,6 +1,7 @@
 """Post-sync hooks: what runs after every discovery job has written the graph, in order.
 
-``POST_SYNC`` holds them: the findings evaluation (each critical finding seen for the first time is
+``POST_SYNC`` holds them: the derived dependency edges (``queries.derived.compute``: network use, event
+feeds, data reads, each with its reason), then the findings evaluation (each critical finding seen for the first time is
 announced with a ``finding.critical`` event on ``aidiscover.notify``), then the cost estimation. A hook
 that fails is logged and reported as a warning; the others still run, and the graph the sync wrote stays
 as it is.
@@ -16,6 +17,7 @@ from core.settings import Settings
 from graph.neo4j.client import Graph
 from ingest.broker import queue_events
 from queries.cost.estimate import estimate_all
+from queries.derived.compute import derive_dependencies
 from queries.findings.evaluate import EvaluationReport, critical_event, evaluate
 
 __all__ = ["POST_SYNC", "Hook", "evaluate_findings", "run_post_sync"]
@@ -34,7 +36,7 @@ def evaluate_findings(graph: Graph, settings: Settings) -> EvaluationReport:
     return report
 
 
-POST_SYNC: tuple[Hook, ...] = (evaluate_findings, estimate_all)
+POST_SYNC: tuple[Hook, ...] = (derive_dependencies, evaluate_findings, estimate_all)
 
 
 def hook_name(hook: Hook) -> str:

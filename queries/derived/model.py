@@ -1,0 +1,30 @@
+"""A derived dependency edge as the computation produces it, before it is written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["DerivedEdge"]
+
+
+@dataclass(frozen=True)
+class DerivedEdge:
+    """``source`` uses ``target`` (``type`` is one of ``graph.schema.dependency_edges.DERIVED_TYPES``)."""
+
+    type: str
+    source: str
+    target: str
+    via: str  # id of what makes it true: the allowing rule, the mapping, the grant
+    reason: str
+    protocol: str | None = None
+    ports: str | None = None
+    route: str | None = None
+    actions: tuple[str, ...] = ()
+
+    def properties(self) -> dict[str, object]:
+        props: dict[str, object] = {"via": self.via, "reason": self.reason}
+        if self.protocol is not None:
+            props.update(protocol=self.protocol, ports=self.ports, route=self.route)
+        if self.actions:
+            props["actions"] = list(self.actions)
+        return props
