@@ -26,7 +26,7 @@ $(WEB_BUNDLE): web/app/package.json web/app/package-lock.json $(wildcard web/app
 
 web: $(WEB_BUNDLE)
 
-.PHONY: web eval-nl docs schema help install lock system-deps services test-services down status demo test test-unit test-slow lint typecheck pytest bench clean
+.PHONY: web eval-nl eval-deps docs schema help install lock system-deps services test-services down status demo test test-unit test-slow lint typecheck pytest bench clean
 
 help:
 	@echo "make demo    services up, demo AWS estate discovered, API served, URLs printed"
@@ -34,6 +34,7 @@ help:
 	@echo "make test-unit  the tests that need no service (marked unit by tests/conftest.py); starts nothing"
 	@echo "make test-slow  the size-M estate and the long fault soaks (left out of make test; CI runs both)"
 	@echo "make bench   benchmarks -> bench/results/*.json and docs/benchmarks.md"
+	@echo "make eval-deps  the demo estate built, blast radius scored against devclouds/dependency_truth.py"
 	@echo "make down    stop the local Neo4j and Redis"
 	@echo "make web     build the web viewer (npm ci && npm run build in web/app)"
 	@echo "make install .venv with exactly the locked versions (requirements.lock, hashes checked), then the project"
@@ -170,6 +171,12 @@ bench: test-services web
 # estate; set AIDISCOVER_LLM_API_KEY for the LLM path). Report: bench/results/nl_eval.md and nl_eval.json.
 eval-nl: install
 	$(BIN)/python -m app.nl.evaluate
+
+# Blast radius against the hand-worked truth set (devclouds/dependency_truth.py) on the demo estate, built
+# here as `make demo` builds it in the test services. Report: each scenario right or wrong with what differed,
+# and bench/results/dependency_eval.json.
+eval-deps: test-services
+	$(TEST_ENV) $(BIN)/python -m devclouds.dependency_eval --json bench/results/dependency_eval.json
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache *.egg-info

@@ -38,6 +38,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli_jobs",
     "app.cli_cost",
     "app.cli_findings",
+    "app.cli_deps",
     "app.cli_ask",
 )
 

@@ -1,8 +1,10 @@
 """Dependencies, dependents and blast radius: depth-bounded walks over the declared dependency edges.
 
-``dependencies(x)`` is what ``x`` needs, directly or transitively; ``dependents(x)`` what needs ``x``.
-The blast radius of ``x`` is its dependents grouped by kind and by distance: what breaks, and how
-far away, when ``x`` goes down. Each reached node comes with one shortest path from ``x``.
+``dependencies(x)`` is what ``x`` needs, directly or transitively (every declared dependency edge, the
+derived ones included). ``dependents(x)`` and the blast radius of ``x`` are one definition: who loses
+something they use when ``x`` fails (``queries.casualties``), each ``down`` or ``degraded`` and
+``direct`` or not, structural containment (rules, routes, subnets, groups) walked through but never
+counted. The blast radius groups them by kind, distance and status. Each comes with one shortest path.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Literal
 
 from core.errors import QueryInputError
 from graph.neo4j.client import Graph
+from queries.casualties import casualties
 from queries.model import NodeRef, Reached
 from queries.traverse import dependency_spec, expand, refs_by_id
 
@@ -50,6 +53,8 @@ class BlastRadius:
     by_distance: tuple[Count, ...]  # key is the distance as text, nearest first
     nodes: tuple[Reached, ...]
     truncated: bool
+    by_status: tuple[Count, ...] = field(default=(), metadata={"doc": "Casualties down and degraded."})
+    direct: int = field(default=0, metadata={"doc": "Casualties with no other casualty between them and the root."})
 
 
 def check_depth(max_depth: int, cap: int = MAX_DEPTH) -> None:
@@ -76,6 +81,9 @@ def dependencies(
     if not 1 <= max_nodes <= MAX_NODES:
         raise QueryInputError(f"first must be between 1 and {MAX_NODES}, got {max_nodes}")
     root = root_ref(graph, resource_id)
+    if direction == "DEPENDENTS":
+        lost = casualties(graph, root, max_depth, max_nodes)
+        return DependencyResult(root, direction, max_depth, lost.reached[:max_nodes], lost.truncated)
     walk = expand(graph, dependency_spec(direction), [root], max_depth, max_nodes)
     return DependencyResult(root, direction, max_depth, walk.reached, walk.truncated)
 
@@ -83,10 +91,12 @@ def dependencies(
 def blast_radius(
     graph: Graph, resource_id: str, max_depth: int = DEFAULT_DEPTH, max_nodes: int = MAX_NODES
 ) -> BlastRadius:
-    """Everything that depends on ``resource_id`` within ``max_depth`` hops, grouped by kind and distance."""
+    """Who loses something they use when ``resource_id`` fails, within ``max_depth`` levels, grouped by kind,
+    distance and status."""
     result = dependencies(graph, resource_id, "DEPENDENTS", max_depth, max_nodes)
     kinds = Counter(r.node.kind for r in result.nodes)
     distances = Counter(r.distance for r in result.nodes)
+    statuses = Counter(r.status or "" for r in result.nodes)
     return BlastRadius(
         root=result.root,
         max_depth=max_depth,
@@ -95,4 +105,6 @@ def blast_radius(
         by_distance=tuple(Count(str(d), c) for d, c in sorted(distances.items())),
         nodes=result.nodes,
         truncated=result.truncated,
+        by_status=tuple(Count(k, statuses[k]) for k in ("down", "degraded") if statuses[k]),
+        direct=sum(1 for r in result.nodes if r.direct),
     )

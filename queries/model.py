@@ -42,8 +42,10 @@ class PathStep:
     type: str = field(metadata={"doc": "Relationship type, or a compound hop such as ALLOWED_BY_SECURITY_GROUP."})
     edge_forward: bool = field(metadata={"doc": "False when the stored relationship points to_id -> from_id."})
     via: str | None = field(
-        default=None, metadata={"doc": "The node explaining a compound hop (e.g. the allowing rule)."}
+        default=None,
+        metadata={"doc": "What explains the hop: the allowing rule of a compound or derived edge, the mapping..."},
     )
+    reason: str | None = field(default=None, metadata={"doc": "Why a derived edge holds, in words."})
 
 
 @dataclass(frozen=True)
@@ -53,3 +55,10 @@ class Reached:
     node: NodeRef
     distance: int
     path: tuple[PathStep, ...]
+    status: str | None = field(
+        default=None,
+        metadata={"doc": "Blast radius and dependents: 'down' (it cannot work) or 'degraded' (it works with less)."},
+    )
+    direct: bool | None = field(
+        default=None, metadata={"doc": "Blast radius and dependents: no other casualty lies between it and the root."}
+    )

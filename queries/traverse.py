@@ -50,7 +50,7 @@ class _Rule(Protocol):
 R = TypeVar("R", bound=_Rule)
 
 
-def _most_specific(rules: Iterable[R], type_: str, source: str, target: str) -> R | None:
+def most_specific(rules: Iterable[R], type_: str, source: str, target: str) -> R | None:
     best: tuple[int, R] | None = None
     for rule in rules:
         r_type, r_src, r_tgt = rule.type, rule.source, rule.target
@@ -66,7 +66,7 @@ def dependency_steps(direction: Literal["DEPENDENCIES", "DEPENDENTS"]) -> Decide
     """DEPENDENCIES walks from a node to what it needs; DEPENDENTS to what needs it."""
 
     def decide(type_: str, source: str, target: str) -> frozenset[Step]:
-        rule = _most_specific(DEPENDENCIES, type_, source, target)
+        rule = most_specific(DEPENDENCIES, type_, source, target)
         if rule is None:
             return frozenset()
         source_needs = rule.meaning in ("source", "both")
@@ -83,7 +83,7 @@ def dependency_steps(direction: Literal["DEPENDENCIES", "DEPENDENTS"]) -> Decide
 
 def access_steps(type_: str, source: str, target: str) -> frozenset[Step]:
     """Walk the way requests and data go (entry points towards data stores)."""
-    rule = _most_specific(ACCESS, type_, source, target)
+    rule = most_specific(ACCESS, type_, source, target)
     if rule is None:
         return frozenset()
     return frozenset({"out" if rule.forward else "in"})
@@ -127,18 +127,18 @@ def level_cypher(spec: EdgeSpec) -> str:
         branches.append(
             f"MATCH (x)-[r:{'|'.join(spec.out_types)}]->(m:Resource) "
             "WHERE NOT type(r) IN $out_mixed OR [type(r), x.kind, m.kind] IN $out_pairs "
-            "RETURN type(r) AS type, true AS outgoing, m, null AS via"
+            "RETURN type(r) AS type, true AS outgoing, m, r.via AS via, r.reason AS reason"
         )
     if spec.in_types:
         branches.append(
             f"MATCH (x)<-[r:{'|'.join(spec.in_types)}]-(m:Resource) "
             "WHERE NOT type(r) IN $in_mixed OR [type(r), m.kind, x.kind] IN $in_pairs "
-            "RETURN type(r) AS type, false AS outgoing, m, null AS via"
+            "RETURN type(r) AS type, false AS outgoing, m, r.via AS via, r.reason AS reason"
         )
     for hop in spec.compound:
         branches.append(
             f"WITH x AS a {hop.match}"
-            + f" RETURN DISTINCT '{hop.name}' AS type, true AS outgoing, b AS m, via.id AS via"
+            + f" RETURN DISTINCT '{hop.name}' AS type, true AS outgoing, b AS m, via.id AS via, null AS reason"
         )
     if not branches:
         return "UNWIND [] AS x RETURN x"
@@ -146,7 +146,7 @@ def level_cypher(spec: EdgeSpec) -> str:
     return (
         "UNWIND $ids AS id MATCH (x:Resource {id: id}) "
         f"CALL (x) {{ {union} }} "
-        f"RETURN id, type, outgoing, m {REF_PROJECTION} AS m, via ORDER BY id, type, m.id"
+        f"RETURN id, type, outgoing, m {REF_PROJECTION} AS m, via, reason ORDER BY id, type, m.id"
     )
 
 
@@ -176,7 +176,7 @@ def neighbours(graph: Graph, spec: EdgeSpec, ids: Sequence[str]) -> list[Edge]:
     out = []
     for row in rows:
         node = NodeRef.from_row(row["m"])
-        step = PathStep(row["id"], node.id, row["type"], bool(row["outgoing"]), row["via"])
+        step = PathStep(row["id"], node.id, row["type"], bool(row["outgoing"]), row["via"], row["reason"])
         out.append(Edge(row["id"], node, step))
     return out
 

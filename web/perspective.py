@@ -119,6 +119,18 @@ def _entry_predicate(var: str) -> str:
     return " OR ".join(entry.cypher(var, label) for label, entry in SCHEMA.entry_points())
 
 
+def _one_named(step: str) -> str:
+    """The walk from the one resource named $name; when several carry the name, those candidates instead (each
+    shows its cloud, account and region), so the user picks one rather than getting their walks merged."""
+    return (
+        "MATCH (c:Resource {name: $name}) WITH collect(c) AS roots "
+        "CALL (roots) { WITH roots WHERE size(roots) = 1 UNWIND roots AS root "
+        f"MATCH p = (root) ((x)-[r]-(m:Resource) WHERE {step}){{1,{MAX_DEPTH}}} RETURN p AS p LIMIT 1000 "
+        "UNION WITH roots WHERE size(roots) > 1 UNWIND roots AS c RETURN c AS p } "
+        "RETURN p"
+    )
+
+
 def search_phrases() -> tuple[SearchPhrase, ...]:
     dependents = _step_predicate(dependency_spec("DEPENDENTS"))
     dependencies = _step_predicate(dependency_spec("DEPENDENCIES"))
@@ -128,17 +140,13 @@ def search_phrases() -> tuple[SearchPhrase, ...]:
         SearchPhrase(
             "Blast radius",
             "Blast radius of $name",
-            f"MATCH p = (root:Resource {{name: $name}}) "
-            f"((x)-[r]-(m:Resource) WHERE {dependents}){{1,{MAX_DEPTH}}} "
-            "RETURN p LIMIT 1000",
+            _one_named(dependents),
             (name,),
         ),
         SearchPhrase(
             "Dependencies",
             "What $name depends on",
-            f"MATCH p = (root:Resource {{name: $name}}) "
-            f"((x)-[r]-(m:Resource) WHERE {dependencies}){{1,{MAX_DEPTH}}} "
-            "RETURN p LIMIT 1000",
+            _one_named(dependencies),
             (name,),
         ),
         SearchPhrase(

@@ -63,8 +63,9 @@ class AnalysisQuery:
         return to_graphql(await asyncio.to_thread(resource_facets, info.context.graph, to_filter(filter)))
 
     @strawberry.field(
-        description="What a resource depends on (DEPENDENCIES) or what depends on it (DEPENDENTS), "
-        "transitively up to maxDepth (max 10), with one shortest path to each.",
+        description="What a resource depends on (DEPENDENCIES: every declared dependency edge, derived ones "
+        "included) or what depends on it (DEPENDENTS: the blast radius's casualties, each with status and "
+        "directness), transitively up to maxDepth (max 10), with one shortest path to each.",
         permission_classes=[IsViewer],
         graphql_type=DependencyResult,
     )
@@ -81,8 +82,10 @@ class AnalysisQuery:
         )
 
     @strawberry.field(
-        description="Everything that depends on a resource within maxDepth hops (default 6, max 10), "
-        "grouped by kind and by distance, with paths.",
+        description="Who loses something they use when a resource fails, within maxDepth levels (default 6, "
+        "max 10): each casualty down or degraded (a target group keeping another healthy target is degraded), "
+        "direct or not, with its path (derived steps carry their reason); structural containment (rules, "
+        "routes, subnets, groups) is walked through, never counted. Grouped by kind, distance and status.",
         permission_classes=[IsViewer],
         graphql_type=BlastRadiusResult,
     )
@@ -104,8 +107,9 @@ class AnalysisQuery:
         return to_graphql(await asyncio.to_thread(paths.critical_paths, info.context.graph, first, provider, max_depth))
 
     @strawberry.field(
-        description="One shortest path between two resources over any relationships (of `types` when "
-        "given), or null when none is within maxDepth (max 15).",
+        description="How two resources are related: one shortest path over any relationships (of `types` when "
+        "given), each step with its stored direction (edgeForward), or null when none is within maxDepth (max "
+        "15). Not a network path: see `networkPath`.",
         permission_classes=[IsViewer],
         graphql_type=PathResult | None,
     )

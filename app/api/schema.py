@@ -24,6 +24,7 @@ from app.api.ask import AskQuery, AskSubscription
 from app.api.auth_api import AuthMutation, AuthQuery
 from app.api.context import Context
 from app.api.cost import CostQuery
+from app.api.dependencies_api import DependencyQuery
 from app.api.error_codes import ErrorCodes, is_unexpected
 from app.api.findings import FindingMutation, FindingQuery
 from app.api.generated import NODE_TYPES, to_graphql
@@ -161,6 +162,7 @@ QUERIES: tuple[type, ...] = (
     JobQuery,
     HistoryQuery,
     AnalysisQuery,
+    DependencyQuery,
     FindingQuery,
     AskQuery,
 )

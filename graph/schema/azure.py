@@ -308,6 +308,7 @@ WEB_APP = _kind(
     P("https_only", "bool", "Whether plain HTTP is redirected to HTTPS."),
     P("state", "string", "Running or Stopped."),
     P("public_network_access", "string", "Enabled or Disabled."),
+    P("identity_principal_id", "string", "Object id of its system-assigned managed identity.", indexed=True),
     entry_point=EntryPoint(2, "public_network_access", "Enabled"),
     billing=FREE,
     provider_types=("microsoft.web/sites",),

@@ -5,7 +5,8 @@ delivers a topic to a queue or function; an S3 bucket notifies a function, queue
 workload runs as an identity (an instance profile's role, a function's or task's role, a GCP service
 account) and a grant that names the store gives that identity access: an IAM Allow statement one of whose
 resource patterns names the store without wildcards (``arn:aws:s3:::b/*`` names bucket ``b``), a GCP role
-binding on the store itself, or a service role (``roles/cloudsql.*``, ``roles/storage.*``) on its project.
+binding on the store itself, a service role (``roles/cloudsql.*``, ``roles/storage.*``) on its project, or
+an Azure role assignment of the workload's managed identity scoped to the store.
 A statement on ``*`` or a project-wide basic role (viewer, editor, owner) is a permission, not a use.
 """
 
@@ -45,6 +46,12 @@ MATCH (w:Resource)-[:RUNS_AS]->(sa:GCPServiceAccount)-[h:HAS_ROLE]->(res:Resourc
 WHERE w.kind IN $readers
 RETURN w.id AS reader, sa.name AS sa, sa.id AS sa_id, h.roles AS roles, res.id AS res, res.kind AS kind,
        res.account AS project
+"""
+_AZURE_READS = """
+MATCH (w:Resource) WHERE w.kind IN $readers AND w.identity_principal_id IS NOT NULL
+MATCH (ra:AzureRoleAssignment {principal_id: w.identity_principal_id})-[:GRANTS_ACCESS_TO]->(res:Resource)
+WHERE res.kind IN $targets
+RETURN w.id AS reader, res.id AS store, ra.id AS via, ra.role_name AS role
 """
 _BY_PROJECT = "MATCH (s:Resource) WHERE s.kind IN $kinds RETURN s.id AS id, s.kind AS kind, s.account AS project"
 
@@ -88,6 +95,17 @@ def read_edges(graph: Graph) -> list[DerivedEdge]:
                 str(r["via"]),
                 f"runs as role {r['role']}; policy {r['policy']} allows {', '.join(r['actions'] or ())} on it",
                 actions=tuple(str(a) for a in r["actions"] or ()),
+            )
+        )
+    for r in graph.read(_AZURE_READS, {"readers": list(READERS["azure"]), "targets": list(READ_TARGETS["azure"])}):
+        edges.append(
+            DerivedEdge(
+                READS,
+                str(r["reader"]),
+                str(r["store"]),
+                str(r["via"]),
+                f"its managed identity holds {r['role']} on it (role assignment scoped to it)",
+                actions=(str(r["role"]),),
             )
         )
     stores: dict[str, list[tuple[str, str]]] = {}

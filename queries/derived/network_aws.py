@@ -27,15 +27,16 @@ MIN_PREFIX = 16  # an address range wider than this (10.0.0.0/8, 0.0.0.0/0) name
 
 _NODES = """
 MATCH (n:Resource) WHERE n.provider = 'aws' AND n.kind IN $kinds
-OPTIONAL MATCH (n)-[:MEMBER_OF_SECURITY_GROUP]->(g:SecurityGroup)
-OPTIONAL MATCH (n)-[:IN_SUBNET]->(s:Subnet)
-RETURN n.id AS id, n.kind AS kind, collect(DISTINCT g.group_id) AS groups, collect(DISTINCT g.vpc_id) AS group_vpcs,
-       collect(DISTINCT s {.id, .cidr_block, .vpc_id}) AS subnets
+RETURN n.id AS id, n.kind AS kind,
+       [(n)-[:MEMBER_OF_SECURITY_GROUP]->(g:SecurityGroup) | g.id] AS groups,
+       [(n)-[:MEMBER_OF_SECURITY_GROUP]->(:SecurityGroup)-[:IN_VPC]->(v:VPC) | v.id] AS group_vpcs,
+       [(n)-[:IN_SUBNET]->(s:Subnet) | s {.id, .cidr_block, vpc: head([(s)-[:IN_VPC]->(v:VPC) | v.id])}] AS subnets
 """
 _RULES = """
 MATCH (g:SecurityGroup)-[:HAS_RULE]->(r:SecurityGroupRule {direction: 'ingress'}) WHERE g.provider = 'aws'
-RETURN g.group_id AS group_id, g.name AS group_name, g.vpc_id AS vpc,
-       r {.id, .protocol, .from_port, .to_port, .cidr, .peer_group_id} AS rule
+RETURN g.id AS group_id, g.name AS group_name,
+       r {.id, .protocol, .from_port, .to_port, .cidr, peer: head([(r)-[:ALLOWS_FROM]->(p:SecurityGroup) | p.id])}
+       AS rule
 """
 _ACLS = """
 MATCH (acl:NetworkAcl)-[:ASSOCIATED_WITH]->(s:Subnet) WHERE acl.provider = 'aws'
@@ -83,7 +84,7 @@ def _inside(inner: ipaddress.IPv4Network | ipaddress.IPv6Network | None, outer: 
 
 def _node(row: Mapping[str, Any]) -> _Node:
     subnets = tuple(
-        _Subnet(str(s["id"]), _network(s.get("cidr_block")), str(s.get("vpc_id") or ""))
+        _Subnet(str(s["id"]), _network(s.get("cidr_block")), str(s.get("vpc") or ""))
         for s in row["subnets"]
         if s and s.get("id")
     )
@@ -150,7 +151,7 @@ def _rule_edges(
     consumers: Iterable[_Node],
     acls: Mapping[str, tuple[str, list[Mapping[str, Any]]]],
 ) -> list[DerivedEdge]:
-    peer, cidr = rule.get("peer_group_id"), rule.get("cidr")
+    peer, cidr = rule.get("peer"), rule.get("cidr")
     if peer:
         found = [c for c in members.get(str(peer), ()) if c.vpcs & provider.vpcs]
         source = f"members of {names.get(str(peer), str(peer))}"
@@ -168,7 +169,7 @@ def _rule_edges(
         opened, acl_note = _through_acls(consumer, provider, proto, ports, acls)
         if not opened:
             continue
-        vpc = sorted(consumer.vpcs & provider.vpcs)[0]
+        vpc = sorted(consumer.vpcs & provider.vpcs)[0].rsplit("/", 1)[-1]
         out.append(
             DerivedEdge(
                 REACHES,

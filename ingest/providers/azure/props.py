@@ -218,6 +218,7 @@ def typed_props(label: str, row: Mapping[str, Any]) -> dict[str, PropValue]:
             "https_only": _bool(get(p, "httpsOnly")),
             "state": _str(get(p, "state")),
             "public_network_access": _str(get(p, "publicNetworkAccess")),
+            "identity_principal_id": lid(get(row.get("identity"), "principalId")) or None,
         }
     if label == "AzureCosmosDBAccount":
         return {
