@@ -123,17 +123,17 @@ def casualties(graph: Graph, root: NodeRef, max_depth: int, max_nodes: int) -> C
         expanded.update(frontier)
         found = [e for e in neighbours(graph, dependents_spec, frontier) if e.node.id not in needs]
         fresh = sorted({e.node.id for e in found} - {root.id})
-        if len(refs) + len(fresh) > max_nodes + 1:
-            fresh, truncated = fresh[: max(0, max_nodes + 1 - len(refs))], True
         for edge in found:
             refs.setdefault(edge.node.id, edge.node)
             kinds.setdefault(edge.node.id, edge.node.kind)
         _providers(graph, providers_spec, fresh, refs, kinds, needs, members)
         _settle(status, needs, members)
         frontier = sorted(n for n, s in status.items() if _propagates(s) and n not in expanded)
-        if truncated:
+        lost = sum(1 for n in status if n != root.id and kinds.get(n) not in STRUCTURAL)
+        if lost > max_nodes:
+            truncated = True
             break
-    return Casualties(root, _reached(root, status, needs, refs), truncated)
+    return Casualties(root, _reached(root, status, needs, refs)[:max_nodes], truncated)
 
 
 def _providers(
