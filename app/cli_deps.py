@@ -3,7 +3,8 @@ derived dependency edges.
 
 aidiscover blast NAME_OR_ID [--kind K] [--provider P] [--account A] [--region R] [--depth N]
 aidiscover depends NAME_OR_ID [--on] [...narrowing]        what it needs (--on: what needs it)
-aidiscover reach FROM TO --port P [--protocol tcp|udp]     can FROM open a connection to TO, and how
+aidiscover reach FROM TO --port P [--protocol tcp|udp] [--from-kind K ...] [--kind K ...]
+                                                           can FROM open a connection to TO, and how
 aidiscover derive                                          recompute the derived dependency edges now
 
 A name that several resources carry is never guessed: the command lists the candidates (kind, cloud,
@@ -21,24 +22,26 @@ from core.settings import Settings
 __all__ = ["register"]
 
 
-def _narrowing(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--kind", help="narrow a name to one kind, e.g. RDSInstance")
-    p.add_argument("--provider", choices=["aws", "azure", "gcp"], help="narrow a name to one cloud")
-    p.add_argument("--account", help="narrow a name to one account, subscription or project")
-    p.add_argument("--region", help="narrow a name to one region")
+def _narrowing(p: argparse.ArgumentParser, prefix: str = "") -> None:
+    what = f"the {prefix.rstrip('-')} name" if prefix else "a name"
+    p.add_argument(f"--{prefix}kind", help=f"narrow {what} to one kind, e.g. RDSInstance")
+    p.add_argument(f"--{prefix}provider", choices=["aws", "azure", "gcp"], help=f"narrow {what} to one cloud")
+    p.add_argument(f"--{prefix}account", help=f"narrow {what} to one account, subscription or project")
+    p.add_argument(f"--{prefix}region", help=f"narrow {what} to one region")
 
 
 def _where(node: Any) -> str:
     return f"{node.kind} {node.name}  [{node.provider} {node.account} {node.region}]"
 
 
-def _resolve(graph: Any, text: str, args: argparse.Namespace) -> Any:
+def _resolve(graph: Any, text: str, args: argparse.Namespace, prefix: str = "") -> Any:
     from queries.exposure import INTERNET
     from queries.names import NameQuery, resolve
 
     if text == INTERNET.id:
         return INTERNET
-    return resolve(graph, NameQuery(text, args.kind, args.provider, args.account, args.region))
+    narrow = [getattr(args, f"{prefix}{k}") for k in ("kind", "provider", "account", "region")]
+    return resolve(graph, NameQuery(text, *narrow))
 
 
 def _blast(settings: Settings, args: argparse.Namespace) -> int:
@@ -78,13 +81,13 @@ def _reach(settings: Settings, args: argparse.Namespace) -> int:
     from queries.netpath import network_path
 
     with Graph(settings.neo4j, settings.redis) as graph:
-        source = _resolve(graph, args.source, args)
+        source = _resolve(graph, args.source, args, "from_")
         target = _resolve(graph, args.target, args)
         path = network_path(graph, source.id, target.id, args.port, args.protocol)
     verdict = "can" if path.reachable else "cannot"
     print(f"{_where(path.source)} {verdict} reach {_where(path.target)} on {path.protocol} {path.port}")
     for hop in path.hops:
-        where = _where(hop.node) if hop.node is not None else "(route)"
+        where = _where(hop.node) if hop.node is not None else ("(rule)" if hop.rule_id else "(route)")
         print(f"  {where}: {hop.allows}" + (f"  [{hop.rule_id}]" if hop.rule_id else ""))
     if not path.reachable:
         print(f"  {path.reason}")
@@ -119,6 +122,7 @@ def register(sub: Any) -> None:
     p.add_argument("target", help="a resource id or name")
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--protocol", choices=["tcp", "udp"], default="tcp")
+    _narrowing(p, "from-")
     _narrowing(p)
     p.set_defaults(handler=_reach)
 

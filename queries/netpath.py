@@ -1,8 +1,10 @@
 """Can A reach B on port P, and how: the network path between two resources, with what allows each hop.
 
 The answer comes from the derived ``REACHES`` edges (``queries.derived``: the rule that names the source,
-evaluated with every security layer on the way and the route) and, when A is the internet, from the
-exposure engine (``queries.exposure``). It is a network answer only: co-location, shared subnets or IAM
+evaluated with every security layer on the way and the route); when none opens the port, the same
+evaluation runs for the target alone with rules open to everyone counted too (a rule admitting 0.0.0.0/0
+or ``*`` lets A connect even though it names no one). When A is the internet, the exposure engine
+(``queries.exposure``) answers. It is a network answer only: co-location, shared subnets or IAM
 grants never make a path (``queries.paths.shortest_path`` answers "how are A and B related").
 """
 
@@ -13,9 +15,13 @@ from dataclasses import dataclass, field
 from core.errors import QueryInputError
 from graph.neo4j.client import Graph
 from queries.blast import root_ref
+from queries.derived.model import DerivedEdge
+from queries.derived.network_aws import aws_network_edges
+from queries.derived.network_azure_gcp import azure_network_edges, gcp_network_edges
 from queries.exposure import INTERNET, exposure_paths
 from queries.model import REF_PROJECTION, NodeRef
 from queries.ports import gcp_rule, intersect
+from queries.traverse import refs_by_id
 
 __all__ = ["NetworkHop", "NetworkPath", "network_path"]
 
@@ -83,6 +89,16 @@ def network_path(graph: Graph, from_id: str, to_id: str, port: int, protocol: st
             NetworkHop(target, f"accepts {row['ports']}"),
         )
         return NetworkPath(source, target, protocol, port, True, hops, row["ports"])
+    for edge in _broad(graph, target):
+        if edge.source == source.id and edge.protocol in (protocol, "all") and _opens(edge.ports, protocol, port):
+            rule = refs_by_id(graph, [edge.via]).get(edge.via)
+            hops = (
+                NetworkHop(source, "opens the connection"),
+                NetworkHop(None, str(edge.route or "route"), None),
+                NetworkHop(rule, f"{edge.reason} (open to everyone, names no consumer)", edge.via),
+                NetworkHop(target, f"accepts {edge.ports}"),
+            )
+            return NetworkPath(source, target, protocol, port, True, hops, edge.ports)
     reached = ", ".join(sorted({str(r["ports"]) for r in rows}))
     why = (
         f"no rule lets it through on {protocol} {port} (it reaches {reached})"
@@ -90,6 +106,11 @@ def network_path(graph: Graph, from_id: str, to_id: str, port: int, protocol: st
         else "no rule of the target's security layers names the source, or no route joins them"
     )
     return NetworkPath(source, target, protocol, port, False, (), None, why)
+
+
+def _broad(graph: Graph, target: NodeRef) -> list[DerivedEdge]:
+    finder = {"aws": aws_network_edges, "azure": azure_network_edges, "gcp": gcp_network_edges}.get(target.provider)
+    return finder(graph, only=target.id, broad=True) if finder else []
 
 
 def _from_internet(graph: Graph, target: NodeRef, port: int, protocol: str) -> NetworkPath:

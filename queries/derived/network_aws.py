@@ -118,7 +118,9 @@ def _acl_open(
     return opened, by
 
 
-def aws_network_edges(graph: Graph) -> list[DerivedEdge]:
+def aws_network_edges(graph: Graph, only: str | None = None, broad: bool = False) -> list[DerivedEdge]:
+    """Every REACHES edge; ``only``: into that resource alone; ``broad``: rules open to everyone count too (the
+    question "can it connect", not "whom does the rule name")."""
     kinds = sorted({*NETWORK_CONSUMERS["aws"], *NETWORK_PROVIDERS["aws"]})
     nodes = [_node(r) for r in graph.read(_NODES, {"kinds": kinds})]
     consumers = [n for n in nodes if n.kind in NETWORK_CONSUMERS["aws"]]
@@ -134,11 +136,11 @@ def aws_network_edges(graph: Graph) -> list[DerivedEdge]:
     acls = {str(r["subnet"]): (str(r["acl"]), list(r["entries"])) for r in graph.read(_ACLS)}
     edges: list[DerivedEdge] = []
     for provider in nodes:
-        if provider.kind not in NETWORK_PROVIDERS["aws"]:
+        if provider.kind not in NETWORK_PROVIDERS["aws"] or (only is not None and provider.id != only):
             continue
         for group in sorted(provider.groups):
             for rule in rules.get(group, ()):
-                edges += _rule_edges(provider, group, names, rule, members, consumers, acls)
+                edges += _rule_edges(provider, group, names, rule, members, consumers, acls, broad)
     return edges
 
 
@@ -150,12 +152,13 @@ def _rule_edges(
     members: Mapping[str, list[_Node]],
     consumers: Iterable[_Node],
     acls: Mapping[str, tuple[str, list[Mapping[str, Any]]]],
+    broad: bool = False,
 ) -> list[DerivedEdge]:
     peer, cidr = rule.get("peer"), rule.get("cidr")
     if peer:
         found = [c for c in members.get(str(peer), ()) if c.vpcs & provider.vpcs]
         source = f"members of {names.get(str(peer), str(peer))}"
-    elif names_consumers(cidr):
+    elif names_consumers(cidr) or (broad and _network(cidr) is not None):
         found = [c for c in consumers if c.vpcs & provider.vpcs and any(_inside(s.cidr, cidr) for s in c.subnets)]
         source = str(cidr)
     else:

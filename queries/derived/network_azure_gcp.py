@@ -90,7 +90,8 @@ def _azure_open(
     return ports
 
 
-def azure_network_edges(graph: Graph) -> list[DerivedEdge]:
+def azure_network_edges(graph: Graph, only: str | None = None, broad: bool = False) -> list[DerivedEdge]:
+    """Every REACHES edge between VMs; ``only`` and ``broad`` as in ``aws_network_edges``."""
     vms = [
         _Vm(
             str(r["id"]),
@@ -108,12 +109,14 @@ def azure_network_edges(graph: Graph) -> list[DerivedEdge]:
         names[str(row["nsg"])] = str(row["name"])
     edges: list[DerivedEdge] = []
     for provider in vms:
+        if only is not None and provider.id != only:
+            continue
         for nsg in sorted({n for layer in provider.layers for n in layer}):
             for rule in rules.get(nsg, ()):
                 if rule["access"] != "Allow":
                     continue
                 for source in rule.get("source_prefixes") or ():
-                    if not names_consumers(str(source)):
+                    if not (names_consumers(str(source)) or broad):
                         continue
                     edges += _azure_rule_edges(provider, vms, rules, names[nsg], rule, str(source))
     return edges
@@ -130,7 +133,7 @@ def _azure_rule_edges(
     proto = protocol_name(rule["protocol"])
     out = []
     for consumer in vms:
-        if consumer.id == provider.id or not _inside(consumer.prefix, source):
+        if consumer.id == provider.id or not (_inside(consumer.prefix, source) or source.lower() in _VNET_TAGS):
             continue
         if consumer.vnet != provider.vnet and provider.vnet not in consumer.peers:
             continue
@@ -194,7 +197,8 @@ def _gcp_rules(fws: Sequence[Mapping[str, Any]]) -> list[Rule]:
     return out
 
 
-def gcp_network_edges(graph: Graph) -> list[DerivedEdge]:
+def gcp_network_edges(graph: Graph, only: str | None = None, broad: bool = False) -> list[DerivedEdge]:
+    """Every REACHES edge between instances; ``only`` and ``broad`` as in ``aws_network_edges``."""
     instances = {
         str(r["id"]): _Instance(str(r["id"]), frozenset(r["tags"]), str(r["ip"] or ""), str(r["net"] or ""))
         for r in graph.read(_GCP_INSTANCES)
@@ -209,11 +213,13 @@ def gcp_network_edges(graph: Graph) -> list[DerivedEdge]:
     for fw, targets in firewalls:
         if fw.get("action") != "allow":
             continue
-        named_ranges = [r for r in fw.get("source_ranges") or () if names_consumers(str(r))]
+        named_ranges = [r for r in fw.get("source_ranges") or () if broad or names_consumers(str(r))]
         if not fw.get("source_tags") and not named_ranges:
             continue
         evidence = {**fw, "source_ranges": named_ranges}
         for target_id in targets:
+            if only is not None and target_id != only:
+                continue
             target = instances.get(target_id)
             if target is None:
                 continue

@@ -1,0 +1,143 @@
+"""Benchmark: the derived dependency edges (computation time, counts by type) and blast radius with them.
+
+    .venv/bin/python bench/bench_dependencies.py --wipe-graph [--size 100000] [--runs 200]
+    .venv/bin/python bench/bench_dependencies.py --count-current demo   # the graph as it is (e.g. the demo)
+
+With ``--wipe-graph`` it EMPTIES the Neo4j the settings name, writes the synthetic estate of
+``bench/synthetic_graph.py`` (the one ``bench_queries.py`` measures), measures the blast radius (depth 6,
+random KMS keys, databases and instances, as ``bench_queries.py`` picks them) before any derived edge
+exists, then times ``queries.derived.compute.derive_dependencies`` (the post-sync hook: read, compute,
+write), runs it again on the unchanged graph (what every later sync pays), and measures the blast radius
+again with the derived edges, at depth 6 and 10. ``--count-current NAME`` only counts the derived edges of
+the graph as it is, by type, under the estate name NAME. Results: bench/results/dependencies.json (entries
+of other sizes or estates are kept) and the ``dependencies`` section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.bench_queries import build, ids_of, measure  # noqa: E402
+from bench.doc import machine, write_section  # noqa: E402
+from core.settings import load_settings  # noqa: E402
+from graph.neo4j.client import Graph  # noqa: E402
+from graph.schema.dependency_edges import DERIVED_TYPES  # noqa: E402
+from queries.blast import blast_radius  # noqa: E402
+from queries.derived.compute import derive_dependencies  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results" / "dependencies.json"
+START, END = "<!-- dependencies:start -->", "<!-- dependencies:end -->"
+
+
+def counts(graph: Graph) -> dict[str, int]:
+    rows = graph.read(
+        "UNWIND $types AS t CALL (t) { MATCH ()-[r]->() WHERE type(r) = t RETURN count(r) AS n } RETURN t, n",
+        {"types": list(DERIVED_TYPES)},
+    )
+    return {str(r["t"]): int(r["n"]) for r in rows}
+
+
+def run(graph: Graph, size: int, runs: int) -> dict[str, Any]:
+    built = build(graph, size)
+    rng = random.Random(7)  # noqa: S311 - reproducible targets, not secrets
+    roots = ids_of(graph, ["KMSKey", "RDSInstance", "EC2Instance", "AzureVirtualMachine", "GCPComputeInstance"])
+
+    def blast(depth: int) -> Any:
+        return lambda: blast_radius(graph, rng.choice(roots), depth)
+
+    before = measure(blast(6), runs)
+    first = derive_dependencies(graph)
+    again = derive_dependencies(graph)
+    after6, after10 = measure(blast(6), runs), measure(blast(10), runs)
+    return {
+        "resources": built["resources"],
+        "relationships": built["relationships"],
+        "derive_first_s": round(first.seconds, 2),
+        "derive_again_s": round(again.seconds, 2),
+        "derived_edges": dict(first.by_type),
+        "blast_depth6_before_p95_ms": before["p95_ms"],
+        "blast_depth6_p50_ms": after6["p50_ms"],
+        "blast_depth6_p95_ms": after6["p95_ms"],
+        "blast_depth10_p95_ms": after10["p95_ms"],
+    }
+
+
+def save(estate: str, figures: dict[str, Any]) -> None:
+    old = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
+    heap = os.environ.get("AIDISCOVER_NEO4J_HEAP", "default")
+    entry = {
+        "estate": estate,
+        "date": dt.date.today().isoformat(),
+        "machine": f"{machine()}, Neo4j heap {heap}",
+        **figures,
+    }
+    kept = [e for e in old if e.get("estate") != estate]
+    RESULTS.write_text(json.dumps(sorted([*kept, entry], key=lambda e: str(e["estate"])), indent=2) + "\n")
+
+
+def section() -> str:
+    entries = json.loads(RESULTS.read_text())
+    lines = [START, "## Derived dependency edges and blast radius (`bench/bench_dependencies.py`)", ""]
+    lines += [
+        "| estate | derived edges by type | derive (first / again) | blast p95 depth 6: before / with derived "
+        "| blast p95 depth 10 |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for e in entries:
+        kinds = ", ".join(f"{t} {n}" for t, n in sorted(e["derived_edges"].items()))
+        if "derive_first_s" in e:
+            lines.append(
+                f"| {e['estate']} ({e['resources']:,} resources) | {kinds} | {e['derive_first_s']} s / "
+                f"{e['derive_again_s']} s | {e['blast_depth6_before_p95_ms']} ms / {e['blast_depth6_p95_ms']} ms "
+                f"| {e['blast_depth10_p95_ms']} ms |"
+            )
+        else:
+            lines.append(f"| {e['estate']} | {kinds} | | | |")
+    any_e = entries[-1]
+    lines += [
+        "",
+        f"Measured {any_e['date']} on {any_e['machine']}. The synthetic estate is `bench/synthetic_graph.py` "
+        "(bench_queries' estate); the demo row counts the edges the demo's sync derived. Derive is the post-sync "
+        "hook (read what discovery stored, compute in Python, MERGE in batches, delete stale); 'again' is the "
+        "same hook on the unchanged graph, as each later sync runs it. Blast radius roots are random KMS keys, "
+        "databases and instances; 'before' is the same walk with no derived edge in the graph.",
+        END,
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--wipe-graph", action="store_true", help="required to write the synthetic estate")
+    parser.add_argument("--count-current", metavar="NAME", help="only count the derived edges of the graph as is")
+    args = parser.parse_args()
+    settings = load_settings()
+    with Graph(settings.neo4j, settings.redis) as graph:
+        if args.count_current:
+            save(args.count_current, {"derived_edges": counts(graph)})
+        elif args.wipe_graph:
+            started = time.monotonic()
+            figures = run(graph, args.size, args.runs)
+            save(f"synthetic {args.size:,}", figures)
+            print(f"measured in {time.monotonic() - started:.0f} s: {figures}")
+        else:
+            parser.error("this benchmark EMPTIES the graph at NEO4J_URI; pass --wipe-graph (or --count-current)")
+    write_section(START, END, section())
+
+
+if __name__ == "__main__":
+    main()
