@@ -12,7 +12,12 @@ import pytest
 from devclouds.dependency_eval import score_scenario
 from devclouds.dependency_truth import SCENARIOS, Scenario
 from graph.neo4j.client import Graph
+from graph.schema.dependencies import STRUCTURAL
 from graph.schema.dependency_edges import DERIVED_TYPES
+from queries.blast import blast_radius, dependencies
+from queries.names import AmbiguousNameError, NameQuery, resolve
+from queries.netpath import network_path
+from web.perspective import search_phrases
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.key for s in SCENARIOS])
@@ -31,3 +36,70 @@ def test_the_sync_derived_every_kind_of_dependency_edge_with_a_reason(demo_graph
     for row in rows:
         assert row["n"] > 0, f"no {row['t']} edge on the demo estate"
         assert row["with_reason"] == row["n"] == row["with_via"], f"{row['t']} edges without a reason or via"
+
+
+def _one(graph: Graph, kind: str, name: str) -> str:
+    rows = graph.read("MATCH (n:Resource {kind: $k, name: $n}) RETURN n.id AS id", {"k": kind, "n": name})
+    assert len(rows) == 1, f"{len(rows)} {kind} named {name}"
+    return str(rows[0]["id"])
+
+
+def test_dependents_are_the_blast_radius_casualties(demo_graph: Graph) -> None:
+    db = _one(demo_graph, "RDSInstance", "orders-db")
+    blast = blast_radius(demo_graph, db, max_depth=10)
+    dependents = dependencies(demo_graph, db, "DEPENDENTS", max_depth=10)
+    assert [(r.node.id, r.status) for r in dependents.nodes] == [(r.node.id, r.status) for r in blast.nodes]
+    assert all(r.node.kind not in STRUCTURAL for r in blast.nodes)
+    assert {c.key: c.count for c in blast.by_status} == {"down": blast.total}
+
+
+def test_a_network_path_names_the_rule_that_allows_it(demo_graph: Graph) -> None:
+    worker, db = _one(demo_graph, "EC2Instance", "admin-worker"), _one(demo_graph, "RDSInstance", "orders-db")
+    path = network_path(demo_graph, worker, db, 5432)
+    assert path.reachable
+    assert path.ports == "tcp 5432"
+    assert path.hops[2].rule_id is not None
+    assert "10.250.0.0/16" in path.hops[2].allows
+    assert not network_path(demo_graph, worker, db, 3306).reachable
+    other_vpc = demo_graph.read(
+        "MATCH (n:RDSInstance {name: 'payments-us1-000-db', account: '123456789012'}) RETURN n.id AS id"
+    )[0]["id"]
+    assert not network_path(demo_graph, worker, str(other_vpc), 5432).reachable
+
+
+def test_a_rule_open_to_everyone_lets_a_connection_through_without_naming_a_consumer(demo_graph: Graph) -> None:
+    web, app = _one(demo_graph, "AzureVirtualMachine", "vm-web-1"), _one(demo_graph, "AzureVirtualMachine", "vm-app-1")
+    named = network_path(demo_graph, web, app, 8080)
+    assert named.reachable
+    assert "allow-8080-from-web" in named.hops[2].allows
+    ssh = network_path(demo_graph, web, app, 22)
+    assert ssh.reachable
+    assert "allow-ssh-anywhere" in ssh.hops[2].allows
+    assert "names no consumer" in ssh.hops[2].allows
+
+
+def test_a_name_several_resources_carry_is_never_guessed(demo_graph: Graph) -> None:
+    with pytest.raises(AmbiguousNameError) as raised:
+        resolve(demo_graph, NameQuery("orders-db"))
+    where = {(c.kind, c.provider, c.account, c.region) for c in raised.value.candidates}
+    assert where == {
+        ("RDSInstance", "aws", "123456789012", "us-east-1"),
+        ("SecurityGroup", "aws", "123456789012", "us-east-1"),
+        ("GCPCloudSQLInstance", "gcp", "acme-data", "us-central1"),
+    }
+    assert resolve(demo_graph, NameQuery("orders-db", provider="gcp")).kind == "GCPCloudSQLInstance"
+    with pytest.raises(AmbiguousNameError):  # the same tier name in both AWS accounts
+        resolve(demo_graph, NameQuery("payments-us1-000-db", kind="RDSInstance"))
+
+
+def test_the_bloom_blast_phrase_returns_the_candidates_of_an_ambiguous_name(demo_graph: Graph) -> None:
+    phrase = next(p for p in search_phrases() if p.name == "Blast radius")
+    ambiguous = demo_graph.read(phrase.cypher, {"name": "orders-db"})
+    assert sorted((r["p"]["kind"], r["p"]["account"]) for r in ambiguous) == [
+        ("GCPCloudSQLInstance", "acme-data"),
+        ("RDSInstance", "123456789012"),
+        ("SecurityGroup", "123456789012"),
+    ]
+    unique = demo_graph.read(phrase.cypher, {"name": "order-worker"})
+    reached = {n["name"] for r in unique for n in r["p"].nodes}
+    assert {"orders-api", "events-api"} <= reached
