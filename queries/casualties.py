@@ -19,7 +19,7 @@ degraded group down). Kinds in ``STRUCTURAL`` are walked through and never retur
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -28,7 +28,7 @@ from graph.schema import SCHEMA
 from graph.schema.dependencies import DEPENDENCIES, STRUCTURAL, Dependency, Effect
 from graph.schema.dependency_edges import REACHES
 from queries.model import NodeRef, PathStep, Reached
-from queries.traverse import EdgeSpec, dependency_spec, most_specific, neighbours
+from queries.traverse import dependency_spec, most_specific, neighbours
 
 __all__ = ["Casualties", "casualties"]
 
@@ -107,13 +107,18 @@ def _propagates(status: int) -> bool:
 
 
 def casualties(graph: Graph, root: NodeRef, max_depth: int, max_nodes: int) -> Casualties:
-    """Walk from ``root`` (down) to everything that loses something it uses, within ``max_depth`` levels."""
+    """Walk from ``root`` (down) to everything that loses something it uses, within ``max_depth`` levels.
+
+    One round trip per level for the dependents, plus one for the members of the capacity groups first met
+    at that level (a target group's other targets): a hard or flow need is known from the edge walked."""
     dependents_spec, providers_spec = dependency_spec("DEPENDENTS"), dependency_spec("DEPENDENCIES")
     refs: dict[str, NodeRef] = {root.id: root}
     kinds: dict[str, str] = {root.id: root.kind}
     status: dict[str, int] = {root.id: _DOWN}
     needs: dict[str, list[_Need]] = {}
+    seen: set[tuple[str, str, str, str]] = set()
     members: dict[tuple[str, str], set[str]] = {}
+    grouped: set[str] = set()
     expanded: set[str] = set()
     frontier = [root.id]
     truncated = False
@@ -121,12 +126,18 @@ def casualties(graph: Graph, root: NodeRef, max_depth: int, max_nodes: int) -> C
         if not frontier:
             break
         expanded.update(frontier)
-        found = [e for e in neighbours(graph, dependents_spec, frontier) if e.node.id not in needs]
-        fresh = sorted({e.node.id for e in found} - {root.id})
-        for edge in found:
+        for edge in neighbours(graph, dependents_spec, frontier):
             refs.setdefault(edge.node.id, edge.node)
             kinds.setdefault(edge.node.id, edge.node.kind)
-        _providers(graph, providers_spec, fresh, refs, kinds, needs, members)
+            _add(edge.step, edge.node.id, edge.from_id, kinds, needs, seen, members)
+        capacity = sorted(m for m, ns in needs.items() if m not in grouped and any(n.effect == "capacity" for n in ns))
+        grouped.update(capacity)
+        for edge in neighbours(graph, providers_spec, capacity) if capacity else ():
+            refs.setdefault(edge.node.id, edge.node)
+            kinds.setdefault(edge.node.id, edge.node.kind)
+            step = edge.step
+            walked = PathStep(step.to_id, step.from_id, step.type, not step.edge_forward, step.via, step.reason)
+            _add(walked, edge.from_id, edge.node.id, kinds, needs, seen, members)
         _settle(status, needs, members)
         frontier = sorted(n for n, s in status.items() if _propagates(s) and n not in expanded)
         lost = sum(1 for n in status if n != root.id and kinds.get(n) not in STRUCTURAL)
@@ -136,33 +147,26 @@ def casualties(graph: Graph, root: NodeRef, max_depth: int, max_nodes: int) -> C
     return Casualties(root, _reached(root, status, needs, refs)[:max_nodes], truncated)
 
 
-def _providers(
-    graph: Graph,
-    spec: EdgeSpec,
-    ids: Sequence[str],
-    refs: dict[str, NodeRef],
-    kinds: dict[str, str],
+def _add(
+    step: PathStep,
+    dependent: str,
+    provider: str,
+    kinds: Mapping[str, str],
     needs: dict[str, list[_Need]],
+    seen: set[tuple[str, str, str, str]],
     members: dict[tuple[str, str], set[str]],
 ) -> None:
-    """Everything ``ids`` need (one round trip), as needs with their capacity groups."""
-    for node_id in ids:
-        needs[node_id] = []
-    edges = neighbours(graph, spec, list(ids)) if ids else []
-    for edge in edges:
-        refs.setdefault(edge.node.id, edge.node)
-        kinds.setdefault(edge.node.id, edge.node.kind)
-    for edge in edges:
-        dependent, provider = edge.from_id, edge.node.id
-        step = PathStep(
-            provider, dependent, edge.step.type, not edge.step.edge_forward, edge.step.via, edge.step.reason
-        )
-        need = _need(step, dependent, provider, kinds)
-        if need is None:
-            continue
-        needs[dependent].append(need)
-        if need.effect == "capacity":
-            members.setdefault((dependent, need.group), set()).add(provider)
+    """Record that ``dependent`` needs ``provider`` through ``step`` (walking order provider -> dependent)."""
+    key = (dependent, provider, step.type, step.via or "")
+    if key in seen:
+        return
+    seen.add(key)
+    need = _need(step, dependent, provider, kinds)
+    if need is None:
+        return
+    needs.setdefault(dependent, []).append(need)
+    if need.effect == "capacity":
+        members.setdefault((dependent, need.group), set()).add(provider)
 
 
 def _settle(

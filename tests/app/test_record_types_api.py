@@ -87,8 +87,9 @@ def test_every_field_of_the_analysis_results_is_filled(fixture_graph: Graph, set
     assert deps["maxDepth"] == 6
     assert deps["truncated"] is False
     first = deps["nodes"][0]
-    assert set(first) == {"node", "distance", "path"}
-    assert set(first["path"][0]) == {"fromId", "toId", "type", "edgeForward", "via"}
+    assert set(first) == {"node", "distance", "path", "status", "direct"}
+    assert first["status"] in ("down", "degraded")
+    assert set(first["path"][0]) == {"fromId", "toId", "type", "edgeForward", "via", "reason"}
     assert data["blastRadius"]["total"] == 6
     assert data["shortestPath"]["length"] == len(data["shortestPath"]["steps"]) == 2
     exposure = data["exposurePaths"][0]
