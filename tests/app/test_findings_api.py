@@ -112,3 +112,37 @@ def test_operators_suppress_and_unsuppress_viewers_may_not(graph: Graph, setting
     assert gone.data["unsuppress"] is True
     counts = run(graph, settings, COUNTS, filter={"statuses": ["open"]}).data["findingCounts"]
     assert counts["total"] == 3
+
+
+GROUPS = """query($by: FindingGroupBy!, $filter: FindingFilterInput) {
+  findingGroups(by: $by, filter: $filter) { key label count severity kind } }"""
+
+
+def test_findings_are_grouped_for_triage_and_one_is_read_by_id(graph: Graph, settings: Settings) -> None:
+    ids = _seed(graph)
+    by_rule = run(graph, settings, GROUPS, by="RULE").data["findingGroups"]
+    assert [g["key"] for g in by_rule] == ["aws-s3-public-policy", "aws-sqs-unencrypted", "gcp-firewall-ssh-open"]
+    assert by_rule[0]["label"] == BY_ID["aws-s3-public-policy"].title
+    assert [g["severity"] for g in by_rule] == ["critical", "high", "low"]
+    assert all(g["count"] == 1 and g["kind"] is None for g in by_rule)
+    by_provider = run(graph, settings, GROUPS, by="PROVIDER").data["findingGroups"]
+    assert {g["key"]: g["count"] for g in by_provider} == {"aws": 2, "gcp": 1}
+    by_resource = run(graph, settings, GROUPS, by="RESOURCE", filter={"providers": ["gcp"]}).data["findingGroups"]
+    assert [f"gcp-firewall-ssh-open:{g['key']}" for g in by_resource] == [i for i in ids if i.startswith("gcp")]
+    assert by_resource[0]["kind"]
+
+    # the account filter: every finding's own account matches, another account matches none
+    accounts = {g["key"] for g in run(graph, settings, GROUPS, by="ACCOUNT").data["findingGroups"]}
+    one = sorted(accounts)[0]
+    narrowed = run(graph, settings, COUNTS, filter={"accounts": [one]}).data["findingCounts"]["total"]
+    assert 1 <= narrowed <= 3
+    assert run(graph, settings, COUNTS, filter={"accounts": ["no-such-account"]}).data["findingCounts"]["total"] == 0
+
+    wanted = sorted(ids)[0]
+    found = run(graph, settings, "query($id: ID!) { finding(id: $id) { id status remediation command } }", id=wanted)
+    assert found.data["finding"]["id"] == wanted
+    assert found.data["finding"]["command"]
+    assert found.data["finding"]["remediation"]
+    missing = run(graph, settings, "query($id: ID!) { finding(id: $id) { id } }", id="nope:nothing")
+    assert missing.data["finding"] is None
+    assert run(graph, settings, GROUPS, role=None, by="RULE").errors  # signed out: refused

@@ -4,7 +4,8 @@ import cytoscape from "cytoscape";
 import { query } from "./api.js";
 import { renderDetail } from "./detail.js";
 import { DISTANCE_COLOURS, graphStyle } from "./style.js";
-import { clear, el, errorNote, notAvailable, num, status, usd } from "./util.js";
+import { accountName } from "./accounts.js";
+import { activatable, clear, el, errorNote, notAvailable, num, status, usd } from "./util.js";
 
 const REF = "id kind name provider account region";
 const EXPAND_LIMIT = 150;
@@ -89,10 +90,11 @@ export class Explorer {
     try {
       const r = (await query(`query($f: ResourceFilterInput) { resources(filter: $f, first: 50) { totalCount edges { node { ${REF} } } } }`, { f: filter })).resources;
       const nodes = r.edges.map((e) => e.node);
-      status(this.status, `${num(r.totalCount)} match${r.totalCount === 1 ? "" : "es"}${r.totalCount > nodes.length ? `, first ${nodes.length} shown` : ""}`);
-      clear(this.results, nodes.map((n) => el("li", { "data-id": n.id, onclick: () => this.show([n], n.id) },
-        el("b", {}, n.name), el("span", { className: "muted" }, ` ${n.kind} · ${n.region}`))));
-      if (nodes.length && nodes.length <= 25) this.show(nodes, null);
+      status(this.status, `${num(r.totalCount)} match${r.totalCount === 1 ? "" : "es"}${r.totalCount > nodes.length ? `, first ${nodes.length} shown (all of them: Inventory)` : ""}`);
+      if (this.current && !nodes.some((n) => n.id === this.current)) this.clearDetail();
+      clear(this.results, nodes.map((n) => activatable(el("li", { "data-id": n.id },
+        el("b", {}, n.name), el("span", { className: "muted" }, ` ${n.kind} · ${accountName(n.account)} · ${n.region}`)), () => this.show([n], n.id))));
+      if (nodes.length) this.show(nodes, null);
       return nodes;
     } catch (err) {
       status(this.status, err.message, true);
@@ -147,7 +149,12 @@ export class Explorer {
     this.current = id;
     this.cy.$(":selected").unselect();
     this.cy.getElementById(id).select();
-    await renderDetail(this.detail, this.caps, id, { expand: () => this.expand(id) });
+    await renderDetail(this.detail, this.caps, id, { expand: () => this.expand(id), blast: () => this.blast() });
+  }
+
+  clearDetail() {
+    this.current = null;
+    clear(this.detail, el("p", { className: "muted" }, "Click a resource for its details."));
   }
 
   async expand(id) {
@@ -221,7 +228,7 @@ export class Explorer {
       for (const n of b.nodes) this.cy.getElementById(n.node.id).addClass(`d${Math.min(n.distance, 8)}`);
       this.layout();
       clear(this.modeBox, el("h3", {}, "Blast radius of ", b.root.name),
-        el("p", {}, el("b", { id: "blast-count" }, String(b.total)), ` resource${b.total === 1 ? "" : "s"} depend on it${b.truncated ? " (truncated)" : ""}; coloured by distance.`),
+        el("p", {}, el("b", { id: "blast-count" }, String(b.total)), ` resource${b.total === 1 ? " depends" : "s depend"} on it${b.truncated ? " (truncated)" : ""}; coloured by distance.`),
         el("p", { className: "muted", id: "blast-legend" }, "By distance: ", b.byDistance.length ? b.byDistance.map((d) => el("span", { className: "swatch-item" },
           el("span", { className: "swatch", style: `background:${DISTANCE_COLOURS[Math.min(Number(d.key), 8) - 1]}` }), `${d.key} hop${d.key === "1" ? "" : "s"}: ${d.count}`)) : "none"),
         el("p", { className: "muted" }, "By kind: ", b.byKind.map((d) => `${d.key} ${d.count}`).join(", ") || "none"));
