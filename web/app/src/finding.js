@@ -106,7 +106,7 @@ export async function renderFinding(root, caps, me, id) {
       el("h3", {}, "About"),
       el("p", { id: "finding-resource" }, el("a", { href: resourceLink(f.resourceId) }, f.resourceName || f.resourceId), ` (${f.resourceKind || "?"})`),
       rule ? el("p", { id: "finding-description" }, rule.description) : "",
-      path.length ? [el("h3", {}, `Toxic path: ${path.length - 1} hop${path.length === 2 ? "" : "s"} from the internet to the asset`), hopList(path, "finding-path")] : "",
+      path.length ? [el("h3", {}, `Toxic path: ${path.length - 1} hop${path.length === 2 ? "" : "s"} from the way in to the asset`), hopList(path, "finding-path")] : "",
       el("h3", {}, `Resources involved (${involved.length})`),
       el("ul", { id: "finding-resources" }, involved.map((i) => el("li", {}, el("a", { href: resourceLink(i) }, refs.get(i).name), el("span", { className: "muted" }, ` ${refs.get(i).kind} · ${accountLabel(refs.get(i).account)} · ${refs.get(i).region}`)))),
       el("h3", {}, "Remediation"), el("p", { id: "finding-remediation" }, f.remediation),
