@@ -1,10 +1,10 @@
 // The Explore tab: search and filters, a cytoscape graph (expand on demand, compound groups, layouts),
 // the detail panel and the analysis modes (blast radius, shortest path, exposure, critical paths, overlays).
 import cytoscape from "cytoscape";
+import { accountLabel, accountName } from "./accounts.js";
 import { query } from "./api.js";
 import { renderDetail } from "./detail.js";
 import { DISTANCE_COLOURS, graphStyle } from "./style.js";
-import { accountName } from "./accounts.js";
 import { activatable, clear, el, errorNote, notAvailable, num, status, usd } from "./util.js";
 
 const REF = "id kind name provider account region";
@@ -65,10 +65,23 @@ export class Explorer {
       status(this.status, "Filters not available: this server has no `resourceFacets` field.");
       return;
     }
+    for (const select of Object.values(this.filters)) select.addEventListener("change", () => this.countFacets());
+    await this.countFacets();
+  }
+
+  /** Each filter's options counted within the other filters (the value chosen in it is ignored for its own). */
+  async countFacets() {
+    const chosen = Object.fromEntries(Object.entries(this.filters).map(([k, s]) => [k, s.value]));
+    const without = (key) => Object.fromEntries(Object.entries(chosen).filter(([k, v]) => k !== key && v).map(([k, v]) => [k, [v]]));
+    const keys = Object.keys(this.filters);
     try {
-      const f = (await query("{ resourceFacets { providers { value count } accounts { value count } regions { value count } kinds { value count } } }")).resourceFacets;
+      const d = await query(`query(${keys.map((k) => `$${k}: ResourceFilterInput`).join(", ")}) { ${keys.map((k) => `${k}: resourceFacets(filter: $${k}) { ${k} { value count } }`).join(" ")} }`,
+        Object.fromEntries(keys.map((k) => [k, without(k)])));
       for (const [key, select] of Object.entries(this.filters)) {
-        select.append(...f[key].map((x) => el("option", { value: x.value }, `${x.value} (${num(x.count)})`)));
+        const values = d[key][key];
+        if (chosen[key] && !values.some((x) => x.value === chosen[key])) values.push({ value: chosen[key], count: 0 });
+        const show = (v) => (key === "accounts" ? accountLabel(v) : v);
+        select.replaceChildren(select.options[0], ...values.map((x) => el("option", { value: x.value, selected: x.value === chosen[key] }, `${show(x.value)} (${num(x.count)})`)));
       }
     } catch (err) {
       status(this.status, err.message, true);

@@ -122,7 +122,7 @@ export function renderOverview(root, caps, estateMap) {
     jobs: box("panel-jobs", "Recent discovery jobs"),
     map: box("panel-map", "Estate map (collapsed: click an account, then a region, then a kind)"),
   };
-  clear(root, el("div", { className: "cards" }, boxes.findings, boxes.exposure, boxes.savings, boxes.counts, boxes.cost, boxes.accounts, boxes.jobs), boxes.map);
+  clear(root, el("div", { className: "cards" }, boxes.findings, boxes.exposure, boxes.savings, boxes.counts, boxes.cost, boxes.jobs), boxes.accounts, boxes.map);
   const countsField = caps.has("resourceFacets") ? "resourceFacets" : "rollup";
   panel(boxes.counts, caps, countsField, () => counts(caps));
   const loadCost = () => panel(boxes.cost, caps, "costSummary", () => cost(tagInput.value.trim() || "team"));
