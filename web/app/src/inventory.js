@@ -86,7 +86,7 @@ export class Inventory {
       location.hash = href("inventory", keep(p, { q: search.value.trim(), tag: tag.value.trim() }));
     } }, search, tag, el("button", { type: "submit", id: "inv-go" }, "Search"));
     const cols = this.columns();
-    const chooser = el("details", { className: "columns", id: "inv-columns" }, el("summary", {}, "Columns"),
+    const chooser = el("details", { className: "columns", id: "inv-columns", open: this.columnsOpen, ontoggle: () => { this.columnsOpen = chooser.open; } }, el("summary", {}, "Columns"),
       Object.entries(COLUMNS).map(([key, [label]]) => el("label", {}, el("input", { type: "checkbox", value: key, checked: cols.includes(key),
         onchange: () => { location.hash = href("inventory", keep(p, { cols: [...chooser.querySelectorAll("input:checked")].map((i) => i.value) })); } }), ` ${label}`)));
     const sizeSel = el("select", { id: "inv-size", "aria-label": "rows per page", onchange: () => { location.hash = href("inventory", keep(p, { size: sizeSel.value })); } },
@@ -124,7 +124,7 @@ export class Inventory {
         const chosen = list(this.params, name);
         const values = d[name][field];
         return el("div", { className: "facet", id: `if-${name}` }, el("h3", {}, label),
-          el("ul", { className: "chips" }, values.slice(0, 40).map((v) => el("li", {}, el("a", {
+          el("ul", { className: "chips" }, values.slice(0, 150).map((v) => el("li", {}, el("a", {
             className: chosen.includes(v.value) ? "chip on" : "chip", "data-value": v.value,
             href: href("inventory", keep(this.params, { [name]: chosen.includes(v.value) ? chosen.filter((x) => x !== v.value) : [...chosen, v.value] })),
           }, name === "account" ? accountLabel(v.value) : v.value || "(none)", " ", el("b", {}, num(v.count)))))));
