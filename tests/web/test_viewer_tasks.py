@@ -118,6 +118,17 @@ def test_triage_a_critical_finding_to_its_fix(page: Page, site: Site) -> None:
     page.wait_for_function("id => location.hash.includes(encodeURIComponent(id))", arg=second)
     page.wait_for_selector("#finding-command")
 
+    # grouped by rule: one row per rule, most severe first; a group's count opens the list of that rule
+    page.select_option("#findings-group", "rule")
+    page.wait_for_selector("#findings-groups tbody tr")
+    groups = site.gql('{ findingGroups(by: RULE, filter: {statuses: ["open"]}) { key count } }')["findingGroups"]
+    assert [r.get_attribute("data-key") for r in page.locator("#findings-groups tbody tr").all()] == [
+        g["key"] for g in groups
+    ]
+    page.click(f"#findings-groups tr[data-key='{groups[0]['key']}'] a")
+    page.wait_for_selector("#findings-table tbody tr")
+    assert page.locator("#findings-table tbody tr").count() == groups[0]["count"]
+
     # an admin suppresses it (it leaves the open list) and unsuppresses it
     page.goto(f"{site.url}/#finding?id={first}")
     page.wait_for_selector("#suppress-reason")

@@ -43,13 +43,13 @@ export async function renderCost(root, caps, params) {
     clear(savings,
       el("h2", {}, "Savings"),
       el("p", { className: "big" }, el("span", { id: "savings-total" }, usd(s.totalUsd)), ` / month in ${num(s.totalItems)} suggestion${s.totalItems === 1 ? "" : "s"}`),
-      el("table", { className: "grid", id: "savings-table" },
+      el("div", { className: "table-wrap" }, el("table", { className: "grid", id: "savings-table" },
         el("thead", {}, el("tr", {}, ["saving / month", "resource", "account · region", "rule", "why"].map((h) => el("th", {}, h)))),
         el("tbody", {}, s.items.map((i) => el("tr", { "data-id": i.resourceId },
           el("td", { className: "num" }, el("b", {}, usd(i.monthlySavingUsd))),
           el("td", {}, el("a", { href: resourceLink(i.resourceId) }, i.name), el("br"), el("span", { className: "muted" }, i.kind)),
           el("td", {}, accountLabel(i.account), el("br"), el("span", { className: "muted" }, i.region)),
-          el("td", {}, i.rule), el("td", { className: "reason" }, i.reasoning))))),
+          el("td", {}, i.rule), el("td", { className: "reason" }, i.reasoning)))))),
       el("h3", {}, "Rules"),
       el("ul", { id: "savings-rules" }, s.rules.map((r) => el("li", {}, el("b", {}, r.title), ` — ${r.status}: ${r.items} item${r.items === 1 ? "" : "s"}, ${usd(r.monthlySavingUsd)}`, r.note ? el("span", { className: "muted" }, ` (${r.note})`) : ""))));
   } catch (err) {

@@ -48,11 +48,11 @@ export async function renderExposure(root, caps, params) {
       pick("provider", "Cloud", count("provider")), pick("account", "Account", count("account"), accountLabel)),
     el("p", { id: "exposure-summary" }, el("b", { id: "exposed-count" }, num(rows.length)), ` internet-reachable resource${rows.length === 1 ? "" : "s"} through `,
       plural(shown.length, "path"), ". Each path runs from the internet to the resource; every hop names what lets the traffic through."),
-    el("table", { className: "grid", id: "exposure-table" },
+    el("div", { className: "table-wrap" }, el("table", { className: "grid", id: "exposure-table" },
       el("thead", {}, el("tr", {}, ["resource", "account · region", "open ports", "path(s)"].map((h) => el("th", {}, h)))),
       el("tbody", {}, rows.map(({ resource: r, paths: ps }) => el("tr", { "data-id": r.id },
         el("td", {}, el("a", { href: resourceLink(r.id) }, r.name), el("br"), el("span", { className: "muted" }, r.kind)),
         el("td", {}, accountLabel(r.account), el("br"), el("span", { className: "muted" }, r.region)),
         el("td", { className: "ports" }, ps.map((p) => el("div", {}, p.ports))),
-        el("td", {}, ps.map((p) => el("div", { className: "exposure-path" }, el("span", { className: "muted" }, p.ports), pathView(p))))))))));
+        el("td", {}, ps.map((p) => el("div", { className: "exposure-path" }, el("span", { className: "muted" }, p.ports), pathView(p)))))))))));
 }

@@ -34,7 +34,7 @@ export function filterOf(params, without = null) {
 }
 
 function paramsWith(params, name, value) {
-  const next = Object.fromEntries(params.entries());
+  const next = params instanceof URLSearchParams ? Object.fromEntries(params.entries()) : { ...params };
   if (value === null) delete next[name];
   else next[name] = value;
   return next;
@@ -79,7 +79,7 @@ async function findingList(box, params) {
   table.append(body);
   const more = el("button", { id: "findings-more", type: "button", hidden: true }, "Show more");
   const note = el("p", { className: "muted", id: "findings-count" });
-  clear(box, note, table, more);
+  clear(box, note, el("div", { className: "table-wrap" }, table), more);
   let after = null;
   const load = async () => {
     const c = (await query(`query($f: FindingFilterInput, $n: Int!, $a: String) { findings(filter: $f, first: $n, after: $a) {
@@ -98,12 +98,12 @@ async function groupList(box, params, by) {
     { f: filterOf(params) })).findingGroups;
   const target = (g) => href("findings", paramsWith(paramsWith(params, "group", null), by === "rule" ? "rule" : "resource", g.key));
   clear(box, el("p", { className: "muted", id: "findings-count" }, `${plural(groups.length, `${by}`)}; ${plural(groups.reduce((a, g) => a + g.count, 0), "finding")}`),
-    el("table", { className: "grid", id: "findings-groups" },
+    el("div", { className: "table-wrap" }, el("table", { className: "grid", id: "findings-groups" },
       el("thead", {}, el("tr", {}, ["worst", by, "findings"].map((h) => el("th", {}, h)))),
       el("tbody", {}, groups.map((g) => activatable(el("tr", { "data-key": g.key },
         el("td", {}, severityBadge(g.severity)),
         el("td", {}, g.label, el("span", { className: "muted" }, by === "resource" ? ` ${g.kind || ""}` : ` ${g.key}`)),
-        el("td", {}, el("a", { href: target(g), tabIndex: -1 }, num(g.count)))), () => { location.hash = target(g); }, `${g.label}: ${g.count}`)))));
+        el("td", {}, el("a", { href: target(g), tabIndex: -1 }, num(g.count)))), () => { location.hash = target(g); }, `${g.label}: ${g.count}`))))));
 }
 
 export async function renderFindings(root, caps, params) {
