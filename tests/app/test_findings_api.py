@@ -6,13 +6,17 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from app.api.context import Context
 from app.api.permissions import Principal, Role
 from app.api.schema import schema
+from core.errors import QueryInputError
 from core.settings import Settings
 from graph.neo4j.client import Graph
 from queries.findings.catalogue import BY_ID
 from queries.findings.evaluate import evaluate
+from queries.findings.read import FindingFilter, finding_groups
 from tests.queries.findings.cases_aws import CASES as AWS_CASES
 from tests.queries.findings.cases_azure_gcp import GCP_CASES
 
@@ -146,3 +150,10 @@ def test_findings_are_grouped_for_triage_and_one_is_read_by_id(graph: Graph, set
     missing = run(graph, settings, "query($id: ID!) { finding(id: $id) { id } }", id="nope:nothing")
     assert missing.data["finding"] is None
     assert run(graph, settings, GROUPS, role=None, by="RULE").errors  # signed out: refused
+
+
+def test_grouping_refuses_an_unknown_grouping_and_page_size(graph: Graph) -> None:
+    with pytest.raises(QueryInputError, match="cannot group findings by 'owner'; use one of: rule, resource"):
+        finding_groups(graph, FindingFilter(), "owner")  # type: ignore[arg-type]
+    with pytest.raises(QueryInputError, match="first must be between 1 and 1000"):
+        finding_groups(graph, FindingFilter(), "rule", first=0)
