@@ -119,6 +119,7 @@ def test_triage_a_critical_finding_to_its_fix(page: Page, site: Site) -> None:
     page.wait_for_selector("#finding-command")
 
     # grouped by rule: one row per rule, most severe first; a group's count opens the list of that rule
+    page.click("#back-to-findings")
     page.select_option("#findings-group", "rule")
     page.wait_for_selector("#findings-groups tbody tr")
     groups = site.gql('{ findingGroups(by: RULE, filter: {statuses: ["open"]}) { key count } }')["findingGroups"]
