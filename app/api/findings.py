@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from enum import Enum
 
 import strawberry
 from strawberry.types import Info
@@ -17,7 +18,16 @@ from app.api.records import Extra, Shape, derive, to_graphql
 from app.api.types import PageInfo
 from queries.findings.catalogue import select
 from queries.findings.model import Rule as RuleValue
-from queries.findings.read import FindingFilter, FindingRecord, cursor_of, finding_counts, search_findings
+from queries.findings.read import (
+    FindingFilter,
+    FindingRecord,
+    cursor_of,
+    finding_counts,
+    finding_groups,
+    get_finding,
+    search_findings,
+)
+from queries.findings.read import FindingGroup as FindingGroupValue
 from queries.findings.suppressions import Suppression as SuppressionValue
 from queries.findings.suppressions import create_suppression, delete_suppression, list_suppressions
 
@@ -62,6 +72,7 @@ class FindingFilterInput:
     rules: list[str] | None = None
     statuses: list[str] | None = strawberry.field(default=None, description="open, resolved, suppressed")
     resource_id: str | None = strawberry.field(default=None, description="About, or on the path through, this id.")
+    accounts: list[str] | None = strawberry.field(default=None, description="Account, subscription or project ids.")
 
 
 def _filter(flt: FindingFilterInput | None) -> FindingFilter:
@@ -73,7 +84,21 @@ def _filter(flt: FindingFilterInput | None) -> FindingFilter:
         rules=tuple(flt.rules or ()),
         statuses=tuple(flt.statuses or ()),
         resource_id=flt.resource_id or None,
+        accounts=tuple(flt.accounts or ()),
     )
+
+
+@strawberry.enum(description="What to group findings by.")
+class FindingGroupBy(Enum):
+    RULE = "rule"
+    RESOURCE = "resource"
+    ACCOUNT = "account"
+    PROVIDER = "provider"
+    SEVERITY = "severity"
+    STATUS = "status"
+
+
+FindingGroup = derive(Shape(FindingGroupValue, name="FindingGroup"))
 
 
 FindingSuppression = derive(
@@ -118,6 +143,31 @@ class FindingQuery:
     ) -> FindingCounts:
         counts = await asyncio.to_thread(finding_counts, info.context.graph, _filter(filter))
         return FindingCounts(**counts, total=sum(counts.values()))
+
+    @strawberry.field(
+        description="One finding by id ('<rule id>:<resource id>'), or null.",
+        permission_classes=[IsViewer],
+        graphql_type=SecurityFinding | None,
+    )
+    async def finding(self, info: Info[Context, None], id: strawberry.ID) -> object:
+        found = await asyncio.to_thread(get_finding, info.context.graph, str(id))
+        return None if found is None else to_graphql(found)
+
+    @strawberry.field(
+        description="Findings matching `filter` grouped by rule, resource, account, provider, severity or status: "
+        "the most severe group first, then the largest.",
+        permission_classes=[IsViewer],
+        graphql_type=list[FindingGroup],  # type: ignore[valid-type]
+    )
+    async def finding_groups(
+        self,
+        info: Info[Context, None],
+        by: FindingGroupBy,
+        filter: FindingFilterInput | None = None,
+        first: int = 100,
+    ) -> object:
+        found = await asyncio.to_thread(finding_groups, info.context.graph, _filter(filter), by.value, first)
+        return [to_graphql(g) for g in found]
 
     @strawberry.field(
         description="The rule catalogue, most severe first.",

@@ -1,9 +1,10 @@
-"""Reading findings: filtered, paged (severity first, then id) and counted by severity."""
+"""Reading findings: filtered, paged (severity first, then id), counted by severity and grouped for triage."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
 from core.errors import QueryInputError
 from graph.neo4j.client import Graph
@@ -23,6 +24,7 @@ class FindingFilter:
     rules: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     resource_id: str | None = None
+    accounts: tuple[str, ...] = ()
 
     def check(self) -> None:
         for name, values, allowed in (
@@ -100,6 +102,8 @@ def _where(flt: FindingFilter) -> str:
         parts.append("f.rule_id IN $rules")
     if flt.statuses:
         parts.append("f.status IN $statuses")
+    if flt.accounts:
+        parts.append("f.account IN $accounts")
     if flt.resource_id:
         parts.append("(f.resource_id = $resource_id OR $resource_id IN coalesce(f.path_ids, []))")
     return " AND ".join(parts)
@@ -112,6 +116,7 @@ def _params(flt: FindingFilter) -> dict[str, object]:
         "rules": list(flt.rules),
         "statuses": list(flt.statuses),
         "resource_id": flt.resource_id,
+        "accounts": list(flt.accounts),
     }
 
 
@@ -191,3 +196,61 @@ def finding_counts(graph: Graph, flt: FindingFilter) -> dict[str, int]:
         if row["severity"] in counts:
             counts[row["severity"]] = int(row["n"])
     return counts
+
+
+def get_finding(graph: Graph, finding_id: str) -> FindingRecord | None:
+    """One finding by its id ('<rule id>:<resource id>'), or None."""
+    rows = graph.read("MATCH (f:Finding {id: $id}) RETURN properties(f) AS f", {"id": finding_id})
+    return _record(dict(rows[0]["f"])) if rows else None
+
+
+GroupBy = Literal["rule", "resource", "account", "provider", "severity", "status"]
+GROUP_BY: tuple[GroupBy, ...] = ("rule", "resource", "account", "provider", "severity", "status")
+# The property a group is keyed by, and the one that names it for people.
+_GROUP_KEYS: dict[str, tuple[str, str]] = {
+    "rule": ("f.rule_id", "f.title"),
+    "resource": ("f.resource_id", "coalesce(f.resource_name, f.resource_id)"),
+    "account": ("f.account", "f.account"),
+    "provider": ("f.provider", "f.provider"),
+    "severity": ("f.severity", "f.severity"),
+    "status": ("f.status", "f.status"),
+}
+MAX_GROUPS = 1000
+
+
+@dataclass(frozen=True)
+class FindingGroup:
+    """The findings sharing one value of the grouping (a rule, a resource, an account...)."""
+
+    key: str = field(metadata={"doc": "The value grouped by: a rule id, resource id, account id, severity..."})
+    label: str = field(metadata={"doc": "How people name it: the rule's title, the resource's name..."})
+    count: int
+    severity: str = field(metadata={"doc": "The most severe finding of the group."})
+    kind: str | None = field(metadata={"doc": "The resource's kind, when grouped by resource."})
+
+
+def finding_groups(graph: Graph, flt: FindingFilter, by: GroupBy, first: int = 100) -> tuple[FindingGroup, ...]:
+    """The findings matching ``flt`` grouped ``by`` one of GROUP_BY: most severe group first, then largest."""
+    flt.check()
+    if by not in _GROUP_KEYS:
+        raise QueryInputError(f"cannot group findings by {by!r}; use one of: {', '.join(GROUP_BY)}")
+    if not 1 <= first <= MAX_GROUPS:
+        raise QueryInputError(f"first must be between 1 and {MAX_GROUPS}; got {first}")
+    key, label = _GROUP_KEYS[by]
+    rows = graph.read(
+        f"MATCH (f:Finding) WHERE {_where(flt)} "
+        f"WITH {key} AS key, {label} AS label, f.resource_kind AS kind, {_RANK} AS rank "
+        "WITH key, head(collect(label)) AS label, head(collect(kind)) AS kind, count(*) AS n, min(rank) AS rank "
+        "RETURN key, label, kind, n, rank ORDER BY rank, n DESC, key LIMIT $limit",
+        {**_params(flt), "limit": first},
+    )
+    return tuple(
+        FindingGroup(
+            key=str(r["key"] or ""),
+            label=str(r["label"] or r["key"] or ""),
+            count=int(r["n"]),
+            severity=SEVERITIES[r["rank"]] if 0 <= r["rank"] < len(SEVERITIES) else "",
+            kind=str(r["kind"]) if by == "resource" and r["kind"] else None,
+        )
+        for r in rows
+    )

@@ -6,13 +6,17 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from app.api.context import Context
 from app.api.permissions import Principal, Role
 from app.api.schema import schema
+from core.errors import QueryInputError
 from core.settings import Settings
 from graph.neo4j.client import Graph
 from queries.findings.catalogue import BY_ID
 from queries.findings.evaluate import evaluate
+from queries.findings.read import FindingFilter, finding_groups
 from tests.queries.findings.cases_aws import CASES as AWS_CASES
 from tests.queries.findings.cases_azure_gcp import GCP_CASES
 
@@ -112,3 +116,44 @@ def test_operators_suppress_and_unsuppress_viewers_may_not(graph: Graph, setting
     assert gone.data["unsuppress"] is True
     counts = run(graph, settings, COUNTS, filter={"statuses": ["open"]}).data["findingCounts"]
     assert counts["total"] == 3
+
+
+GROUPS = """query($by: FindingGroupBy!, $filter: FindingFilterInput) {
+  findingGroups(by: $by, filter: $filter) { key label count severity kind } }"""
+
+
+def test_findings_are_grouped_for_triage_and_one_is_read_by_id(graph: Graph, settings: Settings) -> None:
+    ids = _seed(graph)
+    by_rule = run(graph, settings, GROUPS, by="RULE").data["findingGroups"]
+    assert [g["key"] for g in by_rule] == ["aws-s3-public-policy", "gcp-firewall-ssh-open", "aws-sqs-unencrypted"]
+    assert [g["label"] for g in by_rule] == [BY_ID[g["key"]].title for g in by_rule]
+    assert [g["severity"] for g in by_rule] == ["critical", "high", "low"]
+    assert all(g["count"] == 1 and g["kind"] is None for g in by_rule)
+    by_provider = run(graph, settings, GROUPS, by="PROVIDER").data["findingGroups"]
+    assert {g["key"]: g["count"] for g in by_provider} == {"aws": 2, "gcp": 1}
+    by_resource = run(graph, settings, GROUPS, by="RESOURCE", filter={"providers": ["gcp"]}).data["findingGroups"]
+    assert [f"gcp-firewall-ssh-open:{g['key']}" for g in by_resource] == [i for i in ids if i.startswith("gcp")]
+    assert by_resource[0]["kind"]
+
+    # the account filter: every finding's own account matches, another account matches none
+    accounts = {g["key"] for g in run(graph, settings, GROUPS, by="ACCOUNT").data["findingGroups"]}
+    one = sorted(accounts)[0]
+    narrowed = run(graph, settings, COUNTS, filter={"accounts": [one]}).data["findingCounts"]["total"]
+    assert 1 <= narrowed <= 3
+    assert run(graph, settings, COUNTS, filter={"accounts": ["no-such-account"]}).data["findingCounts"]["total"] == 0
+
+    wanted = sorted(ids)[0]
+    found = run(graph, settings, "query($id: ID!) { finding(id: $id) { id status remediation command } }", id=wanted)
+    assert found.data["finding"]["id"] == wanted
+    assert found.data["finding"]["command"]
+    assert found.data["finding"]["remediation"]
+    missing = run(graph, settings, "query($id: ID!) { finding(id: $id) { id } }", id="nope:nothing")
+    assert missing.data["finding"] is None
+    assert run(graph, settings, GROUPS, role=None, by="RULE").errors  # signed out: refused
+
+
+def test_grouping_refuses_an_unknown_grouping_and_page_size(graph: Graph) -> None:
+    with pytest.raises(QueryInputError, match="cannot group findings by 'owner'; use one of: rule, resource"):
+        finding_groups(graph, FindingFilter(), "owner")  # type: ignore[arg-type]
+    with pytest.raises(QueryInputError, match="first must be between 1 and 1000"):
+        finding_groups(graph, FindingFilter(), "rule", first=0)

@@ -1,11 +1,17 @@
-// The detail panel of one resource: properties, tags, findings, cost and its history timeline; each part
-// is asked for only when the server has its field.
+// The detail panel of one resource: properties, tags, findings, cost, what depends on it (its blast radius) and
+// its history timeline; each part is asked for only when the server has its field. The panel always shows the
+// resource selected last: an answer that arrives after a newer selection is dropped.
+import { accountLabel } from "./accounts.js";
 import { request } from "./api.js";
-import { clear, el, errorNote, notAvailable, usd } from "./util.js";
+import { href } from "./route.js";
+import { clear, el, errorNote, notAvailable, plural, usd } from "./util.js";
+
+const BLAST_SHOWN = 25;
 
 function fragmentFor(caps) {
   const parts = ["resource(id: $id) { id kind name provider account region firstSeen lastSeen properties tags { key value } }"];
-  if (caps.has("findings")) parts.push("findings(filter: {resourceId: $rid}, first: 50) { totalCount edges { node { severity title status ruleId } } }");
+  if (caps.has("findings")) parts.push("findings(filter: {resourceId: $rid}, first: 50) { totalCount edges { node { id severity title status ruleId } } }");
+  if (caps.has("blastRadius")) parts.push("blastRadius(id: $id, maxDepth: 6, first: 200) { total truncated byKind { key count } nodes { distance node { id name kind } } }");
   if (caps.has("resourceCost")) parts.push("resourceCost(id: $id) { monthlyUsd basis }");
   if (caps.has("resourceHistory")) parts.push("resourceHistory(id: $id, first: 50) { change at jobId properties { name old new } }");
   const vars = caps.has("findings") ? "$id: ID!, $rid: String" : "$id: ID!";
@@ -14,22 +20,40 @@ function fragmentFor(caps) {
 
 const SHOWN = new Set(["id", "kind", "name", "provider", "account", "region", "tags", "first_seen", "last_seen", "last_sync"]);
 
-export async function renderDetail(box, caps, id, { expand }) {
+function blastPart(b, blast) {
+  if (!b) return el("p", { className: "muted" }, "not computed");
+  const near = [...b.nodes].sort((x, y) => x.distance - y.distance).slice(0, BLAST_SHOWN);
+  return [
+    el("p", {}, el("b", { id: "detail-blast-count" }, b.total === 0 ? "Nothing" : plural(b.total, "resource")), ` ${b.total > 1 ? "depend" : "depends"} on it${b.truncated ? " (at least)" : ""}`,
+      b.byKind.length ? el("span", { className: "muted" }, `: ${b.byKind.map((k) => `${k.key} ${k.count}`).join(", ")}`) : ""),
+    near.length ? el("ul", { id: "detail-blast-list" }, near.map((n) => el("li", {}, el("a", { href: href("inventory", { select: n.node.id }) }, n.node.name),
+      el("span", { className: "muted" }, ` ${n.node.kind}, ${plural(n.distance, "hop")}`)))) : "",
+    b.total > near.length ? el("p", { className: "muted" }, `${plural(b.total - near.length, "more")} in the graph`) : "",
+    blast && b.total ? el("button", { id: "detail-blast-graph", type: "button", onclick: blast }, "Draw the blast radius") : "",
+  ];
+}
+
+const latest = new WeakMap(); // panel -> the id it should show
+
+export async function renderDetail(box, caps, id, { expand, blast }) {
+  latest.set(box, id);
   clear(box, el("p", { className: "muted" }, "loading…"));
   let data;
   let errors;
   try {
     ({ data, errors } = await request(fragmentFor(caps), caps.has("findings") ? { id, rid: id } : { id }));
   } catch (err) {
-    return clear(box, errorNote(err));
+    if (latest.get(box) === id) clear(box, errorNote(err));
+    return;
   }
+  if (latest.get(box) !== id) return; // another resource was selected meanwhile
   const r = data.resource;
   if (!r) return clear(box, el("p", { className: "error" }, `No resource with id ${id} (deleted since?).`));
   const props = Object.entries(r.properties || {}).filter(([k, v]) => !SHOWN.has(k) && v !== null && v !== "" && !(Array.isArray(v) && !v.length));
   const section = (title, field, body) => el("section", { className: "part", id: `detail-${field}` }, el("h3", {}, title), caps.has(field) ? body() : notAvailable(field));
   clear(box,
     el("h2", { id: "detail-name" }, r.name),
-    el("p", { className: "muted" }, `${r.kind} · ${r.provider} · ${r.account} · ${r.region}`),
+    el("p", { className: "muted" }, `${r.kind} · ${r.provider} · ${accountLabel(r.account)} · ${r.region}`),
     el("p", { className: "id" }, el("code", {}, r.id)),
     el("div", { className: "row" }, el("button", { id: "expand", type: "button", onclick: expand }, "Expand neighbours")),
     errors.length ? el("p", { className: "error" }, errors[0]) : "",
@@ -39,8 +63,9 @@ export async function renderDetail(box, caps, id, { expand }) {
       ? el("p", {}, el("b", {}, data.resourceCost.monthlyUsd === null ? "not priced" : `${usd(data.resourceCost.monthlyUsd)} / month`), el("br"), el("span", { className: "muted" }, data.resourceCost.basis))
       : el("p", { className: "muted" }, "no estimate")),
     section("Findings", "findings", () => data.findings?.edges.length
-      ? el("ul", { className: "findings" }, data.findings.edges.map(({ node: f }) => el("li", { className: `sev-${f.severity}` }, el("b", {}, f.severity), ` ${f.title}`, f.status !== "open" ? ` (${f.status})` : "")))
+      ? el("ul", { className: "findings" }, data.findings.edges.map(({ node: f }) => el("li", { className: `sev-${f.severity}` }, el("b", {}, f.severity), " ", el("a", { href: href("finding", { id: f.id }) }, f.title), f.status !== "open" ? ` (${f.status})` : "")))
       : el("p", { className: "muted" }, "none")),
+    section("What depends on it", "blastRadius", () => blastPart(data.blastRadius, blast)),
     section("History", "resourceHistory", () => data.resourceHistory?.length
       ? el("ol", { className: "timeline" }, data.resourceHistory.map((c) => el("li", {}, el("b", {}, c.change), ` ${c.at.replace("T", " ").slice(0, 19)}`,
         c.properties.length ? el("span", { className: "muted" }, ` — ${c.properties.map((p) => p.name).join(", ")}`) : "")))

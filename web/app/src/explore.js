@@ -1,10 +1,11 @@
 // The Explore tab: search and filters, a cytoscape graph (expand on demand, compound groups, layouts),
 // the detail panel and the analysis modes (blast radius, shortest path, exposure, critical paths, overlays).
 import cytoscape from "cytoscape";
+import { accountLabel, accountName } from "./accounts.js";
 import { query } from "./api.js";
 import { renderDetail } from "./detail.js";
 import { DISTANCE_COLOURS, graphStyle } from "./style.js";
-import { clear, el, errorNote, notAvailable, num, status, usd } from "./util.js";
+import { activatable, clear, el, errorNote, notAvailable, num, status, usd } from "./util.js";
 
 const REF = "id kind name provider account region";
 const EXPAND_LIMIT = 150;
@@ -64,10 +65,23 @@ export class Explorer {
       status(this.status, "Filters not available: this server has no `resourceFacets` field.");
       return;
     }
+    for (const select of Object.values(this.filters)) select.addEventListener("change", () => this.countFacets());
+    await this.countFacets();
+  }
+
+  /** Each filter's options counted within the other filters (the value chosen in it is ignored for its own). */
+  async countFacets() {
+    const chosen = Object.fromEntries(Object.entries(this.filters).map(([k, s]) => [k, s.value]));
+    const without = (key) => Object.fromEntries(Object.entries(chosen).filter(([k, v]) => k !== key && v).map(([k, v]) => [k, [v]]));
+    const keys = Object.keys(this.filters);
     try {
-      const f = (await query("{ resourceFacets { providers { value count } accounts { value count } regions { value count } kinds { value count } } }")).resourceFacets;
+      const d = await query(`query(${keys.map((k) => `$${k}: ResourceFilterInput`).join(", ")}) { ${keys.map((k) => `${k}: resourceFacets(filter: $${k}) { ${k} { value count } }`).join(" ")} }`,
+        Object.fromEntries(keys.map((k) => [k, without(k)])));
       for (const [key, select] of Object.entries(this.filters)) {
-        select.append(...f[key].map((x) => el("option", { value: x.value }, `${x.value} (${num(x.count)})`)));
+        const values = d[key][key];
+        if (chosen[key] && !values.some((x) => x.value === chosen[key])) values.push({ value: chosen[key], count: 0 });
+        const show = (v) => (key === "accounts" ? accountLabel(v) : v);
+        select.replaceChildren(select.options[0], ...values.map((x) => el("option", { value: x.value, selected: x.value === chosen[key] }, `${show(x.value)} (${num(x.count)})`)));
       }
     } catch (err) {
       status(this.status, err.message, true);
@@ -89,10 +103,11 @@ export class Explorer {
     try {
       const r = (await query(`query($f: ResourceFilterInput) { resources(filter: $f, first: 50) { totalCount edges { node { ${REF} } } } }`, { f: filter })).resources;
       const nodes = r.edges.map((e) => e.node);
-      status(this.status, `${num(r.totalCount)} match${r.totalCount === 1 ? "" : "es"}${r.totalCount > nodes.length ? `, first ${nodes.length} shown` : ""}`);
-      clear(this.results, nodes.map((n) => el("li", { "data-id": n.id, onclick: () => this.show([n], n.id) },
-        el("b", {}, n.name), el("span", { className: "muted" }, ` ${n.kind} · ${n.region}`))));
-      if (nodes.length && nodes.length <= 25) this.show(nodes, null);
+      status(this.status, `${num(r.totalCount)} match${r.totalCount === 1 ? "" : "es"}${r.totalCount > nodes.length ? `, first ${nodes.length} shown (all of them: Inventory)` : ""}`);
+      if (this.current && !nodes.some((n) => n.id === this.current)) this.clearDetail();
+      clear(this.results, nodes.map((n) => activatable(el("li", { "data-id": n.id },
+        el("b", {}, n.name), el("span", { className: "muted" }, ` ${n.kind} · ${accountName(n.account)} · ${n.region}`)), () => this.show([n], n.id))));
+      if (nodes.length) this.show(nodes, null);
       return nodes;
     } catch (err) {
       status(this.status, err.message, true);
@@ -147,7 +162,12 @@ export class Explorer {
     this.current = id;
     this.cy.$(":selected").unselect();
     this.cy.getElementById(id).select();
-    await renderDetail(this.detail, this.caps, id, { expand: () => this.expand(id) });
+    await renderDetail(this.detail, this.caps, id, { expand: () => this.expand(id), blast: () => this.blast() });
+  }
+
+  clearDetail() {
+    this.current = null;
+    clear(this.detail, el("p", { className: "muted" }, "Click a resource for its details."));
   }
 
   async expand(id) {
@@ -221,7 +241,7 @@ export class Explorer {
       for (const n of b.nodes) this.cy.getElementById(n.node.id).addClass(`d${Math.min(n.distance, 8)}`);
       this.layout();
       clear(this.modeBox, el("h3", {}, "Blast radius of ", b.root.name),
-        el("p", {}, el("b", { id: "blast-count" }, String(b.total)), ` resource${b.total === 1 ? "" : "s"} depend on it${b.truncated ? " (truncated)" : ""}; coloured by distance.`),
+        el("p", {}, el("b", { id: "blast-count" }, String(b.total)), ` resource${b.total === 1 ? " depends" : "s depend"} on it${b.truncated ? " (truncated)" : ""}; coloured by distance.`),
         el("p", { className: "muted", id: "blast-legend" }, "By distance: ", b.byDistance.length ? b.byDistance.map((d) => el("span", { className: "swatch-item" },
           el("span", { className: "swatch", style: `background:${DISTANCE_COLOURS[Math.min(Number(d.key), 8) - 1]}` }), `${d.key} hop${d.key === "1" ? "" : "s"}: ${d.count}`)) : "none"),
         el("p", { className: "muted" }, "By kind: ", b.byKind.map((d) => `${d.key} ${d.count}`).join(", ") || "none"));

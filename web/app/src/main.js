@@ -1,13 +1,23 @@
-// AI-Discover's viewer: sign in, then Overview / Explore / Chat / Jobs tabs. Talks only to /graphql.
+// AI-Discover's viewer: sign in, then Overview / Findings / Exposure / Cost / Inventory / Explore / Chat / Jobs
+// tabs, chosen by the address (#tab?filters) so counts link to filtered lists. Talks only to /graphql.
+import { loadAccountNames } from "./accounts.js";
 import { ApiError, Capabilities, loadCredentials, login, query, saveCredentials } from "./api.js";
 import { renderChat } from "./chat.js";
+import { renderCost } from "./cost.js";
 import { Explorer } from "./explore.js";
+import { renderExposure } from "./exposure.js";
+import { renderFinding } from "./finding.js";
+import { renderFindings } from "./findings.js";
+import { Inventory } from "./inventory.js";
 import { renderJobs } from "./jobs.js";
 import { estateMap } from "./map.js";
 import { renderOverview } from "./overview.js";
+import { current, go } from "./route.js";
 import { $, clear, el, status } from "./util.js";
 
-const TABS = ["overview", "explore", "chat", "jobs"];
+const TABS = ["overview", "findings", "exposure", "cost", "inventory", "explore", "chat", "jobs"];
+// a finding's page is shown in the Findings tab
+const SCREEN_OF = { finding: "findings" };
 
 function showTab(name) {
   for (const t of TABS) {
@@ -32,18 +42,57 @@ async function start() {
   $("#signin").hidden = true;
   $("#app").hidden = false;
   $("#who").textContent = `${me.name} (${me.role})`;
+  await loadAccountNames(caps);
   const explorer = new Explorer($("#tab-explore"), caps);
   explorer.cy.resize();
   const openKind = (filter) => {
     showTab("explore");
     explorer.search(filter);
   };
+  const toExplore = () => {
+    if (current().tab !== "explore") history.pushState(null, "", "#explore");
+    showTab("explore");
+  };
+  const inventory = new Inventory($("#tab-inventory"), caps, {
+    showInGraph: async (ids) => {
+      toExplore();
+      await explorer.drawIds(ids);
+    },
+    blast: async (id) => {
+      toExplore();
+      await explorer.drawIds([id]);
+      await explorer.select(id);
+      await explorer.blast();
+    },
+    expand: async (id) => {
+      toExplore();
+      await explorer.drawIds([id]);
+      await explorer.select(id);
+      await explorer.expand(id);
+    },
+  });
+  const screens = {
+    findings: (p) => renderFindings($("#tab-findings"), caps, p),
+    finding: (p) => renderFinding($("#tab-findings"), caps, me, p.get("id") || ""),
+    exposure: (p) => renderExposure($("#tab-exposure"), caps, p),
+    cost: (p) => renderCost($("#tab-cost"), caps, p),
+    inventory: (p) => inventory.open(p),
+  };
+  const route = async () => {
+    document.body.dataset.screen = "";
+    const { tab, params } = current();
+    const name = TABS.includes(tab) || SCREEN_OF[tab] ? tab : "overview";
+    showTab(SCREEN_OF[name] || name);
+    if (screens[name]) await screens[name](params);
+    document.body.dataset.screen = name; // for the browser tests: this screen has been drawn
+  };
+  window.addEventListener("hashchange", route);
   renderOverview($("#tab-overview"), caps, estateMap(openKind));
   renderChat($("#tab-chat"), caps, explorer, () => showTab("explore"));
   renderJobs($("#tab-jobs"), caps, me);
   explorer.loadFacets();
-  for (const t of TABS) $(`#nav-${t}`).onclick = () => showTab(t);
-  showTab("overview");
+  for (const t of TABS) $(`#nav-${t}`).onclick = () => go(t);
+  await route();
   document.body.dataset.ready = "1";
 }
 

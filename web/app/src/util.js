@@ -35,8 +35,44 @@ export function errorNote(err) {
   return el("p", { className: "error" }, err?.message || String(err));
 }
 
-/** A table of label / count rows with proportional bars. */
-export function bars(rows, { label = "key", value = "count", format = num, id } = {}) {
+/** "1 resource", "2 resources": `many` defaults to `one` + "s". */
+export const plural = (n, one, many = `${one}s`) => `${num(n)} ${n === 1 ? one : many}`;
+
+/** Make a non-button element (a row, a list item) act as one: focusable, Enter or Space runs `fn`, and the
+ * arrow keys move to the previous or next sibling that acts the same way. */
+export function activatable(node, fn, label) {
+  node.tabIndex = 0;
+  node.setAttribute("role", "button");
+  if (label) node.setAttribute("aria-label", label);
+  node.classList.add("clickable");
+  node.addEventListener("click", fn);
+  node.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" || e.key === " ") {
+      e.preventDefault();
+      fn(e);
+    } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      let next = e.key === "ArrowDown" ? node.nextElementSibling : node.previousElementSibling;
+      while (next && next.tabIndex !== 0) next = e.key === "ArrowDown" ? next.nextElementSibling : next.previousElementSibling;
+      if (next) {
+        e.preventDefault();
+        next.focus();
+      }
+    }
+  });
+  return node;
+}
+
+/** Save `text` as a file the browser downloads. */
+export function download(name, type, text) {
+  const a = el("a", { href: URL.createObjectURL(new Blob([text], { type })), download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+/** A table of label / count rows with proportional bars; with `link(row)` each label links there (unless null). */
+export function bars(rows, { label = "key", value = "count", format = num, id, link, name = (r) => r[label] } = {}) {
   const max = Math.max(1, ...rows.map((r) => r[value]));
   return el(
     "table",
@@ -45,9 +81,9 @@ export function bars(rows, { label = "key", value = "count", format = num, id } 
       el(
         "tr",
         {},
-        el("td", { className: "k", title: r[label] }, r[label] || "(none)"),
+        el("td", { className: "k", title: name(r) }, link?.(r) ? el("a", { href: link(r) }, name(r) || "(none)") : name(r) || "(none)"),
         el("td", { className: "bar" }, el("span", { style: `width:${(100 * r[value]) / max}%` })),
-        el("td", { className: "v" }, format(r[value])),
+        el("td", { className: "v" }, link?.(r) ? el("a", { href: link(r), tabIndex: -1 }, format(r[value])) : format(r[value])),
       ),
     ),
   );
