@@ -70,7 +70,7 @@ COMPUTE_INSTANCE = _kind(
     P("instance_id", "string", "Numeric instance id.", indexed=True),
     P("machine_type", "string", "Machine type, e.g. e2-medium.", indexed=True),
     P("private_ip", "string", "Internal IP of the first network interface.", indexed=True),
-    P("public_ip", "string", "External (NAT) IP of the first interface, when it has one.", indexed=True),
+    P("public_ip", "string", "First external (NAT) IP of any interface, when one has it.", indexed=True),
     P("private_ips", "string[]", "Internal IPs of every network interface."),
     P("public_ips", "string[]", "External (NAT) IPs of every network interface."),
     P("network_tags", "string[]", "Network tags: what firewall rules target."),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 from graph.rows import NodeRow, Transformed
-from tests.real_payloads.gcp_corpus import load_corpus, rows_of
+from tests.real_payloads.gcp_corpus import RealPayload, load_corpus, rows_of
 
 C1 = "//compute.googleapis.com/projects/project1"
 ABC = "//compute.googleapis.com/projects/project-abc"
@@ -103,3 +105,17 @@ def test_a_cluster_without_private_config_has_public_nodes() -> None:
         private = payload.data.get("privateClusterConfig", {})
         assert props["private_nodes"] is bool(private.get("enablePrivateNodes", False))
         assert props["private_endpoint"] is bool(private.get("enablePrivateEndpoint", False))
+
+
+def test_an_external_ip_on_a_second_interface_is_the_instances_public_ip() -> None:
+    """No published multi-NIC payload is in the corpus: a published instance given a second interface (its own
+    first interface moved behind it, without NAT on the first) stands in."""
+    published = next(p for p in load_corpus("GCPComputeInstance") if p.path.name.startswith("forseti_"))
+    body = json.loads(json.dumps(published.body))
+    nic0 = body["resource"]["data"]["networkInterfaces"][0]
+    inner = {k: v for k, v in nic0.items() if k != "accessConfigs"} | {"name": "nic0", "networkIP": "10.200.0.2"}
+    body["resource"]["data"]["networkInterfaces"] = [inner, nic0 | {"name": "nic1"}]
+    props = node(rows_of([RealPayload(published.path, published.label, body)]), published.name).props
+    assert props["private_ips"] == ("10.200.0.2", nic0["networkIP"])
+    assert props["public_ip"] == nic0["accessConfigs"][0]["natIP"]
+    assert props["private_ip"] == "10.200.0.2"

@@ -50,14 +50,13 @@ def instance(item: Item, ctx: Context) -> KindRows:
     private_ips = [str(n["networkIP"]) for n in nics if as_str(n.get("networkIP"))]
     public_ips = [str(c["natIP"]) for n in nics for c in map(m, seq(n.get("accessConfigs"))) if as_str(c.get("natIP"))]
     first = nics[0] if nics else {}
-    first_nat = next((c.get("natIP") for c in map(m, seq(first.get("accessConfigs"))) if c.get("natIP")), None)
     emails = [str(s["email"]) for s in map(m, seq(d.get("serviceAccounts"))) if s.get("email")]
     rows = KindRows(
         {
             "instance_id": as_str(d.get("id")),
             "machine_type": short(d.get("machineType")),
             "private_ip": as_str(first.get("networkIP")),
-            "public_ip": as_str(first_nat),
+            "public_ip": public_ips[0] if public_ips else None,  # exposure reads it: any interface's counts
             "private_ips": tuple(private_ips) or None,
             "public_ips": tuple(public_ips) or None,
             "network_tags": strings(m(d.get("tags")).get("items")),
