@@ -2,7 +2,8 @@
 
 Routes (what ``google-cloud-asset``'s REST transport calls)::
 
-    GET /v1/{scope}:searchAllResources   ?assetTypes=..&pageSize=..&pageToken=..  -> results, nextPageToken
+    GET /v1/{scope}:searchAllResources   ?assetTypes=..&pageSize=..&pageToken=..&readMask=..
+                                                                                    -> results, nextPageToken
     GET /v1/{parent}/assets               ?contentType=..&assetTypes=..&pageSize=..&pageToken=..
                                                                                     -> assets, nextPageToken
     GET /v1/{scope}:searchAllIamPolicies  ?pageSize=..&pageToken=..                -> results, nextPageToken
@@ -10,6 +11,9 @@ Routes (what ``google-cloud-asset``'s REST transport calls)::
 ``scope``/``parent`` is ``organizations/N``, ``folders/N``, ``projects/NUMBER`` or ``projects/ID``. Errors
 are Google's JSON shape ``{"error": {"code", "message", "status"}}``; ``deny(scope)`` makes a scope
 answer 403 PERMISSION_DENIED, as the real service does for a caller without cloudasset.assets.* there.
+
+Like the real service, searchAllResources returns its default field set unless ``readMask`` names the
+fields (``*`` for all): ``relationships`` (instance -> instance group) only arrive when asked for.
 """
 
 from __future__ import annotations
@@ -36,6 +40,41 @@ _ROUTES = (
 )
 _PAGE_LIMITS = {"search_resources": (100, 500), "list_assets": (100, 1000), "search_iam": (100, 500)}
 _RESULT_FIELD = {"search_resources": "results", "list_assets": "assets", "search_iam": "results"}
+# ResourceSearchResult fields returned when the request has no read mask (the API reference's list).
+DEFAULT_SEARCH_FIELDS = frozenset(
+    {
+        "name",
+        "assetType",
+        "project",
+        "folders",
+        "organization",
+        "displayName",
+        "description",
+        "location",
+        "labels",
+        "tags",
+        "networkTags",
+        "kmsKeys",
+        "createTime",
+        "updateTime",
+        "state",
+        "additionalAttributes",
+        "parentFullResourceName",
+        "parentAssetType",
+    }
+)
+SEARCH_FIELDS = DEFAULT_SEARCH_FIELDS | {
+    "kmsKey",
+    "versionedResources",
+    "attachedResources",
+    "relationships",
+    "tagKeys",
+    "tagValues",
+    "tagValueIds",
+    "effectiveTags",
+    "enrichments",
+    "sccSecurityMarks",
+}
 
 
 class ApiError(Exception):
@@ -62,6 +101,24 @@ def _type_filter(patterns: list[str]) -> re.Pattern[str] | None:
         return re.compile("|".join(f"(?:{p})" for p in patterns))
     except re.error:
         raise ApiError(400, "INVALID_ARGUMENT", f"Invalid asset type regular expression: {patterns}") from None
+
+
+def _camel(path: str) -> str:
+    head, *rest = path.strip().split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def read_mask(values: list[str]) -> frozenset[str]:
+    """The fields a searchAllResources request asks for (comma-separated, camelCase or snake_case)."""
+    if not values:
+        return DEFAULT_SEARCH_FIELDS
+    paths = {_camel(p) for v in values for p in v.split(",") if p.strip()}
+    if paths == {"*"}:
+        return SEARCH_FIELDS
+    unknown = sorted(paths - SEARCH_FIELDS)
+    if unknown:
+        raise ApiError(400, "INVALID_ARGUMENT", f"Invalid field path in read_mask: {', '.join(unknown)}.")
+    return frozenset(paths)
 
 
 def encode_token(offset: int) -> str:
@@ -201,7 +258,12 @@ class CloudAssetServer:
                 for r, a in zip(estate.search_results(), estate.assets, strict=True)
                 if _in_scope(scope, a.get("ancestors", []))
             ]
-            return [r for r in items if types is None or types.fullmatch(r["assetType"])]
+            fields = read_mask(query.get("readMask", []))
+            return [
+                {k: v for k, v in r.items() if k in fields}
+                for r in items
+                if types is None or types.fullmatch(r["assetType"])
+            ]
         content = query.get("contentType", ["0"])[0]
         if content not in ("0", "1", "CONTENT_TYPE_UNSPECIFIED", "RESOURCE"):
             raise ApiError(400, "INVALID_ARGUMENT", f"This server serves contentType RESOURCE only, not {content}.")
@@ -212,4 +274,4 @@ class CloudAssetServer:
         return assets
 
 
-__all__ = ["ApiError", "CloudAssetServer", "encode_token"]
+__all__ = ["DEFAULT_SEARCH_FIELDS", "ApiError", "CloudAssetServer", "encode_token", "read_mask"]

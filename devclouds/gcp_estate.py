@@ -11,7 +11,9 @@ default compute service account holding roles/editor, and a user-managed service
 
 Assets are the JSON of the v1 REST API (camelCase): ``Asset`` for ``assets.list`` with
 ``resource.data`` shaped like each service's own API, ``ResourceSearchResult`` derived from it for
-``searchAllResources``, and ``IamPolicySearchResult`` for ``searchAllIamPolicies``.
+``searchAllResources``, and ``IamPolicySearchResult`` for ``searchAllIamPolicies``. Every key of
+``resource.data`` is one that published payloads of the same asset type carry (or the API reference
+documents): tests/real_payloads/test_gcp_estate_shapes.py compares the key sets per asset type.
 """
 
 from __future__ import annotations
@@ -343,7 +345,6 @@ def _instance(name: str, iid: str, ip: str, tags: list[str], sa: str, nat_ip: st
         "network": compute_url(p, "global/networks/prod-vpc"),
         "subnetwork": compute_url(p, f"regions/{REGION}/subnetworks/web-subnet"),
         "networkIP": ip,
-        "stackType": "IPV4_ONLY",
         "fingerprint": "abc=",
     }
     if nat_ip:
@@ -394,7 +395,6 @@ def _disk(name: str, did: str, size: str) -> Json:
         "users": [compute_url(p, f"zones/{ZONE}/instances/{name}")],
         "creationTimestamp": CREATED,
         "selfLink": compute_url(p, f"zones/{ZONE}/disks/{name}"),
-        "physicalBlockSizeBytes": "4096",
     }
     return _asset(compute_name(p, f"zones/{ZONE}/disks/{name}"), "compute.googleapis.com/Disk", p, data, ZONE)
 
@@ -426,7 +426,6 @@ def _prod_compute(estate: GcpEstate) -> list[Json]:
             "size": 2,
             "network": compute_url(PROD, "global/networks/prod-vpc"),
             "subnetwork": compute_url(PROD, f"regions/{REGION}/subnetworks/web-subnet"),
-            "namedPorts": [{"name": "http", "port": 80}],
             "creationTimestamp": CREATED,
             "selfLink": compute_url(PROD, f"zones/{ZONE}/instanceGroups/web-ig"),
         },
@@ -587,10 +586,9 @@ def _data_project() -> list[Json]:
                     "ipv4Enabled": True,
                     "requireSsl": False,
                     "privateNetwork": f"projects/{PROD}/global/networks/prod-vpc",
-                    "authorizedNetworks": [{"value": "0.0.0.0/0", "name": "anywhere", "kind": "sql#aclEntry"}],
+                    "authorizedNetworks": [{"value": "0.0.0.0/0", "name": "anywhere"}],
                 },
             },
-            "createTime": "2024-03-01T18:00:00.000Z",
             "selfLink": f"https://sqladmin.googleapis.com/sql/v1beta4/projects/{d}/instances/orders-db",
         },
         REGION,
@@ -634,10 +632,7 @@ def _data_project() -> list[Json]:
             "entryPoint": "make_thumbnail",
             "status": "ACTIVE",
             "serviceAccountEmail": sa_email(d, "thumbnailer"),
-            "httpsTrigger": {
-                "url": f"https://{REGION}-{d}.cloudfunctions.net/thumbnailer",
-                "securityLevel": "SECURE_ALWAYS",
-            },
+            "httpsTrigger": {"url": f"https://{REGION}-{d}.cloudfunctions.net/thumbnailer"},
             "ingressSettings": "ALLOW_ALL",
             "availableMemoryMb": 256,
             "updateTime": "2024-03-01T18:00:00Z",
@@ -676,7 +671,6 @@ def _data_project() -> list[Json]:
         {
             "name": f"projects/{d}/topics/orders-events",
             "labels": {"app": "orders"},
-            "messageStoragePolicy": {"allowedPersistenceRegions": [REGION]},
         },
     )
     secret = _asset(

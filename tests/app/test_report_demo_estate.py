@@ -87,8 +87,8 @@ HAND: dict[str, tuple[str, Callable[[P, tuple[Any, ...]], float]]] = {
     "AzureAppServicePlan": ("n.sku_name, n.region", lambda p, r: p[("azure", "app-service", r[0], r[1])] * H),
     "AzureAKSNodePool": ("n.vm_size, n.node_count, n.region", lambda p, r: r[1] * p[("azure", "vm", r[0], r[2])] * H),
     "AzurePrivateEndpoint": ("n.region", lambda p, r: p[("azure", "private-endpoint", "endpoint", r[0])] * H),
-    "GCPComputeInstance": ("n.machine_type, n.region", lambda p, r: p[("gcp", "compute", r[0], r[1][:-2])] * H),
-    "GCPDisk": ("n.disk_type, n.size_gb, n.region", lambda p, r: r[1] * p[("gcp", "disk", r[0], r[2][:-2])]),
+    "GCPComputeInstance": ("n.machine_type, n.region", lambda p, r: p[("gcp", "compute", r[0], r[1])] * H),
+    "GCPDisk": ("n.disk_type, n.size_gb, n.region", lambda p, r: r[1] * p[("gcp", "disk", r[0], r[2])]),
     "GCPCloudSQLInstance": (
         "n.tier, n.region",  # db-custom-<vCPUs>-<MiB>: per vCPU-hour + per GB-hour
         lambda p, r: (

@@ -123,7 +123,7 @@ def test_load_balancer_chain_reaches_the_web_instances(discovered: Graph) -> Non
         "-[:ROUTES_TO]->(g:GCPInstanceGroup)-[:HAS_MEMBER]->(i:GCPComputeInstance)-[:IN_SUBNETWORK]->(s)"
         "-[:IN_NETWORK]->(n:GCPNetwork) "
         "RETURN f.ip_address AS ip, p.name AS p, b.name AS b, g.name AS g, i.name AS i, s.ip_cidr_range AS cidr, "
-        "n.name AS n, i.account AS account, i.region AS region ORDER BY i"
+        "n.name AS n, i.account AS account, i.region AS region, i.zone AS zone ORDER BY i"
     )
     assert [dict(r) for r in rows] == [
         {
@@ -135,7 +135,8 @@ def test_load_balancer_chain_reaches_the_web_instances(discovered: Graph) -> Non
             "cidr": "10.10.0.0/24",
             "n": "prod-vpc",
             "account": "acme-prod",
-            "region": "us-central1-a",
+            "region": "us-central1",
+            "zone": "us-central1-a",
         }
         for name in ("web-1", "web-2")
     ]

@@ -68,7 +68,7 @@ def test_search_all_resources_pages_through_every_result_exactly_once(server: Cl
 
 
 def test_search_result_fields_are_camel_case_and_project_is_the_number(server: CloudAssetServer) -> None:
-    status, body = get(server, f"/v1/{ORG}:searchAllResources?assetTypes=compute.googleapis.com/Instance")
+    status, body = get(server, f"/v1/{ORG}:searchAllResources?assetTypes=compute.googleapis.com/Instance&readMask=*")
     assert status == 200
     web1 = next(r for r in body["results"] if r["displayName"] == "web-1")
     assert web1["name"] == "//compute.googleapis.com/projects/acme-prod/zones/us-central1-a/instances/web-1"
@@ -84,6 +84,21 @@ def test_search_result_fields_are_camel_case_and_project_is_the_number(server: C
         "//compute.googleapis.com/projects/acme-prod/zones/us-central1-a/instanceGroups/web-ig"
     )
     assert "nextPageToken" not in body
+
+
+def test_relationships_arrive_only_when_the_read_mask_asks_for_them(server: CloudAssetServer) -> None:
+    path = f"/v1/{ORG}:searchAllResources?assetTypes=compute.googleapis.com/Instance"
+    _, default = get(server, path)
+    _, masked = get(server, f"{path}&readMask=name,relationships")
+    _, snake = get(server, f"{path}&readMask=name,asset_type,relationships")
+    assert not any("relationships" in r for r in default["results"])
+    assert default["results"][0]["location"] == "us-central1-a"  # the default set keeps the display fields
+    members = [r for r in masked["results"] if "relationships" in r]
+    assert len(members) == 2
+    assert {frozenset(r) for r in masked["results"]} <= {frozenset({"name", "relationships"}), frozenset({"name"})}
+    assert {r["assetType"] for r in snake["results"]} == {"compute.googleapis.com/Instance"}
+    status, body = get(server, f"{path}&readMask=name,noSuchField")
+    assert (status, body["error"]["status"]) == (400, "INVALID_ARGUMENT")
 
 
 def test_asset_types_filter_keeps_only_those_types(server: CloudAssetServer) -> None:

@@ -111,7 +111,7 @@ def test_every_asset_is_a_node_with_the_label_of_its_type(rows: Transformed) -> 
 def test_web_1_node_has_exact_properties(rows: Transformed) -> None:
     assert node(rows, WEB_1).props == {
         "account": "acme-prod",
-        "region": "us-central1-a",
+        "region": "us-central1",
         "name": "web-1",
         "tags": ("env=prod", "role=web"),
         "asset_type": "compute.googleapis.com/Instance",
@@ -124,6 +124,8 @@ def test_web_1_node_has_exact_properties(rows: Transformed) -> None:
         "zone": "us-central1-a",
         "private_ip": "10.10.0.11",
         "public_ip": None,
+        "private_ips": ("10.10.0.11",),
+        "public_ips": None,
         "network_tags": ("web",),
         "service_accounts": ("web-sa@acme-prod.iam.gserviceaccount.com",),
         "can_ip_forward": False,

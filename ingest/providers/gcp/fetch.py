@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from google.cloud import asset_v1
+from google.protobuf import field_mask_pb2
 from google.protobuf.json_format import MessageToDict
 
 from ingest.providers.gcp.payload import GcpPayload, Json, parse_payload
@@ -18,6 +19,29 @@ from ingest.providers.gcp.payload import GcpPayload, Json, parse_payload
 log = logging.getLogger(__name__)
 
 SEARCH_PAGE_MAX = 500  # searchAllResources / searchAllIamPolicies accept at most 500 per page
+# searchAllResources returns a default field set without ``relationships`` (instance -> instance group);
+# asking for them means naming every field wanted: proto names, which the REST transport sends camelCase.
+# ``versionedResources`` (large) is left out.
+SEARCH_FIELDS = (
+    "name",
+    "asset_type",
+    "project",
+    "folders",
+    "organization",
+    "display_name",
+    "description",
+    "location",
+    "labels",
+    "network_tags",
+    "kms_keys",
+    "create_time",
+    "update_time",
+    "state",
+    "additional_attributes",
+    "parent_full_resource_name",
+    "parent_asset_type",
+    "relationships",
+)
 
 
 def _as_json(messages: Iterable[Any]) -> list[Json]:
@@ -27,12 +51,15 @@ def _as_json(messages: Iterable[Any]) -> list[Json]:
 def fetch_scope(
     client: asset_v1.AssetServiceClient, scope: str, asset_types: tuple[str, ...] = (), page_size: int = 500
 ) -> GcpPayload:
-    """searchAllResources, assets.list (content RESOURCE) and searchAllIamPolicies for one scope."""
+    """searchAllResources (with relationships), assets.list (content RESOURCE) and searchAllIamPolicies."""
     search_size = min(page_size, SEARCH_PAGE_MAX)
     resources = _as_json(
         client.search_all_resources(
             request=asset_v1.SearchAllResourcesRequest(
-                scope=scope, asset_types=list(asset_types), page_size=search_size
+                scope=scope,
+                asset_types=list(asset_types),
+                page_size=search_size,
+                read_mask=field_mask_pb2.FieldMask(paths=list(SEARCH_FIELDS)),
             )
         )
     )

@@ -4,11 +4,14 @@ Every asset becomes a node keyed by its full resource name: the typed label of i
 GCPResource. The search result gives the display name, labels, state and create time; the asset's
 ``resource.data`` gives the typed properties and edges (see ``kinds``). Across assets: containers
 (IN_PROJECT, IN_FOLDER, IN_ORGANIZATION), firewall APPLIES_TO instances, instance group HAS_MEMBER
-(from the search results' INSTANCE_TO_INSTANCEGROUP relationships) and IAM bindings (HAS_ROLE).
+(from the search results' INSTANCE_TO_INSTANCEGROUP relationships, and for managed groups from the
+instance's ``created-by`` metadata) and IAM bindings (HAS_ROLE).
 
 Account = project id (the number is mapped through the Project assets); organizations, folders and
 principals, which no project holds, get the discovery scope (``organizations/N``) as account.
-Region = the asset's location, ``global`` when it has none.
+Region = the asset's location, ``global`` when it has none; a zonal location (``us-central1-a``) is stored
+as ``zone`` and its region (``us-central1``). Without a location (an export line), the payload's own
+``zone`` / ``region`` / ``location`` fields are read.
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ from ingest.providers.gcp.kinds import (
     compute_ref,
     m,
     seq,
+    short,
     strings,
+    zone_region,
 )
 from ingest.providers.gcp.payload import AssetRecord, GcpPayload, PolicyResult, SearchResult
 
@@ -58,7 +63,11 @@ def _project_number(asset: AssetRecord | None, search: SearchResult | None) -> s
     if search and search.project.startswith("projects/"):
         return search.project.split("/", 1)[1]
     ancestors = asset.ancestors if asset else ()
-    return next((a.split("/", 1)[1] for a in ancestors if a.startswith("projects/")), "")
+    number = next((a.split("/", 1)[1] for a in ancestors if a.startswith("projects/")), "")
+    parent = asset.parent if asset else ""
+    if not number and parent.startswith(f"{CRM}projects/"):
+        number = parent[len(f"{CRM}projects/") :].split("/", 1)[0]
+    return number
 
 
 def _project_ids(assets: Iterable[AssetRecord]) -> dict[str, str]:
@@ -132,9 +141,15 @@ def merge(payload: GcpPayload) -> list[Item]:
     return items
 
 
-def _location(item: Item, payload_locations: Mapping[str, str]) -> str:
+def _location(item: Item, payload_locations: Mapping[str, str]) -> tuple[str | None, str]:
+    """(zone, region) of the item."""
     location = (item.search.location if item.search else "") or payload_locations.get(item.name, "")
-    return location or GLOBAL
+    d = item.data
+    location = location or short(d.get("zone")) or short(d.get("region")) or as_str(d.get("location")) or ""
+    zone, region = zone_region(location)
+    if zone is None:
+        zone = zone_region(as_str(d.get("gceZone")))[0]
+    return zone, (region or GLOBAL).lower()  # Cloud Asset writes locations in lower case (bucket data: "US")
 
 
 def public_resources(policies: Iterable[PolicyResult]) -> frozenset[str]:
@@ -165,12 +180,13 @@ def transform_gcp(payload: GcpPayload) -> GcpRows:
     labels_by_name: dict[str, str] = {}
     for item in items:
         account = _account(item, project_ids, payload.scope)
-        region = _location(item, locations)
+        zone, region = _location(item, locations)
         accounts.add(account)
         rows = HANDLERS[item.label](item, ctx)
         base: dict[str, PropValue] = {
             "account": account,
             "region": region,
+            "zone": zone,
             "name": _name(item),
             "tags": _tags(item),
             "asset_type": item.asset_type or None,
@@ -250,12 +266,39 @@ def firewall_targets(items: Sequence[Item]) -> list[EdgeRow]:
     return edges
 
 
+def _created_by(instance: Item, managers: Mapping[str, str]) -> str | None:
+    """The group of the managed instance group that created the instance (``created-by`` metadata holds the
+    manager, ``projects/NUMBER/zones/Z/instanceGroupManagers/M``). The manager's ``instanceGroup`` when it
+    was discovered, else the group a manager always creates: same project, location and name."""
+    items = m(instance.data.get("metadata")).get("items")
+    value = next((as_str(m(e).get("value")) for e in seq(items) if m(e).get("key") == "created-by"), None)
+    if not value or "/instanceGroupManagers/" not in value or "/projects/" not in f"/{instance.name}":
+        return None
+    location, _, manager = value.split("/", 2)[2].partition("/instanceGroupManagers/")
+    project_id = instance.name.split("/projects/", 1)[1].split("/", 1)[0]
+    manager_name = f"//compute.googleapis.com/projects/{project_id}/{location}/instanceGroupManagers/{manager}"
+    return (
+        managers.get(manager_name)
+        or f"//compute.googleapis.com/projects/{project_id}/{location}/instanceGroups/{manager}"
+    )
+
+
 def group_members(items: Sequence[Item], labels: Mapping[str, str]) -> list[EdgeRow]:
+    managers = {
+        i.name: ref
+        for i in items
+        if i.asset_type
+        in ("compute.googleapis.com/InstanceGroupManager", "compute.googleapis.com/RegionInstanceGroupManager")
+        and (ref := compute_ref(i.data.get("instanceGroup")))
+    }
     edges = set()
     for i in items:
-        if i.label != "GCPComputeInstance" or not i.search:
+        if i.label != "GCPComputeInstance":
             continue
-        for group in i.search.relationships.get("INSTANCE_TO_INSTANCEGROUP", ()):
+        groups = list(i.search.relationships.get("INSTANCE_TO_INSTANCEGROUP", ())) if i.search else []
+        created_by = _created_by(i, managers)
+        groups += [created_by] if created_by else []
+        for group in groups:
             if labels.get(group, "GCPInstanceGroup") == "GCPInstanceGroup":
                 edges.add(EdgeRow("HAS_MEMBER", "GCPInstanceGroup", group, "GCPComputeInstance", i.name))
     return sorted(edges, key=lambda e: (e.source_id, e.target_id))
