@@ -27,6 +27,7 @@ KMS_KEY = NodeKind(
         P("created_at", "datetime", "When the key was created."),
     ),
     billing="kms_key",
+    iam_prefixes=("kms",),
 )
 
 RDS_INSTANCE = NodeKind(
@@ -59,6 +60,7 @@ RDS_INSTANCE = NodeKind(
     entry_point=EntryPoint(2, "publicly_accessible", True, in_network=True),
     data_store=DataStore(4),
     billing="rds_instance",
+    iam_prefixes=("rds",),
 )
 
 RDS_CLUSTER = NodeKind(
@@ -87,6 +89,7 @@ RDS_CLUSTER = NodeKind(
         P("created_at", "datetime", "When the cluster was created."),
     ),
     data_store=DataStore(4),
+    iam_prefixes=("rds",),
 )
 
 DYNAMODB_TABLE = NodeKind(
@@ -112,6 +115,7 @@ DYNAMODB_TABLE = NodeKind(
     ),
     data_store=DataStore(4),
     billing="dynamodb_table",
+    iam_prefixes=("dynamodb",),
 )
 
 S3_BUCKET = NodeKind(
@@ -137,6 +141,7 @@ S3_BUCKET = NodeKind(
         P("notification_targets", "string[]", "Functions, queues and topics the bucket's event notifications reach."),
     ),
     data_store=DataStore(3),
+    iam_prefixes=("s3",),
 )
 
 SQS_QUEUE = NodeKind(
@@ -161,6 +166,7 @@ SQS_QUEUE = NodeKind(
         P("created_at", "datetime", "When the queue was created."),
     ),
     data_store=DataStore(2),
+    iam_prefixes=("sqs",),
 )
 
 SNS_TOPIC = NodeKind(
@@ -179,6 +185,7 @@ SNS_TOPIC = NodeKind(
         P("subscriptions_pending", "int", "Subscriptions pending confirmation."),
     ),
     data_store=DataStore(1),
+    iam_prefixes=("sns",),
 )
 
 SNS_SUBSCRIPTION = NodeKind(
@@ -217,6 +224,7 @@ SECRETS_MANAGER_SECRET = NodeKind(
     ),
     data_store=DataStore(5),
     billing="secret",
+    iam_prefixes=("secretsmanager",),
 )
 
 NODES = (

@@ -68,6 +68,7 @@ IAM_ROLE = NodeKind(
         P("permissions_boundary_arn", "string", "ARN of the permissions boundary policy, when set."),
     ),
     billing=FREE,
+    iam_prefixes=("iam", "sts"),
 )
 
 IAM_POLICY = NodeKind(
@@ -109,6 +110,7 @@ IAM_POLICY_STATEMENT = NodeKind(
         P("resources", "string[]", "Resource ARN patterns."),
         P("not_resources", "string[]", "NotResource patterns."),
         P("has_condition", "bool", "Whether the statement has a Condition block."),
+        P("condition", "string", "The statement's Condition block as JSON (sorted keys), when it has one."),
         P("is_admin", "bool", "Whether it allows every action ('*') on every resource ('*').", indexed=True),
         *SCOPED_PROPERTIES,
     ),
