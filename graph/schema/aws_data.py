@@ -92,6 +92,23 @@ RDS_CLUSTER = NodeKind(
     iam_prefixes=("rds",),
 )
 
+RDS_SUBNET_GROUP = NodeKind(
+    label="RDSSubnetGroup",
+    provider="aws",
+    service="rds",
+    description="A DB subnet group: the subnets (and so the VPC and zones) RDS places instances and clusters in.",
+    properties=(
+        P("db_subnet_group_name", "string", "Subnet group name.", indexed=True),
+        P("description", "string", "Description given at creation."),
+        P("vpc_id", "string", "VPC of the group's subnets."),
+        P("status", "string", "Complete, or Incomplete when a subnet is gone."),
+        P("subnet_ids", "string[]", "Ids of the group's subnets."),
+        P("availability_zones", "string[]", "Availability zones the subnets cover."),
+        P("supported_network_types", "string[]", "IPV4 and/or DUAL."),
+    ),
+    billing=FREE,
+)
+
 DYNAMODB_TABLE = NodeKind(
     label="DynamoDBTable",
     provider="aws",
@@ -231,6 +248,7 @@ NODES = (
     KMS_KEY,
     RDS_INSTANCE,
     RDS_CLUSTER,
+    RDS_SUBNET_GROUP,
     DYNAMODB_TABLE,
     S3_BUCKET,
     SQS_QUEUE,
@@ -249,6 +267,10 @@ RELATIONSHIPS = (
     RelType("IN_SUBNET", "RDSCluster", "Subnet", "A subnet of the cluster's DB subnet group."),
     RelType("MEMBER_OF_SECURITY_GROUP", "RDSCluster", "SecurityGroup", "A VPC security group of the cluster."),
     RelType("ENCRYPTED_BY", "RDSCluster", "KMSKey", _ENCRYPTED),
+    RelType("IN_SUBNET_GROUP", "RDSInstance", "RDSSubnetGroup", "RDS places the instance in this DB subnet group."),
+    RelType("IN_SUBNET_GROUP", "RDSCluster", "RDSSubnetGroup", "RDS places the cluster in this DB subnet group."),
+    RelType("IN_SUBNET", "RDSSubnetGroup", "Subnet", "The group includes this subnet."),
+    RelType("IN_VPC", "RDSSubnetGroup", "VPC", "The group's subnets belong to this VPC."),
     RelType("ENCRYPTED_BY", "DynamoDBTable", "KMSKey", _ENCRYPTED),
     RelType("ENCRYPTED_BY", "S3Bucket", "KMSKey", "New objects are encrypted with this KMS key by default."),
     RelType("ENCRYPTED_BY", "SQSQueue", "KMSKey", _ENCRYPTED),

@@ -67,6 +67,7 @@ DEPENDENCIES: tuple[Dependency, ...] = (
             "IN_NETWORK",
             "IN_ZONE",
             "IN_CLUSTER",
+            "IN_SUBNET_GROUP",
             "IN_PROJECT",
             "IN_FOLDER",
             "IN_ORGANIZATION",

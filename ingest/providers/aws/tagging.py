@@ -65,6 +65,7 @@ TYPED_ARN_TYPES = frozenset(
         "ecr:repository",
         "rds:db",
         "rds:cluster",
+        "rds:subgrp",
         "dynamodb:table",
         "s3:",
         "sqs:",
