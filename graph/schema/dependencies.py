@@ -93,6 +93,7 @@ DEPENDENCIES: tuple[Dependency, ...] = (
             "HAS_POLICY",
             "ENCRYPTED_BY",
             "ROTATED_BY",
+            "HAS_MFA_DEVICE",
             "ASSIGNED_TO",
             "GRANTS_ACCESS_TO",
         )
@@ -112,6 +113,7 @@ DEPENDENCIES: tuple[Dependency, ...] = (
             "USES_IMAGE",
             "USES_SNAPSHOT",
             "USES_TASK_DEFINITION",
+            "USES_CERTIFICATE",
             "HOSTED_ON",
             "CONNECTS_TO",
             "ACCEPTER_VPC",

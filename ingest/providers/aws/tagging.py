@@ -66,6 +66,7 @@ TYPED_ARN_TYPES = frozenset(
         "rds:db",
         "rds:cluster",
         "rds:subgrp",
+        "acm:certificate",
         "dynamodb:table",
         "s3:",
         "sqs:",
