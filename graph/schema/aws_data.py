@@ -85,6 +85,7 @@ RDS_CLUSTER = NodeKind(
         P("port", "int", "Port of the endpoints."),
         P("backup_retention_period", "int", "Days automated backups are kept."),
         P("db_subnet_group", "string", "DB subnet group name."),
+        P("availability_zones", "string[]", "Availability zones the cluster's storage spans (region apart)."),
         P("deletion_protection", "bool", "Whether deletion protection is on."),
         P("created_at", "datetime", "When the cluster was created."),
     ),

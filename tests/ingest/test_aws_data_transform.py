@@ -325,6 +325,7 @@ def test_db_subnet_group_from_the_aws_cli_documentation_example() -> None:
 def test_rds_cluster_properties_members_and_writer() -> None:
     props = node(transform_rds(rds_payload(), ACCOUNT, REGION), AURORA).props
     assert props["members"] == ("reports-aurora-instance-1", "reports-aurora-instance-2")
+    assert (props["region"], props["availability_zones"]) == (REGION, ("us-west-2a", "us-west-2b", "us-west-2c"))
     assert props["writer"] == "reports-aurora-instance-1"
     assert (props["engine"], props["port"], props["deletion_protection"], props["backup_retention_period"]) == (
         "aurora-mysql",

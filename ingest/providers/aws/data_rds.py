@@ -223,6 +223,7 @@ def transform_clusters(
             port=cluster.get("Port"),
             backup_retention_period=cluster.get("BackupRetentionPeriod"),
             db_subnet_group=group_name,
+            availability_zones=tuple(sorted(cluster.get("AvailabilityZones", []))) or None,
             deletion_protection=cluster.get("DeletionProtection"),
             created_at=aware(cluster.get("ClusterCreateTime")),
         )
