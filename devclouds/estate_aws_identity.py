@@ -131,6 +131,8 @@ def seed_identity(iam: Any, account: str, sensitive_bucket: str, out: Collected)
     iam.enable_mfa_device(
         UserName="alice", SerialNumber=mfa["SerialNumber"], AuthenticationCode1="123456", AuthenticationCode2="654321"
     )
+    out.add(CLOUD, "IAMMFADevice", mfa["SerialNumber"], "alice-mfa")
+    out.edge("HAS_MFA_DEVICE", "IAMUser", users["alice"], "IAMMFADevice", mfa["SerialNumber"])
     iam.add_user_to_group(GroupName="admins", UserName="alice")
     out.edge("MEMBER_OF", "IAMUser", users["alice"], "IAMGroup", group)
     out.misconfig(

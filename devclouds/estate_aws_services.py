@@ -200,9 +200,12 @@ def _databases(acc: Any, region: str, net: Net, key: str, out: Collected) -> Non
         arn(region, net.account, f"security-group/{groups['legacy-db']}"),
         "MySQL (3306) is open to 0.0.0.0/0.",
     )
-    rds.create_db_subnet_group(
+    subnet_group = rds.create_db_subnet_group(
         DBSubnetGroupName="shared-db", DBSubnetGroupDescription="shared", SubnetIds=[net.public, net.private]
-    )
+    )["DBSubnetGroup"]["DBSubnetGroupArn"]
+    out.add(CLOUD, "RDSSubnetGroup", subnet_group, "shared-db")
+    for subnet in (net.public, net.private):
+        out.edge("IN_SUBNET", "RDSSubnetGroup", subnet_group, "Subnet", arn(region, net.account, f"subnet/{subnet}"))
     dbs: dict[str, str] = {}
     for ident, engine, encrypted, public, group in (
         ("orders-db", "postgres", True, False, "orders-db"),
@@ -224,6 +227,7 @@ def _databases(acc: Any, region: str, net: Net, key: str, out: Collected) -> Non
         )["DBInstance"]
         dbs[ident] = db["DBInstanceArn"]
         out.add(CLOUD, "RDSInstance", db["DBInstanceArn"], ident)
+        out.edge("IN_SUBNET_GROUP", "RDSInstance", db["DBInstanceArn"], "RDSSubnetGroup", subnet_group)
         if encrypted:
             out.edge("ENCRYPTED_BY", "RDSInstance", db["DBInstanceArn"], "KMSKey", key)
     out.misconfig(

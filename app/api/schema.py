@@ -70,7 +70,8 @@ KindInfo = derive(
         description="A node kind declared in the schema.",
         fields=("label", "provider", "service", "description", "resource"),
         exclude=dict.fromkeys(
-            ("properties", "entry_point", "data_store", "hidden", "billing", "provider_types"), _DECLARATION
+            ("properties", "entry_point", "data_store", "hidden", "billing", "provider_types", "iam_prefixes"),
+            _DECLARATION,
         ),
     )
 )

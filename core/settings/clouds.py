@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, ValidationInfo, field_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
 from core.settings.base import AreaSettings, check_http_url, env, split_csv
 
 __all__ = ["AwsSettings", "AzureSettings", "GcpSettings"]
+
+_ROLE_ARN = re.compile(r"^arn:aws(-[a-z]+)*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
+_EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]{2,1224}$")  # what STS AssumeRole accepts
+_EXTERNAL_IDS_EXAMPLE = '{"arn:aws:iam::123456789012:role/audit": "ext-id-1"}'
 
 
 class AwsSettings(AreaSettings):
@@ -39,11 +45,33 @@ class AwsSettings(AreaSettings):
         (), description="Comma-separated AWS profiles, one account each (in addition to the roles below)."
     )
     role_arns: Annotated[tuple[str, ...], NoDecode] = Field(
-        (), description="Comma-separated IAM role ARNs to assume, one account each."
+        (),
+        description="Comma-separated IAM role ARNs (arn:aws:iam::ACCOUNT:role/NAME) to assume from the default "
+        "credentials, one account each. They add accounts: the default credentials' own account is still "
+        "discovered (see AIDISCOVER_AWS_DEFAULT_ACCOUNT).",
     )
-    external_id: str | None = Field(None, repr=False, description="External id passed when assuming the roles above.")
+    external_id: str | None = Field(
+        None,
+        repr=False,
+        description="External id passed when assuming a role that AIDISCOVER_AWS_EXTERNAL_IDS gives none of its own.",
+    )
     organization_role: str | None = Field(
         None, description="Role name to assume in every ACTIVE account AWS Organizations lists."
+    )
+    external_ids: Annotated[dict[str, str], NoDecode] = Field(
+        {},
+        repr=False,
+        description=f"Per-role external ids, a JSON object of role ARN to external id ({_EXTERNAL_IDS_EXAMPLE}); "
+        "each ARN must be in AIDISCOVER_AWS_ROLE_ARNS or be the organization role in some account. A role "
+        "not listed uses AIDISCOVER_AWS_EXTERNAL_ID.",
+    )
+    default_account: bool | None = Field(
+        None,
+        description="Whether the default credentials' own account is discovered. Unset: yes when nothing else is "
+        "configured, and beside AIDISCOVER_AWS_ROLE_ARNS or AIDISCOVER_AWS_ORGANIZATION_ROLE (the roles are "
+        "assumed with those credentials); not beside AIDISCOVER_AWS_PROFILES or registered accounts alone, "
+        "which name the accounts. true: always too; false: only the profiles, roles and registered accounts. "
+        "Planning logs which way it went; an account reached twice is discovered once.",
     )
     max_workers: int = Field(
         8, ge=1, le=64, description="Parallel AWS units (service x region) per discovery: the bounded fetch pool."
@@ -67,6 +95,67 @@ class AwsSettings(AreaSettings):
     @classmethod
     def _split(cls, value: object) -> object:
         return split_csv(value)
+
+    @field_validator("role_arns")
+    @classmethod
+    def _check_roles(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for role in value:
+            if not _ROLE_ARN.match(role):
+                raise ValueError(
+                    f"{role!r} is not an IAM role ARN: give arn:aws:iam::ACCOUNT:role/NAME, comma-separated "
+                    "(per-role external ids go in AIDISCOVER_AWS_EXTERNAL_IDS)"
+                )
+        return value
+
+    @field_validator("external_id")
+    @classmethod
+    def _check_external_id(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not _EXTERNAL_ID.match(str(value)):
+            raise ValueError("an external id is 2 to 1224 characters of letters, digits and +=,.@:/-_")
+        return value
+
+    @field_validator("external_ids", mode="before")
+    @classmethod
+    def _parse_external_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            if not value.strip():
+                return {}
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise ValueError(
+                    f"must be a JSON object of role ARN to external id, e.g. {_EXTERNAL_IDS_EXAMPLE}"
+                ) from None
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise ValueError(
+                f"must be a JSON object of role ARN to external id (a string), e.g. {_EXTERNAL_IDS_EXAMPLE}"
+            )
+        return value
+
+    @field_validator("external_ids")
+    @classmethod
+    def _check_external_ids(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        roles = set(info.data.get("role_arns") or ())
+        org_role = info.data.get("organization_role")
+        for role, external in value.items():
+            if not _ROLE_ARN.match(role):
+                raise ValueError(f"{role!r} is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)")
+            if role not in roles and not (org_role and role.endswith(f":role/{org_role}")):
+                raise ValueError(
+                    f"{role} is not in AIDISCOVER_AWS_ROLE_ARNS nor the organization role: add it there, or "
+                    "remove it here"
+                )
+            if not _EXTERNAL_ID.match(external):
+                raise ValueError(
+                    f"the external id of {role} must be 2 to 1224 characters of letters, digits and +=,.@:/-_"
+                )
+        return value
+
+    def external_id_for(self, role_arn: str) -> str | None:
+        """The external id to assume ``role_arn`` with: its own, else the shared one, else none."""
+        return self.external_ids.get(role_arn, self.external_id)
 
 
 class AzureSettings(AreaSettings):

@@ -144,6 +144,7 @@ LAMBDA_FUNCTION = NodeKind(
         P("description", "string", "The function's description."),
     ),
     entry_point=EntryPoint(2, "function_url_auth_type", "NONE"),
+    iam_prefixes=("lambda",),
 )
 
 LAMBDA_EVENT_SOURCE_MAPPING = NodeKind(
@@ -311,6 +312,7 @@ ECR_REPOSITORY = NodeKind(
         P("kms_key_arn", "string", "KMS key, when encryption_type is KMS."),
         P("created_at", "datetime", "When the repository was created."),
     ),
+    iam_prefixes=("ecr",),
 )
 
 NODES = (

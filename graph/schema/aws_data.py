@@ -27,6 +27,7 @@ KMS_KEY = NodeKind(
         P("created_at", "datetime", "When the key was created."),
     ),
     billing="kms_key",
+    iam_prefixes=("kms",),
 )
 
 RDS_INSTANCE = NodeKind(
@@ -59,6 +60,7 @@ RDS_INSTANCE = NodeKind(
     entry_point=EntryPoint(2, "publicly_accessible", True, in_network=True),
     data_store=DataStore(4),
     billing="rds_instance",
+    iam_prefixes=("rds",),
 )
 
 RDS_CLUSTER = NodeKind(
@@ -83,10 +85,29 @@ RDS_CLUSTER = NodeKind(
         P("port", "int", "Port of the endpoints."),
         P("backup_retention_period", "int", "Days automated backups are kept."),
         P("db_subnet_group", "string", "DB subnet group name."),
+        P("availability_zones", "string[]", "Availability zones the cluster's storage spans (region apart)."),
         P("deletion_protection", "bool", "Whether deletion protection is on."),
         P("created_at", "datetime", "When the cluster was created."),
     ),
     data_store=DataStore(4),
+    iam_prefixes=("rds",),
+)
+
+RDS_SUBNET_GROUP = NodeKind(
+    label="RDSSubnetGroup",
+    provider="aws",
+    service="rds",
+    description="A DB subnet group: the subnets (and so the VPC and zones) RDS places instances and clusters in.",
+    properties=(
+        P("db_subnet_group_name", "string", "Subnet group name.", indexed=True),
+        P("description", "string", "Description given at creation."),
+        P("vpc_id", "string", "VPC of the group's subnets."),
+        P("status", "string", "Complete, or Incomplete when a subnet is gone."),
+        P("subnet_ids", "string[]", "Ids of the group's subnets."),
+        P("availability_zones", "string[]", "Availability zones the subnets cover."),
+        P("supported_network_types", "string[]", "IPV4 and/or DUAL."),
+    ),
+    billing=FREE,
 )
 
 DYNAMODB_TABLE = NodeKind(
@@ -112,6 +133,7 @@ DYNAMODB_TABLE = NodeKind(
     ),
     data_store=DataStore(4),
     billing="dynamodb_table",
+    iam_prefixes=("dynamodb",),
 )
 
 S3_BUCKET = NodeKind(
@@ -137,6 +159,7 @@ S3_BUCKET = NodeKind(
         P("notification_targets", "string[]", "Functions, queues and topics the bucket's event notifications reach."),
     ),
     data_store=DataStore(3),
+    iam_prefixes=("s3",),
 )
 
 SQS_QUEUE = NodeKind(
@@ -161,6 +184,7 @@ SQS_QUEUE = NodeKind(
         P("created_at", "datetime", "When the queue was created."),
     ),
     data_store=DataStore(2),
+    iam_prefixes=("sqs",),
 )
 
 SNS_TOPIC = NodeKind(
@@ -179,6 +203,7 @@ SNS_TOPIC = NodeKind(
         P("subscriptions_pending", "int", "Subscriptions pending confirmation."),
     ),
     data_store=DataStore(1),
+    iam_prefixes=("sns",),
 )
 
 SNS_SUBSCRIPTION = NodeKind(
@@ -217,12 +242,14 @@ SECRETS_MANAGER_SECRET = NodeKind(
     ),
     data_store=DataStore(5),
     billing="secret",
+    iam_prefixes=("secretsmanager",),
 )
 
 NODES = (
     KMS_KEY,
     RDS_INSTANCE,
     RDS_CLUSTER,
+    RDS_SUBNET_GROUP,
     DYNAMODB_TABLE,
     S3_BUCKET,
     SQS_QUEUE,
@@ -241,6 +268,10 @@ RELATIONSHIPS = (
     RelType("IN_SUBNET", "RDSCluster", "Subnet", "A subnet of the cluster's DB subnet group."),
     RelType("MEMBER_OF_SECURITY_GROUP", "RDSCluster", "SecurityGroup", "A VPC security group of the cluster."),
     RelType("ENCRYPTED_BY", "RDSCluster", "KMSKey", _ENCRYPTED),
+    RelType("IN_SUBNET_GROUP", "RDSInstance", "RDSSubnetGroup", "RDS places the instance in this DB subnet group."),
+    RelType("IN_SUBNET_GROUP", "RDSCluster", "RDSSubnetGroup", "RDS places the cluster in this DB subnet group."),
+    RelType("IN_SUBNET", "RDSSubnetGroup", "Subnet", "The group includes this subnet."),
+    RelType("IN_VPC", "RDSSubnetGroup", "VPC", "The group's subnets belong to this VPC."),
     RelType("ENCRYPTED_BY", "DynamoDBTable", "KMSKey", _ENCRYPTED),
     RelType("ENCRYPTED_BY", "S3Bucket", "KMSKey", "New objects are encrypted with this KMS key by default."),
     RelType("ENCRYPTED_BY", "SQSQueue", "KMSKey", _ENCRYPTED),

@@ -1,5 +1,5 @@
 """AWS edge node kinds and relationship types: CloudFront distributions, Route53 hosted zones and records
-(global: region ``global``), API Gateway REST and HTTP APIs (regional)."""
+(global: region ``global``), API Gateway REST and HTTP APIs and ACM certificates (regional)."""
 
 from __future__ import annotations
 
@@ -104,7 +104,39 @@ API_GATEWAY_HTTP_API = NodeKind(
     entry_point=EntryPoint(3),
 )
 
-NODES = (CLOUDFRONT_DISTRIBUTION, ROUTE53_HOSTED_ZONE, ROUTE53_RECORD, API_GATEWAY_REST_API, API_GATEWAY_HTTP_API)
+ACM_CERTIFICATE = NodeKind(
+    label="ACMCertificate",
+    provider="aws",
+    service="acm",
+    description="An ACM TLS certificate (issued by Amazon, imported or private) that listeners and other "
+    "services serve.",
+    properties=(
+        P("domain_name", "string", "The certificate's primary domain name.", indexed=True),
+        P("subject_alternative_names", "string[]", "Every domain name the certificate covers."),
+        P("status", "string", "ISSUED, PENDING_VALIDATION, EXPIRED, REVOKED, FAILED, INACTIVE, ...", indexed=True),
+        P("certificate_type", "string", "AMAZON_ISSUED, IMPORTED or PRIVATE."),
+        P("issuer", "string", "Who issued it."),
+        P("key_algorithm", "string", "Key algorithm, e.g. RSA-2048."),
+        P("not_before", "datetime", "Start of validity."),
+        P("not_after", "datetime", "Expiry: end of validity.", indexed=True),
+        P("issued_at", "datetime", "When ACM issued it (Amazon-issued certificates)."),
+        P("imported_at", "datetime", "When it was imported (imported certificates)."),
+        P("created_at", "datetime", "When it was requested."),
+        P("in_use_by", "string[]", "ARNs of the resources (load balancers, distributions, ...) that use it."),
+        P("renewal_eligibility", "string", "ELIGIBLE or INELIGIBLE for managed renewal."),
+        P("serial", "string", "Serial number."),
+    ),
+    billing=FREE,
+)
+
+NODES = (
+    CLOUDFRONT_DISTRIBUTION,
+    ROUTE53_HOSTED_ZONE,
+    ROUTE53_RECORD,
+    API_GATEWAY_REST_API,
+    API_GATEWAY_HTTP_API,
+    ACM_CERTIFICATE,
+)
 
 RELATIONSHIPS = (
     RelType("IN_ZONE", "Route53Record", "Route53HostedZone", "The record belongs to this hosted zone."),

@@ -1,5 +1,5 @@
 """AWS identity node kinds and relationship types: IAM users, groups, roles, policies and their statements,
-instance profiles and access keys. IAM is global: every node has region ``global``."""
+instance profiles, access keys and MFA devices. IAM is global: every node has region ``global``."""
 
 from __future__ import annotations
 
@@ -68,6 +68,7 @@ IAM_ROLE = NodeKind(
         P("permissions_boundary_arn", "string", "ARN of the permissions boundary policy, when set."),
     ),
     billing=FREE,
+    iam_prefixes=("iam", "sts"),
 )
 
 IAM_POLICY = NodeKind(
@@ -109,6 +110,7 @@ IAM_POLICY_STATEMENT = NodeKind(
         P("resources", "string[]", "Resource ARN patterns."),
         P("not_resources", "string[]", "NotResource patterns."),
         P("has_condition", "bool", "Whether the statement has a Condition block."),
+        P("condition", "string", "The statement's Condition block as JSON (sorted keys), when it has one."),
         P("is_admin", "bool", "Whether it allows every action ('*') on every resource ('*').", indexed=True),
         *SCOPED_PROPERTIES,
     ),
@@ -145,7 +147,32 @@ IAM_ACCESS_KEY = NodeKind(
     billing=FREE,
 )
 
-NODES = (IAM_USER, IAM_GROUP, IAM_ROLE, IAM_POLICY, IAM_POLICY_STATEMENT, IAM_INSTANCE_PROFILE, IAM_ACCESS_KEY)
+IAM_MFA_DEVICE = NodeKind(
+    label="IAMMFADevice",
+    provider="aws",
+    service="iam",
+    description="An MFA device: virtual (listed by the account, assigned or not) or hardware/security key (listed "
+    "per user). Only its serial number and assignment are stored, never a seed.",
+    properties=(
+        P("serial_number", "string", "Serial number: the device's ARN for a virtual device.", indexed=True),
+        P("virtual", "bool", "Whether it is a virtual MFA device."),
+        P("assigned", "bool", "Whether a user has it enabled.", indexed=True),
+        P("user_name", "string", "The user it is enabled for, when assigned."),
+        P("enabled_at", "datetime", "When it was enabled for its user."),
+    ),
+    billing=FREE,
+)
+
+NODES = (
+    IAM_USER,
+    IAM_GROUP,
+    IAM_ROLE,
+    IAM_POLICY,
+    IAM_POLICY_STATEMENT,
+    IAM_INSTANCE_PROFILE,
+    IAM_ACCESS_KEY,
+    IAM_MFA_DEVICE,
+)
 
 RELATIONSHIPS = (
     RelType("MEMBER_OF", "IAMUser", "IAMGroup", "The user is a member of this group."),
@@ -155,4 +182,5 @@ RELATIONSHIPS = (
     RelType("HAS_STATEMENT", "IAMPolicy", "IAMPolicyStatement", "The policy document contains this statement."),
     RelType("CONTAINS_ROLE", "IAMInstanceProfile", "IAMRole", "Instances launched with the profile get this role."),
     RelType("BELONGS_TO", "IAMAccessKey", "IAMUser", "The access key signs requests as this user."),
+    RelType("HAS_MFA_DEVICE", "IAMUser", "IAMMFADevice", "The user signs in with this MFA device."),
 )

@@ -80,6 +80,7 @@ DEPENDENCIES: tuple[Dependency, ...] = (
             "IN_NETWORK",
             "IN_ZONE",
             "IN_CLUSTER",
+            "IN_SUBNET_GROUP",
             "IN_PROJECT",
             "IN_FOLDER",
             "IN_ORGANIZATION",
@@ -105,6 +106,7 @@ DEPENDENCIES: tuple[Dependency, ...] = (
             "HAS_POLICY",
             "ENCRYPTED_BY",
             "ROTATED_BY",
+            "HAS_MFA_DEVICE",
             "ASSIGNED_TO",
             "GRANTS_ACCESS_TO",
         )
@@ -124,6 +126,7 @@ DEPENDENCIES: tuple[Dependency, ...] = (
             "USES_IMAGE",
             "USES_SNAPSHOT",
             "USES_TASK_DEFINITION",
+            "USES_CERTIFICATE",
             "HOSTED_ON",
             "CONNECTS_TO",
             "ACCEPTER_VPC",

@@ -75,6 +75,7 @@ class KindFacts(TypedDict, total=False):
     hidden: bool
     billing: str
     provider_types: tuple[str, ...]
+    iam_prefixes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,9 @@ class NodeKind:
     hidden: bool = False  # the product's own records: the viewer and natural-language questions never list them
     billing: str | None = None  # the cost model's name in queries.cost, FREE, or None when not priced
     provider_types: tuple[str, ...] = ()  # Azure resource types (lower-case) or GCP asset types read as this label
+    # IAM action prefixes (services) whose actions act on resources of this kind: ``s3`` for S3Bucket. A policy
+    # statement grants access to the kind only through actions of these services (or ``*``).
+    iam_prefixes: tuple[str, ...] = ()
 
     def property(self, name: str) -> Property | None:
         for prop in self.properties:

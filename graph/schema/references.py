@@ -71,6 +71,11 @@ def topic(value: str, row: NodeRow) -> str | None:
     return value if ":sns:" in value else None
 
 
+def acm_certificate(value: str, row: NodeRow) -> str | None:
+    """An ACM certificate ARN as is; an IAM server certificate ARN names no ACM certificate."""
+    return value if ":acm:" in value and ":certificate/" in value else None
+
+
 def rds_instance(value: str, row: NodeRow) -> str | None:
     """A DB instance ARN as is; an identifier becomes the ARN in the row's account and region."""
     if value.startswith("arn:"):
@@ -235,6 +240,14 @@ REFERENCES: tuple[Reference, ...] = (
         "read_replica_source",
         "This read replica copies that instance",
         rds_instance,
+    ),
+    _ref(
+        "USES_CERTIFICATE",
+        "Listener",
+        "ACMCertificate",
+        "certificate_arns",
+        "The listener serves TLS with this certificate",
+        acm_certificate,
     ),
     _ref(
         "USES_ELASTIC_IP",

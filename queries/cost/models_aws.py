@@ -17,12 +17,28 @@ from queries.cost.prices_snapshot import PriceSnapshot
 # --- AWS --------------------------------------------------------------------------------------
 
 
+def ec2_price_kind(itype: str, platform: str) -> str | None:
+    """The snapshot's kind for an instance type on a platform (``PlatformDetails``): the type itself for
+    Linux/UNIX, ``windows:<type>`` for Windows (licence included); None for Windows with SQL Server, whose
+    licence the snapshot does not price."""
+    if platform.startswith("Windows with SQL"):
+        return None
+    return f"windows:{itype}" if platform.startswith("Windows") else itype
+
+
 def ec2_instance(r: CostInput, p: PriceSnapshot) -> Outcome:
-    state, itype = r.s("state"), r.s("instance_type")
+    state, itype, platform = r.s("state"), r.s("instance_type"), r.s("platform")
     if state in {"stopped", "stopping", "terminated", "shutting-down"}:
         return Estimate(0.0, f"{state}: no compute charge ({itype}); its EBS volumes are priced on their own nodes")
-    price = p.get("aws", "ec2", itype, r.region)
-    return hourly(price, itype, 1) if price else missing(f"EC2 {itype or 'instance type ?'}", r.region)
+    kind = ec2_price_kind(itype, platform)
+    price = p.get("aws", "ec2", kind, r.region) if kind else None
+    what = f"EC2 {itype or 'instance type ?'}" + (f" {platform}" if platform.startswith("Windows") else "")
+    if price is None:
+        return missing(what, r.region)
+    est = hourly(price, f"{itype} {platform}" if platform.startswith("Windows") else itype, 1)
+    if platform and platform != "Linux/UNIX" and not platform.startswith("Windows"):
+        return Estimate(est.usd, f"{est.basis} (Linux rate: the {platform} licence is not included)")
+    return est
 
 
 def ebs_volume(r: CostInput, p: PriceSnapshot) -> Outcome:

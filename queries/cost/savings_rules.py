@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import LiteralString
 
-from queries.cost.prices_snapshot import HOURS_PER_MONTH, PriceSnapshot
+from queries.cost.models_aws import ec2_price_kind
+from queries.cost.prices_snapshot import HOURS_PER_MONTH, Price, PriceSnapshot
 from queries.cost.pricing import CostInput, Estimate, estimate, money, rate
 from queries.records import NodeRecord
 
@@ -107,11 +108,17 @@ NEXT_GENERATION = {
 PREVIOUS = ("t2", "m3", "m4", "c3", "c4", "r3", "r4")  # m5 is current; it is only a target family for m4
 
 
+def _ec2_price(prices: PriceSnapshot, c: Candidate, itype: str | None) -> Price | None:
+    """The hourly price of ``itype`` on the candidate's platform (Windows instances at the Windows rate)."""
+    kind = ec2_price_kind(itype, c.node.str_prop("platform") or "") if itype else None
+    return prices.get("aws", "ec2", kind, c.node.str_prop("region") or "") if kind else None
+
+
 def _next_generation(c: Candidate, prices: PriceSnapshot) -> Advice | None:
     itype, region = c.node.str_prop("instance_type") or "", c.node.str_prop("region") or ""
     family, _, size = itype.partition(".")
     target = f"{NEXT_GENERATION.get(family, '')}.{size}"
-    old, new = prices.get("aws", "ec2", itype, region), prices.get("aws", "ec2", target, region)
+    old, new = _ec2_price(prices, c, itype), _ec2_price(prices, c, target)
     if old is None or new is None:
         return None
     usd = max(0.0, (old.usd - new.usd) * HOURS_PER_MONTH)
@@ -135,11 +142,10 @@ def _smaller(itype: str) -> str | None:
 
 
 def _over_provisioned(c: Candidate, prices: PriceSnapshot) -> Advice | None:
-    itype, region = c.node.str_prop("instance_type") or "", c.node.str_prop("region") or ""
+    itype = c.node.str_prop("instance_type") or ""
     cpu = cost_input(c.node).n("cpu_utilization_p95")
     smaller = _smaller(itype)
-    old = prices.get("aws", "ec2", itype, region)
-    new = prices.get("aws", "ec2", smaller, region) if smaller else None
+    old, new = _ec2_price(prices, c, itype), _ec2_price(prices, c, smaller)
     if cpu is None or old is None or new is None:
         return None
     usd = (old.usd - new.usd) * HOURS_PER_MONTH

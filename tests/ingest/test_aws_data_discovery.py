@@ -141,14 +141,19 @@ def api_counts(moto: MotoServer) -> tuple[Counter[str], Counter[tuple[str, str, 
     instances = rds.describe_db_instances()["DBInstances"]
     clusters = rds.describe_db_clusters()["DBClusters"]
     groups = {g["DBSubnetGroupName"]: g for g in rds.describe_db_subnet_groups()["DBSubnetGroups"]}
-    nodes["RDSInstance"], nodes["RDSCluster"] = len(instances), len(clusters)
+    nodes["RDSInstance"], nodes["RDSCluster"], nodes["RDSSubnetGroup"] = len(instances), len(clusters), len(groups)
+    for g in groups.values():
+        edges["RDSSubnetGroup", "IN_SUBNET", "Subnet"] += len(g["Subnets"])
+        edges["RDSSubnetGroup", "IN_VPC", "VPC"] += 1 if g.get("VpcId") else 0
     for i in instances:
         edges["RDSInstance", "IN_SUBNET", "Subnet"] += len(i.get("DBSubnetGroup", {}).get("Subnets", []))
+        edges["RDSInstance", "IN_SUBNET_GROUP", "RDSSubnetGroup"] += 1 if i.get("DBSubnetGroup") else 0
         edges["RDSInstance", "MEMBER_OF_SECURITY_GROUP", "SecurityGroup"] += len(i["VpcSecurityGroups"])
         edges["RDSInstance", "MEMBER_OF_CLUSTER", "RDSCluster"] += 1 if i.get("DBClusterIdentifier") else 0
         edges["RDSInstance", "ENCRYPTED_BY", "KMSKey"] += 1 if i.get("KmsKeyId") else 0
     for c in clusters:
         edges["RDSCluster", "IN_SUBNET", "Subnet"] += len(groups[c["DBSubnetGroup"]]["Subnets"])
+        edges["RDSCluster", "IN_SUBNET_GROUP", "RDSSubnetGroup"] += 1
         edges["RDSCluster", "MEMBER_OF_SECURITY_GROUP", "SecurityGroup"] += len(c["VpcSecurityGroups"])
         edges["RDSCluster", "ENCRYPTED_BY", "KMSKey"] += 1 if c.get("KmsKeyId") else 0
     ddb = api(moto, "dynamodb")
@@ -250,6 +255,7 @@ def test_orders_db_properties_and_its_subnets_group_and_key(world: World) -> Non
         ("IN_SUBNET", ec2_arn(f"subnet/{estate['subnet_b']}")),
         ("MEMBER_OF_SECURITY_GROUP", ec2_arn(f"security-group/{estate['db_sg']}")),
         ("ENCRYPTED_BY", estate["kms_key_arn"]),
+        ("IN_SUBNET_GROUP", f"arn:aws:rds:{REGION}:{ACCOUNT}:subgrp:db-subnets"),
     }
     subnets = {b for t, b in out_edges(world, db) if t == "IN_SUBNET"}
     assert {b for a, t, b in world.edges if a in subnets and t == "IN_VPC"} == {ec2_arn(f"vpc/{estate['vpc']}")}
@@ -271,6 +277,7 @@ def test_aurora_cluster_members_subnets_and_key(world: World) -> None:
         ("IN_SUBNET", ec2_arn(f"subnet/{estate['subnet_b']}")),
         ("MEMBER_OF_SECURITY_GROUP", ec2_arn(f"security-group/{estate['db_sg']}")),
         ("ENCRYPTED_BY", estate["kms_key_arn"]),
+        ("IN_SUBNET_GROUP", f"arn:aws:rds:{REGION}:{ACCOUNT}:subgrp:db-subnets"),
     }
     assert ("MEMBER_OF_CLUSTER", cluster) in out_edges(world, estate["rds_cluster_member_arn"])
 

@@ -238,6 +238,7 @@ def ec2(resource: str) -> str:
 ORDERS_DB = f"arn:aws:rds:{REGION}:{ACCOUNT}:db:orders-db"
 AURORA = f"arn:aws:rds:{REGION}:{ACCOUNT}:cluster:reports-aurora"
 AURORA_1 = f"arn:aws:rds:{REGION}:{ACCOUNT}:db:reports-aurora-instance-1"
+SUBNET_GROUP = f"arn:aws:rds:{REGION}:{ACCOUNT}:subgrp:orders-db-subnets"
 
 
 def test_rds_instance_properties() -> None:
@@ -288,12 +289,43 @@ def test_rds_edges_subnets_groups_cluster_and_key() -> None:
         *{("RDSCluster", AURORA, "IN_SUBNET", "Subnet", s) for s in subnets},
         ("RDSCluster", AURORA, "MEMBER_OF_SECURITY_GROUP", "SecurityGroup", db_sg),
         ("RDSCluster", AURORA, "ENCRYPTED_BY", "KMSKey", KEY),
+        # instance and cluster -> their DB subnet group -> its subnets and VPC
+        ("RDSInstance", ORDERS_DB, "IN_SUBNET_GROUP", "RDSSubnetGroup", SUBNET_GROUP),
+        ("RDSInstance", AURORA_1, "IN_SUBNET_GROUP", "RDSSubnetGroup", SUBNET_GROUP),
+        ("RDSCluster", AURORA, "IN_SUBNET_GROUP", "RDSSubnetGroup", SUBNET_GROUP),
+        *{("RDSSubnetGroup", SUBNET_GROUP, "IN_SUBNET", "Subnet", s) for s in subnets},
+        ("RDSSubnetGroup", SUBNET_GROUP, "IN_VPC", "VPC", ec2("vpc/vpc-0a1b2c3d4e5f60718")),
     }
+
+
+def test_db_subnet_group_from_the_aws_cli_documentation_example() -> None:
+    """The DB subnet group of `aws rds describe-db-subnet-groups`' documented output (source in the fixture)."""
+    example = load("rds_subnet_groups_cli_example.json")
+    rows = transform_rds(RdsPayload([], [], example["DBSubnetGroups"]), "123456789012", "us-east-1")
+    group = "arn:aws:rds:us-east-1:123456789012:subgrp:mydbsubnetgroup"
+    assert [(n.label, n.id) for n in rows.nodes] == [("RDSSubnetGroup", group)]
+    props = rows.nodes[0].props
+    assert props["db_subnet_group_name"] == "mydbsubnetgroup"
+    assert (props["description"], props["vpc_id"], props["status"]) == (
+        "My DB Subnet Group",
+        "vpc-971c12ee",
+        "Complete",
+    )
+    subnets = ("subnet-0ccde220", "subnet-718fdc7d", "subnet-cbc8e7e7", "subnet-d8c8e7f4")
+    assert props["subnet_ids"] == subnets
+    assert props["availability_zones"] == ("us-east-1a", "us-east-1f")
+    arn = "arn:aws:ec2:us-east-1:123456789012:"
+    assert edges(rows) == {
+        *{("RDSSubnetGroup", group, "IN_SUBNET", "Subnet", f"{arn}subnet/{s}") for s in subnets},
+        ("RDSSubnetGroup", group, "IN_VPC", "VPC", f"{arn}vpc/vpc-971c12ee"),
+    }
+    schema_check(rows)
 
 
 def test_rds_cluster_properties_members_and_writer() -> None:
     props = node(transform_rds(rds_payload(), ACCOUNT, REGION), AURORA).props
     assert props["members"] == ("reports-aurora-instance-1", "reports-aurora-instance-2")
+    assert (props["region"], props["availability_zones"]) == (REGION, ("us-west-2a", "us-west-2b", "us-west-2c"))
     assert props["writer"] == "reports-aurora-instance-1"
     assert (props["engine"], props["port"], props["deletion_protection"], props["backup_retention_period"]) == (
         "aurora-mysql",
@@ -787,7 +819,7 @@ def test_policy_allows_public_on_missing_or_broken_text() -> None:
 def test_data_units_registered_with_their_labels() -> None:
     assert [(u.service, u.labels, u.global_service, u.cleanup_all_regions) for u in data.UNITS] == [
         ("kms", ("KMSKey",), False, False),
-        ("rds", ("RDSInstance", "RDSCluster"), False, False),
+        ("rds", ("RDSInstance", "RDSCluster", "RDSSubnetGroup"), False, False),
         ("dynamodb", ("DynamoDBTable",), False, False),
         ("s3", ("S3Bucket",), True, True),
         ("sqs", ("SQSQueue",), False, False),

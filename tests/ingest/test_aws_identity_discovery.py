@@ -88,6 +88,7 @@ def api_counts(moto: MotoServer) -> tuple[Counter[str], Counter[str]]:
         if kind == "user":
             edges["MEMBER_OF"] += len(iam.list_groups_for_user(UserName=name)["Groups"])
             keys = iam.list_access_keys(UserName=name)["AccessKeyMetadata"]
+            edges["HAS_MFA_DEVICE"] += len(iam.list_mfa_devices(UserName=name)["MFADevices"])
             nodes["IAMAccessKey"] += len(keys)
             edges["BELONGS_TO"] += len(keys)
             attached = iam.list_attached_user_policies(UserName=name)["AttachedPolicies"]
@@ -120,6 +121,7 @@ def api_counts(moto: MotoServer) -> tuple[Counter[str], Counter[str]]:
     statement_count = sum(len(statements(parse_document(d))) for d in documents)
     nodes["IAMPolicyStatement"] = statement_count
     edges["HAS_STATEMENT"] = statement_count
+    nodes["IAMMFADevice"] = len(iam.list_virtual_mfa_devices(AssignmentStatus="Any")["VirtualMFADevices"])
     profiles = iam.list_instance_profiles()["InstanceProfiles"]
     nodes["IAMInstanceProfile"] = len(profiles)
     edges["CONTAINS_ROLE"] = sum(len(p["Roles"]) for p in profiles)
@@ -188,7 +190,13 @@ def test_counts_per_label_and_type_match_what_the_apis_return(
     assert (expected_nodes["IAMUser"], expected_nodes["IAMRole"], expected_edges["ROUTES_TO"]) == (3, 3, 1)
     assert expected_edges["ASSOCIATED_WITH"] == 1
     units = {(u.service, u.region) for u in discovered.units}
-    assert units == {("ec2", REGION), ("iam", "global"), ("cloudfront_route53", "global"), ("apigateway", REGION)}
+    assert units == {
+        ("ec2", REGION),
+        ("iam", "global"),
+        ("cloudfront_route53", "global"),
+        ("apigateway", REGION),
+        ("acm", REGION),
+    }
     assert all(u.counts.skipped_edges == 0 for u in discovered.units)
 
 

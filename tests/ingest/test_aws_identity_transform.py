@@ -216,6 +216,7 @@ def test_url_encoded_inline_user_policy_is_decoded_into_a_policy_and_its_stateme
         "resources": ("arn:aws:s3:::artifacts/*",),
         "not_resources": None,
         "has_condition": False,
+        "condition": None,
         "is_admin": False,
     }
 
@@ -240,6 +241,7 @@ def test_customer_managed_policy_with_duplicate_sids_keys_statements_by_index(ro
         ("arn:aws:kms:us-west-2:111122223333:key/legacy",),
         True,
     )
+    assert third["condition"] == '{"StringEquals":{"kms:ViaService":"s3.us-west-2.amazonaws.com"}}'
 
 
 def test_aws_managed_admin_policy_is_flagged_and_its_statement_is_admin(rows: Transformed) -> None:

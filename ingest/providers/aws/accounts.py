@@ -1,10 +1,11 @@
 """Which AWS accounts to discover, and a boto3 session for each.
 
-Sources, combined: the default credentials (when nothing else is configured), each profile in
-``AIDISCOVER_AWS_PROFILES``, each role in ``AIDISCOVER_AWS_ROLE_ARNS`` (assumed from the default
-session, with ``AIDISCOVER_AWS_EXTERNAL_ID`` when set), and, with ``AIDISCOVER_AWS_ORGANIZATION_ROLE``,
-that role in every ACTIVE account AWS Organizations lists. Assumed-role credentials refresh
-themselves before they expire, so a long discovery never runs on stale keys.
+Sources, combined: each profile in ``AIDISCOVER_AWS_PROFILES``, each role in ``AIDISCOVER_AWS_ROLE_ARNS``
+(assumed from the default session, with its own external id from ``AIDISCOVER_AWS_EXTERNAL_IDS`` or the
+shared ``AIDISCOVER_AWS_EXTERNAL_ID``), with ``AIDISCOVER_AWS_ORGANIZATION_ROLE`` that role in every ACTIVE
+account AWS Organizations lists, and the default credentials' own account (``default_includes``: beside
+roles, or alone; not beside profiles alone unless ``AIDISCOVER_AWS_DEFAULT_ACCOUNT=true``). Assumed-role
+credentials refresh themselves before they expire, so a long discovery never runs on stale keys.
 """
 
 from __future__ import annotations
@@ -59,8 +60,24 @@ def assumed_session(sts: STSClient, role_arn: str, external_id: str | None, regi
     return boto3.Session(botocore_session=core, region_name=region)
 
 
-def aws_targets(settings: AwsSettings, base: boto3.Session | None = None) -> list[AwsTarget]:
-    """Every configured account. Nothing configured means the default credentials' own account."""
+DEFAULT_SOURCE = "default credentials"
+
+
+def default_included(settings: AwsSettings, registered: bool = False) -> tuple[bool, str]:
+    """Whether the default credentials' own account is discovered, and why (for the log)."""
+    if settings.default_account is not None:
+        return settings.default_account, f"AIDISCOVER_AWS_DEFAULT_ACCOUNT={str(settings.default_account).lower()}"
+    if settings.role_arns or settings.organization_role:
+        return True, "the roles are assumed with them (AIDISCOVER_AWS_DEFAULT_ACCOUNT=false leaves them out)"
+    if settings.profiles or registered:
+        what = "AIDISCOVER_AWS_PROFILES" if settings.profiles else "registered accounts"
+        return False, f"{what} name the accounts (AIDISCOVER_AWS_DEFAULT_ACCOUNT=true adds them)"
+    return True, "nothing else is configured"
+
+
+def aws_targets(settings: AwsSettings, base: boto3.Session | None = None, registered: bool = False) -> list[AwsTarget]:
+    """Every configured account, and the default credentials' own when ``default_included`` says so
+    (``registered``: accounts registered with `aidiscover accounts add` are discovered too)."""
     targets: list[AwsTarget] = []
     base_session = base or boto3.Session(profile_name=settings.profile)
     for profile in settings.profiles:
@@ -76,8 +93,11 @@ def aws_targets(settings: AwsSettings, base: boto3.Session | None = None) -> lis
                     roles.append(f"arn:{partition}:iam::{account['Id']}:role/{settings.organization_role}")
     sts = base_clients.sts()
     for role_arn in dict.fromkeys(roles):  # keep order, drop repeats
-        session = assumed_session(sts, role_arn, settings.external_id, settings.default_region)
+        session = assumed_session(sts, role_arn, settings.external_id_for(role_arn), settings.default_region)
         targets.append(AwsTarget(f"role {role_arn}", AwsClients(settings, session)))
-    if not targets:
-        targets.append(AwsTarget("default credentials", base_clients))
+    include, why = default_included(settings, registered)
+    level = logging.INFO if targets or registered else logging.DEBUG  # alone, the default needs no word
+    log.log(level, "default credentials' account %s: %s", "discovered" if include else "not discovered", why)
+    if include:
+        targets.append(AwsTarget(DEFAULT_SOURCE, base_clients))
     return targets

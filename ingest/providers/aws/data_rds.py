@@ -1,7 +1,9 @@
-"""RDS DB instances and DB clusters of one region, with their subnets, security groups and keys.
+"""RDS DB instances, DB clusters and DB subnet groups of one region, with their subnets, security groups and keys.
 
 get: describe_db_instances, describe_db_clusters and describe_db_subnet_groups (a cluster names its
-subnet group; the group lists the subnets), every page.
+subnet group; the group lists the subnets), every page. An instance or cluster is IN_SUBNET_GROUP of its
+group, which is IN_SUBNET of each subnet and IN_VPC of the VPC; the instance keeps its direct IN_SUBNET
+edges too.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-LABELS = ("RDSInstance", "RDSCluster")
+LABELS = ("RDSInstance", "RDSCluster", "RDSSubnetGroup")
 
 
 @dataclass(frozen=True)
@@ -72,13 +74,61 @@ def _network_edges(
     return edges
 
 
+def subnet_group_id(name: str, account: str, region: str, groups: Mapping[str, DBSubnetGroupTypeDef]) -> str:
+    """A DB subnet group's ARN: as the API gave it, else built from its name (``subgrp:<name>``)."""
+    listed = groups.get(name, {}).get("DBSubnetGroupArn")
+    return listed or rds_arn(region, account, f"subgrp:{name}")
+
+
+def transform_subnet_groups(groups: Iterable[DBSubnetGroupTypeDef], account: str, region: str) -> Transformed:
+    nodes, edges = [], []
+    for group in groups:
+        name = group.get("DBSubnetGroupName")
+        if not name:
+            continue
+        node_id = group.get("DBSubnetGroupArn") or rds_arn(region, account, f"subgrp:{name}")
+        subnets = [s for s in group.get("Subnets", []) if s.get("SubnetIdentifier")]
+        subnet_ids = tuple(sorted(s["SubnetIdentifier"] for s in subnets))
+        zones = sorted({z for s in subnets if (z := s.get("SubnetAvailabilityZone", {}).get("Name"))})
+        vpc_id = group.get("VpcId")
+        props = resource(
+            account,
+            region,
+            name,
+            (),
+            db_subnet_group_name=name,
+            description=group.get("DBSubnetGroupDescription") or None,
+            vpc_id=vpc_id,
+            status=group.get("SubnetGroupStatus"),
+            subnet_ids=subnet_ids,
+            availability_zones=tuple(zones),
+            supported_network_types=tuple(group.get("SupportedNetworkTypes", ())) or None,
+        )
+        nodes.append(NodeRow("RDSSubnetGroup", node_id, props))
+        edges += [
+            EdgeRow("IN_SUBNET", "RDSSubnetGroup", node_id, "Subnet", _ec2_arn(region, account, f"subnet/{s}"))
+            for s in subnet_ids
+        ]
+        if vpc_id:
+            edges.append(
+                EdgeRow("IN_VPC", "RDSSubnetGroup", node_id, "VPC", _ec2_arn(region, account, f"vpc/{vpc_id}"))
+            )
+    return Transformed(tuple(nodes), tuple(edges))
+
+
 def _subnets_of(group: DBSubnetGroupTypeDef | None) -> list[str]:
     if not group:
         return []
     return sorted({s["SubnetIdentifier"] for s in group.get("Subnets", []) if s.get("SubnetIdentifier")})
 
 
-def transform_instances(instances: Iterable[DBInstanceTypeDef], account: str, region: str) -> Transformed:
+def transform_instances(
+    instances: Iterable[DBInstanceTypeDef],
+    account: str,
+    region: str,
+    subnet_groups: Mapping[str, DBSubnetGroupTypeDef] | None = None,
+) -> Transformed:
+    subnet_groups = subnet_groups or {}
     nodes, edges = [], []
     for inst in instances:
         ident = inst.get("DBInstanceIdentifier", "")
@@ -116,6 +166,11 @@ def transform_instances(instances: Iterable[DBInstanceTypeDef], account: str, re
         nodes.append(NodeRow("RDSInstance", node_id, props))
         groups = [g["VpcSecurityGroupId"] for g in inst.get("VpcSecurityGroups", []) if g.get("VpcSecurityGroupId")]
         edges += _network_edges("RDSInstance", node_id, _subnets_of(group), groups, account, region)
+        if group and group.get("DBSubnetGroupName"):
+            group_id = group.get("DBSubnetGroupArn") or subnet_group_id(
+                group["DBSubnetGroupName"], account, region, subnet_groups
+            )
+            edges.append(EdgeRow("IN_SUBNET_GROUP", "RDSInstance", node_id, "RDSSubnetGroup", group_id))
         if cluster:
             edges.append(
                 EdgeRow(
@@ -168,6 +223,7 @@ def transform_clusters(
             port=cluster.get("Port"),
             backup_retention_period=cluster.get("BackupRetentionPeriod"),
             db_subnet_group=group_name,
+            availability_zones=tuple(sorted(cluster.get("AvailabilityZones", []))) or None,
             deletion_protection=cluster.get("DeletionProtection"),
             created_at=aware(cluster.get("ClusterCreateTime")),
         )
@@ -175,6 +231,9 @@ def transform_clusters(
         groups = [g["VpcSecurityGroupId"] for g in cluster.get("VpcSecurityGroups", []) if g.get("VpcSecurityGroupId")]
         subnets = _subnets_of(subnet_groups.get(group_name or ""))
         edges += _network_edges("RDSCluster", node_id, subnets, groups, account, region)
+        if group_name:
+            group_id = subnet_group_id(group_name, account, region, subnet_groups)
+            edges.append(EdgeRow("IN_SUBNET_GROUP", "RDSCluster", node_id, "RDSSubnetGroup", group_id))
         key = kms_key_ref(cluster.get("KmsKeyId"), account, region)
         if key and cluster.get("StorageEncrypted") is not False:
             edges.append(EdgeRow("ENCRYPTED_BY", "RDSCluster", node_id, "KMSKey", key))
@@ -183,8 +242,10 @@ def transform_clusters(
 
 def transform_rds(payload: RdsPayload, account: str, region: str) -> Transformed:
     groups = {g["DBSubnetGroupName"]: g for g in payload.subnet_groups if g.get("DBSubnetGroupName")}
-    return transform_clusters(payload.clusters, groups, account, region) + transform_instances(
-        payload.instances, account, region
+    return (
+        transform_subnet_groups(payload.subnet_groups, account, region)
+        + transform_clusters(payload.clusters, groups, account, region)
+        + transform_instances(payload.instances, account, region, groups)
     )
 
 

@@ -241,7 +241,7 @@ def transform_instances(
             vpc_id=inst.get("VpcId"),
             subnet_id=inst.get("SubnetId"),
             architecture=inst.get("Architecture"),
-            platform=inst.get("PlatformDetails"),
+            platform=inst.get("PlatformDetails") or ("Windows" if inst.get("Platform") == "windows" else None),
             key_name=inst.get("KeyName"),
             iam_instance_profile_arn=inst.get("IamInstanceProfile", {}).get("Arn"),
             launch_time=inst.get("LaunchTime"),

@@ -1,5 +1,5 @@
-"""AWS edge services: CloudFront and Route53 (global: one unit per account, region ``global``) and
-API Gateway REST and HTTP APIs (regional).
+"""AWS edge services: CloudFront and Route53 (global: one unit per account, region ``global``),
+API Gateway REST and HTTP APIs and ACM certificates (regional; ACM in ``edge_acm``).
 
 get (every page) -> transform (pure, in ``edge_transform``).
 """
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
+from ingest.providers.aws import edge_acm
 from ingest.providers.aws.client import AwsClients, error_code
 from ingest.providers.aws.edge_transform import (
     API_LABELS,
@@ -133,4 +134,5 @@ def fetch_api_gateway(clients: AwsClients, region: str) -> ApiGatewayPayload:
 UNITS = (
     AwsUnit("cloudfront_route53", GLOBAL_LABELS, fetch_global_edge, transform_global_edge, global_service=True),
     AwsUnit("apigateway", API_LABELS, fetch_api_gateway, transform_api_gateway),
+    *edge_acm.UNITS,
 )

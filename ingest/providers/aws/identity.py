@@ -1,8 +1,9 @@
 """AWS IAM, a global service: one unit per account (region ``global``).
 
-get (every page of the list calls, then the per-user, per-group and per-role calls) -> transform (pure,
-in ``identity_transform``). Managed policies read are the customer managed ones (Scope=Local) and the
-AWS managed ones attached to something in the account (Scope=AWS, OnlyAttached=True).
+get (every page of the list calls, virtual MFA devices included, then the per-user, per-group and per-role
+calls) -> transform (pure, in ``identity_transform``). Managed policies read are the customer managed
+ones (Scope=Local) and the AWS managed ones attached to something in the account (Scope=AWS,
+OnlyAttached=True).
 """
 
 from __future__ import annotations
@@ -150,7 +151,12 @@ def get_iam(client: IAMClient) -> IamPayload:
             if error_code(exc) != "NoSuchEntity":
                 raise
             log.info("IAM role %s disappeared while being read; skipped", role_name)
-    return IamPayload(user_records, group_records, role_records, _policies(client), profiles)
+    devices = [
+        d
+        for p in client.get_paginator("list_virtual_mfa_devices").paginate(AssignmentStatus="Any")
+        for d in p["VirtualMFADevices"]
+    ]
+    return IamPayload(user_records, group_records, role_records, _policies(client), profiles, devices)
 
 
 def fetch_iam(clients: AwsClients, region: str) -> IamPayload:

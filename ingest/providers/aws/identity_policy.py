@@ -57,6 +57,13 @@ def strings(value: object) -> tuple[str, ...]:
     return ()
 
 
+def _condition_json(condition: object) -> str | None:
+    """A Condition block as canonical JSON, so an unchanged condition compares equal across syncs."""
+    if not isinstance(condition, Mapping) or not condition:
+        return None
+    return json.dumps(condition, sort_keys=True, separators=(",", ":"), default=str)
+
+
 def statement_rows(policy_id: str, document: Mapping[str, object] | None, account: str, region: str) -> list[NodeRow]:
     """One IAMPolicyStatement row per statement. Ids use the Sid when it is present and unique, else the index."""
     items = statements(document)
@@ -79,6 +86,7 @@ def statement_rows(policy_id: str, document: Mapping[str, object] | None, accoun
             "resources": resources or None,
             "not_resources": strings(stmt.get("NotResource")) or None,
             "has_condition": bool(stmt.get("Condition")),
+            "condition": _condition_json(stmt.get("Condition")),
             "is_admin": effect == "Allow" and "*" in actions and "*" in resources,
         }
         rows.append(NodeRow("IAMPolicyStatement", f"{policy_id}/statement/{key}", props))

@@ -1,5 +1,6 @@
 """IAM payloads to rows (pure): users, groups, roles, managed and inline policies with their statements,
-instance profiles and access keys. IAM is global: every row gets the region the unit runs with (``global``)."""
+instance profiles, access keys and MFA devices (virtual ones listed by the account, assigned or not, and each
+user's own, hardware keys included). IAM is global: every row gets the region the unit runs with (``global``)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
         RoleTypeDef,
         TagTypeDef,
         UserTypeDef,
+        VirtualMFADeviceTypeDef,
     )
 
 LABELS = (
@@ -33,6 +35,7 @@ LABELS = (
     "IAMPolicyStatement",
     "IAMInstanceProfile",
     "IAMAccessKey",
+    "IAMMFADevice",
 )
 
 
@@ -84,6 +87,7 @@ class IamPayload:
     roles: Sequence[RoleRecord] = ()
     policies: Sequence[PolicyRecord] = ()
     instance_profiles: Sequence[InstanceProfileTypeDef] = ()
+    virtual_mfa_devices: Sequence[VirtualMFADeviceTypeDef] = ()
 
 
 def tag_list(tags: Iterable[TagTypeDef] | None) -> tuple[str, ...]:
@@ -105,6 +109,11 @@ def access_key_id(user_arn: str, key_id: str) -> str:
     return f"{user_arn}/access-key/{key_id}"
 
 
+def mfa_device_id(serial: str, user_arn: str | None) -> str:
+    """A virtual device's serial is its ARN; a hardware device's serial is keyed under its user."""
+    return serial if serial.startswith("arn:") else f"{user_arn}/mfa/{serial}"
+
+
 class _Rows:
     """Accumulates rows; policies (with their statements) are written once per id."""
 
@@ -114,6 +123,7 @@ class _Rows:
         self.nodes: list[NodeRow] = []
         self.edges: list[EdgeRow] = []
         self._ids: set[tuple[str, str]] = set()
+        self._edge_keys: set[tuple[str, str, str]] = set()
 
     def seen(self, label: str, node_id: str) -> bool:
         return (label, node_id) in self._ids
@@ -127,6 +137,13 @@ class _Rows:
 
     def edge(self, type_: str, source_label: str, source_id: str, target_label: str, target_id: str) -> None:
         self.edges.append(EdgeRow(type_, source_label, source_id, target_label, target_id))
+
+    def edge_once(self, type_: str, source_label: str, source_id: str, target_label: str, target_id: str) -> None:
+        """An edge two listings may both show (a user's MFA device): written once."""
+        key = (type_, source_id, target_id)
+        if key not in self._edge_keys:
+            self._edge_keys.add(key)
+            self.edge(type_, source_label, source_id, target_label, target_id)
 
     def policy_document(self, policy_id: str, document: object) -> str | None:
         parsed = parse_document(document)
@@ -182,6 +199,12 @@ def _users(rows: _Rows, users: Iterable[UserRecord], groups_by_name: Mapping[str
             if group_name in groups_by_name:
                 rows.edge("MEMBER_OF", "IAMUser", user_arn, "IAMGroup", groups_by_name[group_name])
         rows.policies_of("IAMUser", user_arn, record.attached_policy_arns, record.inline_policies)
+        for device in record.mfa_devices:
+            serial = device.get("SerialNumber")
+            if serial:
+                node_id = mfa_device_id(serial, user_arn)
+                _mfa_node(rows, node_id, serial, user_name, device.get("EnableDate"))
+                rows.edge_once("HAS_MFA_DEVICE", "IAMUser", user_arn, "IAMMFADevice", node_id)
         for key_record in record.access_keys:
             key = key_record.key
             used: Mapping[str, object] = key_record.last_used or {}
@@ -205,6 +228,34 @@ def _users(rows: _Rows, users: Iterable[UserRecord], groups_by_name: Mapping[str
                 last_used_region=region if isinstance(region, str) and region != "N/A" else None,
             )
             rows.edge("BELONGS_TO", "IAMAccessKey", node_id, "IAMUser", user_arn)
+
+
+def _mfa_node(rows: _Rows, node_id: str, serial: str, user_name: str | None, enabled: object) -> None:
+    rows.node(
+        "IAMMFADevice",
+        node_id,
+        serial.rsplit("/", 1)[-1],
+        (),
+        serial_number=serial,
+        virtual=serial.startswith("arn:") and ":mfa/" in serial,
+        assigned=bool(user_name),
+        user_name=user_name or None,
+        enabled_at=enabled if isinstance(enabled, datetime) else None,
+    )
+
+
+def _virtual_mfa_devices(rows: _Rows, devices: Iterable[VirtualMFADeviceTypeDef]) -> None:
+    """Every virtual device, assigned or not; one a user's own listing already wrote is kept as written."""
+    for device in devices:
+        serial = device.get("SerialNumber")
+        if not serial:
+            continue
+        user: Mapping[str, object] = device.get("User") or {}
+        user_arn, user_name = user.get("Arn"), user.get("UserName")
+        node_id = mfa_device_id(serial, str(user_arn) if user_arn else None)
+        _mfa_node(rows, node_id, serial, str(user_name) if user_name else None, device.get("EnableDate"))
+        if user_arn:
+            rows.edge_once("HAS_MFA_DEVICE", "IAMUser", str(user_arn), "IAMMFADevice", node_id)
 
 
 def _roles(rows: _Rows, roles: Iterable[RoleRecord]) -> None:
@@ -285,6 +336,7 @@ def transform_iam(payload: IamPayload, account: str, region: str) -> Transformed
         )
         rows.policies_of("IAMGroup", group_arn, group_record.attached_policy_arns, group_record.inline_policies)
     _users(rows, payload.users, groups_by_name)
+    _virtual_mfa_devices(rows, payload.virtual_mfa_devices)
     _roles(rows, payload.roles)
     _managed_policies(rows, payload.policies)
     for profile in payload.instance_profiles:

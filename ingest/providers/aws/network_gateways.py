@@ -259,20 +259,26 @@ def transform_nat_gateways(gateways: Iterable[NatGatewayTypeDef], account: str, 
 # --- peering ---------------------------------------------------------------------------------------
 
 
+def _owner_side(pcx: VpcPeeringConnectionTypeDef, account: str, region: str) -> tuple[str, str]:
+    """(account, region) where the connection lives: its requester side, as AWS reports it."""
+    requester = pcx.get("RequesterVpcInfo", {})
+    return requester.get("OwnerId") or account, requester.get("Region") or region
+
+
 def peering_arn(pcx: VpcPeeringConnectionTypeDef, account: str, region: str) -> str:
     """Keyed by the requester side (where the connection lives), so both sides name the same node."""
-    requester = pcx.get("RequesterVpcInfo", {})
-    return arn(
-        requester.get("Region") or region,
-        requester.get("OwnerId") or account,
-        f"vpc-peering-connection/{pcx.get('VpcPeeringConnectionId', '')}",
-    )
+    owner, home = _owner_side(pcx, account, region)
+    return arn(home, owner, f"vpc-peering-connection/{pcx.get('VpcPeeringConnectionId', '')}")
 
 
 def transform_peering_connections(
     connections: Iterable[VpcPeeringConnectionTypeDef], account: str, region: str
 ) -> Transformed:
-    """Peering connections; deleted, rejected, failed and expired ones (listed for a while) are skipped."""
+    """Peering connections; deleted, rejected, failed and expired ones (listed for a while) are skipped.
+
+    A cross-region (or cross-account) connection is listed by both sides. The node is stored in the
+    requester's account and region whichever side reads it, with each side's region as AWS reports it, so
+    the two readings write the same properties and a re-sync changes nothing."""
     nodes: list[NodeRow] = []
     edges: list[EdgeRow] = []
     for pcx in connections:
@@ -281,12 +287,13 @@ def transform_peering_connections(
         if not pcx_id or status in ("deleted", "rejected", "failed", "expired"):
             continue
         node_id = peering_arn(pcx, account, region)
+        owner, home = _owner_side(pcx, account, region)
         tags = pcx.get("Tags")
         req = pcx.get("RequesterVpcInfo", {})
         acc = pcx.get("AccepterVpcInfo", {})
         props: dict[str, PropValue] = {
-            "account": account,
-            "region": region,
+            "account": owner,
+            "region": home,
             "name": name_from(tags, pcx_id),
             "tags": tag_list(tags),
             "vpc_peering_connection_id": pcx_id,

@@ -1,7 +1,8 @@
 """AWS as a provider of the sync pipeline: plan every account's units, read each with its service's unit.
 
-Every configured or registered account (``ingest.providers.aws.targets``) is resolved with STS, then
-each service unit runs once per region (global services once per account). An account whose
+Every configured or registered account (``ingest.providers.aws.targets``) is resolved with STS (an
+account two sources reach is planned once, through the first), then each service unit runs once per
+region (global services once per account). An account whose
 credentials fail becomes a job warning and has no units; an endpoint that does not answer at all
 stops the planning with a one-line error.
 """
@@ -46,6 +47,7 @@ class AwsProvider:
         units: list[UnitSpec] = []
         wanted = set(request.accounts) if request.provider in (self.name, "all") else set()
         chosen = _services(request)
+        planned: dict[str, str] = {}  # account -> the source it is discovered through
         for target in all_aws_targets(settings, warnings):
             clients = target.clients
             with aws_errors(settings.aws.endpoint_url):
@@ -57,6 +59,15 @@ class AwsProvider:
                     continue
                 if wanted and account not in wanted:
                     continue
+                if account in planned:  # e.g. a role in the default credentials' own account
+                    log.info(
+                        "%s reaches account %s, already planned through %s: discovered once",
+                        target.source,
+                        account,
+                        planned[account],
+                    )
+                    continue
+                planned[account] = target.source
                 regions = request.regions or settings.aws.regions or _enabled_regions(clients)
             remember_target(target)
             units += [

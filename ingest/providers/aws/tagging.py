@@ -65,6 +65,8 @@ TYPED_ARN_TYPES = frozenset(
         "ecr:repository",
         "rds:db",
         "rds:cluster",
+        "rds:subgrp",
+        "acm:certificate",
         "dynamodb:table",
         "s3:",
         "sqs:",

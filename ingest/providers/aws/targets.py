@@ -21,14 +21,17 @@ _LOCK = threading.Lock()
 
 def all_aws_targets(settings: Settings, warnings: list[str]) -> list[AwsTarget]:
     """The accounts configured in settings, plus those registered with `aidiscover accounts add` (an
-    account that cannot be used adds a warning). When accounts are registered and settings name none, the
-    default credentials are not a target of their own."""
+    account that cannot be used adds a warning). Whether the default credentials' own account is one of
+    them: ``ingest.providers.aws.accounts.default_included``."""
     registered, problems = registered_aws_targets(settings)
     warnings += problems
-    configured = bool(settings.aws.profiles or settings.aws.role_arns or settings.aws.organization_role)
-    if registered and not configured:
-        return registered
-    return [*aws_targets(settings.aws), *registered]
+    targets = [*aws_targets(settings.aws, registered=bool(registered)), *registered]
+    if not targets and not problems:
+        warnings.append(
+            "aws: AIDISCOVER_AWS_DEFAULT_ACCOUNT is false and no profile, role or registered account is "
+            "configured: no AWS account to discover"
+        )
+    return targets
 
 
 def remember_target(target: AwsTarget) -> None:

@@ -3,7 +3,8 @@
 ``{base}/offers/v1.0/aws/<offer>/current/region_index.json`` names each region's offer file; the offer file
 holds ``products`` (sku -> productFamily + attributes) and ``terms.OnDemand`` (sku -> term -> price
 dimensions with ``pricePerUnit.USD``). ``parse_offer`` turns the products we estimate into prices.
-Offers: AmazonEC2 (instances, EBS, NAT gateways, public IPv4), AWSELB, AmazonRDS. Note: the EC2 regional
+Offers: AmazonEC2 (Linux and Windows instances -- Windows as ``windows:<type>``, licence included --, EBS,
+NAT gateways, public IPv4), AWSELB, AmazonRDS. Note: the EC2 regional
 offer files are large (hundreds of MB); a refresh downloads them once per region.
 """
 
@@ -49,9 +50,17 @@ def _kind(family: str, a: dict[str, object]) -> tuple[str, str, str] | None:
     usage = text(a.get("usagetype"))
     volume = text(a.get("volumeApiName"))
     if family == "Compute Instance":
-        linux = text(a.get("operatingSystem")) == "Linux" and text(a.get("preInstalledSw")) in ("", "NA")
+        bare = text(a.get("preInstalledSw")) in ("", "NA")
         shared = text(a.get("tenancy")) == "Shared" and text(a.get("capacitystatus")) in ("", "Used")
-        return ("ec2", text(a.get("instanceType")), "hour") if linux and shared else None
+        system = text(a.get("operatingSystem"))
+        if not (bare and shared):
+            return None
+        if system == "Linux":
+            return "ec2", text(a.get("instanceType")), "hour"
+        licensed = text(a.get("licenseModel")) != "Bring your own license"  # the licence priced in
+        if system == "Windows" and licensed and text(a.get("instanceType")):
+            return "ec2", f"windows:{text(a.get('instanceType'))}", "hour"
+        return None
     if family == "Storage" and volume:
         return "ebs", volume, "GB-month"
     if family == "Storage Snapshot" and usage.endswith("EBS:SnapshotUsage"):

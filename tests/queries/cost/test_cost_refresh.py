@@ -88,6 +88,18 @@ EC2 = _offer(
                 "capacitystatus": "Used",
             },
         ),
+        "SKU7": (
+            "Compute Instance",
+            {
+                **R,
+                "instanceType": "t3.large",
+                "operatingSystem": "Windows",
+                "licenseModel": "Bring your own license",
+                "tenancy": "Shared",
+                "preInstalledSw": "NA",
+                "capacitystatus": "Used",
+            },
+        ),
         "SKU3": ("Storage", {**R, "volumeApiName": "gp3", "usagetype": "EBS:VolumeUsage.gp3"}),
         "SKU4": ("Storage Snapshot", {**R, "usagetype": "EBS:SnapshotUsage"}),
         "SKU5": ("NAT Gateway", {**R, "usagetype": "NatGateway-Hours"}),
@@ -96,6 +108,7 @@ EC2 = _offer(
     {
         "SKU1": ("0.0900000000", "Hrs"),
         "SKU2": ("0.1200000000", "Hrs"),
+        "SKU7": ("0.0800000000", "Hrs"),
         "SKU3": ("0.0850000000", "GB-Mo"),
         "SKU4": ("0.0500000000", "GB-Mo"),
         "SKU5": ("0.0470000000", "Hrs"),
@@ -384,6 +397,7 @@ def test_refresh_parses_each_api_and_writes_a_dated_fetched_snapshot(
         return price.usd
 
     assert usd("aws", "ec2", "t3.large", "us-east-1") == 0.09  # Linux only, not the Windows sku
+    assert usd("aws", "ec2", "windows:t3.large", "us-east-1") == 0.12  # licence included, not the BYOL sku
     assert usd("aws", "ebs", "gp3", "us-east-1") == 0.085
     assert usd("aws", "ebs", "snapshot", "us-east-1") == 0.05
     assert usd("aws", "nat", "gateway", "us-east-1") == 0.047
