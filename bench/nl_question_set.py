@@ -436,8 +436,13 @@ GROUPS: list[tuple[str, list[str], str]] = [
     ),
     (
         "security",
-        ["which S3 buckets are public", "public s3 buckets", "how many public S3 buckets are there?"],
+        ["which S3 buckets are public", "public s3 buckets"],
         "MATCH (n:S3Bucket) WHERE n.policy_allows_public OR n.acl_public RETURN n.id AS id",
+    ),
+    (
+        "security",
+        ["how many public S3 buckets are there?", "count the public s3 buckets"],
+        "MATCH (n:S3Bucket) WHERE n.policy_allows_public OR n.acl_public RETURN count(n) AS count",
     ),
     (
         "security",
@@ -462,9 +467,13 @@ GROUPS: list[tuple[str, list[str], str]] = [
         [
             "which EBS volumes are unencrypted?",
             "list unencrypted ebs volumes",
-            "how many EBS volumes are not encrypted",
         ],
         f"MATCH (n:EBSVolume) WHERE n.encrypted = false RETURN {ID}",
+    ),
+    (
+        "security",
+        ["how many EBS volumes are not encrypted", "count unencrypted EBS volumes"],
+        "MATCH (n:EBSVolume) WHERE n.encrypted = false RETURN count(n) AS count",
     ),
     (
         "security",
@@ -771,7 +780,18 @@ GROUPS: list[tuple[str, list[str], str]] = [
         ["what does azure cost us a month", "monthly azure spend"],
         "MATCH (n:Resource) WHERE n.provider = 'azure' RETURN round(sum(coalesce(n.monthly_cost_usd, 0.0)), 2) AS usd",
     ),
-    ("cost", ["most expensive azure VMs", "top 3 costliest azure virtual machines"], "call:top:AzureVirtualMachine"),
+    (
+        "cost",
+        ["most expensive azure VMs", "which azure virtual machines cost the most?"],
+        "MATCH (n:AzureVirtualMachine) WHERE n.monthly_cost_usd IS NOT NULL RETURN n.id AS id "
+        "ORDER BY n.monthly_cost_usd DESC, n.id LIMIT 10",
+    ),
+    (
+        "cost",
+        ["top 3 costliest azure virtual machines", "the 3 most expensive Azure VMs"],
+        "MATCH (n:AzureVirtualMachine) WHERE n.monthly_cost_usd IS NOT NULL RETURN n.id AS id "
+        "ORDER BY n.monthly_cost_usd DESC, n.id LIMIT 3",
+    ),
     (
         "cost",
         ["how much does reporting-db cost?", "monthly cost of reporting-db"],
