@@ -243,11 +243,13 @@ def _group(w: _Words, vocab: Vocabulary) -> tuple[str, ...]:
     for i, word in enumerate(w.words):
         if word not in {"per", "by", "each", "every"} or not w.free(i):
             continue
+        skip = 1 if w.words[i + 1 : i + 2] and w.words[i + 1] in PROVIDERS else 0
         for n in (2, 1):
-            phrase = " ".join(w.words[i + 1 : i + 1 + n])
+            phrase = " ".join(w.words[i + 1 + skip : i + 1 + skip + n])
             key = DIMENSIONS.get(phrase) or DIMENSIONS.get(singular(phrase))
-            if key and w.free(i + 1, n):
-                w.take(i, n + 1)
+            if key and w.free(i + 1 + skip, n):
+                w.take(i)
+                w.take(i + 1 + skip, n)
                 dims.append(key)
                 break
     for i in range(len(w.words) - 1):  # "break down by", "grouped by", "and region"
@@ -256,6 +258,13 @@ def _group(w: _Words, vocab: Vocabulary) -> tuple[str, ...]:
             if key:
                 w.take(i, 2)
                 dims.append(key)
+    most = next((i for i, x in enumerate(w.words) if x in {"most", "biggest", "largest"}), -1)
+    if most >= 0 and not dims:  # "which region has the most resources"
+        for i, word in enumerate(w.words[:most]):
+            if word in DIMENSIONS and w.free(i) and DIMENSIONS[word] in {"region", "account", "provider", "kind"}:
+                w.take(i)
+                dims.append(DIMENSIONS[word])
+                break
     for phrase in ("break down", "breakdown", "broken down", "grouped", "group", "split"):
         if dims:
             w.take_any([phrase])
@@ -366,16 +375,18 @@ def parse(question: str, vocab: Vocabulary) -> Reading | Clarify | Decline:
     blast = w.take_any(["blast radius", "breaks if", "break if", "affected if", "impacted if", "fails", "goes down"])
     words_text = " ".join(w.words)
     depends_on = re.search(r"\bdepends? on\b", words_text)
-    dependencies = None if depends_on and "does" not in w.words else w.take_any(
-        ["dependencies", "dependency", "depend on", "rely on", "relies on", "using", "uses"]
-    )
     exposure = w.take_any(["exposure", "exposed", "internet-exposed", "reachable", "reached", "accessible from"])
-    path = w.take_any(["path", "connected", "reach", "get to", "route", "between"])
+    path = None
+    for word in ("path", "connected", "reach", "get to", "route", "between"):
+        path = w.take_any([word]) or path
     for word in ("internet", "world", "from", "what", "would", "be", "goes", "down", "if", "can"):
         if exposure or blast or path:
             w.take_any([word])
     locations = _locations(w, vocab)
     names = _names(w, vocab, set(vocab.regions) | set(vocab.accounts))
+    dependencies = None
+    if names and not (depends_on and "does" not in w.words):
+        dependencies = w.take_any(["dependencies", "dependency", "depend on", "rely on", "relies on", "using"])
     mentions = _kinds(w)
     qualified = _qualify(names, mentions, provider)
     if blast or (dependencies and depends_on and names and names[0].start > (depends_on.start() and 0)):
@@ -410,7 +421,8 @@ def _locations(w: _Words, vocab: Vocabulary) -> list[Condition]:
     for i, word in enumerate(w.words):
         if not w.free(i):
             continue
-        if word in vocab.regions and word != "global":
+        prev = w.words[i - 1] if i else ""
+        if word in vocab.regions and (word not in FILLER and word != "global" or prev in {"in", "region"}):
             w.take(i)
             out.append(Condition(f"n.region = {_literal(word)}", f"in {word}"))
         elif word in vocab.accounts or (word.isdigit() and len(word) == 12):
@@ -537,9 +549,9 @@ def _inventory(
     counting = w.take_any(list(_COUNT)) is not None
     if not counting and w.words[:3] in (["are", "there", "any"], ["is", "there", "any"], ["do", "we", "have"]):
         counting = w.words[2] == "any" or w.words[3:4] == ["any"]
+    saving = w.take_any(list(_SAVE))
     cost = w.take_any(list(_COST))
     most = w.take_any(["the most", "most", "biggest", "largest", "highest"])
-    saving = w.take_any(list(_SAVE))
     unused = w.take_any(list(_UNUSED))
     findings = w.take_any(list(_FINDINGS))
     history = None if findings else w.take_any(list(_HISTORY))
@@ -607,7 +619,7 @@ def _inventory(
             if not kinds:
                 kinds = frozenset(k for k, _, _ in usable)
             w.take(i)
-            said_words = {x for p in props for x in p.split("_")} | {"of", "with", "size", "type", "in"}
+            said_words = {x for p in props for x in p.split("_")} | {"size", "type", "use", "uses", "run", "runs"}
             for j in (i - 2, i - 1, i + 1):
                 if 0 <= j < len(w.words) and w.words[j] in said_words and w.words[j] not in {"of", "in", "with"}:
                     w.take(j)
@@ -618,13 +630,18 @@ def _inventory(
             conditions.append(Condition(f"toLower(toString(n.state)) = {_literal(word)}", f"state = {word}"))
     if unused and not kinds and not saving:
         return _decline("say what kind of resource should be unused (e.g. 'unattached volumes')")
+    if saving:
+        for x in ("money", "where", "possible", "potential", "cut", "could", "can", "opportunities", "opportunity",
+                  "monthly", "month", "per month", "a month", "we", "our", "how"):
+            w.take_any([x])
     if saving or (unused and kinds & {"ElasticIP", "LoadBalancer"}):
         rule = None
         if unused and kinds:
             rule = {"ElasticIP": "idle-elastic-ip", "LoadBalancer": "idle-load-balancer"}.get(sorted(kinds)[0])
         if w.left():
             return _decline(f"I do not know what '{' '.join(w.left())}' means here")
-        return Reading("savings_total" if counting else "savings", kinds=tuple(sorted(kinds)), limit=limit, rule=rule)
+        total = counting or "total" in w.words
+        return Reading("savings_total" if total else "savings", kinds=tuple(sorted(kinds)), limit=limit, rule=rule)
     if unused:
         conditions.append(Condition(_unused(kinds), "unattached"))
     conditions += _posture(w, kinds or frozenset(), negated)
@@ -665,7 +682,7 @@ def _inventory(
         return Reading("sum_cost", kinds=labels, kind_words=said, conditions=tuple(conditions), hop=hop)
     if group:
         return Reading("group", kinds=labels, kind_words=said, conditions=tuple(conditions), group=group,
-                       limit=limit if (most or limit) else None, hop=hop)
+                       limit=limit or (1 if most else None), hop=hop)
     if most and not counting:
         return _decline("say what to rank by (e.g. 'the 5 most expensive resources' or 'which region has the most "
                         "resources')")
@@ -815,6 +832,6 @@ def _changes(
                       kind_words=_kind_said(sorted(kinds)), conditions=tuple(out), change=change)
     if since is not None:
         reading = replace(reading, since=since, since_said=since_said)  # type: ignore[arg-type]
-    if not counting and not kinds and not change:
+    if not counting and not kinds:
         reading = replace(reading, intent="group", group=("change", "resource_kind"))
     return reading

@@ -75,13 +75,16 @@ def kind_phrases(schema: Schema = SCHEMA) -> dict[str, frozenset[str]]:
             out[word].update(term.labels)
     glossary = set(out)
     for kind in schema.nodes:
+        if not kind.resource:
+            continue
         for phrase in {_split_label(kind.label), kind.label.lower()}:
             if phrase not in glossary:
                 out[phrase].add(kind.label)
         bare = _PROVIDER_PREFIX.sub("", _split_label(kind.label))
         if bare not in glossary and bare != _split_label(kind.label):
             out[bare].add(kind.label)
-    return {phrase: frozenset(labels) for phrase, labels in out.items() if labels}
+    resources = {k.label for k in schema.nodes if k.resource}
+    return {phrase: frozenset(labels & resources) for phrase, labels in out.items() if labels & resources}
 
 
 _NAMES = "MATCH (n:Resource) RETURN n.id AS id, n.kind AS kind, n.name AS name, n.provider AS provider, " \
