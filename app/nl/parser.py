@@ -616,8 +616,7 @@ def _inventory(
                 else:
                     continue
             props = sorted({p for _, p, _ in usable})
-            if not kinds:
-                kinds = frozenset(k for k, _, _ in usable)
+            kinds = frozenset(k for k, _, _ in usable)
             w.take(i)
             said_words = {x for p in props for x in p.split("_")} | {"size", "type", "use", "uses", "run", "runs"}
             for j in (i - 2, i - 1, i + 1):

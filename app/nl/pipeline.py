@@ -1,12 +1,18 @@
-"""A question in, an answer with its evidence out: template -> cache -> LLM (gated, self-correcting) -> degraded.
+"""A question in, an answer with its evidence out: parser -> cache -> LLM (gated, self-correcting) -> parser's
+answer -> degraded.
 
-Every :class:`Answer` carries the Cypher that produced its rows, the rows (capped) and the ``path``:
+Every :class:`Answer` carries the Cypher that produced its rows, the rows (capped), what was understood and
+the ``path``:
 
-- ``template``  an intent template matched (no LLM involved);
+- ``parser``    the semantic parser (``app.nl.semantic``) read the question and answered it, with no LLM
+  configured (or the LLM unavailable, or its queries refused or failing);
+- ``clarify``   a name in the question means several resources: the answer lists them as ``candidates``
+  and asks which one (whatever the LLM);
 - ``cache``     the same question (normalised) was answered by the LLM path within the cache TTL;
 - ``llm``       the model wrote Cypher, the gate accepted it, Neo4j ran it read-only, the model summarised;
-- ``degraded``  nothing could answer (no LLM configured, circuit open, endpoint failing, or three
-  refused / failing queries); the answer says why and what to do.
+  the parser's reading of the question went with it as a hint;
+- ``degraded``  nothing could answer (the parser declined and no LLM could); the answer says why and
+  ``suggestions`` holds the nearest questions that can be answered.
 
 The model's Cypher gets up to two self-correction rounds: the gate's refusal or Neo4j's error is
 sent back to the model with the failed query. The caller sees the gate's reasons, but of a Neo4j error
@@ -25,7 +31,7 @@ from typing import Literal
 
 import redis
 
-from app.nl import audit, examples, gate, scope, templates
+from app.nl import audit, examples, gate, scope, semantic
 from app.nl.answer import plain_summary, summary_messages
 from app.nl.breaker import CircuitBreaker
 from app.nl.budget import Budget
@@ -40,7 +46,7 @@ from graph.neo4j.client import Graph
 from graph.schema import SCHEMA
 
 log = logging.getLogger(__name__)
-Path = Literal["template", "llm", "cache", "degraded"]
+Path = Literal["parser", "clarify", "llm", "cache", "degraded"]
 MAX_QUESTION = 500
 SELF_CORRECTIONS = 2
 
@@ -53,13 +59,22 @@ class Answer:
     answer: str = field(metadata={"doc": "The summary (written from the rows, which are treated as data)."})
     cypher: str = field(metadata={"doc": "The Cypher that produced the rows (as run, after the safety gate)."})
     rows: tuple[Row, ...] = field(metadata={"doc": "The rows, capped at AIDISCOVER_NL_ROW_CAP."})
-    path: Path = field(metadata={"doc": "Who answered: template, llm, cache or degraded."})
+    path: Path = field(metadata={"doc": "Who answered: parser, clarify, llm, cache or degraded."})
     warnings: tuple[str, ...] = field(
         default=(), metadata={"doc": "Corrections made, refused attempts, fallbacks taken."}
     )
     truncated: bool = field(default=False, metadata={"doc": "More rows existed than the cap."})
     attempts: int = 0
     cost_usd: float = 0.0
+    understood: str = field(
+        default="", metadata={"doc": "What the parser understood (e.g. 'counted EC2Instance where state = running')."}
+    )
+    candidates: tuple[Row, ...] = field(
+        default=(), metadata={"doc": "When a name means several resources: each of them (id, kind, name, ...)."}
+    )
+    suggestions: tuple[str, ...] = field(
+        default=(), metadata={"doc": "When the question cannot be answered: the nearest questions that can."}
+    )
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -67,8 +82,8 @@ class Answer:
     @classmethod
     def from_json(cls, text: str) -> Answer:
         data = json.loads(text)
-        data["rows"] = tuple(data["rows"])
-        data["warnings"] = tuple(data["warnings"])
+        for key in ("rows", "warnings", "candidates", "suggestions"):
+            data[key] = tuple(data.get(key, ()))
         return cls(**data)
 
 
@@ -124,6 +139,7 @@ class _Ready:
     warnings: tuple[str, ...]
     attempts: int
     cost: float
+    understood: str = ""
 
 
 def _check(question: str) -> str:
@@ -135,36 +151,60 @@ def _check(question: str) -> str:
     return text
 
 
+def _parsed(svc: NLServices, question: str) -> semantic.Parsed:
+    try:
+        return semantic.answer(svc.graph, question, svc.settings)
+    except (UnsafeCypherError, GraphError, QueryInputError) as exc:  # the parser's own query failed: decline
+        log.warning("the parser's query for %r failed: %s", question, exc)
+        return semantic.Parsed("decline", "declined: the parser's query failed", f"I cannot answer this: {exc}.")
+
+
+def _from_parser(svc: NLServices, question: str, parsed: semantic.Parsed, warnings: tuple[str, ...] = ()) -> Answer:
+    cap = svc.settings.llm.row_cap
+    if parsed.outcome == "clarify":
+        return Answer(question, parsed.summary, "", (), "clarify", warnings, understood=parsed.understood,
+                      candidates=parsed.candidates)
+    if parsed.outcome == "decline":
+        return Answer(question, parsed.summary, "", (), "degraded", warnings, understood=parsed.understood,
+                      suggestions=parsed.suggestions)
+    return Answer(
+        question,
+        parsed.summary,
+        parsed.cypher,
+        parsed.rows[:cap],
+        "parser",
+        warnings,
+        parsed.truncated or len(parsed.rows) > cap,
+        understood=parsed.understood,
+    )
+
+
 def _early(svc: NLServices, question: str, caller: Caller) -> Answer | _Ready:
-    """Everything before the summary: template, cache, degraded, or rows from the gated LLM query."""
-    template = templates.match(svc.graph, question)
-    if template is not None:
-        return Answer(
-            question,
-            template.summary,
-            template.cypher,
-            template.rows[: svc.settings.llm.row_cap],
-            "template",
-            template.warnings,
-            len(template.rows) > svc.settings.llm.row_cap,
-        )
+    """Everything before the summary: parser, cache, LLM (with the parser's reading as a hint), fallbacks."""
+    parsed = _parsed(svc, question)
+    if parsed.outcome == "clarify" or svc.llm is None:
+        return _from_parser(svc, question, parsed)
     if svc.cache is not None:
         cached = svc.cache.get(question, caller.role)
         if cached is not None:
             return replace(Answer.from_json(cached), path="cache", cost_usd=0.0)
-    if svc.llm is None:
-        return _degraded(
-            question,
-            "no template matches this question and no LLM is configured "
-            "(set AIDISCOVER_LLM_API_KEY); try e.g. 'how many EC2 instances are there?'",
-        )
     if svc.llm.breaker.state == "open":
-        return _degraded(
-            question,
-            "the LLM is unavailable (circuit open after repeated failures) and no "
-            "template matches; try again in a few minutes or ask a template question",
+        note = "the LLM is unavailable (circuit open after repeated failures)"
+        if parsed.outcome == "answer":
+            return _from_parser(svc, question, parsed, (note,))
+        return replace(
+            _degraded(question, f"{note} and the question is not one the parser reads; try again in a few minutes"),
+            suggestions=parsed.suggestions,
+            understood=parsed.understood,
         )
-    return _generate(svc, question, caller)
+    generated = _generate(svc, question, caller, parsed)
+    if isinstance(generated, Answer) and generated.path == "degraded":
+        if parsed.outcome == "answer":  # the model failed; the parser's reading answers
+            return _from_parser(svc, question, parsed, generated.warnings)
+        return replace(generated, suggestions=parsed.suggestions, understood=parsed.understood)
+    if isinstance(generated, _Ready):
+        return replace(generated, understood=parsed.understood if parsed.outcome == "answer" else "")
+    return generated
 
 
 def _degraded(question: str, why: str, cypher: str = "", warnings: tuple[str, ...] = ()) -> Answer:
@@ -178,11 +218,20 @@ def _shown(exc: UnsafeCypherError | GraphError) -> str:
     return str(exc)
 
 
-def _generate(svc: NLServices, question: str, caller: Caller) -> Answer | _Ready:
+def _hint(parsed: semantic.Parsed) -> str | None:
+    """The parser's reading for the model: what it understood and its Cypher (words of the question mapped to
+    the schema; never text read from the graph)."""
+    if parsed.outcome != "answer":
+        return None
+    cypher = parsed.cypher if parsed.cypher.startswith("MATCH") else ""
+    return parsed.understood + (f"\n{cypher}" if cypher else "")
+
+
+def _generate(svc: NLServices, question: str, caller: Caller, parsed: semantic.Parsed) -> Answer | _Ready:
     assert svc.llm is not None
     messages = [
         Message(role, content)  # type: ignore[arg-type]
-        for role, content in generation_messages(question, examples.select(question), SCHEMA)
+        for role, content in generation_messages(question, examples.select(question), SCHEMA, _hint(parsed))
     ]
     errors: list[str] = []
     cost = 0.0
@@ -290,6 +339,7 @@ def _finish(
         ready.truncated,
         ready.attempts,
         round(total, 9),
+        understood=ready.understood,
     )
     if svc.budget is not None:
         svc.budget.check_request(caller.name, total)

@@ -136,18 +136,19 @@ def _read(graph: Graph) -> Vocabulary:
     )
 
 
-_cache: dict[int, tuple[float, Vocabulary]] = {}
+_cache: dict[int, tuple[float, int, Vocabulary]] = {}
 _lock = threading.Lock()
 
 
 def vocabulary(graph: Graph, ttl: float = TTL_SECONDS) -> Vocabulary:
-    """The graph's vocabulary, read at most once per ``ttl`` seconds per graph client."""
+    """The graph's vocabulary, read again after ``ttl`` seconds or when the number of resources changed."""
     now = time.monotonic()
+    size = int(graph.read("MATCH (n:Resource) RETURN count(n) AS c")[0]["c"])
     with _lock:
         cached = _cache.get(id(graph))
-        if cached is not None and now - cached[0] < ttl:
-            return cached[1]
+        if cached is not None and now - cached[0] < ttl and cached[1] == size:
+            return cached[2]
     found = _read(graph)
     with _lock:
-        _cache[id(graph)] = (now, found)
+        _cache[id(graph)] = (now, size, found)
     return found

@@ -131,6 +131,8 @@ _SPAN = re.compile(
     r" ?(?P<unit>minute|hour|day|week|month)s?\b"
 )
 _SINCE = re.compile(r"\bsince (?P<what>yesterday|today|this morning|last week|" + "|".join(_DAYS) + r")\b")
+_AGO = re.compile(r"\b(?:since )?(?P<n>\d+|an?|one|two|three|four|five|six|seven|ten) (?P<unit>minute|hour|day|week)s? ago\b")
+_DATE = re.compile(r"\bsince (?P<date>\d{4}-\d{2}-\d{2}(?:t[\d:.]+z?)?)\b")
 _OTHER = re.compile(r"\b(?P<what>this week|today|yesterday|recently|recent|lately)\b")
 
 
@@ -145,6 +147,19 @@ def parse_time(text: str, now: datetime | None = None) -> tuple[datetime, str, t
         unit = m.group("unit")
         delta = timedelta(days=30 * count) if unit == "month" else timedelta(**{unit + "s": count})
         return now - delta, f"in the last {count} {unit}{'s' if count > 1 else ''}", m.span()
+    m = _AGO.search(text)
+    if m:
+        raw = m.group("n")
+        count = NUMBERS.get(raw, 0) or int(raw)
+        return now - timedelta(**{m.group("unit") + "s": count}), f"since {m.group(0).removeprefix('since ')}", m.span()
+    m = _DATE.search(text)
+    if m:
+        try:
+            parsed = datetime.fromisoformat(m.group("date").upper())
+        except ValueError:
+            return None
+        parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        return parsed, f"since {m.group('date')}", m.span()
     m = _SINCE.search(text) or _OTHER.search(text)
     if not m:
         return None
