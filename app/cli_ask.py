@@ -46,6 +46,12 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
         return 0 if answer.path != "degraded" else 1
     print(answer.answer)
     print(f"\n[answered by: {answer.path}]")
+    if answer.understood:
+        print(f"Understood: {answer.understood}")
+    for candidate in answer.candidates:
+        print(f"  - {candidate.get('kind')} {candidate.get('name')}  {candidate.get('id')}")
+    if answer.suggestions:
+        print("Questions I can answer: " + "; ".join(answer.suggestions))
     for warning in answer.warnings:
         print(f"warning: {warning}")
     if answer.cypher:

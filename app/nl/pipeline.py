@@ -183,7 +183,10 @@ def _early(svc: NLServices, question: str, caller: Caller) -> Answer | _Ready:
     """Everything before the summary: parser, cache, LLM (with the parser's reading as a hint), fallbacks."""
     parsed = _parsed(svc, question)
     if parsed.outcome == "clarify" or svc.llm is None:
-        return _from_parser(svc, question, parsed)
+        answer = _from_parser(svc, question, parsed)
+        if answer.path == "degraded":
+            answer = replace(answer, answer=answer.answer + " No LLM is configured to try it (set AIDISCOVER_LLM_API_KEY).")
+        return answer
     if svc.cache is not None:
         cached = svc.cache.get(question, caller.role)
         if cached is not None:

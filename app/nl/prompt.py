@@ -71,13 +71,14 @@ def generation_messages(
     system = RULES + "\n\n" + schema_text(focus_labels(question, schema), schema)
     if notes:
         system += "\nGlossary:\n" + "\n".join(notes)
+    if hint:
+        system += (
+            "\nA rule-based parser read the user's last question as follows (a hint; it may be wrong or "
+            "incomplete):\n" + hint
+        )
     messages: list[tuple[str, str]] = [("system", system)]
     for example in examples:
         messages += [("user", example.question), ("assistant", example.cypher)]
-    if hint:
-        question += (
-            "\n\nA rule-based parser read this question as follows (a hint; it may be wrong or incomplete):\n" + hint
-        )
     messages.append(("user", question))
     return tuple(messages)
 

@@ -18,7 +18,7 @@ from app.nl.glossary import GLOSSARY
 from graph.neo4j.client import Graph
 from graph.schema import SCHEMA, Schema
 
-__all__ = ["CATEGORICAL", "Named", "Vocabulary", "kind_phrases", "vocabulary"]
+__all__ = ["CATEGORICAL", "Named", "Vocabulary", "forget", "kind_phrases", "vocabulary"]
 
 CATEGORICAL = (
     "state",
@@ -34,6 +34,7 @@ CATEGORICAL = (
     "power_state",
 )
 TTL_SECONDS = 60.0
+PROBE_SECONDS = 5.0  # within this long of a read or probe, the cached vocabulary is used without asking Neo4j
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _PROVIDER_PREFIX = re.compile(r"^(azure|gcp) ")
 
@@ -136,19 +137,30 @@ def _read(graph: Graph) -> Vocabulary:
     )
 
 
-_cache: dict[int, tuple[float, int, Vocabulary]] = {}
+_cache: dict[int, tuple[float, float, int, Vocabulary]] = {}  # graph -> (read at, probed at, size, vocabulary)
 _lock = threading.Lock()
 
 
 def vocabulary(graph: Graph, ttl: float = TTL_SECONDS) -> Vocabulary:
-    """The graph's vocabulary, read again after ``ttl`` seconds or when the number of resources changed."""
+    """The graph's vocabulary, read again after ``ttl`` seconds or when the number of resources changed (a
+    count-store probe, at most every ``PROBE_SECONDS``)."""
     now = time.monotonic()
-    size = int(graph.read("MATCH (n:Resource) RETURN count(n) AS c")[0]["c"])
     with _lock:
         cached = _cache.get(id(graph))
-        if cached is not None and now - cached[0] < ttl and cached[1] == size:
-            return cached[2]
+    if cached is not None and now - cached[0] < ttl and now - cached[1] < PROBE_SECONDS:
+        return cached[3]
+    size = int(graph.read("MATCH (n:Resource) RETURN count(n) AS c")[0]["c"])
+    if cached is not None and now - cached[0] < ttl and cached[2] == size:
+        with _lock:
+            _cache[id(graph)] = (cached[0], now, size, cached[3])
+        return cached[3]
     found = _read(graph)
     with _lock:
-        _cache[id(graph)] = (now, size, found)
+        _cache[id(graph)] = (now, now, size, found)
     return found
+
+
+def forget(graph: Graph) -> None:
+    """Drop the cached vocabulary of ``graph`` (after writing to it)."""
+    with _lock:
+        _cache.pop(id(graph), None)
