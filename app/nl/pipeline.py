@@ -27,23 +27,24 @@ import logging
 import threading
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
-from typing import Literal
-
-import redis
+from typing import TYPE_CHECKING, Literal
 
 from app.nl import audit, examples, gate, scope, semantic
 from app.nl.answer import plain_summary, summary_messages
-from app.nl.breaker import CircuitBreaker
-from app.nl.budget import Budget
-from app.nl.cache import AnswerCache
 from app.nl.gate import Row
-from app.nl.llm import LLMClient, Message
+from app.nl.messages import Message
 from app.nl.prompt import generation_messages, retry_message
 from core import context
 from core.errors import GeneratedQueryError, GraphError, LLMError, QueryInputError, ServiceError, UnsafeCypherError
 from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.schema import SCHEMA
+
+if TYPE_CHECKING:
+    from app.nl.breaker import CircuitBreaker
+    from app.nl.budget import Budget
+    from app.nl.cache import AnswerCache
+    from app.nl.llm import LLMClient
 
 log = logging.getLogger(__name__)
 Path = Literal["parser", "clarify", "llm", "cache", "degraded"]
@@ -99,25 +100,38 @@ class NLServices:
     observer: list[str] | None = field(default=None)  # every text sent to Neo4j by the gate (tests)
 
 
-_shared: dict[tuple[str, str, str, bool], tuple[LLMClient, AnswerCache, Budget]] = {}
+_shared: dict[tuple[str, str, str, bool], tuple[LLMClient | None, AnswerCache, Budget]] = {}
 _shared_lock = threading.Lock()
 
 
 def services(graph: Graph, settings: Settings) -> NLServices:
     """The process-wide LLM client, cache and budget for these settings, around ``graph``."""
+    # imported here, not at the top: answering with no model (`aidiscover ask`) needs none of these
+    import redis
+
+    from app.nl.breaker import CircuitBreaker
+    from app.nl.budget import Budget
+    from app.nl.cache import AnswerCache
+
     key = (settings.llm.base_url, settings.llm.model, settings.redis.url, settings.llm.api_key is not None)
     with _shared_lock:
         if key not in _shared:
             client = redis.Redis.from_url(settings.redis.url, socket_timeout=2.0)
             budget = Budget(client, settings.llm)
             breaker = CircuitBreaker(settings.llm.breaker_failures, settings.llm.breaker_seconds)
-            _shared[key] = (
-                LLMClient(settings.llm, breaker, budget),
-                AnswerCache(client, settings.llm.cache_ttl),
-                budget,
-            )
+            _shared[key] = (_client(settings, breaker, budget), AnswerCache(client, settings.llm.cache_ttl), budget)
         llm, cache, budget = _shared[key]
-    return NLServices(graph, settings, llm if llm.configured else None, cache, budget)
+    return NLServices(graph, settings, llm if llm is not None and llm.configured else None, cache, budget)
+
+
+def _client(settings: Settings, breaker: CircuitBreaker, budget: Budget) -> LLMClient | None:
+    """The LLM client, or None with no model configured. Imported here, not at the top: the LLM library takes
+    seconds to load, and `aidiscover ask` with no model must answer in well under one."""
+    if settings.llm.api_key is None:
+        return None
+    from app.nl.llm import LLMClient
+
+    return LLMClient(settings.llm, breaker, budget)
 
 
 @dataclass(frozen=True)
