@@ -7,6 +7,8 @@ phrasings were written before the parser; ``python -m bench.nl_question_set`` wr
 ``app/nl/questions/{dev,test}.json`` (each phrasing goes to one split by a stable hash of its text).
 """
 
+# ruff: noqa: E501 -- the questions and their reference Cypher read best one per line
+
 from __future__ import annotations
 
 import hashlib

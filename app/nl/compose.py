@@ -71,8 +71,10 @@ def cypher_of(reading: Reading, row_cap: int) -> str:
         prefix = tag_dims[0][4:] + "="
         head += f" UNWIND n.tags AS t WITH n, t WHERE t STARTS WITH {literal(prefix)}"
     distinct = "DISTINCT " if reading.hop is not None else ""
-    counted = "count(DISTINCT n.resource_id)" if reading.subject == "changes" and reading.intent == "count" else (
-        f"count({distinct}n)"
+    counted = (
+        "count(DISTINCT n.resource_id)"
+        if reading.subject == "changes" and reading.intent == "count"
+        else (f"count({distinct}n)")
     )
     if reading.intent == "count":
         return f"{head} RETURN {counted} AS count"
@@ -106,8 +108,8 @@ def cypher_of(reading: Reading, row_cap: int) -> str:
         return f"{head} RETURN {_FINDING_COLUMNS} ORDER BY id LIMIT {row_cap + 1}"
     if reading.subject == "changes":
         return f"{head} RETURN DISTINCT {_CHANGE_COLUMNS} ORDER BY kind, name LIMIT {row_cap + 1}"
-    limit = reading.limit or row_cap + 1
-    return f"{head} RETURN {distinct}{_RESOURCE_COLUMNS} ORDER BY kind, name, id LIMIT {limit}"
+    most = reading.limit or row_cap + 1
+    return f"{head} RETURN {distinct}{_RESOURCE_COLUMNS} ORDER BY kind, name, id LIMIT {most}"
 
 
 def understood(reading: Reading) -> str:

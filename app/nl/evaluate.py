@@ -2,10 +2,11 @@
 
 By default the question set's development and test splits are asked through GraphQL and scored
 (``app.nl.evaluate_sets``). With ``--questions FILE`` (e.g. ``app/nl/eval_questions.json``), for every
-question of that file the harness asks the pipeline (parser, then the configured LLM endpoint), runs the question's reference Cypher against the same graph, and
-compares the two results order-insensitively (execution accuracy). It also records whether the
-answer executed at all, its latency and the path that produced it, and writes
-``bench/results/nl_eval.json`` (metrics in the benchmark format) and ``bench/results/nl_eval.md``
+question of that file the harness asks the pipeline (parser, then the configured LLM endpoint), runs the
+question's reference Cypher against the same graph, and compares the two results order-insensitively
+(execution accuracy). It also records whether the answer executed at all, its latency and the path that
+produced it, and writes ``bench/results/nl_eval.json`` (metrics in the benchmark format) and
+``bench/results/nl_eval.md``
 (the report, one line per question).
 
 Questions may name a resource through a placeholder (``{vpc}``) bound by a ``bind`` query, so the

@@ -33,10 +33,7 @@ __all__ = ["SPLITS", "SetResult", "evaluate_split", "report", "summary"]
 QUESTIONS = Path(__file__).with_name("questions")
 SPLITS = ("dev", "test")
 RESULTS = PROJECT_ROOT / "bench" / "results"
-ASK = (
-    "query($q: String!) { ask(question: $q) { answer cypher rows path understood candidates suggestions "
-    "truncated } }"
-)
+ASK = "query($q: String!) { ask(question: $q) { answer cypher rows path understood candidates suggestions truncated } }"
 _OUTCOME = {"parser": "answer", "llm": "answer", "cache": "answer", "clarify": "clarify", "degraded": "decline"}
 
 
@@ -82,8 +79,15 @@ def evaluate_split(graph: Graph, settings: Settings, split: str) -> list[SetResu
             )
             out.append(
                 SetResult(
-                    q["id"], split, q["category"], q["question"], verdict, str(got["path"]), round(latency, 1),
-                    str(got.get("understood") or ""), str(got.get("cypher") or ""),
+                    q["id"],
+                    split,
+                    q["category"],
+                    q["question"],
+                    verdict,
+                    str(got["path"]),
+                    round(latency, 1),
+                    str(got.get("understood") or ""),
+                    str(got.get("cypher") or ""),
                 )
             )
         return out

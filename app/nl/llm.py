@@ -23,7 +23,7 @@ from llama_index.llms.openai_like import OpenAILike
 
 from app.nl.breaker import CircuitBreaker
 from app.nl.budget import Budget
-from app.nl.messages import Message, Role
+from app.nl.messages import Message
 from app.observability.metrics import record_llm_call
 from core.errors import LLMError
 from core.settings import LlmSettings

@@ -11,6 +11,7 @@ rather than answer a different question. A name that means several resources is 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -71,9 +72,9 @@ class _Words:
         parts = phrase.split()
         for i in range(start, len(self.words) - len(parts) + 1):
             window = self.words[i : i + len(parts)]
-            if window[:-1] == parts[:-1] and singular(window[-1]) in {parts[-1], singular(parts[-1])}:
-                if self.free(i, len(parts)):
-                    return i
+            same = window[:-1] == parts[:-1] and singular(window[-1]) in {parts[-1], singular(parts[-1])}
+            if same and self.free(i, len(parts)):
+                return i
         return -1
 
     def take_any(self, phrases: Sequence[str]) -> str | None:
@@ -94,7 +95,7 @@ class _Words:
 
 
 def _normalise(question: str) -> str:
-    text = question.lower().replace("’", "'").replace("‘", "'")
+    text = question.lower().replace("\u2019", "'").replace("\u2018", "'")
     text = re.sub(r"(?<=\w)'s\b", "", text)
     text = re.sub(r"what's", "what is", text)
     text = re.sub(r"[?!\"()]|\.(?=\s|$)|[,:;](?=\s|$)", " ", text)
@@ -171,11 +172,15 @@ def _number(w: _Words) -> int | None:
     for i, word in enumerate(w.words):
         prev = w.words[i - 1] if i else ""
         nxt = w.words[i + 1] if i + 1 < len(w.words) else ""
-        value = int(word) if word.isdigit() and len(word) <= 3 else NUMBERS.get(word) if word not in {"a", "an"} else None
+        value = (
+            int(word) if word.isdigit() and len(word) <= 3 else NUMBERS.get(word) if word not in {"a", "an"} else None
+        )
         if value is None:
             continue
-        if prev in {"top", "first", "the", "which", "biggest", "largest"} or nxt in {"most", "costliest", "biggest"} or (
-            nxt and (nxt in _PHRASES or singular(nxt) in _PHRASES or nxt in {"resources", "accounts", "regions"})
+        if (
+            prev in {"top", "first", "the", "which", "biggest", "largest"}
+            or nxt in {"most", "costliest", "biggest"}
+            or (nxt and (nxt in _PHRASES or singular(nxt) in _PHRASES or nxt in {"resources", "accounts", "regions"}))
         ):
             w.take(i)
             if prev == "top":
@@ -276,9 +281,16 @@ def _decline(why: str) -> Decline:
 
 
 _POSTURE = {  # word -> the first part of the boolean property names it means
-    "encrypted": "encrypt", "encryption": "encrypt", "unencrypted": "encrypt", "mfa": "mfa",
-    "rotation": "rotation", "rotated": "rotation", "versioning": "versioning", "versioned": "versioning",
-    "protection": "deletion_protection", "logging": "logging",
+    "encrypted": "encrypt",
+    "encryption": "encrypt",
+    "unencrypted": "encrypt",
+    "mfa": "mfa",
+    "rotation": "rotation",
+    "rotated": "rotation",
+    "versioning": "versioning",
+    "versioned": "versioning",
+    "protection": "deletion_protection",
+    "logging": "logging",
 }
 _NEGATIONS = {"no", "not", "without", "disabled", "off", "non", "lack", "lacking", "missing"}
 
@@ -361,7 +373,7 @@ def parse(question: str, vocab: Vocabulary) -> Reading | Clarify | Decline:
         since_at, since_said, (a, b) = since
         text = (text[:a] + " " + text[b:]).strip()
     w = _Words(text.split())
-    for i, word in enumerate(w.words):
+    for word in w.words:
         if word in UNSUPPORTED and not (word == "who" and w.has("who are")):
             return _decline(UNSUPPORTED[word])
     provider = _provider(w)
@@ -404,8 +416,19 @@ def parse(question: str, vocab: Vocabulary) -> Reading | Clarify | Decline:
         intent = "exposure"
     if intent in {"blast", "dependencies", "exposure", "path"}:
         return _analysis(intent, names, qualified, mentions, provider, w)
-    return _inventory(w, vocab, names, qualified, mentions, provider, tag_conditions + locations, group, limit,
-                      since_at, since_said or "")
+    return _inventory(
+        w,
+        vocab,
+        names,
+        qualified,
+        mentions,
+        provider,
+        tag_conditions + locations,
+        group,
+        limit,
+        since_at,
+        since_said or "",
+    )
 
 
 def depends_on_at(words: list[str]) -> int:
@@ -422,7 +445,7 @@ def _locations(w: _Words, vocab: Vocabulary) -> list[Condition]:
         if not w.free(i):
             continue
         prev = w.words[i - 1] if i else ""
-        if word in vocab.regions and (word not in FILLER and word != "global" or prev in {"in", "region"}):
+        if word in vocab.regions and ((word not in FILLER and word != "global") or prev in {"in", "region"}):
             w.take(i)
             out.append(Condition(f"n.region = {_literal(word)}", f"in {word}"))
         elif word in vocab.accounts or (word.isdigit() and len(word) == 12):
@@ -433,7 +456,7 @@ def _locations(w: _Words, vocab: Vocabulary) -> list[Condition]:
         for j in (i - 1, i + 1):
             if 0 <= j < len(w.words) and singular(w.words[j]) in {"account", "project", "subscription", "region"}:
                 w.take(j)
-            if 0 <= j - 1 and j == i - 1 and w.words[j] in PROVIDERS and singular(w.words[i - 1]) == "account":
+            if j - 1 >= 0 and j == i - 1 and w.words[j] in PROVIDERS and singular(w.words[i - 1]) == "account":
                 w.take(j)
     return out
 
@@ -466,8 +489,18 @@ def _qualify(names: list[_Name], mentions: list[_Mention], provider: str | None)
 
 
 _SUPPORTING = frozenset(
-    {"SecurityGroup", "EBSVolume", "GCPDisk", "AzureDisk", "NetworkInterface", "AzureNetworkInterface", "TargetGroup",
-     "Listener", "AzureNetworkSecurityGroup", "IAMInstanceProfile"}
+    {
+        "SecurityGroup",
+        "EBSVolume",
+        "GCPDisk",
+        "AzureDisk",
+        "NetworkInterface",
+        "AzureNetworkInterface",
+        "TargetGroup",
+        "Listener",
+        "AzureNetworkSecurityGroup",
+        "IAMInstanceProfile",
+    }
 )
 
 
@@ -565,7 +598,7 @@ def _inventory(
         anchors.append((name, qualified.get(index) or frozenset(n.kind for n in name.nodes)))
     if targets:
         kinds = targets[0].labels
-        for prev, m in zip(targets, targets[1:], strict=False):
+        for prev, m in itertools.pairwise(targets):
             between = w.words[prev.end : m.start]
             if m.start == prev.end and kinds & m.labels:
                 kinds = kinds & m.labels
@@ -576,18 +609,22 @@ def _inventory(
                 kinds = kinds & m.labels
     kinds = _narrow(kinds, provider)
     _heads(w, kinds)
-    if provider and (not kinds or union):
+    if (provider and (not kinds or union)) or (
+        provider and kinds and not all(_PROVIDER_OF.get(k) == provider for k in kinds)
+    ):
         conditions.append(Condition(f"n.provider = {_literal(provider)}", f"in {provider}"))
-    elif provider and kinds and not all(_PROVIDER_OF.get(k) == provider for k in kinds):
-        conditions.append(Condition(f"n.provider = {_literal(provider)}", f"in {provider}"))
-    subject = "findings" if findings or (ports and False) else "changes" if history else "resources"
+    subject = "findings" if findings else "changes" if history else "resources"
     if subject == "findings":
         return _findings(w, vocab, names, kinds, provider, conditions, group, counting, limit)
     if subject == "changes":
         return _changes(w, names, qualified, kinds, history or "", conditions, counting, since, since_said, provider)
     if since is not None:
-        conditions.append(Condition(f"n.first_seen >= datetime({_literal(since.isoformat())})",  # type: ignore[attr-defined]
-                                    f"first seen {since_said}"))
+        conditions.append(
+            Condition(
+                f"n.first_seen >= datetime({_literal(since.isoformat())})",  # type: ignore[attr-defined]
+                f"first seen {since_said}",
+            )
+        )
     if ports:
         w.take_any(["open", "to the internet", "to the world", "from anywhere", "or", "allow", "with"])
         for word in ("internet", "world", "anywhere", "open", "allow", "exposed", "expose"):
@@ -630,8 +667,24 @@ def _inventory(
     if unused and not kinds and not saving:
         return _decline("say what kind of resource should be unused (e.g. 'unattached volumes')")
     if saving:
-        for x in ("money", "where", "possible", "potential", "cut", "could", "can", "opportunities", "opportunity",
-                  "monthly", "month", "per month", "a month", "we", "our", "how"):
+        for x in (
+            "money",
+            "where",
+            "possible",
+            "potential",
+            "cut",
+            "could",
+            "can",
+            "opportunities",
+            "opportunity",
+            "monthly",
+            "month",
+            "per month",
+            "a month",
+            "we",
+            "our",
+            "how",
+        ):
             w.take_any([x])
     if saving or (unused and kinds & {"ElasticIP", "LoadBalancer"}):
         rule = None
@@ -645,8 +698,21 @@ def _inventory(
         conditions.append(Condition(_unused(kinds), "unattached"))
     conditions += _posture(w, kinds or frozenset(), negated)
     if cost:
-        for x in ("month", "monthly", "estimated", "estimate", "per month", "a month", "us", "usd", "dollars", "we",
-                  "does", "do", "our"):
+        for x in (
+            "month",
+            "monthly",
+            "estimated",
+            "estimate",
+            "per month",
+            "a month",
+            "us",
+            "usd",
+            "dollars",
+            "we",
+            "does",
+            "do",
+            "our",
+        ):
             w.take_any([x])
     hop: Hop | None = None
     target: Named | None = None
@@ -673,22 +739,38 @@ def _inventory(
         return Reading("cost_of", target=target)
     if cost:
         if group:
-            return Reading("sum_cost", kinds=labels, kind_words=said, conditions=tuple(conditions), group=group,
-                           hop=hop)
+            return Reading(
+                "sum_cost", kinds=labels, kind_words=said, conditions=tuple(conditions), group=group, hop=hop
+            )
         if most or limit is not None:
-            return Reading("top", kinds=labels, kind_words=said, conditions=tuple(conditions), limit=limit or 10,
-                           hop=hop)
+            return Reading(
+                "top", kinds=labels, kind_words=said, conditions=tuple(conditions), limit=limit or 10, hop=hop
+            )
         return Reading("sum_cost", kinds=labels, kind_words=said, conditions=tuple(conditions), hop=hop)
     if group:
-        return Reading("group", kinds=labels, kind_words=said, conditions=tuple(conditions), group=group,
-                       limit=limit or (1 if most else None), hop=hop)
+        return Reading(
+            "group",
+            kinds=labels,
+            kind_words=said,
+            conditions=tuple(conditions),
+            group=group,
+            limit=limit or (1 if most else None),
+            hop=hop,
+        )
     if most and not counting:
-        return _decline("say what to rank by (e.g. 'the 5 most expensive resources' or 'which region has the most "
-                        "resources')")
+        return _decline(
+            "say what to rank by (e.g. 'the 5 most expensive resources' or 'which region has the most resources')"
+        )
     if not labels and not conditions and not hop and not counting and not w.has("resources"):
         return _decline("I could not tell what to look for; name a kind of resource (e.g. 'list the S3 buckets')")
-    return Reading("count" if counting else "list", kinds=labels, kind_words=said, conditions=tuple(conditions),
-                   hop=hop, limit=limit)
+    return Reading(
+        "count" if counting else "list",
+        kinds=labels,
+        kind_words=said,
+        conditions=tuple(conditions),
+        hop=hop,
+        limit=limit,
+    )
 
 
 def _unused(kinds: frozenset[str]) -> str:
@@ -704,9 +786,20 @@ def _unused(kinds: frozenset[str]) -> str:
 
 
 _HINTS = {
-    "use": "USES_", "uses": "USES_", "using": "USES_", "used": "USES_", "encrypts": "ENCRYPTED_BY",
-    "encrypted": "ENCRYPTED_BY", "encrypt": "ENCRYPTED_BY", "attached": "ATTACHED", "behind": "TARGETS",
-    "target": "TARGETS", "targets": "TARGETS", "run": "RUNS_AS", "runs": "RUNS_AS", "protect": "MEMBER_OF_SECURITY",
+    "use": "USES_",
+    "uses": "USES_",
+    "using": "USES_",
+    "used": "USES_",
+    "encrypts": "ENCRYPTED_BY",
+    "encrypted": "ENCRYPTED_BY",
+    "encrypt": "ENCRYPTED_BY",
+    "attached": "ATTACHED",
+    "behind": "TARGETS",
+    "target": "TARGETS",
+    "targets": "TARGETS",
+    "run": "RUNS_AS",
+    "runs": "RUNS_AS",
+    "protect": "MEMBER_OF_SECURITY",
     "member": "MEMBER_OF",
 }
 
@@ -715,7 +808,8 @@ def _hop(w: _Words, kinds: frozenset[str], name: _Name, anchor_kinds: frozenset[
     hints = [(i, _HINTS[x]) for i, x in enumerate(w.words) if x in _HINTS and w.free(i)]
     inside = any(w.words[i] in {"in", "inside", "within"} and i + 1 <= name.start for i in range(name.start))
     rels = [
-        r for r in SCHEMA.relationships
+        r
+        for r in SCHEMA.relationships
         if (r.source in anchor_kinds and (not kinds or r.target in kinds))
         or (r.target in anchor_kinds and (not kinds or r.source in kinds))
     ]
@@ -736,7 +830,7 @@ def _hop(w: _Words, kinds: frozenset[str], name: _Name, anchor_kinds: frozenset[
         return Decline(f"nothing in the schema links {_kind_said(sorted(kinds))} to {name.text}")
     if outgoing is None:
         directions = {r.source in anchor_kinds for r in chosen}
-        outgoing = None if len(directions) > 1 else (False if directions == {True} else True)
+        outgoing = None if len(directions) > 1 else directions != {True}
     return Hop(tuple(sorted({r.type for r in chosen})), tuple(sorted(anchor_kinds)), name.nodes[0].name, outgoing)
 
 
@@ -753,8 +847,13 @@ def _ports(w: _Words, kinds: frozenset[str], provider: str | None) -> Reading | 
     )
     if provider:
         conditions.append(Condition(f"n.provider = {_literal(provider)}", f"in {provider}"))
-    return Reading("list", subject="findings", kind_words="network rules opening admin ports",
-                   conditions=tuple(conditions), group=("resource",))
+    return Reading(
+        "list",
+        subject="findings",
+        kind_words="network rules opening admin ports",
+        conditions=tuple(conditions),
+        group=("resource",),
+    )
 
 
 def _findings(
@@ -780,8 +879,12 @@ def _findings(
     w.take_any(["severity"])
     w.take_any(["security"])
     if kinds:
-        out.append(Condition(f"n.resource_kind IN [{', '.join(_literal(k) for k in sorted(kinds))}]",
-                             f"on {_kind_said(sorted(kinds))}"))
+        out.append(
+            Condition(
+                f"n.resource_kind IN [{', '.join(_literal(k) for k in sorted(kinds))}]",
+                f"on {_kind_said(sorted(kinds))}",
+            )
+        )
     for name in names:
         out.append(Condition(f"n.resource_name = {_literal(name.nodes[0].name)}", f"on {name.text}"))
     for x in ("on", "of", "for", "does", "have", "has"):
@@ -790,8 +893,7 @@ def _findings(
     if left:
         return _decline(f"I do not know what '{' '.join(left)}' means here")
     intent: Intent = "group" if group else "count" if counting else "list"
-    return Reading(intent, subject="findings", kind_words="findings", conditions=tuple(out), group=group,
-                   limit=limit)
+    return Reading(intent, subject="findings", kind_words="findings", conditions=tuple(out), group=group, limit=limit)
 
 
 def _changes(
@@ -806,8 +908,13 @@ def _changes(
     since_said: str,
     provider: str | None,
 ) -> Reading | Clarify | Decline:
-    change = {"created": "created", "new": "created", "added": "created", "deleted": "deleted",
-              "removed": "deleted"}.get(word)
+    change = {
+        "created": "created",
+        "new": "created",
+        "added": "created",
+        "deleted": "deleted",
+        "removed": "deleted",
+    }.get(word)
     for x in ("on", "of", "to", "was", "were", "since", "recently"):
         w.take_any([x])
     if names and since is None:
@@ -820,15 +927,27 @@ def _changes(
     left = w.left()
     if left:
         return _decline(f"I do not know what '{' '.join(left)}' means here")
-    out = [Condition(c.cypher.replace("n.region", "n.resource_region").replace("n.account", "n.resource_account"),
-                     c.said) for c in conditions if not c.cypher.startswith(("n.provider", "'"))]
+    out = [
+        Condition(c.cypher.replace("n.region", "n.resource_region").replace("n.account", "n.resource_account"), c.said)
+        for c in conditions
+        if not c.cypher.startswith(("n.provider", "'"))
+    ]
     if kinds:
-        out.append(Condition(f"n.resource_kind IN [{', '.join(_literal(k) for k in sorted(kinds))}]",
-                             _kind_said(sorted(kinds))))
+        out.append(
+            Condition(
+                f"n.resource_kind IN [{', '.join(_literal(k) for k in sorted(kinds))}]", _kind_said(sorted(kinds))
+            )
+        )
     if change:
         out.append(Condition(f"n.change = {_literal(change)}", change))
-    reading = Reading("count" if counting else "list", subject="changes", kinds=tuple(sorted(kinds)),
-                      kind_words=_kind_said(sorted(kinds)), conditions=tuple(out), change=change)
+    reading = Reading(
+        "count" if counting else "list",
+        subject="changes",
+        kinds=tuple(sorted(kinds)),
+        kind_words=_kind_said(sorted(kinds)),
+        conditions=tuple(out),
+        change=change,
+    )
     if since is not None:
         reading = replace(reading, since=since, since_said=since_said)  # type: ignore[arg-type]
     if not counting and not kinds:

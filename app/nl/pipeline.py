@@ -176,11 +176,27 @@ def _parsed(svc: NLServices, question: str) -> semantic.Parsed:
 def _from_parser(svc: NLServices, question: str, parsed: semantic.Parsed, warnings: tuple[str, ...] = ()) -> Answer:
     cap = svc.settings.llm.row_cap
     if parsed.outcome == "clarify":
-        return Answer(question, parsed.summary, "", (), "clarify", warnings, understood=parsed.understood,
-                      candidates=parsed.candidates)
+        return Answer(
+            question,
+            parsed.summary,
+            "",
+            (),
+            "clarify",
+            warnings,
+            understood=parsed.understood,
+            candidates=parsed.candidates,
+        )
     if parsed.outcome == "decline":
-        return Answer(question, parsed.summary, "", (), "degraded", warnings, understood=parsed.understood,
-                      suggestions=parsed.suggestions)
+        return Answer(
+            question,
+            parsed.summary,
+            "",
+            (),
+            "degraded",
+            warnings,
+            understood=parsed.understood,
+            suggestions=parsed.suggestions,
+        )
     return Answer(
         question,
         parsed.summary,
@@ -199,7 +215,9 @@ def _early(svc: NLServices, question: str, caller: Caller) -> Answer | _Ready:
     if parsed.outcome == "clarify" or svc.llm is None:
         answer = _from_parser(svc, question, parsed)
         if answer.path == "degraded":
-            answer = replace(answer, answer=answer.answer + " No LLM is configured to try it (set AIDISCOVER_LLM_API_KEY).")
+            answer = replace(
+                answer, answer=answer.answer + " No LLM is configured to try it (set AIDISCOVER_LLM_API_KEY)."
+            )
         return answer
     if svc.cache is not None:
         cached = svc.cache.get(question, caller.role)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -81,9 +82,19 @@ def nearest_questions(question: str, k: int = 3) -> tuple[str, ...]:
     return tuple(picked)
 
 
+def _rows(items: Iterable[Row]) -> tuple[Row, ...]:
+    return tuple(items)
+
+
 def _named_row(n: Named) -> Row:
-    return {"id": n.id, "kind": n.kind, "name": n.name, "provider": n.provider, "account": n.account,
-            "region": n.region}
+    return {
+        "id": n.id,
+        "kind": n.kind,
+        "name": n.name,
+        "provider": n.provider,
+        "account": n.account,
+        "region": n.region,
+    }
 
 
 def _say(n: Named) -> str:
@@ -99,10 +110,14 @@ def answer(graph: Graph, question: str, settings: Settings) -> Parsed:
     """The parser's answer to ``question`` (see the module doc)."""
     reading = parse(question, vocabulary(graph))
     if isinstance(reading, Decline):
-        return Parsed("decline", f"declined: {reading.why}", f"I cannot answer this: {reading.why}.",
-                      suggestions=nearest_questions(question))
+        return Parsed(
+            "decline",
+            f"declined: {reading.why}",
+            f"I cannot answer this: {reading.why}.",
+            suggestions=nearest_questions(question),
+        )
     if isinstance(reading, Clarify):
-        rows = tuple(_named_row(n) for n in reading.candidates)
+        rows = _rows(_named_row(n) for n in reading.candidates)
         text = f"'{reading.name}' names {len(rows)} resources; which one do you mean? " + "; ".join(
             _say(n) for n in reading.candidates[:10]
         )
@@ -115,10 +130,17 @@ def answer(graph: Graph, question: str, settings: Settings) -> Parsed:
             f"MATCH (n:Resource) WHERE n.id = {gate_literal(reading.target.id)} "
             "RETURN n.name AS name, n.kind AS kind, n.monthly_cost_usd AS usd"
         )
-        return _run(graph, settings, reading_text, cypher, lambda rows: (
-            f"{reading.target.name} costs about {float(rows[0]['usd'] or 0):.2f} USD a month."  # type: ignore[union-attr,arg-type]
-            if rows and rows[0].get("usd") is not None else "No cost estimate for it yet."
-        ))
+        return _run(
+            graph,
+            settings,
+            reading_text,
+            cypher,
+            lambda rows: (
+                f"{reading.target.name} costs about {float(rows[0]['usd'] or 0):.2f} USD a month."
+                if rows and rows[0].get("usd") is not None
+                else "No cost estimate for it yet."
+            ),
+        )
     cypher = cypher_of(reading, settings.llm.row_cap)
     said = understood(reading)
     return _run(graph, settings, said, cypher, lambda rows: _summary(reading, rows))
@@ -156,38 +178,46 @@ def _analysis(graph: Graph, reading: Reading, settings: Settings) -> Parsed:
     t = reading.target
     if reading.intent == "exposure":
         if t is not None:
-            paths = exposure_paths(graph, resource_id=t.id)
+            paths = list(exposure_paths(graph, resource_id=t.id))
             said, call = f"the internet exposure of {_say(t)}", f"queries.exposure.exposure_paths(resource_id={t.id!r})"
         else:
-            paths = exposure_paths(graph, provider=reading.provider)
+            paths = list(exposure_paths(graph, provider=reading.provider))
             if reading.kinds:
                 paths = [p for p in paths if p.resource.kind in reading.kinds]
             where = f" in {reading.provider}" if reading.provider else ""
-            said, call = f"what is reachable from the internet{where}", (
-                f"queries.exposure.exposure_paths(provider={reading.provider!r})"
+            said, call = (
+                f"what is reachable from the internet{where}",
+                (f"queries.exposure.exposure_paths(provider={reading.provider!r})"),
             )
-        rows = tuple(
-            {"id": p.resource.id, "name": p.resource.name, "kind": p.resource.kind, "ports": p.ports_text,
-             "hops": len(p.hops)} for p in paths
+        rows = _rows(
+            {
+                "id": p.resource.id,
+                "name": p.resource.name,
+                "kind": p.resource.kind,
+                "ports": p.ports_text,
+                "hops": len(p.hops),
+            }
+            for p in paths
         )
-        text = f"{len({r['id'] for r in rows})} resource(s) reachable from the internet: {_names(rows)}." if rows else (
-            "Nothing is reachable from the internet."
+        text = (
+            f"{len({r['id'] for r in rows})} resource(s) reachable from the internet: {_names(rows)}."
+            if rows
+            else ("Nothing is reachable from the internet.")
         )
         return Parsed("answer", said, f"{text} (I looked up {said}.)", call, rows)
     if reading.intent in {"blast", "dependencies"} and t is not None:
         if reading.intent == "blast":
             radius = blast_radius(graph, t.id)
             nodes, truncated = radius.nodes, radius.truncated
-            said, call = f"the blast radius of {_say(t)} (what depends on it)", (
-                f"queries.blast.blast_radius({t.id!r})"
+            said, call = (
+                f"the blast radius of {_say(t)} (what depends on it)",
+                (f"queries.blast.blast_radius({t.id!r})"),
             )
         else:
             result = dependencies(graph, t.id, "DEPENDENCIES")
             nodes, truncated = result.nodes, result.truncated
             said, call = f"what {_say(t)} depends on", f"queries.blast.dependencies({t.id!r}, 'DEPENDENCIES')"
-        rows = tuple(
-            {"id": r.node.id, "name": r.node.name, "kind": r.node.kind, "distance": r.distance} for r in nodes
-        )
+        rows = _rows({"id": r.node.id, "name": r.node.name, "kind": r.node.kind, "distance": r.distance} for r in nodes)
         text = f"{len(rows)} resource(s): {_names(rows)}." if rows else "Nothing."
         return Parsed("answer", said, f"{text} (I looked up {said}.)", call, rows, truncated)
     if reading.intent == "path" and t is not None and reading.other is not None:
@@ -196,7 +226,7 @@ def _analysis(graph: Graph, reading: Reading, settings: Settings) -> Parsed:
         call = f"queries.paths.shortest_path({t.id!r}, {reading.other.id!r})"
         if found is None:
             return Parsed("answer", said, f"No path within 8 hops. (I looked up {said}.)", call)
-        rows = tuple({"id": n.id, "name": n.name, "kind": n.kind, "step": i} for i, n in enumerate(found.nodes))
+        rows = _rows({"id": n.id, "name": n.name, "kind": n.kind, "step": i} for i, n in enumerate(found.nodes))
         hops = " -> ".join(f"{n.name or n.id}" for n in found.nodes)
         return Parsed("answer", said, f"{hops}. (I looked up {said}.)", call, rows)
     if reading.intent in {"savings", "savings_total"}:
@@ -207,24 +237,43 @@ def _analysis(graph: Graph, reading: Reading, settings: Settings) -> Parsed:
         if reading.intent == "savings_total":
             total = round(sum(s.monthly_saving_usd for s in items), 2)
             said = "the total of the savings advice"
-            return Parsed("answer", said, f"About {total:,.2f} USD a month could be saved. (I summed {said}.)",
-                          "queries.cost.savings.savings()", ({"usd": total, "items": len(items)},))
+            return Parsed(
+                "answer",
+                said,
+                f"About {total:,.2f} USD a month could be saved. (I summed {said}.)",
+                "queries.cost.savings.savings()",
+                _rows([{"usd": total, "items": len(items)}]),
+            )
         items = items[: reading.limit] if reading.limit else items
-        rows = tuple(
-            {"id": s.resource_id, "name": s.name, "kind": s.kind, "rule": s.rule, "monthly_saving_usd":
-             s.monthly_saving_usd, "reasoning": s.reasoning} for s in items
+        rows = _rows(
+            {
+                "id": s.resource_id,
+                "name": s.name,
+                "kind": s.kind,
+                "rule": s.rule,
+                "monthly_saving_usd": s.monthly_saving_usd,
+                "reasoning": s.reasoning,
+            }
+            for s in items
         )
-        said = "the savings advice" + (f" ({reading.rule})" if reading.rule else "") + (
-            f", top {reading.limit}" if reading.limit else "")
+        said = (
+            "the savings advice"
+            + (f" ({reading.rule})" if reading.rule else "")
+            + (f", top {reading.limit}" if reading.limit else "")
+        )
         text = "; ".join(f"{r['name']}: {r['monthly_saving_usd']} USD/month ({r['rule']})" for r in rows[:8])
-        return Parsed("answer", said, f"{text or 'No savings found.'} (I listed {said}.)",
-                      "queries.cost.savings.savings()", rows)
+        return Parsed(
+            "answer", said, f"{text or 'No savings found.'} (I listed {said}.)", "queries.cost.savings.savings()", rows
+        )
     if reading.intent == "history_of" and t is not None:
         records = resource_history(graph, t.id)
-        rows = tuple({"change": r.change, "at": r.at.isoformat(), "job_id": r.job_id,
-                      "properties": len(r.properties)} for r in records)
+        rows = _rows(
+            {"change": r.change, "at": r.at.isoformat(), "job_id": r.job_id, "properties": len(r.properties)}
+            for r in records
+        )
         said = f"the change history of {_say(t)}"
         text = "; ".join(f"{r['change']} at {r['at']}" for r in rows[:8]) or "No recorded changes."
-        return Parsed("answer", said, f"{text}. (I looked up {said}.)",
-                      f"queries.history.resource_history({t.id!r})", rows)
+        return Parsed(
+            "answer", said, f"{text}. (I looked up {said}.)", f"queries.history.resource_history({t.id!r})", rows
+        )
     return Parsed("decline", "declined", "I cannot answer this.", suggestions=nearest_questions(reading.intent))

@@ -88,8 +88,10 @@ def kind_phrases(schema: Schema = SCHEMA) -> dict[str, frozenset[str]]:
     return {phrase: frozenset(labels & resources) for phrase, labels in out.items() if labels & resources}
 
 
-_NAMES = "MATCH (n:Resource) RETURN n.id AS id, n.kind AS kind, n.name AS name, n.provider AS provider, " \
+_NAMES = (
+    "MATCH (n:Resource) RETURN n.id AS id, n.kind AS kind, n.name AS name, n.provider AS provider, "
     "n.account AS account, n.region AS region, n.tags AS tags"
+)
 _VALUES = (
     "MATCH (n:Resource) UNWIND [p IN $props WHERE n[p] IS NOT NULL | [p, toString(n[p])]] AS pv "
     "RETURN DISTINCT n.kind AS kind, pv[0] AS prop, pv[1] AS value"
@@ -106,8 +108,12 @@ def _read(graph: Graph) -> Vocabulary:
     longest = 1
     for r in graph.read(_NAMES):
         named = Named(
-            str(r["id"]), str(r["kind"]), str(r["name"] or ""), str(r["provider"] or ""),
-            str(r["account"] or ""), str(r["region"] or ""),
+            str(r["id"]),
+            str(r["kind"]),
+            str(r["name"] or ""),
+            str(r["provider"] or ""),
+            str(r["account"] or ""),
+            str(r["region"] or ""),
         )
         names[named.id.lower()].append(named)
         if named.name:

@@ -21,24 +21,199 @@ __all__ = [
 ]
 
 FILLER = frozenset(
-    """
-    a an the all any every each some of in on at for from to with within across into by per about around
-    is are was were be been being do does did done have has had there here exist exists existing currently
-    now right today's what which who whose how many much count counts number numbers total totals list lists
-    show me give tell find display get see please i we our my us you your it its their this that these those
-    can could would should will may might and or , ? . ! ; : - as than then just only also really actually
-    them they one ones resource resources thing things stuff everything anything something items item
-    cloud clouds across overall altogether together whole entire estate inventory environment do we have
-    got own currently kinds kind types many are there belong belongs belonging like
-    """.split()
+    [
+        "a",
+        "an",
+        "the",
+        "all",
+        "any",
+        "every",
+        "each",
+        "some",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "from",
+        "to",
+        "with",
+        "within",
+        "across",
+        "into",
+        "by",
+        "per",
+        "about",
+        "around",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "do",
+        "does",
+        "did",
+        "done",
+        "have",
+        "has",
+        "had",
+        "there",
+        "here",
+        "exist",
+        "exists",
+        "existing",
+        "currently",
+        "now",
+        "right",
+        "today's",
+        "what",
+        "which",
+        "who",
+        "whose",
+        "how",
+        "many",
+        "much",
+        "count",
+        "counts",
+        "number",
+        "numbers",
+        "total",
+        "totals",
+        "list",
+        "lists",
+        "show",
+        "me",
+        "give",
+        "tell",
+        "find",
+        "display",
+        "get",
+        "see",
+        "please",
+        "i",
+        "we",
+        "our",
+        "my",
+        "us",
+        "you",
+        "your",
+        "it",
+        "its",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "can",
+        "could",
+        "would",
+        "should",
+        "will",
+        "may",
+        "might",
+        "and",
+        "or",
+        ",",
+        "?",
+        ".",
+        "!",
+        ";",
+        ":",
+        "-",
+        "as",
+        "than",
+        "then",
+        "just",
+        "only",
+        "also",
+        "really",
+        "actually",
+        "them",
+        "they",
+        "one",
+        "ones",
+        "resource",
+        "resources",
+        "thing",
+        "things",
+        "stuff",
+        "everything",
+        "anything",
+        "something",
+        "items",
+        "item",
+        "cloud",
+        "clouds",
+        "across",
+        "overall",
+        "altogether",
+        "together",
+        "whole",
+        "entire",
+        "estate",
+        "inventory",
+        "environment",
+        "do",
+        "we",
+        "have",
+        "got",
+        "own",
+        "currently",
+        "kinds",
+        "kind",
+        "types",
+        "many",
+        "are",
+        "there",
+        "belong",
+        "belongs",
+        "belonging",
+        "like",
+    ]
 )
 
 WRITE_VERBS = frozenset(
-    """
-    delete remove drop stop start restart terminate kill destroy create make set change update modify rotate
-    enable disable attach detach open close shut reboot scale resize rename tag untag revoke grant apply fix
-    patch deploy launch spin
-    """.split()
+    [
+        "delete",
+        "remove",
+        "drop",
+        "stop",
+        "start",
+        "restart",
+        "terminate",
+        "kill",
+        "destroy",
+        "create",
+        "make",
+        "set",
+        "change",
+        "update",
+        "modify",
+        "rotate",
+        "enable",
+        "disable",
+        "attach",
+        "detach",
+        "open",
+        "close",
+        "shut",
+        "reboot",
+        "scale",
+        "resize",
+        "rename",
+        "tag",
+        "untag",
+        "revoke",
+        "grant",
+        "apply",
+        "fix",
+        "patch",
+        "deploy",
+        "launch",
+        "spin",
+    ]
 )
 
 # words that ask for data discovery does not collect, with the reason said back
@@ -80,13 +255,40 @@ PROVIDERS: dict[str, str] = {
 }
 
 STATES = frozenset(
-    "running stopped stopping pending terminated shutting-down available in-use active deleting failed creating "
-    "ready provisioning suspended deallocated".split()
+    [
+        "running",
+        "stopped",
+        "stopping",
+        "pending",
+        "terminated",
+        "shutting-down",
+        "available",
+        "in-use",
+        "active",
+        "deleting",
+        "failed",
+        "creating",
+        "ready",
+        "provisioning",
+        "suspended",
+        "deallocated",
+    ]
 )
 
 NUMBERS: dict[str, int] = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "twenty": 20, "a": 1, "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twenty": 20,
+    "a": 1,
+    "an": 1,
 }
 
 # phrase -> what to group by (a property of the node, or "tag:KEY" filled in by the parser)
@@ -131,7 +333,9 @@ _SPAN = re.compile(
     r" ?(?P<unit>minute|hour|day|week|month)s?\b"
 )
 _SINCE = re.compile(r"\bsince (?P<what>yesterday|today|this morning|last week|" + "|".join(_DAYS) + r")\b")
-_AGO = re.compile(r"\b(?:since )?(?P<n>\d+|an?|one|two|three|four|five|six|seven|ten) (?P<unit>minute|hour|day|week)s? ago\b")
+_AGO = re.compile(
+    r"\b(?:since )?(?P<n>\d+|an?|one|two|three|four|five|six|seven|ten) (?P<unit>minute|hour|day|week)s? ago\b"
+)
 _DATE = re.compile(r"\bsince (?P<date>\d{4}-\d{2}-\d{2}(?:t[\d:.]+z?)?)\b")
 _OTHER = re.compile(r"\b(?P<what>this week|today|yesterday|recently|recent|lately)\b")
 

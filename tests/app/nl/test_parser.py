@@ -104,7 +104,8 @@ def test_a_name_in_several_clouds_is_asked_back_and_a_cloud_or_kind_settles_it()
     in_gcp = read("what depends on orders-db in gcp")
     assert (in_gcp.intent, in_gcp.target and in_gcp.target.id) == ("blast", "db-gcp")
     rds = read("blast radius of the RDS instance orders-db")
-    assert rds.target is not None and rds.target.id == "db-aws"
+    assert rds.target is not None
+    assert rds.target.id == "db-aws"
     needs = read("what does web-1 depend on")
     assert (needs.intent, needs.target and needs.target.id) == ("dependencies", "i-1")
 

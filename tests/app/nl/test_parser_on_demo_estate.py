@@ -56,7 +56,10 @@ def test_a_name_in_two_clouds_is_asked_back_and_a_decline_offers_questions(
     finally:
         client.close()
     assert asked.path == "clarify"
-    assert {(c["kind"], c["provider"]) for c in asked.candidates} == {("RDSInstance", "aws"), ("GCPCloudSQLInstance", "gcp")}
+    assert {(c["kind"], c["provider"]) for c in asked.candidates} == {
+        ("RDSInstance", "aws"),
+        ("GCPCloudSQLInstance", "gcp"),
+    }
     assert "orders-db" in asked.answer
     assert declined.path == "degraded"
     assert "spaceships" in declined.answer

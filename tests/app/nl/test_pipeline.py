@@ -196,4 +196,3 @@ def test_the_parser_answers_when_the_scripted_models_queries_are_refused(
     assert (answer.path, answer.rows) == ("parser", ({"count": 2},))
     assert len(answer.warnings) == 3  # each refused attempt is said
     assert answer.cypher.startswith("MATCH (n:EC2Instance) WHERE n.region = 'us-east-1'")
-
