@@ -1,6 +1,6 @@
 """Words people use for resources, mapped to the schema's labels (and to the properties that answer them).
 
-The prompt lists the glossary entries a question touches; templates use the same entries to read
+The prompt lists the glossary entries a question touches; the parser uses the same entries to read
 "EC2" as ``EC2Instance`` or "buckets" as every provider's bucket label. A test checks every label
 named here is declared in ``graph.schema``.
 """
