@@ -41,6 +41,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli_deps",
     "app.cli_ask",
 )
+# Commands that must start fast: their module alone is imported when the command line names them (the other
+# modules load API, cloud and LLM libraries that `ask` does not need).
+FAST_COMMANDS: dict[str, str] = {"ask": "app.cli_ask"}
 
 
 def _services(settings: Settings, args: argparse.Namespace) -> int:
@@ -109,10 +112,14 @@ def _config(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Every subcommand; or, for a command of ``FAST_COMMANDS``, only that one."""
     parser = argparse.ArgumentParser(prog="aidiscover", description="Multi-cloud resource knowledge graph.")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", required=True)
+    if command in FAST_COMMANDS:
+        importlib.import_module(FAST_COMMANDS[command]).register(sub)
+        return parser
 
     p = sub.add_parser("services", help="start, stop or inspect the local Neo4j and Redis")
     p.add_argument("action", choices=["up", "down", "status"])
@@ -151,7 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    command = next((w for w in words if not w.startswith("-")), None)
+    args = build_parser(command).parse_args(words)
     try:
         settings = load_settings()
         configure_logging("DEBUG" if args.verbose else settings.log.level, settings.log.format)

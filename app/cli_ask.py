@@ -1,4 +1,7 @@
-"""`aidiscover ask "QUESTION"`: the answer, the Cypher behind it, and its rows as a table.
+"""`aidiscover ask "QUESTION"`: the answer, what was understood, the Cypher behind it, and its rows as a table.
+
+Start-up is kept short (`app.cli` imports only this module for `ask`; the pipeline is imported when the
+command runs, and the LLM library only when a model is configured).
 
 aidiscover ask "how many EC2 instances are there?" [--json] [--max-rows N]
 """
@@ -40,12 +43,24 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
     from graph.neo4j.client import Graph
 
     with Graph(settings.neo4j, settings.redis) as graph:
-        answer = pipeline.ask(pipeline.services(graph, settings), " ".join(args.question), user="cli", role="admin")
+        # with no model configured the parser alone answers: no LLM client, cache or budget to set up
+        svc = (
+            pipeline.services(graph, settings)
+            if settings.llm.api_key is not None
+            else pipeline.NLServices(graph, settings, None, None, None)
+        )
+        answer = pipeline.ask(svc, " ".join(args.question), user="cli", role="admin")
     if args.json:
         print(answer.to_json())
         return 0 if answer.path != "degraded" else 1
     print(answer.answer)
     print(f"\n[answered by: {answer.path}]")
+    if answer.understood:
+        print(f"Understood: {answer.understood}")
+    for candidate in answer.candidates:
+        print(f"  - {candidate.get('kind')} {candidate.get('name')}  {candidate.get('id')}")
+    if answer.suggestions:
+        print("Questions I can answer: " + "; ".join(answer.suggestions))
     for warning in answer.warnings:
         print(f"warning: {warning}")
     if answer.cypher:

@@ -44,8 +44,11 @@ Answer = derive(
             "attempts": "LLM bookkeeping: askUsage reports it",
             "cost_usd": "LLM bookkeeping: askUsage reports it",
         },
-        types={"rows": JSON},
-        convert={"rows": lambda rows: list(cast(tuple[object, ...], rows))},
+        types={"rows": JSON, "candidates": JSON},
+        convert={
+            "rows": lambda rows: list(cast(tuple[object, ...], rows)),
+            "candidates": lambda rows: list(cast(tuple[object, ...], rows)),
+        },
     )
 )
 

@@ -1,4 +1,4 @@
-"""Natural-language questions over the graph: templates first, then an LLM through one read-only safety gate.
+"""Natural-language questions over the graph: the semantic parser first, then an LLM through one read-only safety gate.
 
 ``app.nl.pipeline.ask`` is the entry point (GraphQL ``ask``/``askStream`` and ``aidiscover ask`` call it).
 """

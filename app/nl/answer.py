@@ -16,7 +16,7 @@ import secrets
 import unicodedata
 
 from app.nl.gate import JSONValue, Row
-from app.nl.llm import Message
+from app.nl.messages import Message
 
 MAX_VALUE = 160
 MAX_ROWS_IN_PROMPT = 50

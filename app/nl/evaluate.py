@@ -1,10 +1,12 @@
-"""`make eval-nl`: the natural-language pipeline against a question set with reference Cypher.
+"""`make eval-nl`: the natural-language pipeline against question sets.
 
-For every question in ``app/nl/eval_questions.json`` the harness asks the pipeline (templates, then
-the configured LLM endpoint), runs the question's reference Cypher against the same graph, and
-compares the two results order-insensitively (execution accuracy). It also records whether the
-answer executed at all, its latency and the path that produced it, and writes
-``bench/results/nl_eval.json`` (metrics in the benchmark format) and ``bench/results/nl_eval.md``
+By default the question set's development and test splits are asked through GraphQL and scored
+(``app.nl.evaluate_sets``). With ``--questions FILE`` (e.g. ``app/nl/eval_questions.json``), for every
+question of that file the harness asks the pipeline (parser, then the configured LLM endpoint), runs the
+question's reference Cypher against the same graph, and compares the two results order-insensitively
+(execution accuracy). It also records whether the answer executed at all, its latency and the path that
+produced it, and writes ``bench/results/nl_eval.json`` (metrics in the benchmark format) and
+``bench/results/nl_eval.md``
 (the report, one line per question).
 
 Questions may name a resource through a placeholder (``{vpc}``) bound by a ``bind`` query, so the
@@ -188,7 +190,7 @@ def summarise(results: Sequence[EvalResult]) -> dict[str, float]:
         "latency_p95_ms": round(percentile(latencies, 95), 1),
         **{
             f"path_{p}": float(sum(r.path == p for r in results))
-            for p in ("template", "llm", "cache", "degraded", "skipped", "error")
+            for p in ("parser", "clarify", "llm", "cache", "degraded", "skipped", "error")
         },
     }
 
@@ -198,7 +200,7 @@ def _endpoint_label(settings: LlmSettings, scripted: bool) -> str:
     if scripted:
         return "SCRIPTED local server (demonstration of the report format only; no accuracy claim)"
     if settings.api_key is None:
-        return "no LLM configured (templates only)"
+        return "no LLM configured (the parser only)"
     local = " (a local endpoint)" if host in {"127.0.0.1", "localhost", "::1"} else ""
     return f"{settings.model} at {settings.base_url}{local}"
 
@@ -269,15 +271,29 @@ def evaluate_and_report(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="evaluate natural-language answers against reference Cypher")
-    parser.add_argument("--questions", type=Path, default=QUESTIONS)
+    from app.nl import evaluate_sets  # the GraphQL schema is only needed for the question set's splits
+
+    parser = argparse.ArgumentParser(description="evaluate natural-language answers against their references")
+    parser.add_argument("--questions", type=Path, default=None, help="a reference-Cypher file (the older format)")
+    parser.add_argument("--split", choices=evaluate_sets.SPLITS, action="append", help="dev, test (default both)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     settings = load_settings()
     with Graph(settings.neo4j, settings.redis) as graph:
-        evaluate_and_report(graph, settings, load_questions(args.questions), args.out)
-    print((args.out / "nl_eval.md").read_text())
+        if int(graph.read("MATCH (n:Resource) RETURN count(n) AS c")[0]["c"]) == 0:
+            print("the graph is empty: run `make demo` (or `python -m devclouds.demo --no-serve`) first")
+            return 2
+        if args.questions is not None:
+            evaluate_and_report(graph, settings, load_questions(args.questions), args.out)
+            print((args.out / "nl_eval.md").read_text())
+            return 0
+        svc = pipeline.services(graph, settings)
+        if svc.cache is not None:
+            svc.cache.ttl = 0
+        splits = args.split or list(evaluate_sets.SPLITS)
+        results = {split: evaluate_sets.evaluate_split(graph, settings, split) for split in splits}
+        print(evaluate_sets.report(graph, settings, results, _endpoint_label(settings.llm, False), args.out))
     return 0
 
 

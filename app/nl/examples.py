@@ -1,5 +1,9 @@
 """Few-shot question -> Cypher examples for our schema, and their selection by BM25 similarity.
 
+The bank is the examples written here plus the development split of the question set
+(``app/nl/questions/dev.json``: each question whose expected answer is reference Cypher); the test split
+is never shown to a model.
+
 BM25 (Okapi, k1=1.2, b=0.75) over lower-cased word tokens: small, exact, no model to load. Every
 example passes the safety gate and EXPLAINs on Neo4j (tested), so the model is never shown a query
 we would refuse.
@@ -7,10 +11,14 @@ we would refuse.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
+
+DEV_QUESTIONS = Path(__file__).with_name("questions") / "dev.json"
 
 
 @dataclass(frozen=True)
@@ -165,11 +173,19 @@ class BM25:
         return out
 
 
-_INDEX = BM25([tokens(e.question) for e in EXAMPLES])
+def _development_examples(path: Path = DEV_QUESTIONS) -> tuple[Example, ...]:
+    if not path.exists():
+        return ()
+    items = json.loads(path.read_text())
+    return tuple(Example(q["question"], q["expect"]) for q in items if str(q["expect"]).startswith("MATCH"))
+
+
+BANK: tuple[Example, ...] = EXAMPLES + _development_examples()
+_INDEX = BM25([tokens(e.question) for e in BANK])
 
 
 def select(question: str, k: int = 4) -> tuple[Example, ...]:
-    """The ``k`` examples most similar to the question (ties keep bank order), ignoring zero scores."""
+    """The ``k`` examples of the bank most similar to the question (ties keep bank order), ignoring zero scores."""
     scores = _INDEX.scores(tokens(question))
-    ranked = sorted(range(len(EXAMPLES)), key=lambda i: (-scores[i], i))
-    return tuple(EXAMPLES[i] for i in ranked[:k] if scores[i] > 0)
+    ranked = sorted(range(len(BANK)), key=lambda i: (-scores[i], i))
+    return tuple(BANK[i] for i in ranked[:k] if scores[i] > 0)

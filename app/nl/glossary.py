@@ -1,6 +1,6 @@
 """Words people use for resources, mapped to the schema's labels (and to the properties that answer them).
 
-The prompt lists the glossary entries a question touches; templates use the same entries to read
+The prompt lists the glossary entries a question touches; the parser uses the same entries to read
 "EC2" as ``EC2Instance`` or "buckets" as every provider's bucket label. A test checks every label
 named here is declared in ``graph.schema``.
 """
@@ -53,16 +53,25 @@ GLOSSARY: tuple[Term, ...] = (
     ),
     Term(("s3", "s3 bucket"), ("S3Bucket",)),
     Term(("storage account",), ("AzureStorageAccount",)),
-    Term(("vpc", "network", "virtual network", "vnet"), ("VPC", "AzureVirtualNetwork", "GCPNetwork")),
+    Term(("vpc",), ("VPC",)),
+    Term(("network", "virtual network", "vnet"), ("VPC", "AzureVirtualNetwork", "GCPNetwork")),
     Term(("subnet", "subnetwork"), ("Subnet", "AzureSubnet", "GCPSubnetwork")),
     Term(
-        ("security group", "firewall", "nsg", "firewall rule"),
+        ("firewall", "firewall rule"),
         ("SecurityGroup", "AzureNetworkSecurityGroup", "GCPFirewall"),
         "inbound rules: (:SecurityGroup)-[:HAS_RULE]->(:SecurityGroupRule {direction: 'ingress'}), "
         "(:AzureNetworkSecurityGroup)-[:HAS_RULE]->(:AzureSecurityRule)",
     ),
+    Term(("security group", "sg"), ("SecurityGroup",)),
+    Term(("nsg", "network security group"), ("AzureNetworkSecurityGroup",)),
+    Term(("rds", "rds database"), ("RDSInstance", "RDSCluster")),
+    Term(("sql database", "sql db"), ("AzureSqlDatabase", "GCPCloudSQLInstance", "RDSInstance")),
+    Term(("managed disk",), ("AzureDisk",)),
+    Term(("key", "encryption key"), ("KMSKey", "AzureKeyVault")),
+    Term(("box", "machine", "host"), ("EC2Instance", "AzureVirtualMachine", "GCPComputeInstance")),
+    Term(("lambda function",), ("LambdaFunction",)),
     Term(
-        ("database", "db", "rds", "sql"),
+        ("database", "db"),
         (
             "RDSInstance",
             "RDSCluster",
@@ -80,7 +89,7 @@ GLOSSARY: tuple[Term, ...] = (
     Term(("lambda", "function", "serverless function", "cloud function"), ("LambdaFunction", "GCPCloudFunction")),
     Term(("queue", "sqs"), ("SQSQueue",)),
     Term(("topic", "sns"), ("SNSTopic",)),
-    Term(("kms", "kms key", "encryption key"), ("KMSKey",)),
+    Term(("kms", "kms key"), ("KMSKey",)),
     Term(("key vault", "vault"), ("AzureKeyVault",)),
     Term(("secret",), ("SecretsManagerSecret", "AzureKeyVault")),
     Term(("role", "iam role"), ("IAMRole",)),

@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import TypeVar
 
 import openai
 from llama_index.core.base.llms.types import ChatMessage, ChatResponse, MessageRole
@@ -23,21 +23,15 @@ from llama_index.llms.openai_like import OpenAILike
 
 from app.nl.breaker import CircuitBreaker
 from app.nl.budget import Budget
+from app.nl.messages import Message
 from app.observability.metrics import record_llm_call
 from core.errors import LLMError
 from core.settings import LlmSettings
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-Role = Literal["system", "user", "assistant"]
 MAX_RETRY_AFTER = 60.0
 _ROLES = {"system": MessageRole.SYSTEM, "user": MessageRole.USER, "assistant": MessageRole.ASSISTANT}
-
-
-@dataclass(frozen=True)
-class Message:
-    role: Role
-    content: str
 
 
 @dataclass(frozen=True)

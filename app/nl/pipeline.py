@@ -1,12 +1,18 @@
-"""A question in, an answer with its evidence out: template -> cache -> LLM (gated, self-correcting) -> degraded.
+"""A question in, an answer with its evidence out: parser -> cache -> LLM (gated, self-correcting) -> parser's
+answer -> degraded.
 
-Every :class:`Answer` carries the Cypher that produced its rows, the rows (capped) and the ``path``:
+Every :class:`Answer` carries the Cypher that produced its rows, the rows (capped), what was understood and
+the ``path``:
 
-- ``template``  an intent template matched (no LLM involved);
+- ``parser``    the semantic parser (``app.nl.semantic``) read the question and answered it, with no LLM
+  configured (or the LLM unavailable, or its queries refused or failing);
+- ``clarify``   a name in the question means several resources: the answer lists them as ``candidates``
+  and asks which one (whatever the LLM);
 - ``cache``     the same question (normalised) was answered by the LLM path within the cache TTL;
 - ``llm``       the model wrote Cypher, the gate accepted it, Neo4j ran it read-only, the model summarised;
-- ``degraded``  nothing could answer (no LLM configured, circuit open, endpoint failing, or three
-  refused / failing queries); the answer says why and what to do.
+  the parser's reading of the question went with it as a hint;
+- ``degraded``  nothing could answer (the parser declined and no LLM could); the answer says why and
+  ``suggestions`` holds the nearest questions that can be answered.
 
 The model's Cypher gets up to two self-correction rounds: the gate's refusal or Neo4j's error is
 sent back to the model with the failed query. The caller sees the gate's reasons, but of a Neo4j error
@@ -21,17 +27,12 @@ import logging
 import threading
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import redis
-
-from app.nl import audit, examples, gate, scope, templates
+from app.nl import audit, examples, gate, scope, semantic
 from app.nl.answer import plain_summary, summary_messages
-from app.nl.breaker import CircuitBreaker
-from app.nl.budget import Budget
-from app.nl.cache import AnswerCache
 from app.nl.gate import Row
-from app.nl.llm import LLMClient, Message
+from app.nl.messages import Message
 from app.nl.prompt import generation_messages, retry_message
 from core import context
 from core.errors import GeneratedQueryError, GraphError, LLMError, QueryInputError, ServiceError, UnsafeCypherError
@@ -39,8 +40,14 @@ from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.schema import SCHEMA
 
+if TYPE_CHECKING:
+    from app.nl.breaker import CircuitBreaker
+    from app.nl.budget import Budget
+    from app.nl.cache import AnswerCache
+    from app.nl.llm import LLMClient
+
 log = logging.getLogger(__name__)
-Path = Literal["template", "llm", "cache", "degraded"]
+Path = Literal["parser", "clarify", "llm", "cache", "degraded"]
 MAX_QUESTION = 500
 SELF_CORRECTIONS = 2
 
@@ -53,13 +60,22 @@ class Answer:
     answer: str = field(metadata={"doc": "The summary (written from the rows, which are treated as data)."})
     cypher: str = field(metadata={"doc": "The Cypher that produced the rows (as run, after the safety gate)."})
     rows: tuple[Row, ...] = field(metadata={"doc": "The rows, capped at AIDISCOVER_NL_ROW_CAP."})
-    path: Path = field(metadata={"doc": "Who answered: template, llm, cache or degraded."})
+    path: Path = field(metadata={"doc": "Who answered: parser, clarify, llm, cache or degraded."})
     warnings: tuple[str, ...] = field(
         default=(), metadata={"doc": "Corrections made, refused attempts, fallbacks taken."}
     )
     truncated: bool = field(default=False, metadata={"doc": "More rows existed than the cap."})
     attempts: int = 0
     cost_usd: float = 0.0
+    understood: str = field(
+        default="", metadata={"doc": "What the parser understood (e.g. 'counted EC2Instance where state = running')."}
+    )
+    candidates: tuple[Row, ...] = field(
+        default=(), metadata={"doc": "When a name means several resources: each of them (id, kind, name, ...)."}
+    )
+    suggestions: tuple[str, ...] = field(
+        default=(), metadata={"doc": "When the question cannot be answered: the nearest questions that can."}
+    )
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -67,8 +83,8 @@ class Answer:
     @classmethod
     def from_json(cls, text: str) -> Answer:
         data = json.loads(text)
-        data["rows"] = tuple(data["rows"])
-        data["warnings"] = tuple(data["warnings"])
+        for key in ("rows", "warnings", "candidates", "suggestions"):
+            data[key] = tuple(data.get(key, ()))
         return cls(**data)
 
 
@@ -84,25 +100,38 @@ class NLServices:
     observer: list[str] | None = field(default=None)  # every text sent to Neo4j by the gate (tests)
 
 
-_shared: dict[tuple[str, str, str, bool], tuple[LLMClient, AnswerCache, Budget]] = {}
+_shared: dict[tuple[str, str, str, bool], tuple[LLMClient | None, AnswerCache, Budget]] = {}
 _shared_lock = threading.Lock()
 
 
 def services(graph: Graph, settings: Settings) -> NLServices:
     """The process-wide LLM client, cache and budget for these settings, around ``graph``."""
+    # imported here, not at the top: answering with no model (`aidiscover ask`) needs none of these
+    import redis
+
+    from app.nl.breaker import CircuitBreaker
+    from app.nl.budget import Budget
+    from app.nl.cache import AnswerCache
+
     key = (settings.llm.base_url, settings.llm.model, settings.redis.url, settings.llm.api_key is not None)
     with _shared_lock:
         if key not in _shared:
             client = redis.Redis.from_url(settings.redis.url, socket_timeout=2.0)
             budget = Budget(client, settings.llm)
             breaker = CircuitBreaker(settings.llm.breaker_failures, settings.llm.breaker_seconds)
-            _shared[key] = (
-                LLMClient(settings.llm, breaker, budget),
-                AnswerCache(client, settings.llm.cache_ttl),
-                budget,
-            )
+            _shared[key] = (_client(settings, breaker, budget), AnswerCache(client, settings.llm.cache_ttl), budget)
         llm, cache, budget = _shared[key]
-    return NLServices(graph, settings, llm if llm.configured else None, cache, budget)
+    return NLServices(graph, settings, llm if llm is not None and llm.configured else None, cache, budget)
+
+
+def _client(settings: Settings, breaker: CircuitBreaker, budget: Budget) -> LLMClient | None:
+    """The LLM client, or None with no model configured. Imported here, not at the top: the LLM library takes
+    seconds to load, and `aidiscover ask` with no model must answer in well under one."""
+    if settings.llm.api_key is None:
+        return None
+    from app.nl.llm import LLMClient
+
+    return LLMClient(settings.llm, breaker, budget)
 
 
 @dataclass(frozen=True)
@@ -124,6 +153,7 @@ class _Ready:
     warnings: tuple[str, ...]
     attempts: int
     cost: float
+    understood: str = ""
 
 
 def _check(question: str) -> str:
@@ -135,36 +165,81 @@ def _check(question: str) -> str:
     return text
 
 
-def _early(svc: NLServices, question: str, caller: Caller) -> Answer | _Ready:
-    """Everything before the summary: template, cache, degraded, or rows from the gated LLM query."""
-    template = templates.match(svc.graph, question)
-    if template is not None:
+def _parsed(svc: NLServices, question: str) -> semantic.Parsed:
+    try:
+        return semantic.answer(svc.graph, question, svc.settings)
+    except (UnsafeCypherError, GraphError, QueryInputError) as exc:  # the parser's own query failed: decline
+        log.warning("the parser's query for %r failed: %s", question, exc)
+        return semantic.Parsed("decline", "declined: the parser's query failed", f"I cannot answer this: {exc}.")
+
+
+def _from_parser(svc: NLServices, question: str, parsed: semantic.Parsed, warnings: tuple[str, ...] = ()) -> Answer:
+    cap = svc.settings.llm.row_cap
+    if parsed.outcome == "clarify":
         return Answer(
             question,
-            template.summary,
-            template.cypher,
-            template.rows[: svc.settings.llm.row_cap],
-            "template",
-            template.warnings,
-            len(template.rows) > svc.settings.llm.row_cap,
+            parsed.summary,
+            "",
+            (),
+            "clarify",
+            warnings,
+            understood=parsed.understood,
+            candidates=parsed.candidates,
         )
+    if parsed.outcome == "decline":
+        return Answer(
+            question,
+            parsed.summary,
+            "",
+            (),
+            "degraded",
+            warnings,
+            understood=parsed.understood,
+            suggestions=parsed.suggestions,
+        )
+    return Answer(
+        question,
+        parsed.summary,
+        parsed.cypher,
+        parsed.rows[:cap],
+        "parser",
+        warnings,
+        parsed.truncated or len(parsed.rows) > cap,
+        understood=parsed.understood,
+    )
+
+
+def _early(svc: NLServices, question: str, caller: Caller) -> Answer | _Ready:
+    """Everything before the summary: parser, cache, LLM (with the parser's reading as a hint), fallbacks."""
+    parsed = _parsed(svc, question)
+    if parsed.outcome == "clarify" or svc.llm is None:
+        answer = _from_parser(svc, question, parsed)
+        if answer.path == "degraded":
+            answer = replace(
+                answer, answer=answer.answer + " No LLM is configured to try it (set AIDISCOVER_LLM_API_KEY)."
+            )
+        return answer
     if svc.cache is not None:
         cached = svc.cache.get(question, caller.role)
         if cached is not None:
             return replace(Answer.from_json(cached), path="cache", cost_usd=0.0)
-    if svc.llm is None:
-        return _degraded(
-            question,
-            "no template matches this question and no LLM is configured "
-            "(set AIDISCOVER_LLM_API_KEY); try e.g. 'how many EC2 instances are there?'",
-        )
     if svc.llm.breaker.state == "open":
-        return _degraded(
-            question,
-            "the LLM is unavailable (circuit open after repeated failures) and no "
-            "template matches; try again in a few minutes or ask a template question",
+        note = "the LLM is unavailable (circuit open after repeated failures)"
+        if parsed.outcome == "answer":
+            return _from_parser(svc, question, parsed, (note,))
+        return replace(
+            _degraded(question, f"{note} and the question is not one the parser reads; try again in a few minutes"),
+            suggestions=parsed.suggestions,
+            understood=parsed.understood,
         )
-    return _generate(svc, question, caller)
+    generated = _generate(svc, question, caller, parsed)
+    if isinstance(generated, Answer) and generated.path == "degraded":
+        if parsed.outcome == "answer":  # the model failed; the parser's reading answers
+            return _from_parser(svc, question, parsed, generated.warnings)
+        return replace(generated, suggestions=parsed.suggestions, understood=parsed.understood)
+    if isinstance(generated, _Ready):
+        return replace(generated, understood=parsed.understood if parsed.outcome == "answer" else "")
+    return generated
 
 
 def _degraded(question: str, why: str, cypher: str = "", warnings: tuple[str, ...] = ()) -> Answer:
@@ -178,11 +253,20 @@ def _shown(exc: UnsafeCypherError | GraphError) -> str:
     return str(exc)
 
 
-def _generate(svc: NLServices, question: str, caller: Caller) -> Answer | _Ready:
+def _hint(parsed: semantic.Parsed) -> str | None:
+    """The parser's reading for the model: what it understood and its Cypher (words of the question mapped to
+    the schema; never text read from the graph)."""
+    if parsed.outcome != "answer":
+        return None
+    cypher = parsed.cypher if parsed.cypher.startswith("MATCH") else ""
+    return parsed.understood + (f"\n{cypher}" if cypher else "")
+
+
+def _generate(svc: NLServices, question: str, caller: Caller, parsed: semantic.Parsed) -> Answer | _Ready:
     assert svc.llm is not None
     messages = [
         Message(role, content)  # type: ignore[arg-type]
-        for role, content in generation_messages(question, examples.select(question), SCHEMA)
+        for role, content in generation_messages(question, examples.select(question), SCHEMA, _hint(parsed))
     ]
     errors: list[str] = []
     cost = 0.0
@@ -290,6 +374,7 @@ def _finish(
         ready.truncated,
         ready.attempts,
         round(total, 9),
+        understood=ready.understood,
     )
     if svc.budget is not None:
         svc.budget.check_request(caller.name, total)

@@ -63,13 +63,19 @@ def schema_text(labels: Sequence[str], schema: Schema = SCHEMA) -> str:
 
 
 def generation_messages(
-    question: str, examples: Sequence[Example], schema: Schema = SCHEMA
+    question: str, examples: Sequence[Example], schema: Schema = SCHEMA, hint: str | None = None
 ) -> tuple[tuple[str, str], ...]:
-    """(role, content) pairs: system rules + schema + glossary notes, the examples, then the question."""
+    """(role, content) pairs: system rules + schema + glossary notes, the examples, then the question (with the
+    rule-based parser's reading as a hint when it has one)."""
     notes = [f"- {', '.join(t.words)}: {t.note or 'labels ' + ', '.join(t.labels)}" for t in terms_in(question)]
     system = RULES + "\n\n" + schema_text(focus_labels(question, schema), schema)
     if notes:
         system += "\nGlossary:\n" + "\n".join(notes)
+    if hint:
+        system += (
+            "\nA rule-based parser read the user's last question as follows (a hint; it may be wrong or "
+            "incomplete):\n" + hint
+        )
     messages: list[tuple[str, str]] = [("system", system)]
     for example in examples:
         messages += [("user", example.question), ("assistant", example.cypher)]

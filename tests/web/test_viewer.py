@@ -199,12 +199,16 @@ def test_an_exposure_path_is_shown_with_each_hops_rule_and_port(page: Page, site
 def test_a_chat_answer_is_rendered_with_its_cypher_and_drawn(page: Page, site: Site) -> None:
     sign_in_with_key(page, site)
     question = "which buckets are public"
-    api = site.gql("query($q: String!) { ask(question: $q) { answer cypher path rows } }", {"q": question})["ask"]
-    assert api["path"] == "template"  # no LLM configured: the template path answers
+    api = site.gql("query($q: String!) { ask(question: $q) { answer cypher path rows understood } }", {"q": question})[
+        "ask"
+    ]
+    assert api["path"] == "parser"  # no LLM configured: the parser answers
     page.click("#nav-chat")
+    assert page.locator("#chat-examples li").count() >= 5  # the chat lists questions it can answer
     page.fill("#chat-question", question)
     page.click("#chat-ask")
     page.wait_for_selector("#chat-answer")
+    assert page.inner_text("#chat-understood") == f"Understood: {api['understood']}"
     assert page.inner_text("#chat-answer") == api["answer"]
     assert page.inner_text("#chat-cypher") == api["cypher"]
     assert page.locator("#chat-rows tr").count() == len(api["rows"]) + 1
@@ -214,6 +218,23 @@ def test_a_chat_answer_is_rendered_with_its_cypher_and_drawn(page: Page, site: S
     assert {r["id"] for r in api["rows"]} <= drawn
     page.click("#nav-chat")
     page.screenshot(path=str(SHOTS / "viewer-chat.png"))
+
+
+def test_the_chat_asks_back_on_an_ambiguous_name_and_offers_questions_on_a_decline(page: Page, site: Site) -> None:
+    sign_in_with_key(page, site)
+    page.click("#nav-chat")
+    page.fill("#chat-question", "what depends on orders-db?")
+    page.click("#chat-ask")
+    page.wait_for_selector("#chat-candidates")
+    picks = page.locator("#chat-candidates button.candidate")
+    assert picks.count() == 2  # the RDS instance in AWS and the Cloud SQL instance in GCP
+    picks.nth(0).click()
+    page.wait_for_selector("#chat-rows, #chat-output p.muted")
+    assert "blast radius" in page.inner_text("#chat-understood")
+    page.fill("#chat-question", "how many spaceships are there?")
+    page.click("#chat-ask")
+    page.wait_for_selector("#chat-suggestions")
+    assert page.locator("#chat-suggestions li").count() == 3
 
 
 def test_panels_say_not_available_when_the_server_lacks_their_field(page: Page, site: Site) -> None:

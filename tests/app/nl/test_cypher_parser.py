@@ -18,7 +18,7 @@ from tests.app.nl.redteam_cases import CONTAINED
 
 EVAL = json.loads((Path(__file__).parents[3] / "app" / "nl" / "eval_questions.json").read_text())
 CORPUS = (
-    [e.cypher for e in examples.EXAMPLES]
+    [e.cypher for e in examples.BANK]
     + [q["reference"] for q in EVAL if "$" not in q["reference"]]
     + [c for _, c in CONTAINED]
     + [

@@ -84,19 +84,21 @@ def test_a_scripted_run_and_its_report(
     scripted.default = Reply("Summary.")
     svc = make(estate, nl_settings, redis_client)
     results = {r.id: r for r in evaluate(svc, questions)}
-    assert (results["t1"].path, results["t1"].match) == ("template", True)
+    # the scripted model's "Summary." is refused three times: the parser's reading answers
+    assert (results["t1"].path, results["t1"].match) == ("parser", True)
     assert (results["l1"].path, results["l1"].match) == ("llm", True)
     assert (results["l2"].path, results["l2"].match, results["l2"].question) == (
         "llm",
         False,
         "Which EC2 instances run in subnet app-a?",
     )
-    assert (results["w1"].path, results["w1"].executable) == ("degraded", False)
+    # the model's DETACH DELETE is refused three times; the parser's reading answers (no RDS is public)
+    assert (results["w1"].path, results["w1"].match) == ("parser", True)
     write_report(list(results.values()), nl_settings, estate, True, tmp_path)
     report = json.loads((tmp_path / "nl_eval.json").read_text())
     metrics = {m["name"]: m["value"] for m in report["metrics"]}
-    assert metrics["nl_eval.execution_accuracy"] == 0.5
-    assert metrics["nl_eval.executable_rate"] == 0.75
+    assert metrics["nl_eval.execution_accuracy"] == 0.75
+    assert metrics["nl_eval.executable_rate"] == 1.0
     assert {"name", "value", "unit", "estate_size", "machine", "date"} <= set(report["metrics"][0])
     markdown = (tmp_path / "nl_eval.md").read_text()
     assert "SCRIPTED" in markdown

@@ -81,7 +81,7 @@ def test_llm_answers_are_cached_by_normalised_question_and_schema_version(
     assert normalise_question("  Which EC2?? ") == "which ec2"
 
 
-def test_no_llm_and_open_circuit_answer_degraded_but_templates_still_work(
+def test_an_open_circuit_answers_degraded_but_the_parser_still_answers(
     svc: NLServices, scripted: ScriptedLLMServer
 ) -> None:
     scripted.push(*[Reply(status=500)] * 20)
@@ -94,7 +94,9 @@ def test_no_llm_and_open_circuit_answer_degraded_but_templates_still_work(
     assert answer.path == "degraded"
     assert "circuit open" in answer.answer
     assert len(scripted.requests) == sent
-    assert ask(svc, "how many ec2 instances").path == "template"
+    parsed = ask(svc, "how many ec2 instances")
+    assert (parsed.path, parsed.rows) == ("parser", ({"count": 3},))
+    assert any("circuit open" in w for w in parsed.warnings)
 
 
 def test_rows_reach_the_summary_as_delimited_cleaned_data(svc: NLServices, scripted: ScriptedLLMServer) -> None:
@@ -136,10 +138,11 @@ def test_streaming_yields_chunks_then_the_answer(svc: NLServices, scripted: Scri
     assert final.path == "llm"
 
 
-def test_streaming_a_template_answer(svc: NLServices) -> None:
+def test_streaming_a_parser_answer_when_the_scripted_model_has_nothing_to_say(svc: NLServices) -> None:
     events = list(ask_stream(svc, "how many ec2 instances"))
     assert isinstance(events[-1], Answer)
-    assert events[-1].path == "template"
+    assert (events[-1].path, events[-1].rows) == ("parser", ({"count": 3},))
+    assert events[-1].understood == "counted EC2Instance"
 
 
 def test_summary_failure_falls_back_to_a_plain_summary(svc: NLServices, scripted: ScriptedLLMServer) -> None:
@@ -167,3 +170,29 @@ def test_token_usage_is_accounted_per_user_and_operation(
 def test_bad_questions_get_a_one_line_error(svc: NLServices, bad: str) -> None:
     with pytest.raises(QueryInputError, match="question"):
         ask(svc, bad)
+
+
+def test_the_parsers_reading_goes_to_the_scripted_model_as_a_hint_and_never_overrides_its_right_answer(
+    svc: NLServices, scripted: ScriptedLLMServer
+) -> None:
+    question = "how many EC2 instances are in us-east-1?"
+    right = "MATCH (n:EC2Instance) WHERE n.region = 'us-east-1' RETURN count(n) AS count"
+    scripted.push(Reply(right), Reply("Two."))
+    answer = ask(svc, question)
+    assert (answer.path, answer.cypher, answer.rows, answer.answer) == ("llm", right, ({"count": 2},), "Two.")
+    messages = scripted.requests[0]["messages"]
+    assert messages[-1]["content"] == question  # type: ignore[index]
+    system = messages[0]["content"]  # type: ignore[index]
+    assert "A rule-based parser read the user's last question" in system
+    assert "counted EC2Instance where in us-east-1" in system
+    assert answer.understood == "counted EC2Instance where in us-east-1"
+
+
+def test_the_parser_answers_when_the_scripted_models_queries_are_refused(
+    svc: NLServices, scripted: ScriptedLLMServer
+) -> None:
+    scripted.push(Reply("MATCH (n) DETACH DELETE n"), Reply("CALL db.labels()"), Reply("not cypher"))
+    answer = ask(svc, "how many EC2 instances are in us-east-1?")
+    assert (answer.path, answer.rows) == ("parser", ({"count": 2},))
+    assert len(answer.warnings) == 3  # each refused attempt is said
+    assert answer.cypher.startswith("MATCH (n:EC2Instance) WHERE n.region = 'us-east-1'")

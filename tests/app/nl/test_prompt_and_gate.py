@@ -113,7 +113,7 @@ def test_bm25_selects_similar_examples() -> None:
     assert examples.select("zzz qqq") == ()
 
 
-@pytest.mark.parametrize("example", examples.EXAMPLES, ids=[e.question for e in examples.EXAMPLES])
+@pytest.mark.parametrize("example", examples.BANK, ids=[e.question for e in examples.BANK])
 def test_every_example_passes_the_gate_and_explains(example: examples.Example, graph: Graph) -> None:
     vetted = gate.vet(example.cypher, SCHEMA)
     assert vetted.corrections == ()
