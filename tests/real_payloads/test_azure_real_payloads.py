@@ -166,12 +166,11 @@ def test_references_the_read_cannot_resolve_are_counted_per_type() -> None:
         "HAS_PUBLIC_IP",
         "IN_RESOURCE_GROUP",
         "IN_SUBNET",
-        "IN_SUBNET",
         "PROTECTED_BY",
     ]
     warning = unresolved_warning("azure/*/*/resource-graph", s.read.unresolved)
     assert warning is not None
-    assert warning.startswith("azure/*/*/resource-graph: 6 reference(s)")
+    assert warning.startswith("azure/*/*/resource-graph: 5 reference(s)")
     assert unresolved_warning("x", ()) is None
 
 

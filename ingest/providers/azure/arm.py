@@ -67,11 +67,10 @@ class ArmReader:
             if response.status_code == 404:
                 return None
             if response.status_code == 403:
-                return Refused(path, _reason(response.text()))
+                return Refused(path, _reason(response))
             if response.status_code != 200:
                 raise DiscoveryError(
-                    f"Azure Resource Manager GET {path} failed (HTTP {response.status_code}: "
-                    f"{_reason(response.text())})"
+                    f"Azure Resource Manager GET {path} failed (HTTP {response.status_code} {_reason(response)})"
                 )
             body = response.json()
             value = body.get("value") if isinstance(body, Mapping) else None
@@ -91,8 +90,14 @@ class ArmReader:
         self.close()
 
 
-def _reason(text: str) -> str:
-    return " ".join(text.split())[:200]
+def _reason(response: HttpResponse) -> str:
+    """ARM's error code and the first 200 characters of its message (or of the body when it is not JSON)."""
+    try:
+        error = response.json().get("error") or {}
+        code, message = str(error.get("code") or ""), str(error.get("message") or "")
+    except (ValueError, AttributeError):
+        code, message = "", response.text()
+    return f"{code}: {' '.join(message.split())[:200]}".strip(": ")
 
 
 def make_arm_reader(settings: AzureSettings, credential: TokenCredential | None = None) -> ArmReader:

@@ -78,7 +78,7 @@ class AzureSqlFirewallUnit:
         visible = {lid(c.get("subscriptionId")) for c in containers if lid(c.get("type")) == SUBSCRIPTION_TYPE}
         seen = sorted(visible - blocked - {""})
         warnings = tuple(
-            f"azure sql server {r.path.rsplit('/', 2)[0]}: firewall rules not readable ({r.reason}); grant "
+            f"azure sql server {r.path.rsplit('/', 1)[0]}: firewall rules not readable ({r.reason}); grant "
             "Microsoft.Sql/servers/firewallRules/read (e.g. the Reader role); its subscription's rules were kept"
             for r in read.refused
         )

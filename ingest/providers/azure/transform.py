@@ -573,7 +573,11 @@ def read_azure(payload: AzurePayload) -> AzureRead:
     transform_resources(payload.resources, b)
     transform_role_assignments(payload.role_assignments, b, role_names(payload.role_definitions))
     _principal_nodes(b)
-    rows = Transformed(tuple(b.nodes), tuple(b.edges))
+    # A relationship named from both ends (a subnet's NSG and the NSG's subnets) is one edge: the first wins.
+    edges: dict[tuple[str, str, str, str, str], EdgeRow] = {}
+    for e in b.edges:
+        edges.setdefault((e.type, e.source_label, e.source_id, e.target_label, e.target_id), e)
+    rows = Transformed(tuple(b.nodes), tuple(edges.values()))
     return AzureRead(rows, (*unresolved(rows), *b.dropped))
 
 
