@@ -20,6 +20,20 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from devclouds.azure_templates import (
+    firewall_rule,
+    key_vault_policy,
+    lb_backend_pool,
+    lb_frontend,
+    lb_nat_rule,
+    lb_probe,
+    lb_rule,
+    role_definition,
+    route,
+    route_table_properties,
+    waf_policy_properties,
+)
+
 Row = dict[str, Any]
 
 TENANT = "6a3f0d1e-2b4c-4d5e-8f90-a1b2c3d4e5f6"
@@ -36,15 +50,26 @@ ROLE_OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
 ROLE_CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c"
 ROLE_READER = "acdd72a7-3385-42ef-bd37-4a3ef2a1e8f8"
 ROLE_BLOB_READER = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"
+ROLE_NAMES = {
+    ROLE_OWNER: ("Owner", "Grants full access to manage all resources."),
+    ROLE_CONTRIBUTOR: ("Contributor", "Grants full access to manage all resources, but not to assign roles."),
+    ROLE_READER: ("Reader", "View all resources, but does not allow you to make any changes."),
+    ROLE_BLOB_READER: ("Storage Blob Data Reader", "Read and list Azure Storage containers and blobs."),
+}
 
 
 @dataclass
 class AzureEstate:
-    """The three tables the server answers from. Mutable so tests can remove or change resources."""
+    """The three tables the server answers from, and what only ARM itself serves (Resource Graph does not
+    index it): ``arm`` maps a lower-case collection path (``{server id}/firewallrules``) to its items as
+    ``GET`` lists them; ``forbidden`` holds collection paths ARM refuses (403). Mutable so tests can remove
+    or change resources."""
 
     containers: list[Row] = field(default_factory=list)
     resources: list[Row] = field(default_factory=list)
     authorizations: list[Row] = field(default_factory=list)
+    arm: dict[str, list[Row]] = field(default_factory=dict)
+    forbidden: set[str] = field(default_factory=set)
 
     def table(self, name: str) -> list[Row]:
         return {
@@ -63,10 +88,11 @@ class AzureEstate:
         raise KeyError(resource_id)
 
     def find(self, name: str, type_: str) -> Row:
+        arm = (r for rows in self.arm.values() for r in rows)
         return next(
             r
-            for r in (*self.containers, *self.resources, *self.authorizations)
-            if r["name"] == name and r["type"] == type_
+            for r in (*self.containers, *self.resources, *self.authorizations, *arm)
+            if r["name"] == name and r["type"].lower() == type_.lower()
         )
 
 
@@ -164,6 +190,13 @@ def _rule(
     }
 
 
+def _asg_rule(rule: Row, source_asg: str) -> Row:
+    """The rule with an application security group as its source instead of an address prefix."""
+    rule["properties"].pop("sourceAddressPrefix", None)
+    rule["properties"]["sourceApplicationSecurityGroups"] = [_ref(source_asg)]
+    return rule
+
+
 def _default_rules(nsg: str) -> list[Row]:
     rules = [
         ("AllowVnetInBound", 65000, "Allow", "Inbound", "VirtualNetwork", "VirtualNetwork"),
@@ -202,7 +235,9 @@ def _nsg(sub: str, rg: str, name: str, rules: list[Row], subnets: list[str], nic
     )
 
 
-def _subnet(vnet_id: str, name: str, prefix: str, nsg: str | None, delegation: str | None = None) -> Row:
+def _subnet(
+    vnet_id: str, name: str, prefix: str, nsg: str | None, delegation: str | None = None, route_table: str | None = None
+) -> Row:
     props: Row = {
         "provisioningState": "Succeeded",
         "addressPrefix": prefix,
@@ -214,6 +249,8 @@ def _subnet(vnet_id: str, name: str, prefix: str, nsg: str | None, delegation: s
         props["networkSecurityGroup"] = _ref(nsg)
     if delegation:
         props["delegations"] = [{"name": "delegation", "properties": {"serviceName": delegation}}]
+    if route_table:
+        props["routeTable"] = _ref(route_table)
     return {
         "name": name,
         "id": f"{vnet_id}/subnets/{name}",
@@ -249,6 +286,7 @@ def _nic(
     public_ip: str | None = None,
     nsg: str | None = None,
     vm: str | None = None,
+    asgs: list[str] | None = None,
 ) -> Row:
     nic_id = res_id(sub, rg, "Microsoft.Network/networkInterfaces", name)
     ipconf: Row = {
@@ -261,6 +299,8 @@ def _nic(
     }
     if public_ip:
         ipconf["publicIPAddress"] = _ref(public_ip)
+    if asgs:
+        ipconf["applicationSecurityGroups"] = [_ref(a) for a in asgs]
     props: Row = {
         "provisioningState": "Succeeded",
         "ipConfigurations": [{"name": "ipconfig1", "id": f"{nic_id}/ipConfigurations/ipconfig1", "properties": ipconf}],
@@ -268,7 +308,6 @@ def _nic(
         "enableAcceleratedNetworking": False,
         "enableIPForwarding": False,
         "primary": True,
-        "nicType": "Standard",
     }
     if nsg:
         props["networkSecurityGroup"] = _ref(nsg)
@@ -390,6 +429,120 @@ def _role(sub: str, scope: str, name: str, role: str, principal: str, principal_
     }
 
 
+def _load_balancer(lb: str, public_ip: str, backends: list[str]) -> Row:
+    """lb-web: HTTPS balanced over the web VMs, and RDP to vm-web-2 published by an inbound NAT rule."""
+    fe, pool, probe = (
+        f"{lb}/frontendIPConfigurations/fe-public",
+        f"{lb}/backendAddressPools/web-pool",
+        f"{lb}/probes/https",
+    )
+    rule, nat = f"{lb}/loadBalancingRules/https", f"{lb}/inboundNatRules/rdp-vm-web-2"
+    return _row(
+        PROD,
+        "rg-web",
+        "Microsoft.Network/loadBalancers",
+        "lb-web",
+        {
+            "provisioningState": "Succeeded",
+            "frontendIPConfigurations": [lb_frontend(lb, "fe-public", public_ip, [rule], [nat])],
+            "backendAddressPools": [lb_backend_pool(lb, "web-pool", backends, [rule])],
+            "loadBalancingRules": [lb_rule(lb, "https", fe, pool, probe, 443)],
+            "probes": [lb_probe(lb, "https", 443, [rule])],
+            "inboundNatRules": [lb_nat_rule(lb, "rdp-vm-web-2", fe, 50001, 3389, backends[1])],
+            "inboundNatPools": [],
+        },
+        sku={"name": "Standard", "tier": "Regional"},
+    )
+
+
+def _aks_nodes(subnet: str) -> list[Row]:
+    """The AKS system pool's scale set and the cluster's ``kubernetes`` load balancer, whose pool lists the
+    scale set's instance NICs (``.../virtualMachineScaleSets/<s>/virtualMachines/<i>/networkInterfaces/...``)."""
+    group, name = "MC_rg-aks_aks-prod_westeurope", "aks-system-31415926-vmss"
+    vmss = res_id(PROD, group, "Microsoft.Compute/virtualMachineScaleSets", name)
+    lb = res_id(PROD, group, "Microsoft.Network/loadBalancers", "kubernetes")
+    pip = res_id(PROD, group, "Microsoft.Network/publicIPAddresses", "kubernetes-a1b2c3")
+    fe, pool, probe = (
+        f"{lb}/frontendIPConfigurations/a1b2c3",
+        f"{lb}/backendAddressPools/kubernetes",
+        f"{lb}/probes/a1b2c3-tcp-80",
+    )
+    rule = f"{lb}/loadBalancingRules/a1b2c3-tcp-80"
+    instances = [f"{vmss}/virtualMachines/{i}/networkInterfaces/{name}/ipConfigurations/ipconfig1" for i in range(3)]
+    return [
+        _row(
+            PROD,
+            group,
+            "Microsoft.Compute/virtualMachineScaleSets",
+            name,
+            {
+                "provisioningState": "Succeeded",
+                "orchestrationMode": "Uniform",
+                "virtualMachineProfile": {
+                    "networkProfile": {
+                        "networkInterfaceConfigurations": [
+                            {
+                                "name": name,
+                                "properties": {
+                                    "primary": True,
+                                    "ipConfigurations": [
+                                        {
+                                            "name": "ipconfig1",
+                                            "properties": {
+                                                "subnet": _ref(subnet),
+                                                "loadBalancerBackendAddressPools": [_ref(pool)],
+                                            },
+                                        }
+                                    ],
+                                },
+                            }
+                        ]
+                    }
+                },
+            },
+            sku={"name": "Standard_D4s_v5", "tier": "Standard", "capacity": 3},
+            tags={"aks-managed-poolName": "system"},
+            zones=["1", "2", "3"],
+        ),
+        _pip(PROD, group, "kubernetes-a1b2c3", "20.61.16.5"),
+        _row(
+            PROD,
+            group,
+            "Microsoft.Network/loadBalancers",
+            "kubernetes",
+            {
+                "provisioningState": "Succeeded",
+                "frontendIPConfigurations": [lb_frontend(lb, "a1b2c3", pip, [rule], [])],
+                "backendAddressPools": [lb_backend_pool(lb, "kubernetes", instances, [rule])],
+                "loadBalancingRules": [lb_rule(lb, "a1b2c3-tcp-80", fe, pool, probe, 80)],
+                "probes": [lb_probe(lb, "a1b2c3-tcp-80", 80, [rule])],
+                "inboundNatRules": [],
+                "inboundNatPools": [],
+            },
+            sku={"name": "Standard", "tier": "Regional"},
+        ),
+    ]
+
+
+def _firewall_rules() -> dict[str, list[Row]]:
+    """The SQL server's firewall rules, as ARM lists them (Resource Graph does not index them)."""
+    server = res_id(PROD, "rg-data", "Microsoft.Sql/servers", "sql-prod-orders")
+    return {
+        f"{server}/firewallRules".lower(): [
+            firewall_rule(server, "AllowAll", "0.0.0.0", "255.255.255.255"),
+            firewall_rule(server, "AllowAllWindowsAzureIps", "0.0.0.0", "0.0.0.0"),
+        ]
+    }
+
+
+def _role_definitions() -> list[Row]:
+    return [
+        {**role_definition(sub, guid, name, description), "tenantId": TENANT}
+        for sub in (PROD, SHARED)
+        for guid, (name, description) in ROLE_NAMES.items()
+    ]
+
+
 def _containers() -> list[Row]:
     rows: list[Row] = []
     for sub, display in ((PROD, "Contoso Production"), (SHARED, "Contoso Shared Services")):
@@ -476,6 +629,9 @@ def _resources() -> list[Row]:
     }
     pip = {n: res_id(PROD, net, "Microsoft.Network/publicIPAddresses", f"pip-{n}") for n in ("web-1", "lb", "appgw")}
     lb = res_id(PROD, "rg-web", "Microsoft.Network/loadBalancers", "lb-web")
+    rt_web = res_id(PROD, net, "Microsoft.Network/routeTables", "rt-web")
+    asg_app = res_id(PROD, net, "Microsoft.Network/applicationSecurityGroups", "asg-app")
+    nic_web_2_conf = f"{_shout(nic['web-2'])}/IPCONFIGURATIONS/IPCONFIG1"
     agw = res_id(PROD, net, "Microsoft.Network/applicationGateways", "agw-prod")
     storage = res_id(PROD, "rg-data", "Microsoft.Storage/storageAccounts", "stprodassets")
     plan = res_id(PROD, "rg-app", "Microsoft.Web/serverfarms", "asp-prod")
@@ -491,7 +647,7 @@ def _resources() -> list[Row]:
                 "resourceGuid": "guid-vnet-prod",
                 "addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
                 "subnets": [
-                    _subnet(vnet, "snet-web", "10.0.1.0/24", nsg["web"]),
+                    _subnet(vnet, "snet-web", "10.0.1.0/24", nsg["web"], route_table=rt_web),
                     _subnet(vnet, "snet-app", "10.0.2.0/24", nsg["app"]),
                     _subnet(vnet, "snet-data", "10.0.3.0/24", nsg["data"]),
                     _subnet(vnet, "snet-aks", "10.0.4.0/22", None),
@@ -556,6 +712,7 @@ def _resources() -> list[Row]:
             "nsg-data",
             [
                 _rule("", "allow-sql-from-app", 100, "Allow", "Inbound", "Tcp", "10.0.2.0/24", "1433"),
+                _asg_rule(_rule("", "allow-sql-from-app-asg", 110, "Allow", "Inbound", "Tcp", "*", "1433"), asg_app),
                 _rule("", "deny-all-inbound", 4096, "Deny", "Inbound", "*", "*", "*"),
             ],
             [sn["data"]],
@@ -566,7 +723,8 @@ def _resources() -> list[Row]:
         _pip(PROD, net, "pip-appgw", "20.61.15.2"),
         _nic(PROD, "rg-web", "nic-web-1", sn_upper["web"], "10.0.1.4", pip["web-1"], vm=vm["web-1"]),
         _nic(PROD, "rg-web", "nic-web-2", sn["web"], "10.0.1.5", vm=vm["web-2"]),
-        _nic(PROD, "rg-app", "nic-app-1", sn["app"], "10.0.2.4", nsg=nsg["app"], vm=vm["app-1"]),
+        _nic(PROD, "rg-app", "nic-app-1", sn["app"], "10.0.2.4", nsg=nsg["app"], vm=vm["app-1"], asgs=[asg_app]),
+        _row(PROD, net, "Microsoft.Network/applicationSecurityGroups", "asg-app", {"provisioningState": "Succeeded"}),
         _vm(
             PROD,
             "rg-web",
@@ -583,38 +741,24 @@ def _resources() -> list[Row]:
         _disk(PROD, "rg-web", "vm-web-1_DataDisk_0", 128, vm["web-1"], None),
         _disk(PROD, "rg-web", "vm-web-2_OsDisk_1", 30, vm["web-2"], "Linux"),
         _disk(PROD, "rg-app", "vm-app-1_OsDisk_1", 30, vm["app-1"], "Linux"),
+        _load_balancer(lb, pip["lb"], [f"{nic['web-1']}/ipConfigurations/ipconfig1", nic_web_2_conf]),
+        *_aks_nodes(sn["aks"]),
         _row(
             PROD,
-            "rg-web",
-            "Microsoft.Network/loadBalancers",
-            "lb-web",
+            net,
+            "Microsoft.Network/routeTables",
+            "rt-web",
             {
-                "provisioningState": "Succeeded",
-                "frontendIPConfigurations": [
-                    {
-                        "name": "fe-public",
-                        "id": f"{lb}/frontendIPConfigurations/fe-public",
-                        "properties": {"publicIPAddress": _ref(pip["lb"])},
-                    }
-                ],
-                "backendAddressPools": [
-                    {
-                        "name": "web-pool",
-                        "id": f"{lb}/backendAddressPools/web-pool",
-                        "properties": {
-                            "backendIPConfigurations": [
-                                _ref(f"{nic['web-1']}/ipConfigurations/ipconfig1"),
-                                _ref(f"{_shout(nic['web-2'])}/IPCONFIGURATIONS/IPCONFIG1"),
-                            ]
-                        },
-                    }
-                ],
-                "loadBalancingRules": [
-                    {"name": "https", "properties": {"frontendPort": 443, "backendPort": 443, "protocol": "Tcp"}}
-                ],
-                "probes": [{"name": "https-probe", "properties": {"protocol": "Tcp", "port": 443}}],
+                **route_table_properties([route(rt_web, "default-via-hub", "0.0.0.0/0", "VirtualAppliance")]),
+                "subnets": [_ref(sn["web"])],
             },
-            sku={"name": "Standard", "tier": "Regional"},
+        ),
+        _row(
+            PROD,
+            net,
+            "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies",
+            "waf-prod",
+            waf_policy_properties("Prevention"),
         ),
         _row(
             PROD,
@@ -654,6 +798,9 @@ def _resources() -> list[Row]:
                         "properties": {"backendAddresses": [{"fqdn": "app-prod-web.azurewebsites.net"}]},
                     },
                 ],
+                "firewallPolicy": _ref(
+                    res_id(PROD, net, "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies", "waf-prod")
+                ),
                 "webApplicationFirewallConfiguration": {
                     "enabled": True,
                     "firewallMode": "Prevention",
@@ -714,22 +861,6 @@ def _resources() -> list[Row]:
         _row(
             PROD,
             "rg-data",
-            "Microsoft.Sql/servers/firewallRules",
-            "sql-prod-orders/AllowAll",
-            {"startIpAddress": "0.0.0.0", "endIpAddress": "255.255.255.255"},
-            location="",
-        ),
-        _row(
-            PROD,
-            "rg-data",
-            "Microsoft.Sql/servers/firewallRules",
-            "sql-prod-orders/AllowAllWindowsAzureIps",
-            {"startIpAddress": "0.0.0.0", "endIpAddress": "0.0.0.0"},
-            location="",
-        ),
-        _row(
-            PROD,
-            "rg-data",
             "Microsoft.Storage/storageAccounts",
             "stprodassets",
             {
@@ -763,12 +894,12 @@ def _resources() -> list[Row]:
             {
                 "tenantId": TENANT,
                 "sku": {"family": "A", "name": "standard"},
-                "accessPolicies": [],
+                "accessPolicies": [key_vault_policy(TENANT, SP_CI, ["get", "list"], [], [])],
                 "vaultUri": "https://kv-prod-secrets.vault.azure.net/",
                 "enableSoftDelete": True,
                 "softDeleteRetentionInDays": 90,
                 "enablePurgeProtection": False,
-                "enableRbacAuthorization": True,
+                "enableRbacAuthorization": False,
                 "networkAcls": {
                     "bypass": "AzureServices",
                     "defaultAction": "Deny",
@@ -988,7 +1119,7 @@ def _authorizations() -> list[Row]:
     ]
 
 
-_TEMPLATE = AzureEstate(_containers(), _resources(), _authorizations())
+_TEMPLATE = AzureEstate(_containers(), _resources(), [*_authorizations(), *_role_definitions()], _firewall_rules())
 
 
 def build_estate() -> AzureEstate:

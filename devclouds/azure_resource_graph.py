@@ -9,6 +9,11 @@ from an :class:`~devclouds.azure_estate.AzureEstate`, the way Resource Graph doe
 - response ``{"totalRecords", "count", "resultTruncated": "false", "$skipToken" (only when more rows
   follow), "facets": [], "data": [rows]}``.
 
+It also answers the ARM call discovery makes for what Resource Graph does not index, SQL server firewall
+rules: ``GET {base}{server id}/firewallRules?api-version=...`` -> ``{"value": [rules]}`` from
+``AzureEstate.arm``; ``404 ResourceNotFound`` when the server is not in the estate, ``403
+AuthorizationFailed`` for a path in ``AzureEstate.forbidden`` (the credentials lack the read permission).
+
 Rows are filtered by ``subscriptions`` (case-insensitive; absent or empty: every subscription) and
 paged by ``$top`` (default 100, capped at ``max_page_size``, 1000 like Azure) and ``$skipToken`` (an
 opaque token bound to the query and subscriptions it was issued for).
@@ -44,6 +49,9 @@ log = logging.getLogger(__name__)
 
 PATH = "/providers/microsoft.resourcegraph/resources"
 DEFAULT_TOP = 100
+_FIREWALL_RULES = re.compile(
+    r"^(?P<server>/subscriptions/[^/]+/resourcegroups/[^/]+/providers/microsoft\.sql/servers/[^/]+)/firewallrules$"
+)
 
 _QUERY = re.compile(
     r"^\s*(?P<table>resources|resourcecontainers|authorizationresources)\s*"
@@ -175,7 +183,12 @@ class AzureResourceGraphServer:
             protocol_version = "HTTP/1.1"
 
             def do_POST(self) -> None:
-                status, payload = server.handle(self.path, self.headers.get("Authorization", ""), self._body())
+                self._answer(*server.handle(self.path, self.headers.get("Authorization", ""), self._body()))
+
+            def do_GET(self) -> None:
+                self._answer(*server.handle_get(self.path, self.headers.get("Authorization", "")))
+
+            def _answer(self, status: int, payload: dict[str, Any]) -> None:
                 data = json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -193,11 +206,9 @@ class AzureResourceGraphServer:
 
         return Handler
 
-    def handle(self, raw_path: str, authorization: str, raw_body: bytes) -> tuple[int, dict[str, Any]]:
-        parts = urlsplit(raw_path)
-        if parts.path.rstrip("/").lower() != PATH:
-            return HTTPStatus.NOT_FOUND, _error("NotFound", f"No route for {parts.path}; this server answers {PATH}")
-        if not parse_qs(parts.query).get("api-version"):
+    def _refused(self, query: str, authorization: str) -> tuple[int, dict[str, Any]] | None:
+        """The 400/401 answer ARM gives a request without api-version or a valid bearer token, else None."""
+        if not parse_qs(query).get("api-version"):
             return HTTPStatus.BAD_REQUEST, _error(
                 "MissingApiVersionParameter", "The api-version query parameter is required"
             )
@@ -209,6 +220,41 @@ class AzureResourceGraphServer:
             return HTTPStatus.UNAUTHORIZED, _error(
                 "InvalidAuthenticationToken", "The access token is invalid or has expired."
             )
+        return None
+
+    def handle_get(self, raw_path: str, authorization: str) -> tuple[int, dict[str, Any]]:
+        """``GET {server}/firewallRules``: the server's rules as ARM lists them."""
+        parts = urlsplit(raw_path)
+        path = parts.path.rstrip("/").lower()
+        match = _FIREWALL_RULES.match(path)
+        if not match:
+            return HTTPStatus.NOT_FOUND, _error("NotFound", f"No route for {parts.path}")
+        refused = self._refused(parts.query, authorization)
+        if refused is not None:
+            return refused
+        with self._lock:
+            self.requests.append({"GET": path})
+            if path in self.estate.forbidden:
+                return HTTPStatus.FORBIDDEN, _error(
+                    "AuthorizationFailed",
+                    "The client does not have authorization to perform action 'Microsoft.Sql/servers/firewallRules/"
+                    f"read' over scope '{match['server']}' or the scope is invalid. If access was recently granted, "
+                    "please refresh your credentials.",
+                )
+            if not any(str(r["id"]).lower() == match["server"] for r in self.estate.resources):
+                name = match["server"].rsplit("/", 1)[-1]
+                return HTTPStatus.NOT_FOUND, _error(
+                    "ResourceNotFound", f"The Resource 'Microsoft.Sql/servers/{name}' was not found."
+                )
+            return HTTPStatus.OK, {"value": list(self.estate.arm.get(path, []))}
+
+    def handle(self, raw_path: str, authorization: str, raw_body: bytes) -> tuple[int, dict[str, Any]]:
+        parts = urlsplit(raw_path)
+        if parts.path.rstrip("/").lower() != PATH:
+            return HTTPStatus.NOT_FOUND, _error("NotFound", f"No route for {parts.path}; this server answers {PATH}")
+        refused = self._refused(parts.query, authorization)
+        if refused is not None:
+            return refused
         try:
             body = json.loads(raw_body or b"null")
         except ValueError:

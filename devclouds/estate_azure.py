@@ -1,9 +1,11 @@
 """The Azure share of the generated estate: the shared services and N copies of a three-tier app.
 
 The base is ``azure_estate``'s whole estate (two subscriptions, VNets with peering, NSGs, VMs, a load
-balancer, an application gateway, an SQL server with databases and firewall rules, a storage account with
-a private endpoint, a Key Vault, AKS, App Service, Cosmos DB and role assignments) plus an RDP rule from
-the internet on the web NSG. Its deliberate misconfigurations are recorded on the manifest: the storage
+balancer publishing RDP to a VM by an inbound NAT rule, an application gateway with a WAF policy, an SQL
+server with databases and firewall rules (served by ARM, not Resource Graph), a storage account with a
+private endpoint, a Key Vault with an access policy, AKS on a scale set behind its ``kubernetes`` load
+balancer, App Service, Cosmos DB, role assignments and role definitions) plus an RDP rule from the internet
+on the web NSG. Its deliberate misconfigurations are recorded on the manifest: the storage
 account allows public blob access, the SQL firewall admits 0.0.0.0-255.255.255.255, the Key Vault has
 no purge protection, the AKS API server is not private, NSGs allow SSH or RDP from anywhere.
 
@@ -81,6 +83,8 @@ def _base(estate: AzureEstate, out: Collected) -> None:
             children += [
                 ("AzureLoadBalancerBackendPool", c["id"], c["name"]) for c in props.get("backendAddressPools", [])
             ]
+            for key in ("loadBalancingRules", "inboundNatRules", "inboundNatPools"):
+                children += [("AzureLoadBalancerRule", c["id"], c["name"]) for c in props.get(key, [])]
         elif label == "AzureAKSCluster":
             children += [
                 ("AzureAKSNodePool", f"{row['id']}/agentpools/{c['name']}", c["name"])
@@ -88,10 +92,18 @@ def _base(estate: AzureEstate, out: Collected) -> None:
             ]
         for child_label, child_id, name in children:
             out.add(CLOUD, child_label, child_id.lower(), name)
+    for listed in estate.arm.values():  # SQL firewall rules, read from ARM
+        for item in listed:
+            out.add(CLOUD, "AzureSqlFirewallRule", item["id"].lower(), item["name"])
     principals: set[str] = set()
     for row in estate.authorizations:
+        if row["type"] != "microsoft.authorization/roleassignments":
+            continue
         out.add(CLOUD, "AzureRoleAssignment", row["id"].lower(), row["name"])
         principals.add(row["properties"]["principalId"].lower())
+    for row in estate.resources:  # Key Vault access policies name principals too
+        for policy in (row.get("properties") or {}).get("accessPolicies") or []:
+            principals.add(policy["objectId"].lower())
     for principal in sorted(principals):
         out.add(CLOUD, "AzurePrincipal", principal, principal)
     for slug, type_, name, description in (
@@ -132,7 +144,7 @@ def _base(estate: AzureEstate, out: Collected) -> None:
             "Rule allow-ssh-anywhere allows SSH (22) from any source.",
         ),
     ):
-        row = _named(estate, type_, name)
+        row = estate.find(name, type_)
         out.misconfig(slug, CLOUD, label_for(type_), row["id"].lower(), description)
 
 

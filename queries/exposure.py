@@ -4,7 +4,9 @@ AWS: Internet -> internet gateway -> route table with a 0.0.0.0/0 (or ::/0) rout
 -> network ACL (ingress entries from 0.0.0.0/0, first match by rule number) -> security group rule
 (ingress from 0.0.0.0/0 or ::/0) -> the instance, interface or internet-facing load balancer.
 Azure: Internet -> public IP -> NIC -> subnet NSG and NIC NSG (inbound rules from Internet/*/0.0.0.0/0,
-by priority, both must allow) -> VM. GCP: Internet -> network -> firewall rules applying to the
+by priority, both must allow) -> VM; or Internet -> public IP -> load balancer -> its load-balancing or
+inbound NAT rule (frontend port -> backend port) -> backend pool member or NAT target NIC -> the same NSGs,
+evaluated on the backend port -> VM. GCP: Internet -> network -> firewall rules applying to the
 instance (ingress from 0.0.0.0/0, by priority, deny first on ties) -> instance with an external IP.
 The ports reported are those every layer lets through. Which kinds are exposed is declared on the kinds
 (``NodeKind.entry_point``): the AWS and GCP walks end at the provider's kinds exposed through their network.
@@ -170,6 +172,27 @@ ORDER BY vm.id, nic.id, pip.id
 """
 
 
+_AZURE_LB = f"""
+MATCH (pip:AzurePublicIPAddress)<-[:HAS_PUBLIC_IP]-(lb:AzureLoadBalancer)-[:HAS_RULE]->(rule:AzureLoadBalancerRule)
+MATCH (rule)-[:ROUTES_TO]->(target)
+OPTIONAL MATCH (target:AzureLoadBalancerBackendPool)-[:ROUTES_TO]->(member:AzureNetworkInterface)
+WITH pip, lb, rule, CASE WHEN target:AzureNetworkInterface THEN target ELSE member END AS nic
+MATCH (vm:AzureVirtualMachine)-[:HAS_NETWORK_INTERFACE]->(nic)
+WHERE ($id IS NULL OR vm.id = $id) AND ($account IS NULL OR vm.account = $account)
+OPTIONAL MATCH (nic)-[:IN_SUBNET]->(sn:AzureSubnet)
+OPTIONAL MATCH (sn)-[:PROTECTED_BY]->(snsg:AzureNetworkSecurityGroup)
+OPTIONAL MATCH (nic)-[:PROTECTED_BY]->(nnsg:AzureNetworkSecurityGroup)
+WITH DISTINCT vm, nic, pip, lb, rule, sn, snsg, nnsg
+RETURN vm {REF_PROJECTION} AS vm, nic {REF_PROJECTION} AS nic, pip {{{REF_FIELDS}, .ip_address}} AS pip,
+       lb {REF_PROJECTION} AS lb, sn {REF_PROJECTION} AS sn, snsg {REF_PROJECTION} AS snsg,
+       nnsg {REF_PROJECTION} AS nnsg,
+       rule {{{REF_FIELDS}, .rule_type, .protocol, .frontend_port, .frontend_port_end, .backend_port}} AS rule,
+       [(snsg)-[:HAS_RULE]->(r:AzureSecurityRule {{direction: 'Inbound'}}) | r {{.*}}] AS snsg_rules,
+       [(nnsg)-[:HAS_RULE]->(r:AzureSecurityRule {{direction: 'Inbound'}}) | r {{.*}}] AS nnsg_rules
+ORDER BY vm.id, rule.id, nic.id, pip.id
+"""
+
+
 def _nsg_rules(rules: Sequence[Mapping[str, Any]]) -> list[Rule]:
     out = []
     for r in rules:
@@ -179,6 +202,52 @@ def _nsg_rules(rules: Sequence[Mapping[str, Any]]) -> list[Rule]:
         out.append(
             Rule((int(r["priority"]), 0), r["access"] == "Allow", protocol_name(r["protocol"]), ports, str(r["id"]))
         )
+    return out
+
+
+def _azure_nsg_hops(row: Mapping[str, Any], proto: str, ports: Ranges) -> tuple[Ranges, list[ExposureHop]]:
+    """The ports of ``ports`` the subnet NSG and the NIC NSG both let in from the internet, with their hops."""
+    hops = []
+    for nsg_key, rules_key, where in (("snsg", "snsg_rules", "subnet"), ("nnsg", "nnsg_rules", "NIC")):
+        if row[nsg_key] is None:
+            continue
+        verdict = evaluate(_nsg_rules(row[rules_key]), proto, ports)
+        ports = verdict.open
+        rule_id = verdict.allowed_by[0] if verdict.allowed_by else None
+        hops.append(
+            ExposureHop(_ref(row[nsg_key]), f"{where} NSG allows {describe(proto, ports)} from Internet", rule_id)
+        )
+    return ports, hops
+
+
+def _azure_lb_paths(rows: Sequence[Mapping[str, Any]]) -> list[ExposurePath]:
+    """VMs reached through a public load balancer's rules: the backend ports the NSGs let in."""
+    out = []
+    for row in rows:
+        rule = row["rule"]
+        backend, front = rule.get("backend_port"), rule.get("frontend_port")
+        if not isinstance(backend, int):
+            continue
+        wanted: Ranges = (ALL_PORTS,) if backend == 0 else ((backend, backend),)
+        end = rule.get("frontend_port_end")
+        frontend = f"{front}-{end}" if isinstance(end, int) and end != front else str(front)
+        for proto in ("tcp", "udp"):
+            if protocol_name(rule.get("protocol")) not in (proto, "all"):
+                continue
+            ports, nsg_hops = _azure_nsg_hops(row, proto, wanted)
+            if not ports:
+                continue
+            kind = "inbound NAT rule" if rule.get("rule_type") != "LoadBalancingRule" else "load-balancing rule"
+            hops = (
+                ExposureHop(INTERNET, "the internet"),
+                ExposureHop(_ref(row["pip"]), f"public IP {row['pip'].get('ip_address') or '(dynamic)'}"),
+                ExposureHop(_ref(row["lb"]), "load balancer frontend using the public IP"),
+                ExposureHop(_ref(rule), f"{kind} {proto} {frontend} -> {backend}", str(rule["id"])),
+                ExposureHop(_ref(row["nic"]), "NIC the rule sends traffic to"),
+                *nsg_hops,
+                ExposureHop(_ref(row["vm"]), "VM of the NIC"),
+            )
+            out.append(ExposurePath(_ref(row["vm"]), proto, ports, hops))
     return out
 
 
@@ -284,6 +353,7 @@ def exposure_paths(
         paths += _aws_paths(graph.read(_AWS_BY_ID if resource_id else _AWS, params))
     if provider in (None, "azure"):
         paths += _azure_paths(graph.read(_AZURE, params))
+        paths += _azure_lb_paths(graph.read(_AZURE_LB, params))
     if provider in (None, "gcp"):
         paths += _gcp_paths(graph.read(_GCP, params))
     paths.sort(key=lambda p: (p.resource.id, p.protocol, p.ports, tuple(h.rule_id or "" for h in p.hops)))

@@ -29,6 +29,7 @@ _ARM = (
         indexed=True,
     ),
     P("provisioning_state", "string", "ARM provisioning state, e.g. Succeeded."),
+    P("zones", "string[]", "Availability zones the resource is pinned to (its region stays in region)."),
 )
 
 
@@ -63,9 +64,17 @@ VIRTUAL_MACHINE = _kind(
     P("computer_name", "string", "Host name inside the guest."),
     P("power_state", "string", "Power state code, e.g. PowerState/running.", indexed=True),
     P("image", "string", "Marketplace image publisher:offer:sku:version, when it has one."),
-    P("zones", "string[]", "Availability zones."),
     billing="azure_vm",
     provider_types=("microsoft.compute/virtualmachines",),
+)
+SCALE_SET = _kind(
+    "AzureVirtualMachineScaleSet",
+    "compute",
+    "A virtual machine scale set (AKS node pools run on one); its instances' NICs stand for it in references.",
+    P("vm_size", "string", "Instance size (sku.name), e.g. Standard_D2s_v3."),
+    P("capacity", "int", "Number of instances (sku.capacity)."),
+    P("orchestration_mode", "string", "Uniform or Flexible."),
+    provider_types=("microsoft.compute/virtualmachinescalesets",),
 )
 NETWORK_INTERFACE = _kind(
     "AzureNetworkInterface",
@@ -75,6 +84,7 @@ NETWORK_INTERFACE = _kind(
     P("mac_address", "string", "MAC address."),
     P("enable_ip_forwarding", "bool", "Whether the NIC forwards traffic not addressed to it."),
     P("enable_accelerated_networking", "bool", "Whether accelerated networking is on."),
+    P("application_security_groups", "string[]", "ARM ids (lower-case) of the application security groups it is in."),
     billing=FREE,
     provider_types=("microsoft.network/networkinterfaces",),
 )
@@ -95,6 +105,23 @@ SUBNET = _kind(
     P("vnet_name", "string", "Name of the virtual network it belongs to."),
     P("delegations", "string[]", "Services the subnet is delegated to."),
     billing=FREE,
+)
+ROUTE_TABLE = _kind(
+    "AzureRouteTable",
+    "network",
+    "A route table (user-defined routes) associated with subnets.",
+    P("routes", "string[]", "Routes as '<prefix> -> <next hop type>[ <next hop address>]'."),
+    P("default_route_next_hop", "string", "Next hop type of the 0.0.0.0/0 route, when there is one (e.g. Internet)."),
+    P("disable_bgp_route_propagation", "bool", "Whether routes learned by BGP are not propagated."),
+    billing=FREE,
+    provider_types=("microsoft.network/routetables",),
+)
+APPLICATION_SECURITY_GROUP = _kind(
+    "AzureApplicationSecurityGroup",
+    "network",
+    "An application security group: NICs grouped so NSG rules can name them as source or destination.",
+    billing=FREE,
+    provider_types=("microsoft.network/applicationsecuritygroups",),
 )
 NETWORK_SECURITY_GROUP = _kind(
     "AzureNetworkSecurityGroup",
@@ -121,6 +148,8 @@ SECURITY_RULE = NodeKind(
         P("destination_prefixes", "string[]", "Destination address prefixes."),
         P("source_port_ranges", "string[]", "Source port ranges."),
         P("destination_port_ranges", "string[]", "Destination port ranges, e.g. 22 or 8000-8080 or *."),
+        P("source_asgs", "string[]", "ARM ids (lower-case) of source application security groups."),
+        P("destination_asgs", "string[]", "ARM ids (lower-case) of destination application security groups."),
         P("is_default", "bool", "Whether Azure created the rule (defaultSecurityRules)."),
         P(
             "open_to_internet",
@@ -163,6 +192,18 @@ LOAD_BALANCER = _kind(
     billing="azure_load_balancer",
     provider_types=("microsoft.network/loadbalancers",),
 )
+LB_RULE = _kind(
+    "AzureLoadBalancerRule",
+    "network",
+    "A load-balancing rule, inbound NAT rule or inbound NAT pool: a frontend port forwarded to a backend port.",
+    P("rule_type", "string", "LoadBalancingRule, InboundNatRule or InboundNatPool.", indexed=True),
+    P("protocol", "string", "Tcp, Udp or All."),
+    P("frontend_port", "int", "Frontend port (0 with protocol All: every port)."),
+    P("frontend_port_end", "int", "Last frontend port of a port range (NAT pools and ranged NAT rules)."),
+    P("backend_port", "int", "Backend port the traffic is sent to."),
+    P("lb_id", "string", "ARM id of the load balancer (lower-case)."),
+    billing=FREE,
+)
 LB_BACKEND_POOL = _kind(
     "AzureLoadBalancerBackendPool",
     "network",
@@ -177,9 +218,23 @@ APPLICATION_GATEWAY = _kind(
     P("sku_tier", "string", "SKU tier."),
     P("waf_enabled", "bool", "Whether the web application firewall is enabled."),
     P("backend_addresses", "string[]", "FQDNs and IP addresses of its backend pools."),
+    P("listeners", "string[]", "HTTP listeners as '<protocol>:<frontend port>', e.g. Https:443."),
+    P("min_tls_versions", "string[]", "Minimum TLS versions of its SSL policy and SSL profiles, e.g. TLSv1_2."),
+    P("waf_mode", "string", "Detection or Prevention (inline WAF configuration)."),
     entry_point=EntryPoint(3),
     billing="azure_app_gateway",
     provider_types=("microsoft.network/applicationgateways",),
+)
+WAF_POLICY = _kind(
+    "AzureWafPolicy",
+    "network",
+    "A web application firewall policy of application gateways.",
+    P("state", "string", "Enabled or Disabled (policySettings.state)."),
+    P("mode", "string", "Detection or Prevention (policySettings.mode)."),
+    P("managed_rule_sets", "string[]", "Managed rule sets as '<type>:<version>'."),
+    P("custom_rule_count", "int", "Number of custom rules."),
+    billing=FREE,
+    provider_types=("microsoft.network/applicationgatewaywebapplicationfirewallpolicies",),
 )
 VNET_PEERING = _kind(
     "AzureVirtualNetworkPeering",
@@ -242,12 +297,23 @@ STORAGE_ACCOUNT = _kind(
     "A storage account (blobs, files, queues, tables).",
     P("sku_name", "string", "Replication SKU, e.g. Standard_LRS."),
     P("storage_kind", "string", "StorageV2, BlobStorage, ..."),
-    P("allow_blob_public_access", "bool", "Whether containers may allow anonymous reads.", indexed=True),
+    P(
+        "allow_blob_public_access",
+        "bool",
+        "Whether containers may allow anonymous reads (absent: true, the documented default interpretation).",
+        indexed=True,
+    ),
     P("network_default_action", "string", "Allow or Deny for traffic no network rule matches."),
-    P("minimum_tls_version", "string", "Minimum TLS version, e.g. TLS1_2."),
+    P("minimum_tls_version", "string", "Minimum TLS version, e.g. TLS1_2 (absent: TLS1_0, the documented default)."),
     P("https_only", "bool", "supportsHttpsTrafficOnly."),
     P("public_network_access", "string", "Enabled or Disabled."),
     P("primary_blob_endpoint", "string", "Blob service endpoint URL."),
+    P("ip_rules", "string[]", "IP addresses or ranges the network rules allow."),
+    P(
+        "allow_shared_key_access",
+        "bool",
+        "Whether account keys (Shared Key, SAS) are accepted (absent: true, the default).",
+    ),
     data_store=DataStore(3),
     provider_types=("microsoft.storage/storageaccounts",),
 )
@@ -262,6 +328,7 @@ KEY_VAULT = _kind(
     P("enable_rbac_authorization", "bool", "Whether data access uses Azure RBAC rather than access policies."),
     P("network_default_action", "string", "Allow or Deny for traffic no network rule matches."),
     P("public_network_access", "string", "Enabled or Disabled."),
+    P("access_policy_count", "int", "Number of access policies (used when RBAC authorization is off)."),
     data_store=DataStore(5),
     provider_types=("microsoft.keyvault/vaults",),
 )
@@ -333,7 +400,8 @@ ROLE_ASSIGNMENT = _kind(
     P("principal_id", "string", "Object id of the principal.", indexed=True),
     P("principal_type", "string", "User, Group, ServicePrincipal or ForeignGroup."),
     P("role_definition_id", "string", "ARM id of the role definition (lower-case)."),
-    P("role_name", "string", "Built-in role name when known (Owner, Contributor, ...).", indexed=True),
+    P("role_name", "string", "Role name from the role definitions read (Owner, Contributor, ...).", indexed=True),
+    P("role_type", "string", "BuiltInRole or CustomRole."),
     P("scope", "string", "Scope the role applies to (lower-case ARM id)."),
     billing=FREE,
 )
@@ -357,16 +425,21 @@ NODES: tuple[NodeKind, ...] = (
     SUBSCRIPTION,
     RESOURCE_GROUP,
     VIRTUAL_MACHINE,
+    SCALE_SET,
     NETWORK_INTERFACE,
     VIRTUAL_NETWORK,
     SUBNET,
+    ROUTE_TABLE,
+    APPLICATION_SECURITY_GROUP,
     NETWORK_SECURITY_GROUP,
     SECURITY_RULE,
     PUBLIC_IP,
     DISK,
     LOAD_BALANCER,
+    LB_RULE,
     LB_BACKEND_POOL,
     APPLICATION_GATEWAY,
+    WAF_POLICY,
     VNET_PEERING,
     PRIVATE_ENDPOINT,
     SQL_SERVER,
@@ -389,8 +462,12 @@ LABELS: tuple[str, ...] = tuple(kind.label for kind in NODES)
 # Kinds that are rows of the Resources table: they sit in a resource group and can be a role's scope.
 TOP_LEVEL: tuple[str, ...] = (
     "AzureVirtualMachine",
+    "AzureVirtualMachineScaleSet",
     "AzureNetworkInterface",
     "AzureVirtualNetwork",
+    "AzureRouteTable",
+    "AzureApplicationSecurityGroup",
+    "AzureWafPolicy",
     "AzureNetworkSecurityGroup",
     "AzurePublicIPAddress",
     "AzureDisk",
@@ -440,6 +517,24 @@ RELATIONSHIPS: tuple[RelType, ...] = (
     R("IN_SUBNET", "AzureAKSNodePool", "AzureSubnet", "The pool's nodes are in this subnet."),
     R("IN_SUBNET", "AzureWebApp", "AzureSubnet", "The app's outbound VNet integration uses this subnet."),
     R("IN_VNET", "AzureSubnet", "AzureVirtualNetwork", "The subnet belongs to this virtual network."),
+    R("ASSOCIATED_WITH", "AzureRouteTable", "AzureSubnet", "The subnet's traffic follows this route table."),
+    R("MEMBER_OF", "AzureNetworkInterface", "AzureApplicationSecurityGroup", "An IP configuration is in this group."),
+    R("PROTECTED_BY", "AzureApplicationGateway", "AzureWafPolicy", "The gateway applies this WAF policy."),
+    R("HAS_RULE", "AzureLoadBalancer", "AzureLoadBalancerRule", "The load balancer forwards traffic by this rule."),
+    R("ROUTES_TO", "AzureLoadBalancerRule", "AzureLoadBalancerBackendPool", "The rule sends traffic to this pool."),
+    R("ROUTES_TO", "AzureLoadBalancerRule", "AzureNetworkInterface", "The NAT rule sends traffic to this NIC."),
+    R(
+        "ROUTES_TO",
+        "AzureLoadBalancerRule",
+        "AzureVirtualMachineScaleSet",
+        "The NAT rule sends traffic to an instance NIC of this scale set.",
+    ),
+    R(
+        "ROUTES_TO",
+        "AzureLoadBalancerBackendPool",
+        "AzureVirtualMachineScaleSet",
+        "The pool sends traffic to instance NICs of this scale set.",
+    ),
     R("PROTECTED_BY", "AzureNetworkInterface", "AzureNetworkSecurityGroup", "The NIC is filtered by this NSG."),
     R("PROTECTED_BY", "AzureSubnet", "AzureNetworkSecurityGroup", "The subnet is filtered by this NSG."),
     R("HAS_RULE", "AzureNetworkSecurityGroup", "AzureSecurityRule", "The NSG contains this rule."),
@@ -449,6 +544,12 @@ RELATIONSHIPS: tuple[RelType, ...] = (
     R("HAS_BACKEND_POOL", "AzureLoadBalancer", "AzureLoadBalancerBackendPool", "The load balancer has this pool."),
     R("ROUTES_TO", "AzureLoadBalancerBackendPool", "AzureNetworkInterface", "The pool sends traffic to this NIC."),
     R("ROUTES_TO", "AzureApplicationGateway", "AzureNetworkInterface", "A backend pool targets this NIC."),
+    R(
+        "ROUTES_TO",
+        "AzureApplicationGateway",
+        "AzureVirtualMachineScaleSet",
+        "A backend pool targets instance NICs of this scale set.",
+    ),
     R("ROUTES_TO", "AzureApplicationGateway", "AzureWebApp", "A backend pool targets this app's host name."),
     R(
         "PEERED_WITH",
@@ -468,6 +569,18 @@ RELATIONSHIPS: tuple[RelType, ...] = (
     R("HAS_NODE_POOL", "AzureAKSCluster", "AzureAKSNodePool", "The cluster runs this node pool."),
     R("HOSTED_ON", "AzureWebApp", "AzureAppServicePlan", "The app runs on this App Service plan."),
     R("ASSIGNED_TO", "AzureRoleAssignment", "AzurePrincipal", "The principal holding the role."),
+    R(
+        "HAS_ROLE",
+        "AzurePrincipal",
+        "AzureKeyVault",
+        "An access policy of the vault grants the principal these permissions.",
+        (
+            P("role", "string", "'access policy'."),
+            P("keys", "string[]", "Key permissions, e.g. get, decrypt."),
+            P("secrets", "string[]", "Secret permissions, e.g. get, list."),
+            P("certificates", "string[]", "Certificate permissions."),
+        ),
+    ),
     *(
         R("GRANTS_ACCESS_TO", "AzureRoleAssignment", label, "The scope the role applies to.")
         for label in ("AzureSubscription", "AzureResourceGroup", *TOP_LEVEL)

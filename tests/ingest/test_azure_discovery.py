@@ -14,10 +14,14 @@ import pytest
 
 from core.errors import ConfigError, EndpointUnreachable
 from core.settings import Settings, load_settings
-from devclouds.azure_estate import PROD, SHARED, AzureEstate, build_estate, res_id
+from devclouds.azure_estate import LOCATION, PROD, SHARED, SP_CI, AzureEstate, _rule, build_estate, res_id
 from devclouds.azure_resource_graph import AzureResourceGraphServer
 from graph.neo4j.client import Graph
+from ingest.jobs.model import UnitSpec
 from ingest.providers.azure.client import make_credential
+from ingest.providers.azure.provider import AzureUnit
+from ingest.providers.azure.sql_firewall import AzureSqlFirewallUnit
+from queries.exposure import exposure_paths
 from tests.discovery import Discovery, discover_job
 
 STAMPS = frozenset({"last_seen", "last_sync"})
@@ -42,7 +46,12 @@ TYPED = {
     "microsoft.web/serverfarms": "AzureAppServicePlan",
     "microsoft.web/sites": "AzureWebApp",
     "microsoft.documentdb/databaseaccounts": "AzureCosmosDBAccount",
+    "microsoft.compute/virtualmachinescalesets": "AzureVirtualMachineScaleSet",
+    "microsoft.network/routetables": "AzureRouteTable",
+    "microsoft.network/applicationsecuritygroups": "AzureApplicationSecurityGroup",
+    "microsoft.network/applicationgatewaywebapplicationfirewallpolicies": "AzureWafPolicy",
 }
+ASSIGNMENT = "microsoft.authorization/roleassignments"
 
 
 @pytest.fixture
@@ -127,8 +136,13 @@ def expected_nodes(estate: AzureEstate) -> dict[str, int]:
         counts["AzureAKSNodePool"] += len(props_list(row, "agentPoolProfiles"))
         if row["type"] == "microsoft.network/loadbalancers":
             counts["AzureLoadBalancerBackendPool"] += len(props_list(row, "backendAddressPools"))
-    counts["AzureRoleAssignment"] = len(estate.authorizations)
-    counts["AzurePrincipal"] = len({r["properties"]["principalId"] for r in estate.authorizations})
+            for key in ("loadBalancingRules", "inboundNatRules", "inboundNatPools"):
+                counts["AzureLoadBalancerRule"] += len(props_list(row, key))
+    counts["AzureSqlFirewallRule"] = sum(len(rules) for rules in estate.arm.values())  # read from ARM
+    assignments = [r for r in estate.authorizations if r["type"] == ASSIGNMENT]
+    counts["AzureRoleAssignment"] = len(assignments)
+    policies = {p["objectId"] for r in estate.resources for p in props_list(r, "accessPolicies")}
+    counts["AzurePrincipal"] = len({r["properties"]["principalId"] for r in assignments} | policies)
     counts["Resource"] = sum(counts.values()) - counts["AzureSecurityRule"]
     return dict(counts)
 
@@ -176,10 +190,13 @@ def test_counts_per_label_equal_what_the_estate_holds_read_in_small_pages(discov
     assert report.nodes == sum(n for label, n in expected.items() if label != "Resource")
     assert report.edges == graph.read("MATCH ()-[r]->() RETURN count(r) AS c")[0]["c"]
     # Paging: every request asked for PAGE rows and the resources table needed many pages.
-    assert {r["options"]["$top"] for r in server.requests} == {PAGE}
-    resource_pages = [r for r in server.requests if r["query"].startswith("Resources")]
-    assert len(resource_pages) == -(-len(estate.resources) // PAGE) == 9
-    assert all(r["subscriptions"] == [PROD, SHARED] for r in server.requests)
+    graph_requests = [r for r in server.requests if "query" in r]
+    assert {r["options"]["$top"] for r in graph_requests} == {PAGE}
+    resource_pages = [r for r in graph_requests if r["query"] == "Resources | order by id asc"]
+    assert len(resource_pages) == -(-len(estate.resources) // PAGE) == 10
+    assert all(r["subscriptions"] == [PROD, SHARED] for r in graph_requests)
+    # SQL firewall rules: one ARM GET per server (Resource Graph does not index them)
+    assert [r["GET"] for r in server.requests if "GET" in r] == list(estate.arm)
 
 
 def test_every_azure_node_carries_its_subscription_and_location(discovered: Discovered) -> None:
@@ -330,6 +347,61 @@ def test_role_assignments_reach_principals_and_scopes(discovered: Discovered) ->
     ]
 
 
+def test_load_balancer_rules_scale_sets_route_tables_policies_and_zones_are_in_the_graph(
+    discovered: Discovered,
+) -> None:
+    graph = discovered.graph
+    rules = graph.read(
+        "MATCH (:AzureLoadBalancer {name: 'lb-web'})-[:HAS_RULE]->(r:AzureLoadBalancerRule)-[:ROUTES_TO]->(t) "
+        "RETURN r.rule_type AS type, r.frontend_port AS fe, r.backend_port AS be, t.name AS target ORDER BY type"
+    )
+    assert [tuple(r.values()) for r in rules] == [
+        ("InboundNatRule", 50001, 3389, "nic-web-2"),
+        ("LoadBalancingRule", 443, 443, "web-pool"),
+    ]
+    # the AKS load balancer's pool lists scale-set instance NICs: it routes to the scale set
+    vmss = graph.read(
+        "MATCH (:AzureLoadBalancer {name: 'kubernetes'})-[:HAS_BACKEND_POOL]->(:AzureLoadBalancerBackendPool)"
+        "-[:ROUTES_TO]->(s:AzureVirtualMachineScaleSet) RETURN s.name AS name, s.capacity AS n, s.zones AS zones, "
+        "s.region AS region"
+    )
+    assert [tuple(r.values()) for r in vmss] == [("aks-system-31415926-vmss", 3, ["1", "2", "3"], LOCATION)]
+    zones = graph.read("MATCH (v:AzureVirtualMachine {name: 'vm-web-1'}) RETURN v.region AS region, v.zones AS zones")
+    assert [tuple(r.values()) for r in zones] == [(LOCATION, ["1"])]
+    routes = graph.read(
+        "MATCH (t:AzureRouteTable)-[:ASSOCIATED_WITH]->(s:AzureSubnet) RETURN t.routes AS routes, s.name AS subnet"
+    )
+    assert [tuple(r.values()) for r in routes] == [(["0.0.0.0/0 -> VirtualAppliance"], "snet-web")]
+    vault = graph.read(
+        "MATCH (p:AzurePrincipal)-[r:HAS_ROLE]->(v:AzureKeyVault) RETURN p.id AS principal, r.secrets AS secrets"
+    )
+    assert [tuple(r.values()) for r in vault] == [(SP_CI, ["get", "list"])]
+    waf = graph.read("MATCH (:AzureApplicationGateway)-[:PROTECTED_BY]->(w:AzureWafPolicy) RETURN w.mode AS mode")
+    assert [r["mode"] for r in waf] == ["Prevention"]
+    asg = graph.read(
+        "MATCH (n:AzureNetworkInterface)-[:MEMBER_OF]->(g:AzureApplicationSecurityGroup) "
+        "MATCH (r:AzureSecurityRule) WHERE g.id IN r.source_asgs RETURN n.name AS nic, r.name AS rule"
+    )
+    assert [tuple(r.values()) for r in asg] == [("nic-app-1", "allow-sql-from-app-asg")]
+
+
+def test_https_balanced_to_a_vm_without_a_public_ip_shows_in_exposure_and_nat_rdp_is_stopped_by_the_nsg(
+    discovered: Discovered,
+) -> None:
+    vm = res_id(PROD, "rg-web", "Microsoft.Compute/virtualMachines", "vm-web-2").lower()
+    paths = exposure_paths(discovered.graph, vm)
+    assert [(p.protocol, p.ports_text) for p in paths] == [("tcp", "tcp 443")]
+    assert [h.node.name for h in paths[0].hops] == [
+        "Internet",
+        "pip-lb",
+        "lb-web",
+        "https",
+        "nic-web-2",
+        "nsg-web",
+        "vm-web-2",
+    ]
+
+
 def test_running_discovery_twice_changes_nothing_but_last_seen_and_last_sync(
     azure_settings: Settings, graph: Graph
 ) -> None:
@@ -356,6 +428,8 @@ def test_a_vm_removed_from_the_estate_is_removed_from_the_graph_with_its_edges(
     before_nodes, before_edges = snapshot(graph)
     vm = lower(res_id(PROD, "rg-web", "Microsoft.Compute/virtualMachines", "vm-web-2"))
     estate.remove(vm.upper())  # any case: ARM ids are case-insensitive
+    # as in Azure, the NIC a deleted VM leaves behind no longer names it
+    estate.find("nic-web-2", "microsoft.network/networkinterfaces")["properties"].pop("virtualMachine")
     report = discover(azure_settings, graph)
     after_nodes, after_edges = snapshot(graph)
     gone = {k for k in before_edges if vm in (k[0], k[2])}
@@ -378,9 +452,13 @@ def test_a_subscription_resource_graph_does_not_return_is_a_warning_and_keeps_it
     for rows in (estate.containers, estate.resources, estate.authorizations):
         rows[:] = [r for r in rows if r["subscriptionId"] != SHARED]
     report = discover_job(azure_settings, graph, "azure")
-    assert report.warnings == (
-        f"subscription {SHARED}: not visible to these credentials in Resource Graph; skipped, nothing removed",
+    lost, unresolved = report.warnings
+    assert (
+        lost == f"subscription {SHARED}: not visible to these credentials in Resource Graph; skipped, nothing removed"
     )
+    # prod's peering still names the shared network: counted, not silently dropped
+    assert unresolved.startswith("azure/*/*/resource-graph: 2 reference(s) to ids that are not nodes")
+    assert "PEERED_WITH x1" in unresolved
     assert synced_subscriptions(graph) == (PROD,)
     assert graph.read("MATCH (n {account: $s}) RETURN count(n) AS c", {"s": SHARED})[0]["c"] == shared_before > 0
 
@@ -400,8 +478,9 @@ def test_an_unreachable_endpoint_gives_one_line_naming_the_url_and_the_variable(
         "or fix AIDISCOVER_AZURE_ENDPOINT / your network"
     )
     assert report.job.status == "failed"
-    assert report.errors == (
-        f"azure/*/*/resource-graph: {EndpointUnreachable.__name__}: {one_line}; skipped, nothing removed",
+    assert report.errors == tuple(
+        f"azure/*/*/{unit}: {EndpointUnreachable.__name__}: {one_line}; skipped, nothing removed"
+        for unit in ("resource-graph", "sql-firewall")
     )
     assert graph.read("MATCH (n) RETURN count(n) AS c")[0]["c"] == 0
 
@@ -417,9 +496,8 @@ def test_a_rejected_token_gives_one_line_and_writes_nothing(
         "The access token is invalid or has expired.): sign in again or check the token / service principal"
     )
     assert report.job.status == "failed"
-    [error] = report.errors
-    assert error.startswith("azure/*/*/resource-graph: ")
-    assert error.endswith(f": {one_line}; skipped, nothing removed")
+    assert [e.split(": ", 1)[0] for e in report.errors] == ["azure/*/*/resource-graph", "azure/*/*/sql-firewall"]
+    assert all(e.endswith(f": {one_line}; skipped, nothing removed") for e in report.errors)
     assert graph.read("MATCH (n) RETURN count(n) AS c")[0]["c"] == 0
 
 
@@ -435,3 +513,61 @@ def test_plain_http_is_only_accepted_on_loopback_and_the_token_never_shows_in_re
     assert "s3cr3t" not in repr(local)
     assert "s3cr3t" not in repr(make_credential(local.azure))
     assert load_settings({}).azure.endpoint == "https://management.azure.com"
+
+
+def test_rdp_published_by_an_inbound_nat_rule_shows_in_exposure_once_the_nsg_allows_it(
+    azure_settings: Settings, graph: Graph, estate: AzureEstate
+) -> None:
+    web = estate.find("nsg-web", "microsoft.network/networksecuritygroups")
+    web["properties"]["securityRules"].append(
+        _rule(web["id"], "allow-rdp-internet", 130, "Allow", "Inbound", "Tcp", "Internet", "3389")
+    )
+    discover(azure_settings, graph)
+    vm = res_id(PROD, "rg-web", "Microsoft.Compute/virtualMachines", "vm-web-2").lower()
+    rdp = [p for p in exposure_paths(graph, vm) if p.ports_text == "tcp 3389"]
+    assert len(rdp) == 1
+    nat = res_id(PROD, "rg-web", "Microsoft.Network/loadBalancers", "lb-web").lower() + "/inboundnatrules/rdp-vm-web-2"
+    assert [(h.node.name, h.allows, h.rule_id) for h in rdp[0].hops][2:5] == [
+        ("lb-web", "load balancer frontend using the public IP", None),
+        ("rdp-vm-web-2", "inbound NAT rule tcp 50001 -> 3389", nat),
+        ("nic-web-2", "NIC the rule sends traffic to", None),
+    ]
+    assert rdp[0].hops[5].rule_id == f"{web['id']}/securityRules/allow-rdp-internet".lower()
+
+
+def firewall_spec() -> UnitSpec:
+    return UnitSpec("azure", "*", "*", "sql-firewall", f"{PROD},{SHARED}")
+
+
+def test_firewall_rules_the_credentials_may_not_read_are_a_warning_and_nothing_is_removed(
+    azure_settings: Settings, estate: AzureEstate
+) -> None:
+    read = AzureSqlFirewallUnit().read(firewall_spec(), azure_settings)
+    assert sorted(n.props["name"] for n in read.nodes) == ["AllowAll", "AllowAllWindowsAzureIps"]
+    assert {(e.type, e.source_label) for e in read.references} == {
+        ("HAS_FIREWALL_RULE", "AzureSqlServer"),
+        ("IN_RESOURCE_GROUP", "AzureSqlFirewallRule"),
+    }
+    assert [s.account for s in read.scopes] == [PROD, SHARED]
+    assert read.warnings == ()
+    estate.forbidden.update(estate.arm)
+    refused = AzureSqlFirewallUnit().read(firewall_spec(), azure_settings)
+    assert refused.nodes == ()
+    assert [s.account for s in refused.scopes] == [SHARED]  # the refused server's subscription keeps its rules
+    (warning,) = refused.warnings
+    assert "sql-prod-orders: firewall rules not readable (AuthorizationFailed" in warning
+    assert "grant Microsoft.Sql/servers/firewallRules/read" in warning
+
+
+def test_references_to_resources_the_read_lacks_are_counted_on_the_unit(
+    azure_settings: Settings, estate: AzureEstate
+) -> None:
+    spec = UnitSpec("azure", "*", "*", "resource-graph", f"{PROD},{SHARED}")
+    assert AzureUnit().read(spec, azure_settings).warnings == ()
+    estate.remove(res_id(PROD, "rg-app", "Microsoft.Network/networkInterfaces", "nic-app-1"))
+    (warning,) = AzureUnit().read(spec, azure_settings).warnings
+    assert warning.startswith("azure/*/*/resource-graph: 3 reference(s) to ids that are not nodes of this read")
+    # the VM's NIC, the gateway's backend and the NSG's NIC list all named the removed NIC
+    assert "HAS_NETWORK_INTERFACE x1" in warning
+    assert "ROUTES_TO x1" in warning
+    assert "PROTECTED_BY x1" in warning

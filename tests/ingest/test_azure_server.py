@@ -80,7 +80,7 @@ def test_pages_follow_skip_tokens_until_every_row_was_returned_once_in_id_order(
     assert [i for p in pages for i in ids_of(p["data"])] == expected
     assert "$skipToken" not in pages[-1]
     assert all("$skipToken" in p for p in pages[:-1])
-    assert len(pages) == 9  # 34 prod resources, 4 per page
+    assert len(pages) == 10  # 38 prod resources, 4 per page
 
 
 def test_the_subscriptions_filter_keeps_only_their_rows_and_an_empty_list_means_all(
@@ -90,7 +90,7 @@ def test_the_subscriptions_filter_keeps_only_their_rows_and_an_empty_list_means_
     assert ids_of(shared["data"]) == [r["id"] for r in estate.resources if r["subscriptionId"] == SHARED]
     assert shared["totalRecords"] == 2  # vnet-shared and rsv-shared
     _, everything = post(server, body("Resources", [], **{"$top": 1000}))
-    assert everything["totalRecords"] == len(estate.resources) == 36
+    assert everything["totalRecords"] == len(estate.resources) == 40
     _, containers = post(server, body("ResourceContainers", [PROD]))
     assert sorted(r["name"] for r in containers["data"]) == [
         "Contoso Production",
@@ -166,7 +166,7 @@ def test_auth_path_format_and_top_errors_are_shaped_like_arm(server: AzureResour
 def test_max_page_size_caps_top(estate: AzureEstate) -> None:
     with AzureResourceGraphServer(estate, max_page_size=3) as srv:
         _, page = post(srv, body("Resources", **{"$top": 1000}))
-    assert (page["count"], page["totalRecords"]) == (3, 36)
+    assert (page["count"], page["totalRecords"]) == (3, 40)
     assert "$skipToken" in page
 
 
@@ -176,7 +176,7 @@ def test_the_real_sdk_pages_through_the_server_with_small_pages(
     client = ResourceGraphClient(StaticTokenCredential("local"), base_url=server.url, retry_total=0)
     rows = query_all(client, RESOURCES_QUERY, [PROD, SHARED], page_size=5, enforce_https=False)
     assert [r["id"] for r in rows] == sorted((r["id"] for r in estate.resources), key=str.lower)
-    assert len(server.requests) == 8  # 36 rows, 5 per page
+    assert len(server.requests) == 8  # 40 rows, 5 per page
     assert {json.dumps(r["options"], sort_keys=True) for r in server.requests[:1]} == {
         json.dumps({"$top": 5, "resultFormat": "objectArray", "allowPartialScopes": False}, sort_keys=True)
     }

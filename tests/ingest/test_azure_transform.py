@@ -35,7 +35,9 @@ def rows(name: str) -> tuple[dict[str, Any], ...]:
 @pytest.fixture(scope="module")
 def out() -> Transformed:
     return transform_azure(
-        AzurePayload(rows("resource_containers"), rows("resources"), rows("authorization_resources"))
+        AzurePayload(
+            rows("resource_containers"), rows("resources"), rows("authorization_resources"), rows("role_definitions")
+        )
     )
 
 
@@ -82,10 +84,11 @@ def check_against_schema(t: Transformed) -> None:
 
 def test_every_row_becomes_a_node_of_a_declared_label_with_declared_typed_properties(out: Transformed) -> None:
     check_against_schema(out)
-    assert {n.label for n in out.nodes} == set(LABELS)  # the recorded estate covers every kind
+    # the recorded estate covers every kind Resource Graph serves (SQL firewall rules come from ARM)
+    assert {n.label for n in out.nodes} == set(LABELS) - {"AzureSqlFirewallRule"}
     counts = Counter(n.label for n in out.nodes)
     assert counts["AzureResource"] == 3  # application insights, log analytics, recovery services vault
-    assert counts["AzureSecurityRule"] == 6 + 3 * 6  # custom rules, plus 6 default rules per NSG
+    assert counts["AzureSecurityRule"] == 7 + 3 * 6  # custom rules, plus 6 default rules per NSG
     assert counts["AzureSubnet"] == 8
     assert counts["AzurePrincipal"] == 4
     assert len({n.id for n in out.nodes}) == len(out.nodes)
@@ -146,6 +149,8 @@ def test_nsg_rules_carry_access_direction_priority_prefixes_and_ports(out: Trans
         "destination_port_ranges": ("22",),
         "is_default": False,
         "open_to_internet": True,
+        "source_asgs": (),
+        "destination_asgs": (),
     }
     from_web = node(out, f"{NSG_APP}/securityrules/allow-8080-from-web").props
     assert (from_web["source_prefixes"], from_web["destination_port_ranges"], from_web["open_to_internet"]) == (
@@ -199,14 +204,7 @@ def test_peering_sql_storage_private_endpoint_and_aks(out: Transformed) -> None:
         ("AzureSqlDatabase", f"{sql}/databases/orders"),
         ("AzureSqlDatabase", f"{sql}/databases/master"),
     }
-    allow_all = node(out, f"{sql}/firewallrules/allowall").props
-    assert (allow_all["start_ip"], allow_all["end_ip"], allow_all["allows_all"], allow_all["region"]) == (
-        "0.0.0.0",
-        "255.255.255.255",
-        True,
-        "global",
-    )
-    assert node(out, f"{sql}/firewallrules/allowallwindowsazureips").props["allows_all"] is False
+    assert not [n for n in out.nodes if n.label == "AzureSqlFirewallRule"]  # not in Resource Graph: read from ARM
     storage = f"{DATA_RG}/microsoft.storage/storageaccounts/stprodassets"
     st = node(out, storage).props
     assert (

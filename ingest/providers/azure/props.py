@@ -11,19 +11,10 @@ from typing import Any
 
 from graph.rows import PropValue
 
-# Built-in role definition GUIDs -> names (the ones estates use most; others keep only the id).
-BUILT_IN_ROLES: Mapping[str, str] = {
-    "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
-    "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
-    "acdd72a7-3385-42ef-bd37-4a3ef2a1e8f8": "Reader",
-    "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": "User Access Administrator",
-    "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1": "Storage Blob Data Reader",
-    "ba92f5b4-2d11-453d-a403-e96b0029c9fe": "Storage Blob Data Contributor",
-    "4633458b-17de-408a-b874-0445c86b69e6": "Key Vault Secrets User",
-    "00482a5a-887f-4fb3-b363-3b7fe8e74483": "Key Vault Administrator",
-    "9980e02c-c2be-4d73-94e8-173b1dc7cf3c": "Virtual Machine Contributor",
-    "4d97b98b-1d4f-4787-a291-c67834d212e7": "Network Contributor",
-}
+# Documented default interpretations of storage account fields Resource Graph leaves out when unset
+# (Microsoft.Storage StorageAccountProperties: "The default interpretation is true" / "is TLS 1.0").
+STORAGE_BLOB_PUBLIC_ACCESS_DEFAULT = True
+STORAGE_MINIMUM_TLS_DEFAULT = "TLS1_0"
 
 INTERNET_SOURCES = frozenset({"*", "internet", "any", "0.0.0.0/0", "::/0"})
 
@@ -67,6 +58,10 @@ def _int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def _default(value: bool | None, default: bool) -> bool:
+    return default if value is None else value
+
+
 def _one_and_many(props: object, one: str, many: str) -> tuple[str, ...]:
     return strings([get(props, one), *as_list(get(props, many))])
 
@@ -86,11 +81,39 @@ def rule_props(rule: object, is_default: bool) -> dict[str, PropValue]:
         "destination_prefixes": _one_and_many(p, "destinationAddressPrefix", "destinationAddressPrefixes"),
         "source_port_ranges": _one_and_many(p, "sourcePortRange", "sourcePortRanges"),
         "destination_port_ranges": _one_and_many(p, "destinationPortRange", "destinationPortRanges"),
+        "source_asgs": strings(ref(g) for g in as_list(get(p, "sourceApplicationSecurityGroups"))),
+        "destination_asgs": strings(ref(g) for g in as_list(get(p, "destinationApplicationSecurityGroups"))),
         "is_default": is_default,
         "open_to_internet": (access or "").lower() == "allow"
         and (direction or "").lower() == "inbound"
         and any(s.lower() in INTERNET_SOURCES for s in sources),
     }
+
+
+def lb_rule_props(rule: object, rule_type: str, lb_id: str) -> dict[str, PropValue]:
+    """The properties of one load-balancing rule, inbound NAT rule or inbound NAT pool of a load balancer."""
+    p = get(rule, "properties")
+    start = _int(get(p, "frontendPort"))
+    if start is None:
+        start = _int(get(p, "frontendPortRangeStart"))
+    return {
+        "name": _str(get(rule, "name")) or ref(rule).rsplit("/", 1)[-1],
+        "rule_type": rule_type,
+        "protocol": _str(get(p, "protocol")),
+        "frontend_port": start,
+        "frontend_port_end": _int(get(p, "frontendPortRangeEnd")),
+        "backend_port": _int(get(p, "backendPort")),
+        "lb_id": lb_id,
+    }
+
+
+def _route(route: object) -> str | None:
+    p = get(route, "properties")
+    prefix, hop = _str(get(p, "addressPrefix")), _str(get(p, "nextHopType"))
+    if not prefix or not hop:
+        return None
+    address = _str(get(p, "nextHopIpAddress"))
+    return f"{prefix} -> {hop}" + (f" {address}" if address else "")
 
 
 def typed_props(label: str, row: Mapping[str, Any]) -> dict[str, PropValue]:
@@ -108,7 +131,12 @@ def typed_props(label: str, row: Mapping[str, Any]) -> dict[str, PropValue]:
             "computer_name": _str(get(p, "osProfile", "computerName")),
             "power_state": _str(get(p, "extended", "instanceView", "powerState", "code")),
             "image": ":".join(parts) if len(parts) == 4 else None,
-            "zones": strings(as_list(row.get("zones"))),
+        }
+    if label == "AzureVirtualMachineScaleSet":
+        return {
+            "vm_size": sku_name,
+            "capacity": _int(get(row, "sku", "capacity")),
+            "orchestration_mode": _str(get(p, "orchestrationMode")),
         }
     if label == "AzureNetworkInterface":
         confs = as_list(get(p, "ipConfigurations"))
@@ -117,6 +145,29 @@ def typed_props(label: str, row: Mapping[str, Any]) -> dict[str, PropValue]:
             "mac_address": _str(get(p, "macAddress")),
             "enable_ip_forwarding": _bool(get(p, "enableIPForwarding")),
             "enable_accelerated_networking": _bool(get(p, "enableAcceleratedNetworking")),
+            "application_security_groups": tuple(
+                dict.fromkeys(
+                    strings(ref(g) for c in confs for g in as_list(get(c, "properties", "applicationSecurityGroups")))
+                )
+            ),
+        }
+    if label == "AzureRouteTable":
+        routes = as_list(get(p, "routes"))
+        default = next((r for r in routes if get(r, "properties", "addressPrefix") == "0.0.0.0/0"), None)
+        return {
+            "routes": strings(_route(r) for r in routes),
+            "default_route_next_hop": _str(get(default, "properties", "nextHopType")),
+            "disable_bgp_route_propagation": _bool(get(p, "disableBgpRoutePropagation")),
+        }
+    if label == "AzureWafPolicy":
+        sets = as_list(get(p, "managedRules", "managedRuleSets"))
+        return {
+            "state": _str(get(p, "policySettings", "state")),
+            "mode": _str(get(p, "policySettings", "mode")),
+            "managed_rule_sets": strings(
+                f"{get(m, 'ruleSetType')}:{get(m, 'ruleSetVersion')}" if get(m, "ruleSetType") else None for m in sets
+            ),
+            "custom_rule_count": len(as_list(get(p, "customRules"))),
         }
     if label == "AzureVirtualNetwork":
         return {
@@ -143,11 +194,33 @@ def typed_props(label: str, row: Mapping[str, Any]) -> dict[str, PropValue]:
     if label == "AzureApplicationGateway":
         pools = as_list(get(p, "backendAddressPools"))
         addresses = [a for pool in pools for a in as_list(get(pool, "properties", "backendAddresses"))]
+        ports = {ref(fp): _int(get(fp, "properties", "port")) for fp in as_list(get(p, "frontendPorts"))}
+        listeners = (
+            f"{get(hl, 'properties', 'protocol') or '?'}:{ports.get(ref(get(hl, 'properties', 'frontendPort'))) or '?'}"
+            for hl in as_list(get(p, "httpListeners"))
+        )
         return {
             "sku_name": _str(get(p, "sku", "name")) or sku_name,
             "sku_tier": _str(get(p, "sku", "tier")) or sku_tier,
             "waf_enabled": _bool(get(p, "webApplicationFirewallConfiguration", "enabled")),
-            "backend_addresses": strings(get(a, "fqdn") or get(a, "ipAddress") for a in addresses),
+            "waf_mode": _str(get(p, "webApplicationFirewallConfiguration", "firewallMode")),
+            "backend_addresses": strings(
+                a if isinstance(a, str) else get(a, "fqdn") or get(a, "ipAddress") for a in addresses
+            ),
+            "listeners": tuple(dict.fromkeys(listeners)),
+            "min_tls_versions": tuple(
+                dict.fromkeys(
+                    strings(
+                        [
+                            get(p, "sslPolicy", "minProtocolVersion"),
+                            *(
+                                get(sp, "properties", "sslPolicy", "minProtocolVersion")
+                                for sp in as_list(get(p, "sslProfiles"))
+                            ),
+                        ]
+                    )
+                )
+            ),
         }
     if label == "AzurePrivateEndpoint":
         conns = [
@@ -182,12 +255,16 @@ def typed_props(label: str, row: Mapping[str, Any]) -> dict[str, PropValue]:
         return {
             "sku_name": sku_name,
             "storage_kind": kind,
-            "allow_blob_public_access": _bool(get(p, "allowBlobPublicAccess")),
+            "allow_blob_public_access": _default(
+                _bool(get(p, "allowBlobPublicAccess")), STORAGE_BLOB_PUBLIC_ACCESS_DEFAULT
+            ),
             "network_default_action": _str(get(p, "networkAcls", "defaultAction")),
-            "minimum_tls_version": _str(get(p, "minimumTlsVersion")),
+            "minimum_tls_version": _str(get(p, "minimumTlsVersion")) or STORAGE_MINIMUM_TLS_DEFAULT,
             "https_only": _bool(get(p, "supportsHttpsTrafficOnly")),
             "public_network_access": _str(get(p, "publicNetworkAccess")),
             "primary_blob_endpoint": _str(get(p, "primaryEndpoints", "blob")),
+            "ip_rules": strings(get(r, "value") for r in as_list(get(p, "networkAcls", "ipRules"))),
+            "allow_shared_key_access": _default(_bool(get(p, "allowSharedKeyAccess")), True),
         }
     if label == "AzureKeyVault":
         return {
@@ -198,6 +275,7 @@ def typed_props(label: str, row: Mapping[str, Any]) -> dict[str, PropValue]:
             "enable_rbac_authorization": _bool(get(p, "enableRbacAuthorization")),
             "network_default_action": _str(get(p, "networkAcls", "defaultAction")),
             "public_network_access": _str(get(p, "publicNetworkAccess")),
+            "access_policy_count": len(as_list(get(p, "accessPolicies"))),
         }
     if label == "AzureAKSCluster":
         return {

@@ -1,4 +1,5 @@
-"""Azure as a provider of the sync pipeline: one Resource Graph unit over every subscription asked for.
+"""Azure as a provider of the sync pipeline: one Resource Graph unit over every subscription asked for,
+and one unit reading SQL server firewall rules from ARM (Resource Graph does not index them).
 
 Resource Graph takes many subscriptions per query, and the transform resolves references between
 subscriptions (a peering to a hub network, a private endpoint to a shared store) within the one
@@ -21,13 +22,18 @@ from ingest.jobs.model import JobRequest, UnitSpec
 from ingest.providers.azure.client import azure_errors, https_required, make_client
 from ingest.providers.azure.props import lid
 from ingest.providers.azure.query import AzurePayload, fetch_azure
-from ingest.providers.azure.transform import SUBSCRIPTION_TYPE, transform_azure
+from ingest.providers.azure.sql_firewall import SERVICE as SQL_FIREWALL
+from ingest.providers.azure.sql_firewall import AzureSqlFirewallUnit
+from ingest.providers.azure.transform import SUBSCRIPTION_TYPE, read_azure
+from ingest.providers.references import unresolved_warning
 from ingest.providers.unit import UnitRows
 
 __all__ = ["ALL_SUBSCRIPTIONS", "AZURE", "AzureProvider", "AzureUnit", "visible_subscriptions"]
 
 ALL_SUBSCRIPTIONS = "*"
 SERVICE = "resource-graph"
+# The labels the Resource Graph unit owns: SQL firewall rules are read (and cleaned up) by their own unit.
+GRAPH_LABELS = tuple(label for label in LABELS if label != "AzureSqlFirewallRule")
 
 
 def visible_subscriptions(payload: AzurePayload) -> tuple[str, ...]:
@@ -53,9 +59,10 @@ class AzureUnit:
             for s in requested
             if s not in seen
         )
-        rows = transform_azure(payload)
-        scopes = tuple(Scope("azure", sub, ALL_REGIONS, LABELS) for sub in seen)
-        return UnitRows(rows.nodes, rows.edges, scopes, warnings=warnings)
+        read = read_azure(payload)
+        unknown = unresolved_warning(spec.key, read.unresolved)
+        scopes = tuple(Scope("azure", sub, ALL_REGIONS, GRAPH_LABELS) for sub in seen)
+        return UnitRows(read.rows.nodes, read.rows.edges, scopes, warnings=(*warnings, *filter(None, [unknown])))
 
 
 @dataclass(frozen=True)
@@ -66,13 +73,17 @@ class AzureProvider:
         return bool(settings.azure.subscriptions)
 
     def plan(self, request: JobRequest, settings: Settings, warnings: list[str]) -> tuple[UnitSpec, ...]:
-        """One unit over the subscriptions asked for, else those configured, else every visible one."""
+        """Over the subscriptions asked for, else those configured, else every visible one: the Resource Graph
+        unit and the SQL firewall rules unit (ARM)."""
         asked = request.accounts if request.provider == self.name else ()
-        subs = dict.fromkeys(lid(s) for s in (asked or settings.azure.subscriptions) if lid(s))
-        return (UnitSpec("azure", ALL_SUBSCRIPTIONS, "*", SERVICE, ",".join(subs)),)
+        subs = ",".join(dict.fromkeys(lid(s) for s in (asked or settings.azure.subscriptions) if lid(s)))
+        return (
+            UnitSpec("azure", ALL_SUBSCRIPTIONS, "*", SERVICE, subs),
+            UnitSpec("azure", ALL_SUBSCRIPTIONS, "*", SQL_FIREWALL, subs),
+        )
 
-    def unit(self, spec: UnitSpec) -> AzureUnit:
-        return AzureUnit()
+    def unit(self, spec: UnitSpec) -> AzureUnit | AzureSqlFirewallUnit:
+        return AzureSqlFirewallUnit() if spec.service == SQL_FIREWALL else AzureUnit()
 
     def failure(self, spec: UnitSpec, exc: BaseException) -> UnitFailedError | None:
         return None  # the client's errors are project errors already (``azure_errors``)

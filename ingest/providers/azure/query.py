@@ -1,4 +1,4 @@
-"""Paged Resource Graph queries: the three tables discovery reads, every page, many subscriptions per query.
+"""Paged Resource Graph queries: the tables discovery reads, every page, many subscriptions per query.
 
 ``ResourceGraphClient.resources`` returns one page; the loop follows ``$skipToken`` until it is absent.
 Subscriptions go into each request in chunks of 1000 (Resource Graph's limit per query).
@@ -26,16 +26,21 @@ RESOURCES_QUERY = "Resources | order by id asc"
 ROLE_ASSIGNMENTS_QUERY = (
     "AuthorizationResources | where type =~ 'microsoft.authorization/roleassignments' | order by id asc"
 )
+ROLE_DEFINITIONS_QUERY = (
+    "AuthorizationResources | where type =~ 'microsoft.authorization/roledefinitions' | order by id asc"
+)
 MAX_SUBSCRIPTIONS_PER_QUERY = 1000
 
 
 @dataclass(frozen=True)
 class AzurePayload:
-    """What one Azure discovery read: the rows of the three tables."""
+    """What one Azure discovery read: containers, resources, role assignments and the role definitions
+    that name them."""
 
     containers: tuple[ArmRow, ...]
     resources: tuple[ArmRow, ...]
     role_assignments: tuple[ArmRow, ...]
+    role_definitions: tuple[ArmRow, ...] = ()
 
 
 def query_all(
@@ -74,9 +79,10 @@ def query_all(
 def fetch_azure(
     client: ResourceGraphClient, subscriptions: Sequence[str], page_size: int, enforce_https: bool = True
 ) -> AzurePayload:
-    """Read the containers, resources and role assignments of the subscriptions."""
+    """Read the containers, resources, role assignments and role definitions of the subscriptions."""
     return AzurePayload(
         containers=tuple(query_all(client, CONTAINERS_QUERY, subscriptions, page_size, enforce_https)),
         resources=tuple(query_all(client, RESOURCES_QUERY, subscriptions, page_size, enforce_https)),
         role_assignments=tuple(query_all(client, ROLE_ASSIGNMENTS_QUERY, subscriptions, page_size, enforce_https)),
+        role_definitions=tuple(query_all(client, ROLE_DEFINITIONS_QUERY, subscriptions, page_size, enforce_https)),
     )
