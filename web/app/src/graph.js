@@ -1,0 +1,167 @@
+// What makes a cytoscape view readable: fcose and dagre layouts, a zoom that never drops under a readable
+// floor after a layout, paths laid out left to right, labels on hover, keyboard access and the legend.
+import cytoscape from "cytoscape";
+import dagre from "cytoscape-dagre";
+import fcose from "cytoscape-fcose";
+import { FAMILIES, familyOf, iconUri } from "./icons.js";
+import { NODE_LABEL_MIN_PX, PROVIDER_COLOURS } from "./style.js";
+import { clear, el } from "./util.js";
+
+cytoscape.use(fcose);
+cytoscape.use(dagre);
+
+/** After a layout the view is zoomed to at least this (node labels are drawn from 0.8x; icons read from 0.4x). */
+export const READABLE_ZOOM = 0.45;
+export const LAYOUTS = ["fcose", "cose", "dagre", "breadthfirst", "concentric", "grid"];
+
+function options(name, cy) {
+  const base = { name, animate: false, fit: true, padding: 30 };
+  if (name === "fcose") {
+    const n = cy.nodes().length;
+    return { ...base, quality: n > 300 ? "draft" : "default", randomize: true, nodeSeparation: 90, idealEdgeLength: () => 80,
+      nodeRepulsion: () => 9000, packComponents: true, tile: true, tilingPaddingVertical: 20, tilingPaddingHorizontal: 20, nestingFactor: 0.6 };
+  }
+  if (name === "cose") return { ...base, nodeRepulsion: 8000, idealEdgeLength: 60, numIter: 600 };
+  if (name === "dagre") return { ...base, rankDir: "LR", nodeSep: 30, rankSep: 110, edgeSep: 10 };
+  if (name === "breadthfirst") return { ...base, directed: true, spacingFactor: 1.1, roots: cy.$("node.root").nonempty() ? cy.$("node.root") : undefined };
+  return base;
+}
+
+/** Zoom in to READABLE_ZOOM when fitting everything made the view smaller, centred on what matters. */
+export function keepReadable(cy) {
+  if (cy.zoom() >= READABLE_ZOOM || !cy.nodes().length) return;
+  const focus = cy.$("node:selected, node.root, node.internet");
+  const around = (focus.nonempty() ? focus : cy.nodes()).boundingBox();
+  cy.zoom({ level: READABLE_ZOOM, position: { x: (around.x1 + around.x2) / 2, y: (around.y1 + around.y2) / 2 } });
+  if (focus.nonempty()) cy.center(focus);
+}
+
+/** Run a layout by name on the whole graph; resolves when it has stopped and the zoom is readable. */
+export function runLayout(cy, name = "fcose") {
+  return new Promise((resolve) => {
+    const layout = cy.layout(options(LAYOUTS.includes(name) ? name : "fcose", cy));
+    layout.one("layoutstop", () => {
+      keepReadable(cy);
+      resolve();
+    });
+    layout.run();
+  });
+}
+
+/**
+ * Paths read left to right: every path's nodes in order, one column per hop (a node on several paths sits at
+ * its first column), paths stacked in rows. Nodes not on a path keep their place, faded by the caller.
+ */
+export function layoutPaths(cy, paths) {
+  const placed = new Map();
+  const gapX = 190;
+  const gapY = 90;
+  let row = 0;
+  for (const ids of paths) {
+    let used = false;
+    ids.forEach((id, col) => {
+      if (placed.has(id)) return;
+      placed.set(id, { x: col * gapX, y: row * gapY });
+      used = true;
+    });
+    if (used) row++;
+  }
+  const nodes = cy.nodes().filter((n) => placed.has(n.id()));
+  nodes.layout({ name: "preset", positions: (n) => placed.get(n.id()), fit: false, animate: false }).run();
+  cy.fit(nodes, 40);
+  keepReadable(cy);
+}
+
+/** Hover shows a node's or an edge's label at any zoom; the keyboard moves the selection and zooms. */
+export function interact(cy, box, { open, expand } = {}) {
+  cy.on("mouseover", "node, edge", (ev) => ev.target.addClass("hover"));
+  cy.on("mouseout", "node, edge", (ev) => ev.target.removeClass("hover"));
+  box.tabIndex = 0;
+  box.setAttribute("role", "application");
+  box.setAttribute("aria-label", "graph: arrow keys move between resources, Enter opens, E expands, + and - zoom, 0 fits");
+  box.addEventListener("keydown", (e) => {
+    const nodes = cy.nodes().filter((n) => !n.hasClass("group") && n.visible());
+    if (!nodes.length) return;
+    const current = cy.$("node:selected").filter((n) => !n.hasClass("group")).first();
+    const key = e.key;
+    const dirs = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };
+    if (dirs[key]) {
+      e.preventDefault();
+      const next = current.nonempty() ? nearest(nodes, current, dirs[key]) : nodes.first();
+      if (next) {
+        cy.$(":selected").unselect();
+        next.select();
+        if (!inView(cy, next)) cy.center(next);
+        box.dataset.focus = next.id();
+      }
+    } else if (key === "Enter" && current.nonempty()) {
+      e.preventDefault();
+      open?.(current.id());
+    } else if ((key === "e" || key === "E") && current.nonempty()) {
+      e.preventDefault();
+      expand?.(current.id());
+    } else if (key === "+" || key === "=") {
+      cy.zoom({ level: cy.zoom() * 1.25, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+    } else if (key === "-") {
+      cy.zoom({ level: cy.zoom() / 1.25, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+    } else if (key === "0") {
+      cy.fit(undefined, 30);
+      keepReadable(cy);
+    } else if (key === "Escape") {
+      cy.$(":selected").unselect();
+    }
+  });
+}
+
+function inView(cy, node) {
+  const p = node.position();
+  const x = cy.extent();
+  return p.x >= x.x1 && p.x <= x.x2 && p.y >= x.y1 && p.y <= x.y2;
+}
+
+/** The node nearest to `from` in a direction (within a 45° cone), or null. */
+function nearest(nodes, from, [dx, dy]) {
+  const p = from.position();
+  let best = null;
+  let bestScore = Infinity;
+  nodes.forEach((n) => {
+    if (n.same(from)) return;
+    const q = n.position();
+    const ax = q.x - p.x;
+    const ay = q.y - p.y;
+    const along = ax * dx + ay * dy;
+    const across = Math.abs(ax * dy - ay * dx);
+    if (along <= 0 || across > along) return;
+    const score = along + 2 * across;
+    if (score < bestScore) { bestScore = score; best = n; }
+  });
+  return best;
+}
+
+/** The legend: the kind families and clouds shown now, each with its icon or colour; redrawn as the graph changes. */
+export function legend(cy, box) {
+  let pending = false;
+  const draw = () => {
+    pending = false;
+    const families = new Map();
+    const clouds = new Set();
+    cy.nodes().forEach((n) => {
+      if (n.hasClass("group") || n.hasClass("collapsed")) return;
+      const f = familyOf(n.data("kind"));
+      families.set(f, (families.get(f) || 0) + 1);
+      if (n.data("provider") && PROVIDER_COLOURS[n.data("provider")]) clouds.add(n.data("provider"));
+    });
+    if (!families.size) return clear(box, el("span", { className: "muted" }, "Legend: nothing drawn yet."));
+    clear(box,
+      [...clouds].sort().map((c) => el("span", { className: "legend-item legend-cloud", "data-cloud": c },
+        el("span", { className: "swatch", style: `background:${PROVIDER_COLOURS[c]}` }), c.toUpperCase())),
+      [...families].sort((a, b) => b[1] - a[1]).map(([f, count]) => el("span", { className: "legend-item legend-family", "data-family": f, title: FAMILIES[f]?.title || f },
+        el("img", { src: iconUri(f, "#1d2430"), alt: "", width: 16, height: 16 }), `${(FAMILIES[f]?.title || f).split(":")[0]} ${count}`)),
+      el("span", { className: "legend-item muted" }, `labels from ${Math.round((NODE_LABEL_MIN_PX / 10) * 100)}% zoom; hover or zoom in for edge labels`));
+  };
+  const later = () => {
+    if (!pending) { pending = true; requestAnimationFrame(draw); }
+  };
+  cy.on("add remove data", later);
+  draw();
+}
