@@ -28,20 +28,23 @@ pytestmark = pytest.mark.timeout(900)
 
 READABLE_ZOOM = 0.45  # web/app/src/graph.js READABLE_ZOOM
 
-# Every label cytoscape draws (its rendered font size reaches the style's min-zoomed-font-size), as a box,
-# against every node's body: a label over another node is one overlap.
+# Every label cytoscape draws in the view (not quieted, its rendered font size reaching the style's
+# min-zoomed-font-size), as a box, against every node's body: a label over another node is one overlap.
 OVERLAPS = """() => {
   const cy = window.aidiscoverGraph;
   const z = cy.zoom();
   const px = (e, k) => parseFloat(e.style(k));
-  const drawn = (e) => e.style('label') && px(e, 'font-size') * z >= px(e, 'min-zoomed-font-size');
-  const nodes = cy.nodes().filter((n) => !n.hasClass('group'));
-  const bodies = nodes.map((n) => [n.id(), n.renderedBoundingBox({ includeLabels: false, includeOverlays: false })]);
+  const drawn = (e) => e.style('label') && px(e, 'text-opacity') > 0 && px(e, 'font-size') * z >= px(e, 'min-zoomed-font-size');
+  const bare = { includeOverlays: false, includeUnderlays: false };
+  const view = { x1: 0, y1: 0, x2: cy.width(), y2: cy.height() };
   const hit = (a, b) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+  const nodes = cy.nodes().filter((n) => !n.hasClass('group'));
+  const bodies = nodes.map((n) => [n.id(), n.renderedBoundingBox({ ...bare, includeLabels: false })]);
   let labels = 0, overlaps = 0;
   cy.elements().filter((e) => !e.hasClass('group') && drawn(e)).forEach((e) => {
+    const box = e.renderedBoundingBox({ ...bare, includeNodes: false, includeEdges: false });
+    if (!hit(box, view)) return;
     labels++;
-    const box = e.renderedBoundingBox({ includeNodes: false, includeEdges: false, includeOverlays: false });
     const own = e.isNode() ? [e.id()] : [e.source().id(), e.target().id()];
     for (const [id, b] of bodies) if (!own.includes(id) && hit(box, b)) { overlaps++; break; }
   });
@@ -91,11 +94,11 @@ def test_an_icon_per_kind_family_and_a_legend(page: Page, site: Site) -> None:
     page.screenshot(path=str(SHOTS / "viewer-graph-legend.png"))
 
 
-def test_500_resources_are_laid_out_readable(page: Page, site: Site) -> None:
+def test_the_whole_demo_estate_about_500_resources_is_laid_out_readable(page: Page, site: Site) -> None:
     sign_in_with_key(page, site)
     page.click("#nav-explore")
-    ids = resource_ids(site, 500)
-    assert len(ids) == 500, "the demo estate has at least 500 resources"
+    ids = resource_ids(site, 500)  # the demo estate has 489; bench/bench_viewer.py draws 500 of estate M
+    assert len(ids) >= 450
     draw(page, ids)
     view = page.evaluate(OVERLAPS)
     assert view["zoom"] >= READABLE_ZOOM, view
@@ -103,9 +106,10 @@ def test_500_resources_are_laid_out_readable(page: Page, site: Site) -> None:
     page.screenshot(path=str(SHOTS / "viewer-graph-500.png"))
     # zoomed in until every node label is drawn: still none over a node
     page.evaluate("window.aidiscoverGraph.zoom({ level: 1.0, renderedPosition: { x: 400, y: 280 } })")
+    page.wait_for_timeout(1000)  # labels are re-placed once a zoom has settled
     close = page.evaluate(OVERLAPS)
     assert close["labels"] > 0, close
-    assert close["overlaps"] <= close["labels"] * 0.02, close
+    assert close["overlaps"] == 0, close
     # edge labels are drawn only when zoomed in (or hovered), never at the overview zoom
     page.evaluate("window.aidiscoverGraph.fit()")
     far = page.evaluate(OVERLAPS)
@@ -121,7 +125,7 @@ def test_grouping_by_vpc_keeps_a_readable_zoom(page: Page, site: Site) -> None:
     ]
     draw(page, [n["id"] for n in sub["nodes"]])
     page.select_option("#group-by", "vpc")
-    page.wait_for_function("window.aidiscoverGraph.nodes('.group').length >= 1")
+    page.wait_for_function("() => window.aidiscoverGraph.nodes('.group').length >= 1")
     page.evaluate("window.aidiscoverExplorer.layoutDone")
     page.wait_for_timeout(300)
     assert page.evaluate("window.aidiscoverGraph.zoom()") >= READABLE_ZOOM
@@ -213,10 +217,8 @@ def test_graphiql_works_offline_with_the_signed_in_key(page: Page, site: Site) -
     sign_in_with_key(page, site)
     page.click("#graphiql-link")
     page.wait_for_selector(".graphiql-container")
-    headers = page.locator(".graphiql-editor-tool .graphiql-editor").last
-    page.get_by_role("tab", name="Headers").click()
+    # the headers editor is open with the tab's key in it
     page.wait_for_function("k => document.body.innerText.includes(k)", arg=site.key)
-    assert headers is not None
     page.click(".graphiql-execute-button")
     page.wait_for_function("() => document.querySelector('.result-window')?.innerText.includes('totalCount')")
     result = page.inner_text(".result-window")

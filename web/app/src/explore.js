@@ -201,7 +201,8 @@ export class Explorer {
     if (!sub) return 0;
     this.merge(sub.nodes, sub.edges);
     this.cy.$(":selected").unselect();
-    sub.nodes.forEach((n) => this.cy.getElementById(n.id).select());
+    // a few are selected (their labels show at any zoom); a large answer would cover the view in labels
+    if (sub.nodes.length <= 25) sub.nodes.forEach((n) => this.cy.getElementById(n.id).select());
     return sub.nodes.length;
   }
 

@@ -17,9 +17,8 @@ export const LAYOUTS = ["fcose", "cose", "dagre", "breadthfirst", "concentric", 
 function options(name, cy) {
   const base = { name, animate: false, fit: true, padding: 30 };
   if (name === "fcose") {
-    const n = cy.nodes().length;
-    return { ...base, quality: n > 300 ? "draft" : "default", randomize: true, nodeSeparation: 90, idealEdgeLength: () => 80,
-      nodeRepulsion: () => 9000, packComponents: true, tile: true, tilingPaddingVertical: 20, tilingPaddingHorizontal: 20, nestingFactor: 0.6 };
+    return { ...base, quality: "default", randomize: true, nodeSeparation: 90, idealEdgeLength: () => 80,
+      nodeRepulsion: () => 9000, packComponents: true, tile: true, tilingPaddingVertical: 40, tilingPaddingHorizontal: 30, nestingFactor: 0.6 };
   }
   if (name === "cose") return { ...base, nodeRepulsion: 8000, idealEdgeLength: 60, numIter: 600 };
   if (name === "dagre") return { ...base, rankDir: "LR", nodeSep: 30, rankSep: 110, edgeSep: 10 };
@@ -42,9 +41,86 @@ export function runLayout(cy, name = "fcose") {
     const layout = cy.layout(options(LAYOUTS.includes(name) ? name : "fcose", cy));
     layout.one("layoutstop", () => {
       keepReadable(cy);
+      declutter(cy);
       resolve();
     });
     layout.run();
+  });
+}
+
+const FONT = '"Helvetica Neue", Helvetica, sans-serif'; // cytoscape's default label font
+const ctx = document.createElement("canvas").getContext("2d");
+const widths = new Map();
+
+function textWidth(text, px) {
+  const key = `${px}|${text}`;
+  if (!widths.has(key)) {
+    ctx.font = `${px}px ${FONT}`;
+    widths.set(key, ctx.measureText(text).width);
+  }
+  return widths.get(key);
+}
+
+const overlap = (a, b) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+
+/**
+ * No label over a node or over another label: labels cytoscape would draw at this zoom are placed in order of
+ * importance (selected, on a path, most connected first); one that would cover a node body or a placed label
+ * gets the class "quiet" (hidden until hovered or selected). Runs after every layout and zoom or pan.
+ */
+export function declutter(cy) {
+  const z = cy.zoom();
+  const ext = { x1: -50, y1: -50, x2: cy.width() + 50, y2: cy.height() + 50 };
+  const nodes = cy.nodes().filter((n) => !n.hasClass("group"));
+  const bodies = [];
+  nodes.forEach((n) => {
+    const b = n.renderedBoundingBox({ includeLabels: false, includeOverlays: false, includeUnderlays: false });
+    if (overlap(b, ext)) bodies.push([n.id(), b]);
+  });
+  const wants = [];
+  cy.batch(() => {
+    cy.elements().forEach((e) => {
+      if (e.hasClass("group")) return;
+      const text = e.data("label");
+      const px = parseFloat(e.style("font-size"));
+      const min = parseFloat(e.style("min-zoomed-font-size"));
+      if (!text || px * z < min) return e.removeClass("quiet"); // not drawn at this zoom anyway
+      // the box cytoscape gives the label: the text, its background padding and line height (measured: 10 px
+      // text is 16 px high and ~8 px wider than the glyphs), right under the node for a node
+      const w = (Math.min(textWidth(text, px), e.isNode() ? 120 : 1e4) + 8) * z;
+      const h = px * 1.6 * z;
+      let box;
+      if (e.isNode()) {
+        const b = e.renderedBoundingBox({ includeLabels: false, includeOverlays: false, includeUnderlays: false });
+        const cx = (b.x1 + b.x2) / 2;
+        box = { x1: cx - w / 2, x2: cx + w / 2, y1: b.y2 - z, y2: b.y2 - z + h };
+      } else {
+        const m = e.renderedMidpoint();
+        box = { x1: m.x - w / 2, x2: m.x + w / 2, y1: m.y - h / 2, y2: m.y + h / 2 };
+      }
+      const m = 2 * z; // a margin for the estimate
+      box = { x1: box.x1 - m, x2: box.x2 + m, y1: box.y1, y2: box.y2 + m };
+      if (!overlap(box, ext)) return;
+      const rank = (e.selected() ? 4 : 0) + (e.hasClass("on-path") || e.hasClass("exposed") || e.hasClass("root") ? 2 : 0) + (e.isNode() ? 1 : 0);
+      wants.push({ e, box, rank, degree: e.isNode() ? e.degree() : 0 });
+    });
+    wants.sort((a, b) => b.rank - a.rank || b.degree - a.degree);
+    const placed = [];
+    for (const { e, box } of wants) {
+      const own = e.isNode() ? [e.id()] : [e.source().id(), e.target().id()];
+      const blocked = bodies.some(([id, b]) => !own.includes(id) && overlap(box, b)) || placed.some((p) => overlap(box, p));
+      e.toggleClass("quiet", blocked);
+      if (!blocked) placed.push(box);
+    }
+  });
+}
+
+/** Declutter again once a zoom or pan has settled. */
+export function declutterOnViewport(cy) {
+  let timer = null;
+  cy.on("viewport", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => declutter(cy), 120);
   });
 }
 
@@ -70,10 +146,12 @@ export function layoutPaths(cy, paths) {
   nodes.layout({ name: "preset", positions: (n) => placed.get(n.id()), fit: false, animate: false }).run();
   cy.fit(nodes, 40);
   keepReadable(cy);
+  declutter(cy);
 }
 
 /** Hover shows a node's or an edge's label at any zoom; the keyboard moves the selection and zooms. */
 export function interact(cy, box, { open, expand } = {}) {
+  declutterOnViewport(cy);
   cy.on("mouseover", "node, edge", (ev) => ev.target.addClass("hover"));
   cy.on("mouseout", "node, edge", (ev) => ev.target.removeClass("hover"));
   box.tabIndex = 0;
