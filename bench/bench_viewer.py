@@ -149,7 +149,8 @@ VIEW_500 = """async () => {
   const interactive = performance.now() - t0;
   const z = cy.zoom();
   const px = (e, k) => parseFloat(e.style(k));
-  const drawn = (e) => e.style('label') && px(e, 'text-opacity') > 0 && px(e, 'font-size') * z >= px(e, 'min-zoomed-font-size');
+  const shown = (e) => px(e, 'text-opacity') > 0 && px(e, 'font-size') * z >= px(e, 'min-zoomed-font-size');
+  const drawn = (e) => e.style('label') && shown(e);
   const bare = { includeOverlays: false, includeUnderlays: false };
   const view = { x1: 0, y1: 0, x2: cy.width(), y2: cy.height() };
   const bodies = cy.nodes().map((n) => [n.id(), n.renderedBoundingBox({ ...bare, includeLabels: false })]);

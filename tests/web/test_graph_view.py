@@ -34,7 +34,8 @@ OVERLAPS = """() => {
   const cy = window.aidiscoverGraph;
   const z = cy.zoom();
   const px = (e, k) => parseFloat(e.style(k));
-  const drawn = (e) => e.style('label') && px(e, 'text-opacity') > 0 && px(e, 'font-size') * z >= px(e, 'min-zoomed-font-size');
+  const shown = (e) => px(e, 'text-opacity') > 0 && px(e, 'font-size') * z >= px(e, 'min-zoomed-font-size');
+  const drawn = (e) => e.style('label') && shown(e);
   const bare = { includeOverlays: false, includeUnderlays: false };
   const view = { x1: 0, y1: 0, x2: cy.width(), y2: cy.height() };
   const hit = (a, b) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
