@@ -4,7 +4,7 @@ import cytoscape from "cytoscape";
 import { accountLabel, loadAccountNames } from "./accounts.js";
 import { query } from "./api.js";
 import { renderDetail } from "./detail.js";
-import { LAYOUTS, interact, layoutPaths, legend, runLayout } from "./graph.js";
+import { LAYOUTS, edgeLabel, interact, layoutPaths, legend, runLayout } from "./graph.js";
 import { DISTANCE_COLOURS, graphStyle } from "./style.js";
 import { clear, el, errorNote, notAvailable, num, status, usd } from "./util.js";
 
@@ -124,7 +124,7 @@ export class Explorer {
       for (const e of edges) {
         const id = `${e.source}|${e.type}|${e.target}`;
         if (this.cy.getElementById(id).nonempty() || this.cy.getElementById(e.source).empty() || this.cy.getElementById(e.target).empty()) continue;
-        this.cy.add({ group: "edges", data: { id, source: e.source, target: e.target, type: e.type, label: e.label ?? (e.via ? `${e.type} · ${e.via}` : e.type) } });
+        this.cy.add({ group: "edges", data: { id, source: e.source, target: e.target, type: e.type, label: e.label ?? edgeLabel(e.type, e.via), via: e.via } });
       }
     });
     if (added.length) {

@@ -87,8 +87,9 @@ export function declutter(cy) {
       if (!text || px * z < min) return e.removeClass("quiet"); // not drawn at this zoom anyway
       // the box cytoscape gives the label: the text, its background padding and line height (measured: 10 px
       // text is 16 px high and ~8 px wider than the glyphs), right under the node for a node
-      const w = (Math.min(textWidth(text, px), e.isNode() ? 120 : 1e4) + 8) * z;
-      const h = px * 1.6 * z;
+      const lines = String(text).split("\n");
+      const w = (Math.min(Math.max(...lines.map((l) => textWidth(l, px))), e.isNode() ? 120 : 1e4) + 8) * z;
+      const h = px * 1.6 * lines.length * z;
       let box;
       if (e.isNode()) {
         const b = e.renderedBoundingBox({ includeLabels: false, includeOverlays: false, includeUnderlays: false });
@@ -130,7 +131,7 @@ export function declutterOnViewport(cy) {
  */
 export function layoutPaths(cy, paths) {
   const placed = new Map();
-  const gapX = 190;
+  const gapX = 230;
   const gapY = 90;
   let row = 0;
   for (const ids of paths) {
@@ -145,8 +146,23 @@ export function layoutPaths(cy, paths) {
   const nodes = cy.nodes().filter((n) => placed.has(n.id()));
   nodes.layout({ name: "preset", positions: (n) => placed.get(n.id()), fit: false, animate: false }).run();
   cy.fit(nodes, 40);
+  if (cy.zoom() > 1.2) cy.zoom({ level: 1.2, position: nodes.boundingBox().x1 !== undefined ? centre(nodes) : undefined });
   keepReadable(cy);
   declutter(cy);
+}
+
+function centre(nodes) {
+  const b = nodes.boundingBox();
+  return { x: (b.x1 + b.x2) / 2, y: (b.y1 + b.y2) / 2 };
+}
+
+/** An edge's label: its type, and on a second line the rule or route behind a compound hop, shortened. */
+export function edgeLabel(type, via) {
+  if (!via) return type;
+  const parts = String(via).split(/[/:]/).filter(Boolean);
+  let tail = parts.slice(-2).join("/");
+  if (tail.length > 36) tail = `…${tail.slice(-35)}`;
+  return `${type}\n${tail}`;
 }
 
 /** Hover shows a node's or an edge's label at any zoom; the keyboard moves the selection and zooms. */
