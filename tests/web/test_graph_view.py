@@ -107,7 +107,7 @@ def test_the_whole_demo_estate_about_500_resources_is_laid_out_readable(page: Pa
     page.screenshot(path=str(SHOTS / "viewer-graph-500.png"))
     # zoomed in until every node label is drawn: still none over a node
     page.evaluate("window.aidiscoverGraph.zoom({ level: 1.0, renderedPosition: { x: 400, y: 280 } })")
-    page.wait_for_timeout(1000)  # labels are re-placed once a zoom has settled
+    page.wait_for_selector("#cy[data-labels-at='1.000']")  # labels are placed again once a zoom has settled
     close = page.evaluate(OVERLAPS)
     assert close["labels"] > 0, close
     assert close["overlaps"] == 0, close

@@ -48,19 +48,6 @@ export function runLayout(cy, name = "fcose") {
   });
 }
 
-const FONT = '"Helvetica Neue", Helvetica, sans-serif'; // cytoscape's default label font
-const ctx = document.createElement("canvas").getContext("2d");
-const widths = new Map();
-
-function textWidth(text, px) {
-  const key = `${px}|${text}`;
-  if (!widths.has(key)) {
-    ctx.font = `${px}px ${FONT}`;
-    widths.set(key, ctx.measureText(text).width);
-  }
-  return widths.get(key);
-}
-
 const overlap = (a, b) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
 
 /**
@@ -72,11 +59,7 @@ export function declutter(cy) {
   const z = cy.zoom();
   const ext = { x1: -50, y1: -50, x2: cy.width() + 50, y2: cy.height() + 50 };
   const nodes = cy.nodes().filter((n) => !n.hasClass("group"));
-  const bodies = [];
-  nodes.forEach((n) => {
-    const b = n.renderedBoundingBox({ includeLabels: false, includeOverlays: false, includeUnderlays: false });
-    if (overlap(b, ext)) bodies.push([n.id(), b]);
-  });
+  const bodies = nodes.map((n) => [n.id(), n.renderedBoundingBox({ includeLabels: false, includeOverlays: false, includeUnderlays: false })]);
   const wants = [];
   cy.batch(() => {
     cy.elements().forEach((e) => {
@@ -85,21 +68,9 @@ export function declutter(cy) {
       const px = parseFloat(e.style("font-size"));
       const min = parseFloat(e.style("min-zoomed-font-size"));
       if (!text || px * z < min) return e.removeClass("quiet"); // not drawn at this zoom anyway
-      // the box cytoscape gives the label: the text, its background padding and line height (measured: 10 px
-      // text is 16 px high and ~8 px wider than the glyphs), right under the node for a node
-      const lines = String(text).split("\n");
-      const w = (Math.min(Math.max(...lines.map((l) => textWidth(l, px))), e.isNode() ? 120 : 1e4) + 8) * z;
-      const h = px * 1.6 * lines.length * z;
-      let box;
-      if (e.isNode()) {
-        const b = e.renderedBoundingBox({ includeLabels: false, includeOverlays: false, includeUnderlays: false });
-        const cx = (b.x1 + b.x2) / 2;
-        box = { x1: cx - w / 2, x2: cx + w / 2, y1: b.y2 - z, y2: b.y2 - z + h };
-      } else {
-        const m = e.renderedMidpoint();
-        box = { x1: m.x - w / 2, x2: m.x + w / 2, y1: m.y - h / 2, y2: m.y + h / 2 };
-      }
-      const m = 2 * z; // a margin for the estimate
+      // the label's own box as cytoscape computes it (also for a quiet label: opacity does not change it)
+      let box = e.renderedBoundingBox({ includeNodes: false, includeEdges: false, includeOverlays: false, includeUnderlays: false });
+      const m = z; // a pixel of air
       box = { x1: box.x1 - m, x2: box.x2 + m, y1: box.y1, y2: box.y2 + m };
       if (!overlap(box, ext)) return;
       const rank = (e.selected() ? 4 : 0) + (e.hasClass("on-path") || e.hasClass("exposed") || e.hasClass("root") ? 2 : 0) + (e.isNode() ? 1 : 0);
@@ -114,6 +85,7 @@ export function declutter(cy) {
       if (!blocked) placed.push(box);
     }
   });
+  if (cy.container()) cy.container().dataset.labelsAt = z.toFixed(3); // the zoom labels were last placed for
 }
 
 /** Declutter again once a zoom or pan has settled. */
