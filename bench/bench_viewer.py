@@ -210,6 +210,7 @@ def run() -> dict[str, Any]:
 
 def section(r: dict[str, Any]) -> str:
     f = r["figures"]
+    estate = "estate M under `make bench`" if r["resources"] > 5000 else "the demo estate, size S"
     rows = [
         (
             "First paint: sign-in page / signed-in page on a reload (target < 1 s)",
@@ -248,8 +249,16 @@ def section(r: dict[str, Any]) -> str:
             START,
             "## Web viewer in headless Chromium (`bench/bench_viewer.py`)",
             "",
-            f"{r['resources']:,} resources in the graph (estate M under `make bench`), VPC `{r['vpc']}` (the one with "
+            f"{r['resources']:,} resources in the graph ({estate}), VPC `{r['vpc']}` (the one with "
             f"the most dependents); {r['date'][:10]}, 2 cores, load average {r['load_average_1m']} at the end.",
+            *(
+                [
+                    "The machine was busy with other work (load above 4 per core): every wall time here is inflated "
+                    "by waiting for a CPU; compare figures from a quiet run."
+                ]
+                if r["load_average_1m"] > 8
+                else []
+            ),
             "The viewer never loads the estate whole: the map starts collapsed by account (server-side `overview`) and "
             "Explore draws search results (50 at most), neighbours on demand (150 per expand) and analysis results.",
             "",
