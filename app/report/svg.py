@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 
 from web.palette import PROVIDER_COLOURS, SEVERITY_COLOURS
@@ -40,7 +40,7 @@ def bar_chart(items: Sequence[tuple[str, float]], title: str, fmt: str = "{:,.0f
     return "".join(parts)
 
 
-def donut(items: Sequence[tuple[str, float]], title: str, colours: dict[str, str] | None = None) -> str:
+def donut(items: Sequence[tuple[str, float]], title: str, colours: Mapping[str, str] | None = None) -> str:
     """A donut of shares with a legend; empty when every value is zero."""
     total = sum(v for _, v in items)
     if total <= 0:
