@@ -12,7 +12,7 @@ Bloom's icons are identifiers from its built-in set (UUIDs), not names: ``BLOOM_
 identifiers seen in those exports on categories of the same meaning; other families get ``no-icon``.
 
 A phrase that takes a resource name never merges same-named resources: ``$name`` is a bare name when it
-is unique, or ``name @ account / region`` (what the suggestions list) or the id; a bare name shared by
+is unique, or ``name (kind) @ account / region`` (what the suggestions list) or the id; a bare name shared by
 several resources answers with those resources, to pick one from. ``python -m app.docs`` (``make docs``)
 rewrites the file; a test checks it has not drifted and runs every phrase on a discovered estate.
 """
@@ -50,8 +50,8 @@ BLOOM_ICONS: dict[str, tuple[str, str]] = {
 }
 NO_ICON = "no-icon"  # what Bloom's own exports carry for a category without an icon
 _REL_COLOUR = "#A5ABB6"  # Bloom's default relationship colour
-# "name @ account / region": how a phrase's suggestions tell same-named resources apart
-_QUALIFIED = "{v}.name + ' @ ' + {v}.account + ' / ' + {v}.region"
+# "name (kind) @ account / region": how a phrase's suggestions tell same-named resources apart
+_QUALIFIED = "{v}.name + ' (' + {v}.kind + ') @ ' + {v}.account + ' / ' + {v}.region"
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,9 @@ def search_phrases() -> tuple[SearchPhrase, ...]:
             _one_resource(
                 "a",
                 "a",
-                _one_resource("b", "b", "WITH a, b WHERE a <> b MATCH p = shortestPath((a)-[*..12]-(b)) RETURN p"),
+                _one_resource(
+                    "b", "b", "WITH a, b WHERE a <> b MATCH p = shortestPath((a)-[*..12]-(b)) RETURN p", carry=("a",)
+                ),
             ),
             (("a", "String", None), ("b", "String", None)),
         ),
@@ -236,9 +238,10 @@ def search_phrases() -> tuple[SearchPhrase, ...]:
 def _one_resource(param: str, var: str, then: str, carry: tuple[str, ...] = ()) -> str:
     """Cypher binding ``var`` to the one resource ``$param`` names, then running ``then`` (which returns ``p``).
 
-    ``$param`` is an id, ``name @ account / region``, or a bare name shared by no other resource. A bare
+    ``$param`` is an id, ``name (kind) @ account / region``, or a bare name shared by no other resource. A bare
     name several resources share binds none of them: the answer is those resources, each its own node,
-    so the user picks one (from the suggestions) instead of getting their paths merged into one scene.
+    so the user picks one (from the suggestions) instead of getting their paths merged into one scene; so does
+    a qualified name that still fits several (then the id picks one).
     ``carry``: variables bound before, kept in scope for ``then``."""
     qualified = _QUALIFIED.format(v="c")
     kept = "".join(f"{c}, " for c in carry)
@@ -248,15 +251,16 @@ def _one_resource(param: str, var: str, then: str, carry: tuple[str, ...] = ()) 
         f"WITH *, [c IN {var}_all WHERE ${param} IN [c.id, {qualified}]] "
         f"+ [c IN {var}_all WHERE size({var}_all) = 1 AND c.name = ${param}] AS {var}_one "
         f"CALL ({kept}{var}_all, {var}_one) {{ "
-        f"WITH {var}_all WHERE size({var}_one) = 0 UNWIND {var}_all AS p RETURN p "
+        f"WITH {var}_all, {var}_one WHERE size({var}_one) <> 1 "
+        f"UNWIND CASE WHEN size({var}_one) > 1 THEN {var}_one ELSE {var}_all END AS p RETURN p "
         f"UNION ALL "
-        f"WITH {kept}{var}_one WHERE size({var}_one) > 0 WITH {kept}{var}_one[0] AS {var} {then} }} "
+        f"WITH {kept}{var}_one WHERE size({var}_one) = 1 WITH {kept}{var}_one[0] AS {var} {then} }} "
         "RETURN p"
     )
 
 
 def _suggestions(param: str) -> str:
-    """Bloom's suggestions for a resource parameter: every resource as ``name @ account / region``."""
+    """Bloom's suggestions for a resource parameter: every resource as ``name (kind) @ account / region``."""
     return f"MATCH (c:Resource) RETURN DISTINCT {_QUALIFIED.format(v='c')} AS {param} ORDER BY {param} LIMIT 5000"
 
 

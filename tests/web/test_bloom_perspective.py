@@ -166,7 +166,8 @@ def _one(graph: Graph, cypher: str) -> Any:
     return rows[0][0]
 
 
-QUALIFIED = "{v}.name + ' @ ' + {v}.account + ' / ' + {v}.region"  # how the suggestions name one resource
+# how the suggestions name one resource
+QUALIFIED = "{v}.name + ' (' + {v}.kind + ') @ ' + {v}.account + ' / ' + {v}.region"
 
 
 def _params(graph: Graph) -> dict[str, Any]:
@@ -218,18 +219,22 @@ def test_every_search_phrase_runs_on_the_demo_estate_and_returns_rows(demo: Grap
 
 
 def test_a_phrase_given_a_shared_name_answers_with_each_resource_instead_of_merging_them(demo: Graph) -> None:
+    qualified = QUALIFIED.format(v="r")
     shared = demo.read(
-        "MATCH (r:Resource) WITH r.name AS name, collect(r.id) AS ids WHERE size(ids) > 1 "
-        "RETURN name, ids ORDER BY size(ids) DESC, name LIMIT 1"
+        f"MATCH (r:Resource) WITH {qualified} AS q, collect(r) AS rs WHERE size(rs) = 1 WITH q, rs[0] AS r "
+        "MATCH (o:Resource {name: r.name}) WHERE o.account <> r.account AND EXISTS { (r)--(:Resource) } "
+        "WITH r, q, collect(o.id) AS others RETURN r.name, r.id, q, others ORDER BY r.name LIMIT 1"
     )
-    assert shared, "the demo estate has same-named resources (in two accounts)"
-    name, ids = shared[0]
+    assert shared, "the demo estate has same-named resources in two accounts"
+    name, first, one, others = shared[0]
+    ids = [row[0] for row in demo.read("MATCH (r:Resource {name: $n}) RETURN r.id", {"n": name})]
+    assert first in ids
+    assert set(others) <= set(ids)
     phrase = next(p for p in search_phrases() if p.text == "Neighbours of $name")
     candidates = demo.read(phrase.cypher, {"name": name})
     assert sorted(row[0]["id"] for row in candidates) == sorted(ids)  # each resource once, as a node: pick one
-    one = demo.read(f"MATCH (r:Resource {{id: $id}}) RETURN {QUALIFIED.format(v='r')}", {"id": ids[0]})[0][0]
     paths = demo.read(phrase.cypher, {"name": one})
     assert paths
     assert {row[0].start_node["id"] for row in paths} == {ids[0]}  # only that one resource's neighbours
-    by_id = demo.read(phrase.cypher, {"name": ids[1]})
-    assert {row[0].start_node["id"] for row in by_id} == {ids[1]}
+    by_id = demo.read(phrase.cypher, {"name": first})
+    assert {row[0].start_node["id"] for row in by_id} == {first}
