@@ -29,7 +29,7 @@ export function graphStyle() {
     },
     { selector: "node.group", style: { "background-opacity": 0.05, "background-color": "#456", "background-image": "none", "border-color": "#8a9bb0",
       "border-width": 1, "border-style": "dashed", shape: "round-rectangle", "text-valign": "top", "text-halign": "center", "text-margin-y": -2,
-      "font-size": 12, "font-weight": "bold", color: "#345", padding: 16, "min-zoomed-font-size": 5 } },
+      "font-size": 12, "font-weight": "bold", color: "#345", padding: 16, "min-zoomed-font-size": 5, "text-max-width": 400 } },
     { selector: "node.collapsed", style: { shape: "round-rectangle", width: "data(size)", height: "data(size)", "font-size": 11, "min-zoomed-font-size": 4,
       "background-image": "none" } },
     { selector: "edge", style: { width: 1.2, "line-color": "#b8c0cc", "target-arrow-color": "#b8c0cc", "target-arrow-shape": "triangle",
