@@ -1,6 +1,7 @@
 """The Starlette application: GraphQL at /graphql (GraphiQL on GET), probes, and the web pages.
 
 /graphql   the API (POST), GraphiQL (GET from a browser, for signed-in callers: app.api.schema_access)
+/graphiql  the same GraphiQL page for a browser tab signed in to the viewer (it sends the tab's key itself)
 /health    the process is up
 /ready     Neo4j and Redis answer (503 with the failing one otherwise)
 /metrics   Prometheus metrics, for the metrics token or an operator (app.observability.access)
@@ -99,7 +100,7 @@ class _GraphQL(GraphQL[Context, None]):
     async def render_graphql_ide(self, request: Request) -> Response:
         if hides_schema(request.scope.get(PRINCIPAL_KEY), self.settings.auth):
             return _json_error(401, f"GraphiQL: {HIDDEN_MESSAGE}", "UNAUTHENTICATED")
-        return await super().render_graphql_ide(request)
+        return _graphiql_page()
 
     async def get_context(self, request: Any, response: Any) -> Context:
         client = request.client.host if request.client else None
@@ -127,6 +128,13 @@ class _GraphQL(GraphQL[Context, None]):
             message = "not signed in: send apiKey or authorization in the connection_init payload"
             raise ConnectionRejectionError({"message": message})
         return await super().on_ws_connect(context)  # acknowledge, no payload
+
+
+def _graphiql_page() -> Response:
+    """GraphiQL bundled with the viewer (web/app/src/graphiql.js): nothing is loaded from other hosts."""
+    if not (DIST_DIR / "graphiql.js").is_file():
+        return PlainTextResponse("GraphiQL is not built: run `make web` (npm ci && npm run build)", 503)
+    return FileResponse(STATIC_DIR / "graphiql.html")
 
 
 def _json_error(status: int, message: str, code: str) -> Response:
@@ -199,6 +207,9 @@ def create_app(settings: Settings, graph: Graph | None = None) -> Starlette:
             return PlainTextResponse("the web viewer is not built: run `make web` (npm ci && npm run build)", 503)
         return FileResponse(STATIC_DIR / "index.html")
 
+    async def graphiql(request: Request) -> Response:
+        return _graphiql_page()  # the page holds no schema: introspection still needs the tab's credentials
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         try:
@@ -236,6 +247,7 @@ def create_app(settings: Settings, graph: Graph | None = None) -> Starlette:
             Route("/ready", ready),
             Route("/metrics", metrics),
             Route("/", index),
+            Route("/graphiql", graphiql),
             *report_routes(graph_, settings),  # /report.html, /exports/* (viewer role)
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],

@@ -1,7 +1,8 @@
 """Security headers on every HTTP response, and CORS only when origins are configured.
 
-The Content-Security-Policy allows same-origin content plus inline script and style (the viewer at /
-is one self-contained page); GraphiQL at /graphql also loads its scripts and styles from unpkg.
+The Content-Security-Policy allows same-origin content only, plus inline style (cytoscape.js and React set
+style attributes) and data: images and fonts (GraphiQL's bundled fonts, the viewer's icons). Every script,
+GraphiQL's included, is a file under /static: no inline script and no other origin.
 Strict-Transport-Security is only sent on https requests (it would lock a plain-http laptop out).
 """
 
@@ -17,12 +18,7 @@ _BASE_CSP = (
     "default-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
-CSP = f"{_BASE_CSP}; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; font-src 'self' data:"
-GRAPHIQL_CSP = (
-    f"{_BASE_CSP}; script-src 'self' 'unsafe-inline' https://unpkg.com; "
-    "style-src 'self' 'unsafe-inline' https://unpkg.com; font-src 'self' data: https://unpkg.com; "
-    "worker-src 'self' blob:"
-)
+CSP = f"{_BASE_CSP}; script-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self' data:"
 HSTS = "max-age=31536000; includeSubDomains"
 COMMON: tuple[tuple[bytes, bytes], ...] = (
     (b"x-content-type-options", b"nosniff"),
@@ -43,14 +39,13 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = GRAPHIQL_CSP if scope.get("path") == "/graphql" else CSP
         https = scope.get("scheme") == "https"
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
-                extra = [*COMMON, (b"content-security-policy", csp.encode())]
+                extra = [*COMMON, (b"content-security-policy", CSP.encode())]
                 if https:
                     extra.append((b"strict-transport-security", HSTS.encode()))
                 headers += [(name, value) for name, value in extra if name not in present]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from app.report.data import ReportData
-from app.report.svg import SEVERITY_COLOURS, bar_chart, donut
+from app.report.svg import PROVIDER_COLOURS, SEVERITY_COLOURS, bar_chart, donut
 from queries.cost.pricing import money
 
 _CSS = """
@@ -53,7 +53,7 @@ def _inventory(d: ReportData) -> str:
         + "</div>"
         + '<div class="charts">'
         + bar_chart(kinds, "Resources by kind (top 15)")
-        + donut([(c.key, float(c.count)) for c in d.by_provider], "Resources by provider")
+        + donut([(c.key, float(c.count)) for c in d.by_provider], "Resources by provider", PROVIDER_COLOURS)
         + "</div>"
         + _table(["Region", "Resources"], [[_e(c.key), f"{c.count:,}"] for c in d.by_region[:20]], {1})
     )
@@ -127,7 +127,7 @@ def _cost(d: ReportData) -> str:
         + "</div>"
         + '<div class="charts">'
         + bar_chart(kinds, "Monthly cost by kind (USD)", "${:,.2f}")
-        + donut([(g.key, g.monthly_usd) for g in c.groups], "Monthly cost by provider")
+        + donut([(g.key, g.monthly_usd) for g in c.groups], "Monthly cost by provider", PROVIDER_COLOURS)
         + "</div>"
         + "<h3>Not priced</h3>"
         + _table(["Kind", "Resource", "Why"], not_priced)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 
+from web.palette import PROVIDER_COLOURS, SEVERITY_COLOURS
+
+__all__ = ["PALETTE", "PROVIDER_COLOURS", "SEVERITY_COLOURS", "bar_chart", "donut"]
+
 PALETTE = ("#2563eb", "#16a34a", "#f59e0b", "#dc2626", "#7c3aed", "#0891b2", "#db2777", "#65a30d", "#ea580c")
-SEVERITY_COLOURS = {"critical": "#7f1d1d", "high": "#dc2626", "medium": "#f59e0b", "low": "#2563eb", "info": "#64748b"}
+"""Colours of series without a declared colour of their own (tags, kinds)."""
 
 
 def bar_chart(items: Sequence[tuple[str, float]], title: str, fmt: str = "{:,.0f}", width: int = 640) -> str:
@@ -36,7 +40,7 @@ def bar_chart(items: Sequence[tuple[str, float]], title: str, fmt: str = "{:,.0f
     return "".join(parts)
 
 
-def donut(items: Sequence[tuple[str, float]], title: str, colours: dict[str, str] | None = None) -> str:
+def donut(items: Sequence[tuple[str, float]], title: str, colours: Mapping[str, str] | None = None) -> str:
     """A donut of shares with a legend; empty when every value is zero."""
     total = sum(v for _, v in items)
     if total <= 0:

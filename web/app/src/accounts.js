@@ -5,8 +5,9 @@ import { query } from "./api.js";
 
 const names = new Map();
 const ACCOUNT_KINDS = ["AzureSubscription", "GCPProject"];
+let loading = null;
 
-export async function loadAccountNames(caps) {
+async function load(caps) {
   const add = (id, name) => {
     if (id && name && name !== id && !names.has(id)) names.set(id, name);
   };
@@ -21,8 +22,21 @@ export async function loadAccountNames(caps) {
   }
 }
 
+/** Load the names once; later calls share the first load. */
+export function loadAccountNames(caps) {
+  loading ??= load(caps);
+  return loading;
+}
+
+/** Resolves once the names asked for by loadAccountNames are in (at once when nobody asked). */
+export const accountNamesReady = () => loading ?? Promise.resolve();
+
 /** The account's name, else its id. */
 export const accountName = (id) => names.get(id) || id || "";
 
-/** "name (id)" for a named account, else the id. */
-export const accountLabel = (id) => (names.has(id) ? `${names.get(id)} (${id})` : id || "");
+/** "name (id)" for a named account (a long id shortened), else the id. */
+export function accountLabel(id) {
+  if (!id) return "";
+  const name = names.get(id);
+  return name ? `${name} (${id.length > 14 ? `${id.slice(0, 12)}…` : id})` : id;
+}

@@ -1,9 +1,10 @@
 // The Explore tab: search and filters, a cytoscape graph (expand on demand, compound groups, layouts),
 // the detail panel and the analysis modes (blast radius, shortest path, exposure, critical paths, overlays).
 import cytoscape from "cytoscape";
-import { accountLabel, accountName } from "./accounts.js";
+import { accountLabel, accountName, loadAccountNames } from "./accounts.js";
 import { query } from "./api.js";
 import { renderDetail } from "./detail.js";
+import { LAYOUTS, edgeLabel, interact, layoutPaths, legend, runLayout } from "./graph.js";
 import { DISTANCE_COLOURS, graphStyle } from "./style.js";
 import { activatable, clear, el, errorNote, notAvailable, num, status, usd } from "./util.js";
 
@@ -21,8 +22,12 @@ export class Explorer {
     this.pathFrom = null;
     this.groupBy = "none";
     this.build(root);
-    this.cy = cytoscape({ container: this.graphBox, style: graphStyle(), minZoom: 0.05, maxZoom: 4 });
+    this.cy = cytoscape({ container: this.graphBox, style: graphStyle(), minZoom: 0.1, maxZoom: 4 });
+    interact(this.cy, this.graphBox, { open: (id) => this.select(id), expand: (id) => this.expand(id) });
+    legend(this.cy, this.legendBox);
+    this.accountsLoaded = loadAccountNames(caps);
     window.aidiscoverGraph = this.cy; // for the browser tests and the curious
+    window.aidiscoverExplorer = this;
     this.cy.on("tap", "node", (ev) => !ev.target.hasClass("group") && !ev.target.hasClass("internet") && this.select(ev.target.id()));
     this.cy.on("dbltap", "node", (ev) => !ev.target.hasClass("group") && this.expand(ev.target.id()));
   }
@@ -36,13 +41,14 @@ export class Explorer {
     const form = el("form", { id: "search-form", onsubmit: (e) => { e.preventDefault(); this.search(); } },
       this.searchInput, Object.values(this.filters), el("button", { id: "search-go", type: "submit" }, "Search"));
     this.layoutSel = el("select", { id: "layout", "aria-label": "layout", onchange: () => this.layout() },
-      ["cose", "breadthfirst", "concentric", "grid"].map((l) => el("option", { value: l }, l)));
+      LAYOUTS.map((l) => el("option", { value: l }, l === "dagre" ? "dagre (left to right)" : l)));
     this.groupSel = el("select", { id: "group-by", "aria-label": "group by", onchange: () => this.group(this.groupSel.value) },
       [["none", "no grouping"], ["account", "by account"], ["vpc", "by VPC / VNet / network"], ["subnet", "by subnet"], ["rg", "by resource group"]]
         .map(([v, l]) => el("option", { value: v }, l)));
     const btn = (id, label, fn, title) => el("button", { id, type: "button", onclick: fn, title }, label);
     this.modeBox = el("div", { id: "mode-result", className: "mode-result" });
     this.graphBox = el("div", { id: "cy", className: "cy" });
+    this.legendBox = el("div", { id: "graph-legend", className: "legend", "aria-label": "legend" });
     this.detail = el("aside", { id: "detail", className: "detail" }, el("p", { className: "muted" }, "Search, then click a resource."));
     const toolbar = el("div", { className: "toolbar" },
       el("label", {}, "Layout ", this.layoutSel), el("label", {}, "Group ", this.groupSel),
@@ -56,7 +62,7 @@ export class Explorer {
       btn("clear-graph", "Clear", () => this.clearGraph()));
     clear(root, el("div", { className: "explore" },
       el("aside", { className: "side" }, form, this.status, this.results),
-      el("div", { className: "center" }, toolbar, this.graphBox, this.modeBox),
+      el("div", { className: "center" }, toolbar, this.graphBox, this.legendBox, this.modeBox),
       this.detail));
   }
 
@@ -128,10 +134,11 @@ export class Explorer {
         if (this.cy.getElementById(n.id).nonempty()) continue;
         added.push(this.cy.add({ group: "nodes", data: { ...n, label: n.name } }));
       }
+      if (added.length) this.labelSameNames();
       for (const e of edges) {
         const id = `${e.source}|${e.type}|${e.target}`;
         if (this.cy.getElementById(id).nonempty() || this.cy.getElementById(e.source).empty() || this.cy.getElementById(e.target).empty()) continue;
-        this.cy.add({ group: "edges", data: { id, source: e.source, target: e.target, type: e.type, label: e.label ?? e.type } });
+        this.cy.add({ group: "edges", data: { id, source: e.source, target: e.target, type: e.type, label: e.label ?? edgeLabel(e.type, e.via), via: e.via } });
       }
     });
     if (added.length) {
@@ -141,12 +148,27 @@ export class Explorer {
     return added.length;
   }
 
+  /** Same-named resources of different accounts (or regions) are told apart by their account's name. */
+  labelSameNames() {
+    const byName = new Map();
+    this.cy.nodes().filter((n) => !n.hasClass("group") && n.data("name")).forEach((n) => {
+      const list = byName.get(n.data("name")) || [];
+      list.push(n);
+      byName.set(n.data("name"), list);
+    });
+    for (const [name, list] of byName) {
+      const accounts = new Set(list.map((n) => n.data("account")));
+      const regions = new Set(list.map((n) => n.data("region")));
+      for (const n of list) {
+        const where = accounts.size > 1 ? accountLabel(n.data("account")) : regions.size > 1 ? n.data("region") : "";
+        n.data("label", where ? `${name} · ${where}` : name);
+      }
+    }
+  }
+
   layout() {
-    const name = this.layoutSel.value;
-    const opts = { name, animate: false, fit: true, padding: 30 };
-    if (name === "cose") Object.assign(opts, { nodeRepulsion: 8000, idealEdgeLength: 60, numIter: 600 });
-    if (name === "breadthfirst") Object.assign(opts, { directed: true, spacingFactor: 1.1, roots: this.cy.$("node.root") });
-    this.cy.layout(opts).run();
+    this.layoutDone = runLayout(this.cy, this.layoutSel.value);
+    return this.layoutDone;
   }
 
   clearGraph() {
@@ -198,7 +220,8 @@ export class Explorer {
     if (!sub) return 0;
     this.merge(sub.nodes, sub.edges);
     this.cy.$(":selected").unselect();
-    sub.nodes.forEach((n) => this.cy.getElementById(n.id).select());
+    // a few are selected (their labels show at any zoom); a large answer would cover the view in labels
+    if (sub.nodes.length <= 25) sub.nodes.forEach((n) => this.cy.getElementById(n.id).select());
     return sub.nodes.length;
   }
 
@@ -269,17 +292,17 @@ export class Explorer {
   }
 
   drawPath(p, layout = true) {
-    const edges = p.steps.map((s) => ({ source: s.fromId, target: s.toId, type: s.type }));
+    const edges = p.steps.map((s) => ({ source: s.fromId, target: s.toId, type: s.type, via: s.via }));
     this.merge(p.nodes, edges);
     this.resetMarks();
     this.cy.elements().addClass("faded");
     for (const n of p.nodes) this.cy.getElementById(n.id).removeClass("faded").addClass("on-path");
     for (const e of edges) this.cy.getElementById(`${e.source}|${e.type}|${e.target}`).removeClass("faded").addClass("on-path");
-    if (layout) this.layout();
+    if (layout) layoutPaths(this.cy, [p.nodes.map((n) => n.id)]);
   }
 
   stepList(p, id) {
-    const name = (i) => p.nodes.find((n) => n.id === i)?.name || i;
+    const name = (i) => this.cy.getElementById(i).data("label") || p.nodes.find((n) => n.id === i)?.name || i;
     return el("ol", { id, className: "steps" }, p.steps.map((s) => el("li", {}, `${name(s.fromId)} —${s.type}${s.via ? ` via ${s.via}` : ""}→ ${name(s.toId)}`)));
   }
 
@@ -305,7 +328,8 @@ export class Explorer {
       this.cy.add({ group: "nodes", data: { ...internet, label: "Internet" }, classes: "internet" });
       this.merge(nodes, edges);
       for (const e of edges) this.cy.getElementById(`${e.source}|EXPOSES|${e.target}`).addClass("exposed");
-      this.layout();
+      this.cy.elements().not(".exposed, node.internet").filter((x) => !edges.some((e) => e.target === x.id())).addClass("faded");
+      layoutPaths(this.cy, list.map((path) => ["internet", ...path.hops.filter((h) => h.node.kind !== "Internet").map((h) => h.node.id)]));
       clear(this.modeBox, el("h3", {}, `Internet exposure: ${list.length} path${list.length === 1 ? "" : "s"}`),
         el("div", { id: "exposure-paths" }, list.map((path) => el("div", { className: "exposure-path" },
           el("p", {}, el("b", { className: "ports" }, path.ports), ` to ${path.resource.name}`),
@@ -317,14 +341,16 @@ export class Explorer {
   critical() {
     if (!this.need("criticalPaths")) return;
     return this.run("Critical paths", async () => {
-      const c = (await query(`{ criticalPaths(first: 10) { total entries paths { rank exposure sensitivity entry { name } store { name kind }
+      await this.accountsLoaded;
+      const c = (await query(`{ criticalPaths(first: 10) { total entries paths { rank exposure sensitivity entry { name account } store { name kind account }
         path { length nodes { ${REF} } steps { fromId toId type via } } } singlePointsOfFailure { paths node { name kind } } } }`)).criticalPaths;
       if (!c.paths.length) return clear(this.modeBox, el("h3", {}, "Critical paths"), el("p", {}, "No path from an entry point to a data store."));
       const show = (p) => { this.drawPath(p.path); };
       show(c.paths[0]);
       clear(this.modeBox, el("h3", {}, `Critical paths: ${c.total} from ${c.entries} entry point${c.entries === 1 ? "" : "s"} (top ${c.paths.length})`),
         el("ol", { id: "critical-paths", className: "steps" }, c.paths.map((p) => el("li", { className: "clickable", onclick: () => show(p) },
-          `${p.entry.name} → ${p.store.name} (${p.store.kind}), ${p.path.length} hops, sensitivity ${p.sensitivity}`))),
+          `${p.entry.name} → ${p.store.name} (${p.store.kind}), ${p.path.length} hops, sensitivity ${p.sensitivity}`,
+          el("span", { className: "muted" }, ` · account ${accountLabel(p.store.account)}${p.entry.account !== p.store.account ? ` from ${accountLabel(p.entry.account)}` : ""}`)))),
         c.singlePointsOfFailure.length ? el("p", { className: "muted" }, "Single points of failure: ",
           c.singlePointsOfFailure.map((s) => `${s.node.name} (${s.paths} paths)`).join(", ")) : "");
     });
@@ -396,7 +422,7 @@ export class Explorer {
     const parentOf = new Map();
     const labels = new Map();
     if (by === "account") {
-      members.forEach((n) => { if (n.data("account")) { parentOf.set(n.id(), `g:${n.data("account")}`); labels.set(`g:${n.data("account")}`, `${n.data("provider")} ${n.data("account")}`); } });
+      members.forEach((n) => { if (n.data("account")) { parentOf.set(n.id(), `g:${n.data("account")}`); labels.set(`g:${n.data("account")}`, `${n.data("provider")} account ${accountLabel(n.data("account"))}`); } });
     } else {
       if (!this.caps.has("subgraph")) return status(this.status, "Grouping is not available: this server has no `subgraph` field.", true);
       const ids = members.map((n) => n.id()).filter((i) => i !== "internet").slice(0, 500);
@@ -435,7 +461,7 @@ export class Explorer {
       }
     }
     this.cy.batch(() => {
-      for (const [gid, label] of labels) this.cy.add({ group: "nodes", data: { id: gid, label: `${label}` }, classes: "group" });
+      for (const [gid, label] of labels) this.cy.add({ group: "nodes", data: { id: gid, label: `${label}`, kind: "group" }, classes: "group" });
       for (const [id, gid] of parentOf) this.cy.getElementById(id).move({ parent: gid });
     });
     status(this.status, `${labels.size} group${labels.size === 1 ? "" : "s"}; ${members.length - parentOf.size} resource${members.length - parentOf.size === 1 ? "" : "s"} outside any`);

@@ -1,7 +1,9 @@
 // The estate map for large estates: the server's `overview` collapsed by account; a click expands an account
 // into its regions, a region into its kinds, and a kind opens Explore filtered to it.
 import cytoscape from "cytoscape";
+import { accountLabel, accountNamesReady } from "./accounts.js";
 import { query } from "./api.js";
+import { interact, keepReadable } from "./graph.js";
 import { graphStyle } from "./style.js";
 import { clear, el, errorNote, num } from "./util.js";
 
@@ -15,11 +17,12 @@ export function estateMap(openKind) {
     clear(box, note, div);
     const cy = cytoscape({ container: div, style: graphStyle() });
     window.aidiscoverMap = cy;
+    interact(cy, div, { open: (id) => cy.getElementById(id).emit("tap") });
     const size = (count) => 24 + 10 * Math.log10(1 + count) * 2;
     const put = (o) => {
       cy.batch(() => {
         for (const g of o.groups) {
-          const label = g.level === "ACCOUNT" ? `${g.provider} ${g.account}` : g.level === "REGION" ? `${g.region} · ${g.account.slice(0, 14)}` : g.kind;
+          const label = g.level === "ACCOUNT" ? `${g.provider} ${accountLabel(g.account)}` : g.level === "REGION" ? `${g.region} · ${accountLabel(g.account)}` : g.kind;
           if (cy.getElementById(g.id).empty()) {
             cy.add({ group: "nodes", data: { ...g, label: `${label} (${num(g.count)})`, size: size(g.count) }, classes: "collapsed" });
           }
@@ -27,14 +30,16 @@ export function estateMap(openKind) {
         for (const e of o.edges) {
           const id = `${e.source}|${e.type}|${e.target}`;
           if (cy.getElementById(id).empty() && cy.getElementById(e.source).nonempty() && cy.getElementById(e.target).nonempty()) {
-            cy.add({ group: "edges", data: { id, source: e.source, target: e.target, label: `${e.type} ×${e.count}` }, classes: "labelled" });
+            cy.add({ group: "edges", data: { id, source: e.source, target: e.target, label: `${e.type} ×${e.count}` } });
           }
         }
       });
       cy.layout({ name: "cose", animate: false, fit: true, padding: 20, nodeRepulsion: 20000 }).run();
+      keepReadable(cy);
     };
     const load = async (account = null, region = null) => (await query(DOC, { a: account, r: region })).overview;
     try {
+      await accountNamesReady();
       const top = await load();
       note.textContent = `${num(top.total)} resources in ${top.groups.length} account${top.groups.length === 1 ? "" : "s"}; click to expand.`;
       put(top);

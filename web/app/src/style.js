@@ -1,32 +1,50 @@
-// Cytoscape styles: colour by provider, blast-radius distance, findings and cost overlays, compound groups.
+// Cytoscape styles: an icon per kind family on the cloud's colour, labels that appear only when they can be read
+// (nodes from ~0.8x zoom, edges when zoomed in or hovered), blast-radius distance, findings and cost overlays,
+// compound groups. Colours come from web/static/palette.json, shared with the HTML report.
+import PALETTE from "../../static/palette.json";
+import { familyOf, iconUri } from "./icons.js";
 
-export const PROVIDER_COLOURS = { aws: "#e8891c", azure: "#2f7fd8", gcp: "#2f9e58" };
-export const DISTANCE_COLOURS = ["#7a1f1f", "#c0392b", "#e67e22", "#f1c40f", "#9bc53d", "#5dade2", "#a569bd", "#95a5a6"];
-export const SEVERITY_COLOURS = { critical: "#8e0000", high: "#d32f2f", medium: "#f57c00", low: "#fbc02d", info: "#78909c" };
+export const PROVIDER_COLOURS = PALETTE.providers;
+export const DISTANCE_COLOURS = PALETTE.distance;
+export const SEVERITY_COLOURS = PALETTE.severity;
+export const NODE_SIZE = 30;
+/** Rendered font sizes (px) under which cytoscape leaves a label out: node labels, edge labels. */
+export const NODE_LABEL_MIN_PX = 8;
+export const EDGE_LABEL_MIN_PX = 11;
+
+export const providerColour = (p) => PROVIDER_COLOURS[p] || PROVIDER_COLOURS.any;
 
 export function graphStyle() {
+  const label = { "text-background-color": "#fff", "text-background-opacity": 0.85, "text-background-padding": 1, "text-background-shape": "roundrectangle" };
   const style = [
     {
       selector: "node",
       style: {
-        label: "data(label)", "font-size": 9, "text-valign": "bottom", "text-margin-y": 3, color: "#333",
-        "text-max-width": 120, "text-wrap": "ellipsis", width: 22, height: 22,
-        "background-color": (n) => PROVIDER_COLOURS[n.data("provider")] || "#888", "border-width": 1, "border-color": "#fff",
+        label: "data(label)", "font-size": 10, "text-valign": "bottom", "text-margin-y": 4, color: "#1d2430",
+        "text-max-width": 120, "text-wrap": "ellipsis", "min-zoomed-font-size": NODE_LABEL_MIN_PX, ...label,
+        width: NODE_SIZE, height: NODE_SIZE, "background-color": (n) => providerColour(n.data("provider")),
+        "background-image": (n) => iconUri(familyOf(n.data("kind"))), "background-width": "62%", "background-height": "62%",
+        "border-width": 2, "border-color": "#fff",
       },
     },
-    { selector: "node.group", style: { "background-opacity": 0.06, "background-color": "#456", "border-color": "#9aa", "border-width": 1,
-      "border-style": "dashed", shape: "round-rectangle", "text-valign": "top", "font-size": 10, color: "#456", label: "data(label)" } },
-    { selector: "node.collapsed", style: { shape: "round-rectangle", width: "data(size)", height: "data(size)", "font-size": 10 } },
-    { selector: "edge", style: { width: 1, "line-color": "#b8c0cc", "target-arrow-color": "#b8c0cc", "target-arrow-shape": "triangle",
-      "curve-style": "bezier", "arrow-scale": 0.7, label: "", "font-size": 8, color: "#667", "text-rotation": "autorotate" } },
-    { selector: "node:selected", style: { "border-width": 3, "border-color": "#2463eb" } },
-    { selector: ".root", style: { "border-width": 4, "border-color": "#111", width: 30, height: 30 } },
-    { selector: "edge.on-path, edge.exposed, edge:selected, edge.labelled", style: { label: "data(label)" } },
-    { selector: ".on-path", style: { "line-color": "#2463eb", "target-arrow-color": "#2463eb", width: 3 } },
+    { selector: "node.group", style: { "background-opacity": 0.05, "background-color": "#456", "background-image": "none", "border-color": "#8a9bb0",
+      "border-width": 1, "border-style": "dashed", shape: "round-rectangle", "text-valign": "top", "text-halign": "center", "text-margin-y": -2,
+      "font-size": 12, "font-weight": "bold", color: "#345", padding: 16, "min-zoomed-font-size": 5, "text-max-width": 400 } },
+    { selector: "node.collapsed", style: { shape: "round-rectangle", width: "data(size)", height: "data(size)", "font-size": 11, "min-zoomed-font-size": 4,
+      "background-image": "none" } },
+    { selector: "edge", style: { width: 1.2, "line-color": "#b8c0cc", "target-arrow-color": "#b8c0cc", "target-arrow-shape": "triangle",
+      "curve-style": "bezier", "arrow-scale": 0.8, label: "data(label)", "font-size": 8, "min-zoomed-font-size": EDGE_LABEL_MIN_PX, color: "#445",
+      "text-rotation": "none", "text-wrap": "wrap", "text-max-width": 1000, ...label } },
+    { selector: ".quiet", style: { "text-opacity": 0, "text-background-opacity": 0 } },
+    { selector: "node.hover", style: { "text-opacity": 1, "text-background-opacity": 0.85, "min-zoomed-font-size": 0, "z-index": 20, "border-color": "#1d2430" } },
+    { selector: "edge.hover, edge:selected", style: { "min-zoomed-font-size": 0, "text-opacity": 1, "text-background-opacity": 0.85, "font-size": 10, width: 2.5, "z-index": 20 } },
+    { selector: "node:selected", style: { "border-width": 3, "border-color": "#2463eb", "min-zoomed-font-size": 0, "text-opacity": 1, "text-background-opacity": 0.85 } },
+    { selector: ".root", style: { "border-width": 4, "border-color": "#111", width: 38, height: 38, "min-zoomed-font-size": 0 } },
+    { selector: "edge.on-path", style: { "line-color": "#2463eb", "target-arrow-color": "#2463eb", width: 3, "min-zoomed-font-size": 0, "font-size": 9 } },
     { selector: "node.on-path", style: { "border-width": 3, "border-color": "#2463eb" } },
-    { selector: ".exposed", style: { "line-color": "#d32f2f", "target-arrow-color": "#d32f2f", width: 3 } },
-    { selector: "node.internet", style: { shape: "diamond", "background-color": "#d32f2f", width: 28, height: 28 } },
-    { selector: ".faded", style: { opacity: 0.25 } },
+    { selector: "edge.exposed", style: { "line-color": "#d32f2f", "target-arrow-color": "#d32f2f", width: 3, "min-zoomed-font-size": 0, "font-size": 9 } },
+    { selector: "node.internet", style: { shape: "diamond", "background-color": "#d32f2f", width: 36, height: 36, "min-zoomed-font-size": 0 } },
+    { selector: ".faded", style: { opacity: 0.2 } },
     { selector: "node[costSize]", style: { width: "data(costSize)", height: "data(costSize)" } },
   ];
   DISTANCE_COLOURS.forEach((c, i) => style.push({ selector: `node.d${i + 1}`, style: { "background-color": c } }));
