@@ -22,6 +22,7 @@ from typing import Literal
 from neo4j import ManagedTransaction
 
 from graph.neo4j.client import Graph
+from graph.rows import EDGES_HASH_PROPERTY, HASH_PROPERTIES, HASH_PROPERTY
 from graph.schema import RESOURCE_LABEL, STAMP_PROPERTIES, NodeKind
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ CHANGE_LABEL = "Change"
 # the hook then sets them again): never a change of the resource. Areas with such hooks add theirs here.
 DERIVED_PROPERTIES: frozenset[str] = frozenset({"monthly_cost_usd", "cost_basis"})
 # Never reported as a change: the stamps, the key itself, and the derived properties.
-IGNORED = sorted({*STAMP_PROPERTIES, "id", *DERIVED_PROPERTIES})
+IGNORED = sorted({*STAMP_PROPERTIES, *HASH_PROPERTIES, "id", *DERIVED_PROPERTIES})
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ def node_merge_history_cypher(kind: NodeKind) -> str:
         "WITH n, row, properties(n) AS before "
         "SET n = row.props "
         f"SET n.id = row.id, n.first_seen = coalesce(before.first_seen, $at), n.last_seen = $at, "
-        f"n.last_sync = $gen{extra} "
+        f"n.last_sync = $gen, n.{HASH_PROPERTY} = row.hash, "
+        f"n.{EDGES_HASH_PROPERTY} = before.{EDGES_HASH_PROPERTY}{extra} "
         "WITH n, row, before, before.last_sync IS NULL AS created, "
         "[k IN keys(row.props) WHERE NOT k IN $ignore AND (before[k] IS NULL OR before[k] <> row.props[k])] + "
         "[k IN keys(before) WHERE NOT k IN $ignore AND NOT k IN keys(row.props)] AS changed "

@@ -11,6 +11,7 @@ import neo4j.time
 
 from graph.rows import PropValue
 from graph.schema import RESOURCE_LABEL
+from graph.seen import SeenStamps
 from graph.tags import split_tag
 
 
@@ -55,9 +56,15 @@ def _kind(labels: Iterable[str]) -> tuple[str, bool]:
     return (others[0] if others else RESOURCE_LABEL), len(others) < len(set(labels))
 
 
-def node_record(node: neo4j.graph.Node) -> NodeRecord:
+def node_record(node: neo4j.graph.Node, seen: SeenStamps | None = None) -> NodeRecord:
+    """``seen``: the scopes' stamps, so ``last_seen`` says when discovery last saw the node (``graph.seen``)."""
     kind, is_resource = _kind(node.labels)
     props = {key: to_python(value) for key, value in node.items()}
+    if seen is not None and "last_seen" in props:
+        own = props["last_seen"]
+        props["last_seen"] = seen.last_seen(
+            node.labels, props.get("account"), props.get("region"), own if isinstance(own, datetime) else None
+        )
     return NodeRecord(id=str(props.get("id", node.element_id)), kind=kind, is_resource=is_resource, properties=props)
 
 
