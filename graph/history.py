@@ -141,26 +141,62 @@ def deleted_change_clause(label: str) -> str:
     )
 
 
-def prune_history(graph: Graph, retention_days: int, now: datetime | None = None, limit: int = 10_000) -> int:
-    """Delete Change nodes older than ``retention_days`` (0 keeps everything); returns how many."""
-    if retention_days <= 0:
-        return 0
-    cutoff = (now or datetime.now(UTC)) - timedelta(days=retention_days)
+def prune_history(
+    graph: Graph,
+    retention_days: int,
+    now: datetime | None = None,
+    limit: int = 10_000,
+    keep: int = 0,
+    dry_run: bool = False,
+) -> int:
+    """Delete Change nodes older than ``retention_days`` (0: no age limit), then all but the ``keep`` most recent
+    (0: no count limit); returns how many (with ``dry_run``: how many would be, deleting nothing)."""
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=retention_days) if retention_days > 0 else None
+    if dry_run:
+        return _doomed_changes(graph, cutoff, keep)
+    total = 0
+    if cutoff is not None:
+        total += _delete_changes(
+            graph,
+            f"MATCH (c:{CHANGE_LABEL}) WHERE c.at < $cutoff WITH c LIMIT $limit DELETE c RETURN count(*) AS deleted",
+            {"cutoff": cutoff, "limit": limit},
+            limit,
+        )
+    if keep > 0:
+        extra = _count_changes(graph) - keep
+        while extra > 0:  # the oldest first, a chunk at a time
+            step = min(limit, extra)
+            deleted = _delete_changes(
+                graph,
+                f"MATCH (c:{CHANGE_LABEL}) WITH c ORDER BY c.at, c.id LIMIT $limit DELETE c RETURN count(*) AS deleted",
+                {"limit": step},
+                step + 1,
+            )
+            total += deleted
+            extra -= deleted
+            if deleted == 0:
+                break
+    if total:
+        log.info("history: %s change record(s) pruned (older than %s days or beyond %s)", total, retention_days, keep)
+    return total
+
+
+def _count_changes(graph: Graph, cutoff: datetime | None = None) -> int:
+    where = "WHERE c.at < $cutoff " if cutoff is not None else ""
+    return int(graph.read(f"MATCH (c:{CHANGE_LABEL}) {where}RETURN count(c) AS n", {"cutoff": cutoff})[0]["n"])
+
+
+def _doomed_changes(graph: Graph, cutoff: datetime | None, keep: int) -> int:
+    total = _count_changes(graph)
+    old = _count_changes(graph, cutoff) if cutoff is not None else 0
+    return old + max(0, total - old - keep) if keep > 0 else old
+
+
+def _delete_changes(graph: Graph, cypher: str, params: dict[str, object], limit: int) -> int:
+    """Run a LIMITed delete until it deletes fewer than ``limit``; returns how many it deleted."""
     total = 0
     while True:
-        deleted = int(
-            graph.write_tx(
-                lambda tx: tx.run(
-                    f"MATCH (c:{CHANGE_LABEL}) WHERE c.at < $cutoff WITH c LIMIT $limit DELETE c "
-                    "RETURN count(*) AS deleted",
-                    cutoff=cutoff,
-                    limit=limit,
-                ).single(strict=True)["deleted"]
-            )
-        )
+        deleted = int(graph.write_tx(lambda tx: tx.run(cypher, params).single(strict=True)["deleted"]))
         total += deleted
         if deleted < limit:
-            break
-    if total:
-        log.info("history: %s changes older than %s days pruned", total, retention_days)
-    return total
+            return total

@@ -134,10 +134,14 @@ def _remove_edges_cypher(label: str) -> str:
 
 
 def _remove_nodes_cypher(label: str, history: bool) -> str:
+    """Remove vanished nodes; also count the edges of the unit's own types leaving them (they go too)."""
     record = deleted_change_clause(label) if history else ""
     return (
         f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) WHERE n.last_sync < $gen "
-        f"WITH n {record}DETACH DELETE n RETURN count(*) AS removed"
+        f"WITH n {record}"
+        "WITH n, COUNT { MATCH (n)-[r]->(b) WHERE type(r) IN $types "
+        "AND NOT any(l IN labels(b) WHERE [type(r), l] IN $derived) } AS edges "
+        "DETACH DELETE n RETURN count(*) AS removed, sum(edges) AS edges"
     )
 
 
@@ -264,7 +268,8 @@ class Reconciler:
         skipped = edge_counts.skipped if edge_counts else 0
         removed_edges = self._remove_edges(stored, wanted, stamp)
         self._record_edges_hashes(sources, [*writes[0], *writes[1]], written_sources)
-        removed_nodes = self._remove_nodes(plan.vanished, stamp)
+        removed_nodes, detached = self._remove_nodes(plan.vanished, stamp)
+        removed_edges += detached
         for scope in scopes:
             record_seen(self.graph, scope, stamp)
         in_sync = plan.unchanged_edges + given - len(writes[0]) - len(writes[1]) + written
@@ -332,19 +337,24 @@ class Reconciler:
             for start in range(0, len(rows), self.chunk):
                 self.graph.write(cypher, {"rows": rows[start : start + self.chunk]})
 
-    def _remove_nodes(self, vanished: Sequence[NodeKey], stamp: SyncStamp) -> int:
+    def _remove_nodes(self, vanished: Sequence[NodeKey], stamp: SyncStamp) -> tuple[int, int]:
+        """Remove the vanished nodes (with their edges); returns (nodes, edges of the unit's types) removed."""
         by_label: dict[str, list[str]] = defaultdict(list)
         for label, node_id in vanished:
             by_label[label].append(node_id)
-        removed = 0
+        removed = edges = 0
         params: dict[str, object] = {"gen": stamp.generation, "at": stamp.at, "job": self.writer.job_id}
         for label, ids in by_label.items():
             cypher = _remove_nodes_cypher(label, self.writer.history)
+            types, derived = self._owned(label)
             for start in range(0, len(ids), self.chunk):
-                removed += self._count(cypher, {**params, "ids": ids[start : start + self.chunk]})
+                chunk = {**params, "ids": ids[start : start + self.chunk], "types": types, "derived": derived}
+                record = self.graph.write_tx(lambda tx, c=cypher, p=chunk: tx.run(c, p).single(strict=True))
+                removed += int(record["removed"])
+                edges += int(record["edges"] or 0)
         if self.writer.history:
             self.writer.changes += removed  # each removed node got a 'deleted' Change
-        return removed
+        return removed, edges
 
     def _count(self, cypher: str, params: dict[str, object]) -> int:
         return int(self.graph.write_tx(lambda tx: tx.run(cypher, params).single(strict=True)["removed"]))

@@ -265,6 +265,8 @@ def _unit(u: dict[str, Any]) -> UnitRecord:
 
 def _job(j: dict[str, Any]) -> JobRecord:
     units = tuple(sorted((_unit(u) for u in j.get("units") or ()), key=lambda u: u.key))
+    if not units and j.get("finished_at") is not None:
+        return _totals_only(j)  # its unit records went with retention: the totals finish_job stored stay
     final = ("succeeded", "failed")
     return JobRecord(
         id=j["id"],
@@ -289,4 +291,33 @@ def _job(j: dict[str, Any]) -> JobRecord:
         seconds=float(j.get("seconds") or 0.0),
         units=units,
         written=sum(u.written for u in units),
+    )
+
+
+def _totals_only(j: dict[str, Any]) -> JobRecord:
+    def count(name: str) -> int:
+        return int(j.get(name) or 0)
+
+    return JobRecord(
+        id=j["id"],
+        provider=j.get("provider") or "",
+        scope=j.get("scope") or "",
+        started_by=j.get("started_by") or "",
+        status=j.get("status") or "",
+        via=j.get("via") or "",
+        created_at=_dt(j.get("created_at")),
+        finished_at=_dt(j.get("finished_at")),
+        units_total=count("units_total"),
+        units_done=count("units_done"),
+        units_failed=count("units_failed"),
+        units_staged=count("units_done"),
+        nodes=count("nodes"),
+        edges=count("edges"),
+        removed_nodes=count("removed_nodes"),
+        removed_edges=count("removed_edges"),
+        changes=count("changes"),
+        warnings=tuple(j.get("warnings") or ()),
+        errors=tuple(j.get("errors") or ()),
+        seconds=float(j.get("seconds") or 0.0),
+        written=count("written"),
     )

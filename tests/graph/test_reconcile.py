@@ -153,7 +153,7 @@ def test_vanished_nodes_and_edges_are_removed_and_recorded_within_the_scope_only
     kept_edges = [e for e in edges if e.source_id != gone.id and e.source_id != subnet(9).id]  # s-9 leaves its VPC
     plan, done = sync(graph, kept, kept_edges, S2)
     assert plan.vanished == (("EC2Instance", gone.id),)
-    assert (done.removed_nodes, done.removed_edges) == (1, 1)  # the instance (with its edge) and s-9's IN_VPC
+    assert (done.removed_nodes, done.removed_edges) == (1, 2)  # the instance with its IN_SUBNET, and s-9's IN_VPC
     ids, rels = graph_state(graph)
     assert gone.id not in ids
     assert (subnet(9).id, "IN_VPC", vpc().id) not in rels

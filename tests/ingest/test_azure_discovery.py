@@ -330,7 +330,7 @@ def test_role_assignments_reach_principals_and_scopes(discovered: Discovered) ->
     ]
 
 
-def test_running_discovery_twice_changes_nothing_but_last_seen_and_last_sync(
+def test_running_discovery_twice_writes_nothing_and_the_scopes_say_when_it_last_saw_each_node(
     azure_settings: Settings, graph: Graph
 ) -> None:
     first_report = discover(azure_settings, graph)
@@ -340,11 +340,10 @@ def test_running_discovery_twice_changes_nothing_but_last_seen_and_last_sync(
     assert len(first[0]) > 0
     assert len(first[1]) > 0
     assert without_stamps(second) == without_stamps(first)  # first_seen included
-    for key, (_, props) in second[0].items():
-        assert props["last_sync"] > first[0][key][1]["last_sync"], key
-        assert props["last_seen"] > first[0][key][1]["last_seen"], key
-    for edge_key, edge_props in second[1].items():
-        assert edge_props["last_sync"] > first[1][edge_key]["last_sync"], edge_key
+    assert second == first  # nothing rewritten: every stamp stays
+    assert second_report.job.written == 0
+    for labels, props in second[0].values():  # yet every node reads as seen by the second run
+        assert second_report.last_seen(labels, props) > props["last_seen"] == first_report.last_seen(labels, props)
     assert (second_report.removed_nodes, second_report.removed_edges) == (0, 0)
     assert (second_report.nodes, second_report.edges) == (first_report.nodes, first_report.edges)
 
