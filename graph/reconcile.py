@@ -26,6 +26,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from hashlib import blake2b
 
+from neo4j import ManagedTransaction
+
 from graph.history import deleted_change_clause
 from graph.rows import ALL_REGIONS, EDGES_HASH_PROPERTY, HASH_PROPERTY, EdgeRow, NodeRow, PropValue, Scope
 from graph.schema import Property, Schema
@@ -349,12 +351,19 @@ class Reconciler:
             types, derived = self._owned(label)
             for start in range(0, len(ids), self.chunk):
                 chunk = {**params, "ids": ids[start : start + self.chunk], "types": types, "derived": derived}
-                record = self.graph.write_tx(lambda tx, c=cypher, p=chunk: tx.run(c, p).single(strict=True))
-                removed += int(record["removed"])
-                edges += int(record["edges"] or 0)
+                got = self._counts(cypher, chunk)
+                removed += got[0]
+                edges += got[1]
         if self.writer.history:
             self.writer.changes += removed  # each removed node got a 'deleted' Change
         return removed, edges
+
+    def _counts(self, cypher: str, params: dict[str, object]) -> tuple[int, int]:
+        def work(tx: ManagedTransaction) -> tuple[int, int]:
+            record = tx.run(cypher, params).single(strict=True)
+            return int(record["removed"]), int(record["edges"] or 0)
+
+        return self.graph.write_tx(work)
 
     def _count(self, cypher: str, params: dict[str, object]) -> int:
         return int(self.graph.write_tx(lambda tx: tx.run(cypher, params).single(strict=True)["removed"]))
