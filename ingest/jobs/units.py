@@ -24,7 +24,7 @@ from core.counters import record_graph_writes
 from core.errors import Neo4jAuthError, ServiceError, UnitFailedError
 from core.settings import Settings
 from graph.neo4j.client import Graph
-from graph.reconcile import Plan, Reconciler
+from graph.reconcile import Plan, Reconciled, Reconciler
 from graph.rows import EdgeRow, Scope
 from graph.schema import SCHEMA
 from graph.write import GraphWriter, SyncStamp
@@ -49,13 +49,7 @@ class Staged:
     warnings: tuple[str, ...] = ()
     seconds: float = 0.0
     accounts: tuple[str, ...] = field(default=())
-    plan: Plan | None = None  # what the reconciling writer decided (None: rewrite every row, clean up by generation)
-
-    def reconcile_plan(self) -> Plan:
-        """The plan ``finish`` carries out (a Staged without one: every edge and reference to write)."""
-        if self.plan is not None:
-            return self.plan
-        return Plan(self.nodes, self.nodes, (), self.edges, self.references, (), 0)
+    plan: Plan | None = None  # what the reconciling writer decided (None: staged by rewriting every node)
 
     def to_json(self) -> str:
         return json.dumps(
@@ -159,6 +153,18 @@ def _stage(spec: UnitSpec, settings: Settings, graph: Graph, stamp: SyncStamp, j
     )
 
 
+def _rewrite_finish(writer: GraphWriter, staged: Staged, stamp: SyncStamp) -> Reconciled:
+    edges = writer.edges(staged.edges, stamp)
+    refs = writer.edges(staged.references, stamp)  # references to what the graph lacks are normal
+    removed_nodes = removed_edges = 0
+    for scope in staged.scopes:
+        removed = writer.cleanup(scope, stamp)
+        removed_nodes += removed.nodes
+        removed_edges += removed.edges
+    written = edges.written + refs.written
+    return Reconciled(written, written, edges.skipped, removed_nodes, removed_edges)
+
+
 def finish(staged: Staged, settings: Settings, graph: Graph, stamp: SyncStamp, job_id: str) -> UnitOutcome:
     """Phase 2: the new and changed edges, then the removal of what the unit's scopes no longer hold."""
     with context.job(job_id):
@@ -168,9 +174,13 @@ def finish(staged: Staged, settings: Settings, graph: Graph, stamp: SyncStamp, j
 def _finish(staged: Staged, settings: Settings, graph: Graph, stamp: SyncStamp, job_id: str) -> UnitOutcome:
     started = time.monotonic()
     writer = make_writer(graph, settings, job_id)
-    done = Reconciler(writer).finish(staged.reconcile_plan(), staged.scopes, stamp)
+    if staged.plan is not None:
+        done = Reconciler(writer).finish(staged.plan, staged.scopes, stamp)
+        written = staged.plan.written + done.written_edges
+    else:  # staged by the rewriting writer (every node written): every edge, then cleanup by generation
+        done = _rewrite_finish(writer, staged, stamp)
+        written = staged.nodes + done.written_edges
     record_graph_writes(settings.redis.url, 0, done.written_edges)
-    written = (staged.plan.written if staged.plan is not None else staged.nodes) + done.written_edges
     warnings = list(staged.warnings)
     anomalies = staged.anomalies + writer.anomalies
     if anomalies:
