@@ -242,13 +242,13 @@ class Reconciler:
         unchanged = 0
         fp = self._edges_fp
         for key, stored_edges in seen.items():
-            rows = mine.get(key)
-            h = _edges_digest(fp, rows) if rows else NO_EDGES
+            given = mine.get(key, [])
+            h = _edges_digest(fp, given) if given else NO_EDGES
             if h == stored_edges:
-                unchanged += len(rows) if rows else 0
+                unchanged += len(given)
                 continue
             sources.append((key[0], key[1], h))
-            for r in rows or ():
+            for r in given:
                 (refs if id(r) in ref_rows else todo).append(r)
         return tuple(todo), tuple(refs), tuple(sources), unchanged
 
