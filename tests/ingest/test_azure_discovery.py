@@ -92,18 +92,17 @@ def discovered(session_graph: Graph) -> Iterator[Discovered]:
 def discover(settings: Settings, graph: Graph) -> Discovery:
     report = discover_job(settings, graph, "azure")
     assert report.warnings == ()
-    assert synced_subscriptions(graph) == (PROD, SHARED)
+    assert synced_subscriptions(graph, report) == (PROD, SHARED)
     assert report.skipped_edges == 0
     return report
 
 
-def synced_subscriptions(graph: Graph) -> tuple[str, ...]:
-    """The subscriptions the latest sync saw (their subscription nodes carry its stamp)."""
-    rows = graph.read(
-        "MATCH (s:AzureSubscription) WITH max(s.last_sync) AS latest "
-        "MATCH (s:AzureSubscription {last_sync: latest}) RETURN s.account AS account ORDER BY account"
-    )
-    return tuple(r["account"] for r in rows)
+def synced_subscriptions(graph: Graph, report: Discovery) -> tuple[str, ...]:
+    """The subscriptions the latest sync saw (``report``'s: the scopes it stamped hold their subscription nodes)."""
+    rows = graph.read("MATCH (s:AzureSubscription) RETURN s.account AS account, labels(s) AS labels, s AS s")
+    seen = {r["account"]: report.last_seen(r["labels"], dict(r["s"])) for r in rows}
+    latest = max(seen.values(), default=None)
+    return tuple(sorted(a for a, at in seen.items() if at == latest))
 
 
 def props_list(row: dict[str, Any], key: str) -> list[Any]:
@@ -380,7 +379,7 @@ def test_a_subscription_resource_graph_does_not_return_is_a_warning_and_keeps_it
     assert report.warnings == (
         f"subscription {SHARED}: not visible to these credentials in Resource Graph; skipped, nothing removed",
     )
-    assert synced_subscriptions(graph) == (PROD,)
+    assert synced_subscriptions(graph, report) == (PROD,)
     assert graph.read("MATCH (n {account: $s}) RETURN count(n) AS c", {"s": SHARED})[0]["c"] == shared_before > 0
 
 
