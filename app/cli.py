@@ -3,6 +3,7 @@
     aidiscover services up|down|status [--only neo4j|redis]
     aidiscover discover aws|azure|gcp|all [--region R ...] [--account A ...] [--via-worker]
     aidiscover jobs [ID]
+    aidiscover history prune [--dry-run]
     aidiscover serve
     aidiscover worker | beat
     aidiscover config
@@ -36,6 +37,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli_auth",
     "app.cli_accounts",
     "app.cli_jobs",
+    "app.cli_history",
     "app.cli_cost",
     "app.cli_findings",
     "app.cli_deps",

@@ -66,8 +66,8 @@ class ProgressPrinter:
 def summary(job: JobRecord) -> str:
     return (
         f"job {job.id} {job.status}: {job.units_total} unit(s), {job.units_failed} failed; {job.nodes} nodes, "
-        f"{job.edges} edges written; {job.removed_nodes} stale nodes removed; {job.changes} change(s) recorded"
-        + (f"; {job.seconds:.1f} s" if job.seconds else "")
+        f"{job.edges} edges in sync, {job.written} written; {job.removed_nodes} stale nodes removed; "
+        f"{job.changes} change(s) recorded" + (f"; {job.seconds:.1f} s" if job.seconds else "")
     )
 
 

@@ -22,6 +22,7 @@ from typing import Literal
 from neo4j import ManagedTransaction
 
 from graph.neo4j.client import Graph
+from graph.rows import EDGES_HASH_PROPERTY, HASH_PROPERTIES, HASH_PROPERTY
 from graph.schema import RESOURCE_LABEL, STAMP_PROPERTIES, NodeKind
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ CHANGE_LABEL = "Change"
 # the hook then sets them again): never a change of the resource. Areas with such hooks add theirs here.
 DERIVED_PROPERTIES: frozenset[str] = frozenset({"monthly_cost_usd", "cost_basis"})
 # Never reported as a change: the stamps, the key itself, and the derived properties.
-IGNORED = sorted({*STAMP_PROPERTIES, "id", *DERIVED_PROPERTIES})
+IGNORED = sorted({*STAMP_PROPERTIES, *HASH_PROPERTIES, "id", *DERIVED_PROPERTIES})
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ def node_merge_history_cypher(kind: NodeKind) -> str:
         "WITH n, row, properties(n) AS before "
         "SET n = row.props "
         f"SET n.id = row.id, n.first_seen = coalesce(before.first_seen, $at), n.last_seen = $at, "
-        f"n.last_sync = $gen{extra} "
+        f"n.last_sync = $gen, n.{HASH_PROPERTY} = row.hash, "
+        f"n.{EDGES_HASH_PROPERTY} = before.{EDGES_HASH_PROPERTY}{extra} "
         "WITH n, row, before, before.last_sync IS NULL AS created, "
         "[k IN keys(row.props) WHERE NOT k IN $ignore AND (before[k] IS NULL OR before[k] <> row.props[k])] + "
         "[k IN keys(before) WHERE NOT k IN $ignore AND NOT k IN keys(row.props)] AS changed "
@@ -139,26 +141,62 @@ def deleted_change_clause(label: str) -> str:
     )
 
 
-def prune_history(graph: Graph, retention_days: int, now: datetime | None = None, limit: int = 10_000) -> int:
-    """Delete Change nodes older than ``retention_days`` (0 keeps everything); returns how many."""
-    if retention_days <= 0:
-        return 0
-    cutoff = (now or datetime.now(UTC)) - timedelta(days=retention_days)
+def prune_history(
+    graph: Graph,
+    retention_days: int,
+    now: datetime | None = None,
+    limit: int = 10_000,
+    keep: int = 0,
+    dry_run: bool = False,
+) -> int:
+    """Delete Change nodes older than ``retention_days`` (0: no age limit), then all but the ``keep`` most recent
+    (0: no count limit); returns how many (with ``dry_run``: how many would be, deleting nothing)."""
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=retention_days) if retention_days > 0 else None
+    if dry_run:
+        return _doomed_changes(graph, cutoff, keep)
+    total = 0
+    if cutoff is not None:
+        total += _delete_changes(
+            graph,
+            f"MATCH (c:{CHANGE_LABEL}) WHERE c.at < $cutoff WITH c LIMIT $limit DELETE c RETURN count(*) AS deleted",
+            {"cutoff": cutoff, "limit": limit},
+            limit,
+        )
+    if keep > 0:
+        extra = _count_changes(graph) - keep
+        while extra > 0:  # the oldest first, a chunk at a time
+            step = min(limit, extra)
+            deleted = _delete_changes(
+                graph,
+                f"MATCH (c:{CHANGE_LABEL}) WITH c ORDER BY c.at, c.id LIMIT $limit DELETE c RETURN count(*) AS deleted",
+                {"limit": step},
+                step + 1,
+            )
+            total += deleted
+            extra -= deleted
+            if deleted == 0:
+                break
+    if total:
+        log.info("history: %s change record(s) pruned (older than %s days or beyond %s)", total, retention_days, keep)
+    return total
+
+
+def _count_changes(graph: Graph, cutoff: datetime | None = None) -> int:
+    where = "WHERE c.at < $cutoff " if cutoff is not None else ""
+    return int(graph.read(f"MATCH (c:{CHANGE_LABEL}) {where}RETURN count(c) AS n", {"cutoff": cutoff})[0]["n"])
+
+
+def _doomed_changes(graph: Graph, cutoff: datetime | None, keep: int) -> int:
+    total = _count_changes(graph)
+    old = _count_changes(graph, cutoff) if cutoff is not None else 0
+    return old + max(0, total - old - keep) if keep > 0 else old
+
+
+def _delete_changes(graph: Graph, cypher: str, params: dict[str, object], limit: int) -> int:
+    """Run a LIMITed delete until it deletes fewer than ``limit``; returns how many it deleted."""
     total = 0
     while True:
-        deleted = int(
-            graph.write_tx(
-                lambda tx: tx.run(
-                    f"MATCH (c:{CHANGE_LABEL}) WHERE c.at < $cutoff WITH c LIMIT $limit DELETE c "
-                    "RETURN count(*) AS deleted",
-                    cutoff=cutoff,
-                    limit=limit,
-                ).single(strict=True)["deleted"]
-            )
-        )
+        deleted = int(graph.write_tx(lambda tx: tx.run(cypher, params).single(strict=True)["deleted"]))
         total += deleted
         if deleted < limit:
-            break
-    if total:
-        log.info("history: %s changes older than %s days pruned", total, retention_days)
-    return total
+            return total

@@ -8,14 +8,23 @@ from datetime import datetime
 
 PropValue = str | int | float | bool | datetime | tuple[str, ...] | None
 
+# The content hashes the reconciling writer (``graph.reconcile``) keeps on what it writes: of a node's or an
+# edge's own properties, and of the edges a node's unit gives it. Bookkeeping like the stamps: never set by a
+# transform, never reported as a change.
+HASH_PROPERTY = "sync_hash"
+EDGES_HASH_PROPERTY = "sync_edges"
+HASH_PROPERTIES = frozenset({HASH_PROPERTY, EDGES_HASH_PROPERTY})
+
 
 @dataclass(frozen=True)
 class NodeRow:
-    """One node to MERGE: its label, its key and its properties (``None`` removes a property)."""
+    """One node to MERGE: its label, its key and its properties (``None`` removes a property).
+    ``hash``: the content hash the reconciling writer stores with it (``graph.reconcile``); transforms leave it."""
 
     label: str
     id: str
     props: Mapping[str, PropValue]
+    hash: str | None = None
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,7 @@ class EdgeRow:
     target_label: str
     target_id: str
     props: Mapping[str, PropValue] | None = None
+    hash: str | None = None  # set by the reconciling writer, like NodeRow.hash
 
 
 @dataclass(frozen=True)

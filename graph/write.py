@@ -27,7 +27,16 @@ from neo4j import ManagedTransaction
 from core.errors import SchemaError
 from graph.history import IGNORED, change_rows, deleted_change_clause, node_merge_history_cypher, write_changes
 from graph.neo4j.client import Graph
-from graph.rows import ALL_REGIONS, EdgeRow, NodeRow, PropValue, Scope, Transformed
+from graph.rows import (
+    ALL_REGIONS,
+    HASH_PROPERTIES,
+    HASH_PROPERTY,
+    EdgeRow,
+    NodeRow,
+    PropValue,
+    Scope,
+    Transformed,
+)
 from graph.schema import RESOURCE_LABEL, STAMP_PROPERTIES, NodeKind, Property, Schema
 from graph.schema.types import PROP_TYPES
 
@@ -38,7 +47,7 @@ _PY_TYPES: dict[str, tuple[type, ...]] = {name: mapping.python for name, mapping
 # A value of exactly this type fits a property of that type as it is (subclasses, bools given for numbers,
 # lists and datetimes take the full check).
 _EXACT: dict[str, type] = {"string": str, "int": int, "float": float, "bool": bool}
-_UNWRITABLE = STAMP_PROPERTIES | {"id"}
+_UNWRITABLE = STAMP_PROPERTIES | HASH_PROPERTIES | {"id"}
 
 
 @dataclass(frozen=True)
@@ -105,19 +114,21 @@ def node_merge_cypher(kind: NodeKind, names: Sequence[str]) -> str:
     return (
         "UNWIND $rows AS row "
         f"MERGE (n:{kind.label} {{id: row.id}}) ON CREATE SET n.first_seen = $at "
-        f"SET n.last_seen = $at, n.last_sync = $gen{_assign('n', names)}{extra} "
+        f"SET n.last_seen = $at, n.last_sync = $gen, n.{HASH_PROPERTY} = row.hash{_assign('n', names)}{extra} "
         "RETURN count(n) AS written"
     )
 
 
-def edge_merge_cypher(type_: str, source: str, target: str, names: Sequence[str] = ()) -> str:
-    """MERGE a batch of relationships between existing nodes; ``names`` are the type's writable properties."""
+def edge_merge_cypher(type_: str, source: str, target: str, names: Sequence[str] = (), sources: bool = False) -> str:
+    """MERGE a batch of relationships between existing nodes; ``names`` are the type's writable properties;
+    ``sources``: also return the source id of each edge written."""
+    back = ", collect(row.source) AS sources" if sources else ""
     return (
         "UNWIND $rows AS row "
         f"MATCH (a:{source} {{id: row.source}}) MATCH (b:{target} {{id: row.target}}) "
         f"MERGE (a)-[r:{type_}]->(b) ON CREATE SET r.first_seen = $at "
-        f"SET r.last_seen = $at, r.last_sync = $gen{_assign('r', names)} "
-        "RETURN count(r) AS written"
+        f"SET r.last_seen = $at, r.last_sync = $gen, r.{HASH_PROPERTY} = row.hash{_assign('r', names)} "
+        f"RETURN count(r) AS written{back}"
     )
 
 
@@ -208,7 +219,7 @@ class GraphWriter:
                 if props is None:
                     continue
                 batch = pending[row.label]
-                batch.append({"id": row.id, "props": props})
+                batch.append({"id": row.id, "props": props, "hash": row.hash})
                 if len(batch) >= self.batch_size:
                     batches.submit(self._write_nodes, kind, list(batch), stamp)
                     batch.clear()
@@ -235,8 +246,9 @@ class GraphWriter:
 
         return self.graph.write_tx(work)
 
-    def edges(self, rows: Iterable[EdgeRow], stamp: SyncStamp) -> EdgeCounts:
-        """MERGE relationships whose both ends exist; count the ones whose ends are missing."""
+    def edges(self, rows: Iterable[EdgeRow], stamp: SyncStamp, written_sources: list[str] | None = None) -> EdgeCounts:
+        """MERGE relationships whose both ends exist; count the ones whose ends are missing.
+        ``written_sources`` (when given) receives the source id of every edge written."""
         pending: dict[tuple[str, str, str], list[dict[str, object]]] = defaultdict(list)
         given = 0
         with _Batches(self.parallelism) as batches:
@@ -244,24 +256,35 @@ class GraphWriter:
                 key = (row.type, row.source_label, row.target_label)
                 batch = pending[key]
                 props = self._checked_props(row.type, self._declared_of(key), row.props or {})
-                batch.append({"source": row.source_id, "target": row.target_id, "props": props})
+                batch.append({"source": row.source_id, "target": row.target_id, "props": props, "hash": row.hash})
                 given += 1
                 if len(batch) >= self.batch_size:
-                    batches.submit(self._write_edges, key, list(batch), stamp)
+                    batches.submit(self._write_edges, key, list(batch), stamp, written_sources)
                     batch.clear()
             for key, batch in pending.items():
                 if batch:
-                    batches.submit(self._write_edges, key, batch, stamp)
+                    batches.submit(self._write_edges, key, batch, stamp, written_sources)
         written = batches.written
         if given != written:
             log.info("%s of %s edges skipped: an end node was not written", given - written, given)
         return EdgeCounts(written=written, skipped=given - written)
 
     def _write_edges(
-        self, key: tuple[str, str, str], batch: Sequence[dict[str, object]], stamp: SyncStamp
+        self,
+        key: tuple[str, str, str],
+        batch: Sequence[dict[str, object]],
+        stamp: SyncStamp,
+        written_sources: list[str] | None = None,
     ) -> tuple[int, int]:
-        cypher = edge_merge_cypher(*key, writable(self.schema.relationship(*key).properties))
-        return self._run(cypher, batch, stamp), 0
+        names = writable(self.schema.relationship(*key).properties)
+        if written_sources is None:
+            return self._run(edge_merge_cypher(*key, names), batch, stamp), 0
+        cypher = edge_merge_cypher(*key, names, sources=True)
+        record = self.graph.write_tx(
+            lambda tx: tx.run(cypher, rows=_Rows(batch), at=stamp.at, gen=stamp.generation).single(strict=True)
+        )
+        written_sources.extend(record["sources"])  # list.extend is atomic: safe from the writer's threads
+        return int(record["written"]), 0
 
     def cleanup(self, scope: Scope, stamp: SyncStamp, limit: int = 10_000) -> CleanupCounts:
         """Delete what the scope's labels held before this generation and this sync did not see."""

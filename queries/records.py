@@ -9,8 +9,9 @@ from datetime import datetime
 import neo4j
 import neo4j.time
 
-from graph.rows import PropValue
+from graph.rows import HASH_PROPERTIES, PropValue
 from graph.schema import RESOURCE_LABEL
+from graph.seen import SeenStamps
 from graph.tags import split_tag
 
 
@@ -55,9 +56,16 @@ def _kind(labels: Iterable[str]) -> tuple[str, bool]:
     return (others[0] if others else RESOURCE_LABEL), len(others) < len(set(labels))
 
 
-def node_record(node: neo4j.graph.Node) -> NodeRecord:
+def node_record(node: neo4j.graph.Node, seen: SeenStamps | None = None) -> NodeRecord:
+    """``seen``: the scopes' stamps, so ``last_seen`` says when discovery last saw the node (``graph.seen``).
+    The writer's content hashes are bookkeeping, not properties of the resource: left out."""
     kind, is_resource = _kind(node.labels)
-    props = {key: to_python(value) for key, value in node.items()}
+    props = {key: to_python(value) for key, value in node.items() if key not in HASH_PROPERTIES}
+    if seen is not None and "last_seen" in props:
+        own = props["last_seen"]
+        props["last_seen"] = seen.last_seen(
+            node.labels, props.get("account"), props.get("region"), own if isinstance(own, datetime) else None
+        )
     return NodeRecord(id=str(props.get("id", node.element_id)), kind=kind, is_resource=is_resource, properties=props)
 
 

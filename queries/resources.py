@@ -14,6 +14,7 @@ from typing import Literal
 from core.errors import QueryInputError
 from graph.neo4j.client import Graph
 from graph.schema import RESOURCE_LABEL, SCHEMA
+from graph.seen import seen_stamps
 from queries import cursors
 from queries.filters import (
     PREDICATE_CLAUSE,
@@ -168,7 +169,8 @@ def search_resources(
         )
     rows = graph.read(cypher, params)
     total = _count(graph, where, params) if with_total else None
-    items = tuple(node_record(r["n"]) for r in rows[:first])
+    seen = seen_stamps(graph)
+    items = tuple(node_record(r["n"], seen) for r in rows[:first])
     if by_id:
         cursors = tuple(encode_cursor(i.id) for i in items)
     else:
@@ -241,7 +243,7 @@ def resource_facets(graph: Graph, flt: ResourceFilter | None = None) -> Facets:
 
 def get_resource(graph: Graph, resource_id: str) -> NodeRecord | None:
     rows = graph.read("MATCH (n:Resource {id: $id}) RETURN n", {"id": resource_id})
-    return node_record(rows[0]["n"]) if rows else None
+    return node_record(rows[0]["n"], seen_stamps(graph)) if rows else None
 
 
 def check_neighbor_query(query: NeighborQuery) -> NeighborQuery:
@@ -281,10 +283,11 @@ def neighbors(
         by_label[label][node_id] = kind
     out: dict[tuple[str, str], list[Neighbor]] = {key: [] for key in keys}
     params = {"types": list(query.types), "direction": query.direction, "limit": query.limit}
+    seen = seen_stamps(graph) if query.properties else None
     for label, kinds in by_label.items():
         for row in graph.read(_neighbor_cypher(label, query.properties), {**params, "ids": list(kinds)}):
             direction: Literal["OUT", "IN"] = "OUT" if row["outgoing"] else "IN"
-            node = node_record(row["m"]) if query.properties else id_record(row["mid"], row["labels"])
+            node = node_record(row["m"], seen) if query.properties else id_record(row["mid"], row["labels"])
             neighbour = Neighbor(row["id"], row["type"], direction, node)
             out[(kinds[row["id"]], row["id"])].append(neighbour)
     return out

@@ -7,7 +7,8 @@ the job's own (planning and units).
 
 The discovery tests compare the cloud graph a sync leaves behind, node for node: by default the job
 runs without post-sync hooks (findings, cost) or change history, which have tests of their own, and
-its Job record is removed once read, so the graph holds what the units wrote and nothing else.
+its Job record and the scopes' sync stamps (``graph.seen``) are removed once read, so the graph holds what the
+units wrote and nothing else; ``Discovery.seen`` keeps the stamps, to say when a node was last seen.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 
 from core.settings import Settings
 from graph.neo4j.client import Graph
+from graph.seen import SCOPE_LABEL, SeenStamps
 from graph.write import UnitCounts
 from ingest.jobs.local import run_job_local
 from ingest.jobs.model import JobRequest
@@ -51,6 +53,13 @@ class UnitView:
 @dataclass(frozen=True)
 class Discovery:
     job: JobRecord
+    seen: SeenStamps | None = None  # the scopes' stamps the job left (None: not read)
+
+    def last_seen(self, labels: Iterable[str], props: dict[str, object]) -> object:
+        """When the job's sync last saw a node with these labels and properties (its own stamp or its scope's)."""
+        assert self.seen is not None
+        own = props.get("last_seen")
+        return self.seen.last_seen(labels, props.get("account"), props.get("region"), own)  # type: ignore[arg-type]
 
     @property
     def all_units(self) -> tuple[UnitView, ...]:
@@ -123,8 +132,10 @@ def discover_job(
     request = JobRequest(provider, tuple(accounts), tuple(regions), "tests", services(units))
     quiet = replace_settings(settings, jobs={"history_enabled": False})
     job = run_job_local(quiet, request, graph=graph, hooks=())
+    seen = SeenStamps.load(graph) if graph is not None else None
     if graph is not None and not keep_record:
         graph.write(
             "MATCH (j:Job {id: $id}) OPTIONAL MATCH (j)-[:HAS_UNIT]->(u:JobUnit) DETACH DELETE j, u", {"id": job.id}
         )
-    return Discovery(job)
+        graph.write(f"MATCH (s:{SCOPE_LABEL}) DELETE s")
+    return Discovery(job, seen)

@@ -53,6 +53,7 @@ DiscoveryJob = derive(
             "removed_nodes",
             "removed_edges",
             "changes",
+            "written",
             "warnings",
             "errors",
             "seconds",

@@ -14,7 +14,7 @@ from core.settings.llm import LlmSettings
 from core.settings.log import LogSettings
 from core.settings.root import AREAS, ENV_NAMES, DataDirSettings, SettingDoc, Settings, load_settings, settings_table
 from core.settings.services import DEFAULT_NEO4J_PASSWORD, Neo4jSettings, RedisSettings
-from core.settings.work import AccountsSettings, IngestSettings, JobsSettings, NotifySettings
+from core.settings.work import AccountsSettings, IngestSettings, JobsSettings, NotifySettings, RetentionSettings
 
 __all__ = [
     "AREAS",
@@ -37,6 +37,7 @@ __all__ = [
     "Neo4jSettings",
     "NotifySettings",
     "RedisSettings",
+    "RetentionSettings",
     "SettingDoc",
     "Settings",
     "load_settings",

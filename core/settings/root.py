@@ -26,7 +26,7 @@ from core.settings.cost import CostSettings
 from core.settings.llm import LlmSettings
 from core.settings.log import LogSettings
 from core.settings.services import Neo4jSettings, RedisSettings
-from core.settings.work import AccountsSettings, IngestSettings, JobsSettings, NotifySettings
+from core.settings.work import AccountsSettings, IngestSettings, JobsSettings, NotifySettings, RetentionSettings
 
 __all__ = [
     "AREAS",
@@ -72,6 +72,7 @@ class Settings(BaseModel):
     notify: NotifySettings = Field(default_factory=NotifySettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
     jobs: JobsSettings = Field(default_factory=JobsSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
     cost: CostSettings = Field(default_factory=CostSettings)
     log: LogSettings = Field(default_factory=LogSettings)
 

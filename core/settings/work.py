@@ -7,7 +7,7 @@ from pydantic_settings import SettingsConfigDict
 
 from core.settings.base import AreaSettings, env
 
-__all__ = ["AccountsSettings", "IngestSettings", "JobsSettings", "NotifySettings"]
+__all__ = ["AccountsSettings", "IngestSettings", "JobsSettings", "NotifySettings", "RetentionSettings"]
 
 
 class IngestSettings(AreaSettings):
@@ -92,4 +92,27 @@ class JobsSettings(AreaSettings):
         description="Seconds after which Redis hands the unacknowledged task of a dead worker to another worker (a "
         "killed worker's unit runs again within this plus a sweep of at most 10 s). Live workers re-stamp the tasks "
         "they hold every quarter of it, so a unit slower than this is not handed out twice.",
+    )
+
+
+class RetentionSettings(AreaSettings):
+    """How much bookkeeping the graph keeps: finished jobs, their units and the change records, by count and by age.
+    Enforced after every discovery job and by `aidiscover history prune`; 0 turns a limit off."""
+
+    model_config = SettingsConfigDict(env_prefix="AIDISCOVER_RETENTION_")
+
+    jobs: int = Field(20, ge=0, description="Finished discovery jobs kept (the most recent); 0: no count limit.")
+    job_days: int = Field(30, ge=0, description="Days a finished discovery job is kept; 0: no age limit.")
+    unit_jobs: int = Field(
+        3,
+        ge=0,
+        description="Most recent finished jobs that keep their per-unit records; older jobs keep their totals only. "
+        "0: no count limit.",
+    )
+    unit_days: int = Field(7, ge=0, description="Days a finished job keeps its per-unit records; 0: no age limit.")
+    changes: int = Field(
+        100_000,
+        ge=0,
+        description="Change records (resource history) kept, the most recent; 0: no count limit. Their age limit is "
+        "AIDISCOVER_HISTORY_RETENTION_DAYS.",
     )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from graph.schema.model import NodeKind, Property, RelType
 
 _JOB_COUNTS = (
-    Property("nodes", "int", "Nodes written."),
-    Property("edges", "int", "Relationships written."),
+    Property("nodes", "int", "Nodes in sync: written (new or changed) or found unchanged."),
+    Property("edges", "int", "Relationships in sync: written (new or changed) or found unchanged."),
+    Property("written", "int", "Nodes and relationships written (new or changed); unchanged ones are not rewritten."),
     Property("removed_nodes", "int", "Stale nodes removed by scoped cleanup."),
     Property("removed_edges", "int", "Stale relationships removed by scoped cleanup."),
     Property("changes", "int", "History records (created/changed/deleted resources) written."),
@@ -86,6 +87,24 @@ NODES: tuple[NodeKind, ...] = (
             Property("job_id", "string", "The job that recorded it."),
         ),
         resource=False,
+    ),
+    NodeKind(
+        "SyncScope",
+        "any",
+        "jobs",
+        "What one unit covers (provider, account, region, labels) and when a sync last saw it whole: a node's "
+        "last sighting is the later of its own last_seen and the last_seen of the scopes holding it.",
+        (
+            Property("id", "string", "provider|account|region|labels."),
+            Property("provider", "string", "aws, azure or gcp."),
+            Property("account", "string", "Account, subscription or GCP scope.", indexed=True),
+            Property("region", "string", "Region ('*' for every region)."),
+            Property("labels", "string[]", "The node labels the scope covers."),
+            Property("last_seen", "datetime", "When the last sync of the scope finished."),
+            Property("last_sync", "int", "Generation of that sync."),
+        ),
+        resource=False,
+        hidden=True,
     ),
 )
 

@@ -1,4 +1,7 @@
-"""The end of every discovery job: derived links, post-sync hooks, history pruning, final status, events."""
+"""The end of every discovery job: derived links, post-sync hooks, retention, final status, events.
+
+A job that wrote and removed nothing (an unchanged estate re-synced) leaves the graph as the last job left it,
+so the derived links and the post-sync hooks, which read only the graph, are skipped."""
 
 from __future__ import annotations
 
@@ -6,14 +9,14 @@ import logging
 from collections.abc import Iterable, Sequence
 
 from core.settings import Settings
-from graph.history import prune_history
 from graph.links import apply_links
 from graph.neo4j.client import Graph
 from graph.write import SyncStamp
 from ingest.broker import queue_events
 from ingest.jobs.hooks import Hook, run_post_sync
 from ingest.jobs.progress import Progress, publish
-from ingest.jobs.store import JobRecord, finish_job
+from ingest.jobs.retention import enforce
+from ingest.jobs.store import JobRecord, finish_job, get_job
 
 log = logging.getLogger(__name__)
 
@@ -27,14 +30,18 @@ def complete_job(
     hooks: Sequence[Hook] | None = None,
 ) -> JobRecord:
     """Run once every unit has finished (or failed): links per AWS account, hooks (default: every
-    post-sync hook), pruning; totals and status."""
+    post-sync hook) unless nothing changed, retention; totals and status."""
     warnings: list[str] = []
-    for account in sorted(set(accounts)):  # edges matched across services (DNS names, addresses)
-        apply_links(graph, account, stamp)
-    warnings += run_post_sync(graph, settings, hooks)
-    pruned = prune_history(graph, settings.jobs.history_retention_days)
+    so_far = get_job(graph, job_id)
+    if so_far.written or so_far.removed_nodes or so_far.removed_edges:
+        for account in sorted(set(accounts)):  # edges matched across services (DNS names, addresses)
+            apply_links(graph, account, stamp)
+        warnings += run_post_sync(graph, settings, hooks)
+    else:
+        log.info("job %s wrote and removed nothing: derived links and post-sync hooks skipped", job_id)
     job = finish_job(graph, job_id, warnings)
-    publish(settings.redis.url, Progress.of(job, f"finished; {pruned} old history record(s) pruned"))
+    pruned = enforce(graph, settings.retention, settings.jobs)
+    publish(settings.redis.url, Progress.of(job, f"finished; retention {pruned.line()}"))
     notify(settings, job)
     log.info("job %s %s: %s nodes, %s edges, %s changes", job.id, job.status, job.nodes, job.edges, job.changes)
     return job

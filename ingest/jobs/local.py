@@ -25,7 +25,7 @@ from ingest.jobs.hooks import Hook
 from ingest.jobs.model import JobRequest, UnitOutcome, UnitSpec
 from ingest.jobs.plan import plan_job
 from ingest.jobs.progress import Progress, publish
-from ingest.jobs.store import JobRecord, create_job, get_job, unit_finished, unit_staged, unit_started
+from ingest.jobs.store import JobRecord, create_job, unit_finished, unit_staged, unit_started
 from ingest.jobs.units import Staged, classify, failure, finish, stage
 
 log = logging.getLogger(__name__)
@@ -68,10 +68,11 @@ def run_job_local(
         create_job(graph, job_id, request, "local", stamp, plan.units, plan.warnings)
 
         lock = threading.Lock()
+        tally = _Tally(job_id, len(plan.units))
 
-        def report(message: str) -> None:
+        def report(message: str, staged: Staged | None = None, outcome: UnitOutcome | None = None) -> None:
             with lock:  # one report at a time, so followers see the counts only move forward
-                progress = Progress.of(get_job(graph, job_id), message)
+                progress = tally.add(message, staged, outcome)
                 publish(settings.redis.url, progress)
                 if on_progress is not None:
                     on_progress(progress)
@@ -83,22 +84,20 @@ def run_job_local(
                 unit_started(graph, job_id, spec.key, "stage")
                 done = with_retries(lambda: stage(spec, settings, graph, stamp, job_id), settings.jobs.unit_retries)
             except Exception as exc:
-                _failed(graph, job_id, spec, exc)
-                report(f"{spec.key} failed")
+                report(f"{spec.key} failed", outcome=_failed(graph, job_id, spec, exc))
                 return None
             unit_staged(graph, job_id, spec.key, done.nodes)
-            report(f"{spec.key} nodes written")
+            report(f"{spec.key} nodes written", staged=done)
             return done
 
         def finished_unit(done: Staged) -> UnitOutcome | None:
             try:
                 outcome = with_retries(lambda: finish(done, settings, graph, stamp, job_id), settings.jobs.unit_retries)
             except Exception as exc:
-                _failed(graph, job_id, done.spec, exc)
-                report(f"{done.spec.key} failed")
+                report(f"{done.spec.key} failed", outcome=_failed(graph, job_id, done.spec, exc))
                 return None
             unit_finished(graph, job_id, outcome)
-            report(f"{done.spec.key} done")
+            report(f"{done.spec.key} done", outcome=outcome)
             return outcome
 
         workers = max(1, min(settings.aws.max_workers, len(plan.units) or 1))
@@ -114,7 +113,7 @@ def run_job_local(
             graph.close()
 
 
-def _failed(graph: Graph, job_id: str, spec: UnitSpec, exc: Exception) -> None:
+def _failed(graph: Graph, job_id: str, spec: UnitSpec, exc: Exception) -> UnitOutcome:
     err = failure(spec, exc)
     if not err.warning:
         log.error("unit %s failed: %s", spec.key, err, exc_info=exc)
@@ -122,3 +121,36 @@ def _failed(graph: Graph, job_id: str, spec: UnitSpec, exc: Exception) -> None:
         spec.key, "failed", warnings=(str(err),) if err.warning else (), errors=() if err.warning else (str(err),)
     )
     unit_finished(graph, job_id, outcome)
+    return outcome
+
+
+class _Tally:
+    """The job's progress counted here as its units report, the way ``Progress.of`` reads it from the graph
+    (reading the job and all its units for every event was most of this runner's own time on small estates)."""
+
+    def __init__(self, job_id: str, total: int) -> None:
+        self.job_id = job_id
+        self.total = total
+        self.staged: dict[str, int] = {}  # unit key -> nodes, from staging on
+        self.finished: dict[str, UnitOutcome] = {}
+
+    def add(self, message: str, staged: Staged | None, outcome: UnitOutcome | None) -> Progress:
+        if staged is not None:
+            self.staged[staged.spec.key] = staged.nodes
+        if outcome is not None:
+            self.finished[outcome.key] = outcome
+            self.staged[outcome.key] = outcome.nodes  # a failed unit's record holds no nodes
+        done = self.finished.values()
+        return Progress(
+            self.job_id,
+            "running",
+            self.total,
+            len(self.staged),
+            len(self.finished),
+            sum(o.status == "failed" for o in done),
+            sum(self.staged.values()),
+            sum(o.edges for o in done),
+            sum(o.removed_nodes for o in done),
+            sum(o.changes for o in done),
+            message,
+        )

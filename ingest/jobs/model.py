@@ -85,6 +85,7 @@ class UnitOutcome:
     seconds: float = 0.0
     accounts: tuple[str, ...] = ()  # AWS accounts whose derived links the job applies at the end
     skipped_edges: int = 0  # edges whose other end no unit wrote (declared references not counted)
+    written: int = 0  # nodes and edges written (new or changed); ``nodes`` and ``edges`` count those in sync
 
 
 def stamp_to_json(stamp: SyncStamp) -> dict[str, object]:

@@ -20,7 +20,7 @@ from ingest.jobs.model import FINAL_JOB_STATUSES, JobRequest, UnitOutcome, UnitS
 
 log = logging.getLogger(__name__)
 
-COUNTS = ("nodes", "edges", "removed_nodes", "removed_edges", "changes")
+COUNTS = ("nodes", "edges", "removed_nodes", "removed_edges", "changes", "written")
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class UnitRecord:
     errors: tuple[str, ...]
     seconds: float
     skipped_edges: int = 0
+    written: int = 0
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class JobRecord:
     errors: tuple[str, ...]
     seconds: float
     units: tuple[UnitRecord, ...] = ()
+    written: int = 0
 
     @property
     def finished(self) -> bool:
@@ -131,7 +133,8 @@ def unit_finished(graph: Graph, job_id: str, outcome: UnitOutcome) -> None:
         "MATCH (j:Job {id: $job})-[:HAS_UNIT]->(x:JobUnit {id: $id}) "
         "SET x.status = $status, x.nodes = $nodes, x.edges = $edges, x.removed_nodes = $rn, x.removed_edges = $re, "
         "x.changes = $changes, x.anomalies = $anomalies, x.warnings = $warnings, x.errors = $errors, "
-        "x.seconds = $seconds, x.skipped_edges = $skipped, x.finished_at = $at, j.heartbeat = $at",
+        "x.seconds = $seconds, x.skipped_edges = $skipped, x.written = $written, x.finished_at = $at, "
+        "j.heartbeat = $at",
         {
             "job": job_id,
             "id": f"{job_id}/{outcome.key}",
@@ -146,6 +149,7 @@ def unit_finished(graph: Graph, job_id: str, outcome: UnitOutcome) -> None:
             "errors": list(outcome.errors),
             "seconds": outcome.seconds,
             "skipped": outcome.skipped_edges,
+            "written": outcome.written,
             "at": now,
         },
     )
@@ -164,7 +168,8 @@ def finish_job(graph: Graph, job_id: str, warnings: Sequence[str] = (), errors: 
         "j.seconds = duration.inSeconds(j.started_at, $at).milliseconds / 1000.0, "
         "j.warnings = coalesce(j.warnings, []) + $warnings, j.errors = coalesce(j.errors, []) + $errors, "
         "j.units_done = $done, j.units_failed = $failed, j.nodes = $nodes, j.edges = $edges, "
-        "j.removed_nodes = $removed_nodes, j.removed_edges = $removed_edges, j.changes = $changes",
+        "j.removed_nodes = $removed_nodes, j.removed_edges = $removed_edges, j.changes = $changes, "
+        "j.written = $written",
         {
             "id": job_id,
             "status": status,
@@ -254,11 +259,14 @@ def _unit(u: dict[str, Any]) -> UnitRecord:
         errors=tuple(u.get("errors") or ()),
         seconds=float(u.get("seconds") or 0.0),
         skipped_edges=int(u.get("skipped_edges") or 0),
+        written=int(u.get("written") or 0),
     )
 
 
 def _job(j: dict[str, Any]) -> JobRecord:
     units = tuple(sorted((_unit(u) for u in j.get("units") or ()), key=lambda u: u.key))
+    if not units and j.get("finished_at") is not None:
+        return _totals_only(j)  # its unit records went with retention: the totals finish_job stored stay
     final = ("succeeded", "failed")
     return JobRecord(
         id=j["id"],
@@ -282,4 +290,34 @@ def _job(j: dict[str, Any]) -> JobRecord:
         errors=tuple(j.get("errors") or ()),
         seconds=float(j.get("seconds") or 0.0),
         units=units,
+        written=sum(u.written for u in units),
+    )
+
+
+def _totals_only(j: dict[str, Any]) -> JobRecord:
+    def count(name: str) -> int:
+        return int(j.get(name) or 0)
+
+    return JobRecord(
+        id=j["id"],
+        provider=j.get("provider") or "",
+        scope=j.get("scope") or "",
+        started_by=j.get("started_by") or "",
+        status=j.get("status") or "",
+        via=j.get("via") or "",
+        created_at=_dt(j.get("created_at")),
+        finished_at=_dt(j.get("finished_at")),
+        units_total=count("units_total"),
+        units_done=count("units_done"),
+        units_failed=count("units_failed"),
+        units_staged=count("units_done"),
+        nodes=count("nodes"),
+        edges=count("edges"),
+        removed_nodes=count("removed_nodes"),
+        removed_edges=count("removed_edges"),
+        changes=count("changes"),
+        warnings=tuple(j.get("warnings") or ()),
+        errors=tuple(j.get("errors") or ()),
+        seconds=float(j.get("seconds") or 0.0),
+        written=count("written"),
     )

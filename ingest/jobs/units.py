@@ -1,11 +1,12 @@
 """Run one job unit in two phases, the same way in a Celery worker and in the CLI's own process.
 
 ``stage`` reads the unit through its provider (``ingest.providers.unit``: fetch, then a pure
-transform) and writes the unit's nodes; ``finish`` runs once every unit of
-the job has staged: it writes the edges (every end exists now), then removes what the unit's scope
-held and this generation did not see. Whatever a unit raises before ``finish`` completes, it removes
-nothing. ``classify`` tells a transient failure (Neo4j or Redis unavailable, a deadlock past the
-driver's retries: retry with backoff) from one that fails the unit (the cloud refused or does not answer).
+transform) and reconciles the unit's nodes with what its scopes hold (``graph.reconcile``: only new and
+changed rows are written); ``finish`` runs once every unit of the job has staged: it writes the new and
+changed edges (every end exists now), then removes what the unit's scopes held and this sync no
+longer has. Whatever a unit raises before ``finish`` completes, it removes nothing. ``classify``
+tells a transient failure (Neo4j or Redis unavailable, a deadlock past the driver's retries: retry
+with backoff) from one that fails the unit (the cloud refused or does not answer).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from core.counters import record_graph_writes
 from core.errors import Neo4jAuthError, ServiceError, UnitFailedError
 from core.settings import Settings
 from graph.neo4j.client import Graph
+from graph.reconcile import Plan, Reconciled, Reconciler
 from graph.rows import EdgeRow, Scope
 from graph.schema import SCHEMA
 from graph.write import GraphWriter, SyncStamp
@@ -47,6 +49,7 @@ class Staged:
     warnings: tuple[str, ...] = ()
     seconds: float = 0.0
     accounts: tuple[str, ...] = field(default=())
+    plan: Plan | None = None  # what the reconciling writer decided (None: staged by rewriting every node)
 
     def to_json(self) -> str:
         return json.dumps(
@@ -62,17 +65,20 @@ class Staged:
                 "warnings": list(self.warnings),
                 "seconds": self.seconds,
                 "accounts": list(self.accounts),
+                "plan": self.plan.to_json() if self.plan is not None else None,
             }
         )
 
     @classmethod
     def from_json(cls, text: str) -> Staged:
         d = json.loads(text)
+        edges, references = edges_from_json(d["edges"]), edges_from_json(d["references"])
+        plan = d.get("plan")
         return cls(
             UnitSpec.from_json(d["spec"]),
             int(d["nodes"]),
-            edges_from_json(d["edges"]),
-            edges_from_json(d["references"]),
+            edges,
+            references,
             tuple(Scope(p, a, r, tuple(ls)) for p, a, r, ls in d["scopes"]),
             int(d["anomalies"]),
             tuple(d["anomaly_messages"]),
@@ -80,6 +86,7 @@ class Staged:
             tuple(d["warnings"]),
             float(d["seconds"]),
             tuple(d["accounts"]),
+            Plan.from_json(plan, edges, references) if plan is not None else None,
         )
 
 
@@ -128,13 +135,13 @@ def _stage(spec: UnitSpec, settings: Settings, graph: Graph, stamp: SyncStamp, j
     started = time.monotonic()
     writer = make_writer(graph, settings, job_id)
     rows = provider(spec.provider).unit(spec).read(spec, settings)
-    written = writer.nodes(rows.nodes, stamp)
-    record_graph_writes(settings.redis.url, written, 0)
+    plan = Reconciler(writer).stage(rows.nodes, rows.edges, rows.references, rows.scopes, stamp)
+    record_graph_writes(settings.redis.url, plan.written, 0)
     return Staged(
         spec,
-        written,
-        rows.edges,
-        rows.references,
+        plan.nodes,
+        plan.edges,
+        plan.references,
         rows.scopes,
         writer.anomalies,
         tuple(writer.anomaly_messages),
@@ -142,11 +149,24 @@ def _stage(spec: UnitSpec, settings: Settings, graph: Graph, stamp: SyncStamp, j
         rows.warnings,
         time.monotonic() - started,
         rows.link_accounts,
+        plan,
     )
 
 
+def _rewrite_finish(writer: GraphWriter, staged: Staged, stamp: SyncStamp) -> Reconciled:
+    edges = writer.edges(staged.edges, stamp)
+    refs = writer.edges(staged.references, stamp)  # references to what the graph lacks are normal
+    removed_nodes = removed_edges = 0
+    for scope in staged.scopes:
+        removed = writer.cleanup(scope, stamp)
+        removed_nodes += removed.nodes
+        removed_edges += removed.edges
+    written = edges.written + refs.written
+    return Reconciled(written, written, edges.skipped, removed_nodes, removed_edges)
+
+
 def finish(staged: Staged, settings: Settings, graph: Graph, stamp: SyncStamp, job_id: str) -> UnitOutcome:
-    """Phase 2: edges, then scoped cleanup of what this generation did not see."""
+    """Phase 2: the new and changed edges, then the removal of what the unit's scopes no longer hold."""
     with context.job(job_id):
         return _finish(staged, settings, graph, stamp, job_id)
 
@@ -154,14 +174,13 @@ def finish(staged: Staged, settings: Settings, graph: Graph, stamp: SyncStamp, j
 def _finish(staged: Staged, settings: Settings, graph: Graph, stamp: SyncStamp, job_id: str) -> UnitOutcome:
     started = time.monotonic()
     writer = make_writer(graph, settings, job_id)
-    edges = writer.edges(staged.edges, stamp)
-    refs = writer.edges(staged.references, stamp)  # references to what the graph lacks are normal
-    record_graph_writes(settings.redis.url, 0, edges.written + refs.written)
-    removed_nodes = removed_edges = 0
-    for scope in staged.scopes:
-        removed = writer.cleanup(scope, stamp)
-        removed_nodes += removed.nodes
-        removed_edges += removed.edges
+    if staged.plan is not None:
+        done = Reconciler(writer).finish(staged.plan, staged.scopes, stamp)
+        written = staged.plan.written + done.written_edges
+    else:  # staged by the rewriting writer (every node written): every edge, then cleanup by generation
+        done = _rewrite_finish(writer, staged, stamp)
+        written = staged.nodes + done.written_edges
+    record_graph_writes(settings.redis.url, 0, done.written_edges)
     warnings = list(staged.warnings)
     anomalies = staged.anomalies + writer.anomalies
     if anomalies:
@@ -173,14 +192,15 @@ def _finish(staged: Staged, settings: Settings, graph: Graph, stamp: SyncStamp, 
         staged.spec.key,
         "succeeded",
         staged.nodes,
-        edges.written + refs.written,
-        removed_nodes,
-        removed_edges,
+        done.edges,
+        done.removed_nodes,
+        done.removed_edges,
         staged.changes + writer.changes,
         anomalies,
         tuple(warnings),
         (),
         staged.seconds + time.monotonic() - started,
         staged.accounts,
-        edges.skipped,
+        done.skipped_edges,
+        written,
     )

@@ -101,18 +101,17 @@ def discovered(session_graph: Graph) -> Iterator[Discovered]:
 def discover(settings: Settings, graph: Graph) -> Discovery:
     report = discover_job(settings, graph, "azure")
     assert report.warnings == ()
-    assert synced_subscriptions(graph) == (PROD, SHARED)
+    assert synced_subscriptions(graph, report) == (PROD, SHARED)
     assert report.skipped_edges == 0
     return report
 
 
-def synced_subscriptions(graph: Graph) -> tuple[str, ...]:
-    """The subscriptions the latest sync saw (their subscription nodes carry its stamp)."""
-    rows = graph.read(
-        "MATCH (s:AzureSubscription) WITH max(s.last_sync) AS latest "
-        "MATCH (s:AzureSubscription {last_sync: latest}) RETURN s.account AS account ORDER BY account"
-    )
-    return tuple(r["account"] for r in rows)
+def synced_subscriptions(graph: Graph, report: Discovery) -> tuple[str, ...]:
+    """The subscriptions the latest sync saw (``report``'s: the scopes it stamped hold their subscription nodes)."""
+    rows = graph.read("MATCH (s:AzureSubscription) RETURN s.account AS account, labels(s) AS labels, s AS s")
+    seen = {r["account"]: report.last_seen(r["labels"], dict(r["s"])) for r in rows}
+    latest = max(seen.values(), default=None)
+    return tuple(sorted(a for a, at in seen.items() if at == latest))
 
 
 def props_list(row: dict[str, Any], key: str) -> list[Any]:
@@ -402,7 +401,7 @@ def test_https_balanced_to_a_vm_without_a_public_ip_shows_in_exposure_and_nat_rd
     ]
 
 
-def test_running_discovery_twice_changes_nothing_but_last_seen_and_last_sync(
+def test_running_discovery_twice_writes_nothing_and_the_scopes_say_when_it_last_saw_each_node(
     azure_settings: Settings, graph: Graph
 ) -> None:
     first_report = discover(azure_settings, graph)
@@ -412,11 +411,10 @@ def test_running_discovery_twice_changes_nothing_but_last_seen_and_last_sync(
     assert len(first[0]) > 0
     assert len(first[1]) > 0
     assert without_stamps(second) == without_stamps(first)  # first_seen included
-    for key, (_, props) in second[0].items():
-        assert props["last_sync"] > first[0][key][1]["last_sync"], key
-        assert props["last_seen"] > first[0][key][1]["last_seen"], key
-    for edge_key, edge_props in second[1].items():
-        assert edge_props["last_sync"] > first[1][edge_key]["last_sync"], edge_key
+    assert second == first  # nothing rewritten: every stamp stays
+    assert second_report.job.written == 0
+    for labels, props in second[0].values():  # yet every node reads as seen by the second run
+        assert second_report.last_seen(labels, props) > props["last_seen"] == first_report.last_seen(labels, props)
     assert (second_report.removed_nodes, second_report.removed_edges) == (0, 0)
     assert (second_report.nodes, second_report.edges) == (first_report.nodes, first_report.edges)
 
@@ -459,7 +457,7 @@ def test_a_subscription_resource_graph_does_not_return_is_a_warning_and_keeps_it
     # prod's peering still names the shared network: counted, not silently dropped
     assert unresolved.startswith("azure/*/*/resource-graph: 2 reference(s) to ids that are not nodes")
     assert "PEERED_WITH x1" in unresolved
-    assert synced_subscriptions(graph) == (PROD,)
+    assert synced_subscriptions(graph, report) == (PROD,)
     assert graph.read("MATCH (n {account: $s}) RETURN count(n) AS c", {"s": SHARED})[0]["c"] == shared_before > 0
 
 

@@ -230,7 +230,7 @@ def test_db_sg_5432_rule_allows_from_app_sg(aws_settings: Settings, graph: Graph
     ]
 
 
-def test_running_discovery_twice_changes_nothing_but_last_seen_and_last_sync(
+def test_running_discovery_twice_writes_nothing_and_the_scopes_say_when_it_last_saw_each_node(
     aws_settings: Settings, graph: Graph, estate: DemoEstate
 ) -> None:
     first_report = discover(aws_settings, graph)
@@ -241,15 +241,11 @@ def test_running_discovery_twice_changes_nothing_but_last_seen_and_last_sync(
     assert len(second.nodes) == len(first.nodes) > 0
     assert len(second.edges) == len(first.edges) > 0
     assert second.without_stamps() == first.without_stamps()  # first_seen included
-    for key, (_, props) in second.nodes.items():
-        old = first.nodes[key][1]
-        assert props["last_sync"] > old["last_sync"], key
-        assert props["last_seen"] > old["last_seen"], key
-        assert props["first_seen"] == old["first_seen"] < props["last_seen"], key
-    for edge_key, edge_props in second.edges.items():
-        old = first.edges[edge_key]
-        assert edge_props["last_sync"] > old["last_sync"], edge_key
-        assert edge_props["last_seen"] > old["last_seen"], edge_key
+    # nothing was rewritten (every stamp stays), yet every node reads as seen by the second run
+    assert second == first
+    assert second_report.job.written == 0
+    for labels, props in second.nodes.values():
+        assert second_report.last_seen(labels, props) > props["last_seen"] == first_report.last_seen(labels, props)
     assert [u.counts.removed_nodes + u.counts.removed_edges for u in second_report.units] == [0, 0]
     assert (second_report.nodes, second_report.edges) == (first_report.nodes, first_report.edges)
 
@@ -332,8 +328,12 @@ def test_a_run_for_one_region_does_not_touch_the_other_regions_nodes(
     assert us_east
     assert eu_west
     assert {k: after.nodes[k] for k in us_east} == {k: before.nodes[k] for k in us_east}  # stamps included
-    for key in eu_west:
-        assert after.nodes[key][1]["last_sync"] > before.nodes[key][1]["last_sync"], key
+    for key in eu_west:  # seen again by the second run (its eu-west-1 scopes' stamps)
+        labels, props = after.nodes[key]
+        assert report.last_seen(labels, props) > before.nodes[key][1]["last_seen"], key
+    for key in us_east:  # the second run's stamps do not cover us-east-1
+        labels, props = after.nodes[key]
+        assert report.last_seen(labels, props) == props["last_seen"], key
 
 
 def _closed_port() -> int:

@@ -129,6 +129,6 @@ def test_the_cli_shows_progress_bars_and_a_summary(job_settings: Settings, graph
     assert any("edges+cleanup [########################]" in line for line in lines)
     job = list_jobs(graph, 1)[0]
     assert lines[-1] == (
-        f"job {job.id} succeeded: {job.units_total} unit(s), 0 failed; {job.nodes} nodes, {job.edges} edges written; "
-        f"0 stale nodes removed; {job.changes} change(s) recorded; {job.seconds:.1f} s"
+        f"job {job.id} succeeded: {job.units_total} unit(s), 0 failed; {job.nodes} nodes, {job.edges} edges in sync, "
+        f"{job.written} written; 0 stale nodes removed; {job.changes} change(s) recorded; {job.seconds:.1f} s"
     )
