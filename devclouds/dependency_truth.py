@@ -71,6 +71,10 @@ def azure(kind: str, name: str) -> Ref:
     return Ref("azure", AZ, WEU, kind, name)
 
 
+# A zonal GCP resource's region is its zone's region (us-central1-a -> us-central1); the zone is stored beside it.
+ZONAL = "us-central1"
+
+
 def gcp(kind: str, name: str, project: str, region: str) -> Ref:
     return Ref("gcp", project, region, kind, name)
 
@@ -447,7 +451,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     Scenario(
         "gcp-instance-group",
-        gcp("GCPInstanceGroup", "web-ig", GPROD, "us-central1-a"),
+        gcp("GCPInstanceGroup", "web-ig", GPROD, ZONAL),
         (
             down(gcp("GCPBackendService", "web-backend", GPROD, "global"), direct=True),
             down(gcp("GCPTargetProxy", "web-proxy", GPROD, "global")),
@@ -458,7 +462,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "gcp-subnetwork-copy",
         gcp("GCPSubnetwork", "api-subnet-0000", GPROD, "us-central1"),
-        tuple(down(gcp("GCPComputeInstance", f"api-0000-{n}", GPROD, "us-central1-a"), direct=True) for n in (1, 2, 3)),
+        tuple(down(gcp("GCPComputeInstance", f"api-0000-{n}", GPROD, ZONAL), direct=True) for n in (1, 2, 3)),
         "The copy's three instances have their only interface in the subnetwork; no rule sources them.",
     ),
     Scenario(
@@ -469,20 +473,20 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     Scenario(
         "gcp-bastion",
-        gcp("GCPComputeInstance", "bastion-1", GPROD, "us-central1-a"),
+        gcp("GCPComputeInstance", "bastion-1", GPROD, ZONAL),
         (),
         "Nothing routes to the bastion; only the internet reaches it (ssh from 0.0.0.0/0).",
     ),
     Scenario(
         "gcp-web-1",
-        gcp("GCPComputeInstance", "web-1", GPROD, "us-central1-a"),
+        gcp("GCPComputeInstance", "web-1", GPROD, ZONAL),
         (
-            degraded(gcp("GCPInstanceGroup", "web-ig", GPROD, "us-central1-a"), direct=True),
+            degraded(gcp("GCPInstanceGroup", "web-ig", GPROD, ZONAL), direct=True),
             degraded(gcp("GCPBackendService", "web-backend", GPROD, "global")),
             degraded(gcp("GCPTargetProxy", "web-proxy", GPROD, "global")),
             degraded(gcp("GCPForwardingRule", "web-fr", GPROD, "global")),
             *(
-                degraded(gcp("GCPComputeInstance", name, GPROD, "us-central1-a"), direct=True)
+                degraded(gcp("GCPComputeInstance", name, GPROD, ZONAL), direct=True)
                 for name in (
                     "web-2",
                     "web-0003-1",

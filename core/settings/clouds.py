@@ -58,8 +58,9 @@ class AwsSettings(AreaSettings):
     organization_role: str | None = Field(
         None, description="Role name to assume in every ACTIVE account AWS Organizations lists."
     )
-    external_ids: Annotated[dict[str, str], NoDecode] = Field(
-        {},
+    # Pairs rather than a dict: settings are hashable (the Celery app is cached per settings).
+    external_ids: Annotated[tuple[tuple[str, str], ...], NoDecode] = Field(
+        (),
         repr=False,
         description=f"Per-role external ids, a JSON object of role ARN to external id ({_EXTERNAL_IDS_EXAMPLE}); "
         "each ARN must be in AIDISCOVER_AWS_ROLE_ARNS or be the organization role in some account. A role "
@@ -128,18 +129,22 @@ class AwsSettings(AreaSettings):
                 raise ValueError(
                     f"must be a JSON object of role ARN to external id, e.g. {_EXTERNAL_IDS_EXAMPLE}"
                 ) from None
+        if isinstance(value, (tuple, list)):
+            value = dict(value)
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise ValueError(
                 f"must be a JSON object of role ARN to external id (a string), e.g. {_EXTERNAL_IDS_EXAMPLE}"
             )
-        return value
+        return tuple(sorted(value.items()))
 
     @field_validator("external_ids")
     @classmethod
-    def _check_external_ids(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+    def _check_external_ids(
+        cls, value: tuple[tuple[str, str], ...], info: ValidationInfo
+    ) -> tuple[tuple[str, str], ...]:
         roles = set(info.data.get("role_arns") or ())
         org_role = info.data.get("organization_role")
-        for role, external in value.items():
+        for role, external in value:
             if not _ROLE_ARN.match(role):
                 raise ValueError(f"{role!r} is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)")
             if role not in roles and not (org_role and role.endswith(f":role/{org_role}")):
@@ -155,7 +160,7 @@ class AwsSettings(AreaSettings):
 
     def external_id_for(self, role_arn: str) -> str | None:
         """The external id to assume ``role_arn`` with: its own, else the shared one, else none."""
-        return self.external_ids.get(role_arn, self.external_id)
+        return dict(self.external_ids).get(role_arn, self.external_id)
 
 
 class AzureSettings(AreaSettings):
