@@ -19,9 +19,9 @@ TEST_ENV := AIDISCOVER_DATA_DIR=$(CURDIR)/.data/test NEO4J_URI=bolt://127.0.0.1:
 	AIDISCOVER_NEO4J_HTTP_PORT=7475 REDIS_URL=redis://127.0.0.1:6380/0
 
 # The web viewer (web/app, cytoscape.js bundled by esbuild) -> web/static/dist/viewer.js (git-ignored); rebuilt
-# when its sources or the lock file change.
+# when its sources, the kind families and palette it embeds (web/static/*.json) or the lock file change.
 WEB_BUNDLE := web/static/dist/viewer.js
-$(WEB_BUNDLE): web/app/package.json web/app/package-lock.json $(wildcard web/app/src/*.js)
+$(WEB_BUNDLE): web/app/package.json web/app/package-lock.json $(wildcard web/app/src/*.js) web/static/kinds.json web/static/palette.json
 	cd web/app && npm ci --no-audit --no-fund && npm run build
 
 web: $(WEB_BUNDLE)

@@ -7,8 +7,8 @@ every node also carries ``sync_edges``, a hash of the outgoing edges its unit ga
 ``stage`` (phase 1 of a unit) reads the stored (id, hash, edges hash) of every node of the unit's scopes
 in one query per label and scope, writes the nodes whose hash differs (new or changed), and returns a
 ``Plan``: the node ids the scopes held that the rows no longer have (vanished), and the edges to reconcile:
-those of sources whose edges hash differs, and edges from nodes outside the unit's rows (always written,
-never removed by this unit). ``finish`` (phase 2, once every unit staged) reads the stored edges of those
+those of sources whose edges hash differs, and edges from nodes outside the unit's rows (written when new
+or changed, never removed by this unit). ``finish`` (phase 2, once every unit staged) reads the stored edges of those
 sources, writes the new and changed ones, removes the ones their source no longer has, records each
 source's edges hash once all its edges were written (a missing end leaves it unrecorded, so the next sync
 tries again), removes the vanished nodes, and stamps each scope as seen (``graph.seen``).
@@ -270,6 +270,9 @@ class Reconciler:
         """Reconcile the planned edges, remove the vanished nodes, stamp the scopes as seen."""
         sources = {(label, node_id): h for label, node_id, h in plan.sources}
         stored = self._stored_edges(sources)
+        outside = self._stored_outside_edges(
+            [r for r in (*plan.edges, *plan.references) if (r.source_label, r.source_id) not in sources]
+        )
         wanted: set[StoredEdge] = set()
         writes: tuple[list[EdgeRow], list[EdgeRow]] = ([], [])
         given = 0
@@ -277,11 +280,13 @@ class Reconciler:
             for row in rows:
                 given += 1
                 row = self._hashed(row)
+                key = (row.source_label, row.source_id, row.type, row.target_id)
                 if (row.source_label, row.source_id) in sources:
-                    key = (row.source_label, row.source_id, row.type, row.target_id)
                     wanted.add(key)
                     if stored.get(key) == row.hash:
                         continue
+                elif outside.get(key) == row.hash:  # an edge from a node outside the unit's rows, unchanged
+                    continue
                 writes[i].append(row)
         written_sources: list[str] = []
         edge_counts = self.writer.edges(writes[0], stamp, written_sources) if writes[0] else None
@@ -323,6 +328,24 @@ class Reconciler:
                 params = {"ids": ids[start : start + self.chunk], "types": types, "derived": derived}
                 for source, type_, target, h in self.graph.read(_stored_edges_cypher(label), params)[0]["edges"]:
                     stored[(label, source, type_, target)] = h
+        return stored
+
+    def _stored_outside_edges(self, rows: Sequence[EdgeRow]) -> dict[StoredEdge, str]:
+        """The stored hashes of exactly these edges (from nodes outside the unit's rows, which it never removes):
+        an unchanged one is not written again."""
+        by_rel: dict[tuple[str, str, str], list[list[str]]] = defaultdict(list)
+        for r in rows:
+            by_rel[(r.source_label, r.type, r.target_label)].append([r.source_id, r.target_id])
+        stored: dict[StoredEdge, str] = {}
+        for (source, type_, target), pairs in by_rel.items():
+            cypher = (
+                f"UNWIND $pairs AS p MATCH (a:{source} {{id: p[0]}})-[r:{type_}]->(b:{target} {{id: p[1]}}) "
+                f"RETURN a.id AS a, b.id AS b, r.{HASH_PROPERTY} AS h"
+            )
+            for start in range(0, len(pairs), self.chunk):
+                for rec in self.graph.read(cypher, {"pairs": pairs[start : start + self.chunk]}):
+                    if rec["h"] is not None:
+                        stored[(source, rec["a"], type_, rec["b"])] = rec["h"]
         return stored
 
     def _remove_edges(self, stored: Mapping[StoredEdge, str], wanted: set[StoredEdge], stamp: SyncStamp) -> int:

@@ -21,6 +21,7 @@ from core.settings import Settings, load_settings
 from devclouds.moto_server import MotoServer
 from devclouds.seed_aws_compute import seed
 from graph.neo4j.client import Graph
+from graph.rows import HASH_PROPERTIES
 from graph.schema.references import REFERENCES
 from ingest.providers.aws import compute
 from tests.conftest import point_boto3_at
@@ -29,7 +30,7 @@ from tests.discovery import Discovery, discover_job
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
 AMIS = Path(__file__).resolve().parent.parent / "data" / "aws" / "moto_amis.json"
-STAMPS = frozenset({"last_seen", "last_sync"})
+STAMPS = frozenset({"last_seen", "last_sync"}) | HASH_PROPERTIES  # bookkeeping, not the resource
 OWNED = tuple(label for unit in compute.UNITS for label in unit.labels)
 SERVICES = tuple(unit.service for unit in compute.UNITS)
 

@@ -22,6 +22,7 @@ from core.settings import Settings, load_settings
 from devclouds.moto_server import MotoServer
 from devclouds.seed_aws_data import PRIVATE_BUCKET, PUBLIC_BUCKET, PUBLIC_BUCKET_REGION, seed
 from graph.neo4j.client import Graph
+from graph.rows import HASH_PROPERTIES
 from graph.schema import aws_data
 from graph.write import UnitCounts
 from ingest.providers.aws import data, data_s3, ec2
@@ -30,7 +31,7 @@ from tests.discovery import Discovery, discover_job
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 AMIS = Path(__file__).resolve().parent.parent / "data" / "aws" / "moto_amis.json"
-STAMPS = frozenset({"last_seen", "last_sync"})
+STAMPS = frozenset({"last_seen", "last_sync"}) | HASH_PROPERTIES  # bookkeeping, not the resource
 DATA_LABELS = tuple(label for u in data.UNITS for label in u.labels)
 
 

@@ -26,6 +26,7 @@ from core.settings import Settings, load_settings
 from devclouds.moto_server import MotoServer
 from devclouds.seed_aws_network import seed
 from graph.neo4j.client import Graph
+from graph.rows import HASH_PROPERTIES
 from graph.schema.references import REFERENCES
 from ingest.providers.aws import network_ebs, network_vpc
 from ingest.providers.aws.registry import unit
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 REGION = "us-east-1"
 ACCOUNT = "123456789012"  # moto's account
 AMIS = Path(__file__).resolve().parent.parent / "data" / "aws" / "moto_amis.json"
-STAMPS = frozenset({"last_seen", "last_sync"})
+STAMPS = frozenset({"last_seen", "last_sync"}) | HASH_PROPERTIES  # bookkeeping, not the resource
 MY_LABELS = (*network_ebs.LABELS, *network_vpc.LABELS)
 MY_SERVICES = ("ebs", "vpc-network")
 

@@ -17,6 +17,7 @@ from core.settings import Settings, load_settings
 from devclouds.azure_estate import LOCATION, PROD, SHARED, SP_CI, AzureEstate, _rule, build_estate, res_id
 from devclouds.azure_resource_graph import AzureResourceGraphServer
 from graph.neo4j.client import Graph
+from graph.rows import HASH_PROPERTIES
 from ingest.jobs.model import UnitSpec
 from ingest.providers.azure.client import make_credential
 from ingest.providers.azure.provider import AzureUnit
@@ -24,7 +25,7 @@ from ingest.providers.azure.sql_firewall import AzureSqlFirewallUnit
 from queries.exposure import exposure_paths
 from tests.discovery import Discovery, discover_job
 
-STAMPS = frozenset({"last_seen", "last_sync"})
+STAMPS = frozenset({"last_seen", "last_sync"}) | HASH_PROPERTIES  # bookkeeping, not the resource
 PAGE = 4
 # Resource Graph type -> label, written out here independently of the transform's own table.
 TYPED = {

@@ -20,6 +20,7 @@ from core.settings import Settings, load_settings
 from devclouds.demo_estate import DEMO_ACCOUNT, DemoEstate, seed_demo_estate
 from devclouds.moto_server import MotoServer
 from graph.neo4j.client import Graph
+from graph.rows import HASH_PROPERTIES
 from ingest.providers.aws.ec2 import LABELS
 from ingest.providers.aws.registry import unit
 from tests.discovery import Discovery, discover_job
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 REGIONS = ("us-east-1", "eu-west-1")
 AMIS = Path(__file__).resolve().parent.parent / "data" / "aws" / "moto_amis.json"
-STAMPS = frozenset({"last_seen", "last_sync"})
+STAMPS = frozenset({"last_seen", "last_sync"}) | HASH_PROPERTIES  # bookkeeping, not the resource
 
 NodeKey = str
 EdgeKey = tuple[str, str, str]
