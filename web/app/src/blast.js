@@ -23,21 +23,23 @@ function order(a, b) {
   return Number(Boolean(b.direct)) - Number(Boolean(a.direct)) || a.distance - b.distance || a.node.name.localeCompare(b.node.name);
 }
 
-function stepText(s, name) {
-  const [from, to] = s.edgeForward ? [s.fromId, s.toId] : [s.toId, s.fromId]; // drawn in its stored direction
-  const why = [s.via, s.reason].filter(Boolean).join(": ");
+function stepItem(s, name) {
+  const [from, to] = s.edgeForward === false ? [s.toId, s.fromId] : [s.fromId, s.toId]; // in its stored direction
   return el("li", { className: "blast-step", "data-type": s.type },
-    `${name(from)} `, el("b", {}, `—${s.type}→`), ` ${name(to)}`, why ? el("span", { className: "muted" }, ` (${why})`) : "");
+    `${name(from)} `, el("b", {}, `—${s.type}→`), ` ${name(to)}`,
+    s.via ? [el("br"), el("code", {}, s.via)] : "", s.reason ? [el("br"), el("span", { className: "muted" }, s.reason)] : "");
 }
 
 function casualty(n, name) {
   const r = n.node;
+  const chain = n.path.length ? n.path.map((s) => s.type).join(" · ") : "";
   return el("li", { className: "casualty", "data-id": r.id, "data-status": n.status || "", "data-direct": n.direct ? "1" : "0" },
     el("a", { href: href("inventory", { select: r.id }) }, r.name),
-    " ", el("span", { className: `tag-${n.direct ? "direct" : "transitive"}` }, n.direct ? "direct" : `via others, ${plural(n.distance, "hop")}`),
+    " ", el("span", { className: `tag-${n.direct ? "direct" : "transitive"}` }, n.direct ? "direct" : `through others, ${plural(n.distance, "hop")}`),
     el("br"),
-    el("span", { className: "muted" }, `${r.kind} · ${r.provider} · ${accountLabel(r.account)} · ${r.region}`),
-    n.path.length ? el("ol", { className: "blast-path" }, n.path.map((s) => stepText(s, name))) : "");
+    el("span", { className: "muted where" }, `${r.kind} · ${r.provider} · ${accountLabel(r.account)} · ${r.region}`),
+    n.path.length ? el("details", { className: "blast-why" }, el("summary", {}, `why: ${chain}`),
+      el("ol", { className: "blast-path" }, n.path.map((s) => stepItem(s, name)))) : "");
 }
 
 /** The "What breaks if this fails" part of the detail panel for a blastRadius answer `b` (null: not computed);

@@ -1,6 +1,7 @@
 // The detail panel of one resource: properties, tags, findings, cost, what breaks if it fails (its blast radius),
-// who can reach it (links to the network-path screen) and its history timeline; each part is asked for only when the server has its field. The panel always shows the
-// resource selected last: an answer that arrives after a newer selection is dropped.
+// who can reach it (links to the network-path screen) and its history timeline; each part is asked for only when
+// the server has its field. The panel always shows the resource selected last: an answer that arrives after a
+// newer selection is dropped.
 import { accountLabel } from "./accounts.js";
 import { request } from "./api.js";
 import { BLAST_FIELD, blastPart } from "./blast.js";

@@ -6,7 +6,7 @@
 // And the detail panel's "Who can reach this?" part, which links here.
 import { accountLabel } from "./accounts.js";
 import { query } from "./api.js";
-import { hopList, resourceLink } from "./finding.js";
+import { resourceLink } from "./finding.js";
 import { go, href } from "./route.js";
 import { $, clear, el, errorNote, notAvailable, plural } from "./util.js";
 
@@ -31,24 +31,36 @@ function askBack(field, text, candidates, params) {
       el("span", { className: "muted" }, ` ${where(c)}`)))));
 }
 
+const isResource = (node) => Boolean(node && node.kind && node.kind !== "Internet");
+
 /** The hops of a networkPath answer as a left-to-right list: every resource once, the arrow before it naming
- * what lets the traffic through (rules that are not resources join the next arrow). */
+ * what lets the traffic through, one line per route, ACL or security rule (rules are not drawn as resources). */
 function networkHops(p) {
-  const nodes = [{ id: p.source.id, name: p.source.name, kind: p.source.kind, internet: p.source.id === INTERNET || p.source.kind === "Internet", link: p.source.id === INTERNET ? null : resourceLink(p.source.id) }];
+  const internet = p.source.id === INTERNET || p.source.kind === "Internet";
+  const nodes = [{ id: p.source.id, name: internet ? "Internet" : p.source.name, kind: internet ? "" : p.source.kind, internet }];
   let pending = [];
   for (const h of p.hops) {
-    pending.push(h.ruleId ? `${h.allows} · ${h.ruleId}` : h.allows);
-    if (!h.node || h.node.id === nodes[nodes.length - 1].id || h.node.kind === "Internet") continue;
-    nodes.push({ id: h.node.id, name: h.node.name, kind: h.node.kind, link: resourceLink(h.node.id), via: pending.filter(Boolean).join("; ") });
+    pending.push(h);
+    if (!isResource(h.node) || h.node.id === nodes[nodes.length - 1].id) continue;
+    nodes.push({ id: h.node.id, name: h.node.name, kind: h.node.kind, via: pending });
     pending = [];
   }
-  if (pending.length && nodes.length > 1) nodes[nodes.length - 1].via = [nodes[nodes.length - 1].via, ...pending].filter(Boolean).join("; ");
-  else if (pending.length) nodes.push({ id: p.target.id, name: p.target.name, kind: p.target.kind, link: resourceLink(p.target.id), via: pending.filter(Boolean).join("; ") });
-  return hopList(nodes, "np-hops");
+  if (pending.length && nodes.length > 1) nodes[nodes.length - 1].via.push(...pending);
+  else if (pending.length) nodes.push({ id: p.target.id, name: p.target.name, kind: p.target.kind, via: pending });
+  const out = el("ol", { className: "hops", id: "np-hops" });
+  nodes.forEach((n, i) => {
+    if (i > 0) {
+      out.append(el("li", { className: "hop-arrow" },
+        n.via.map((h) => el("span", { className: "np-allows" }, h.allows, h.ruleId ? [el("br"), el("code", {}, h.ruleId)] : "")), el("span", { "aria-hidden": "true" }, "→")));
+    }
+    out.append(el("li", { className: `hop-node${n.internet ? " internet" : ""}`, "data-id": n.id },
+      n.internet ? el("b", {}, n.name) : el("a", { href: resourceLink(n.id) }, n.name), el("br"), el("span", { className: "muted" }, n.kind || "")));
+  });
+  return out;
 }
 
 function networkAnswer(p) {
-  const rows = p.hops.map((h) => el("tr", {}, el("td", {}, h.node ? el("a", { href: resourceLink(h.node.id) }, h.node.name) : el("span", { className: "muted" }, "(rule)")),
+  const rows = p.hops.map((h) => el("tr", {}, el("td", {}, isResource(h.node) ? el("a", { href: resourceLink(h.node.id) }, h.node.name) : el("span", { className: "muted" }, h.node ? "(rule)" : "(route)")),
     el("td", {}, h.allows), el("td", {}, h.ruleId ? el("code", {}, h.ruleId) : "")));
   return el("div", { id: "np-answer", "data-reachable": p.reachable ? "1" : "0" },
     el("p", { id: "np-verdict", className: p.reachable ? "" : "error" },
