@@ -109,6 +109,7 @@ def test_what_breaks_if_a_database_fails(page: Page, site: Site) -> None:
                 for why in (step["via"], step["reason"]):
                     if why:
                         assert why in text
+    page.click("#inv-detail details.blast-why summary")  # the first casualty's reasons, for the screenshot
     page.locator("#inv-detail #detail-blastRadius").scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "task-blast-radius.png"))
 
@@ -119,6 +120,7 @@ def a_network_route(site: Site) -> tuple[dict[str, str], dict[str, str], int]:
     port = site.gql("query($id: ID!) { resource(id: $id) { properties } }", {"id": db["id"]})["resource"]["properties"]
     candidates = [n["node"] for n in blast["nodes"] if n["path"] and n["path"][0]["type"] == "REACHES"]
     assert candidates, "a workload of the demo estate reaches the database over the network"
+    candidates.sort(key=lambda c: c["name"] in c["id"])  # named ones first: what a user would type
     for number in (port.get("port"), port.get("endpoint_port"), 5432, 3306):
         if not number:
             continue
@@ -173,7 +175,6 @@ def test_can_a_reach_b_on_a_port_and_how(page: Page, site: Site) -> None:
         assert hop["allows"] in arrows
     boxes = page.locator("#np-hops li.hop-node").evaluate_all("ns => ns.map((n) => n.getBoundingClientRect().left)")
     assert boxes == sorted(boxes), "the hops run left to right"
-    page.screenshot(path=str(SHOTS / "task-network-path.png"), full_page=True)
 
     # "how are they related" is its own, labelled answer: any relationship, each in its stored direction
     clicks.click("#np-related-show")
@@ -190,6 +191,7 @@ def test_can_a_reach_b_on_a_port_and_how(page: Page, site: Site) -> None:
         for li, step in zip(steps, related["steps"], strict=True):
             assert li.get_attribute("data-forward") == ("1" if step["edgeForward"] else "0")
             assert (f"—{step['type']}→" if step["edgeForward"] else f"←{step['type']}—") in li.inner_text()
+    page.screenshot(path=str(SHOTS / "task-network-path.png"), full_page=True)
 
 
 def test_a_closed_port_says_why_and_the_detail_panel_leads_to_the_path(page: Page, site: Site) -> None:
@@ -204,8 +206,8 @@ def test_a_closed_port_says_why_and_the_detail_panel_leads_to_the_path(page: Pag
     # from the target's detail panel: "Who can reach this?" lists the source; its link opens the Paths screen
     page.goto(f"{site.url}/#inventory?select={target['id']}")
     page.wait_for_selector("#inv-detail #detail-reach")
-    page.wait_for_selector(f"#inv-detail #detail-reach-list a[href*='{source['id']}']")
-    page.click(f"#inv-detail #detail-reach-list a[href*='{source['id']}']")
+    page.wait_for_selector(f"#inv-detail #detail-reach-list a[data-id='{source['id']}']")
+    page.click(f"#inv-detail #detail-reach-list a[data-id='{source['id']}']")
     page.wait_for_selector("#np-form")
     assert page.input_value("#np-from") == source["id"]
     assert page.input_value("#np-to") == target["id"]

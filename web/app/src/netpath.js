@@ -168,7 +168,7 @@ export function reachPart(r) {
       const from = d.resource?.neighbors || [];
       if (!from.length) return list.replaceWith(el("p", { className: "muted" }, "No resource of the estate has a network route to it (the internet: see Exposure)."));
       list.before(el("p", {}, `${plural(from.length, "resource")} can open a connection to it:`));
-      for (const { node: n } of from) list.append(el("li", {}, el("a", { href: href("paths", { from: n.id, to: r.id }) }, n.name || n.id), el("span", { className: "muted" }, ` ${n.kind}`)));
+      for (const { node: n } of from) list.append(el("li", {}, el("a", { href: href("paths", { from: n.id, to: r.id }), "data-id": n.id }, n.name || n.id), el("span", { className: "muted" }, ` ${n.kind}`)));
     })
     .catch((err) => list.replaceWith(errorNote(err)));
   return box;
