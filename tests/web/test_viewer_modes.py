@@ -43,8 +43,9 @@ def from_overview(page: Page, site: Site) -> Clicks:
     return Clicks(page)
 
 
-def most_casualties(site: Site, kind: str) -> tuple[dict[str, str], dict[str, Any]]:
-    """The resource of `kind` whose failure the API says harms the most others (both statuses preferred)."""
+def most_casualties(site: Site, kind: str, status: str | None = None) -> tuple[dict[str, str], dict[str, Any]]:
+    """The resource of `kind` whose failure the API says harms the most others (both statuses preferred; with
+    `status`, the most casualties of that status)."""
     edges = site.gql(
         "query($k: String!) { resources(filter: {kinds: [$k]}, first: 50) { edges { node { id name } } } }",
         {"k": kind},
@@ -52,32 +53,16 @@ def most_casualties(site: Site, kind: str) -> tuple[dict[str, str], dict[str, An
     ranked = []
     for e in edges:
         b = site.gql(BLAST, {"id": e["node"]["id"]})["blastRadius"]
-        statuses = {n["status"] for n in b["nodes"]}
-        ranked.append((len(statuses), b["total"], e["node"], b))
+        statuses = [n["status"] for n in b["nodes"]]
+        first = statuses.count(status) if status else len(set(statuses))
+        ranked.append((first, b["total"], e["node"], b))
     ranked.sort(key=lambda r: (r[0], r[1]), reverse=True)
     return ranked[0][2], ranked[0][3]
 
 
-def test_what_breaks_if_a_database_fails(page: Page, site: Site) -> None:
-    db, blast = most_casualties(site, "RDSInstance")
-    assert blast["total"] >= 2, "the demo estate has a database others depend on"
-    clicks = from_overview(page, site)
-    clicks.click("#nav-inventory")
-    page.wait_for_selector("#if-kind a[data-value='RDSInstance']")
-    clicks.click("#if-kind a[data-value='RDSInstance']")
-    page.wait_for_selector(f"#inv-table tr[data-id='{db['id']}']")
-    clicks.click(f"#inv-table tr[data-id='{db['id']}']")
-    page.wait_for_selector("#inv-detail #detail-blast-count")
-    assert clicks.count <= BUDGET
-
-    total = blast["total"]
-    assert page.inner_text("#inv-detail #detail-blast-count") == f"{total} resource{'' if total == 1 else 's'}"
-    by_status = {s["key"]: s["count"] for s in blast["byStatus"]}
-    summary = page.inner_text("#inv-detail #detail-blast-summary")
-    assert (
-        summary
-        == f": {by_status.get('down', 0)} down, {by_status.get('degraded', 0)} degraded; {blast['direct']} direct"
-    )
+def shows_the_casualties(page: Page, blast: dict[str, Any]) -> None:
+    """The detail panel lists the API's casualties: down, then degraded, the direct ones first, each with its kind,
+    cloud and region and every step of its path with the step's `via` and `reason`."""
     for status in ("down", "degraded"):
         api = [n for n in blast["nodes"] if n["status"] == status]
         group = page.locator(f"#inv-detail #detail-blast-{status} li.casualty")
@@ -109,6 +94,29 @@ def test_what_breaks_if_a_database_fails(page: Page, site: Site) -> None:
                 for why in (step["via"], step["reason"]):
                     if why:
                         assert why in text
+
+
+def test_what_breaks_if_a_database_fails(page: Page, site: Site) -> None:
+    db, blast = most_casualties(site, "RDSInstance")
+    assert blast["total"] >= 2, "the demo estate has a database others depend on"
+    clicks = from_overview(page, site)
+    clicks.click("#nav-inventory")
+    page.wait_for_selector("#if-kind a[data-value='RDSInstance']")
+    clicks.click("#if-kind a[data-value='RDSInstance']")
+    page.wait_for_selector(f"#inv-table tr[data-id='{db['id']}']")
+    clicks.click(f"#inv-table tr[data-id='{db['id']}']")
+    page.wait_for_selector("#inv-detail #detail-blast-count")
+    assert clicks.count <= BUDGET
+
+    total = blast["total"]
+    assert page.inner_text("#inv-detail #detail-blast-count") == f"{total} resource{'' if total == 1 else 's'}"
+    by_status = {s["key"]: s["count"] for s in blast["byStatus"]}
+    summary = page.inner_text("#inv-detail #detail-blast-summary")
+    assert (
+        summary
+        == f": {by_status.get('down', 0)} down, {by_status.get('degraded', 0)} degraded; {blast['direct']} direct"
+    )
+    shows_the_casualties(page, blast)
     page.click("#inv-detail details.blast-why summary")  # the first casualty's reasons, for the screenshot
     page.locator("#inv-detail #detail-blastRadius").scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "task-blast-radius.png"))
@@ -216,3 +224,38 @@ def test_a_closed_port_says_why_and_the_detail_panel_leads_to_the_path(page: Pag
     page.wait_for_selector("#np-answer")
     assert page.get_attribute("#np-answer", "data-reachable") == "0"
     assert page.inner_text("#np-reason") == api["reason"] != ""
+
+
+def test_a_degraded_casualty_is_listed_apart_from_the_down_ones(page: Page, site: Site) -> None:
+    instance, blast = most_casualties(site, "EC2Instance", status="degraded")
+    assert any(n["status"] == "degraded" for n in blast["nodes"]), "a web tier whose loss only degrades others"
+    sign_in_with_key(page, site)
+    page.goto(f"{site.url}/#inventory?select={instance['id']}")
+    page.wait_for_selector("#inv-detail #detail-blast-count")
+    shows_the_casualties(page, blast)
+
+
+def test_can_the_internet_reach_an_exposed_resource(page: Page, site: Site) -> None:
+    exposed = site.gql("{ exposurePaths(first: 20) { ports resource { id name } } }")["exposurePaths"][0]
+    port = int(exposed["ports"].split()[1].split("-")[0].split(",")[0])
+    target = exposed["resource"]
+    api = site.gql(NETWORK_PATH, {"a": "internet", "b": target["id"], "p": port})["networkPath"]
+    assert api["reachable"]
+    clicks = from_overview(page, site)
+    clicks.click("#nav-paths")
+    page.fill("#np-from", "internet")
+    page.fill("#np-to", typed(site, target))
+    page.fill("#np-port", str(port))
+    clicks.click("#np-check")
+    page.wait_for_selector("#np-answer")
+    assert clicks.count <= BUDGET
+    assert page.get_attribute("#np-answer", "data-reachable") == "1"
+    drawn = page.locator("#np-hops li.hop-node").evaluate_all("ns => ns.map((n) => n.dataset.id)")
+    assert drawn[0] == "internet"
+    assert drawn[-1] == target["id"]
+    arrows = " ".join(page.locator("#np-hops li.hop-arrow").all_inner_texts())
+    for hop in api["hops"]:
+        assert hop["allows"] in arrows
+        if hop["ruleId"]:
+            assert hop["ruleId"] in arrows
+    assert page.locator("#np-related-card").is_hidden()  # the internet is related to nothing in the graph
