@@ -1,6 +1,7 @@
 """The viewer's everyday tasks in real headless Chromium, each started from the Overview and counted in clicks
 (budget: 3 clicks, or one typed question): find the exposed resources and their paths; triage a critical finding
-to its fix; the top savings; everything in one account and region; what breaks if a database fails.
+to its fix; the top savings; everything in one account and region; what breaks if a database fails (in detail:
+tests/web/test_viewer_modes.py).
 
 What the page shows is compared with the same fields asked of the GraphQL API directly. Screenshots:
 docs/screenshots/task-*.png (shown in docs/viewer.md and the README).
@@ -300,4 +301,4 @@ def test_what_breaks_if_a_database_fails(page: Page, site: Site) -> None:
     assert page.inner_text("#inv-detail #detail-blast-count") == f"{total} {word}"
     verb = "depends" if total == 1 else "depend"
     assert f"{total} {word} {verb} on it" in page.inner_text("#detail-blastRadius")
-    shot(page, "blast-radius")
+    # its screenshot, task-blast-radius.png, is taken by tests/web/test_viewer_modes.py

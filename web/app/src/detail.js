@@ -1,17 +1,18 @@
-// The detail panel of one resource: properties, tags, findings, cost, what depends on it (its blast radius) and
-// its history timeline; each part is asked for only when the server has its field. The panel always shows the
-// resource selected last: an answer that arrives after a newer selection is dropped.
+// The detail panel of one resource: properties, tags, findings, cost, what breaks if it fails (its blast radius),
+// who can reach it (links to the network-path screen) and its history timeline; each part is asked for only when
+// the server has its field. The panel always shows the resource selected last: an answer that arrives after a
+// newer selection is dropped.
 import { accountLabel } from "./accounts.js";
 import { request } from "./api.js";
+import { BLAST_FIELD, blastPart } from "./blast.js";
+import { reachPart } from "./netpath.js";
 import { href } from "./route.js";
-import { clear, el, errorNote, notAvailable, plural, usd } from "./util.js";
-
-const BLAST_SHOWN = 25;
+import { clear, el, errorNote, notAvailable, usd } from "./util.js";
 
 function fragmentFor(caps) {
   const parts = ["resource(id: $id) { id kind name provider account region firstSeen lastSeen properties tags { key value } }"];
   if (caps.has("findings")) parts.push("findings(filter: {resourceId: $rid}, first: 50) { totalCount edges { node { id severity title status ruleId } } }");
-  if (caps.has("blastRadius")) parts.push("blastRadius(id: $id, maxDepth: 6, first: 200) { total truncated byKind { key count } nodes { distance node { id name kind } } }");
+  if (caps.has("blastRadius")) parts.push(BLAST_FIELD);
   if (caps.has("resourceCost")) parts.push("resourceCost(id: $id) { monthlyUsd basis }");
   if (caps.has("resourceHistory")) parts.push("resourceHistory(id: $id, first: 50) { change at jobId properties { name old new } }");
   const vars = caps.has("findings") ? "$id: ID!, $rid: String" : "$id: ID!";
@@ -19,19 +20,6 @@ function fragmentFor(caps) {
 }
 
 const SHOWN = new Set(["id", "kind", "name", "provider", "account", "region", "tags", "first_seen", "last_seen", "last_sync"]);
-
-function blastPart(b, blast) {
-  if (!b) return el("p", { className: "muted" }, "not computed");
-  const near = [...b.nodes].sort((x, y) => x.distance - y.distance).slice(0, BLAST_SHOWN);
-  return [
-    el("p", {}, el("b", { id: "detail-blast-count" }, b.total === 0 ? "Nothing" : plural(b.total, "resource")), ` ${b.total > 1 ? "depend" : "depends"} on it${b.truncated ? " (at least)" : ""}`,
-      b.byKind.length ? el("span", { className: "muted" }, `: ${b.byKind.map((k) => `${k.key} ${k.count}`).join(", ")}`) : ""),
-    near.length ? el("ul", { id: "detail-blast-list" }, near.map((n) => el("li", {}, el("a", { href: href("inventory", { select: n.node.id }) }, n.node.name),
-      el("span", { className: "muted" }, ` ${n.node.kind}, ${plural(n.distance, "hop")}`)))) : "",
-    b.total > near.length ? el("p", { className: "muted" }, `${plural(b.total - near.length, "more")} in the graph`) : "",
-    blast && b.total ? el("button", { id: "detail-blast-graph", type: "button", onclick: blast }, "Draw the blast radius") : "",
-  ];
-}
 
 const latest = new WeakMap(); // panel -> the id it should show
 
@@ -65,7 +53,8 @@ export async function renderDetail(box, caps, id, { expand, blast }) {
     section("Findings", "findings", () => data.findings?.edges.length
       ? el("ul", { className: "findings" }, data.findings.edges.map(({ node: f }) => el("li", { className: `sev-${f.severity}` }, el("b", {}, f.severity), " ", el("a", { href: href("finding", { id: f.id }) }, f.title), f.status !== "open" ? ` (${f.status})` : "")))
       : el("p", { className: "muted" }, "none")),
-    section("What depends on it", "blastRadius", () => blastPart(data.blastRadius, blast)),
+    section("What breaks if this fails (what depends on it)", "blastRadius", () => blastPart(data.blastRadius, blast)),
+    section("Who can reach this?", "networkPath", () => reachPart(r)),
     section("History", "resourceHistory", () => data.resourceHistory?.length
       ? el("ol", { className: "timeline" }, data.resourceHistory.map((c) => el("li", {}, el("b", {}, c.change), ` ${c.at.replace("T", " ").slice(0, 19)}`,
         c.properties.length ? el("span", { className: "muted" }, ` — ${c.properties.map((p) => p.name).join(", ")}`) : "")))

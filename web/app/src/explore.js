@@ -54,7 +54,7 @@ export class Explorer {
       el("label", {}, "Layout ", this.layoutSel), el("label", {}, "Group ", this.groupSel),
       btn("mode-blast", "Blast radius", () => this.blast(), "what depends on the selected resource"),
       btn("mode-path-from", "Path from here", () => this.setPathFrom(), "remember the selected resource as the start"),
-      btn("mode-path", "Path to here", () => this.path(), "shortest path from the remembered start to the selected resource"),
+      btn("mode-path", "Path to here", () => this.path(), "how the remembered start and the selected resource are related (any relationship; for a network path see Paths)"),
       btn("mode-exposure", "Exposure", () => this.exposure(), "internet exposure paths of the selected resource"),
       btn("mode-critical", "Critical paths", () => this.critical(), "entry points to data stores"),
       el("label", {}, el("input", { type: "checkbox", id: "ov-findings", onchange: (e) => this.findingsOverlay(e.target.checked) }), " findings"),
@@ -283,16 +283,20 @@ export class Explorer {
     if (!to || !this.need("shortestPath")) return;
     if (!this.pathFrom) return clear(this.modeBox, el("p", { className: "error" }, "Choose a start first: select a resource and press “Path from here”."));
     const from = this.pathFrom;
-    return this.run("Shortest path", async () => {
-      const p = (await query(`query($a: ID!, $b: ID!) { shortestPath(fromId: $a, toId: $b, maxDepth: 10) { length nodes { ${REF} } steps { fromId toId type via } } }`, { a: from, b: to })).shortestPath;
-      if (!p) return clear(this.modeBox, el("h3", {}, "Shortest path"), el("p", { id: "path-none" }, "No path within 10 hops."));
+    return this.run("How they are related", async () => {
+      const p = (await query(`query($a: ID!, $b: ID!) { shortestPath(fromId: $a, toId: $b, maxDepth: 10) { length nodes { ${REF} } steps { fromId toId type edgeForward via } } }`, { a: from, b: to })).shortestPath;
+      if (!p) return clear(this.modeBox, el("h3", {}, "How they are related"), el("p", { id: "path-none" }, "No relation within 10 hops."));
       this.drawPath(p);
-      clear(this.modeBox, el("h3", {}, `Shortest path: ${p.length} hop${p.length === 1 ? "" : "s"}`), this.stepList(p, "path-steps"));
+      clear(this.modeBox, el("h3", {}, `How they are related: ${p.length} relationship${p.length === 1 ? "" : "s"}`),
+        el("p", { className: "muted" }, "Any relationship, each in its stored direction; not a network path (see Paths for can A reach B on a port)."), this.stepList(p, "path-steps"));
     });
   }
 
   drawPath(p, layout = true) {
-    const edges = p.steps.map((s) => ({ source: s.fromId, target: s.toId, type: s.type, via: s.via }));
+    // each edge in its stored direction: a step walked against it is drawn pointing back
+    const edges = p.steps.map((s) => (s.edgeForward === false
+      ? { source: s.toId, target: s.fromId, type: s.type, via: s.via }
+      : { source: s.fromId, target: s.toId, type: s.type, via: s.via }));
     this.merge(p.nodes, edges);
     this.resetMarks();
     this.cy.elements().addClass("faded");
@@ -303,7 +307,9 @@ export class Explorer {
 
   stepList(p, id) {
     const name = (i) => this.cy.getElementById(i).data("label") || p.nodes.find((n) => n.id === i)?.name || i;
-    return el("ol", { id, className: "steps" }, p.steps.map((s) => el("li", {}, `${name(s.fromId)} —${s.type}${s.via ? ` via ${s.via}` : ""}→ ${name(s.toId)}`)));
+    return el("ol", { id, className: "steps" }, p.steps.map((s) => el("li", {}, s.edgeForward === false
+      ? `${name(s.fromId)} ←${s.type}${s.via ? ` via ${s.via}` : ""}— ${name(s.toId)}`
+      : `${name(s.fromId)} —${s.type}${s.via ? ` via ${s.via}` : ""}→ ${name(s.toId)}`)));
   }
 
   exposure() {

@@ -1,4 +1,4 @@
-// AI-Discover's viewer: sign in, then Overview / Findings / Exposure / Cost / Inventory / Explore / Chat / Jobs
+// AI-Discover's viewer: sign in, then Overview / Findings / Exposure / Cost / Inventory / Paths / Explore / Chat / Jobs
 // tabs, chosen by the address (#tab?filters) so counts link to filtered lists. Talks only to /graphql.
 import { loadAccountNames } from "./accounts.js";
 import { ApiError, Capabilities, loadCredentials, login, query, saveCredentials } from "./api.js";
@@ -11,11 +11,12 @@ import { renderFindings } from "./findings.js";
 import { Inventory } from "./inventory.js";
 import { renderJobs } from "./jobs.js";
 import { estateMap } from "./map.js";
+import { renderPaths } from "./netpath.js";
 import { renderOverview } from "./overview.js";
 import { current, go } from "./route.js";
 import { $, clear, el, status } from "./util.js";
 
-const TABS = ["overview", "findings", "exposure", "cost", "inventory", "explore", "chat", "jobs"];
+const TABS = ["overview", "findings", "exposure", "cost", "inventory", "paths", "explore", "chat", "jobs"];
 // a finding's page is shown in the Findings tab
 const SCREEN_OF = { finding: "findings" };
 
@@ -77,6 +78,7 @@ async function start() {
     exposure: (p) => renderExposure($("#tab-exposure"), caps, p),
     cost: (p) => renderCost($("#tab-cost"), caps, p),
     inventory: (p) => inventory.open(p),
+    paths: (p) => renderPaths($("#tab-paths"), caps, p),
   };
   const route = async () => {
     document.body.dataset.screen = "";
