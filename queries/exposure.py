@@ -26,11 +26,11 @@ from queries.ports import (
     ALL_PORTS,
     Ranges,
     Rule,
+    acl_open,
     aws_ports,
     describe,
     evaluate,
     gcp_rule,
-    intersect,
     is_internet,
     port_spec,
     protocol_name,
@@ -115,23 +115,9 @@ def _aws_paths(rows: Sequence[Mapping[str, Any]]) -> list[ExposurePath]:
         ports = aws_ports(rule["from_port"], rule["to_port"])
         acl_hop: ExposureHop | None = None
         if row["acl"] is not None:
-            entries = [
-                Rule(
-                    (int(e["rule_number"]), 0),
-                    e["rule_action"] == "allow",
-                    protocol_name(e["protocol"]),
-                    aws_ports(e.get("from_port"), e.get("to_port")),
-                    str(e["id"]),
-                )
-                for e in row["entries"]
-                if is_internet(e.get("cidr"))
-            ]
-            protocols = ("tcp", "udp") if proto == "all" else (proto,)
-            verdicts = [evaluate(entries, p, ports) for p in protocols]
-            ports = intersect(ports, tuple(r for v in verdicts for r in v.open)) if proto == "all" else verdicts[0].open
+            ports, allowed_by = acl_open((e for e in row["entries"] if is_internet(e.get("cidr"))), proto, ports)
             if not ports:
                 continue
-            allowed_by = verdicts[0].allowed_by[0] if verdicts[0].allowed_by else None
             acl_hop = ExposureHop(
                 _ref(row["acl"]), f"ingress from 0.0.0.0/0 allows {describe(proto, ports)}", allowed_by
             )

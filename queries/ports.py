@@ -7,7 +7,7 @@ matches is denied. ``evaluate`` returns the port ranges the list lets through fo
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 ALL_PORTS = (0, 65535)
@@ -118,6 +118,33 @@ def evaluate(rules: Sequence[Rule], protocol: str, candidate: Ranges = (ALL_PORT
             by.append(rule.rule_id)
         remaining = subtract(remaining, hit)
     return Verdict(opened, tuple(by))
+
+
+def acl_open(entries: Iterable[Mapping[str, object]], protocol: str, ports: Ranges) -> tuple[Ranges, str | None]:
+    """What AWS network ACL entries (already narrowed to one direction and peer) let through of ``ports`` on
+    ``protocol`` (``all``: what both TCP and UDP let through), and the first entry that allowed some of it."""
+    rules = [
+        Rule(
+            (int(str(e["rule_number"])), 0),
+            e["rule_action"] == "allow",
+            protocol_name(_text(e["protocol"])),
+            aws_ports(_port(e.get("from_port")), _port(e.get("to_port"))),
+            str(e["id"]),
+        )
+        for e in entries
+    ]
+    protocols = ("tcp", "udp") if protocol == "all" else (protocol,)
+    verdicts = [evaluate(rules, p, ports) for p in protocols]
+    opened = intersect(ports, tuple(r for v in verdicts for r in v.open)) if protocol == "all" else verdicts[0].open
+    return opened, verdicts[0].allowed_by[0] if verdicts[0].allowed_by else None
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _port(value: object) -> int | None:
+    return None if value is None else int(str(value))
 
 
 def describe(protocol: str, ranges: Ranges) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 from graph.neo4j.client import Graph
 from graph.schema.dependency_edges import NETWORK_CONSUMERS, NETWORK_PROVIDERS, REACHES
 from queries.derived.model import DerivedEdge
-from queries.ports import Ranges, Rule, aws_ports, describe, evaluate, intersect, is_internet, protocol_name
+from queries.ports import Ranges, acl_open, aws_ports, describe, intersect, is_internet, protocol_name
 
 __all__ = ["MIN_PREFIX", "aws_network_edges", "names_consumers"]
 
@@ -100,22 +100,11 @@ def _acl_open(
     ports: Ranges,
 ) -> tuple[Ranges, str | None]:
     """What the ACL's entries of one direction let through to or from ``peer``, and the allowing entry."""
-    rules = [
-        Rule(
-            (int(e["rule_number"]), 0),
-            e["rule_action"] == "allow",
-            protocol_name(e["protocol"]),
-            aws_ports(e.get("from_port"), e.get("to_port")),
-            str(e["id"]),
-        )
-        for e in entries
-        if bool(e.get("egress")) == egress and (peer is None or _inside(peer, e.get("cidr")))
-    ]
-    protocols = ("tcp", "udp") if proto == "all" else (proto,)
-    verdicts = [evaluate(rules, p, ports) for p in protocols]
-    opened = intersect(ports, tuple(r for v in verdicts for r in v.open)) if proto == "all" else verdicts[0].open
-    by = verdicts[0].allowed_by[0] if verdicts[0].allowed_by else None
-    return opened, by
+    return acl_open(
+        (e for e in entries if bool(e.get("egress")) == egress and (peer is None or _inside(peer, e.get("cidr")))),
+        proto,
+        ports,
+    )
 
 
 def aws_network_edges(graph: Graph, only: str | None = None, broad: bool = False) -> list[DerivedEdge]:

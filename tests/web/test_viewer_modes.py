@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.web.test_viewer import SHOTS, Site, sign_in_with_key
+from tests.web.test_viewer_tasks import from_overview
 
 pytestmark = pytest.mark.timeout(900)
 BUDGET = 3
@@ -23,24 +24,6 @@ BLAST = (
     "query($id: ID!) { blastRadius(id: $id, maxDepth: 6, first: 1000) { total direct byStatus { key count }"
     f" nodes {{ distance status direct node {{ {REF} }} path {{ type via reason }} }} }} }}"
 )
-
-
-class Clicks:
-    """Clicks made on the page, counted: the measure of each task."""
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.count = 0
-
-    def click(self, selector: str) -> None:
-        self.page.click(selector)
-        self.count += 1
-
-
-def from_overview(page: Page, site: Site) -> Clicks:
-    sign_in_with_key(page, site)
-    assert page.locator("#nav-overview.active").count() == 1
-    return Clicks(page)
 
 
 def most_casualties(site: Site, kind: str, status: str | None = None) -> tuple[dict[str, str], dict[str, Any]]:
