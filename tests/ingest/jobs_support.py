@@ -16,6 +16,7 @@ import neo4j.time
 
 from core.settings import Settings
 from graph.neo4j.client import Graph
+from graph.rows import HASH_PROPERTIES
 from graph.schema import SCHEMA, STAMP_PROPERTIES
 from ingest.jobs.store import JobRecord, get_job, reap_stalled
 
@@ -79,8 +80,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# Bookkeeping, not the estate: sync stamps, the writer's content hashes, the generation that derived an edge.
+BOOKKEEPING = STAMP_PROPERTIES | HASH_PROPERTIES | {"derived_at"}
+
+
 def snapshot(graph: Graph) -> tuple[frozenset[Any], frozenset[Any]]:
-    """Every discovered node (labels, properties but the stamps) and relationship between them."""
+    """Every discovered node (labels, properties but the bookkeeping) and relationship between them."""
     nodes = graph.read(
         "MATCH (n) WHERE any(l IN labels(n) WHERE l IN $kinds) RETURN labels(n) AS l, properties(n) AS p",
         {"kinds": DISCOVERED},
@@ -94,7 +99,7 @@ def snapshot(graph: Graph) -> tuple[frozenset[Any], frozenset[Any]]:
         frozenset(
             (
                 tuple(sorted(r["l"])),
-                tuple(sorted((k, _plain(v)) for k, v in r["p"].items() if k not in STAMP_PROPERTIES)),
+                tuple(sorted((k, _plain(v)) for k, v in r["p"].items() if k not in BOOKKEEPING)),
             )
             for r in nodes
         ),
@@ -103,7 +108,7 @@ def snapshot(graph: Graph) -> tuple[frozenset[Any], frozenset[Any]]:
                 r["a"],
                 r["t"],
                 r["b"],
-                tuple(sorted((k, _plain(v)) for k, v in r["p"].items() if k not in STAMP_PROPERTIES)),
+                tuple(sorted((k, _plain(v)) for k, v in r["p"].items() if k not in BOOKKEEPING)),
             )
             for r in edges
         ),
