@@ -7,9 +7,10 @@ other before it runs.
 
 from __future__ import annotations
 
+from app.nl.cypher_render import string_literal
 from app.nl.reading import Reading
 
-__all__ = ["cypher_of", "literal", "understood"]
+__all__ = ["cypher_of", "understood"]
 
 _RESOURCE_COLUMNS = (
     "n.id AS id, n.name AS name, n.kind AS kind, n.provider AS provider, n.account AS account, n.region AS region"
@@ -19,10 +20,6 @@ _FINDING_COLUMNS = (
     "n.resource_kind AS kind, n.rule_id AS rule"
 )
 _CHANGE_COLUMNS = "n.resource_id AS id, n.resource_name AS name, n.resource_kind AS kind, n.change AS change"
-
-
-def literal(value: str) -> str:
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def _match(reading: Reading) -> str:
@@ -44,9 +41,9 @@ def _match(reading: Reading) -> str:
         where.append("(" + " OR ".join(f"n:{k}" for k in reading.kinds) + ")")
     if hop is not None:
         where.append("(" + " OR ".join(f"m:{k}" for k in hop.kinds) + ")")
-        where.append(f"m.name = {literal(hop.name)}")
+        where.append(f"m.name = {string_literal(hop.name)}")
     if reading.since is not None and reading.subject == "changes":
-        where.append(f"n.at >= datetime({literal(reading.since.isoformat())})")
+        where.append(f"n.at >= datetime({string_literal(reading.since.isoformat())})")
     where += [c.cypher for c in reading.conditions]
     return head + (" WHERE " + " AND ".join(where) if where else "")
 
@@ -69,7 +66,7 @@ def cypher_of(reading: Reading, row_cap: int) -> str:
     tag_dims = [d for d in reading.group if d.startswith("tag:")]
     if tag_dims:
         prefix = tag_dims[0][4:] + "="
-        head += f" UNWIND n.tags AS t WITH n, t WHERE t STARTS WITH {literal(prefix)}"
+        head += f" UNWIND n.tags AS t WITH n, t WHERE t STARTS WITH {string_literal(prefix)}"
     distinct = "DISTINCT " if reading.hop is not None else ""
     counted = (
         "count(DISTINCT n.resource_id)"

@@ -12,7 +12,7 @@ import re
 
 from app.nl import cypher_ast as ast
 
-__all__ = ["render", "render_expr", "render_name"]
+__all__ = ["render", "render_expr", "render_name", "string_literal"]
 
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 RESERVED = frozenset(
@@ -55,7 +55,8 @@ def render_name(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
-def _string(value: str) -> str:
+def string_literal(value: str) -> str:
+    """``value`` as a Cypher string literal: quotes, backslashes and control characters escaped."""
     out: list[str] = []
     for ch in value:
         if ch in "\\'":
@@ -81,7 +82,7 @@ def _literal(value: ast.Scalar) -> str:
     if value is False:
         return "false"
     if isinstance(value, str):
-        return _string(value)
+        return string_literal(value)
     return repr(value).replace("e+", "e")  # Cypher's exponent takes a '-' but no '+'
 
 

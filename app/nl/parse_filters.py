@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from app.nl.cypher_render import string_literal
 from app.nl.question_words import (
     _ADMIN_RULES,
     _SEVERITIES,
     _decline,
     _kind_said,
-    _literal,
     _Name,
     _one,
     _Words,
@@ -91,7 +91,7 @@ def _public_of(label: str) -> list[str]:
             if entry.equals is None:
                 found.append(f"n.{entry.prop} IS NOT NULL")
             else:
-                value = _literal(entry.equals) if isinstance(entry.equals, str) else str(entry.equals).lower()
+                value = string_literal(entry.equals) if isinstance(entry.equals, str) else str(entry.equals).lower()
                 found.append(f"n.{entry.prop} = {value}")
     if not found:
         props = {p.name for p in SCHEMA.node(label).properties if p.type == "bool"}
@@ -168,12 +168,12 @@ def _ports(w: _Words, kinds: frozenset[str], provider: str | None) -> Reading | 
     conditions = [Condition("n.status = 'open'", "open")]
     conditions.append(
         Condition(
-            "(" + " OR ".join(f"n.rule_id ENDS WITH {_literal(s)}" for s in _ADMIN_RULES) + ")",
+            "(" + " OR ".join(f"n.rule_id ENDS WITH {string_literal(s)}" for s in _ADMIN_RULES) + ")",
             "SSH (22) or RDP (3389) open to the internet",
         )
     )
     if provider:
-        conditions.append(Condition(f"n.provider = {_literal(provider)}", f"in {provider}"))
+        conditions.append(Condition(f"n.provider = {string_literal(provider)}", f"in {provider}"))
     return Reading(
         "list",
         subject="findings",
@@ -197,23 +197,23 @@ def _findings(
     out = [Condition("n.status = 'open'", "open")]
     out += [c for c in conditions if not c.cypher.startswith("n.provider")]
     if provider:
-        out.append(Condition(f"n.provider = {_literal(provider)}", f"in {provider}"))
+        out.append(Condition(f"n.provider = {string_literal(provider)}", f"in {provider}"))
     for severity in _SEVERITIES:
         i = w.find(severity)
         if i >= 0:
             w.take(i)
-            out.append(Condition(f"n.severity = {_literal(severity)}", f"severity {severity}"))
+            out.append(Condition(f"n.severity = {string_literal(severity)}", f"severity {severity}"))
     w.take_any(["severity"])
     w.take_any(["security"])
     if kinds:
         out.append(
             Condition(
-                f"n.resource_kind IN [{', '.join(_literal(k) for k in sorted(kinds))}]",
+                f"n.resource_kind IN [{', '.join(string_literal(k) for k in sorted(kinds))}]",
                 f"on {_kind_said(sorted(kinds))}",
             )
         )
     for name in names:
-        out.append(Condition(f"n.resource_name = {_literal(name.nodes[0].name)}", f"on {name.text}"))
+        out.append(Condition(f"n.resource_name = {string_literal(name.nodes[0].name)}", f"on {name.text}"))
     for x in ("on", "of", "for", "does", "have", "has"):
         w.take_any([x])
     left = w.left()
@@ -262,11 +262,11 @@ def _changes(
     if kinds:
         out.append(
             Condition(
-                f"n.resource_kind IN [{', '.join(_literal(k) for k in sorted(kinds))}]", _kind_said(sorted(kinds))
+                f"n.resource_kind IN [{', '.join(string_literal(k) for k in sorted(kinds))}]", _kind_said(sorted(kinds))
             )
         )
     if change:
-        out.append(Condition(f"n.change = {_literal(change)}", change))
+        out.append(Condition(f"n.change = {string_literal(change)}", change))
     reading = Reading(
         "count" if counting else "list",
         subject="changes",

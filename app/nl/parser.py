@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from app.nl.cypher_render import string_literal
 from app.nl.parse_filters import (
     _changes,
     _findings,
@@ -35,7 +36,6 @@ from app.nl.question_words import (
     _heads,
     _kind_said,
     _kinds,
-    _literal,
     _locations,
     _Mention,
     _Name,
@@ -226,7 +226,7 @@ def _inventory(
     if (provider and (not kinds or union)) or (
         provider and kinds and not all(_PROVIDER_OF.get(k) == provider for k in kinds)
     ):
-        conditions.append(Condition(f"n.provider = {_literal(provider)}", f"in {provider}"))
+        conditions.append(Condition(f"n.provider = {string_literal(provider)}", f"in {provider}"))
     subject = "findings" if findings else "changes" if history else "resources"
     if subject == "findings":
         return _findings(w, vocab, names, kinds, provider, conditions, group, counting, limit)
@@ -235,7 +235,7 @@ def _inventory(
     if since is not None:
         conditions.append(
             Condition(
-                f"n.first_seen >= datetime({_literal(since.isoformat())})",  # type: ignore[attr-defined]
+                f"n.first_seen >= datetime({string_literal(since.isoformat())})",  # type: ignore[attr-defined]
                 f"first seen {since_said}",
             )
         )
@@ -273,11 +273,11 @@ def _inventory(
             for j in (i - 2, i - 1, i + 1):
                 if 0 <= j < len(w.words) and w.words[j] in said_words and w.words[j] not in {"of", "in", "with"}:
                     w.take(j)
-            cypher = " OR ".join(f"toLower(toString(n.{p})) = {_literal(word)}" for p in props)
+            cypher = " OR ".join(f"toLower(toString(n.{p})) = {string_literal(word)}" for p in props)
             conditions.append(Condition(f"({cypher})", f"{props[0]} = {word}"))
         elif word in STATES and kinds:
             w.take(i)
-            conditions.append(Condition(f"toLower(toString(n.state)) = {_literal(word)}", f"state = {word}"))
+            conditions.append(Condition(f"toLower(toString(n.state)) = {string_literal(word)}", f"state = {word}"))
     if unused and not kinds and not saving:
         return _decline("say what kind of resource should be unused (e.g. 'unattached volumes')")
     if saving:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from app.nl.cypher_render import string_literal
 from app.nl.reading import Clarify, Condition, Decline
 from app.nl.vocabulary import Named, Vocabulary, kind_phrases
 from app.nl.words import (
@@ -140,10 +141,6 @@ def _names(w: _Words, vocab: Vocabulary, skip: set[str]) -> list[_Name]:
     return sorted(out, key=lambda m: m.start)
 
 
-def _literal(value: str) -> str:
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
 def _kind_said(labels: Sequence[str]) -> str:
     return " or ".join(labels) if labels else "resources"
 
@@ -203,7 +200,7 @@ def _tags(w: _Words, vocab: Vocabulary) -> tuple[list[Condition], str | None]:
         if m:
             tag = vocab.tags.get(word, word)
             w.take(i)
-            out.append(Condition(f"{_literal(tag)} IN n.tags", f"tagged {tag}"))
+            out.append(Condition(f"{string_literal(tag)} IN n.tags", f"tagged {tag}"))
             continue
         key = vocab.tag_keys.get(word)
         if key is None:
@@ -218,12 +215,13 @@ def _tags(w: _Words, vocab: Vocabulary) -> tuple[list[Condition], str | None]:
         elif nxt and nxt in vocab.tag_values.get(word, frozenset()) and w.free(i + 1):
             w.take(i, 2)
             tag = vocab.tags.get(f"{word}={nxt}", f"{key}={nxt}")
-            out.append(Condition(f"{_literal(tag)} IN n.tags", f"tagged {tag}"))
+            out.append(Condition(f"{string_literal(tag)} IN n.tags", f"tagged {tag}"))
         elif nxt in {"tag", "tags"} or prev in {"with", "tagged", "a", "an"}:
             w.take(i)
             if nxt in {"tag", "tags"}:
                 w.take(i + 1)
-            out.append(Condition(f"any(t IN n.tags WHERE t STARTS WITH {_literal(key + '=')})", f"with a {key} tag"))
+            prefix = string_literal(key + "=")
+            out.append(Condition(f"any(t IN n.tags WHERE t STARTS WITH {prefix})", f"with a {key} tag"))
     for word in ("tagged", "tag", "tags", "labelled", "labeled", "owned"):
         while (j := w.find(word)) >= 0 and (out or group):
             w.take(j)
@@ -276,10 +274,10 @@ def _locations(w: _Words, vocab: Vocabulary) -> list[Condition]:
         prev = w.words[i - 1] if i else ""
         if word in vocab.regions and ((word not in FILLER and word != "global") or prev in {"in", "region"}):
             w.take(i)
-            out.append(Condition(f"n.region = {_literal(word)}", f"in {word}"))
+            out.append(Condition(f"n.region = {string_literal(word)}", f"in {word}"))
         elif word in vocab.accounts or (word.isdigit() and len(word) == 12):
             w.take(i)
-            out.append(Condition(f"n.account = {_literal(word)}", f"in account {word}"))
+            out.append(Condition(f"n.account = {string_literal(word)}", f"in account {word}"))
         else:
             continue
         for j in (i - 1, i + 1):

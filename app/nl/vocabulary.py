@@ -2,7 +2,7 @@
 (names, regions, accounts, tags and the values of a few categorical properties), cached per graph.
 
 The parser (``app.nl.parser``) looks every token of a question up here; nothing of the graph's text ever
-becomes Cypher except as a quoted literal (``app.nl.compose.literal``).
+becomes Cypher except as a quoted literal (``app.nl.cypher_render.string_literal``).
 """
 
 from __future__ import annotations
