@@ -10,13 +10,17 @@ Each :class:`Scenario` names a target and every casualty: a resource that loses 
 ``down`` (it cannot work) or ``degraded`` (it keeps working with less: a target group that keeps another
 healthy target, a function that loses one of its event sources), and whether it is a ``direct`` consumer
 of the target (no other casualty between them). Structural containment (rules, ACL entries, route tables,
-subnets, security groups, addresses, interfaces, IAM policies, connectors such as event source mappings
-and subscriptions) is never a casualty. The set is exact: a casualty not listed is a wrong answer.
+subnets, security groups, addresses, interfaces, IAM policies, connectors such as event source mappings,
+subscriptions and EventBridge rules) is never a casualty. The set is exact: a casualty not listed is a wrong answer.
 
 Resources are named by cloud, account, region, kind and name, since the clouds' ids of the AWS share
 change with every run. A :class:`Ref` with ``count`` > 1 stands for that many same-named resources (the
 instances of one launch); as a target it means any one of them. A ``name`` of None stands for resources
 of the kind whose names are generated (a volume id, an Auto Scaling instance), matched after the named ones.
+
+Each :class:`AccessScenario` names a store and every identity (IAM role or user) and workload running as
+one that IAM lets act on it, with actions its grants allow: effective access, resource-type aware (an action
+on ``*`` reaches only the kinds it acts on). The set is exact as well.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["SCENARIOS", "Casualty", "Ref", "Scenario", "Status"]
+__all__ = ["ACCESS_SCENARIOS", "SCENARIOS", "AccessScenario", "Accessor", "Casualty", "Ref", "Scenario", "Status"]
 
 Status = Literal["down", "degraded"]
 
@@ -60,6 +64,24 @@ class Scenario:
     key: str
     target: Ref
     casualties: tuple[Casualty, ...]
+    why: str
+
+
+@dataclass(frozen=True)
+class Accessor:
+    """An identity, or a workload running as one, and actions its grants allow on the store (a subset is enough)."""
+
+    ref: Ref
+    actions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AccessScenario:
+    """Who can act on ``target`` through IAM: exactly these identities and workloads (effective access)."""
+
+    key: str
+    target: Ref
+    accessors: tuple[Accessor, ...]
     why: str
 
 
@@ -332,9 +354,53 @@ SCENARIOS: tuple[Scenario, ...] = (
             degraded(aws("LambdaFunction", "order-worker"), direct=True),
             degraded(aws("SQSQueue", "orders"), direct=True),
             degraded(aws("SNSTopic", "order-events"), direct=True),
+            down(aws("LambdaFunction", "invoice-writer"), direct=True),
         ),
         "The uploads distribution's only origin is the bucket; its notifications feed order-worker, the orders "
-        "queue and the order-events topic, which lose that input.",
+        "queue and the order-events topic, which lose that input. invoice-writer's INVOICES_BUCKET variable "
+        "names the bucket and its role's invoice-store statement lets it write there: it cannot work without it.",
+    ),
+    # EventBridge, configuration references and effective IAM access
+    Scenario(
+        "aws-events-orders-bus",
+        aws("EventBridgeBus", "orders-bus"),
+        (
+            degraded(aws("SQSQueue", "invoices"), direct=True),
+            degraded(aws("LambdaFunction", "invoice-writer")),
+        ),
+        "The enabled rule order-placed sends the bus's OrderPlaced events to the invoices queue, which feeds "
+        "invoice-writer through an event source mapping: both lose that input. The disabled rule orders-replay "
+        "targets the orders queue and carries nothing, so the orders queue loses nothing.",
+    ),
+    Scenario(
+        "aws-events-default-bus",
+        aws("EventBridgeBus", "default"),
+        (degraded(aws("LambdaFunction", "invoice-writer"), direct=True),),
+        "The scheduled rule nightly-invoices on the default bus invokes invoice-writer once a day; the function "
+        "keeps its queue.",
+    ),
+    Scenario(
+        "aws-sqs-invoices",
+        aws("SQSQueue", "invoices"),
+        (
+            degraded(aws("LambdaFunction", "invoice-writer"), direct=True),
+            down(aws("ECSService", "web-svc"), direct=True),
+        ),
+        "invoice-writer reads the queue through an event source mapping (one input of two); web-svc's task "
+        "definition names the queue's URL in INVOICES_QUEUE_URL and its task role may send to it.",
+    ),
+    Scenario(
+        "aws-secret-orders-db-password",
+        aws("SecretsManagerSecret", "orders/db-password"),
+        (down(aws("ECSService", "web-svc"), direct=True),),
+        "web-svc's task definition injects the secret as DB_PASSWORD: its tasks cannot start without it.",
+    ),
+    Scenario(
+        "aws-lambda-invoice-writer",
+        aws("LambdaFunction", "invoice-writer"),
+        (),
+        "invoice-writer consumes the bus, the schedule and the queue; nothing consumes it. The rules that "
+        "target it and the queue that feeds it are its producers, not casualties.",
     ),
     Scenario(
         "aws-exposed-app",
@@ -504,5 +570,51 @@ SCENARIOS: tuple[Scenario, ...] = (
         "web-ig keeps web-2. allow-web-sa-to-db admits tcp:5432 from tag web to the web-sa service account's "
         "instances: every web-tagged instance reaches the other web-sa instances (the web copies run as web-sa "
         "too), so losing one of eleven degrades them. allow-internal (10.0.0.0/8) names no consumer.",
+    ),
+)
+
+
+def _iam(kind: str, name: str) -> Ref:
+    return aws(kind, name, region="global")
+
+
+_ADMINS = (
+    Accessor(_iam("IAMRole", "admin-ec2"), ("*",)),
+    Accessor(aws("EC2Instance", "admin-worker"), ("*",)),
+    Accessor(_iam("IAMUser", "alice"), ("*",)),
+)
+
+ACCESS_SCENARIOS: tuple[AccessScenario, ...] = (
+    AccessScenario(
+        "aws-access-uploads-bucket",
+        aws("S3Bucket", "estate-123456789012-uploads"),
+        (
+            Accessor(_iam("IAMRole", "invoice-writer"), ("s3:PutObject",)),
+            Accessor(aws("LambdaFunction", "invoice-writer"), ("s3:PutObject",)),
+            Accessor(_iam("IAMRole", "partner-access"), ("s3:Get*",)),
+            *_ADMINS,
+        ),
+        "invoice-store names the bucket's objects (invoice-writer's role, and the function running as it); "
+        "partner-read allows s3:Get* on every resource, full-admin every action (admin-ec2, the instance "
+        "running as it, and alice through the admins group). deployer's lambda and ecr actions on '*' do not "
+        "act on buckets.",
+    ),
+    AccessScenario(
+        "aws-access-invoice-writer-function",
+        aws("LambdaFunction", "invoice-writer"),
+        (Accessor(_iam("IAMUser", "deploy-bot"), ("lambda:UpdateFunctionCode",)), *_ADMINS),
+        "deployer's lambda:UpdateFunctionCode on '*' reaches functions (not its ecr:PutImage); partner-read's "
+        "s3:Get* on '*' does not act on functions.",
+    ),
+    AccessScenario(
+        "aws-access-invoices-queue",
+        aws("SQSQueue", "invoices"),
+        (
+            Accessor(_iam("IAMRole", "web-task"), ("sqs:SendMessage",)),
+            Accessor(aws("ECSService", "web-svc"), ("sqs:SendMessage",)),
+            *_ADMINS,
+        ),
+        "web-invoices lets the web-task role send to the queue (only over TLS: the condition stays on the edge); "
+        "web-svc runs its tasks as that role.",
     ),
 )

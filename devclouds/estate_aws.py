@@ -22,6 +22,7 @@ from typing import Any
 import boto3
 
 from devclouds.estate_aws_compute import ENCRYPTED_ROOT
+from devclouds.estate_aws_events import list_buses
 from devclouds.estate_aws_listing import list_global, list_region
 from devclouds.estate_aws_services import seed_services
 from devclouds.estate_aws_storage import BLOCK_ALL, bucket_arn, encrypt
@@ -76,6 +77,7 @@ def seed_aws(url: str, tiers: int, rng: random.Random, out: Collected) -> None:
         acc = _Account(url, account)
         for region in AWS_REGIONS:
             list_region(acc, region, out)
+            list_buses(acc, region, out)
         list_global(acc, out)
 
 

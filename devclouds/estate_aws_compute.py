@@ -70,7 +70,9 @@ def _instance(ec2: Any, net: Net, name: str, subnet: str, group: str, profile: s
     return str(inst)
 
 
-def seed_compute(acc: Any, net: Net, identity: Identity, key: str, out: Collected) -> None:
+def seed_compute(
+    acc: Any, net: Net, identity: Identity, key: str, out: Collected, task_config: TaskConfig | None = None
+) -> None:
     region = net.region
     ec2, elb = acc.client("ec2", region), acc.client("elbv2", region)
     web = _group(ec2, net, "exposed-web", [_tcp(443, WORLD)], out)
@@ -141,7 +143,7 @@ def seed_compute(acc: Any, net: Net, identity: Identity, key: str, out: Collecte
     # so the NLB -> Elastic IP edge is not promised here (tests/graph/test_references_and_links.py covers it)
 
     _storage_volumes(ec2, net, admin, key, out)
-    _containers(acc, net, identity, worker, out)
+    _containers(acc, net, identity, worker, out, task_config or TaskConfig())
     _edge(acc, net, alb, eip, out)
 
 
@@ -178,7 +180,15 @@ def _storage_volumes(ec2: Any, net: Net, admin: str, key: str, out: Collected) -
     out.edge("USES_IMAGE", "LaunchTemplate", lt_arn, "AMI", image_arn)
 
 
-def _containers(acc: Any, net: Net, identity: Identity, group: str, out: Collected) -> None:
+@dataclass(frozen=True)
+class TaskConfig:
+    """What the web task definition's container is configured with: plain variables and injected secrets."""
+
+    environment: tuple[tuple[str, str], ...] = ()
+    secrets: tuple[tuple[str, str], ...] = ()  # (variable, secret ARN)
+
+
+def _containers(acc: Any, net: Net, identity: Identity, group: str, out: Collected, config: TaskConfig) -> None:
     region = net.region
     asg = acc.client("autoscaling", region)
     templates = acc.client("ec2", region).describe_launch_templates(LaunchTemplateNames=["worker-lt"])
@@ -212,7 +222,16 @@ def _containers(acc: Any, net: Net, identity: Identity, group: str, out: Collect
         requiresCompatibilities=["FARGATE"],
         cpu="256",
         memory="512",
-        containerDefinitions=[{"name": "web", "image": "web:1.4.2", "essential": True, "memory": 448}],
+        containerDefinitions=[
+            {
+                "name": "web",
+                "image": "web:1.4.2",
+                "essential": True,
+                "memory": 448,
+                "environment": [{"name": k, "value": v} for k, v in config.environment],
+                "secrets": [{"name": k, "valueFrom": v} for k, v in config.secrets],
+            }
+        ],
     )["taskDefinition"]["taskDefinitionArn"]
     out.add(CLOUD, "ECSTaskDefinition", td, "web")
     out.edge("USES_ROLE", "ECSTaskDefinition", td, "IAMRole", identity.task_role)

@@ -41,6 +41,7 @@ class Identity:
     execution_role: str
     eks_role: str
     node_role: str
+    invoice_role: str = ""
 
 
 def _doc(*statements: dict[str, Any]) -> str:
@@ -74,7 +75,9 @@ def _age_key(account: str, user: str, days: int) -> bool:
     return bool(keys)
 
 
-def seed_identity(iam: Any, account: str, sensitive_bucket: str, out: Collected) -> Identity:
+def seed_identity(
+    iam: Any, account: str, sensitive_bucket: str, out: Collected, uploads_bucket: str = "", invoices_queue: str = ""
+) -> Identity:
     def policy(name: str, document: str) -> str:
         arn = str(iam.create_policy(PolicyName=name, PolicyDocument=document)["Policy"]["Arn"])
         out.add(CLOUD, "IAMPolicy", arn, name)
@@ -187,14 +190,37 @@ def seed_identity(iam: Any, account: str, sensitive_bucket: str, out: Collected)
             {"AWS": f"arn:aws:iam::{FOREIGN_ACCOUNT}:root"}, {"StringEquals": {"sts:ExternalId": "estate-audit-7f3a"}}
         ),
     )
+    lambda_trust = _trust({"Service": "lambda.amazonaws.com"})
+    task_role = role("web-task", _trust({"Service": "ecs-tasks.amazonaws.com"}))
+    invoice_role = role("invoice-writer", lambda_trust)
+    if uploads_bucket:  # invoice-writer writes the uploads bucket's objects
+        store = policy(
+            "invoice-store",
+            _doc({"Effect": "Allow", "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{uploads_bucket}/*"}),
+        )
+        attach("invoice-writer", invoice_role, store)
+    if invoices_queue:  # web-svc's tasks send to the invoices queue, over TLS only
+        sender = policy(
+            "web-invoices",
+            _doc(
+                {
+                    "Effect": "Allow",
+                    "Action": "sqs:SendMessage",
+                    "Resource": invoices_queue,
+                    "Condition": {"Bool": {"aws:SecureTransport": "true"}},
+                }
+            ),
+        )
+        attach("web-task", task_role, sender)
     identity = Identity(
         app_profile=profile("app-ec2-profile", "app-ec2", app),
         admin_profile=profile("admin-ec2-profile", "admin-ec2", admin_role),
-        lambda_role=role("worker-lambda", _trust({"Service": "lambda.amazonaws.com"})),
-        task_role=role("web-task", _trust({"Service": "ecs-tasks.amazonaws.com"})),
+        lambda_role=role("worker-lambda", lambda_trust),
+        task_role=task_role,
         execution_role=role("web-task-execution", _trust({"Service": "ecs-tasks.amazonaws.com"})),
         eks_role=role("eks-cluster", _trust({"Service": "eks.amazonaws.com"})),
         node_role=role("eks-node", ec2_trust),
+        invoice_role=invoice_role,
     )
     log.info("seeded the estate's IAM in %s", account)
     return identity

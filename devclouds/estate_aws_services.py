@@ -3,10 +3,10 @@
 Around a ``shared`` VPC (public and private subnet, internet and NAT gateways, route tables, a peering
 connection to the first app tier's VPC and a transit gateway): KMS keys, S3 buckets, DynamoDB with a
 stream, SQS, SNS, Lambda (event source mappings, function URLs), Secrets Manager, RDS (with a read
-replica), EBS volumes, a snapshot and an image, a launch template and an Auto Scaling group, ECS, EKS,
-ECR, an internet-facing ALB and an NLB on an Elastic IP, CloudFront, Route53 and API Gateway; IAM comes
-from ``estate_aws_identity``. Every deliberate misconfiguration is recorded on the manifest; everything
-else is clean on the same dimensions (encrypted, private, rotated, authenticated).
+replica), EventBridge (``estate_aws_events``), EBS volumes, a snapshot and an image, a launch template and
+an Auto Scaling group, ECS, EKS, ECR, an internet-facing ALB and an NLB on an Elastic IP, CloudFront, Route53
+and API Gateway; IAM comes from ``estate_aws_identity``. Every deliberate misconfiguration is recorded on the
+manifest; everything else is clean on the same dimensions (encrypted, private, rotated, authenticated).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ import logging
 import zipfile
 from typing import Any
 
-from devclouds.estate_aws_compute import WORLD, Net, seed_compute
+from devclouds.estate_aws_compute import WORLD, Net, TaskConfig, seed_compute
+from devclouds.estate_aws_events import seed_events
 from devclouds.estate_aws_identity import Identity, seed_identity
 from devclouds.estate_aws_storage import seed_storage
 from devclouds.estate_manifest import Collected
@@ -54,11 +55,25 @@ def seed_services(acc: Any, region: str, peer_vpc: str, out: Collected) -> None:
         "A customer managed symmetric key without automatic rotation.",
     )
     storage = seed_storage(acc, region, key["Arn"], out)
-    identity = seed_identity(acc.client("iam", region), account, storage.sensitive_bucket, out)
+    identity = seed_identity(
+        acc.client("iam", region),
+        account,
+        storage.sensitive_bucket,
+        out,
+        uploads_bucket=storage.uploads_bucket,
+        invoices_queue=storage.invoices_queue_arn,
+    )
     fn = _serverless(acc, region, identity, key["Arn"], storage.queue_arn, storage.stream_arn, out)
     storage.notify(fn)
+    seed_events(
+        acc, region, identity.invoice_role, storage.uploads_bucket, storage.invoices_queue_arn, storage.queue_arn, out
+    )
     _databases(acc, region, net, key["Arn"], out)
-    seed_compute(acc, net, identity, key["Arn"], out)
+    task_config = TaskConfig(
+        environment=(("INVOICES_QUEUE_URL", storage.invoices_queue_url), ("LOG_LEVEL", "info")),
+        secrets=(("DB_PASSWORD", storage.secret_arn),),
+    )
+    seed_compute(acc, net, identity, key["Arn"], out, task_config)
     log.info("seeded the estate's shared services in %s/%s", account, region)
 
 

@@ -45,6 +45,10 @@ class Storage:
     queue_arn: str
     stream_arn: str
     notify: Callable[[dict[str, str]], None]
+    uploads_bucket: str = ""
+    invoices_queue_arn: str = ""
+    invoices_queue_url: str = ""
+    secret_arn: str = ""
 
 
 def seed_storage(acc: Any, region: str, key: str, out: Collected) -> Storage:
@@ -97,6 +101,10 @@ def seed_storage(acc: Any, region: str, key: str, out: Collected) -> Storage:
         queues[name] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         out.add(CLOUD, "SQSQueue", queues[name], name)
     out.edge("SENDS_FAILURES_TO", "SQSQueue", queues["orders"], "SQSQueue", queues["orders-dlq"])
+    # fed by an EventBridge rule, read by invoice-writer, named by web-svc's task definition
+    invoices_url = sqs.create_queue(QueueName="invoices", Attributes={"SqsManagedSseEnabled": "true"})["QueueUrl"]
+    invoices = sqs.get_queue_attributes(QueueUrl=invoices_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    out.add(CLOUD, "SQSQueue", invoices, "invoices")
 
     sns = acc.client("sns", region)
     topic = sns.create_topic(Name="order-events", Attributes={"KmsMasterKeyId": key})["TopicArn"]
@@ -128,4 +136,13 @@ def seed_storage(acc: Any, region: str, key: str, out: Collected) -> Storage:
         out.edge("NOTIFIES", "S3Bucket", source, "SQSQueue", queues["orders"])
         out.edge("NOTIFIES", "S3Bucket", source, "SNSTopic", topic)
 
-    return Storage(names["sensitive"], queues["orders"], table["LatestStreamArn"], notify)
+    return Storage(
+        names["sensitive"],
+        queues["orders"],
+        table["LatestStreamArn"],
+        notify,
+        uploads_bucket=names["uploads"],
+        invoices_queue_arn=invoices,
+        invoices_queue_url=invoices_url,
+        secret_arn=secret["ARN"],
+    )
