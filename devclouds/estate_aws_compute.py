@@ -188,7 +188,7 @@ class TaskConfig:
     secrets: tuple[tuple[str, str], ...] = ()  # (variable, secret ARN)
 
 
-def _containers(acc: Any, net: Net, identity: Identity, group: str, out: Collected, config: TaskConfig) -> None:
+def _containers(acc: Any, net: Net, identity: Identity, group: str, out: Collected, task: TaskConfig) -> None:
     region = net.region
     asg = acc.client("autoscaling", region)
     templates = acc.client("ec2", region).describe_launch_templates(LaunchTemplateNames=["worker-lt"])
@@ -228,8 +228,8 @@ def _containers(acc: Any, net: Net, identity: Identity, group: str, out: Collect
                 "image": "web:1.4.2",
                 "essential": True,
                 "memory": 448,
-                "environment": [{"name": k, "value": v} for k, v in config.environment],
-                "secrets": [{"name": k, "valueFrom": v} for k, v in config.secrets],
+                "environment": [{"name": k, "value": v} for k, v in task.environment],
+                "secrets": [{"name": k, "valueFrom": v} for k, v in task.secrets],
             }
         ],
     )["taskDefinition"]["taskDefinitionArn"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.schema import aws_compute, aws_data, aws_identity
+from graph.schema import aws_compute, aws_data, aws_events, aws_identity
 from graph.schema.model import NodeKind, Property, RelType
 
 # Cypher: an IAM ARN pattern as an anchored regular expression. Regex metacharacters ARNs may hold are
@@ -46,7 +46,7 @@ def _glob(expr: str) -> str:
 
 # Kinds an IAM statement is resolved against: those that declare the action prefixes acting on them.
 GRANT_KINDS: tuple[NodeKind, ...] = tuple(
-    kind for module in (aws_compute, aws_data, aws_identity) for kind in module.NODES if kind.iam_prefixes
+    kind for module in (aws_compute, aws_data, aws_events, aws_identity) for kind in module.NODES if kind.iam_prefixes
 )
 GRANT_TARGETS = tuple(kind.label for kind in GRANT_KINDS)
 
