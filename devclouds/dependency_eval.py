@@ -4,9 +4,10 @@
 
 Without ``--no-build`` it prepares the demo estate as `make demo` does (services up, the size-S estate in
 the local clouds, discovered as one job whose post-sync hooks derive the dependency edges), then asks
-``queries.blast.blast_radius`` about every scenario's target. A scenario is right when the casualties are
-exactly the expected ones, each with the expected status and directness; the report lists each scenario
-right or wrong with what differed. Exit status 0 when every scenario is right, 1 otherwise.
+``queries.blast.blast_radius`` about every scenario's target (and ``queries.access.who_can_access`` about
+every access scenario's). A scenario is right when the casualties are exactly the expected ones, each with
+the expected status and directness (the identities and workloads, each with the expected actions); the
+report lists each scenario right or wrong with what differed. Exit status 0 when every scenario is right, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -24,12 +25,13 @@ from pathlib import Path
 from core.logs import configure_logging
 from core.settings import load_settings
 from devclouds.demo import DemoClouds, prepare_demo
-from devclouds.dependency_truth import SCENARIOS, Ref, Scenario
+from devclouds.dependency_truth import ACCESS_SCENARIOS, SCENARIOS, AccessScenario, Ref, Scenario
 from graph.neo4j.client import Graph
+from queries.access import who_can_access
 from queries.blast import MAX_DEPTH, blast_radius
 from queries.model import Reached
 
-__all__ = ["Score", "main", "score_all", "score_scenario"]
+__all__ = ["Score", "main", "score_access", "score_all", "score_scenario"]
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +94,32 @@ def score_scenario(graph: Graph, scenario: Scenario) -> Score:
     return Score(scenario.key, not problems, total, blast.total, tuple(problems))
 
 
-def score_all(graph: Graph, scenarios: Sequence[Scenario] = SCENARIOS) -> list[Score]:
-    return [score_scenario(graph, s) for s in scenarios]
+def score_access(graph: Graph, scenario: AccessScenario) -> Score:
+    """Right when exactly the expected identities and workloads can act on the target, each with the actions."""
+    targets = _matches(graph, scenario.target)
+    if len(targets) != 1:
+        problem = f"target {_label(scenario.target)}: {len(targets)} found, 1 expected"
+        return Score(scenario.key, False, len(scenario.accessors), 0, (problem,))
+    found = {a.holder.id: a for a in who_can_access(graph, targets[0])}
+    left = dict(found)
+    problems: list[str] = []
+    for accessor in scenario.accessors:
+        ids = [i for i in _matches(graph, accessor.ref) if i in left]
+        if len(ids) != 1:
+            problems.append(f"missing {_label(accessor.ref)} among those who can act on it")
+            continue
+        got = left.pop(ids[0])
+        missing = set(accessor.actions) - set(got.actions)
+        if missing:
+            problems.append(f"{_label(accessor.ref)}: actions {list(got.actions)} lack {sorted(missing)}")
+    problems += [f"unexpected {h.holder.kind} {h.holder.name} ({', '.join(h.actions)})" for h in left.values()]
+    return Score(scenario.key, not problems, len(scenario.accessors), len(found), tuple(problems))
+
+
+def score_all(
+    graph: Graph, scenarios: Sequence[Scenario] = SCENARIOS, access: Sequence[AccessScenario] = ACCESS_SCENARIOS
+) -> list[Score]:
+    return [*(score_scenario(graph, s) for s in scenarios), *(score_access(graph, s) for s in access)]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

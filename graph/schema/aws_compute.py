@@ -136,7 +136,12 @@ LAMBDA_FUNCTION = NodeKind(
         P("vpc_id", "string", "VPC of its network interfaces, when it runs in one."),
         P("subnet_ids", "string[]", "Subnets of its network interfaces."),
         P("security_group_ids", "string[]", "Security groups of its network interfaces."),
-        P("environment_variable_names", "string[]", "Names of its environment variables (values are never read)."),
+        P("environment_variable_names", "string[]", "Names of its environment variables (values are never stored)."),
+        P(
+            "config_references",
+            "string[]",
+            "NAME=resource for each environment variable whose value names a resource (never the value itself).",
+        ),
         P("kms_key_arn", "string", "Customer managed key encrypting its environment."),
         P("layer_arns", "string[]", "Layer version ARNs."),
         P("function_url", "string", "Function URL, when one is configured."),
@@ -221,6 +226,11 @@ ECS_TASK_DEFINITION = NodeKind(
         P("memory", "string", "Task memory in MiB (as the API gives it)."),
         P("container_names", "string[]", "Container names."),
         P("container_images", "string[]", "Container images, in container order."),
+        P(
+            "config_references",
+            "string[]",
+            "NAME=resource for each container variable or secret whose value names a resource (never the value).",
+        ),
     ),
     billing=FREE,
 )

@@ -158,10 +158,12 @@ DEPENDENCIES: tuple[Dependency, ...] = (
     D("DELIVERS_TO", "target", effect="flow"),
     D("NOTIFIES", "target", effect="flow"),
     D("SENDS_FAILURES_TO", "source", effect="partial"),  # a queue without its dead-letter queue still delivers
+    D("ON_BUS", "source"),  # a rule matches its bus's events; what it feeds is the derived CONSUMES (enabled only)
     # derived (graph.schema.dependency_edges): network use, event feeds, data reads
     D("REACHES", "source", effect="capacity"),  # grouped by the allowing rule; a data store is its own group
     D("CONSUMES", "source", effect="flow"),
     D("READS", "source"),
+    D("CONFIGURED_TO_USE", "source"),  # its configuration names the resource: it cannot work without it
     # an address or interface serves the workload it belongs to, which needs it
     D("ASSOCIATED_WITH", "both", "ElasticIP", "EC2Instance"),
     D("HAS_NETWORK_INTERFACE", "both", "AzureVirtualMachine", "AzureNetworkInterface"),
@@ -205,6 +207,7 @@ STRUCTURAL: frozenset[str] = frozenset(
         "TransitGatewayAttachment",
         "LambdaEventSourceMapping",
         "SNSSubscription",
+        "EventBridgeRule",
         "IAMRole",
         "IAMPolicy",
         "IAMInstanceProfile",
@@ -244,7 +247,17 @@ STRUCTURAL: frozenset[str] = frozenset(
 )
 
 # Considered and not a dependency: access grants, lineage, peer connectivity.
-NOT_DEPENDENCIES: tuple[str, ...] = ("HAS_ROLE", "CREATED_FROM", "SNAPSHOT_OF", "LAUNCHED_FROM", "PEERED_WITH")
+# TRIGGERS: a rule's target; a disabled rule keeps its targets and carries nothing, so the events it carries are
+# the derived CONSUMES edges of enabled rules.
+NOT_DEPENDENCIES: tuple[str, ...] = (
+    "HAS_ROLE",
+    "CREATED_FROM",
+    "SNAPSHOT_OF",
+    "LAUNCHED_FROM",
+    "PEERED_WITH",
+    "TRIGGERS",
+    "HAS_ACCESS_TO",  # derived: a permission, not a use (READS is the named share workloads use)
+)
 
 A = Access
 ACCESS: tuple[Access, ...] = (
@@ -289,6 +302,7 @@ ACCESS: tuple[Access, ...] = (
     A("HAS_ROLE", source="GCPServiceAccount"),  # a workload's service account reaches what it holds roles on
     A("REACHES"),  # derived: a workload connects to what a rule lets it reach
     A("READS"),  # derived: a workload reads a store it is granted
+    A("CONFIGURED_TO_USE"),  # derived: a workload uses what its configuration names
     A("CONSUMES", forward=False),  # derived: events go from the producer to the consumer
 )
 

@@ -20,6 +20,8 @@ from neo4j import ManagedTransaction
 from core.settings import Settings
 from graph.neo4j.client import Graph
 from graph.schema.dependency_edges import DERIVED_TYPES
+from queries.derived.access import access_edges
+from queries.derived.config import config_edges
 from queries.derived.flows import event_edges, read_edges
 from queries.derived.model import DerivedEdge
 from queries.derived.network_aws import aws_network_edges
@@ -57,6 +59,8 @@ def compute_edges(graph: Graph) -> list[DerivedEdge]:
         *gcp_network_edges(graph),
         *event_edges(graph),
         *read_edges(graph),
+        *access_edges(graph),  # identities' and workloads' effective IAM access
+        *config_edges(graph),  # what functions' and task definitions' configuration names
     ]
     return list(dict.fromkeys(edges))
 

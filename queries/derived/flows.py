@@ -1,10 +1,11 @@
 """Event feeds (``CONSUMES``) and data reads (``READS``) from the edges discovery stored.
 
 Feeds: an event source mapping reads a queue, stream or topic and invokes a function; an SNS subscription
-delivers a topic to a queue or function; an S3 bucket notifies a function, queue or topic. Reads: a
-workload runs as an identity (an instance profile's role, a function's or task's role, a GCP service
-account) and a grant that names the store gives that identity access: an IAM Allow statement one of whose
-resource patterns names the store without wildcards (``arn:aws:s3:::b/*`` names bucket ``b``), a GCP role
+delivers a topic to a queue or function; an S3 bucket notifies a function, queue or topic; an enabled
+EventBridge rule sends what it matches on its bus (or its schedule) to its targets, which consume the bus. Reads: a
+workload runs as an identity (a GCP service account, an Azure managed identity) and a grant that names the
+store gives that identity access (the AWS share, IAM statements naming the store, is derived with effective
+access in ``queries.derived.access``): a GCP role
 binding on the store itself, a service role (``roles/cloudsql.*``, ``roles/storage.*``) on its project, or
 an Azure role assignment of the workload's managed identity scoped to the store.
 A statement on ``*`` or a project-wide basic role (viewer, editor, owner) is a permission, not a use.
@@ -14,9 +15,10 @@ from __future__ import annotations
 
 from graph.neo4j.client import Graph
 from graph.schema.dependency_edges import CONSUMES, EVENT_FLOWS, READ_TARGETS, READERS, READS
+from queries.derived.access import aws_read_edges
 from queries.derived.model import DerivedEdge
 
-__all__ = ["PROJECT_ROLES", "event_edges", "names_resource", "read_edges"]
+__all__ = ["PROJECT_ROLES", "event_edges", "read_edges"]
 
 _FLOW_PAIRS = [list(p) for p in EVENT_FLOWS]
 _EVENTS = """
@@ -31,16 +33,15 @@ UNION ALL
 MATCH (b:S3Bucket)-[:NOTIFIES]->(c:Resource)
 RETURN c.id AS consumer, c.kind AS ck, b.id AS producer, b.kind AS pk, b.id AS via,
        'bucket ' + b.name + ' notifies ' + c.name + ' of its object events' AS reason
+UNION ALL
+MATCH (rule:EventBridgeRule)-[:ON_BUS]->(bus:EventBridgeBus), (rule)-[:TRIGGERS]->(c:Resource)
+WHERE coalesce(rule.enabled, true)
+RETURN c.id AS consumer, c.kind AS ck, bus.id AS producer, bus.kind AS pk, rule.id AS via,
+       'rule ' + rule.name + ' sends ' +
+       CASE WHEN rule.schedule_expression IS NOT NULL THEN 'its schedule (' + rule.schedule_expression + ')'
+            ELSE 'the events of bus ' + bus.name + ' it matches' END + ' to ' + c.name AS reason
 """
 
-_AWS_READS = """
-MATCH (w:Resource) WHERE w.provider = 'aws' AND w.kind IN $readers
-MATCH (w)-[:USES_INSTANCE_PROFILE|CONTAINS_ROLE|USES_ROLE|USES_TASK_DEFINITION*1..2]->(role:IAMRole)
-MATCH (role)-[:HAS_POLICY]->(p:IAMPolicy)-[:HAS_STATEMENT]->(st:IAMPolicyStatement)-[:ALLOWS_ACCESS_TO]->(res:Resource)
-WHERE res.kind IN $targets AND st.effect = 'Allow'
-RETURN DISTINCT w.id AS reader, res.id AS store, st.id AS via, st.resources AS patterns, st.actions AS actions,
-       role.name AS role, p.name AS policy
-"""
 _GCP_READS = """
 MATCH (w:Resource)-[:RUNS_AS]->(sa:GCPServiceAccount)-[h:HAS_ROLE]->(res:Resource)
 WHERE w.kind IN $readers
@@ -71,32 +72,9 @@ def event_edges(graph: Graph) -> list[DerivedEdge]:
     ]
 
 
-def names_resource(pattern: str, resource_id: str) -> bool:
-    """Whether an IAM resource pattern names this resource without wildcards (an S3 object pattern names its
-    bucket)."""
-    text = pattern
-    if text.startswith("arn:aws:s3:::") and "/" in text:
-        text = text.split("/", 1)[0]
-    return "*" not in text and "?" not in text and text == resource_id
-
-
 def read_edges(graph: Graph) -> list[DerivedEdge]:
-    edges: list[DerivedEdge] = []
-    rows = graph.read(_AWS_READS, {"readers": list(READERS["aws"]), "targets": list(READ_TARGETS["aws"])})
-    for r in rows:
-        patterns = [str(p) for p in r["patterns"] or ()]
-        if not any(names_resource(p, str(r["store"])) for p in patterns):
-            continue
-        edges.append(
-            DerivedEdge(
-                READS,
-                str(r["reader"]),
-                str(r["store"]),
-                str(r["via"]),
-                f"runs as role {r['role']}; policy {r['policy']} allows {', '.join(r['actions'] or ())} on it",
-                actions=tuple(str(a) for a in r["actions"] or ()),
-            )
-        )
+    """Every workload's reads: AWS ones from effective access (``queries.derived.access``), Azure, GCP."""
+    edges: list[DerivedEdge] = aws_read_edges(graph)
     for r in graph.read(_AZURE_READS, {"readers": list(READERS["azure"]), "targets": list(READ_TARGETS["azure"])}):
         edges.append(
             DerivedEdge(

@@ -20,6 +20,9 @@ class DerivedEdge:
     ports: str | None = None
     route: str | None = None
     actions: tuple[str, ...] = ()
+    condition: str | None = None  # HAS_ACCESS_TO: the statement's Condition block as JSON
+    named: bool | None = None  # HAS_ACCESS_TO: the statement names the target without a wildcard
+    variable: str | None = None  # CONFIGURED_TO_USE: the variable's name
 
     def properties(self) -> dict[str, object]:
         props: dict[str, object] = {"via": self.via, "reason": self.reason}
@@ -27,4 +30,8 @@ class DerivedEdge:
             props.update(protocol=self.protocol, ports=self.ports, route=self.route)
         if self.actions:
             props["actions"] = list(self.actions)
+        if self.named is not None:
+            props.update(condition=self.condition, named=self.named)
+        if self.variable is not None:
+            props["variable"] = self.variable
         return props

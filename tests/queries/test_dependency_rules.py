@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from queries.derived.flows import names_resource
+from queries.derived.names import names_resource
 from queries.derived.network_aws import names_consumers
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from devclouds.dependency_eval import score_scenario
-from devclouds.dependency_truth import SCENARIOS, Scenario
+from devclouds.dependency_eval import score_access, score_scenario
+from devclouds.dependency_truth import ACCESS_SCENARIOS, SCENARIOS, AccessScenario, Scenario
 from graph.neo4j.client import Graph
 from graph.schema.dependencies import STRUCTURAL
 from graph.schema.dependency_edges import DERIVED_TYPES
@@ -24,6 +24,38 @@ from web.perspective import search_phrases
 def test_blast_radius_matches_the_truth_set(demo_graph: Graph, scenario: Scenario) -> None:
     score = score_scenario(demo_graph, scenario)
     assert score.right, "\n".join(score.problems)
+
+
+@pytest.mark.parametrize("scenario", ACCESS_SCENARIOS, ids=[s.key for s in ACCESS_SCENARIOS])
+def test_who_can_act_on_a_store_matches_the_truth_set(demo_graph: Graph, scenario: AccessScenario) -> None:
+    score = score_access(demo_graph, scenario)
+    assert score.right, "\n".join(score.problems)
+
+
+def test_configuration_references_name_the_variable_and_never_its_value(demo_graph: Graph) -> None:
+    rows = demo_graph.read(
+        "MATCH (w:Resource)-[r:CONFIGURED_TO_USE]->(t:Resource) RETURN w.name AS w, r.variable AS v, t.name AS t, "
+        "properties(r) AS props ORDER BY w, v"
+    )
+    found = {(r["w"], r["v"], r["t"]) for r in rows}
+    assert ("invoice-writer", "INVOICES_BUCKET", "estate-123456789012-uploads") in found
+    assert ("web:1", "INVOICES_QUEUE_URL", "invoices") in found
+    assert ("web:1", "DB_PASSWORD", "orders/db-password") in found
+    stored = " ".join(str(v) for r in rows for v in r["props"].values())
+    assert "http" not in stored  # the queue URL value is not kept
+
+
+def test_a_disabled_rule_carries_no_events(demo_graph: Graph) -> None:
+    rows = demo_graph.read(
+        "MATCH (rule:EventBridgeRule)-[:TRIGGERS]->(t:Resource) "
+        "OPTIONAL MATCH (t)-[c:CONSUMES {via: rule.id}]->(bus:EventBridgeBus) "
+        "RETURN rule.name AS rule, rule.enabled AS enabled, t.name AS target, bus.name AS bus ORDER BY rule"
+    )
+    assert [(r["rule"], r["enabled"], r["target"], r["bus"]) for r in rows] == [
+        ("nightly-invoices", True, "invoice-writer", "default"),
+        ("order-placed", True, "invoices", "orders-bus"),
+        ("orders-replay", False, "orders", None),
+    ]
 
 
 def test_the_sync_derived_every_kind_of_dependency_edge_with_a_reason(demo_graph: Graph) -> None:

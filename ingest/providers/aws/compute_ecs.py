@@ -30,6 +30,7 @@ from ingest.providers.aws.compute_common import (
     timestamp,
 )
 from ingest.providers.aws.compute_elb import classic_arn
+from ingest.providers.aws.config_refs import references
 from ingest.providers.aws.unit import AwsUnit
 
 if TYPE_CHECKING:
@@ -207,6 +208,19 @@ def transform_services(services: Iterable[ServiceTypeDef], account: str, region:
     return Transformed(tuple(nodes), tuple(edges))
 
 
+def _container_settings(containers: Iterable[Mapping[str, Any]]) -> list[tuple[str, str]]:
+    """(name, value) of every container's plain variables and (name, source ARN) of its injected secrets."""
+    pairs: list[tuple[str, str]] = []
+    for container in containers:
+        for item in container.get("environment") or []:
+            if isinstance(item, dict):
+                pairs.append((str(item.get("name") or ""), str(item.get("value") or "")))
+        for item in container.get("secrets") or []:
+            if isinstance(item, dict):
+                pairs.append((str(item.get("name") or ""), str(item.get("valueFrom") or "")))
+    return pairs
+
+
 def transform_task_definitions(definitions: Iterable[TaskDefinition], account: str, region: str) -> Transformed:
     nodes = []
     for item in definitions:
@@ -232,6 +246,7 @@ def transform_task_definitions(definitions: Iterable[TaskDefinition], account: s
             memory=text(definition.get("memory")),
             container_names=strings([c.get("name") for c in containers]),
             container_images=strings([c.get("image") for c in containers]),
+            config_references=references(_container_settings(containers), account, region),
         )
         nodes.append(NodeRow("ECSTaskDefinition", node_id, props))
     return Transformed(tuple(nodes), ())

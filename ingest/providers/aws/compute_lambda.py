@@ -3,7 +3,8 @@
 get: every page of list_functions and list_event_source_mappings; per function its tags (list_tags)
 and its function URL (get_function_url_config; none is not an error).
 transform (pure): LambdaFunction nodes with the NAMES of their environment variables only (values
-can hold secrets and are never copied), VPC placement edges; LambdaEventSourceMapping nodes INVOKES
+can hold secrets and are never copied; a value that names a resource is kept as that resource's reference
+beside its variable's name, ``config_refs``), VPC placement edges; LambdaEventSourceMapping nodes INVOKES
 their function. The execution role, the event source and the KMS key are ARN properties: those
 labels belong to other areas.
 """
@@ -33,6 +34,7 @@ from ingest.providers.aws.compute_common import (
     values_of,
 )
 from ingest.providers.aws.compute_elb import lambda_function_id
+from ingest.providers.aws.config_refs import references
 from ingest.providers.aws.unit import AwsUnit
 
 if TYPE_CHECKING:
@@ -130,6 +132,7 @@ def transform_functions(
             subnet_ids=subnets or None,
             security_group_ids=groups or None,
             environment_variable_names=tuple(sorted(k for k in variables if isinstance(k, str))) or None,
+            config_references=references(variables.items(), account, region),
             kms_key_arn=text(function.get("KMSKeyArn")),
             layer_arns=values_of(function.get("Layers"), "Arn"),
             function_url=url.url if url else None,
