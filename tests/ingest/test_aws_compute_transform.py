@@ -405,6 +405,7 @@ def test_function_has_runtime_role_vpc_placement_and_only_variable_names(lambdas
         "subnet_ids": ("subnet-0123aaaa4567bbbb8", "subnet-0987cccc6543dddd2"),
         "security_group_ids": ("sg-0b1b2b3b4b5b6b7b8",),
         "environment_variable_names": ("DB_PASSWORD", "QUEUE_URL"),
+        "config_references": ("QUEUE_URL=arn:aws:sqs:us-east-1:123456789012:orders",),  # the URL resolved, not kept
         "kms_key_arn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
         "layer_arns": ("arn:aws:lambda:us-east-1:123456789012:layer:common-libs:7",),
         "function_url": None,
@@ -534,6 +535,8 @@ def test_task_definition_lists_images_and_roles_but_no_environment_values(ecs: T
             "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4.2",
             "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable",
         ),
+        # an injected secret's source ARN names the secret (an identifier, not its value)
+        "config_references": ("API_KEY=arn:aws:secretsmanager:us-east-1:123456789012:secret:api-key-AbCdEf",),
     }
     assert "never-copied" not in repr(ecs)
 
