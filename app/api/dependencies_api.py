@@ -3,8 +3,9 @@
 ``networkPath`` answers "can A reach B on port P, and how" (network only, the allowing rule at each hop);
 ``shortestPath`` (``app.api.analysis``) stays "how are A and B related" over any edges, each step with its
 stored direction. ``resourceCandidates`` lists every resource a name may mean, with cloud, account and
-region, so a client asks back instead of picking one. ``dependencyEdgeCounts`` counts the derived
-dependency edges by type.
+region, so a client asks back instead of picking one. ``whoCanAccess`` lists the identities and workloads
+effective IAM access lets act on a resource. ``dependencyEdgeCounts`` counts the derived dependency edges by
+type.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from app.api.context import Context
 from app.api.permissions import IsViewer
 from app.api.records import Shape, derive, to_graphql
 from graph.schema.dependency_edges import DERIVED_TYPES
-from queries import names, netpath
+from queries import access, names, netpath
 from queries.blast import Count
 
-__all__ = ["DependencyQuery", "NetworkHopInfo", "NetworkPathResult"]
+__all__ = ["AccessorInfo", "DependencyQuery", "NetworkHopInfo", "NetworkPathResult"]
 
 NetworkHopInfo = derive(Shape(netpath.NetworkHop, name="NetworkHopInfo"))
 NetworkPathResult = derive(Shape(netpath.NetworkPath, name="NetworkPathResult"))
+AccessorInfo = derive(Shape(access.Accessor, name="AccessorInfo"))
 
 
 def _edge_counts(graph: object) -> list[Count]:
@@ -73,7 +75,18 @@ class DependencyQuery:
         return [to_graphql(n) for n in found]
 
     @strawberry.field(
-        description="How many derived dependency edges (REACHES, CONSUMES, READS) the graph holds, by type.",
+        description="Who can act on the resource `id` through IAM: every role, user and workload running as a "
+        "role, with the allowed actions that act on its kind, the conditions, and whether a grant names it.",
+        permission_classes=[IsViewer],
+        graphql_type=list[AccessorInfo],  # type: ignore[valid-type]
+    )
+    async def who_can_access(self, info: Info[Context, None], id: strawberry.ID) -> object:
+        found = await asyncio.to_thread(access.who_can_access, info.context.graph, str(id))
+        return [to_graphql(a) for a in found]
+
+    @strawberry.field(
+        description="How many derived dependency edges (REACHES, CONSUMES, READS, CONFIGURED_TO_USE, "
+        "HAS_ACCESS_TO) the graph holds, by type.",
         permission_classes=[IsViewer],
         graphql_type=list[CountBucket],  # type: ignore[valid-type]
     )

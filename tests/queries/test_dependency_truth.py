@@ -7,8 +7,14 @@ expected ones with their status (down or degraded) and directness.
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
+from app.api.context import Context
+from app.api.permissions import Principal
+from app.api.schema import schema
+from core.settings import Settings
 from devclouds.dependency_eval import score_access, score_scenario
 from devclouds.dependency_truth import ACCESS_SCENARIOS, SCENARIOS, AccessScenario, Scenario
 from graph.neo4j.client import Graph
@@ -30,6 +36,19 @@ def test_blast_radius_matches_the_truth_set(demo_graph: Graph, scenario: Scenari
 def test_who_can_act_on_a_store_matches_the_truth_set(demo_graph: Graph, scenario: AccessScenario) -> None:
     score = score_access(demo_graph, scenario)
     assert score.right, "\n".join(score.problems)
+
+
+def test_who_can_access_is_served_by_the_api_with_actions_and_conditions(demo_graph: Graph, settings: Settings) -> None:
+    queue = _one(demo_graph, "SQSQueue", "invoices")
+    ctx = Context(graph=demo_graph, settings=settings, principal=Principal("test", "viewer", "local"))
+    query = "query($id: ID!) { whoCanAccess(id: $id) { holder { kind name } actions conditions named } }"
+    result = asyncio.run(schema.execute(query, variable_values={"id": queue}, context_value=ctx))
+    assert result.errors is None, result.errors
+    found = {(a["holder"]["kind"], a["holder"]["name"]): a for a in result.data["whoCanAccess"]}
+    sender = found[("ECSService", "web-svc")]
+    assert (sender["actions"], sender["named"]) == (["sqs:SendMessage"], True)
+    assert sender["conditions"] == ['{"Bool":{"aws:SecureTransport":"true"}}']
+    assert found[("IAMRole", "admin-ec2")]["named"] is False  # full-admin matches it by wildcard only
 
 
 def test_configuration_references_name_the_variable_and_never_its_value(demo_graph: Graph) -> None:
