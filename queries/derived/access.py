@@ -21,10 +21,29 @@ from dataclasses import dataclass
 
 from graph.neo4j.client import Graph
 from graph.schema.dependency_edges import HAS_ACCESS_TO, READ_TARGETS, READERS, READS
+from graph.schema.links import GRANT_TARGETS
 from queries.derived.model import DerivedEdge
 from queries.derived.names import names_resource
 
-__all__ = ["Grant", "access_edges", "aws_read_edges", "workload_edges"]
+__all__ = ["INPUT_KINDS", "Grant", "access_edges", "aws_read_edges", "workload_edges"]
+
+# The node kinds these edges are computed from (with the edges their units give them): a change to one of
+# them is what can change the result.
+INPUT_KINDS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        (
+            "IAMRole",
+            "IAMUser",
+            "IAMGroup",
+            "IAMPolicy",
+            "IAMPolicyStatement",
+            "IAMInstanceProfile",
+            "ECSTaskDefinition",
+            *READERS["aws"],
+            *GRANT_TARGETS,
+        )
+    )
+)
 
 _GRANTS = """
 MATCH (h:Resource) WHERE h.kind IN ['IAMRole', 'IAMUser']

@@ -16,7 +16,10 @@ from graph.neo4j.client import Graph
 from graph.schema.dependency_edges import CONFIG_CONSUMERS, CONFIG_TARGETS, CONFIGURED_TO_USE, RDS_ENDPOINT_REF
 from queries.derived.model import DerivedEdge
 
-__all__ = ["config_edges", "parse_references", "resolve_references"]
+__all__ = ["INPUT_KINDS", "config_edges", "parse_references", "resolve_references"]
+
+# The node kinds these edges are computed from: the configured workloads and what they may name.
+INPUT_KINDS: tuple[str, ...] = tuple(dict.fromkeys((*CONFIG_CONSUMERS, *CONFIG_TARGETS)))
 
 _CONSUMERS = """
 MATCH (w:Resource) WHERE w.kind IN $consumers AND w.config_references IS NOT NULL

@@ -18,7 +18,15 @@ from graph.schema.dependency_edges import CONSUMES, EVENT_FLOWS, READ_TARGETS, R
 from queries.derived.access import aws_read_edges
 from queries.derived.model import DerivedEdge
 
-__all__ = ["PROJECT_ROLES", "event_edges", "read_edges"]
+__all__ = ["EVENT_INPUT_KINDS", "PROJECT_ROLES", "event_edges", "read_edges"]
+
+# The node kinds the event feeds are computed from: the connectors and every consumer and producer kind.
+EVENT_INPUT_KINDS: tuple[str, ...] = (
+    "LambdaEventSourceMapping",
+    "SNSSubscription",
+    "EventBridgeRule",
+    *sorted({k for pair in EVENT_FLOWS for k in pair}),
+)
 
 _FLOW_PAIRS = [list(p) for p in EVENT_FLOWS]
 _EVENTS = """
