@@ -265,6 +265,11 @@ def network_edges(
     for node in consumers:
         for group in node.groups:
             members[group].append(node)
+    by_vpc: dict[str, list[_Node]] = defaultdict(list)
+    for node in consumers:
+        for vpc in node.vpcs:
+            by_vpc[vpc].append(node)
+    joined = net.routes.neighbours()
     wanted = None if vpcs is None else set(vpcs)
     edges: list[DerivedEdge] = []
     for provider in net.nodes:
@@ -272,9 +277,12 @@ def network_edges(
             continue
         if wanted is not None and not provider.vpcs & wanted:
             continue
+        # only consumers of its VPCs and of the VPCs a peering or gateway joins to them can reach it
+        near = set(provider.vpcs).union(*(joined.get(v, set()) for v in provider.vpcs))
+        nearby = list({c.id: c for v in sorted(near) for c in by_vpc.get(v, ())}.values())
         for group in sorted(provider.groups):
             for rule in net.rules.get(group, ()):
-                edges += _rule_edges(net, provider, group, rule, members, consumers, broad)
+                edges += _rule_edges(net, provider, group, rule, members, nearby, near, broad)
     return edges
 
 
@@ -311,13 +319,15 @@ def _rule_edges(
     rule: Mapping[str, Any],
     members: Mapping[str, list[_Node]],
     consumers: Iterable[_Node],
+    near: set[str],
     broad: bool = False,
 ) -> list[DerivedEdge]:
+    """The edges one rule of the provider's group makes: ``consumers`` are those of the VPCs in ``near``."""
     peer, cidr = rule.get("peer"), rule.get("cidr")
     ways: list[_Way] = []
     if peer:
         source = f"members of {net.names.get(str(peer), str(peer))}"
-        candidates = [c for c in members.get(str(peer), ()) if c.id != provider.id]
+        candidates = [c for c in members.get(str(peer), ()) if c.id != provider.id and c.vpcs & near]
         ways = [w for c in candidates if (w := _way(net, c, provider, None, True)) is not None]
     elif names_consumers(cidr) or (broad and _network(cidr) is not None):
         source = str(cidr)
