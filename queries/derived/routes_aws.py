@@ -184,9 +184,6 @@ class RouteBook:
                 out[vpc] |= gateway.vpcs - {vpc}
         return out
 
-    def gateways_of(self, vpc: str) -> list[Gateway]:
-        return [g for g in self.gateways.values() if vpc in g.vpcs]
-
 
 def book_from_rows(
     tables: Iterable[Mapping[str, Any]], peerings: Iterable[Mapping[str, Any]], gateways: Iterable[Mapping[str, Any]]
