@@ -403,6 +403,31 @@ SCENARIOS: tuple[Scenario, ...] = (
         "target it and the queue that feeds it are its producers, not casualties.",
     ),
     Scenario(
+        "aws-ledger-db-across-vpcs",
+        aws("RDSInstance", "ledger-db"),
+        (
+            down(aws("EC2Instance", "payments-us1-000-app"), direct=True),
+            down(aws("EC2Instance", "spoke-worker"), direct=True),
+            down(aws("EC2Instance", "payments-us1-000-web", count=2)),
+            *_tier_front("payments-us1-000", A1, USE1, "down"),
+        ),
+        "ledger-db (shared VPC) admits tcp/5432 from the first tier's app group across the shared-to-tier "
+        "peering (the tier's private subnet routes 10.250.0.0/16 to it, the shared private table routes "
+        "10.0.0.0/16 back), and from spoke-vpc, attached to the estate hub transit gateway with routes both "
+        "ways: the tier's only app instance and spoke-worker lose their database, then the tier's web instances "
+        "and front as when the app fails. It also admits partner-vpc, peered by shared-to-partner, but no shared "
+        "table routes 10.201.0.0/16 back (the public table sends it to the internet gateway): partner-batch "
+        "does not use it.",
+    ),
+    Scenario(
+        "aws-peering-without-return-route",
+        aws("EC2Instance", "partner-batch"),
+        (),
+        "partner-batch's group admits tcp/8080 from the shared private subnet over the active shared-to-partner "
+        "peering, but the shared private table has no route to 10.201.0.0/16 (its default route goes to the NAT "
+        "gateway): no workload of the shared VPC can reach it.",
+    ),
+    Scenario(
         "aws-exposed-app",
         aws("EC2Instance", "exposed-app"),
         (down(aws("Route53Record", "app.estate.example.", region="global"), direct=True),),

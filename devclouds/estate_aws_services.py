@@ -3,9 +3,10 @@
 Around a ``shared`` VPC (public and private subnet, internet and NAT gateways, route tables, a peering
 connection to the first app tier's VPC and a transit gateway): KMS keys, S3 buckets, DynamoDB with a
 stream, SQS, SNS, Lambda (event source mappings, function URLs), Secrets Manager, RDS (with a read
-replica), EventBridge (``estate_aws_events``), EBS volumes, a snapshot and an image, a launch template and
-an Auto Scaling group, ECS, EKS, ECR, an internet-facing ALB and an NLB on an Elastic IP, CloudFront, Route53
-and API Gateway; IAM comes from ``estate_aws_identity``. Every deliberate misconfiguration is recorded on the
+replica, and a ledger database used across the peering and the transit gateway: ``estate_aws_peering``),
+EventBridge (``estate_aws_events``), EBS volumes, a snapshot and an image, a launch template and an Auto
+Scaling group, ECS, EKS, ECR, an internet-facing ALB and an NLB on an Elastic IP, CloudFront, Route53 and API
+Gateway; IAM comes from ``estate_aws_identity``. Every deliberate misconfiguration is recorded on the
 manifest; everything else is clean on the same dimensions (encrypted, private, rotated, authenticated).
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 from devclouds.estate_aws_compute import WORLD, Net, TaskConfig, seed_compute
 from devclouds.estate_aws_events import seed_events
 from devclouds.estate_aws_identity import Identity, seed_identity
+from devclouds.estate_aws_peering import seed_peering
 from devclouds.estate_aws_storage import seed_storage
 from devclouds.estate_manifest import Collected
 from ingest.providers.aws.ec2 import arn
@@ -69,6 +71,7 @@ def seed_services(acc: Any, region: str, peer_vpc: str, out: Collected) -> None:
         acc, region, identity.invoice_role, storage.uploads_bucket, storage.invoices_queue_arn, storage.queue_arn, out
     )
     _databases(acc, region, net, key["Arn"], out)
+    seed_peering(acc, net, peer_vpc, out)
     task_config = TaskConfig(
         environment=(("INVOICES_QUEUE_URL", storage.invoices_queue_url), ("LOG_LEVEL", "info")),
         secrets=(("DB_PASSWORD", storage.secret_arn),),

@@ -4,12 +4,15 @@ The answer comes from the derived ``REACHES`` edges (``queries.derived``: the ru
 evaluated with every security layer on the way and the route); when none opens the port, the same
 evaluation runs for the target alone with rules open to everyone counted too (a rule admitting 0.0.0.0/0
 or ``*`` lets A connect even though it names no one). When A is the internet, the exposure engine
-(``queries.exposure``) answers. It is a network answer only: co-location, shared subnets or IAM
-grants never make a path (``queries.paths.shortest_path`` answers "how are A and B related").
+(``queries.exposure``) answers. Across VPCs the route is shown as its hops: the source subnet's route table,
+the peering connection or transit gateway, and the target subnet's route table that sends replies back.
+It is a network answer only: co-location, shared subnets or IAM grants never make a path
+(``queries.paths.shortest_path`` answers "how are A and B related").
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from core.errors import QueryInputError
@@ -54,7 +57,8 @@ class NetworkPath:
 _EDGES = (
     "MATCH (a:Resource {id: $a})-[r:REACHES]->(b:Resource {id: $b}) WHERE r.protocol IN [$protocol, 'all'] "
     "OPTIONAL MATCH (rule:SecurityGroupRule|AzureSecurityRule|GCPFirewall {id: r.via}) "
-    f"RETURN r.via AS via, r.reason AS reason, r.route AS route, r.ports AS ports, rule {REF_PROJECTION} AS rule "
+    "RETURN r.via AS via, r.reason AS reason, r.route AS route, r.route_hops AS route_hops, r.ports AS ports, "
+    f"rule {REF_PROJECTION} AS rule "
     "ORDER BY r.via"
 )
 
@@ -84,7 +88,7 @@ def network_path(graph: Graph, from_id: str, to_id: str, port: int, protocol: st
         rule = NodeRef.from_row(row["rule"]) if row["rule"] else None
         hops = (
             NetworkHop(source, "opens the connection"),
-            NetworkHop(None, str(row["route"] or "route"), None),
+            *_route_hops(graph, row["route"], row["route_hops"]),
             NetworkHop(rule, str(row["reason"]), str(row["via"])),
             NetworkHop(target, f"accepts {row['ports']}"),
         )
@@ -94,7 +98,7 @@ def network_path(graph: Graph, from_id: str, to_id: str, port: int, protocol: st
             rule = refs_by_id(graph, [edge.via]).get(edge.via)
             hops = (
                 NetworkHop(source, "opens the connection"),
-                NetworkHop(None, str(edge.route or "route"), None),
+                *_route_hops(graph, edge.route, edge.hops),
                 NetworkHop(rule, f"{edge.reason} (open to everyone, names no consumer)", edge.via),
                 NetworkHop(target, f"accepts {edge.ports}"),
             )
@@ -106,6 +110,19 @@ def network_path(graph: Graph, from_id: str, to_id: str, port: int, protocol: st
         else "no rule of the target's security layers names the source, or no route joins them"
     )
     return NetworkPath(source, target, protocol, port, False, (), None, why)
+
+
+def _route_hops(graph: Graph, route: object, ids: Sequence[str] | None) -> tuple[NetworkHop, ...]:
+    """The route as hops: within a VPC one hop (its local route); across VPCs the source subnet's route
+    table, the peering connection or transit gateway, and the target subnet's route table (the way back)."""
+    text = str(route or "route")
+    if not ids:
+        return (NetworkHop(None, text, None),)
+    parts = text.split("; ")
+    if len(parts) != len(ids):
+        parts = [text] * len(ids)
+    refs = refs_by_id(graph, list(ids))
+    return tuple(NetworkHop(refs.get(i), part, i) for i, part in zip(ids, parts, strict=True))
 
 
 def _broad(graph: Graph, target: NodeRef) -> list[DerivedEdge]:

@@ -1,7 +1,7 @@
 """Derived dependency edges: who uses whom, computed after every sync, each edge with the reason it is true.
 
 No single payload shows these; ``queries.dependency_edges`` computes them from what discovery stored and
-writes them (marked ``derived``; replaced whole after each sync):
+writes them (marked ``derived``; after each sync, each family of them is recomputed where its inputs changed):
 
 - ``REACHES`` (consumer workload -> workload or data store): the network lets the consumer connect, per
   protocol and ports, and a rule names the consumer specifically (a security group, a network tag or
@@ -65,11 +65,24 @@ _COMMON = (
     P("reason", "string", "Why the edge holds, in words: the rule, route, mapping or grant that makes it true."),
     P("via", "string", "Id of what makes the edge true (the allowing rule, the mapping, the grant)."),
     P("derived_at", "int", "Generation of the computation that wrote the edge."),
+    P("family", "string", "The derivation family that wrote the edge (queries.derived.compute.FAMILIES)."),
+    P("scope", "string", "The part of the estate the family recomputes the edge with (a VPC for AWS network use)."),
 )
 _NETWORK = (
     P("protocol", "string", "tcp, udp or all."),
     P("ports", "string", "Ports the path lets through, e.g. 'tcp 5432'."),
-    P("route", "string", "How packets get there: the VPC's local route, a peering or a transit gateway."),
+    P(
+        "route",
+        "string",
+        "How packets get there: the VPC's local route, or the route tables and the peering or transit gateway "
+        "carrying them across VPCs, both ways.",
+    ),
+    P(
+        "route_hops",
+        "string[]",
+        "Across VPCs: ids of the source subnet's route table, the peering or transit "
+        "gateway, the target subnet's route table.",
+    ),
 )
 
 # Workloads that open connections, and what they connect to, per provider.
@@ -197,4 +210,21 @@ RELATIONSHIPS: tuple[RelType, ...] = (
         for target in GRANT_TARGETS
     ),
 )
-NODES: tuple[NodeKind, ...] = ()
+NODES: tuple[NodeKind, ...] = (
+    NodeKind(
+        "DerivationState",
+        "any",
+        "dependencies",
+        "What one derivation family last computed its edges from: a fingerprint of its input kinds' rows and one "
+        "per scope it recomputes separately, so the next derivation recomputes only what changed.",
+        (
+            P("id", "string", "The family's name."),
+            P("edge_type", "string", "The relationship type the family derives."),
+            P("inputs", "string", "Fingerprint of the family's input kinds (ids, content and edge hashes, stamps)."),
+            P("scopes", "string", "JSON object: scope (a VPC for AWS network use) -> fingerprint of its rows."),
+            P("derived_at", "int", "Generation of the derivation that recorded it."),
+        ),
+        resource=False,
+        hidden=True,
+    ),
+)

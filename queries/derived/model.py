@@ -20,6 +20,8 @@ class DerivedEdge:
     ports: str | None = None
     route: str | None = None
     actions: tuple[str, ...] = ()
+    hops: tuple[str, ...] = ()  # ids of the route tables and the peering or gateway a cross-VPC route takes
+    scope: str | None = None  # the part its family recomputes it with (queries.derived.compute)
     condition: str | None = None  # HAS_ACCESS_TO: the statement's Condition block as JSON
     named: bool | None = None  # HAS_ACCESS_TO: the statement names the target without a wildcard
     variable: str | None = None  # CONFIGURED_TO_USE: the variable's name
@@ -27,7 +29,7 @@ class DerivedEdge:
     def properties(self) -> dict[str, object]:
         props: dict[str, object] = {"via": self.via, "reason": self.reason}
         if self.protocol is not None:
-            props.update(protocol=self.protocol, ports=self.ports, route=self.route)
+            props.update(protocol=self.protocol, ports=self.ports, route=self.route, route_hops=list(self.hops))
         if self.actions:
             props["actions"] = list(self.actions)
         if self.named is not None:
