@@ -3,7 +3,7 @@ earlier unit wrote: the networking units come first)."""
 
 from __future__ import annotations
 
-from ingest.providers.aws import compute, data, ec2, edge, identity, network, tagging
+from ingest.providers.aws import account, compute, data, ec2, edge, identity, network, tagging
 from ingest.providers.aws.unit import AwsUnit
 
 ALL_UNITS: tuple[AwsUnit, ...] = (
@@ -11,6 +11,7 @@ ALL_UNITS: tuple[AwsUnit, ...] = (
     *network.UNITS,
     *compute.UNITS,
     *data.UNITS,
+    *account.UNITS,
     *identity.UNITS,
     *edge.UNITS,
     *tagging.UNITS,
