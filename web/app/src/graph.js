@@ -26,26 +26,151 @@ function options(name, cy) {
   return base;
 }
 
+/** The model box of nodes' bodies from their positions and sizes (no label is measured, unlike boundingBox). */
+export function bodiesBox(nodes) {
+  const box = { x1: Infinity, y1: Infinity, x2: -Infinity, y2: -Infinity };
+  nodes.forEach((n) => {
+    if (n.isParent()) return; // a group's box follows its members
+    const p = n.position();
+    const w = n.outerWidth() / 2;
+    const h = n.outerHeight() / 2;
+    box.x1 = Math.min(box.x1, p.x - w); box.x2 = Math.max(box.x2, p.x + w);
+    box.y1 = Math.min(box.y1, p.y - h); box.y2 = Math.max(box.y2, p.y + h);
+  });
+  return box;
+}
+
+/** Fit the nodes' bodies in the view (cy.fit would measure every label first: seconds at 500 nodes). */
+export function fitBodies(cy, nodes = cy.nodes(), padding = 30) {
+  const b = bodiesBox(nodes);
+  if (!Number.isFinite(b.x1)) return;
+  const zoom = Math.max(cy.minZoom(), Math.min(cy.maxZoom(), (cy.width() - 2 * padding) / Math.max(1, b.x2 - b.x1),
+    (cy.height() - 2 * padding) / Math.max(1, b.y2 - b.y1)));
+  cy.viewport({ zoom, pan: { x: cy.width() / 2 - ((b.x1 + b.x2) / 2) * zoom, y: cy.height() / 2 - ((b.y1 + b.y2) / 2) * zoom } });
+}
+
 /** Zoom in to READABLE_ZOOM when fitting everything made the view smaller, centred on what matters. */
 export function keepReadable(cy) {
   if (cy.zoom() >= READABLE_ZOOM || !cy.nodes().length) return;
   const focus = cy.$("node:selected, node.root, node.internet");
-  const around = (focus.nonempty() ? focus : cy.nodes()).boundingBox();
-  cy.zoom({ level: READABLE_ZOOM, position: { x: (around.x1 + around.x2) / 2, y: (around.y1 + around.y2) / 2 } });
-  if (focus.nonempty()) cy.center(focus);
+  const around = bodiesBox(focus.nonempty() ? focus : cy.nodes());
+  const middle = { x: (around.x1 + around.x2) / 2, y: (around.y1 + around.y2) / 2 };
+  cy.viewport({ zoom: READABLE_ZOOM, pan: { x: cy.width() / 2 - middle.x * READABLE_ZOOM, y: cy.height() / 2 - middle.y * READABLE_ZOOM } });
 }
 
-/** Run a layout by name on the whole graph; resolves when it has stopped and the zoom is readable. */
-export function runLayout(cy, name = "fcose") {
+/** From this many nodes fcose runs in a worker: the nodes are placed at once and the page keeps answering. */
+export const LARGE_VIEW = 150;
+
+let worker = null; // the layout worker (dist/layout.js), started on the first large view; false: unavailable
+let asked = 0;
+const answers = new Map();
+
+function layoutWorker() {
+  if (worker === null) {
+    try {
+      worker = new Worker(new URL("./layout.js", import.meta.url), { type: "module" });
+      worker.onmessage = ({ data }) => {
+        answers.get(data.id)?.(data);
+        answers.delete(data.id);
+      };
+      worker.onerror = () => {
+        worker = false;
+        for (const [, answer] of answers) answer({ error: "the layout worker failed" });
+        answers.clear();
+      };
+    } catch {
+      worker = false;
+    }
+  }
+  return worker || null;
+}
+
+/** fcose on a headless copy of the graph in the worker: the leaf nodes' positions, or null when it failed. */
+function fcoseOffThread(cy, opts) {
+  const w = layoutWorker();
+  if (!w) return Promise.resolve(null);
+  const elements = [
+    ...cy.nodes().map((n) => ({ group: "nodes", data: { id: n.id(), parent: n.data("parent"), w: n.width(), h: n.height(),
+      pad: parseFloat(n.style("padding")) || 0 } })),
+    ...cy.edges().map((e) => ({ group: "edges", data: { id: e.id(), source: e.source().id(), target: e.target().id() } })),
+  ];
+  const { idealEdgeLength, nodeRepulsion, ...plain } = opts; // functions do not cross to a worker
+  const id = ++asked;
   return new Promise((resolve) => {
-    const layout = cy.layout(options(LAYOUTS.includes(name) ? name : "fcose", cy));
+    answers.set(id, (data) => resolve(data.error ? null : data.positions));
+    w.postMessage({ id, elements, options: { ...plain, idealEdgeLength: idealEdgeLength(), nodeRepulsion: nodeRepulsion() } });
+  });
+}
+
+/**
+ * Place every node at once, cheaply: a grid with each cloud's and kind's nodes side by side, wide enough for
+ * a label under each, and the view on its middle at the readable zoom. No bounding box is measured (that
+ * would compute every label's size first). A view with compound groups keeps its places until refined.
+ */
+function placeAtOnce(cy) {
+  if (cy.nodes(":parent").nonempty()) return;
+  const key = (n) => `${n.data("provider") || ""}/${n.data("kind") || ""}/${n.data("label") || ""}`;
+  const nodes = cy.nodes().sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const gapX = 150;
+  const gapY = 70;
+  const columns = Math.max(1, Math.ceil(Math.sqrt((nodes.length * gapY) / gapX * (cy.width() / Math.max(1, cy.height())))));
+  const at = new Map(nodes.map((n, i) => [n.id(), { x: (i % columns) * gapX, y: Math.floor(i / columns) * gapY }]));
+  cy.batch(() => nodes.positions((n) => at.get(n.id())));
+  const rows = Math.ceil(nodes.length / columns);
+  const middle = { x: ((columns - 1) * gapX) / 2, y: ((rows - 1) * gapY) / 2 };
+  const fits = Math.min((cy.width() - 60) / (columns * gapX), (cy.height() - 60) / (rows * gapY));
+  const zoom = Math.min(1.2, Math.max(READABLE_ZOOM, fits));
+  cy.viewport({ zoom, pan: { x: cy.width() / 2 - middle.x * zoom, y: cy.height() / 2 - middle.y * zoom } });
+}
+
+const latestLayout = new WeakMap(); // cy -> the number of its latest layout request
+
+function settle(cy) {
+  keepReadable(cy);
+  declutter(cy);
+}
+
+/**
+ * Run a layout by name on the whole graph. Returns { placed, done }: `placed` resolves once every node has a
+ * place and the view answers clicks and pans, `done` once the chosen layout has finished and the zoom is
+ * readable. Small views run the layout here (both resolve together); a large fcose view is placed by kind at
+ * once and refined off the main thread, the later of two overlapping requests winning.
+ */
+export function runLayout(cy, name = "fcose") {
+  const chosen = LAYOUTS.includes(name) ? name : "fcose";
+  const token = (latestLayout.get(cy) || 0) + 1;
+  latestLayout.set(cy, token);
+  const current = () => latestLayout.get(cy) === token;
+  const onThread = () => new Promise((resolve) => {
+    const layout = cy.layout(options(chosen, cy));
     layout.one("layoutstop", () => {
-      keepReadable(cy);
-      declutter(cy);
+      if (current()) settle(cy);
       resolve();
     });
     layout.run();
   });
+  if (chosen !== "fcose" || cy.nodes().length < LARGE_VIEW || !layoutWorker()) {
+    const done = onThread();
+    return { placed: done, done };
+  }
+  placeAtOnce(cy);
+  declutter(cy);
+  const done = fcoseOffThread(cy, options(chosen, cy)).then((positions) => {
+    if (!current()) return;
+    if (!positions) return onThread();
+    cy.batch(() => cy.nodes().forEach((n) => { if (positions[n.id()]) n.position(positions[n.id()]); }));
+    fitBodies(cy);
+    settle(cy);
+  });
+  return { placed: Promise.resolve(), done };
+}
+
+/** A node's body on screen from its position and size (its border included), without a bounding box pass. */
+function renderedBody(n) {
+  const p = n.renderedPosition();
+  const w = n.renderedOuterWidth() / 2 + 1;
+  const h = n.renderedOuterHeight() / 2 + 1;
+  return { x1: p.x - w, x2: p.x + w, y1: p.y - h, y2: p.y + h };
 }
 
 const overlap = (a, b) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
@@ -59,7 +184,7 @@ export function declutter(cy) {
   const z = cy.zoom();
   const ext = { x1: -50, y1: -50, x2: cy.width() + 50, y2: cy.height() + 50 };
   const nodes = cy.nodes().filter((n) => !n.hasClass("group"));
-  const bodies = nodes.map((n) => [n.id(), n.renderedBoundingBox({ includeLabels: false, includeOverlays: false, includeUnderlays: false })]);
+  const bodies = nodes.map((n) => [n.id(), renderedBody(n)]);
   const wants = [];
   cy.batch(() => {
     cy.elements().forEach((e) => {
