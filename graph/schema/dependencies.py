@@ -215,6 +215,7 @@ STRUCTURAL: frozenset[str] = frozenset(
         "LaunchTemplate",
         "RDSSubnetGroup",
         "IAMMFADevice",
+        "AWSAccount",
         "AzureSubscription",
         "AzureResourceGroup",
         "AzureVirtualNetwork",

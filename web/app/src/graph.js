@@ -89,9 +89,10 @@ function layoutWorker() {
 function fcoseOffThread(cy, opts) {
   const w = layoutWorker();
   if (!w) return Promise.resolve(null);
+  const nodes = cy.nodes(":parent").union(cy.nodes(":childless")); // groups before their members
   const elements = [
-    ...cy.nodes().map((n) => ({ group: "nodes", data: { id: n.id(), parent: n.data("parent"), w: n.width(), h: n.height(),
-      pad: parseFloat(n.style("padding")) || 0 } })),
+    ...nodes.map((n) => ({ group: "nodes", data: { id: n.id(), parent: n.data("parent"), w: n.width(), h: n.height(),
+      pad: n.isParent() ? parseFloat(n.style("padding")) || 0 : 0 } })),
     ...cy.edges().map((e) => ({ group: "edges", data: { id: e.id(), source: e.source().id(), target: e.target().id() } })),
   ];
   const { idealEdgeLength, nodeRepulsion, ...plain } = opts; // functions do not cross to a worker
