@@ -4,7 +4,8 @@ import cytoscape from "cytoscape";
 import { accountLabel, accountName, loadAccountNames } from "./accounts.js";
 import { query } from "./api.js";
 import { renderDetail } from "./detail.js";
-import { LAYOUTS, edgeLabel, interact, layoutPaths, legend, runLayout } from "./graph.js";
+import { edgeLabel, interact, layoutPaths, legend } from "./graph.js";
+import { LAYOUTS, runLayout } from "./layouts.js";
 import { DISTANCE_COLOURS, graphStyle } from "./style.js";
 import { activatable, clear, el, errorNote, notAvailable, num, status, usd } from "./util.js";
 
