@@ -26,7 +26,8 @@ from devclouds.estate_aws_events import list_buses
 from devclouds.estate_aws_listing import list_global, list_region
 from devclouds.estate_aws_services import seed_services
 from devclouds.estate_aws_storage import BLOCK_ALL, bucket_arn, encrypt
-from devclouds.estate_manifest import AUDIT_ROLE, AWS_ACCOUNTS, AWS_REGIONS, Collected
+from devclouds.estate_manifest import AUDIT_ROLE, AWS_ACCOUNT_ALIASES, AWS_ACCOUNTS, AWS_REGIONS, Collected
+from ingest.providers.aws.account import account_node_id
 from ingest.providers.aws.client import partition_for
 from ingest.providers.aws.ec2 import arn
 
@@ -68,6 +69,9 @@ def _spec(kind: str, name: str, extra: dict[str, str]) -> list[dict[str, Any]]:
 def seed_aws(url: str, tiers: int, rng: random.Random, out: Collected) -> None:
     for account in AWS_ACCOUNTS:
         acc = _Account(url, account)
+        alias = AWS_ACCOUNT_ALIASES[account]
+        acc.client("iam", AWS_REGIONS[0]).create_account_alias(AccountAlias=alias)
+        out.add(CLOUD, "AWSAccount", account_node_id("aws", account), alias)
         for region in AWS_REGIONS:
             vpcs = [_tier(acc, region, i, rng, out) for i in range(tiers)]
             if account == AWS_ACCOUNTS[0] and region == AWS_REGIONS[0]:

@@ -17,6 +17,8 @@ from graph.tags import tags_from_map
 Size = Literal["S", "M", "L"]
 
 AWS_ACCOUNTS = ("123456789012", "210987654321")
+# Each account's IAM alias, set in moto as an administrator would: discovery names the accounts from them.
+AWS_ACCOUNT_ALIASES = {"123456789012": "demo-platform", "210987654321": "demo-workloads"}
 AWS_REGIONS = ("us-east-1", "eu-west-1")
 AUDIT_ROLE = "aidiscover-audit"  # the role discovery assumes in each account (moto accepts any role name)
 

@@ -1,5 +1,5 @@
-"""AWS identity node kinds and relationship types: IAM users, groups, roles, policies and their statements,
-instance profiles, access keys and MFA devices. IAM is global: every node has region ``global``."""
+"""AWS identity node kinds and relationship types: the account itself, IAM users, groups, roles, policies and
+their statements, instance profiles, access keys and MFA devices. IAM is global: every node has region ``global``."""
 
 from __future__ import annotations
 
@@ -163,7 +163,26 @@ IAM_MFA_DEVICE = NodeKind(
     billing=FREE,
 )
 
+AWS_ACCOUNT = NodeKind(
+    label="AWSAccount",
+    provider="aws",
+    service="account",
+    description=(
+        "An AWS account: the boundary that holds every other AWS resource. Named by AWS Organizations when "
+        "the discovery role may describe it, else by its IAM account alias, else by its id."
+    ),
+    properties=(
+        P("account_id", "string", "The 12-digit account id.", indexed=True),
+        P("alias", "string", "The account's IAM alias (its sign-in URL name), when it has one."),
+        P("organization_name", "string", "The account's name in AWS Organizations, when it could be read."),
+        P("organization_id", "string", "The organization it belongs to (o-...), when it could be read."),
+        P("status", "string", "ACTIVE, SUSPENDED or PENDING_CLOSURE, as Organizations reports it."),
+    ),
+    billing=FREE,
+)
+
 NODES = (
+    AWS_ACCOUNT,
     IAM_USER,
     IAM_GROUP,
     IAM_ROLE,

@@ -218,6 +218,7 @@ STRUCTURAL: frozenset[str] = frozenset(
         "LaunchTemplate",
         "RDSSubnetGroup",
         "IAMMFADevice",
+        "AWSAccount",
         "AzureSubscription",
         "AzureResourceGroup",
         "AzureVirtualNetwork",

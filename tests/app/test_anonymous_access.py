@@ -1,7 +1,7 @@
 """What a caller without credentials learns, over real HTTP (uvicorn) against the real Neo4j and Redis:
-no GraphiQL, no introspection, no "Did you mean" suggestions, no /metrics; a signed-in caller keeps
-GraphiQL and introspection (the viewer reads its capabilities by introspection), and Prometheus reads
-/metrics with its token.
+no GraphiQL on GET /graphql, no introspection, no "Did you mean" suggestions, no /metrics, and from the
+/graphiql page (served to anyone) nothing until a key is given; a signed-in caller keeps GraphiQL and
+introspection (the viewer reads its capabilities by introspection), and Prometheus reads /metrics with its token.
 """
 
 from __future__ import annotations
@@ -77,6 +77,25 @@ def test_an_anonymous_browser_gets_no_graphiql(api: str, fresh: Graph) -> None:
     signed_in = graphiql(api, key(fresh, "viewer"))
     assert signed_in.status_code == 200
     assert "graphiql" in signed_in.text.lower()
+
+
+def test_the_graphiql_page_is_served_to_anyone_and_gives_nothing_away(api: str, fresh: Graph) -> None:
+    """/graphiql answers a browser opening it (no header), but what it shows needs a key."""
+    viewer = key(fresh, "viewer")
+    page = httpx.get(f"{api}/graphiql", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert '<script type="module" src="/static/dist/graphiql.js">' in page.text
+    fields = {f["name"] for f in gql(api, CAPABILITIES, viewer)["data"]["__schema"]["queryType"]["fields"]}
+    text = page.text.lower()
+    assert {"resources", "findings", "blastRadius"} <= fields
+    assert not [f for f in fields if len(f) > 4 and f.lower() in text], "the page names the schema's fields"
+    # what the page asks first, without the tab's key: refused; with a key pasted into its headers: answered
+    refused = gql(api, CAPABILITIES)
+    assert refused.get("data") is None
+    assert {e["extensions"]["code"] for e in refused["errors"]} == {"UNAUTHENTICATED"}
+    assert gql(api, "{ resources(first: 1) { totalCount } }")["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert "errors" not in gql(api, "{ resources(first: 1) { totalCount } }", viewer)
 
 
 def test_anonymous_introspection_is_refused_and_a_signed_in_caller_keeps_it(api: str, fresh: Graph) -> None:

@@ -3,7 +3,7 @@ earlier unit wrote: the networking units come first)."""
 
 from __future__ import annotations
 
-from ingest.providers.aws import compute, data, ec2, edge, events, identity, network, tagging
+from ingest.providers.aws import account, compute, data, ec2, edge, events, identity, network, tagging
 from ingest.providers.aws.unit import AwsUnit
 
 ALL_UNITS: tuple[AwsUnit, ...] = (
@@ -12,6 +12,7 @@ ALL_UNITS: tuple[AwsUnit, ...] = (
     *compute.UNITS,
     *data.UNITS,
     *events.UNITS,
+    *account.UNITS,
     *identity.UNITS,
     *edge.UNITS,
     *tagging.UNITS,

@@ -4,7 +4,7 @@
 import { query } from "./api.js";
 
 const names = new Map();
-const ACCOUNT_KINDS = ["AzureSubscription", "GCPProject"];
+const ACCOUNT_KINDS = ["AWSAccount", "AzureSubscription", "GCPProject"];
 let loading = null;
 
 async function load(caps) {

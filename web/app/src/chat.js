@@ -2,6 +2,7 @@
 // the rows, and a button that draws the resources the rows name. An ambiguous name comes back as candidates to
 // pick (the question is asked again about the one picked); a declined question comes back with the nearest
 // questions that can be answered. Example questions are listed under the box.
+import { accountLabel } from "./accounts.js";
 import { query } from "./api.js";
 import { clear, el, errorNote, notAvailable } from "./util.js";
 
@@ -71,7 +72,7 @@ export function renderChat(root, caps, explorer, showExplore) {
         a.candidates?.length ? el("div", { id: "chat-candidates" }, el("h3", {}, "Which one?"),
           el("ul", {}, a.candidates.map((c) => el("li", {}, el("button", { type: "button", className: "candidate",
             onclick: () => askWith(askAbout(question, name, c.id)) },
-          `${c.kind} ${c.name} (${c.provider} ${c.account} ${c.region})`))))) : "",
+          `${c.kind} ${c.name} (${c.provider} ${accountLabel(c.account)} ${c.region})`))))) : "",
         a.suggestions?.length ? el("div", {}, el("h3", {}, "Questions I can answer"), questionLinks("chat-suggestions", a.suggestions, askWith)) : "",
         a.cypher ? el("h3", {}, "Cypher") : "", a.cypher ? el("pre", { id: "chat-cypher" }, a.cypher) : "",
         a.path === "clarify" || a.path === "degraded" ? "" : el("h3", {}, `Rows (${a.rows?.length ?? 0})`),

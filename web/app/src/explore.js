@@ -4,7 +4,8 @@ import cytoscape from "cytoscape";
 import { accountLabel, accountName, loadAccountNames } from "./accounts.js";
 import { query } from "./api.js";
 import { renderDetail } from "./detail.js";
-import { LAYOUTS, edgeLabel, interact, layoutPaths, legend, runLayout } from "./graph.js";
+import { edgeLabel, interact, layoutPaths, legend } from "./graph.js";
+import { LAYOUTS, runLayout } from "./layouts.js";
 import { DISTANCE_COLOURS, graphStyle } from "./style.js";
 import { activatable, clear, el, errorNote, notAvailable, num, status, usd } from "./util.js";
 
@@ -22,7 +23,8 @@ export class Explorer {
     this.pathFrom = null;
     this.groupBy = "none";
     this.build(root);
-    this.cy = cytoscape({ container: this.graphBox, style: graphStyle(), minZoom: 0.1, maxZoom: 4 });
+    // while a pan or zoom lasts, a snapshot of the view moves and edges are left out: one frame stays cheap at 500 nodes
+    this.cy = cytoscape({ container: this.graphBox, style: graphStyle(), minZoom: 0.1, maxZoom: 4, textureOnViewport: true, hideEdgesOnViewport: true });
     interact(this.cy, this.graphBox, { open: (id) => this.select(id), expand: (id) => this.expand(id) });
     legend(this.cy, this.legendBox);
     this.accountsLoaded = loadAccountNames(caps);
@@ -166,9 +168,12 @@ export class Explorer {
     }
   }
 
+  /** Lay the view out: `layoutPlaced` resolves when every node has a place, `layoutDone` when the layout ended. */
   layout() {
-    this.layoutDone = runLayout(this.cy, this.layoutSel.value);
-    return this.layoutDone;
+    const { placed, done } = runLayout(this.cy, this.layoutSel.value);
+    this.layoutPlaced = placed;
+    this.layoutDone = done;
+    return done;
   }
 
   clearGraph() {

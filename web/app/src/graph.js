@@ -1,51 +1,50 @@
-// What makes a cytoscape view readable: fcose and dagre layouts, a zoom that never drops under a readable
-// floor after a layout, paths laid out left to right, labels on hover, keyboard access and the legend.
-import cytoscape from "cytoscape";
-import dagre from "cytoscape-dagre";
-import fcose from "cytoscape-fcose";
+// What makes a cytoscape view readable: a zoom that never drops under a readable floor after a layout, no label
+// over a node, paths laid out left to right, labels on hover, keyboard access and the legend.
 import { FAMILIES, familyOf, iconUri } from "./icons.js";
 import { NODE_LABEL_MIN_PX, PROVIDER_COLOURS } from "./style.js";
 import { clear, el } from "./util.js";
 
-cytoscape.use(fcose);
-cytoscape.use(dagre);
-
 /** After a layout the view is zoomed to at least this (node labels are drawn from 0.8x; icons read from 0.4x). */
 export const READABLE_ZOOM = 0.45;
-export const LAYOUTS = ["fcose", "cose", "dagre", "breadthfirst", "concentric", "grid"];
 
-function options(name, cy) {
-  const base = { name, animate: false, fit: true, padding: 30 };
-  if (name === "fcose") {
-    return { ...base, quality: "default", randomize: true, nodeSeparation: 90, idealEdgeLength: () => 80,
-      nodeRepulsion: () => 9000, packComponents: true, tile: true, tilingPaddingVertical: 40, tilingPaddingHorizontal: 30, nestingFactor: 0.6 };
-  }
-  if (name === "cose") return { ...base, nodeRepulsion: 8000, idealEdgeLength: 60, numIter: 600 };
-  if (name === "dagre") return { ...base, rankDir: "LR", nodeSep: 30, rankSep: 110, edgeSep: 10 };
-  if (name === "breadthfirst") return { ...base, directed: true, spacingFactor: 1.1, roots: cy.$("node.root").nonempty() ? cy.$("node.root") : undefined };
-  return base;
+/** The model box of nodes' bodies from their positions and sizes (no label is measured, unlike boundingBox). */
+export function bodiesBox(nodes) {
+  const box = { x1: Infinity, y1: Infinity, x2: -Infinity, y2: -Infinity };
+  nodes.forEach((n) => {
+    if (n.isParent()) return; // a group's box follows its members
+    const p = n.position();
+    const w = n.outerWidth() / 2;
+    const h = n.outerHeight() / 2;
+    box.x1 = Math.min(box.x1, p.x - w); box.x2 = Math.max(box.x2, p.x + w);
+    box.y1 = Math.min(box.y1, p.y - h); box.y2 = Math.max(box.y2, p.y + h);
+  });
+  return box;
+}
+
+/** Fit the nodes' bodies in the view (cy.fit would measure every label first: seconds at 500 nodes). */
+export function fitBodies(cy, nodes = cy.nodes(), padding = 30) {
+  const b = bodiesBox(nodes);
+  if (!Number.isFinite(b.x1)) return;
+  const zoom = Math.max(cy.minZoom(), Math.min(cy.maxZoom(), (cy.width() - 2 * padding) / Math.max(1, b.x2 - b.x1),
+    (cy.height() - 2 * padding) / Math.max(1, b.y2 - b.y1)));
+  cy.viewport({ zoom, pan: { x: cy.width() / 2 - ((b.x1 + b.x2) / 2) * zoom, y: cy.height() / 2 - ((b.y1 + b.y2) / 2) * zoom } });
 }
 
 /** Zoom in to READABLE_ZOOM when fitting everything made the view smaller, centred on what matters. */
 export function keepReadable(cy) {
   if (cy.zoom() >= READABLE_ZOOM || !cy.nodes().length) return;
   const focus = cy.$("node:selected, node.root, node.internet");
-  const around = (focus.nonempty() ? focus : cy.nodes()).boundingBox();
-  cy.zoom({ level: READABLE_ZOOM, position: { x: (around.x1 + around.x2) / 2, y: (around.y1 + around.y2) / 2 } });
-  if (focus.nonempty()) cy.center(focus);
+  const around = bodiesBox(focus.nonempty() ? focus : cy.nodes());
+  const middle = { x: (around.x1 + around.x2) / 2, y: (around.y1 + around.y2) / 2 };
+  cy.viewport({ zoom: READABLE_ZOOM, pan: { x: cy.width() / 2 - middle.x * READABLE_ZOOM, y: cy.height() / 2 - middle.y * READABLE_ZOOM } });
 }
 
-/** Run a layout by name on the whole graph; resolves when it has stopped and the zoom is readable. */
-export function runLayout(cy, name = "fcose") {
-  return new Promise((resolve) => {
-    const layout = cy.layout(options(LAYOUTS.includes(name) ? name : "fcose", cy));
-    layout.one("layoutstop", () => {
-      keepReadable(cy);
-      declutter(cy);
-      resolve();
-    });
-    layout.run();
-  });
+/** A node's body on screen from its position and size (its border included), without a bounding box pass. */
+function renderedBody(n) {
+  const p = n.renderedPosition();
+  const w = n.renderedOuterWidth() / 2 + 1;
+  const h = n.renderedOuterHeight() / 2 + 1;
+  return { x1: p.x - w, x2: p.x + w, y1: p.y - h, y2: p.y + h };
 }
 
 const overlap = (a, b) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
@@ -59,7 +58,7 @@ export function declutter(cy) {
   const z = cy.zoom();
   const ext = { x1: -50, y1: -50, x2: cy.width() + 50, y2: cy.height() + 50 };
   const nodes = cy.nodes().filter((n) => !n.hasClass("group"));
-  const bodies = nodes.map((n) => [n.id(), n.renderedBoundingBox({ includeLabels: false, includeOverlays: false, includeUnderlays: false })]);
+  const bodies = nodes.map((n) => [n.id(), renderedBody(n)]);
   const wants = [];
   cy.batch(() => {
     cy.elements().forEach((e) => {

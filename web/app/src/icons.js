@@ -50,6 +50,7 @@ const SVG = {
 };
 
 export const FAMILIES = KINDS.families;
+export { KINDS };
 
 /** The family name of a kind ("other" for a kind the declaration does not name). */
 export function familyOf(kind) {

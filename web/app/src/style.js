@@ -2,7 +2,7 @@
 // (nodes from ~0.8x zoom, edges when zoomed in or hovered), blast-radius distance, findings and cost overlays,
 // compound groups. Colours come from web/static/palette.json, shared with the HTML report.
 import PALETTE from "../../static/palette.json";
-import { familyOf, iconUri } from "./icons.js";
+import { KINDS, iconUri } from "./icons.js";
 
 export const PROVIDER_COLOURS = PALETTE.providers;
 export const DISTANCE_COLOURS = PALETTE.distance;
@@ -14,6 +14,23 @@ export const EDGE_LABEL_MIN_PX = 11;
 
 export const providerColour = (p) => PROVIDER_COLOURS[p] || PROVIDER_COLOURS.any;
 
+/**
+ * The cloud's colour and the kind family's icon as plain selectors (one block per cloud and per family): the
+ * values are parsed once with the stylesheet, where a function per element would run and parse a data: URI for
+ * every node drawn.
+ */
+function cueStyles() {
+  const byFamily = new Map();
+  for (const [kind, family] of Object.entries(KINDS.kinds)) byFamily.set(family, [...(byFamily.get(family) || []), kind]);
+  const quote = (v) => JSON.stringify(String(v));
+  return [
+    ...Object.entries(PROVIDER_COLOURS).filter(([p]) => p !== "any")
+      .map(([p, c]) => ({ selector: `node[provider = ${quote(p)}]`, style: { "background-color": c } })),
+    ...[...byFamily].filter(([f]) => f !== "other")
+      .map(([f, kinds]) => ({ selector: kinds.map((k) => `node[kind = ${quote(k)}]`).join(", "), style: { "background-image": iconUri(f) } })),
+  ];
+}
+
 export function graphStyle() {
   const label = { "text-background-color": "#fff", "text-background-opacity": 0.85, "text-background-padding": 1, "text-background-shape": "roundrectangle" };
   const style = [
@@ -22,11 +39,12 @@ export function graphStyle() {
       style: {
         label: "data(label)", "font-size": 10, "text-valign": "bottom", "text-margin-y": 4, color: "#1d2430",
         "text-max-width": 120, "text-wrap": "ellipsis", "min-zoomed-font-size": NODE_LABEL_MIN_PX, ...label,
-        width: NODE_SIZE, height: NODE_SIZE, "background-color": (n) => providerColour(n.data("provider")),
-        "background-image": (n) => iconUri(familyOf(n.data("kind"))), "background-width": "62%", "background-height": "62%",
+        width: NODE_SIZE, height: NODE_SIZE, "background-color": PROVIDER_COLOURS.any,
+        "background-image": iconUri("other"), "background-width": "62%", "background-height": "62%",
         "border-width": 2, "border-color": "#fff",
       },
     },
+    ...cueStyles(),
     { selector: "node.group", style: { "background-opacity": 0.05, "background-color": "#456", "background-image": "none", "border-color": "#8a9bb0",
       "border-width": 1, "border-style": "dashed", shape: "round-rectangle", "text-valign": "top", "text-halign": "center", "text-margin-y": -2,
       "font-size": 12, "font-weight": "bold", color: "#345", padding: 16, "min-zoomed-font-size": 5, "text-max-width": 400 } },
