@@ -22,6 +22,8 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from devclouds.gcp_templates import fill
+
 Json = dict[str, Any]
 
 ORG_ID = "123456789012"
@@ -117,7 +119,7 @@ def _asset(
             "discoveryDocumentUri": DISCOVERY.get(service, f"https://{service}.googleapis.com/$discovery/rest"),
             "discoveryName": kind,
             "parent": parent or (f"{CRM}/projects/{PROJECT_NUMBERS[project]}" if project else ""),
-            "data": data,
+            "data": fill(asset_type, data),
             "location": location,
         },
     }
