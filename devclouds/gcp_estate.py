@@ -76,6 +76,9 @@ class GcpEstate:
     iam_policies: list[Json] = field(default_factory=list)
     # instance full name -> instance groups it belongs to (search results' relationships)
     memberships: dict[str, list[str]] = field(default_factory=dict)
+    # bucket name -> its ACL entries (entity, role), served by the Cloud Storage JSON API (Cloud Asset's bucket
+    # data carries none); a bucket not listed has the project-team entries every new bucket gets
+    bucket_acls: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def asset(self, name: str) -> Json:
         for a in self.assets:
