@@ -35,6 +35,8 @@ def _scale_set(out: Builder, me: tuple[str, str], row: ArmRow, host_names: Mappi
         for ip in as_list(get(conf, "properties", "ipConfigurations")):
             for pool in as_list(get(ip, "properties", "loadBalancerBackendAddressPools")):
                 out.edge("ROUTES_TO", ("AzureLoadBalancerBackendPool", ref(pool)), *me)
+            for nat_pool in as_list(get(ip, "properties", "loadBalancerInboundNatPools")):  # a port per instance
+                out.edge("ROUTES_TO", ("AzureLoadBalancerRule", ref(nat_pool)), *me)
 
 
 def _aks_cluster(out: Builder, me: tuple[str, str], row: ArmRow, host_names: Mapping[str, str]) -> None:
