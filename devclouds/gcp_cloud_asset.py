@@ -8,6 +8,13 @@ Routes (what ``google-cloud-asset``'s REST transport calls)::
                                                                                     -> assets, nextPageToken
     GET /v1/{scope}:searchAllIamPolicies  ?pageSize=..&pageToken=..                -> results, nextPageToken
 
+It also answers the two Cloud Storage JSON API calls the bucket access unit makes (``gcp_storage_api``)::
+
+    GET /storage/v1/b/{bucket}           ?projection=full                         -> storage#bucket
+    GET /storage/v1/b/{bucket}/iam                                                 -> storage#policy
+
+``deny_bucket(name)`` makes both answer 403 as Google does for a caller without storage.buckets.get.
+
 ``scope``/``parent`` is ``organizations/N``, ``folders/N``, ``projects/NUMBER`` or ``projects/ID``. Errors
 are Google's JSON shape ``{"error": {"code", "message", "status"}}``; ``deny(scope)`` makes a scope
 answer 403 PERMISSION_DENIED, as the real service does for a caller without cloudasset.assets.* there.
@@ -29,6 +36,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from devclouds.gcp_estate import PROJECT_NUMBERS, GcpEstate, Json
+from devclouds.gcp_storage_api import bucket_policy, bucket_resource
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +45,10 @@ _ROUTES = (
     ("search_resources", re.compile(rf"^/v1/{_SCOPE}:searchAllResources$")),
     ("list_assets", re.compile(rf"^/v1/{_SCOPE}/assets$")),
     ("search_iam", re.compile(rf"^/v1/{_SCOPE}:searchAllIamPolicies$")),
+)
+_STORAGE_ROUTES = (
+    ("storage_bucket", re.compile(r"^/storage/v1/b/(?P<bucket>[^/]+)$")),
+    ("storage_iam", re.compile(r"^/storage/v1/b/(?P<bucket>[^/]+)/iam$")),
 )
 _PAGE_LIMITS = {"search_resources": (100, 500), "list_assets": (100, 1000), "search_iam": (100, 500)}
 _RESULT_FIELD = {"search_resources": "results", "list_assets": "assets", "search_iam": "results"}
@@ -156,6 +168,10 @@ class _Handler(BaseHTTPRequestHandler):
             match = pattern.match(path)
             if match:
                 return self.server.owner.answer(route, match["scope"], query)
+        for route, pattern in _STORAGE_ROUTES:
+            match = pattern.match(path)
+            if match:
+                return self.server.owner.storage(route, match["bucket"])
         raise ApiError(404, "NOT_FOUND", f"The requested URL {path} was not found on this server.")
 
     def _send(self, code: int, body: Json) -> None:
@@ -185,6 +201,7 @@ class CloudAssetServer:
     def __init__(self, estate: GcpEstate, host: str = "127.0.0.1", port: int = 0) -> None:
         self.estate = estate
         self.denied: set[str] = set()
+        self.denied_buckets: set[str] = set()
         self.requests: dict[str, int] = {}
         self._lock = threading.Lock()
         self._address = (host, port)
@@ -194,6 +211,26 @@ class CloudAssetServer:
 
     def deny(self, scope: str) -> None:
         self.denied.add(scope)
+
+    def deny_bucket(self, name: str) -> None:
+        self.denied_buckets.add(name)
+
+    def storage(self, route: str, bucket: str) -> Json:
+        """A Cloud Storage JSON API answer for one bucket of the estate."""
+        with self._lock:
+            self.requests[route] = self.requests.get(route, 0) + 1
+        if bucket in self.denied_buckets:
+            permission = "storage.buckets.get" if route == "storage_bucket" else "storage.buckets.getIamPolicy"
+            raise ApiError(
+                403,
+                "PERMISSION_DENIED",
+                f"caller does not have {permission} access to the Google Cloud Storage bucket. Permission "
+                f"'{permission}' denied on resource (or it may not exist).",
+            )
+        body = bucket_resource(self.estate, bucket) if route == "storage_bucket" else bucket_policy(self.estate, bucket)
+        if body is None:
+            raise ApiError(404, "NOT_FOUND", "The specified bucket does not exist.")
+        return body
 
     def start(self) -> str:
         self._server = _Server(self, self._address)

@@ -22,6 +22,8 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from devclouds.gcp_templates import fill
+
 Json = dict[str, Any]
 
 ORG_ID = "123456789012"
@@ -74,6 +76,9 @@ class GcpEstate:
     iam_policies: list[Json] = field(default_factory=list)
     # instance full name -> instance groups it belongs to (search results' relationships)
     memberships: dict[str, list[str]] = field(default_factory=dict)
+    # bucket name -> its ACL entries (entity, role), served by the Cloud Storage JSON API (Cloud Asset's bucket
+    # data carries none); a bucket not listed has the project-team entries every new bucket gets
+    bucket_acls: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def asset(self, name: str) -> Json:
         for a in self.assets:
@@ -117,7 +122,7 @@ def _asset(
             "discoveryDocumentUri": DISCOVERY.get(service, f"https://{service}.googleapis.com/$discovery/rest"),
             "discoveryName": kind,
             "parent": parent or (f"{CRM}/projects/{PROJECT_NUMBERS[project]}" if project else ""),
-            "data": data,
+            "data": fill(asset_type, data),
             "location": location,
         },
     }

@@ -218,6 +218,18 @@ class GcpSettings(AreaSettings):
     asset_types: Annotated[tuple[str, ...], NoDecode] = Field(
         (), description="Comma-separated Cloud Asset types (or regexes) to discover; empty: every type."
     )
+    storage_endpoint: str | None = Field(
+        None,
+        description="Cloud Storage JSON API endpoint, read for bucket IAM policies and ACLs; default: Google's "
+        "(https://storage.googleapis.com), or the Cloud Asset endpoint when that one is set (a local server "
+        "serving both).",
+    )
+    storage_timeout: float = Field(30.0, gt=0, description="Seconds to wait for one Cloud Storage JSON API call.")
+
+    @property
+    def storage_url(self) -> str:
+        """The Cloud Storage JSON API endpoint to call."""
+        return (self.storage_endpoint or self.endpoint or "https://storage.googleapis.com").rstrip("/")
 
     @field_validator("scopes", "asset_types", mode="before")
     @classmethod

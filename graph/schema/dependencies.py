@@ -244,6 +244,7 @@ STRUCTURAL: frozenset[str] = frozenset(
         "GCPServiceAccount",
         "GCPServiceAccountKey",
         "GCPPrincipal",
+        "GCPBucketIamPolicy",
     }
 )
 
@@ -301,6 +302,7 @@ ACCESS: tuple[Access, ...] = (
     A("HAS_PUBLIC_IP", forward=False),  # a public address reaches its interface or frontend
     A("HAS_NETWORK_INTERFACE", forward=False),
     A("HAS_ROLE", source="GCPServiceAccount"),  # a workload's service account reaches what it holds roles on
+    A("APPLIES_TO", source="GCPBucketIamPolicy"),  # a public bucket's access record reaches the bucket
     A("REACHES"),  # derived: a workload connects to what a rule lets it reach
     A("READS"),  # derived: a workload reads a store it is granted
     A("CONFIGURED_TO_USE"),  # derived: a workload uses what its configuration names

@@ -8,7 +8,7 @@ A ``Suppression`` matches findings by rule, resource and/or tag until it expires
 
 from __future__ import annotations
 
-from graph.schema import aws, aws_compute, aws_data, aws_edge, aws_identity, aws_network, azure, gcp
+from graph.schema import aws, aws_compute, aws_data, aws_edge, aws_identity, aws_network, azure, gcp, gcp_storage
 from graph.schema.model import NodeKind, Property, RelType
 
 P = Property
@@ -67,7 +67,7 @@ SUPPRESSION = NodeKind(
 
 NODES = (FINDING, SUPPRESSION)
 
-_AREAS = (aws, aws_network, aws_compute, aws_data, aws_identity, aws_edge, azure, gcp)
+_AREAS = (aws, aws_network, aws_compute, aws_data, aws_identity, aws_edge, azure, gcp, gcp_storage)
 _KINDS = tuple(kind for module in _AREAS for kind in module.NODES)
 
 RELATIONSHIPS: tuple[RelType, ...] = (

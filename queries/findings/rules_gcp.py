@@ -16,13 +16,18 @@ BUCKET_PUBLIC = Rule(
     kinds=("GCPStorageBucket",),
     benchmarks=("CIS GCP 5.1",),
     cypher=(
-        "MATCH (b:GCPStorageBucket {is_public: true}) "
+        "MATCH (b:GCPStorageBucket) "
+        "OPTIONAL MATCH (acl:GCPBucketIamPolicy {is_public: true})-[:APPLIES_TO]->(b) "
+        "WITH b, acl WHERE b.is_public OR acl IS NOT NULL "
         "OPTIONAL MATCH (m:GCPPrincipal {is_public: true})-[h:HAS_ROLE]->(b) "
-        "WITH b, head(collect(m.name)) AS member, head(collect(head(h.roles))) AS role "
-        "RETURN b.id AS resource_id, {bucket: b.name, member: coalesce(member, 'allUsers'), "
-        "role: coalesce(role, 'roles/storage.objectViewer')} AS fields"
+        "WITH b, acl, head(collect(m.name)) AS member, head(collect(head(h.roles))) AS role "
+        "RETURN b.id AS resource_id, {bucket: b.name, member: coalesce(member, head(acl.public_members), "
+        "'allUsers'), role: coalesce(role, 'roles/storage.objectViewer')} AS fields"
     ),
-    description="allUsers or allAuthenticatedUsers hold a role on the bucket: its objects are public.",
+    description=(
+        "allUsers or allAuthenticatedUsers hold a role on the bucket, or (without uniform bucket-level access) an "
+        "ACL entry: its objects are public."
+    ),
     remediation="Remove the public members from the bucket's IAM policy (and enforce public access prevention).",
     command=(
         "gcloud storage buckets remove-iam-policy-binding gs://{bucket} --member={member} --role={role} && "

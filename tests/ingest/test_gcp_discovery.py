@@ -92,6 +92,7 @@ def expected_nodes(estate: GcpEstate) -> dict[str, int]:
     }
     members = {m for p in estate.iam_policies for b in p["policy"]["bindings"] for m in b["members"]}
     counts["GCPPrincipal"] = len({m for m in members if m.removeprefix("serviceAccount:") not in emails})
+    counts["GCPBucketIamPolicy"] = counts["GCPStorageBucket"]  # the storage unit's record of each bucket's access
     counts["Resource"] = sum(counts.values())
     return dict(counts)
 
@@ -202,10 +203,10 @@ def test_node_counts_per_label_match_the_estate_and_no_edge_is_skipped(
     assert expected["GCPPrincipal"] == 5
     assert expected["GCPResource"] == 3
     assert report.nodes == expected["Resource"]
-    assert [u.counts.skipped_edges for u in report.units] == [0]
+    assert [u.counts.skipped_edges for u in report.units] == [0, 0]
     assert gcp_accounts(graph) == ("acme-data", "acme-prod", ORG)
     edges = graph.read("MATCH ()-[r]->() RETURN count(r) AS c")[0]["c"]
-    assert report.edges == edges == 89
+    assert report.edges == edges == 89 + expected["GCPBucketIamPolicy"]  # + each access record APPLIES_TO its bucket
 
 
 def test_small_pages_are_followed_by_the_sdk_pagers(
@@ -214,12 +215,17 @@ def test_small_pages_are_followed_by_the_sdk_pagers(
     monkeypatch.setenv("AIDISCOVER_GCP_PAGE_SIZE", "4")
     discover(load_settings(), graph)
     assets, policies = len(server.estate.assets), len(server.estate.iam_policies)
+    counts = server.estate.count_by_type()
+    buckets = counts["storage.googleapis.com/Bucket"]
+    storage_unit = buckets + counts["cloudresourcemanager.googleapis.com/Project"]  # what it asks Cloud Asset for
     assert server.requests == {
-        "search_resources": math.ceil(assets / 4),
-        "list_assets": math.ceil(assets / 4),
-        "search_iam": math.ceil(policies / 4),
+        "search_resources": math.ceil(assets / 4) + math.ceil(storage_unit / 4),
+        "list_assets": math.ceil(assets / 4) + math.ceil(storage_unit / 4),
+        "search_iam": 2 * math.ceil(policies / 4),
+        "storage_bucket": buckets,
+        "storage_iam": buckets,
     }
-    assert server.requests["list_assets"] == 10
+    assert server.requests["list_assets"] == 10 + 1  # 37 assets in pages of 4, and the 4 buckets and projects
     assert graph_nodes(graph) == expected_nodes(server.estate)
 
 
@@ -229,8 +235,8 @@ def test_second_run_leaves_an_identical_graph_apart_from_stamps(gcp_settings: Se
     report = discover(gcp_settings, graph)
     assert snapshot(graph) == first
     assert (report.units[0].counts.removed_nodes, report.units[0].counts.removed_edges) == (0, 0)
-    assert len(first[0]) == 44
-    assert len(first[1]) == 89
+    assert len(first[0]) == 46
+    assert len(first[1]) == 91
 
 
 def test_assets_removed_from_the_estate_are_removed_from_the_graph(
@@ -242,11 +248,13 @@ def test_assets_removed_from_the_estate_are_removed_from_the_graph(
     server.estate.remove(PUBLIC_BUCKET)
     report = discover(gcp_settings, graph)
     nodes, edges = snapshot(graph)
-    assert set(before_nodes) - set(nodes) == {WEB_2, PUBLIC_BUCKET}
+    access = f"{PUBLIC_BUCKET}/iamPolicy"
+    assert set(before_nodes) - set(nodes) == {WEB_2, PUBLIC_BUCKET, access}
     gone = {k for k in before_edges if WEB_2 in (k[0], k[2]) or PUBLIC_BUCKET in (k[0], k[2])}
     assert set(before_edges) - set(edges) == gone
-    assert len(gone) == 11  # web-2: subnetwork, disk, account, project, 3 firewalls, group; bucket: project, 2 members
-    assert report.units[0].counts.removed_nodes == 2
+    # web-2: subnetwork, disk, account, project, 3 firewalls, group; bucket: project, 2 members, its access record
+    assert len(gone) == 12
+    assert [u.counts.removed_nodes for u in report.units] == [2, 1]
     assert graph_nodes(graph) == expected_nodes(server.estate)
     assert "allUsers" in nodes  # still invoker of the Cloud Run service
 
@@ -256,14 +264,15 @@ def test_a_denied_scope_is_a_warning_and_keeps_its_nodes(
 ) -> None:
     discover(gcp_settings, graph, scopes=("projects/acme-data", "projects/acme-prod"))
     data_nodes = graph.read("MATCH (n {account: 'acme-data'}) RETURN count(n) AS c")[0]["c"]
-    assert data_nodes == 11
+    assert data_nodes == 13
     server.deny("projects/acme-data")
     server.estate.remove("//pubsub.googleapis.com/projects/acme-data/topics/orders-events")
     report = discover_job(gcp_settings, graph, "gcp", accounts=("projects/acme-data", "projects/acme-prod"))
     assert report.warnings == (
         "gcp/projects/acme-data/*/cloud-asset: permission denied (403); skipped, nothing removed",
+        "gcp/projects/acme-data/*/storage-iam: permission denied listing buckets (403); skipped, nothing removed",
     )
-    assert [u.account for u in report.units] == ["projects/acme-prod"]
+    assert [u.account for u in report.units] == ["projects/acme-prod", "projects/acme-prod"]
     assert graph.read("MATCH (n {account: 'acme-data'}) RETURN count(n) AS c")[0]["c"] == data_nodes
 
 
@@ -280,9 +289,10 @@ def test_unreachable_endpoint_is_a_one_line_error_naming_url_and_variable(
     monkeypatch.setenv("AIDISCOVER_GCP_ENDPOINT", url)
     report = discover_job(load_settings(), graph, "gcp")
     assert report.job.status == "failed"
-    [message] = report.errors
-    assert f": {EndpointUnreachable.__name__}: " in message
-    assert url in message
-    assert "AIDISCOVER_GCP_ENDPOINT" in message
-    assert "\n" not in message
+    assert len(report.errors) == 2  # the Cloud Asset unit and the bucket access unit both read Cloud Asset first
+    for message in report.errors:
+        assert f": {EndpointUnreachable.__name__}: " in message
+        assert url in message
+        assert "AIDISCOVER_GCP_ENDPOINT" in message
+        assert "\n" not in message
     assert graph.read("MATCH (n) RETURN count(n) AS c")[0]["c"] == 0

@@ -42,7 +42,7 @@ class RealPayload:
 
 
 def load_corpus(label: str | None = None) -> list[RealPayload]:
-    files = sorted(CORPUS.glob(f"{label or '*'}/*.json"))
+    files = sorted(CORPUS.glob(f"{label or 'GCP*'}/*.json"))  # storage_api/ holds JSON API bodies
     return [RealPayload(f, f.parent.name, json.loads(f.read_text())) for f in files]
 
 

@@ -20,7 +20,10 @@ from graph.rows import Transformed
 from ingest.providers.aws import compute_ecs, compute_eks, compute_elb, compute_lambda, ec2, network_ebs
 from ingest.providers.aws.compute_autoscaling import transform_groups
 from ingest.providers.aws.compute_ecr import EcrPayload, transform_ecr
+from ingest.providers.aws.data_s3 import BucketDetails, transform_s3
 from ingest.providers.aws.data_secrets import SecretsPayload, transform_secrets
+from ingest.providers.aws.data_sns import SnsPayload, SnsTopic, transform_sns
+from ingest.providers.aws.identity_transform import IamPayload, RoleRecord, transform_iam
 from ingest.providers.aws.network_interfaces import (
     transform_addresses,
     transform_network_acls,
@@ -42,7 +45,7 @@ class F:
 
 @dataclass(frozen=True)
 class AwsKind:
-    items: str  # the response key holding the items
+    items: str  # the response key holding the items; "" for a response that is the item (with its parameters)
     id_key: str  # the item key whose value the node id contains
     transform: Callable[[Sequence[Any]], Transformed]
     fields: tuple[F, ...]
@@ -174,6 +177,41 @@ KINDS: Mapping[str, AwsKind] = {
         lambda i: transform_secrets(SecretsPayload(secrets=i), A, R),
         (F("KmsKeyId", edge="ENCRYPTED_WITH"), F("RotationEnabled", "rotation_enabled")),
     ),
+    "SecurityGroup": AwsKind(
+        "SecurityGroups",
+        "GroupId",
+        lambda i: ec2.transform_security_groups(i, A, R),
+        (
+            F("GroupName", "group_name"),
+            F("VpcId", edge="IN_VPC"),
+            F("IpPermissions[].IpRanges[].CidrIp", edge="HAS_RULE"),
+            F("IpPermissions[].UserIdGroupPairs[].GroupId", edge="HAS_RULE"),
+            F("IpPermissionsEgress[].IpRanges[].CidrIp", edge="HAS_RULE"),
+        ),
+    ),
+    "SNSTopic": AwsKind(
+        "Attributes",
+        "TopicArn",
+        lambda i: transform_sns(SnsPayload([SnsTopic(a["TopicArn"], a, []) for a in i], []), A, R),
+        (
+            F("Policy", "policy"),
+            F("DisplayName", "display_name"),
+            F("SubscriptionsConfirmed", "subscriptions_confirmed"),
+            F("KmsMasterKeyId", edge="ENCRYPTED_BY"),
+        ),
+    ),
+    "S3Bucket": AwsKind(
+        "",
+        "Bucket",
+        lambda i: transform_s3([BucketDetails({"Name": x["Bucket"]}, R, policy=x["Policy"]) for x in i], A, R),
+        (F("Policy", "policy"),),
+    ),
+    "IAMRole": AwsKind(
+        "Role",
+        "RoleName",
+        lambda i: transform_iam(IamPayload(roles=[RoleRecord(r) for r in i]), A, "global"),
+        (F("MaxSessionDuration", "max_session_duration"), F("RoleLastUsed.Region", "last_used_region")),
+    ),
 }
 
 # What the AWS transforms still lose on these responses ("kind: path -> target"); reported, not failed.
@@ -183,7 +221,9 @@ KNOWN_GAPS: frozenset[str] = frozenset()
 def _responses(kind: str) -> list[tuple[Path, list[Any]]]:
     out = []
     for path in sorted((CORPUS / kind).glob("*.json")):
-        response = json.loads(path.read_text())["response"][KINDS[kind].items]
+        body = json.loads(path.read_text())
+        items = KINDS[kind].items
+        response = body["response"][items] if items else {**body.get("parameters", {}), **body["response"]}
         out.append((path, response if isinstance(response, list) else [response]))
     return out
 
@@ -219,3 +259,31 @@ def test_declared_aws_fields_reach_a_property_or_an_edge(capsys: pytest.CaptureF
         print("lost:", sorted({k for v in lost.values() for k in v}))
     new = sorted({k for v in lost.values() for k in v} - KNOWN_GAPS)
     assert new == [], "AWS fields that reach no property or edge:\n" + "\n".join(new)
+
+
+def _published(kind: str) -> Any:
+    [(_, items)] = _responses(kind)
+    return items
+
+
+def test_a_published_topic_policy_open_to_any_principal_but_narrowed_to_the_owner_account_is_not_public() -> None:
+    rows = KINDS["SNSTopic"].transform(_published("SNSTopic"))
+    [topic] = rows.nodes
+    assert topic.props["policy_allows_public"] is False  # Principal {"AWS": "*"} with AWS:SourceOwner
+
+
+def test_a_published_bucket_policy_granting_getobject_to_everyone_is_public() -> None:
+    rows = KINDS["S3Bucket"].transform(_published("S3Bucket"))
+    [bucket] = rows.nodes
+    assert (bucket.id, bucket.props["policy_allows_public"]) == ("arn:aws:s3:::my-bucket", True)
+
+
+def test_a_security_group_rule_naming_a_group_points_at_that_group() -> None:
+    [_, (_, vpc)] = _responses("SecurityGroup")
+    rows = KINDS["SecurityGroup"].transform(vpc)
+    allows = [e for e in rows.edges if e.type == "ALLOWS_FROM"]
+    assert [e.target_id for e in allows] == ["arn:aws:ec2:us-east-1:123456789012:security-group/sg-903004f8"]
+    assert {n.props.get("cidr") for n in rows.nodes if n.label == "SecurityGroupRule"} >= {
+        "203.0.113.0/24",
+        "0.0.0.0/0",
+    }

@@ -17,6 +17,20 @@ from tests.real_payloads.azure_corpus import CORPUS, ROLE_ASSIGNMENT, ROLE_DEFIN
 # Key paths the estate uses that no published example of the kind shows; each is a documented property of
 # the resource's ARM schema (azure-rest-api-specs definition named) or a column Resource Graph adds.
 DOCUMENTED: Mapping[str, frozenset[str]] = {
+    "AzureVirtualMachine": frozenset(
+        {
+            # Resource Graph's instance view of a VM (properties.extended.instanceView), not an ARM GET field
+            "properties.extended.instanceView.powerState.code",
+            "properties.extended.instanceView.powerState.displayStatus",
+            "properties.networkProfile.networkInterfaces[].properties.primary",  # NetworkInterfaceReference
+            "properties.osProfile.linuxConfiguration.disablePasswordAuthentication",  # LinuxConfiguration
+            "properties.storageProfile.osDisk.deleteOption",  # OSDisk.deleteOption
+            "zones[]",  # VirtualMachine.zones
+        }
+    ),
+    "AzureVirtualMachineScaleSet": frozenset(
+        {"properties.orchestrationMode", "zones[]"}  # VirtualMachineScaleSetProperties, VirtualMachineScaleSet.zones
+    ),
     "AzureNetworkInterface": frozenset(
         # NetworkInterfaceIPConfigurationPropertiesFormat.applicationSecurityGroups
         {"properties.ipConfigurations[].properties.applicationSecurityGroups[].id"}

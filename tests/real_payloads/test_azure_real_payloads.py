@@ -184,3 +184,35 @@ def test_a_public_ip_names_the_nic_using_it() -> None:
             f"{SUB}/microsoft.network/publicipaddresses/testdns-ip",
         )
     }
+
+
+VMSS = "/subscriptions/{subscription-id}/resourcegroups/myresourcegroup/providers"
+
+
+def test_a_scale_set_behind_a_backend_pool_and_an_inbound_nat_pool_is_reached_through_both() -> None:
+    s = sample("AzureVirtualMachineScaleSet", "VirtualMachineScaleSet_Create_WithAzureLoadBalancer.json")
+    scale_set = ("AzureVirtualMachineScaleSet", f"{VMSS}/microsoft.compute/virtualmachinescalesets/{{vmss-name}}")
+    lb = f"{VMSS}/microsoft.network/loadbalancers/mylb"
+    assert {(src_label, src) for src_label, src, *target in edges(s, "ROUTES_TO") if tuple(target) == scale_set} == {
+        ("AzureLoadBalancerBackendPool", f"{lb}/backendaddresspools/lbbackendpool"),
+        ("AzureLoadBalancerRule", f"{lb}/inboundnatpools/lbnatpool"),  # RDP/SSH published per instance
+    }
+    [node] = nodes(s, "AzureVirtualMachineScaleSet")
+    assert (node.props["vm_size"], node.props["capacity"]) == ("Standard_D1_v2", 3)
+
+
+def test_a_published_vm_uses_its_nic_and_disks() -> None:
+    s = sample("AzureVirtualMachine", "VirtualMachine_Get.json")
+    vm = f"{VMSS}/microsoft.compute/virtualmachines/myvm"
+    assert {i for src_label, src, _, i in edges(s, "USES_DISK") if src == vm} == {
+        f"{VMSS}/microsoft.compute/disks/{d}" for d in ("myosdisk", "mydatadisk0", "mydatadisk1")
+    }
+    assert edges(s, "HAS_NETWORK_INTERFACE") == {
+        ("AzureVirtualMachine", vm, "AzureNetworkInterface", f"{VMSS}/microsoft.network/networkinterfaces/{{mynic}}")
+    }
+    [node] = nodes(s, "AzureVirtualMachine")
+    assert (node.props["vm_size"], node.props["region"], node.props["os_type"]) == (
+        "Standard_DS3_v2",
+        "westus",
+        "Windows",
+    )

@@ -1,85 +1,19 @@
-"""The demo estate's Cloud Asset payloads have the shape of published ones: per asset type, every key path
-of the fake ``resource.data`` is carried by a real payload of that type, or is listed below with the API
-reference page that documents it (fields no payload in the corpus happens to carry yet)."""
+"""The demo estate's Cloud Asset payloads are filled from published ones (devclouds.gcp_templates): per asset
+type, every key path of the fake ``resource.data`` is carried by a real payload of that type, or is listed in
+``DOCUMENTED`` with the API reference page that documents it (fields no payload in the corpus carries yet)."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from devclouds.gcp_estate import build_estate
-from tests.real_payloads.gcp_corpus import load_corpus
+import pytest
 
-USER_MAPS = frozenset({"labels", "userLabels", "resourceLabels"})  # keys chosen by the user, not the API
-COMPUTE = "https://cloud.google.com/compute/docs/reference/rest/v1"
-DOCUMENTED: Mapping[str, Mapping[str, str]] = {
-    "compute.googleapis.com/Firewall": {
-        p: f"{COMPUTE}/firewalls" for p in ("denied", "denied[].IPProtocol", "denied[].ports", "destinationRanges")
-    }
-    | {"sourceTags": f"{COMPUTE}/firewalls"},
-    "compute.googleapis.com/Network": {"mtu": f"{COMPUTE}/networks"},
-    "cloudfunctions.googleapis.com/CloudFunction": {
-        "ingressSettings": "https://cloud.google.com/functions/docs/reference/rest/v1/projects.locations.functions"
-    },
-    "compute.googleapis.com/Subnetwork": {"purpose": f"{COMPUTE}/subnetworks"},
-    "container.googleapis.com/Cluster": {
-        p: "https://cloud.google.com/kubernetes-engine/docs/reference/rest/v1/projects.locations.clusters"
-        for p in (
-            "masterAuthorizedNetworksConfig.cidrBlocks",
-            "masterAuthorizedNetworksConfig.cidrBlocks[].cidrBlock",
-            "masterAuthorizedNetworksConfig.cidrBlocks[].displayName",
-            "nodePools[].autoscaling.enabled",
-            "nodePools[].autoscaling.maxNodeCount",
-            "nodePools[].autoscaling.minNodeCount",
-        )
-    },
-    "container.googleapis.com/NodePool": {
-        p: "https://cloud.google.com/kubernetes-engine/docs/reference/rest/v1/projects.locations.clusters.nodePools"
-        for p in ("autoscaling.enabled", "autoscaling.maxNodeCount", "autoscaling.minNodeCount")
-    },
-    "storage.googleapis.com/Bucket": {
-        p: "https://cloud.google.com/storage/docs/json_api/v1/buckets"
-        for p in (
-            "iamConfiguration",
-            "iamConfiguration.publicAccessPrevention",
-            "iamConfiguration.uniformBucketLevelAccess",
-            "iamConfiguration.uniformBucketLevelAccess.enabled",
-            "locationType",
-            "versioning",
-            "versioning.enabled",
-        )
-    },
-    # Cloud Asset holds Cloud Run services in the Admin API v1 (Knative) form; the corpus has a v2 service.
-    "run.googleapis.com/Service": {
-        p: "https://cloud.google.com/run/docs/reference/rest/v1/namespaces.services"
-        for p in (
-            "apiVersion",
-            "kind",
-            "metadata",
-            "metadata.annotations",
-            "metadata.annotations.run.googleapis.com/ingress",
-            "metadata.creationTimestamp",
-            "metadata.name",
-            "metadata.namespace",
-            "spec",
-            "spec.template",
-            "spec.template.spec",
-            "spec.template.spec.containers",
-            "spec.template.spec.containers[].image",
-            "spec.template.spec.serviceAccountName",
-            "status",
-            "status.conditions",
-            "status.conditions[].status",
-            "status.conditions[].type",
-            "status.url",
-        )
-    },
-    "secretmanager.googleapis.com/Secret": {
-        p: "https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets"
-        for p in ("name", "replication", "replication.automatic", "createTime")
-    },
-}
+from devclouds.gcp_estate import build_estate
+from devclouds.gcp_templates import DOCUMENTED, TEMPLATES, USER_MAPS, TemplateError, fill
+from tests.real_payloads.gcp_corpus import load_corpus
 
 
 def key_paths(value: Any, prefix: str = "") -> set[str]:
@@ -129,3 +63,32 @@ def test_documented_exceptions_are_still_needed() -> None:
         for asset_type, paths in DOCUMENTED.items()
     }
     assert {t: p for t, p in stale.items() if p} == {}, "a real payload now carries these: drop the exception"
+
+
+def test_a_key_no_published_payload_carries_fails_the_build() -> None:
+    with pytest.raises(TemplateError, match="invented"):
+        fill("compute.googleapis.com/Instance", {"name": "vm", "invented": True})
+    with pytest.raises(TemplateError, match=r"networkInterfaces\[\]\.invented"):
+        fill("compute.googleapis.com/Instance", {"networkInterfaces": [{"name": "nic0", "invented": 1}]})
+
+
+def test_the_estate_is_filled_from_the_templates_and_keeps_none_of_their_identity() -> None:
+    assets = build_estate().assets
+    by_type: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for asset in assets:
+        by_type[asset["assetType"]].append(asset["resource"]["data"])
+    # every templated type in the estate carries the published payload's own settings, e.g. its "kind"
+    instance = by_type["compute.googleapis.com/Instance"][0]
+    assert instance["kind"] == "compute#instance"
+    assert instance["networkInterfaces"][0]["kind"] == "compute#networkInterface"
+    assert len([t for t in by_type if t in TEMPLATES]) >= len(by_type) - 2
+    # the real estates' projects and addresses never leak into the fake one
+    text = json.dumps([a["resource"]["data"] for a in assets])
+    real_projects = {
+        p.body["name"].split("/projects/")[1].split("/")[0] for p in load_corpus() if "/projects/" in p.body["name"]
+    }
+    assert real_projects
+    assert not {p for p in real_projects if f"projects/{p}/" in text}
+    # a private instance stays private: the template's access config is not carried over
+    web = next(d for d in by_type["compute.googleapis.com/Instance"] if d["name"] == "web-1")
+    assert "accessConfigs" not in web["networkInterfaces"][0]

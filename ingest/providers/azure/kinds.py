@@ -67,6 +67,12 @@ FIELDS: Mapping[str, tuple[Field, ...]] = {
             edge="ROUTES_TO",
             on="AzureLoadBalancerBackendPool",
         ),
+        F(
+            "properties.virtualMachineProfile.networkProfile.networkInterfaceConfigurations[].properties"
+            ".ipConfigurations[].properties.loadBalancerInboundNatPools[].id",
+            edge="ROUTES_TO",
+            on="AzureLoadBalancerRule",
+        ),
         F("zones[]", prop="zones"),
     ),
     "AzureNetworkInterface": (

@@ -1,4 +1,5 @@
-"""GCP as a provider of the sync pipeline: one Cloud Asset Inventory unit per scope.
+"""GCP as a provider of the sync pipeline: per scope, one Cloud Asset Inventory unit and one bucket access
+unit (Cloud Storage JSON API, ``storage_unit``).
 
 A scope (organization, folder or project) is read with three paged SDK calls, transformed (pure),
 and cleaned up per project it holds (account = project id, every region, every GCP label) and for
@@ -19,6 +20,8 @@ from graph.schema.gcp import LABELS
 from ingest.jobs.model import JobRequest, UnitSpec
 from ingest.providers.gcp.client import asset_client, gcp_errors
 from ingest.providers.gcp.fetch import fetch_scope
+from ingest.providers.gcp.storage_unit import SERVICE as STORAGE_IAM
+from ingest.providers.gcp.storage_unit import GcpStorageUnit
 from ingest.providers.gcp.transform import transform_gcp
 from ingest.providers.unit import UnitRows
 
@@ -54,15 +57,18 @@ class GcpProvider:
         return bool(settings.gcp.scopes)
 
     def plan(self, request: JobRequest, settings: Settings, warnings: list[str]) -> tuple[UnitSpec, ...]:
-        """One unit per scope asked for, else per configured scope (AIDISCOVER_GCP_SCOPES)."""
+        """Per scope asked for, else per configured scope (AIDISCOVER_GCP_SCOPES): the Cloud Asset unit and the
+        bucket access unit."""
         asked = request.accounts if request.provider == self.name else ()
         scopes = asked or settings.gcp.scopes
         if not scopes:
             raise ConfigError("no GCP scope to discover: set AIDISCOVER_GCP_SCOPES (e.g. projects/p)")
-        return tuple(UnitSpec("gcp", scope, "*", SERVICE, scope) for scope in scopes)
+        return tuple(
+            UnitSpec("gcp", scope, "*", service, scope) for scope in scopes for service in (SERVICE, STORAGE_IAM)
+        )
 
-    def unit(self, spec: UnitSpec) -> GcpUnit:
-        return GcpUnit()
+    def unit(self, spec: UnitSpec) -> GcpUnit | GcpStorageUnit:
+        return GcpStorageUnit() if spec.service == STORAGE_IAM else GcpUnit()
 
     def failure(self, spec: UnitSpec, exc: BaseException) -> UnitFailedError | None:
         return None  # the client's errors are project errors already (``gcp_errors``)
