@@ -27,10 +27,12 @@ from app.nl.question_words import (
     _COST,
     _COUNT,
     _FINDINGS,
+    _HAVING,
     _HISTORY,
     _PROVIDER_OF,
     _SAVE,
     _UNUSED,
+    _attributes,
     _decline,
     _group,
     _heads,
@@ -103,6 +105,7 @@ def parse(question: str, vocab: Vocabulary) -> Reading | Clarify | Decline:
     if names and not (depends_on and "does" not in w.words):
         dependencies = w.take_any(["dependencies", "dependency", "depend on", "rely on", "relies on", "using"])
     mentions = _kinds(w)
+    attributes = _attributes(w, mentions, provider)
     qualified = _qualify(names, mentions, provider)
     intent: Intent | None = None
     if depends_on:
@@ -124,7 +127,7 @@ def parse(question: str, vocab: Vocabulary) -> Reading | Clarify | Decline:
         qualified,
         mentions,
         provider,
-        tag_conditions + locations,
+        tag_conditions + locations + attributes,
         group,
         limit,
         since_at,
@@ -216,6 +219,12 @@ def _inventory(
             between = w.words[prev.end : m.start]
             if m.start == prev.end and kinds & m.labels:
                 kinds = kinds & m.labels
+            elif not (kinds & m.labels) and any(x in _HAVING for x in between):
+                # "instances with elastic IPs" relates two kinds; it is not their union
+                return _decline(
+                    f"I relate resources only to a named one: name the {m.phrase} "
+                    f"(e.g. 'which {prev.phrase} resources use <its name>')"
+                )
             elif all(x in {",", "or", "and"} for x in between) or not (kinds & m.labels):
                 kinds = kinds | m.labels
                 union = True

@@ -116,6 +116,50 @@ def _kinds(w: _Words) -> list[_Mention]:
     return sorted(out, key=lambda m: m.start)
 
 
+_HAVING = frozenset({"with", "having", "has", "have", "without"})
+_ARTICLES = frozenset({"a", "an", "no"})
+
+
+def _attributes(w: _Words, mentions: list[_Mention], provider: str | None) -> list[Condition]:
+    """Kind phrases that name a property of the kinds before them ("EC2 instances with a public IP address":
+    ``public_ip``, not the ElasticIP kind): a presence filter on those kinds, the phrase no longer a kind."""
+    out: list[Condition] = []
+    for at, m in enumerate(list(mentions)):
+        chain = [x for x in mentions[:at] if x.end <= m.start]
+        if not chain:
+            continue
+        before = chain[-1]
+        joins = w.words[before.end : m.start]
+        if not joins or joins[0] not in _HAVING or any(x not in _ARTICLES for x in joins[1:]):
+            continue
+        labels = before.labels
+        for x, y in zip(reversed(chain[:-1]), reversed(chain[1:]), strict=True):  # "EC2 boxes": adjacent, both
+            if x.end != y.start:
+                break
+            labels = labels & x.labels
+        props = [{p.name: p.type for p in SCHEMA.node(label).properties} for label in _narrow(labels, provider)]
+        words = m.phrase.split()
+        prop = next(
+            (
+                "_".join(words[:n])
+                for n in range(len(words), 0, -1)
+                if all("_".join(words[:n]) in kind_props for kind_props in props)
+            ),
+            None,
+        )
+        if prop is None or len({kind_props[prop] for kind_props in props}) != 1:
+            continue
+        absent = joins[0] == "without" or "no" in joins
+        if props[0][prop] == "bool":
+            cypher = f"n.{prop} = {'false' if absent else 'true'}"
+        else:
+            cypher = f"n.{prop} IS {'' if absent else 'NOT '}NULL"
+        w.take(before.end, len(joins))
+        mentions.remove(m)
+        out.append(Condition(cypher, f"{'no' if absent else 'has a'} {m.phrase}"))
+    return out
+
+
 @dataclass
 class _Name:
     start: int
