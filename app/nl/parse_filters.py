@@ -155,6 +155,9 @@ def _hop(w: _Words, kinds: frozenset[str], name: _Name, anchor_kinds: frozenset[
         if narrowed:
             chosen = narrowed
             w.take(i)
+    if chosen is rels and len({r.type for r in rels}) == 1:  # one way to be linked: any verb of linking says it
+        for i, _ in hints:
+            w.take(i)
     if chosen is rels and inside:
         narrowed = [r for r in rels if r.type.startswith("IN_") and r.target in anchor_kinds]
         if narrowed:
@@ -213,6 +216,7 @@ def _findings(
             out.append(Condition(f"n.severity = {string_literal(severity)}", f"severity {severity}"))
     w.take_any(["severity"])
     w.take_any(["security"])
+    w.take_any(["open", "unresolved", "active", "current"])  # what a finding is unless resolved or suppressed
     if kinds:
         out.append(
             Condition(

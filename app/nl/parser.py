@@ -48,6 +48,7 @@ from app.nl.question_words import (
     _one,
     _provider,
     _qualify,
+    _tag_adjectives,
     _tags,
     _Words,
 )
@@ -81,15 +82,19 @@ def parse(question: str, vocab: Vocabulary) -> Reading | Clarify | Decline:
     for word in w.words:
         if word in UNSUPPORTED and not (word == "who" and w.has("who are")):
             return _decline(UNSUPPORTED[word])
+    _ours(w)
     provider = _provider(w)
     tag_conditions, tag_group = _tags(w, vocab)
     limit = _number(w)
     group = _group(w, vocab)
     if tag_group:
         group = (*group, f"tag:{tag_group}")
+        w.take_any(["break down", "breakdown", "broken down", "grouped", "group", "split"])
 
     # analysis intents that name resources
-    blast = w.take_any(["blast radius", "breaks if", "break if", "affected if", "impacted if", "fails", "goes down"])
+    blast = w.take_any(_BLAST)
+    while blast and w.take_any(_BLAST):  # "what breaks if orders-db fails": both say it
+        pass
     words_text = " ".join(w.words)
     depends_on = re.search(r"\bdepends? on\b", words_text)
     exposure = w.take_any(["exposure", "exposed", "internet-exposed", "reachable", "reached", "accessible from"])
@@ -133,6 +138,29 @@ def parse(question: str, vocab: Vocabulary) -> Reading | Clarify | Decline:
         since_at,
         since_said or "",
     )
+
+
+_BLAST = (
+    "blast radius",
+    "breaks if",
+    "break if",
+    "affected if",
+    "impacted if",
+    "fails",
+    "failed",
+    "goes down",
+    "went down",
+    "go down",
+)
+_OURS = frozenset({"run", "operate", "use", "own", "manage", "discover", "discovered", "found", "track", "tracked"})
+
+
+def _ours(w: _Words) -> None:
+    """A verb of having with "we" or "you" ("how many VMs do we run", "resources you discovered") says no more
+    than "do we have"."""
+    for i in range(len(w.words) - 1):
+        if w.words[i] in {"we", "you"} and w.words[i + 1] in _OURS:
+            w.take(i, 2)
 
 
 def depends_on_at(words: list[str]) -> int:
@@ -260,8 +288,9 @@ def _inventory(
             continue
         stored = vocab.values.get(word) or vocab.values.get(singular(word))
         two = " ".join(w.words[i : i + 2])
-        if two == "in use" and w.free(i, 2):
-            word, stored = "in-use", vocab.values.get("in-use")
+        joined = "-".join(w.words[i : i + 2])
+        if not stored and " " in two and w.free(i, 2) and vocab.values.get(joined):
+            word, stored = joined, vocab.values.get(joined)  # a stored value said in words: "internet facing"
             w.take(i + 1)
         if i and w.words[i - 1] in {"not"} and (stored or word in STATES):
             w.take(i - 1)
@@ -353,6 +382,7 @@ def _inventory(
             if isinstance(hop_or, Decline):
                 return hop_or
             hop = hop_or
+    conditions += _tag_adjectives(w, vocab, conditions)
     left = w.left()
     if left:
         return _decline(f"I do not know what '{' '.join(left)}' means here")
