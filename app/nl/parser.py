@@ -23,16 +23,15 @@ from app.nl.parse_filters import (
     _posture,
     _unused,
 )
+from app.nl.parse_modifiers import _BLAST, _HAVING, _attributes, _ours, _tag_adjectives
 from app.nl.question_words import (
     _COST,
     _COUNT,
     _FINDINGS,
-    _HAVING,
     _HISTORY,
     _PROVIDER_OF,
     _SAVE,
     _UNUSED,
-    _attributes,
     _decline,
     _group,
     _heads,
@@ -48,7 +47,6 @@ from app.nl.question_words import (
     _one,
     _provider,
     _qualify,
-    _tag_adjectives,
     _tags,
     _Words,
 )
@@ -138,29 +136,6 @@ def parse(question: str, vocab: Vocabulary) -> Reading | Clarify | Decline:
         since_at,
         since_said or "",
     )
-
-
-_BLAST = (
-    "blast radius",
-    "breaks if",
-    "break if",
-    "affected if",
-    "impacted if",
-    "fails",
-    "failed",
-    "goes down",
-    "went down",
-    "go down",
-)
-_OURS = frozenset({"run", "operate", "use", "own", "manage", "discover", "discovered", "found", "track", "tracked"})
-
-
-def _ours(w: _Words) -> None:
-    """A verb of having with "we" or "you" ("how many VMs do we run", "resources you discovered") says no more
-    than "do we have"."""
-    for i in range(len(w.words) - 1):
-        if w.words[i] in {"we", "you"} and w.words[i + 1] in _OURS:
-            w.take(i, 2)
 
 
 def depends_on_at(words: list[str]) -> int:
