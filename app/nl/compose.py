@@ -129,4 +129,6 @@ def understood(reading: Reading) -> str:
         parts.append(reading.since_said)
     if reading.group:
         parts.append("per " + " and ".join(g.removeprefix("tag:").removeprefix("resource_") for g in reading.group))
+        if reading.intent == "group" and reading.limit:
+            parts.append(f"(the top {reading.limit})")
     return " ".join(parts)

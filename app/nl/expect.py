@@ -22,12 +22,13 @@ from graph.neo4j.client import Graph
 from queries.blast import blast_radius, dependencies
 from queries.cost.savings import savings
 from queries.exposure import exposure_paths
-from queries.history import changes_between, resource_history
+from queries.history import MAX_FIRST, ChangeFilter, changes_between, resource_history
 from queries.paths import shortest_path
 
 __all__ = ["Expected", "Verdict", "expected", "judge", "results_match"]
 
 Verdict = Literal["right", "wrong", "declined"]
+_CHANGED_KINDS = "MATCH (c:Change) WHERE c.at >= $since RETURN DISTINCT c.resource_kind AS kind ORDER BY kind"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,19 @@ def _ids(ids: Sequence[str]) -> tuple[Row, ...]:
     return tuple({"id": i} for i in ids)
 
 
+def _changes_since(graph: Graph, since: datetime) -> Counter[tuple[str, str]]:
+    """Every change since ``since`` counted per (change, kind): ``changes_between`` returns at most
+    ``MAX_FIRST`` records, so it is asked one kind at a time (a re-discovered estate has more changes than that)."""
+    kinds = [str(r["kind"]) for r in graph.read(_CHANGED_KINDS, {"since": since})]
+    counted: Counter[tuple[str, str]] = Counter()
+    for kind in kinds:
+        records = changes_between(graph, since, flt=ChangeFilter(kinds=(kind,)), first=MAX_FIRST)
+        if len(records) >= MAX_FIRST:
+            raise ValueError(f"more than {MAX_FIRST} changes of {kind} since {since}: the reference would be cut short")
+        counted.update((c.change, c.kind) for c in records)
+    return counted
+
+
 def _call(graph: Graph, settings: Settings, spec: str) -> tuple[Row, ...]:
     parts = spec.split(":")
     what = parts[1]
@@ -74,8 +88,7 @@ def _call(graph: Graph, settings: Settings, spec: str) -> tuple[Row, ...]:
         return _ids([s.resource_id for s in savings(graph, settings).items if s.rule == parts[2]])
     if what == "changes":
         since = datetime.now(UTC) - timedelta(days=int(parts[2]))
-        counted = Counter((c.change, c.kind) for c in changes_between(graph, since, first=10_000))
-        return tuple({"change": c, "kind": k, "count": n} for (c, k), n in counted.items())
+        return tuple({"change": c, "kind": k, "count": n} for (c, k), n in _changes_since(graph, since).items())
     if what == "history":
         return tuple({"change": r.change} for r in resource_history(graph, _id_of(graph, parts[2], parts[3])))
     raise ValueError(f"unknown reference call {spec!r}")

@@ -17,6 +17,7 @@ from app.nl.question_words import (
 )
 from app.nl.reading import Clarify, Condition, Decline, Hop, Intent, Reading
 from app.nl.vocabulary import Vocabulary
+from app.nl.words import singular
 from graph.schema import SCHEMA
 
 __all__: list[str] = []  # the parser's own helpers, imported by name
@@ -70,10 +71,17 @@ def _posture(w: _Words, kinds: frozenset[str], negated_at: set[int]) -> list[Con
         cypher = " OR ".join(f"n.{p} = {'false' if negate else 'true'}" for p in matches)
         out.append(Condition(f"({cypher})", f"{'not ' if negate else ''}{word.removeprefix('un')}"))
     i = w.find("public ip")
-    if i >= 0 and "public_ip" in props:
+    if i >= 0 and kinds and all(any(p.name == "public_ip" for p in SCHEMA.node(k).properties) for k in kinds):
         w.take(i, 2)
-        w.take_any(["address"])
-        out.append(Condition("n.public_ip IS NOT NULL", "has a public IP"))
+        if w.words[i + 2 : i + 3] and singular(w.words[i + 2]) == "address":
+            w.take(i + 2)
+        j = i - 1 if i and w.words[i - 1] in {"a", "an"} else i
+        absent = j > 0 and w.words[j - 1] in {"without", "no"}
+        if absent:
+            w.take(j - 1)
+        out.append(
+            Condition(f"n.public_ip IS {'' if absent else 'NOT '}NULL", f"{'no' if absent else 'has a'} public IP")
+        )
     i = w.find("open to the internet")
     j = w.find("open to the world")
     k = i if i >= 0 else j
@@ -147,6 +155,9 @@ def _hop(w: _Words, kinds: frozenset[str], name: _Name, anchor_kinds: frozenset[
         if narrowed:
             chosen = narrowed
             w.take(i)
+    if chosen is rels and len({r.type for r in rels}) == 1:  # one way to be linked: any verb of linking says it
+        for i, _ in hints:
+            w.take(i)
     if chosen is rels and inside:
         narrowed = [r for r in rels if r.type.startswith("IN_") and r.target in anchor_kinds]
         if narrowed:
@@ -205,6 +216,7 @@ def _findings(
             out.append(Condition(f"n.severity = {string_literal(severity)}", f"severity {severity}"))
     w.take_any(["severity"])
     w.take_any(["security"])
+    w.take_any(["open", "unresolved", "active", "current"])  # what a finding is unless resolved or suppressed
     if kinds:
         out.append(
             Condition(
@@ -221,6 +233,16 @@ def _findings(
         return _decline(f"I do not know what '{' '.join(left)}' means here")
     intent: Intent = "group" if group else "count" if counting else "list"
     return Reading(intent, subject="findings", kind_words="findings", conditions=tuple(out), group=group, limit=limit)
+
+
+_THINGS = frozenset({"resource", "one", "thing", "item", "asset"})
+
+
+def _new_names_a_thing(w: _Words, kinds: frozenset[str]) -> bool:
+    """Whether "new" qualifies a noun ("new resources", "new S3 buckets": created) rather than standing alone."""
+    at = w.words.index("new")
+    after = w.words[at + 1 : at + 2]
+    return bool(after) and (singular(after[0]) in _THINGS or (bool(kinds) and not w.free(at + 1)))
 
 
 def _changes(
@@ -242,6 +264,8 @@ def _changes(
         "deleted": "deleted",
         "removed": "deleted",
     }.get(word)
+    if word == "new" and not _new_names_a_thing(w, kinds):
+        change = None  # "what is new?", "anything new since Monday?": every change, not only creations
     for x in ("on", "of", "to", "was", "were", "since", "recently"):
         w.take_any([x])
     if names and since is None:
@@ -277,6 +301,6 @@ def _changes(
     )
     if since is not None:
         reading = replace(reading, since=since, since_said=since_said)  # type: ignore[arg-type]
-    if not counting and not kinds:
+    if not counting and not kinds and not change:  # "what changed?": a summary; "what was deleted?": the list
         reading = replace(reading, intent="group", group=("change", "resource_kind"))
     return reading

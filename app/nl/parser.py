@@ -23,6 +23,7 @@ from app.nl.parse_filters import (
     _posture,
     _unused,
 )
+from app.nl.parse_modifiers import _BLAST, _HAVING, _attributes, _ours, _tag_adjectives
 from app.nl.question_words import (
     _COST,
     _COUNT,
@@ -79,15 +80,19 @@ def parse(question: str, vocab: Vocabulary) -> Reading | Clarify | Decline:
     for word in w.words:
         if word in UNSUPPORTED and not (word == "who" and w.has("who are")):
             return _decline(UNSUPPORTED[word])
+    _ours(w)
     provider = _provider(w)
     tag_conditions, tag_group = _tags(w, vocab)
     limit = _number(w)
     group = _group(w, vocab)
     if tag_group:
         group = (*group, f"tag:{tag_group}")
+        w.take_any(["break down", "breakdown", "broken down", "grouped", "group", "split"])
 
     # analysis intents that name resources
-    blast = w.take_any(["blast radius", "breaks if", "break if", "affected if", "impacted if", "fails", "goes down"])
+    blast = w.take_any(_BLAST)
+    while blast and w.take_any(_BLAST):  # "what breaks if orders-db fails": both say it
+        pass
     words_text = " ".join(w.words)
     depends_on = re.search(r"\bdepends? on\b", words_text)
     exposure = w.take_any(["exposure", "exposed", "internet-exposed", "reachable", "reached", "accessible from"])
@@ -103,6 +108,7 @@ def parse(question: str, vocab: Vocabulary) -> Reading | Clarify | Decline:
     if names and not (depends_on and "does" not in w.words):
         dependencies = w.take_any(["dependencies", "dependency", "depend on", "rely on", "relies on", "using"])
     mentions = _kinds(w)
+    attributes = _attributes(w, mentions, provider)
     qualified = _qualify(names, mentions, provider)
     intent: Intent | None = None
     if depends_on:
@@ -124,7 +130,7 @@ def parse(question: str, vocab: Vocabulary) -> Reading | Clarify | Decline:
         qualified,
         mentions,
         provider,
-        tag_conditions + locations,
+        tag_conditions + locations + attributes,
         group,
         limit,
         since_at,
@@ -216,6 +222,12 @@ def _inventory(
             between = w.words[prev.end : m.start]
             if m.start == prev.end and kinds & m.labels:
                 kinds = kinds & m.labels
+            elif not (kinds & m.labels) and any(x in _HAVING for x in between):
+                # "instances with elastic IPs" relates two kinds; it is not their union
+                return _decline(
+                    f"I relate resources only to a named one: name the {m.phrase} "
+                    f"(e.g. 'which {prev.phrase} resources use <its name>')"
+                )
             elif all(x in {",", "or", "and"} for x in between) or not (kinds & m.labels):
                 kinds = kinds | m.labels
                 union = True
@@ -251,8 +263,9 @@ def _inventory(
             continue
         stored = vocab.values.get(word) or vocab.values.get(singular(word))
         two = " ".join(w.words[i : i + 2])
-        if two == "in use" and w.free(i, 2):
-            word, stored = "in-use", vocab.values.get("in-use")
+        joined = "-".join(w.words[i : i + 2])
+        if not stored and " " in two and w.free(i, 2) and vocab.values.get(joined):
+            word, stored = joined, vocab.values.get(joined)  # a stored value said in words: "internet facing"
             w.take(i + 1)
         if i and w.words[i - 1] in {"not"} and (stored or word in STATES):
             w.take(i - 1)
@@ -344,6 +357,7 @@ def _inventory(
             if isinstance(hop_or, Decline):
                 return hop_or
             hop = hop_or
+    conditions += _tag_adjectives(w, vocab, conditions)
     left = w.left()
     if left:
         return _decline(f"I do not know what '{' '.join(left)}' means here")

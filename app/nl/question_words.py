@@ -173,7 +173,8 @@ def _number(w: _Words) -> int | None:
     i = w.find("top")
     if i >= 0:
         w.take(i)
-        return 10
+        nxt = w.words[i + 1] if i + 1 < len(w.words) else ""
+        return 1 if nxt in DIMENSIONS and singular(nxt) == nxt else 10  # "the top region": one
     return None
 
 
@@ -207,12 +208,13 @@ def _tags(w: _Words, vocab: Vocabulary) -> tuple[list[Condition], str | None]:
             continue
         prev = w.words[i - 1] if i else ""
         nxt = w.words[i + 1] if i + 1 < len(w.words) else ""
-        if prev in {"per", "by", "each"}:
+        valued = bool(nxt) and nxt in vocab.tag_values.get(word, frozenset()) and w.free(i + 1)
+        if prev in {"per", "by", "each"} and not valued:  # "by team"; "owned by team payments" is a filter
             w.take(i)
             if nxt == "tag":
                 w.take(i + 1)
             group = key
-        elif nxt and nxt in vocab.tag_values.get(word, frozenset()) and w.free(i + 1):
+        elif valued:
             w.take(i, 2)
             tag = vocab.tags.get(f"{word}={nxt}", f"{key}={nxt}")
             out.append(Condition(f"{string_literal(tag)} IN n.tags", f"tagged {tag}"))
@@ -225,7 +227,7 @@ def _tags(w: _Words, vocab: Vocabulary) -> tuple[list[Condition], str | None]:
     for word in ("tagged", "tag", "tags", "labelled", "labeled", "owned"):
         while (j := w.find(word)) >= 0 and (out or group):
             w.take(j)
-    return out, group
+    return list(dict.fromkeys(out)), group
 
 
 def _group(w: _Words, vocab: Vocabulary) -> tuple[str, ...]:
@@ -255,10 +257,29 @@ def _group(w: _Words, vocab: Vocabulary) -> tuple[str, ...]:
                 w.take(i)
                 dims.append(DIMENSIONS[word])
                 break
+    top = next((i for i, x in enumerate(w.words) if x == "top"), -1)
+    if top >= 0 and not dims:  # "top 3 accounts by number of resources"
+        at = top + 2 if w.words[top + 1 : top + 2] and w.words[top + 1].isdigit() else top + 1
+        word = w.words[at] if at < len(w.words) else ""
+        if word in DIMENSIONS and w.free(at) and DIMENSIONS[word] in {"region", "account", "provider", "kind"}:
+            w.take(at)
+            dims.append(DIMENSIONS[word])
+            w.take_any(_BY_COUNT)
     for phrase in ("break down", "breakdown", "broken down", "grouped", "group", "split"):
         if dims:
             w.take_any([phrase])
     return tuple(dict.fromkeys(dims))
+
+
+_BY_COUNT = (
+    "by resource count",
+    "by resources",
+    "by number of resources",
+    "by count",
+    "by the number of resources",
+    "by how many resources",
+    "with the most resources",
+)
 
 
 def _decline(why: str) -> Decline:

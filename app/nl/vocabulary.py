@@ -37,6 +37,7 @@ TTL_SECONDS = 60.0
 PROBE_SECONDS = 5.0  # within this long of a read or probe, the cached vocabulary is used without asking Neo4j
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _PROVIDER_PREFIX = re.compile(r"^(azure|gcp) ")
+_LABEL_PREFIX = re.compile(r"^(Azure|GCP)(?=[A-Z])")
 
 
 @dataclass(frozen=True)
@@ -67,13 +68,36 @@ def _split_label(label: str) -> str:
     return _CAMEL.sub(" ", label).lower()
 
 
+def _product_words(schema: Schema) -> dict[str, str]:
+    """One-word vendor product names, mapped to their provider: the first word of a kind's own name of two or
+    more words (its provider prefix dropped) that no other provider's kind names use anywhere ("lambda" of
+    LambdaFunction, "gke" of GCPGKECluster, "ebs" of EBSVolume; not "key", which KMSKey also uses)."""
+    first: dict[str, set[str]] = defaultdict(set)
+    anywhere: dict[str, set[str]] = defaultdict(set)
+    for kind in schema.nodes:
+        if kind.resource:
+            words = _split_label(_LABEL_PREFIX.sub("", kind.label)).split()
+            if len(words) > 1:  # a modifier of the kind's noun ("lambda function"), not the noun itself
+                first[words[0]].add(kind.provider)
+            for word in words:
+                anywhere[word].add(kind.provider)
+    return {word: next(iter(found)) for word, found in first.items() if len(anywhere[word]) == 1}
+
+
 def kind_phrases(schema: Schema = SCHEMA) -> dict[str, frozenset[str]]:
     """Phrase -> labels: the glossary's words, then each label's own words ("EC2Instance" -> "ec2 instance",
-    "ec2instance"; "AzureVirtualMachine" -> "azure virtual machine"), never overriding a glossary word."""
+    "ec2instance"; "AzureVirtualMachine" -> "azure virtual machine"), never overriding a glossary word.
+
+    A glossary word that is one vendor's product name ("lambda", "eks") means only that vendor's kinds among
+    its entry's labels, though the entry also lists the other vendors' counterparts ("function")."""
+    products = _product_words(schema)
+    provider_of = {k.label: k.provider for k in schema.nodes}
     out: dict[str, set[str]] = defaultdict(set)
     for term in GLOSSARY:
         for word in term.words:
-            out[word].update(term.labels)
+            vendor = products.get(word)
+            own = [label for label in term.labels if provider_of.get(label) == vendor]
+            out[word].update(own if vendor is not None and own else term.labels)
     glossary = set(out)
     for kind in schema.nodes:
         if not kind.resource:
