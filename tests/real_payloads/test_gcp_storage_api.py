@@ -80,7 +80,7 @@ def test_one_node_per_bucket_read_placed_like_its_bucket_and_pointing_at_it() ->
         "GCPBucketIamPolicy",
         access_id(NAME),
         "unknown",
-        NAME,
+        f"{NAME} IAM policy",
     )
     [edge] = rows.edges
     assert (edge.type, edge.target_label, edge.target_id) == (

@@ -67,7 +67,7 @@ def transform_bucket_access(reads: Iterable[BucketRead], buckets: Mapping[str, N
         props: dict[str, PropValue] = {
             "account": place.get("account") or "unknown",
             "region": place.get("region") or "global",
-            "name": read.name,
+            "name": f"{read.name} IAM policy",  # not the bucket's own name: a name search must find the bucket alone
             "tags": (),
             **access_props(read.bucket, read.policy),
         }
