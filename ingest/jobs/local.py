@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from core.settings import Settings
 from graph.neo4j.client import Graph
@@ -21,12 +21,14 @@ from graph.neo4j.constraints import ensure_schema
 from graph.schema import SCHEMA
 from graph.write import SyncStamp
 from ingest.jobs.finish import complete_job
-from ingest.jobs.hooks import Hook
 from ingest.jobs.model import JobRequest, UnitOutcome, UnitSpec
 from ingest.jobs.plan import plan_job
 from ingest.jobs.progress import Progress, publish
 from ingest.jobs.store import JobRecord, create_job, unit_finished, unit_staged, unit_started
 from ingest.jobs.units import Staged, classify, failure, finish, stage
+
+if TYPE_CHECKING:
+    from ingest.jobs.hooks import Hook
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
