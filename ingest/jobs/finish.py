@@ -16,7 +16,7 @@ from graph.write import SyncStamp
 from ingest.broker import queue_events
 from ingest.jobs.progress import Progress, publish
 from ingest.jobs.retention import enforce
-from ingest.jobs.store import JobRecord, finish_job, get_job
+from ingest.jobs.store import JobRecord, finish_job, fold_units, get_job
 
 if TYPE_CHECKING:
     from ingest.jobs.hooks import Hook
@@ -46,6 +46,7 @@ def complete_job(
     else:
         log.info("job %s wrote and removed nothing: derived links and post-sync hooks skipped", job_id)
     job = finish_job(graph, job_id, warnings)
+    fold_units(graph, job_id)  # a finished job's units live on as a property of the Job, not as nodes
     pruned = enforce(graph, settings.retention, settings.jobs)
     publish(settings.redis.url, Progress.of(job, f"finished; retention {pruned.line()}"))
     notify(settings, job)
