@@ -32,8 +32,8 @@ def complete_job(
     accounts: Iterable[str],
     hooks: Sequence[Hook] | None = None,
 ) -> JobRecord:
-    """Run once every unit has finished (or failed): links per AWS account, hooks (default: every
-    post-sync hook) unless nothing changed, retention; totals and status."""
+    """Run once every unit has finished (or failed): links per AWS account of ``accounts`` (those a unit
+    changed), hooks (default: every post-sync hook) unless nothing changed, retention; totals and status."""
     warnings: list[str] = []
     so_far = get_job(graph, job_id)
     if so_far.written or so_far.removed_nodes or so_far.removed_edges:

@@ -106,7 +106,8 @@ def run_job_local(
         with ThreadPoolExecutor(max_workers=workers) as pool:
             staged = [s for s in pool.map(staged_unit, plan.units) if s is not None]
             outcomes = [o for o in pool.map(finished_unit, staged) if o is not None]
-        job = complete_job(graph, settings, job_id, stamp, {a for o in outcomes for a in o.accounts}, hooks)
+        changed = {a for o in outcomes if o.written or o.removed_nodes or o.removed_edges for a in o.accounts}
+        job = complete_job(graph, settings, job_id, stamp, changed, hooks)  # links only where a unit changed
         if on_progress is not None:
             on_progress(Progress.of(job, "finished"))
         return job
