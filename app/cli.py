@@ -46,6 +46,9 @@ COMMAND_MODULES: tuple[str, ...] = (
 # Commands that must start fast: their module alone is imported when the command line names them (the other
 # modules load API, cloud and LLM libraries that `ask` does not need).
 FAST_COMMANDS: dict[str, str] = {"ask": "app.cli_ask"}
+# Commands this module declares itself: naming one imports none of ``COMMAND_MODULES`` (the API's auth store,
+# GraphQL, cost and findings code), which `aidiscover discover` would otherwise load before its first call.
+OWN_COMMANDS = frozenset({"services", "discover", "serve", "demo", "demo-estate", "worker", "beat", "config"})
 
 
 def _services(settings: Settings, args: argparse.Namespace) -> int:
@@ -115,7 +118,8 @@ def _config(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """Every subcommand; or, for a command of ``FAST_COMMANDS``, only that one."""
+    """Every subcommand; for a command of ``FAST_COMMANDS`` only that one; for one of ``OWN_COMMANDS`` only
+    this module's own."""
     parser = argparse.ArgumentParser(prog="aidiscover", description="Multi-cloud resource knowledge graph.")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -154,8 +158,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p = sub.add_parser("config", help="print every setting, its variable and default")
     p.set_defaults(handler=_config)
 
-    for module in COMMAND_MODULES:
-        importlib.import_module(module).register(sub)
+    if command not in OWN_COMMANDS:
+        for module in COMMAND_MODULES:
+            importlib.import_module(module).register(sub)
     return parser
 
 

@@ -44,6 +44,7 @@ from graph.neo4j.client import Graph  # noqa: E402
 RESULTS = ROOT / "bench" / "results" / "cartography.json"
 START, END = "<!-- cartography:start -->", "<!-- cartography:end -->"
 REGIONS = ("us-east-1", "eu-west-1")
+VERSION = "0.143.0"  # the release the side-by-side was measured with
 
 
 def venv_dir(settings: Settings) -> Path:
@@ -58,7 +59,7 @@ def cartography_bin(settings: Settings) -> Path | None:
 def install(settings: Settings) -> None:
     venv = venv_dir(settings)
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", "cartography"], check=True)
+    subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", f"cartography=={VERSION}"], check=True)
 
 
 class CountingProxy:

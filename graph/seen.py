@@ -2,10 +2,15 @@
 
 The reconciling writer (``graph.reconcile``) writes only new and changed rows, so an unchanged node keeps the
 ``last_seen`` of the sync that last wrote it. What says it was seen since is its scope: each unit that
-finishes records one ``SyncScope`` node per scope it covered (provider, account, region, labels) with the
-sync's time and generation. A node still in a scope after that scope's sync was seen by it (whatever the
-sync did not see, it removed), so a node's last sighting is the later of its own ``last_seen`` and the
-stamp of every scope that holds it (its labels, its account, its region or every region).
+finishes stamps its scope (provider, account, region, labels) with the sync's time and generation. A node
+still in a scope after that scope's sync was seen by it (whatever the sync did not see, it removed), so a
+node's last sighting is the later of its own ``last_seen`` and the stamp of every scope that holds it (its
+labels, its account, its region or every region).
+
+The stamps live on one ``SyncScope`` node per provider, account and region (not one per unit: the graph's
+bookkeeping stays a handful of nodes per account), one pair of properties per label: ``seen.<Label>`` (when)
+and ``sync.<Label>`` (the generation). A node an older version wrote per unit (``labels`` and ``last_seen``)
+is still read.
 
 ``last_seen_cypher`` gives that as a Cypher expression; ``SeenStamps`` answers it in Python for nodes
 already read (one small query for every scope, cached for a few seconds per graph).
@@ -15,7 +20,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,15 +35,21 @@ __all__ = ["SCOPE_LABEL", "SeenStamps", "last_seen_cypher", "record_seen", "scop
 SCOPE_LABEL = "SyncScope"
 
 
+SEEN_PREFIX, SYNC_PREFIX = "seen.", "sync."
+
+
 def scope_id(scope: Scope) -> str:
-    return f"{scope.provider}|{scope.account}|{scope.region}|{'+'.join(sorted(scope.labels))}"
+    """The id of the node holding ``scope``'s stamps: one per provider, account and region."""
+    return f"{scope.provider}|{scope.account}|{scope.region}"
 
 
+# Per label: stamped unless a later sync already stamped it (an older sync finishing later never moves it back).
 RECORD_SEEN = (
     f"MERGE (s:{SCOPE_LABEL} {{id: $id}}) "
-    "ON CREATE SET s.provider = $provider, s.account = $account, s.region = $region, s.labels = $labels "
-    "WITH s WHERE s.last_sync IS NULL OR s.last_sync < $gen "
-    "SET s.last_seen = $at, s.last_sync = $gen"
+    "ON CREATE SET s.provider = $provider, s.account = $account, s.region = $region, s.labels = [] "
+    f"WITH s, [l IN $labels WHERE coalesce(s['{SYNC_PREFIX}' + l], -1) < $gen] AS fresh "
+    "SET s.labels = s.labels + [l IN fresh WHERE NOT l IN s.labels] "
+    f"FOREACH (l IN fresh | SET s['{SEEN_PREFIX}' + l] = $at, s['{SYNC_PREFIX}' + l] = $gen)"
 )
 
 
@@ -65,8 +76,9 @@ def last_seen_cypher(var: str) -> str:
     return (
         f"reduce(m = {var}.last_seen, t IN COLLECT {{ MATCH (s:{SCOPE_LABEL} {{account: {var}.account}}) "
         f"WHERE (s.region = {var}.region OR s.region = '{ALL_REGIONS}') "
-        f"AND any(l IN labels({var}) WHERE l IN s.labels) "
-        "RETURN s.last_seen } | CASE WHEN m IS NULL OR t > m THEN t ELSE m END)"
+        f"UNWIND labels({var}) AS l WITH s, l WHERE l IN s.labels "
+        f"RETURN coalesce(s['{SEEN_PREFIX}' + l], s.last_seen) AS t }} "
+        "| CASE WHEN m IS NULL OR t > m THEN t ELSE m END)"
     )
 
 
@@ -88,13 +100,8 @@ class SeenStamps:
 
     @classmethod
     def load(cls, graph: Graph) -> SeenStamps:
-        records = graph.read(
-            f"MATCH (s:{SCOPE_LABEL}) WHERE s.last_seen IS NOT NULL "
-            "RETURN s.account AS account, s.region AS region, s.labels AS labels, s.last_seen AS at"
-        )
-        return cls(
-            _Stamp(str(r["account"]), str(r["region"]), frozenset(r["labels"] or ()), _native(r["at"])) for r in records
-        )
+        records = graph.read(f"MATCH (s:{SCOPE_LABEL}) RETURN properties(s) AS p")
+        return cls(stamp for r in records for stamp in _stamps(r["p"]))
 
     def last_seen(
         self, labels: Iterable[str], account: object, region: object, own: datetime | None
@@ -106,6 +113,19 @@ class SeenStamps:
             if stamp.region in (region, ALL_REGIONS) and stamp.labels & names and (best is None or stamp.at > best):
                 best = stamp.at
         return best
+
+
+def _stamps(props: dict[str, object]) -> Iterator[_Stamp]:
+    """A scope node's stamps: one per label (``seen.<Label>``), or the whole node's for the older per-unit form."""
+    account, region = str(props.get("account")), str(props.get("region"))
+    for key, value in props.items():
+        if key.startswith(SEEN_PREFIX) and value is not None:
+            yield _Stamp(account, region, frozenset({key[len(SEEN_PREFIX) :]}), _native(value))
+    legacy = props.get("last_seen")
+    if legacy is not None:
+        labels = props.get("labels") or ()
+        assert isinstance(labels, list | tuple)
+        yield _Stamp(account, region, frozenset(str(label) for label in labels), _native(legacy))
 
 
 def _native(value: object) -> datetime:

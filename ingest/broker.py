@@ -11,11 +11,12 @@ import logging
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from functools import lru_cache
-
-from celery import Celery
+from typing import TYPE_CHECKING
 
 from core.settings import Settings
-from ingest.jobs.keepalive import transport_options
+
+if TYPE_CHECKING:
+    from celery import Celery
 
 __all__ = ["NOTIFY_TASK", "base_celery", "celery_app", "queue_events"]
 
@@ -26,7 +27,13 @@ NOTIFY_TASK = "aidiscover.notify"
 
 def base_celery(settings: Settings) -> Celery:
     """A Celery app on ``settings.redis.url`` with the project's serialisation, acknowledgement and
-    visibility settings, and no task registered."""
+    visibility settings, and no task registered. Celery (and the worker's
+    bootsteps) are imported here, by the first app made: a CLI
+    discovery that queues one event at its end does not pay its imports up front."""
+    from celery import Celery
+
+    from ingest.jobs.keepalive import transport_options
+
     app = Celery("aidiscover", broker=settings.redis.url, backend=settings.redis.url)
     app.conf.update(
         task_acks_late=True,

@@ -233,14 +233,16 @@ def _finish_unit(self: Task, job_id: str, stamp: dict[str, object], spec_json: d
         _report(settings.redis, graph, job_id, f"{spec.key} done")
     except Exception as exc:
         return _retry_or_fail(self, settings, graph, job_id, spec, exc)
-    return {"key": spec.key, "ok": True, "accounts": list(outcome.accounts)}
+    changed = bool(outcome.written or outcome.removed_nodes or outcome.removed_edges)
+    return {"key": spec.key, "ok": True, "accounts": list(outcome.accounts), "changed": changed}
 
 
 def _complete(self: Task, results: list[dict[str, Any]], job_id: str, stamp: dict[str, object]) -> str:
     settings, graph = _context()
     if get_job(graph, job_id).finished:
         return job_id  # failed loudly already (Redis lost its state) or completed by a redelivery
-    accounts = {a for r in results if r.get("ok") for a in r.get("accounts", [])}
+    # the derived links are matched again only in the accounts a unit changed (a result without the flag: changed)
+    accounts = {a for r in results if r.get("ok") and r.get("changed", True) for a in r.get("accounts", [])}
     try:
         job = complete_job(graph, settings, job_id, stamp_from_json(stamp), accounts)
     except Exception as exc:

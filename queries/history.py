@@ -1,7 +1,8 @@
 """Resource history: one resource's timeline, and what changed across the estate between two times.
 
-Both read the ``Change`` nodes the writer records during discovery jobs (``graph.history``): a
-resource's changes outlive the resource, so a deleted one still has its timeline.
+Both read the ``Change`` nodes the writer records during discovery jobs (``graph.history``), and the
+``ChangeSet`` nodes retention folds many of one job's ``created`` records into (``graph.history_sets``), as one
+record per resource: a resource's changes outlive the resource, so a deleted one still has its timeline.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from core.errors import QueryInputError
+from graph.history_sets import CHANGE_SET_LABEL
 from graph.neo4j.client import Graph
 
 CHANGE_TYPES = ("created", "changed", "deleted")
@@ -58,8 +60,15 @@ class ChangeFilter:
 _RETURN = (
     "RETURN c.resource_id AS resource_id, c.resource_kind AS kind, c.resource_name AS name, "
     "c.resource_account AS account, c.resource_region AS region, c.change AS change, c.at AS at, "
-    "c.job_id AS job_id, c.changed_properties AS props, c.old AS old, c.new AS new"
+    "c.job_id AS job_id, c.changed_properties AS props, c.old AS old, c.new AS new, c.generation AS generation"
 )
+# The same columns for the i-th resource of a change set ``s``.
+_SET_RETURN = (
+    "RETURN s.resource_ids[i] AS resource_id, s.resource_kinds[i] AS kind, s.resource_names[i] AS name, "
+    "s.resource_account AS account, s.resource_region AS region, s.change AS change, s.at AS at, "
+    "s.job_id AS job_id, [] AS props, '{}' AS old, '{}' AS new, s.generation AS generation"
+)
+_COLUMNS = "resource_id, kind, name, account, region, change, at, job_id, props, old, new"
 
 
 def _aware(value: datetime) -> datetime:
@@ -91,7 +100,10 @@ def resource_history(graph: Graph, resource_id: str, first: int = 100) -> list[C
     if not resource_id:
         raise QueryInputError("give the id of a resource (its ARN, Azure id or GCP name)")
     rows = graph.read(
-        f"MATCH (c:Change {{resource_id: $id}}) WITH c ORDER BY c.at, c.generation LIMIT $first {_RETURN}",
+        f"CALL () {{ MATCH (c:Change {{resource_id: $id}}) {_RETURN} UNION ALL "
+        f"MATCH (s:{CHANGE_SET_LABEL}) WHERE $id IN s.resource_ids "
+        f"UNWIND [i IN range(0, size(s.resource_ids) - 1) WHERE s.resource_ids[i] = $id] AS i {_SET_RETURN} }} "
+        f"WITH * ORDER BY at, generation LIMIT $first RETURN {_COLUMNS}",
         {"id": resource_id, "first": max(1, min(first, MAX_FIRST))},
     )
     return [_record(r) for r in rows]
@@ -111,11 +123,17 @@ def changes_between(
     if end < start:
         raise QueryInputError("`until` is before `since`; swap them")
     rows = graph.read(
-        "MATCH (c:Change) WHERE c.at >= $since AND c.at <= $until "
+        "CALL () { MATCH (c:Change) WHERE c.at >= $since AND c.at <= $until "
         "AND (size($kinds) = 0 OR c.resource_kind IN $kinds) "
         "AND (size($accounts) = 0 OR c.resource_account IN $accounts) "
         "AND (size($changes) = 0 OR c.change IN $changes) "
-        f"WITH c ORDER BY c.at, c.resource_id LIMIT $first {_RETURN}",
+        f"{_RETURN} UNION ALL "
+        f"MATCH (s:{CHANGE_SET_LABEL}) WHERE s.at >= $since AND s.at <= $until "
+        "AND (size($accounts) = 0 OR s.resource_account IN $accounts) "
+        "AND (size($changes) = 0 OR s.change IN $changes) "
+        "UNWIND range(0, size(s.resource_ids) - 1) AS i WITH s, i "
+        f"WHERE size($kinds) = 0 OR s.resource_kinds[i] IN $kinds {_SET_RETURN} }} "
+        f"WITH * ORDER BY at, resource_id LIMIT $first RETURN {_COLUMNS}",
         {
             "since": start,
             "until": end,

@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from core.settings import Settings
 from graph.links import apply_links
 from graph.neo4j.client import Graph
 from graph.write import SyncStamp
 from ingest.broker import queue_events
-from ingest.jobs.hooks import Hook, run_post_sync
 from ingest.jobs.progress import Progress, publish
 from ingest.jobs.retention import enforce
-from ingest.jobs.store import JobRecord, finish_job, get_job
+from ingest.jobs.store import JobRecord, finish_job, fold_units, get_job
+
+if TYPE_CHECKING:
+    from ingest.jobs.hooks import Hook
 
 log = logging.getLogger(__name__)
 
@@ -29,17 +32,21 @@ def complete_job(
     accounts: Iterable[str],
     hooks: Sequence[Hook] | None = None,
 ) -> JobRecord:
-    """Run once every unit has finished (or failed): links per AWS account, hooks (default: every
-    post-sync hook) unless nothing changed, retention; totals and status."""
+    """Run once every unit has finished (or failed): links per AWS account of ``accounts`` (those a unit
+    changed), hooks (default: every post-sync hook) unless nothing changed, retention; totals and status."""
     warnings: list[str] = []
     so_far = get_job(graph, job_id)
     if so_far.written or so_far.removed_nodes or so_far.removed_edges:
         for account in sorted(set(accounts)):  # edges matched across services (DNS names, addresses)
             apply_links(graph, account, stamp)
+        # The hooks' modules (findings catalogue, cost tables, derived rules) load only when they run.
+        from ingest.jobs.hooks import run_post_sync
+
         warnings += run_post_sync(graph, settings, hooks)
     else:
         log.info("job %s wrote and removed nothing: derived links and post-sync hooks skipped", job_id)
     job = finish_job(graph, job_id, warnings)
+    fold_units(graph, job_id)  # a finished job's units live on as a property of the Job, not as nodes
     pruned = enforce(graph, settings.retention, settings.jobs)
     publish(settings.redis.url, Progress.of(job, f"finished; retention {pruned.line()}"))
     notify(settings, job)

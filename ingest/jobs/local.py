@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from core.settings import Settings
 from graph.neo4j.client import Graph
@@ -21,12 +21,14 @@ from graph.neo4j.constraints import ensure_schema
 from graph.schema import SCHEMA
 from graph.write import SyncStamp
 from ingest.jobs.finish import complete_job
-from ingest.jobs.hooks import Hook
 from ingest.jobs.model import JobRequest, UnitOutcome, UnitSpec
 from ingest.jobs.plan import plan_job
 from ingest.jobs.progress import Progress, publish
 from ingest.jobs.store import JobRecord, create_job, unit_finished, unit_staged, unit_started
 from ingest.jobs.units import Staged, classify, failure, finish, stage
+
+if TYPE_CHECKING:
+    from ingest.jobs.hooks import Hook
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -104,7 +106,8 @@ def run_job_local(
         with ThreadPoolExecutor(max_workers=workers) as pool:
             staged = [s for s in pool.map(staged_unit, plan.units) if s is not None]
             outcomes = [o for o in pool.map(finished_unit, staged) if o is not None]
-        job = complete_job(graph, settings, job_id, stamp, {a for o in outcomes for a in o.accounts}, hooks)
+        changed = {a for o in outcomes if o.written or o.removed_nodes or o.removed_edges for a in o.accounts}
+        job = complete_job(graph, settings, job_id, stamp, changed, hooks)  # links only where a unit changed
         if on_progress is not None:
             on_progress(Progress.of(job, "finished"))
         return job

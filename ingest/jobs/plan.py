@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from core.settings import Settings
 from ingest.jobs.model import JobRequest, UnitSpec
-from ingest.providers.registry import PROVIDERS, provider
+from ingest.providers.registry import PROVIDER_NAMES, provider
 
 __all__ = ["Plan", "plan_job", "providers_of"]
 
@@ -25,7 +25,7 @@ class Plan:
 
 def providers_of(request: JobRequest, settings: Settings) -> tuple[str, ...]:
     if request.provider == "all":
-        return tuple(name for name, p in PROVIDERS.items() if p.configured(settings))
+        return tuple(name for name in PROVIDER_NAMES if provider(name).configured(settings))
     return (provider(request.provider).name,)
 
 

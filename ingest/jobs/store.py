@@ -1,5 +1,9 @@
 """Jobs in the graph: a Job node per discovery and a JobUnit per unit, updated as they run.
 
+Once a job has finished, ``fold_units`` keeps its unit records on the Job itself (``unit_records``, one JSON
+object per unit) and removes its JobUnit nodes: a finished job's units are read, never written again, and
+as nodes they were most of the graph's bookkeeping (a unit per service, region and account, every sync).
+
 Every write is idempotent (MERGE by id, SET of final values), so a redelivered task rewrites the
 same values. ``reap_stalled`` fails a running job none of whose units reported for
 ``job_stall_seconds`` (its queue was lost, e.g. Redis restarted): a job never stays half-done silently.
@@ -7,6 +11,7 @@ same values. ``reap_stalled`` fails a running job none of whose units reported f
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -223,6 +228,43 @@ def reap_stalled(graph: Graph, stall_seconds: int, now: datetime | None = None) 
 
 _JOB_FIELDS = "j {.*, units: [(j)-[:HAS_UNIT]->(u) | u {.*}]} AS job"
 
+_UNIT_FIELDS = (
+    "key",
+    "status",
+    "attempts",
+    "nodes",
+    "edges",
+    "removed_nodes",
+    "removed_edges",
+    "changes",
+    "anomalies",
+    "warnings",
+    "errors",
+    "seconds",
+    "skipped_edges",
+    "written",
+)
+_FOLD_UNITS = (
+    "MATCH (j:Job {id: $id}) WHERE j.status IN $final "
+    "SET j.unit_records = $records "
+    "WITH j MATCH (j)-[:HAS_UNIT]->(u:JobUnit) DETACH DELETE u"
+)
+
+
+def fold_units(graph: Graph, job_id: str) -> int:
+    """Move a finished job's unit records from its JobUnit nodes onto the Job (``unit_records``); returns how
+    many units were folded (0 for a job still running, or folded already)."""
+    records = graph.read(
+        "MATCH (j:Job {id: $id})-[:HAS_UNIT]->(u:JobUnit) WHERE j.status IN $final RETURN u {.*} AS u",
+        {"id": job_id, "final": list(FINAL_JOB_STATUSES)},
+    )
+    if not records:
+        return 0
+    units = sorted((r["u"] for r in records), key=lambda u: str(u.get("key")))
+    texts = [json.dumps({k: u.get(k) for k in _UNIT_FIELDS}, separators=(",", ":")) for u in units]
+    graph.write(_FOLD_UNITS, {"id": job_id, "final": list(FINAL_JOB_STATUSES), "records": texts})
+    return len(texts)
+
 
 def get_job(graph: Graph, job_id: str) -> JobRecord:
     records = graph.read(f"MATCH (j:Job {{id: $id}}) RETURN {_JOB_FIELDS}", {"id": job_id})
@@ -264,7 +306,8 @@ def _unit(u: dict[str, Any]) -> UnitRecord:
 
 
 def _job(j: dict[str, Any]) -> JobRecord:
-    units = tuple(sorted((_unit(u) for u in j.get("units") or ()), key=lambda u: u.key))
+    found = j.get("units") or [json.loads(text) for text in j.get("unit_records") or ()]
+    units = tuple(sorted((_unit(u) for u in found), key=lambda u: u.key))
     if not units and j.get("finished_at") is not None:
         return _totals_only(j)  # its unit records went with retention: the totals finish_job stored stay
     final = ("succeeded", "failed")

@@ -7,6 +7,7 @@ throttling) and honour ``AWS_ENDPOINT_URL`` so the same code reads real AWS or a
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -63,8 +64,10 @@ def partition_for(region: str) -> str:
 
 
 class AwsClients:
-    """Makes boto3 clients for one set of credentials. Clients are thread-safe; the session is not,
-    so every client is created here, from the calling thread."""
+    """boto3 clients for one set of credentials (one account): one session, and one client per (service,
+    region) shared by every unit that asks for it. Clients are thread-safe; the session is not, so clients
+    are created one at a time under a lock. The session's botocore loader caches the service models, so a
+    second region's client of a service costs no JSON parsing."""
 
     def __init__(self, settings: AwsSettings, session: boto3.Session | None = None) -> None:
         self.settings = settings
@@ -74,15 +77,27 @@ class AwsClients:
             connect_timeout=settings.connect_timeout,
             read_timeout=60,
         )
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
 
     def client(self, service: str, region: str) -> Any:
-        """A client for any service; type it at the call site with the mypy_boto3 stub."""
-        return self.session.client(
-            service,  # type: ignore[call-overload]
-            region_name=region,
-            endpoint_url=self.settings.endpoint_url,
-            config=self.config,
-        )
+        """The shared client of ``service`` in ``region``; type it at the call site with the mypy_boto3 stub."""
+        key = (service, region)
+        found = self._clients.get(key)
+        if found is not None:
+            return found
+        with self._lock:
+            found = self._clients.get(key)
+            if found is None:
+                found = self.session.client(
+                    service,  # type: ignore[call-overload]
+                    region_name=region,
+                    endpoint_url=self.settings.endpoint_url,
+                    config=self.config,
+                )
+                self._clients[key] = found
+                log.debug("aws client %s %s created", service, region)
+        return found
 
     _client = client  # older name, kept for callers written before `client` was public
 

@@ -49,13 +49,8 @@ _RESTRICTING_CONDITION_KEYS = frozenset(
 
 
 def client(clients: AwsClients, service: str, region: str) -> Any:
-    """A boto3 client with the project's retry configuration and endpoint, for any service."""
-    return clients.session.client(
-        service,  # type: ignore[call-overload]
-        region_name=region,
-        endpoint_url=clients.settings.endpoint_url,
-        config=clients.config,
-    )
+    """The account's shared boto3 client for any service (the project's retry configuration and endpoint)."""
+    return clients.client(service, region)
 
 
 def optional(call: Callable[..., T], absent: frozenset[str], absent_value: T, what: str, **kwargs: Any) -> T | None:
