@@ -3,6 +3,7 @@ the scopes or the schema gives another, and a scope state holds a digest only wh
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -10,6 +11,7 @@ from types import MappingProxyType
 import pytest
 
 from graph.digest import CHUNK, ScopeState, rows_digest
+from graph.reconcile_plan import Plan
 from graph.rows import EdgeRow, NodeRow, PropValue, Scope
 
 FP = b"schema"
@@ -109,3 +111,12 @@ def test_a_scope_state_holds_a_digest_only_when_every_scope_has_it() -> None:
     assert not ScopeState(("d", None), (1, 1), frozenset()).holds("d")
     assert not ScopeState(("d", "e"), (1, 1), frozenset()).holds("d")
     assert not ScopeState((), (), frozenset()).holds("d")
+
+
+def test_a_plan_keeps_its_digest_and_counters_through_json() -> None:
+    """A worker's plan waits in Redis between the phases: what finish needs to record the digest survives."""
+    plan = Plan(3, 1, (("EC2Instance", "arn:i-1"),), (EDGES[0],), (), (("EC2Instance", "arn:i-0", "h"),), 9)
+    plan = replace(plan, digest="d" * 32, expected=(4, 7), unchanged=True)
+    back = Plan.from_json(json.loads(json.dumps(plan.to_json())), plan.edges, plan.references)
+    assert back == plan
+    assert Plan.from_json({"nodes": 1}, (), ()).expected is None
