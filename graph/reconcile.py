@@ -16,21 +16,28 @@ tries again), removes the vanished nodes, and stamps each scope as seen (``graph
 Same guarantees as ``GraphWriter.cleanup``: nothing outside the unit's scopes is removed, and removals
 only touch rows an older generation wrote (``last_sync < gen``), so a newer concurrent sync's writes
 survive an older one's removals. An unchanged re-sync writes nothing but the scope stamps.
+
+Before any of that, ``stage`` computes the digest of all the unit's rows (``graph.digest``): when every scope
+of the unit holds it, the graph already holds these rows and nothing is read row by row; only the edges of
+sources left pending (an end was missing) are tried again. ``finish`` records the digest once the graph holds
+every row it was given, unless another sync wrote into the scopes meanwhile.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from hashlib import blake2b
+from typing import TypeVar
 
 from neo4j import ManagedTransaction
 
+from graph.digest import ScopeState, begin_writes, end_writes, read_state, record_digest, rows_digest
 from graph.history import deleted_change_clause
-from graph.rows import ALL_REGIONS, EDGES_HASH_PROPERTY, HASH_PROPERTY, EdgeRow, NodeRow, PropValue, Scope
-from graph.schema import Property, Schema
+from graph.reconcile_plan import NodeKey, Plan, Reconciled
+from graph.row_hash import edge_hash, edges_digest, fingerprint, node_hash, schema_fingerprint
+from graph.rows import ALL_REGIONS, EDGES_HASH_PROPERTY, HASH_PROPERTY, EdgeRow, NodeRow, Scope
+from graph.schema import Schema
 from graph.seen import record_seen
 from graph.write import GraphWriter, SyncStamp
 
@@ -38,87 +45,13 @@ __all__ = ["Plan", "Reconciled", "Reconciler", "edge_hash", "fingerprint", "node
 
 log = logging.getLogger(__name__)
 
-NodeKey = tuple[str, str]  # (label, id)
 StoredEdge = tuple[str, str, str, str]  # (source label, source id, type, target id)
 NO_EDGES = "-"  # the edges hash of a node its unit gives no edge
+T = TypeVar("T")
 
 
-def fingerprint(owner: str, props: Iterable[Property]) -> bytes:
-    """What a label's or relationship's hash starts with: its name and declared properties (name and type)."""
-    return repr((owner, sorted((p.name, p.type) for p in props))).encode()
-
-
-def _digest(data: bytes) -> str:
-    return blake2b(data, digest_size=12).hexdigest()
-
-
-def node_hash(fp: bytes, props: Mapping[str, PropValue]) -> str:
-    """The content hash of a node row: every property it gives, after its label's fingerprint. In the order the
-    transform gives them (the same code gives the same order; another order costs one rewrite, never a miss):
-    sorting them doubled the hash's cost."""
-    return _digest(fp + repr(props).encode())
-
-
-def _edges_digest(fp: bytes, rows: Sequence[EdgeRow]) -> str:
-    """The hash of the edges a unit gives one node: their types, targets and properties, in any order."""
-    parts = sorted(
-        f"{r.type}|{r.target_label}|{r.target_id}|{sorted(r.props.items()) if r.props else ''}" for r in rows
-    )
-    return _digest(fp + "\n".join(parts).encode())
-
-
-def edge_hash(fp: bytes, target_id: str, props: Mapping[str, PropValue] | None) -> str:
-    """The content hash of an edge row (its type and ends are in ``fp`` and ``target_id``)."""
-    return _digest(fp + target_id.encode() + (repr(sorted(props.items())).encode() if props else b""))
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What ``stage`` decided and ``finish`` needs: JSON-able (it waits in Redis between a worker's phases)."""
-
-    nodes: int  # node rows in sync: written or unchanged
-    written: int  # node rows written (new or changed)
-    vanished: tuple[NodeKey, ...]  # nodes the scopes held that the rows no longer have
-    edges: tuple[EdgeRow, ...]  # edges to reconcile (of the sources below) or to write (from outside the rows)
-    references: tuple[EdgeRow, ...]  # the same for references (edges to what the graph may not hold)
-    sources: tuple[tuple[str, str, str], ...]  # (label, id, edges hash) of sources whose edges changed
-    unchanged_edges: int  # edge and reference rows of sources whose edges hash matched: nothing to do
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "nodes": self.nodes,
-            "written": self.written,
-            "vanished": [list(v) for v in self.vanished],
-            "sources": [list(s) for s in self.sources],
-            "unchanged_edges": self.unchanged_edges,
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, object], edges: tuple[EdgeRow, ...], references: tuple[EdgeRow, ...]) -> Plan:
-        vanished = data.get("vanished") or []
-        sources = data.get("sources") or []
-        assert isinstance(vanished, list)
-        assert isinstance(sources, list)
-        return cls(
-            int(str(data.get("nodes", 0))),
-            int(str(data.get("written", 0))),
-            tuple((str(a), str(b)) for a, b in vanished),
-            edges,
-            references,
-            tuple((str(a), str(b), str(c)) for a, b, c in sources),
-            int(str(data.get("unchanged_edges", 0))),
-        )
-
-
-@dataclass(frozen=True)
-class Reconciled:
-    """What ``finish`` did."""
-
-    edges: int  # edges and references in sync: written or unchanged
-    written_edges: int
-    skipped_edges: int  # edges (references not counted) not written: an end is missing
-    removed_nodes: int
-    removed_edges: int
+def _listed(rows: Iterable[T]) -> Sequence[T]:
+    return rows if isinstance(rows, list | tuple) else list(rows)
 
 
 def _stored_nodes_cypher(label: str, all_regions: bool) -> str:
@@ -176,6 +109,8 @@ class Reconciler:
         self._edges_fp = repr(
             sorted(fingerprint(f"{r.type}|{r.source}|{r.target}", r.properties) for r in self.schema.relationships)
         ).encode()
+        # ... and every label's: what the digest of a unit's rows starts with
+        self._schema_fp = schema_fingerprint(self.schema, self._edges_fp)
 
     # --- phase 1 ------------------------------------------------------------------------------------
     def stage(
@@ -187,12 +122,17 @@ class Reconciler:
         stamp: SyncStamp,
     ) -> Plan:
         """Write the new and changed nodes; plan the edges and the removals (see the module's doc)."""
+        node_rows, edge_rows, ref_rows = _listed(nodes), _listed(edges), _listed(references)
+        digest = rows_digest(self._schema_fp, scopes, node_rows, edge_rows, ref_rows)
+        state = read_state(self.graph, scopes)
+        if state.holds(digest):
+            log.debug("reconcile: %s node rows, the scopes hold their digest", len(node_rows))
+            return self._unchanged(node_rows, edge_rows, ref_rows, state, digest)
+        expected: tuple[int, ...] | None = state.writes
         stored = self._stored(scopes)
         changed: list[NodeRow] = []
         seen: dict[NodeKey, str] = {}  # node row -> its stored edges hash ('' when new)
-        count = 0
-        for row in nodes:
-            count += 1
+        for row in node_rows:
             fp = self._node_fp.get(row.label)
             if fp is None:
                 fp = self._node_fp[row.label] = fingerprint(row.label, self.schema.properties_of(row.label))
@@ -202,11 +142,41 @@ class Reconciler:
             seen[key] = old[1] if old is not None else ""
             if old is None or old[0] != h:
                 changed.append(NodeRow(row.label, row.id, row.props, h))
-        written = self.writer.nodes(changed, stamp) if changed else 0
+        written = 0
+        if changed:
+            expected = begin_writes(self.graph, scopes, expected)
+            written = self.writer.nodes(changed, stamp)
+            expected = end_writes(self.graph, scopes, expected)
         vanished = tuple(k for k in stored if k not in seen)
-        todo, refs, sources, unchanged = self._plan_edges(edges, references, seen)
-        log.debug("reconcile: %s node rows, %s written, %s vanished", count, written, len(vanished))
-        return Plan(count, written, vanished, todo, refs, sources, unchanged)
+        todo, refs, sources, unchanged = self._plan_edges(edge_rows, ref_rows, seen)
+        log.debug("reconcile: %s node rows, %s written, %s vanished", len(node_rows), written, len(vanished))
+        return Plan(len(node_rows), written, vanished, todo, refs, sources, unchanged, digest, expected)
+
+    def _unchanged(
+        self,
+        nodes: Sequence[NodeRow],
+        edges: Sequence[EdgeRow],
+        references: Sequence[EdgeRow],
+        state: ScopeState,
+        digest: str,
+    ) -> Plan:
+        """The plan of rows the scopes already hold: only the edges of the sources still pending are retried."""
+        total = len(edges) + len(references)
+        pending = state.pending
+        if not pending:
+            return Plan(len(nodes), 0, (), (), (), (), total, digest, state.writes, unchanged=True)
+        todo = tuple(r for r in edges if r.source_id in pending)
+        refs = tuple(r for r in references if r.source_id in pending)
+        given: dict[NodeKey, list[EdgeRow]] = defaultdict(list)
+        for r in (*todo, *refs):
+            given[(r.source_label, r.source_id)].append(r)
+        sources = tuple(
+            (row.label, row.id, edges_digest(self._edges_fp, given[(row.label, row.id)]))
+            for row in nodes
+            if row.id in pending and given.get((row.label, row.id))
+        )
+        unchanged = total - len(todo) - len(refs)
+        return Plan(len(nodes), 0, (), todo, refs, sources, unchanged, digest, state.writes, unchanged=True)
 
     def _stored(self, scopes: Sequence[Scope]) -> dict[NodeKey, tuple[str, str]]:
         stored: dict[NodeKey, tuple[str, str]] = {}
@@ -243,7 +213,7 @@ class Reconciler:
         fp = self._edges_fp
         for key, stored_edges in seen.items():
             given = mine.get(key, [])
-            h = _edges_digest(fp, given) if given else NO_EDGES
+            h = edges_digest(fp, given) if given else NO_EDGES
             if h == stored_edges:
                 unchanged += len(given)
                 continue
@@ -267,7 +237,13 @@ class Reconciler:
 
     # --- phase 2 ------------------------------------------------------------------------------------
     def finish(self, plan: Plan, scopes: Sequence[Scope], stamp: SyncStamp) -> Reconciled:
-        """Reconcile the planned edges, remove the vanished nodes, stamp the scopes as seen."""
+        """Reconcile the planned edges, remove the vanished nodes, record the rows' digest when the graph holds
+        every one of them, stamp the scopes as seen."""
+        if plan.unchanged and not plan.edges and not plan.references:
+            for scope in scopes:
+                record_seen(self.graph, scope, stamp)
+            return Reconciled(plan.unchanged_edges, 0, 0, 0, 0)
+        expected = begin_writes(self.graph, scopes, plan.expected)
         sources = {(label, node_id): h for label, node_id, h in plan.sources}
         stored = self._stored_edges(sources)
         outside = self._stored_outside_edges(
@@ -294,9 +270,12 @@ class Reconciler:
         written = (edge_counts.written if edge_counts else 0) + (ref_counts.written if ref_counts else 0)
         skipped = edge_counts.skipped if edge_counts else 0
         removed_edges = self._remove_edges(stored, wanted, stamp)
-        self._record_edges_hashes(sources, [*writes[0], *writes[1]], written_sources)
+        pending = self._record_edges_hashes(sources, [*writes[0], *writes[1]], written_sources)
         removed_nodes, detached = self._remove_nodes(plan.vanished, stamp)
         removed_edges += detached
+        expected = end_writes(self.graph, scopes, expected)
+        if plan.digest is not None and expected is not None:
+            record_digest(self.graph, scopes, expected, plan.digest, pending)
         for scope in scopes:
             record_seen(self.graph, scope, stamp)
         in_sync = plan.unchanged_edges + given - len(writes[0]) - len(writes[1]) + written
@@ -364,23 +343,21 @@ class Reconciler:
 
     def _record_edges_hashes(
         self, sources: Mapping[NodeKey, str], write: Sequence[EdgeRow], written_sources: Sequence[str]
-    ) -> None:
-        """Store each source's edges hash, unless one of its edges could not be written (an end is missing)."""
-        expected: dict[str, int] = defaultdict(int)
-        for row in write:
-            if (row.source_label, row.source_id) in sources:
-                expected[row.source_id] += 1
-        got: dict[str, int] = defaultdict(int)
-        for source in written_sources:
-            got[source] += 1
+    ) -> set[str]:
+        """Store each source's edges hash, unless one of its edges could not be written (an end is missing).
+        Returns the ids of the sources (of the unit's rows or outside them) with an edge not written."""
+        expected = Counter(row.source_id for row in write)
+        got = Counter(written_sources)
+        pending = {node_id for node_id, n in expected.items() if got[node_id] < n}
         by_label: dict[str, list[list[str]]] = defaultdict(list)
         for (label, node_id), h in sources.items():
-            if got[node_id] >= expected[node_id]:
+            if node_id not in pending:
                 by_label[label].append([node_id, h])
         for label, rows in by_label.items():
             cypher = _set_edges_hash_cypher(label)
             for start in range(0, len(rows), self.chunk):
                 self.graph.write(cypher, {"rows": rows[start : start + self.chunk]})
+        return pending
 
     def _remove_nodes(self, vanished: Sequence[NodeKey], stamp: SyncStamp) -> tuple[int, int]:
         """Remove the vanished nodes (with their edges); returns (nodes, edges of the unit's types) removed."""

@@ -17,6 +17,7 @@ from pydantic import TypeAdapter
 
 from core.errors import RegistrationError
 from core.settings import AccountsSettings
+from graph.digest import forget_account
 from graph.neo4j.client import Graph
 from graph.secretstore import store_of, to_json
 from ingest.accounts.crypto import secret_box
@@ -116,6 +117,7 @@ def remove_account(graph: Graph, account_id: str, purge: bool = False) -> Remova
             purged += deleted
             if deleted == 0:
                 break
+        forget_account(graph, account.provider, account.account_id)  # a later sync must write them all again
     log.info(
         "removed %s account %s (%s schedule(s), %s resource node(s) purged)",
         account.provider,

@@ -11,6 +11,7 @@ from typing import Any
 import neo4j.time
 import pytest
 
+from graph.digest import forget_account
 from graph.neo4j.client import Graph
 from graph.reconcile import Plan, Reconciled, Reconciler, edge_hash, fingerprint, node_hash
 from graph.rows import EdgeRow, NodeRow, PropValue, Scope
@@ -228,6 +229,132 @@ def test_an_edge_whose_end_is_missing_is_tried_again_by_the_next_sync(graph: Gra
     s4 = SyncStamp(4_000, T1 + timedelta(hours=3))
     plan, _ = sync(graph, [*lonely, ghost, subnet(2)], [edge("IN_VPC", s, v), missing], s4, references=[ref])
     assert [src[1] for src in plan.sources] == [subnet(2).id]
+
+
+# --- the digest of a unit's rows ------------------------------------------------------------------
+
+
+def scope_digests(graph: Graph) -> dict[str, str | None]:
+    rows = graph.read("MATCH (s:SyncScope) RETURN s.account AS account, s.sync_digest AS d")
+    return {str(r["account"]): r["d"] for r in rows}
+
+
+def test_an_unchanged_scope_is_decided_by_its_digest_and_writes_nothing(graph: Graph) -> None:
+    nodes, edges = estate()
+    plan, _ = sync(graph, nodes, edges, S1)
+    assert not plan.unchanged
+    before = graph_state(graph)
+    plan, done = sync(graph, list(nodes), list(edges), S2)
+    assert plan.unchanged
+    assert (plan.nodes, plan.written, plan.unchanged_edges, plan.edges, plan.sources) == (111, 0, 110, (), ())
+    assert (done.edges, done.written_edges, done.removed_nodes, done.removed_edges) == (110, 0, 0, 0)
+    assert written_by(graph, S2) == (0, 0)
+    assert graph_state(graph) == before
+    assert graph.read("MATCH (c:Change) WHERE c.generation = $g RETURN count(c) AS c", S2_G)[0]["c"] == 0
+    seen = graph.read(f"MATCH (n {{id: $id}}) RETURN {last_seen_cypher('n')} AS seen", {"id": instance(3).id})
+    assert _native(seen[0]["seen"]) == S2.at  # still answered from the scope's stamp
+
+
+def test_one_changed_property_misses_the_digest_and_rewrites_only_its_row(graph: Graph) -> None:
+    nodes, edges = estate(instances=20)
+    sync(graph, nodes, edges, S1)
+    changed = [instance(5, state="stopped") if n.id == instance(5).id else n for n in nodes]
+    plan, done = sync(graph, changed, edges, S2)
+    assert not plan.unchanged
+    assert (plan.written, done.written_edges, done.removed_edges) == (1, 0, 0)
+    assert written_by(graph, S2) == (1, 0)
+    rows = graph.read("MATCH (c:Change) WHERE c.generation = $g RETURN c.resource_id AS id", S2_G)
+    assert [r["id"] for r in rows] == [instance(5).id]
+    plan, _ = sync(graph, changed, edges, S3)  # the new digest was recorded
+    assert plan.unchanged
+
+
+def test_a_vanished_row_misses_the_digest_and_is_removed(graph: Graph) -> None:
+    nodes, edges = estate(instances=20)
+    sync(graph, nodes, edges, S1)
+    gone = instance(4)
+    plan, done = sync(graph, [n for n in nodes if n.id != gone.id], [e for e in edges if e.source_id != gone.id], S2)
+    assert not plan.unchanged
+    assert (done.removed_nodes, done.removed_edges) == (1, 1)
+    assert gone.id not in graph_state(graph)[0]
+
+
+def test_a_second_scope_keeps_its_digest_and_rows_when_the_first_changes(graph: Graph) -> None:
+    nodes, edges = estate(instances=10)
+    theirs, their_edges = estate(instances=10, account=OTHER)
+    sync(graph, nodes, edges, S1)
+    sync(graph, theirs, their_edges, S1, (scope(OTHER),))
+    kept = scope_digests(graph)[OTHER]
+    assert kept is not None
+    plan, _ = sync(graph, nodes[:-1], edges[:-1], S2)  # the first scope loses an instance
+    assert not plan.unchanged
+    assert scope_digests(graph)[OTHER] == kept
+    plan, _ = sync(graph, theirs, their_edges, S3, (scope(OTHER),))
+    assert plan.unchanged
+    assert written_by(graph, S3) == (0, 0)
+    ids, rels = graph_state(graph)
+    assert {n.id for n in theirs} <= ids
+    assert {(e.source_id, e.type, e.target_id) for e in their_edges} <= rels
+
+
+def test_a_sync_another_one_wrote_into_between_its_phases_records_no_digest(graph: Graph) -> None:
+    nodes, edges = estate(instances=5)
+    sync(graph, nodes, edges, S1)
+    older_nodes = [instance(2, state="stopped") if n.id == instance(2).id else n for n in nodes]
+    older = Reconciler(GraphWriter(graph, SCHEMA)).stage(older_nodes, edges, (), [scope()], S2)
+    assert older.written == 1
+    newer = [instance(3, state="stopped") if n.id == instance(3).id else n for n in nodes]
+    plan, _ = sync(graph, newer, edges, S3)  # reads the older one's instance 2 and puts it back
+    assert plan.written == 2
+    assert scope_digests(graph)[ACCOUNT] == plan.digest
+    Reconciler(GraphWriter(graph, SCHEMA)).finish(older, [scope()], S2)
+    assert scope_digests(graph)[ACCOUNT] is None  # the newer sync wrote since the older one read: not recorded
+    s4 = SyncStamp(4_000, T1 + timedelta(hours=3))
+    plan, _ = sync(graph, newer, edges, s4)
+    assert not plan.unchanged  # read row by row, and the graph already holds the newest rows
+    assert plan.written == 0
+    states = graph.read(
+        "MATCH (n:EC2Instance) WHERE n.id IN $ids RETURN n.id AS id, n.state AS s",
+        {"ids": [instance(2).id, instance(3).id]},
+    )
+    assert {r["id"]: r["s"] for r in states} == {instance(2).id: "running", instance(3).id: "stopped"}
+    s5 = SyncStamp(5_000, T1 + timedelta(hours=4))
+    assert sync(graph, newer, edges, s5)[0].unchanged
+
+
+def test_an_unchanged_re_sync_retries_only_the_edges_whose_end_was_missing(graph: Graph) -> None:
+    nodes, edges = estate(instances=5)
+    later = subnet(42, OTHER)  # another account's subnet: no unit has stored it yet
+    ref = EdgeRow("IN_SUBNET", "EC2Instance", instance(1).id, "Subnet", later.id)
+    plan, done = sync(graph, nodes, edges, S1, references=[ref])
+    assert done.written_edges == len(edges)
+    plan, done = sync(graph, nodes, edges, S2, references=[ref])
+    assert plan.unchanged
+    mine = tuple(e for e in edges if e.source_id == instance(1).id)  # the pending source's edges, all of them
+    assert (plan.edges, plan.references) == (mine, (ref,))
+    assert [s[1] for s in plan.sources] == [instance(1).id]
+    assert done.written_edges == 0
+    sync(graph, [later], [], S2, (scope(OTHER),))  # the other account's unit stores it
+    s4 = SyncStamp(4_000, T1 + timedelta(hours=3))
+    plan, done = sync(graph, nodes, edges, s4, references=[ref])
+    assert plan.unchanged
+    assert done.written_edges == 1
+    assert (instance(1).id, "IN_SUBNET", later.id) in graph_state(graph)[1]
+    s5 = SyncStamp(5_000, T1 + timedelta(hours=4))
+    plan, _ = sync(graph, nodes, edges, s5, references=[ref])
+    assert plan.unchanged
+    assert plan.references == ()  # nothing pending any more
+
+
+def test_resources_removed_outside_a_sync_are_written_again_once_their_account_is_forgotten(graph: Graph) -> None:
+    nodes, edges = estate(instances=5)
+    sync(graph, nodes, edges, S1)
+    graph.write("MATCH (n:Resource {account: $a}) DETACH DELETE n", {"a": ACCOUNT})  # as an account purge does
+    forget_account(graph, "aws", ACCOUNT)
+    plan, done = sync(graph, nodes, edges, S2)
+    assert not plan.unchanged
+    assert (plan.written, done.written_edges) == (len(nodes), len(edges))
+    assert graph_state(graph)[0] == {n.id for n in nodes}
 
 
 # --- the content hash ----------------------------------------------------------------------------

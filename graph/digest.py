@@ -1,0 +1,183 @@
+"""One digest of everything a unit hands to the reconciling writer, kept on its scopes' ``SyncScope`` nodes.
+
+An unchanged re-sync is then decided with one small read: when every scope of the unit holds the digest of
+these very rows (the same nodes, edges and references, in the same order, under the same schema), the graph
+already holds them as given and nothing is read row by row or written. Another order of the same rows costs
+one full reconcile, never a miss.
+
+The digest is the SHA-256 (the CPU's SHA instructions make it twice as fast as BLAKE2b here: 0.6 s against 1.3 s
+per GB) of the rows serialised by orjson (dataclasses, datetimes and tuples in C, no Python object per row), in
+fixed-size chunks hashed on a second thread while the next chunk is serialised (hashlib releases the GIL on large
+buffers).
+
+A digest stays trustworthy only while nothing else writes into its scopes. Each scope node therefore counts
+the reconciling writer's write phases (``sync_writes``): a phase increments it and clears the digest before
+it writes, and again once it wrote; a sync records its digest at the end only when the counter is where its
+own increments left it (nobody else wrote since it read the stored rows) and every row it was given is in the
+graph. Sources whose edges could not all be written (an end missing: a reference to what no unit stored yet)
+are kept on the scope (``sync_pending``): an unchanged re-sync retries their edges and nothing else.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from hashlib import sha256
+
+import orjson
+
+from graph.neo4j.client import Graph
+from graph.rows import EdgeRow, NodeRow, Scope
+from graph.seen import SCOPE_LABEL, scope_id
+
+__all__ = [
+    "ScopeState",
+    "begin_writes",
+    "end_writes",
+    "forget_account",
+    "read_state",
+    "record_digest",
+    "rows_digest",
+]
+
+DIGEST_PROPERTY = "sync_digest"
+WRITES_PROPERTY = "sync_writes"
+PENDING_PROPERTY = "sync_pending"
+CHUNK = 4096  # rows per serialised chunk: part of the digest's definition
+
+
+def _default(value: object) -> object:
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"{type(value).__name__} is not a row value")
+
+
+def _hash_chunks(chunks: Iterable[bytes]) -> str:
+    """SHA-256 of the chunks, hashed on a second thread while the caller's generator serialises the next one."""
+    h = sha256()
+    todo: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+
+    def work() -> None:
+        while (chunk := todo.get()) is not None:
+            h.update(chunk)
+
+    worker = threading.Thread(target=work, name="rows-digest", daemon=True)
+    worker.start()
+    try:
+        for chunk in chunks:
+            todo.put(chunk)
+    finally:
+        todo.put(None)
+        worker.join()
+    return h.hexdigest()[:32]
+
+
+def _serialised(header: bytes, parts: Sequence[Sequence[NodeRow] | Sequence[EdgeRow]]) -> Iterable[bytes]:
+    yield header
+    for part in parts:
+        yield b"\x00%d\x00" % len(part)
+        for start in range(0, len(part), CHUNK):
+            yield orjson.dumps(part[start : start + CHUNK], default=_default)
+
+
+def rows_digest(
+    fingerprint: bytes,
+    scopes: Sequence[Scope],
+    nodes: Sequence[NodeRow],
+    edges: Sequence[EdgeRow],
+    references: Sequence[EdgeRow],
+) -> str:
+    """The digest of a unit's rows, under ``fingerprint`` (the schema's declared properties) and its scopes."""
+    header = fingerprint + b"\x00" + "\n".join(scope_id(s) for s in scopes).encode()
+    return _hash_chunks(_serialised(header, (nodes, edges, references)))
+
+
+@dataclass(frozen=True)
+class ScopeState:
+    """What the unit's scope nodes hold, in the order of its scopes."""
+
+    digests: tuple[str | None, ...]
+    writes: tuple[int, ...]
+    pending: frozenset[str]  # "label|id" of the sources whose edges are still to be written
+
+    def holds(self, digest: str) -> bool:
+        return bool(self.digests) and all(d == digest for d in self.digests)
+
+
+READ_STATE = (
+    f"UNWIND $ids AS id OPTIONAL MATCH (s:{SCOPE_LABEL} {{id: id}}) "
+    f"RETURN id, s.{DIGEST_PROPERTY} AS digest, coalesce(s.{WRITES_PROPERTY}, 0) AS writes, "
+    f"coalesce(s.{PENDING_PROPERTY}, []) AS pending"
+)
+
+# Increment the counter and clear the digest (the scope node is created when missing: its stamp comes later).
+BUMP = (
+    f"UNWIND $rows AS row MERGE (s:{SCOPE_LABEL} {{id: row.id}}) "
+    "ON CREATE SET s.provider = row.provider, s.account = row.account, s.region = row.region, s.labels = row.labels "
+    f"SET s.{WRITES_PROPERTY} = coalesce(s.{WRITES_PROPERTY}, 0) + 1, s.{DIGEST_PROPERTY} = null "
+    f"RETURN row.id AS id, s.{WRITES_PROPERTY} AS writes"
+)
+
+FORGET = f"MATCH (s:{SCOPE_LABEL} {{provider: $provider, account: $account}}) SET s.{DIGEST_PROPERTY} = null"
+
+# Setting the digest to null first takes the node's write lock, so the counter compared next is the latest one.
+RECORD = (
+    f"UNWIND $rows AS row MATCH (s:{SCOPE_LABEL} {{id: row[0]}}) SET s.{DIGEST_PROPERTY} = null "
+    f"WITH s, row WHERE s.{WRITES_PROPERTY} = row[1] "
+    f"SET s.{DIGEST_PROPERTY} = $digest, s.{PENDING_PROPERTY} = $pending RETURN count(s) AS recorded"
+)
+
+
+def read_state(graph: Graph, scopes: Sequence[Scope]) -> ScopeState:
+    records = {r["id"]: r for r in graph.read(READ_STATE, {"ids": [scope_id(s) for s in scopes]})}
+    rows = [records[scope_id(s)] for s in scopes]
+    pending: set[str] = set()
+    for r in rows:
+        pending.update(str(p) for p in r["pending"])
+    return ScopeState(
+        tuple(None if r["digest"] is None else str(r["digest"]) for r in rows),
+        tuple(int(r["writes"]) for r in rows),
+        frozenset(pending),
+    )
+
+
+def _bump(graph: Graph, scopes: Sequence[Scope]) -> tuple[int, ...]:
+    rows = [
+        {"id": scope_id(s), "provider": s.provider, "account": s.account, "region": s.region}
+        | {"labels": sorted(s.labels)}
+        for s in scopes
+    ]
+    got = graph.write_tx(lambda tx: {r["id"]: int(r["writes"]) for r in tx.run(BUMP, {"rows": rows})})
+    return tuple(got[scope_id(s)] for s in scopes)
+
+
+def begin_writes(graph: Graph, scopes: Sequence[Scope], expected: tuple[int, ...] | None) -> tuple[int, ...] | None:
+    """Before a write phase: clear the scopes' digests and count the phase. Returns the counters this sync
+    expects from now on, or None once another writer counted a phase in between (the digest is not recorded)."""
+    got = _bump(graph, scopes)
+    if expected is None or got != tuple(w + 1 for w in expected):
+        return None
+    return got
+
+
+def end_writes(graph: Graph, scopes: Sequence[Scope], expected: tuple[int, ...] | None) -> tuple[int, ...] | None:
+    """After a write phase: count it again (a digest another sync recorded meanwhile is cleared)."""
+    return begin_writes(graph, scopes, expected)
+
+
+def record_digest(
+    graph: Graph, scopes: Sequence[Scope], expected: tuple[int, ...], digest: str, pending: Iterable[str]
+) -> bool:
+    """Record ``digest`` on every scope whose counter is still ``expected``; True when all of them took it."""
+    rows = [[scope_id(s), w] for s, w in zip(scopes, expected, strict=True)]
+    params = {"rows": rows, "digest": digest, "pending": sorted(pending)}
+    recorded = graph.write_tx(lambda tx: int(tx.run(RECORD, params).single(strict=True)["recorded"]))
+    return recorded == len(rows)
+
+
+def forget_account(graph: Graph, provider: str, account: str) -> None:
+    """Clear the digests of an account's scopes (its resources were removed by other means than a sync): the
+    next sync of each scope reads and writes row by row."""
+    graph.write(FORGET, {"provider": provider, "account": account})
