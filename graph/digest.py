@@ -24,7 +24,7 @@ import queue
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from hashlib import sha256
+from hashlib import blake2b, sha256
 
 import orjson
 
@@ -106,33 +106,51 @@ class ScopeState:
         return bool(self.digests) and all(d == digest for d in self.digests)
 
 
+# A scope node is shared by every unit of its provider, account and region (``graph.seen``): each unit keeps
+# its digest, write counter and pending sources under its own key (``unit_key``: the labels it covers), so
+# the units of one region never clear or outdate each other's digest.
 READ_STATE = (
-    f"UNWIND $ids AS id OPTIONAL MATCH (s:{SCOPE_LABEL} {{id: id}}) "
-    f"RETURN id, s.{DIGEST_PROPERTY} AS digest, coalesce(s.{WRITES_PROPERTY}, 0) AS writes, "
-    f"coalesce(s.{PENDING_PROPERTY}, []) AS pending"
+    f"UNWIND $rows AS row OPTIONAL MATCH (s:{SCOPE_LABEL} {{id: row.id}}) "
+    f"RETURN row.id AS id, row.key AS key, s['{DIGEST_PROPERTY}.' + row.key] AS digest, "
+    f"coalesce(s['{WRITES_PROPERTY}.' + row.key], 0) AS writes, "
+    f"coalesce(s['{PENDING_PROPERTY}.' + row.key], []) AS pending"
 )
 
 # Increment the counter and clear the digest (the scope node is created when missing: its stamp comes later).
 BUMP = (
     f"UNWIND $rows AS row MERGE (s:{SCOPE_LABEL} {{id: row.id}}) "
     "ON CREATE SET s.provider = row.provider, s.account = row.account, s.region = row.region, s.labels = row.labels "
-    f"SET s.{WRITES_PROPERTY} = coalesce(s.{WRITES_PROPERTY}, 0) + 1, s.{DIGEST_PROPERTY} = null "
-    f"RETURN row.id AS id, s.{WRITES_PROPERTY} AS writes"
+    f"SET s['{WRITES_PROPERTY}.' + row.key] = coalesce(s['{WRITES_PROPERTY}.' + row.key], 0) + 1, "
+    f"s['{DIGEST_PROPERTY}.' + row.key] = null "
+    f"RETURN row.id AS id, row.key AS key, s['{WRITES_PROPERTY}.' + row.key] AS writes"
 )
 
-FORGET = f"MATCH (s:{SCOPE_LABEL} {{provider: $provider, account: $account}}) SET s.{DIGEST_PROPERTY} = null"
+FORGET = (
+    f"MATCH (s:{SCOPE_LABEL} {{provider: $provider, account: $account}}) "
+    f"FOREACH (k IN [k IN keys(s) WHERE k STARTS WITH '{DIGEST_PROPERTY}.'] | SET s[k] = null)"
+)
 
 # Setting the digest to null first takes the node's write lock, so the counter compared next is the latest one.
 RECORD = (
-    f"UNWIND $rows AS row MATCH (s:{SCOPE_LABEL} {{id: row[0]}}) SET s.{DIGEST_PROPERTY} = null "
-    f"WITH s, row WHERE s.{WRITES_PROPERTY} = row[1] "
-    f"SET s.{DIGEST_PROPERTY} = $digest, s.{PENDING_PROPERTY} = $pending RETURN count(s) AS recorded"
+    f"UNWIND $rows AS row MATCH (s:{SCOPE_LABEL} {{id: row[0]}}) SET s['{DIGEST_PROPERTY}.' + row[1]] = null "
+    f"WITH s, row WHERE s['{WRITES_PROPERTY}.' + row[1]] = row[2] "
+    f"SET s['{DIGEST_PROPERTY}.' + row[1]] = $digest, s['{PENDING_PROPERTY}.' + row[1]] = $pending "
+    "RETURN count(s) AS recorded"
 )
 
 
+def unit_key(scope: Scope) -> str:
+    """The key a unit's digest state has on its (shared) scope node: a short hash of the labels it covers."""
+    return blake2b("+".join(sorted(scope.labels)).encode(), digest_size=6).hexdigest()
+
+
+def _ref(scope: Scope) -> dict[str, object]:
+    return {"id": scope_id(scope), "key": unit_key(scope)}
+
+
 def read_state(graph: Graph, scopes: Sequence[Scope]) -> ScopeState:
-    records = {r["id"]: r for r in graph.read(READ_STATE, {"ids": [scope_id(s) for s in scopes]})}
-    rows = [records[scope_id(s)] for s in scopes]
+    records = {(r["id"], r["key"]): r for r in graph.read(READ_STATE, {"rows": [_ref(s) for s in scopes]})}
+    rows = [records[(scope_id(s), unit_key(s))] for s in scopes]
     pending: set[str] = set()
     for r in rows:
         pending.update(str(p) for p in r["pending"])
@@ -145,12 +163,11 @@ def read_state(graph: Graph, scopes: Sequence[Scope]) -> ScopeState:
 
 def _bump(graph: Graph, scopes: Sequence[Scope]) -> tuple[int, ...]:
     rows = [
-        {"id": scope_id(s), "provider": s.provider, "account": s.account, "region": s.region}
-        | {"labels": sorted(s.labels)}
+        _ref(s) | {"provider": s.provider, "account": s.account, "region": s.region, "labels": sorted(s.labels)}
         for s in scopes
     ]
-    got = graph.write_tx(lambda tx: {r["id"]: int(r["writes"]) for r in tx.run(BUMP, {"rows": rows})})
-    return tuple(got[scope_id(s)] for s in scopes)
+    got = graph.write_tx(lambda tx: {(r["id"], r["key"]): int(r["writes"]) for r in tx.run(BUMP, {"rows": rows})})
+    return tuple(got[(scope_id(s), unit_key(s))] for s in scopes)
 
 
 def begin_writes(graph: Graph, scopes: Sequence[Scope], expected: tuple[int, ...] | None) -> tuple[int, ...] | None:
@@ -171,7 +188,7 @@ def record_digest(
     graph: Graph, scopes: Sequence[Scope], expected: tuple[int, ...], digest: str, pending: Iterable[str]
 ) -> bool:
     """Record ``digest`` on every scope whose counter is still ``expected``; True when all of them took it."""
-    rows = [[scope_id(s), w] for s, w in zip(scopes, expected, strict=True)]
+    rows = [[scope_id(s), unit_key(s), w] for s, w in zip(scopes, expected, strict=True)]
     params = {"rows": rows, "digest": digest, "pending": sorted(pending)}
     recorded = graph.write_tx(lambda tx: int(tx.run(RECORD, params).single(strict=True)["recorded"]))
     return recorded == len(rows)

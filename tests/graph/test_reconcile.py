@@ -11,7 +11,7 @@ from typing import Any
 import neo4j.time
 import pytest
 
-from graph.digest import forget_account
+from graph.digest import forget_account, unit_key
 from graph.neo4j.client import Graph
 from graph.reconcile import Plan, Reconciled, Reconciler, edge_hash, fingerprint, node_hash
 from graph.rows import EdgeRow, NodeRow, PropValue, Scope
@@ -234,8 +234,10 @@ def test_an_edge_whose_end_is_missing_is_tried_again_by_the_next_sync(graph: Gra
 # --- the digest of a unit's rows ------------------------------------------------------------------
 
 
-def scope_digests(graph: Graph) -> dict[str, str | None]:
-    rows = graph.read("MATCH (s:SyncScope) RETURN s.account AS account, s.sync_digest AS d")
+def scope_digests(graph: Graph, labels: tuple[str, ...] = LABELS) -> dict[str, str | None]:
+    """Per account, the digest the unit covering ``labels`` keeps on its account-region scope node."""
+    key = "sync_digest." + unit_key(Scope("aws", ACCOUNT, REGION, labels))
+    rows = graph.read("MATCH (s:SyncScope) RETURN s.account AS account, s[$key] AS d", {"key": key})
     return {str(r["account"]): r["d"] for r in rows}
 
 
@@ -295,6 +297,24 @@ def test_a_second_scope_keeps_its_digest_and_rows_when_the_first_changes(graph: 
     ids, rels = graph_state(graph)
     assert {n.id for n in theirs} <= ids
     assert {(e.source_id, e.type, e.target_id) for e in their_edges} <= rels
+
+
+def test_two_units_of_one_region_keep_their_own_digests_on_the_shared_scope_node(graph: Graph) -> None:
+    """Every unit of an account and region stamps the same scope node: one unit's write phase must neither
+    clear nor outdate the other's digest, or no real re-sync (many units per region) would be decided by it."""
+    nodes, edges = estate(instances=5)
+    volumes = ("EBSVolume",)
+    disk = NodeRow("EBSVolume", _arn("volume", "vol-1", ACCOUNT), {"account": ACCOUNT, "region": REGION, "name": "v"})
+    sync(graph, nodes, edges, S1)
+    sync(graph, [disk], [], S1, (Scope("aws", ACCOUNT, REGION, volumes),))
+    assert graph.read("MATCH (s:SyncScope) RETURN count(s) AS c")[0]["c"] == 1
+    assert scope_digests(graph)[ACCOUNT] is not None
+    assert scope_digests(graph, volumes)[ACCOUNT] is not None
+    plan, _ = sync(graph, nodes, edges, S2)
+    assert plan.unchanged
+    plan, _ = sync(graph, [disk], [], S2, (Scope("aws", ACCOUNT, REGION, volumes),))
+    assert plan.unchanged
+    assert written_by(graph, S2) == (0, 0)
 
 
 def test_a_sync_another_one_wrote_into_between_its_phases_records_no_digest(graph: Graph) -> None:
