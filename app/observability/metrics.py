@@ -19,9 +19,11 @@ scraped, so one scrape of the API sees the whole deployment.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time
+from collections import Counter as Tally
 from collections.abc import Iterator
 from typing import Any
 
@@ -153,10 +155,18 @@ class DeploymentCollector(Collector):
             ):
                 jobs.add_metric([row["status"]], row["n"])
                 seconds.add_metric([row["status"]], row["secs"])
+            # units of running jobs are JobUnit nodes; a finished job keeps them as JSON records on itself
+            by_status: Tally[str] = Tally()
             for row in self.graph.read(
                 "MATCH (u:JobUnit) RETURN coalesce(u.status, 'unknown') AS status, count(u) AS n"
             ):
-                units.add_metric([row["status"]], row["n"])
+                by_status[str(row["status"])] += int(row["n"])
+            for row in self.graph.read(
+                "MATCH (j:Job) WHERE j.unit_records IS NOT NULL UNWIND j.unit_records AS r RETURN r"
+            ):
+                by_status[_record_status(row["r"])] += 1
+            for status, n in sorted(by_status.items()):
+                units.add_metric([status], n)
         except AIDiscoverError as exc:
             log.warning("metrics: could not read jobs from the graph: %s", exc)
         yield jobs
@@ -189,3 +199,13 @@ def deployment_registry(graph: Graph, redis_url: str) -> CollectorRegistry:
     registry = CollectorRegistry(auto_describe=False)
     registry.register(DeploymentCollector(graph, redis_url))
     return registry
+
+
+def _record_status(text: object) -> str:
+    """The status of one unit record a finished job keeps (``ingest.jobs.store.fold_units``)."""
+    try:
+        record = json.loads(str(text))
+    except ValueError:
+        return "unknown"
+    status = record.get("status") if isinstance(record, dict) else None
+    return str(status) if status else "unknown"

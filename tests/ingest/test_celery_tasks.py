@@ -67,8 +67,10 @@ def test_worker_process_runs_a_queued_discovery_into_the_graph(
     assert outcome.job.status == "succeeded"
     assert outcome.account == "123456789012"
     assert [r for r in outcome.regions if r != "global"] == ["eu-west-1"]  # global services: once per account
-    nodes = graph.read(  # what discovery wrote (the worker's post-sync hooks add findings in the region too)
-        "MATCH (n) WHERE n.region = 'eu-west-1' AND any(l IN labels(n) WHERE l IN $kinds) RETURN count(n) AS c",
+    nodes = graph.read(  # what discovery wrote (the worker's post-sync hooks add findings in the region too),
+        # with the account's global units (the AWSAccount node naming it)
+        "MATCH (n) WHERE n.region IN ['eu-west-1', 'global'] AND any(l IN labels(n) WHERE l IN $kinds) "
+        "RETURN count(n) AS c",
         {"kinds": DISCOVERED},
     )[0]["c"]
     assert outcome.nodes == nodes

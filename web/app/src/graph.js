@@ -170,7 +170,7 @@ export function interact(cy, box, { open, expand } = {}) {
     } else if (key === "-") {
       cy.zoom({ level: cy.zoom() / 1.25, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
     } else if (key === "0") {
-      cy.fit(undefined, 30);
+      fitBodies(cy); // cy.fit measures every label drawn: at 500 nodes with labels placed, Chromium's tab dies
       keepReadable(cy);
     } else if (key === "Escape") {
       cy.$(":selected").unselect();
