@@ -4,10 +4,10 @@ No single payload shows these; ``queries.dependency_edges`` computes them from w
 writes them (marked ``derived``; after each sync, each family of them is recomputed where its inputs changed):
 
 - ``REACHES`` (consumer workload -> workload or data store): the network lets the consumer connect, per
-  protocol and ports, and a rule names the consumer specifically (a security group, a network tag or
-  service account, or an address range of /16 or narrower). The edge carries the allowing rule and the
-  route. A rule open to everyone (0.0.0.0/0, ``*``, ``Internet``, ``VirtualNetwork``, 10.0.0.0/8) names
-  no consumer: it makes exposure, not use.
+  protocol and ports, and a rule names the consumer specifically (a security group or application security
+  group, a network tag or service account, or an address range of /16 or narrower). The edge carries the
+  allowing rule and the route. A rule open to everyone (0.0.0.0/0, ``*``, ``Internet``, ``VirtualNetwork``,
+  10.0.0.0/8) names no consumer: it makes exposure, not use.
 - ``CONSUMES`` (consumer -> producer of events): an event source mapping, an SNS subscription, an S3
   notification or an enabled EventBridge rule feeds the consumer from the producer (a rule's targets consume
   its bus); ``via`` is the mapping, subscription, bucket or rule. A disabled rule feeds nothing.

@@ -139,6 +139,9 @@ _AWS_NETWORK_INPUTS = (
     "TransitGateway",
     "TransitGatewayAttachment",
 )
+# Application security group membership and the service accounts an instance runs as are read from the NIC's
+# and the instance's own properties, the groups and accounts a rule names from the rule's: their own kinds are
+# no input.
 _AZURE_NETWORK_INPUTS = (
     "AzureVirtualMachine",
     "AzureNetworkInterface",
