@@ -79,13 +79,24 @@ class AzureEstate:
         }[name.lower()]
 
     def remove(self, resource_id: str) -> Row:
-        """Remove the row with this id (case-insensitive) from whichever table holds it."""
+        """Remove the row with this id (case-insensitive) from whichever table holds it. As in Azure, the
+        disks a deleted VM held are left unattached: their managedBy no longer names it."""
         for rows in (self.containers, self.resources, self.authorizations):
             for row in rows:
                 if row["id"].lower() == resource_id.lower():
                     rows.remove(row)
+                    self._detach(resource_id)
                     return row
         raise KeyError(resource_id)
+
+    def _detach(self, holder: str) -> None:
+        for row in self.resources:
+            if (
+                str(row.get("managedBy") or "").lower() == holder.lower()
+                and row["type"].lower() == "microsoft.compute/disks"
+            ):
+                row["managedBy"] = ""
+                row["properties"]["diskState"] = "Unattached"
 
     def find(self, name: str, type_: str) -> Row:
         arm = (r for rows in self.arm.values() for r in rows)

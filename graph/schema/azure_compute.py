@@ -51,6 +51,7 @@ AKS_CLUSTER = azure_kind(
     P("authorized_ip_ranges", "string[]", "IP ranges allowed to reach the API server (empty: any)."),
     P("network_plugin", "string", "azure, kubenet or none."),
     P("node_resource_group", "string", "Resource group holding the cluster's nodes."),
+    P("enable_rbac", "bool", "Whether Kubernetes RBAC is enabled (enableRBAC)."),
     provider_types=("microsoft.containerservice/managedclusters",),
 )
 AKS_NODE_POOL = azure_kind(
@@ -62,6 +63,11 @@ AKS_NODE_POOL = azure_kind(
     P("mode", "string", "System or User."),
     P("os_type", "string", "Linux or Windows."),
     P("orchestrator_version", "string", "Kubernetes version of the pool."),
+    P(
+        "enable_node_public_ip",
+        "bool",
+        "Whether each node gets its own public IP (enableNodePublicIP; absent: false, the documented default).",
+    ),
     billing="azure_node_pool",
 )
 APP_SERVICE_PLAN = azure_kind(

@@ -93,6 +93,7 @@ COSMOS_DB = azure_kind(
     P("ip_rules", "string[]", "IP ranges allowed in (empty with public access Enabled: any)."),
     P("vnet_filter_enabled", "bool", "isVirtualNetworkFilterEnabled."),
     P("consistency_level", "string", "Default consistency level."),
+    P("minimal_tls_version", "string", "Lowest TLS version the account accepts: Tls (1.0), Tls11 or Tls12."),
     data_store=DataStore(4),
     provider_types=("microsoft.documentdb/databaseaccounts",),
 )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ingest.providers.azure.builder import RESOURCE_GROUP_TYPE, SUBSCRIPTION_TYPE
 from ingest.providers.azure.props import lid
 from ingest.providers.azure.query import AzurePayload
 from ingest.providers.azure.transform import AzureRead, read_azure, transform_sql_firewall_rules
@@ -17,6 +18,7 @@ CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "real" / "azure"
 ROLE_ASSIGNMENT = "microsoft.authorization/roleassignments"
 ROLE_DEFINITION = "microsoft.authorization/roledefinitions"
 ARM_KINDS = frozenset({"AzureSqlFirewallRule"})  # read from ARM lists, not Resource Graph
+CONTAINER_TYPES = frozenset({SUBSCRIPTION_TYPE, RESOURCE_GROUP_TYPE})  # ResourceContainers rows
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,12 @@ def sample(kind: str, name: str) -> Sample:
         r for p in (CORPUS / kind).glob("*.json") for r in _load(p) if lid(r.get("type")) == ROLE_DEFINITION
     )
     assignments = tuple(r for r in items if lid(r.get("type")) == ROLE_ASSIGNMENT)
-    resources = tuple(r for r in items if lid(r.get("type")) not in (ROLE_ASSIGNMENT, ROLE_DEFINITION))
-    read = read_azure(AzurePayload((), resources, assignments, definitions))
-    return Sample(kind, name, resources + assignments, read)
+    containers = tuple(r for r in items if lid(r.get("type")) in CONTAINER_TYPES)
+    resources = tuple(
+        r for r in items if lid(r.get("type")) not in (ROLE_ASSIGNMENT, ROLE_DEFINITION, *CONTAINER_TYPES)
+    )
+    read = read_azure(AzurePayload(containers, resources, assignments, definitions))
+    return Sample(kind, name, containers + resources + assignments, read)
 
 
 def samples() -> list[Sample]:

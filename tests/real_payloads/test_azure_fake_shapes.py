@@ -10,9 +10,12 @@ from typing import Any
 import pytest
 
 from devclouds.azure_estate import build_estate
+from ingest.providers.azure.builder import RESOURCE_GROUP_TYPE, SUBSCRIPTION_TYPE
 from ingest.providers.azure.props import lid
 from ingest.providers.azure.transform import label_for
 from tests.real_payloads.azure_corpus import CORPUS, ROLE_ASSIGNMENT, ROLE_DEFINITION, _load, kinds
+
+CONTAINER_LABELS = {"AzureSubscription": SUBSCRIPTION_TYPE, "AzureResourceGroup": RESOURCE_GROUP_TYPE}
 
 # Key paths the estate uses that no published example of the kind shows; each is a documented property of
 # the resource's ARM schema (azure-rest-api-specs definition named) or a column Resource Graph adds.
@@ -144,6 +147,33 @@ DOCUMENTED: Mapping[str, frozenset[str]] = {
         }
     ),
     "AzureSqlServer": frozenset({"properties.minimalTlsVersion"}),  # ServerProperties.minimalTlsVersion
+    "AzureAKSCluster": frozenset(
+        {
+            # ManagedClusterIdentity, ManagedClusterSKU, ManagedClusterProperties.powerState
+            "identity.principalId",
+            "identity.tenantId",
+            "identity.type",
+            "sku.name",
+            "sku.tier",
+            "properties.powerState.code",
+            # ManagedClusterAgentPoolProfileProperties.vnetSubnetID, ManagedClusterAPIServerAccessProfile
+            "properties.agentPoolProfiles[].vnetSubnetID",
+            "properties.apiServerAccessProfile.authorizedIPRanges[]",
+        }
+    ),
+    "AzureCosmosDBAccount": frozenset({"properties.publicNetworkAccess"}),  # DatabaseAccountGetProperties
+    "AzureDisk": frozenset({"properties.diskState", "sku.tier"}),  # DiskProperties.diskState, DiskSku.tier
+    "AzureSqlDatabase": frozenset({"sku.family"}),  # Sku.family
+    "AzureWebApp": frozenset(
+        {
+            # ManagedServiceIdentity; SiteProperties.publicNetworkAccess, SiteProperties.virtualNetworkSubnetId
+            "identity.principalId",
+            "identity.tenantId",
+            "identity.type",
+            "properties.publicNetworkAccess",
+            "properties.virtualNetworkSubnetId",
+        }
+    ),
     "AzureRoleAssignment": frozenset(
         # RoleAssignmentProperties (createdOn, updatedOn, createdBy, condition): the published GET leaves them out
         {"properties.createdOn", "properties.updatedOn", "properties.createdBy", "properties.condition"}
@@ -197,6 +227,8 @@ def fake_rows(kind: str) -> list[Mapping[str, Any]]:
         return [r for rows in estate.arm.values() for r in rows]
     if kind == "AzureRoleAssignment":
         return [r for r in estate.authorizations if lid(r.get("type")) in (ROLE_ASSIGNMENT, ROLE_DEFINITION)]
+    if kind in CONTAINER_LABELS:
+        return [r for r in estate.containers if lid(r.get("type")) == CONTAINER_LABELS[kind]]
     return [r for r in estate.resources if label_for(lid(r.get("type"))) == kind]
 
 

@@ -10,7 +10,8 @@ from graph.neo4j.client import Graph
 from graph.rows import NodeRow
 from graph.schema import SCHEMA
 from graph.write import GraphWriter, SyncStamp
-from ingest.providers.azure.transform import backend_target, role_names
+from ingest.providers.azure.query import AzurePayload
+from ingest.providers.azure.transform import backend_target, read_azure, role_names
 from ingest.providers.references import unresolved_warning
 from queries.findings.catalogue import BY_ID
 from queries.findings.evaluate import run_rule
@@ -216,3 +217,76 @@ def test_a_published_vm_uses_its_nic_and_disks() -> None:
         "westus",
         "Windows",
     )
+
+
+PS = "/subscriptions/947d47b4-7883-4bb9-9d85-c5e8e2f572ce/resourcegroups"
+
+
+def test_a_recorded_subnet_names_its_route_table_and_the_table_its_routes_and_subnet() -> None:
+    table = f"{PS}/ps5911/providers/microsoft.network/routetables/ps5986"
+    subnet = f"{PS}/ps5911/providers/microsoft.network/virtualnetworks/ps671/subnets/ps2220"
+    vnet = sample("AzureVirtualNetwork", "TestRouteTableSubnetRef-ps671.json")
+    routes = sample("AzureRouteTable", "TestRouteTableSubnetRef-ps5986.json")
+    for s in (vnet, routes):
+        assert edges(s, "ASSOCIATED_WITH") == {("AzureRouteTable", table, "AzureSubnet", subnet)}
+    (node,) = nodes(routes, "AzureRouteTable")
+    assert node.props["routes"] == ("192.168.1.0/24 -> VirtualAppliance 23.108.1.1",)
+    (sub,) = nodes(vnet, "AzureSubnet")
+    assert sub.props["address_prefix"] == "10.0.1.0/24"
+
+
+def test_recorded_rules_with_application_security_groups_keep_them_on_both_sides() -> None:
+    s = sample("AzureNetworkSecurityGroup", "TestApplicationSecurityGroupInNewSecurityRule-ps4042.json")
+    asg = f"{PS}/ps7874/providers/microsoft.network/applicationsecuritygroups/ps23"
+    rules = {n.props["name"]: n.props for n in nodes(s, "AzureSecurityRule")}
+    both, source, destination = rules["ps556"], rules["ps7834"], rules["ps4307"]
+    assert (both["source_asgs"], both["destination_asgs"], both["source_prefixes"]) == ((asg,), (asg,), ())
+    assert (source["source_asgs"], source["destination_asgs"]) == ((asg,), ())
+    assert (destination["source_asgs"], destination["destination_asgs"]) == ((), (asg,))
+    # from anywhere to the group's members: open to the internet; from a group: not
+    assert (destination["open_to_internet"], both["open_to_internet"], source["open_to_internet"]) == (
+        True,
+        False,
+        False,
+    )
+
+
+def test_a_cosmos_account_accepting_tls_1_0_says_so() -> None:
+    (account,) = nodes(sample("AzureCosmosDBAccount", "CosmosDBDatabaseAccountGet.json"), "AzureCosmosDBAccount")
+    assert account.props["minimal_tls_version"] == "Tls"
+
+
+def test_aks_node_pools_with_public_node_ips_and_clusters_without_rbac_say_so() -> None:
+    private = sample("AzureAKSCluster", "ManagedClustersCreate_PrivateClusterPublicFQDN.json")
+    (pool,) = nodes(private, "AzureAKSNodePool")
+    assert pool.props["enable_node_public_ip"] is True
+    (cluster,) = nodes(private, "AzureAKSCluster")
+    assert (cluster.props["private_cluster"], cluster.props["enable_rbac"]) == (True, True)
+    plain = sample("AzureAKSCluster", "ManagedClustersGet.json")
+    (pool,) = nodes(plain, "AzureAKSNodePool")
+    assert pool.props["enable_node_public_ip"] is False  # absent: the documented default
+    (cluster,) = nodes(plain, "AzureAKSCluster")
+    assert cluster.props["enable_rbac"] is False
+
+
+def test_a_disk_names_the_vm_it_is_attached_to() -> None:
+    s = sample("AzureDisk", "Disk_Get.json")
+    vm = (
+        "/subscriptions/123caaa-123v-v211-a49f-f88ccac5bf88/resourcegroups/resourcegroupname/providers/"
+        "microsoft.compute/virtualmachines/testvm414689371c88843d65ec"
+    )
+    disk = (
+        "/subscriptions/{subscriptionid}/resourcegroups/myresourcegroup/providers/microsoft.compute/disks/mymanageddisk"
+    )
+    assert edges(s, "USES_DISK") == {("AzureVirtualMachine", vm, "AzureDisk", disk)}
+
+
+def test_the_vms_own_disk_edge_keeps_its_role_when_the_disk_names_the_vm_first() -> None:
+    vm_row = json.loads((CORPUS / "AzureVirtualMachine" / "VirtualMachine_Get.json").read_text())
+    disk_row = json.loads((CORPUS / "AzureDisk" / "Disk_Get.json").read_text())
+    disk_row = {**disk_row, "id": vm_row["properties"]["storageProfile"]["osDisk"]["managedDisk"]["id"]}
+    disk_row["managedBy"] = vm_row["id"]
+    read = read_azure(AzurePayload((), (disk_row, vm_row), ()))
+    (edge,) = [e for e in read.rows.edges if e.type == "USES_DISK" and e.target_id == disk_row["id"].lower()]
+    assert edge.props is not None
+    assert edge.props["role"] == "os"

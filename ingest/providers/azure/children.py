@@ -103,6 +103,7 @@ def children(label: str, rid: str, row: ArmRow, account: str, region: str) -> It
                         mode=get(pool, "mode"),
                         os_type=get(pool, "osType"),
                         orchestrator_version=get(pool, "orchestratorVersion"),
+                        enable_node_public_ip=get(pool, "enableNodePublicIP") is True,
                     )
                 )
     yield from (f for f in found if f is not None)

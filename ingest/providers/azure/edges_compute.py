@@ -1,4 +1,4 @@
-"""Edges of Azure compute rows: VMs, scale sets, AKS clusters, web apps (pure)."""
+"""Edges of Azure compute rows: VMs, disks, scale sets, AKS clusters, web apps (pure)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from ingest.providers.azure.builder import Builder, EdgeFn
 from ingest.providers.azure.props import as_list, get, lid, ref
 from ingest.providers.azure.query import ArmRow
+from ingest.providers.references import Unresolved
 
 __all__ = ["COMPUTE_EDGES"]
 
@@ -26,6 +27,16 @@ def _virtual_machine(out: Builder, me: tuple[str, str], row: ArmRow, host_names:
             ref(get(disk, "managedDisk")),
             {"role": "data", "lun": lun if isinstance(lun, int) else None},
         )
+
+
+def _disk(out: Builder, me: tuple[str, str], row: ArmRow, host_names: Mapping[str, str]) -> None:
+    """The VM a disk names as attached to it (managedBy): the same USES_DISK the VM's own row names, so an
+    attachment is kept when only the disk is read; a scale-set instance holding it is counted, not a node."""
+    holder = lid(row.get("managedBy"))
+    if "/providers/microsoft.compute/virtualmachines/" in holder:
+        out.edge("USES_DISK", ("AzureVirtualMachine", holder), *me)
+    elif holder:
+        out.dropped.append(Unresolved("USES_DISK", holder))
 
 
 def _scale_set(out: Builder, me: tuple[str, str], row: ArmRow, host_names: Mapping[str, str]) -> None:
@@ -56,6 +67,7 @@ def _web_app(out: Builder, me: tuple[str, str], row: ArmRow, host_names: Mapping
 
 COMPUTE_EDGES: Mapping[str, EdgeFn] = {
     "AzureVirtualMachine": _virtual_machine,
+    "AzureDisk": _disk,
     "AzureVirtualMachineScaleSet": _scale_set,
     "AzureAKSCluster": _aks_cluster,
     "AzureWebApp": _web_app,

@@ -2,9 +2,11 @@
 
 A :class:`Field` names a path in the payload as discovery receives it (a Resource Graph row, or an item of an
 ARM list), ``[]`` marking a list (``properties.subnets[].properties.routeTable.id``), and what it must
-become: a property (``prop``, on the kind or on the child kind ``on``) or a relationship (``edge``, leaving
-the kind or ``on``). The field-coverage tests read these declarations against published payloads: a
-payload that carries a declared field which reaches neither is a transform that loses data.
+become: a property (``prop``, on the kind or on the child kind ``on``) or a relationship (``edge``, with
+one end of the kind or ``on`` and the other, or the same, end the id the value names: ``ref`` says how a
+value names that id when it is not the id itself). The field-coverage tests read these declarations
+against published payloads: every value a payload carries for a declared field must reach its property
+or its exact relationship, else the transform loses data.
 """
 
 from __future__ import annotations
@@ -13,7 +15,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["FIELDS", "Field", "values"]
+from ingest.providers.azure.builder import backend_target, parent_id
+from ingest.providers.azure.props import lid
+
+__all__ = ["FIELDS", "Field", "expected_id", "values"]
 
 
 @dataclass(frozen=True)
@@ -24,10 +29,27 @@ class Field:
     prop: str | None = None
     edge: str | None = None
     on: str | None = None
+    # How a value names the relationship's far end: None (the value is the id), "backend" (an IP
+    # configuration id: its NIC, or the scale set of a scale-set instance NIC), "parent:<segment>" (the id
+    # before /<segment>/), or a template with {row} (the row's id) and {value}.
+    ref: str | None = None
+    count: bool = False  # the property holds how many values there are
 
     @property
     def reaches(self) -> str:
         return f"{self.on + '.' if self.on else ''}{self.prop or f'-[:{self.edge}]-'}"
+
+
+def expected_id(field: Field, row_id: str, value: object) -> str:
+    """The node id an edge field's ``value`` must reach (lower-case, as the transform keys nodes)."""
+    text = lid(value) if isinstance(value, str) else lid(str(value))
+    if field.ref is None:
+        return text
+    if field.ref == "backend":
+        return backend_target(text)[1]
+    if field.ref.startswith("parent:"):
+        return parent_id(text, field.ref.removeprefix("parent:"))
+    return field.ref.format(row=lid(row_id), value=text)
 
 
 def values(payload: object, path: str) -> Iterator[Any]:
@@ -51,6 +73,14 @@ F = Field
 _IPC = "properties.ipConfigurations[].properties"
 
 FIELDS: Mapping[str, tuple[Field, ...]] = {
+    "AzureSubscription": (
+        F("properties.state", prop="state"),
+        F("tenantId", prop="tenant_id"),
+    ),
+    "AzureResourceGroup": (F("subscriptionId", edge="IN_SUBSCRIPTION", ref="/subscriptions/{value}"),),
+    # An application security group's own payload holds nothing but its name: its members are named by
+    # the NICs (MEMBER_OF) and the rules using it by the NSGs (source_asgs, destination_asgs).
+    "AzureApplicationSecurityGroup": (),
     "AzureVirtualMachine": (
         F("properties.hardwareProfile.vmSize", prop="vm_size"),
         F("properties.networkProfile.networkInterfaces[].id", edge="HAS_NETWORK_INTERFACE"),
@@ -92,6 +122,27 @@ FIELDS: Mapping[str, tuple[Field, ...]] = {
         F("properties.subnets[].properties.routeTable.id", edge="ASSOCIATED_WITH", on="AzureRouteTable"),
         F("properties.subnets[].properties.delegations[].properties.serviceName", prop="delegations", on="AzureSubnet"),
         F("properties.virtualNetworkPeerings[].properties.remoteVirtualNetwork.id", edge="PEERED_WITH"),
+        F("properties.virtualNetworkPeerings[].id", edge="HAS_PEERING"),
+        F(
+            "properties.virtualNetworkPeerings[].properties.remoteVirtualNetwork.id",
+            edge="CONNECTS_TO",
+            on="AzureVirtualNetworkPeering",
+        ),
+        F(
+            "properties.virtualNetworkPeerings[].properties.peeringState",
+            prop="peering_state",
+            on="AzureVirtualNetworkPeering",
+        ),
+        F(
+            "properties.virtualNetworkPeerings[].properties.allowForwardedTraffic",
+            prop="allow_forwarded_traffic",
+            on="AzureVirtualNetworkPeering",
+        ),
+        F(
+            "properties.virtualNetworkPeerings[].properties.useRemoteGateways",
+            prop="use_remote_gateways",
+            on="AzureVirtualNetworkPeering",
+        ),
         F("properties.enableDdosProtection", prop="enable_ddos_protection"),
     ),
     "AzureRouteTable": (
@@ -139,10 +190,16 @@ FIELDS: Mapping[str, tuple[Field, ...]] = {
         F("properties.ipAddress", prop="ip_address"),
         F("properties.publicIPAllocationMethod", prop="allocation_method"),
         F("properties.dnsSettings.fqdn", prop="fqdn"),
-        F("properties.ipConfiguration.id", edge="HAS_PUBLIC_IP", on="AzureNetworkInterface"),
+        F(
+            "properties.ipConfiguration.id",
+            edge="HAS_PUBLIC_IP",
+            on="AzureNetworkInterface",
+            ref="parent:ipconfigurations",
+        ),
         F("sku.name", prop="sku_name"),
     ),
     "AzureDisk": (
+        F("managedBy", edge="USES_DISK", on="AzureVirtualMachine"),
         F("properties.diskSizeGB", prop="disk_size_gb"),
         F("properties.encryption.type", prop="encryption_type"),
         F("zones[]", prop="zones"),
@@ -156,6 +213,7 @@ FIELDS: Mapping[str, tuple[Field, ...]] = {
             "properties.backendAddressPools[].properties.backendIPConfigurations[].id",
             edge="ROUTES_TO",
             on="AzureLoadBalancerBackendPool",
+            ref="backend",
         ),
         F("properties.loadBalancingRules[].id", edge="HAS_RULE"),
         F("properties.loadBalancingRules[].properties.protocol", prop="protocol", on="AzureLoadBalancerRule"),
@@ -173,6 +231,7 @@ FIELDS: Mapping[str, tuple[Field, ...]] = {
             "properties.inboundNatRules[].properties.backendIPConfiguration.id",
             edge="ROUTES_TO",
             on="AzureLoadBalancerRule",
+            ref="backend",
         ),
         F("properties.inboundNatPools[].id", edge="HAS_RULE"),
         F(
@@ -192,14 +251,15 @@ FIELDS: Mapping[str, tuple[Field, ...]] = {
         F("properties.sslProfiles[].properties.sslPolicy.minProtocolVersion", prop="min_tls_versions"),
         F("properties.gatewayIPConfigurations[].properties.subnet.id", edge="IN_SUBNET"),
         F("properties.frontendIPConfigurations[].properties.publicIPAddress.id", edge="HAS_PUBLIC_IP"),
-        F("properties.backendAddressPools[].properties.backendAddresses[]", prop="backend_addresses"),
-        F("properties.backendAddressPools[].properties.backendIPConfigurations[].id", edge="ROUTES_TO"),
+        F("properties.backendAddressPools[].properties.backendAddresses[].ipAddress", prop="backend_addresses"),
+        F("properties.backendAddressPools[].properties.backendAddresses[].fqdn", prop="backend_addresses"),
+        F("properties.backendAddressPools[].properties.backendIPConfigurations[].id", edge="ROUTES_TO", ref="backend"),
     ),
     "AzureWafPolicy": (
         F("properties.policySettings.state", prop="state"),
         F("properties.policySettings.mode", prop="mode"),
         F("properties.managedRules.managedRuleSets[].ruleSetType", prop="managed_rule_sets"),
-        F("properties.customRules[].name", prop="custom_rule_count"),
+        F("properties.customRules[].name", prop="custom_rule_count", count=True),
         F("properties.applicationGateways[].id", edge="PROTECTED_BY", on="AzureApplicationGateway"),
     ),
     "AzurePrivateEndpoint": (
@@ -256,19 +316,43 @@ FIELDS: Mapping[str, tuple[Field, ...]] = {
         F("properties.kubernetesVersion", prop="kubernetes_version"),
         F("properties.apiServerAccessProfile.enablePrivateCluster", prop="private_cluster"),
         F("properties.apiServerAccessProfile.authorizedIPRanges[]", prop="authorized_ip_ranges"),
-        F("properties.agentPoolProfiles[].name", edge="HAS_NODE_POOL"),
+        F("properties.enableRBAC", prop="enable_rbac"),
+        F("properties.networkProfile.networkPlugin", prop="network_plugin"),
+        F("properties.agentPoolProfiles[].name", edge="HAS_NODE_POOL", ref="{row}/agentpools/{value}"),
         F("properties.agentPoolProfiles[].vnetSubnetID", edge="IN_SUBNET", on="AzureAKSNodePool"),
+        F("properties.agentPoolProfiles[].vmSize", prop="vm_size", on="AzureAKSNodePool"),
+        F("properties.agentPoolProfiles[].count", prop="node_count", on="AzureAKSNodePool"),
+        F("properties.agentPoolProfiles[].enableNodePublicIP", prop="enable_node_public_ip", on="AzureAKSNodePool"),
+    ),
+    "AzureAppServicePlan": (
+        F("sku.name", prop="sku_name"),
+        F("properties.reserved", prop="linux"),
     ),
     "AzureWebApp": (
         F("properties.serverFarmId", edge="HOSTED_ON"),
         F("properties.virtualNetworkSubnetId", edge="IN_SUBNET"),
         F("properties.httpsOnly", prop="https_only"),
         F("properties.publicNetworkAccess", prop="public_network_access"),
+        F("properties.defaultHostName", prop="default_host_name"),
+        F("identity.principalId", prop="identity_principal_id"),
     ),
     "AzureCosmosDBAccount": (
         F("properties.publicNetworkAccess", prop="public_network_access"),
         F("properties.ipRules[].ipAddressOrRange", prop="ip_rules"),
         F("properties.isVirtualNetworkFilterEnabled", prop="vnet_filter_enabled"),
+        F("properties.minimalTlsVersion", prop="minimal_tls_version"),
+        F("properties.documentEndpoint", prop="document_endpoint"),
+        F(
+            "properties.privateEndpointConnections[].properties.privateEndpoint.id",
+            edge="CONNECTS_TO",
+            on="AzurePrivateEndpoint",
+        ),
+    ),
+    "AzureSqlDatabase": (
+        F("id", edge="HAS_DATABASE", on="AzureSqlServer"),
+        F("properties.status", prop="status"),
+        F("properties.zoneRedundant", prop="zone_redundant"),
+        F("properties.currentServiceObjectiveName", prop="sku_name"),
     ),
     "AzureRoleAssignment": (
         F("properties.principalId", edge="ASSIGNED_TO"),

@@ -285,6 +285,7 @@ def typed_props(label: str, row: Mapping[str, Any]) -> dict[str, PropValue]:
             "authorized_ip_ranges": strings(as_list(get(p, "apiServerAccessProfile", "authorizedIPRanges"))),
             "network_plugin": _str(get(p, "networkProfile", "networkPlugin")),
             "node_resource_group": _str(get(p, "nodeResourceGroup")),
+            "enable_rbac": _bool(get(p, "enableRBAC")),
         }
     if label == "AzureAppServicePlan":
         return {"sku_name": sku_name, "sku_tier": sku_tier, "linux": _bool(get(p, "reserved"))}
@@ -306,6 +307,7 @@ def typed_props(label: str, row: Mapping[str, Any]) -> dict[str, PropValue]:
             "ip_rules": strings(get(r, "ipAddressOrRange") for r in as_list(get(p, "ipRules"))),
             "vnet_filter_enabled": _bool(get(p, "isVirtualNetworkFilterEnabled")),
             "consistency_level": _str(get(p, "consistencyPolicy", "defaultConsistencyLevel")),
+            "minimal_tls_version": _str(get(p, "minimalTlsVersion")),
         }
     if label == "AzureResource":
         return {"sku_name": sku_name, "azure_kind": kind}

@@ -150,10 +150,14 @@ def read_azure(payload: AzurePayload) -> AzureRead:
     transform_resources(payload.resources, b)
     transform_role_assignments(payload.role_assignments, b, role_names(payload.role_definitions))
     principal_nodes(b)
-    # A relationship named from both ends (a subnet's NSG and the NSG's subnets) is one edge: the first wins.
+    # A relationship named from both ends (a subnet's NSG and the NSG's subnets, a VM's disk and the disk's
+    # VM) is one edge: the first wins, unless only a later one carries properties (the VM's role and LUN).
     edges: dict[tuple[str, str, str, str, str], EdgeRow] = {}
     for e in b.edges:
-        edges.setdefault((e.type, e.source_label, e.source_id, e.target_label, e.target_id), e)
+        key = (e.type, e.source_label, e.source_id, e.target_label, e.target_id)
+        known = edges.get(key)
+        if known is None or (not known.props and e.props):
+            edges[key] = e
     rows = Transformed(tuple(b.nodes), tuple(edges.values()))
     return AzureRead(rows, (*unresolved(rows), *b.dropped))
 
