@@ -137,6 +137,12 @@ RELATIONSHIPS: tuple[RelType, ...] = (
     R("IN_SUBSCRIPTION", "AzureResourceGroup", "AzureSubscription", "The resource group belongs to this subscription."),
     R("HAS_NETWORK_INTERFACE", "AzureVirtualMachine", "AzureNetworkInterface", "The VM uses this NIC."),
     R("USES_DISK", "AzureVirtualMachine", "AzureDisk", "The VM has this managed disk attached.", _DISK_PROPS),
+    R(
+        "ENCRYPTED_BY",
+        "AzureDisk",
+        "AzureKeyVault",
+        "Azure Disk Encryption keeps the disk's encryption secret or key-encryption key in this vault.",
+    ),
     R("IN_SUBNET", "AzureNetworkInterface", "AzureSubnet", "An IP configuration of the NIC is in this subnet."),
     R("IN_SUBNET", "AzurePrivateEndpoint", "AzureSubnet", "The private endpoint's address is in this subnet."),
     R("IN_SUBNET", "AzureApplicationGateway", "AzureSubnet", "The gateway is deployed in this subnet."),

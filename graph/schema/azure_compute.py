@@ -38,6 +38,7 @@ DISK = azure_kind(
     P("disk_state", "string", "Attached, Unattached, Reserved, ..."),
     P("os_type", "string", "Linux or Windows for OS disks."),
     P("encryption_type", "string", "Encryption at rest, e.g. EncryptionAtRestWithPlatformKey."),
+    P("ade_enabled", "bool", "Azure Disk Encryption (BitLocker or DM-Crypt in the guest) is on for the disk."),
     billing="azure_disk",
     provider_types=("microsoft.compute/disks",),
 )

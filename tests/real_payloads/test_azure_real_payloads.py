@@ -290,3 +290,13 @@ def test_the_vms_own_disk_edge_keeps_its_role_when_the_disk_names_the_vm_first()
     (edge,) = [e for e in read.rows.edges if e.type == "USES_DISK" and e.target_id == disk_row["id"].lower()]
     assert edge.props is not None
     assert edge.props["role"] == "os"
+
+
+def test_a_disk_with_azure_disk_encryption_depends_on_the_vault_holding_its_keys() -> None:
+    s = sample("AzureDisk", "Disk_Get.json")
+    (disk,) = nodes(s, "AzureDisk")
+    assert disk.props["ade_enabled"] is True
+    vault = (
+        "/subscriptions/{subscriptionid}/resourcegroups/myresourcegroup/providers/microsoft.keyvault/vaults/myvmvault"
+    )
+    assert edges(s, "ENCRYPTED_BY") == {("AzureDisk", disk.id, "AzureKeyVault", vault)}

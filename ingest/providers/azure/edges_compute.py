@@ -31,12 +31,23 @@ def _virtual_machine(out: Builder, me: tuple[str, str], row: ArmRow, host_names:
 
 def _disk(out: Builder, me: tuple[str, str], row: ArmRow, host_names: Mapping[str, str]) -> None:
     """The VM a disk names as attached to it (managedBy): the same USES_DISK the VM's own row names, so an
-    attachment is kept when only the disk is read; a scale-set instance holding it is counted, not a node."""
+    attachment is kept when only the disk is read; a scale-set instance holding it is counted, not a node.
+    With Azure Disk Encryption on, the vaults holding its secret and key-encryption key."""
     holder = lid(row.get("managedBy"))
     if "/providers/microsoft.compute/virtualmachines/" in holder:
         out.edge("USES_DISK", ("AzureVirtualMachine", holder), *me)
     elif holder:
         out.dropped.append(Unresolved("USES_DISK", holder))
+    ade = get(row, "properties", "encryptionSettingsCollection")
+    if get(ade, "enabled") is False:
+        return
+    vaults = (
+        ref(get(setting, key, "sourceVault"))
+        for setting in as_list(get(ade, "encryptionSettings"))
+        for key in ("diskEncryptionKey", "keyEncryptionKey")
+    )
+    for vault in dict.fromkeys(v for v in vaults if v):
+        out.edge("ENCRYPTED_BY", me, "AzureKeyVault", vault)
 
 
 def _scale_set(out: Builder, me: tuple[str, str], row: ArmRow, host_names: Mapping[str, str]) -> None:

@@ -202,6 +202,15 @@ FIELDS: Mapping[str, tuple[Field, ...]] = {
         F("managedBy", edge="USES_DISK", on="AzureVirtualMachine"),
         F("properties.diskSizeGB", prop="disk_size_gb"),
         F("properties.encryption.type", prop="encryption_type"),
+        F("properties.encryptionSettingsCollection.enabled", prop="ade_enabled"),
+        F(
+            "properties.encryptionSettingsCollection.encryptionSettings[].diskEncryptionKey.sourceVault.id",
+            edge="ENCRYPTED_BY",
+        ),
+        F(
+            "properties.encryptionSettingsCollection.encryptionSettings[].keyEncryptionKey.sourceVault.id",
+            edge="ENCRYPTED_BY",
+        ),
         F("zones[]", prop="zones"),
     ),
     "AzureLoadBalancer": (

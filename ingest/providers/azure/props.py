@@ -188,6 +188,7 @@ def typed_props(label: str, row: Mapping[str, Any]) -> dict[str, PropValue]:
             "disk_state": _str(get(p, "diskState")),
             "os_type": _str(get(p, "osType")),
             "encryption_type": _str(get(p, "encryption", "type")),
+            "ade_enabled": _bool(get(p, "encryptionSettingsCollection", "enabled")),
         }
     if label == "AzureLoadBalancer":
         return {"sku_name": sku_name}
