@@ -34,10 +34,6 @@ DOCUMENTED: Mapping[str, frozenset[str]] = {
     "AzureVirtualMachineScaleSet": frozenset(
         {"properties.orchestrationMode", "zones[]"}  # VirtualMachineScaleSetProperties, VirtualMachineScaleSet.zones
     ),
-    "AzureNetworkInterface": frozenset(
-        # NetworkInterfaceIPConfigurationPropertiesFormat.applicationSecurityGroups
-        {"properties.ipConfigurations[].properties.applicationSecurityGroups[].id"}
-    ),
     "AzureNetworkSecurityGroup": frozenset(
         {
             # SecurityRulePropertiesFormat: plural prefixes/ranges and application security groups

@@ -300,3 +300,12 @@ def test_a_disk_with_azure_disk_encryption_depends_on_the_vault_holding_its_keys
         "/subscriptions/{subscriptionid}/resourcegroups/myresourcegroup/providers/microsoft.keyvault/vaults/myvmvault"
     )
     assert edges(s, "ENCRYPTED_BY") == {("AzureDisk", disk.id, "AzureKeyVault", vault)}
+
+
+def test_a_recorded_nic_is_a_member_of_both_its_application_security_groups() -> None:
+    s = sample("AzureNetworkInterface", "TestApplicationSecurityGroupInNewNetworkInterface-ps2868.json")
+    nic = f"{PS}/ps2835/providers/microsoft.network/networkinterfaces/ps2868"
+    groups = {f"{PS}/ps2835/providers/microsoft.network/applicationsecuritygroups/{g}" for g in ("ps8606", "ps7557")}
+    assert edges(s, "MEMBER_OF") == {("AzureNetworkInterface", nic, "AzureApplicationSecurityGroup", g) for g in groups}
+    (node,) = nodes(s, "AzureNetworkInterface")
+    assert set(node.props["application_security_groups"]) == groups

@@ -79,7 +79,7 @@ FIELDS: Mapping[str, tuple[Field, ...]] = {
     ),
     "AzureResourceGroup": (F("subscriptionId", edge="IN_SUBSCRIPTION", ref="/subscriptions/{value}"),),
     # An application security group's own payload holds nothing but its name: its members are named by
-    # the NICs (MEMBER_OF) and the rules using it by the NSGs (source_asgs, destination_asgs).
+    # the NICs (MEMBER_OF, declared there) and the rules using it by the NSGs (source_asgs, destination_asgs).
     "AzureApplicationSecurityGroup": (),
     "AzureVirtualMachine": (
         F("properties.hardwareProfile.vmSize", prop="vm_size"),
@@ -109,7 +109,7 @@ FIELDS: Mapping[str, tuple[Field, ...]] = {
         F(f"{_IPC}.privateIPAddress", prop="private_ips"),
         F(f"{_IPC}.subnet.id", edge="IN_SUBNET"),
         F(f"{_IPC}.publicIPAddress.id", edge="HAS_PUBLIC_IP"),
-        F(f"{_IPC}.applicationSecurityGroups[].id", edge="MEMBER_OF"),
+        F(f"{_IPC}.applicationSecurityGroups[].id", edge="MEMBER_OF", on="AzureApplicationSecurityGroup"),
         F("properties.networkSecurityGroup.id", edge="PROTECTED_BY"),
         F("properties.virtualMachine.id", edge="HAS_NETWORK_INTERFACE", on="AzureVirtualMachine"),
         F("properties.enableIPForwarding", prop="enable_ip_forwarding"),
