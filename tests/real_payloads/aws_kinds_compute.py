@@ -193,6 +193,12 @@ KINDS: Mapping[str, tuple[Reading, ...]] = {
                 F("roleArn", "role_arn"),
                 F("resourcesVpcConfig.subnetIds[]", edge="IN_SUBNET"),
                 F("resourcesVpcConfig.endpointPublicAccess", "endpoint_public_access"),
+                F("resourcesVpcConfig.publicAccessCidrs[]", "public_access_cidrs"),
+                F("resourcesVpcConfig.securityGroupIds[]", edge="MEMBER_OF_SECURITY_GROUP"),
+                F("resourcesVpcConfig.clusterSecurityGroupId", edge="MEMBER_OF_SECURITY_GROUP"),
+                F("resourcesVpcConfig.vpcId", edge="IN_VPC"),
+                F("encryptionConfig[].provider.keyArn", "secrets_key_arn"),
+                F("logging.clusterLogging[].types[]", "enabled_log_types"),
             ),
         )
     ),

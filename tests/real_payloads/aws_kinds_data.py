@@ -17,6 +17,13 @@ from tests.real_payloads.aws_reading import A, F, R, Reading, one
 __all__ = ["KINDS"]
 
 
+_SECRET_FIELDS = (
+    F("KmsKeyId", edge="ENCRYPTED_BY"),
+    F("RotationEnabled", "rotation_enabled"),
+    F("RotationLambdaARN", "rotation_lambda_arn"),
+    F("ReplicationStatus[].Region", "replica_regions"),
+)
+
 KINDS: Mapping[str, tuple[Reading, ...]] = {
     "KMSKey": one(
         Reading(
@@ -163,7 +170,15 @@ KINDS: Mapping[str, tuple[Reading, ...]] = {
             "SecretList",
             "ARN",
             lambda i: transform_secrets(SecretsPayload(secrets=i), A, R),
-            (F("KmsKeyId", edge="ENCRYPTED_WITH"), F("RotationEnabled", "rotation_enabled")),
-        )
+            _SECRET_FIELDS,
+            operations=("ListSecrets",),
+        ),
+        Reading(
+            "",
+            "ARN",
+            lambda i: transform_secrets(SecretsPayload(secrets=i), A, R),
+            _SECRET_FIELDS,
+            operations=("DescribeSecret",),
+        ),
     ),
 }

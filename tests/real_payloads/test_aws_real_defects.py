@@ -15,13 +15,14 @@ from tests.real_payloads.aws_kinds import KINDS
 pytestmark = pytest.mark.unit
 
 
-def _nodes(kind: str, operation: str | None = None) -> list[NodeRow]:
+def _nodes(kind: str, operation: str | None = None, source: str = "") -> list[NodeRow]:
+    """The kind's nodes out of its published payloads (of one operation; from files whose name holds ``source``)."""
     out = []
     for reading in KINDS[kind]:
         for published in load_kind(reading.source or kind):
             if reading.operations and published.operation not in reading.operations:
                 continue
-            if operation not in (None, published.operation):
+            if operation not in (None, published.operation) or source not in published.path.name:
                 continue
             items = items_at(published, reading.items)
             rows = reading.transform(reading.select(items) if reading.select else items)
@@ -62,7 +63,7 @@ def test_a_distribution_keeps_the_oldest_tls_version_viewers_may_use() -> None:
 
 
 def test_task_definitions_keep_their_ports_and_ec2_tasks_their_container_instance() -> None:
-    [definition] = _nodes("ECSTaskDefinition")
+    [definition] = _nodes("ECSTaskDefinition", source="botocore")
     assert definition.props["container_ports"] == ("80",)
     [task] = _nodes("ECSTask")
     assert str(task.props["container_instance_arn"]).startswith("arn:aws:ecs:")
@@ -83,3 +84,10 @@ def test_a_published_key_policy_reaches_the_key() -> None:
     [key] = _nodes("KMSKey", "GetKeyPolicy")
     assert '"Principal"' in str(key.props["policy"])
     assert key.props["policy_allows_public"] is False  # the published policy names the account root
+
+
+def test_a_cluster_keeps_which_control_plane_logs_it_sends() -> None:
+    """Whether audit logs leave the control plane was lost (a cluster without them leaves no trail)."""
+    clusters = {n.props["cluster_name"]: n for n in _nodes("EKSCluster", "DescribeCluster")}
+    published = clusters["my-eks-cluster"].props
+    assert published["enabled_log_types"] == ("api", "audit", "authenticator", "controllerManager", "scheduler")
