@@ -281,7 +281,6 @@ EKS_CLUSTER = NodeKind(
         P("cluster_security_group_id", "string", "The security group EKS created for the cluster."),
         P("oidc_issuer", "string", "OIDC issuer URL (IRSA)."),
         P("enabled_log_types", "string[]", "Control plane logs sent to CloudWatch (api, audit, authenticator, ...)."),
-        P("secrets_key_arn", "string", "KMS key encrypting Kubernetes secrets (envelope encryption)."),
         P("created_at", "datetime", "When the cluster was created."),
     ),
     billing="eks_cluster",

@@ -197,7 +197,6 @@ KINDS: Mapping[str, tuple[Reading, ...]] = {
                 F("resourcesVpcConfig.securityGroupIds[]", edge="MEMBER_OF_SECURITY_GROUP"),
                 F("resourcesVpcConfig.clusterSecurityGroupId", edge="MEMBER_OF_SECURITY_GROUP"),
                 F("resourcesVpcConfig.vpcId", edge="IN_VPC"),
-                F("encryptionConfig[].provider.keyArn", "secrets_key_arn"),
                 F("logging.clusterLogging[].types[]", "enabled_log_types"),
             ),
         )

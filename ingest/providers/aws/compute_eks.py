@@ -73,14 +73,6 @@ def _enabled_logs(logging: Mapping[str, Any]) -> tuple[str, ...] | None:
     return tuple(sorted({str(t) for e in entries for t in e.get("types") or []})) or None
 
 
-def _secrets_key(configs: Sequence[Mapping[str, Any]]) -> str | None:
-    """The KMS key of the encryption config that covers secrets."""
-    for config in configs:
-        if "secrets" in (config.get("resources") or []):
-            return text((config.get("provider") or {}).get("keyArn"))
-    return None
-
-
 def transform_clusters(clusters: Iterable[ClusterTypeDef], account: str, region: str) -> Transformed:
     nodes, edges = [], []
     for cluster in clusters:
@@ -114,7 +106,6 @@ def transform_clusters(clusters: Iterable[ClusterTypeDef], account: str, region:
             cluster_security_group_id=cluster_sg,
             oidc_issuer=text(oidc),
             enabled_log_types=_enabled_logs(cluster.get("logging") or {}),
-            secrets_key_arn=_secrets_key(cluster.get("encryptionConfig") or []),
             created_at=timestamp(cluster.get("createdAt")),
         )
         nodes.append(NodeRow("EKSCluster", node_id, props))
