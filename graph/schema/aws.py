@@ -30,6 +30,13 @@ EC2_INSTANCE = NodeKind(
         P("iam_instance_profile_arn", "string", "ARN of the attached instance profile."),
         P("launch_time", "datetime", "When the instance was launched."),
         P("monitoring", "string", "Detailed monitoring state."),
+        P(
+            "metadata_http_tokens",
+            "string",
+            "Instance metadata tokens: required (IMDSv2 only) or optional (IMDSv1 answers unsigned requests).",
+            indexed=True,
+        ),
+        P("metadata_http_endpoint", "string", "Instance metadata service: enabled or disabled."),
     ),
     entry_point=EntryPoint(2, "public_ip", in_network=True),
     billing="ec2_instance",

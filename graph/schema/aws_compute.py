@@ -112,6 +112,8 @@ LAUNCH_TEMPLATE = NodeKind(
         P("security_group_ids", "string[]", "Latest version's security group ids (also from its interfaces)."),
         P("key_name", "string", "Latest version's SSH key pair."),
         P("iam_instance_profile_arn", "string", "Latest version's instance profile (ARN, or name when only that)."),
+        P("subnet_ids", "string[]", "Latest version's network interfaces' subnets (where its instances launch)."),
+        P("metadata_http_tokens", "string", "Latest version's instance metadata tokens: required or optional."),
         P("created_time", "datetime", "When the template was created."),
     ),
     billing=FREE,
@@ -226,6 +228,7 @@ ECS_TASK_DEFINITION = NodeKind(
         P("memory", "string", "Task memory in MiB (as the API gives it)."),
         P("container_names", "string[]", "Container names."),
         P("container_images", "string[]", "Container images, in container order."),
+        P("container_ports", "string[]", "Ports the containers listen on (port mappings' container ports)."),
         P(
             "config_references",
             "string[]",
@@ -252,6 +255,7 @@ ECS_TASK = NodeKind(
         P("private_ip", "string", "Private IPv4 of its awsvpc interface."),
         P("subnet_id", "string", "Subnet of its awsvpc interface."),
         P("network_interface_id", "string", "Its awsvpc network interface (eni-...)."),
+        P("container_instance_arn", "string", "EC2 launch type: the container instance (an EC2 host) it runs on."),
         P("started_at", "datetime", "When the task started."),
     ),
 )
@@ -276,6 +280,7 @@ EKS_CLUSTER = NodeKind(
         P("security_group_ids", "string[]", "Additional security groups of the control plane interfaces."),
         P("cluster_security_group_id", "string", "The security group EKS created for the cluster."),
         P("oidc_issuer", "string", "OIDC issuer URL (IRSA)."),
+        P("enabled_log_types", "string[]", "Control plane logs sent to CloudWatch (api, audit, authenticator, ...)."),
         P("created_at", "datetime", "When the cluster was created."),
     ),
     billing="eks_cluster",

@@ -20,6 +20,7 @@ CLOUDFRONT_DISTRIBUTION = NodeKind(
         P("status", "string", "Deployed or InProgress."),
         P("price_class", "string", "PriceClass_All, PriceClass_200 or PriceClass_100."),
         P("viewer_protocol_policy", "string", "Default behaviour: allow-all, redirect-to-https or https-only."),
+        P("minimum_protocol_version", "string", "Oldest TLS version viewers may use (TLSv1, TLSv1.2_2021, ...)."),
         P("web_acl_id", "string", "WAF web ACL protecting the distribution, when any."),
         P("origins", "string[]", "Origin domain names."),
         P("origin_types", "string[]", "Per origin (same order): s3 or custom."),

@@ -168,6 +168,11 @@ TRANSIT_GATEWAY = NodeKind(
         P("description", "string", "Description given at creation."),
         P("amazon_side_asn", "int", "BGP ASN on the Amazon side."),
         P("default_route_table_id", "string", "Default association route table."),
+        P(
+            "auto_accept_shared_attachments",
+            "bool",
+            "Whether attachments from accounts it is shared with are accepted without approval.",
+        ),
         P("creation_time", "datetime", "When the gateway was created."),
     ),
     billing=FREE,

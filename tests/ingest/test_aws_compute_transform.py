@@ -371,6 +371,8 @@ def test_launch_template_describes_its_latest_version_without_user_data(autoscal
         "security_group_ids": ("sg-0123456789abcdef0", "sg-0a0a0a0a0a0a0a0a0"),
         "key_name": "ops",
         "iam_instance_profile_arn": "arn:aws:iam::123456789012:instance-profile/web-profile",
+        "subnet_ids": None,
+        "metadata_http_tokens": None,
         "created_time": datetime(2024, 2, 20, 13, 59, 2, tzinfo=UTC),
     }
     assert simple_edges(autoscaling, template) == {
@@ -535,6 +537,7 @@ def test_task_definition_lists_images_and_roles_but_no_environment_values(ecs: T
             "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4.2",
             "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable",
         ),
+        "container_ports": ("8080",),
         # an injected secret's source ARN names the secret (an identifier, not its value)
         "config_references": ("API_KEY=arn:aws:secretsmanager:us-east-1:123456789012:secret:api-key-AbCdEf",),
     }

@@ -250,6 +250,8 @@ def test_orders_db_properties_and_its_subnets_group_and_key(world: World) -> Non
         "availability_zone": "us-east-1a",
         "db_subnet_group": "db-subnets",
         "vpc_id": estate["vpc"],
+        "deletion_protection": False,
+        "iam_database_authentication": False,
     }
     assert out_edges(world, db) == {
         ("IN_SUBNET", ec2_arn(f"subnet/{estate['subnet_a']}")),
@@ -310,6 +312,9 @@ def test_kms_key_with_alias_rotation_and_what_it_encrypts(world: World) -> None:
         "tags": ["team=data"],
         "description": "app data key",
     }
+    # the key policy is read from the service (moto answers with the default policy naming the account root)
+    assert "kms:*" in key["policy"]
+    assert key["policy_allows_public"] is False
     sources = [a for a, t, b in world.edges if t == "ENCRYPTED_BY" and b == estate["kms_key_arn"]]
     assert sorted((world.nodes[a]["kind"], world.nodes[a]["name"]) for a in sources) == [
         ("DynamoDBTable", "orders"),

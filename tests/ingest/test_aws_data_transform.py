@@ -158,6 +158,8 @@ def test_kms_customer_key_has_rotation_aliases_tags_and_metadata() -> None:
         "multi_region": False,
         "description": "orders data key",
         "created_at": t("2024-02-01T09:58:12.337000+00:00"),
+        "policy": None,
+        "policy_allows_public": None,
     }
     schema_check(rows)
 
@@ -186,7 +188,7 @@ def test_kms_key_whose_describe_fails_is_kept_with_its_id_and_arn() -> None:
     assert rows.edges == ()
 
 
-def test_kms_get_asks_rotation_and_tags_only_for_customer_keys() -> None:
+def test_kms_get_asks_rotation_tags_and_policy_only_for_customer_keys() -> None:
     raw = load("kms.json")
     fake = Replay(
         {
@@ -201,6 +203,7 @@ def test_kms_get_asks_rotation_and_tags_only_for_customer_keys() -> None:
     assert [c for c in fake.calls if c[0] != "describe_key"] == [
         ("get_key_rotation_status", customer),
         ("list_resource_tags", customer),
+        ("get_key_policy", customer),
     ]
 
 
@@ -267,6 +270,8 @@ def test_rds_instance_properties() -> None:
         "db_subnet_group": "orders-db-subnets",
         "vpc_id": "vpc-0a1b2c3d4e5f60718",
         "cluster_identifier": None,
+        "deletion_protection": None,
+        "iam_database_authentication": None,
         "created_at": t("2023-09-14T08:12:44.512000+00:00"),
     }
     schema_check(rows)

@@ -111,6 +111,7 @@ def test_distribution_with_waf_aliases_and_s3_and_alb_origins(edge_rows: Transfo
             "status": "Deployed",
             "price_class": "PriceClass_All",
             "viewer_protocol_policy": "redirect-to-https",
+            "minimum_protocol_version": None,
             "web_acl_id": "arn:aws:wafv2:us-east-1:111122223333:global/webacl/site-acl/a1b2c3",
             "origins": ("example-site.s3.us-west-2.amazonaws.com", "web-alb-1234567890.us-west-2.elb.amazonaws.com"),
             "origin_types": ("s3", "custom"),

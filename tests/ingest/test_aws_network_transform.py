@@ -481,6 +481,7 @@ def test_transit_gateways_keep_their_arn_or_get_one_from_their_owner_deleted_one
         "description": "network-account hub",
         "amazon_side_asn": 64512,
         "default_route_table_id": "tgw-rtb-0a1a1a1a1a1a1a1a1",
+        "auto_accept_shared_attachments": True,
         "creation_time": datetime(2024, 9, 1, 10, 0, tzinfo=UTC),
     }
     assert (nodes[OWN_TGW].props["description"], nodes[OWN_TGW].props["amazon_side_asn"]) == (None, 4200000000)

@@ -88,6 +88,11 @@ def _template_groups(data: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids))
 
 
+def _template_subnets(data: Mapping[str, Any]) -> tuple[str, ...] | None:
+    interfaces = [i for i in data.get("NetworkInterfaces") or [] if isinstance(i, dict)]
+    return tuple(sorted({s for i in interfaces if (s := text(i.get("SubnetId")))})) or None
+
+
 def transform_launch_templates(
     templates: Iterable[LaunchTemplateTypeDef],
     latest: Mapping[str, LaunchTemplateVersionTypeDef],
@@ -117,6 +122,8 @@ def transform_launch_templates(
             security_group_ids=groups or None,
             key_name=text(data.get("KeyName")),
             iam_instance_profile_arn=text(profile.get("Arn")) or text(profile.get("Name")),
+            subnet_ids=_template_subnets(data),
+            metadata_http_tokens=text((data.get("MetadataOptions") or {}).get("HttpTokens")),
             created_time=timestamp(template.get("CreateTime")),
         )
         nodes.append(NodeRow("LaunchTemplate", node_id, props))

@@ -221,6 +221,16 @@ def _container_settings(containers: Iterable[Mapping[str, Any]]) -> list[tuple[s
     return pairs
 
 
+def _container_ports(containers: Iterable[Mapping[str, Any]]) -> tuple[str, ...] | None:
+    ports = {
+        port
+        for container in containers
+        for mapping in container.get("portMappings") or []
+        if isinstance(mapping, dict) and (port := integer(mapping.get("containerPort"))) is not None
+    }
+    return tuple(str(p) for p in sorted(ports)) or None
+
+
 def transform_task_definitions(definitions: Iterable[TaskDefinition], account: str, region: str) -> Transformed:
     nodes = []
     for item in definitions:
@@ -246,6 +256,7 @@ def transform_task_definitions(definitions: Iterable[TaskDefinition], account: s
             memory=text(definition.get("memory")),
             container_names=strings([c.get("name") for c in containers]),
             container_images=strings([c.get("image") for c in containers]),
+            container_ports=_container_ports(containers),
             config_references=references(_container_settings(containers), account, region),
         )
         nodes.append(NodeRow("ECSTaskDefinition", node_id, props))
@@ -290,6 +301,7 @@ def transform_tasks(tasks: Iterable[TaskTypeDef], account: str, region: str) -> 
             subnet_id=subnet_id,
             started_at=timestamp(task.get("startedAt")),
             network_interface_id=text(eni.get("networkInterfaceId")),
+            container_instance_arn=text(task.get("containerInstanceArn")),
         )
         nodes.append(NodeRow("ECSTask", task_arn, props))
         if cluster_arn:

@@ -68,6 +68,11 @@ def cluster_arn(region: str, account: str, name: str) -> str:
     return arn("eks", region, account, f"cluster/{name}")
 
 
+def _enabled_logs(logging: Mapping[str, Any]) -> tuple[str, ...] | None:
+    entries = [e for e in logging.get("clusterLogging") or [] if isinstance(e, dict) and e.get("enabled")]
+    return tuple(sorted({str(t) for e in entries for t in e.get("types") or []})) or None
+
+
 def transform_clusters(clusters: Iterable[ClusterTypeDef], account: str, region: str) -> Transformed:
     nodes, edges = [], []
     for cluster in clusters:
@@ -100,6 +105,7 @@ def transform_clusters(clusters: Iterable[ClusterTypeDef], account: str, region:
             security_group_ids=tuple(groups) or None,
             cluster_security_group_id=cluster_sg,
             oidc_issuer=text(oidc),
+            enabled_log_types=_enabled_logs(cluster.get("logging") or {}),
             created_at=timestamp(cluster.get("createdAt")),
         )
         nodes.append(NodeRow("EKSCluster", node_id, props))

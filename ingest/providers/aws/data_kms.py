@@ -1,7 +1,7 @@
 """KMS keys of one region, with their aliases and rotation status.
 
 get: list_keys, then describe_key per key (a key whose policy refuses us is kept with its id and ARN),
-get_key_rotation_status for customer keys, list_resource_tags for customer keys, list_aliases.
+get_key_rotation_status, get_key_policy and list_resource_tags for customer keys, list_aliases.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from graph.rows import NodeRow, Transformed
 from graph.tags import tags_from_pairs
 from ingest.providers.aws.client import AwsClients
-from ingest.providers.aws.data_common import aware, client, kms_key_ref, optional, resource
+from ingest.providers.aws.data_common import aware, client, kms_key_ref, optional, policy_allows_public, resource
 from ingest.providers.aws.unit import AwsUnit
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ class KmsKey:
     metadata: KeyMetadataTypeDef | None
     rotation_enabled: bool | None
     tags: Sequence[TagTypeDef]
+    policy: str | None = None  # the key policy JSON; None when not read (AWS keys) or refused
 
 
 @dataclass(frozen=True)
@@ -55,12 +56,15 @@ def get_kms(kms: KMSClient) -> KmsPayload:
         metadata = described["KeyMetadata"] if described else None
         rotation: bool | None = None
         tags: Sequence[TagTypeDef] = ()
+        policy: str | None = None
         if metadata and metadata.get("KeyManager") == "CUSTOMER" and metadata.get("KeyState") != "PendingDeletion":
             status = optional(kms.get_key_rotation_status, _NO_ROTATION, None, f"kms rotation {key_id}", KeyId=key_id)
             rotation = bool(status["KeyRotationEnabled"]) if status else None
             listed = optional(kms.list_resource_tags, _GONE, None, f"kms tags {key_id}", KeyId=key_id)
             tags = listed.get("Tags", []) if listed else ()
-        keys.append(KmsKey(entry, metadata, rotation, tags))
+            read = optional(kms.get_key_policy, _GONE, None, f"kms policy {key_id}", KeyId=key_id, PolicyName="default")
+            policy = read.get("Policy") if read else None
+        keys.append(KmsKey(entry, metadata, rotation, tags, policy))
     return KmsPayload(keys, aliases)
 
 
@@ -100,6 +104,8 @@ def transform_kms(payload: KmsPayload, account: str, region: str) -> Transformed
             multi_region=meta.get("MultiRegion") if meta else None,
             description=(meta.get("Description") or None) if meta else None,
             created_at=aware(meta.get("CreationDate")) if meta else None,
+            policy=key.policy,
+            policy_allows_public=policy_allows_public(key.policy),
         )
         nodes.append(NodeRow("KMSKey", node_id, props))
     return Transformed(tuple(nodes), ())

@@ -161,6 +161,8 @@ def transform_instances(
             db_subnet_group=group.get("DBSubnetGroupName") if group else None,
             vpc_id=group.get("VpcId") if group else None,
             cluster_identifier=cluster,
+            deletion_protection=inst.get("DeletionProtection"),
+            iam_database_authentication=inst.get("IAMDatabaseAuthenticationEnabled"),
             created_at=aware(inst.get("InstanceCreateTime")),
         )
         nodes.append(NodeRow("RDSInstance", node_id, props))
@@ -225,6 +227,8 @@ def transform_clusters(
             db_subnet_group=group_name,
             availability_zones=tuple(sorted(cluster.get("AvailabilityZones", []))) or None,
             deletion_protection=cluster.get("DeletionProtection"),
+            iam_database_authentication=cluster.get("IAMDatabaseAuthenticationEnabled"),
+            http_endpoint_enabled=cluster.get("HttpEndpointEnabled"),
             created_at=aware(cluster.get("ClusterCreateTime")),
         )
         nodes.append(NodeRow("RDSCluster", node_id, props))

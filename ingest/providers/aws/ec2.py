@@ -246,6 +246,8 @@ def transform_instances(
             iam_instance_profile_arn=inst.get("IamInstanceProfile", {}).get("Arn"),
             launch_time=inst.get("LaunchTime"),
             monitoring=inst.get("Monitoring", {}).get("State"),
+            metadata_http_tokens=inst.get("MetadataOptions", {}).get("HttpTokens"),
+            metadata_http_endpoint=inst.get("MetadataOptions", {}).get("HttpEndpoint"),
         )
         nodes.append(NodeRow("EC2Instance", node_id, props))
         if inst.get("SubnetId"):

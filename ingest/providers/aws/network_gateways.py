@@ -319,6 +319,11 @@ def transform_peering_connections(
 # --- transit gateways ------------------------------------------------------------------------------
 
 
+def _enabled(value: str | None) -> bool | None:
+    """An ``enable``/``disable`` option as a bool; None when absent."""
+    return None if value is None else value == "enable"
+
+
 def transform_transit_gateways(gateways: Iterable[TransitGatewayTypeDef], account: str, region: str) -> Transformed:
     nodes: list[NodeRow] = []
     for tgw in gateways:
@@ -340,6 +345,7 @@ def transform_transit_gateways(gateways: Iterable[TransitGatewayTypeDef], accoun
             "description": tgw.get("Description") or None,
             "amazon_side_asn": options.get("AmazonSideAsn"),
             "default_route_table_id": options.get("AssociationDefaultRouteTableId"),
+            "auto_accept_shared_attachments": _enabled(options.get("AutoAcceptSharedAttachments")),
             "creation_time": parse_time(tgw.get("CreationTime")),
         }
         nodes.append(NodeRow("TransitGateway", node_id, props))

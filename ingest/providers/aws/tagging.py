@@ -100,7 +100,7 @@ def get_tagged(client: ResourceGroupsTaggingAPIClient) -> list[ResourceTagMappin
 def transform_tagged(mappings: Sequence[ResourceTagMappingTypeDef], account: str, region: str) -> Transformed:
     nodes = []
     for mapping in mappings:
-        arn = mapping.get("ResourceARN", "")
+        arn = mapping.get("ResourceARN", "").strip()
         service, arn_region, arn_account, resource_type, arn_name = arn_type(arn)
         if not service or resource_type in TYPED_ARN_TYPES:
             continue
