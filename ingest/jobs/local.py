@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 OnProgress = Callable[[Progress], None]
+BEAT_SECONDS = 1.0  # the job's heartbeat is written with a unit's record at most this often (stall_seconds >= 10)
 
 
 def with_retries(work: Callable[[], T], retries: int, base: float = 1.0, cap: float = 30.0) -> T:
@@ -71,6 +72,7 @@ def run_job_local(
 
         lock = threading.Lock()
         tally = _Tally(job_id, len(plan.units))
+        beat = _Beat(BEAT_SECONDS)
 
         def report(message: str, staged: Staged | None = None, outcome: UnitOutcome | None = None) -> None:
             with lock:  # one report at a time, so followers see the counts only move forward
@@ -83,12 +85,12 @@ def run_job_local(
 
         def staged_unit(spec: UnitSpec) -> Staged | None:
             try:
-                unit_started(graph, job_id, spec.key, "stage")
+                unit_started(graph, job_id, spec.key, "stage", beat.due())
                 done = with_retries(lambda: stage(spec, settings, graph, stamp, job_id), settings.jobs.unit_retries)
             except Exception as exc:
                 report(f"{spec.key} failed", outcome=_failed(graph, job_id, spec, exc))
                 return None
-            unit_staged(graph, job_id, spec.key, done.nodes)
+            unit_staged(graph, job_id, spec.key, done.nodes, beat.due())
             report(f"{spec.key} nodes written", staged=done)
             return done
 
@@ -98,7 +100,7 @@ def run_job_local(
             except Exception as exc:
                 report(f"{done.spec.key} failed", outcome=_failed(graph, job_id, done.spec, exc))
                 return None
-            unit_finished(graph, job_id, outcome)
+            unit_finished(graph, job_id, outcome, beat.due())
             report(f"{done.spec.key} done", outcome=outcome)
             return outcome
 
@@ -125,6 +127,24 @@ def _failed(graph: Graph, job_id: str, spec: UnitSpec, exc: Exception) -> UnitOu
     )
     unit_finished(graph, job_id, outcome)
     return outcome
+
+
+class _Beat:
+    """Whether a unit's record should also beat the job's heartbeat: the first time, then once ``every`` seconds
+    (beating with every record made the job's units queue on the Job node's lock)."""
+
+    def __init__(self, every: float) -> None:
+        self.every = every
+        self._last = -every
+        self._lock = threading.Lock()
+
+    def due(self) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            if now - self._last < self.every:
+                return False
+            self._last = now
+            return True
 
 
 class _Tally:
