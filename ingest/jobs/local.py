@@ -25,7 +25,7 @@ from ingest.jobs.model import JobRequest, UnitOutcome, UnitSpec
 from ingest.jobs.plan import plan_job
 from ingest.jobs.progress import Progress, publish
 from ingest.jobs.store import JobRecord, create_job, unit_finished, unit_staged, unit_started
-from ingest.jobs.units import Staged, classify, failure, finish, stage
+from ingest.jobs.units import Staged, classify, failure, finish, stage, touched_kinds
 
 if TYPE_CHECKING:
     from ingest.jobs.hooks import Hook
@@ -108,8 +108,13 @@ def run_job_local(
         with ThreadPoolExecutor(max_workers=workers) as pool:
             staged = [s for s in pool.map(staged_unit, plan.units) if s is not None]
             outcomes = [o for o in pool.map(finished_unit, staged) if o is not None]
-        changed = {a for o in outcomes if o.written or o.removed_nodes or o.removed_edges for a in o.accounts}
-        job = complete_job(graph, settings, job_id, stamp, changed, hooks)  # links only where a unit changed
+        changed = [o for o in outcomes if o.changed]
+        # a unit that staged and then failed may have written nodes: its kinds count as changed too
+        finished = {o.key for o in outcomes}
+        kinds = {k for o in changed for k in o.kinds}
+        kinds.update(k for s in staged if s.spec.key not in finished for k in touched_kinds(s))
+        accounts = {a for o in changed for a in o.accounts}
+        job = complete_job(graph, settings, job_id, stamp, accounts, hooks, kinds)  # links only where a unit changed
         if on_progress is not None:
             on_progress(Progress.of(job, "finished"))
         return job

@@ -203,4 +203,16 @@ def _finish(staged: Staged, settings: Settings, graph: Graph, stamp: SyncStamp, 
         staged.accounts,
         done.skipped_edges,
         written,
+        touched_kinds(staged) if written or done.removed_nodes or done.removed_edges else (),
     )
+
+
+def touched_kinds(staged: Staged) -> tuple[str, ...]:
+    """The labels a staged unit may change: those its scopes cover (its nodes, written or removed) and those of
+    the sources of its edges (an edge's change is recorded on its source). A superset, never less."""
+    labels = {label for scope in staged.scopes for label in scope.labels}
+    labels.update(e.source_label for e in (*staged.edges, *staged.references))
+    if staged.plan is not None:
+        labels.update(label for label, _, _ in staged.plan.sources)
+        labels.update(label for label, _ in staged.plan.vanished)
+    return tuple(sorted(labels))
