@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Literal
 
+import neo4j.exceptions
 import redis
 
 from core import context
@@ -99,7 +100,23 @@ def classify(exc: BaseException) -> Verdict:
         return "fail"
     if isinstance(exc, ServiceError | redis.ConnectionError | redis.TimeoutError | ConnectionError):
         return "retry"
+    if _neo4j_transient(exc):
+        return "retry"
     return "fail"
+
+
+def _neo4j_transient(exc: BaseException) -> bool:
+    """A Neo4j error the server calls transient (a deadlock), also when it reaches the unit wrapped: a
+    transaction running several queries that reads a result after another failed raises ResultFailedError,
+    which the driver's managed retry does not look through."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, neo4j.exceptions.Neo4jError) and current.is_retryable():
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def failure(spec: UnitSpec, exc: BaseException) -> UnitFailedError:
