@@ -209,11 +209,9 @@ def section(result: dict[str, Any]) -> str:
             if sel:
                 loads = ", ".join(str(r["load_average"]) for r in sel)
                 seconds = ", ".join(str(r["seconds"]) for r in sel)
-                cpu = statistics.median(r.get("cpu_seconds", 0.0) for r in sel)
-                lines.append(
-                    f"| {variant} | {what} | {statistics.median(r['seconds'] for r in sel)} | {seconds} | {cpu} "
-                    f"| {loads} |"
-                )
+                cpu = round(statistics.median(r.get("cpu_seconds", 0.0) for r in sel), 2)
+                wall = round(statistics.median(r["seconds"] for r in sel), 2)
+                lines.append(f"| {variant} | {what} | {wall} | {seconds} | {cpu} | {loads} |")
     if not result.get("warm_up"):
         lines += [
             "",
@@ -223,7 +221,7 @@ def section(result: dict[str, Any]) -> str:
     if result["size"] == "100":
         ours = [r for r in rows if r["variant"] == rows[0]["variant"]]  # this checkout's rows come first
         for what in ("first sync", "re-sync"):
-            median = statistics.median(r["seconds"] for r in ours if r["what"] == what)
+            median = round(statistics.median(r["seconds"] for r in ours if r["what"] == what), 2)
             verdict = "met" if median < TARGET_SECONDS else "not met"
             lines += [
                 "",
