@@ -3,6 +3,7 @@ and one scrape of the API's ``/metrics`` reports them (``app.observability.metri
 
 from __future__ import annotations
 
+import functools
 import logging
 
 import redis
@@ -22,15 +23,19 @@ def count_graph_writes(client: redis.Redis, nodes: int, edges: int) -> None:
     pipe.execute()
 
 
+@functools.cache
+def shared_client(redis_url: str) -> redis.Redis:
+    """One client per Redis URL for this process's short best-effort calls (counters, progress events): its
+    connection pool is thread-safe and starts afresh in a forked child, so each call costs a command, not a
+    connection (a new client per call cost a DNS lookup, a connect and a handshake every time)."""
+    return redis.Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2)
+
+
 def record_graph_writes(redis_url: str, nodes: int, edges: int) -> None:
-    """``count_graph_writes`` on a short-lived connection; a Redis failure costs a warning, never the write."""
+    """``count_graph_writes`` on the shared client; a Redis failure costs a warning, never the write."""
     if not (nodes or edges):
         return
     try:
-        client = redis.Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2)
-        try:
-            count_graph_writes(client, nodes, edges)
-        finally:
-            client.close()
+        count_graph_writes(shared_client(redis_url), nodes, edges)
     except redis.RedisError as exc:
         log.warning("could not add %s nodes / %s edges to the write counters in Redis: %s", nodes, edges, exc)

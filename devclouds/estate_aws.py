@@ -17,12 +17,14 @@ from __future__ import annotations
 import json
 import logging
 import random
+from collections.abc import Sequence
 from typing import Any
 
 import boto3
 
 from devclouds.estate_aws_compute import ENCRYPTED_ROOT
 from devclouds.estate_aws_events import list_buses
+from devclouds.estate_aws_identity import seed_identity
 from devclouds.estate_aws_listing import list_global, list_region
 from devclouds.estate_aws_services import seed_services
 from devclouds.estate_aws_storage import BLOCK_ALL, bucket_arn, encrypt
@@ -66,23 +68,40 @@ def _spec(kind: str, name: str, extra: dict[str, str]) -> list[dict[str, Any]]:
     return [{"ResourceType": kind, "Tags": _tags(name, extra)}]
 
 
-def seed_aws(url: str, tiers: int, rng: random.Random, out: Collected) -> None:
-    for account in AWS_ACCOUNTS:
+def seed_aws(
+    url: str,
+    tiers: int,
+    rng: random.Random,
+    out: Collected,
+    accounts: Sequence[str] = AWS_ACCOUNTS,
+    services: bool = True,
+) -> None:
+    """The app tiers in each of ``accounts`` (the moto default one first) and region, each account's buckets, the
+    shared services unless ``services`` is false, then what the cloud made as side effects."""
+    for account in accounts:
         acc = _Account(url, account)
         alias = AWS_ACCOUNT_ALIASES[account]
         acc.client("iam", AWS_REGIONS[0]).create_account_alias(AccountAlias=alias)
         out.add(CLOUD, "AWSAccount", account_node_id("aws", account), alias)
         for region in AWS_REGIONS:
             vpcs = [_tier(acc, region, i, rng, out) for i in range(tiers)]
-            if account == AWS_ACCOUNTS[0] and region == AWS_REGIONS[0]:
+            if services and account == AWS_ACCOUNTS[0] and region == AWS_REGIONS[0]:
                 seed_services(acc, region, vpcs[0], out)
         _buckets(acc, rng, out)
-    for account in AWS_ACCOUNTS:
+    for account in accounts:
         acc = _Account(url, account)
         for region in AWS_REGIONS:
             list_region(acc, region, out)
             list_buses(acc, region, out)
         list_global(acc, out)
+
+
+def seed_aws_small(url: str, rng: random.Random, out: Collected) -> None:
+    """About a hundred resources in the default account: one app tier in each region, the buckets, the identities
+    (roles, policies, users, a group) and what the cloud made as side effects; no second account, no shared services."""
+    seed_aws(url, 1, rng, out, accounts=AWS_ACCOUNTS[:1], services=False)
+    assets = next(r.name for r in out.resources if r.label == "S3Bucket" and "-assets-" in r.name)
+    seed_identity(_Account(url, AWS_ACCOUNTS[0]).client("iam", AWS_REGIONS[0]), AWS_ACCOUNTS[0], assets, out)
 
 
 def _tier(acc: _Account, region: str, i: int, rng: random.Random, out: Collected) -> str:

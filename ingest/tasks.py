@@ -233,8 +233,13 @@ def _finish_unit(self: Task, job_id: str, stamp: dict[str, object], spec_json: d
         _report(settings.redis, graph, job_id, f"{spec.key} done")
     except Exception as exc:
         return _retry_or_fail(self, settings, graph, job_id, spec, exc)
-    changed = bool(outcome.written or outcome.removed_nodes or outcome.removed_edges)
-    return {"key": spec.key, "ok": True, "accounts": list(outcome.accounts), "changed": changed}
+    return {
+        "key": spec.key,
+        "ok": True,
+        "accounts": list(outcome.accounts),
+        "changed": outcome.changed,
+        "kinds": list(outcome.kinds),
+    }
 
 
 def _complete(self: Task, results: list[dict[str, Any]], job_id: str, stamp: dict[str, object]) -> str:
@@ -243,8 +248,12 @@ def _complete(self: Task, results: list[dict[str, Any]], job_id: str, stamp: dic
         return job_id  # failed loudly already (Redis lost its state) or completed by a redelivery
     # the derived links are matched again only in the accounts a unit changed (a result without the flag: changed)
     accounts = {a for r in results if r.get("ok") and r.get("changed", True) for a in r.get("accounts", [])}
+    # the kinds the post-sync hooks look at: unknown (all) when a unit failed (it may have staged nodes) or its
+    # result predates the list
+    known = all(r.get("ok") and "kinds" in r for r in results)
+    kinds = {k for r in results if r.get("changed", True) for k in r.get("kinds", [])} if known else None
     try:
-        job = complete_job(graph, settings, job_id, stamp_from_json(stamp), accounts)
+        job = complete_job(graph, settings, job_id, stamp_from_json(stamp), accounts, kinds=kinds)
     except Exception as exc:
         if classify(exc) == "retry" and self.request.retries < settings.jobs.unit_retries:
             raise self.retry(exc=exc, countdown=min(60, 2**self.request.retries)) from exc

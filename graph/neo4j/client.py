@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 Params = Mapping[str, object]
+RETRY_FIRST_DELAY = 0.05  # seconds before a transient failure's first retry; doubled (with jitter) each time
 
 
 class Graph:
@@ -41,6 +42,9 @@ class Graph:
             auth=(settings.user, settings.password),
             connection_timeout=10.0,
             max_transaction_retry_time=30.0,
+            # A deadlock between two writers is resolved by retrying one of them; the driver's default first wait
+            # (1 s) would idle a sync's every concurrent unit for longer than their writes take.
+            initial_retry_delay=RETRY_FIRST_DELAY,
             notifications_min_severity="OFF",
         )
 

@@ -6,7 +6,7 @@ so the derived links and the post-sync hooks, which read only the graph, are ski
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from core.settings import Settings
@@ -31,9 +31,12 @@ def complete_job(
     stamp: SyncStamp,
     accounts: Iterable[str],
     hooks: Sequence[Hook] | None = None,
+    kinds: Collection[str] | None = None,
 ) -> JobRecord:
     """Run once every unit has finished (or failed): links per AWS account of ``accounts`` (those a unit
-    changed), hooks (default: every post-sync hook) unless nothing changed, retention; totals and status."""
+    changed), hooks (default: every post-sync hook) unless nothing changed, retention; totals and status.
+    ``kinds``: the labels the units may have changed (None: unknown); the hooks then look only at what reads
+    them (``ingest.jobs.hooks.run_post_sync``)."""
     warnings: list[str] = []
     so_far = get_job(graph, job_id)
     if so_far.written or so_far.removed_nodes or so_far.removed_edges:
@@ -42,7 +45,7 @@ def complete_job(
         # The hooks' modules (findings catalogue, cost tables, derived rules) load only when they run.
         from ingest.jobs.hooks import run_post_sync
 
-        warnings += run_post_sync(graph, settings, hooks)
+        warnings += run_post_sync(graph, settings, hooks, kinds)
     else:
         log.info("job %s wrote and removed nothing: derived links and post-sync hooks skipped", job_id)
     job = finish_job(graph, job_id, warnings)

@@ -20,12 +20,13 @@ from graph.neo4j.client import Graph
 from graph.neo4j.constraints import ensure_schema
 from graph.schema import SCHEMA
 from graph.write import SyncStamp
+from ingest.broker import celery_app
 from ingest.jobs.finish import complete_job
 from ingest.jobs.model import JobRequest, UnitOutcome, UnitSpec
 from ingest.jobs.plan import plan_job
 from ingest.jobs.progress import Progress, publish
 from ingest.jobs.store import JobRecord, create_job, unit_finished, unit_staged, unit_started
-from ingest.jobs.units import Staged, classify, failure, finish, stage
+from ingest.jobs.units import Staged, classify, failure, finish, stage, touched_kinds
 
 if TYPE_CHECKING:
     from ingest.jobs.hooks import Hook
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 OnProgress = Callable[[Progress], None]
+BEAT_SECONDS = 1.0  # the job's heartbeat is written with a unit's record at most this often (stall_seconds >= 10)
 
 
 def with_retries(work: Callable[[], T], retries: int, base: float = 1.0, cap: float = 30.0) -> T:
@@ -60,6 +62,9 @@ def run_job_local(
 ) -> JobRecord:
     """Plan, run and complete one job here; ``hooks``: the post-sync hooks to run (default: every one)."""
     job_id = str(uuid.uuid4())
+    # The job ends by queuing its event on Celery, whose imports cost about half a second of CPU: made on a
+    # thread of their own now, they mostly run while the units wait on the cloud and the graph.
+    threading.Thread(target=celery_app, args=(settings,), name="broker-warm-up", daemon=True).start()
     plan = plan_job(request, settings)
     own = graph is None
     graph = graph or Graph(settings.neo4j, settings.redis)
@@ -71,6 +76,7 @@ def run_job_local(
 
         lock = threading.Lock()
         tally = _Tally(job_id, len(plan.units))
+        beat = _Beat(BEAT_SECONDS)
 
         def report(message: str, staged: Staged | None = None, outcome: UnitOutcome | None = None) -> None:
             with lock:  # one report at a time, so followers see the counts only move forward
@@ -83,12 +89,12 @@ def run_job_local(
 
         def staged_unit(spec: UnitSpec) -> Staged | None:
             try:
-                unit_started(graph, job_id, spec.key, "stage")
+                unit_started(graph, job_id, spec.key, "stage", beat.due())
                 done = with_retries(lambda: stage(spec, settings, graph, stamp, job_id), settings.jobs.unit_retries)
             except Exception as exc:
                 report(f"{spec.key} failed", outcome=_failed(graph, job_id, spec, exc))
                 return None
-            unit_staged(graph, job_id, spec.key, done.nodes)
+            unit_staged(graph, job_id, spec.key, done.nodes, beat.due())
             report(f"{spec.key} nodes written", staged=done)
             return done
 
@@ -98,7 +104,7 @@ def run_job_local(
             except Exception as exc:
                 report(f"{done.spec.key} failed", outcome=_failed(graph, job_id, done.spec, exc))
                 return None
-            unit_finished(graph, job_id, outcome)
+            unit_finished(graph, job_id, outcome, beat.due())
             report(f"{done.spec.key} done", outcome=outcome)
             return outcome
 
@@ -106,8 +112,13 @@ def run_job_local(
         with ThreadPoolExecutor(max_workers=workers) as pool:
             staged = [s for s in pool.map(staged_unit, plan.units) if s is not None]
             outcomes = [o for o in pool.map(finished_unit, staged) if o is not None]
-        changed = {a for o in outcomes if o.written or o.removed_nodes or o.removed_edges for a in o.accounts}
-        job = complete_job(graph, settings, job_id, stamp, changed, hooks)  # links only where a unit changed
+        changed = [o for o in outcomes if o.changed]
+        # a unit that staged and then failed may have written nodes: its kinds count as changed too
+        finished = {o.key for o in outcomes}
+        kinds = {k for o in changed for k in o.kinds}
+        kinds.update(k for s in staged if s.spec.key not in finished for k in touched_kinds(s))
+        accounts = {a for o in changed for a in o.accounts}
+        job = complete_job(graph, settings, job_id, stamp, accounts, hooks, kinds)  # links only where a unit changed
         if on_progress is not None:
             on_progress(Progress.of(job, "finished"))
         return job
@@ -125,6 +136,24 @@ def _failed(graph: Graph, job_id: str, spec: UnitSpec, exc: Exception) -> UnitOu
     )
     unit_finished(graph, job_id, outcome)
     return outcome
+
+
+class _Beat:
+    """Whether a unit's record should also beat the job's heartbeat: the first time, then once ``every`` seconds
+    (beating with every record made the job's units queue on the Job node's lock)."""
+
+    def __init__(self, every: float) -> None:
+        self.every = every
+        self._last = -every
+        self._lock = threading.Lock()
+
+    def due(self) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            if now - self._last < self.every:
+                return False
+            self._last = now
+            return True
 
 
 class _Tally:

@@ -86,6 +86,11 @@ class UnitOutcome:
     accounts: tuple[str, ...] = ()  # AWS accounts whose derived links the job applies at the end
     skipped_edges: int = 0  # edges whose other end no unit wrote (declared references not counted)
     written: int = 0  # nodes and edges written (new or changed); ``nodes`` and ``edges`` count those in sync
+    kinds: tuple[str, ...] = ()  # labels whose nodes or outgoing edges it may have changed (none: it changed nothing)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.written or self.removed_nodes or self.removed_edges)
 
 
 def stamp_to_json(stamp: SyncStamp) -> dict[str, object]:

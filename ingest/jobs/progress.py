@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 import redis
 import redis.asyncio as aredis
 
+from core.counters import shared_client
 from ingest.jobs.model import FINAL_JOB_STATUSES
 from ingest.jobs.store import JobRecord
 
@@ -86,15 +87,15 @@ class Progress:
 
 
 def publish(redis_url: str, progress: Progress) -> None:
-    client = redis.Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2)
+    """Keep ``progress`` as the job's last event and send it on the job's channel (one round trip)."""
+    payload = progress.to_json()
     try:
-        payload = progress.to_json()
-        client.set(_last_key(progress.job_id), payload, ex=LAST_TTL)
-        client.publish(channel(progress.job_id), payload)
+        pipe = shared_client(redis_url).pipeline(transaction=False)
+        pipe.set(_last_key(progress.job_id), payload, ex=LAST_TTL)
+        pipe.publish(channel(progress.job_id), payload)
+        pipe.execute()
     except redis.RedisError as exc:
         log.warning("progress of job %s not published: %s", progress.job_id, exc)
-    finally:
-        client.close()
 
 
 def last(redis_url: str, job_id: str) -> Progress | None:

@@ -114,33 +114,39 @@ def create_job(
     )
 
 
-def unit_started(graph: Graph, job_id: str, key: str, phase: str) -> None:
+# A unit's record write also beats the job's heartbeat (the reaper's sign of life) unless ``beat`` is false:
+# that SET locks the one Job node, so concurrent units of a job would queue on it; a runner that beats often
+# enough by itself (``ingest.jobs.local``: at most once a second) leaves it out of most writes.
+_BEAT = "WITH j, x WHERE $beat SET j.heartbeat = $at"
+
+
+def unit_started(graph: Graph, job_id: str, key: str, phase: str, beat: bool = True) -> None:
     graph.write(
         "MATCH (j:Job {id: $job})-[:HAS_UNIT]->(x:JobUnit {id: $id}) "
         "SET x.attempts = coalesce(x.attempts, 0) + CASE WHEN $phase = 'stage' THEN 1 ELSE 0 END, "
         "x.status = CASE WHEN x.status IN ['succeeded', 'failed', 'staged'] THEN x.status ELSE 'running' END, "
-        "x.started_at = coalesce(x.started_at, $at), j.heartbeat = $at",
-        {"job": job_id, "id": f"{job_id}/{key}", "phase": phase, "at": datetime.now(UTC)},
+        "x.started_at = coalesce(x.started_at, $at) " + _BEAT,
+        {"job": job_id, "id": f"{job_id}/{key}", "phase": phase, "at": datetime.now(UTC), "beat": beat},
     )
 
 
-def unit_staged(graph: Graph, job_id: str, key: str, nodes: int) -> None:
+def unit_staged(graph: Graph, job_id: str, key: str, nodes: int, beat: bool = True) -> None:
     graph.write(
         "MATCH (j:Job {id: $job})-[:HAS_UNIT]->(x:JobUnit {id: $id}) WHERE NOT x.status IN ['succeeded', 'failed'] "
-        "SET x.status = 'staged', x.nodes = $nodes, j.heartbeat = $at",
-        {"job": job_id, "id": f"{job_id}/{key}", "nodes": nodes, "at": datetime.now(UTC)},
+        "SET x.status = 'staged', x.nodes = $nodes " + _BEAT,
+        {"job": job_id, "id": f"{job_id}/{key}", "nodes": nodes, "at": datetime.now(UTC), "beat": beat},
     )
 
 
-def unit_finished(graph: Graph, job_id: str, outcome: UnitOutcome) -> None:
+def unit_finished(graph: Graph, job_id: str, outcome: UnitOutcome, beat: bool = True) -> None:
     now = datetime.now(UTC)
     graph.write(
         "MATCH (j:Job {id: $job})-[:HAS_UNIT]->(x:JobUnit {id: $id}) "
         "SET x.status = $status, x.nodes = $nodes, x.edges = $edges, x.removed_nodes = $rn, x.removed_edges = $re, "
         "x.changes = $changes, x.anomalies = $anomalies, x.warnings = $warnings, x.errors = $errors, "
-        "x.seconds = $seconds, x.skipped_edges = $skipped, x.written = $written, x.finished_at = $at, "
-        "j.heartbeat = $at",
+        "x.seconds = $seconds, x.skipped_edges = $skipped, x.written = $written, x.finished_at = $at " + _BEAT,
         {
+            "beat": beat,
             "job": job_id,
             "id": f"{job_id}/{outcome.key}",
             "status": outcome.status,

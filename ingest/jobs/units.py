@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Literal
 
+import neo4j.exceptions
 import redis
 
 from core import context
@@ -99,7 +100,23 @@ def classify(exc: BaseException) -> Verdict:
         return "fail"
     if isinstance(exc, ServiceError | redis.ConnectionError | redis.TimeoutError | ConnectionError):
         return "retry"
+    if _neo4j_transient(exc):
+        return "retry"
     return "fail"
+
+
+def _neo4j_transient(exc: BaseException) -> bool:
+    """A Neo4j error the server calls transient (a deadlock), also when it reaches the unit wrapped: a
+    transaction running several queries that reads a result after another failed raises ResultFailedError,
+    which the driver's managed retry does not look through."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, neo4j.exceptions.Neo4jError) and current.is_retryable():
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def failure(spec: UnitSpec, exc: BaseException) -> UnitFailedError:
@@ -203,4 +220,16 @@ def _finish(staged: Staged, settings: Settings, graph: Graph, stamp: SyncStamp, 
         staged.accounts,
         done.skipped_edges,
         written,
+        touched_kinds(staged) if written or done.removed_nodes or done.removed_edges else (),
     )
+
+
+def touched_kinds(staged: Staged) -> tuple[str, ...]:
+    """The labels a staged unit may change: those its scopes cover (its nodes, written or removed) and those of
+    the sources of its edges (an edge's change is recorded on its source). A superset, never less."""
+    labels = {label for scope in staged.scopes for label in scope.labels}
+    labels.update(e.source_label for e in (*staged.edges, *staged.references))
+    if staged.plan is not None:
+        labels.update(label for label, _, _ in staged.plan.sources)
+        labels.update(label for label, _ in staged.plan.vanished)
+    return tuple(sorted(labels))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from core.settings import Settings
@@ -55,7 +56,14 @@ def to_input(id_: str, kind: str, provider: str, region: str, props: dict[str, o
     return CostInput(id_, kind, provider or "", region or "", {k: to_python(v) for k, v in props.items()})
 
 
-def estimate_graph(graph: Graph, prices: PriceSnapshot) -> EstimateSummary:
+_READ_KINDS = (
+    "MATCH (n:Resource) WHERE n.kind IN $kinds "
+    "RETURN n.id AS id, n.kind AS kind, n.provider AS provider, n.region AS region, properties(n) AS props"
+)
+
+
+def estimate_graph(graph: Graph, prices: PriceSnapshot, kinds: Collection[str] | None = None) -> EstimateSummary:
+    """Estimate every resource, or those of ``kinds`` (each estimate reads only its own resource's properties)."""
     rows: list[dict[str, object]] = []
     total, priced, count = 0.0, 0, 0
     missing: Counter[str] = Counter()
@@ -65,7 +73,8 @@ def estimate_graph(graph: Graph, prices: PriceSnapshot) -> EstimateSummary:
             graph.write(_WRITE, {"rows": list(rows)})
             rows.clear()
 
-    records = [(r["id"], r["kind"], r["provider"], r["region"], dict(r["props"])) for r in graph.stream(_READ)]
+    read = graph.stream(_READ) if kinds is None else graph.stream(_READ_KINDS, {"kinds": sorted(kinds)})
+    records = [(r["id"], r["kind"], r["provider"], r["region"], dict(r["props"])) for r in read]
     for id_, kind, provider, region, props in records:
         count += 1
         outcome = estimate(to_input(id_, kind, provider, region, props), prices)

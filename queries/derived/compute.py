@@ -38,7 +38,7 @@ import json
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from hashlib import blake2b
 
@@ -195,6 +195,12 @@ class DerivationSummary:
     def skipped(self) -> tuple[str, ...]:
         return tuple(name for name, what in self.families if what == "skipped")
 
+    @property
+    def recomputed_types(self) -> frozenset[str]:
+        """The edge types of the families this pass recomputed (their edges may have changed)."""
+        names = {name for name, what in self.families if what != "skipped"}
+        return frozenset(f.edge_type for f in FAMILIES if f.name in names)
+
     def line(self) -> str:
         kinds = ", ".join(f"{t} {n}" for t, n in self.by_type) or "none"
         recomputed = ", ".join(f"{name}: {what}" for name, what in self.families)
@@ -289,16 +295,24 @@ def _write(graph: Graph, family: Family, derived: Derived, generation: int) -> i
     return graph.write_tx(work)
 
 
-def derive_dependencies(graph: Graph, settings: Settings | None = None) -> DerivationSummary:
-    """The post-sync hook: recompute each family's edges where its inputs changed since its last pass."""
+def derive_dependencies(
+    graph: Graph, settings: Settings | None = None, kinds: Collection[str] | None = None
+) -> DerivationSummary:
+    """The post-sync hook: recompute each family's edges where its inputs changed since its last pass.
+    ``kinds``: the labels the sync may have changed (None: unknown); a family reading none of them is skipped
+    without reading its inputs' stamps."""
     started = time.monotonic()
     generation = time.time_ns()
-    fingerprints = input_fingerprints(graph, (label for f in FAMILIES for label in f.inputs))
-    states = _states(graph)
+    touched = [f for f in FAMILIES if kinds is None or not set(f.inputs).isdisjoint(kinds)]
+    fingerprints = input_fingerprints(graph, (label for f in touched for label in f.inputs)) if touched else {}
+    states = _states(graph) if touched else {}
     counts: Counter[str] = Counter()
     removed = 0
     done: list[tuple[str, str]] = []
     for family in FAMILIES:
+        if family not in touched:
+            done.append((family.name, "skipped"))
+            continue
         inputs = _family_fingerprint(family, fingerprints)
         recorded, scopes = states.get(family.name, ("", {}))
         if recorded == inputs:

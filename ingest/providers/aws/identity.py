@@ -1,15 +1,17 @@
 """AWS IAM, a global service: one unit per account (region ``global``).
 
-get (every page of the list calls, virtual MFA devices included, then the per-user, per-group and per-role
-calls) -> transform (pure, in ``identity_transform``). Managed policies read are the customer managed
-ones (Scope=Local) and the AWS managed ones attached to something in the account (Scope=AWS,
-OnlyAttached=True).
+get (every page of the list calls, virtual MFA devices included, then the per-user, per-group, per-role and
+per-policy calls, ``DETAIL_WORKERS`` at a time) -> transform (pure, in ``identity_transform``). Managed policies
+read are the customer managed ones (Scope=Local) and the AWS managed ones attached to something in the account
+(Scope=AWS, OnlyAttached=True).
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, TypeVar
 
 from botocore.exceptions import ClientError
 
@@ -28,9 +30,15 @@ from ingest.providers.aws.unit import AwsUnit
 
 if TYPE_CHECKING:
     from mypy_boto3_iam import IAMClient
-    from mypy_boto3_iam.type_defs import InstanceProfileTypeDef, PolicyTypeDef
+    from mypy_boto3_iam.type_defs import GroupTypeDef, InstanceProfileTypeDef, PolicyTypeDef
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+R = TypeVar("R")
+# IAM is one unit per account, and its detail calls (several per user, group, role and policy) were read one
+# after another: the longest unit of a small estate's discovery. They run this many at a time (boto3 clients
+# are thread-safe).
+DETAIL_WORKERS = 8
 
 
 def iam_client(clients: AwsClients) -> IAMClient:
@@ -103,60 +111,71 @@ def _role(client: IAMClient, name: str) -> RoleRecord:
     return RoleRecord(role, attached, inline)
 
 
-def _policies(client: IAMClient) -> list[PolicyRecord]:
-    listed: list[PolicyTypeDef] = [
+def _listed_policies(client: IAMClient) -> list[PolicyTypeDef]:
+    return [
         policy
         for scope, only_attached in (("Local", False), ("AWS", True))
         for page in client.get_paginator("list_policies").paginate(Scope=scope, OnlyAttached=only_attached)  # type: ignore[arg-type]
         for policy in page["Policies"]
     ]
-    records = []
-    for policy in listed:
-        document: object = None
-        if policy.get("Arn") and policy.get("DefaultVersionId"):
-            version = client.get_policy_version(PolicyArn=policy["Arn"], VersionId=policy["DefaultVersionId"])
-            document = version["PolicyVersion"].get("Document")
-        records.append(PolicyRecord(policy, document))
-    return records
+
+
+def _policy(client: IAMClient, policy: PolicyTypeDef) -> PolicyRecord:
+    document: object = None
+    if policy.get("Arn") and policy.get("DefaultVersionId"):
+        version = client.get_policy_version(PolicyArn=policy["Arn"], VersionId=policy["DefaultVersionId"])
+        document = version["PolicyVersion"].get("Document")
+    return PolicyRecord(policy, document)
+
+
+def _group_name(group: GroupTypeDef) -> str:
+    return group["GroupName"]
+
+
+def _submit(
+    pool: ThreadPoolExecutor, items: Sequence[T], read: Callable[[T], R], what: str, name: Callable[[T], str]
+) -> list[Future[R | None]]:
+    """``read`` of every item on the pool; an entity deleted between the list call and its detail calls
+    (NoSuchEntity) gives None."""
+
+    def one(item: T) -> R | None:
+        try:
+            return read(item)
+        except ClientError as exc:
+            if error_code(exc) != "NoSuchEntity":
+                raise
+            log.info("IAM %s %s disappeared while being read; skipped", what, name(item))
+            return None
+
+    return [pool.submit(one, item) for item in items]
+
+
+def _results(futures: Sequence[Future[R | None]]) -> list[R]:
+    """The futures' results in their order, the None ones left out (the first failure is raised)."""
+    return [r for r in (f.result() for f in futures) if r is not None]
 
 
 def get_iam(client: IAMClient) -> IamPayload:
-    """Read the account's IAM entities. A user, group or role deleted between the list and its detail
-    calls (NoSuchEntity) is left out."""
+    """Read the account's IAM entities: the list calls, then every detail call, ``DETAIL_WORKERS`` at a time.
+    A user, group or role deleted between the list and its detail calls (NoSuchEntity) is left out."""
     users = [u["UserName"] for p in client.get_paginator("list_users").paginate() for u in p["Users"]]
     groups = [g for p in client.get_paginator("list_groups").paginate() for g in p["Groups"]]
     roles = [r["RoleName"] for p in client.get_paginator("list_roles").paginate() for r in p["Roles"]]
     profiles: list[InstanceProfileTypeDef] = [
         ip for p in client.get_paginator("list_instance_profiles").paginate() for ip in p["InstanceProfiles"]
     ]
-    user_records, group_records, role_records = [], [], []
-    for user_name in users:
-        try:
-            user_records.append(_user(client, user_name))
-        except ClientError as exc:
-            if error_code(exc) != "NoSuchEntity":
-                raise
-            log.info("IAM user %s disappeared while being read; skipped", user_name)
-    for group in groups:
-        try:
-            group_records.append(GroupRecord(group, *_group(client, group["GroupName"])))
-        except ClientError as exc:
-            if error_code(exc) != "NoSuchEntity":
-                raise
-            log.info("IAM group %s disappeared while being read; skipped", group["GroupName"])
-    for role_name in roles:
-        try:
-            role_records.append(_role(client, role_name))
-        except ClientError as exc:
-            if error_code(exc) != "NoSuchEntity":
-                raise
-            log.info("IAM role %s disappeared while being read; skipped", role_name)
+    listed = _listed_policies(client)
     devices = [
         d
         for p in client.get_paginator("list_virtual_mfa_devices").paginate(AssignmentStatus="Any")
         for d in p["VirtualMFADevices"]
     ]
-    return IamPayload(user_records, group_records, role_records, _policies(client), profiles, devices)
+    with ThreadPoolExecutor(max_workers=DETAIL_WORKERS, thread_name_prefix="iam") as pool:
+        user_f = _submit(pool, users, lambda n: _user(client, n), "user", str)
+        group_f = _submit(pool, groups, lambda g: GroupRecord(g, *_group(client, g["GroupName"])), "group", _group_name)
+        role_f = _submit(pool, roles, lambda n: _role(client, n), "role", str)
+        policy_f = _submit(pool, listed, lambda p: _policy(client, p), "policy", lambda p: p.get("Arn", ""))
+        return IamPayload(_results(user_f), _results(group_f), _results(role_f), _results(policy_f), profiles, devices)
 
 
 def fetch_iam(clients: AwsClients, region: str) -> IamPayload:
