@@ -32,6 +32,7 @@ from devclouds.azure_templates import (
     route,
     route_table_properties,
     waf_policy_properties,
+    web_config,
 )
 
 Row = dict[str, Any]
@@ -61,9 +62,9 @@ ROLE_NAMES = {
 @dataclass
 class AzureEstate:
     """The three tables the server answers from, and what only ARM itself serves (Resource Graph does not
-    index it): ``arm`` maps a lower-case collection path (``{server id}/firewallrules``) to its items as
-    ``GET`` lists them; ``forbidden`` holds collection paths ARM refuses (403). Mutable so tests can remove
-    or change resources."""
+    index it): ``arm`` maps a lower-case path to its items: a collection (``{server id}/firewallrules``) as
+    ``GET`` lists them, or one resource (``{site id}/config/web``) as the only item; ``forbidden`` holds the
+    paths ARM refuses (403). Mutable so tests can remove or change resources."""
 
     containers: list[Row] = field(default_factory=list)
     resources: list[Row] = field(default_factory=list)
@@ -535,14 +536,19 @@ def _aks_nodes(subnet: str) -> list[Row]:
     ]
 
 
-def _firewall_rules() -> dict[str, list[Row]]:
-    """The SQL server's firewall rules, as ARM lists them (Resource Graph does not index them)."""
+def _arm_only() -> dict[str, list[Row]]:
+    """What ARM serves and Resource Graph does not index: the SQL server's firewall rules, as ARM lists them,
+    and each app's TLS and FTP settings (``{site}/config/web``, one resource)."""
     server = res_id(PROD, "rg-data", "Microsoft.Sql/servers", "sql-prod-orders")
+    web = res_id(PROD, "rg-app", "Microsoft.Web/sites", "app-prod-web")
+    func = res_id(PROD, "rg-app", "Microsoft.Web/sites", "func-prod-orders")
     return {
         f"{server}/firewallRules".lower(): [
             firewall_rule(server, "AllowAll", "0.0.0.0", "255.255.255.255"),
             firewall_rule(server, "AllowAllWindowsAzureIps", "0.0.0.0", "0.0.0.0"),
-        ]
+        ],
+        f"{web}/config/web".lower(): [web_config(web, "1.2", "FtpsOnly")],
+        f"{func}/config/web".lower(): [web_config(func, "1.2", "Disabled")],
     }
 
 
@@ -1130,7 +1136,7 @@ def _authorizations() -> list[Row]:
     ]
 
 
-_TEMPLATE = AzureEstate(_containers(), _resources(), [*_authorizations(), *_role_definitions()], _firewall_rules())
+_TEMPLATE = AzureEstate(_containers(), _resources(), [*_authorizations(), *_role_definitions()], _arm_only())
 
 
 def build_estate() -> AzureEstate:

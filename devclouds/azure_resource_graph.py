@@ -9,10 +9,11 @@ from an :class:`~devclouds.azure_estate.AzureEstate`, the way Resource Graph doe
 - response ``{"totalRecords", "count", "resultTruncated": "false", "$skipToken" (only when more rows
   follow), "facets": [], "data": [rows]}``.
 
-It also answers the ARM call discovery makes for what Resource Graph does not index, SQL server firewall
-rules: ``GET {base}{server id}/firewallRules?api-version=...`` -> ``{"value": [rules]}`` from
-``AzureEstate.arm``; ``404 ResourceNotFound`` when the server is not in the estate, ``403
-AuthorizationFailed`` for a path in ``AzureEstate.forbidden`` (the credentials lack the read permission).
+It also answers the ARM calls discovery makes for what Resource Graph does not index, from
+``AzureEstate.arm``: SQL server firewall rules, ``GET {base}{server id}/firewallRules?api-version=...`` ->
+``{"value": [rules]}``, and an app's TLS and FTP settings, ``GET {base}{site id}/config/web`` -> the
+resource; ``404 ResourceNotFound`` when the server or app is not in the estate, ``403 AuthorizationFailed``
+for a path in ``AzureEstate.forbidden`` (the credentials lack the read permission).
 
 Rows are filtered by ``subscriptions`` (case-insensitive; absent or empty: every subscription) and
 paged by ``$top`` (default 100, capped at ``max_page_size``, 1000 like Azure) and ``$skipToken`` (an
@@ -51,6 +52,9 @@ PATH = "/providers/microsoft.resourcegraph/resources"
 DEFAULT_TOP = 100
 _FIREWALL_RULES = re.compile(
     r"^(?P<server>/subscriptions/[^/]+/resourcegroups/[^/]+/providers/microsoft\.sql/servers/[^/]+)/firewallrules$"
+)
+_SITE_CONFIG = re.compile(
+    r"^(?P<site>/subscriptions/[^/]+/resourcegroups/[^/]+/providers/microsoft\.web/sites/[^/]+)/config/web$"
 )
 
 _QUERY = re.compile(
@@ -223,11 +227,16 @@ class AzureResourceGraphServer:
         return None
 
     def handle_get(self, raw_path: str, authorization: str) -> tuple[int, dict[str, Any]]:
-        """``GET {server}/firewallRules``: the server's rules as ARM lists them."""
+        """``GET {server}/firewallRules``: the server's rules as ARM lists them; ``GET {site}/config/web``: the
+        app's settings."""
         parts = urlsplit(raw_path)
         path = parts.path.rstrip("/").lower()
-        match = _FIREWALL_RULES.match(path)
-        if not match:
+        rules, config = _FIREWALL_RULES.match(path), _SITE_CONFIG.match(path)
+        if rules:
+            parent, kind, action = rules["server"], "Microsoft.Sql/servers", "Microsoft.Sql/servers/firewallRules/read"
+        elif config:
+            parent, kind, action = config["site"], "Microsoft.Web/sites", "Microsoft.Web/sites/config/read"
+        else:
             return HTTPStatus.NOT_FOUND, _error("NotFound", f"No route for {parts.path}")
         refused = self._refused(parts.query, authorization)
         if refused is not None:
@@ -237,16 +246,17 @@ class AzureResourceGraphServer:
             if path in self.estate.forbidden:
                 return HTTPStatus.FORBIDDEN, _error(
                     "AuthorizationFailed",
-                    "The client does not have authorization to perform action 'Microsoft.Sql/servers/firewallRules/"
-                    f"read' over scope '{match['server']}' or the scope is invalid. If access was recently granted, "
-                    "please refresh your credentials.",
+                    f"The client does not have authorization to perform action '{action}' over scope "
+                    f"'{parent}' or the scope is invalid. If access was recently granted, please refresh your "
+                    "credentials.",
                 )
-            if not any(str(r["id"]).lower() == match["server"] for r in self.estate.resources):
-                name = match["server"].rsplit("/", 1)[-1]
-                return HTTPStatus.NOT_FOUND, _error(
-                    "ResourceNotFound", f"The Resource 'Microsoft.Sql/servers/{name}' was not found."
-                )
-            return HTTPStatus.OK, {"value": list(self.estate.arm.get(path, []))}
+            if not any(str(r["id"]).lower() == parent for r in self.estate.resources):
+                name = parent.rsplit("/", 1)[-1]
+                return HTTPStatus.NOT_FOUND, _error("ResourceNotFound", f"The Resource '{kind}/{name}' was not found.")
+            items = list(self.estate.arm.get(path, []))
+            if config:
+                return (HTTPStatus.OK, items[0]) if items else (HTTPStatus.NOT_FOUND, _error("NotFound", path))
+            return HTTPStatus.OK, {"value": items}
 
     def handle(self, raw_path: str, authorization: str, raw_body: bytes) -> tuple[int, dict[str, Any]]:
         parts = urlsplit(raw_path)

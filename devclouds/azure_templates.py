@@ -28,6 +28,7 @@ __all__ = [
     "route",
     "route_table_properties",
     "waf_policy_properties",
+    "web_config",
 ]
 
 Row = dict[str, Any]
@@ -135,6 +136,14 @@ def firewall_rule(server_id: str, name: str, start: str, end: str) -> Row:
     rule.update(id=f"{server_id}/firewallRules/{name}", name=name)
     rule["properties"].update(startIpAddress=start, endIpAddress=end)
     return rule
+
+
+def web_config(site_id: str, min_tls: str, ftps_state: str) -> Row:
+    """An app's TLS and FTP settings as ``GET {site}/config/web`` returns them."""
+    config: Row = real("AzureWebAppConfig", "GetSiteConfig.json")
+    config["id"] = f"{site_id}/config/web"
+    config["properties"].update(minTlsVersion=min_tls, scmMinTlsVersion=min_tls, ftpsState=ftps_state)
+    return config
 
 
 def key_vault_policy(tenant: str, object_id: str, secrets: list[str], keys: list[str], certificates: list[str]) -> Row:

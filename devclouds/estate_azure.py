@@ -92,9 +92,13 @@ def _base(estate: AzureEstate, out: Collected) -> None:
             ]
         for child_label, child_id, name in children:
             out.add(CLOUD, child_label, child_id.lower(), name)
-    for listed in estate.arm.values():  # SQL firewall rules, read from ARM
+    for listed in estate.arm.values():  # SQL firewall rules and app settings, read from ARM
         for item in listed:
-            out.add(CLOUD, "AzureSqlFirewallRule", item["id"].lower(), item["name"])
+            if label_for(item["type"]) == "AzureWebAppConfig":
+                app = item["id"].split("/")[-3]
+                out.add(CLOUD, "AzureWebAppConfig", item["id"].lower(), f"{app} config/web")
+            else:
+                out.add(CLOUD, "AzureSqlFirewallRule", item["id"].lower(), item["name"])
     principals: set[str] = set()
     for row in estate.authorizations:
         if row["type"] != "microsoft.authorization/roleassignments":

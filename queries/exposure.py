@@ -3,7 +3,8 @@
 AWS: Internet -> internet gateway -> route table with a 0.0.0.0/0 (or ::/0) route to it -> subnet
 -> network ACL (ingress entries from 0.0.0.0/0, first match by rule number) -> security group rule
 (ingress from 0.0.0.0/0 or ::/0) -> the instance, interface or internet-facing load balancer.
-Azure: Internet -> public IP -> NIC -> subnet NSG and NIC NSG (inbound rules from Internet/*/0.0.0.0/0,
+Azure: Internet -> public IP -> NIC -> subnet NSG and NIC NSG (inbound rules from Internet/*/0.0.0.0/0
+that apply to the NIC: a rule aimed at application security groups only to their members, ``queries.nsg``;
 by priority, both must allow) -> VM; or Internet -> public IP -> load balancer -> its load-balancing or
 inbound NAT rule (frontend port -> backend port) -> backend pool member or NAT target NIC -> the same NSGs,
 evaluated on the backend port -> VM. GCP: Internet -> network -> firewall rules applying to the
@@ -22,6 +23,7 @@ from core.errors import QueryInputError
 from graph.neo4j.client import Graph
 from graph.schema import SCHEMA
 from queries.model import REF_FIELDS, REF_PROJECTION, NodeRef
+from queries.nsg import applies_to, asg_ids, from_internet, nsg_rule
 from queries.ports import (
     ALL_PORTS,
     Ranges,
@@ -32,7 +34,6 @@ from queries.ports import (
     evaluate,
     gcp_rule,
     is_internet,
-    port_spec,
     protocol_name,
 )
 
@@ -151,6 +152,7 @@ OPTIONAL MATCH (sn)-[:PROTECTED_BY]->(snsg:AzureNetworkSecurityGroup)
 OPTIONAL MATCH (nic)-[:PROTECTED_BY]->(nnsg:AzureNetworkSecurityGroup)
 WITH vm, nic, pip, sn, snsg, nnsg
 RETURN vm {REF_PROJECTION} AS vm, nic {REF_PROJECTION} AS nic, pip {{{REF_FIELDS}, .ip_address}} AS pip,
+       coalesce(nic.application_security_groups, []) AS nic_asgs,
        sn {REF_PROJECTION} AS sn, snsg {REF_PROJECTION} AS snsg, nnsg {REF_PROJECTION} AS nnsg,
        [(snsg)-[:HAS_RULE]->(r:AzureSecurityRule {{direction: 'Inbound'}}) | r {{.*}}] AS snsg_rules,
        [(nnsg)-[:HAS_RULE]->(r:AzureSecurityRule {{direction: 'Inbound'}}) | r {{.*}}] AS nnsg_rules
@@ -170,6 +172,7 @@ OPTIONAL MATCH (sn)-[:PROTECTED_BY]->(snsg:AzureNetworkSecurityGroup)
 OPTIONAL MATCH (nic)-[:PROTECTED_BY]->(nnsg:AzureNetworkSecurityGroup)
 WITH DISTINCT vm, nic, pip, lb, rule, sn, snsg, nnsg
 RETURN vm {REF_PROJECTION} AS vm, nic {REF_PROJECTION} AS nic, pip {{{REF_FIELDS}, .ip_address}} AS pip,
+       coalesce(nic.application_security_groups, []) AS nic_asgs,
        lb {REF_PROJECTION} AS lb, sn {REF_PROJECTION} AS sn, snsg {REF_PROJECTION} AS snsg,
        nnsg {REF_PROJECTION} AS nnsg,
        rule {{{REF_FIELDS}, .rule_type, .protocol, .frontend_port, .frontend_port_end, .backend_port}} AS rule,
@@ -179,16 +182,9 @@ ORDER BY vm.id, rule.id, nic.id, pip.id
 """
 
 
-def _nsg_rules(rules: Sequence[Mapping[str, Any]]) -> list[Rule]:
-    out = []
-    for r in rules:
-        if not any(is_internet(s) for s in r.get("source_prefixes") or ()):
-            continue
-        ports = tuple(p for spec in r.get("destination_port_ranges") or ("*",) for p in port_spec(spec))
-        out.append(
-            Rule((int(r["priority"]), 0), r["access"] == "Allow", protocol_name(r["protocol"]), ports, str(r["id"]))
-        )
-    return out
+def _nsg_rules(rules: Sequence[Mapping[str, Any]], nic_asgs: frozenset[str]) -> list[Rule]:
+    """The inbound rules that decide traffic from the internet to a NIC in the groups ``nic_asgs``."""
+    return [nsg_rule(r) for r in rules if from_internet(r) and applies_to(r, nic_asgs)]
 
 
 def _azure_nsg_hops(row: Mapping[str, Any], proto: str, ports: Ranges) -> tuple[Ranges, list[ExposureHop]]:
@@ -197,7 +193,7 @@ def _azure_nsg_hops(row: Mapping[str, Any], proto: str, ports: Ranges) -> tuple[
     for nsg_key, rules_key, where in (("snsg", "snsg_rules", "subnet"), ("nnsg", "nnsg_rules", "NIC")):
         if row[nsg_key] is None:
             continue
-        verdict = evaluate(_nsg_rules(row[rules_key]), proto, ports)
+        verdict = evaluate(_nsg_rules(row[rules_key], asg_ids(row.get("nic_asgs"))), proto, ports)
         ports = verdict.open
         rule_id = verdict.allowed_by[0] if verdict.allowed_by else None
         hops.append(
@@ -241,19 +237,7 @@ def _azure_paths(rows: Sequence[Mapping[str, Any]]) -> list[ExposurePath]:
     out = []
     for row in rows:
         for proto in ("tcp", "udp"):
-            ports: Ranges = (ALL_PORTS,)
-            nsg_hops = []
-            for nsg_key, rules_key, where in (("snsg", "snsg_rules", "subnet"), ("nnsg", "nnsg_rules", "NIC")):
-                if row[nsg_key] is None:
-                    continue
-                verdict = evaluate(_nsg_rules(row[rules_key]), proto, ports)
-                ports = verdict.open
-                rule_id = verdict.allowed_by[0] if verdict.allowed_by else None
-                nsg_hops.append(
-                    ExposureHop(
-                        _ref(row[nsg_key]), f"{where} NSG allows {describe(proto, ports)} from Internet", rule_id
-                    )
-                )
+            ports, nsg_hops = _azure_nsg_hops(row, proto, (ALL_PORTS,))
             if not ports:
                 continue
             hops = (

@@ -15,6 +15,7 @@ from graph.schema.azure_compute import (
     SCALE_SET,
     VIRTUAL_MACHINE,
     WEB_APP,
+    WEB_APP_CONFIG,
 )
 from graph.schema.azure_data import COSMOS_DB, KEY_VAULT, SQL_DATABASE, SQL_FIREWALL_RULE, SQL_SERVER, STORAGE_ACCOUNT
 from graph.schema.azure_identity import PRINCIPAL, RESOURCE_GROUP, ROLE_ASSIGNMENT, SUBSCRIPTION
@@ -78,6 +79,7 @@ NODES: tuple[NodeKind, ...] = (
     AKS_NODE_POOL,
     APP_SERVICE_PLAN,
     WEB_APP,
+    WEB_APP_CONFIG,
     COSMOS_DB,
     ROLE_ASSIGNMENT,
     PRINCIPAL,
@@ -201,6 +203,7 @@ RELATIONSHIPS: tuple[RelType, ...] = (
     R("HAS_FIREWALL_RULE", "AzureSqlServer", "AzureSqlFirewallRule", "The server admits this IP range."),
     R("HAS_NODE_POOL", "AzureAKSCluster", "AzureAKSNodePool", "The cluster runs this node pool."),
     R("HOSTED_ON", "AzureWebApp", "AzureAppServicePlan", "The app runs on this App Service plan."),
+    R("HAS_CONFIG", "AzureWebApp", "AzureWebAppConfig", "The app's TLS and FTP settings (config/web)."),
     R("ASSIGNED_TO", "AzureRoleAssignment", "AzurePrincipal", "The principal holding the role."),
     R(
         "HAS_ROLE",

@@ -5,7 +5,16 @@ from __future__ import annotations
 from graph.schema.azure_kind import P, azure_kind
 from graph.schema.model import FREE, EntryPoint
 
-__all__ = ["AKS_CLUSTER", "AKS_NODE_POOL", "APP_SERVICE_PLAN", "DISK", "SCALE_SET", "VIRTUAL_MACHINE", "WEB_APP"]
+__all__ = [
+    "AKS_CLUSTER",
+    "AKS_NODE_POOL",
+    "APP_SERVICE_PLAN",
+    "DISK",
+    "SCALE_SET",
+    "VIRTUAL_MACHINE",
+    "WEB_APP",
+    "WEB_APP_CONFIG",
+]
 
 VIRTUAL_MACHINE = azure_kind(
     "AzureVirtualMachine",
@@ -95,4 +104,17 @@ WEB_APP = azure_kind(
     entry_point=EntryPoint(2, "public_network_access", "Enabled"),
     billing=FREE,
     provider_types=("microsoft.web/sites",),
+)
+WEB_APP_CONFIG = azure_kind(
+    "AzureWebAppConfig",
+    "web",
+    "The TLS and FTP settings of an App Service app: its config/web resource, read from Azure Resource Manager "
+    "(the sites Resource Graph indexes do not carry them reliably). Absent values take the documented default.",
+    P("app", "string", "Name of the app.", indexed=True),
+    P("min_tls_version", "string", "Minimum TLS version of HTTPS requests, e.g. 1.2 (minTlsVersion; absent: 1.2)."),
+    P("scm_min_tls_version", "string", "Minimum TLS version of the deployment (SCM) site (scmMinTlsVersion)."),
+    P("ftps_state", "string", "AllAllowed, FtpsOnly or Disabled (ftpsState; absent: AllAllowed)."),
+    P("http20_enabled", "bool", "Whether clients may use HTTP/2 (http20Enabled)."),
+    billing=FREE,
+    provider_types=("microsoft.web/sites/config",),
 )

@@ -177,6 +177,7 @@ DEPENDENCIES: tuple[Dependency, ...] = (
         for t in (
             "HAS_DATABASE",
             "HAS_FIREWALL_RULE",
+            "HAS_CONFIG",
             "HAS_NODE_POOL",
             "HAS_PEERING",
             "HAS_RULE",
@@ -235,6 +236,7 @@ STRUCTURAL: frozenset[str] = frozenset(
         "AzureRouteTable",
         "AzureApplicationSecurityGroup",
         "AzureWafPolicy",
+        "AzureWebAppConfig",
         "GCPOrganization",
         "GCPFolder",
         "GCPProject",

@@ -24,7 +24,8 @@ from graph.neo4j.client import Graph
 from graph.schema.dependency_edges import REACHES
 from queries.derived.model import DerivedEdge
 from queries.derived.network_aws import names_consumers
-from queries.ports import ALL_PORTS, Ranges, Rule, describe, evaluate, gcp_rule, port_spec, protocol_name
+from queries.nsg import applies_to, asg_ids, nsg_rule, rule_ports
+from queries.ports import ALL_PORTS, Ranges, Rule, describe, evaluate, gcp_rule, protocol_name
 
 __all__ = ["azure_edges_from_rows", "azure_network_edges", "gcp_edges_from_rows", "gcp_network_edges"]
 
@@ -68,18 +69,13 @@ class _Vm:
     asgs: frozenset[str] = frozenset()  # lower-case ids of the application security groups the NIC is in
 
 
-def _ports(rule: Mapping[str, Any]) -> Ranges:
-    return tuple(p for spec in rule.get("destination_port_ranges") or ("*",) for p in port_spec(str(spec)))
-
-
 def _lower(values: Iterable[object] | None) -> frozenset[str]:
     return frozenset(str(v).lower() for v in values or ())
 
 
 def _applies_to(rule: Mapping[str, Any], provider: _Vm) -> bool:
     """Whether the rule's destination includes the provider (no destination groups, or one its NIC is in)."""
-    groups = _lower(rule.get("destination_asgs"))
-    return not groups or bool(groups & provider.asgs)
+    return applies_to(rule, provider.asgs)
 
 
 def _matches(rule: Mapping[str, Any], consumer: _Vm, provider: _Vm) -> bool:
@@ -87,7 +83,7 @@ def _matches(rule: Mapping[str, Any], consumer: _Vm, provider: _Vm) -> bool:
     is in, a range around its subnet, or any VNet source)."""
     if not _applies_to(rule, provider):
         return False
-    if consumer.asgs & _lower(rule.get("source_asgs")):
+    if consumer.asgs & asg_ids(rule.get("source_asgs")):
         return True
     sources = [str(s) for s in rule.get("source_prefixes") or ()]
     return any(s.lower() in _VNET_TAGS or _inside(consumer.prefix, s) for s in sources)
@@ -99,12 +95,7 @@ def _azure_open(
     for layer in provider.layers:
         if not layer:
             continue
-        listed = [
-            Rule((int(r["priority"]), 0), r["access"] == "Allow", protocol_name(r["protocol"]), _ports(r), str(r["id"]))
-            for nsg in layer
-            for r in rules.get(nsg, ())
-            if _matches(r, consumer, provider)
-        ]
+        listed = [nsg_rule(r) for nsg in layer for r in rules.get(nsg, ()) if _matches(r, consumer, provider)]
         ports = evaluate(listed, proto, ports).open
         if not ports:
             return ()
@@ -130,7 +121,7 @@ def azure_edges_from_rows(
             str(r["vnet"] or ""),
             frozenset(str(p) for p in r["peers"]),
             (tuple(r["subnet_nsgs"]), tuple(r["nic_nsgs"])),
-            _lower(r.get("asgs")),
+            asg_ids(r.get("asgs")),
         )
         for r in vm_rows
     ]
@@ -151,7 +142,7 @@ def azure_edges_from_rows(
                     if not (names_consumers(str(source)) or broad):
                         continue
                     edges += _azure_rule_edges(provider, vms, rules, names[nsg], rule, str(source))
-                for group in sorted(_lower(rule.get("source_asgs"))):
+                for group in sorted(asg_ids(rule.get("source_asgs"))):
                     edges += _azure_rule_edges(provider, vms, rules, names[nsg], rule, group, by_group=True)
     return edges
 
@@ -181,7 +172,7 @@ def _azure_rule_edges(
             continue
         protocols = ("tcp", "udp") if proto == "all" else (proto,)
         for p in protocols:
-            opened = _azure_open(consumer, provider, rules, p, _ports(rule))
+            opened = _azure_open(consumer, provider, rules, p, rule_ports(rule))
             if not opened:
                 continue
             route = "the VNet's own routes" if consumer.vnet == provider.vnet else "VNet peering"

@@ -187,6 +187,41 @@ WEBAPP_HTTP = Rule(
     ),
 )
 
+_APP = "{app: a.name, resource_group: a.resource_group, subscription: a.account}"
+_APP_CONFIG = "az webapp config set --subscription {subscription} --resource-group {resource_group} --name {app}"
+
+WEBAPP_TLS = Rule(
+    id="azure-webapp-old-tls",
+    title="App Service app accepts TLS older than 1.2",
+    severity="medium",
+    provider="azure",
+    kinds=("AzureWebApp",),
+    benchmarks=("CIS Azure 9.3",),
+    cypher=(
+        "MATCH (a:AzureWebApp)-[:HAS_CONFIG]->(c:AzureWebAppConfig) WHERE c.min_tls_version IN ['1.0', '1.1'] "
+        f"RETURN a.id AS resource_id, {_APP} AS fields"
+    ),
+    description="Clients may connect with TLS 1.0 or 1.1, which have known weaknesses (config/web minTlsVersion).",
+    remediation="Set the minimum TLS version to 1.2.",
+    command=f"{_APP_CONFIG} --min-tls-version 1.2",
+)
+
+WEBAPP_FTP = Rule(
+    id="azure-webapp-ftp-allowed",
+    title="App Service app accepts plain FTP deployments",
+    severity="medium",
+    provider="azure",
+    kinds=("AzureWebApp",),
+    benchmarks=("CIS Azure 9.10",),
+    cypher=(
+        "MATCH (a:AzureWebApp)-[:HAS_CONFIG]->(c:AzureWebAppConfig {ftps_state: 'AllAllowed'}) "
+        f"RETURN a.id AS resource_id, {_APP} AS fields"
+    ),
+    description="Deployment credentials and code may travel unencrypted over FTP (config/web ftpsState).",
+    remediation="Allow FTPS only, or disable FTP and FTPS if no deployment uses them.",
+    command=f"{_APP_CONFIG} --ftps-state FtpsOnly",
+)
+
 AKS_PUBLIC = Rule(
     id="azure-aks-public-api-server",
     title="AKS API server is reachable from the whole internet",
@@ -322,6 +357,8 @@ RULES: tuple[Rule, ...] = (
     KEYVAULT_PURGE,
     KEYVAULT_NETWORK_OPEN,
     WEBAPP_HTTP,
+    WEBAPP_TLS,
+    WEBAPP_FTP,
     AKS_PUBLIC,
     AKS_NOT_PRIVATE,
     COSMOS_PUBLIC,

@@ -22,6 +22,7 @@ from ingest.jobs.model import UnitSpec
 from ingest.providers.azure.client import make_credential
 from ingest.providers.azure.provider import AzureUnit
 from ingest.providers.azure.sql_firewall import AzureSqlFirewallUnit
+from ingest.providers.azure.web_config import AzureWebConfigUnit
 from queries.exposure import exposure_paths
 from tests.discovery import Discovery, discover_job
 
@@ -138,7 +139,8 @@ def expected_nodes(estate: AzureEstate) -> dict[str, int]:
             counts["AzureLoadBalancerBackendPool"] += len(props_list(row, "backendAddressPools"))
             for key in ("loadBalancingRules", "inboundNatRules", "inboundNatPools"):
                 counts["AzureLoadBalancerRule"] += len(props_list(row, key))
-    counts["AzureSqlFirewallRule"] = sum(len(rules) for rules in estate.arm.values())  # read from ARM
+    for path, items in estate.arm.items():  # read from ARM: firewall rule lists, an app's config/web resource
+        counts["AzureWebAppConfig" if path.endswith("/config/web") else "AzureSqlFirewallRule"] += len(items)
     assignments = [r for r in estate.authorizations if r["type"] == ASSIGNMENT]
     counts["AzureRoleAssignment"] = len(assignments)
     policies = {p["objectId"] for r in estate.resources for p in props_list(r, "accessPolicies")}
@@ -479,7 +481,7 @@ def test_an_unreachable_endpoint_gives_one_line_naming_the_url_and_the_variable(
     assert report.job.status == "failed"
     assert report.errors == tuple(
         f"azure/*/*/{unit}: {EndpointUnreachable.__name__}: {one_line}; skipped, nothing removed"
-        for unit in ("resource-graph", "sql-firewall")
+        for unit in ("resource-graph", "sql-firewall", "web-config")
     )
     assert graph.read("MATCH (n) RETURN count(n) AS c")[0]["c"] == 0
 
@@ -495,7 +497,11 @@ def test_a_rejected_token_gives_one_line_and_writes_nothing(
         "The access token is invalid or has expired.): sign in again or check the token / service principal"
     )
     assert report.job.status == "failed"
-    assert [e.split(": ", 1)[0] for e in report.errors] == ["azure/*/*/resource-graph", "azure/*/*/sql-firewall"]
+    assert [e.split(": ", 1)[0] for e in report.errors] == [
+        "azure/*/*/resource-graph",
+        "azure/*/*/sql-firewall",
+        "azure/*/*/web-config",
+    ]
     assert all(e.endswith(f": {one_line}; skipped, nothing removed") for e in report.errors)
     assert graph.read("MATCH (n) RETURN count(n) AS c")[0]["c"] == 0
 
@@ -570,3 +576,24 @@ def test_references_to_resources_the_read_lacks_are_counted_on_the_unit(
     assert "HAS_NETWORK_INTERFACE x1" in warning
     assert "ROUTES_TO x1" in warning
     assert "PROTECTED_BY x1" in warning
+
+
+def test_web_app_settings_come_from_arm_and_a_refused_app_is_a_warning_that_keeps_its_subscription(
+    azure_settings: Settings, estate: AzureEstate
+) -> None:
+    spec = UnitSpec("azure", "*", "*", "web-config", f"{PROD},{SHARED}")
+    read = AzureWebConfigUnit().read(spec, azure_settings)
+    assert sorted(str((n.props["name"], n.props["min_tls_version"], n.props["ftps_state"])) for n in read.nodes) == [
+        str(("app-prod-web config/web", "1.2", "FtpsOnly")),
+        str(("func-prod-orders config/web", "1.2", "Disabled")),
+    ]
+    assert {(e.type, e.source_label) for e in read.references} == {("HAS_CONFIG", "AzureWebApp")}
+    assert ([s.account for s in read.scopes], read.warnings) == ([PROD, SHARED], ())
+    func = res_id(PROD, "rg-app", "Microsoft.Web/sites", "func-prod-orders")
+    estate.forbidden.add(f"{func}/config/web".lower())
+    refused = AzureWebConfigUnit().read(spec, azure_settings)
+    assert [n.props["app"] for n in refused.nodes] == ["app-prod-web"]
+    assert [s.account for s in refused.scopes] == [SHARED]  # the refused app's subscription keeps its settings
+    (warning,) = refused.warnings
+    assert "func-prod-orders: TLS and FTP settings not readable (AuthorizationFailed" in warning
+    assert "grant Microsoft.Web/sites/config/read" in warning

@@ -84,8 +84,8 @@ def check_against_schema(t: Transformed) -> None:
 
 def test_every_row_becomes_a_node_of_a_declared_label_with_declared_typed_properties(out: Transformed) -> None:
     check_against_schema(out)
-    # the recorded estate covers every kind Resource Graph serves (SQL firewall rules come from ARM)
-    assert {n.label for n in out.nodes} == set(LABELS) - {"AzureSqlFirewallRule"}
+    # the recorded estate covers every kind Resource Graph serves (SQL firewall rules and app settings come from ARM)
+    assert {n.label for n in out.nodes} == set(LABELS) - {"AzureSqlFirewallRule", "AzureWebAppConfig"}
     counts = Counter(n.label for n in out.nodes)
     assert counts["AzureResource"] == 3  # application insights, log analytics, recovery services vault
     assert counts["AzureSecurityRule"] == 7 + 3 * 6  # custom rules, plus 6 default rules per NSG

@@ -58,12 +58,13 @@ def test_every_provider_names_a_unit_with_a_read_for_each_spec_it_plans(settings
 
 
 def test_azure_plans_one_unit_reading_every_requested_subscription_together(settings: Settings) -> None:
-    """Resource Graph reads the subscriptions together; SQL firewall rules (not in Resource Graph) are a
-    unit of their own over the same subscriptions."""
+    """Resource Graph reads the subscriptions together; SQL firewall rules and web app settings (not in
+    Resource Graph) are units of their own over the same subscriptions."""
     configured = replace_settings(settings, azure={"subscriptions": ("SUB-A", "sub-b", "sub-a")})
-    graph, firewall = plan_job(JobRequest("azure"), configured).units
+    graph, firewall, web = plan_job(JobRequest("azure"), configured).units
     assert (graph.account, graph.service, graph.source) == (ALL_SUBSCRIPTIONS, "resource-graph", "sub-a,sub-b")
     assert (firewall.account, firewall.service, firewall.source) == (ALL_SUBSCRIPTIONS, "sql-firewall", "sub-a,sub-b")
+    assert (web.account, web.service, web.source) == (ALL_SUBSCRIPTIONS, "web-config", "sub-a,sub-b")
     assert {u.source for u in plan_job(JobRequest("azure", accounts=("sub-c",)), configured).units} == {"sub-c"}
     every = plan_job(JobRequest("azure"), replace_settings(settings, azure={"subscriptions": ()})).units
     assert {u.source for u in every} == {""}  # every subscription the credentials see

@@ -13,11 +13,13 @@ from ingest.providers.azure.builder import RESOURCE_GROUP_TYPE, SUBSCRIPTION_TYP
 from ingest.providers.azure.props import lid
 from ingest.providers.azure.query import AzurePayload
 from ingest.providers.azure.transform import AzureRead, read_azure, transform_sql_firewall_rules
+from ingest.providers.azure.web_config import transform_web_configs
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "real" / "azure"
 ROLE_ASSIGNMENT = "microsoft.authorization/roleassignments"
 ROLE_DEFINITION = "microsoft.authorization/roledefinitions"
-ARM_KINDS = frozenset({"AzureSqlFirewallRule"})  # read from ARM lists, not Resource Graph
+# read from ARM (a list, a resource body), not Resource Graph
+ARM_KINDS = {"AzureSqlFirewallRule": transform_sql_firewall_rules, "AzureWebAppConfig": transform_web_configs}
 CONTAINER_TYPES = frozenset({SUBSCRIPTION_TYPE, RESOURCE_GROUP_TYPE})  # ResourceContainers rows
 
 
@@ -42,7 +44,7 @@ def sample(kind: str, name: str) -> Sample:
     path = CORPUS / kind / name
     items = _load(path)
     if kind in ARM_KINDS:
-        rows = transform_sql_firewall_rules((), items)
+        rows = ARM_KINDS[kind]((), items)
         return Sample(kind, name, tuple(items), AzureRead(rows, ()))
     definitions = tuple(
         r for p in (CORPUS / kind).glob("*.json") for r in _load(p) if lid(r.get("type")) == ROLE_DEFINITION

@@ -13,7 +13,7 @@ from devclouds.azure_estate import build_estate
 from ingest.providers.azure.builder import RESOURCE_GROUP_TYPE, SUBSCRIPTION_TYPE
 from ingest.providers.azure.props import lid
 from ingest.providers.azure.transform import label_for
-from tests.real_payloads.azure_corpus import CORPUS, ROLE_ASSIGNMENT, ROLE_DEFINITION, _load, kinds
+from tests.real_payloads.azure_corpus import ARM_KINDS, CORPUS, ROLE_ASSIGNMENT, ROLE_DEFINITION, _load, kinds
 
 CONTAINER_LABELS = {"AzureSubscription": SUBSCRIPTION_TYPE, "AzureResourceGroup": RESOURCE_GROUP_TYPE}
 
@@ -219,8 +219,8 @@ def paths_of(rows: Iterable[Mapping[str, Any]]) -> set[str]:
 
 def fake_rows(kind: str) -> list[Mapping[str, Any]]:
     estate = build_estate()
-    if kind == "AzureSqlFirewallRule":
-        return [r for rows in estate.arm.values() for r in rows]
+    if kind in ARM_KINDS:
+        return [r for rows in estate.arm.values() for r in rows if label_for(lid(r.get("type"))) == kind]
     if kind == "AzureRoleAssignment":
         return [r for r in estate.authorizations if lid(r.get("type")) in (ROLE_ASSIGNMENT, ROLE_DEFINITION)]
     if kind in CONTAINER_LABELS:

@@ -1,8 +1,10 @@
-"""Plain Azure Resource Manager GETs, for the facts Resource Graph does not index (SQL server firewall rules).
+"""Plain Azure Resource Manager GETs, for the facts Resource Graph does not index (SQL server firewall rules,
+App Service TLS and FTP settings).
 
 The client is azure-mgmt-core's ``ARMPipelineClient`` with the same credential, endpoint, retries and
 timeouts as the Resource Graph client. ``get_list`` follows ``nextLink`` and answers the items of every
-page, or ``Refused`` when ARM answers 403 (the credentials lack the read permission for that resource).
+page, ``get_one`` answers one resource's body; both answer ``Refused`` when ARM answers 403 (the credentials
+lack the read permission for that resource) and None when it answers 404 (the parent is gone).
 """
 
 from __future__ import annotations
@@ -58,27 +60,37 @@ class ArmReader:
         items: list[Mapping[str, Any]] = []
         url: str | None = f"{self._endpoint}{path}?api-version={api_version}"
         while url:
-            response = self._client.send_request(
-                HttpRequest("GET", url),
-                enforce_https=self._enforce_https,
-                connection_timeout=self._timeout,
-                read_timeout=self._timeout,
-            )
-            if response.status_code == 404:
-                return None
-            if response.status_code == 403:
-                return Refused(path, _reason(response))
-            if response.status_code != 200:
-                raise DiscoveryError(
-                    f"Azure Resource Manager GET {path} failed (HTTP {response.status_code} {_reason(response)})"
-                )
-            body = response.json()
-            value = body.get("value") if isinstance(body, Mapping) else None
+            body = self._get(path, url)
+            if body is None or isinstance(body, Refused):
+                return body
+            value = body.get("value")
             items.extend(v for v in value or () if isinstance(v, Mapping))
-            next_link = body.get("nextLink") if isinstance(body, Mapping) else None
+            next_link = body.get("nextLink")
             url = next_link if isinstance(next_link, str) and next_link else None
         log.debug("arm GET %s: %s item(s)", path, len(items))
         return items
+
+    def get_one(self, path: str, api_version: str) -> Mapping[str, Any] | Refused | None:
+        """The body of ``GET {path}?api-version=...``; None when the resource is gone (404)."""
+        return self._get(path, f"{self._endpoint}{path}?api-version={api_version}")
+
+    def _get(self, path: str, url: str) -> Mapping[str, Any] | Refused | None:
+        response = self._client.send_request(
+            HttpRequest("GET", url),
+            enforce_https=self._enforce_https,
+            connection_timeout=self._timeout,
+            read_timeout=self._timeout,
+        )
+        if response.status_code == 404:
+            return None
+        if response.status_code == 403:
+            return Refused(path, _reason(response))
+        if response.status_code != 200:
+            raise DiscoveryError(
+                f"Azure Resource Manager GET {path} failed (HTTP {response.status_code} {_reason(response)})"
+            )
+        body = response.json()
+        return body if isinstance(body, Mapping) else {}
 
     def close(self) -> None:
         self._client.close()

@@ -345,6 +345,13 @@ FIELDS: Mapping[str, tuple[Field, ...]] = {
         F("properties.defaultHostName", prop="default_host_name"),
         F("identity.principalId", prop="identity_principal_id"),
     ),
+    "AzureWebAppConfig": (
+        F("properties.minTlsVersion", prop="min_tls_version"),
+        F("properties.scmMinTlsVersion", prop="scm_min_tls_version"),
+        F("properties.ftpsState", prop="ftps_state"),
+        F("properties.http20Enabled", prop="http20_enabled"),
+        F("id", edge="HAS_CONFIG", on="AzureWebApp"),
+    ),
     "AzureCosmosDBAccount": (
         F("properties.publicNetworkAccess", prop="public_network_access"),
         F("properties.ipRules[].ipAddressOrRange", prop="ip_rules"),

@@ -1,5 +1,6 @@
 """Azure as a provider of the sync pipeline: one Resource Graph unit over every subscription asked for,
-and one unit reading SQL server firewall rules from ARM (Resource Graph does not index them).
+and units reading from ARM what Resource Graph does not index: SQL server firewall rules, and App Service
+TLS and FTP settings.
 
 Resource Graph takes many subscriptions per query, and the transform resolves references between
 subscriptions (a peering to a hub network, a private endpoint to a shared store) within the one
@@ -25,6 +26,8 @@ from ingest.providers.azure.query import AzurePayload, fetch_azure
 from ingest.providers.azure.sql_firewall import SERVICE as SQL_FIREWALL
 from ingest.providers.azure.sql_firewall import AzureSqlFirewallUnit
 from ingest.providers.azure.transform import SUBSCRIPTION_TYPE, read_azure
+from ingest.providers.azure.web_config import SERVICE as WEB_CONFIG
+from ingest.providers.azure.web_config import AzureWebConfigUnit
 from ingest.providers.references import unresolved_warning
 from ingest.providers.unit import UnitRows
 
@@ -32,8 +35,9 @@ __all__ = ["ALL_SUBSCRIPTIONS", "AZURE", "AzureProvider", "AzureUnit", "visible_
 
 ALL_SUBSCRIPTIONS = "*"
 SERVICE = "resource-graph"
-# The labels the Resource Graph unit owns: SQL firewall rules are read (and cleaned up) by their own unit.
-GRAPH_LABELS = tuple(label for label in LABELS if label != "AzureSqlFirewallRule")
+# The labels the Resource Graph unit owns: SQL firewall rules and web app settings are read (and cleaned up)
+# by their own units.
+GRAPH_LABELS = tuple(label for label in LABELS if label not in ("AzureSqlFirewallRule", "AzureWebAppConfig"))
 
 
 def visible_subscriptions(payload: AzurePayload) -> tuple[str, ...]:
@@ -74,16 +78,19 @@ class AzureProvider:
 
     def plan(self, request: JobRequest, settings: Settings, warnings: list[str]) -> tuple[UnitSpec, ...]:
         """Over the subscriptions asked for, else those configured, else every visible one: the Resource Graph
-        unit and the SQL firewall rules unit (ARM)."""
+        unit and the ARM units (SQL firewall rules, web app settings)."""
         asked = request.accounts if request.provider == self.name else ()
         subs = ",".join(dict.fromkeys(lid(s) for s in (asked or settings.azure.subscriptions) if lid(s)))
         return (
             UnitSpec("azure", ALL_SUBSCRIPTIONS, "*", SERVICE, subs),
             UnitSpec("azure", ALL_SUBSCRIPTIONS, "*", SQL_FIREWALL, subs),
+            UnitSpec("azure", ALL_SUBSCRIPTIONS, "*", WEB_CONFIG, subs),
         )
 
-    def unit(self, spec: UnitSpec) -> AzureUnit | AzureSqlFirewallUnit:
-        return AzureSqlFirewallUnit() if spec.service == SQL_FIREWALL else AzureUnit()
+    def unit(self, spec: UnitSpec) -> AzureUnit | AzureSqlFirewallUnit | AzureWebConfigUnit:
+        if spec.service == SQL_FIREWALL:
+            return AzureSqlFirewallUnit()
+        return AzureWebConfigUnit() if spec.service == WEB_CONFIG else AzureUnit()
 
     def failure(self, spec: UnitSpec, exc: BaseException) -> UnitFailedError | None:
         return None  # the client's errors are project errors already (``azure_errors``)

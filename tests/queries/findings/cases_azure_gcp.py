@@ -120,6 +120,20 @@ def _sql_all(bad: bool) -> Graph:
     return g
 
 
+def _app_config(rule_id: str, bad: dict[str, object], good: dict[str, object]) -> Case:
+    """An app with its config/web settings: the finding is on the app."""
+
+    def build(is_bad: bool) -> Graph:
+        g = Graph()
+        app = g.node("AzureWebApp", APP, https_only=True, **_ARM)
+        settings = {"min_tls_version": "1.2", "ftps_state": "FtpsOnly", **(bad if is_bad else good)}
+        config = g.node("AzureWebAppConfig", f"{APP}/config/web", app="app-web", **settings, **_ARM)
+        g.rel(app, "HAS_CONFIG", config)
+        return g
+
+    return Case(rule_id, APP, build)
+
+
 def _appgw(bad: bool) -> Graph:
     g = Graph()
     gw = g.node(
@@ -220,6 +234,8 @@ AZURE_CASES: list[Case] = [
         **_ARM,
     ),
     single("azure-webapp-http-allowed", "AzureWebApp", APP, {"https_only": False}, {"https_only": True}, **_ARM),
+    _app_config("azure-webapp-old-tls", {"min_tls_version": "1.0"}, {"min_tls_version": "1.2"}),
+    _app_config("azure-webapp-ftp-allowed", {"ftps_state": "AllAllowed"}, {"ftps_state": "Disabled"}),
     single(
         "azure-aks-public-api-server",
         "AzureAKSCluster",
