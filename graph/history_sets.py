@@ -162,21 +162,24 @@ def count_records(graph: Graph, cutoff: datetime | None = None) -> int:
         query = f"MATCH (s:{CHANGE_SET_LABEL}) RETURN sum(coalesce(s.count, size(s.resource_ids))) AS n"
     else:
         query = (
-            f"MATCH (s:{CHANGE_SET_LABEL}) WHERE s.at < $cutoff "
-            "RETURN sum(size([i IN range(0, size(s.resource_ids) - 1) WHERE coalesce(s.ats[i], s.at) < $cutoff])) AS n"
+            f"MATCH (s:{CHANGE_SET_LABEL}) WHERE s.at < $cutoff WITH s, s.ats AS ats "
+            "RETURN sum(CASE WHEN ats IS NULL THEN size(s.resource_ids) "
+            "ELSE size([t IN ats WHERE t < $cutoff]) END) AS n"
         )
     return int(graph.read(query, {"cutoff": cutoff})[0]["n"] or 0)
 
 
-# Keep the positions $keep[set id] of each set (the others are dropped); a set left empty goes.
+# Keep the positions row.keep of each set (the others are dropped); a set left empty goes (``_EMPTY``).
 _KEEP = (
     f"UNWIND $rows AS row MATCH (s:{CHANGE_SET_LABEL} {{id: row.id}}) "
-    "WITH s, row.keep AS keep "
-    "FOREACH (a IN [a IN $arrays WHERE s[a] IS NOT NULL] | SET s[a] = [i IN keep | s[a][i]]) "
-    "SET s.count = size(keep) "
-    "WITH s, keep WHERE size(keep) > 0 AND s.ats IS NOT NULL "
-    "SET s.at = reduce(m = s.ats[0], t IN s.ats | CASE WHEN t < m THEN t ELSE m END), "
-    "s.last_at = reduce(m = s.ats[0], t IN s.ats | CASE WHEN t > m THEN t ELSE m END)"
+    "WITH s, row.keep AS keep, "
+    + ", ".join(f"s.{a} AS {a}" for a in SET_ARRAYS)  # each list read once (indexing a stored one reads it whole)
+    + " SET "
+    + ", ".join(f"s.{a} = CASE WHEN {a} IS NULL THEN null ELSE [i IN keep | {a}[i]] END" for a in SET_ARRAYS)
+    + ", s.count = size(keep) "
+    "WITH s, keep, s.ats AS ats WHERE size(keep) > 0 AND ats IS NOT NULL "
+    "SET s.at = reduce(m = ats[0], t IN ats | CASE WHEN t < m THEN t ELSE m END), "
+    "s.last_at = reduce(m = ats[0], t IN ats | CASE WHEN t > m THEN t ELSE m END)"
 )
 _EMPTY = f"MATCH (s:{CHANGE_SET_LABEL}) WHERE s.count = 0 DELETE s"
 
