@@ -1,7 +1,7 @@
 """The `aidiscover` command line.
 
     aidiscover services up|down|status [--only neo4j|redis]
-    aidiscover discover aws|azure|gcp|all [--region R ...] [--account A ...] [--via-worker]
+    aidiscover discover aws|azure|gcp|all [--region R ...] [--account A ...] [--via-worker] [--full]
     aidiscover jobs [ID]
     aidiscover history prune [--dry-run]
     aidiscover serve
@@ -138,6 +138,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--account", action="append", help="account / subscription / GCP scope to discover (repeatable)")
     p.add_argument("--via-worker", action="store_true", help="queue the job for Celery workers and follow it")
     p.add_argument("--timeout", type=float, default=3600.0, help="seconds --via-worker follows before giving up")
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="reconcile every row and edge with the graph, whatever the units' digests say (repairs nodes and edges "
+        "removed behind the sync's back; see AIDISCOVER_SYNC_FULL_RECONCILE_EVERY)",
+    )
     p.set_defaults(handler=_discover)
 
     p = sub.add_parser("serve", help="serve the GraphQL API and the viewer")

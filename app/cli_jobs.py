@@ -72,8 +72,8 @@ def summary(job: JobRecord) -> str:
 
 
 def discover(settings: Settings, args: argparse.Namespace) -> int:
-    """`aidiscover discover PROVIDER [--region R] [--account A] [--via-worker]`."""
-    request = JobRequest(args.provider, tuple(args.account or ()), tuple(args.region or ()), "cli")
+    """`aidiscover discover PROVIDER [--region R] [--account A] [--via-worker] [--full]`."""
+    request = JobRequest(args.provider, tuple(args.account or ()), tuple(args.region or ()), "cli", full=args.full)
     printer = ProgressPrinter()
     try:
         job = (

@@ -8,6 +8,13 @@ before each pair): the first sync (every node created: one Change each), a resyn
 changed (the comparison runs, nothing is recorded), and a resync where 10 % of the instances changed
 two properties. The configured database is EMPTIED, hence the required ``--wipe-graph``. Results go to
 bench/results/history.json and the ``history`` section of docs/benchmarks.md.
+
+Then what reading the history costs in its two forms (``queries.history``): the same estate's three syncs with
+history on (every instance created, then 10 % changed twice: ``size`` x 1.2 records), read as the ``Change``
+nodes a running job leaves, then folded (``graph.history_sets.fold_changes``) into the day change sets a finished
+job leaves: one resource's timeline (``resource_history``, 50 resources), the last sync's changes
+(``changes_between``, first 200) and the changed EC2 instances of one account (filtered), medians in ms.
+``--skip-writer`` runs only this part.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import statistics
 import sys
 import time
@@ -27,11 +35,13 @@ if str(ROOT) not in sys.path:  # also runnable as `python bench/bench_history.py
 
 from bench.doc import write_section  # noqa: E402
 from core.settings import load_settings  # noqa: E402
+from graph.history_sets import fold_changes  # noqa: E402
 from graph.neo4j.client import Graph  # noqa: E402
 from graph.neo4j.constraints import ensure_schema  # noqa: E402
 from graph.rows import NodeRow, PropValue  # noqa: E402
 from graph.schema import SCHEMA  # noqa: E402
 from graph.write import GraphWriter, SyncStamp  # noqa: E402
+from queries.history import ChangeFilter, changes_between, resource_history  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "history.json"
 START, END = "<!-- history:start -->", "<!-- history:end -->"
@@ -99,6 +109,65 @@ def run(size: int, repeat: int) -> list[dict[str, Any]]:
     ]
 
 
+QUERIES = ("resource timeline", "last sync's changes", "changed instances of one account")
+
+
+def _query_ms(graph: Graph, size: int, since: dt.datetime) -> dict[str, float]:
+    ids = [f"arn:aws:ec2:eu-west-1:1:instance/i-{i:08x}" for i in range(0, size, max(1, size // 50))]
+    flt = ChangeFilter(kinds=("EC2Instance",), accounts=("100000000001",), changes=("changed",))
+    out: dict[str, list[float]] = {name: [] for name in QUERIES}
+    for _ in range(3):
+        started = time.perf_counter()
+        for rid in ids:
+            resource_history(graph, rid)
+        out[QUERIES[0]].append((time.perf_counter() - started) * 1000 / len(ids))
+        started = time.perf_counter()
+        changes_between(graph, since, first=200)
+        out[QUERIES[1]].append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        changes_between(graph, since - dt.timedelta(hours=1), flt=flt, first=1000)
+        out[QUERIES[2]].append((time.perf_counter() - started) * 1000)
+    return {name: statistics.median(v) for name, v in out.items()}
+
+
+def run_queries(size: int) -> list[dict[str, Any]]:
+    """The same records read as Change nodes, then folded into day change sets."""
+    settings = load_settings()
+    date = dt.date.today().isoformat()
+    now = dt.datetime.now(dt.UTC)
+    with Graph(settings.neo4j, settings.redis) as graph:
+        ensure_schema(graph, SCHEMA)
+        wipe(graph)
+        for gen, (batch, at) in enumerate(
+            (
+                (rows(size), now - dt.timedelta(minutes=20)),
+                (rows(size, 10), now - dt.timedelta(minutes=10)),
+                (rows(size, 5), now),
+            ),
+            start=1,
+        ):
+            GraphWriter(graph, SCHEMA, 1000, strict=False, history=True, job_id=f"bench-{gen}").nodes(
+                batch, SyncStamp(gen, at)
+            )
+        nodes = _query_ms(graph, size, now)
+        records = int(graph.read("MATCH (c:Change) RETURN count(c) AS n")[0]["n"])
+        started = time.perf_counter()
+        fold_changes(graph)
+        fold_seconds = time.perf_counter() - started
+        sets = int(graph.read("MATCH (s:ChangeSet) RETURN count(s) AS n")[0]["n"])
+        folded = _query_ms(graph, size, now)
+        wipe(graph)
+    common = {"estate_size": size, "records": records, "change_sets": sets, "machine": MACHINE, "date": date}
+    load = round(os.getloadavg()[0], 1)
+    out = [{"name": f"fold {records} records", "value": round(fold_seconds, 2), "unit": "s", **common, "load": load}]
+    for form, got in (("Change nodes", nodes), ("change sets", folded)):
+        out += [
+            {"name": f"{name}, {form}", "value": round(ms, 1), "unit": "ms", **common, "load": load}
+            for name, ms in got.items()
+        ]
+    return out
+
+
 def write_doc(results: list[dict[str, Any]], size: int) -> None:
     by = {r["name"]: r["value"] for r in results}
     lines = [
@@ -112,8 +181,23 @@ def write_doc(results: list[dict[str, Any]], size: int) -> None:
         "|---|---|---|---|",
     ]
     for name in ("first sync", "unchanged resync", "10% changed resync"):
-        off, on = by[f"{name}, history off"], by[f"{name}, history on"]
-        lines.append(f"| {name} | {off} | {on} | {100 * (off - on) / off:+.0f} % |")
+        off, on = by.get(f"{name}, history off"), by.get(f"{name}, history on")
+        if off and on:
+            lines.append(f"| {name} | {off} | {on} | {100 * (off - on) / off:+.0f} % |")
+    queries = [r for r in results if r["unit"] in ("ms", "s")]
+    if queries:
+        q = queries[0]
+        lines += [
+            "",
+            f"Reading the history (`queries.history`) of the same estate's three syncs ({q['records']:,} records), "
+            f"as the Change nodes a running job leaves, then folded into the {q['change_sets']} day change set(s) a "
+            f"finished job leaves (folding took {q['value']} s; load average {q['load']}; medians of 3 rounds, ms):",
+            "",
+            "| query | Change nodes | change sets |",
+            "|---|---|---|",
+        ]
+        for name in QUERIES:
+            lines.append(f"| {name} | {by[f'{name}, Change nodes']} | {by[f'{name}, change sets']} |")
     lines += ["", END]
     write_section(START, END, "\n".join(lines))
 
@@ -123,10 +207,13 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3, help="alternations of off/on; medians are kept")
     parser.add_argument("--wipe-graph", action="store_true", help="required: the configured database is emptied")
+    parser.add_argument("--skip-writer", action="store_true", help="only the reading part (the writer's kept)")
     args = parser.parse_args()
     if not args.wipe_graph:
         parser.error("this benchmark empties the configured Neo4j database; pass --wipe-graph to confirm")
-    results = run(args.size, args.repeat)
+    old = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
+    writer = [r for r in old if r["unit"] == "nodes/s"] if args.skip_writer else run(args.size, args.repeat)
+    results = writer + run_queries(args.size)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     write_doc(results, args.size)

@@ -17,8 +17,8 @@ Part 2, bookkeeping: the demo AWS estate (size S) in an in-process moto server i
 times by the product's own job (``ingest.jobs.local.run_job_local``, default settings: history on, default
 retention), with a few changes before each re-sync (``--churn``: one instance's tag changed, one SQS queue
 created and the previous run's deleted: three history records a run), counting after each job the resource
-nodes and the bookkeeping nodes (Job, JobUnit, Change, ChangeSet, SyncScope); the graph's size must stay flat
-and the bookkeeping under 10 % of its nodes.
+nodes, the bookkeeping nodes (Job, JobUnit, Change, ChangeSet, SyncScope, DerivationState) and the change records
+they hold; the graph's size must stay flat and the bookkeeping under 10 % of its nodes.
 
 The configured database is EMPTIED first, hence the required ``--wipe-graph``. Results go to
 bench/results/resync.json and the ``resync`` section of docs/benchmarks.md; the machine's load is recorded
@@ -61,7 +61,7 @@ RESULTS = ROOT / "bench" / "results" / "resync.json"
 START, END = "<!-- resync:start -->", "<!-- resync:end -->"
 LABELS = ("VPC", "Subnet", "SecurityGroup", "EC2Instance", "EBSVolume", "NetworkInterface")
 SCOPES = tuple(Scope("aws", a, r, LABELS) for a in ACCOUNTS for r in REGIONS)
-BOOKKEEPING = ("Job", "JobUnit", "Change", "ChangeSet", "SyncScope")
+BOOKKEEPING = ("Job", "JobUnit", "Change", "ChangeSet", "SyncScope", "DerivationState")
 
 
 # --- part 1: the writer ---------------------------------------------------------------------------
@@ -226,6 +226,13 @@ def run_bookkeeping(settings: Settings, resyncs: int, churn: bool = True) -> lis
             by_label = {str(label): int(c) for label, c in counts}
             total = int(graph.read("MATCH (n) RETURN count(n) AS c")[0]["c"])
             kept = sum(by_label.get(label, 0) for label in BOOKKEEPING)
+            records = int(
+                graph.read(
+                    "CALL () { MATCH (c:Change) RETURN count(c) AS n UNION ALL "
+                    "MATCH (s:ChangeSet) RETURN sum(coalesce(s.count, size(s.resource_ids))) AS n } RETURN sum(n) AS n"
+                )[0]["n"]
+                or 0
+            )
             out.append(
                 {
                     "sync": n,
@@ -237,6 +244,7 @@ def run_bookkeeping(settings: Settings, resyncs: int, churn: bool = True) -> lis
                     "relationships": int(graph.read("MATCH ()-[r]->() RETURN count(r) AS c")[0]["c"]),
                     **{label: by_label.get(label, 0) for label in BOOKKEEPING},
                     "bookkeeping_fraction": round(kept / total, 4),
+                    "history_records": records,
                     "load_average": round(os.getloadavg()[0], 1),
                 }
             )
@@ -303,7 +311,7 @@ def section(result: dict[str, Any]) -> str:
             if result.get("churn")
             else ("unchanged")
         )
-        structure = ("Job", "JobUnit", "ChangeSet", "SyncScope")
+        structure = ("Job", "JobUnit", "SyncScope", "DerivationState")
         lines += [
             "",
             f"Bookkeeping over {len(book) - 1} re-syncs of the size-S AWS estate (two accounts, two regions) with "
@@ -312,32 +320,44 @@ def section(result: dict[str, Any]) -> str:
             f"{last['resources']:,} resources, "
             + ", ".join(f"{last.get(label, 0)} {label}" for label in BOOKKEEPING)
             + f"; bookkeeping {last['bookkeeping_fraction']:.1%} of the nodes (target < 10 %), of which the jobs' "
-            f"own records (Job, JobUnit, ChangeSet, SyncScope) "
+            f"own records (Job, JobUnit, SyncScope, DerivationState) "
             f"{sum(last.get(label, 0) for label in structure) / last['nodes']:.1%} and the per-resource history "
-            f"(Change) {last.get('Change', 0) / last['nodes']:.1%}. Re-sync wall time (median) "
+            f"(Change, ChangeSet) {(last.get('Change', 0) + last.get('ChangeSet', 0)) / last['nodes']:.1%}, holding "
+            f"{last.get('history_records', 0):,} change records. Re-sync wall time (median) "
             f"{sorted(b['seconds'] for b in book[1:])[len(book[1:]) // 2]} s against {book[0]['seconds']} s for the "
             "first sync.",
             "",
-            "| after sync | nodes | resources | Job | JobUnit | Change | ChangeSet | SyncScope | bookkeeping | load |",
-            "|---|---|---|---|---|---|---|---|---|---|",
+            "| after sync | nodes | resources | Job | JobUnit | Change | ChangeSet | change records | SyncScope "
+            "| DerivationState | bookkeeping | load |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         shown = sorted({0, 1, 2, 3, 4, 5, 10, 20, 30, 40, len(book) - 1} & set(range(len(book))))
         for i in shown:
             b = book[i]
             lines.append(
                 f"| {b['sync']} | {b['nodes']:,} | {b['resources']:,} | {b.get('Job', 0)} | {b.get('JobUnit', 0)} | "
-                f"{b.get('Change', 0)} | {b.get('ChangeSet', 0)} | {b.get('SyncScope', 0)} | "
+                f"{b.get('Change', 0)} | {b.get('ChangeSet', 0)} | {b.get('history_records', '')} | "
+                f"{b.get('SyncScope', 0)} | {b.get('DerivationState', '')} | "
                 f"{b['bookkeeping_fraction']:.1%} | {b['load_average']} |"
             )
         lines += [
             "",
-            "What the bookkeeping is, with default retention: one Job per sync up to AIDISCOVER_RETENTION_JOBS (20); "
-            "a finished job's unit records kept on the Job itself (JobUnit nodes exist only while a job runs); the "
-            "scopes' stamps on one SyncScope per provider, account and region; the `created` records of a job past "
-            "the detail window (AIDISCOVER_RETENTION_UNIT_JOBS, 3) folded per account and region into ChangeSet "
-            "nodes when at least 10 (the first sync's hundreds of records become a few nodes; `queries.history` "
-            "answers from both forms alike); and the per-resource history of real changes (Change), which grows "
-            "with the estate's churn until AIDISCOVER_HISTORY_RETENTION_DAYS / AIDISCOVER_RETENTION_CHANGES.",
+            "What is counted as bookkeeping, with default retention: the Job nodes (one per sync up to "
+            "AIDISCOVER_RETENTION_JOBS, 20; a finished job's unit records are kept on the Job itself, JobUnit nodes "
+            "exist only while a job runs); the SyncScope nodes (one per provider, account and region: the scopes' "
+            "stamps and digests, as many as the estate has account-regions whatever the number of syncs); the "
+            "DerivationState nodes (one per family of derived dependency edges: the fingerprints that skip an "
+            "unchanged family); and the "
+            "resource history: Change nodes while their job runs, then, once it finished, one ChangeSet per account, "
+            "region and UTC day holding every record of that day by position (created, changed with the old and "
+            "new values, deleted), which `queries.history`, the GraphQL changes queries, `aidiscover history` and "
+            "the question parser read like the records. A deleted resource leaves no node behind (no tombstone in "
+            "the resource graph): its records, kept in the change sets, are counted as bookkeeping. Everything else "
+            "is counted as the graph: the resources and the records discovery and the post-sync hooks keep about "
+            "them (security group rules, network ACL entries, IAM policy statements, findings). "
+            "All re-syncs of this run fall within one or two UTC days, so the history costs one change set per "
+            "account-region touched per day; an estate re-synced over weeks keeps one per account-region and day "
+            "with changes, up to AIDISCOVER_HISTORY_RETENTION_DAYS (90) and AIDISCOVER_RETENTION_CHANGES records.",
         ]
     lines.append(END)
     return "\n".join(lines)

@@ -16,14 +16,23 @@ it writes, and again once it wrote; a sync records its digest at the end only wh
 own increments left it (nobody else wrote since it read the stored rows) and every row it was given is in the
 graph. Sources whose edges could not all be written (an end missing: a reference to what no unit stored yet)
 are kept on the scope (``sync_pending``): an unchanged re-sync retries their edges and nothing else.
+
+The digest cannot see what changes behind the writers' backs: a node deleted by hand, the edges a node deletion of
+another unit took with it. ``FullReconcile`` says when a unit ignores its digest and its nodes' stored edge hashes
+once and compares every row and edge with the graph (``graph.reconcile``): after ``every`` syncs or ``hours`` since
+its last full reconcile (``sync_since_full``, ``sync_full_at``), when asked (``force``), and after a sync that
+began writing and never said it finished (``sync_dirty``: set by a write phase, cleared by the finished sync when
+nobody else wrote meanwhile), so a crashed, killed or failed unit is reconciled in full by the next sync.
 """
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from hashlib import blake2b, sha256
 
 import orjson
@@ -33,18 +42,25 @@ from graph.rows import EdgeRow, NodeRow, Scope
 from graph.seen import SCOPE_LABEL, scope_id
 
 __all__ = [
+    "FullReconcile",
     "ScopeState",
     "begin_writes",
     "end_writes",
     "forget_account",
+    "note_synced",
     "read_state",
     "record_digest",
     "rows_digest",
 ]
 
+log = logging.getLogger(__name__)
+
 DIGEST_PROPERTY = "sync_digest"
 WRITES_PROPERTY = "sync_writes"
 PENDING_PROPERTY = "sync_pending"
+SINCE_FULL_PROPERTY = "sync_since_full"
+FULL_AT_PROPERTY = "sync_full_at"
+DIRTY_PROPERTY = "sync_dirty"
 CHUNK = 4096  # rows per serialised chunk: part of the digest's definition
 
 
@@ -101,9 +117,31 @@ class ScopeState:
     digests: tuple[str | None, ...]
     writes: tuple[int, ...]
     pending: frozenset[str]  # "label|id" of the sources whose edges are still to be written
+    since_full: tuple[int, ...] = ()  # syncs since the last full reconcile
+    full_at: tuple[datetime | None, ...] = ()  # when the last full reconcile finished (None: never)
+    dirty: bool = False  # a sync began writing and did not say it finished
 
     def holds(self, digest: str) -> bool:
         return bool(self.digests) and all(d == digest for d in self.digests)
+
+
+@dataclass(frozen=True)
+class FullReconcile:
+    """When a unit reconciles in full (see the module's doc); 0 turns ``every`` or ``hours`` off."""
+
+    every: int = 0
+    hours: float = 0.0
+    force: bool = False
+
+    def due(self, state: ScopeState, now: datetime) -> bool:
+        if self.force or state.dirty:
+            return True
+        if self.every > 0 and any(n >= self.every for n in state.since_full):
+            return True
+        if self.hours > 0:
+            limit = timedelta(hours=self.hours)
+            return any(at is None or now - at >= limit for at in state.full_at)
+        return False
 
 
 # A scope node is shared by every unit of its provider, account and region (``graph.seen``): each unit keeps
@@ -113,21 +151,36 @@ READ_STATE = (
     f"UNWIND $rows AS row OPTIONAL MATCH (s:{SCOPE_LABEL} {{id: row.id}}) "
     f"RETURN row.id AS id, row.key AS key, s['{DIGEST_PROPERTY}.' + row.key] AS digest, "
     f"coalesce(s['{WRITES_PROPERTY}.' + row.key], 0) AS writes, "
-    f"coalesce(s['{PENDING_PROPERTY}.' + row.key], []) AS pending"
+    f"coalesce(s['{PENDING_PROPERTY}.' + row.key], []) AS pending, "
+    f"coalesce(s['{SINCE_FULL_PROPERTY}.' + row.key], 0) AS since_full, s['{FULL_AT_PROPERTY}.' + row.key] AS full_at, "
+    f"coalesce(s['{DIRTY_PROPERTY}.' + row.key], false) AS dirty"
 )
 
-# Increment the counter and clear the digest (the scope node is created when missing: its stamp comes later).
+# Increment the counter, clear the digest and mark the unit's rows as being written (the scope node is created
+# when missing: its stamp comes later).
 BUMP = (
     f"UNWIND $rows AS row MERGE (s:{SCOPE_LABEL} {{id: row.id}}) "
     "ON CREATE SET s.provider = row.provider, s.account = row.account, s.region = row.region, s.labels = row.labels "
     f"SET s['{WRITES_PROPERTY}.' + row.key] = coalesce(s['{WRITES_PROPERTY}.' + row.key], 0) + 1, "
-    f"s['{DIGEST_PROPERTY}.' + row.key] = null "
+    f"s['{DIGEST_PROPERTY}.' + row.key] = null, s['{DIRTY_PROPERTY}.' + row.key] = true "
     f"RETURN row.id AS id, row.key AS key, s['{WRITES_PROPERTY}.' + row.key] AS writes"
 )
 
 FORGET = (
     f"MATCH (s:{SCOPE_LABEL} {{provider: $provider, account: $account}}) "
-    f"FOREACH (k IN [k IN keys(s) WHERE k STARTS WITH '{DIGEST_PROPERTY}.'] | SET s[k] = null)"
+    f"FOREACH (k IN [k IN keys(s) WHERE k STARTS WITH '{DIGEST_PROPERTY}.' OR k STARTS WITH '{FULL_AT_PROPERTY}.'] "
+    "| SET s[k] = null)"
+)
+
+# A finished sync: counts it since the last full reconcile (a full one starts the count again and is dated); it
+# also clears the dirty mark when the scope's write counter is where this sync left it (row[2]; null: unchanged).
+SYNCED = (
+    f"UNWIND $rows AS row MATCH (s:{SCOPE_LABEL} {{id: row[0]}}) "
+    f"SET s['{SINCE_FULL_PROPERTY}.' + row[1]] = CASE WHEN $full THEN 0 "
+    f"ELSE coalesce(s['{SINCE_FULL_PROPERTY}.' + row[1]], 0) + 1 END, "
+    f"s['{FULL_AT_PROPERTY}.' + row[1]] = CASE WHEN $full THEN $at ELSE s['{FULL_AT_PROPERTY}.' + row[1]] END "
+    f"WITH s, row WHERE row[2] IS NOT NULL AND s['{WRITES_PROPERTY}.' + row[1]] = row[2] "
+    f"SET s['{DIRTY_PROPERTY}.' + row[1]] = null"
 )
 
 # Setting the digest to null first takes the node's write lock, so the counter compared next is the latest one.
@@ -158,7 +211,18 @@ def read_state(graph: Graph, scopes: Sequence[Scope]) -> ScopeState:
         tuple(None if r["digest"] is None else str(r["digest"]) for r in rows),
         tuple(int(r["writes"]) for r in rows),
         frozenset(pending),
+        tuple(int(r["since_full"]) for r in rows),
+        tuple(_native(r["full_at"]) for r in rows),
+        any(bool(r["dirty"]) for r in rows),
     )
+
+
+def _native(value: object) -> datetime | None:
+    if value is None:
+        return None
+    native = value.to_native() if hasattr(value, "to_native") else value
+    assert isinstance(native, datetime)
+    return native
 
 
 def _bump(graph: Graph, scopes: Sequence[Scope]) -> tuple[int, ...]:
@@ -194,7 +258,16 @@ def record_digest(
     return recorded == len(rows)
 
 
+def note_synced(
+    graph: Graph, scopes: Sequence[Scope], full: bool, at: datetime, written: tuple[int, ...] | None
+) -> None:
+    """A unit's sync finished: count it (``full``: the count starts again, dated ``at``); ``written``: the write
+    counters it left when it wrote and nobody else did since (its dirty mark is cleared), None otherwise."""
+    rows = [[scope_id(s), unit_key(s), None if written is None else written[i]] for i, s in enumerate(scopes)]
+    graph.write(SYNCED, {"rows": rows, "full": full, "at": at})
+
+
 def forget_account(graph: Graph, provider: str, account: str) -> None:
     """Clear the digests of an account's scopes (its resources were removed by other means than a sync): the
-    next sync of each scope reads and writes row by row."""
+    next sync of each scope reconciles in full."""
     graph.write(FORGET, {"provider": provider, "account": account})

@@ -6,8 +6,9 @@ SETs the new ones and returns, per batch, the nodes that were created or whose p
 ``Change`` nodes written in the same transaction; cleanup writes a ``deleted`` Change before it
 removes a stale node. A Change is not linked to its resource by a relationship but by
 ``resource_id``, so it outlives the resource. Its id is ``<resource id>|<generation>|<change>``: a
-redelivered batch MERGEs the same Change, never a second one. ``prune_history`` drops Changes older
-than the retention.
+redelivered batch MERGEs the same Change, never a second one. Once its job is finished, retention folds
+the records into ``ChangeSet`` nodes (``graph.history_sets``); ``prune_history`` drops Change nodes older than
+the retention.
 """
 
 from __future__ import annotations
@@ -163,7 +164,7 @@ def prune_history(
             limit,
         )
     if keep > 0:
-        extra = _count_changes(graph) - keep
+        extra = count_changes(graph) - keep
         while extra > 0:  # the oldest first, a chunk at a time
             step = min(limit, extra)
             deleted = _delete_changes(
@@ -181,14 +182,14 @@ def prune_history(
     return total
 
 
-def _count_changes(graph: Graph, cutoff: datetime | None = None) -> int:
+def count_changes(graph: Graph, cutoff: datetime | None = None) -> int:
     where = "WHERE c.at < $cutoff " if cutoff is not None else ""
     return int(graph.read(f"MATCH (c:{CHANGE_LABEL}) {where}RETURN count(c) AS n", {"cutoff": cutoff})[0]["n"])
 
 
 def _doomed_changes(graph: Graph, cutoff: datetime | None, keep: int) -> int:
-    total = _count_changes(graph)
-    old = _count_changes(graph, cutoff) if cutoff is not None else 0
+    total = count_changes(graph)
+    old = count_changes(graph, cutoff) if cutoff is not None else 0
     return old + max(0, total - old - keep) if keep > 0 else old
 
 

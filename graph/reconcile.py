@@ -21,6 +21,12 @@ Before any of that, ``stage`` computes the digest of all the unit's rows (``grap
 of the unit holds it, the graph already holds these rows and nothing is read row by row; only the edges of
 sources left pending (an end was missing) are tried again. ``finish`` records the digest once the graph holds
 every row it was given, unless another sync wrote into the scopes meanwhile.
+
+A full reconcile (``FullReconcile``: every N syncs or hours, when forced, after a sync stopped mid-write) ignores
+the digest and every node's stored edges hash: every row is compared with the stored (id, hash) pairs and every
+source's stored edges are read, so a node deleted by hand comes back with its edges, and an edge removed with
+another unit's node is written again. A node's properties changed by hand keep their stored hash and are not
+rewritten until the source changes them (the hash says what the writer wrote, not what the node holds now).
 """
 
 from __future__ import annotations
@@ -32,7 +38,16 @@ from typing import TypeVar
 
 from neo4j import ManagedTransaction
 
-from graph.digest import ScopeState, begin_writes, end_writes, read_state, record_digest, rows_digest
+from graph.digest import (
+    FullReconcile,
+    ScopeState,
+    begin_writes,
+    end_writes,
+    note_synced,
+    read_state,
+    record_digest,
+    rows_digest,
+)
 from graph.history import deleted_change_clause
 from graph.reconcile_plan import NodeKey, Plan, Reconciled
 from graph.row_hash import edge_hash, edges_digest, fingerprint, node_hash, schema_fingerprint
@@ -41,7 +56,7 @@ from graph.schema import Schema
 from graph.seen import record_seen
 from graph.write import GraphWriter, SyncStamp
 
-__all__ = ["Plan", "Reconciled", "Reconciler", "edge_hash", "fingerprint", "node_hash"]
+__all__ = ["FullReconcile", "Plan", "Reconciled", "Reconciler", "edge_hash", "fingerprint", "node_hash"]
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +113,9 @@ class Reconciler:
     """Writes a unit's rows through ``writer`` (its batching, checks, history), reconciling instead of
     rewriting. One per unit and phase, like the writer it wraps."""
 
-    def __init__(self, writer: GraphWriter, chunk: int = 10_000) -> None:
+    def __init__(self, writer: GraphWriter, chunk: int = 10_000, full: FullReconcile | None = None) -> None:
         self.writer = writer
+        self.full = full or FullReconcile()
         self.graph = writer.graph
         self.schema: Schema = writer.schema
         self.chunk = chunk
@@ -125,9 +141,12 @@ class Reconciler:
         node_rows, edge_rows, ref_rows = _listed(nodes), _listed(edges), _listed(references)
         digest = rows_digest(self._schema_fp, scopes, node_rows, edge_rows, ref_rows)
         state = read_state(self.graph, scopes)
-        if state.holds(digest):
+        full = self.full.due(state, stamp.at)
+        if state.holds(digest) and not full:
             log.debug("reconcile: %s node rows, the scopes hold their digest", len(node_rows))
             return self._unchanged(node_rows, edge_rows, ref_rows, state, digest)
+        if full:
+            log.info("reconcile %s: full reconcile", "+".join(s.describe() for s in scopes))
         expected: tuple[int, ...] | None = state.writes
         stored = self._stored(scopes)
         changed: list[NodeRow] = []
@@ -139,7 +158,7 @@ class Reconciler:
             h = node_hash(fp, row.props)
             key = (row.label, row.id)
             old = stored.get(key)
-            seen[key] = old[1] if old is not None else ""
+            seen[key] = old[1] if old is not None and not full else ""  # full: every source's edges compared
             if old is None or old[0] != h:
                 changed.append(NodeRow(row.label, row.id, row.props, h))
         written = 0
@@ -150,7 +169,7 @@ class Reconciler:
         vanished = tuple(k for k in stored if k not in seen)
         todo, refs, sources, unchanged = self._plan_edges(edge_rows, ref_rows, seen)
         log.debug("reconcile: %s node rows, %s written, %s vanished", len(node_rows), written, len(vanished))
-        return Plan(len(node_rows), written, vanished, todo, refs, sources, unchanged, digest, expected)
+        return Plan(len(node_rows), written, vanished, todo, refs, sources, unchanged, digest, expected, full=full)
 
     def _unchanged(
         self,
@@ -242,6 +261,7 @@ class Reconciler:
         if plan.unchanged and not plan.edges and not plan.references:
             for scope in scopes:
                 record_seen(self.graph, scope, stamp)
+            note_synced(self.graph, scopes, False, stamp.at, None)
             return Reconciled(plan.unchanged_edges, 0, 0, 0, 0)
         expected = begin_writes(self.graph, scopes, plan.expected)
         sources = {(label, node_id): h for label, node_id, h in plan.sources}
@@ -278,6 +298,7 @@ class Reconciler:
             record_digest(self.graph, scopes, expected, plan.digest, pending)
         for scope in scopes:
             record_seen(self.graph, scope, stamp)
+        note_synced(self.graph, scopes, plan.full, stamp.at, expected)
         in_sync = plan.unchanged_edges + given - len(writes[0]) - len(writes[1]) + written
         if removed_nodes or removed_edges:
             log.info(

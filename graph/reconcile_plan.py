@@ -26,6 +26,7 @@ class Plan:
     digest: str | None = None  # of the unit's rows (graph.digest), recorded by finish when the sync is complete
     expected: tuple[int, ...] | None = None  # the scopes' write counters this sync expects (None: another wrote)
     unchanged: bool = False  # the scopes held this digest: nothing was read row by row
+    full: bool = False  # a full reconcile: every row and every source's edges compared with the graph
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -37,6 +38,7 @@ class Plan:
             "digest": self.digest,
             "expected": None if self.expected is None else list(self.expected),
             "unchanged": self.unchanged,
+            "full": self.full,
         }
 
     @classmethod
@@ -59,6 +61,7 @@ class Plan:
             None if digest is None else str(digest),
             None if expected is None else tuple(int(str(w)) for w in expected),
             bool(data.get("unchanged", False)),
+            bool(data.get("full", False)),
         )
 
 

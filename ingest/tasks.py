@@ -125,6 +125,7 @@ def _start_job(
     regions: list[str] | None = None,
     started_by: str = "unknown",
     services: list[str] | None = None,
+    full: bool = False,
 ) -> str:
     """Plan, record and dispatch a job; returns its id (the task id, so a redelivery is the same job)."""
     settings, graph = _context()
@@ -138,7 +139,7 @@ def _start_job(
     stamp = stamp_from_json(json.loads(state)) if state else SyncStamp.now()
     # the state key exists before the Job node does, so the reaper never takes a job being planned for a lost one
     r.set(state_key(job_id), json.dumps(stamp_to_json(stamp)), ex=STATE_TTL)
-    request = JobRequest(provider, tuple(accounts or ()), tuple(regions or ()), started_by, tuple(services or ()))
+    request = JobRequest(provider, tuple(accounts or ()), tuple(regions or ()), started_by, tuple(services or ()), full)
     ensure_schema(graph, SCHEMA)
     try:
         plan = plan_job(request, settings)
@@ -280,6 +281,7 @@ def submit_job(settings: Settings, request: JobRequest) -> str:
             "regions": list(request.regions) or None,
             "started_by": request.started_by,
             "services": list(request.services) or None,
+            "full": request.full,
         },
     )
     return str(result.id)

@@ -202,7 +202,8 @@ def search_phrases() -> tuple[SearchPhrase, ...]:
         SearchPhrase(
             "Changes since",
             "What changed since $date",
-            "MATCH (c:Change) WHERE c.at >= datetime($date) OPTIONAL MATCH (r:Resource {id: c.resource_id}) "
+            "MATCH (c:Change|ChangeSet) WHERE coalesce(c.last_at, c.at) >= datetime($date) "
+            "OPTIONAL MATCH (r:Resource) WHERE r.id IN coalesce(c.resource_ids, [c.resource_id]) "
             "RETURN c, r LIMIT 1000",
             (("date", "String", None),),
         ),

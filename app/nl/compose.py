@@ -2,15 +2,24 @@
 Cypher query, and said back in words ("counted EC2Instance where state = running in eu-west-1").
 
 Every value in the text is a quoted literal; the query still passes the gate (``app.nl.gate``) like any
-other before it runs.
+other before it runs (``gated``). A history question reads its records from both forms the history takes
+(``queries.history.CHANGE_ROWS``: ``Change`` nodes and the ``ChangeSet`` lists, a ``CALL`` outside the gate's
+grammar): its head is ours, and the rest, all that the question put in, passes the gate's static checks as a
+query on ``Change`` nodes; the whole then runs under the gate's plan check in a read-only transaction.
 """
 
 from __future__ import annotations
 
+from app.nl import gate
 from app.nl.cypher_render import string_literal
 from app.nl.reading import Reading
+from graph.schema import SCHEMA
+from queries.history import CHANGE_ROWS
 
-__all__ = ["cypher_of", "understood"]
+__all__ = ["CHANGES_HEAD", "cypher_of", "gated", "understood"]
+
+# Every change record, each as a map ``n`` with a Change node's properties (``n.at``, ``n.change`` ...).
+CHANGES_HEAD = f"CALL () {{ {CHANGE_ROWS} }} WITH n"
 
 _RESOURCE_COLUMNS = (
     "n.id AS id, n.name AS name, n.kind AS kind, n.provider AS provider, n.account AS account, n.region AS region"
@@ -26,7 +35,7 @@ def _match(reading: Reading) -> str:
     if reading.subject == "findings":
         head = "MATCH (n:Finding)"
     elif reading.subject == "changes":
-        head = "MATCH (n:Change)"
+        head = CHANGES_HEAD
     elif len(reading.kinds) == 1:
         head = f"MATCH (n:{reading.kinds[0]})"
     else:
@@ -132,3 +141,11 @@ def understood(reading: Reading) -> str:
         if reading.intent == "group" and reading.limit:
             parts.append(f"(the top {reading.limit})")
     return " ".join(parts)
+
+
+def gated(cypher: str) -> gate.GatedQuery:
+    """The gate's static checks on a composed query (a history question's: on all but its own head)."""
+    if cypher.startswith(CHANGES_HEAD):
+        gate.vet("MATCH (n:Change)" + cypher[len(CHANGES_HEAD) :], SCHEMA)
+        return gate.GatedQuery(cypher)
+    return gate.vet(cypher, SCHEMA)

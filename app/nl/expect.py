@@ -22,13 +22,15 @@ from graph.neo4j.client import Graph
 from queries.blast import blast_radius, dependencies
 from queries.cost.savings import savings
 from queries.exposure import exposure_paths
-from queries.history import MAX_FIRST, ChangeFilter, changes_between, resource_history
+from queries.history import CHANGE_ROWS, MAX_FIRST, ChangeFilter, changes_between, resource_history
 from queries.paths import shortest_path
 
 __all__ = ["Expected", "Verdict", "expected", "judge", "results_match"]
 
 Verdict = Literal["right", "wrong", "declined"]
-_CHANGED_KINDS = "MATCH (c:Change) WHERE c.at >= $since RETURN DISTINCT c.resource_kind AS kind ORDER BY kind"
+_CHANGED_KINDS = (
+    f"CALL () {{ {CHANGE_ROWS} }} WITH n WHERE n.at >= $since RETURN DISTINCT n.resource_kind AS kind ORDER BY kind"
+)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Literal
 
 from app.nl import gate
 from app.nl.compose import cypher_of, understood
+from app.nl.compose import gated as composed_gate
 from app.nl.examples import BM25, tokens
 from app.nl.gate import Row
 from app.nl.parser import parse
@@ -23,7 +24,6 @@ from app.nl.reading import Clarify, Decline, Reading
 from app.nl.vocabulary import Named, vocabulary
 from core.settings import Settings
 from graph.neo4j.client import Graph
-from graph.schema import SCHEMA
 from queries.blast import blast_radius, dependencies
 from queries.cost.savings import savings
 from queries.exposure import exposure_paths
@@ -151,7 +151,7 @@ def gate_literal(value: str) -> str:
 
 
 def _run(graph: Graph, settings: Settings, said: str, cypher: str, summarise: object) -> Parsed:
-    gated = gate.vet(cypher, SCHEMA)
+    gated = composed_gate(cypher)
     result = gate.execute(graph, gated, timeout=settings.llm.query_timeout, row_cap=settings.llm.row_cap)
     rows = result.rows
     summary = summarise(rows)  # type: ignore[operator]

@@ -20,6 +20,22 @@ class IngestSettings(AreaSettings):
     discovery_interval_minutes: int = Field(
         0, ge=0, description="Minutes between scheduled discoveries (Celery beat); 0 turns the schedule off."
     )
+    full_reconcile_every: int = Field(
+        24,
+        ge=0,
+        validation_alias=env("AIDISCOVER_SYNC_FULL_RECONCILE_EVERY"),
+        description="Syncs of a unit after which it ignores its rows' digest and the stored edge hashes once and "
+        "reconciles every row and edge with the graph, repairing what changed behind the writer's back (a node "
+        "deleted by hand, edges removed with another unit's node); 0: only by hours, on `aidiscover discover "
+        "--full`, or after a unit stopped mid-write.",
+    )
+    full_reconcile_hours: float = Field(
+        24.0,
+        ge=0,
+        validation_alias=env("AIDISCOVER_SYNC_FULL_RECONCILE_HOURS"),
+        description="Hours after a unit's last full reconcile at which its next sync does one again (whichever of "
+        "this and AIDISCOVER_SYNC_FULL_RECONCILE_EVERY comes first); 0: no time limit.",
+    )
 
 
 class AccountsSettings(AreaSettings):

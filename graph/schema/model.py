@@ -18,7 +18,7 @@ from typing import Literal, TypedDict
 from core.errors import SchemaError
 from graph.rows import PropValue
 
-PropType = Literal["string", "int", "float", "bool", "string[]", "datetime"]
+PropType = Literal["string", "int", "float", "bool", "string[]", "datetime", "datetime[]"]
 Provider = Literal["aws", "azure", "gcp", "any"]
 
 FREE = "free"  # the billing of kinds the providers do not charge for by themselves

@@ -29,4 +29,5 @@ PROP_TYPES: dict[PropType, TypeMapping] = {
     "bool": TypeMapping((bool,), "BOOLEAN", bool | None, "Boolean"),
     "string[]": TypeMapping((tuple, list), "LIST", list[str] | None, "Array"),
     "datetime": TypeMapping((datetime,), "DATE_TIME", datetime | None, "DateTime"),
+    "datetime[]": TypeMapping((tuple, list), "LIST", list[datetime] | None, "Array"),
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -25,12 +26,14 @@ class JobRequest:
     regions: tuple[str, ...] = ()
     started_by: str = "cli"
     services: tuple[str, ...] = ()  # AWS services to discover (``ingest.providers.aws.registry``); empty: all
+    full: bool = False  # every unit reconciles in full (``graph.digest.FullReconcile``)
 
     def scope(self) -> str:
         parts = [
             f"accounts={','.join(self.accounts)}" if self.accounts else "",
             f"regions={','.join(self.regions)}" if self.regions else "",
             f"services={','.join(self.services)}" if self.services else "",
+            "full reconcile" if self.full else "",
         ]
         return " ".join(p for p in parts if p) or "configured"
 
@@ -46,26 +49,35 @@ class UnitSpec:
     region: str
     service: str
     source: str = ""
+    full: bool = False  # reconcile in full, whatever the unit's digest says
 
     @property
     def key(self) -> str:
         return f"{self.provider}/{self.account}/{self.region}/{self.service}"
 
-    def to_json(self) -> dict[str, str]:
+    def to_json(self) -> dict[str, str | bool]:
         return {
             "provider": self.provider,
             "account": self.account,
             "region": self.region,
             "service": self.service,
             "source": self.source,
+            "full": self.full,
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, str]) -> UnitSpec:
+    def from_json(cls, data: Mapping[str, str | bool]) -> UnitSpec:
         provider = data["provider"]
         if provider not in ("aws", "azure", "gcp"):
             raise ValueError(f"unknown provider {provider!r}")
-        return cls(provider, data["account"], data["region"], data["service"], data.get("source", ""))  # type: ignore[arg-type]
+        return cls(
+            provider,  # type: ignore[arg-type]
+            str(data["account"]),
+            str(data["region"]),
+            str(data["service"]),
+            str(data.get("source", "")),
+            bool(data.get("full", False)),
+        )
 
 
 @dataclass(frozen=True)

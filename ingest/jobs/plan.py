@@ -8,7 +8,7 @@ becomes a job warning.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core.settings import Settings
 from ingest.jobs.model import JobRequest, UnitSpec
@@ -34,4 +34,6 @@ def plan_job(request: JobRequest, settings: Settings) -> Plan:
     warnings: list[str] = []
     for name in providers_of(request, settings):
         units += provider(name).plan(request, settings, warnings)
+    if request.full:
+        units = [replace(u, full=True) for u in units]
     return Plan(tuple(units), tuple(warnings))

@@ -25,7 +25,7 @@ from core.counters import record_graph_writes
 from core.errors import Neo4jAuthError, ServiceError, UnitFailedError
 from core.settings import Settings
 from graph.neo4j.client import Graph
-from graph.reconcile import Plan, Reconciled, Reconciler
+from graph.reconcile import FullReconcile, Plan, Reconciled, Reconciler
 from graph.rows import EdgeRow, Scope
 from graph.schema import SCHEMA
 from graph.write import GraphWriter, SyncStamp
@@ -152,7 +152,8 @@ def _stage(spec: UnitSpec, settings: Settings, graph: Graph, stamp: SyncStamp, j
     started = time.monotonic()
     writer = make_writer(graph, settings, job_id)
     rows = provider(spec.provider).unit(spec).read(spec, settings)
-    plan = Reconciler(writer).stage(rows.nodes, rows.edges, rows.references, rows.scopes, stamp)
+    full = FullReconcile(settings.ingest.full_reconcile_every, settings.ingest.full_reconcile_hours, spec.full)
+    plan = Reconciler(writer, full=full).stage(rows.nodes, rows.edges, rows.references, rows.scopes, stamp)
     record_graph_writes(settings.redis.url, plan.written, 0)
     return Staged(
         spec,

@@ -386,6 +386,7 @@ SAMPLE: dict[str, tuple[PropValue, PropValue]] = {
     "bool": (False, True),
     "datetime": (T1, T1 + timedelta(seconds=1)),
     "string[]": (("a",), ("a", "b")),
+    "datetime[]": ((T1,), (T1, T1 + timedelta(seconds=1))),  # type: ignore[dict-item]
 }
 
 

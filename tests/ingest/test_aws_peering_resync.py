@@ -7,6 +7,8 @@ The estate is synced twice through the product's own job runner with change hist
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import boto3
 
 from core.settings import Settings
@@ -14,6 +16,7 @@ from devclouds.moto_server import MotoServer
 from graph.neo4j.client import Graph
 from ingest.jobs.local import run_job_local
 from ingest.jobs.model import JobRequest
+from queries.history import ChangeFilter, changes_between, resource_history
 from tests.settings_update import replace_settings
 
 HOME, PEER = "us-east-1", "eu-west-1"
@@ -61,10 +64,7 @@ def test_a_cross_region_peering_is_stored_once_in_its_requesters_region_and_a_re
         {"id": node_id},
     )
     assert sorted((s["side"], s["region"]) for s in sides) == [("ACCEPTER_VPC", PEER), ("REQUESTER_VPC", HOME)]
-    history = graph.read(
-        "MATCH (c:Change {resource_id: $id}) RETURN c.change AS change, c.changed_properties AS props",
-        {"id": node_id},
-    )
-    assert [h["change"] for h in history] == ["created"], history
-    others = graph.read("MATCH (c:Change) WHERE c.change <> 'created' RETURN c.resource_id AS id, c.change AS change")
+    history = resource_history(graph, node_id)
+    assert [h.change for h in history] == ["created"], history
+    others = changes_between(graph, datetime(2000, 1, 1, tzinfo=UTC), flt=ChangeFilter(changes=("changed", "deleted")))
     assert others == []  # nothing else in the unchanged estate changed either

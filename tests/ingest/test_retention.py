@@ -14,6 +14,7 @@ import pytest
 
 from core.settings import JobsSettings, RetentionSettings, Settings
 from graph.history import prune_history
+from graph.history_sets import fold_changes
 from graph.neo4j.client import Graph
 from graph.write import SyncStamp
 from ingest.jobs.model import JobRequest, UnitOutcome, UnitSpec
@@ -89,6 +90,48 @@ def test_change_records_are_kept_by_count_and_by_age_the_oldest_going_first(grap
     ages = graph.read("MATCH (c:Change) RETURN c.id STARTS WITH '10|' AS old, count(*) AS n ORDER BY old")
     assert [(r["old"], r["n"]) for r in ages] == [(False, 10), (True, 15)]
     assert prune_history(graph, 0, now=NOW, keep=0) == 0  # no limit at all keeps everything
+
+
+def folded_ages(graph: Graph) -> list[tuple[float, int]]:
+    """(days before NOW, records) of the folded change records, oldest first."""
+    rows = graph.read("MATCH (s:ChangeSet) UNWIND s.ats AS at RETURN at, count(*) AS n ORDER BY at")
+    return [((NOW - r["at"].to_native()).total_seconds() / 86400, r["n"]) for r in rows]
+
+
+def test_folded_change_records_follow_the_same_count_and_age_limits(graph: Graph) -> None:
+    changes(graph, 30, days_ago=100)
+    changes(graph, 20, days_ago=10)
+    changes(graph, 10, days_ago=1)
+    retention = RetentionSettings(jobs=0, job_days=0, unit_jobs=0, unit_days=0, changes=25)
+    ninety = JobsSettings().model_copy(update={"history_retention_days": 90})
+    assert fold_changes(graph) == 60
+    assert counts(graph)[2] == 0
+    dry = enforce(graph, retention, ninety, now=NOW, dry_run=True)
+    assert dry == PruneReport(jobs=0, units=0, changes=30 + 5, dry_run=True)
+    assert folded_ages(graph) == [(100.0, 30), (10.0, 20), (1.0, 10)]  # a dry run removes nothing
+    assert enforce(graph, retention, ninety, now=NOW) == PruneReport(jobs=0, units=0, changes=35)
+    assert folded_ages(graph) == [(10.0, 15), (1.0, 10)]
+    assert enforce(graph, retention, ninety, now=NOW).total == 0  # idempotent
+    later = NOW + timedelta(days=85)  # the 10-day-old records pass 90 days; the set of day 1 stays
+    assert enforce(graph, retention, ninety, now=later) == PruneReport(jobs=0, units=0, changes=15)
+    assert folded_ages(graph) == [(1.0, 10)]
+    assert graph.read("MATCH (s:ChangeSet) RETURN count(s) AS n")[0]["n"] == 1  # an emptied set goes
+
+
+def test_count_limit_spans_both_forms_the_folded_records_going_first(graph: Graph) -> None:
+    changes(graph, 8, days_ago=3)
+    fold_changes(graph)
+    changes(graph, 5, days_ago=0.5)  # records of a running job (not folded yet)
+    retention = RetentionSettings(jobs=0, job_days=0, unit_jobs=0, unit_days=0, changes=6)
+    running = job(graph, 1, days_ago=0.5, finished=False)
+    graph.write("MATCH (c:Change) SET c.job_id = $job", {"job": running})
+    report = enforce(graph, retention, NO_AGE, now=NOW)
+    assert (report.changes, report.folded) == (7, 0)
+    assert folded_ages(graph) == [(3.0, 1)]
+    assert counts(graph)[2] == 5
+    retention = retention.model_copy(update={"changes": 3})
+    assert enforce(graph, retention, NO_AGE, now=NOW).changes == 3  # past the folded ones: the oldest nodes
+    assert (folded_ages(graph), counts(graph)[2]) == ([], 3)
 
 
 def _cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
