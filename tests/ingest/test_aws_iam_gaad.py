@@ -6,7 +6,8 @@ with its inline, trust and cross-account cases); the payloads, records sorted by
 must their rows, but for one gain: the details carry a customer managed policy's description, which
 ListPolicies leaves out, so the per-entity payload is given the description GetPolicy answers. The calls are
 counted by botocore's own events on the client. A caller denied GetAccountAuthorizationDetails (a 403
-AccessDenied answered through botocore's before-call event) falls back to the entity-by-entity path.
+AccessDenied answered through botocore's before-call event) falls back to the entity-by-entity path. The
+published aws-cli example (tests/fixtures/real/aws/IAMPolicy, source in SOURCES.md) is read into records.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from devclouds.moto_server import MotoServer
 from devclouds.seed_aws_identity import seed
 from ingest.providers.aws.identity import get_iam
 from ingest.providers.aws.identity_entities import get_iam_per_entity
-from ingest.providers.aws.identity_gaad import authorization_details, get_iam_gaad
+from ingest.providers.aws.identity_gaad import authorization_details, get_iam_gaad, read_details
 from ingest.providers.aws.identity_transform import IamPayload, PolicyRecord, transform_iam
+from tests.real_payloads.aws_corpus import load_kind
 
 if TYPE_CHECKING:
     from mypy_boto3_iam import IAMClient
@@ -111,6 +113,32 @@ def small_estate(moto_server: MotoServer) -> MotoServer:
     moto_server.reset()
     seed_aws_small(moto_server.url, random.Random(1), Collected())
     return moto_server
+
+
+def _listed(value: Any) -> list[Any]:
+    return [value] if isinstance(value, dict) else list(value or [])
+
+
+def test_the_published_details_read_into_records() -> None:
+    [published] = [p for p in load_kind("IAMPolicy") if p.operation == "GetAccountAuthorizationDetails"]
+    page = published.response
+    details = read_details([page])  # type: ignore[list-item]
+    assert [u.user["UserName"] for u in details.users] == [u["UserName"] for u in page["UserDetailList"]]
+    for record, user in zip(details.users, page["UserDetailList"], strict=True):
+        assert list(record.group_names) == user["GroupList"]
+        assert dict(record.inline_policies) == {p["PolicyName"]: p["PolicyDocument"] for p in user["UserPolicyList"]}
+        assert not {"GroupList", "UserPolicyList", "AttachedManagedPolicies"} & record.user.keys()
+    for group, detail in zip(details.groups, page["GroupDetailList"], strict=True):
+        assert list(group.attached_policy_arns) == [a["PolicyArn"] for a in _listed(detail["AttachedManagedPolicies"])]
+    assert any(g.attached_policy_arns for g in details.groups)  # published as one object, not a list
+    for role, detail in zip(details.roles, page["RoleDetailList"], strict=True):
+        assert list(role.attached_policy_arns) == [a["PolicyArn"] for a in detail["AttachedManagedPolicies"]]
+        assert role.role["AssumeRolePolicyDocument"] == detail["AssumeRolePolicyDocument"]
+    for policy, detail in zip(details.policies, page["Policies"], strict=True):
+        [default] = [v for v in detail["PolicyVersionList"] if v["IsDefaultVersion"]]
+        assert policy.document == default["Document"]
+        assert policy.policy["PolicyName"] == detail["PolicyName"]
+        assert "PolicyVersionList" not in policy.policy
 
 
 def test_the_details_read_the_small_estate_as_the_per_entity_calls(small_estate: MotoServer) -> None:

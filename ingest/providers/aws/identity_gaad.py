@@ -17,6 +17,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import ClientError
@@ -48,7 +50,7 @@ if TYPE_CHECKING:
         UserTypeDef,
     )
 
-__all__ = ["DENIED", "FILTER", "authorization_details", "get_iam_gaad"]
+__all__ = ["DENIED", "FILTER", "Details", "authorization_details", "get_iam_gaad", "read_details"]
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +65,7 @@ _GROUP_LISTS = frozenset({"GroupPolicyList", "AttachedManagedPolicies"})
 _ROLE_LISTS = frozenset({"InstanceProfileList", "RolePolicyList", "AttachedManagedPolicies"})
 _POLICY_LISTS = frozenset({"PolicyVersionList"})
 _LEFT_OUT_EMPTY = frozenset({"Tags", "Description"})
+_NONE: Mapping[str, Any] = MappingProxyType({})
 
 
 def authorization_details(client: IAMClient) -> list[GetAccountAuthorizationDetailsResponseTypeDef] | None:
@@ -75,13 +78,21 @@ def authorization_details(client: IAMClient) -> list[GetAccountAuthorizationDeta
         return None
 
 
+def _aws_managed(arn: str) -> bool:
+    return arn.split(":")[4:5] == ["aws"]
+
+
 def _without(entity: Mapping[str, Any], keys: frozenset[str]) -> dict[str, Any]:
     """The entity's own fields; empty tags and descriptions dropped, as the Get and List calls leave them out."""
     return {k: v for k, v in entity.items() if k not in keys and not (k in _LEFT_OUT_EMPTY and not v)}
 
 
 def _attached(entity: Mapping[str, Any]) -> list[str]:
-    return [a["PolicyArn"] for a in entity.get("AttachedManagedPolicies", []) if "PolicyArn" in a]
+    """The ARNs of the attached managed policies (a single object read as a list of one, as the aws-cli
+    documentation once printed it)."""
+    raw = entity.get("AttachedManagedPolicies") or []
+    items = [raw] if isinstance(raw, Mapping) else raw
+    return [a["PolicyArn"] for a in items if isinstance(a, Mapping) and a.get("PolicyArn")]
 
 
 def _inline(policies: Iterable[Mapping[str, Any]]) -> dict[str, object]:
@@ -114,6 +125,33 @@ def _policy(detail: ManagedPolicyDetailTypeDef, listed: Mapping[str, PolicyTypeD
     return PolicyRecord(policy, document)
 
 
+@dataclass(frozen=True)
+class Details:
+    """What the details' pages say, as the per-entity records (users without their credential calls)."""
+
+    users: list[UserRecord]
+    groups: list[GroupRecord]
+    roles: list[RoleRecord]
+    policies: list[PolicyRecord]
+
+
+def read_details(
+    pages: Iterable[GetAccountAuthorizationDetailsResponseTypeDef],
+    users: Mapping[str, UserTypeDef] = _NONE,
+    roles: Mapping[str, RoleTypeDef] = _NONE,
+    policies: Mapping[str, PolicyTypeDef] = _NONE,
+) -> Details:
+    """The records of the details' ``pages`` (pure), completed with the listed ``users``, ``roles`` and
+    ``policies`` (by user name, role name and policy ARN) for the fields the details leave out."""
+    pages = list(pages)
+    return Details(
+        [_user(d, users) for p in pages for d in p.get("UserDetailList", [])],
+        [_group(d) for p in pages for d in p.get("GroupDetailList", [])],
+        [_role(d, roles) for p in pages for d in p.get("RoleDetailList", [])],
+        [_policy(d, policies) for p in pages for d in p.get("Policies", [])],
+    )
+
+
 def _with_credentials(client: IAMClient, user: UserRecord) -> UserRecord:
     mfa, login, keys = credentials(client, user.user["UserName"])
     return UserRecord(user.user, user.group_names, user.attached_policy_arns, user.inline_policies, mfa, login, keys)
@@ -123,19 +161,19 @@ def get_iam_gaad(client: IAMClient, pages: Iterable[GetAccountAuthorizationDetai
     """The account's IAM entities from the details' ``pages`` and the calls they do not answer, the per-user
     and per-policy ones ``DETAIL_WORKERS`` at a time. A user deleted before its credential calls
     (NoSuchEntity) is left out."""
-    pages = list(pages)
     listed_users = {u["UserName"]: u for p in client.get_paginator("list_users").paginate() for u in p["Users"]}
     listed_roles = {r["RoleName"]: r for p in client.get_paginator("list_roles").paginate() for r in p["Roles"]}
-    users = [_user(d, listed_users) for p in pages for d in p.get("UserDetailList", [])]
-    groups = [_group(d) for p in pages for d in p.get("GroupDetailList", [])]
-    roles = [_role(d, listed_roles) for p in pages for d in p.get("RoleDetailList", [])]
     listed = listed_policies(client)
-    local_listed = {p["Arn"]: p for p in listed if "Arn" in p and p["Arn"].split(":")[4:5] != ["aws"]}
-    local = [_policy(d, local_listed) for p in pages for d in p.get("Policies", [])]
-    aws_attached = [p for p in listed if p.get("Arn", "").split(":")[4:5] == ["aws"]]
+    local_listed = {p["Arn"]: p for p in listed if "Arn" in p and not _aws_managed(p["Arn"])}
+    details = read_details(pages, listed_users, listed_roles, local_listed)
+    aws_attached = [p for p in listed if _aws_managed(p.get("Arn", ""))]
     profiles = instance_profiles(client)
     devices = virtual_mfa_devices(client)
     with ThreadPoolExecutor(max_workers=DETAIL_WORKERS, thread_name_prefix="iam") as pool:
-        user_f = submit(pool, users, lambda u: _with_credentials(client, u), "user", lambda u: u.user["UserName"])
+        user_f = submit(
+            pool, details.users, lambda u: _with_credentials(client, u), "user", lambda u: u.user["UserName"]
+        )
         policy_f = submit(pool, aws_attached, lambda p: read_policy(client, p), "policy", lambda p: p.get("Arn", ""))
-        return IamPayload(results(user_f), groups, roles, [*local, *results(policy_f)], profiles, devices)
+        return IamPayload(
+            results(user_f), details.groups, details.roles, [*details.policies, *results(policy_f)], profiles, devices
+        )
