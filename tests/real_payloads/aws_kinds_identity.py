@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from graph.rows import Transformed
+from ingest.providers.aws.identity_gaad import read_details
 from ingest.providers.aws.identity_transform import (
     AccessKeyRecord,
     GroupRecord,
@@ -23,29 +24,12 @@ __all__ = ["KINDS"]
 
 
 def _iam_details(items: Items) -> IamPayload:
-    """GetAccountAuthorizationDetails holds what the per-entity calls return (list_groups_for_user,
-    list_attached_*_policies, get_*_policy, get_policy_version) for every user, group, role and policy."""
-
-    def attached(entity: Mapping[str, Any]) -> list[str]:
-        listed = entity.get("AttachedManagedPolicies") or []
-        return [p["PolicyArn"] for p in listed if isinstance(p, Mapping) and p.get("PolicyArn")]
-
-    def inline(entity: Mapping[str, Any], key: str) -> dict[str, object]:
-        return {p["PolicyName"]: p.get("PolicyDocument") for p in entity.get(key) or []}
-
-    details = items[0]
-    users = [
-        UserRecord(u, u.get("GroupList", ()), attached(u), inline(u, "UserPolicyList"))
-        for u in details.get("UserDetailList", [])
-    ]
-    groups = [GroupRecord(g, attached(g), inline(g, "GroupPolicyList")) for g in details.get("GroupDetailList", [])]
-    roles = [RoleRecord(r, attached(r), inline(r, "RolePolicyList")) for r in details.get("RoleDetailList", [])]
-    policies = [
-        PolicyRecord(p, next((v.get("Document") for v in p["PolicyVersionList"] if v.get("IsDefaultVersion")), None))
-        for p in details.get("Policies", [])
-    ]
-    profiles = [p for r in details.get("RoleDetailList", []) for p in r.get("InstanceProfileList", [])]
-    return IamPayload(users, groups, roles, policies, profiles)
+    """GetAccountAuthorizationDetails read as the IAM unit reads it: what the per-entity calls return
+    (list_groups_for_user, list_attached_*_policies, get_*_policy, get_policy_version) for every user, group,
+    role and policy; the instance profiles are those the roles list."""
+    details = read_details([cast(Any, items[0])])
+    profiles = [p for r in items[0].get("RoleDetailList", []) for p in r.get("InstanceProfileList", [])]
+    return IamPayload(details.users, details.groups, details.roles, details.policies, profiles)
 
 
 def _whole_details() -> Transformed:
