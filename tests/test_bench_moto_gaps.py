@@ -1,0 +1,38 @@
+"""The benchmark proxy's own answers for IAM actions moto does not implement parse, with botocore's IAM model
+(the published service description), into the response shape the AWS IAM API reference documents."""
+
+from __future__ import annotations
+
+import botocore.session
+from botocore.parsers import QueryParser
+
+from bench.moto_gaps import ANSWERED, answer
+
+
+def _parsed(action: str, params: dict[str, str]) -> dict[str, object]:
+    found = answer("iam", action, params)
+    assert found is not None and found.status == 200
+    model = botocore.session.get_session().get_service_model("iam")
+    shape = model.operation_model(action).output_shape
+    response = {"body": found.body, "headers": {}, "status_code": 200}
+    parsed: dict[str, object] = QueryParser().parse(response, shape)
+    return parsed
+
+
+def test_a_last_accessed_job_is_given_an_id() -> None:
+    parsed = _parsed("GenerateServiceLastAccessedDetails", {"Arn": "arn:aws:iam::123456789012:role/app"})
+    assert isinstance(parsed["JobId"], str) and len(parsed["JobId"]) == 36
+
+
+def test_the_job_is_complete_and_found_no_service() -> None:
+    parsed = _parsed("GetServiceLastAccessedDetails", {"JobId": "x"})
+    assert parsed["JobStatus"] == "COMPLETED"
+    assert parsed["ServicesLastAccessed"] == []
+    assert parsed["IsTruncated"] is False
+    assert parsed["JobCreationDate"] <= parsed["JobCompletionDate"]  # type: ignore[operator]
+
+
+def test_only_the_listed_actions_are_answered_by_the_benchmark() -> None:
+    assert set(ANSWERED) == {("iam", "GenerateServiceLastAccessedDetails"), ("iam", "GetServiceLastAccessedDetails")}
+    assert answer("iam", "ListRoles", {}) is None
+    assert answer("s3", "GetServiceLastAccessedDetails", {}) is None
