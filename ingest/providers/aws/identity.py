@@ -9,11 +9,13 @@ OnlyAttached=True).
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from botocore.exceptions import ClientError
 
 from ingest.providers.aws.client import AwsClients, error_code
+from ingest.providers.aws.fanout import each
 from ingest.providers.aws.identity_transform import (
     LABELS,
     AccessKeyRecord,
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
     from mypy_boto3_iam.type_defs import InstanceProfileTypeDef, PolicyTypeDef
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def iam_client(clients: AwsClients) -> IAMClient:
@@ -103,64 +106,65 @@ def _role(client: IAMClient, name: str) -> RoleRecord:
     return RoleRecord(role, attached, inline)
 
 
-def _policies(client: IAMClient) -> list[PolicyRecord]:
+def _policies(client: IAMClient, concurrency: int) -> list[PolicyRecord]:
     listed: list[PolicyTypeDef] = [
         policy
         for scope, only_attached in (("Local", False), ("AWS", True))
         for page in client.get_paginator("list_policies").paginate(Scope=scope, OnlyAttached=only_attached)  # type: ignore[arg-type]
         for policy in page["Policies"]
     ]
-    records = []
-    for policy in listed:
+
+    def read(policy: PolicyTypeDef) -> PolicyRecord:
         document: object = None
         if policy.get("Arn") and policy.get("DefaultVersionId"):
             version = client.get_policy_version(PolicyArn=policy["Arn"], VersionId=policy["DefaultVersionId"])
             document = version["PolicyVersion"].get("Document")
-        records.append(PolicyRecord(policy, document))
-    return records
+        return PolicyRecord(policy, document)
+
+    return each(concurrency, listed, read)
 
 
-def get_iam(client: IAMClient) -> IamPayload:
+def get_iam(client: IAMClient, concurrency: int = 1) -> IamPayload:
     """Read the account's IAM entities. A user, group or role deleted between the list and its detail
-    calls (NoSuchEntity) is left out."""
+    calls (NoSuchEntity) is left out. Each entity's detail calls run ``concurrency`` entities at once."""
     users = [u["UserName"] for p in client.get_paginator("list_users").paginate() for u in p["Users"]]
     groups = [g for p in client.get_paginator("list_groups").paginate() for g in p["Groups"]]
     roles = [r["RoleName"] for p in client.get_paginator("list_roles").paginate() for r in p["Roles"]]
     profiles: list[InstanceProfileTypeDef] = [
         ip for p in client.get_paginator("list_instance_profiles").paginate() for ip in p["InstanceProfiles"]
     ]
-    user_records, group_records, role_records = [], [], []
-    for user_name in users:
-        try:
-            user_records.append(_user(client, user_name))
-        except ClientError as exc:
-            if error_code(exc) != "NoSuchEntity":
-                raise
-            log.info("IAM user %s disappeared while being read; skipped", user_name)
-    for group in groups:
-        try:
-            group_records.append(GroupRecord(group, *_group(client, group["GroupName"])))
-        except ClientError as exc:
-            if error_code(exc) != "NoSuchEntity":
-                raise
-            log.info("IAM group %s disappeared while being read; skipped", group["GroupName"])
-    for role_name in roles:
-        try:
-            role_records.append(_role(client, role_name))
-        except ClientError as exc:
-            if error_code(exc) != "NoSuchEntity":
-                raise
-            log.info("IAM role %s disappeared while being read; skipped", role_name)
+    user_records = [u for u in each(concurrency, users, lambda name: _present("user", name, _user, client)) if u]
+    group_records = [
+        GroupRecord(group, *found)
+        for group, found in zip(
+            groups,
+            each(concurrency, [g["GroupName"] for g in groups], lambda name: _present("group", name, _group, client)),
+            strict=True,
+        )
+        if found
+    ]
+    role_records = [r for r in each(concurrency, roles, lambda name: _present("role", name, _role, client)) if r]
     devices = [
         d
         for p in client.get_paginator("list_virtual_mfa_devices").paginate(AssignmentStatus="Any")
         for d in p["VirtualMFADevices"]
     ]
-    return IamPayload(user_records, group_records, role_records, _policies(client), profiles, devices)
+    return IamPayload(user_records, group_records, role_records, _policies(client, concurrency), profiles, devices)
+
+
+def _present(what: str, name: str, read: Callable[[IAMClient, str], T], client: IAMClient) -> T | None:
+    """``read`` of one entity, or None when it was deleted between the list and its detail calls."""
+    try:
+        return read(client, name)
+    except ClientError as exc:
+        if error_code(exc) != "NoSuchEntity":
+            raise
+        log.info("IAM %s %s disappeared while being read; skipped", what, name)
+        return None
 
 
 def fetch_iam(clients: AwsClients, region: str) -> IamPayload:
-    return get_iam(iam_client(clients))
+    return get_iam(iam_client(clients), clients.settings.fetch_concurrency)
 
 
 UNITS = (AwsUnit("iam", LABELS, fetch_iam, transform_iam, global_service=True),)
