@@ -282,6 +282,7 @@ def run(
                         if n == 0 and delay == 0.0 and sync == "first":
                             detail["actions"][tool] = dict(sorted((proxy.actions - actions).items()))
                             detail["labels"][tool] = _labels(graph)
+        _empty(graph)  # neither tool's schema left behind (Cartography's blocks AI-Discover's constraints)
     moto.stop()
     detail["errors"] = {tool: dict(c) for tool, c in detail["errors"].items()}
     return rows, detail
@@ -315,6 +316,7 @@ def probe(settings: Settings, exe: Path, size: str, latency: float, baseline: Pa
             )
             for name, count in sorted(proxy.actions.items()):
                 print(f"  {count:5d} {name}" + (f"  ({proxy.errors[name]} x 5xx)" if proxy.errors[name] else ""))
+        _empty(graph)
     moto.stop()
 
 
