@@ -3,6 +3,7 @@
 These answers are the benchmark's, not moto's: each is the response shape the AWS API reference documents for the
 action, carrying no data (an IAM "service last accessed" job that is already complete and found no service).
 Only the actions a tool under benchmark calls and moto cannot answer are listed; every other request goes to moto.
+``ANSWERED`` replaces moto's answer; ``CORRECTED`` replaces a moto error where AWS answers with an empty result.
 
 - IAM ``GenerateServiceLastAccessedDetails``: ``<JobId>`` (AWS IAM API reference, GenerateServiceLastAccessedDetails,
   "Response Elements": JobId).
@@ -10,6 +11,9 @@ Only the actions a tool under benchmark calls and moto cannot answer are listed;
   completion dates, ``IsTruncated`` false and an empty ``ServicesLastAccessed`` list (same reference,
   GetServiceLastAccessedDetails: JobStatus, JobCreationDate, JobCompletionDate and ServicesLastAccessed are
   the required elements).
+- ELBv2 ``DescribeTargetGroups`` with ``LoadBalancerArn`` for a load balancer that has no target group: moto answers
+  HTTP 400 ``TargetGroupNotFound``; AWS answers an empty ``TargetGroups`` list (the error is for target group ARNs
+  or names that do not exist). Cartography asks per load balancer and backs off up to 600 s on the error.
 """
 
 from __future__ import annotations
@@ -19,9 +23,10 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-__all__ = ["ANSWERED", "Answer", "answer"]
+__all__ = ["ANSWERED", "CORRECTED", "Answer", "answer", "correct"]
 
 IAM_NS = "https://iam.amazonaws.com/doc/2010-05-08/"
+ELBV2_NS = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"
 
 
 @dataclass(frozen=True)
@@ -31,10 +36,10 @@ class Answer:
     body: bytes
 
 
-def _query_response(action: str, result: str) -> Answer:
+def _query_response(action: str, result: str, namespace: str = IAM_NS) -> Answer:
     """An AWS query-protocol (IAM) response: ``<ActionResponse><ActionResult>...</ActionResult>`` + request id."""
     xml = (
-        f'<{action}Response xmlns="{IAM_NS}">'
+        f'<{action}Response xmlns="{namespace}">'
         f"<{action}Result>{result}</{action}Result>"
         f"<ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId></ResponseMetadata>"
         f"</{action}Response>"
@@ -64,6 +69,23 @@ ANSWERED: dict[tuple[str, str], Callable[[Mapping[str, str]], Answer]] = {
     ("iam", "GenerateServiceLastAccessedDetails"): _generate_last_accessed,
     ("iam", "GetServiceLastAccessedDetails"): _get_last_accessed,
 }
+
+
+def _no_target_groups(params: Mapping[str, str], status: int, body: bytes) -> Answer | None:
+    if status == 400 and b"TargetGroupNotFound" in body and params.get("LoadBalancerArn"):
+        return _query_response("DescribeTargetGroups", "<TargetGroups/>", ELBV2_NS)
+    return None
+
+
+CORRECTED: dict[tuple[str, str], Callable[[Mapping[str, str], int, bytes], Answer | None]] = {
+    ("elasticloadbalancing", "DescribeTargetGroups"): _no_target_groups,
+}
+
+
+def correct(service: str, action: str, params: Mapping[str, str], status: int, body: bytes) -> Answer | None:
+    """The benchmark's answer in place of moto's error ``status``/``body``, or None to pass moto's on."""
+    handler = CORRECTED.get((service, action))
+    return handler(params, status, body) if handler and status >= 400 else None
 
 
 def answer(service: str, action: str, params: Mapping[str, str]) -> Answer | None:

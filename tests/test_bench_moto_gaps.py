@@ -6,12 +6,13 @@ from __future__ import annotations
 import botocore.session
 from botocore.parsers import QueryParser
 
-from bench.moto_gaps import ANSWERED, answer
+from bench.moto_gaps import ANSWERED, answer, correct
 
 
 def _parsed(action: str, params: dict[str, str]) -> dict[str, object]:
     found = answer("iam", action, params)
-    assert found is not None and found.status == 200
+    assert found is not None
+    assert found.status == 200
     model = botocore.session.get_session().get_service_model("iam")
     shape = model.operation_model(action).output_shape
     response = {"body": found.body, "headers": {}, "status_code": 200}
@@ -21,7 +22,8 @@ def _parsed(action: str, params: dict[str, str]) -> dict[str, object]:
 
 def test_a_last_accessed_job_is_given_an_id() -> None:
     parsed = _parsed("GenerateServiceLastAccessedDetails", {"Arn": "arn:aws:iam::123456789012:role/app"})
-    assert isinstance(parsed["JobId"], str) and len(parsed["JobId"]) == 36
+    assert isinstance(parsed["JobId"], str)
+    assert len(parsed["JobId"]) == 36
 
 
 def test_the_job_is_complete_and_found_no_service() -> None:
@@ -36,3 +38,20 @@ def test_only_the_listed_actions_are_answered_by_the_benchmark() -> None:
     assert set(ANSWERED) == {("iam", "GenerateServiceLastAccessedDetails"), ("iam", "GetServiceLastAccessedDetails")}
     assert answer("iam", "ListRoles", {}) is None
     assert answer("s3", "GetServiceLastAccessedDetails", {}) is None
+
+
+def test_a_load_balancer_without_target_groups_has_an_empty_list_not_an_error() -> None:
+    moto_error = b"<ErrorResponse><Error><Code>TargetGroupNotFound</Code></Error></ErrorResponse>"
+    params = {"LoadBalancerArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/a/1"}
+    found = correct("elasticloadbalancing", "DescribeTargetGroups", params, 400, moto_error)
+    assert found is not None
+    model = botocore.session.get_session().get_service_model("elbv2")
+    shape = model.operation_model("DescribeTargetGroups").output_shape
+    parsed = QueryParser().parse({"body": found.body, "headers": {}, "status_code": 200}, shape)
+    assert parsed["TargetGroups"] == []
+
+
+def test_a_missing_target_group_named_by_arn_stays_an_error() -> None:
+    moto_error = b"<ErrorResponse><Error><Code>TargetGroupNotFound</Code></Error></ErrorResponse>"
+    params = {"TargetGroupArns.member.1": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t/1"}
+    assert correct("elasticloadbalancing", "DescribeTargetGroups", params, 400, moto_error) is None
