@@ -16,7 +16,9 @@ AWS response shape (``bench.moto_gaps``; these answers are the benchmark's, not 
 IAM GenerateServiceLastAccessedDetails and GetServiceLastAccessedDetails (moto: HTTP 500 NotImplementedError;
 Cartography's IAM sync asks for every principal and retries with backoff for minutes), and ELBv2
 DescribeTargetGroups by LoadBalancerArn for a load balancer without target groups (moto: HTTP 400
-TargetGroupNotFound; AWS: an empty list; Cartography backs off for up to 600 s). ``--probe`` runs one sync per tool
+TargetGroupNotFound; AWS: an empty list; Cartography backs off for up to 600 s), and any other action moto
+answers with HTTP 500 NotImplementedError (seen: EC2 DescribeReservedInstances), answered from botocore's output
+shape with every list empty. ``--probe`` runs one sync per tool
 and prints its calls per action and every 5xx, to find such gaps (``PROBE_LOG=file`` logs every call).
 
 AI-Discover runs as a user runs it (`aidiscover discover aws`, its own process); Cartography as
@@ -256,10 +258,17 @@ def _env(proxy: CountingProxy) -> dict[str, str]:
 
 
 def run(
-    settings: Settings, exe: Path, size: str, rounds: int, latency: float, baseline: Path | None = None
+    settings: Settings,
+    exe: Path,
+    size: str,
+    rounds: int,
+    latency: float,
+    baseline: Path | None = None,
+    latency_only: bool = False,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Interleaved rounds; per row the wall time, the API calls and the graph's size after the sync. Also returned:
     per tool, the calls per action of its first sync without latency, its node labels, and every HTTP 5xx seen."""
+    delays = (latency,) if latency_only else (0.0, latency)
     moto, resources = _estate(size)
     proxy = CountingProxy(moto.url)
     env = _env(proxy)
@@ -279,7 +288,7 @@ def run(
     }
     with Graph(settings.neo4j, settings.redis) as graph:
         for n in range(rounds):
-            for delay in (0.0, latency):
+            for delay in delays:
                 order = list(tools) if n % 2 == 0 else list(reversed(tools))  # interleaved, alternating first
                 for tool in order:
                     _empty(graph)
@@ -392,9 +401,11 @@ def section(result: dict[str, Any]) -> str:
         "GenerateServiceLastAccessedDetails / GetServiceLastAccessedDetails (HTTP 500, NotImplementedError), which "
         "Cartography's IAM sync calls for every principal, and answers ELBv2 DescribeTargetGroups for a load balancer "
         "without target groups with HTTP 400 TargetGroupNotFound where AWS returns an empty list (Cartography asks per "
-        "load balancer and backs off for up to 600 s on it). **The proxy gives those answers itself**, with the "
+        "load balancer and backs off for up to 600 s on it), and any other action moto answers with HTTP 500 "
+        "NotImplementedError (seen: EC2 DescribeReservedInstances). **The proxy gives those answers itself**, with the "
         "response shape of the AWS API reference (a job id, then a COMPLETED job with no service accessed; an empty "
-        "TargetGroups list): they are the benchmark's answers, not moto's (`bench/moto_gaps.py`). Every other call "
+        "TargetGroups list; for the others botocore's output shape with every list empty, i.e. none in the account): "
+        "they are the benchmark's answers, not moto's (`bench/moto_gaps.py`). Every other call "
         f"reaches moto. Answers given by the benchmark per tool (all runs): {own or 'none'}. Answers of HTTP 500 or "
         f"more that reached a tool: {result.get('errors') or 'none'}.",
         "",
@@ -417,6 +428,7 @@ def main() -> None:
     parser.add_argument("--size", default="S", choices=["S", "M", "L"])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--latency-ms", type=float, default=50.0)
+    parser.add_argument("--latency-only", action="store_true", help="only the runs behind the latency proxy")
     parser.add_argument(
         "--baseline", type=Path, help="another AI-Discover checkout, timed too (before/after in the same run)"
     )
@@ -434,7 +446,7 @@ def main() -> None:
     if args.probe:
         probe(settings, exe, args.size, args.latency_ms / 1000, args.baseline)
         return
-    rows, detail = run(settings, exe, args.size, args.rounds, args.latency_ms / 1000, args.baseline)
+    rows, detail = run(settings, exe, args.size, args.rounds, args.latency_ms / 1000, args.baseline, args.latency_only)
     result = {
         "machine": machine(),
         "date": dt.date.today().isoformat(),

@@ -11,6 +11,9 @@ Only the actions a tool under benchmark calls and moto cannot answer are listed;
   completion dates, ``IsTruncated`` false and an empty ``ServicesLastAccessed`` list (same reference,
   GetServiceLastAccessedDetails: JobStatus, JobCreationDate, JobCompletionDate and ServicesLastAccessed are
   the required elements).
+- Any other action of an XML-protocol service (EC2, IAM, ELB, ...) that moto answers with HTTP 500 naming a
+  ``NotImplementedError`` (e.g. EC2 ``DescribeReservedInstances``): the output shape of botocore's service model
+  (the published API description) with every list member present and empty, i.e. "none in this account".
 - ELBv2 ``DescribeTargetGroups`` with ``LoadBalancerArn`` for a load balancer that has no target group: moto answers
   HTTP 400 ``TargetGroupNotFound``; AWS answers an empty ``TargetGroups`` list (the error is for target group ARNs
   or names that do not exist). Cartography asks per load balancer and backs off up to 600 s on the error.
@@ -19,11 +22,16 @@ Only the actions a tool under benchmark calls and moto cannot answer are listed;
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-__all__ = ["ANSWERED", "CORRECTED", "Answer", "answer", "correct"]
+import botocore.session
+from botocore.model import ServiceModel
+
+__all__ = ["ANSWERED", "CORRECTED", "Answer", "answer", "correct", "empty_answer"]
 
 IAM_NS = "https://iam.amazonaws.com/doc/2010-05-08/"
 ELBV2_NS = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"
@@ -85,7 +93,49 @@ CORRECTED: dict[tuple[str, str], Callable[[Mapping[str, str], int, bytes], Answe
 def correct(service: str, action: str, params: Mapping[str, str], status: int, body: bytes) -> Answer | None:
     """The benchmark's answer in place of moto's error ``status``/``body``, or None to pass moto's on."""
     handler = CORRECTED.get((service, action))
-    return handler(params, status, body) if handler and status >= 400 else None
+    if handler and status >= 400:
+        return handler(params, status, body)
+    if status >= 500 and b"NotImplementedError" in body:
+        return empty_answer(service, action)
+    return None
+
+
+# SigV4 signing names whose botocore service name differs
+_SERVICE_NAMES = {"elasticloadbalancing": "elbv2", "monitoring": "cloudwatch", "email": "ses"}
+
+
+@functools.cache
+def _model(service: str) -> ServiceModel | None:
+    session = botocore.session.get_session()
+    name = _SERVICE_NAMES.get(service, service)
+    return session.get_service_model(name) if name in session.get_available_services() else None
+
+
+def empty_answer(service: str, action: str) -> Answer | None:
+    """``action``'s response with every list member empty, from botocore's model; None for an action it does not
+    know or a REST-XML service (left to moto's error)."""
+    model = _model(service)
+    if model is None or action not in model.operation_names:
+        return None
+    shape = model.operation_model(action).output_shape
+    if model.protocol in ("json", "rest-json"):
+        lists = {name: [] for name, m in (shape.members.items() if shape is not None else ()) if m.type_name == "list"}
+        return Answer(
+            200, f"application/x-amz-json-{model.metadata.get('jsonVersion', '1.1')}", json.dumps(lists).encode()
+        )
+    if model.protocol not in ("query", "ec2"):
+        return None
+    members = "".join(
+        f"<{member.serialization.get('name') or name}/>"
+        for name, member in (shape.members.items() if shape is not None else ())
+        if member.type_name == "list"
+    )
+    namespace = model.metadata.get("xmlNamespace", "")
+    request = f"<requestId>{uuid.uuid4()}</requestId>"
+    if model.protocol == "ec2":
+        xml = f'<{action}Response xmlns="{namespace}">{request}{members}</{action}Response>'
+        return Answer(200, "text/xml", xml.encode())
+    return _query_response(action, members, namespace)
 
 
 def answer(service: str, action: str, params: Mapping[str, str]) -> Answer | None:

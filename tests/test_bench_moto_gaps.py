@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import json
+
 import botocore.session
-from botocore.parsers import QueryParser
+from botocore.parsers import EC2QueryParser, QueryParser
 
 from bench.moto_gaps import ANSWERED, answer, correct
 
@@ -55,3 +57,23 @@ def test_a_missing_target_group_named_by_arn_stays_an_error() -> None:
     moto_error = b"<ErrorResponse><Error><Code>TargetGroupNotFound</Code></Error></ErrorResponse>"
     params = {"TargetGroupArns.member.1": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t/1"}
     assert correct("elasticloadbalancing", "DescribeTargetGroups", params, 400, moto_error) is None
+
+
+def test_an_unimplemented_ec2_describe_is_answered_with_none_in_the_account() -> None:
+    moto_error = b"NotImplementedError: ReservedInstances.describe_reserved_instances is not yet implemented"
+    found = correct("ec2", "DescribeReservedInstances", {}, 500, moto_error)
+    assert found is not None
+    model = botocore.session.get_session().get_service_model("ec2")
+    shape = model.operation_model("DescribeReservedInstances").output_shape
+    parsed = EC2QueryParser().parse({"body": found.body, "headers": {}, "status_code": 200}, shape)
+    assert parsed["ReservedInstances"] == []
+
+
+def test_another_server_error_is_passed_on() -> None:
+    assert correct("ec2", "DescribeInstances", {}, 500, b"Internal Server Error") is None
+
+
+def test_an_unimplemented_json_action_is_answered_with_empty_lists() -> None:
+    found = correct("ecs", "ListServices", {}, 500, b"NotImplementedError")
+    assert found is not None
+    assert json.loads(found.body) == {"serviceArns": []}
