@@ -95,10 +95,14 @@ def correct(service: str, action: str, params: Mapping[str, str], status: int, b
     handler = CORRECTED.get((service, action))
     if handler and status >= 400:
         return handler(params, status, body)
-    if status >= 500 and b"NotImplementedError" in body:
+    if status == 500 and (b"NotImplementedError" in body or body.lstrip().lower().startswith(_CRASH_PAGE)):
         return empty_answer(service, action)
     return None
 
+
+# moto's server answers an action it does not implement (an unhandled NotImplementedError) with werkzeug's
+# generic HTTP 500 page, never an AWS error document
+_CRASH_PAGE = b"<!doctype html>"
 
 # SigV4 signing names whose botocore service name differs
 _SERVICE_NAMES = {"elasticloadbalancing": "elbv2", "monitoring": "cloudwatch", "email": "ses"}

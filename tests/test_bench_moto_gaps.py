@@ -60,7 +60,7 @@ def test_a_missing_target_group_named_by_arn_stays_an_error() -> None:
 
 
 def test_an_unimplemented_ec2_describe_is_answered_with_none_in_the_account() -> None:
-    moto_error = b"NotImplementedError: ReservedInstances.describe_reserved_instances is not yet implemented"
+    moto_error = b"<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>"
     found = correct("ec2", "DescribeReservedInstances", {}, 500, moto_error)
     assert found is not None
     model = botocore.session.get_session().get_service_model("ec2")
