@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -115,10 +116,24 @@ def _model(service: str) -> ServiceModel | None:
     return session.get_service_model(name) if name in session.get_available_services() else None
 
 
+def _rest_operation(model: ServiceModel, request: str) -> str | None:
+    """The operation a REST request ("GET /foundation-models") calls, matched on the model's request URIs."""
+    method, _, path = request.partition(" ")
+    for name in model.operation_names:
+        http = model.operation_model(name).http
+        uri = http.get("requestUri", "").split("?")[0]
+        pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(uri))
+        if http.get("method") == method and re.fullmatch(pattern, path):
+            return name
+    return None
+
+
 def empty_answer(service: str, action: str) -> Answer | None:
     """``action``'s response with every list member empty, from botocore's model; None for an action it does not
     know or a REST-XML service (left to moto's error)."""
     model = _model(service)
+    if model is not None and action not in model.operation_names:
+        action = _rest_operation(model, action) or action
     if model is None or action not in model.operation_names:
         return None
     shape = model.operation_model(action).output_shape

@@ -77,3 +77,10 @@ def test_an_unimplemented_json_action_is_answered_with_empty_lists() -> None:
     found = correct("ecs", "ListServices", {}, 500, b"NotImplementedError")
     assert found is not None
     assert json.loads(found.body) == {"serviceArns": []}
+
+
+def test_an_unimplemented_rest_call_is_matched_to_its_operation_and_answered_empty() -> None:
+    crash = b"<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>"
+    found = correct("bedrock", "GET /foundation-models", {}, 500, crash)
+    assert found is not None
+    assert json.loads(found.body) == {"modelSummaries": []}
