@@ -77,6 +77,15 @@ class AwsSettings(AreaSettings):
     max_workers: int = Field(
         8, ge=1, le=64, description="Parallel AWS units (service x region) per discovery: the bounded fetch pool."
     )
+    fetch_concurrency: int = Field(
+        4,
+        ge=1,
+        le=32,
+        description="AWS calls in flight at once within one unit for its per-resource reads (a bucket's policy, a "
+        "role's policies, a queue's attributes); units run side by side besides (AIDISCOVER_AWS_MAX_WORKERS), so a "
+        "discovery has at most max_workers x fetch_concurrency calls in flight. Throttling is absorbed by botocore's "
+        "adaptive retries (AIDISCOVER_AWS_MAX_ATTEMPTS); 1 reads one resource at a time.",
+    )
     max_attempts: int = Field(
         8, ge=1, le=50, description="botocore attempts per call in adaptive retry mode (throttling backoff)."
     )

@@ -120,7 +120,7 @@ class Replay:
 
 
 def fake_clients(region: str = "us-east-1") -> AwsClients:
-    return cast(AwsClients, SimpleNamespace(settings=SimpleNamespace(default_region=region)))
+    return cast(AwsClients, SimpleNamespace(settings=SimpleNamespace(default_region=region, fetch_concurrency=2)))
 
 
 # --- KMS -------------------------------------------------------------------------------------------

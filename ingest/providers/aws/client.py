@@ -76,6 +76,8 @@ class AwsClients:
             retries={"mode": "adaptive", "max_attempts": settings.max_attempts},
             connect_timeout=settings.connect_timeout,
             read_timeout=60,
+            # a client is shared by the units of its service and region, each reading fetch_concurrency at once
+            max_pool_connections=max(10, min(100, settings.max_workers * settings.fetch_concurrency)),
         )
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()

@@ -31,6 +31,7 @@ from ingest.providers.aws.compute_common import (
 )
 from ingest.providers.aws.compute_elb import classic_arn
 from ingest.providers.aws.config_refs import references
+from ingest.providers.aws.fanout import each
 from ingest.providers.aws.unit import AwsUnit
 
 if TYPE_CHECKING:
@@ -76,26 +77,30 @@ def _latest_per_family(arns: Iterable[str]) -> list[str]:
     return [a for _, a in latest.values()]
 
 
-def get_ecs(ecs: ECSClient) -> EcsPayload:
+def _cluster_contents(ecs: ECSClient, cluster_arn: str) -> tuple[list[ServiceTypeDef], list[TaskTypeDef]]:
+    services: list[ServiceTypeDef] = []
+    tasks: list[TaskTypeDef] = []
+    service_arns = [
+        a for page in ecs.get_paginator("list_services").paginate(cluster=cluster_arn) for a in page["serviceArns"]
+    ]
+    for chunk in _chunks(service_arns, 10):
+        services += ecs.describe_services(cluster=cluster_arn, services=chunk, include=["TAGS"]).get("services", [])
+    task_arns = [a for page in ecs.get_paginator("list_tasks").paginate(cluster=cluster_arn) for a in page["taskArns"]]
+    for chunk in _chunks(task_arns, 100):
+        tasks += ecs.describe_tasks(cluster=cluster_arn, tasks=chunk, include=["TAGS"]).get("tasks", [])
+    return services, tasks
+
+
+def get_ecs(ecs: ECSClient, concurrency: int = 1) -> EcsPayload:
     cluster_arns = [a for page in ecs.get_paginator("list_clusters").paginate() for a in page["clusterArns"]]
     clusters = [
         c
         for chunk in _chunks(cluster_arns, 100)
         for c in ecs.describe_clusters(clusters=chunk, include=["TAGS"]).get("clusters", [])
     ]
-    services: list[ServiceTypeDef] = []
-    tasks: list[TaskTypeDef] = []
-    for cluster_arn in cluster_arns:
-        service_arns = [
-            a for page in ecs.get_paginator("list_services").paginate(cluster=cluster_arn) for a in page["serviceArns"]
-        ]
-        for chunk in _chunks(service_arns, 10):
-            services += ecs.describe_services(cluster=cluster_arn, services=chunk, include=["TAGS"]).get("services", [])
-        task_arns = [
-            a for page in ecs.get_paginator("list_tasks").paginate(cluster=cluster_arn) for a in page["taskArns"]
-        ]
-        for chunk in _chunks(task_arns, 100):
-            tasks += ecs.describe_tasks(cluster=cluster_arn, tasks=chunk, include=["TAGS"]).get("tasks", [])
+    per_cluster = each(concurrency, cluster_arns, lambda cluster_arn: _cluster_contents(ecs, cluster_arn))
+    services = [service for found, _ in per_cluster for service in found]
+    tasks = [task for _, found in per_cluster for task in found]
     active = [
         a
         for page in ecs.get_paginator("list_task_definitions").paginate(status="ACTIVE")
@@ -105,10 +110,12 @@ def get_ecs(ecs: ECSClient) -> EcsPayload:
         [*(text(s.get("taskDefinition")) for s in services), *(text(t.get("taskDefinitionArn")) for t in tasks)]
     )
     wanted.update(dict.fromkeys(_latest_per_family(active)))
-    definitions = []
-    for task_definition_arn in (a for a in wanted if a):
+
+    def definition(task_definition_arn: str) -> TaskDefinition:
         answer = ecs.describe_task_definition(taskDefinition=task_definition_arn, include=["TAGS"])
-        definitions.append(TaskDefinition(answer["taskDefinition"], (answer.get("tags") or [])))
+        return TaskDefinition(answer["taskDefinition"], (answer.get("tags") or []))
+
+    definitions = each(concurrency, [a for a in wanted if a], definition)
     return EcsPayload(clusters, services, definitions, tasks)
 
 
@@ -326,7 +333,7 @@ def transform_ecs(payload: EcsPayload, account: str, region: str) -> Transformed
 
 
 def fetch_ecs(clients: AwsClients, region: str) -> EcsPayload:
-    return get_ecs(client(clients, "ecs", region))
+    return get_ecs(client(clients, "ecs", region), clients.settings.fetch_concurrency)
 
 
 UNITS = (AwsUnit("ecs", LABELS, fetch_ecs, transform_ecs),)

@@ -30,6 +30,7 @@ from ingest.providers.aws.compute_common import (
     values_of,
     vpc_arn,
 )
+from ingest.providers.aws.fanout import each
 from ingest.providers.aws.unit import AwsUnit
 
 if TYPE_CHECKING:
@@ -70,22 +71,36 @@ def _batches(items: Sequence[str], size: int = _TAG_BATCH) -> Iterable[Sequence[
         yield items[start : start + size]
 
 
-def get_elb(elbv2: ElasticLoadBalancingv2Client, elb: ElasticLoadBalancingClient) -> ElbPayload:
-    """Read every page of each ELBv2 and classic describe call for one region."""
+def get_elb(elbv2: ElasticLoadBalancingv2Client, elb: ElasticLoadBalancingClient, concurrency: int = 1) -> ElbPayload:
+    """Read every page of each ELBv2 and classic describe call for one region; the per-load-balancer listeners
+    and per-target-group health ``concurrency`` at once."""
     lbs = [lb for page in elbv2.get_paginator("describe_load_balancers").paginate() for lb in page["LoadBalancers"]]
     listeners = [
         listener
-        for lb in lbs
-        for page in elbv2.get_paginator("describe_listeners").paginate(LoadBalancerArn=lb["LoadBalancerArn"])
-        for listener in page["Listeners"]
+        for found in each(
+            concurrency,
+            [lb["LoadBalancerArn"] for lb in lbs],
+            lambda lb_arn: [
+                listener
+                for page in elbv2.get_paginator("describe_listeners").paginate(LoadBalancerArn=lb_arn)
+                for listener in page["Listeners"]
+            ],
+        )
+        for listener in found
     ]
     tgs = [tg for page in elbv2.get_paginator("describe_target_groups").paginate() for tg in page["TargetGroups"]]
-    health = {
-        tg["TargetGroupArn"]: elbv2.describe_target_health(TargetGroupArn=tg["TargetGroupArn"]).get(
-            "TargetHealthDescriptions", []
+    tg_arns = [tg["TargetGroupArn"] for tg in tgs]
+    health = dict(
+        zip(
+            tg_arns,
+            each(
+                concurrency,
+                tg_arns,
+                lambda tg_arn: elbv2.describe_target_health(TargetGroupArn=tg_arn).get("TargetHealthDescriptions", []),
+            ),
+            strict=True,
         )
-        for tg in tgs
-    }
+    )
     arns = [lb["LoadBalancerArn"] for lb in lbs] + [tg["TargetGroupArn"] for tg in tgs]
     tags = {
         d["ResourceArn"]: (d.get("Tags") or [])
@@ -375,7 +390,7 @@ def transform_elb(payload: ElbPayload, account: str, region: str) -> Transformed
 
 
 def fetch_elb(clients: AwsClients, region: str) -> ElbPayload:
-    return get_elb(client(clients, "elbv2", region), client(clients, "elb", region))
+    return get_elb(client(clients, "elbv2", region), client(clients, "elb", region), clients.settings.fetch_concurrency)
 
 
 UNITS = (AwsUnit("elb", LABELS, fetch_elb, transform_elb),)

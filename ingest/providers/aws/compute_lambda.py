@@ -35,6 +35,7 @@ from ingest.providers.aws.compute_common import (
 )
 from ingest.providers.aws.compute_elb import lambda_function_id
 from ingest.providers.aws.config_refs import references
+from ingest.providers.aws.fanout import each
 from ingest.providers.aws.unit import AwsUnit
 
 if TYPE_CHECKING:
@@ -75,19 +76,18 @@ def _url(lam: LambdaClient, function_name: str) -> FunctionUrl | None:
     return FunctionUrl(text(config.get("FunctionUrl")), text(config.get("AuthType")))
 
 
-def get_lambda(lam: LambdaClient) -> LambdaPayload:
+def get_lambda(lam: LambdaClient, concurrency: int = 1) -> LambdaPayload:
     functions = [f for page in lam.get_paginator("list_functions").paginate() for f in page["Functions"]]
     mappings = [
         m for page in lam.get_paginator("list_event_source_mappings").paginate() for m in page["EventSourceMappings"]
     ]
-    tags: dict[str, Mapping[str, str]] = {}
-    urls: dict[str, FunctionUrl] = {}
-    for function in functions:
-        function_arn = function["FunctionArn"]
-        tags[function_arn] = lam.list_tags(Resource=function_arn).get("Tags", {})
-        url = _url(lam, function["FunctionName"])
-        if url:
-            urls[function_arn] = url
+
+    def read(function: FunctionConfigurationTypeDef) -> tuple[Mapping[str, str], FunctionUrl | None]:
+        return lam.list_tags(Resource=function["FunctionArn"]).get("Tags", {}), _url(lam, function["FunctionName"])
+
+    read_all = each(concurrency, functions, read)
+    tags = {f["FunctionArn"]: found[0] for f, found in zip(functions, read_all, strict=True)}
+    urls = {f["FunctionArn"]: found[1] for f, found in zip(functions, read_all, strict=True) if found[1]}
     return LambdaPayload(functions, mappings, tags, urls)
 
 
@@ -196,7 +196,7 @@ def transform_lambda(payload: LambdaPayload, account: str, region: str) -> Trans
 
 
 def fetch_lambda(clients: AwsClients, region: str) -> LambdaPayload:
-    return get_lambda(client(clients, "lambda", region))
+    return get_lambda(client(clients, "lambda", region), clients.settings.fetch_concurrency)
 
 
 UNITS = (AwsUnit("lambda", LABELS, fetch_lambda, transform_lambda),)

@@ -15,6 +15,7 @@ from graph.rows import EdgeRow, NodeRow, Transformed
 from graph.tags import tags_from_pairs
 from ingest.providers.aws.client import AwsClients, partition_for
 from ingest.providers.aws.data_common import aware, client, kms_key_ref, name_tag, optional, resource
+from ingest.providers.aws.fanout import each
 from ingest.providers.aws.unit import AwsUnit
 
 if TYPE_CHECKING:
@@ -34,23 +35,24 @@ class DynamoTable:
     tags: Sequence[TagTypeDef]
 
 
-def get_dynamodb(ddb: DynamoDBClient) -> list[DynamoTable]:
+def get_dynamodb(ddb: DynamoDBClient, concurrency: int = 1) -> list[DynamoTable]:
     names = [n for page in ddb.get_paginator("list_tables").paginate() for n in page.get("TableNames", [])]
-    tables = []
-    for name in names:
-        described = optional(ddb.describe_table, _GONE, None, f"dynamodb table {name}", TableName=name)
-        if not described:
-            log.info("DynamoDB table %s vanished or refused between list and describe: skipped", name)
-            continue
-        table = described["Table"]
-        backups = optional(ddb.describe_continuous_backups, _GONE, None, f"dynamodb backups {name}", TableName=name)
-        tags: Sequence[TagTypeDef] = ()
-        if table.get("TableArn"):
-            arn = table["TableArn"]
-            listed = optional(ddb.list_tags_of_resource, _GONE, None, f"dynamodb tags {name}", ResourceArn=arn)
-            tags = listed.get("Tags", []) if listed else ()
-        tables.append(DynamoTable(table, backups["ContinuousBackupsDescription"] if backups else None, tags))
-    return tables
+    return [t for t in each(concurrency, names, lambda name: _table(ddb, name)) if t is not None]
+
+
+def _table(ddb: DynamoDBClient, name: str) -> DynamoTable | None:
+    described = optional(ddb.describe_table, _GONE, None, f"dynamodb table {name}", TableName=name)
+    if not described:
+        log.info("DynamoDB table %s vanished or refused between list and describe: skipped", name)
+        return None
+    table = described["Table"]
+    backups = optional(ddb.describe_continuous_backups, _GONE, None, f"dynamodb backups {name}", TableName=name)
+    tags: Sequence[TagTypeDef] = ()
+    if table.get("TableArn"):
+        arn = table["TableArn"]
+        listed = optional(ddb.list_tags_of_resource, _GONE, None, f"dynamodb tags {name}", ResourceArn=arn)
+        tags = listed.get("Tags", []) if listed else ()
+    return DynamoTable(table, backups["ContinuousBackupsDescription"] if backups else None, tags)
 
 
 def transform_dynamodb(tables: Iterable[DynamoTable], account: str, region: str) -> Transformed:
@@ -99,7 +101,7 @@ def transform_dynamodb(tables: Iterable[DynamoTable], account: str, region: str)
 
 
 def fetch_dynamodb(clients: AwsClients, region: str) -> list[DynamoTable]:
-    return get_dynamodb(client(clients, "dynamodb", region))
+    return get_dynamodb(client(clients, "dynamodb", region), clients.settings.fetch_concurrency)
 
 
 UNITS = (AwsUnit("dynamodb", LABELS, fetch_dynamodb, transform_dynamodb),)

@@ -16,6 +16,7 @@ from graph.rows import NodeRow, Transformed
 from graph.tags import tags_from_pairs
 from ingest.providers.aws.client import AwsClients
 from ingest.providers.aws.data_common import aware, client, kms_key_ref, optional, policy_allows_public, resource
+from ingest.providers.aws.fanout import each
 from ingest.providers.aws.unit import AwsUnit
 
 if TYPE_CHECKING:
@@ -46,26 +47,27 @@ class KmsPayload:
     aliases: Sequence[AliasListEntryTypeDef]
 
 
-def get_kms(kms: KMSClient) -> KmsPayload:
+def get_kms(kms: KMSClient, concurrency: int = 1) -> KmsPayload:
     entries = [k for page in kms.get_paginator("list_keys").paginate() for k in page.get("Keys", [])]
     aliases = [a for page in kms.get_paginator("list_aliases").paginate() for a in page.get("Aliases", [])]
-    keys = []
-    for entry in entries:
-        key_id = entry.get("KeyId", "")
-        described = optional(kms.describe_key, _GONE, None, f"kms describe_key {key_id}", KeyId=key_id)
-        metadata = described["KeyMetadata"] if described else None
-        rotation: bool | None = None
-        tags: Sequence[TagTypeDef] = ()
-        policy: str | None = None
-        if metadata and metadata.get("KeyManager") == "CUSTOMER" and metadata.get("KeyState") != "PendingDeletion":
-            status = optional(kms.get_key_rotation_status, _NO_ROTATION, None, f"kms rotation {key_id}", KeyId=key_id)
-            rotation = bool(status["KeyRotationEnabled"]) if status else None
-            listed = optional(kms.list_resource_tags, _GONE, None, f"kms tags {key_id}", KeyId=key_id)
-            tags = listed.get("Tags", []) if listed else ()
-            read = optional(kms.get_key_policy, _GONE, None, f"kms policy {key_id}", KeyId=key_id, PolicyName="default")
-            policy = read.get("Policy") if read else None
-        keys.append(KmsKey(entry, metadata, rotation, tags, policy))
-    return KmsPayload(keys, aliases)
+    return KmsPayload(each(concurrency, entries, lambda entry: _key(kms, entry)), aliases)
+
+
+def _key(kms: KMSClient, entry: KeyListEntryTypeDef) -> KmsKey:
+    key_id = entry.get("KeyId", "")
+    described = optional(kms.describe_key, _GONE, None, f"kms describe_key {key_id}", KeyId=key_id)
+    metadata = described["KeyMetadata"] if described else None
+    rotation: bool | None = None
+    tags: Sequence[TagTypeDef] = ()
+    policy: str | None = None
+    if metadata and metadata.get("KeyManager") == "CUSTOMER" and metadata.get("KeyState") != "PendingDeletion":
+        status = optional(kms.get_key_rotation_status, _NO_ROTATION, None, f"kms rotation {key_id}", KeyId=key_id)
+        rotation = bool(status["KeyRotationEnabled"]) if status else None
+        listed = optional(kms.list_resource_tags, _GONE, None, f"kms tags {key_id}", KeyId=key_id)
+        tags = listed.get("Tags", []) if listed else ()
+        read = optional(kms.get_key_policy, _GONE, None, f"kms policy {key_id}", KeyId=key_id, PolicyName="default")
+        policy = read.get("Policy") if read else None
+    return KmsKey(entry, metadata, rotation, tags, policy)
 
 
 def key_arn_for(entry: KeyListEntryTypeDef, account: str, region: str) -> str:
@@ -112,7 +114,7 @@ def transform_kms(payload: KmsPayload, account: str, region: str) -> Transformed
 
 
 def fetch_kms(clients: AwsClients, region: str) -> KmsPayload:
-    return get_kms(client(clients, "kms", region))
+    return get_kms(client(clients, "kms", region), clients.settings.fetch_concurrency)
 
 
 UNITS = (AwsUnit("kms", LABELS, fetch_kms, transform_kms),)

@@ -29,6 +29,7 @@ from ingest.providers.aws.data_common import (
     resolve_key_aliases,
     resource,
 )
+from ingest.providers.aws.fanout import each
 from ingest.providers.aws.unit import AwsUnit
 
 if TYPE_CHECKING:
@@ -125,22 +126,19 @@ def get_s3(clients: AwsClients) -> list[BucketDetails]:
     home = clients.settings.default_region
     s3_home: S3Client = client(clients, "s3", home)
     buckets = [b for page in s3_home.get_paginator("list_buckets").paginate() for b in page.get("Buckets", [])]
-    regional: dict[str, S3Client] = {home: s3_home}
-    out: list[BucketDetails] = []
-    for bucket in buckets:
+
+    def read(bucket: BucketTypeDef) -> BucketDetails | None:
         name = bucket["Name"]
         region = bucket.get("BucketRegion")
         if not region:
             location = optional(s3_home.get_bucket_location, _GONE, None, f"s3 location {name}", Bucket=name)
             if location is None:
                 log.info("S3 bucket %s: location unknown (gone or refused): skipped", name)
-                continue
+                return None
             region = bucket_region(location.get("LocationConstraint"))
-        if region not in regional:
-            regional[region] = client(clients, "s3", region)
-        details = _details(regional[region], bucket, region)
-        if details is not None:
-            out.append(details)
+        return _details(client(clients, "s3", region), bucket, region)
+
+    out = [details for details in each(clients.settings.fetch_concurrency, buckets, read) if details is not None]
     return _with_resolved_aliases(clients, out)
 
 

@@ -25,6 +25,7 @@ from ingest.providers.aws.data_common import (
     resolve_key_aliases,
     resource,
 )
+from ingest.providers.aws.fanout import each
 from ingest.providers.aws.unit import AwsUnit
 
 if TYPE_CHECKING:
@@ -53,14 +54,16 @@ class SnsPayload:
 def get_sns(clients: AwsClients, region: str) -> SnsPayload:
     sns = client(clients, "sns", region)
     arns = [t["TopicArn"] for page in sns.get_paginator("list_topics").paginate() for t in page.get("Topics", [])]
-    topics = []
-    for arn in arns:
+
+    def read(arn: str) -> SnsTopic | None:
         attrs = optional(sns.get_topic_attributes, _GONE, None, f"sns topic {arn}", TopicArn=arn)
         if attrs is None:
             log.info("SNS topic %s vanished or refused between list and read: skipped", arn)
-            continue
+            return None
         tags = optional(sns.list_tags_for_resource, _GONE, None, f"sns tags {arn}", ResourceArn=arn)
-        topics.append(SnsTopic(arn, attrs.get("Attributes", {}), (tags or {}).get("Tags", [])))
+        return SnsTopic(arn, attrs.get("Attributes", {}), (tags or {}).get("Tags", []))
+
+    topics = [t for t in each(clients.settings.fetch_concurrency, arns, read) if t is not None]
     subs = [s for page in sns.get_paginator("list_subscriptions").paginate() for s in page.get("Subscriptions", [])]
     aliases = resolve_key_aliases(clients, region, (t.attributes.get("KmsMasterKeyId") for t in topics))
     return SnsPayload(topics, subs, aliases)

@@ -26,6 +26,7 @@ from ingest.providers.aws.data_common import (
     resolve_key_aliases,
     resource,
 )
+from ingest.providers.aws.fanout import each
 from ingest.providers.aws.unit import AwsUnit
 
 log = logging.getLogger(__name__)
@@ -50,16 +51,18 @@ class SqsPayload:
 def get_sqs(clients: AwsClients, region: str) -> SqsPayload:
     sqs = client(clients, "sqs", region)
     urls = [u for page in sqs.get_paginator("list_queues").paginate() for u in page.get("QueueUrls", [])]
-    queues = []
-    for url in urls:
+
+    def read(url: str) -> SqsQueue | None:
         attrs = optional(
             sqs.get_queue_attributes, _GONE, None, f"sqs attributes {url}", QueueUrl=url, AttributeNames=["All"]
         )
         if attrs is None:
             log.info("SQS queue %s vanished or refused between list and read: skipped", url)
-            continue
+            return None
         tags = optional(sqs.list_queue_tags, _GONE, None, f"sqs tags {url}", QueueUrl=url)
-        queues.append(SqsQueue(url, attrs.get("Attributes", {}), (tags or {}).get("Tags", {})))
+        return SqsQueue(url, attrs.get("Attributes", {}), (tags or {}).get("Tags", {}))
+
+    queues = [q for q in each(clients.settings.fetch_concurrency, urls, read) if q is not None]
     aliases = resolve_key_aliases(clients, region, (q.attributes.get("KmsMasterKeyId") for q in queues))
     return SqsPayload(queues, aliases)
 

@@ -25,6 +25,7 @@ from ingest.providers.aws.edge_transform import (
     transform_api_gateway,
     transform_global_edge,
 )
+from ingest.providers.aws.fanout import each
 from ingest.providers.aws.unit import AwsUnit
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from mypy_boto3_apigatewayv2 import ApiGatewayV2Client
     from mypy_boto3_cloudfront import CloudFrontClient
     from mypy_boto3_route53 import Route53Client
+    from mypy_boto3_route53.type_defs import HostedZoneTypeDef
 
 log = logging.getLogger(__name__)
 
@@ -50,40 +52,37 @@ def get_distributions(client: CloudFrontClient) -> list[DistributionRecord]:
     return records
 
 
-def get_zones(client: Route53Client) -> list[ZoneRecord]:
+def get_zones(client: Route53Client, concurrency: int = 1) -> list[ZoneRecord]:
     """Every hosted zone with its record sets; the VPCs of private zones. A zone deleted while being
-    read is left out."""
-    records = []
-    for page in client.get_paginator("list_hosted_zones").paginate():
-        for zone in page["HostedZones"]:
-            zone_id = zone["Id"].rsplit("/", 1)[-1]
-            try:
-                rrsets = [
-                    r
-                    for p in client.get_paginator("list_resource_record_sets").paginate(HostedZoneId=zone_id)
-                    for r in p["ResourceRecordSets"]
-                ]
-                vpcs = (
-                    client.get_hosted_zone(Id=zone_id).get("VPCs", [])
-                    if zone.get("Config", {}).get("PrivateZone")
-                    else []
-                )
-                tag_set = client.list_tags_for_resource(ResourceType="hostedzone", ResourceId=zone_id)
-            except ClientError as exc:
-                if error_code(exc) not in _NOT_FOUND:
-                    raise
-                log.info("hosted zone %s disappeared while being read; skipped", zone_id)
-                continue
-            tags = {t["Key"]: t.get("Value", "") for t in tag_set.get("ResourceTagSet", {}).get("Tags", []) or []}
-            records.append(ZoneRecord(zone, rrsets, vpcs, tags))
-    return records
+    read is left out. The zones are read ``concurrency`` at once."""
+    zones = [zone for page in client.get_paginator("list_hosted_zones").paginate() for zone in page["HostedZones"]]
+    return [r for r in each(concurrency, zones, lambda zone: _zone(client, zone)) if r is not None]
+
+
+def _zone(client: Route53Client, zone: HostedZoneTypeDef) -> ZoneRecord | None:
+    zone_id = zone["Id"].rsplit("/", 1)[-1]
+    try:
+        rrsets = [
+            r
+            for p in client.get_paginator("list_resource_record_sets").paginate(HostedZoneId=zone_id)
+            for r in p["ResourceRecordSets"]
+        ]
+        vpcs = client.get_hosted_zone(Id=zone_id).get("VPCs", []) if zone.get("Config", {}).get("PrivateZone") else []
+        tag_set = client.list_tags_for_resource(ResourceType="hostedzone", ResourceId=zone_id)
+    except ClientError as exc:
+        if error_code(exc) not in _NOT_FOUND:
+            raise
+        log.info("hosted zone %s disappeared while being read; skipped", zone_id)
+        return None
+    tags = {t["Key"]: t.get("Value", "") for t in tag_set.get("ResourceTagSet", {}).get("Tags", []) or []}
+    return ZoneRecord(zone, rrsets, vpcs, tags)
 
 
 def fetch_global_edge(clients: AwsClients, region: str) -> GlobalEdgePayload:
     home = clients.settings.default_region
     cloudfront: CloudFrontClient = clients._client("cloudfront", home)
     route53: Route53Client = clients._client("route53", home)
-    return GlobalEdgePayload(get_distributions(cloudfront), get_zones(route53))
+    return GlobalEdgePayload(get_distributions(cloudfront), get_zones(route53, clients.settings.fetch_concurrency))
 
 
 def _rest_integrations(client: APIGatewayClient, api_id: str) -> list[str]:

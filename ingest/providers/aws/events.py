@@ -19,6 +19,7 @@ from graph.tags import tags_from_pairs
 from ingest.providers.aws.client import AwsClients
 from ingest.providers.aws.compute_elb import lambda_function_id
 from ingest.providers.aws.data_common import client, optional, resource
+from ingest.providers.aws.fanout import each
 from ingest.providers.aws.unit import AwsUnit
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def _tags(events: EventBridgeClient, arn: str) -> Sequence[TagTypeDef]:
     return found["Tags"] if found and "Tags" in found else []
 
 
-def get_events(events: EventBridgeClient) -> EventsPayload:
+def get_events(events: EventBridgeClient, concurrency: int = 1) -> EventsPayload:
     buses: list[EventBusTypeDef] = []
     token: str | None = None
     while True:  # list_event_buses has no paginator
@@ -66,20 +67,27 @@ def get_events(events: EventBridgeClient) -> EventsPayload:
         token = page.get("NextToken")
         if not token:
             break
-    rules: list[Rule] = []
-    for bus in buses:
-        name = bus.get("Name", "")
-        pages = events.get_paginator("list_rules").paginate(EventBusName=name)
-        for item in (r for page in pages for r in page.get("Rules", [])):
-            targets = [
-                t
-                for page in events.get_paginator("list_targets_by_rule").paginate(
-                    Rule=item.get("Name", ""), EventBusName=name
-                )
-                for t in page.get("Targets", [])
-            ]
-            rules.append(Rule(item, targets, _tags(events, item.get("Arn", ""))))
-    bus_tags = {bus["Arn"]: _tags(events, bus["Arn"]) for bus in buses if bus.get("Arn")}
+    listed = [
+        (bus.get("Name", ""), item)
+        for bus in buses
+        for page in events.get_paginator("list_rules").paginate(EventBusName=bus.get("Name", ""))
+        for item in page.get("Rules", [])
+    ]
+
+    def rule(found: tuple[str, RuleTypeDef]) -> Rule:
+        bus_name, item = found
+        targets = [
+            t
+            for page in events.get_paginator("list_targets_by_rule").paginate(
+                Rule=item.get("Name", ""), EventBusName=bus_name
+            )
+            for t in page.get("Targets", [])
+        ]
+        return Rule(item, targets, _tags(events, item.get("Arn", "")))
+
+    rules = each(concurrency, listed, rule)
+    bus_arns = [bus["Arn"] for bus in buses if bus.get("Arn")]
+    bus_tags = dict(zip(bus_arns, each(concurrency, bus_arns, lambda arn: _tags(events, arn)), strict=True))
     return EventsPayload(buses, rules, bus_tags)
 
 
@@ -178,7 +186,7 @@ def transform_events(payload: EventsPayload, account: str, region: str) -> Trans
 
 
 def fetch_events(clients: AwsClients, region: str) -> EventsPayload:
-    return get_events(client(clients, "events", region))
+    return get_events(client(clients, "events", region), clients.settings.fetch_concurrency)
 
 
 UNITS = (AwsUnit("events", LABELS, fetch_events, transform_events),)
