@@ -398,6 +398,8 @@ def test_instances_become_nodes_with_state_placement_and_aware_launch_time() -> 
         "iam_instance_profile_arn": "arn:aws:iam::111122223333:instance-profile/web-server",
         "launch_time": datetime(2024, 3, 14, 9, 26, 53, tzinfo=UTC),
         "monitoring": "enabled",
+        "metadata_http_tokens": "required",
+        "metadata_http_endpoint": "enabled",
     }
     batch = nodes[BATCH].props
     assert (batch["name"], batch["tags"], batch["state"]) == ("i-0123abcd4567ef890", ("owner=batch",), "stopped")
