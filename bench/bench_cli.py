@@ -168,7 +168,9 @@ WHERE_THE_SECONDS_GO = (
     "imported (1.0 s of CPU); an installed package runs from bytecode caches, so the benchmark now runs the CLI "
     "with them (earlier figures in this section included the compilation).",
     "- **The longest unit**: IAM read its ~80 detail calls one after another (4.9 s of a 6 s unit phase); they now "
-    "run 8 at a time (`ingest.providers.aws.identity_entities.DETAIL_WORKERS`, the path taken when GetAccountAuthorizationDetails is denied; with it allowed IAM is one paginated call plus the per-user credential calls).",
+    "run 8 at a time (`ingest.providers.aws.identity_entities.DETAIL_WORKERS`, the path taken when "
+    "GetAccountAuthorizationDetails is denied; with it allowed, IAM is one paginated call plus the per-user "
+    "credential calls).",
     "- **Waiting on Neo4j**: concurrent units of a region deadlock on their shared SyncScope node (and all of a "
     "job's units queued on the Job node, whose heartbeat every unit record set); the driver's first retry waited "
     "1 s (`initial_retry_delay`). Retries now start after 50 ms (`graph.neo4j.client.RETRY_FIRST_DELAY`), a local "
