@@ -311,7 +311,7 @@ class Reconciler:
 
     def _owned(self, label: str) -> tuple[list[str], list[list[str]]]:
         """Relationship types a unit writes from ``label`` nodes, and the derived (type, target) pairs it does not."""
-        rels = [r for r in self.schema.relationships if r.source == label]
+        rels = [r for r in self.schema.relationships if r.source == label and not r.written_with_target]
         return sorted({r.type for r in rels if not r.derived}), [[r.type, r.target] for r in rels if r.derived]
 
     def _stored_edges(self, sources: Mapping[NodeKey, str]) -> dict[StoredEdge, str]:

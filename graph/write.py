@@ -299,7 +299,7 @@ class GraphWriter:
         all_regions = scope.region == ALL_REGIONS
         edges = 0
         for label in scope.labels:
-            rels = [r for r in self.schema.relationships if r.source == label]
+            rels = [r for r in self.schema.relationships if r.source == label and not r.written_with_target]
             types = sorted({r.type for r in rels if not r.derived})
             if types:  # a derived link may share its type with a unit's edge: told apart by target label
                 derived = [[r.type, r.target] for r in rels if r.derived]

@@ -200,10 +200,22 @@ RELATIONSHIPS: tuple[RelType, ...] = (
         for label in PRIVATE_LINK_TARGETS
     ),
     R("HAS_DATABASE", "AzureSqlServer", "AzureSqlDatabase", "The server hosts this database."),
-    R("HAS_FIREWALL_RULE", "AzureSqlServer", "AzureSqlFirewallRule", "The server admits this IP range."),
+    R(
+        "HAS_FIREWALL_RULE",
+        "AzureSqlServer",
+        "AzureSqlFirewallRule",
+        "The server admits this IP range.",
+        written_with_target=True,
+    ),
     R("HAS_NODE_POOL", "AzureAKSCluster", "AzureAKSNodePool", "The cluster runs this node pool."),
     R("HOSTED_ON", "AzureWebApp", "AzureAppServicePlan", "The app runs on this App Service plan."),
-    R("HAS_CONFIG", "AzureWebApp", "AzureWebAppConfig", "The app's TLS and FTP settings (config/web)."),
+    R(
+        "HAS_CONFIG",
+        "AzureWebApp",
+        "AzureWebAppConfig",
+        "The app's TLS and FTP settings (config/web).",
+        written_with_target=True,
+    ),
     R("ASSIGNED_TO", "AzureRoleAssignment", "AzurePrincipal", "The principal holding the role."),
     R(
         "HAS_ROLE",

@@ -114,6 +114,9 @@ class RelType:
     description: str
     properties: tuple[Property, ...] = ()
     derived: bool = False  # written by a link rule after the sync (graph.schema.links), not by a unit
+    # Written by the unit that reads the target (a part fetched by a unit of its own, e.g. an ARM read beside
+    # Resource Graph): the source's unit neither compares nor removes it; it goes with its target node.
+    written_with_target: bool = False
 
 
 @dataclass(frozen=True)

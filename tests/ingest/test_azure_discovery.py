@@ -198,7 +198,7 @@ def test_counts_per_label_equal_what_the_estate_holds_read_in_small_pages(discov
     assert len(resource_pages) == -(-len(estate.resources) // PAGE) == 10
     assert all(r["subscriptions"] == [PROD, SHARED] for r in graph_requests)
     # SQL firewall rules: one ARM GET per server (Resource Graph does not index them)
-    assert [r["GET"] for r in server.requests if "GET" in r] == list(estate.arm)
+    assert sorted(r["GET"] for r in server.requests if "GET" in r) == sorted(estate.arm)
 
 
 def test_every_azure_node_carries_its_subscription_and_location(discovered: Discovered) -> None:
@@ -597,3 +597,18 @@ def test_web_app_settings_come_from_arm_and_a_refused_app_is_a_warning_that_keep
     (warning,) = refused.warnings
     assert "func-prod-orders: TLS and FTP settings not readable (AuthorizationFailed" in warning
     assert "grant Microsoft.Web/sites/config/read" in warning
+
+
+def test_a_changed_server_and_app_keep_the_rules_and_settings_their_own_units_link_to_them(
+    azure_settings: Settings, graph: Graph, estate: AzureEstate
+) -> None:
+    # The server's and the app's rows change (Resource Graph unit); their firewall rules and TLS settings are
+    # read by units of their own, unchanged, whose digest skips them: the edges those units wrote must stay.
+    discover(azure_settings, graph)
+    linked = "MATCH ()-[r:HAS_FIREWALL_RULE|HAS_CONFIG]->() RETURN type(r) AS t, count(*) AS n ORDER BY t"
+    before = graph.read(linked)
+    assert {row["t"] for row in before} == {"HAS_CONFIG", "HAS_FIREWALL_RULE"}
+    estate.find("sql-prod-orders", "microsoft.sql/servers")["tags"] = {"env": "prod", "owner": "data"}
+    estate.find("app-prod-web", "microsoft.web/sites")["tags"] = {"env": "prod", "owner": "web"}
+    discover(azure_settings, graph)
+    assert graph.read(linked) == before
