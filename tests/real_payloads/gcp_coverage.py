@@ -15,16 +15,27 @@ from __future__ import annotations
 import json
 import sys
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from graph.schema import SCHEMA
-from ingest.providers.gcp.kinds import GENERIC_LABEL, KINDS
-from ingest.providers.gcp.storage_access import transform_bucket_access
+from ingest.providers.gcp.items import Context, Item
+from ingest.providers.gcp.kinds import BUCKET_ACCESS_FIELDS, GENERIC_LABEL, KINDS
+from ingest.providers.gcp.storage_access import bucket_id, transform_bucket_access
 from ingest.providers.gcp.storage_fetch import BucketRead
-from tests.real_payloads.gcp_corpus import CORPUS, Read, load_corpus, lost_values, nodes_for, read, values_at
+from tests.real_payloads.gcp_corpus import (
+    CORPUS,
+    Read,
+    RealPayload,
+    load_corpus,
+    lost_values,
+    nodes_for,
+    read,
+    values_at,
+)
 
-__all__ = ["API", "REPORT", "KindCoverage", "coverage", "render", "storage_api_files"]
+__all__ = ["API", "REPORT", "AccessRead", "KindCoverage", "access_reads", "coverage", "render"]
 
 REPORT = CORPUS / "COVERAGE.md"
 API = CORPUS / "storage_api"
@@ -42,11 +53,19 @@ class KindCoverage:
     lost: tuple[str, ...]
 
 
-def storage_api_files() -> dict[str, tuple[str, ...]]:
-    """Labels of the nodes the bucket access transform reads from the Storage JSON API bodies -> their files.
+@dataclass(frozen=True)
+class AccessRead:
+    """One bucket's Storage JSON API pair (its resource and its getIamPolicy answer) and their rows."""
 
-    A bucket's body and its getIamPolicy answer are paired by the bucket name their file names end with."""
-    out: dict[str, set[str]] = defaultdict(set)
+    files: tuple[str, ...]
+    bodies: Mapping[str, Mapping[str, Any]]  # "bucket" / "policy" -> the body, as BUCKET_ACCESS_FIELDS keys them
+    read: Read
+
+
+def access_reads() -> list[AccessRead]:
+    """The bucket access transform on every pair under storage_api/ (paired by the bucket name their file names
+    end with), each bucket alone."""
+    out = []
     for policy_file in sorted(API.glob("*_bucket_iam_policy_*.json")):
         name = policy_file.stem.split("_bucket_iam_policy_", 1)[1]
         bucket_file = next(API.glob(f"*_bucket_{name}.json"), None)
@@ -54,20 +73,41 @@ def storage_api_files() -> dict[str, tuple[str, ...]]:
             continue
         bucket, policy = (json.loads(f.read_text()) for f in (bucket_file, policy_file))
         rows = transform_bucket_access([BucketRead(name, bucket, policy)], {})
-        for node in rows.nodes:
-            out[node.label] |= {f"storage_api/{bucket_file.name}", f"storage_api/{policy_file.name}"}
-    return {label: tuple(sorted(files)) for label, files in out.items()}
+        payload = RealPayload(bucket_file, "GCPBucketIamPolicy", bucket)
+        item = Item(bucket_id(name), "storage.googleapis.com/Bucket", "GCPStorageBucket", bucket, None, "", "")
+        files = tuple(f"storage_api/{f.name}" for f in (bucket_file, policy_file))
+        out.append(AccessRead(files, {"bucket": bucket, "policy": policy}, Read(payload, rows, item, Context())))
+    return out
+
+
+def _access_coverage(
+    present: dict[str, set[str]], failed: dict[str, set[str]], lost: dict[str, list[str]]
+) -> dict[str, set[str]]:
+    files: dict[str, set[str]] = defaultdict(set)
+    for a in access_reads():
+        assert a.read.item is not None
+        for node in a.read.rows.nodes:
+            files[node.label] |= set(a.files)
+            for body, fields in BUCKET_ACCESS_FIELDS.items():
+                for field in fields:
+                    found = values_at(a.bodies[body], field.path)
+                    if not found:
+                        continue
+                    key = f"{body}: {field.path} -> {field.prop or f'-[:{field.edge}]-'}"
+                    present[node.label].add(key)
+                    for v in lost_values(field, found, node, a.read.item, a.read):
+                        failed[node.label].add(key)
+                        lost[node.label].append(f"{' + '.join(a.files)}: {key}: {v!r}")
+    return files
 
 
 def coverage(reads: Iterable[Read] | None = None) -> list[KindCoverage]:
     """Per typed GCP kind of the schema: payload files and declared fields carried through / present."""
     reads = [read(p) for p in load_corpus()] if reads is None else list(reads)
-    files: dict[str, set[str]] = defaultdict(set)
-    for label, api_files in storage_api_files().items():
-        files[label] |= set(api_files)
     present: dict[str, set[str]] = defaultdict(set)
     failed: dict[str, set[str]] = defaultdict(set)
     lost: dict[str, list[str]] = defaultdict(list)
+    files = _access_coverage(present, failed, lost)
     for r in reads:
         where = f"{r.payload.path.parent.name}/{r.payload.path.name}"
         for node in r.rows.nodes:
@@ -88,6 +128,8 @@ def coverage(reads: Iterable[Read] | None = None) -> list[KindCoverage]:
             continue
         label = kind.label
         declared = len(KINDS[label].fields) if label in KINDS else 0
+        if label == "GCPBucketIamPolicy":
+            declared = sum(len(fields) for fields in BUCKET_ACCESS_FIELDS.values())
         seen = present[label]
         out.append(
             KindCoverage(

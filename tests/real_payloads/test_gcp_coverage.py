@@ -16,9 +16,9 @@ import pytest
 
 from graph.rows import EdgeRow, NodeRow, Transformed
 from graph.schema import SCHEMA
-from ingest.providers.gcp.kinds import GENERIC_LABEL, KINDS, Field
+from ingest.providers.gcp.kinds import BUCKET_ACCESS_FIELDS, GENERIC_LABEL, KINDS, Field
 from tests.real_payloads.gcp_corpus import Read, load_corpus, lost_values, nodes_for, read, rows_of, values_at
-from tests.real_payloads.gcp_coverage import REPORT, coverage, render
+from tests.real_payloads.gcp_coverage import REPORT, access_reads, coverage, render
 
 READS = [read(p) for p in load_corpus()]
 INSTANCE = "cartography_instance-1.json"
@@ -60,6 +60,7 @@ def test_every_typed_gcp_kind_has_a_row_and_the_bucket_access_kinds_have_their_f
     rows = {r.label: r for r in coverage(READS)}
     assert set(rows) == {k.label for k in SCHEMA.nodes if k.provider == "gcp"} - {GENERIC_LABEL}
     assert len(rows["GCPBucketIamPolicy"].files) == 2  # a bucket body and its getIamPolicy answer
+    assert rows["GCPBucketIamPolicy"].present > 0
     assert rows["GCPGKENodePool"].files  # pools arrive inside their cluster
 
 
@@ -123,3 +124,15 @@ def test_a_property_that_does_not_hold_the_payloads_value_is_not_carried() -> No
         for n in r.rows.nodes
     )
     assert _lost(dataclasses.replace(r, rows=Transformed(emptied, r.rows.edges)), f) != []
+
+
+def test_the_bucket_access_edge_to_another_bucket_is_not_the_field_carried() -> None:
+    (access,) = access_reads()
+    f = next(f for f in BUCKET_ACCESS_FIELDS["bucket"] if f.edge == "APPLIES_TO")
+    node = next(n for n in access.read.rows.nodes if n.label == "GCPBucketIamPolicy")
+    assert access.read.item is not None
+    found = values_at(access.bodies["bucket"], f.path)
+    assert lost_values(f, found, node, access.read.item, access.read) == []
+    other = tuple(dataclasses.replace(e, target_id=f"{e.target_id}-other") for e in access.read.rows.edges)
+    broken = _with_edges(access.read, other)
+    assert lost_values(f, found, node, access.read.item, broken) == found

@@ -31,8 +31,10 @@ from ingest.providers.gcp.items import (
     zone_region,
 )
 from ingest.providers.gcp.kinds_compute import firewall_rules
+from ingest.providers.gcp.storage_access import bucket_id
 
 __all__ = [
+    "BUCKET_ACCESS_FIELDS",
     "GENERIC_LABEL",
     "HANDLERS",
     "INTERNET",
@@ -76,8 +78,9 @@ class Field:
 def expected_id(field: Field, item: Item, ctx: Context, value: object) -> str | None:
     """The node id an edge field's ``value`` names, as the handlers key it: a Compute reference (the
     default), a service account (``account``), a node pool name (``pool``), a key's own name (``key``: the
-    account the key's resource name is under, which the name may give by email), or a cluster's network or
-    subnetwork (``cluster_network``, ``cluster_subnetwork``: a path or a bare name)."""
+    account the key's resource name is under, which the name may give by email), a cluster's network or
+    subnetwork (``cluster_network``, ``cluster_subnetwork``: a path or a bare name), or a bucket's name
+    (``bucket``)."""
     text = str(value)
     if field.ref == "account":
         email = s.account_email(text, item.project_number)
@@ -87,6 +90,8 @@ def expected_id(field: Field, item: Item, ctx: Context, value: object) -> str | 
     if field.ref == "key":
         same_key = text.rsplit("/keys/", 1)[-1] == item.name.rsplit("/keys/", 1)[-1]  # may name its account by email
         return s.key_owner(item, ctx) if same_key else None
+    if field.ref == "bucket":
+        return bucket_id(text)
     if field.ref == "cluster_network":
         return s.cluster_network_id(item, text)
     if field.ref == "cluster_subnetwork":
@@ -293,6 +298,20 @@ KINDS: Mapping[str, KindSpec] = {
         ),
     ),
     GENERIC_LABEL: KindSpec(s.generic),
+}
+
+# The bucket access node (GCPBucketIamPolicy) is read from the Storage JSON API: a bucket resource
+# (projection=full) and its getIamPolicy answer, each with its fields.
+BUCKET_ACCESS_FIELDS: Mapping[str, tuple[Field, ...]] = {
+    "bucket": (
+        F("name", prop="bucket"),
+        F("name", edge="APPLIES_TO", ref="bucket"),
+        F("iamConfiguration.uniformBucketLevelAccess.enabled", prop="uniform_bucket_level_access"),
+        F("iamConfiguration.publicAccessPrevention", prop="public_access_prevention"),
+        F("acl[].entity", prop="acl_entities"),
+        F("defaultObjectAcl[].entity", prop="default_object_acl_entities"),
+    ),
+    "policy": (F("bindings[].role", prop="bindings"), F("bindings[].members[]", prop="bindings")),
 }
 
 HANDLERS: Mapping[str, Callable[[Item, Context], KindRows]] = {label: spec.handler for label, spec in KINDS.items()}
