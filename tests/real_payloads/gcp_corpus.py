@@ -14,13 +14,27 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from graph.rows import EdgeRow, NodeRow, PropValue, Transformed
-from ingest.providers.gcp.items import as_int, compute_ref, short
-from ingest.providers.gcp.kinds import Field
+from graph.rows import NodeRow, PropValue, Transformed
+from ingest.providers.gcp.items import Context, Item, as_int, compute_ref, short
+from ingest.providers.gcp.kinds import Field, expected_id
+from ingest.providers.gcp.kinds_services import pool_id
 from ingest.providers.gcp.payload import GcpPayload, parse_payload, parse_time
-from ingest.providers.gcp.transform import transform_gcp
+from ingest.providers.gcp.transform import build_context, merge, transform_gcp
+from ingest.providers.references import unresolved
 
-__all__ = ["CORPUS", "RealPayload", "load_corpus", "payload_of", "reached", "rows_of", "values_at"]
+__all__ = [
+    "CORPUS",
+    "Read",
+    "RealPayload",
+    "load_corpus",
+    "lost_values",
+    "nodes_for",
+    "payload_of",
+    "reached",
+    "read",
+    "rows_of",
+    "values_at",
+]
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "real" / "gcp"
 SCOPE = "organizations/0"
@@ -106,23 +120,62 @@ def _matches(value: Any, prop: PropValue) -> bool:
     return held in (text, text.lower(), short(text), compute_ref(text)) or text in held.split(":") or text in held
 
 
-def reached(field: Field, values: Sequence[Any], node: NodeRow, edges: Sequence[EdgeRow]) -> bool:
-    """Whether every value reached the field's property, or the node has an edge of the field's type per value."""
+@dataclass(frozen=True)
+class Read:
+    """One payload transformed alone: its rows, its merged asset and the scope lookups the handlers saw."""
+
+    payload: RealPayload
+    rows: Transformed
+    item: Item | None
+    ctx: Context
+
+
+def read(payload: RealPayload) -> Read:
+    parsed = payload_of([payload])
+    items = merge(parsed)
+    item = next((i for i in items if i.name == payload.name), None)
+    return Read(payload, transform_gcp(parsed).rows, item, build_context(items, parsed.policies))
+
+
+def lost_values(field: Field, values: Sequence[Any], node: NodeRow, item: Item, r: Read) -> list[Any]:
+    """The values that reach neither the field's property nor an edge of its type from the node to the exact
+    id the value names (an edge to an id that is not a node is the unresolved reference the job counts)."""
     if field.prop is not None:
         held = node.props.get(field.prop)
-        return held is not None and all(_matches(v, held) for v in values)
-    targets = {e.target_id for e in edges if e.source_id == node.id and e.type == field.edge}
-    return len(targets) >= len({str(v) for v in values}) > 0
+        return [v for v in values if held is None or not _matches(v, held)]
+    ends = {e.target_id for e in r.rows.edges if e.source_id == node.id and e.type == field.edge}
+    counted = {u.missing_id for u in unresolved(r.rows) if u.type == field.edge}
+    lost = []
+    for v in values:
+        want = expected_id(field, item, r.ctx, v)
+        if want is None or (want not in ends and want not in counted):
+            lost.append(v)
+    return lost
 
 
-def nodes_for(payload: RealPayload, rows: Transformed) -> Iterator[tuple[str, NodeRow, Mapping[str, Any]]]:
-    """(label, node, the data the node was read from): the asset itself, and a cluster's node pools."""
-    by_id = {n.id: n for n in rows.nodes}
-    node = by_id.get(payload.name)
-    if node is None:
+def reached(field: Field, values: Sequence[Any], node: NodeRow, item: Item, r: Read) -> bool:
+    """Whether every value reached the field's property or its exact edge."""
+    return bool(values) and not lost_values(field, values, node, item, r)
+
+
+def nodes_for(r: Read) -> Iterator[tuple[str, NodeRow, Mapping[str, Any], Item]]:
+    """(label, node, the data the node was read from, the item it was read as): the asset itself, and a
+    cluster's node pools."""
+    by_id = {n.id: n for n in r.rows.nodes}
+    node = by_id.get(r.payload.name)
+    if node is None or r.item is None:
         return
-    yield node.label, node, payload.data
-    for pool in payload.data.get("nodePools", []) if node.label == "GCPGKECluster" else []:
-        pool_node = by_id.get(f"{payload.name}/nodePools/{pool.get('name')}")
+    yield node.label, node, r.payload.data, r.item
+    for pool in r.payload.data.get("nodePools", []) if node.label == "GCPGKECluster" else []:
+        pool_node = by_id.get(pool_id(r.item, str(pool.get("name"))))
         if pool_node is not None:
-            yield pool_node.label, pool_node, pool
+            pool_item = Item(
+                pool_node.id,
+                "container.googleapis.com/NodePool",
+                pool_node.label,
+                pool,
+                None,
+                r.item.project_number,
+                r.item.name,
+            )
+            yield pool_node.label, pool_node, pool, pool_item

@@ -31,8 +31,10 @@ from ingest.providers.gcp.items import (
     zone_region,
 )
 from ingest.providers.gcp.kinds_compute import firewall_rules
+from ingest.providers.gcp.storage_access import bucket_id
 
 __all__ = [
+    "BUCKET_ACCESS_FIELDS",
     "GENERIC_LABEL",
     "HANDLERS",
     "INTERNET",
@@ -48,6 +50,7 @@ __all__ = [
     "as_str",
     "compute_ref",
     "edge",
+    "expected_id",
     "firewall_rules",
     "m",
     "seq",
@@ -69,6 +72,31 @@ class Field:
     path: str
     prop: str | None = None
     edge: str | None = None
+    ref: str | None = None  # how an edge field's value names its target: see expected_id
+
+
+def expected_id(field: Field, item: Item, ctx: Context, value: object) -> str | None:
+    """The node id an edge field's ``value`` names, as the handlers key it: a Compute reference (the
+    default), a service account (``account``), a node pool name (``pool``), a key's own name (``key``: the
+    account the key's resource name is under, which the name may give by email), a cluster's network or
+    subnetwork (``cluster_network``, ``cluster_subnetwork``: a path or a bare name), or a bucket's name
+    (``bucket``)."""
+    text = str(value)
+    if field.ref == "account":
+        email = s.account_email(text, item.project_number)
+        return ctx.sa_id(email) if email else None
+    if field.ref == "pool":
+        return s.pool_id(item, text)
+    if field.ref == "key":
+        same_key = text.rsplit("/keys/", 1)[-1] == item.name.rsplit("/keys/", 1)[-1]  # may name its account by email
+        return s.key_owner(item, ctx) if same_key else None
+    if field.ref == "bucket":
+        return bucket_id(text)
+    if field.ref == "cluster_network":
+        return s.cluster_network_id(item, text)
+    if field.ref == "cluster_subnetwork":
+        return s.cluster_subnetwork_id(item, text)
+    return compute_ref(text)
 
 
 @dataclass(frozen=True)
@@ -81,7 +109,7 @@ F = Field
 
 _POOL_FIELDS = (
     F("config.serviceAccount", prop="service_account"),
-    F("config.serviceAccount", edge="RUNS_AS"),
+    F("config.serviceAccount", edge="RUNS_AS", ref="account"),
     F("config.machineType", prop="machine_type"),
     F("config.oauthScopes[]", prop="oauth_scopes"),
     F("initialNodeCount", prop="node_count"),
@@ -101,7 +129,7 @@ KINDS: Mapping[str, KindSpec] = {
             F("networkInterfaces[].subnetwork", edge="IN_SUBNETWORK"),
             F("disks[].source", edge="ATTACHED_DISK"),
             F("serviceAccounts[].email", prop="service_accounts"),
-            F("serviceAccounts[].email", edge="RUNS_AS"),
+            F("serviceAccounts[].email", edge="RUNS_AS", ref="account"),
             F("tags.items[]", prop="network_tags"),
             F("canIpForward", prop="can_ip_forward"),
             F("machineType", prop="machine_type"),
@@ -199,9 +227,9 @@ KINDS: Mapping[str, KindSpec] = {
             F("masterAuthorizedNetworksConfig.enabled", prop="master_authorized_networks_enabled"),
             F("masterAuthorizedNetworksConfig.cidrBlocks[].cidrBlock", prop="master_authorized_networks"),
             F("legacyAbac.enabled", prop="legacy_abac"),
-            F("network", edge="IN_NETWORK"),
-            F("subnetwork", edge="IN_SUBNETWORK"),
-            F("nodePools[].name", edge="HAS_NODE_POOL"),
+            F("network", edge="IN_NETWORK", ref="cluster_network"),
+            F("subnetwork", edge="IN_SUBNETWORK", ref="cluster_subnetwork"),
+            F("nodePools[].name", edge="HAS_NODE_POOL", ref="pool"),
         ),
     ),
     "GCPGKENodePool": KindSpec(s.node_pool, _POOL_FIELDS),
@@ -223,9 +251,9 @@ KINDS: Mapping[str, KindSpec] = {
         s.cloud_run,
         (
             F("spec.template.spec.serviceAccountName", prop="service_account"),
-            F("spec.template.spec.serviceAccountName", edge="RUNS_AS"),
+            F("spec.template.spec.serviceAccountName", edge="RUNS_AS", ref="account"),
             F("template.serviceAccount", prop="service_account"),
-            F("template.serviceAccount", edge="RUNS_AS"),
+            F("template.serviceAccount", edge="RUNS_AS", ref="account"),
             F("metadata.annotations.{run.googleapis.com/ingress}", prop="ingress"),
             F("ingress", prop="ingress"),
             F("status.url", prop="url"),
@@ -236,8 +264,8 @@ KINDS: Mapping[str, KindSpec] = {
         s.cloud_function,
         (
             F("serviceAccountEmail", prop="service_account"),
-            F("serviceAccountEmail", edge="RUNS_AS"),
-            F("serviceConfig.serviceAccountEmail", edge="RUNS_AS"),
+            F("serviceAccountEmail", edge="RUNS_AS", ref="account"),
+            F("serviceConfig.serviceAccountEmail", edge="RUNS_AS", ref="account"),
             F("ingressSettings", prop="ingress_settings"),
             F("serviceConfig.ingressSettings", prop="ingress_settings"),
             F("httpsTrigger.url", prop="https_url"),
@@ -256,7 +284,7 @@ KINDS: Mapping[str, KindSpec] = {
             F("keyAlgorithm", prop="key_algorithm"),
             F("validAfterTime", prop="valid_after"),
             F("validBeforeTime", prop="valid_before"),
-            F("name", edge="BELONGS_TO"),
+            F("name", edge="BELONGS_TO", ref="key"),
         ),
     ),
     "GCPStorageBucket": KindSpec(
@@ -270,6 +298,20 @@ KINDS: Mapping[str, KindSpec] = {
         ),
     ),
     GENERIC_LABEL: KindSpec(s.generic),
+}
+
+# The bucket access node (GCPBucketIamPolicy) is read from the Storage JSON API: a bucket resource
+# (projection=full) and its getIamPolicy answer, each with its fields.
+BUCKET_ACCESS_FIELDS: Mapping[str, tuple[Field, ...]] = {
+    "bucket": (
+        F("name", prop="bucket"),
+        F("name", edge="APPLIES_TO", ref="bucket"),
+        F("iamConfiguration.uniformBucketLevelAccess.enabled", prop="uniform_bucket_level_access"),
+        F("iamConfiguration.publicAccessPrevention", prop="public_access_prevention"),
+        F("acl[].entity", prop="acl_entities"),
+        F("defaultObjectAcl[].entity", prop="default_object_acl_entities"),
+    ),
+    "policy": (F("bindings[].role", prop="bindings"), F("bindings[].members[]", prop="bindings")),
 }
 
 HANDLERS: Mapping[str, Callable[[Item, Context], KindRows]] = {label: spec.handler for label, spec in KINDS.items()}

@@ -31,15 +31,20 @@ from ingest.providers.gcp.payload import Json, parse_time
 
 __all__ = [
     "PUBLIC_ENTITIES",
+    "account_email",
     "bucket",
     "cloud_function",
     "cloud_run",
     "cloud_sql",
+    "cluster_network_id",
+    "cluster_subnetwork_id",
     "folder",
     "generic",
     "gke_cluster",
+    "key_owner",
     "node_pool",
     "organization",
+    "pool_id",
     "project",
     "service_account",
     "service_account_key",
@@ -48,9 +53,44 @@ __all__ = [
 PUBLIC_ENTITIES = frozenset({"allUsers", "allAuthenticatedUsers"})
 
 
-def _pool_email(pool: Json, project_number: str) -> str | None:
-    email = as_str(m(pool.get("config")).get("serviceAccount"))
+def account_email(email: str | None, project_number: str) -> str | None:
+    """The service account a workload runs as: ``default`` (or none) is the Compute Engine default account."""
     return default_compute_sa(project_number) if email in (None, "default") else email
+
+
+def _pool_email(pool: Json, project_number: str) -> str | None:
+    return account_email(as_str(m(pool.get("config")).get("serviceAccount")), project_number)
+
+
+def pool_id(cluster: Item, name: str) -> str:
+    """The node id of a cluster's node pool."""
+    return f"{cluster.name}/nodePools/{name}"
+
+
+def _cluster_project(cluster: Item) -> str | None:
+    return cluster.name.split("/projects/", 1)[1].split("/", 1)[0] if "/projects/" in cluster.name else None
+
+
+def cluster_network_id(cluster: Item, network: str | None) -> str | None:
+    """A cluster's network reference (a project-qualified path, or the bare name older fields hold) -> node id."""
+    if compute_ref(network):
+        return compute_ref(network)
+    project_id = _cluster_project(cluster)
+    if project_id and network:
+        return f"//compute.googleapis.com/projects/{project_id}/global/networks/{network}"
+    return None
+
+
+def cluster_subnetwork_id(cluster: Item, subnetwork: str | None) -> str | None:
+    """A cluster's subnetwork reference (path or bare name, in the cluster's region) -> node id."""
+    if compute_ref(subnetwork):
+        return compute_ref(subnetwork)
+    d = cluster.data
+    project_id = _cluster_project(cluster)
+    region = zone_region(as_str(d.get("location")) or as_str(d.get("zone")))[1]
+    if project_id and region and subnetwork:
+        return f"//compute.googleapis.com/projects/{project_id}/regions/{region}/subnetworks/{subnetwork}"
+    return None
 
 
 def _pool_props(pool: Json, project_number: str) -> Props:
@@ -76,14 +116,8 @@ def node_pool(item: Item, ctx: Context) -> KindRows:
 def _cluster_network(d: Json, item: Item) -> tuple[str | None, str | None]:
     """networkConfig holds project-qualified paths; the older top-level fields hold bare names."""
     net = m(d.get("networkConfig"))
-    network = compute_ref(net.get("network"))
-    subnetwork = compute_ref(net.get("subnetwork"))
-    project_id = item.name.split("/projects/", 1)[1].split("/", 1)[0] if "/projects/" in item.name else None
-    region = zone_region(as_str(d.get("location")) or as_str(d.get("zone")))[1]
-    if network is None and project_id and as_str(d.get("network")):
-        network = f"//compute.googleapis.com/projects/{project_id}/global/networks/{d['network']}"
-    if subnetwork is None and project_id and region and as_str(d.get("subnetwork")):
-        subnetwork = f"//compute.googleapis.com/projects/{project_id}/regions/{region}/subnetworks/{d['subnetwork']}"
+    network = compute_ref(net.get("network")) or cluster_network_id(item, as_str(d.get("network")))
+    subnetwork = compute_ref(net.get("subnetwork")) or cluster_subnetwork_id(item, as_str(d.get("subnetwork")))
     return network, subnetwork
 
 
@@ -108,11 +142,11 @@ def gke_cluster(item: Item, ctx: Context) -> KindRows:
     for pool in map(m, seq(d.get("nodePools"))):
         if not pool.get("name"):
             continue
-        pool_id = f"{item.name}/nodePools/{pool['name']}"
-        rows.edges += edge("HAS_NODE_POOL", item, "GCPGKENodePool", pool_id)
-        if pool_id not in ctx.asset_names:  # the NodePool asset, when listed, is the better source
+        pool_name = pool_id(item, str(pool["name"]))
+        rows.edges += edge("HAS_NODE_POOL", item, "GCPGKENodePool", pool_name)
+        if pool_name not in ctx.asset_names:  # the NodePool asset, when listed, is the better source
             pool_item = Item(
-                pool_id,
+                pool_name,
                 "container.googleapis.com/NodePool",
                 "GCPGKENodePool",
                 pool,
@@ -122,7 +156,7 @@ def gke_cluster(item: Item, ctx: Context) -> KindRows:
             )
             pool_rows = node_pool(pool_item, ctx)
             props: Props = {"name": str(pool["name"]), "state": as_str(pool.get("status")), **pool_rows.props}
-            rows.extra_nodes.append(NodeRow("GCPGKENodePool", pool_id, props))
+            rows.extra_nodes.append(NodeRow("GCPGKENodePool", pool_name, props))
             rows.edges += pool_rows.edges
     return rows
 
@@ -212,11 +246,16 @@ def service_account_key(item: Item, ctx: Context) -> KindRows:
             "service_account_email": email,
         }
     )
-    owner = item.name.rsplit("/keys/", 1)[0] if "/keys/" in item.name else None
+    rows.edges += edge("BELONGS_TO", item, "GCPServiceAccount", key_owner(item, ctx))
+    return rows
+
+
+def key_owner(key: Item, ctx: Context) -> str | None:
+    """The node id of the service account a key belongs to (its name's parent)."""
+    owner = key.name.rsplit("/keys/", 1)[0] if "/keys/" in key.name else None
     if owner and "@" in owner.rsplit("/", 1)[-1]:  # keyed by email: the account node is keyed by unique id
         owner = ctx.sa_id(owner.rsplit("/", 1)[-1])
-    rows.edges += edge("BELONGS_TO", item, "GCPServiceAccount", owner)
-    return rows
+    return owner
 
 
 def bucket(item: Item, ctx: Context) -> KindRows:

@@ -15,10 +15,15 @@ from graph.rows import EdgeRow, NodeRow, PropValue, Transformed
 from ingest.providers.gcp.items import as_bool, as_str, m, seq, strings
 from ingest.providers.gcp.storage_fetch import BucketRead
 
-__all__ = ["BUCKET_NAME_PREFIX", "PUBLIC_MEMBERS", "access_id", "access_props", "transform_bucket_access"]
+__all__ = ["BUCKET_NAME_PREFIX", "PUBLIC_MEMBERS", "access_id", "access_props", "bucket_id", "transform_bucket_access"]
 
 BUCKET_NAME_PREFIX = "//storage.googleapis.com/"
 PUBLIC_MEMBERS = frozenset({"allUsers", "allAuthenticatedUsers"})
+
+
+def bucket_id(bucket: str) -> str:
+    """The node id of a bucket (its Cloud Asset full resource name) from its name."""
+    return f"{BUCKET_NAME_PREFIX}{bucket}"
 
 
 def access_id(bucket: str) -> str:
@@ -61,8 +66,7 @@ def transform_bucket_access(reads: Iterable[BucketRead], buckets: Mapping[str, N
     nodes: list[NodeRow] = []
     edges: list[EdgeRow] = []
     for read in reads:
-        bucket_id = f"{BUCKET_NAME_PREFIX}{read.name}"
-        owner = buckets.get(bucket_id)
+        owner = buckets.get(bucket_id(read.name))
         place = owner.props if owner is not None else {}
         props: dict[str, PropValue] = {
             "account": place.get("account") or "unknown",
@@ -73,5 +77,7 @@ def transform_bucket_access(reads: Iterable[BucketRead], buckets: Mapping[str, N
         }
         props["bucket"] = props["bucket"] or read.name
         nodes.append(NodeRow("GCPBucketIamPolicy", access_id(read.name), props))
-        edges.append(EdgeRow("APPLIES_TO", "GCPBucketIamPolicy", access_id(read.name), "GCPStorageBucket", bucket_id))
+        edges.append(
+            EdgeRow("APPLIES_TO", "GCPBucketIamPolicy", access_id(read.name), "GCPStorageBucket", bucket_id(read.name))
+        )
     return Transformed(tuple(nodes), tuple(edges))
