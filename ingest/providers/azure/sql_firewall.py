@@ -13,13 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.settings import Settings
-from graph.rows import ALL_REGIONS, Scope
 from ingest.jobs.model import UnitSpec
-from ingest.providers.azure.arm import ArmReader, Refused, make_arm_reader
-from ingest.providers.azure.client import azure_errors, https_required, make_client
-from ingest.providers.azure.props import lid
-from ingest.providers.azure.query import CONTAINERS_QUERY, ArmRow, query_all
-from ingest.providers.azure.transform import SUBSCRIPTION_TYPE, transform_sql_firewall_rules
+from ingest.providers.azure.arm import ArmReader, Refused
+from ingest.providers.azure.arm_unit import read_parents, unit_rows
+from ingest.providers.azure.query import ArmRow
+from ingest.providers.azure.transform import transform_sql_firewall_rules
 from ingest.providers.unit import UnitRows
 
 __all__ = ["API_VERSION", "SERVERS_QUERY", "SERVICE", "AzureSqlFirewallUnit", "FirewallRead", "read_firewall_rules"]
@@ -54,9 +52,11 @@ def read_firewall_rules(arm: ArmReader, servers: tuple[ArmRow, ...]) -> Firewall
     return FirewallRead(servers, tuple(rules), tuple(refused))
 
 
-def _subscription(resource_id: str) -> str:
-    parts = lid(resource_id).split("/")
-    return parts[2] if len(parts) > 2 and parts[1] == "subscriptions" else ""
+def _warning(r: Refused) -> str:
+    return (
+        f"azure sql server {r.path.rsplit('/', 1)[0]}: firewall rules not readable ({r.reason}); grant "
+        "Microsoft.Sql/servers/firewallRules/read (e.g. the Reader role); its subscription's rules were kept"
+    )
 
 
 @dataclass(frozen=True)
@@ -65,22 +65,7 @@ class AzureSqlFirewallUnit:
 
     def read(self, spec: UnitSpec, settings: Settings) -> UnitRows:
         """``spec.source``: the subscriptions, comma-separated (empty: every visible one)."""
-        requested = tuple(s for s in spec.source.split(",") if s)
-        client = make_client(settings.azure)
-        page, https = settings.azure.page_size, https_required(settings.azure)
-        with client, azure_errors(settings.azure.endpoint):
-            containers = query_all(client, CONTAINERS_QUERY, requested, page, https)
-            servers = tuple(query_all(client, SERVERS_QUERY, requested, page, https))
-            with make_arm_reader(settings.azure) as arm:
-                read = read_firewall_rules(arm, servers)
-        rows = transform_sql_firewall_rules(read.servers, read.rules)
-        blocked = {_subscription(r.path) for r in read.refused}
-        visible = {lid(c.get("subscriptionId")) for c in containers if lid(c.get("type")) == SUBSCRIPTION_TYPE}
-        seen = sorted(visible - blocked - {""})
-        warnings = tuple(
-            f"azure sql server {r.path.rsplit('/', 1)[0]}: firewall rules not readable ({r.reason}); grant "
-            "Microsoft.Sql/servers/firewallRules/read (e.g. the Reader role); its subscription's rules were kept"
-            for r in read.refused
+        containers, read = read_parents(spec, settings, SERVERS_QUERY, read_firewall_rules)
+        return unit_rows(
+            transform_sql_firewall_rules(read.servers, read.rules), containers, read.refused, LABELS, _warning
         )
-        scopes = tuple(Scope("azure", sub, ALL_REGIONS, LABELS) for sub in seen)
-        return UnitRows(rows.nodes, (), scopes, references=rows.edges, warnings=warnings)

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.settings import Settings
-from graph.rows import ALL_REGIONS, Scope, Transformed
+from graph.rows import Transformed
 from ingest.jobs.model import UnitSpec
-from ingest.providers.azure.arm import ArmReader, Refused, make_arm_reader
+from ingest.providers.azure.arm import ArmReader, Refused
+from ingest.providers.azure.arm_unit import read_parents, unit_rows
 from ingest.providers.azure.builder import (
     Builder,
     account_of,
@@ -27,10 +28,8 @@ from ingest.providers.azure.builder import (
     parent_id,
     region_of,
 )
-from ingest.providers.azure.client import azure_errors, https_required, make_client
 from ingest.providers.azure.props import lid
-from ingest.providers.azure.query import CONTAINERS_QUERY, ArmRow, query_all
-from ingest.providers.azure.transform import SUBSCRIPTION_TYPE
+from ingest.providers.azure.query import ArmRow
 from ingest.providers.unit import UnitRows
 
 __all__ = [
@@ -113,9 +112,11 @@ def transform_web_configs(sites: Iterable[ArmRow], configs: Iterable[ArmRow]) ->
     return Transformed(tuple(b.nodes), tuple(b.edges))
 
 
-def _subscription(resource_id: str) -> str:
-    parts = lid(resource_id).split("/")
-    return parts[2] if len(parts) > 2 and parts[1] == "subscriptions" else ""
+def _warning(r: Refused) -> str:
+    return (
+        f"azure web app {r.path.rsplit('/config/', 1)[0]}: TLS and FTP settings not readable ({r.reason}); "
+        "grant Microsoft.Web/sites/config/read (e.g. the Reader role); its subscription's settings were kept"
+    )
 
 
 @dataclass(frozen=True)
@@ -124,22 +125,5 @@ class AzureWebConfigUnit:
 
     def read(self, spec: UnitSpec, settings: Settings) -> UnitRows:
         """``spec.source``: the subscriptions, comma-separated (empty: every visible one)."""
-        requested = tuple(s for s in spec.source.split(",") if s)
-        client = make_client(settings.azure)
-        page, https = settings.azure.page_size, https_required(settings.azure)
-        with client, azure_errors(settings.azure.endpoint):
-            containers = query_all(client, CONTAINERS_QUERY, requested, page, https)
-            sites = tuple(query_all(client, SITES_QUERY, requested, page, https))
-            with make_arm_reader(settings.azure) as arm:
-                read = read_web_configs(arm, sites)
-        rows = transform_web_configs(read.sites, read.configs)
-        blocked = {_subscription(r.path) for r in read.refused}
-        visible = {lid(c.get("subscriptionId")) for c in containers if lid(c.get("type")) == SUBSCRIPTION_TYPE}
-        seen = sorted(visible - blocked - {""})
-        warnings = tuple(
-            f"azure web app {r.path.rsplit('/config/', 1)[0]}: TLS and FTP settings not readable ({r.reason}); "
-            "grant Microsoft.Web/sites/config/read (e.g. the Reader role); its subscription's settings were kept"
-            for r in read.refused
-        )
-        scopes = tuple(Scope("azure", sub, ALL_REGIONS, LABELS) for sub in seen)
-        return UnitRows(rows.nodes, (), scopes, references=rows.edges, warnings=warnings)
+        containers, read = read_parents(spec, settings, SITES_QUERY, read_web_configs)
+        return unit_rows(transform_web_configs(read.sites, read.configs), containers, read.refused, LABELS, _warning)
