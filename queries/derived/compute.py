@@ -296,20 +296,28 @@ def _write(graph: Graph, family: Family, derived: Derived, generation: int) -> i
 
 
 def derive_dependencies(
-    graph: Graph, settings: Settings | None = None, kinds: Collection[str] | None = None
+    graph: Graph,
+    settings: Settings | None = None,
+    kinds: Collection[str] | None = None,
+    families: Sequence[Family] = FAMILIES,
 ) -> DerivationSummary:
     """The post-sync hook: recompute each family's edges where its inputs changed since its last pass.
     ``kinds``: the labels the sync may have changed (None: unknown); a family reading none of them is skipped
-    without reading its inputs' stamps."""
+    without reading its inputs' stamps.
+
+    Another job's units may write while a pass computes (two accounts synced at once): a family whose inputs
+    changed between the pass's first read of their stamps and the end of its computation keeps the state its
+    last pass recorded, so the next pass (the other job's) recomputes from there instead of trusting scope
+    fingerprints read from rows half written."""
     started = time.monotonic()
     generation = time.time_ns()
-    touched = [f for f in FAMILIES if kinds is None or not set(f.inputs).isdisjoint(kinds)]
+    touched = [f for f in families if kinds is None or not set(f.inputs).isdisjoint(kinds)]
     fingerprints = input_fingerprints(graph, (label for f in touched for label in f.inputs)) if touched else {}
     states = _states(graph) if touched else {}
     counts: Counter[str] = Counter()
     removed = 0
     done: list[tuple[str, str]] = []
-    for family in FAMILIES:
+    for family in families:
         if family not in touched:
             done.append((family.name, "skipped"))
             continue
@@ -321,6 +329,10 @@ def derive_dependencies(
         derived = family.compute(graph, scopes if recorded else {})
         removed += _write(graph, family, derived, generation)
         counts[family.edge_type] += len(derived.edges)
+        if _family_fingerprint(family, input_fingerprints(graph, family.inputs)) != inputs:
+            log.info("derivation %s: inputs changed while it computed; state left for the next pass", family.name)
+            done.append((family.name, derived.recomputed + " (inputs changed meanwhile)"))
+            continue
         graph.write(
             _SAVE_STATE,
             {

@@ -7,6 +7,7 @@ group, synced through the product's own job runner (the reconciling writer), the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import boto3
@@ -16,7 +17,7 @@ from devclouds.moto_server import MotoServer
 from graph.neo4j.client import Graph
 from ingest.jobs.local import run_job_local
 from ingest.jobs.model import JobRequest
-from queries.derived.compute import FAMILIES, derive_dependencies
+from queries.derived.compute import FAMILIES, Derived, Family, derive_dependencies
 
 REGION = "us-east-1"
 _EDGES = (
@@ -119,3 +120,40 @@ def _group(ec2: Any, name: str) -> str:
     return str(
         ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": [name]}])["SecurityGroups"][0]["GroupId"]
     )
+
+
+def test_a_family_whose_inputs_another_job_writes_while_it_computes_is_recomputed_by_the_next_pass(
+    moto: MotoServer, aws_settings: Settings, graph: Graph
+) -> None:
+    # Two accounts synced at once: the other job's units write while this pass computes. Its scope
+    # fingerprints may come from rows half written, so it must not record them as the state to skip from.
+    ec2 = boto3.client("ec2", region_name=REGION, endpoint_url=moto.url)
+    _tier(ec2, "blue", "10.60")
+    _sync(aws_settings, graph)
+
+    def written_meanwhile(g: Graph, previous: Mapping[str, str]) -> Derived:
+        g.write("MATCH (n:EC2Instance) WITH n LIMIT 1 SET n.last_sync = n.last_sync + 1")
+        return Derived(())
+
+    def quiet(g: Graph, previous: Mapping[str, str]) -> Derived:
+        return Derived(())
+
+    racing = Family("test-racing", "REACHES", ("EC2Instance",), written_meanwhile)
+    calm = Family("test-calm", "REACHES", ("EC2Instance",), quiet)
+    try:
+        first = derive_dependencies(graph, families=(racing, calm))
+        # both read their inputs' stamps before the racing one wrote: neither records a state
+        assert dict(first.families) == {
+            "test-racing": "all (inputs changed meanwhile)",
+            "test-calm": "all (inputs changed meanwhile)",
+        }
+        second = derive_dependencies(graph, families=(calm,))
+        assert dict(second.families) == {"test-calm": "all"}  # nothing written meanwhile: recorded
+        third = derive_dependencies(graph, families=(racing, calm))
+        assert dict(third.families) == {"test-racing": "all (inputs changed meanwhile)", "test-calm": "skipped"}
+        fourth = derive_dependencies(graph, families=(calm,))
+        assert dict(fourth.families) == {"test-calm": "all"}  # the write the third pass saw is read now
+        fifth = derive_dependencies(graph, families=(calm,))
+        assert dict(fifth.families) == {"test-calm": "skipped"}
+    finally:
+        graph.write("MATCH (s:DerivationState) WHERE s.id STARTS WITH 'test-' DELETE s")
