@@ -21,7 +21,7 @@ from ingest.providers.azure.query import CONTAINERS_QUERY, ArmRow, query_all
 from ingest.providers.azure.transform import SUBSCRIPTION_TYPE
 from ingest.providers.unit import UnitRows
 
-__all__ = ["read_parents", "unit_rows"]
+__all__ = ["read_each", "read_parents", "unit_rows"]
 
 R = TypeVar("R")
 
@@ -42,6 +42,25 @@ def read_parents(
         parents = tuple(query_all(client, parents_query, requested, page, https))
         with make_arm_reader(settings.azure) as arm:
             return containers, read(arm, parents)
+
+
+def read_each(
+    parents: Sequence[ArmRow], read: Callable[[str], Sequence[ArmRow] | Refused | None]
+) -> tuple[tuple[ArmRow, ...], tuple[Refused, ...]]:
+    """``read(parent id)`` for every parent with an id: the bodies read, and the refusals (a parent gone in
+    between, ``None``, is skipped)."""
+    bodies: list[ArmRow] = []
+    refused: list[Refused] = []
+    for parent in parents:
+        parent_id = parent.get("id")
+        if not isinstance(parent_id, str) or not parent_id:
+            continue
+        got = read(parent_id)
+        if isinstance(got, Refused):
+            refused.append(got)
+        elif got is not None:
+            bodies.extend(got)
+    return tuple(bodies), tuple(refused)
 
 
 def _subscription(resource_id: str) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from core.settings import Settings
 from ingest.jobs.model import UnitSpec
 from ingest.providers.azure.arm import ArmReader, Refused
-from ingest.providers.azure.arm_unit import read_parents, unit_rows
+from ingest.providers.azure.arm_unit import read_each, read_parents, unit_rows
 from ingest.providers.azure.query import ArmRow
 from ingest.providers.azure.transform import transform_sql_firewall_rules
 from ingest.providers.unit import UnitRows
@@ -38,18 +38,8 @@ class FirewallRead:
 
 
 def read_firewall_rules(arm: ArmReader, servers: tuple[ArmRow, ...]) -> FirewallRead:
-    rules: list[ArmRow] = []
-    refused: list[Refused] = []
-    for server in servers:
-        server_id = server.get("id")
-        if not isinstance(server_id, str) or not server_id:
-            continue
-        got = arm.get_list(f"{server_id}/firewallRules", API_VERSION)
-        if isinstance(got, Refused):
-            refused.append(got)
-        elif got is not None:
-            rules.extend(got)
-    return FirewallRead(servers, tuple(rules), tuple(refused))
+    rules, refused = read_each(servers, lambda server: arm.get_list(f"{server}/firewallRules", API_VERSION))
+    return FirewallRead(servers, rules, refused)
 
 
 def _warning(r: Refused) -> str:

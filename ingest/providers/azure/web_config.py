@@ -19,7 +19,7 @@ from core.settings import Settings
 from graph.rows import Transformed
 from ingest.jobs.model import UnitSpec
 from ingest.providers.azure.arm import ArmReader, Refused
-from ingest.providers.azure.arm_unit import read_parents, unit_rows
+from ingest.providers.azure.arm_unit import read_each, read_parents, unit_rows
 from ingest.providers.azure.builder import (
     Builder,
     account_of,
@@ -62,18 +62,12 @@ class WebConfigRead:
 
 
 def read_web_configs(arm: ArmReader, sites: tuple[ArmRow, ...]) -> WebConfigRead:
-    configs: list[ArmRow] = []
-    refused: list[Refused] = []
-    for site in sites:
-        site_id = site.get("id")
-        if not isinstance(site_id, str) or not site_id:
-            continue
-        got = arm.get_one(f"{site_id}/config/web", API_VERSION)
-        if isinstance(got, Refused):
-            refused.append(got)
-        elif got is not None:
-            configs.append(got)
-    return WebConfigRead(sites, tuple(configs), tuple(refused))
+    def config(site: str) -> list[ArmRow] | Refused | None:
+        got = arm.get_one(f"{site}/config/web", API_VERSION)
+        return [got] if got is not None and not isinstance(got, Refused) else got
+
+    configs, refused = read_each(sites, config)
+    return WebConfigRead(sites, configs, refused)
 
 
 def _text(value: object, default: str | None = None) -> str | None:
